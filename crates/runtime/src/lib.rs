@@ -1,0 +1,34 @@
+//! Runtime for the generated Wix REST API bindings (`wix-rest`).
+//!
+//! The generated crate holds the typed models and one thin async method per Wix method; everything
+//! those methods share lives here, written once: authentication ([`Credentials`]), the transport
+//! with retries ([`RetryPolicy`]) and a client-side rate limit ([`RateLimit`]), one [`Error`] type,
+//! paging as a [`Stream`](futures_core::Stream) of items ([`paging`]), and webhook verification
+//! ([`webhook`]).
+//!
+//! Generated code reaches this crate only through [`__private`], so the runtime can change without
+//! regenerating the world.
+
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod error;
+mod operation;
+pub mod paging;
+mod rate_limit;
+mod retry;
+pub mod webhook;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use auth::{Credentials, Secret};
+pub use client::{Client, ClientBuilder, DEFAULT_HOST};
+pub use error::{ApiError, ApplicationError, Error, FieldViolation, ValidationError};
+pub use operation::{HttpMethod, Operation, Permission, Scope};
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
+
+/// The result type of every call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
