@@ -1,0 +1,214 @@
+//! Test support: a real HTTP/1.1 server on loopback that records every request it receives and
+//! answers with whatever the test's handler says. Nothing of the bindings is mocked: the
+//! generated clients go through reqwest, TCP and hyper like they would against Wix.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+/// A request as the server received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, percent-encoded as sent.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// Header names (lowercase) and values, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+impl Recorded {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (panics with the body when it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("request body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+}
+
+/// What the server answers.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl Reply {
+    /// A 200 with a JSON body and an `x-wix-request-id`.
+    pub fn json(body: &serde_json::Value) -> Reply {
+        Reply::status(200, body.to_string())
+    }
+
+    /// Any status with a body and an `x-wix-request-id`.
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("x-wix-request-id".into(), "req-test-1".into())],
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
+
+/// A loopback HTTP server; stops when dropped.
+pub struct TestServer {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// Starts a server whose `handler` gets each request and its 0-based index.
+    pub async fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let recorded = requests.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let handler = handler.clone();
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req: Request<Incoming>| {
+                        let handler = handler.clone();
+                        let recorded = recorded.clone();
+                        async move {
+                            let rec = record(req).await;
+                            let index = {
+                                let mut all = recorded.lock().unwrap();
+                                all.push(rec.clone());
+                                all.len() - 1
+                            };
+                            let reply = handler(&rec, index);
+                            let mut response = Response::builder().status(reply.status);
+                            for (name, value) in &reply.headers {
+                                response = response.header(name, value);
+                            }
+                            Ok::<_, Infallible>(
+                                response
+                                    .header("content-type", "application/json")
+                                    .body(Full::new(Bytes::from(reply.body)))
+                                    .expect("valid response"),
+                            )
+                        }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        TestServer { addr, requests, task }
+    }
+
+    /// The server's base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn record(req: Request<Incoming>) -> Recorded {
+    let at = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("<binary>").to_owned()))
+        .collect();
+    let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    Recorded { method, path, query, headers, body, at }
+}
+
+/// Compares JSON the way Wix means it: a 64-bit integer sent as a string (`"1567588455405000"`)
+/// equals the same number, and `1.0` equals `1`. Panics with the first differing path.
+pub fn assert_json_equivalent(expected: &serde_json::Value, actual: &serde_json::Value, context: &str) {
+    if let Err(path) = equivalent(expected, actual, String::from("$")) {
+        panic!(
+            "{context}: JSON differs at {path}\nexpected: {}\nactual:   {}",
+            serde_json::to_string_pretty(expected).unwrap(),
+            serde_json::to_string_pretty(actual).unwrap()
+        );
+    }
+}
+
+fn equivalent(e: &serde_json::Value, a: &serde_json::Value, path: String) -> Result<(), String> {
+    use serde_json::Value;
+    match (e, a) {
+        (Value::Object(eo), Value::Object(ao)) => {
+            for key in eo.keys().chain(ao.keys()) {
+                let p = format!("{path}.{key}");
+                match (eo.get(key), ao.get(key)) {
+                    (Some(ev), Some(av)) => equivalent(ev, av, p)?,
+                    _ => return Err(format!("{p} (present on one side only)")),
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(ea), Value::Array(aa)) => {
+            if ea.len() != aa.len() {
+                return Err(format!("{path} (lengths {} and {})", ea.len(), aa.len()));
+            }
+            for (i, (ev, av)) in ea.iter().zip(aa).enumerate() {
+                equivalent(ev, av, format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::String(s), Value::Number(n)) | (Value::Number(n), Value::String(s))
+            if s.parse::<i64>().ok() == n.as_i64() && n.as_i64().is_some() =>
+        {
+            Ok(())
+        }
+        (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => Ok(()),
+        _ if e == a => Ok(()),
+        _ => Err(path),
+    }
+}

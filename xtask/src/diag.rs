@@ -42,12 +42,19 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// The candidate closest to `word`, when it is close enough to be a likely typo.
+/// The candidate closest to `word`, when it is close enough to be a likely typo
+/// (Jaro-Winkler for long words, Damerau-Levenshtein for short ones like `GTE`).
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let lower = c.to_lowercase();
+            let jw = strsim::jaro_winkler(&word, &lower);
+            let dl = strsim::normalized_damerau_levenshtein(&word, &lower);
+            (jw.max(dl), jw > 0.85 || dl >= 0.6, c)
+        })
+        .filter(|(_, close, _)| *close)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.2.cmp(a.2)))
+        .map(|(_, _, c)| c)
 }

@@ -468,8 +468,10 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
 }
 
 /// `Some(start)` followed by one `and_then`/`map` per step, by reference or by value.
+/// `start` is a value, or a reference when `by_ref` and it already is one (`body`).
 fn chain(start: TokenStream, steps: &[Step], by_ref: bool) -> TokenStream {
-    let mut expr = quote!(Some(#start));
+    let start_is_ref = start.to_string() == "body";
+    let mut expr = if by_ref && !start_is_ref { quote!(Some(&#start)) } else { quote!(Some(#start)) };
     for step in steps {
         let f = ident(&step.rust_field);
         expr = match (step.optional, by_ref) {

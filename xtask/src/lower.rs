@@ -276,11 +276,9 @@ fn const_name(id: &str) -> String {
 }
 
 fn yaml_error(file: &str, e: raw::DecodeError) -> Diagnostic {
-    // serde_yaml says "... at line L column C"; we place it ourselves.
-    let message = match e.message.find(" at line ") {
-        Some(i) => e.message[..i].to_owned(),
-        None => e.message,
-    };
+    // serde_yaml says "... at line L column C"; we place it ourselves, and keep the rest
+    // (", while scanning a quoted scalar at line 3 column 11" says where the trouble began).
+    let message = e.message.replacen(&format!(" at line {} column {}", e.line, e.column), "", 1);
     let hint = if message.contains("missing field") {
         "add the field; specs/README.md shows what each section needs"
     } else if message.contains("invalid type") {
@@ -878,14 +876,17 @@ impl ModuleCx<'_, '_> {
                 variant = format!("V{variant}");
             }
             if variant == "Unknown" || variant == "Self" {
-                variant.push('_');
+                variant.push_str("Value");
             }
             if out.iter().any(|e| e.wire == *v) {
                 self.cx.error(&item(&child(path, "enum"), i), Want::Value, format!("enum value `{v}` is listed twice"), None);
                 continue;
             }
+            let base = variant.clone();
+            let mut n = 2;
             while out.iter().any(|e| e.variant == variant) {
-                variant.push('_');
+                variant = format!("{base}{n}");
+                n += 1;
             }
             out.push(EnumValue { wire: v.clone(), variant });
         }

@@ -1,0 +1,424 @@
+//! The runtime against a real HTTP server on loopback: auth headers, the app token cache,
+//! error decoding, retries and paging.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use wix_rest::stores_catalog_v1::{CreateCollectionRequest, StoresCatalogV1};
+use wix_rest::{Client, Credentials, Error, RetryPolicy};
+use wix_rest_runtime::__private as rt;
+use wix_rest_runtime::{HttpMethod, Operation};
+use wix_rest_tests::{Recorded, Reply, TestServer};
+
+const COLLECTION: &str = r#"{"collection":{"id":"c1","name":"Cacti","media":{"items":[]}}}"#;
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        deadline: Duration::from_secs(10),
+    }
+}
+
+fn client(server: &TestServer, credentials: Credentials) -> Client {
+    Client::builder(credentials)
+        .base_url(server.url())
+        .retry(fast_retries())
+        .no_rate_limit()
+        .build()
+        .unwrap()
+}
+
+async fn ok_server() -> TestServer {
+    TestServer::start(|_, _| Reply::status(200, COLLECTION)).await
+}
+
+#[tokio::test]
+async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
+    let server = ok_server().await;
+    let client = client(&server, Credentials::api_key_for_site("IST.key", "site-1"));
+    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    let req = &server.requests()[0];
+    assert_eq!(req.header("authorization"), Some("IST.key"));
+    assert_eq!(req.header("wix-site-id"), Some("site-1"));
+    assert_eq!(req.header("wix-account-id"), None);
+    assert_eq!(req.method, "GET");
+    assert_eq!(req.path, "/stores/v1/collections/c1");
+}
+
+#[tokio::test]
+async fn api_key_for_an_account_sends_the_account_id() {
+    let server = ok_server().await;
+    let client = client(&server, Credentials::api_key_for_account("IST.key", "acct-9"));
+    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    let req = &server.requests()[0];
+    assert_eq!(req.header("wix-account-id"), Some("acct-9"));
+    assert_eq!(req.header("wix-site-id"), None);
+}
+
+#[tokio::test]
+async fn a_raw_access_token_is_sent_without_bearer() {
+    let server = ok_server().await;
+    let client = client(&server, Credentials::access_token("OauthNG.JWS.abc"));
+    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    assert_eq!(server.requests()[0].header("authorization"), Some("OauthNG.JWS.abc"));
+}
+
+/// A token endpoint and an API on one server; tokens are numbered by issue.
+async fn app_server(expires_in: u64) -> (TestServer, Arc<AtomicUsize>) {
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    let server = TestServer::start(move |req: &Recorded, _| {
+        if req.path == "/oauth2/token" {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            // Slow enough that concurrent callers pile up behind the one renewal.
+            std::thread::sleep(Duration::from_millis(50));
+            return Reply::json(&json!({
+                "access_token": format!("token-{n}"),
+                "token_type": "Bearer",
+                "expires_in": expires_in,
+            }));
+        }
+        Reply::status(200, COLLECTION)
+    })
+    .await;
+    (server, issued)
+}
+
+#[tokio::test]
+async fn app_credentials_fetch_a_token_once_for_many_concurrent_calls() {
+    let (server, issued) = app_server(14_400).await;
+    let client = client(&server, Credentials::oauth_app("app-id", "app-secret", "inst-1"));
+    let api = StoresCatalogV1::new(&client);
+    let calls = (0..8).map(|_| api.get_collection("c1"));
+    for result in futures_util::future::join_all(calls).await {
+        result.unwrap();
+    }
+    assert_eq!(issued.load(Ordering::SeqCst), 1, "one renewal under concurrency");
+    let requests = server.requests();
+    let token_req = requests.iter().find(|r| r.path == "/oauth2/token").unwrap();
+    assert_eq!(token_req.method, "POST");
+    assert_eq!(
+        token_req.json(),
+        json!({
+            "grant_type": "client_credentials",
+            "client_id": "app-id",
+            "client_secret": "app-secret",
+            "instance_id": "inst-1",
+        })
+    );
+    let api_calls: Vec<_> = requests.iter().filter(|r| r.path != "/oauth2/token").collect();
+    assert_eq!(api_calls.len(), 8);
+    assert!(api_calls.iter().all(|r| r.header("authorization") == Some("token-1")));
+}
+
+#[tokio::test]
+async fn app_token_is_renewed_before_it_expires() {
+    // A 2-second token is renewed after half its life (the 5-minute margin does not fit).
+    let (server, issued) = app_server(2).await;
+    let client = client(&server, Credentials::oauth_app("app-id", "secret", "inst-1"));
+    let api = StoresCatalogV1::new(&client);
+    api.get_collection("c1").await.unwrap();
+    api.get_collection("c1").await.unwrap();
+    assert_eq!(issued.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    api.get_collection("c1").await.unwrap();
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+    let last = server.requests().into_iter().last().unwrap();
+    assert_eq!(last.header("authorization"), Some("token-2"));
+}
+
+#[tokio::test]
+async fn a_rejected_app_token_is_renewed_once_and_the_call_retried() {
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = issued.clone();
+    let server = TestServer::start(move |req: &Recorded, _| {
+        if req.path == "/oauth2/token" {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            return Reply::json(&json!({"access_token": format!("token-{n}"), "expires_in": 14400}));
+        }
+        if req.header("authorization") == Some("token-1") {
+            return Reply::status(401, r#"{"message":"token expired"}"#);
+        }
+        Reply::status(200, COLLECTION)
+    })
+    .await;
+    let client = client(&server, Credentials::oauth_app("app", "secret", "inst"));
+    // A create (not retry-safe) is still sent again: a 401 means it was never processed.
+    let created = StoresCatalogV1::new(&client)
+        .create_collection(&CreateCollectionRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(created.collection.id.as_deref(), Some("c1"));
+    assert_eq!(issued.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_failed_token_request_reports_the_token_endpoint() {
+    let server = TestServer::start(|_, _| Reply::status(400, r#"{"message":"bad client secret"}"#)).await;
+    let client = client(&server, Credentials::oauth_app("app", "wrong", "inst"));
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(
+        err.to_string(),
+        "create_access_token: HTTP 400 INVALID_ARGUMENT: bad client secret (x-wix-request-id req-test-1)"
+    );
+    assert_eq!(server.requests().len(), 1, "a 400 is not retried");
+}
+
+#[tokio::test]
+async fn secrets_never_show_in_debug_output() {
+    let server = ok_server().await;
+    for credentials in [
+        Credentials::api_key_for_site("SUPER-SECRET-KEY", "site"),
+        Credentials::oauth_app("app", "SUPER-SECRET-KEY", "inst"),
+        Credentials::access_token("SUPER-SECRET-KEY"),
+    ] {
+        let client = client(&server, credentials);
+        let debug = format!("{client:?} {:?}", client.credentials());
+        assert!(!debug.contains("SUPER-SECRET-KEY"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+    }
+}
+
+#[tokio::test]
+async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(403, r#"{"message":"Permission denied","details":{"applicationError":{"code":"MISSING_PERMISSION","description":"no scope","data":{}}}}"#)
+            .header("x-wix-request-id", "req-403")
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    assert_eq!(err.code(), Some("PERMISSION_DENIED"));
+    assert_eq!(err.request_id(), Some("req-test-1"));
+    assert_eq!(
+        err.to_string(),
+        "get_collection: HTTP 403 PERMISSION_DENIED: Permission denied [MISSING_PERMISSION: no scope]; \
+         `get_collection` needs the permission WIX_STORES.READ_PRODUCTS, granted by \
+         SCOPE.DC-STORES.READ-PRODUCTS (Read Products) or SCOPE.DC-STORES.MANAGE-PRODUCTS (Manage Products)\
+         : add one of these to the app's permissions (x-wix-request-id req-test-1)"
+    );
+    let Error::Api(api) = err else { panic!("an API error") };
+    let app = api.application_error.as_ref().unwrap();
+    assert_eq!(app.code, "MISSING_PERMISSION");
+    assert_eq!(api.operation.permission, "WIX_STORES.READ_PRODUCTS");
+}
+
+#[tokio::test]
+async fn validation_errors_keep_every_field_violation() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(400, r#"{"message":"invalid","details":{"validationError":{"fieldViolations":[{"field":"collection.name","description":"must not be empty","violatedRule":"REQUIRED_FIELD"}]}}}"#)
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let err = StoresCatalogV1::new(&client)
+        .create_collection(&CreateCollectionRequest::default())
+        .await
+        .unwrap_err();
+    let Error::Api(api) = &err else { panic!("an API error: {err}") };
+    let violations = &api.validation_error.as_ref().unwrap().field_violations;
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].field, "collection.name");
+    assert_eq!(violations[0].violated_rule.as_deref(), Some("REQUIRED_FIELD"));
+    assert_eq!(
+        err.to_string(),
+        "create_collection: HTTP 400 INVALID_ARGUMENT: invalid [field `collection.name`: must not be empty] (x-wix-request-id req-test-1)"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_response_names_the_method_and_the_json_path() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(200, r#"{"collection":{"id":"c1","media":{"items":[{"image":{"width":"wide"}}]}}}"#)
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    let Error::Decode { method, path, request_id, .. } = &err else { panic!("a decode error: {err}") };
+    assert_eq!(*method, "get_collection");
+    assert_eq!(path, "collection.media.items[0].image.width");
+    assert_eq!(request_id.as_deref(), Some("req-test-1"));
+    assert!(err.to_string().starts_with(
+        "get_collection: the response does not match its type at `collection.media.items[0].image.width`: invalid type: string \"wide\""
+    ), "{err}");
+}
+
+#[tokio::test]
+async fn unknown_fields_and_unknown_enum_values_decode() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(200, r#"{"product":{"id":"p1","productType":"subscription","brandNewField":{"x":1}},"alsoNew":true}"#)
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let got = StoresCatalogV1::new(&client).get_product("p1").await.unwrap();
+    let kind = got.product.product_type.unwrap();
+    assert_eq!(kind.as_str(), "subscription");
+    assert_eq!(serde_json::to_value(&kind).unwrap(), json!("subscription"));
+}
+
+#[tokio::test]
+async fn retry_safe_calls_are_retried_on_429_and_5xx() {
+    let server = TestServer::start(|_, i| match i {
+        0 => Reply::status(503, r#"{"message":"unavailable"}"#),
+        1 => Reply::status(429, r#"{"message":"slow down"}"#).header("retry-after", "0"),
+        2 => Reply::status(502, "<html>bad gateway</html>"),
+        _ => Reply::status(200, COLLECTION),
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let got = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    assert_eq!(got.collection.name.as_deref(), Some("Cacti"));
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = TestServer::start(|_, i| match i {
+        0 => Reply::status(429, r#"{"message":"slow down"}"#).header("retry-after", "1"),
+        _ => Reply::status(200, COLLECTION),
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    let requests = server.requests();
+    let gap = requests[1].at.duration_since(requests[0].at);
+    // The backoff alone would wait at most 20 ms; the server asked for a second.
+    assert!(gap >= Duration::from_millis(950), "waited only {gap:?}");
+}
+
+#[tokio::test]
+async fn creates_are_not_retried() {
+    let server = TestServer::start(|_, _| Reply::status(503, r#"{"message":"unavailable"}"#)).await;
+    let client = client(&server, Credentials::access_token("t"));
+    let err = StoresCatalogV1::new(&client)
+        .create_collection(&CreateCollectionRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(matches!(err, Error::Api(_)), "{err}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_attempts() {
+    let server = TestServer::start(|_, _| Reply::status(500, r#"{"message":"boom"}"#)).await;
+    let client = client(&server, Credentials::access_token("t"));
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    let Error::RetriesExhausted { attempts, last, .. } = &err else { panic!("{err}") };
+    assert_eq!(*attempts, 4);
+    assert_eq!(last.status(), Some(500));
+    assert_eq!(err.code(), Some("INTERNAL"));
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_deadline() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(503, r#"{"message":"later"}"#).header("retry-after", "30")
+    })
+    .await;
+    let client = Client::builder(Credentials::access_token("t"))
+        .base_url(server.url())
+        .retry(RetryPolicy { deadline: Duration::from_secs(5), ..fast_retries() })
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    // Waiting 30 s would pass the 5 s deadline, so it gives up at once.
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_transport_error_naming_the_method() {
+    let server = ok_server().await;
+    let url = server.url();
+    drop(server);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let client = Client::builder(Credentials::access_token("t"))
+        .base_url(url)
+        .retry(RetryPolicy::none())
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    assert!(matches!(err, Error::Transport { method: "get_collection", .. }), "{err}");
+}
+
+#[test]
+fn a_bad_base_url_is_a_configuration_error() {
+    let err = Client::builder(Credentials::access_token("t")).base_url("not a url").build().unwrap_err();
+    assert!(err.to_string().starts_with("invalid client configuration: base URL `not a url` is not a URL"), "{err}");
+}
+
+static LIST_THINGS: Operation = Operation {
+    module: "test",
+    name: "list_things",
+    wix_name: "List Things",
+    http_method: HttpMethod::Post,
+    host: "https://www.wixapis.com",
+    path: "/things/query",
+    permission: "TEST.READ",
+    scopes: &[],
+    retry_safe: true,
+};
+
+#[tokio::test]
+async fn cursor_paging_follows_next_cursors_until_there_is_none() {
+    // 7 things, 3 per page: cursors "3" and "6", then none.
+    let server = TestServer::start(|req: &Recorded, _| {
+        let body = req.json();
+        let start: usize = body["cursorPaging"]["cursor"].as_str().map_or(0, |c| c.parse().unwrap());
+        let end = (start + 3).min(7);
+        let items: Vec<Value> = (start..end).map(|i| json!({ "n": i })).collect();
+        let next = (end < 7).then(|| end.to_string());
+        Reply::json(&json!({
+            "things": items,
+            "pagingMetadata": { "count": items.len(), "cursors": { "next": next }, "hasNext": end < 7 },
+        }))
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let stream = wix_rest::paging::cursor(|cursor| {
+        let client = client.clone();
+        async move {
+            let body = json!({ "cursorPaging": { "limit": 3, "cursor": cursor } });
+            let page: Value = rt::call(&client, &LIST_THINGS, LIST_THINGS.path.into(), Vec::new(), Some(body.to_string().into_bytes())).await?;
+            let next = page["pagingMetadata"]["cursors"]["next"].as_str().map(str::to_owned);
+            Ok((page["things"].as_array().cloned().unwrap_or_default(), next))
+        }
+    });
+    let items: Vec<Value> = stream.map(Result::unwrap).collect().await;
+    let ns: Vec<u64> = items.iter().map(|v| v["n"].as_u64().unwrap()).collect();
+    assert_eq!(ns, (0..7).collect::<Vec<_>>());
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_paging_error_ends_the_stream_after_it_is_yielded() {
+    let server = TestServer::start(|_, i| match i {
+        0 => Reply::json(&json!({ "things": [1, 2] })),
+        _ => Reply::status(400, r#"{"message":"bad offset"}"#),
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let stream = wix_rest::paging::offset(2, |offset, limit| {
+        let client = client.clone();
+        async move {
+            let body = json!({ "paging": { "offset": offset, "limit": limit } });
+            let page: Value = rt::call(&client, &LIST_THINGS, LIST_THINGS.path.into(), Vec::new(), Some(body.to_string().into_bytes())).await?;
+            Ok(page["things"].as_array().cloned().unwrap_or_default())
+        }
+    });
+    let results: Vec<Result<Value, Error>> = stream.collect().await;
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[1].is_ok());
+    assert_eq!(results[2].as_ref().unwrap_err().status(), Some(400));
+    let offsets: Vec<u64> = server.requests().iter().map(|r| r.json()["paging"]["offset"].as_u64().unwrap()).collect();
+    assert_eq!(offsets, [0, 2]);
+}
