@@ -44,7 +44,10 @@ impl Recorded {
     /// The body as JSON (panics with the body when it is not JSON).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("request body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body))
+            panic!(
+                "request body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
         })
     }
 }
@@ -93,15 +96,21 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server whose `handler` gets each request and its 0-based index.
-    pub async fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    pub async fn start(
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
         let recorded = requests.clone();
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { return };
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
                 let handler = handler.clone();
                 let recorded = recorded.clone();
                 tokio::spawn(async move {
@@ -134,7 +143,11 @@ impl TestServer {
                 });
             }
         });
-        TestServer { addr, requests, task }
+        TestServer {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// The server's base URL, `http://127.0.0.1:PORT`.
@@ -162,15 +175,36 @@ async fn record(req: Request<Incoming>) -> Recorded {
     let headers = req
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("<binary>").to_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or("<binary>").to_owned(),
+            )
+        })
         .collect();
-    let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-    Recorded { method, path, query, headers, body, at }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    Recorded {
+        method,
+        path,
+        query,
+        headers,
+        body,
+        at,
+    }
 }
 
 /// Compares JSON the way Wix means it: a 64-bit integer sent as a string (`"1567588455405000"`)
 /// equals the same number, and `1.0` equals `1`. Panics with the first differing path.
-pub fn assert_json_equivalent(expected: &serde_json::Value, actual: &serde_json::Value, context: &str) {
+pub fn assert_json_equivalent(
+    expected: &serde_json::Value,
+    actual: &serde_json::Value,
+    context: &str,
+) {
     if let Err(path) = equivalent(expected, actual, String::from("$")) {
         panic!(
             "{context}: JSON differs at {path}\nexpected: {}\nactual:   {}",

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use xtask::SpecFile;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -55,7 +58,10 @@ fn pets_fixture_snapshot() {
             }
         }
     }
-    assert!(stale.is_empty(), "snapshots differ: {stale:?}; rerun with UPDATE_SNAPSHOTS=1 and review the diff");
+    assert!(
+        stale.is_empty(),
+        "snapshots differ: {stale:?}; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
+    );
 }
 
 #[test]
@@ -85,7 +91,10 @@ fn pets_fixture_scope_table() {
         })
     );
     // The write permission is granted by Manage only: includes do not flow backwards.
-    assert_eq!(json["methods"][1]["scopes"], serde_json::json!(["SCOPE.PETS.MANAGE"]));
+    assert_eq!(
+        json["methods"][1]["scopes"],
+        serde_json::json!(["SCOPE.PETS.MANAGE"])
+    );
 }
 
 const SCOPES: &str = "\
@@ -112,7 +121,10 @@ fn errors_of(module: &str) -> String {
 fn errors_of_files(files: &[(&str, &str)]) -> String {
     let files: Vec<SpecFile> = files
         .iter()
-        .map(|(name, source)| SpecFile { name: name.to_string(), source: source.to_string() })
+        .map(|(name, source)| SpecFile {
+            name: name.to_string(),
+            source: source.to_string(),
+        })
         .collect();
     match xtask::load(&files) {
         Ok(_) => panic!("the spec set was accepted"),
@@ -127,7 +139,9 @@ fn module(methods: &str) -> String {
 #[test]
 fn yaml_syntax_error() {
     assert_eq!(
-        errors_of(&format!("{HEAD}methods:\n  - name: \"Get Pet\n    http: GET\n")),
+        errors_of(&format!(
+            "{HEAD}methods:\n  - name: \"Get Pet\n    http: GET\n"
+        )),
         "specs/pets.yaml:7:1: error: found unexpected end of stream, while scanning a quoted scalar at line 5 column 11\n  hint: fix the YAML here\n\
          1 error in the specs; nothing was generated\n"
     );
@@ -136,7 +150,9 @@ fn yaml_syntax_error() {
 #[test]
 fn missing_field() {
     assert_eq!(
-        errors_of(&module("  - name: Get Pet\n    http: GET\n    permission: PETS.READ\n")),
+        errors_of(&module(
+            "  - name: Get Pet\n    http: GET\n    permission: PETS.READ\n"
+        )),
         "specs/pets.yaml:5:5: error: methods[0]: missing field `path`\n  hint: add the field; specs/README.md shows what each section needs\n\
          1 error in the specs; nothing was generated\n"
     );
@@ -194,7 +210,9 @@ fn duplicate_method_names() {
 
 #[test]
 fn unknown_permission() {
-    let text = errors_of(&module("  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.RAED\n"));
+    let text = errors_of(&module(
+        "  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.RAED\n",
+    ));
     assert_eq!(
         text,
         "specs/pets.yaml:8:17: error: unknown permission `PETS.RAED`: no scope in scopes.yaml grants it\n  hint: did you mean `PETS.READ`?\n\
@@ -204,7 +222,9 @@ fn unknown_permission() {
 
 #[test]
 fn invalid_http_method() {
-    let text = errors_of(&module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n"));
+    let text = errors_of(&module(
+        "  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n",
+    ));
     assert_eq!(
         text,
         "specs/pets.yaml:6:11: error: invalid HTTP method `GTE` in method `Get Pet`\n  hint: did you mean `GET`?\n\
@@ -279,8 +299,14 @@ fn module_name_must_match_its_file() {
 fn errors_of_every_file_are_reported_in_one_run() {
     let text = errors_of_files(&[
         ("specs/scopes.yaml", SCOPES),
-        ("specs/pets.yaml", &module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n")),
-        ("specs/toys.yaml", "module: toys\ntitle: Toys\nversion: v1\nhots: x\n"),
+        (
+            "specs/pets.yaml",
+            &module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n"),
+        ),
+        (
+            "specs/toys.yaml",
+            "module: toys\ntitle: Toys\nversion: v1\nhots: x\n",
+        ),
     ]);
     assert_eq!(
         text,
@@ -299,22 +325,43 @@ fn a_spec_error_writes_nothing() {
     std::fs::create_dir_all(out.join("src")).unwrap();
     std::fs::write(out.join("src/lib.rs"), "// kept\n").unwrap();
     std::fs::write(specs.join("scopes.yaml"), SCOPES).unwrap();
-    std::fs::write(specs.join("pets.yaml"), module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n")).unwrap();
+    std::fs::write(
+        specs.join("pets.yaml"),
+        module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n"),
+    )
+    .unwrap();
     let err = xtask::codegen(&specs, "specs", &out, false).unwrap_err();
-    assert!(err.to_string().contains("invalid HTTP method `GTE`"), "{err}");
+    assert!(
+        err.to_string().contains("invalid HTTP method `GTE`"),
+        "{err}"
+    );
     let left: BTreeMap<String, String> = std::fs::read_dir(out.join("src"))
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
         })
         .collect();
-    assert_eq!(left, BTreeMap::from([("lib.rs".to_owned(), "// kept\n".to_owned())]));
+    assert_eq!(
+        left,
+        BTreeMap::from([("lib.rs".to_owned(), "// kept\n".to_owned())])
+    );
     assert!(!out.join("Cargo.toml").exists());
     // A fixed spec then generates.
-    std::fs::write(specs.join("pets.yaml"), module("  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.READ\n")).unwrap();
+    std::fs::write(
+        specs.join("pets.yaml"),
+        module("  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.READ\n"),
+    )
+    .unwrap();
     let summary = xtask::codegen(&specs, "specs", &out, false).unwrap();
     assert_eq!((summary.modules, summary.methods), (1, 1));
-    assert!(std::fs::read_to_string(out.join("src/pets.rs")).unwrap().starts_with("// @generated by `cargo xtask codegen`"));
+    assert!(
+        std::fs::read_to_string(out.join("src/pets.rs"))
+            .unwrap()
+            .starts_with("// @generated by `cargo xtask codegen`")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -41,7 +41,10 @@ async fn ok_server() -> TestServer {
 async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
     let server = ok_server().await;
     let client = client(&server, Credentials::api_key_for_site("IST.key", "site-1"));
-    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap();
     let req = &server.requests()[0];
     assert_eq!(req.header("authorization"), Some("IST.key"));
     assert_eq!(req.header("wix-site-id"), Some("site-1"));
@@ -53,8 +56,14 @@ async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
 #[tokio::test]
 async fn api_key_for_an_account_sends_the_account_id() {
     let server = ok_server().await;
-    let client = client(&server, Credentials::api_key_for_account("IST.key", "acct-9"));
-    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    let client = client(
+        &server,
+        Credentials::api_key_for_account("IST.key", "acct-9"),
+    );
+    StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap();
     let req = &server.requests()[0];
     assert_eq!(req.header("wix-account-id"), Some("acct-9"));
     assert_eq!(req.header("wix-site-id"), None);
@@ -64,8 +73,14 @@ async fn api_key_for_an_account_sends_the_account_id() {
 async fn a_raw_access_token_is_sent_without_bearer() {
     let server = ok_server().await;
     let client = client(&server, Credentials::access_token("OauthNG.JWS.abc"));
-    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
-    assert_eq!(server.requests()[0].header("authorization"), Some("OauthNG.JWS.abc"));
+    StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("OauthNG.JWS.abc")
+    );
 }
 
 /// A token endpoint and an API on one server; tokens are numbered by issue.
@@ -92,13 +107,20 @@ async fn app_server(expires_in: u64) -> (TestServer, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn app_credentials_fetch_a_token_once_for_many_concurrent_calls() {
     let (server, issued) = app_server(14_400).await;
-    let client = client(&server, Credentials::oauth_app("app-id", "app-secret", "inst-1"));
+    let client = client(
+        &server,
+        Credentials::oauth_app("app-id", "app-secret", "inst-1"),
+    );
     let api = StoresCatalogV1::new(&client);
     let calls = (0..8).map(|_| api.get_collection("c1"));
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
     }
-    assert_eq!(issued.load(Ordering::SeqCst), 1, "one renewal under concurrency");
+    assert_eq!(
+        issued.load(Ordering::SeqCst),
+        1,
+        "one renewal under concurrency"
+    );
     let requests = server.requests();
     let token_req = requests.iter().find(|r| r.path == "/oauth2/token").unwrap();
     assert_eq!(token_req.method, "POST");
@@ -111,16 +133,26 @@ async fn app_credentials_fetch_a_token_once_for_many_concurrent_calls() {
             "instance_id": "inst-1",
         })
     );
-    let api_calls: Vec<_> = requests.iter().filter(|r| r.path != "/oauth2/token").collect();
+    let api_calls: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path != "/oauth2/token")
+        .collect();
     assert_eq!(api_calls.len(), 8);
-    assert!(api_calls.iter().all(|r| r.header("authorization") == Some("token-1")));
+    assert!(
+        api_calls
+            .iter()
+            .all(|r| r.header("authorization") == Some("token-1"))
+    );
 }
 
 #[tokio::test]
 async fn app_token_is_renewed_before_it_expires() {
     // A 2-second token is renewed after half its life (the 5-minute margin does not fit).
     let (server, issued) = app_server(2).await;
-    let client = client(&server, Credentials::oauth_app("app-id", "secret", "inst-1"));
+    let client = client(
+        &server,
+        Credentials::oauth_app("app-id", "secret", "inst-1"),
+    );
     let api = StoresCatalogV1::new(&client);
     api.get_collection("c1").await.unwrap();
     api.get_collection("c1").await.unwrap();
@@ -139,7 +171,9 @@ async fn a_rejected_app_token_is_renewed_once_and_the_call_retried() {
     let server = TestServer::start(move |req: &Recorded, _| {
         if req.path == "/oauth2/token" {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            return Reply::json(&json!({"access_token": format!("token-{n}"), "expires_in": 14400}));
+            return Reply::json(
+                &json!({"access_token": format!("token-{n}"), "expires_in": 14400}),
+            );
         }
         if req.header("authorization") == Some("token-1") {
             return Reply::status(401, r#"{"message":"token expired"}"#);
@@ -159,9 +193,13 @@ async fn a_rejected_app_token_is_renewed_once_and_the_call_retried() {
 
 #[tokio::test]
 async fn a_failed_token_request_reports_the_token_endpoint() {
-    let server = TestServer::start(|_, _| Reply::status(400, r#"{"message":"bad client secret"}"#)).await;
+    let server =
+        TestServer::start(|_, _| Reply::status(400, r#"{"message":"bad client secret"}"#)).await;
     let client = client(&server, Credentials::oauth_app("app", "wrong", "inst"));
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert_eq!(
         err.to_string(),
@@ -193,7 +231,10 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("PERMISSION_DENIED"));
     assert_eq!(err.request_id(), Some("req-test-1"));
     assert_eq!(
@@ -203,7 +244,9 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
          SCOPE.DC-STORES.READ-PRODUCTS (Read Products) or SCOPE.DC-STORES.MANAGE-PRODUCTS (Manage Products)\
          : add one of these to the app's permissions (x-wix-request-id req-test-1)"
     );
-    let Error::Api(api) = err else { panic!("an API error") };
+    let Error::Api(api) = err else {
+        panic!("an API error")
+    };
     let app = api.application_error.as_ref().unwrap();
     assert_eq!(app.code, "MISSING_PERMISSION");
     assert_eq!(api.operation.permission, "WIX_STORES.READ_PRODUCTS");
@@ -220,11 +263,16 @@ async fn validation_errors_keep_every_field_violation() {
         .create_collection(&CreateCollectionRequest::default())
         .await
         .unwrap_err();
-    let Error::Api(api) = &err else { panic!("an API error: {err}") };
+    let Error::Api(api) = &err else {
+        panic!("an API error: {err}")
+    };
     let violations = &api.validation_error.as_ref().unwrap().field_violations;
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].field, "collection.name");
-    assert_eq!(violations[0].violated_rule.as_deref(), Some("REQUIRED_FIELD"));
+    assert_eq!(
+        violations[0].violated_rule.as_deref(),
+        Some("REQUIRED_FIELD")
+    );
     assert_eq!(
         err.to_string(),
         "create_collection: HTTP 400 INVALID_ARGUMENT: invalid [field `collection.name`: must not be empty] (x-wix-request-id req-test-1)"
@@ -234,12 +282,26 @@ async fn validation_errors_keep_every_field_violation() {
 #[tokio::test]
 async fn a_malformed_response_names_the_method_and_the_json_path() {
     let server = TestServer::start(|_, _| {
-        Reply::status(200, r#"{"collection":{"id":"c1","media":{"items":[{"image":{"width":"wide"}}]}}}"#)
+        Reply::status(
+            200,
+            r#"{"collection":{"id":"c1","media":{"items":[{"image":{"width":"wide"}}]}}}"#,
+        )
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
-    let Error::Decode { method, path, request_id, .. } = &err else { panic!("a decode error: {err}") };
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        method,
+        path,
+        request_id,
+        ..
+    } = &err
+    else {
+        panic!("a decode error: {err}")
+    };
     assert_eq!(*method, "get_collection");
     assert_eq!(path, "collection.media.items[0].image.width");
     assert_eq!(request_id.as_deref(), Some("req-test-1"));
@@ -255,7 +317,10 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&client).get_product("p1").await.unwrap();
+    let got = StoresCatalogV1::new(&client)
+        .get_product("p1")
+        .await
+        .unwrap();
     let kind = got.product.product_type.unwrap();
     assert_eq!(kind.as_str(), "subscription");
     assert_eq!(serde_json::to_value(&kind).unwrap(), json!("subscription"));
@@ -271,7 +336,10 @@ async fn retry_safe_calls_are_retried_on_429_and_5xx() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    let got = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap();
     assert_eq!(got.collection.name.as_deref(), Some("Cacti"));
     assert_eq!(server.requests().len(), 4);
 }
@@ -284,7 +352,10 @@ async fn retry_after_is_honoured() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    StoresCatalogV1::new(&client).get_collection("c1").await.unwrap();
+    StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap();
     let requests = server.requests();
     let gap = requests[1].at.duration_since(requests[0].at);
     // The backoff alone would wait at most 20 ms; the server asked for a second.
@@ -308,8 +379,13 @@ async fn creates_are_not_retried() {
 async fn retries_stop_after_max_attempts() {
     let server = TestServer::start(|_, _| Reply::status(500, r#"{"message":"boom"}"#)).await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
-    let Error::RetriesExhausted { attempts, last, .. } = &err else { panic!("{err}") };
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
+    let Error::RetriesExhausted { attempts, last, .. } = &err else {
+        panic!("{err}")
+    };
     assert_eq!(*attempts, 4);
     assert_eq!(last.status(), Some(500));
     assert_eq!(err.code(), Some("INTERNAL"));
@@ -324,11 +400,17 @@ async fn retries_stop_at_the_deadline() {
     .await;
     let client = Client::builder(Credentials::access_token("t"))
         .base_url(server.url())
-        .retry(RetryPolicy { deadline: Duration::from_secs(5), ..fast_retries() })
+        .retry(RetryPolicy {
+            deadline: Duration::from_secs(5),
+            ..fast_retries()
+        })
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
     // Waiting 30 s would pass the 5 s deadline, so it gives up at once.
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.requests().len(), 1);
@@ -346,14 +428,33 @@ async fn a_closed_port_is_a_transport_error_naming_the_method() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&client).get_collection("c1").await.unwrap_err();
-    assert!(matches!(err, Error::Transport { method: "get_collection", .. }), "{err}");
+    let err = StoresCatalogV1::new(&client)
+        .get_collection("c1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                method: "get_collection",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_bad_base_url_is_a_configuration_error() {
-    let err = Client::builder(Credentials::access_token("t")).base_url("not a url").build().unwrap_err();
-    assert!(err.to_string().starts_with("invalid client configuration: base URL `not a url` is not a URL"), "{err}");
+    let err = Client::builder(Credentials::access_token("t"))
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid client configuration: base URL `not a url` is not a URL"),
+        "{err}"
+    );
 }
 
 static LIST_THINGS: Operation = Operation {
@@ -388,8 +489,17 @@ async fn cursor_paging_follows_next_cursors_until_there_is_none() {
         let client = client.clone();
         async move {
             let body = json!({ "cursorPaging": { "limit": 3, "cursor": cursor } });
-            let page: Value = rt::call(&client, &LIST_THINGS, LIST_THINGS.path.into(), Vec::new(), Some(body.to_string().into_bytes())).await?;
-            let next = page["pagingMetadata"]["cursors"]["next"].as_str().map(str::to_owned);
+            let page: Value = rt::call(
+                &client,
+                &LIST_THINGS,
+                LIST_THINGS.path.into(),
+                Vec::new(),
+                Some(body.to_string().into_bytes()),
+            )
+            .await?;
+            let next = page["pagingMetadata"]["cursors"]["next"]
+                .as_str()
+                .map(str::to_owned);
             Ok((page["things"].as_array().cloned().unwrap_or_default(), next))
         }
     });
@@ -411,7 +521,14 @@ async fn a_paging_error_ends_the_stream_after_it_is_yielded() {
         let client = client.clone();
         async move {
             let body = json!({ "paging": { "offset": offset, "limit": limit } });
-            let page: Value = rt::call(&client, &LIST_THINGS, LIST_THINGS.path.into(), Vec::new(), Some(body.to_string().into_bytes())).await?;
+            let page: Value = rt::call(
+                &client,
+                &LIST_THINGS,
+                LIST_THINGS.path.into(),
+                Vec::new(),
+                Some(body.to_string().into_bytes()),
+            )
+            .await?;
             Ok(page["things"].as_array().cloned().unwrap_or_default())
         }
     });
@@ -419,6 +536,10 @@ async fn a_paging_error_ends_the_stream_after_it_is_yielded() {
     assert_eq!(results.len(), 3);
     assert!(results[0].is_ok() && results[1].is_ok());
     assert_eq!(results[2].as_ref().unwrap_err().status(), Some(400));
-    let offsets: Vec<u64> = server.requests().iter().map(|r| r.json()["paging"]["offset"].as_u64().unwrap()).collect();
+    let offsets: Vec<u64> = server
+        .requests()
+        .iter()
+        .map(|r| r.json()["paging"]["offset"].as_u64().unwrap())
+        .collect();
     assert_eq!(offsets, [0, 2]);
 }

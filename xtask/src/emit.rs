@@ -20,12 +20,30 @@ pub fn crate_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), cargo_toml(spec, crate_name, spec_dir));
     files.insert("SCOPES.md".into(), crate::scopes_table::markdown(spec));
-    files.insert("src/lib.rs".into(), rust_file(&format!("{spec_dir}/"), lib_rs(spec)));
-    files.insert("src/scopes.rs".into(), rust_file(&format!("{spec_dir}/scopes.yaml"), scopes_rs(&spec.registry)));
-    files.insert("src/permissions.rs".into(), rust_file(&format!("{spec_dir}/scopes.yaml"), permissions_rs(&spec.registry)));
+    files.insert(
+        "src/lib.rs".into(),
+        rust_file(&format!("{spec_dir}/"), lib_rs(spec)),
+    );
+    files.insert(
+        "src/scopes.rs".into(),
+        rust_file(
+            &format!("{spec_dir}/scopes.yaml"),
+            scopes_rs(&spec.registry),
+        ),
+    );
+    files.insert(
+        "src/permissions.rs".into(),
+        rust_file(
+            &format!("{spec_dir}/scopes.yaml"),
+            permissions_rs(&spec.registry),
+        ),
+    );
     for module in &spec.modules {
         let tokens = module_rs(spec, module);
-        files.insert(format!("src/{}.rs", module.rust_name), rust_file(&module.source, tokens));
+        files.insert(
+            format!("src/{}.rs", module.rust_name),
+            rust_file(&module.source, tokens),
+        );
     }
     files
 }
@@ -39,7 +57,12 @@ fn rust_file(source: &str, tokens: TokenStream) -> String {
         Ok(f) => f,
         Err(e) => panic!("generated code for {source} does not parse: {e}\n{tokens}"),
     };
-    format!("{}\n{}", header(source), blank_lines_between_items(&prettyplease::unparse(&file)))
+    // Formatted by prettyplease; rustfmt is told to leave it so (`cargo fmt` must not fight codegen).
+    format!(
+        "{}#![cfg_attr(rustfmt, rustfmt::skip)]\n\n{}",
+        header(source),
+        blank_lines_between_items(&prettyplease::unparse(&file))
+    )
 }
 
 /// prettyplease puts no blank lines between items; rustfmt-style code reads better with them.
@@ -96,7 +119,11 @@ default = []
 # Every module.
 full = ["#
     ));
-    let names: Vec<String> = spec.modules.iter().map(|m| format!("\"{}\"", m.name)).collect();
+    let names: Vec<String> = spec
+        .modules
+        .iter()
+        .map(|m| format!("\"{}\"", m.name))
+        .collect();
     out.push_str(&names.join(", "));
     out.push_str("]\n");
     for m in &spec.modules {
@@ -112,13 +139,21 @@ full = ["#
 fn docs(text: &str) -> TokenStream {
     let text = text.trim();
     let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
-    let lines = lines.iter().map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    let lines = lines
+        .iter()
+        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
     quote! { #( #[doc = #lines] )* }
 }
 
 fn inner_docs(text: &str) -> TokenStream {
-    let lines: Vec<String> = text.trim().lines().map(|l| format!(" {}", l.trim_end())).collect();
-    let lines = lines.iter().map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| format!(" {}", l.trim_end()))
+        .collect();
+    let lines = lines
+        .iter()
+        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
     quote! { #( #![doc = #lines] )* }
 }
 
@@ -140,28 +175,36 @@ fn lib_rs(spec: &Spec) -> TokenStream {
             pub mod #name;
         }
     });
-    let variants = spec.modules.iter().filter(|m| !m.webhooks.is_empty()).map(|m| {
-        let feature = &m.name;
-        let variant = ident(&m.type_name);
-        let module = ident(&m.rust_name);
-        let doc = format!(" An event of {}.", m.title);
-        quote! {
-            #[doc = #doc]
-            #[cfg(feature = #feature)]
-            #variant(crate::#module::Event),
-        }
-    });
-    let tries = spec.modules.iter().filter(|m| !m.webhooks.is_empty()).map(|m| {
-        let feature = &m.name;
-        let variant = ident(&m.type_name);
-        let module = ident(&m.rust_name);
-        quote! {
-            #[cfg(feature = #feature)]
-            if let Some(event) = crate::#module::Event::from_raw(raw) {
-                return event.map(Event::#variant);
+    let variants = spec
+        .modules
+        .iter()
+        .filter(|m| !m.webhooks.is_empty())
+        .map(|m| {
+            let feature = &m.name;
+            let variant = ident(&m.type_name);
+            let module = ident(&m.rust_name);
+            let doc = format!(" An event of {}.", m.title);
+            quote! {
+                #[doc = #doc]
+                #[cfg(feature = #feature)]
+                #variant(crate::#module::Event),
             }
-        }
-    });
+        });
+    let tries = spec
+        .modules
+        .iter()
+        .filter(|m| !m.webhooks.is_empty())
+        .map(|m| {
+            let feature = &m.name;
+            let variant = ident(&m.type_name);
+            let module = ident(&m.rust_name);
+            quote! {
+                #[cfg(feature = #feature)]
+                if let Some(event) = crate::#module::Event::from_raw(raw) {
+                    return event.map(Event::#variant);
+                }
+            }
+        });
     quote! {
         //! Typed async Rust bindings for the [Wix REST API](https://dev.wix.com/docs/rest),
         //! generated from the specs in `specs/` by `cargo xtask codegen`.
@@ -235,8 +278,17 @@ fn scopes_rs(registry: &Registry) -> TokenStream {
         let display = &s.name;
         let description = &s.description;
         let perms = &s.permissions;
-        let doc = docs(&format!("**{}** (`{}`): {}\n\nGrants: {}.", s.name, s.id, s.description,
-            s.permissions.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")));
+        let doc = docs(&format!(
+            "**{}** (`{}`): {}\n\nGrants: {}.",
+            s.name,
+            s.id,
+            s.description,
+            s.permissions
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         quote! {
             #doc
             pub const #name: Scope = Scope {
@@ -270,8 +322,16 @@ fn permissions_rs(registry: &Registry) -> TokenStream {
         let name = ident(&p.const_name);
         let id = &p.id;
         let description = &p.description;
-        let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
-        let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
+        let granting: Vec<String> = registry
+            .granting(&p.id)
+            .map(|s| format!("`{}` ({})", s.id, s.name))
+            .collect();
+        let doc = docs(&format!(
+            "`{}`: {}\n\nGranted by: {}.",
+            p.id,
+            p.description,
+            granting.join(", ")
+        ));
         quote! {
             #doc
             pub const #name: Permission = Permission { id: #id, description: #description };
@@ -390,7 +450,8 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
                     }
                     serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
                 }
-                let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+                let serde_attr =
+                    (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
                 quote! {
                     #doc
                     #serde_attr
@@ -471,7 +532,11 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
 /// `start` is a value, or a reference when `by_ref` and it already is one (`body`).
 fn chain(start: TokenStream, steps: &[Step], by_ref: bool) -> TokenStream {
     let start_is_ref = start.to_string() == "body";
-    let mut expr = if by_ref && !start_is_ref { quote!(Some(&#start)) } else { quote!(Some(#start)) };
+    let mut expr = if by_ref && !start_is_ref {
+        quote!(Some(&#start))
+    } else {
+        quote!(Some(#start))
+    };
     for step in steps {
         let f = ident(&step.rust_field);
         expr = match (step.optional, by_ref) {
@@ -577,10 +642,18 @@ fn method_tokens(
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
     let scopes: Vec<&Scope> = spec.registry.granting(&m.permission).collect();
-    let scope_list: Vec<String> = scopes.iter().map(|s| format!("`{}` ({})", s.id, s.name)).collect();
+    let scope_list: Vec<String> = scopes
+        .iter()
+        .map(|s| format!("`{}` ({})", s.id, s.name))
+        .collect();
     let doc = docs(&format!(
         "{}\n\n`{} {}` · Wix: *{}*\n\nRequires the permission `{}`, granted by any of: {}.",
-        m.docs, m.http.as_str(), m.path, m.wix_name, m.permission, scope_list.join(", ")
+        m.docs,
+        m.http.as_str(),
+        m.path,
+        m.wix_name,
+        m.permission,
+        scope_list.join(", ")
     ));
 
     // Arguments, in order: path arguments, query parameters, body.
@@ -639,8 +712,15 @@ fn method_tokens(
                 quote! { if let Some(v) = &params.#f { query.push((#wire, #value)); } }
             }
         });
-        let doc = format!(" The query parameters of [`{}::{}`].", module.type_name, m.rust_name);
-        let derive_default = m.query_params.iter().all(|p| !p.required).then(|| quote!(Default,));
+        let doc = format!(
+            " The query parameters of [`{}::{}`].",
+            module.type_name, m.rust_name
+        );
+        let derive_default = m
+            .query_params
+            .iter()
+            .all(|p| !p.required)
+            .then(|| quote!(Default,));
         params_type = Some(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -663,13 +743,22 @@ fn method_tokens(
             quote!(Some(rt::json_body(#op, body)?))
         }
         // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
-        None if matches!(m.http, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch) => quote!(Some(b"{}".to_vec())),
+        None if matches!(
+            m.http,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+        ) =>
+        {
+            quote!(Some(b"{}".to_vec()))
+        }
         None => quote!(None),
     };
     let (ret, call) = match &m.response {
         Some(ty) => {
             let t = ty_tokens(ty);
-            (t, quote!(rt::call(self.client, #op, path, #query_expr, #body_expr).await))
+            (
+                t,
+                quote!(rt::call(self.client, #op, path, #query_expr, #body_expr).await),
+            )
         }
         None => (
             quote!(()),
@@ -698,7 +787,15 @@ fn method_tokens(
     let rust_name = &m.rust_name;
     let retry_safe = m.retry_safe;
     let scope_consts = scopes.iter().map(|s| ident(&s.const_name));
-    let op_doc = format!(" [`{}::{}`](super::{}::{}): `{} {}`.", module.type_name, m.rust_name, module.type_name, m.rust_name, m.http.as_str(), m.path);
+    let op_doc = format!(
+        " [`{}::{}`](super::{}::{}): `{} {}`.",
+        module.type_name,
+        m.rust_name,
+        module.type_name,
+        m.rust_name,
+        m.http.as_str(),
+        m.path
+    );
     let operation = quote! {
         #[doc = #op_doc]
         pub static #op_name: Operation = Operation {
@@ -716,18 +813,29 @@ fn method_tokens(
     (method, operation, params_type)
 }
 
-fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Field>>) -> TokenStream {
+fn paging_tokens(
+    m: &Method,
+    paging: &Paging,
+    fields_of: &BTreeMap<&str, &Vec<Field>>,
+) -> TokenStream {
     let name = ident(&m.rust_name);
     let stream_name = format_ident!("{}_stream", m.rust_name);
-    let Some(req_ty) = &m.request else { return TokenStream::new() };
+    let Some(req_ty) = &m.request else {
+        return TokenStream::new();
+    };
     let req_ty = ty_tokens(req_ty);
     let item_ty = ty_tokens(&paging.item_ty);
     let max = paging.max_page_size;
     let no_fields = Vec::new();
-    let paging_fields: &Vec<Field> = fields_of.get(paging.request_type.as_str()).copied().unwrap_or(&no_fields);
+    let paging_fields: &Vec<Field> = fields_of
+        .get(paging.request_type.as_str())
+        .copied()
+        .unwrap_or(&no_fields);
     // `value` is a `u32` variable, or `None` for the page-size constant.
     let set = |field: &str, value: Option<TokenStream>| -> TokenStream {
-        let Some(f) = paging_fields.iter().find(|f| f.wire == field) else { return TokenStream::new() };
+        let Some(f) = paging_fields.iter().find(|f| f.wire == field) else {
+            return TokenStream::new();
+        };
         let fi = ident(&f.rust_name);
         let value = match (value, &f.ty) {
             (None, _) => {
@@ -738,7 +846,11 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
             (Some(v), Ty::I64) => quote!(i64::from(#v)),
             (Some(v), _) => v,
         };
-        if f.required { quote!(paging.#fi = #value;) } else { quote!(paging.#fi = Some(#value);) }
+        if f.required {
+            quote!(paging.#fi = #value;)
+        } else {
+            quote!(paging.#fi = Some(#value);)
+        }
     };
     let reach = reach_mut(quote!(request), &paging.request);
     let items = chain(quote!(response), &paging.items, false);
@@ -767,7 +879,7 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
             ));
             quote! {
                 #doc
-                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + 'a {
+                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
                     let api = *self;
                     rt::offset(#max, move |offset, limit| {
                         let mut request = request.clone();
@@ -785,7 +897,10 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
         PagingStyle::Cursor => {
             let set_limit = set("limit", None);
             let set_cursor = {
-                let f = paging_fields.iter().find(|f| f.wire == "cursor").map(|f| ident(&f.rust_name));
+                let f = paging_fields
+                    .iter()
+                    .find(|f| f.wire == "cursor")
+                    .map(|f| ident(&f.rust_name));
                 quote!(paging.#f = cursor;)
             };
             let next = chain(quote!(response), &paging.next_cursor, true);
@@ -795,7 +910,7 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
             ));
             quote! {
                 #doc
-                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + 'a {
+                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
                     let api = *self;
                     rt::cursor(move |cursor| {
                         let mut request = request.clone();
@@ -827,11 +942,19 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
         let set_limit = set("limit", None);
         let clear_offset = paging_fields.iter().find(|f| f.wire == "offset").map(|f| {
             let fi = ident(&f.rust_name);
-            if f.required { quote!(paging.#fi = 0;) } else { quote!(paging.#fi = None;) }
+            if f.required {
+                quote!(paging.#fi = 0;)
+            } else {
+                quote!(paging.#fi = None;)
+            }
         });
         let paging_field = paging.request.last().map(|s| {
             let f = ident(&s.rust_field);
-            if s.optional { quote!(query.#f.get_or_insert_with(Default::default)) } else { quote!(&mut query.#f) }
+            if s.optional {
+                quote!(query.#f.get_or_insert_with(Default::default))
+            } else {
+                quote!(&mut query.#f)
+            }
         });
         let doc = docs(&format!(
             "Every item of [`Self::{}`], crawled by ascending `{wire}`: for stores over 10k items, where offset paging stops.\n\nEach page asks for the items whose `{wire}` is greater than the last one seen; the filter of `request` is kept (its `{wire}` condition is replaced) and its sort is replaced by `{wire}` ascending.",
@@ -840,7 +963,7 @@ fn paging_tokens(m: &Method, paging: &Paging, fields_of: &BTreeMap<&str, &Vec<Fi
         let op_name = ident(&m.const_name);
         out.extend(quote! {
             #doc
-            pub fn #crawl_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + 'a {
+            pub fn #crawl_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
                 let api = *self;
                 fn key(item: &#item_ty) -> Option<i64> { #key_expr }
                 rt::crawl(#method_name, key, move |after| {
@@ -874,7 +997,10 @@ fn events_tokens(module: &Module) -> TokenStream {
             Envelope::Legacy => payload,
             Envelope::Domain => quote!(wix_rest_runtime::webhook::DomainEvent<#payload>),
         };
-        let doc = docs(&format!("{}\n\nEvent type `{}`; requires the permission `{}`.", w.docs, w.event_type, w.permission));
+        let doc = docs(&format!(
+            "{}\n\nEvent type `{}`; requires the permission `{}`.",
+            w.docs, w.event_type, w.permission
+        ));
         quote!(#doc #v(#ty),)
     });
     let arms = module.webhooks.iter().map(|w| {

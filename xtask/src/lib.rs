@@ -33,8 +33,15 @@ pub fn read_specs(dir: &Path, shown_as: &str) -> std::io::Result<Vec<SpecFile>> 
     paths
         .into_iter()
         .map(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            Ok(SpecFile { name: format!("{shown_as}/{name}"), source: fs::read_to_string(&p)? })
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            Ok(SpecFile {
+                name: format!("{shown_as}/{name}"),
+                source: fs::read_to_string(&p)?,
+            })
         })
         .collect()
 }
@@ -79,7 +86,12 @@ impl std::fmt::Display for CodegenError {
 
 /// Generates `out_dir` from `spec_dir`. With `check`, writes nothing and reports the stale files
 /// in `changed`. On a spec error nothing is written.
-pub fn codegen(spec_dir: &Path, shown_as: &str, out_dir: &Path, check: bool) -> Result<Summary, CodegenError> {
+pub fn codegen(
+    spec_dir: &Path,
+    shown_as: &str,
+    out_dir: &Path,
+    check: bool,
+) -> Result<Summary, CodegenError> {
     let start = Instant::now();
     let files = read_specs(spec_dir, shown_as)
         .map_err(|e| CodegenError::Io(format!("cannot read {}: {e}", spec_dir.display())))?;
@@ -92,9 +104,13 @@ pub fn codegen(spec_dir: &Path, shown_as: &str, out_dir: &Path, check: bool) -> 
             changed.push(rel.clone());
             if !check {
                 if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| CodegenError::Io(format!("cannot create {}: {e}", parent.display())))?;
+                    fs::create_dir_all(parent).map_err(|e| {
+                        CodegenError::Io(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
-                fs::write(&path, text).map_err(|e| CodegenError::Io(format!("cannot write {}: {e}", path.display())))?;
+                fs::write(&path, text).map_err(|e| {
+                    CodegenError::Io(format!("cannot write {}: {e}", path.display()))
+                })?;
             }
         }
     }
@@ -108,7 +124,8 @@ pub fn codegen(spec_dir: &Path, shown_as: &str, out_dir: &Path, check: bool) -> 
         extra.sort();
         for rel in extra {
             if !check {
-                fs::remove_file(out_dir.join(&rel)).map_err(|e| CodegenError::Io(format!("cannot remove {rel}: {e}")))?;
+                fs::remove_file(out_dir.join(&rel))
+                    .map_err(|e| CodegenError::Io(format!("cannot remove {rel}: {e}")))?;
             }
             changed.push(rel);
         }

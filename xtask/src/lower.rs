@@ -21,8 +21,20 @@ pub const REGISTRY_FILE: &str = "scopes.yaml";
 
 const DEFAULT_HOST: &str = "https://www.wixapis.com";
 const OPERATORS: &[&str] = &[
-    "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$hasSome", "$hasAll",
-    "$startsWith", "$contains", "$exists", "$isEmpty",
+    "$eq",
+    "$ne",
+    "$gt",
+    "$gte",
+    "$lt",
+    "$lte",
+    "$in",
+    "$nin",
+    "$hasSome",
+    "$hasAll",
+    "$startsWith",
+    "$contains",
+    "$exists",
+    "$isEmpty",
 ];
 const RUST_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -49,7 +61,10 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
             None
         }
     };
-    let empty = Registry { permissions: Vec::new(), scopes: Vec::new() };
+    let empty = Registry {
+        permissions: Vec::new(),
+        scopes: Vec::new(),
+    };
     let registry_ref = registry.as_ref().unwrap_or(&empty);
     let mut modules = Vec::new();
     for file in files.iter().filter(|f| file_stem(&f.name) != "scopes") {
@@ -65,7 +80,10 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
                 file: m.source.clone(),
                 line: 1,
                 column: 1,
-                message: format!("module `{}` has the same Rust name as the module of {first}", m.name),
+                message: format!(
+                    "module `{}` has the same Rust name as the module of {first}",
+                    m.name
+                ),
                 hint: Some("give each module its own `module:` name".to_owned()),
             });
         }
@@ -76,7 +94,10 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
         return Err(diags);
     }
     modules.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Spec { registry: registry.expect("no diagnostics means the registry lowered"), modules })
+    Ok(Spec {
+        registry: registry.expect("no diagnostics means the registry lowered"),
+        modules,
+    })
 }
 
 fn file_stem(name: &str) -> &str {
@@ -92,7 +113,13 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, path: &[Seg], want: Want, message: impl Into<String>, hint: Option<String>) {
+    fn error(
+        &mut self,
+        path: &[Seg],
+        want: Want,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let pos = self.index.find(path, want);
         self.diags.push(Diagnostic {
             file: self.file.to_owned(),
@@ -114,12 +141,21 @@ impl Ctx<'_> {
                 _ => continue,
             };
             let parent = display_path(&path[..path.len() - 1]);
-            let place = if parent.is_empty() { "at the top level".to_owned() } else { format!("in `{parent}`") };
+            let place = if parent.is_empty() {
+                "at the top level".to_owned()
+            } else {
+                format!("in `{parent}`")
+            };
             let hint = match did_you_mean(&key, raw::KNOWN_KEYS.iter().copied()) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => "remove it; specs/README.md lists the keys each section takes".to_owned(),
             };
-            self.error(path, Want::Key, format!("unknown key `{key}` {place}"), Some(hint));
+            self.error(
+                path,
+                Want::Key,
+                format!("unknown key `{key}` {place}"),
+                Some(hint),
+            );
         }
     }
 }
@@ -144,7 +180,11 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
             return None;
         }
     };
-    let mut cx = Ctx { file: &file.name, index: PosIndex::new(&file.source), diags };
+    let mut cx = Ctx {
+        file: &file.name,
+        index: PosIndex::new(&file.source),
+        diags,
+    };
     cx.unknown_keys(&decoded.unknown_keys);
     let raw = decoded.value;
 
@@ -152,26 +192,45 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
     for (i, p) in raw.permissions.iter().enumerate() {
         let path = item(&[Seg::Key("permissions".into())], i);
         if !is_wix_id(&p.id) {
-            cx.error(&child(&path, "id"), Want::Value, format!("`{}` is not a permission id", p.id),
-                Some("write it as Wix does, like `WIX_STORES.READ_PRODUCTS`".to_owned()));
+            cx.error(
+                &child(&path, "id"),
+                Want::Value,
+                format!("`{}` is not a permission id", p.id),
+                Some("write it as Wix does, like `WIX_STORES.READ_PRODUCTS`".to_owned()),
+            );
         }
         if let Some(first) = permission_ids.insert(&p.id, i) {
             let line = cx.line_of(&item(&[Seg::Key("permissions".into())], first));
-            cx.error(&child(&path, "id"), Want::Value, format!("permission `{}` is listed twice", p.id),
-                Some(format!("it is first listed on line {line}; remove one")));
+            cx.error(
+                &child(&path, "id"),
+                Want::Value,
+                format!("permission `{}` is listed twice", p.id),
+                Some(format!("it is first listed on line {line}; remove one")),
+            );
         }
     }
     let mut scope_ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, s) in raw.scopes.iter().enumerate() {
         let path = item(&[Seg::Key("scopes".into())], i);
         if !is_wix_id(&s.id) || !s.id.starts_with("SCOPE.") {
-            cx.error(&child(&path, "id"), Want::Value, format!("`{}` is not a scope id", s.id),
-                Some("scope ids start with `SCOPE.`, like `SCOPE.DC-STORES.READ-PRODUCTS`".to_owned()));
+            cx.error(
+                &child(&path, "id"),
+                Want::Value,
+                format!("`{}` is not a scope id", s.id),
+                Some(
+                    "scope ids start with `SCOPE.`, like `SCOPE.DC-STORES.READ-PRODUCTS`"
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(first) = scope_ids.insert(&s.id, i) {
             let line = cx.line_of(&item(&[Seg::Key("scopes".into())], first));
-            cx.error(&child(&path, "id"), Want::Value, format!("scope `{}` is listed twice", s.id),
-                Some(format!("it is first listed on line {line}; remove one")));
+            cx.error(
+                &child(&path, "id"),
+                Want::Value,
+                format!("scope `{}` is listed twice", s.id),
+                Some(format!("it is first listed on line {line}; remove one")),
+            );
         }
     }
     // Direct grants, then includes.
@@ -183,25 +242,38 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
             if permission_ids.contains_key(g.as_str()) {
                 grants.push(g.clone());
             } else {
-                cx.error(&item(&child(&path, "grants"), j), Want::Value,
-                    format!("scope `{}` grants `{g}`, which is not listed under `permissions`", s.id),
+                cx.error(
+                    &item(&child(&path, "grants"), j),
+                    Want::Value,
+                    format!(
+                        "scope `{}` grants `{g}`, which is not listed under `permissions`",
+                        s.id
+                    ),
                     Some(match did_you_mean(g, permission_ids.keys().copied()) {
                         Some(p) => format!("did you mean `{p}`?"),
                         None => format!("add `{g}` to `permissions`"),
-                    }));
+                    }),
+                );
             }
         }
         for (j, inc) in s.includes.iter().enumerate() {
             if !scope_ids.contains_key(inc.as_str()) {
-                cx.error(&item(&child(&path, "includes"), j), Want::Value,
+                cx.error(
+                    &item(&child(&path, "includes"), j),
+                    Want::Value,
                     format!("unknown scope `{inc}` in the includes of `{}`", s.id),
                     Some(match did_you_mean(inc, scope_ids.keys().copied()) {
                         Some(p) => format!("did you mean `{p}`?"),
                         None => "list the scope under `scopes` first".to_owned(),
-                    }));
+                    }),
+                );
             } else if inc == &s.id {
-                cx.error(&item(&child(&path, "includes"), j), Want::Value,
-                    format!("scope `{}` includes itself", s.id), Some("remove it".to_owned()));
+                cx.error(
+                    &item(&child(&path, "includes"), j),
+                    Want::Value,
+                    format!("scope `{}` includes itself", s.id),
+                    Some("remove it".to_owned()),
+                );
             }
         }
         direct.push(grants);
@@ -225,11 +297,22 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
         }
         let path = item(&[Seg::Key("scopes".into())], i);
         if granted.is_empty() {
-            cx.error(&child(&path, "id"), Want::Value, format!("scope `{}` grants no permission", s.id),
-                Some("add the permissions it grants under `grants`, or remove the scope".to_owned()));
+            cx.error(
+                &child(&path, "id"),
+                Want::Value,
+                format!("scope `{}` grants no permission", s.id),
+                Some(
+                    "add the permissions it grants under `grants`, or remove the scope".to_owned(),
+                ),
+            );
         }
         // Keep registry order for the permissions of a scope.
-        let permissions = raw.permissions.iter().filter(|p| granted.contains(&p.id)).map(|p| p.id.clone()).collect();
+        let permissions = raw
+            .permissions
+            .iter()
+            .filter(|p| granted.contains(&p.id))
+            .map(|p| p.id.clone())
+            .collect();
         scopes.push(Scope {
             const_name: const_name(s.id.trim_start_matches("SCOPE.")),
             id: s.id.clone(),
@@ -240,17 +323,26 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
     }
     for (i, p) in raw.permissions.iter().enumerate() {
         if !scopes.iter().any(|s| s.permissions.contains(&p.id)) {
-            cx.error(&child(&item(&[Seg::Key("permissions".into())], i), "id"), Want::Value,
+            cx.error(
+                &child(&item(&[Seg::Key("permissions".into())], i), "id"),
+                Want::Value,
                 format!("no scope grants the permission `{}`", p.id),
-                Some("add it to the `grants` of the scopes that grant it".to_owned()));
+                Some("add it to the `grants` of the scopes that grant it".to_owned()),
+            );
         }
     }
     let mut consts = BTreeMap::new();
     for (i, s) in scopes.iter().enumerate() {
         if let Some(other) = consts.insert(s.const_name.clone(), s.id.clone()) {
-            cx.error(&child(&item(&[Seg::Key("scopes".into())], i), "id"), Want::Value,
-                format!("scopes `{other}` and `{}` would both be named `{}` in Rust", s.id, s.const_name),
-                Some("scope ids must differ in more than punctuation".to_owned()));
+            cx.error(
+                &child(&item(&[Seg::Key("scopes".into())], i), "id"),
+                Want::Value,
+                format!(
+                    "scopes `{other}` and `{}` would both be named `{}` in Rust",
+                    s.id, s.const_name
+                ),
+                Some("scope ids must differ in more than punctuation".to_owned()),
+            );
         }
     }
     let permissions = raw
@@ -258,17 +350,24 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
         .into_iter()
         .map(|p| Permission {
             const_name: const_name(&p.id),
-            description: p.description.unwrap_or_else(|| format!("The Wix permission `{}`.", p.id)),
+            description: p
+                .description
+                .unwrap_or_else(|| format!("The Wix permission `{}`.", p.id)),
             id: p.id,
         })
         .collect();
-    Some(Registry { permissions, scopes })
+    Some(Registry {
+        permissions,
+        scopes,
+    })
 }
 
 fn is_wix_id(id: &str) -> bool {
     !id.is_empty()
         && id.contains('.')
-        && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 fn const_name(id: &str) -> String {
@@ -278,7 +377,9 @@ fn const_name(id: &str) -> String {
 fn yaml_error(file: &str, e: raw::DecodeError) -> Diagnostic {
     // serde_yaml says "... at line L column C"; we place it ourselves, and keep the rest
     // (", while scanning a quoted scalar at line 3 column 11" says where the trouble began).
-    let message = e.message.replacen(&format!(" at line {} column {}", e.line, e.column), "", 1);
+    let message = e
+        .message
+        .replacen(&format!(" at line {} column {}", e.line, e.column), "", 1);
     let hint = if message.contains("missing field") {
         "add the field; specs/README.md shows what each section needs"
     } else if message.contains("invalid type") {
@@ -286,7 +387,13 @@ fn yaml_error(file: &str, e: raw::DecodeError) -> Diagnostic {
     } else {
         "fix the YAML here"
     };
-    Diagnostic { file: file.to_owned(), line: e.line, column: e.column, message, hint: Some(hint.to_owned()) }
+    Diagnostic {
+        file: file.to_owned(),
+        line: e.line,
+        column: e.column,
+        message,
+        hint: Some(hint.to_owned()),
+    }
 }
 
 /// What lowering one module needs to keep while it walks.
@@ -302,7 +409,11 @@ struct ModuleCx<'a, 'b> {
     registry: &'b Registry,
 }
 
-fn lower_module(file: &SpecFile, registry: &Registry, diags: &mut Vec<Diagnostic>) -> Option<Module> {
+fn lower_module(
+    file: &SpecFile,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Module> {
     let decoded = match raw::decode::<RawModule>(&file.source) {
         Ok(d) => d,
         Err(e) => {
@@ -311,24 +422,53 @@ fn lower_module(file: &SpecFile, registry: &Registry, diags: &mut Vec<Diagnostic
         }
     };
     let raw: RawModule = decoded.value;
-    let mut cx = Ctx { file: &file.name, index: PosIndex::new(&file.source), diags };
+    let mut cx = Ctx {
+        file: &file.name,
+        index: PosIndex::new(&file.source),
+        diags,
+    };
     cx.unknown_keys(&decoded.unknown_keys);
     let root: YamlPath = Vec::new();
 
     let stem = file_stem(&file.name);
     if raw.module != stem {
-        cx.error(&child(&root, "module"), Want::Value,
+        cx.error(
+            &child(&root, "module"),
+            Want::Value,
             format!("module `{}` is in the file `{stem}.yaml`", raw.module),
-            Some(format!("name the module `{stem}` or rename the file to `{}.yaml`", raw.module)));
+            Some(format!(
+                "name the module `{stem}` or rename the file to `{}.yaml`",
+                raw.module
+            )),
+        );
     }
-    if raw.module.is_empty() || !raw.module.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        cx.error(&child(&root, "module"), Want::Value, format!("module name `{}` is not kebab-case", raw.module),
-            Some("use lowercase letters, digits and `-`, like `stores-catalog-v1`".to_owned()));
+    if raw.module.is_empty()
+        || !raw
+            .module
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        cx.error(
+            &child(&root, "module"),
+            Want::Value,
+            format!("module name `{}` is not kebab-case", raw.module),
+            Some("use lowercase letters, digits and `-`, like `stores-catalog-v1`".to_owned()),
+        );
     }
     let host = raw.host.clone().unwrap_or_else(|| DEFAULT_HOST.to_owned());
-    if !(host.starts_with("https://") || host.starts_with("http://")) || host.ends_with('/') || host[8..].contains('/') {
-        cx.error(&child(&root, "host"), Want::Value, format!("host `{host}` is not a scheme and host name"),
-            Some("write it like `https://www.wixapis.com`, with no path or trailing slash".to_owned()));
+    if !(host.starts_with("https://") || host.starts_with("http://"))
+        || host.ends_with('/')
+        || host[8..].contains('/')
+    {
+        cx.error(
+            &child(&root, "host"),
+            Want::Value,
+            format!("host `{host}` is not a scheme and host name"),
+            Some(
+                "write it like `https://www.wixapis.com`, with no path or trailing slash"
+                    .to_owned(),
+            ),
+        );
     }
 
     let module_type = raw.module.to_upper_camel_case();
@@ -346,21 +486,36 @@ fn lower_module(file: &SpecFile, registry: &Registry, diags: &mut Vec<Diagnostic
     for (name, _) in &raw.types.0 {
         let rust = name.to_upper_camel_case();
         let path = child(&types_path, name);
-        if rust.is_empty() || name.chars().next().is_some_and(|c| !c.is_ascii_alphabetic()) {
-            m.cx.error(&path, Want::Key, format!("type name `{name}` is not a valid name"),
-                Some("use a PascalCase name like `Product`".to_owned()));
+        if rust.is_empty()
+            || name
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii_alphabetic())
+        {
+            m.cx.error(
+                &path,
+                Want::Key,
+                format!("type name `{name}` is not a valid name"),
+                Some("use a PascalCase name like `Product`".to_owned()),
+            );
             continue;
         }
         if let Some(prev) = m.refs.values().find(|r| **r == rust) {
             let prev = prev.clone();
-            m.cx.error(&path, Want::Key, format!("type `{name}` has the Rust name `{rust}`, like another type"),
-                Some(format!("rename one of the types named `{prev}`")));
+            m.cx.error(
+                &path,
+                Want::Key,
+                format!("type `{name}` has the Rust name `{rust}`, like another type"),
+                Some(format!("rename one of the types named `{prev}`")),
+            );
             continue;
         }
         m.refs.insert(name.clone(), rust);
     }
     for (name, schema) in &raw.types.0 {
-        let Some(rust) = m.refs.get(name).cloned() else { continue };
+        let Some(rust) = m.refs.get(name).cloned() else {
+            continue;
+        };
         let path = child(&types_path, name);
         m.define_named(&rust, schema, &path);
     }
@@ -372,7 +527,12 @@ fn lower_module(file: &SpecFile, registry: &Registry, diags: &mut Vec<Diagnostic
         let path = item(&child(&root, "methods"), i);
         let rust_name = rust_ident(&rm.name.to_snake_case());
         if rm.name.trim().is_empty() {
-            m.cx.error(&child(&path, "name"), Want::Value, "a method has an empty name", Some("give it Wix's name, like `Query Products`".to_owned()));
+            m.cx.error(
+                &child(&path, "name"),
+                Want::Value,
+                "a method has an empty name",
+                Some("give it Wix's name, like `Query Products`".to_owned()),
+            );
             continue;
         }
         if let Some(first) = method_names.get(&rust_name) {
@@ -395,9 +555,12 @@ fn lower_module(file: &SpecFile, registry: &Registry, diags: &mut Vec<Diagnostic
         let path = item(&child(&root, "webhooks"), i);
         if let Some(first) = event_types.get(&rw.event_type) {
             let line = m.cx.line_of(first);
-            m.cx.error(&child(&path, "event_type"), Want::Value,
+            m.cx.error(
+                &child(&path, "event_type"),
+                Want::Value,
                 format!("event type `{}` is listed twice", rw.event_type),
-                Some(format!("it is first listed on line {line}")));
+                Some(format!("it is first listed on line {line}")),
+            );
             continue;
         }
         event_types.insert(rw.event_type.clone(), path.clone());
@@ -428,14 +591,28 @@ impl ModuleCx<'_, '_> {
         if self.registry.permissions.iter().any(|p| p.id == permission) {
             return;
         }
-        let hint = match did_you_mean(permission, self.registry.permissions.iter().map(|p| p.id.as_str())) {
+        let hint = match did_you_mean(
+            permission,
+            self.registry.permissions.iter().map(|p| p.id.as_str()),
+        ) {
             Some(p) => format!("did you mean `{p}`?"),
-            None => "list it under `permissions` in scopes.yaml, with the scopes that grant it".to_owned(),
+            None => "list it under `permissions` in scopes.yaml, with the scopes that grant it"
+                .to_owned(),
         };
-        self.cx.error(path, Want::Value, format!("unknown permission `{permission}`: no scope in scopes.yaml grants it"), Some(hint));
+        self.cx.error(
+            path,
+            Want::Value,
+            format!("unknown permission `{permission}`: no scope in scopes.yaml grants it"),
+            Some(hint),
+        );
     }
 
-    fn lower_method(&mut self, rm: &raw::RawMethod, rust_name: String, path: &[Seg]) -> Option<Method> {
+    fn lower_method(
+        &mut self,
+        rm: &raw::RawMethod,
+        rust_name: String,
+        path: &[Seg],
+    ) -> Option<Method> {
         let http = match rm.http.as_str() {
             "GET" => Some(HttpMethod::Get),
             "POST" => Some(HttpMethod::Post),
@@ -447,17 +624,34 @@ impl ModuleCx<'_, '_> {
                     Some(h) if h != other => format!("did you mean `{h}`?"),
                     _ => "use one of GET, POST, PUT, PATCH, DELETE (in capitals)".to_owned(),
                 };
-                self.cx.error(&child(path, "http"), Want::Value, format!("invalid HTTP method `{other}` in method `{}`", rm.name), Some(hint));
+                self.cx.error(
+                    &child(path, "http"),
+                    Want::Value,
+                    format!("invalid HTTP method `{other}` in method `{}`", rm.name),
+                    Some(hint),
+                );
                 None
             }
         };
         self.check_permission(&rm.permission, &child(path, "permission"));
         let method_type = rust_name.to_upper_camel_case();
-        let request = rm.request.as_ref().map(|s| self.lower_schema(s, &child(path, "request"), &format!("{method_type}Request")));
-        let response = rm.response.as_ref().map(|s| self.lower_schema(s, &child(path, "response"), &format!("{method_type}Response")));
+        let request = rm.request.as_ref().map(|s| {
+            self.lower_schema(s, &child(path, "request"), &format!("{method_type}Request"))
+        });
+        let response = rm.response.as_ref().map(|s| {
+            self.lower_schema(
+                s,
+                &child(path, "response"),
+                &format!("{method_type}Response"),
+            )
+        });
         if http == Some(HttpMethod::Get) && rm.request.is_some() {
-            self.cx.error(&child(path, "request"), Want::Key, format!("method `{}` is a GET with a request body", rm.name),
-                Some("GET requests carry no body; use `params` with `in: query`".to_owned()));
+            self.cx.error(
+                &child(path, "request"),
+                Want::Key,
+                format!("method `{}` is a GET with a request body", rm.name),
+                Some("GET requests carry no body; use `params` with `in: query`".to_owned()),
+            );
         }
 
         // Parameters.
@@ -466,16 +660,33 @@ impl ModuleCx<'_, '_> {
         for (i, p) in rm.params.iter().enumerate() {
             let ppath = item(&child(path, "params"), i);
             let ty = match &p.schema {
-                Some(s) => self.lower_schema(s, &child(&ppath, "schema"), &format!("{method_type}{}", p.name.to_upper_camel_case())),
+                Some(s) => self.lower_schema(
+                    s,
+                    &child(&ppath, "schema"),
+                    &format!("{method_type}{}", p.name.to_upper_camel_case()),
+                ),
                 None => Ty::String,
             };
-            if !matches!(ty, Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Named(_)) {
-                self.cx.error(&child(&ppath, "schema"), Want::Value, format!("parameter `{}` must be a string, number or boolean", p.name), None);
+            if !matches!(
+                ty,
+                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Named(_)
+            ) {
+                self.cx.error(
+                    &child(&ppath, "schema"),
+                    Want::Value,
+                    format!("parameter `{}` must be a string, number or boolean", p.name),
+                    None,
+                );
             }
             match p.location.as_str() {
                 "path" => {
                     if args.insert(&p.name, (p, ppath.clone())).is_some() {
-                        self.cx.error(&child(&ppath, "name"), Want::Value, format!("parameter `{}` is listed twice", p.name), None);
+                        self.cx.error(
+                            &child(&ppath, "name"),
+                            Want::Value,
+                            format!("parameter `{}` is listed twice", p.name),
+                            None,
+                        );
                     }
                 }
                 "query" => query_params.push(QueryParam {
@@ -483,14 +694,24 @@ impl ModuleCx<'_, '_> {
                     wire: p.name.clone(),
                     ty,
                     required: p.required.unwrap_or(false),
-                    description: p.description.clone().unwrap_or_else(|| format!("The `{}` query parameter.", p.name)),
+                    description: p
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| format!("The `{}` query parameter.", p.name)),
                 }),
                 other => {
                     let hint = match did_you_mean(other, ["path", "query"]) {
                         Some(h) => format!("did you mean `{h}`?"),
-                        None => "use `path` or `query`; the body is described by `request`".to_owned(),
+                        None => {
+                            "use `path` or `query`; the body is described by `request`".to_owned()
+                        }
                     };
-                    self.cx.error(&child(&ppath, "in"), Want::Value, format!("invalid parameter location `{other}`"), Some(hint));
+                    self.cx.error(
+                        &child(&ppath, "in"),
+                        Want::Value,
+                        format!("invalid parameter location `{other}`"),
+                        Some(hint),
+                    );
                 }
             }
         }
@@ -500,14 +721,23 @@ impl ModuleCx<'_, '_> {
         let mut used = BTreeSet::new();
         let mut rest = rm.path.as_str();
         if !rm.path.starts_with('/') {
-            self.cx.error(&child(path, "path"), Want::Value, format!("path `{}` does not start with `/`", rm.path),
-                Some("write the path without the host, like `/stores/v1/products`".to_owned()));
+            self.cx.error(
+                &child(path, "path"),
+                Want::Value,
+                format!("path `{}` does not start with `/`", rm.path),
+                Some("write the path without the host, like `/stores/v1/products`".to_owned()),
+            );
         }
         while !rest.is_empty() {
             match rest.find('{') {
                 None => {
                     if rest.contains('}') {
-                        self.cx.error(&child(path, "path"), Want::Value, format!("unbalanced `}}` in path `{}`", rm.path), None);
+                        self.cx.error(
+                            &child(path, "path"),
+                            Want::Value,
+                            format!("unbalanced `}}` in path `{}`", rm.path),
+                            None,
+                        );
                     }
                     path_parts.push(PathPart::Literal(rest.to_owned()));
                     break;
@@ -517,7 +747,12 @@ impl ModuleCx<'_, '_> {
                         path_parts.push(PathPart::Literal(rest[..open].to_owned()));
                     }
                     let Some(close) = rest[open..].find('}') else {
-                        self.cx.error(&child(path, "path"), Want::Value, format!("unclosed `{{` in path `{}`", rm.path), None);
+                        self.cx.error(
+                            &child(path, "path"),
+                            Want::Value,
+                            format!("unclosed `{{` in path `{}`", rm.path),
+                            None,
+                        );
                         break;
                     };
                     let name = &rest[open + 1..open + close];
@@ -526,7 +761,10 @@ impl ModuleCx<'_, '_> {
                         used.insert(name.to_owned());
                         path_parts.push(PathPart::Arg {
                             rust_name: rust_ident(&name.to_snake_case()),
-                            description: p.description.clone().unwrap_or_else(|| format!("The `{name}` path parameter.")),
+                            description: p
+                                .description
+                                .clone()
+                                .unwrap_or_else(|| format!("The `{name}` path parameter.")),
                         });
                     } else if name.contains('.') {
                         let steps = match &request {
@@ -534,10 +772,16 @@ impl ModuleCx<'_, '_> {
                             None => Err("the method has no request body".to_owned()),
                         };
                         match steps {
-                            Ok(steps) => path_parts.push(PathPart::Body { dotted: name.to_owned(), steps }),
-                            Err(why) => self.cx.error(&child(path, "path"), Want::Value,
+                            Ok(steps) => path_parts.push(PathPart::Body {
+                                dotted: name.to_owned(),
+                                steps,
+                            }),
+                            Err(why) => self.cx.error(
+                                &child(path, "path"),
+                                Want::Value,
                                 format!("path parameter `{{{name}}}` has no binding: {why}"),
-                                Some(format!("the request body must have the field `{name}`"))),
+                                Some(format!("the request body must have the field `{name}`")),
+                            ),
                         }
                     } else {
                         self.cx.error(&child(path, "path"), Want::Value,
@@ -549,18 +793,37 @@ impl ModuleCx<'_, '_> {
         }
         for (name, (_, ppath)) in &args {
             if !used.contains(*name) {
-                self.cx.error(&child(ppath, "name"), Want::Value, format!("path parameter `{name}` is not in the path `{}`", rm.path),
-                    Some(format!("add `{{{name}}}` to the path, or make it `in: query`")));
+                self.cx.error(
+                    &child(ppath, "name"),
+                    Want::Value,
+                    format!("path parameter `{name}` is not in the path `{}`", rm.path),
+                    Some(format!(
+                        "add `{{{name}}}` to the path, or make it `in: query`"
+                    )),
+                );
             }
         }
 
-        let paging = rm.paging.as_ref().and_then(|p| self.lower_paging(p, &child(path, "paging"), request.as_ref(), response.as_ref()));
-        let query = rm.query.as_ref().and_then(|q| self.lower_query(q, &child(path, "query")));
+        let paging = rm.paging.as_ref().and_then(|p| {
+            self.lower_paging(
+                p,
+                &child(path, "paging"),
+                request.as_ref(),
+                response.as_ref(),
+            )
+        });
+        let query = rm
+            .query
+            .as_ref()
+            .and_then(|q| self.lower_query(q, &child(path, "query")));
         let http = http?;
         Some(Method {
             const_name: rust_name.to_shouty_snake_case(),
             wix_name: rm.name.clone(),
-            docs: rm.docs.clone().unwrap_or_else(|| format!("Calls Wix's {}.", rm.name)),
+            docs: rm
+                .docs
+                .clone()
+                .unwrap_or_else(|| format!("Calls Wix's {}.", rm.name)),
             retry_safe: rm.retry_safe.unwrap_or(http == HttpMethod::Get),
             rust_name,
             http,
@@ -575,73 +838,152 @@ impl ModuleCx<'_, '_> {
         })
     }
 
-    fn lower_paging(&mut self, p: &raw::RawPaging, path: &[Seg], request: Option<&Ty>, response: Option<&Ty>) -> Option<Paging> {
+    fn lower_paging(
+        &mut self,
+        p: &raw::RawPaging,
+        path: &[Seg],
+        request: Option<&Ty>,
+        response: Option<&Ty>,
+    ) -> Option<Paging> {
         let style = match p.style.as_str() {
             "none" => return None,
             "offset" => PagingStyle::Offset,
             "cursor" => PagingStyle::Cursor,
             other => {
                 let hint = did_you_mean(other, ["none", "offset", "cursor"]).map_or_else(
-                    || "use `none`, `offset` or `cursor`".to_owned(), |h| format!("did you mean `{h}`?"));
-                self.cx.error(&child(path, "style"), Want::Value, format!("unknown paging style `{other}`"), Some(hint));
+                    || "use `none`, `offset` or `cursor`".to_owned(),
+                    |h| format!("did you mean `{h}`?"),
+                );
+                self.cx.error(
+                    &child(path, "style"),
+                    Want::Value,
+                    format!("unknown paging style `{other}`"),
+                    Some(hint),
+                );
                 return None;
             }
         };
         let style_name = p.style.as_str();
         let Some(max_page_size) = p.max_page_size else {
-            self.cx.error(&child(path, "style"), Want::Value, format!("paging style `{style_name}` without a page-size limit"),
-                Some("add `max_page_size`, the most items the method returns per page".to_owned()));
+            self.cx.error(
+                &child(path, "style"),
+                Want::Value,
+                format!("paging style `{style_name}` without a page-size limit"),
+                Some("add `max_page_size`, the most items the method returns per page".to_owned()),
+            );
             return None;
         };
         if max_page_size == 0 {
-            self.cx.error(&child(path, "max_page_size"), Want::Value, "`max_page_size` must be at least 1", None);
+            self.cx.error(
+                &child(path, "max_page_size"),
+                Want::Value,
+                "`max_page_size` must be at least 1",
+                None,
+            );
         }
         let required = |key: &str, value: &Option<String>, this: &mut Self| -> Option<String> {
             if value.is_none() {
-                this.cx.error(path, Want::Value, format!("paging style `{style_name}` needs `{key}`"),
-                    Some("see the paging section of specs/README.md".to_owned()));
+                this.cx.error(
+                    path,
+                    Want::Value,
+                    format!("paging style `{style_name}` needs `{key}`"),
+                    Some("see the paging section of specs/README.md".to_owned()),
+                );
             }
             value.clone()
         };
         let request_at = required("request", &p.request, self);
         let items_at = required("items", &p.items, self);
-        let next_at = if style == PagingStyle::Cursor { required("next_cursor", &p.next_cursor, self) } else { None };
-        let (Some(request_at), Some(items_at)) = (request_at, items_at) else { return None };
+        let next_at = if style == PagingStyle::Cursor {
+            required("next_cursor", &p.next_cursor, self)
+        } else {
+            None
+        };
+        let (Some(request_at), Some(items_at)) = (request_at, items_at) else {
+            return None;
+        };
         let (Some(req_ty), Some(resp_ty)) = (request, response) else {
-            self.cx.error(path, Want::Key, "a paged method needs both `request` and `response`", None);
+            self.cx.error(
+                path,
+                Want::Key,
+                "a paged method needs both `request` and `response`",
+                None,
+            );
             return None;
         };
         let bad = |this: &mut Self, key: &str, why: String| {
-            this.cx.error(&child(path, key), Want::Value, why, Some("the dotted path must name fields of the body's types".to_owned()));
+            this.cx.error(
+                &child(path, key),
+                Want::Value,
+                why,
+                Some("the dotted path must name fields of the body's types".to_owned()),
+            );
         };
         let request_steps = match self.resolve_steps(req_ty, &request_at) {
             Ok(s) => s,
-            Err(why) => { bad(self, "request", format!("paging `request`: {why}")); return None; }
+            Err(why) => {
+                bad(self, "request", format!("paging `request`: {why}"));
+                return None;
+            }
         };
         let request_type = match request_steps.last().map(|s| &s.ty) {
             Some(Ty::Named(n)) => n.clone(),
-            _ => { bad(self, "request", format!("paging `request`: `{request_at}` is not an object")); return None; }
+            _ => {
+                bad(
+                    self,
+                    "request",
+                    format!("paging `request`: `{request_at}` is not an object"),
+                );
+                return None;
+            }
         };
-        let wanted: &[&str] = match style { PagingStyle::Offset => &["limit", "offset"], PagingStyle::Cursor => &["limit", "cursor"] };
+        let wanted: &[&str] = match style {
+            PagingStyle::Offset => &["limit", "offset"],
+            PagingStyle::Cursor => &["limit", "cursor"],
+        };
         for f in wanted {
             if self.field(&request_type, f).is_none() {
-                bad(self, "request", format!("paging `request`: `{request_at}` has no field `{f}`"));
+                bad(
+                    self,
+                    "request",
+                    format!("paging `request`: `{request_at}` has no field `{f}`"),
+                );
                 return None;
             }
         }
         let items = match self.resolve_steps(resp_ty, &items_at) {
             Ok(s) => s,
-            Err(why) => { bad(self, "items", format!("paging `items`: {why}")); return None; }
+            Err(why) => {
+                bad(self, "items", format!("paging `items`: {why}"));
+                return None;
+            }
         };
         let item_ty = match items.last().map(|s| &s.ty) {
             Some(Ty::Array(inner)) => (**inner).clone(),
-            _ => { bad(self, "items", format!("paging `items`: `{items_at}` is not an array")); return None; }
+            _ => {
+                bad(
+                    self,
+                    "items",
+                    format!("paging `items`: `{items_at}` is not an array"),
+                );
+                return None;
+            }
         };
         let next_cursor = match next_at {
             Some(at) => match self.resolve_steps(resp_ty, &at) {
                 Ok(s) if s.last().is_some_and(|s| s.ty == Ty::String) => s,
-                Ok(_) => { bad(self, "next_cursor", format!("paging `next_cursor`: `{at}` is not a string")); return None; }
-                Err(why) => { bad(self, "next_cursor", format!("paging `next_cursor`: {why}")); return None; }
+                Ok(_) => {
+                    bad(
+                        self,
+                        "next_cursor",
+                        format!("paging `next_cursor`: `{at}` is not a string"),
+                    );
+                    return None;
+                }
+                Err(why) => {
+                    bad(self, "next_cursor", format!("paging `next_cursor`: {why}"));
+                    return None;
+                }
             },
             None => Vec::new(),
         };
@@ -649,7 +991,11 @@ impl ModuleCx<'_, '_> {
             None => None,
             Some(field) => {
                 let key = match &item_ty {
-                    Ty::Named(n) => self.field(n, field).map(|f| Step { rust_field: f.rust_name.clone(), optional: !f.required, ty: f.ty.clone() }),
+                    Ty::Named(n) => self.field(n, field).map(|f| Step {
+                        rust_field: f.rust_name.clone(),
+                        optional: !f.required,
+                        ty: f.ty.clone(),
+                    }),
                     _ => None,
                 };
                 let query = request_steps[..request_steps.len() - 1].to_vec();
@@ -658,20 +1004,45 @@ impl ModuleCx<'_, '_> {
                     _ => None,
                 };
                 let has_strings = query_type.as_ref().is_some_and(|q| {
-                    ["filter", "sort"].iter().all(|f| self.field(q, f).is_some_and(|f| f.ty == Ty::String))
+                    ["filter", "sort"]
+                        .iter()
+                        .all(|f| self.field(q, f).is_some_and(|f| f.ty == Ty::String))
                 });
                 match key {
-                    Some(key) if matches!(key.ty, Ty::I64 | Ty::I32) && has_strings && style == PagingStyle::Offset => {
-                        Some(Crawl { wire: field.clone(), key, query })
+                    Some(key)
+                        if matches!(key.ty, Ty::I64 | Ty::I32)
+                            && has_strings
+                            && style == PagingStyle::Offset =>
+                    {
+                        Some(Crawl {
+                            wire: field.clone(),
+                            key,
+                            query,
+                        })
                     }
                     _ => {
-                        bad(self, "crawl", format!("paging `crawl`: the items need an integer field `{field}`, and the object holding the paging needs string fields `filter` and `sort`, with offset paging"));
+                        bad(
+                            self,
+                            "crawl",
+                            format!(
+                                "paging `crawl`: the items need an integer field `{field}`, and the object holding the paging needs string fields `filter` and `sort`, with offset paging"
+                            ),
+                        );
                         None
                     }
                 }
             }
         };
-        Some(Paging { style, max_page_size, request: request_steps, request_type, items, item_ty, next_cursor, crawl })
+        Some(Paging {
+            style,
+            max_page_size,
+            request: request_steps,
+            request_type,
+            items,
+            item_ty,
+            next_cursor,
+            crawl,
+        })
     }
 
     fn lower_query(&mut self, q: &raw::RawQuery, path: &[Seg]) -> Option<QueryCaps> {
@@ -679,8 +1050,12 @@ impl ModuleCx<'_, '_> {
             "json_string" => QueryEncoding::JsonString,
             "object" => QueryEncoding::Object,
             other => {
-                self.cx.error(&child(path, "encoding"), Want::Value, format!("unknown query encoding `{other}`"),
-                    Some("use `json_string` (Stores V1) or `object`".to_owned()));
+                self.cx.error(
+                    &child(path, "encoding"),
+                    Want::Value,
+                    format!("unknown query encoding `{other}`"),
+                    Some("use `json_string` (Stores V1) or `object`".to_owned()),
+                );
                 return None;
             }
         };
@@ -689,16 +1064,32 @@ impl ModuleCx<'_, '_> {
         for (i, f) in q.fields.iter().enumerate() {
             let fpath = item(&child(path, "fields"), i);
             if !seen.insert(f.field.clone()) {
-                self.cx.error(&child(&fpath, "field"), Want::Value, format!("query field `{}` is listed twice", f.field), None);
+                self.cx.error(
+                    &child(&fpath, "field"),
+                    Want::Value,
+                    format!("query field `{}` is listed twice", f.field),
+                    None,
+                );
             }
             for (j, op) in f.operators.iter().enumerate() {
                 if !OPERATORS.contains(&op.as_str()) {
                     let hint = did_you_mean(op, OPERATORS.iter().copied()).map_or_else(
-                        || format!("use one of {}", OPERATORS.join(" ")), |h| format!("did you mean `{h}`?"));
-                    self.cx.error(&item(&child(&fpath, "operators"), j), Want::Value, format!("unknown query operator `{op}`"), Some(hint));
+                        || format!("use one of {}", OPERATORS.join(" ")),
+                        |h| format!("did you mean `{h}`?"),
+                    );
+                    self.cx.error(
+                        &item(&child(&fpath, "operators"), j),
+                        Want::Value,
+                        format!("unknown query operator `{op}`"),
+                        Some(hint),
+                    );
                 }
             }
-            fields.push(QueryField { field: f.field.clone(), operators: f.operators.clone(), sortable: f.sortable });
+            fields.push(QueryField {
+                field: f.field.clone(),
+                operators: f.operators.clone(),
+                sortable: f.sortable,
+            });
         }
         Some(QueryCaps { encoding, fields })
     }
@@ -714,15 +1105,32 @@ impl ModuleCx<'_, '_> {
                 None
             }
         };
-        let variant = rw.event_type.rsplit('.').next().unwrap_or("").to_upper_camel_case();
+        let variant = rw
+            .event_type
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_upper_camel_case();
         if variant.is_empty() {
-            self.cx.error(&child(path, "event_type"), Want::Value, "empty event type", None);
+            self.cx.error(
+                &child(path, "event_type"),
+                Want::Value,
+                "empty event type",
+                None,
+            );
             return None;
         }
-        let payload = self.lower_schema(&rw.payload, &child(path, "payload"), &format!("{variant}Payload"));
+        let payload = self.lower_schema(
+            &rw.payload,
+            &child(path, "payload"),
+            &format!("{variant}Payload"),
+        );
         Some(Webhook {
             wix_name: rw.name.clone(),
-            docs: rw.docs.clone().unwrap_or_else(|| format!("The {} webhook.", rw.name)),
+            docs: rw
+                .docs
+                .clone()
+                .unwrap_or_else(|| format!("The {} webhook.", rw.name)),
             variant,
             event_type: rw.event_type.clone(),
             permission: rw.permission.clone(),
@@ -744,17 +1152,26 @@ impl ModuleCx<'_, '_> {
         let mut steps = Vec::new();
         for part in dotted.split('.') {
             let Ty::Named(name) = &ty else {
-                return Err(format!("`{part}` is looked up in a value that is not an object"));
+                return Err(format!(
+                    "`{part}` is looked up in a value that is not an object"
+                ));
             };
             let Some(field) = self.field(name, part) else {
                 let known: Vec<&str> = match self.types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields }) => fields.iter().map(|f| f.wire.as_str()).collect(),
+                    Some(TypeKind::Struct { fields }) => {
+                        fields.iter().map(|f| f.wire.as_str()).collect()
+                    }
                     _ => Vec::new(),
                 };
-                let hint = did_you_mean(part, known).map_or(String::new(), |k| format!(" (did you mean `{k}`?)"));
+                let hint = did_you_mean(part, known)
+                    .map_or(String::new(), |k| format!(" (did you mean `{k}`?)"));
                 return Err(format!("`{name}` has no field `{part}`{hint}"));
             };
-            steps.push(Step { rust_field: field.rust_name.clone(), optional: !field.required, ty: field.ty.clone() });
+            steps.push(Step {
+                rust_field: field.rust_name.clone(),
+                optional: !field.required,
+                ty: field.ty.clone(),
+            });
             ty = field.ty.clone();
         }
         Ok(steps)
@@ -762,7 +1179,12 @@ impl ModuleCx<'_, '_> {
 
     fn define_named(&mut self, rust: &str, schema: &RawSchema, path: &[Seg]) {
         if schema.reference.is_some() {
-            self.cx.error(path, Want::Key, format!("type `{rust}` is only a `$ref`"), Some("refer to the target type directly".to_owned()));
+            self.cx.error(
+                path,
+                Want::Key,
+                format!("type `{rust}` is only a `$ref`"),
+                Some("refer to the target type directly".to_owned()),
+            );
             return;
         }
         match self.lower_schema(schema, path, rust) {
@@ -776,8 +1198,14 @@ impl ModuleCx<'_, '_> {
         let name = def.name.clone();
         if let Some(prev) = self.defined_at.get(&name) {
             let line = self.cx.line_of(prev);
-            self.cx.error(path, Want::Key, format!("the inline type here is named `{name}`, like the type defined on line {line}"),
-                Some("give the shared shape a named type under `types:` and use `$ref`".to_owned()));
+            self.cx.error(
+                path,
+                Want::Key,
+                format!(
+                    "the inline type here is named `{name}`, like the type defined on line {line}"
+                ),
+                Some("give the shared shape a named type under `types:` and use `$ref`".to_owned()),
+            );
         } else {
             self.defined_at.insert(name.clone(), path.to_vec());
             self.types.insert(name.clone(), def);
@@ -788,38 +1216,68 @@ impl ModuleCx<'_, '_> {
     /// Lowers a schema; objects with properties and string enums become types named `name`.
     fn lower_schema(&mut self, s: &RawSchema, path: &[Seg], name: &str) -> Ty {
         if let Some(r) = &s.reference {
-            let extra = s.ty.is_some() || s.properties.is_some() || s.items.is_some() || s.enumeration.is_some() || s.additional_properties.is_some() || s.format.is_some() || s.required.is_some();
+            let extra = s.ty.is_some()
+                || s.properties.is_some()
+                || s.items.is_some()
+                || s.enumeration.is_some()
+                || s.additional_properties.is_some()
+                || s.format.is_some()
+                || s.required.is_some();
             if extra {
-                self.cx.error(&child(path, "$ref"), Want::Key, "a `$ref` cannot be combined with other schema keys",
-                    Some("only `description` and `deprecated` may stand beside `$ref`".to_owned()));
+                self.cx.error(
+                    &child(path, "$ref"),
+                    Want::Key,
+                    "a `$ref` cannot be combined with other schema keys",
+                    Some("only `description` and `deprecated` may stand beside `$ref`".to_owned()),
+                );
             }
             return match self.refs.get(r) {
                 Some(rust) => Ty::Named(rust.clone()),
                 None => {
                     let hint = did_you_mean(r, self.refs.keys().map(String::as_str)).map_or_else(
-                        || "define it under `types:` in this file".to_owned(), |h| format!("did you mean `{h}`?"));
-                    self.cx.error(&child(path, "$ref"), Want::Value, format!("unknown `$ref` `{r}`"), Some(hint));
+                        || "define it under `types:` in this file".to_owned(),
+                        |h| format!("did you mean `{h}`?"),
+                    );
+                    self.cx.error(
+                        &child(path, "$ref"),
+                        Want::Value,
+                        format!("unknown `$ref` `{r}`"),
+                        Some(hint),
+                    );
                     Ty::Json
                 }
             };
         }
         let ty = s.ty.as_deref().or_else(|| {
-            if s.properties.is_some() || s.additional_properties.is_some() { Some("object") }
-            else if s.items.is_some() { Some("array") }
-            else if s.enumeration.is_some() { Some("string") }
-            else { None }
+            if s.properties.is_some() || s.additional_properties.is_some() {
+                Some("object")
+            } else if s.items.is_some() {
+                Some("array")
+            } else if s.enumeration.is_some() {
+                Some("string")
+            } else {
+                None
+            }
         });
         let bad_format = |this: &mut Self, allowed: &str| {
             if let Some(f) = &s.format {
-                this.cx.error(&child(path, "format"), Want::Value, format!("format `{f}` does not apply to type `{}`", ty.unwrap_or("any")),
-                    Some(format!("formats for this type: {allowed}")));
+                this.cx.error(
+                    &child(path, "format"),
+                    Want::Value,
+                    format!(
+                        "format `{f}` does not apply to type `{}`",
+                        ty.unwrap_or("any")
+                    ),
+                    Some(format!("formats for this type: {allowed}")),
+                );
             }
         };
         match ty {
             None => Ty::Json,
             Some("string") => {
                 match s.format.as_deref() {
-                    None | Some("date-time") | Some("date") | Some("uri") | Some("uuid") | Some("email") | Some("byte") => {}
+                    None | Some("date-time") | Some("date") | Some("uri") | Some("uuid")
+                    | Some("email") | Some("byte") => {}
                     Some(_) => bad_format(self, "date-time, date, uri, uuid, email, byte"),
                 }
                 match &s.enumeration {
@@ -830,39 +1288,74 @@ impl ModuleCx<'_, '_> {
             Some("integer") => match s.format.as_deref() {
                 None | Some("int32") => Ty::I32,
                 Some("int64") => Ty::I64,
-                Some(_) => { bad_format(self, "int32, int64"); Ty::I64 }
+                Some(_) => {
+                    bad_format(self, "int32, int64");
+                    Ty::I64
+                }
             },
             Some("number") => match s.format.as_deref() {
                 None | Some("double") => Ty::F64,
                 Some("float") => Ty::F32,
-                Some(_) => { bad_format(self, "float, double"); Ty::F64 }
+                Some(_) => {
+                    bad_format(self, "float, double");
+                    Ty::F64
+                }
             },
-            Some("boolean") => { bad_format(self, "none"); Ty::Bool }
+            Some("boolean") => {
+                bad_format(self, "none");
+                Ty::Bool
+            }
             Some("array") => match &s.items {
-                Some(items) => Ty::Array(Box::new(self.lower_schema(items, &child(path, "items"), &format!("{name}Item")))),
+                Some(items) => Ty::Array(Box::new(self.lower_schema(
+                    items,
+                    &child(path, "items"),
+                    &format!("{name}Item"),
+                ))),
                 None => {
-                    self.cx.error(path, Want::Key, "an array schema needs `items`", Some("add `items:` with the element schema".to_owned()));
+                    self.cx.error(
+                        path,
+                        Want::Key,
+                        "an array schema needs `items`",
+                        Some("add `items:` with the element schema".to_owned()),
+                    );
                     Ty::Array(Box::new(Ty::Json))
                 }
             },
-            Some("object") => {
-                match (&s.properties, &s.additional_properties) {
-                    (Some(_), Some(_)) => {
-                        self.cx.error(&child(path, "additionalProperties"), Want::Key, "an object cannot have both `properties` and `additionalProperties`",
-                            Some("model the map as a property of its own".to_owned()));
-                        Ty::Json
-                    }
-                    (Some(props), None) => self.lower_struct(props, s, path, name),
-                    (None, Some(AdditionalProperties::Schema(v))) => {
-                        Ty::Map(Box::new(self.lower_schema(v, &child(path, "additionalProperties"), &format!("{name}Value"))))
-                    }
-                    (None, Some(AdditionalProperties::Any(_))) | (None, None) => Ty::Json,
+            Some("object") => match (&s.properties, &s.additional_properties) {
+                (Some(_), Some(_)) => {
+                    self.cx.error(
+                        &child(path, "additionalProperties"),
+                        Want::Key,
+                        "an object cannot have both `properties` and `additionalProperties`",
+                        Some("model the map as a property of its own".to_owned()),
+                    );
+                    Ty::Json
                 }
-            }
+                (Some(props), None) => self.lower_struct(props, s, path, name),
+                (None, Some(AdditionalProperties::Schema(v))) => {
+                    Ty::Map(Box::new(self.lower_schema(
+                        v,
+                        &child(path, "additionalProperties"),
+                        &format!("{name}Value"),
+                    )))
+                }
+                (None, Some(AdditionalProperties::Any(_))) | (None, None) => Ty::Json,
+            },
             Some(other) => {
-                let hint = did_you_mean(other, ["object", "array", "string", "integer", "number", "boolean"]).map_or_else(
-                    || "use object, array, string, integer, number or boolean".to_owned(), |h| format!("did you mean `{h}`?"));
-                self.cx.error(&child(path, "type"), Want::Value, format!("unknown type `{other}`"), Some(hint));
+                let hint = did_you_mean(
+                    other,
+                    ["object", "array", "string", "integer", "number", "boolean"],
+                )
+                .map_or_else(
+                    || "use object, array, string, integer, number or boolean".to_owned(),
+                    |h| format!("did you mean `{h}`?"),
+                );
+                self.cx.error(
+                    &child(path, "type"),
+                    Want::Value,
+                    format!("unknown type `{other}`"),
+                    Some(hint),
+                );
                 Ty::Json
             }
         }
@@ -879,7 +1372,12 @@ impl ModuleCx<'_, '_> {
                 variant.push_str("Value");
             }
             if out.iter().any(|e| e.wire == *v) {
-                self.cx.error(&item(&child(path, "enum"), i), Want::Value, format!("enum value `{v}` is listed twice"), None);
+                self.cx.error(
+                    &item(&child(path, "enum"), i),
+                    Want::Value,
+                    format!("enum value `{v}` is listed twice"),
+                    None,
+                );
                 continue;
             }
             let base = variant.clone();
@@ -888,19 +1386,45 @@ impl ModuleCx<'_, '_> {
                 variant = format!("{base}{n}");
                 n += 1;
             }
-            out.push(EnumValue { wire: v.clone(), variant });
+            out.push(EnumValue {
+                wire: v.clone(),
+                variant,
+            });
         }
-        let docs = s.description.clone().unwrap_or_else(|| format!("One of the `{name}` values."));
-        self.add_type(TypeDef { name: name.to_owned(), docs, kind: TypeKind::Enum { values: out } }, path)
+        let docs = s
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("One of the `{name}` values."));
+        self.add_type(
+            TypeDef {
+                name: name.to_owned(),
+                docs,
+                kind: TypeKind::Enum { values: out },
+            },
+            path,
+        )
     }
 
-    fn lower_struct(&mut self, props: &raw::OrderedMap<RawSchema>, s: &RawSchema, path: &[Seg], name: &str) -> Ty {
+    fn lower_struct(
+        &mut self,
+        props: &raw::OrderedMap<RawSchema>,
+        s: &RawSchema,
+        path: &[Seg],
+        name: &str,
+    ) -> Ty {
         let required: BTreeSet<&str> = s.required.iter().flatten().map(String::as_str).collect();
         for (i, r) in s.required.iter().flatten().enumerate() {
             if !props.0.iter().any(|(k, _)| k == r) {
                 let hint = did_you_mean(r, props.0.iter().map(|(k, _)| k.as_str())).map_or_else(
-                    || "list only fields under `properties`".to_owned(), |h| format!("did you mean `{h}`?"));
-                self.cx.error(&item(&child(path, "required"), i), Want::Value, format!("required field `{r}` is not a property of `{name}`"), Some(hint));
+                    || "list only fields under `properties`".to_owned(),
+                    |h| format!("did you mean `{h}`?"),
+                );
+                self.cx.error(
+                    &item(&child(path, "required"), i),
+                    Want::Value,
+                    format!("required field `{r}` is not a property of `{name}`"),
+                    Some(hint),
+                );
             }
         }
         // Reserve the name before the fields, so nested types can refer back to it.
@@ -910,16 +1434,25 @@ impl ModuleCx<'_, '_> {
             let fpath = child(&props_path, wire);
             let rust_name = rust_ident(&wire.to_snake_case());
             if rust_name.is_empty() || rust_name == "r#" {
-                self.cx.error(&fpath, Want::Key, format!("property `{wire}` has no usable Rust name"), None);
+                self.cx.error(
+                    &fpath,
+                    Want::Key,
+                    format!("property `{wire}` has no usable Rust name"),
+                    None,
+                );
                 continue;
             }
             if fields.iter().any(|f: &Field| f.rust_name == rust_name) {
                 self.cx.error(&fpath, Want::Key, format!("property `{wire}` has the Rust name `{rust_name}`, like another property of `{name}`"), None);
                 continue;
             }
-            let ty = self.lower_schema(ps, &fpath, &format!("{name}{}", wire.to_upper_camel_case()));
+            let ty =
+                self.lower_schema(ps, &fpath, &format!("{name}{}", wire.to_upper_camel_case()));
             fields.push(Field {
-                docs: ps.description.clone().unwrap_or_else(|| format!("The `{wire}` field.")),
+                docs: ps
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| format!("The `{wire}` field.")),
                 deprecated: ps.deprecated.unwrap_or(false),
                 required: required.contains(wire.as_str()),
                 boxed: false,
@@ -928,9 +1461,19 @@ impl ModuleCx<'_, '_> {
                 ty,
             });
         }
-        let docs = s.description.clone().unwrap_or_else(|| format!("The `{name}` object."));
+        let docs = s
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{name}` object."));
         let _ = &self.module_type;
-        self.add_type(TypeDef { name: name.to_owned(), docs, kind: TypeKind::Struct { fields } }, path)
+        self.add_type(
+            TypeDef {
+                name: name.to_owned(),
+                docs,
+                kind: TypeKind::Struct { fields },
+            },
+            path,
+        )
     }
 }
 
@@ -948,7 +1491,13 @@ fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
         .iter()
         .map(|(name, def)| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields } => fields.iter().filter_map(|f| match &f.ty { Ty::Named(n) => Some(n.clone()), _ => None }).collect(),
+                TypeKind::Struct { fields } => fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        Ty::Named(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (name.clone(), targets)
@@ -980,7 +1529,11 @@ fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
         }
     }
     for (name, i) in to_box {
-        if let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = types.get_mut(&name) {
+        if let Some(TypeDef {
+            kind: TypeKind::Struct { fields },
+            ..
+        }) = types.get_mut(&name)
+        {
             fields[i].boxed = true;
         }
     }

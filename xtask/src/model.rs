@@ -123,9 +123,15 @@ pub struct Method {
 pub enum PathPart {
     Literal(String),
     /// A `{name}` bound to a method argument.
-    Arg { rust_name: String, description: String },
+    Arg {
+        rust_name: String,
+        description: String,
+    },
     /// A dotted `{a.b}` bound to a body field: the access steps from the body down.
-    Body { dotted: String, steps: Vec<Step> },
+    Body {
+        dotted: String,
+        steps: Vec<Step>,
+    },
 }
 
 /// One field access on the way to a value inside a typed body.

@@ -194,12 +194,53 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 
 /// Every key the format knows, for "did you mean" on an unknown one.
 pub const KNOWN_KEYS: &[&str] = &[
-    "permissions", "scopes", "id", "name", "description", "grants", "includes", "module", "title",
-    "version", "host", "docs", "methods", "webhooks", "types", "http", "path", "permission",
-    "params", "request", "response", "retry_safe", "paging", "query", "in", "schema", "required",
-    "style", "max_page_size", "items", "next_cursor", "crawl", "encoding", "fields", "field",
-    "operators", "sortable", "event_type", "envelope", "payload", "type", "format", "properties",
-    "enum", "additionalProperties", "$ref", "deprecated",
+    "permissions",
+    "scopes",
+    "id",
+    "name",
+    "description",
+    "grants",
+    "includes",
+    "module",
+    "title",
+    "version",
+    "host",
+    "docs",
+    "methods",
+    "webhooks",
+    "types",
+    "http",
+    "path",
+    "permission",
+    "params",
+    "request",
+    "response",
+    "retry_safe",
+    "paging",
+    "query",
+    "in",
+    "schema",
+    "required",
+    "style",
+    "max_page_size",
+    "items",
+    "next_cursor",
+    "crawl",
+    "encoding",
+    "fields",
+    "field",
+    "operators",
+    "sortable",
+    "event_type",
+    "envelope",
+    "payload",
+    "type",
+    "format",
+    "properties",
+    "enum",
+    "additionalProperties",
+    "$ref",
+    "deprecated",
 ];
 
 /// A decoded file, with the paths of the keys serde passed over.
@@ -222,9 +263,16 @@ pub fn decode<T: for<'de> Deserialize<'de>>(source: &str) -> Result<Decoded<T>, 
     let value = serde_ignored::deserialize(de, |path| unknown_keys.push(to_yaml_path(&path)))
         .map_err(|e: serde_yaml::Error| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            DecodeError { message: e.to_string(), line, column }
+            DecodeError {
+                message: e.to_string(),
+                line,
+                column,
+            }
         })?;
-    Ok(Decoded { value, unknown_keys })
+    Ok(Decoded {
+        value,
+        unknown_keys,
+    })
 }
 
 fn to_yaml_path(path: &serde_ignored::Path) -> YamlPath {
@@ -241,8 +289,8 @@ fn to_yaml_path(path: &serde_ignored::Path) -> YamlPath {
             p.push(Seg::Key(key.clone()));
             p
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            to_yaml_path(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => to_yaml_path(parent),
     }
 }

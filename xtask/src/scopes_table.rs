@@ -30,7 +30,12 @@ struct WebhookRow<'a> {
 }
 
 fn table(spec: &Spec) -> Table<'_> {
-    let scopes_of = |permission: &str| spec.registry.granting(permission).map(|s| s.id.as_str()).collect();
+    let scopes_of = |permission: &str| {
+        spec.registry
+            .granting(permission)
+            .map(|s| s.id.as_str())
+            .collect()
+    };
     let mut methods = Vec::new();
     let mut webhooks = Vec::new();
     for m in &spec.modules {
@@ -81,17 +86,32 @@ pub fn markdown(spec: &Spec) -> String {
     };
     for m in &spec.modules {
         out.push_str(&format!("\n## {} (`{}`)\n\n", m.title, m.name));
-        out.push_str("| Method | HTTP | URL | Permission | Scopes (any one) |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "| Method | HTTP | URL | Permission | Scopes (any one) |\n|---|---|---|---|---|\n",
+        );
         for method in &m.methods {
             out.push_str(&format!(
                 "| {} | {} | `{}{}` | `{}` | {} |\n",
-                method.wix_name, method.http.as_str(), m.host, method.path, method.permission, scopes(&method.permission)
+                method.wix_name,
+                method.http.as_str(),
+                m.host,
+                method.path,
+                method.permission,
+                scopes(&method.permission)
             ));
         }
         if !m.webhooks.is_empty() {
-            out.push_str("\n| Webhook | Event type | Permission | Scopes (any one) |\n|---|---|---|---|\n");
+            out.push_str(
+                "\n| Webhook | Event type | Permission | Scopes (any one) |\n|---|---|---|---|\n",
+            );
             for w in &m.webhooks {
-                out.push_str(&format!("| {} | `{}` | `{}` | {} |\n", w.wix_name, w.event_type, w.permission, scopes(&w.permission)));
+                out.push_str(&format!(
+                    "| {} | `{}` | `{}` | {} |\n",
+                    w.wix_name,
+                    w.event_type,
+                    w.permission,
+                    scopes(&w.permission)
+                ));
             }
         }
     }

@@ -43,9 +43,17 @@ pub struct Pos {
 
 #[derive(Debug)]
 enum Node {
-    Map { at: Pos, entries: Vec<(String, Pos, Node)> },
-    Seq { at: Pos, items: Vec<Node> },
-    Scalar { at: Pos },
+    Map {
+        at: Pos,
+        entries: Vec<(String, Pos, Node)>,
+    },
+    Seq {
+        at: Pos,
+        items: Vec<Node>,
+    },
+    Scalar {
+        at: Pos,
+    },
 }
 
 impl Node {
@@ -80,15 +88,30 @@ impl PosIndex {
         let mut root = None;
         let mut parser = Parser::new_from_str(source);
         while let Some(Ok((event, span))) = parser.next_event() {
-            let at = Pos { line: span.start.line(), column: span.start.col() + 1 };
+            let at = Pos {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            };
             let node = match event {
                 Event::MappingStart(..) => {
-                    stack.push((Node::Map { at, entries: Vec::new() }, None));
+                    stack.push((
+                        Node::Map {
+                            at,
+                            entries: Vec::new(),
+                        },
+                        None,
+                    ));
                     pending_key.push(None);
                     continue;
                 }
                 Event::SequenceStart(..) => {
-                    stack.push((Node::Seq { at, items: Vec::new() }, None));
+                    stack.push((
+                        Node::Seq {
+                            at,
+                            items: Vec::new(),
+                        },
+                        None,
+                    ));
                     pending_key.push(None);
                     continue;
                 }
@@ -101,7 +124,8 @@ impl PosIndex {
                 }
                 Event::Scalar(value, ..) => {
                     // A scalar in key position of a mapping is a key, not a node.
-                    if let (Some((Node::Map { .. }, _)), Some(slot)) = (stack.last(), pending_key.last_mut())
+                    if let (Some((Node::Map { .. }, _)), Some(slot)) =
+                        (stack.last(), pending_key.last_mut())
                         && slot.is_none()
                     {
                         *slot = Some((value.into_owned(), at));
@@ -163,20 +187,47 @@ mod tests {
     fn finds_keys_values_and_items() {
         let src = "module: a\nmethods:\n  - name: Get\n    http: GTE\n  - name: Put\n";
         let index = PosIndex::new(src);
-        let http = vec![Seg::Key("methods".into()), Seg::Index(0), Seg::Key("http".into())];
-        assert_eq!(index.find(&http, Want::Value), Pos { line: 4, column: 11 });
+        let http = vec![
+            Seg::Key("methods".into()),
+            Seg::Index(0),
+            Seg::Key("http".into()),
+        ];
+        assert_eq!(
+            index.find(&http, Want::Value),
+            Pos {
+                line: 4,
+                column: 11
+            }
+        );
         assert_eq!(index.find(&http, Want::Key), Pos { line: 4, column: 5 });
         let second = vec![Seg::Key("methods".into()), Seg::Index(1)];
         assert_eq!(index.find(&second, Want::Value), Pos { line: 5, column: 5 });
-        let missing = vec![Seg::Key("methods".into()), Seg::Index(1), Seg::Key("path".into())];
-        assert_eq!(index.find(&missing, Want::Value), Pos { line: 5, column: 5 });
+        let missing = vec![
+            Seg::Key("methods".into()),
+            Seg::Index(1),
+            Seg::Key("path".into()),
+        ];
+        assert_eq!(
+            index.find(&missing, Want::Value),
+            Pos { line: 5, column: 5 }
+        );
         assert_eq!(display_path(&http), "methods[0].http");
     }
 
     #[test]
     fn flow_mappings_are_indexed_too() {
         let index = PosIndex::new("a:\n  b: { $ref: Nope, description: x }\n");
-        let path = vec![Seg::Key("a".into()), Seg::Key("b".into()), Seg::Key("$ref".into())];
-        assert_eq!(index.find(&path, Want::Value), Pos { line: 2, column: 15 });
+        let path = vec![
+            Seg::Key("a".into()),
+            Seg::Key("b".into()),
+            Seg::Key("$ref".into()),
+        ];
+        assert_eq!(
+            index.find(&path, Want::Value),
+            Pos {
+                line: 2,
+                column: 15
+            }
+        );
     }
 }

@@ -27,8 +27,14 @@ pub fn segment(value: &str) -> impl fmt::Display + '_ {
 }
 
 /// Encodes a request body.
-pub fn json_body<T: Serialize + ?Sized>(op: &'static Operation, body: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|source| Error::Encode { method: op.name, source })
+pub fn json_body<T: Serialize + ?Sized>(
+    op: &'static Operation,
+    body: &T,
+) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|source| Error::Encode {
+        method: op.name,
+        source,
+    })
 }
 
 /// Decodes a response body; an error names the method and the JSON path that failed.
@@ -38,7 +44,11 @@ pub fn decode<T: DeserializeOwned>(
     body: &[u8],
     request_id: Option<String>,
 ) -> Result<T, Error> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(op, e, request_id))
 }
@@ -60,7 +70,10 @@ fn decode_error(
 /// A required path parameter bound to a body field was `None`.
 #[cold]
 pub fn missing(op: &'static Operation, field: &'static str) -> Error {
-    Error::MissingPathParameter { method: op.name, field }
+    Error::MissingPathParameter {
+        method: op.name,
+        field,
+    }
 }
 
 /// Sends a request and decodes its response.
@@ -90,10 +103,9 @@ pub mod int64 {
     fn convert<E: serde::de::Error>(value: NumberOrString) -> Result<i64, E> {
         match value {
             NumberOrString::Number(n) => Ok(n),
-            NumberOrString::String(s) => s
-                .trim()
-                .parse()
-                .map_err(|_| E::custom(format!("expected a 64-bit integer, found the string {s:?}"))),
+            NumberOrString::String(s) => s.trim().parse().map_err(|_| {
+                E::custom(format!("expected a 64-bit integer, found the string {s:?}"))
+            }),
         }
     }
 

@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+};
 use tracing::Instrument;
 
 use crate::auth::{CachedToken, Credentials, TokenCache, TokenResponse};
@@ -142,7 +144,12 @@ pub struct RawResponse {
 
 enum Attempt {
     Done(RawResponse),
-    Failed { error: Error, retryable: bool, retry_after: Option<Duration>, unauthorized: bool },
+    Failed {
+        error: Error,
+        retryable: bool,
+        retry_after: Option<Duration>,
+        unauthorized: bool,
+    },
 }
 
 impl Client {
@@ -190,7 +197,9 @@ impl Client {
             http.method = op.http_method.as_str(),
             http.path = op.path,
         );
-        self.execute_inner(op, path, query, body).instrument(span).await
+        self.execute_inner(op, path, query, body)
+            .instrument(span)
+            .await
     }
 
     async fn execute_inner(
@@ -210,9 +219,12 @@ impl Client {
             let outcome = self.attempt(op, &url, &query, body.as_deref()).await;
             let (error, retryable, retry_after, unauthorized) = match outcome {
                 Attempt::Done(response) => return Ok(response),
-                Attempt::Failed { error, retryable, retry_after, unauthorized } => {
-                    (error, retryable, retry_after, unauthorized)
-                }
+                Attempt::Failed {
+                    error,
+                    retryable,
+                    retry_after,
+                    unauthorized,
+                } => (error, retryable, retry_after, unauthorized),
             };
             // A 401 under app credentials means the cached token went stale early: renew once.
             if unauthorized && !renewed_token && self.forget_token().await {
@@ -247,7 +259,12 @@ impl Client {
             Err(error) => {
                 let retryable = matches!(&error, Error::Transport { .. })
                     || error.status().is_some_and(is_retryable_status);
-                return Attempt::Failed { error, retryable, retry_after: None, unauthorized: false };
+                return Attempt::Failed {
+                    error,
+                    retryable,
+                    retry_after: None,
+                    unauthorized: false,
+                };
             }
         };
         let mut request = self
@@ -268,7 +285,10 @@ impl Client {
             Err(source) => {
                 let retryable = source.is_timeout() || source.is_connect() || source.is_request();
                 return Attempt::Failed {
-                    error: Error::Transport { method: op.name, source },
+                    error: Error::Transport {
+                        method: op.name,
+                        source,
+                    },
                     retryable,
                     retry_after: None,
                     unauthorized: false,
@@ -282,7 +302,11 @@ impl Client {
     async fn auth_headers(&self) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         match &self.inner.credentials {
-            Credentials::ApiKey { key, site_id, account_id } => {
+            Credentials::ApiKey {
+                key,
+                site_id,
+                account_id,
+            } => {
                 headers.insert(AUTHORIZATION, secret_header(key.expose())?);
                 if let Some(site) = site_id {
                     headers.insert(HeaderName::from_static("wix-site-id"), header(site)?);
@@ -304,7 +328,11 @@ impl Client {
 
     /// The cached app token, renewed first when it is missing or due.
     async fn app_token(&self) -> Result<crate::Secret, Error> {
-        let Credentials::OAuthApp { client_id, client_secret, instance_id } = &self.inner.credentials
+        let Credentials::OAuthApp {
+            client_id,
+            client_secret,
+            instance_id,
+        } = &self.inner.credentials
         else {
             unreachable!("app_token is only called for app credentials")
         };
@@ -330,7 +358,10 @@ impl Client {
             .body(body.to_string())
             .send()
             .await
-            .map_err(|source| Error::Transport { method: OAUTH_TOKEN.name, source })?;
+            .map_err(|source| Error::Transport {
+                method: OAUTH_TOKEN.name,
+                source,
+            })?;
         let response = match read_response(&OAUTH_TOKEN, sent).await {
             Attempt::Done(response) => response,
             Attempt::Failed { error, .. } => return Err(error),
@@ -368,7 +399,10 @@ async fn read_response(op: &'static Operation, response: reqwest::Response) -> A
         Ok(body) => body.to_vec(),
         Err(source) => {
             return Attempt::Failed {
-                error: Error::Transport { method: op.name, source },
+                error: Error::Transport {
+                    method: op.name,
+                    source,
+                },
                 retryable: true,
                 retry_after: None,
                 unauthorized: false,

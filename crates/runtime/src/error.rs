@@ -51,7 +51,9 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// Retries ran out of time before Wix answered with success.
-    #[error("{method}: gave up after {attempts} attempts in {elapsed:?}; the last attempt failed with: {last}")]
+    #[error(
+        "{method}: gave up after {attempts} attempts in {elapsed:?}; the last attempt failed with: {last}"
+    )]
     RetriesExhausted {
         /// The Rust name of the method that was called.
         method: &'static str,

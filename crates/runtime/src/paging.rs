@@ -14,40 +14,46 @@ use crate::error::Error;
 /// Pages with `limit`/`offset` until a page comes back shorter than `page_size`.
 ///
 /// `fetch(offset, limit)` returns one page of items.
-pub fn offset<T, F, Fut>(page_size: u32, mut fetch: F) -> impl Stream<Item = Result<T, Error>>
+pub fn offset<T, F, Fut>(page_size: u32, mut fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin
 where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
     let page_size = page_size.max(1);
-    items(move |state: &mut u32| {
-        let offset = *state;
-        let fut = fetch(offset, page_size);
-        async move {
-            let page = fut.await?;
-            let more = page.len() as u32 >= page_size;
-            Ok((page, more, offset + page_size))
-        }
-    }, 0)
+    items(
+        move |state: &mut u32| {
+            let offset = *state;
+            let fut = fetch(offset, page_size);
+            async move {
+                let page = fut.await?;
+                let more = page.len() as u32 >= page_size;
+                Ok((page, more, offset + page_size))
+            }
+        },
+        0,
+    )
 }
 
 /// Pages with a cursor until Wix sends no next cursor.
 ///
 /// `fetch(cursor)` returns one page of items and the next cursor (`None` for the first page).
-pub fn cursor<T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>>
+pub fn cursor<T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>>,
 {
-    items(move |state: &mut Option<String>| {
-        let fut = fetch(state.clone());
-        async move {
-            let (page, next) = fut.await?;
-            let next = next.filter(|c| !c.is_empty());
-            let more = next.is_some();
-            Ok((page, more, next))
-        }
-    }, None)
+    items(
+        move |state: &mut Option<String>| {
+            let fut = fetch(state.clone());
+            async move {
+                let (page, next) = fut.await?;
+                let next = next.filter(|c| !c.is_empty());
+                let more = next.is_some();
+                Ok((page, more, next))
+            }
+        },
+        None,
+    )
 }
 
 /// Crawls by an ascending numeric field (Stores V1's `numericId`): each page asks for the items
@@ -60,37 +66,42 @@ pub fn crawl<T, F, Fut>(
     method: &'static str,
     key: fn(&T) -> Option<i64>,
     mut fetch: F,
-) -> impl Stream<Item = Result<T, Error>>
+) -> impl Stream<Item = Result<T, Error>> + Unpin
 where
     F: FnMut(Option<i64>) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
-    items(move |state: &mut Option<i64>| {
-        let fut = fetch(*state);
-        let previous = *state;
-        async move {
-            let page = fut.await?;
-            let Some(last) = page.last() else {
-                return Ok((page, false, previous));
-            };
-            let last = key(last).ok_or_else(|| Error::Paging {
-                method,
-                message: "an item has no value in the field the crawl pages by".to_owned(),
-            })?;
-            if previous.is_some_and(|p| last <= p) {
-                return Err(Error::Paging {
+    items(
+        move |state: &mut Option<i64>| {
+            let fut = fetch(*state);
+            let previous = *state;
+            async move {
+                let page = fut.await?;
+                let Some(last) = page.last() else {
+                    return Ok((page, false, previous));
+                };
+                let last = key(last).ok_or_else(|| Error::Paging {
                     method,
-                    message: format!("the crawl key went backwards ({last} after {previous:?}); is the sort ascending?"),
-                });
+                    message: "an item has no value in the field the crawl pages by".to_owned(),
+                })?;
+                if previous.is_some_and(|p| last <= p) {
+                    return Err(Error::Paging {
+                        method,
+                        message: format!(
+                            "the crawl key went backwards ({last} after {previous:?}); is the sort ascending?"
+                        ),
+                    });
+                }
+                Ok((page, true, Some(last)))
             }
-            Ok((page, true, Some(last)))
-        }
-    }, None)
+        },
+        None,
+    )
 }
 
 /// The shared engine: `next_page(state)` yields a page, whether to go on, and the next state.
 /// Empty pages that say "more" are skipped; an error ends the stream after it is yielded.
-fn items<T, S, F, Fut>(next_page: F, initial: S) -> impl Stream<Item = Result<T, Error>>
+fn items<T, S, F, Fut>(next_page: F, initial: S) -> impl Stream<Item = Result<T, Error>> + Unpin
 where
     F: FnMut(&mut S) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, bool, S), Error>>,
@@ -100,8 +111,13 @@ where
         state: Option<S>,
         buffer: VecDeque<T>,
     }
-    stream::unfold(
-        Pager { next_page, state: Some(initial), buffer: VecDeque::new() },
+    // Boxed once per stream so callers can `.next().await` without pinning it themselves.
+    Box::pin(stream::unfold(
+        Pager {
+            next_page,
+            state: Some(initial),
+            buffer: VecDeque::new(),
+        },
         |mut pager| async move {
             loop {
                 if let Some(item) = pager.buffer.pop_front() {
@@ -117,5 +133,5 @@ where
                 }
             }
         },
-    )
+    ))
 }

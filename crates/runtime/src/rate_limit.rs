@@ -88,10 +88,17 @@ mod tests {
         for _ in 0..3 {
             limiter.acquire().await;
         }
-        assert_eq!(start.elapsed(), Duration::ZERO, "a full bucket lets a burst through");
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "a full bucket lets a burst through"
+        );
         limiter.acquire().await;
         limiter.acquire().await;
         let elapsed = start.elapsed().as_secs_f64();
-        assert!((1.99..2.1).contains(&elapsed), "then one per second: {elapsed}");
+        assert!(
+            (1.99..2.1).contains(&elapsed),
+            "then one per second: {elapsed}"
+        );
     }
 }

@@ -103,10 +103,7 @@ mod tests {
     #[test]
     fn retry_after_parses_seconds_and_dates() {
         let now = httpdate::parse_http_date("Tue, 24 Nov 2026 10:00:00 GMT").unwrap();
-        assert_eq!(
-            parse_retry_after("3", now),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
         assert_eq!(
             parse_retry_after("Tue, 24 Nov 2026 10:00:05 GMT", now),
             Some(Duration::from_secs(5))

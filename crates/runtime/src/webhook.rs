@@ -6,8 +6,8 @@
 //! as `data` directly ([`RawEvent::payload`]); newer "domain events" wrap the entity in an
 //! envelope ([`RawEvent::domain_event`]).
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 /// Why a webhook was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,9 @@ pub struct WebhookVerifier {
 
 impl std::fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebhookVerifier").field("algorithm", &"RS256").finish_non_exhaustive()
+        f.debug_struct("WebhookVerifier")
+            .field("algorithm", &"RS256")
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,7 +123,10 @@ impl WebhookVerifier {
             }
         };
         Ok(RawEvent {
-            data: envelope.data.map(StringOrJson::into_string).unwrap_or_else(|| "{}".to_owned()),
+            data: envelope
+                .data
+                .map(StringOrJson::into_string)
+                .unwrap_or_else(|| "{}".to_owned()),
             event_type: envelope.event_type,
             instance_id: envelope.instance_id,
             identity,
@@ -193,7 +198,11 @@ impl<T> DomainEvent<T> {
             .as_ref()
             .map(|e| &e.entity)
             .or_else(|| self.updated_event.as_ref().map(|e| &e.current_entity))
-            .or_else(|| self.deleted_event.as_ref().and_then(|e| e.deleted_entity.as_ref()))
+            .or_else(|| {
+                self.deleted_event
+                    .as_ref()
+                    .and_then(|e| e.deleted_entity.as_ref())
+            })
     }
 }
 

@@ -1,0 +1,39 @@
+//! Lists every product of a Wix store with an account API key.
+//!
+//! ```sh
+//! WIX_API_KEY=... WIX_SITE_ID=... cargo run -p wix-rest-examples --example query_products
+//! ```
+//!
+//! `WIX_BASE_URL` sends the requests to another server instead (a local test server, a proxy).
+
+use futures_util::StreamExt;
+use wix_rest::stores_catalog_v1::{QueryProductsRequest, StoresCatalogV1};
+use wix_rest::{Client, Credentials};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::var("WIX_API_KEY").map_err(|_| "set WIX_API_KEY to an account API key")?;
+    let site = std::env::var("WIX_SITE_ID").map_err(|_| "set WIX_SITE_ID to the site's ID")?;
+    let mut builder = Client::builder(Credentials::api_key_for_site(key, site));
+    if let Ok(url) = std::env::var("WIX_BASE_URL") {
+        builder = builder.base_url(url);
+    }
+    let client = builder.build()?;
+    let stores = StoresCatalogV1::new(&client);
+
+    // One page...
+    let page = stores.query_products(&QueryProductsRequest::default()).await?;
+    println!("the store has {} products", page.total_results.unwrap_or(0));
+
+    // ...or all of them, page after page, by ascending numericId (works past 10k products).
+    let mut products = stores.query_products_crawl(QueryProductsRequest::default());
+    while let Some(product) = products.next().await {
+        let product = product?;
+        println!(
+            "{}\t{}",
+            product.id.as_deref().unwrap_or("-"),
+            product.name.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
