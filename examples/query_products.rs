@@ -8,7 +8,11 @@
 
 use futures_util::StreamExt;
 use wix_rest::stores_catalog_v1::{QueryProductsRequest, StoresCatalogV1};
-use wix_rest::{Client, Credentials};
+use wix_rest::{Client, Credentials, ScopeSet};
+
+/// The scopes this example's app requests at install.
+#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+struct Catalog;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,7 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(url);
     }
     let client = builder.build()?;
-    let stores = StoresCatalogV1::new(&client);
+    let wix = Catalog::open(&client);
+    println!("this app needs: {:?}", Catalog::permissions());
+    let stores = StoresCatalogV1::new(&wix);
 
     // One page...
     let page = stores.query_products(&QueryProductsRequest::default()).await?;

@@ -7,18 +7,26 @@
 //! Each Wix module is a Rust module behind a cargo feature of the same name
 //! (`stores-catalog-v1`, ...; `full` enables all). A module has a client handle with one
 //! async method per Wix method, the request and response types, the metadata of each
-//! method (`operations`), and an `Event` enum of its webhooks. [`scopes`] and
-//! [`permissions`] hold Wix's permission model: a method requires a permission; a scope,
-//! which a site owner grants an app, grants a set of permissions.
+//! method (`operations`), and an `Event` enum of its webhooks.
+//!
+//! [`scopes`] and [`permissions`] hold Wix's permission model: a method requires a
+//! permission; a scope, which a site owner grants an app, grants a set of permissions.
+//! The compiler enforces it: an app declares the scopes it holds ([`scope_set`] on a
+//! struct, or [`scopes`] on a function), and a method compiles only when a declared
+//! scope grants its permission. The plain [`Client`] calls nothing by itself.
 //!
 //! ```no_run
 //! # #[cfg(feature = "stores-catalog-v1")]
 //! # async fn run() -> wix_rest::Result<()> {
 //! use wix_rest::stores_catalog_v1::{StoresCatalogV1, QueryProductsRequest};
-//! use wix_rest::{Client, Credentials};
+//! use wix_rest::{Client, Credentials, ScopeSet};
+//!
+//! #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+//! struct Catalog;
 //!
 //! let client = Client::new(Credentials::api_key_for_site("API_KEY", "SITE_ID"))?;
-//! let products = StoresCatalogV1::new(&client)
+//! let wix = Catalog::open(&client);
+//! let products = StoresCatalogV1::new(&wix)
 //!     .query_products(&QueryProductsRequest::default())
 //!     .await?;
 //! # Ok(()) }
@@ -32,10 +40,12 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+pub use wix_rest_macros::{scope_set, scopes};
+
 pub use wix_rest_runtime::{
     paging, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials,
     Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result,
-    RetryPolicy, Scope, Secret, ValidationError,
+    RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
 };
 
 pub mod permissions;

@@ -50,20 +50,33 @@
 
 use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
-use wix_rest_runtime::{Client, Error};
+use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 /// The Stores Catalog V1 client: one async method per Wix method.
 ///
-/// Cheap to copy; it borrows the [`Client`] it sends through.
-#[derive(Clone, Copy, Debug)]
-pub struct StoresCatalogV1<'a> {
-    client: &'a Client,
+/// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
+pub struct StoresCatalogV1<'a, S: ScopeSet> {
+    wix: Scoped<'a, S>,
 }
 
-impl<'a> StoresCatalogV1<'a> {
-    /// A handle that sends through `client`.
-    pub fn new(client: &'a Client) -> Self {
-        Self { client }
+impl<S: ScopeSet> Clone for StoresCatalogV1<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: ScopeSet> Copy for StoresCatalogV1<'_, S> {}
+
+impl<S: ScopeSet> std::fmt::Debug for StoresCatalogV1<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoresCatalogV1").field("wix", &self.wix).finish()
+    }
+}
+
+impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
+    /// The client of this module for a scoped client.
+    pub fn new(wix: &Scoped<'a, S>) -> Self {
+        Self { wix: *wix }
     }
 
     /// Creates a new collection.
@@ -71,19 +84,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/collections` · Wix: *Create Collection*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn create_collection(
-        &self,
-        body: &CreateCollectionRequest,
-    ) -> Result<CreateCollectionResponse, Error> {
-        let path = "/stores/v1/collections".to_owned();
-        rt::call(
-                self.client,
-                &operations::CREATE_COLLECTION,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
-            )
-            .await
+    pub fn create_collection<'f>(
+        self,
+        body: &'f CreateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::create_collection(self.wix.client(), body)
     }
 
     /// Returns a collection with the provided ID.
@@ -91,12 +100,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `GET /stores/v1/collections/{id}` · Wix: *Get Collection*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn get_collection(
-        &self,
-        id: &str,
-    ) -> Result<GetCollectionResponse, Error> {
-        let path = format!("/stores/v1/collections/{}", rt::segment(id));
-        rt::call(self.client, &operations::GET_COLLECTION, path, Vec::new(), None).await
+    pub fn get_collection<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_collection(self.wix.client(), id)
     }
 
     /// Adds products to a specified collection.
@@ -104,23 +116,16 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/collections/{id}/productIds` · Wix: *Add Products To Collection*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn add_products_to_collection(
-        &self,
-        id: &str,
-        body: &AddProductsToCollectionRequest,
-    ) -> Result<(), Error> {
-        let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::ADD_PRODUCTS_TO_COLLECTION,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
-            )
-            .await
-            .map(drop)
+    pub fn add_products_to_collection<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductsToCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_products_to_collection(self.wix.client(), id, body)
     }
 
     /// Removes products from a specified collection.
@@ -128,25 +133,16 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/collections/{id}/productIds/delete` · Wix: *Remove Products From Collection*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn remove_products_from_collection(
-        &self,
-        id: &str,
-        body: &RemoveProductsFromCollectionRequest,
-    ) -> Result<(), Error> {
-        let path = format!(
-            "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
-        );
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::REMOVE_PRODUCTS_FROM_COLLECTION, body)?),
-            )
-            .await
-            .map(drop)
+    pub fn remove_products_from_collection<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductsFromCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_products_from_collection(self.wix.client(), id, body)
     }
 
     /// Returns a list of up to 100 collections, given the provided paging, sorting and
@@ -156,46 +152,28 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/collections/query` · Wix: *Query Collections*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn query_collections(
-        &self,
-        body: &QueryCollectionsRequest,
-    ) -> Result<QueryCollectionsResponse, Error> {
-        let path = "/stores/v1/collections/query".to_owned();
-        rt::call(
-                self.client,
-                &operations::QUERY_COLLECTIONS,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::QUERY_COLLECTIONS, body)?),
-            )
-            .await
+    pub fn query_collections<'f>(
+        self,
+        body: &'f QueryCollectionsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_collections(self.wix.client(), body)
     }
 
     /// Every item of [`Self::query_collections`], page after page (offset paging, 100 per page).
     ///
     /// The paging of `request` is overwritten; its filter and sort are kept.
     pub fn query_collections_stream(
-        &self,
+        self,
         request: QueryCollectionsRequest,
-    ) -> impl rt::Stream<Item = Result<Collection, Error>> + Unpin + 'a {
-        let api = *self;
-        rt::offset(
-            100u32,
-            move |offset, limit| {
-                let mut request = request.clone();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
-                async move {
-                    let response = api.query_collections(&request).await?;
-                    Ok(Some(response).and_then(|v| v.collections).unwrap_or_default())
-                }
-            },
-        )
+    ) -> rt::BoxStream<'a, Result<Collection, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_collections_stream(self.wix.client(), request)
     }
 
     /// Updates specified properties of a collection.
@@ -203,27 +181,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `PATCH /stores/v1/collections/{collection.id}` · Wix: *Update Collection Properties*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn update_collection_properties(
-        &self,
-        body: &UpdateCollectionRequest,
-    ) -> Result<UpdateCollectionResponse, Error> {
-        let path_0 = Some(body)
-            .map(|v| &v.collection)
-            .and_then(|v| v.id.as_ref())
-            .map(ToString::to_string)
-            .ok_or_else(|| rt::missing(
-                &operations::UPDATE_COLLECTION_PROPERTIES,
-                "collection.id",
-            ))?;
-        let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
-        rt::call(
-                self.client,
-                &operations::UPDATE_COLLECTION_PROPERTIES,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::UPDATE_COLLECTION_PROPERTIES, body)?),
-            )
-            .await
+    pub fn update_collection_properties<'f>(
+        self,
+        body: &'f UpdateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::update_collection_properties(self.wix.client(), body)
     }
 
     /// Deletes a collection by ID.
@@ -231,13 +197,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `DELETE /stores/v1/collections/{id}` · Wix: *Delete Collection*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn delete_collection(&self, id: &str) -> Result<(), Error> {
-        let path = format!("/stores/v1/collections/{}", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(self.client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
-            .await
-            .map(drop)
+    pub fn delete_collection<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::delete_collection(self.wix.client(), id)
     }
 
     /// Creates a new product.
@@ -245,19 +213,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/products` · Wix: *Create Product*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn create_product(
-        &self,
-        body: &CreateProductRequest,
-    ) -> Result<CreateProductResponse, Error> {
-        let path = "/stores/v1/products".to_owned();
-        rt::call(
-                self.client,
-                &operations::CREATE_PRODUCT,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
-            )
-            .await
+    pub fn create_product<'f>(
+        self,
+        body: &'f CreateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::create_product(self.wix.client(), body)
     }
 
     /// Returns a product with the provided ID.
@@ -265,9 +229,15 @@ impl<'a> StoresCatalogV1<'a> {
     /// `GET /stores/v1/products/{id}` · Wix: *Get Product*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn get_product(&self, id: &str) -> Result<GetProductResponse, Error> {
-        let path = format!("/stores/v1/products/{}", rt::segment(id));
-        rt::call(self.client, &operations::GET_PRODUCT, path, Vec::new(), None).await
+    pub fn get_product<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_product(self.wix.client(), id)
     }
 
     /// Returns a list of up to 100 products, given the provided paging, sorting and
@@ -280,29 +250,360 @@ impl<'a> StoresCatalogV1<'a> {
     /// `POST /stores/v1/products/query` · Wix: *Query Products*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn query_products(
-        &self,
-        body: &QueryProductsRequest,
-    ) -> Result<QueryProductsResponse, Error> {
-        let path = "/stores/v1/products/query".to_owned();
-        rt::call(
-                self.client,
-                &operations::QUERY_PRODUCTS,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
-            )
-            .await
+    pub fn query_products<'f>(
+        self,
+        body: &'f QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products(self.wix.client(), body)
     }
 
     /// Every item of [`Self::query_products`], page after page (offset paging, 100 per page).
     ///
     /// The paging of `request` is overwritten; its filter and sort are kept.
     pub fn query_products_stream(
-        &self,
+        self,
         request: QueryProductsRequest,
-    ) -> impl rt::Stream<Item = Result<Product, Error>> + Unpin + 'a {
-        let api = *self;
+    ) -> rt::BoxStream<'a, Result<Product, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_stream(self.wix.client(), request)
+    }
+
+    /// Every item of [`Self::query_products`], crawled by ascending `numericId`: for stores over 10k items, where offset paging stops.
+    ///
+    /// Each page asks for the items whose `numericId` is greater than the last one seen; the filter of `request` is kept (its `numericId` condition is replaced) and its sort is replaced by `numericId` ascending.
+    pub fn query_products_crawl(
+        self,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_crawl(self.wix.client(), request)
+    }
+
+    /// Updates specified fields of a product.
+    ///
+    /// `PATCH /stores/v1/products/{product.id}` · Wix: *Update Product*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn update_product<'f>(
+        self,
+        body: &'f UpdateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::update_product(self.wix.client(), body)
+    }
+
+    /// Deletes a product by ID.
+    ///
+    /// `DELETE /stores/v1/products/{id}` · Wix: *Delete Product*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn delete_product<'f>(self, id: &'f str) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::delete_product(self.wix.client(), id)
+    }
+
+    /// Deletes all options from a specific product. Only available when variant management
+    /// is disabled.
+    ///
+    ///
+    /// `DELETE /stores/v1/products/{id}/options` · Wix: *Delete Product Options*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn delete_product_options<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::delete_product_options(self.wix.client(), id)
+    }
+
+    /// Gets the availability of relevant product variants based on the product ID and the
+    /// selections provided.
+    ///
+    /// When only some of the product's options are passed, the response describes the
+    /// passed selections only, and variant data such as `availableForPurchase` is `false`.
+    /// When a choice is passed for every option, the response also carries the selected
+    /// variant's price, weight, SKU, inventory and availability for purchase.
+    ///
+    ///
+    /// `POST /stores/v1/products/{id}/productOptionsAvailability` · Wix: *Product Options Availability*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn product_options_availability<'f>(
+        self,
+        id: &'f str,
+        body: &'f ProductOptionsAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::product_options_availability(self.wix.client(), id, body)
+    }
+
+    /// Adds media items to a specified product, either by URL or by existing media ID.
+    ///
+    /// `POST /stores/v1/products/{id}/media` · Wix: *Add Product Media*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn add_product_media<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_product_media(self.wix.client(), id, body)
+    }
+
+    /// Removes specified media items from a specific product.
+    ///
+    /// `POST /stores/v1/products/{id}/media/delete` · Wix: *Remove Product Media*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn remove_product_media<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_product_media(self.wix.client(), id, body)
+    }
+
+    /// Links media items that are already associated with a specific product to a choice
+    /// within the same product.
+    ///
+    /// Media items can only be set for choices within one option at a time: e.g. if you set
+    /// media items for some or all of the choices within the Colors option (blue, green and
+    /// red), you can't also assign media items to choices within the Size option (S, M and L).
+    ///
+    /// Clear existing media from choices with Remove Product Media From Choices.
+    ///
+    ///
+    /// `PATCH /stores/v1/products/{id}/choices/media` · Wix: *Add Product Media To Choices*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn add_product_media_to_choices<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductMediaToChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_product_media_to_choices(self.wix.client(), id, body)
+    }
+
+    /// Removes media items from all or some of a product's choices. (Media items can only be
+    /// set for choices within one option at a time: e.g. if you set media items for some or
+    /// all of the choices within the Colors option (blue, green and red), you can't also
+    /// assign media items to choices within the Size option (S, M and L).)
+    ///
+    ///
+    /// `POST /stores/v1/products/{id}/choices/media/delete` · Wix: *Remove Product Media From Choices*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn remove_product_media_from_choices<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductMediaFromChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_product_media_from_choices(self.wix.client(), id, body)
+    }
+
+    /// Returns product variants, based on either choices (option-choice key-value pairs) or
+    /// variant IDs. See the module documentation for paging.
+    ///
+    ///
+    /// `POST /stores/v1/products/{id}/variants/query` · Wix: *Query Variants*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn query_variants<'f>(
+        self,
+        id: &'f str,
+        body: &'f QueryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryVariantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_variants(self.wix.client(), id, body)
+    }
+
+    /// Every item of [`Self::query_variants`], page after page (offset paging, 100 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_variants_stream(
+        self,
+        id: &'a str,
+        request: QueryVariantsRequest,
+    ) -> rt::BoxStream<'a, Result<Variant, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_variants_stream(self.wix.client(), id, request)
+    }
+
+    /// Updates the data of the specified variants of a product with managed variants.
+    ///
+    /// `PATCH /stores/v1/products/{id}/variants` · Wix: *Update Variants*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn update_variants<'f>(
+        self,
+        id: &'f str,
+        body: &'f UpdateVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::update_variants(self.wix.client(), id, body)
+    }
+
+    /// Resets all variant data to default values: price = current product price, weight =
+    /// current product weight, SKU = current product SKU, visibility = true.
+    ///
+    ///
+    /// `POST /stores/v1/products/{id}/variants/resetToDefault` · Wix: *Reset All Variant Data*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn reset_all_variant_data<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::reset_all_variant_data(self.wix.client(), id)
+    }
+}
+
+/// The requests themselves, free of the scope set: each is compiled once, whatever the
+/// number of scope sets an app declares.
+mod calls {
+    use super::*;
+    use wix_rest_runtime::Client;
+    pub(super) fn create_collection<'f>(
+        client: &'f Client,
+        body: &'f CreateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/collections".to_owned();
+            rt::call(
+                    client,
+                    &operations::CREATE_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn get_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/collections/{}", rt::segment(id));
+            rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None).await
+        })
+    }
+    pub(super) fn add_products_to_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f AddProductsToCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::ADD_PRODUCTS_TO_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
+                )
+                .await
+                .map(drop)
+        })
+    }
+    pub(super) fn remove_products_from_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductsFromCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
+            );
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
+                            body,
+                        )?,
+                    ),
+                )
+                .await
+                .map(drop)
+        })
+    }
+    pub(super) fn query_collections<'f>(
+        client: &'f Client,
+        body: &'f QueryCollectionsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/collections/query".to_owned();
+            rt::call(
+                    client,
+                    &operations::QUERY_COLLECTIONS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_COLLECTIONS, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn query_collections_stream<'a>(
+        client: &'a Client,
+        request: QueryCollectionsRequest,
+    ) -> rt::BoxStream<'a, Result<Collection, Error>> {
         rt::offset(
             100u32,
             move |offset, limit| {
@@ -315,22 +616,116 @@ impl<'a> StoresCatalogV1<'a> {
                 paging.limit = Some(limit as i32);
                 paging.offset = Some(offset as i32);
                 async move {
-                    let response = api.query_products(&request).await?;
+                    let response = query_collections(client, &request).await?;
+                    Ok(Some(response).and_then(|v| v.collections).unwrap_or_default())
+                }
+            },
+        )
+    }
+    pub(super) fn update_collection_properties<'f>(
+        client: &'f Client,
+        body: &'f UpdateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.collection)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(
+                    &operations::UPDATE_COLLECTION_PROPERTIES,
+                    "collection.id",
+                ))?;
+            let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
+            rt::call(
+                    client,
+                    &operations::UPDATE_COLLECTION_PROPERTIES,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_COLLECTION_PROPERTIES, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn delete_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/collections/{}", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
+                .await
+                .map(drop)
+        })
+    }
+    pub(super) fn create_product<'f>(
+        client: &'f Client,
+        body: &'f CreateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/products".to_owned();
+            rt::call(
+                    client,
+                    &operations::CREATE_PRODUCT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn get_product<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}", rt::segment(id));
+            rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None).await
+        })
+    }
+    pub(super) fn query_products<'f>(
+        client: &'f Client,
+        body: &'f QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/products/query".to_owned();
+            rt::call(
+                    client,
+                    &operations::QUERY_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn query_products_stream<'a>(
+        client: &'a Client,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>> {
+        rt::offset(
+            100u32,
+            move |offset, limit| {
+                let mut request = request.clone();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
+                async move {
+                    let response = query_products(client, &request).await?;
                     Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
                 }
             },
         )
     }
-
-    /// Every item of [`Self::query_products`], crawled by ascending `numericId`: for stores over 10k items, where offset paging stops.
-    ///
-    /// Each page asks for the items whose `numericId` is greater than the last one seen; the filter of `request` is kept (its `numericId` condition is replaced) and its sort is replaced by `numericId` ascending.
-    pub fn query_products_crawl(
-        &self,
+    pub(super) fn query_products_crawl<'a>(
+        client: &'a Client,
         request: QueryProductsRequest,
-    ) -> impl rt::Stream<Item = Result<Product, Error>> + Unpin + 'a {
-        let api = *self;
-
+    ) -> rt::BoxStream<'a, Result<Product, Error>> {
         fn key(item: &Product) -> Option<i64> {
             item.numeric_id
         }
@@ -353,242 +748,187 @@ impl<'a> StoresCatalogV1<'a> {
                     let paging = query.paging.get_or_insert_with(Default::default);
                     paging.limit = Some(100);
                     paging.offset = None;
-                    let response = api.query_products(&request).await?;
+                    let response = query_products(client, &request).await?;
                     Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
                 }
             },
         )
     }
-
-    /// Updates specified fields of a product.
-    ///
-    /// `PATCH /stores/v1/products/{product.id}` · Wix: *Update Product*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn update_product(
-        &self,
-        body: &UpdateProductRequest,
-    ) -> Result<UpdateProductResponse, Error> {
-        let path_0 = Some(body)
-            .map(|v| &v.product)
-            .and_then(|v| v.id.as_ref())
-            .map(ToString::to_string)
-            .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
-        let path = format!("/stores/v1/products/{}", rt::segment(& path_0));
-        rt::call(
-                self.client,
-                &operations::UPDATE_PRODUCT,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
-            )
-            .await
+    pub(super) fn update_product<'f>(
+        client: &'f Client,
+        body: &'f UpdateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.product)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
+            let path = format!("/stores/v1/products/{}", rt::segment(& path_0));
+            rt::call(
+                    client,
+                    &operations::UPDATE_PRODUCT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
+                )
+                .await
+        })
     }
-
-    /// Deletes a product by ID.
-    ///
-    /// `DELETE /stores/v1/products/{id}` · Wix: *Delete Product*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn delete_product(&self, id: &str) -> Result<(), Error> {
-        let path = format!("/stores/v1/products/{}", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(self.client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
-            .await
-            .map(drop)
+    pub(super) fn delete_product<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
+                .await
+                .map(drop)
+        })
     }
-
-    /// Deletes all options from a specific product. Only available when variant management
-    /// is disabled.
-    ///
-    ///
-    /// `DELETE /stores/v1/products/{id}/options` · Wix: *Delete Product Options*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn delete_product_options(&self, id: &str) -> Result<(), Error> {
-        let path = format!("/stores/v1/products/{}/options", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(self.client, &operations::DELETE_PRODUCT_OPTIONS, path, Vec::new(), None)
-            .await
-            .map(drop)
+    pub(super) fn delete_product_options<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/options", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(client, &operations::DELETE_PRODUCT_OPTIONS, path, Vec::new(), None)
+                .await
+                .map(drop)
+        })
     }
-
-    /// Gets the availability of relevant product variants based on the product ID and the
-    /// selections provided.
-    ///
-    /// When only some of the product's options are passed, the response describes the
-    /// passed selections only, and variant data such as `availableForPurchase` is `false`.
-    /// When a choice is passed for every option, the response also carries the selected
-    /// variant's price, weight, SKU, inventory and availability for purchase.
-    ///
-    ///
-    /// `POST /stores/v1/products/{id}/productOptionsAvailability` · Wix: *Product Options Availability*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn product_options_availability(
-        &self,
-        id: &str,
-        body: &ProductOptionsAvailabilityRequest,
-    ) -> Result<ProductOptionsAvailabilityResponse, Error> {
-        let path = format!(
-            "/stores/v1/products/{}/productOptionsAvailability", rt::segment(id)
-        );
-        rt::call(
-                self.client,
-                &operations::PRODUCT_OPTIONS_AVAILABILITY,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::PRODUCT_OPTIONS_AVAILABILITY, body)?),
-            )
-            .await
+    pub(super) fn product_options_availability<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f ProductOptionsAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores/v1/products/{}/productOptionsAvailability", rt::segment(id)
+            );
+            rt::call(
+                    client,
+                    &operations::PRODUCT_OPTIONS_AVAILABILITY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::PRODUCT_OPTIONS_AVAILABILITY, body)?),
+                )
+                .await
+        })
     }
-
-    /// Adds media items to a specified product, either by URL or by existing media ID.
-    ///
-    /// `POST /stores/v1/products/{id}/media` · Wix: *Add Product Media*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn add_product_media(
-        &self,
-        id: &str,
-        body: &AddProductMediaRequest,
-    ) -> Result<(), Error> {
-        let path = format!("/stores/v1/products/{}/media", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::ADD_PRODUCT_MEDIA,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA, body)?),
-            )
-            .await
-            .map(drop)
+    pub(super) fn add_product_media<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f AddProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/media", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::ADD_PRODUCT_MEDIA,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA, body)?),
+                )
+                .await
+                .map(drop)
+        })
     }
-
-    /// Removes specified media items from a specific product.
-    ///
-    /// `POST /stores/v1/products/{id}/media/delete` · Wix: *Remove Product Media*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn remove_product_media(
-        &self,
-        id: &str,
-        body: &RemoveProductMediaRequest,
-    ) -> Result<(), Error> {
-        let path = format!("/stores/v1/products/{}/media/delete", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::REMOVE_PRODUCT_MEDIA,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::REMOVE_PRODUCT_MEDIA, body)?),
-            )
-            .await
-            .map(drop)
+    pub(super) fn remove_product_media<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/media/delete", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::REMOVE_PRODUCT_MEDIA,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::REMOVE_PRODUCT_MEDIA, body)?),
+                )
+                .await
+                .map(drop)
+        })
     }
-
-    /// Links media items that are already associated with a specific product to a choice
-    /// within the same product.
-    ///
-    /// Media items can only be set for choices within one option at a time: e.g. if you set
-    /// media items for some or all of the choices within the Colors option (blue, green and
-    /// red), you can't also assign media items to choices within the Size option (S, M and L).
-    ///
-    /// Clear existing media from choices with Remove Product Media From Choices.
-    ///
-    ///
-    /// `PATCH /stores/v1/products/{id}/choices/media` · Wix: *Add Product Media To Choices*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn add_product_media_to_choices(
-        &self,
-        id: &str,
-        body: &AddProductMediaToChoicesRequest,
-    ) -> Result<(), Error> {
-        let path = format!("/stores/v1/products/{}/choices/media", rt::segment(id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA_TO_CHOICES, body)?),
-            )
-            .await
-            .map(drop)
+    pub(super) fn add_product_media_to_choices<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f AddProductMediaToChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/choices/media", rt::segment(id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA_TO_CHOICES, body)?),
+                )
+                .await
+                .map(drop)
+        })
     }
-
-    /// Removes media items from all or some of a product's choices. (Media items can only be
-    /// set for choices within one option at a time: e.g. if you set media items for some or
-    /// all of the choices within the Colors option (blue, green and red), you can't also
-    /// assign media items to choices within the Size option (S, M and L).)
-    ///
-    ///
-    /// `POST /stores/v1/products/{id}/choices/media/delete` · Wix: *Remove Product Media From Choices*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn remove_product_media_from_choices(
-        &self,
-        id: &str,
-        body: &RemoveProductMediaFromChoicesRequest,
-    ) -> Result<(), Error> {
-        let path = format!(
-            "/stores/v1/products/{}/choices/media/delete", rt::segment(id)
-        );
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
-                path,
-                Vec::new(),
-                Some(
-                    rt::json_body(&operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES, body)?,
-                ),
-            )
-            .await
-            .map(drop)
+    pub(super) fn remove_product_media_from_choices<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductMediaFromChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores/v1/products/{}/choices/media/delete", rt::segment(id)
+            );
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
+                            body,
+                        )?,
+                    ),
+                )
+                .await
+                .map(drop)
+        })
     }
-
-    /// Returns product variants, based on either choices (option-choice key-value pairs) or
-    /// variant IDs. See the module documentation for paging.
-    ///
-    ///
-    /// `POST /stores/v1/products/{id}/variants/query` · Wix: *Query Variants*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn query_variants(
-        &self,
-        id: &str,
-        body: &QueryVariantsRequest,
-    ) -> Result<QueryVariantsResponse, Error> {
-        let path = format!("/stores/v1/products/{}/variants/query", rt::segment(id));
-        rt::call(
-                self.client,
-                &operations::QUERY_VARIANTS,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::QUERY_VARIANTS, body)?),
-            )
-            .await
+    pub(super) fn query_variants<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f QueryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryVariantsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/variants/query", rt::segment(id));
+            rt::call(
+                    client,
+                    &operations::QUERY_VARIANTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_VARIANTS, body)?),
+                )
+                .await
+        })
     }
-
-    /// Every item of [`Self::query_variants`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_variants_stream(
-        &self,
+    pub(super) fn query_variants_stream<'a>(
+        client: &'a Client,
         id: &'a str,
         request: QueryVariantsRequest,
-    ) -> impl rt::Stream<Item = Result<Variant, Error>> + Unpin + 'a {
-        let api = *self;
+    ) -> rt::BoxStream<'a, Result<Variant, Error>> {
         rt::offset(
             100u32,
             move |offset, limit| {
@@ -597,56 +937,49 @@ impl<'a> StoresCatalogV1<'a> {
                 paging.limit = Some(limit as i32);
                 paging.offset = Some(offset as i32);
                 async move {
-                    let response = api.query_variants(id, &request).await?;
+                    let response = query_variants(client, id, &request).await?;
                     Ok(Some(response).and_then(|v| v.variants).unwrap_or_default())
                 }
             },
         )
     }
-
-    /// Updates the data of the specified variants of a product with managed variants.
-    ///
-    /// `PATCH /stores/v1/products/{id}/variants` · Wix: *Update Variants*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn update_variants(
-        &self,
-        id: &str,
-        body: &UpdateVariantsRequest,
-    ) -> Result<UpdateVariantsResponse, Error> {
-        let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
-        rt::call(
-                self.client,
-                &operations::UPDATE_VARIANTS,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::UPDATE_VARIANTS, body)?),
-            )
-            .await
+    pub(super) fn update_variants<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f UpdateVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
+            rt::call(
+                    client,
+                    &operations::UPDATE_VARIANTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_VARIANTS, body)?),
+                )
+                .await
+        })
     }
-
-    /// Resets all variant data to default values: price = current product price, weight =
-    /// current product weight, SKU = current product SKU, visibility = true.
-    ///
-    ///
-    /// `POST /stores/v1/products/{id}/variants/resetToDefault` · Wix: *Reset All Variant Data*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub async fn reset_all_variant_data(&self, id: &str) -> Result<(), Error> {
-        let path = format!(
-            "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
-        );
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(
-                self.client,
-                &operations::RESET_ALL_VARIANT_DATA,
-                path,
-                Vec::new(),
-                Some(b"{}".to_vec()),
-            )
-            .await
-            .map(drop)
+    pub(super) fn reset_all_variant_data<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
+            );
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(
+                    client,
+                    &operations::RESET_ALL_VARIANT_DATA,
+                    path,
+                    Vec::new(),
+                    Some(b"{}".to_vec()),
+                )
+                .await
+                .map(drop)
+        })
     }
 }
 

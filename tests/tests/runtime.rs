@@ -8,10 +8,14 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::stores_catalog_v1::{CreateCollectionRequest, StoresCatalogV1};
-use wix_rest::{Client, Credentials, Error, RetryPolicy};
+use wix_rest::{Client, Credentials, Error, RetryPolicy, ScopeSet};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{HttpMethod, Operation};
 use wix_rest_tests::{Recorded, Reply, TestServer};
+
+/// Everything these tests call: reads and writes of the Stores V1 catalog.
+#[wix_rest::scope_set(DC_STORES_MANAGE_PRODUCTS)]
+struct Store;
 
 const COLLECTION: &str = r#"{"collection":{"id":"c1","name":"Cacti","media":{"items":[]}}}"#;
 
@@ -41,7 +45,7 @@ async fn ok_server() -> TestServer {
 async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
     let server = ok_server().await;
     let client = client(&server, Credentials::api_key_for_site("IST.key", "site-1"));
-    StoresCatalogV1::new(&client)
+    StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap();
@@ -60,7 +64,7 @@ async fn api_key_for_an_account_sends_the_account_id() {
         &server,
         Credentials::api_key_for_account("IST.key", "acct-9"),
     );
-    StoresCatalogV1::new(&client)
+    StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap();
@@ -73,7 +77,7 @@ async fn api_key_for_an_account_sends_the_account_id() {
 async fn a_raw_access_token_is_sent_without_bearer() {
     let server = ok_server().await;
     let client = client(&server, Credentials::access_token("OauthNG.JWS.abc"));
-    StoresCatalogV1::new(&client)
+    StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap();
@@ -111,7 +115,7 @@ async fn app_credentials_fetch_a_token_once_for_many_concurrent_calls() {
         &server,
         Credentials::oauth_app("app-id", "app-secret", "inst-1"),
     );
-    let api = StoresCatalogV1::new(&client);
+    let api = StoresCatalogV1::new(&Store::open(&client));
     let calls = (0..8).map(|_| api.get_collection("c1"));
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
@@ -153,7 +157,7 @@ async fn app_token_is_renewed_before_it_expires() {
         &server,
         Credentials::oauth_app("app-id", "secret", "inst-1"),
     );
-    let api = StoresCatalogV1::new(&client);
+    let api = StoresCatalogV1::new(&Store::open(&client));
     api.get_collection("c1").await.unwrap();
     api.get_collection("c1").await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 1);
@@ -183,7 +187,7 @@ async fn a_rejected_app_token_is_renewed_once_and_the_call_retried() {
     .await;
     let client = client(&server, Credentials::oauth_app("app", "secret", "inst"));
     // A create (not retry-safe) is still sent again: a 401 means it was never processed.
-    let created = StoresCatalogV1::new(&client)
+    let created = StoresCatalogV1::new(&Store::open(&client))
         .create_collection(&CreateCollectionRequest::default())
         .await
         .unwrap();
@@ -196,7 +200,7 @@ async fn a_failed_token_request_reports_the_token_endpoint() {
     let server =
         TestServer::start(|_, _| Reply::status(400, r#"{"message":"bad client secret"}"#)).await;
     let client = client(&server, Credentials::oauth_app("app", "wrong", "inst"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();
@@ -231,7 +235,7 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();
@@ -259,7 +263,7 @@ async fn validation_errors_keep_every_field_violation() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .create_collection(&CreateCollectionRequest::default())
         .await
         .unwrap_err();
@@ -289,7 +293,7 @@ async fn a_malformed_response_names_the_method_and_the_json_path() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();
@@ -317,7 +321,7 @@ async fn unknown_fields_and_unknown_enum_values_decode() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&client)
+    let got = StoresCatalogV1::new(&Store::open(&client))
         .get_product("p1")
         .await
         .unwrap();
@@ -336,7 +340,7 @@ async fn retry_safe_calls_are_retried_on_429_and_5xx() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&client)
+    let got = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap();
@@ -352,7 +356,7 @@ async fn retry_after_is_honoured() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    StoresCatalogV1::new(&client)
+    StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap();
@@ -366,7 +370,7 @@ async fn retry_after_is_honoured() {
 async fn creates_are_not_retried() {
     let server = TestServer::start(|_, _| Reply::status(503, r#"{"message":"unavailable"}"#)).await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .create_collection(&CreateCollectionRequest::default())
         .await
         .unwrap_err();
@@ -379,7 +383,7 @@ async fn creates_are_not_retried() {
 async fn retries_stop_after_max_attempts() {
     let server = TestServer::start(|_, _| Reply::status(500, r#"{"message":"boom"}"#)).await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();
@@ -407,7 +411,7 @@ async fn retries_stop_at_the_deadline() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();
@@ -428,7 +432,7 @@ async fn a_closed_port_is_a_transport_error_naming_the_method() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&client)
+    let err = StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await
         .unwrap_err();

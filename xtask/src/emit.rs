@@ -12,8 +12,54 @@ use quote::{format_ident, quote};
 
 use crate::model::*;
 
-/// One generated file: its path relative to the generated crate, and its text.
+/// Generated files: path (relative to the workspace root) -> text.
 pub type Files = BTreeMap<String, String>;
+
+/// Where the generated crate lives.
+pub const CRATE_DIR: &str = "generated";
+/// The scope table of the proc-macro crate.
+pub const MACRO_TABLE: &str = "crates/macros/src/table.rs";
+
+/// Everything a spec set generates: the crate and the macros' scope table.
+pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
+    let mut files: Files = crate_files(spec, crate_name, spec_dir)
+        .into_iter()
+        .map(|(rel, text)| (format!("{CRATE_DIR}/{rel}"), text))
+        .collect();
+    files.insert(MACRO_TABLE.to_owned(), rust_file(&format!("{spec_dir}/scopes.yaml"), macro_table(&spec.registry)));
+    files
+}
+
+/// The registry as the proc-macro reads it: scope constants, ids and the permission traits
+/// each grants. The macro crate never reads the specs.
+fn macro_table(registry: &Registry) -> TokenStream {
+    let rows = registry.scopes.iter().map(|s| {
+        let constant = &s.const_name;
+        let id = &s.id;
+        let grants = s.permissions.iter().map(|p| registry.trait_of(p));
+        quote! {
+            ScopeRow { constant: #constant, id: #id, grants: &[#(#grants),*] },
+        }
+    });
+    let traits = registry.permissions.iter().map(|p| &p.trait_name);
+    quote! {
+        //! The scope registry as the macros see it, written by `cargo xtask codegen`.
+
+        /// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
+        /// `wix_rest::permissions`) of the permissions it grants.
+        pub(crate) struct ScopeRow {
+            pub(crate) constant: &'static str,
+            pub(crate) id: &'static str,
+            pub(crate) grants: &'static [&'static str],
+        }
+
+        /// Every scope, in registry order.
+        pub(crate) const SCOPES: &[ScopeRow] = &[#(#rows)*];
+
+        /// Every permission trait.
+        pub(crate) const PERMISSION_TRAITS: &[&str] = &[#(#traits),*];
+    }
+}
 
 /// The generated crate for a spec set.
 pub fn crate_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
@@ -130,7 +176,7 @@ full = ["#
         out.push_str(&format!("# {}\n{} = []\n", m.title, m.name));
     }
     out.push_str(
-        "\n[dependencies]\nserde.workspace = true\nserde_json.workspace = true\nwix-rest-runtime.workspace = true\n",
+        "\n[dependencies]\nserde.workspace = true\nserde_json.workspace = true\nwix-rest-macros.workspace = true\nwix-rest-runtime.workspace = true\n",
     );
     out
 }
@@ -212,18 +258,26 @@ fn lib_rs(spec: &Spec) -> TokenStream {
         //! Each Wix module is a Rust module behind a cargo feature of the same name
         //! (`stores-catalog-v1`, ...; `full` enables all). A module has a client handle with one
         //! async method per Wix method, the request and response types, the metadata of each
-        //! method (`operations`), and an `Event` enum of its webhooks. [`scopes`] and
-        //! [`permissions`] hold Wix's permission model: a method requires a permission; a scope,
-        //! which a site owner grants an app, grants a set of permissions.
+        //! method (`operations`), and an `Event` enum of its webhooks.
+        //!
+        //! [`scopes`] and [`permissions`] hold Wix's permission model: a method requires a
+        //! permission; a scope, which a site owner grants an app, grants a set of permissions.
+        //! The compiler enforces it: an app declares the scopes it holds ([`scope_set`] on a
+        //! struct, or [`scopes`] on a function), and a method compiles only when a declared
+        //! scope grants its permission. The plain [`Client`] calls nothing by itself.
         //!
         //! ```no_run
         //! # #[cfg(feature = "stores-catalog-v1")]
         //! # async fn run() -> wix_rest::Result<()> {
         //! use wix_rest::stores_catalog_v1::{StoresCatalogV1, QueryProductsRequest};
-        //! use wix_rest::{Client, Credentials};
+        //! use wix_rest::{Client, Credentials, ScopeSet};
+        //!
+        //! #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+        //! struct Catalog;
         //!
         //! let client = Client::new(Credentials::api_key_for_site("API_KEY", "SITE_ID"))?;
-        //! let products = StoresCatalogV1::new(&client)
+        //! let wix = Catalog::open(&client);
+        //! let products = StoresCatalogV1::new(&wix)
         //!     .query_products(&QueryProductsRequest::default())
         //!     .await?;
         //! # Ok(()) }
@@ -233,10 +287,11 @@ fn lib_rs(spec: &Spec) -> TokenStream {
         #![deny(missing_docs)]
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+        pub use wix_rest_macros::{scope_set, scopes};
         pub use wix_rest_runtime::{
             paging, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials, Error,
             FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result, RetryPolicy,
-            Scope, Secret, ValidationError,
+            Scope, ScopeSet, Scoped, Secret, ValidationError,
         };
 
         pub mod permissions;
@@ -320,27 +375,33 @@ fn scopes_rs(registry: &Registry) -> TokenStream {
 fn permissions_rs(registry: &Registry) -> TokenStream {
     let items = registry.permissions.iter().map(|p| {
         let name = ident(&p.const_name);
+        let trait_name = ident(&p.trait_name);
         let id = &p.id;
         let description = &p.description;
-        let granting: Vec<String> = registry
-            .granting(&p.id)
-            .map(|s| format!("`{}` ({})", s.id, s.name))
-            .collect();
-        let doc = docs(&format!(
-            "`{}`: {}\n\nGranted by: {}.",
-            p.id,
-            p.description,
-            granting.join(", ")
+        let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
+        let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
+        let trait_doc = docs(&format!(
+            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.",
+            p.id
         ));
+        let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
+        let label = format!("this method requires `{}`", p.id);
+        let consts: Vec<String> = registry.granting(&p.id).map(|s| format!("{} ({})", s.const_name, s.id)).collect();
+        let note = format!("add one of these scopes to the scope set's declaration: {}", consts.join(", "));
         quote! {
             #doc
             pub const #name: Permission = Permission { id: #id, description: #description };
+
+            #trait_doc
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #trait_name: ScopeSet {}
         }
     });
     let all = registry.permissions.iter().map(|p| ident(&p.const_name));
     quote! {
-        //! Wix permissions: what each method requires.
-        use crate::Permission;
+        //! Wix permissions: what each method requires. Each has a constant (its id and description)
+        //! and a trait, implemented by the scope sets whose scopes grant it.
+        use crate::{Permission, ScopeSet};
 
         #(#items)*
 
@@ -567,6 +628,7 @@ fn reach_mut(start: TokenStream, steps: &[Step]) -> TokenStream {
 
 fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
     let client = ident(&module.type_name);
+    let client_name = &module.type_name;
     let title = &module.title;
     let defaults = defaultable(module);
     let fields_of: BTreeMap<&str, &Vec<Field>> = module
@@ -582,17 +644,19 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
         module.title, module.docs, module.version, module.host, module.source
     ));
     let mut methods = Vec::new();
+    let mut calls = Vec::new();
     let mut operations = Vec::new();
     let mut params_types = Vec::new();
     for m in &module.methods {
-        let (method, op, params) = method_tokens(spec, module, m, &fields_of);
+        let (method, call, op, params) = method_tokens(spec, module, m, &fields_of);
         methods.push(method);
+        calls.push(call);
         operations.push(op);
         params_types.extend(params);
     }
     let types = module.types.iter().map(|t| type_def(t, &defaults));
     let client_doc = docs(&format!(
-        "The {title} client: one async method per Wix method.\n\nCheap to copy; it borrows the [`Client`] it sends through."
+        "The {title} client: one async method per Wix method.\n\nMade from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value."
     ));
     let events = events_tokens(module);
     quote! {
@@ -600,21 +664,43 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
 
         use serde::{Deserialize, Serialize};
         use wix_rest_runtime::__private as rt;
-        use wix_rest_runtime::{Client, Error};
+        use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
         #client_doc
-        #[derive(Clone, Copy, Debug)]
-        pub struct #client<'a> {
-            client: &'a Client,
+        pub struct #client<'a, S: ScopeSet> {
+            wix: Scoped<'a, S>,
         }
 
-        impl<'a> #client<'a> {
-            /// A handle that sends through `client`.
-            pub fn new(client: &'a Client) -> Self {
-                Self { client }
+        impl<S: ScopeSet> Clone for #client<'_, S> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<S: ScopeSet> Copy for #client<'_, S> {}
+
+        impl<S: ScopeSet> std::fmt::Debug for #client<'_, S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#client_name).field("wix", &self.wix).finish()
+            }
+        }
+
+        impl<'a, S: ScopeSet> #client<'a, S> {
+            /// The client of this module for a scoped client.
+            pub fn new(wix: &Scoped<'a, S>) -> Self {
+                Self { wix: *wix }
             }
 
             #(#methods)*
+        }
+
+        /// The requests themselves, free of the scope set: each is compiled once, whatever the
+        /// number of scope sets an app declares.
+        mod calls {
+            use super::*;
+            use wix_rest_runtime::Client;
+
+            #(#calls)*
         }
 
         /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
@@ -637,7 +723,7 @@ fn method_tokens(
     module: &Module,
     m: &Method,
     fields_of: &BTreeMap<&str, &Vec<Field>>,
-) -> (TokenStream, TokenStream, Option<TokenStream>) {
+) -> (TokenStream, TokenStream, TokenStream, Option<TokenStream>) {
     let name = ident(&m.rust_name);
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
@@ -658,6 +744,7 @@ fn method_tokens(
 
     // Arguments, in order: path arguments, query parameters, body.
     let mut args = Vec::new();
+    let mut arg_names: Vec<Ident> = Vec::new();
     let mut prelude = Vec::new();
     let mut format_str = String::new();
     let mut format_args = Vec::new();
@@ -666,7 +753,8 @@ fn method_tokens(
             PathPart::Literal(l) => format_str.push_str(&l.replace('{', "{{").replace('}', "}}")),
             PathPart::Arg { rust_name, .. } => {
                 let a = ident(rust_name);
-                args.push(quote!(#a: &str));
+                args.push(quote!(#a: &'f str));
+                arg_names.push(a.clone());
                 format_str.push_str("{}");
                 format_args.push(quote!(rt::segment(#a)));
             }
@@ -728,7 +816,8 @@ fn method_tokens(
                 #(#fields)*
             }
         });
-        args.push(quote!(params: &#params_name));
+        args.push(quote!(params: &'f #params_name));
+        arg_names.push(format_ident!("params"));
         prelude.push(quote! {
             let mut query = Vec::new();
             #(#pushes)*
@@ -739,7 +828,8 @@ fn method_tokens(
     let body_expr = match &m.request {
         Some(ty) => {
             let t = ty_tokens(ty);
-            args.push(quote!(body: &#t));
+            args.push(quote!(body: &'f #t));
+            arg_names.push(format_ident!("body"));
             quote!(Some(rt::json_body(#op, body)?))
         }
         // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
@@ -757,25 +847,39 @@ fn method_tokens(
             let t = ty_tokens(ty);
             (
                 t,
-                quote!(rt::call(self.client, #op, path, #query_expr, #body_expr).await),
+                quote!(rt::call(client, #op, path, #query_expr, #body_expr).await),
             )
         }
         None => (
             quote!(()),
-            quote!(rt::call::<serde::de::IgnoredAny>(self.client, #op, path, #query_expr, #body_expr).await.map(drop)),
+            quote!(rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr).await.map(drop)),
         ),
     };
+    let bound = ident(spec.registry.trait_of(&m.permission));
     let mut method = quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> Result<#ret, Error> {
-            #(#prelude)*
-            let path = #path_expr;
-            #call
+        pub fn #name<'f>(self, #(#args),*) -> rt::BoxFuture<'f, Result<#ret, Error>>
+        where
+            'a: 'f,
+            S: crate::permissions::#bound,
+        {
+            calls::#name(self.wix.client(), #(#arg_names),*)
+        }
+    };
+    let mut call_fn = quote! {
+        pub(super) fn #name<'f>(client: &'f Client, #(#args),*) -> rt::BoxFuture<'f, Result<#ret, Error>> {
+            Box::pin(async move {
+                #(#prelude)*
+                let path = #path_expr;
+                #call
+            })
         }
     };
 
     if let Some(paging) = &m.paging {
-        method.extend(paging_tokens(m, paging, fields_of));
+        let (calls, public) = paging_tokens(m, paging, fields_of, &bound);
+        call_fn.extend(calls);
+        method.extend(public);
     }
 
     let wix_name = &m.wix_name;
@@ -810,18 +914,19 @@ fn method_tokens(
             retry_safe: #retry_safe,
         };
     };
-    (method, operation, params_type)
+    (method, call_fn, operation, params_type)
 }
 
 fn paging_tokens(
     m: &Method,
     paging: &Paging,
     fields_of: &BTreeMap<&str, &Vec<Field>>,
-) -> TokenStream {
+    bound: &Ident,
+) -> (TokenStream, TokenStream) {
     let name = ident(&m.rust_name);
     let stream_name = format_ident!("{}_stream", m.rust_name);
     let Some(req_ty) = &m.request else {
-        return TokenStream::new();
+        return (TokenStream::new(), TokenStream::new());
     };
     let req_ty = ty_tokens(req_ty);
     let item_ty = ty_tokens(&paging.item_ty);
@@ -869,6 +974,7 @@ fn paging_tokens(
         .collect();
     let path_decl: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p: &'a str,)).collect();
     let path_args = path_params.iter().map(|p| quote!(#p,)).collect::<Vec<_>>();
+    let mut public = Vec::new();
     let mut out = match paging.style {
         PagingStyle::Offset => {
             let set_limit = set("limit", Some(quote!(limit)));
@@ -877,17 +983,16 @@ fn paging_tokens(
                 "Every item of [`Self::{}`], page after page (offset paging, {max} per page).\n\nThe paging of `request` is overwritten; its filter and sort are kept.",
                 m.rust_name
             ));
+            public.push((stream_name.clone(), doc));
             quote! {
-                #doc
-                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
-                    let api = *self;
+                pub(super) fn #stream_name<'a>(client: &'a Client, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>> {
                     rt::offset(#max, move |offset, limit| {
                         let mut request = request.clone();
                         let paging = #reach;
                         #set_limit
                         #set_offset
                         async move {
-                            let response = api.#name(#(#path_args)* #params_arg &request).await?;
+                            let response = #name(client, #(#path_args)* #params_arg &request).await?;
                             Ok(#items.unwrap_or_default())
                         }
                     })
@@ -908,17 +1013,16 @@ fn paging_tokens(
                 "Every item of [`Self::{}`], page after page (cursor paging, {max} per page).",
                 m.rust_name
             ));
+            public.push((stream_name.clone(), doc));
             quote! {
-                #doc
-                pub fn #stream_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
-                    let api = *self;
+                pub(super) fn #stream_name<'a>(client: &'a Client, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>> {
                     rt::cursor(move |cursor| {
                         let mut request = request.clone();
                         let paging = #reach;
                         #set_limit
                         #set_cursor
                         async move {
-                            let response = api.#name(#(#path_args)* #params_arg &request).await?;
+                            let response = #name(client, #(#path_args)* #params_arg &request).await?;
                             let next = #next.cloned();
                             Ok((#items.unwrap_or_default(), next))
                         }
@@ -961,10 +1065,9 @@ fn paging_tokens(
             m.rust_name
         ));
         let op_name = ident(&m.const_name);
+        public.push((crawl_name.clone(), doc));
         out.extend(quote! {
-            #doc
-            pub fn #crawl_name(&self, #(#path_decl)* #params_param request: #req_ty) -> impl rt::Stream<Item = Result<#item_ty, Error>> + Unpin + 'a {
-                let api = *self;
+            pub(super) fn #crawl_name<'a>(client: &'a Client, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>> {
                 fn key(item: &#item_ty) -> Option<i64> { #key_expr }
                 rt::crawl(#method_name, key, move |after| {
                     let mut request = request.clone();
@@ -975,14 +1078,25 @@ fn paging_tokens(
                         let paging = #paging_field;
                         #set_limit
                         #clear_offset
-                        let response = api.#name(#(#path_args)* #params_arg &request).await?;
+                        let response = #name(client, #(#path_args)* #params_arg &request).await?;
                         Ok(#items.unwrap_or_default())
                     }
                 })
             }
         });
     }
-    out
+    let public = public.into_iter().map(|(fn_name, doc)| {
+        quote! {
+            #doc
+            pub fn #fn_name(self, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>>
+            where
+                S: crate::permissions::#bound,
+            {
+                calls::#fn_name(self.wix.client(), #(#path_args)* #params_arg request)
+            }
+        }
+    });
+    (out, quote!(#(#public)*))
 }
 
 fn events_tokens(module: &Module) -> TokenStream {

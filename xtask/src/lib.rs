@@ -51,9 +51,9 @@ pub fn load(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
     lower::lower(files)
 }
 
-/// The generated crate's files for a spec set, keyed by their path in the crate.
+/// Every file a spec set generates, keyed by its path relative to the workspace root.
 pub fn generate(spec: &Spec, spec_dir: &str) -> emit::Files {
-    emit::crate_files(spec, CRATE_NAME, spec_dir)
+    emit::all_files(spec, CRATE_NAME, spec_dir)
 }
 
 /// What a codegen run did.
@@ -64,7 +64,7 @@ pub struct Summary {
     pub types: usize,
     pub webhooks: usize,
     pub millis: u128,
-    /// Files written (or, with `check`, found stale), relative to the output directory.
+    /// Files written (or, with `check`, found stale), relative to the workspace root.
     pub changed: Vec<String>,
 }
 
@@ -84,12 +84,12 @@ impl std::fmt::Display for CodegenError {
     }
 }
 
-/// Generates `out_dir` from `spec_dir`. With `check`, writes nothing and reports the stale files
-/// in `changed`. On a spec error nothing is written.
+/// Generates the files of `spec_dir` under the workspace `root`. With `check`, writes nothing
+/// and reports the stale files in `changed`. On a spec error nothing is written.
 pub fn codegen(
     spec_dir: &Path,
     shown_as: &str,
-    out_dir: &Path,
+    root: &Path,
     check: bool,
 ) -> Result<Summary, CodegenError> {
     let start = Instant::now();
@@ -99,7 +99,7 @@ pub fn codegen(
     let generated = generate(&spec, shown_as);
     let mut changed = Vec::new();
     for (rel, text) in &generated {
-        let path = out_dir.join(rel);
+        let path = root.join(rel);
         if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             changed.push(rel.clone());
             if !check {
@@ -115,16 +115,17 @@ pub fn codegen(
         }
     }
     // A module whose spec is gone leaves a file nobody generates any more.
-    if let Ok(entries) = fs::read_dir(out_dir.join("src")) {
+    let generated_src = format!("{}/src", emit::CRATE_DIR);
+    if let Ok(entries) = fs::read_dir(root.join(&generated_src)) {
         let mut extra: Vec<String> = entries
             .filter_map(|e| e.ok())
-            .map(|e| format!("src/{}", e.file_name().to_string_lossy()))
+            .map(|e| format!("{generated_src}/{}", e.file_name().to_string_lossy()))
             .filter(|rel| !generated.contains_key(rel))
             .collect();
         extra.sort();
         for rel in extra {
             if !check {
-                fs::remove_file(out_dir.join(&rel))
+                fs::remove_file(root.join(&rel))
                     .map_err(|e| CodegenError::Io(format!("cannot remove {rel}: {e}")))?;
             }
             changed.push(rel);

@@ -350,6 +350,7 @@ fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Regist
         .into_iter()
         .map(|p| Permission {
             const_name: const_name(&p.id),
+            trait_name: p.id.replace(['.', '-'], "_").to_upper_camel_case(),
             description: p
                 .description
                 .unwrap_or_else(|| format!("The Wix permission `{}`.", p.id)),

@@ -33,15 +33,15 @@ fn main() -> ExitCode {
 }
 
 fn codegen(root: &Path, check: bool) -> ExitCode {
-    match xtask::codegen(&root.join("specs"), "specs", &root.join("generated"), check) {
+    match xtask::codegen(&root.join("specs"), "specs", root, check) {
         Err(e) => {
             eprint!("{e}");
             ExitCode::FAILURE
         }
         Ok(s) if check && !s.changed.is_empty() => {
-            eprintln!("generated/ is stale; these files differ from what the specs generate:");
+            eprintln!("the generated code is stale; these files differ from what the specs generate:");
             for f in &s.changed {
-                eprintln!("  generated/{f}");
+                eprintln!("  {f}");
             }
             eprintln!("run `cargo xtask codegen` and commit the result");
             ExitCode::FAILURE

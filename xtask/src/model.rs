@@ -23,6 +23,8 @@ pub struct Permission {
     pub id: String,
     /// `WIX_STORES_READ_PRODUCTS`
     pub const_name: String,
+    /// `WixStoresReadProducts`: the trait a scope set implements when it grants this permission.
+    pub trait_name: String,
     pub description: String,
 }
 
@@ -38,6 +40,14 @@ pub struct Scope {
 }
 
 impl Registry {
+    /// The trait of a permission (the permission is known to exist).
+    pub fn trait_of(&self, permission: &str) -> &str {
+        self.permissions
+            .iter()
+            .find(|p| p.id == permission)
+            .map_or("", |p| p.trait_name.as_str())
+    }
+
     /// The scopes that grant `permission`, in registry order.
     pub fn granting(&self, permission: &str) -> impl Iterator<Item = &Scope> {
         self.scopes

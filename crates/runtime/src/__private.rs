@@ -10,7 +10,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub use crate::client::RawResponse;
 use crate::error::Error;
 use crate::operation::Operation;
+pub use crate::paging::BoxStream;
 pub use futures_core::Stream;
+
+/// A boxed, `Send` future: what generated methods return.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 pub use serde;
 pub use serde_json;
 

@@ -18,6 +18,7 @@ mod operation;
 pub mod paging;
 mod rate_limit;
 mod retry;
+mod scoped;
 pub mod webhook;
 
 #[doc(hidden)]
@@ -29,6 +30,7 @@ pub use error::{ApiError, ApplicationError, Error, FieldViolation, ValidationErr
 pub use operation::{HttpMethod, Operation, Permission, Scope};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
+pub use scoped::{ScopeSet, Scoped};
 
 /// The result type of every call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,19 +5,24 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
+use std::pin::Pin;
 
 use futures_core::Stream;
 use futures_util::stream;
 
 use crate::error::Error;
 
+/// A boxed, `Send` stream: what the paging functions and the generated `*_stream` methods return.
+pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = T> + Send + 'a>>;
+
 /// Pages with `limit`/`offset` until a page comes back shorter than `page_size`.
 ///
 /// `fetch(offset, limit)` returns one page of items.
-pub fn offset<T, F, Fut>(page_size: u32, mut fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin
+pub fn offset<'a, T, F, Fut>(page_size: u32, mut fetch: F) -> BoxStream<'a, Result<T, Error>>
 where
-    F: FnMut(u32, u32) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, Error>>,
+    T: Send + 'a,
+    F: FnMut(u32, u32) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'a,
 {
     let page_size = page_size.max(1);
     items(
@@ -37,10 +42,11 @@ where
 /// Pages with a cursor until Wix sends no next cursor.
 ///
 /// `fetch(cursor)` returns one page of items and the next cursor (`None` for the first page).
-pub fn cursor<T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin
+pub fn cursor<'a, T, F, Fut>(mut fetch: F) -> BoxStream<'a, Result<T, Error>>
 where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>>,
+    T: Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + Send + 'a,
 {
     items(
         move |state: &mut Option<String>| {
@@ -62,14 +68,15 @@ where
 ///
 /// `fetch(after)` returns the items whose key is greater than `after` (all for `None`), in
 /// ascending order; `key` reads an item's key.
-pub fn crawl<T, F, Fut>(
+pub fn crawl<'a, T, F, Fut>(
     method: &'static str,
     key: fn(&T) -> Option<i64>,
     mut fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + Unpin
+) -> BoxStream<'a, Result<T, Error>>
 where
-    F: FnMut(Option<i64>) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, Error>>,
+    T: Send + 'a,
+    F: FnMut(Option<i64>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'a,
 {
     items(
         move |state: &mut Option<i64>| {
@@ -101,17 +108,19 @@ where
 
 /// The shared engine: `next_page(state)` yields a page, whether to go on, and the next state.
 /// Empty pages that say "more" are skipped; an error ends the stream after it is yielded.
-fn items<T, S, F, Fut>(next_page: F, initial: S) -> impl Stream<Item = Result<T, Error>> + Unpin
+fn items<'a, T, S, F, Fut>(next_page: F, initial: S) -> BoxStream<'a, Result<T, Error>>
 where
-    F: FnMut(&mut S) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, bool, S), Error>>,
+    T: Send + 'a,
+    S: Send + 'a,
+    F: FnMut(&mut S) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<(Vec<T>, bool, S), Error>> + Send + 'a,
 {
     struct Pager<S, T, F> {
         next_page: F,
         state: Option<S>,
         buffer: VecDeque<T>,
     }
-    // Boxed once per stream so callers can `.next().await` without pinning it themselves.
+    // Boxed once per stream: callers `.next().await` it without pinning, and name its type.
     Box::pin(stream::unfold(
         Pager {
             next_page,

@@ -10,20 +10,33 @@
 
 use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
-use wix_rest_runtime::{Client, Error};
+use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 /// The Pets V1 client: one async method per Wix method.
 ///
-/// Cheap to copy; it borrows the [`Client`] it sends through.
-#[derive(Clone, Copy, Debug)]
-pub struct PetsV1<'a> {
-    client: &'a Client,
+/// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
+pub struct PetsV1<'a, S: ScopeSet> {
+    wix: Scoped<'a, S>,
 }
 
-impl<'a> PetsV1<'a> {
-    /// A handle that sends through `client`.
-    pub fn new(client: &'a Client) -> Self {
-        Self { client }
+impl<S: ScopeSet> Clone for PetsV1<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: ScopeSet> Copy for PetsV1<'_, S> {}
+
+impl<S: ScopeSet> std::fmt::Debug for PetsV1<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PetsV1").field("wix", &self.wix).finish()
+    }
+}
+
+impl<'a, S: ScopeSet> PetsV1<'a, S> {
+    /// The client of this module for a scoped client.
+    pub fn new(wix: &Scoped<'a, S>) -> Self {
+        Self { wix: *wix }
     }
 
     /// Returns a pet.
@@ -31,21 +44,16 @@ impl<'a> PetsV1<'a> {
     /// `GET /pets/v1/pets/{petId}` · Wix: *Get Pet*
     ///
     /// Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
-    pub async fn get_pet(
-        &self,
-        pet_id: &str,
-        params: &GetPetParams,
-    ) -> Result<GetPetResponse, Error> {
-        let mut query = Vec::new();
-        if let Some(v) = &params.fields {
-            query.push(("fields", v.to_string()));
-        }
-        {
-            let v = &params.include_owner;
-            query.push(("includeOwner", v.to_string()));
-        }
-        let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-        rt::call(self.client, &operations::GET_PET, path, query, None).await
+    pub fn get_pet<'f>(
+        self,
+        pet_id: &'f str,
+        params: &'f GetPetParams,
+    ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsRead,
+    {
+        calls::get_pet(self.wix.client(), pet_id, params)
     }
 
     /// Updates a pet.
@@ -53,24 +61,15 @@ impl<'a> PetsV1<'a> {
     /// `PATCH /pets/v1/pets/{pet.id}` · Wix: *Update Pet*
     ///
     /// Requires the permission `PETS.WRITE`, granted by any of: `SCOPE.PETS.MANAGE` (Manage Pets).
-    pub async fn update_pet(
-        &self,
-        body: &UpdatePetRequest,
-    ) -> Result<GetPetResponse, Error> {
-        let path_0 = Some(body)
-            .and_then(|v| v.pet.as_ref())
-            .map(|v| &v.id)
-            .map(ToString::to_string)
-            .ok_or_else(|| rt::missing(&operations::UPDATE_PET, "pet.id"))?;
-        let path = format!("/pets/v1/pets/{}", rt::segment(& path_0));
-        rt::call(
-                self.client,
-                &operations::UPDATE_PET,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::UPDATE_PET, body)?),
-            )
-            .await
+    pub fn update_pet<'f>(
+        self,
+        body: &'f UpdatePetRequest,
+    ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsWrite,
+    {
+        calls::update_pet(self.wix.client(), body)
     }
 
     /// Queries pets with a cursor.
@@ -78,34 +77,155 @@ impl<'a> PetsV1<'a> {
     /// `POST /pets/v1/pets/query` · Wix: *Query Pets*
     ///
     /// Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
-    pub async fn query_pets(
-        &self,
-        body: &QueryPetsRequest,
-    ) -> Result<QueryPetsResponse, Error> {
-        let path = "/pets/v1/pets/query".to_owned();
-        rt::call(
-                self.client,
-                &operations::QUERY_PETS,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::QUERY_PETS, body)?),
-            )
-            .await
+    pub fn query_pets<'f>(
+        self,
+        body: &'f QueryPetsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryPetsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsRead,
+    {
+        calls::query_pets(self.wix.client(), body)
     }
 
     /// Every item of [`Self::query_pets`], page after page (cursor paging, 50 per page).
     pub fn query_pets_stream(
-        &self,
+        self,
         request: QueryPetsRequest,
-    ) -> impl rt::Stream<Item = Result<Pet, Error>> + Unpin + 'a {
-        let api = *self;
+    ) -> rt::BoxStream<'a, Result<Pet, Error>>
+    where
+        S: crate::permissions::PetsRead,
+    {
+        calls::query_pets_stream(self.wix.client(), request)
+    }
+
+    /// Lists pets with offset paging, crawlable by number.
+    ///
+    /// `POST /pets/v1/pets/list` · Wix: *List Pets By Number*
+    ///
+    /// Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
+    pub fn list_pets_by_number<'f>(
+        self,
+        body: &'f ListPetsByNumberRequest,
+    ) -> rt::BoxFuture<'f, Result<ListPetsByNumberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsRead,
+    {
+        calls::list_pets_by_number(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::list_pets_by_number`], page after page (offset paging, 100 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn list_pets_by_number_stream(
+        self,
+        request: ListPetsByNumberRequest,
+    ) -> rt::BoxStream<'a, Result<Pet, Error>>
+    where
+        S: crate::permissions::PetsRead,
+    {
+        calls::list_pets_by_number_stream(self.wix.client(), request)
+    }
+
+    /// Every item of [`Self::list_pets_by_number`], crawled by ascending `number`: for stores over 10k items, where offset paging stops.
+    ///
+    /// Each page asks for the items whose `number` is greater than the last one seen; the filter of `request` is kept (its `number` condition is replaced) and its sort is replaced by `number` ascending.
+    pub fn list_pets_by_number_crawl(
+        self,
+        request: ListPetsByNumberRequest,
+    ) -> rt::BoxStream<'a, Result<Pet, Error>>
+    where
+        S: crate::permissions::PetsRead,
+    {
+        calls::list_pets_by_number_crawl(self.wix.client(), request)
+    }
+
+    /// Calls Wix's Delete Pet.
+    ///
+    /// `DELETE /pets/v1/pets/{petId}` · Wix: *Delete Pet*
+    ///
+    /// Requires the permission `PETS.WRITE`, granted by any of: `SCOPE.PETS.MANAGE` (Manage Pets).
+    pub fn delete_pet<'f>(self, pet_id: &'f str) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsWrite,
+    {
+        calls::delete_pet(self.wix.client(), pet_id)
+    }
+}
+
+/// The requests themselves, free of the scope set: each is compiled once, whatever the
+/// number of scope sets an app declares.
+mod calls {
+    use super::*;
+    use wix_rest_runtime::Client;
+    pub(super) fn get_pet<'f>(
+        client: &'f Client,
+        pet_id: &'f str,
+        params: &'f GetPetParams,
+    ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.fields {
+                query.push(("fields", v.to_string()));
+            }
+            {
+                let v = &params.include_owner;
+                query.push(("includeOwner", v.to_string()));
+            }
+            let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
+            rt::call(client, &operations::GET_PET, path, query, None).await
+        })
+    }
+    pub(super) fn update_pet<'f>(
+        client: &'f Client,
+        body: &'f UpdatePetRequest,
+    ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .and_then(|v| v.pet.as_ref())
+                .map(|v| &v.id)
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_PET, "pet.id"))?;
+            let path = format!("/pets/v1/pets/{}", rt::segment(& path_0));
+            rt::call(
+                    client,
+                    &operations::UPDATE_PET,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_PET, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn query_pets<'f>(
+        client: &'f Client,
+        body: &'f QueryPetsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryPetsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/pets/v1/pets/query".to_owned();
+            rt::call(
+                    client,
+                    &operations::QUERY_PETS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PETS, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn query_pets_stream<'a>(
+        client: &'a Client,
+        request: QueryPetsRequest,
+    ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
             let paging = request.cursor_paging.get_or_insert_with(Default::default);
             paging.limit = Some(50);
             paging.cursor = cursor;
             async move {
-                let response = api.query_pets(&request).await?;
+                let response = query_pets(client, &request).await?;
                 let next = Some(&response)
                     .and_then(|v| v.paging_metadata.as_ref())
                     .and_then(|v| v.cursors.as_ref())
@@ -115,35 +235,26 @@ impl<'a> PetsV1<'a> {
             }
         })
     }
-
-    /// Lists pets with offset paging, crawlable by number.
-    ///
-    /// `POST /pets/v1/pets/list` · Wix: *List Pets By Number*
-    ///
-    /// Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
-    pub async fn list_pets_by_number(
-        &self,
-        body: &ListPetsByNumberRequest,
-    ) -> Result<ListPetsByNumberResponse, Error> {
-        let path = "/pets/v1/pets/list".to_owned();
-        rt::call(
-                self.client,
-                &operations::LIST_PETS_BY_NUMBER,
-                path,
-                Vec::new(),
-                Some(rt::json_body(&operations::LIST_PETS_BY_NUMBER, body)?),
-            )
-            .await
+    pub(super) fn list_pets_by_number<'f>(
+        client: &'f Client,
+        body: &'f ListPetsByNumberRequest,
+    ) -> rt::BoxFuture<'f, Result<ListPetsByNumberResponse, Error>> {
+        Box::pin(async move {
+            let path = "/pets/v1/pets/list".to_owned();
+            rt::call(
+                    client,
+                    &operations::LIST_PETS_BY_NUMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::LIST_PETS_BY_NUMBER, body)?),
+                )
+                .await
+        })
     }
-
-    /// Every item of [`Self::list_pets_by_number`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn list_pets_by_number_stream(
-        &self,
+    pub(super) fn list_pets_by_number_stream<'a>(
+        client: &'a Client,
         request: ListPetsByNumberRequest,
-    ) -> impl rt::Stream<Item = Result<Pet, Error>> + Unpin + 'a {
-        let api = *self;
+    ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         rt::offset(
             100u32,
             move |offset, limit| {
@@ -156,22 +267,16 @@ impl<'a> PetsV1<'a> {
                 paging.limit = Some(limit as i32);
                 paging.offset = Some(offset as i32);
                 async move {
-                    let response = api.list_pets_by_number(&request).await?;
+                    let response = list_pets_by_number(client, &request).await?;
                     Ok(Some(response).and_then(|v| v.pets).unwrap_or_default())
                 }
             },
         )
     }
-
-    /// Every item of [`Self::list_pets_by_number`], crawled by ascending `number`: for stores over 10k items, where offset paging stops.
-    ///
-    /// Each page asks for the items whose `number` is greater than the last one seen; the filter of `request` is kept (its `number` condition is replaced) and its sort is replaced by `number` ascending.
-    pub fn list_pets_by_number_crawl(
-        &self,
+    pub(super) fn list_pets_by_number_crawl<'a>(
+        client: &'a Client,
         request: ListPetsByNumberRequest,
-    ) -> impl rt::Stream<Item = Result<Pet, Error>> + Unpin + 'a {
-        let api = *self;
-
+    ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         fn key(item: &Pet) -> Option<i64> {
             item.number
         }
@@ -194,25 +299,24 @@ impl<'a> PetsV1<'a> {
                     let paging = query.paging.get_or_insert_with(Default::default);
                     paging.limit = Some(100);
                     paging.offset = None;
-                    let response = api.list_pets_by_number(&request).await?;
+                    let response = list_pets_by_number(client, &request).await?;
                     Ok(Some(response).and_then(|v| v.pets).unwrap_or_default())
                 }
             },
         )
     }
-
-    /// Calls Wix's Delete Pet.
-    ///
-    /// `DELETE /pets/v1/pets/{petId}` · Wix: *Delete Pet*
-    ///
-    /// Requires the permission `PETS.WRITE`, granted by any of: `SCOPE.PETS.MANAGE` (Manage Pets).
-    pub async fn delete_pet(&self, pet_id: &str) -> Result<(), Error> {
-        let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-        rt::call::<
-            serde::de::IgnoredAny,
-        >(self.client, &operations::DELETE_PET, path, Vec::new(), None)
-            .await
-            .map(drop)
+    pub(super) fn delete_pet<'f>(
+        client: &'f Client,
+        pet_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        Box::pin(async move {
+            let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
+            rt::call::<
+                serde::de::IgnoredAny,
+            >(client, &operations::DELETE_PET, path, Vec::new(), None)
+                .await
+                .map(drop)
+        })
     }
 }
 

@@ -1,0 +1,378 @@
+//! Webhooks end to end with real RSA keys and real JWTs: the tests sign the way Wix signs
+//! (RS256, the app's key pair, the double-stringified `data` claim), the verifier opens them,
+//! and every sample event of Wix's Stores Catalog V1 reference is typed. Forgeries of every
+//! classic kind are rejected.
+//!
+//! The keys under `tests/fixtures/keys/` are test-only (see the README there).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use wix_rest::events::Event;
+use wix_rest::stores_catalog_v1;
+use wix_rest::webhook::{RawEvent, WebhookError, WebhookVerifier};
+use wix_rest_tests::assert_json_equivalent;
+
+const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json");
+const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
+const APP_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/app-public.pem");
+const OTHER_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/other-private.pem");
+
+/// How many webhook samples the reference page has: a shrunken fixture must fail.
+const WEBHOOK_COUNT: usize = 7;
+
+const INSTANCE_ID: &str = "6b0e1ad4-9c52-4d5b-8f1e-1a2b3c4d5e6f";
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs()
+}
+
+fn identity() -> Value {
+    json!({"identityType": "WIX_USER", "wixUserId": "a9c7c4a8-7f1e-4c2b-9d3e-0f1a2b3c4d5e"})
+}
+
+/// The claims of a Wix webhook JWT: `data` is a JSON string of `{eventType, instanceId, data,
+/// identity}`, whose `data` and `identity` are JSON strings again.
+fn wix_claims(event_type: &str, instance_id: &str, payload: &Value, iat: u64, exp: u64) -> Value {
+    let envelope = json!({
+        "eventType": event_type,
+        "instanceId": instance_id,
+        "data": payload.to_string(),
+        "identity": identity().to_string(),
+    });
+    json!({"data": envelope.to_string(), "iat": iat, "exp": exp})
+}
+
+/// Claims valid for the next hour.
+fn fresh_claims(event_type: &str, payload: &Value) -> Value {
+    let now = now();
+    wix_claims(event_type, INSTANCE_ID, payload, now, now + 3600)
+}
+
+fn sign_rs256(claims: &Value, private_pem: &[u8]) -> String {
+    let key = EncodingKey::from_rsa_pem(private_pem).expect("a PEM RSA private key");
+    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signing")
+}
+
+fn verifier() -> WebhookVerifier {
+    WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key")
+}
+
+/// Base64url without padding, as JWTs use it (kept here to add no dependency).
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(chunk.get(2).copied().unwrap_or(0));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn assert_rejected(result: Result<RawEvent, WebhookError>, reason: Option<&str>, case: &str) {
+    match result {
+        Err(WebhookError::Rejected(message)) => {
+            if let Some(reason) = reason {
+                assert!(
+                    message.contains(reason),
+                    "{case}: rejected, but for {message:?} rather than {reason}"
+                );
+            }
+        }
+        Err(other) => panic!("{case}: expected Rejected, got {other:?}"),
+        Ok(raw) => panic!("{case}: a forged webhook was accepted: {raw:?}"),
+    }
+}
+
+#[test]
+fn the_base64url_encoder_is_right() {
+    assert_eq!(base64url(b""), "");
+    assert_eq!(base64url(b"f"), "Zg");
+    assert_eq!(base64url(b"fo"), "Zm8");
+    assert_eq!(base64url(b"foo"), "Zm9v");
+    assert_eq!(base64url(b"foob"), "Zm9vYg");
+    assert_eq!(base64url(&[0xfb, 0xff, 0xbf]), "-_-_");
+    assert_eq!(
+        base64url(br#"{"alg":"RS256","typ":"JWT"}"#),
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"
+    );
+}
+
+/// The event's payload serialized back, after checking the variant is the event type's.
+fn typed_payload(event_type: &str, event: &Event) -> Value {
+    use stores_catalog_v1::Event as Catalog;
+    let Event::StoresCatalogV1(inner) = event else {
+        panic!("{event_type}: typed as {event:?}, not as a Stores Catalog V1 event");
+    };
+    assert_eq!(inner.event_type(), event_type);
+    let payload = match (event_type, inner) {
+        ("CollectionCreated", Catalog::CollectionCreated(p)) => serde_json::to_value(p),
+        ("CollectionChanged", Catalog::CollectionChanged(p)) => serde_json::to_value(p),
+        ("CollectionDeleted", Catalog::CollectionDeleted(p)) => serde_json::to_value(p),
+        ("ProductCreated", Catalog::ProductCreated(p)) => serde_json::to_value(p),
+        ("ProductChanged", Catalog::ProductChanged(p)) => serde_json::to_value(p),
+        ("ProductDeleted", Catalog::ProductDeleted(p)) => serde_json::to_value(p),
+        ("VariantsChanged", Catalog::VariantsChanged(p)) => serde_json::to_value(p),
+        (event_type, other) => panic!("{event_type}: typed as the wrong variant: {other:?}"),
+    };
+    payload.expect("serialize the payload")
+}
+
+#[test]
+fn every_sample_webhook_verifies_and_is_typed() {
+    let fixture: Value = serde_json::from_str(FIXTURE).expect("the fixture is JSON");
+    let webhooks = fixture["webhooks"]
+        .as_array()
+        .expect("the fixture has a `webhooks` array");
+    assert_eq!(
+        webhooks.len(),
+        WEBHOOK_COUNT,
+        "the fixture should hold every webhook sample of the page"
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    let verifier = verifier();
+    for webhook in webhooks {
+        let event_type = webhook["event"].as_str().expect("an `event` string");
+        let data = &webhook["data"];
+        let context = format!("{event_type} (page line {})", webhook["line"]);
+        seen.push(event_type);
+
+        let token = sign_rs256(&fresh_claims(event_type, data), APP_PRIVATE);
+        let raw = verifier
+            .verify(&token)
+            .unwrap_or_else(|e| panic!("{context}: a genuine webhook was refused: {e}"));
+        assert_eq!(raw.event_type, event_type, "{context}: event type");
+        assert_eq!(raw.instance_id, INSTANCE_ID, "{context}: instance id");
+        assert_eq!(raw.identity, Some(identity()), "{context}: identity");
+        let raw_data: Value = serde_json::from_str(&raw.data).expect("the raw data is JSON");
+        assert_eq!(&raw_data, data, "{context}: raw data");
+
+        let event = Event::from_raw(&raw)
+            .unwrap_or_else(|e| panic!("{context}: the sample does not match its type: {e}"));
+        let payload = typed_payload(event_type, &event);
+        assert_json_equivalent(
+            data,
+            &payload,
+            &format!("{context}: payload serialized back"),
+        );
+    }
+    // Every event type of the module has a sample, and nothing else does.
+    seen.sort_unstable();
+    let mut known = stores_catalog_v1::Event::EVENT_TYPES.to_vec();
+    known.sort_unstable();
+    assert_eq!(seen, known);
+}
+
+#[test]
+fn a_body_with_surrounding_whitespace_verifies() {
+    let token = sign_rs256(
+        &fresh_claims("CollectionDeleted", &json!({"collectionId": "c1"})),
+        APP_PRIVATE,
+    );
+    let raw = verifier().verify(&format!("{token}\r\n")).unwrap();
+    assert_eq!(raw.event_type, "CollectionDeleted");
+}
+
+#[test]
+fn a_webhook_signed_with_another_key_is_rejected() {
+    let token = sign_rs256(
+        &fresh_claims("ProductDeleted", &json!({"productId": "p1"})),
+        OTHER_PRIVATE,
+    );
+    assert_rejected(
+        verifier().verify(&token),
+        Some("InvalidSignature"),
+        "another key",
+    );
+}
+
+#[test]
+fn a_tampered_payload_is_rejected() {
+    let claims = fresh_claims("ProductDeleted", &json!({"productId": "p1"}));
+    let token = sign_rs256(&claims, APP_PRIVATE);
+    let verifier = verifier();
+    verifier
+        .verify(&token)
+        .expect("the untouched token verifies");
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(
+        parts[1],
+        base64url(claims.to_string().as_bytes()),
+        "the payload segment is the base64url of the claims"
+    );
+
+    // One character of the payload segment changed.
+    let mut payload: Vec<char> = parts[1].chars().collect();
+    let middle = payload.len() / 2;
+    payload[middle] = if payload[middle] == 'A' { 'B' } else { 'A' };
+    let payload: String = payload.into_iter().collect();
+    assert_ne!(payload, parts[1]);
+    let tampered = format!("{}.{payload}.{}", parts[0], parts[2]);
+    assert_rejected(verifier.verify(&tampered), None, "one payload character");
+
+    // A well-formed payload, one character of the JSON changed (another instance), keeping the
+    // header and signature: the attack a forger would try.
+    let mut other_instance = INSTANCE_ID.to_owned();
+    other_instance.replace_range(0..1, "7");
+    let mut forged_claims = claims.clone();
+    forged_claims["data"] = Value::String(
+        claims["data"]
+            .as_str()
+            .unwrap()
+            .replace(INSTANCE_ID, &other_instance),
+    );
+    assert_ne!(forged_claims, claims);
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        base64url(forged_claims.to_string().as_bytes()),
+        parts[2]
+    );
+    assert_rejected(
+        verifier.verify(&forged),
+        Some("InvalidSignature"),
+        "another instance id under the original signature",
+    );
+}
+
+#[test]
+fn an_expired_webhook_is_rejected() {
+    let now = now();
+    let claims = wix_claims(
+        "ProductDeleted",
+        INSTANCE_ID,
+        &json!({"productId": "p1"}),
+        now - 7200,
+        now - 3600,
+    );
+    let token = sign_rs256(&claims, APP_PRIVATE);
+    assert_rejected(
+        verifier().verify(&token),
+        Some("ExpiredSignature"),
+        "expired",
+    );
+}
+
+#[test]
+fn an_hs256_token_keyed_with_the_public_key_is_rejected() {
+    // The classic algorithm confusion: a verifier that trusts the header's `alg` would check
+    // this HMAC with the (public) key bytes as the secret, and accept it.
+    let claims = fresh_claims("ProductDeleted", &json!({"productId": "p1"}));
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(APP_PUBLIC),
+    )
+    .unwrap();
+    assert_rejected(
+        verifier().verify(&token),
+        Some("InvalidAlgorithm"),
+        "HS256 with the public key",
+    );
+}
+
+#[test]
+fn an_unsigned_alg_none_token_is_rejected() {
+    let claims = fresh_claims("ProductDeleted", &json!({"productId": "p1"}));
+    let header = base64url(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = base64url(claims.to_string().as_bytes());
+    let verifier = verifier();
+    assert_rejected(
+        verifier.verify(&format!("{header}.{payload}.")),
+        None,
+        "alg none, empty signature",
+    );
+    // The same with the lowercase/uppercase variants some libraries accept.
+    let header = base64url(br#"{"alg":"None","typ":"JWT"}"#);
+    assert_rejected(
+        verifier.verify(&format!("{header}.{payload}.")),
+        None,
+        "alg None",
+    );
+    // And an RS256 header with no signature at all.
+    let header = base64url(br#"{"alg":"RS256","typ":"JWT"}"#);
+    assert_rejected(
+        verifier.verify(&format!("{header}.{payload}.")),
+        None,
+        "RS256 header, empty signature",
+    );
+}
+
+#[test]
+fn a_garbage_body_is_rejected() {
+    let verifier = verifier();
+    for body in [
+        "",
+        "not a jwt",
+        "a.b.c",
+        "{\"data\": \"{}\"}",
+        "eyJhbGciOiJSUzI1NiJ9..",
+    ] {
+        assert_rejected(verifier.verify(body), None, &format!("body {body:?}"));
+    }
+}
+
+#[test]
+fn an_unknown_event_type_verifies_and_is_unknown() {
+    let token = sign_rs256(
+        &fresh_claims("SomethingNew", &json!({"anything": [1, 2, 3]})),
+        APP_PRIVATE,
+    );
+    let raw = verifier().verify(&token).expect("a genuine webhook");
+    assert_eq!(raw.event_type, "SomethingNew");
+    match Event::from_raw(&raw).expect("an unknown type is not an error") {
+        Event::Unknown { event_type } => assert_eq!(event_type, "SomethingNew"),
+        other => panic!("expected Event::Unknown, got {other:?}"),
+    }
+    // The data stays available, untyped.
+    let data: Value = serde_json::from_str(&raw.data).unwrap();
+    assert_eq!(data, json!({"anything": [1, 2, 3]}));
+}
+
+#[track_caller]
+fn assert_malformed(event_type: &str, payload: Value, expected_path: &str) {
+    let token = sign_rs256(&fresh_claims(event_type, &payload), APP_PRIVATE);
+    let raw = verifier().verify(&token).expect("the signature is genuine");
+    match Event::from_raw(&raw) {
+        Err(WebhookError::Malformed {
+            event_type: reported,
+            path,
+            what,
+            message,
+        }) => {
+            assert_eq!(reported, event_type);
+            assert_eq!(path, expected_path, "{what}: {message}");
+        }
+        other => panic!("{event_type}: expected Malformed at {expected_path}, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_known_event_whose_data_does_not_match_its_type_is_malformed() {
+    assert_malformed(
+        "CollectionCreated",
+        json!({"collectionId": 123, "name": "My collection"}),
+        "collectionId",
+    );
+    assert_malformed(
+        "VariantsChanged",
+        json!({
+            "productId": "p1",
+            "variants": [
+                {"variantId": "v1", "changedFields": ["sku"]},
+                {"variantId": false, "changedFields": ["sku"]},
+            ],
+        }),
+        "variants[1].variantId",
+    );
+}

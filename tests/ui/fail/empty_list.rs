@@ -1,0 +1,4 @@
+#[wix_rest::scope_set()]
+struct Catalog;
+
+fn main() {}

@@ -1,0 +1,10 @@
+use wix_rest::Client;
+use wix_rest::stores_catalog_v1::StoresCatalogV1;
+
+async fn get(client: &Client) {
+    let _ = StoresCatalogV1::new(client).get_collection("c1").await;
+}
+
+fn main() {
+    let _ = get;
+}

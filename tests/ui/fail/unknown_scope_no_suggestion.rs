@@ -1,0 +1,4 @@
+#[wix_rest::scope_set(LAUNCH_ROCKETS)]
+struct Catalog;
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[wix_rest::scope_set(DC_STORES_READ_PRODUTCS)]
+struct Catalog;
+
+fn main() {}
