@@ -995,7 +995,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1008,7 +1008,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/{id}",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1024,7 +1024,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/{id}/productIds",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1037,7 +1037,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/{id}/productIds/delete",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1050,7 +1050,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/query",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1066,7 +1066,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/{collection.id}",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1079,7 +1079,7 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://www.wixapis.com",
         path: "/stores/v1/collections/{id}",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1092,7 +1092,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1105,7 +1105,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1121,7 +1121,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/query",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1137,7 +1137,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{product.id}",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1150,7 +1150,7 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1163,7 +1163,7 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/options",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1176,7 +1176,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/productOptionsAvailability",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1192,7 +1192,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/media",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1205,7 +1205,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/media/delete",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1218,7 +1218,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/choices/media",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1231,7 +1231,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/choices/media/delete",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1244,7 +1244,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/variants/query",
-        permission: "WIX_STORES.READ_PRODUCTS",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
         scopes: &[
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
@@ -1260,7 +1260,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/variants",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
@@ -1273,7 +1273,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/variants/resetToDefault",
-        permission: "WIX_STORES.MODIFY_PRODUCTS",
+        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };

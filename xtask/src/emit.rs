@@ -416,7 +416,7 @@ fn defaultable(module: &Module) -> BTreeSet<String> {
     loop {
         let before = ok.len();
         for def in &module.types {
-            if let TypeKind::Struct { fields } = &def.kind
+            if let TypeKind::Struct { fields, .. } = &def.kind
                 && fields.iter().all(|f| !f.required || ty_default(&f.ty, &ok))
             {
                 ok.insert(def.name.clone());
@@ -483,7 +483,16 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     match &def.kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, open } => {
+            let unknown = open.then(|| {
+                let name = ident(UNKNOWN_FIELDS);
+                quote! {
+                    /// The fields these bindings do not know, kept as sent so that nothing is lost
+                    /// when the value is sent back.
+                    #[serde(flatten)]
+                    pub #name: serde_json::Map<String, serde_json::Value>,
+                }
+            });
             let fields = fields.iter().map(|f| {
                 let fname = ident(&f.rust_name);
                 let mut ty = ty_tokens(&f.ty);
@@ -526,6 +535,7 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
                 #[serde(rename_all = "camelCase")]
                 pub struct #name {
                     #(#fields)*
+                    #unknown
                 }
             }
         }
@@ -635,7 +645,7 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
         .types
         .iter()
         .filter_map(|t| match &t.kind {
-            TypeKind::Struct { fields } => Some((t.name.as_str(), fields)),
+            TypeKind::Struct { fields, .. } => Some((t.name.as_str(), fields)),
             _ => None,
         })
         .collect();
@@ -727,19 +737,21 @@ fn method_tokens(
     let name = ident(&m.rust_name);
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
-    let scopes: Vec<&Scope> = spec.registry.granting(&m.permission).collect();
+    let scopes: Vec<&Scope> = spec.registry.granting_opt(m.permission.as_deref()).collect();
     let scope_list: Vec<String> = scopes
         .iter()
         .map(|s| format!("`{}` ({})", s.id, s.name))
         .collect();
+    let requirement = match &m.permission {
+        Some(p) => format!("Requires the permission `{p}`, granted by any of: {}.", scope_list.join(", ")),
+        None => "Requires no permission.".to_owned(),
+    };
     let doc = docs(&format!(
-        "{}\n\n`{} {}` · Wix: *{}*\n\nRequires the permission `{}`, granted by any of: {}.",
+        "{}\n\n`{} {}` · Wix: *{}*\n\n{requirement}",
         m.docs,
         m.http.as_str(),
         m.path,
         m.wix_name,
-        m.permission,
-        scope_list.join(", ")
     ));
 
     // Arguments, in order: path arguments, query parameters, body.
@@ -855,13 +867,17 @@ fn method_tokens(
             quote!(rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr).await.map(drop)),
         ),
     };
-    let bound = ident(spec.registry.trait_of(&m.permission));
+    let bound = m.permission.as_ref().map(|p| {
+        let t = ident(spec.registry.trait_of(p));
+        quote!(S: crate::permissions::#t,)
+    });
+    let bound = quote!(#bound);
     let mut method = quote! {
         #doc
         pub fn #name<'f>(self, #(#args),*) -> rt::BoxFuture<'f, Result<#ret, Error>>
         where
             'a: 'f,
-            S: crate::permissions::#bound,
+            #bound
         {
             calls::#name(self.wix.client(), #(#arg_names),*)
         }
@@ -886,7 +902,10 @@ fn method_tokens(
     let http = ident(m.http.variant());
     let host = &module.host;
     let path = &m.path;
-    let permission = &m.permission;
+    let permission = match &m.permission {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
     let module_name = &module.name;
     let rust_name = &m.rust_name;
     let retry_safe = m.retry_safe;
@@ -921,7 +940,7 @@ fn paging_tokens(
     m: &Method,
     paging: &Paging,
     fields_of: &BTreeMap<&str, &Vec<Field>>,
-    bound: &Ident,
+    bound: &TokenStream,
 ) -> (TokenStream, TokenStream) {
     let name = ident(&m.rust_name);
     let stream_name = format_ident!("{}_stream", m.rust_name);
@@ -1090,7 +1109,7 @@ fn paging_tokens(
             #doc
             pub fn #fn_name(self, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>>
             where
-                S: crate::permissions::#bound,
+                #bound
             {
                 calls::#fn_name(self.wix.client(), #(#path_args)* #params_arg request)
             }
@@ -1111,10 +1130,11 @@ fn events_tokens(module: &Module) -> TokenStream {
             Envelope::Legacy => payload,
             Envelope::Domain => quote!(wix_rest_runtime::webhook::DomainEvent<#payload>),
         };
-        let doc = docs(&format!(
-            "{}\n\nEvent type `{}`; requires the permission `{}`.",
-            w.docs, w.event_type, w.permission
-        ));
+        let requirement = match &w.permission {
+            Some(p) => format!("requires the permission `{p}`"),
+            None => "sent to every app".to_owned(),
+        };
+        let doc = docs(&format!("{}\n\nEvent type `{}`; {requirement}.", w.docs, w.event_type));
         quote!(#doc #v(#ty),)
     });
     let arms = module.webhooks.iter().map(|w| {

@@ -588,9 +588,13 @@ fn lower_module(
 }
 
 impl ModuleCx<'_, '_> {
-    fn check_permission(&mut self, permission: &str, path: &[Seg]) {
+    /// `none` says, explicitly, that no permission is needed.
+    fn check_permission(&mut self, permission: &str, path: &[Seg]) -> Option<String> {
+        if permission == "none" {
+            return None;
+        }
         if self.registry.permissions.iter().any(|p| p.id == permission) {
-            return;
+            return Some(permission.to_owned());
         }
         let hint = match did_you_mean(
             permission,
@@ -606,6 +610,7 @@ impl ModuleCx<'_, '_> {
             format!("unknown permission `{permission}`: no scope in scopes.yaml grants it"),
             Some(hint),
         );
+        Some(permission.to_owned())
     }
 
     fn lower_method(
@@ -634,7 +639,7 @@ impl ModuleCx<'_, '_> {
                 None
             }
         };
-        self.check_permission(&rm.permission, &child(path, "permission"));
+        let permission = self.check_permission(&rm.permission, &child(path, "permission"));
         let method_type = rust_name.to_upper_camel_case();
         let request = rm.request.as_ref().map(|s| {
             self.lower_schema(s, &child(path, "request"), &format!("{method_type}Request"))
@@ -831,7 +836,7 @@ impl ModuleCx<'_, '_> {
             path: rm.path.clone(),
             path_parts,
             query_params,
-            permission: rm.permission.clone(),
+            permission,
             request,
             response,
             paging,
@@ -1096,7 +1101,7 @@ impl ModuleCx<'_, '_> {
     }
 
     fn lower_webhook(&mut self, rw: &raw::RawWebhook, path: &[Seg]) -> Option<Webhook> {
-        self.check_permission(&rw.permission, &child(path, "permission"));
+        let permission = self.check_permission(&rw.permission, &child(path, "permission"));
         let envelope = match rw.envelope.as_str() {
             "legacy" => Some(Envelope::Legacy),
             "domain" => Some(Envelope::Domain),
@@ -1134,7 +1139,7 @@ impl ModuleCx<'_, '_> {
                 .unwrap_or_else(|| format!("The {} webhook.", rw.name)),
             variant,
             event_type: rw.event_type.clone(),
-            permission: rw.permission.clone(),
+            permission,
             envelope: envelope?,
             payload,
         })
@@ -1142,7 +1147,7 @@ impl ModuleCx<'_, '_> {
 
     fn field(&self, type_name: &str, wire: &str) -> Option<&Field> {
         match &self.types.get(type_name)?.kind {
-            TypeKind::Struct { fields } => fields.iter().find(|f| f.wire == wire),
+            TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire),
             TypeKind::Enum { .. } => None,
         }
     }
@@ -1159,7 +1164,7 @@ impl ModuleCx<'_, '_> {
             };
             let Some(field) = self.field(name, part) else {
                 let known: Vec<&str> = match self.types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields }) => {
+                    Some(TypeKind::Struct { fields, .. }) => {
                         fields.iter().map(|f| f.wire.as_str()).collect()
                     }
                     _ => Vec::new(),
@@ -1323,16 +1328,21 @@ impl ModuleCx<'_, '_> {
                 }
             },
             Some("object") => match (&s.properties, &s.additional_properties) {
-                (Some(_), Some(_)) => {
+                (Some(props), None) | (Some(props), Some(AdditionalProperties::Any(false))) => {
+                    self.lower_struct(props, s, path, name, false)
+                }
+                (Some(props), Some(AdditionalProperties::Any(true))) => {
+                    self.lower_struct(props, s, path, name, true)
+                }
+                (Some(_), Some(AdditionalProperties::Schema(_))) => {
                     self.cx.error(
                         &child(path, "additionalProperties"),
                         Want::Key,
-                        "an object cannot have both `properties` and `additionalProperties`",
-                        Some("model the map as a property of its own".to_owned()),
+                        "an object with `properties` can only have `additionalProperties: true`",
+                        Some("model a map of typed values as a property of its own".to_owned()),
                     );
                     Ty::Json
                 }
-                (Some(props), None) => self.lower_struct(props, s, path, name),
                 (None, Some(AdditionalProperties::Schema(v))) => {
                     Ty::Map(Box::new(self.lower_schema(
                         v,
@@ -1412,6 +1422,7 @@ impl ModuleCx<'_, '_> {
         s: &RawSchema,
         path: &[Seg],
         name: &str,
+        open: bool,
     ) -> Ty {
         let required: BTreeSet<&str> = s.required.iter().flatten().map(String::as_str).collect();
         for (i, r) in s.required.iter().flatten().enumerate() {
@@ -1434,7 +1445,7 @@ impl ModuleCx<'_, '_> {
         for (wire, ps) in &props.0 {
             let fpath = child(&props_path, wire);
             let rust_name = rust_ident(&wire.to_snake_case());
-            if rust_name.is_empty() || rust_name == "r#" {
+            if rust_name.is_empty() || rust_name == "r#" || (open && rust_name == UNKNOWN_FIELDS) {
                 self.cx.error(
                     &fpath,
                     Want::Key,
@@ -1471,7 +1482,7 @@ impl ModuleCx<'_, '_> {
             TypeDef {
                 name: name.to_owned(),
                 docs,
-                kind: TypeKind::Struct { fields },
+                kind: TypeKind::Struct { fields, open },
             },
             path,
         )
@@ -1492,7 +1503,7 @@ fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
         .iter()
         .map(|(name, def)| {
             let targets = match &def.kind {
-                TypeKind::Struct { fields } => fields
+                TypeKind::Struct { fields, .. } => fields
                     .iter()
                     .filter_map(|f| match &f.ty {
                         Ty::Named(n) => Some(n.clone()),
@@ -1519,7 +1530,7 @@ fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
     };
     let mut to_box = Vec::new();
     for (name, def) in types.iter() {
-        if let TypeKind::Struct { fields } = &def.kind {
+        if let TypeKind::Struct { fields, .. } = &def.kind {
             for (i, f) in fields.iter().enumerate() {
                 if let Ty::Named(target) = &f.ty
                     && reaches(target, name)
@@ -1531,7 +1542,7 @@ fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
     }
     for (name, i) in to_box {
         if let Some(TypeDef {
-            kind: TypeKind::Struct { fields },
+            kind: TypeKind::Struct { fields, .. },
             ..
         }) = types.get_mut(&name)
         {

@@ -48,6 +48,14 @@ impl Registry {
             .map_or("", |p| p.trait_name.as_str())
     }
 
+    /// The scopes that grant `permission` (none for no permission), in registry order.
+    pub fn granting_opt<'a>(&'a self, permission: Option<&str>) -> impl Iterator<Item = &'a Scope> + 'a {
+        let permission = permission.map(str::to_owned);
+        self.scopes
+            .iter()
+            .filter(move |s| permission.as_ref().is_some_and(|p| s.permissions.contains(p)))
+    }
+
     /// The scopes that grant `permission`, in registry order.
     pub fn granting(&self, permission: &str) -> impl Iterator<Item = &Scope> {
         self.scopes
@@ -121,7 +129,8 @@ pub struct Method {
     pub path: String,
     pub path_parts: Vec<PathPart>,
     pub query_params: Vec<QueryParam>,
-    pub permission: String,
+    /// `None` for the few methods that need no permission (the OAuth token endpoint).
+    pub permission: Option<String>,
     pub request: Option<Ty>,
     pub response: Option<Ty>,
     pub retry_safe: bool,
@@ -221,7 +230,8 @@ pub struct Webhook {
     pub variant: String,
     pub docs: String,
     pub event_type: String,
-    pub permission: String,
+    /// `None` for events every app receives (App Installed).
+    pub permission: Option<String>,
     pub envelope: Envelope,
     pub payload: Ty,
 }
@@ -257,9 +267,14 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
+/// The name of the field that keeps the unknown fields of an open object.
+pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
 #[derive(Debug)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field> },
+    /// `open`: the object has `additionalProperties: true` beside its properties, so fields the
+    /// spec does not list are kept (in [`UNKNOWN_FIELDS`]) and sent back as they came.
+    Struct { fields: Vec<Field>, open: bool },
     Enum { values: Vec<EnumValue> },
 }
 

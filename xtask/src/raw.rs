@@ -90,6 +90,8 @@ pub struct RawPaging {
 #[derive(Debug, Deserialize)]
 pub struct RawQuery {
     pub encoding: String,
+    pub filter: String,
+    pub sort: String,
     #[serde(default)]
     pub fields: Vec<RawQueryField>,
 }

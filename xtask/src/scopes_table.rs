@@ -30,9 +30,9 @@ struct WebhookRow<'a> {
 }
 
 fn table(spec: &Spec) -> Table<'_> {
-    let scopes_of = |permission: &str| {
+    let scopes_of = |permission: &Option<String>| {
         spec.registry
-            .granting(permission)
+            .granting_opt(permission.as_deref())
             .map(|s| s.id.as_str())
             .collect()
     };
@@ -45,7 +45,7 @@ fn table(spec: &Spec) -> Table<'_> {
                 name: &method.wix_name,
                 http_method: method.http.as_str(),
                 url: format!("{}{}", m.host, method.path),
-                permissions: vec![&method.permission],
+                permissions: method.permission.iter().map(String::as_str).collect(),
                 scopes: scopes_of(&method.permission),
             });
         }
@@ -54,7 +54,7 @@ fn table(spec: &Spec) -> Table<'_> {
                 module: &m.name,
                 name: &w.wix_name,
                 event_type: &w.event_type,
-                permissions: vec![&w.permission],
+                permissions: w.permission.iter().map(String::as_str).collect(),
                 scopes: scopes_of(&w.permission),
             });
         }
@@ -77,9 +77,9 @@ pub fn markdown(spec: &Spec) -> String {
          Each method requires one permission; any one of the scopes listed grants it. Request one of \
          them for every method and webhook the app uses.\n",
     );
-    let scopes = |permission: &str| {
+    let scopes = |permission: &Option<String>| {
         spec.registry
-            .granting(permission)
+            .granting_opt(permission.as_deref())
             .map(|s| format!("`{}` ({})", s.id, s.name))
             .collect::<Vec<_>>()
             .join("<br>")
@@ -91,12 +91,12 @@ pub fn markdown(spec: &Spec) -> String {
         );
         for method in &m.methods {
             out.push_str(&format!(
-                "| {} | {} | `{}{}` | `{}` | {} |\n",
+                "| {} | {} | `{}{}` | {} | {} |\n",
                 method.wix_name,
                 method.http.as_str(),
                 m.host,
                 method.path,
-                method.permission,
+                permission_cell(&method.permission),
                 scopes(&method.permission)
             ));
         }
@@ -106,14 +106,21 @@ pub fn markdown(spec: &Spec) -> String {
             );
             for w in &m.webhooks {
                 out.push_str(&format!(
-                    "| {} | `{}` | `{}` | {} |\n",
+                    "| {} | `{}` | {} | {} |\n",
                     w.wix_name,
                     w.event_type,
-                    w.permission,
+                    permission_cell(&w.permission),
                     scopes(&w.permission)
                 ));
             }
         }
     }
     out
+}
+
+fn permission_cell(permission: &Option<String>) -> String {
+    match permission {
+        Some(p) => format!("`{p}`"),
+        None => "none".to_owned(),
+    }
 }

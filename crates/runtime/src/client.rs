@@ -26,7 +26,7 @@ pub(crate) static OAUTH_TOKEN: Operation = Operation {
     http_method: HttpMethod::Post,
     host: DEFAULT_HOST,
     path: "/oauth2/token",
-    permission: "",
+    permission: None,
     scopes: &[],
     retry_safe: true,
 };

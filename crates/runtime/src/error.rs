@@ -263,8 +263,10 @@ impl fmt::Display for ApiError {
                 write!(f, " [field `{}`: {}]", v.field, v.description)?;
             }
         }
-        if self.status == 403 {
-            write!(f, "; `{}` needs the permission {}", op.name, op.permission)?;
+        if self.status == 403
+            && let Some(permission) = op.permission
+        {
+            write!(f, "; `{}` needs the permission {permission}", op.name)?;
             if op.scopes.is_empty() {
                 write!(f, ", which no known scope grants")?;
             } else {

@@ -91,8 +91,8 @@ pub struct Operation {
     pub host: &'static str,
     /// The documented path template, e.g. `/stores/v1/products/{id}`.
     pub path: &'static str,
-    /// The permission the method requires.
-    pub permission: &'static str,
+    /// The permission the method requires (`None` for the few that need none).
+    pub permission: Option<&'static str>,
     /// Every scope that grants [`Operation::permission`].
     pub scopes: &'static [&'static Scope],
     /// Whether the method may be sent again after a throttled or failed attempt.

@@ -332,7 +332,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{petId}",
-        permission: "PETS.READ",
+        permission: Some("PETS.READ"),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -345,7 +345,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{pet.id}",
-        permission: "PETS.WRITE",
+        permission: Some("PETS.WRITE"),
         scopes: &[&crate::scopes::PETS_MANAGE],
         retry_safe: false,
     };
@@ -358,7 +358,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/query",
-        permission: "PETS.READ",
+        permission: Some("PETS.READ"),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -371,7 +371,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/list",
-        permission: "PETS.READ",
+        permission: Some("PETS.READ"),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -384,7 +384,7 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{petId}",
-        permission: "PETS.WRITE",
+        permission: Some("PETS.WRITE"),
         scopes: &[&crate::scopes::PETS_MANAGE],
         retry_safe: false,
     };
