@@ -247,16 +247,17 @@ fn paging_without_a_page_size_limit() {
 #[test]
 fn bad_types_formats_required_fields_and_operators() {
     let text = errors_of(&format!(
-        "{HEAD}methods:\n  - name: Query Pets\n    http: POST\n    path: /q\n    permission: PETS.READ\n    query:\n      encoding: object\n      fields:\n        - field: kind\n          operators: [$eq, $equals]\n\
+        "{HEAD}methods:\n  - name: Query Pets\n    http: POST\n    path: /q\n    permission: PETS.READ\n    query:\n      encoding: object\n      filter: f\n      sort: s\n      fields:\n        - field: kind\n          operators: [$eq, $equals]\n\
          types:\n  Pet:\n    type: object\n    required: [idd]\n    properties:\n      id: {{ type: strng }}\n      age: {{ type: integer, format: int16 }}\n"
     ));
     assert_eq!(
         text,
-        "specs/pets.yaml:13:28: error: unknown query operator `$equals`\n  hint: did you mean `$eq`?\n\
-         specs/pets.yaml:17:16: error: required field `idd` is not a property of `Pet`\n  hint: did you mean `id`?\n\
-         specs/pets.yaml:19:19: error: unknown type `strng`\n  hint: did you mean `string`?\n\
-         specs/pets.yaml:20:37: error: format `int16` does not apply to type `integer`\n  hint: formats for this type: int32, int64\n\
-         4 errors in the specs; nothing was generated\n"
+        "specs/pets.yaml:9:5: error: a `query` block needs a `request` body and `paging` with `items`\n  hint: the filter and sort are written into the request; the items' type gives each field's type\n\
+         specs/pets.yaml:15:28: error: unknown query operator `$equals`\n  hint: did you mean `$eq`?\n\
+         specs/pets.yaml:19:16: error: required field `idd` is not a property of `Pet`\n  hint: did you mean `id`?\n\
+         specs/pets.yaml:21:19: error: unknown type `strng`\n  hint: did you mean `string`?\n\
+         specs/pets.yaml:22:37: error: format `int16` does not apply to type `integer`\n  hint: formats for this type: int32, int64\n\
+         5 errors in the specs; nothing was generated\n"
     );
 }
 

@@ -289,7 +289,7 @@ fn lib_rs(spec: &Spec) -> TokenStream {
 
         pub use wix_rest_macros::{scope_set, scopes};
         pub use wix_rest_runtime::{
-            paging, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials, Error,
+            paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials, Error,
             FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result, RetryPolicy,
             Scope, ScopeSet, Scoped, Secret, ValidationError,
         };
@@ -661,6 +661,9 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
         let (method, call, op, params) = method_tokens(spec, module, m, &fields_of);
         methods.push(method);
         calls.push(call);
+        if let Some(query) = &m.query {
+            params_types.push(query_builder_tokens(module, m, query));
+        }
         operations.push(op);
         params_types.extend(params);
     }
@@ -1116,6 +1119,154 @@ fn paging_tokens(
         }
     });
     (out, quote!(#(#public)*))
+}
+
+/// The typed query builder of a query method: a method per filterable field returning a
+/// `Field` whose marker implements only the documented operators, and `sort_by_*` methods for
+/// the sortable fields only.
+fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> TokenStream {
+    let pascal = m.rust_name.to_upper_camel_case();
+    let builder = format_ident!("{pascal}Query");
+    let fields_mod = format_ident!("{}_fields", m.rust_name);
+    let Some(req_ty) = &m.request else { return TokenStream::new() };
+    let req_ty = ty_tokens(req_ty);
+    let mut accessors = Vec::new();
+    let mut markers = Vec::new();
+    for f in &query.fields {
+        let method = ident(&f.rust_name);
+        let marker = ident(&f.marker);
+        let wire = &f.field;
+        let value_ty = ty_tokens(&f.value_ty);
+        let ops_list: Vec<String> = f.operators.iter().map(|o| format!("`{o}`")).collect();
+        let description = if f.description.is_empty() { String::new() } else { format!(": {}", f.description) };
+        let doc = docs(&format!("Filters by `{wire}`{description}\n\nOperators: {}.", ops_list.join(", ")));
+        accessors.push(quote! {
+            #doc
+            pub fn #method(self) -> rt::query::Field<Self, #fields_mod::#marker> {
+                rt::query::Field::new(self)
+            }
+        });
+        if f.sortable {
+            let sort_method = format_ident!("sort_by_{}", f.rust_name.trim_start_matches("r#"));
+            let doc = format!(" Sorts by `{wire}`, after the sorts already given.");
+            accessors.push(quote! {
+                #[doc = #doc]
+                pub fn #sort_method(mut self, order: rt::query::Order) -> Self {
+                    self.0.sort(#wire, order);
+                    self
+                }
+            });
+        }
+        let op_traits = f.operators.iter().map(|o| {
+            let t = match o.as_str() {
+                "$eq" => "Eq", "$ne" => "Ne", "$gt" => "Gt", "$gte" => "Gte", "$lt" => "Lt", "$lte" => "Lte",
+                "$in" => "In", "$nin" => "Nin", "$hasSome" => "HasSome", "$hasAll" => "HasAll",
+                "$startsWith" => "StartsWith", "$contains" => "Contains", "$exists" => "Exists", _ => "IsEmpty",
+            };
+            let t = ident(t);
+            quote!(impl rt::query::ops::#t for #marker {})
+        });
+        let marker_doc = format!(" The `{wire}` field.");
+        markers.push(quote! {
+            #[doc = #marker_doc]
+            pub struct #marker;
+
+            impl rt::query::FieldSpec for #marker {
+                const NAME: &'static str = #wire;
+                type Value = #value_ty;
+            }
+
+            #(#op_traits)*
+        });
+    }
+    let assign = |steps: &[Step], value: TokenStream| -> TokenStream {
+        let Some((last, parents)) = steps.split_last() else { return TokenStream::new() };
+        let f = ident(&last.rust_field);
+        let value = if last.optional { quote!(Some(#value)) } else { value };
+        if parents.is_empty() {
+            quote!(request.#f = #value;)
+        } else {
+            let target = reach_mut(quote!(request), parents);
+            quote! {
+                let target = #target;
+                target.#f = #value;
+            }
+        }
+    };
+    let last_ty = |steps: &[Step]| steps.last().map(|s| s.ty.clone());
+    let (filter_value, sort_value) = match query.encoding {
+        QueryEncoding::JsonString => (quote!(self.0.filter_string()), quote!(self.0.sort_string())),
+        QueryEncoding::Object => {
+            let filter = match last_ty(&query.filter) {
+                Some(Ty::Json) => quote!(self.0.filter()),
+                _ => quote!(rt::query::into_field(self.0.filter())),
+            };
+            let sort = match last_ty(&query.sort) {
+                Some(Ty::Json) => quote!(self.0.sort_objects()),
+                _ => quote!(rt::query::into_field(self.0.sort_objects())),
+            };
+            (filter, sort)
+        }
+    };
+    let set_filter = assign(&query.filter, filter_value);
+    let set_sort = assign(&query.sort, sort_value);
+    let client = &module.type_name;
+    let doc = docs(&format!(
+        "The typed filter and sort of [`{client}::{}`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.\n\nBuild it, then [`{builder}::apply_to`] a request.",
+        m.rust_name
+    ));
+    let fields_doc = format!(" The fields [`{builder}`] filters by.");
+    let wire_note = match query.encoding {
+        QueryEncoding::JsonString => "as JSON strings, as Stores V1 wants them",
+        QueryEncoding::Object => "as objects",
+    };
+    let apply_doc = format!(" Writes the filter, and the sort when one was given, into `request` ({wire_note}).");
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #builder(rt::query::Query);
+
+        impl rt::query::QueryBuilder for #builder {
+            fn query_mut(&mut self) -> &mut rt::query::Query {
+                &mut self.0
+            }
+        }
+
+        impl #builder {
+            /// An empty query: no filter, no sort.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#accessors)*
+
+            /// Keeps the items that match any of `alternatives` (`$or`).
+            pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+                self.0.any_of(alternatives.into_iter().map(|q| q.0));
+                self
+            }
+
+            /// The query as built.
+            pub fn as_query(&self) -> &rt::query::Query {
+                &self.0
+            }
+
+            #[doc = #apply_doc]
+            pub fn apply_to(&self, request: &mut #req_ty) {
+                #set_filter
+                if self.0.has_sort() {
+                    #set_sort
+                }
+            }
+        }
+
+        #[doc = #fields_doc]
+        pub mod #fields_mod {
+            use super::*;
+
+            #(#markers)*
+        }
+    }
 }
 
 fn events_tokens(module: &Module) -> TokenStream {

@@ -818,10 +818,10 @@ impl ModuleCx<'_, '_> {
                 response.as_ref(),
             )
         });
-        let query = rm
-            .query
-            .as_ref()
-            .and_then(|q| self.lower_query(q, &child(path, "query")));
+        let query = rm.query.as_ref().and_then(|q| {
+            let item_ty = paging.as_ref().map(|p| p.item_ty.clone());
+            self.lower_query(q, &child(path, "query"), request.as_ref(), item_ty.as_ref())
+        });
         let http = http?;
         Some(Method {
             const_name: rust_name.to_shouty_snake_case(),
@@ -1051,7 +1051,13 @@ impl ModuleCx<'_, '_> {
         })
     }
 
-    fn lower_query(&mut self, q: &raw::RawQuery, path: &[Seg]) -> Option<QueryCaps> {
+    fn lower_query(
+        &mut self,
+        q: &raw::RawQuery,
+        path: &[Seg],
+        request: Option<&Ty>,
+        item_ty: Option<&Ty>,
+    ) -> Option<QueryCaps> {
         let encoding = match q.encoding.as_str() {
             "json_string" => QueryEncoding::JsonString,
             "object" => QueryEncoding::Object,
@@ -1065,18 +1071,8 @@ impl ModuleCx<'_, '_> {
                 return None;
             }
         };
-        let mut fields = Vec::new();
-        let mut seen = BTreeSet::new();
         for (i, f) in q.fields.iter().enumerate() {
             let fpath = item(&child(path, "fields"), i);
-            if !seen.insert(f.field.clone()) {
-                self.cx.error(
-                    &child(&fpath, "field"),
-                    Want::Value,
-                    format!("query field `{}` is listed twice", f.field),
-                    None,
-                );
-            }
             for (j, op) in f.operators.iter().enumerate() {
                 if !OPERATORS.contains(&op.as_str()) {
                     let hint = did_you_mean(op, OPERATORS.iter().copied()).map_or_else(
@@ -1091,13 +1087,147 @@ impl ModuleCx<'_, '_> {
                     );
                 }
             }
+        }
+        let (Some(request), Some(item_ty)) = (request, item_ty) else {
+            self.cx.error(
+                path,
+                Want::Key,
+                "a `query` block needs a `request` body and `paging` with `items`",
+                Some("the filter and sort are written into the request; the items' type gives each field's type".to_owned()),
+            );
+            return None;
+        };
+        // Where the filter and sort go, and whether their types can hold the wire form.
+        let place = |this: &mut Self, key: &str, at: &str| -> Option<Vec<Step>> {
+            let steps = match this.resolve_steps(request, at) {
+                Ok(steps) => steps,
+                Err(why) => {
+                    this.cx.error(&child(path, key), Want::Value, format!("query `{key}`: {why}"),
+                        Some("give the dotted path of the field in the request body".to_owned()));
+                    return None;
+                }
+            };
+            let ty = &steps.last()?.ty;
+            let fits = match (encoding, key, ty) {
+                (QueryEncoding::JsonString, _, Ty::String) => true,
+                (QueryEncoding::Object, _, Ty::Json) => true,
+                (QueryEncoding::Object, "filter", Ty::Map(_)) => true,
+                (QueryEncoding::Object, "sort", Ty::Array(inner)) => match &**inner {
+                    Ty::Json => true,
+                    Ty::Named(n) => this.field(n, "fieldName").is_some() && this.field(n, "order").is_some(),
+                    _ => false,
+                },
+                _ => false,
+            };
+            if !fits {
+                let want = match (encoding, key) {
+                    (QueryEncoding::JsonString, _) => "a string (the JSON is sent as a string)",
+                    (QueryEncoding::Object, "filter") => "a free-form object (a schema without `type`)",
+                    _ => "an array of objects with `fieldName` and `order`",
+                };
+                this.cx.error(&child(path, key), Want::Value, format!("query `{key}`: `{at}` cannot hold the {} form", q.encoding),
+                    Some(format!("with `encoding: {}` it must be {want}", q.encoding)));
+                return None;
+            }
+            Some(steps)
+        };
+        let filter = place(self, "filter", &q.filter);
+        let sort = place(self, "sort", &q.sort);
+        let mut fields = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (i, f) in q.fields.iter().enumerate() {
+            let fpath = item(&child(path, "fields"), i);
+            if !seen.insert(f.field.clone()) {
+                self.cx.error(
+                    &child(&fpath, "field"),
+                    Want::Value,
+                    format!("query field `{}` is listed twice", f.field),
+                    None,
+                );
+                continue;
+            }
+            let declared = f.ty.as_ref().map(|ty| {
+                let schema = RawSchema {
+                    ty: Some(ty.clone()),
+                    format: f.format.clone(),
+                    ..RawSchema::default()
+                };
+                let name = format!("{}Query", f.field.replace('.', "_").to_upper_camel_case());
+                self.lower_schema(&schema, &fpath, &name)
+            });
+            let resolved = match declared {
+                Some(ty) => Ok(ty),
+                None => self.resolve_through_arrays(item_ty, &f.field),
+            };
+            let (value_ty, description) = match resolved {
+                Ok(ty) => {
+                    let ty = match ty {
+                        Ty::Array(inner) => *inner,
+                        other => other,
+                    };
+                    let last = f.field.rsplit('.').next().unwrap_or(&f.field);
+                    let parent = &f.field[..f.field.len() - last.len()];
+                    let docs = match &f.description {
+                        Some(d) => d.clone(),
+                        None => self.field_docs(item_ty, parent.trim_end_matches('.'), last),
+                    };
+                    (ty, docs)
+                }
+                Err(why) => {
+                    self.cx.error(&child(&fpath, "field"), Want::Value, format!("query field `{}`: {why}", f.field),
+                        Some("query fields are fields of the items the method returns; for a name that only filters, give its `type` (and `description`)".to_owned()));
+                    continue;
+                }
+            };
+            if !matches!(value_ty, Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Named(_)) {
+                self.cx.error(&child(&fpath, "field"), Want::Value,
+                    format!("query field `{}` is not a string, number, boolean or enum (or an array of one)", f.field),
+                    Some("only scalar fields can be filtered".to_owned()));
+                continue;
+            }
+            let snake = f.field.replace('.', "_").to_snake_case();
             fields.push(QueryField {
+                rust_name: rust_ident(&snake),
+                marker: snake.to_upper_camel_case(),
+                value_ty,
+                description,
                 field: f.field.clone(),
                 operators: f.operators.clone(),
                 sortable: f.sortable,
             });
         }
-        Some(QueryCaps { encoding, fields })
+        Some(QueryCaps { encoding, filter: filter?, sort: sort?, fields })
+    }
+
+    /// The type of a dotted field, looking into the elements of arrays on the way
+    /// (`lineItems.productId`).
+    fn resolve_through_arrays(&self, from: &Ty, dotted: &str) -> Result<Ty, String> {
+        let mut ty = from.clone();
+        for part in dotted.split('.') {
+            while let Ty::Array(inner) = ty {
+                ty = *inner;
+            }
+            ty = self.resolve_steps(&ty, part)?.pop().map(|s| s.ty).unwrap_or(Ty::Json);
+        }
+        Ok(ty)
+    }
+
+    /// The description of field `last` of the object at `parent` (dotted) under `ty`.
+    fn field_docs(&self, ty: &Ty, parent: &str, last: &str) -> String {
+        let owner = if parent.is_empty() {
+            Some(ty.clone())
+        } else {
+            self.resolve_through_arrays(ty, parent).ok()
+        };
+        let owner = match owner {
+            Some(Ty::Array(inner)) => *inner,
+            Some(other) => other,
+            None => return String::new(),
+        };
+        match owner {
+            Ty::Named(n) => self.field(&n, last).map(|f| f.docs.clone()).unwrap_or_default(),
+            _ => String::new(),
+        }
     }
 
     fn lower_webhook(&mut self, rw: &raw::RawWebhook, path: &[Seg]) -> Option<Webhook> {

@@ -7,6 +7,8 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]               generate generated/ from specs/ (--check: fail if stale)
   cargo xtask scopes [--format markdown|json] print the method -> permission -> scopes table
+  cargo xtask bench                           measure generation, and check/build times of the
+                                              generated crate and of a small app using it
 ";
 
 fn workspace_root() -> PathBuf {
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(&root, true),
         ["scopes"] => scopes(&root, "markdown"),
         ["scopes", "--format", format] => scopes(&root, format),
+        ["bench"] => bench(&root),
         _ => {
             eprint!("{USAGE}");
             ExitCode::from(2)
@@ -84,6 +87,90 @@ fn scopes(root: &Path, format: &str) -> ExitCode {
         other => {
             eprintln!("unknown format `{other}`: use markdown or json");
             return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints figures, asserts nothing: generation time in process (median of 20), then wall-clock
+/// `cargo check` and `cargo build` of the generated crate (dependencies already built, the crate
+/// itself cleaned first), and `cargo check` of the examples (a small app using the scope macros)
+/// with one module and with every module.
+fn bench(root: &Path) -> ExitCode {
+    let files = match xtask::read_specs(&root.join("specs"), "specs") {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("cannot read specs/: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let spec = match xtask::load(&files) {
+            Ok(s) => s,
+            Err(d) => {
+                eprint!("{}", xtask::diag::render(&d));
+                return ExitCode::FAILURE;
+            }
+        };
+        let out = xtask::generate(&spec, "specs");
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        lines = out.values().map(|t| t.lines().count()).sum::<usize>();
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "generate: median {:.1} ms, min {:.1} ms over 20 runs ({} files' lines: {lines})",
+        times[10], times[0], files.len()
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let run = |label: &str, args: &[&str], clean: &[&str]| -> bool {
+        let mut clean_cmd = std::process::Command::new(&cargo);
+        clean_cmd.current_dir(root).arg("clean").arg("--quiet");
+        for p in clean {
+            clean_cmd.args(["-p", p]);
+        }
+        if !clean_cmd.status().is_ok_and(|s| s.success()) {
+            eprintln!("{label}: cargo clean failed");
+            return false;
+        }
+        let start = std::time::Instant::now();
+        let status = std::process::Command::new(&cargo).current_dir(root).args(args).arg("--quiet").status();
+        let secs = start.elapsed().as_secs_f64();
+        match status {
+            Ok(s) if s.success() => {
+                println!("{label}: {secs:.2} s");
+                true
+            }
+            _ => {
+                eprintln!("{label}: failed");
+                false
+            }
+        }
+    };
+    // Warm the dependencies first so that only our crates are timed.
+    if !run("warm-up (dependencies)", &["build", "-p", "wix-rest-examples", "--examples", "--features", "wix-rest/full"], &[]) {
+        return ExitCode::FAILURE;
+    }
+    let steps: [(&str, &[&str], &[&str]); 5] = [
+        ("cargo check -p wix-rest --features full", &["check", "-p", "wix-rest", "--features", "full"], &["wix-rest"]),
+        ("cargo build -p wix-rest --features full", &["build", "-p", "wix-rest", "--features", "full"], &["wix-rest"]),
+        ("cargo build -p wix-rest --features stores-catalog-v1", &["build", "-p", "wix-rest", "--features", "stores-catalog-v1"], &["wix-rest"]),
+        (
+            "cargo check of the examples app, one module (wix-rest, macros, app rebuilt)",
+            &["check", "-p", "wix-rest-examples", "--examples"],
+            &["wix-rest", "wix-rest-macros", "wix-rest-examples"],
+        ),
+        (
+            "cargo check of the examples app, every module (wix-rest, macros, app rebuilt)",
+            &["check", "-p", "wix-rest-examples", "--examples", "--features", "wix-rest/full"],
+            &["wix-rest", "wix-rest-macros", "wix-rest-examples"],
+        ),
+    ];
+    for (label, args, clean) in steps {
+        if !run(label, args, clean) {
+            return ExitCode::FAILURE;
         }
     }
     ExitCode::SUCCESS

@@ -207,6 +207,10 @@ pub enum PagingStyle {
 #[derive(Debug)]
 pub struct QueryCaps {
     pub encoding: QueryEncoding,
+    /// Steps from the request body to the filter field.
+    pub filter: Vec<Step>,
+    /// Steps from the request body to the sort field.
+    pub sort: Vec<Step>,
     pub fields: Vec<QueryField>,
 }
 
@@ -218,9 +222,17 @@ pub enum QueryEncoding {
 
 #[derive(Debug)]
 pub struct QueryField {
+    /// The wire name, maybe dotted: `priceData.price`.
     pub field: String,
+    /// `price_data_price`: the builder's method.
+    pub rust_name: String,
+    /// `PriceDataPrice`: the field's marker type.
+    pub marker: String,
+    /// The type of the values it is compared with (an array field's element type).
+    pub value_ty: Ty,
     pub operators: Vec<String>,
     pub sortable: bool,
+    pub description: String,
 }
 
 #[derive(Debug)]

@@ -99,6 +99,11 @@ pub struct RawQuery {
 #[derive(Debug, Deserialize)]
 pub struct RawQueryField {
     pub field: String,
+    /// For a filter name that is not a field of the items (`collections.id`): its schema.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub format: Option<String>,
+    pub description: Option<String>,
     #[serde(default)]
     pub operators: Vec<String>,
     #[serde(default)]

@@ -11,6 +11,7 @@ pub use crate::client::RawResponse;
 use crate::error::Error;
 use crate::operation::Operation;
 pub use crate::paging::BoxStream;
+pub use crate::query;
 pub use futures_core::Stream;
 
 /// A boxed, `Send` future: what generated methods return.

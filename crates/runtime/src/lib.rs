@@ -16,6 +16,7 @@ mod client;
 mod error;
 mod operation;
 pub mod paging;
+pub mod query;
 mod rate_limit;
 mod retry;
 mod scoped;

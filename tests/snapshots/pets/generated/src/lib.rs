@@ -43,9 +43,9 @@
 pub use wix_rest_macros::{scope_set, scopes};
 
 pub use wix_rest_runtime::{
-    paging, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials,
-    Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result,
-    RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
+    Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
+    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
 };
 
 pub mod permissions;

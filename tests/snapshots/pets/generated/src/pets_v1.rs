@@ -399,6 +399,154 @@ pub struct GetPetParams {
     pub include_owner: bool,
 }
 
+/// The typed filter and sort of [`PetsV1::query_pets`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryPetsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryPetsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryPetsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryPetsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `kind`: What kind of pet.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn kind(self) -> rt::query::Field<Self, query_pets_fields::Kind> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `kind`, after the sorts already given.
+    pub fn sort_by_kind(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("kind", order);
+        self
+    }
+
+    /// Filters by `tags`: The `tags` field.
+    ///
+    /// Operators: `$hasSome`.
+    pub fn tags(self) -> rt::query::Field<Self, query_pets_fields::Tags> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `number`: A sequence number.
+    ///
+    /// Operators: `$gt`, `$lt`, `$in`.
+    pub fn number(self) -> rt::query::Field<Self, query_pets_fields::Number> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `number`, after the sorts already given.
+    pub fn sort_by_number(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("number", order);
+        self
+    }
+
+    /// Filters by `owner.name`: The `name` field.
+    ///
+    /// Operators: `$startsWith`, `$exists`.
+    pub fn owner_name(self) -> rt::query::Field<Self, query_pets_fields::OwnerName> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `shelter.id`: The shelter the pet is in.
+    ///
+    /// Operators: `$eq`.
+    pub fn shelter_id(self) -> rt::query::Field<Self, query_pets_fields::ShelterId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryPetsRequest) {
+        request.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            request.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryPetsQuery`] filters by.
+pub mod query_pets_fields {
+    use super::*;
+
+    /// The `kind` field.
+    pub struct Kind;
+
+    impl rt::query::FieldSpec for Kind {
+        const NAME: &'static str = "kind";
+        type Value = PetKind;
+    }
+
+    impl rt::query::ops::Eq for Kind {}
+
+    impl rt::query::ops::In for Kind {}
+
+    /// The `tags` field.
+    pub struct Tags;
+
+    impl rt::query::FieldSpec for Tags {
+        const NAME: &'static str = "tags";
+        type Value = String;
+    }
+
+    impl rt::query::ops::HasSome for Tags {}
+
+    /// The `number` field.
+    pub struct Number;
+
+    impl rt::query::FieldSpec for Number {
+        const NAME: &'static str = "number";
+        type Value = i64;
+    }
+
+    impl rt::query::ops::Gt for Number {}
+
+    impl rt::query::ops::Lt for Number {}
+
+    impl rt::query::ops::In for Number {}
+
+    /// The `owner.name` field.
+    pub struct OwnerName;
+
+    impl rt::query::FieldSpec for OwnerName {
+        const NAME: &'static str = "owner.name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::StartsWith for OwnerName {}
+
+    impl rt::query::ops::Exists for OwnerName {}
+
+    /// The `shelter.id` field.
+    pub struct ShelterId;
+
+    impl rt::query::FieldSpec for ShelterId {
+        const NAME: &'static str = "shelter.id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for ShelterId {}
+}
+
 /// The `CursorPaging` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -620,6 +768,9 @@ pub struct QueryPetsRequest {
     /// A filter object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
+    /// The `sort` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<Sorting>>,
 }
 
 /// The `QueryPetsResponse` object.
@@ -632,6 +783,64 @@ pub struct QueryPetsResponse {
     /// The `pagingMetadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
+}
+
+/// The `Sorting` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sorting {
+    /// The `fieldName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<SortingOrder>,
+}
+
+/// One of the `SortingOrder` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortingOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SortingOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SortingOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SortingOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SortingOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
 }
 
 /// The `UpdatePetRequest` object.
