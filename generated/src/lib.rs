@@ -43,18 +43,62 @@
 pub use wix_rest_macros::{scope_set, scopes};
 
 pub use wix_rest_runtime::{
-    paging, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials,
-    Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result,
-    RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
+    Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
+    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
 };
 
 pub mod permissions;
 
 pub mod scopes;
 
+/// Bookings V2 (cargo feature `bookings-v2`).
+#[cfg(feature = "bookings-v2")]
+pub mod bookings_v2;
+
+/// Contacts V4 (cargo feature `contacts-v4`).
+#[cfg(feature = "contacts-v4")]
+pub mod contacts_v4;
+
+/// Data Items V2 (cargo feature `data-items-v2`).
+#[cfg(feature = "data-items-v2")]
+pub mod data_items_v2;
+
+/// eCommerce Orders V1 (cargo feature `ecom-orders-v1`).
+#[cfg(feature = "ecom-orders-v1")]
+pub mod ecom_orders_v1;
+
+/// Events V3 (cargo feature `events-v3`).
+#[cfg(feature = "events-v3")]
+pub mod events_v3;
+
+/// Members V1 (cargo feature `members-v1`).
+#[cfg(feature = "members-v1")]
+pub mod members_v1;
+
+/// OAuth (cargo feature `oauth`).
+#[cfg(feature = "oauth")]
+pub mod oauth;
+
+/// Stores Carts (cargo feature `stores-carts`).
+#[cfg(feature = "stores-carts")]
+pub mod stores_carts;
+
 /// Stores Catalog V1 (cargo feature `stores-catalog-v1`).
 #[cfg(feature = "stores-catalog-v1")]
 pub mod stores_catalog_v1;
+
+/// Stores Catalog V3 (cargo feature `stores-catalog-v3`).
+#[cfg(feature = "stores-catalog-v3")]
+pub mod stores_catalog_v3;
+
+/// Stores Inventory V1 (cargo feature `stores-inventory-v1`).
+#[cfg(feature = "stores-inventory-v1")]
+pub mod stores_inventory_v1;
+
+/// Stores Orders V2 (cargo feature `stores-orders-v2`).
+#[cfg(feature = "stores-orders-v2")]
+pub mod stores_orders_v2;
 
 /// Webhook events of every enabled module.
 pub mod events {
@@ -64,9 +108,27 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Event {
+        /// An event of Contacts V4.
+        #[cfg(feature = "contacts-v4")]
+        ContactsV4(crate::contacts_v4::Event),
+        /// An event of eCommerce Orders V1.
+        #[cfg(feature = "ecom-orders-v1")]
+        EcomOrdersV1(crate::ecom_orders_v1::Event),
+        /// An event of OAuth.
+        #[cfg(feature = "oauth")]
+        Oauth(crate::oauth::Event),
+        /// An event of Stores Carts.
+        #[cfg(feature = "stores-carts")]
+        StoresCarts(crate::stores_carts::Event),
         /// An event of Stores Catalog V1.
         #[cfg(feature = "stores-catalog-v1")]
         StoresCatalogV1(crate::stores_catalog_v1::Event),
+        /// An event of Stores Inventory V1.
+        #[cfg(feature = "stores-inventory-v1")]
+        StoresInventoryV1(crate::stores_inventory_v1::Event),
+        /// An event of Stores Orders V2.
+        #[cfg(feature = "stores-orders-v2")]
+        StoresOrdersV2(crate::stores_orders_v2::Event),
         /// An event type no enabled module knows; its data is in the [`RawEvent`].
         Unknown {
             /// The event type.
@@ -77,9 +139,39 @@ pub mod events {
     impl Event {
         /// Types a verified webhook by its event type.
         pub fn from_raw(raw: &RawEvent) -> Result<Event, WebhookError> {
+            #[cfg(feature = "contacts-v4")]
+            if let Some(event) = crate::contacts_v4::Event::from_raw(raw) {
+                return event.map(Event::ContactsV4);
+            }
+
+            #[cfg(feature = "ecom-orders-v1")]
+            if let Some(event) = crate::ecom_orders_v1::Event::from_raw(raw) {
+                return event.map(Event::EcomOrdersV1);
+            }
+
+            #[cfg(feature = "oauth")]
+            if let Some(event) = crate::oauth::Event::from_raw(raw) {
+                return event.map(Event::Oauth);
+            }
+
+            #[cfg(feature = "stores-carts")]
+            if let Some(event) = crate::stores_carts::Event::from_raw(raw) {
+                return event.map(Event::StoresCarts);
+            }
+
             #[cfg(feature = "stores-catalog-v1")]
             if let Some(event) = crate::stores_catalog_v1::Event::from_raw(raw) {
                 return event.map(Event::StoresCatalogV1);
+            }
+
+            #[cfg(feature = "stores-inventory-v1")]
+            if let Some(event) = crate::stores_inventory_v1::Event::from_raw(raw) {
+                return event.map(Event::StoresInventoryV1);
+            }
+
+            #[cfg(feature = "stores-orders-v2")]
+            if let Some(event) = crate::stores_orders_v2::Event::from_raw(raw) {
+                return event.map(Event::StoresOrdersV2);
             }
             Ok(Event::Unknown {
                 event_type: raw.event_type.clone(),

@@ -198,12 +198,12 @@ pub const WIX_ECOM_MANAGE_ORDERS: Permission = Permission {
 )]
 pub trait WixEcomManageOrders: ScopeSet {}
 
-/// `WIX_CONTACTS.READ_CONTACTS`: Read the site's contacts (Query Contacts). Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS).
+/// `WIX_CONTACTS.READ_CONTACTS`: Read the site's contacts (Query Contacts) and receive wix.contacts.v4.contact_created. Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS). The webhook is a read, as wix.ecom.v1.order_created is under WIX_ECOM.READ_ORDERS; Manage Contacts includes it.
 ///
 /// Granted by: `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
 pub const WIX_CONTACTS_READ_CONTACTS: Permission = Permission {
     id: "WIX_CONTACTS.READ_CONTACTS",
-    description: "Read the site's contacts (Query Contacts). Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS).",
+    description: "Read the site's contacts (Query Contacts) and receive wix.contacts.v4.contact_created. Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS). The webhook is a read, as wix.ecom.v1.order_created is under WIX_ECOM.READ_ORDERS; Manage Contacts includes it.",
 };
 
 /// Implemented by the scope sets that grant `WIX_CONTACTS.READ_CONTACTS`; every method that requires it is bounded by it.
@@ -214,12 +214,12 @@ pub const WIX_CONTACTS_READ_CONTACTS: Permission = Permission {
 )]
 pub trait WixContactsReadContacts: ScopeSet {}
 
-/// `WIX_CONTACTS.MANAGE_CONTACTS`: Create and update the site's contacts (Create Contact, Update Contact) and receive Contact Created. Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).
+/// `WIX_CONTACTS.MANAGE_CONTACTS`: Create and update the site's contacts (Create Contact, Update Contact). Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).
 ///
 /// Granted by: `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
 pub const WIX_CONTACTS_MANAGE_CONTACTS: Permission = Permission {
     id: "WIX_CONTACTS.MANAGE_CONTACTS",
-    description: "Create and update the site's contacts (Create Contact, Update Contact) and receive Contact Created. Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).",
+    description: "Create and update the site's contacts (Create Contact, Update Contact). Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).",
 };
 
 /// Implemented by the scope sets that grant `WIX_CONTACTS.MANAGE_CONTACTS`; every method that requires it is bounded by it.

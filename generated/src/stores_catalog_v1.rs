@@ -287,6 +287,53 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         calls::query_products_crawl(self.wix.client(), request)
     }
 
+    /// The Catalog V1 reader's Query Products: returns a list of up to 100 products, given the
+    /// provided paging, sorting and filtering, like Query Products. This is the path the agent
+    /// overview (seed 000, "Query Products (Catalog V1 reader)") lists for reading the V1
+    /// catalog; Catalog V3 sites use the V3 search instead. See the module documentation for
+    /// paging and for crawling stores with more than 10k products by `numericId`.
+    ///
+    ///
+    /// `POST /stores-reader/v1/products/query` · Wix: *Query Products Reader*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    pub fn query_products_reader<'f>(
+        self,
+        body: &'f QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_reader(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::query_products_reader`], page after page (offset paging, 100 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_products_reader_stream(
+        self,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_reader_stream(self.wix.client(), request)
+    }
+
+    /// Every item of [`Self::query_products_reader`], crawled by ascending `numericId`: for stores over 10k items, where offset paging stops.
+    ///
+    /// Each page asks for the items whose `numericId` is greater than the last one seen; the filter of `request` is kept (its `numericId` condition is replaced) and its sort is replaced by `numericId` ascending.
+    pub fn query_products_reader_crawl(
+        self,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_reader_crawl(self.wix.client(), request)
+    }
+
     /// Updates specified fields of a product.
     ///
     /// `PATCH /stores/v1/products/{product.id}` · Wix: *Update Product*
@@ -754,6 +801,76 @@ mod calls {
             },
         )
     }
+    pub(super) fn query_products_reader<'f>(
+        client: &'f Client,
+        body: &'f QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores-reader/v1/products/query".to_owned();
+            rt::call(
+                    client,
+                    &operations::QUERY_PRODUCTS_READER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PRODUCTS_READER, body)?),
+                )
+                .await
+        })
+    }
+    pub(super) fn query_products_reader_stream<'a>(
+        client: &'a Client,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>> {
+        rt::offset(
+            100u32,
+            move |offset, limit| {
+                let mut request = request.clone();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
+                async move {
+                    let response = query_products_reader(client, &request).await?;
+                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
+                }
+            },
+        )
+    }
+    pub(super) fn query_products_reader_crawl<'a>(
+        client: &'a Client,
+        request: QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>> {
+        fn key(item: &Product) -> Option<i64> {
+            item.numeric_id
+        }
+        rt::crawl(
+            "query_products_reader",
+            key,
+            move |after| {
+                let mut request = request.clone();
+                async move {
+                    let query = request.query.get_or_insert_with(Default::default);
+                    query.filter = Some(
+                        rt::crawl_filter(
+                            &operations::QUERY_PRODUCTS_READER,
+                            query.filter.as_deref(),
+                            "numericId",
+                            after,
+                        )?,
+                    );
+                    query.sort = Some(rt::crawl_sort("numericId"));
+                    let paging = query.paging.get_or_insert_with(Default::default);
+                    paging.limit = Some(100);
+                    paging.offset = None;
+                    let response = query_products_reader(client, &request).await?;
+                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
+                }
+            },
+        )
+    }
     pub(super) fn update_product<'f>(
         client: &'f Client,
         body: &'f UpdateProductRequest,
@@ -1129,6 +1246,22 @@ pub mod operations {
         retry_safe: true,
     };
 
+    /// [`StoresCatalogV1::query_products_reader`](super::StoresCatalogV1::query_products_reader): `POST /stores-reader/v1/products/query`.
+    pub static QUERY_PRODUCTS_READER: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "query_products_reader",
+        wix_name: "Query Products Reader",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/products/query",
+        permission: Some("WIX_STORES.READ_PRODUCTS"),
+        scopes: &[
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+        ],
+        retry_safe: true,
+    };
+
     /// [`StoresCatalogV1::update_product`](super::StoresCatalogV1::update_product): `PATCH /stores/v1/products/{product.id}`.
     pub static UPDATE_PRODUCT: Operation = Operation {
         module: "stores-catalog-v1",
@@ -1277,6 +1410,714 @@ pub mod operations {
         scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
         retry_safe: false,
     };
+}
+
+/// The typed filter and sort of [`StoresCatalogV1::query_products`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryProductsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryProductsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryProductsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryProductsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `name`: Product name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn name(self) -> rt::query::Field<Self, query_products_fields::Name> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `name`, after the sorts already given.
+    pub fn sort_by_name(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("name", order);
+        self
+    }
+
+    /// Filters by `description`: Product description. Accepts rich text.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn description(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::Description> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `sku`: Product SKU (stock keeping unit). If variant management is enabled, SKUs are set per variant and this is empty.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn sku(self) -> rt::query::Field<Self, query_products_fields::Sku> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `sku`, after the sorts already given.
+    pub fn sort_by_sku(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("sku", order);
+        self
+    }
+
+    /// Filters by `id`: Product ID (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`.
+    pub fn id(self) -> rt::query::Field<Self, query_products_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `id`, after the sorts already given.
+    pub fn sort_by_id(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("id", order);
+        self
+    }
+
+    /// Filters by `price`: Product price. Deprecated; use `priceData` instead.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn price(self) -> rt::query::Field<Self, query_products_fields::Price> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `price`, after the sorts already given.
+    pub fn sort_by_price(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("price", order);
+        self
+    }
+
+    /// Filters by `numericId`: The product's unique numeric ID, assigned in ascending order. Primarily for sorting and filtering when crawling all products. Sent as a string, e.g. "1567588455405000".
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn numeric_id(self) -> rt::query::Field<Self, query_products_fields::NumericId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `numericId`, after the sorts already given.
+    pub fn sort_by_numeric_id(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("numericId", order);
+        self
+    }
+
+    /// Filters by `productType`: Product type: physical or digital.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`.
+    pub fn product_type(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::ProductType> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `productType`, after the sorts already given.
+    pub fn sort_by_product_type(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("productType", order);
+        self
+    }
+
+    /// Filters by `slug`: A permanent, friendly URL name (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn slug(self) -> rt::query::Field<Self, query_products_fields::Slug> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `slug`, after the sorts already given.
+    pub fn sort_by_slug(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("slug", order);
+        self
+    }
+
+    /// Filters by `collections.id`: The ID of a collection the product is in.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$hasAll`.
+    pub fn collections_id(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::CollectionsId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `lastUpdated`: Time the product was last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn last_updated(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::LastUpdated> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `lastUpdated`, after the sorts already given.
+    pub fn sort_by_last_updated(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("lastUpdated", order);
+        self
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as JSON strings, as Stores V1 wants them).
+    pub fn apply_to(&self, request: &mut QueryProductsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter_string());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(self.0.sort_string());
+        }
+    }
+}
+
+/// The fields [`QueryProductsQuery`] filters by.
+pub mod query_products_fields {
+    use super::rt;
+
+    /// The `name` field.
+    pub struct Name;
+
+    impl rt::query::FieldSpec for Name {
+        const NAME: &'static str = "name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Name {}
+
+    impl rt::query::ops::Ne for Name {}
+
+    impl rt::query::ops::HasSome for Name {}
+
+    impl rt::query::ops::Contains for Name {}
+
+    impl rt::query::ops::StartsWith for Name {}
+
+    /// The `description` field.
+    pub struct Description;
+
+    impl rt::query::FieldSpec for Description {
+        const NAME: &'static str = "description";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Description {}
+
+    impl rt::query::ops::Ne for Description {}
+
+    impl rt::query::ops::HasSome for Description {}
+
+    impl rt::query::ops::Contains for Description {}
+
+    impl rt::query::ops::StartsWith for Description {}
+
+    /// The `sku` field.
+    pub struct Sku;
+
+    impl rt::query::FieldSpec for Sku {
+        const NAME: &'static str = "sku";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Sku {}
+
+    impl rt::query::ops::Ne for Sku {}
+
+    impl rt::query::ops::HasSome for Sku {}
+
+    impl rt::query::ops::Contains for Sku {}
+
+    impl rt::query::ops::StartsWith for Sku {}
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    impl rt::query::ops::HasSome for Id {}
+
+    /// The `price` field.
+    pub struct Price;
+
+    impl rt::query::FieldSpec for Price {
+        const NAME: &'static str = "price";
+        type Value = super::PriceData;
+    }
+
+    impl rt::query::ops::Eq for Price {}
+
+    impl rt::query::ops::Ne for Price {}
+
+    impl rt::query::ops::HasSome for Price {}
+
+    impl rt::query::ops::Lt for Price {}
+
+    impl rt::query::ops::Lte for Price {}
+
+    impl rt::query::ops::Gt for Price {}
+
+    impl rt::query::ops::Gte for Price {}
+
+    /// The `numericId` field.
+    pub struct NumericId;
+
+    impl rt::query::FieldSpec for NumericId {
+        const NAME: &'static str = "numericId";
+        type Value = i64;
+    }
+
+    impl rt::query::ops::Eq for NumericId {}
+
+    impl rt::query::ops::Ne for NumericId {}
+
+    impl rt::query::ops::HasSome for NumericId {}
+
+    impl rt::query::ops::Lt for NumericId {}
+
+    impl rt::query::ops::Lte for NumericId {}
+
+    impl rt::query::ops::Gt for NumericId {}
+
+    impl rt::query::ops::Gte for NumericId {}
+
+    /// The `productType` field.
+    pub struct ProductType;
+
+    impl rt::query::FieldSpec for ProductType {
+        const NAME: &'static str = "productType";
+        type Value = super::ProductProductType;
+    }
+
+    impl rt::query::ops::Eq for ProductType {}
+
+    impl rt::query::ops::Ne for ProductType {}
+
+    impl rt::query::ops::HasSome for ProductType {}
+
+    /// The `slug` field.
+    pub struct Slug;
+
+    impl rt::query::FieldSpec for Slug {
+        const NAME: &'static str = "slug";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Slug {}
+
+    impl rt::query::ops::Ne for Slug {}
+
+    impl rt::query::ops::HasSome for Slug {}
+
+    impl rt::query::ops::Contains for Slug {}
+
+    impl rt::query::ops::StartsWith for Slug {}
+
+    /// The `collections.id` field.
+    pub struct CollectionsId;
+
+    impl rt::query::FieldSpec for CollectionsId {
+        const NAME: &'static str = "collections.id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for CollectionsId {}
+
+    impl rt::query::ops::Ne for CollectionsId {}
+
+    impl rt::query::ops::HasSome for CollectionsId {}
+
+    impl rt::query::ops::HasAll for CollectionsId {}
+
+    /// The `lastUpdated` field.
+    pub struct LastUpdated;
+
+    impl rt::query::FieldSpec for LastUpdated {
+        const NAME: &'static str = "lastUpdated";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for LastUpdated {}
+
+    impl rt::query::ops::Ne for LastUpdated {}
+
+    impl rt::query::ops::HasSome for LastUpdated {}
+
+    impl rt::query::ops::Lt for LastUpdated {}
+
+    impl rt::query::ops::Lte for LastUpdated {}
+
+    impl rt::query::ops::Gt for LastUpdated {}
+
+    impl rt::query::ops::Gte for LastUpdated {}
+}
+
+/// The typed filter and sort of [`StoresCatalogV1::query_products_reader`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryProductsReaderQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryProductsReaderQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryProductsReaderQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryProductsReaderQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `name`: Product name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn name(self) -> rt::query::Field<Self, query_products_reader_fields::Name> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `name`, after the sorts already given.
+    pub fn sort_by_name(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("name", order);
+        self
+    }
+
+    /// Filters by `description`: Product description. Accepts rich text.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn description(
+        self,
+    ) -> rt::query::Field<Self, query_products_reader_fields::Description> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `sku`: Product SKU (stock keeping unit). If variant management is enabled, SKUs are set per variant and this is empty.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn sku(self) -> rt::query::Field<Self, query_products_reader_fields::Sku> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `sku`, after the sorts already given.
+    pub fn sort_by_sku(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("sku", order);
+        self
+    }
+
+    /// Filters by `id`: Product ID (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`.
+    pub fn id(self) -> rt::query::Field<Self, query_products_reader_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `id`, after the sorts already given.
+    pub fn sort_by_id(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("id", order);
+        self
+    }
+
+    /// Filters by `price`: Product price. Deprecated; use `priceData` instead.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn price(self) -> rt::query::Field<Self, query_products_reader_fields::Price> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `price`, after the sorts already given.
+    pub fn sort_by_price(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("price", order);
+        self
+    }
+
+    /// Filters by `numericId`: The product's unique numeric ID, assigned in ascending order. Primarily for sorting and filtering when crawling all products. Sent as a string, e.g. "1567588455405000".
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn numeric_id(
+        self,
+    ) -> rt::query::Field<Self, query_products_reader_fields::NumericId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `numericId`, after the sorts already given.
+    pub fn sort_by_numeric_id(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("numericId", order);
+        self
+    }
+
+    /// Filters by `productType`: Product type: physical or digital.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`.
+    pub fn product_type(
+        self,
+    ) -> rt::query::Field<Self, query_products_reader_fields::ProductType> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `productType`, after the sorts already given.
+    pub fn sort_by_product_type(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("productType", order);
+        self
+    }
+
+    /// Filters by `slug`: A permanent, friendly URL name (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
+    pub fn slug(self) -> rt::query::Field<Self, query_products_reader_fields::Slug> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `slug`, after the sorts already given.
+    pub fn sort_by_slug(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("slug", order);
+        self
+    }
+
+    /// Filters by `collections.id`: The ID of a collection the product is in.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$hasAll`.
+    pub fn collections_id(
+        self,
+    ) -> rt::query::Field<Self, query_products_reader_fields::CollectionsId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `lastUpdated`: Time the product was last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
+    pub fn last_updated(
+        self,
+    ) -> rt::query::Field<Self, query_products_reader_fields::LastUpdated> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `lastUpdated`, after the sorts already given.
+    pub fn sort_by_last_updated(mut self, order: rt::query::Order) -> Self {
+        self.0.sort("lastUpdated", order);
+        self
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as JSON strings, as Stores V1 wants them).
+    pub fn apply_to(&self, request: &mut QueryProductsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter_string());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(self.0.sort_string());
+        }
+    }
+}
+
+/// The fields [`QueryProductsReaderQuery`] filters by.
+pub mod query_products_reader_fields {
+    use super::rt;
+
+    /// The `name` field.
+    pub struct Name;
+
+    impl rt::query::FieldSpec for Name {
+        const NAME: &'static str = "name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Name {}
+
+    impl rt::query::ops::Ne for Name {}
+
+    impl rt::query::ops::HasSome for Name {}
+
+    impl rt::query::ops::Contains for Name {}
+
+    impl rt::query::ops::StartsWith for Name {}
+
+    /// The `description` field.
+    pub struct Description;
+
+    impl rt::query::FieldSpec for Description {
+        const NAME: &'static str = "description";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Description {}
+
+    impl rt::query::ops::Ne for Description {}
+
+    impl rt::query::ops::HasSome for Description {}
+
+    impl rt::query::ops::Contains for Description {}
+
+    impl rt::query::ops::StartsWith for Description {}
+
+    /// The `sku` field.
+    pub struct Sku;
+
+    impl rt::query::FieldSpec for Sku {
+        const NAME: &'static str = "sku";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Sku {}
+
+    impl rt::query::ops::Ne for Sku {}
+
+    impl rt::query::ops::HasSome for Sku {}
+
+    impl rt::query::ops::Contains for Sku {}
+
+    impl rt::query::ops::StartsWith for Sku {}
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    impl rt::query::ops::HasSome for Id {}
+
+    /// The `price` field.
+    pub struct Price;
+
+    impl rt::query::FieldSpec for Price {
+        const NAME: &'static str = "price";
+        type Value = super::PriceData;
+    }
+
+    impl rt::query::ops::Eq for Price {}
+
+    impl rt::query::ops::Ne for Price {}
+
+    impl rt::query::ops::HasSome for Price {}
+
+    impl rt::query::ops::Lt for Price {}
+
+    impl rt::query::ops::Lte for Price {}
+
+    impl rt::query::ops::Gt for Price {}
+
+    impl rt::query::ops::Gte for Price {}
+
+    /// The `numericId` field.
+    pub struct NumericId;
+
+    impl rt::query::FieldSpec for NumericId {
+        const NAME: &'static str = "numericId";
+        type Value = i64;
+    }
+
+    impl rt::query::ops::Eq for NumericId {}
+
+    impl rt::query::ops::Ne for NumericId {}
+
+    impl rt::query::ops::HasSome for NumericId {}
+
+    impl rt::query::ops::Lt for NumericId {}
+
+    impl rt::query::ops::Lte for NumericId {}
+
+    impl rt::query::ops::Gt for NumericId {}
+
+    impl rt::query::ops::Gte for NumericId {}
+
+    /// The `productType` field.
+    pub struct ProductType;
+
+    impl rt::query::FieldSpec for ProductType {
+        const NAME: &'static str = "productType";
+        type Value = super::ProductProductType;
+    }
+
+    impl rt::query::ops::Eq for ProductType {}
+
+    impl rt::query::ops::Ne for ProductType {}
+
+    impl rt::query::ops::HasSome for ProductType {}
+
+    /// The `slug` field.
+    pub struct Slug;
+
+    impl rt::query::FieldSpec for Slug {
+        const NAME: &'static str = "slug";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Slug {}
+
+    impl rt::query::ops::Ne for Slug {}
+
+    impl rt::query::ops::HasSome for Slug {}
+
+    impl rt::query::ops::Contains for Slug {}
+
+    impl rt::query::ops::StartsWith for Slug {}
+
+    /// The `collections.id` field.
+    pub struct CollectionsId;
+
+    impl rt::query::FieldSpec for CollectionsId {
+        const NAME: &'static str = "collections.id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for CollectionsId {}
+
+    impl rt::query::ops::Ne for CollectionsId {}
+
+    impl rt::query::ops::HasSome for CollectionsId {}
+
+    impl rt::query::ops::HasAll for CollectionsId {}
+
+    /// The `lastUpdated` field.
+    pub struct LastUpdated;
+
+    impl rt::query::FieldSpec for LastUpdated {
+        const NAME: &'static str = "lastUpdated";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for LastUpdated {}
+
+    impl rt::query::ops::Ne for LastUpdated {}
+
+    impl rt::query::ops::HasSome for LastUpdated {}
+
+    impl rt::query::ops::Lt for LastUpdated {}
+
+    impl rt::query::ops::Lte for LastUpdated {}
+
+    impl rt::query::ops::Gt for LastUpdated {}
+
+    impl rt::query::ops::Gte for LastUpdated {}
 }
 
 /// Request body of Add Product Media.

@@ -366,3 +366,16 @@ fn a_spec_error_writes_nothing() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn types_must_not_take_generated_names() {
+    let text = errors_of(&format!(
+        "{HEAD}types:\n  Pets:\n    type: object\n    properties:\n      id: {{ type: string }}\n  Result:\n    type: string\n    enum: [ok]\n"
+    ));
+    assert_eq!(
+        text,
+        "specs/pets.yaml:5:3: error: type `Pets` has the name of the module's client\n  hint: rename the type (or, for an inline type, give the shape a named type)\n\
+         specs/pets.yaml:9:3: error: type `Result` has the name of an item every generated module uses\n  hint: rename the type (or, for an inline type, give the shape a named type)\n\
+         2 errors in the specs; nothing was generated\n"
+    );
+}

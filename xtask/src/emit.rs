@@ -438,6 +438,7 @@ fn ty_default(ty: &Ty, ok: &BTreeSet<String>) -> bool {
 fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
+        Ty::Secret => quote!(wix_rest_runtime::Secret),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F32 => quote!(f32),
@@ -1136,7 +1137,14 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
         let method = ident(&f.rust_name);
         let marker = ident(&f.marker);
         let wire = &f.field;
-        let value_ty = ty_tokens(&f.value_ty);
+        // Markers live in their own module, where a marker may share a name with a spec type.
+        let value_ty = match &f.value_ty {
+            Ty::Named(n) => {
+                let n = ident(n);
+                quote!(super::#n)
+            }
+            other => ty_tokens(other),
+        };
         let ops_list: Vec<String> = f.operators.iter().map(|o| format!("`{o}`")).collect();
         let description = if f.description.is_empty() { String::new() } else { format!(": {}", f.description) };
         let doc = docs(&format!("Filters by `{wire}`{description}\n\nOperators: {}.", ops_list.join(", ")));
@@ -1262,7 +1270,7 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
 
         #[doc = #fields_doc]
         pub mod #fields_mod {
-            use super::*;
+            use super::rt;
 
             #(#markers)*
         }

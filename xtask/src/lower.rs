@@ -570,6 +570,7 @@ fn lower_module(
         }
     }
 
+    m.check_generated_names(&methods, !webhooks.is_empty());
     mark_boxes(&mut m.types);
     let ModuleCx { types, .. } = m;
     Some(Module {
@@ -587,7 +588,48 @@ fn lower_module(
     })
 }
 
+/// Names every generated module uses: the imports of its file and the std prelude.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Serialize", "Deserialize", "Error", "ScopeSet", "Scoped", "Client", "Option", "Result",
+    "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy", "Debug",
+    "PartialEq", "Eq", "Send", "Sync", "Sized", "From", "Into", "ToString", "Iterator",
+    "IntoIterator",
+];
+
 impl ModuleCx<'_, '_> {
+    /// A spec type must not take a name the generator gives to something else.
+    fn check_generated_names(&mut self, methods: &[Method], has_events: bool) {
+        let mut generated: BTreeMap<String, String> = BTreeMap::new();
+        generated.insert(self.module_type.clone(), "the module's client".to_owned());
+        if has_events {
+            generated.insert("Event".to_owned(), "the module's webhook event enum".to_owned());
+        }
+        for m in methods {
+            let pascal = m.rust_name.to_upper_camel_case();
+            if !m.query_params.is_empty() {
+                generated.insert(format!("{pascal}Params"), format!("the query parameters of `{}`", m.wix_name));
+            }
+            if m.query.is_some() {
+                generated.insert(format!("{pascal}Query"), format!("the query builder of `{}`", m.wix_name));
+            }
+        }
+        for name in RESERVED_TYPE_NAMES {
+            generated.insert((*name).to_owned(), "an item every generated module uses".to_owned());
+        }
+        let clashes: Vec<(String, String, YamlPath)> = self
+            .types
+            .keys()
+            .filter_map(|name| {
+                let what = generated.get(name)?;
+                Some((name.clone(), what.clone(), self.defined_at.get(name)?.clone()))
+            })
+            .collect();
+        for (name, what, path) in clashes {
+            self.cx.error(&path, Want::Key, format!("type `{name}` has the name of {what}"),
+                Some("rename the type (or, for an inline type, give the shape a named type)".to_owned()));
+        }
+    }
+
     /// `none` says, explicitly, that no permission is needed.
     fn check_permission(&mut self, permission: &str, path: &[Seg]) -> Option<String> {
         if permission == "none" {
@@ -1413,10 +1455,11 @@ impl ModuleCx<'_, '_> {
             Some("string") => {
                 match s.format.as_deref() {
                     None | Some("date-time") | Some("date") | Some("uri") | Some("uuid")
-                    | Some("email") | Some("byte") => {}
-                    Some(_) => bad_format(self, "date-time, date, uri, uuid, email, byte"),
+                    | Some("email") | Some("byte") | Some("password") => {}
+                    Some(_) => bad_format(self, "date-time, date, uri, uuid, email, byte, password"),
                 }
                 match &s.enumeration {
+                    None if s.format.as_deref() == Some("password") => Ty::Secret,
                     None => Ty::String,
                     Some(values) => self.lower_enum(values, s, path, name),
                 }

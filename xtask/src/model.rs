@@ -258,6 +258,8 @@ pub enum Envelope {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ty {
     String,
+    /// A string that must not show in `Debug` output (`format: password`).
+    Secret,
     I32,
     I64,
     F32,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 /// A secret string (API key, app secret, access token) that never shows in `Debug` output or logs.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
@@ -113,6 +113,12 @@ pub(crate) struct TokenResponse {
     pub(crate) access_token: Secret,
     #[serde(default = "default_expires_in")]
     pub(crate) expires_in: u64,
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
 }
 
 impl<'de> Deserialize<'de> for Secret {

@@ -254,7 +254,12 @@ impl Client {
         if let Some(limiter) = &self.inner.limiter {
             limiter.acquire().await;
         }
-        let headers = match self.auth_headers().await {
+        // A method that needs no permission (the token endpoint) is sent without credentials.
+        let headers = match op.permission {
+            None => Ok(HeaderMap::new()),
+            Some(_) => self.auth_headers().await,
+        };
+        let headers = match headers {
             Ok(headers) => headers,
             Err(error) => {
                 let retryable = matches!(&error, Error::Transport { .. })

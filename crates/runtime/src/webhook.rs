@@ -6,7 +6,7 @@
 //! as `data` directly ([`RawEvent::payload`]); newer "domain events" wrap the entity in an
 //! envelope ([`RawEvent::domain_event`]).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
 
 /// Why a webhook was rejected.
@@ -161,7 +161,7 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// The envelope of a newer Wix "domain event" (`wix.ecom.v1.order_created`, ...).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DomainEvent<T> {
@@ -178,16 +178,19 @@ pub struct DomainEvent<T> {
     #[serde(default)]
     pub entity_id: String,
     /// When it happened (ISO 8601).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
     /// Set for `created` events.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_event: Option<CreatedEvent<T>>,
     /// Set for `updated` events.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_event: Option<UpdatedEvent<T>>,
     /// Set for `deleted` events.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_event: Option<DeletedEvent<T>>,
     /// Set for action events (anything but create, update and delete).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_event: Option<ActionEvent>,
 }
 
@@ -207,7 +210,7 @@ impl<T> DomainEvent<T> {
 }
 
 /// `createdEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatedEvent<T> {
     /// The created entity.
@@ -215,7 +218,7 @@ pub struct CreatedEvent<T> {
 }
 
 /// `updatedEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdatedEvent<T> {
@@ -224,7 +227,7 @@ pub struct UpdatedEvent<T> {
 }
 
 /// `deletedEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeletedEvent<T> {
@@ -233,7 +236,7 @@ pub struct DeletedEvent<T> {
 }
 
 /// `actionEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionEvent {
     /// The action's body, as Wix sent it.

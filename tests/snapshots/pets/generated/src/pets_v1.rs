@@ -486,14 +486,14 @@ impl QueryPetsQuery {
 
 /// The fields [`QueryPetsQuery`] filters by.
 pub mod query_pets_fields {
-    use super::*;
+    use super::rt;
 
     /// The `kind` field.
     pub struct Kind;
 
     impl rt::query::FieldSpec for Kind {
         const NAME: &'static str = "kind";
-        type Value = PetKind;
+        type Value = super::PetKind;
     }
 
     impl rt::query::ops::Eq for Kind {}
