@@ -1478,7 +1478,7 @@ impl QueryProductsQuery {
         self
     }
 
-    /// Filters by `price`: Product price. Deprecated; use `priceData` instead.
+    /// Filters by `price`: The product's price (the `price` object holds it as `price.price`; the filter compares the number).
     ///
     /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
     pub fn price(self) -> rt::query::Field<Self, query_products_fields::Price> {
@@ -1655,7 +1655,7 @@ pub mod query_products_fields {
 
     impl rt::query::FieldSpec for Price {
         const NAME: &'static str = "price";
-        type Value = super::PriceData;
+        type Value = f64;
     }
 
     impl rt::query::ops::Eq for Price {}
@@ -1831,7 +1831,7 @@ impl QueryProductsReaderQuery {
         self
     }
 
-    /// Filters by `price`: Product price. Deprecated; use `priceData` instead.
+    /// Filters by `price`: The product's price (the `price` object holds it as `price.price`; the filter compares the number).
     ///
     /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
     pub fn price(self) -> rt::query::Field<Self, query_products_reader_fields::Price> {
@@ -2010,7 +2010,7 @@ pub mod query_products_reader_fields {
 
     impl rt::query::FieldSpec for Price {
         const NAME: &'static str = "price";
-        type Value = super::PriceData;
+        type Value = f64;
     }
 
     impl rt::query::ops::Eq for Price {}

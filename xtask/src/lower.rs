@@ -1221,10 +1221,14 @@ impl ModuleCx<'_, '_> {
                     continue;
                 }
             };
-            if !matches!(value_ty, Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Named(_)) {
+            let is_enum = |ty: &Ty| match ty {
+                Ty::Named(n) => matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })),
+                _ => false,
+            };
+            if !(matches!(value_ty, Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool) || is_enum(&value_ty)) {
                 self.cx.error(&child(&fpath, "field"), Want::Value,
                     format!("query field `{}` is not a string, number, boolean or enum (or an array of one)", f.field),
-                    Some("only scalar fields can be filtered".to_owned()));
+                    Some("only scalar fields can be filtered; when the filter compares a value inside an object, give the field's `type`".to_owned()));
                 continue;
             }
             let snake = f.field.replace('.', "_").to_snake_case();
