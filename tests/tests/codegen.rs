@@ -379,3 +379,37 @@ fn types_must_not_take_generated_names() {
          2 errors in the specs; nothing was generated\n"
     );
 }
+
+/// `cargo xtask scopes --format json` is how coverage is checked: every method and webhook of
+/// the seeds, each with the scopes that grant it.
+#[test]
+fn the_scope_table_lists_every_method_and_webhook() {
+    let files = xtask::read_specs(&root().join("specs"), "specs").unwrap();
+    let spec = xtask::load(&files).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&xtask::scopes_table::json(&spec)).unwrap();
+    let methods = json["methods"].as_array().unwrap();
+    let webhooks = json["webhooks"].as_array().unwrap();
+    assert_eq!((methods.len(), webhooks.len()), (55, 17));
+    for row in methods.iter().chain(webhooks) {
+        let needs_permission = !row["permissions"].as_array().unwrap().is_empty();
+        let has_scopes = !row["scopes"].as_array().unwrap().is_empty();
+        assert_eq!(needs_permission, has_scopes, "{row}");
+    }
+    let get_order = methods
+        .iter()
+        .find(|m| m["module"] == "ecom-orders-v1" && m["name"] == "Search Orders")
+        .unwrap();
+    assert_eq!(get_order["url"], "https://www.wixapis.com/ecom/v1/orders/search");
+    // "SCOPE.DC-STORES.READ-ORDERS (or MANAGE-ORDERS)": both grant it, and so does the
+    // "Read eCommerce - all read permissions" umbrella scope.
+    assert_eq!(
+        get_order["scopes"],
+        serde_json::json!([
+            "SCOPE.DC-STORES.READ-ORDERS",
+            "SCOPE.DC-STORES.MANAGE-ORDERS",
+            "SCOPE.DC-ECOM-MEGA.READ-ECOM"
+        ])
+    );
+    let cart = methods.iter().find(|m| m["name"] == "Get Cart").unwrap();
+    assert!(cart["url"].as_str().unwrap().starts_with("https://ecom.wix.com/"));
+}

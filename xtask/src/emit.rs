@@ -655,6 +655,7 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
         module.title, module.docs, module.version, module.host, module.source
     ));
     let mut methods = Vec::new();
+    let mut builders: BTreeMap<String, String> = BTreeMap::new();
     let mut calls = Vec::new();
     let mut operations = Vec::new();
     let mut params_types = Vec::new();
@@ -663,7 +664,23 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
         methods.push(method);
         calls.push(call);
         if let Some(query) = &m.query {
-            params_types.push(query_builder_tokens(module, m, query));
+            // Methods that share a request type and a filter table share one builder.
+            let key = format!("{:?} {query:?}", m.request);
+            match builders.get(&key) {
+                Some(first) => {
+                    let alias = format_ident!("{}Query", m.rust_name.to_upper_camel_case());
+                    let target = format_ident!("{}Query", first);
+                    let doc = format!(" The typed filter and sort of [`{}::{}`]: the same as [`{target}`].", module.type_name, m.rust_name);
+                    params_types.push(quote! {
+                        #[doc = #doc]
+                        pub type #alias = #target;
+                    });
+                }
+                None => {
+                    builders.insert(key, m.rust_name.to_upper_camel_case());
+                    params_types.push(query_builder_tokens(module, m, query));
+                }
+            }
         }
         operations.push(op);
         params_types.extend(params);
