@@ -2264,7 +2264,7 @@ pub struct ProductOptionsAvailabilityResponse {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPageUrl {
-    /// Base URL of the site, e.g. "https://my-website.com".
+    /// Base URL of the site, e.g. "<https://my-website.com>".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
     /// Path of the product page, e.g. "/product-page/my-product".

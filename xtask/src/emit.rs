@@ -181,9 +181,37 @@ full = ["#
     out
 }
 
+/// Wraps the bare URLs of spec prose in `<...>` so rustdoc links them (and does not warn);
+/// URLs in code spans, links and angle brackets are left alone.
+fn link_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(at) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let in_code = out.matches('`').count() % 2 == 1;
+        let linked = matches!(out.chars().last(), Some('<' | '(' | '[' | '`'));
+        let end = from
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`'))
+            .unwrap_or(from.len());
+        let url = from[..end].trim_end_matches(['.', ',', ';', ':']);
+        if in_code || linked {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &from[url.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `#[doc = " line"]` for each line, so prettyplease prints `/// line`.
 fn docs(text: &str) -> TokenStream {
-    let text = text.trim();
+    let text = link_bare_urls(text.trim());
+    let text = text.as_str();
     let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
     let lines = lines
         .iter()
@@ -192,6 +220,7 @@ fn docs(text: &str) -> TokenStream {
 }
 
 fn inner_docs(text: &str) -> TokenStream {
+    let text = link_bare_urls(text);
     let lines: Vec<String> = text
         .trim()
         .lines()
@@ -260,11 +289,12 @@ fn lib_rs(spec: &Spec) -> TokenStream {
         //! async method per Wix method, the request and response types, the metadata of each
         //! method (`operations`), and an `Event` enum of its webhooks.
         //!
-        //! [`scopes`] and [`permissions`] hold Wix's permission model: a method requires a
-        //! permission; a scope, which a site owner grants an app, grants a set of permissions.
-        //! The compiler enforces it: an app declares the scopes it holds ([`scope_set`] on a
-        //! struct, or [`scopes`] on a function), and a method compiles only when a declared
-        //! scope grants its permission. The plain [`Client`] calls nothing by itself.
+        //! [`scopes`](mod@scopes) and [`permissions`] hold Wix's permission model: a method
+        //! requires a permission; a scope, which a site owner grants an app, grants a set of
+        //! permissions. The compiler enforces it: an app declares the scopes it holds
+        //! ([`#[scope_set]`](macro@scope_set) on a struct, or [`#[scopes]`](macro@scopes) on a
+        //! function), and a method compiles only when a declared scope grants its permission.
+        //! The plain [`Client`] calls nothing by itself.
         //!
         //! ```no_run
         //! # #[cfg(feature = "stores-catalog-v1")]
@@ -1356,5 +1386,27 @@ fn events_tokens(module: &Module) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_are_linked_and_others_left_alone() {
+        assert_eq!(
+            link_bare_urls(r#"Base URL, e.g. "https://my-website.com". See https://dev.wix.com/docs."#),
+            r#"Base URL, e.g. "<https://my-website.com>". See <https://dev.wix.com/docs>."#
+        );
+        let kept = "`https://www.wixapis.com/x` and [docs](https://dev.wix.com) and <http://a.b>";
+        assert_eq!(link_bare_urls(kept), kept);
+    }
+
+    #[test]
+    fn serde_camel_case_matches_serde() {
+        assert_eq!(serde_camel("numeric_id"), "numericId");
+        assert_eq!(serde_camel("r#type"), "type");
+        assert_eq!(serde_camel("price_data"), "priceData");
     }
 }
