@@ -226,7 +226,7 @@ mod tests {
             index.find(&path, Want::Value),
             Pos {
                 line: 2,
-                column: 15
+                column: 14
             }
         );
     }
