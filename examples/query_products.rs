@@ -28,7 +28,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let stores = StoresCatalogV1::new(&wix);
 
     // One page...
-    let page = stores.query_products(&QueryProductsRequest::default()).await?;
+    let page = stores
+        .query_products(&QueryProductsRequest::default())
+        .await?;
     println!("the store has {} products", page.total_results.unwrap_or(0));
 
     // ...or all of them, page after page, by ascending numericId (works past 10k products).

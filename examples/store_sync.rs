@@ -57,7 +57,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(wix_stand_in.url())
         .build()?;
     let wix = StoreSync::open(&client);
-    println!("the app requests {:?}", StoreSync::SCOPES.iter().map(|s| s.id).collect::<Vec<_>>());
+    println!(
+        "the app requests {:?}",
+        StoreSync::SCOPES.iter().map(|s| s.id).collect::<Vec<_>>()
+    );
     println!("which grant {:?}", StoreSync::permissions());
 
     let names = cheap_products(&wix).await?;
@@ -65,7 +68,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let created = StoresCatalogV1::new(&wix)
         .create_collection(&CreateCollectionRequest {
-            collection: Collection { name: Some("Cheap".to_owned()), ..Collection::default() },
+            collection: Collection {
+                name: Some("Cheap".to_owned()),
+                ..Collection::default()
+            },
         })
         .await?;
     println!("created collection {:?}", created.collection.id);

@@ -78,6 +78,8 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     }
 
     /// Every item of [`Self::query_extended_bookings`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn query_extended_bookings_stream(
         self,
         request: QueryExtendedBookingsRequest,
@@ -134,6 +136,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<ExtendedBooking, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .query
                 .get_or_insert_with(Default::default)
@@ -141,6 +144,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(100);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.query.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = query_extended_bookings(client, &request).await?;
                 let next = Some(&response)

@@ -83,6 +83,8 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     }
 
     /// Every item of [`Self::query_contacts`], page after page (cursor paging, 1000 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn query_contacts_stream(
         self,
         request: QueryContactsRequest,
@@ -158,6 +160,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Contact, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .query
                 .get_or_insert_with(Default::default)
@@ -165,6 +168,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(1000);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.query.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = query_contacts(client, &request).await?;
                 let next = Some(&response)

@@ -93,6 +93,8 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
     }
 
     /// Every item of [`Self::search_orders`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn search_orders_stream(
         self,
         request: SearchOrdersRequest,
@@ -158,6 +160,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Order, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .search
                 .get_or_insert_with(Default::default)
@@ -165,6 +168,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(100);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.search.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = search_orders(client, &request).await?;
                 let next = Some(&response)

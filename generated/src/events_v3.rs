@@ -70,6 +70,8 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     }
 
     /// Every item of [`Self::query_events`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn query_events_stream(
         self,
         request: QueryEventsRequest,
@@ -108,6 +110,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Event, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .query
                 .get_or_insert_with(Default::default)
@@ -115,6 +118,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(100);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.query.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = query_events(client, &request).await?;
                 let next = Some(&response)

@@ -105,6 +105,8 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
     }
 
     /// Every item of [`Self::query_members`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn query_members_stream(
         self,
         request: QueryMembersRequest,
@@ -168,6 +170,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Member, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .query
                 .get_or_insert_with(Default::default)
@@ -175,6 +178,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(100);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.query.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = query_members(client, &request).await?;
                 let next = Some(&response)

@@ -77,6 +77,8 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     }
 
     /// Every item of [`Self::search_products`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn search_products_stream(
         self,
         request: SearchProductsRequest,
@@ -188,6 +190,7 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Product, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request
                 .search
                 .get_or_insert_with(Default::default)
@@ -195,6 +198,11 @@ mod calls {
                 .get_or_insert_with(Default::default);
             paging.limit = Some(100);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = request.search.get_or_insert_with(Default::default);
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = search_products(client, &request).await?;
                 let next = Some(&response)

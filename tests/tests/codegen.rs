@@ -399,7 +399,10 @@ fn the_scope_table_lists_every_method_and_webhook() {
         .iter()
         .find(|m| m["module"] == "ecom-orders-v1" && m["name"] == "Search Orders")
         .unwrap();
-    assert_eq!(get_order["url"], "https://www.wixapis.com/ecom/v1/orders/search");
+    assert_eq!(
+        get_order["url"],
+        "https://www.wixapis.com/ecom/v1/orders/search"
+    );
     // "SCOPE.DC-STORES.READ-ORDERS (or MANAGE-ORDERS)": both grant it, and so does the
     // "Read eCommerce - all read permissions" umbrella scope.
     assert_eq!(
@@ -411,5 +414,10 @@ fn the_scope_table_lists_every_method_and_webhook() {
         ])
     );
     let cart = methods.iter().find(|m| m["name"] == "Get Cart").unwrap();
-    assert!(cart["url"].as_str().unwrap().starts_with("https://ecom.wix.com/"));
+    assert!(
+        cart["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://ecom.wix.com/")
+    );
 }

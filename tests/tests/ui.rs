@@ -2,7 +2,8 @@
 //! the committed `.stderr`; `tests/ui/pass/*.rs` must compile and run.
 //!
 //! `TRYBUILD=overwrite cargo test -p wix-rest-tests --test ui` rewrites the `.stderr` files; read
-//! the diff before committing.
+//! the diff before committing. Some of them quote generated code and rustc's list of other
+//! implementors (e.g. the fields that accept `$gt`), so a spec change can change them too.
 
 #[test]
 fn scope_checks() {

@@ -26,7 +26,13 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
         .into_iter()
         .map(|(rel, text)| (format!("{CRATE_DIR}/{rel}"), text))
         .collect();
-    files.insert(MACRO_TABLE.to_owned(), rust_file(&format!("{spec_dir}/scopes.yaml"), macro_table(&spec.registry)));
+    files.insert(
+        MACRO_TABLE.to_owned(),
+        rust_file(
+            &format!("{spec_dir}/scopes.yaml"),
+            macro_table(&spec.registry),
+        ),
+    );
     files
 }
 
@@ -186,13 +192,20 @@ full = ["#
 fn link_bare_urls(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
-    while let Some(at) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
+    while let Some(at) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
         let in_code = out.matches('`').count() % 2 == 1;
         let linked = matches!(out.chars().last(), Some('<' | '(' | '[' | '`'));
         let end = from
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`'))
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+            })
             .unwrap_or(from.len());
         let url = from[..end].trim_end_matches(['.', ',', ';', ':']);
         if in_code || linked {
@@ -700,7 +713,10 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
                 Some(first) => {
                     let alias = format_ident!("{}Query", m.rust_name.to_upper_camel_case());
                     let target = format_ident!("{}Query", first);
-                    let doc = format!(" The typed filter and sort of [`{}::{}`]: the same as [`{target}`].", module.type_name, m.rust_name);
+                    let doc = format!(
+                        " The typed filter and sort of [`{}::{}`]: the same as [`{target}`].",
+                        module.type_name, m.rust_name
+                    );
                     params_types.push(quote! {
                         #[doc = #doc]
                         pub type #alias = #target;
@@ -788,13 +804,19 @@ fn method_tokens(
     let name = ident(&m.rust_name);
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
-    let scopes: Vec<&Scope> = spec.registry.granting_opt(m.permission.as_deref()).collect();
+    let scopes: Vec<&Scope> = spec
+        .registry
+        .granting_opt(m.permission.as_deref())
+        .collect();
     let scope_list: Vec<String> = scopes
         .iter()
         .map(|s| format!("`{}` ({})", s.id, s.name))
         .collect();
     let requirement = match &m.permission {
-        Some(p) => format!("Requires the permission `{p}`, granted by any of: {}.", scope_list.join(", ")),
+        Some(p) => format!(
+            "Requires the permission `{p}`, granted by any of: {}.",
+            scope_list.join(", ")
+        ),
         None => "Requires no permission.".to_owned(),
     };
     let doc = docs(&format!(
@@ -1079,8 +1101,40 @@ fn paging_tokens(
                 quote!(paging.#f = cursor;)
             };
             let next = chain(quote!(response), &paging.next_cursor, true);
+            // After the first page the cursor carries the filter and sort: send only the cursor.
+            let parent_steps = &paging.request[..paging.request.len().saturating_sub(1)];
+            let parent_type = match parent_steps.last().map(|s| &s.ty) {
+                Some(Ty::Named(n)) => Some(n.as_str()),
+                Some(_) => None,
+                None => match &m.request {
+                    Some(Ty::Named(n)) => Some(n.as_str()),
+                    _ => None,
+                },
+            };
+            let clears: Vec<TokenStream> = parent_type
+                .and_then(|t| fields_of.get(t))
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .filter(|f| !f.required && (f.wire == "filter" || f.wire == "sort"))
+                        .map(|f| {
+                            let fi = ident(&f.rust_name);
+                            quote!(parent.#fi = None;)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let clear_after_first = (!clears.is_empty()).then(|| {
+                let parent = reach_mut(quote!(request), parent_steps);
+                quote! {
+                    if has_cursor {
+                        let parent = #parent;
+                        #(#clears)*
+                    }
+                }
+            });
             let doc = docs(&format!(
-                "Every item of [`Self::{}`], page after page (cursor paging, {max} per page).",
+                "Every item of [`Self::{}`], page after page (cursor paging, {max} per page).\n\nThe first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.",
                 m.rust_name
             ));
             public.push((stream_name.clone(), doc));
@@ -1088,9 +1142,11 @@ fn paging_tokens(
                 pub(super) fn #stream_name<'a>(client: &'a Client, #(#path_decl)* #params_param request: #req_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>> {
                     rt::cursor(move |cursor| {
                         let mut request = request.clone();
+                        let has_cursor = cursor.is_some();
                         let paging = #reach;
                         #set_limit
                         #set_cursor
+                        #clear_after_first
                         async move {
                             let response = #name(client, #(#path_args)* #params_arg &request).await?;
                             let next = #next.cloned();
@@ -1176,7 +1232,9 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
     let pascal = m.rust_name.to_upper_camel_case();
     let builder = format_ident!("{pascal}Query");
     let fields_mod = format_ident!("{}_fields", m.rust_name);
-    let Some(req_ty) = &m.request else { return TokenStream::new() };
+    let Some(req_ty) = &m.request else {
+        return TokenStream::new();
+    };
     let req_ty = ty_tokens(req_ty);
     let mut accessors = Vec::new();
     let mut markers = Vec::new();
@@ -1193,8 +1251,15 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
             other => ty_tokens(other),
         };
         let ops_list: Vec<String> = f.operators.iter().map(|o| format!("`{o}`")).collect();
-        let description = if f.description.is_empty() { String::new() } else { format!(": {}", f.description) };
-        let doc = docs(&format!("Filters by `{wire}`{description}\n\nOperators: {}.", ops_list.join(", ")));
+        let description = if f.description.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", f.description)
+        };
+        let doc = docs(&format!(
+            "Filters by `{wire}`{description}\n\nOperators: {}.",
+            ops_list.join(", ")
+        ));
         accessors.push(quote! {
             #doc
             pub fn #method(self) -> rt::query::Field<Self, #fields_mod::#marker> {
@@ -1214,9 +1279,20 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
         }
         let op_traits = f.operators.iter().map(|o| {
             let t = match o.as_str() {
-                "$eq" => "Eq", "$ne" => "Ne", "$gt" => "Gt", "$gte" => "Gte", "$lt" => "Lt", "$lte" => "Lte",
-                "$in" => "In", "$nin" => "Nin", "$hasSome" => "HasSome", "$hasAll" => "HasAll",
-                "$startsWith" => "StartsWith", "$contains" => "Contains", "$exists" => "Exists", _ => "IsEmpty",
+                "$eq" => "Eq",
+                "$ne" => "Ne",
+                "$gt" => "Gt",
+                "$gte" => "Gte",
+                "$lt" => "Lt",
+                "$lte" => "Lte",
+                "$in" => "In",
+                "$nin" => "Nin",
+                "$hasSome" => "HasSome",
+                "$hasAll" => "HasAll",
+                "$startsWith" => "StartsWith",
+                "$contains" => "Contains",
+                "$exists" => "Exists",
+                _ => "IsEmpty",
             };
             let t = ident(t);
             quote!(impl rt::query::ops::#t for #marker {})
@@ -1235,9 +1311,15 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
         });
     }
     let assign = |steps: &[Step], value: TokenStream| -> TokenStream {
-        let Some((last, parents)) = steps.split_last() else { return TokenStream::new() };
+        let Some((last, parents)) = steps.split_last() else {
+            return TokenStream::new();
+        };
         let f = ident(&last.rust_field);
-        let value = if last.optional { quote!(Some(#value)) } else { value };
+        let value = if last.optional {
+            quote!(Some(#value))
+        } else {
+            value
+        };
         if parents.is_empty() {
             quote!(request.#f = #value;)
         } else {
@@ -1275,7 +1357,9 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
         QueryEncoding::JsonString => "as JSON strings, as Stores V1 wants them",
         QueryEncoding::Object => "as objects",
     };
-    let apply_doc = format!(" Writes the filter, and the sort when one was given, into `request` ({wire_note}).");
+    let apply_doc = format!(
+        " Writes the filter, and the sort when one was given, into `request` ({wire_note})."
+    );
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -1340,7 +1424,10 @@ fn events_tokens(module: &Module) -> TokenStream {
             Some(p) => format!("requires the permission `{p}`"),
             None => "sent to every app".to_owned(),
         };
-        let doc = docs(&format!("{}\n\nEvent type `{}`; {requirement}.", w.docs, w.event_type));
+        let doc = docs(&format!(
+            "{}\n\nEvent type `{}`; {requirement}.",
+            w.docs, w.event_type
+        ));
         quote!(#doc #v(#ty),)
     });
     let arms = module.webhooks.iter().map(|w| {
@@ -1396,7 +1483,9 @@ mod tests {
     #[test]
     fn bare_urls_are_linked_and_others_left_alone() {
         assert_eq!(
-            link_bare_urls(r#"Base URL, e.g. "https://my-website.com". See https://dev.wix.com/docs."#),
+            link_bare_urls(
+                r#"Base URL, e.g. "https://my-website.com". See https://dev.wix.com/docs."#
+            ),
             r#"Base URL, e.g. "<https://my-website.com>". See <https://dev.wix.com/docs>."#
         );
         let kept = "`https://www.wixapis.com/x` and [docs](https://dev.wix.com) and <http://a.b>";

@@ -590,9 +590,34 @@ fn lower_module(
 
 /// Names every generated module uses: the imports of its file and the std prelude.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Serialize", "Deserialize", "Error", "ScopeSet", "Scoped", "Client", "Option", "Result",
-    "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy", "Debug",
-    "PartialEq", "Eq", "Send", "Sync", "Sized", "From", "Into", "ToString", "Iterator",
+    "Serialize",
+    "Deserialize",
+    "Error",
+    "ScopeSet",
+    "Scoped",
+    "Client",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "ToString",
+    "Iterator",
     "IntoIterator",
 ];
 
@@ -602,31 +627,54 @@ impl ModuleCx<'_, '_> {
         let mut generated: BTreeMap<String, String> = BTreeMap::new();
         generated.insert(self.module_type.clone(), "the module's client".to_owned());
         if has_events {
-            generated.insert("Event".to_owned(), "the module's webhook event enum".to_owned());
+            generated.insert(
+                "Event".to_owned(),
+                "the module's webhook event enum".to_owned(),
+            );
         }
         for m in methods {
             let pascal = m.rust_name.to_upper_camel_case();
             if !m.query_params.is_empty() {
-                generated.insert(format!("{pascal}Params"), format!("the query parameters of `{}`", m.wix_name));
+                generated.insert(
+                    format!("{pascal}Params"),
+                    format!("the query parameters of `{}`", m.wix_name),
+                );
             }
             if m.query.is_some() {
-                generated.insert(format!("{pascal}Query"), format!("the query builder of `{}`", m.wix_name));
+                generated.insert(
+                    format!("{pascal}Query"),
+                    format!("the query builder of `{}`", m.wix_name),
+                );
             }
         }
         for name in RESERVED_TYPE_NAMES {
-            generated.insert((*name).to_owned(), "an item every generated module uses".to_owned());
+            generated.insert(
+                (*name).to_owned(),
+                "an item every generated module uses".to_owned(),
+            );
         }
         let clashes: Vec<(String, String, YamlPath)> = self
             .types
             .keys()
             .filter_map(|name| {
                 let what = generated.get(name)?;
-                Some((name.clone(), what.clone(), self.defined_at.get(name)?.clone()))
+                Some((
+                    name.clone(),
+                    what.clone(),
+                    self.defined_at.get(name)?.clone(),
+                ))
             })
             .collect();
         for (name, what, path) in clashes {
-            self.cx.error(&path, Want::Key, format!("type `{name}` has the name of {what}"),
-                Some("rename the type (or, for an inline type, give the shape a named type)".to_owned()));
+            self.cx.error(
+                &path,
+                Want::Key,
+                format!("type `{name}` has the name of {what}"),
+                Some(
+                    "rename the type (or, for an inline type, give the shape a named type)"
+                        .to_owned(),
+                ),
+            );
         }
     }
 
@@ -1144,8 +1192,12 @@ impl ModuleCx<'_, '_> {
             let steps = match this.resolve_steps(request, at) {
                 Ok(steps) => steps,
                 Err(why) => {
-                    this.cx.error(&child(path, key), Want::Value, format!("query `{key}`: {why}"),
-                        Some("give the dotted path of the field in the request body".to_owned()));
+                    this.cx.error(
+                        &child(path, key),
+                        Want::Value,
+                        format!("query `{key}`: {why}"),
+                        Some("give the dotted path of the field in the request body".to_owned()),
+                    );
                     return None;
                 }
             };
@@ -1156,7 +1208,9 @@ impl ModuleCx<'_, '_> {
                 (QueryEncoding::Object, "filter", Ty::Map(_)) => true,
                 (QueryEncoding::Object, "sort", Ty::Array(inner)) => match &**inner {
                     Ty::Json => true,
-                    Ty::Named(n) => this.field(n, "fieldName").is_some() && this.field(n, "order").is_some(),
+                    Ty::Named(n) => {
+                        this.field(n, "fieldName").is_some() && this.field(n, "order").is_some()
+                    }
                     _ => false,
                 },
                 _ => false,
@@ -1164,11 +1218,17 @@ impl ModuleCx<'_, '_> {
             if !fits {
                 let want = match (encoding, key) {
                     (QueryEncoding::JsonString, _) => "a string (the JSON is sent as a string)",
-                    (QueryEncoding::Object, "filter") => "a free-form object (a schema without `type`)",
+                    (QueryEncoding::Object, "filter") => {
+                        "a free-form object (a schema without `type`)"
+                    }
                     _ => "an array of objects with `fieldName` and `order`",
                 };
-                this.cx.error(&child(path, key), Want::Value, format!("query `{key}`: `{at}` cannot hold the {} form", q.encoding),
-                    Some(format!("with `encoding: {}` it must be {want}", q.encoding)));
+                this.cx.error(
+                    &child(path, key),
+                    Want::Value,
+                    format!("query `{key}`: `{at}` cannot hold the {} form", q.encoding),
+                    Some(format!("with `encoding: {}` it must be {want}", q.encoding)),
+                );
                 return None;
             }
             Some(steps)
@@ -1222,10 +1282,17 @@ impl ModuleCx<'_, '_> {
                 }
             };
             let is_enum = |ty: &Ty| match ty {
-                Ty::Named(n) => matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum { .. })),
+                Ty::Named(n) => matches!(
+                    self.types.get(n).map(|t| &t.kind),
+                    Some(TypeKind::Enum { .. })
+                ),
                 _ => false,
             };
-            if !(matches!(value_ty, Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool) || is_enum(&value_ty)) {
+            if !(matches!(
+                value_ty,
+                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool
+            ) || is_enum(&value_ty))
+            {
                 self.cx.error(&child(&fpath, "field"), Want::Value,
                     format!("query field `{}` is not a string, number, boolean or enum (or an array of one)", f.field),
                     Some("only scalar fields can be filtered; when the filter compares a value inside an object, give the field's `type`".to_owned()));
@@ -1242,7 +1309,12 @@ impl ModuleCx<'_, '_> {
                 sortable: f.sortable,
             });
         }
-        Some(QueryCaps { encoding, filter: filter?, sort: sort?, fields })
+        Some(QueryCaps {
+            encoding,
+            filter: filter?,
+            sort: sort?,
+            fields,
+        })
     }
 
     /// The type of a dotted field, looking into the elements of arrays on the way
@@ -1253,7 +1325,11 @@ impl ModuleCx<'_, '_> {
             while let Ty::Array(inner) = ty {
                 ty = *inner;
             }
-            ty = self.resolve_steps(&ty, part)?.pop().map(|s| s.ty).unwrap_or(Ty::Json);
+            ty = self
+                .resolve_steps(&ty, part)?
+                .pop()
+                .map(|s| s.ty)
+                .unwrap_or(Ty::Json);
         }
         Ok(ty)
     }
@@ -1271,7 +1347,10 @@ impl ModuleCx<'_, '_> {
             None => return String::new(),
         };
         match owner {
-            Ty::Named(n) => self.field(&n, last).map(|f| f.docs.clone()).unwrap_or_default(),
+            Ty::Named(n) => self
+                .field(&n, last)
+                .map(|f| f.docs.clone())
+                .unwrap_or_default(),
             _ => String::new(),
         }
     }
@@ -1460,7 +1539,9 @@ impl ModuleCx<'_, '_> {
                 match s.format.as_deref() {
                     None | Some("date-time") | Some("date") | Some("uri") | Some("uuid")
                     | Some("email") | Some("byte") | Some("password") => {}
-                    Some(_) => bad_format(self, "date-time, date, uri, uuid, email, byte, password"),
+                    Some(_) => {
+                        bad_format(self, "date-time, date, uri, uuid, email, byte, password")
+                    }
                 }
                 match &s.enumeration {
                     None if s.format.as_deref() == Some("password") => Ty::Secret,

@@ -42,7 +42,9 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
             ExitCode::FAILURE
         }
         Ok(s) if check && !s.changed.is_empty() => {
-            eprintln!("the generated code is stale; these files differ from what the specs generate:");
+            eprintln!(
+                "the generated code is stale; these files differ from what the specs generate:"
+            );
             for f in &s.changed {
                 eprintln!("  {f}");
             }
@@ -122,7 +124,9 @@ fn bench(root: &Path) -> ExitCode {
     times.sort_by(f64::total_cmp);
     println!(
         "generate: median {:.1} ms, min {:.1} ms over 20 runs ({} files' lines: {lines})",
-        times[10], times[0], files.len()
+        times[10],
+        times[0],
+        files.len()
     );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let run = |label: &str, args: &[&str], clean: &[&str]| -> bool {
@@ -136,7 +140,11 @@ fn bench(root: &Path) -> ExitCode {
             return false;
         }
         let start = std::time::Instant::now();
-        let status = std::process::Command::new(&cargo).current_dir(root).args(args).arg("--quiet").status();
+        let status = std::process::Command::new(&cargo)
+            .current_dir(root)
+            .args(args)
+            .arg("--quiet")
+            .status();
         let secs = start.elapsed().as_secs_f64();
         match status {
             Ok(s) if s.success() => {
@@ -150,13 +158,36 @@ fn bench(root: &Path) -> ExitCode {
         }
     };
     // Warm the dependencies first so that only our crates are timed.
-    if !run("warm-up (dependencies)", &["build", "-p", "wix-rest-examples", "--examples", "--features", "wix-rest/full"], &[]) {
+    if !run(
+        "warm-up (dependencies)",
+        &[
+            "build",
+            "-p",
+            "wix-rest-examples",
+            "--examples",
+            "--features",
+            "wix-rest/full",
+        ],
+        &[],
+    ) {
         return ExitCode::FAILURE;
     }
     let steps: [(&str, &[&str], &[&str]); 5] = [
-        ("cargo check -p wix-rest --features full", &["check", "-p", "wix-rest", "--features", "full"], &["wix-rest"]),
-        ("cargo build -p wix-rest --features full", &["build", "-p", "wix-rest", "--features", "full"], &["wix-rest"]),
-        ("cargo build -p wix-rest --features stores-catalog-v1", &["build", "-p", "wix-rest", "--features", "stores-catalog-v1"], &["wix-rest"]),
+        (
+            "cargo check -p wix-rest --features full",
+            &["check", "-p", "wix-rest", "--features", "full"],
+            &["wix-rest"],
+        ),
+        (
+            "cargo build -p wix-rest --features full",
+            &["build", "-p", "wix-rest", "--features", "full"],
+            &["wix-rest"],
+        ),
+        (
+            "cargo build -p wix-rest --features stores-catalog-v1",
+            &["build", "-p", "wix-rest", "--features", "stores-catalog-v1"],
+            &["wix-rest"],
+        ),
         (
             "cargo check of the examples app, one module (wix-rest, macros, app rebuilt)",
             &["check", "-p", "wix-rest-examples", "--examples"],
@@ -164,7 +195,14 @@ fn bench(root: &Path) -> ExitCode {
         ),
         (
             "cargo check of the examples app, every module (wix-rest, macros, app rebuilt)",
-            &["check", "-p", "wix-rest-examples", "--examples", "--features", "wix-rest/full"],
+            &[
+                "check",
+                "-p",
+                "wix-rest-examples",
+                "--examples",
+                "--features",
+                "wix-rest/full",
+            ],
             &["wix-rest", "wix-rest-macros", "wix-rest-examples"],
         ),
     ];

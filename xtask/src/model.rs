@@ -49,11 +49,16 @@ impl Registry {
     }
 
     /// The scopes that grant `permission` (none for no permission), in registry order.
-    pub fn granting_opt<'a>(&'a self, permission: Option<&str>) -> impl Iterator<Item = &'a Scope> + 'a {
+    pub fn granting_opt<'a>(
+        &'a self,
+        permission: Option<&str>,
+    ) -> impl Iterator<Item = &'a Scope> + 'a {
         let permission = permission.map(str::to_owned);
-        self.scopes
-            .iter()
-            .filter(move |s| permission.as_ref().is_some_and(|p| s.permissions.contains(p)))
+        self.scopes.iter().filter(move |s| {
+            permission
+                .as_ref()
+                .is_some_and(|p| s.permissions.contains(p))
+        })
     }
 
     /// The scopes that grant `permission`, in registry order.
@@ -288,8 +293,13 @@ pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 pub enum TypeKind {
     /// `open`: the object has `additionalProperties: true` beside its properties, so fields the
     /// spec does not list are kept (in [`UNKNOWN_FIELDS`]) and sent back as they came.
-    Struct { fields: Vec<Field>, open: bool },
-    Enum { values: Vec<EnumValue> },
+    Struct {
+        fields: Vec<Field>,
+        open: bool,
+    },
+    Enum {
+        values: Vec<EnumValue>,
+    },
 }
 
 #[derive(Debug)]

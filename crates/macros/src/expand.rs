@@ -33,7 +33,10 @@ fn parse_args(input: ParseStream) -> syn::Result<Vec<ScopeArg>> {
         } else if input.peek(syn::Ident) || input.peek(Token![::]) {
             let path: Path = input.parse()?;
             if let Some(seg) = path.segments.iter().find(|s| !s.arguments.is_empty()) {
-                return Err(syn::Error::new(seg.arguments.span(), format!("expected {EXAMPLE}, not a path with generic arguments")));
+                return Err(syn::Error::new(
+                    seg.arguments.span(),
+                    format!("expected {EXAMPLE}, not a path with generic arguments"),
+                ));
             }
             args.push(ScopeArg::Constant(path));
         } else {
@@ -66,18 +69,26 @@ fn resolve(args: TokenStream, errors: &mut Vec<syn::Error>) -> Vec<&'static Scop
     for arg in &parsed {
         let found = match arg {
             ScopeArg::Constant(path) => {
-                let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let name = path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 SCOPES.iter().find(|s| s.constant == name).ok_or_else(|| {
-                    let hint = did_you_mean(&name, SCOPES.iter().map(|s| s.constant))
-                        .map_or_else(|| "; the scopes are the constants of `wix_rest::scopes`".to_owned(), |c| format!("; did you mean `{c}`?"));
+                    let hint = did_you_mean(&name, SCOPES.iter().map(|s| s.constant)).map_or_else(
+                        || "; the scopes are the constants of `wix_rest::scopes`".to_owned(),
+                        |c| format!("; did you mean `{c}`?"),
+                    );
                     syn::Error::new(path.span(), format!("unknown scope `{name}`{hint}"))
                 })
             }
             ScopeArg::Id(lit) => {
                 let id = lit.value();
                 SCOPES.iter().find(|s| s.id == id).ok_or_else(|| {
-                    let hint = did_you_mean(&id, SCOPES.iter().map(|s| s.id))
-                        .map_or_else(|| "; the scope ids are listed in `wix_rest::scopes`".to_owned(), |c| format!("; did you mean \"{c}\"?"));
+                    let hint = did_you_mean(&id, SCOPES.iter().map(|s| s.id)).map_or_else(
+                        || "; the scope ids are listed in `wix_rest::scopes`".to_owned(),
+                        |c| format!("; did you mean \"{c}\"?"),
+                    );
                     syn::Error::new(lit.span(), format!("unknown scope \"{id}\"{hint}"))
                 })
             }
@@ -85,7 +96,10 @@ fn resolve(args: TokenStream, errors: &mut Vec<syn::Error>) -> Vec<&'static Scop
         match found {
             Ok(row) => {
                 if rows.iter().any(|(r, _)| std::ptr::eq(*r, row)) {
-                    errors.push(syn::Error::new(arg.span(), format!("the scope `{}` ({}) is listed twice", row.constant, row.id)));
+                    errors.push(syn::Error::new(
+                        arg.span(),
+                        format!("the scope `{}` ({}) is listed twice", row.constant, row.id),
+                    ));
                 } else {
                     rows.push((row, arg.span()));
                 }
@@ -135,17 +149,28 @@ pub fn scope_set(args: TokenStream, item: TokenStream) -> TokenStream {
     let input: syn::DeriveInput = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(_) => {
-            let e = syn::Error::new(Span::call_site(), "#[scope_set] goes on a unit struct, like `pub struct StoreSync;`");
-            return item.into_iter().chain(errors_tokens(errors)).chain(e.to_compile_error()).collect();
+            let e = syn::Error::new(
+                Span::call_site(),
+                "#[scope_set] goes on a unit struct, like `pub struct StoreSync;`",
+            );
+            return item
+                .into_iter()
+                .chain(errors_tokens(errors))
+                .chain(e.to_compile_error())
+                .collect();
         }
     };
-    let unit_struct = matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Unit));
+    let unit_struct =
+        matches!(&input.data, syn::Data::Struct(s) if matches!(s.fields, syn::Fields::Unit));
     if !unit_struct || !input.generics.params.is_empty() {
         errors.push(syn::Error::new(
             input.ident.span(),
             "a scope set is a unit struct without generics, like `pub struct StoreSync;`",
         ));
-        return quote!(#item).into_iter().chain(errors_tokens(errors)).collect();
+        return quote!(#item)
+            .into_iter()
+            .chain(errors_tokens(errors))
+            .collect();
     }
     let name = input.ident.to_token_stream();
     let has_errors = !errors.is_empty();
@@ -162,7 +187,9 @@ pub fn scopes_fn(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Vec::new();
     let rows = resolve(args, &mut errors);
     let mut tokens: Vec<TokenTree> = item.clone().into_iter().collect();
-    let is_fn = tokens.iter().any(|t| matches!(t, TokenTree::Ident(i) if i == "fn"));
+    let is_fn = tokens
+        .iter()
+        .any(|t| matches!(t, TokenTree::Ident(i) if i == "fn"));
     let body = match tokens.last() {
         Some(TokenTree::Group(g)) if is_fn && g.delimiter() == Delimiter::Brace => g.clone(),
         _ => {
@@ -170,7 +197,11 @@ pub fn scopes_fn(args: TokenStream, item: TokenStream) -> TokenStream {
                 Span::call_site(),
                 "#[scopes] goes on a function with a body; for a reusable set, put #[scope_set] on a struct",
             );
-            return item.into_iter().chain(errors_tokens(errors)).chain(e.to_compile_error()).collect();
+            return item
+                .into_iter()
+                .chain(errors_tokens(errors))
+                .chain(e.to_compile_error())
+                .collect();
         }
     };
     let has_errors = !errors.is_empty();
@@ -220,7 +251,10 @@ mod tests {
     #[test]
     fn mistakes_are_errors_with_hints_and_grant_everything() {
         let out = expand_set("DC_STORES_READ_PRODUTCS");
-        assert!(out.contains("did you mean `DC_STORES_READ_PRODUCTS`?"), "{out}");
+        assert!(
+            out.contains("did you mean `DC_STORES_READ_PRODUCTS`?"),
+            "{out}"
+        );
         for t in PERMISSION_TRAITS {
             assert!(out.contains(&format!("{t} for App")), "{out}");
         }
@@ -228,7 +262,11 @@ mod tests {
 
     #[test]
     fn the_body_of_a_function_gets_the_scope_set() {
-        let out = scopes_fn("DC_STORES_READ_PRODUCTS".parse().unwrap(), "async fn f() { body(); }".parse().unwrap()).to_string();
+        let out = scopes_fn(
+            "DC_STORES_READ_PRODUCTS".parse().unwrap(),
+            "async fn f() { body(); }".parse().unwrap(),
+        )
+        .to_string();
         assert!(out.starts_with("async fn f ()"), "{out}");
         assert!(out.contains("struct Scopes ;"), "{out}");
         assert!(out.ends_with("body () ; }"), "{out}");

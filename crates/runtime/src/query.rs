@@ -54,8 +54,12 @@ impl Query {
         let mut merged = Map::new();
         let mut rest = Vec::new();
         for condition in &self.conditions {
-            let Value::Object(map) = condition else { continue };
-            let Some((field, ops)) = map.iter().next() else { continue };
+            let Value::Object(map) = condition else {
+                continue;
+            };
+            let Some((field, ops)) = map.iter().next() else {
+                continue;
+            };
             match (merged.get_mut(field), ops) {
                 (None, _) => {
                     merged.insert(field.clone(), ops.clone());
@@ -261,7 +265,10 @@ fn to_json<T: Serialize>(value: T) -> Value {
 impl<B: QueryBuilder, F: FieldSpec> Field<B, F> {
     /// Starts a condition on `F` for `builder`.
     pub fn new(builder: B) -> Self {
-        Field { builder, field: PhantomData }
+        Field {
+            builder,
+            field: PhantomData,
+        }
     }
 
     fn with(mut self, op: &'static str, value: Value) -> B {
@@ -402,7 +409,10 @@ mod tests {
         q.push("price", "$gt", json!(1));
         q.push("price", "$lt", json!(5));
         q.push("name", "$eq", json!("x"));
-        assert_eq!(q.filter(), json!({"price": {"$gt": 1, "$lt": 5}, "name": {"$eq": "x"}}));
+        assert_eq!(
+            q.filter(),
+            json!({"price": {"$gt": 1, "$lt": 5}, "name": {"$eq": "x"}})
+        );
         q.push("price", "$gt", json!(2));
         assert_eq!(
             q.filter(),

@@ -19,13 +19,18 @@ pub trait ScopeSet: Sized + 'static {
 
     /// Opens `client` with these scopes: the handle the module clients are made from.
     fn open(client: &Client) -> Scoped<'_, Self> {
-        Scoped { client, scopes: PhantomData }
+        Scoped {
+            client,
+            scopes: PhantomData,
+        }
     }
 
     /// Every permission the declared scopes grant, sorted and without repeats.
     fn permissions() -> Vec<&'static str> {
-        let mut all: Vec<&'static str> =
-            Self::SCOPES.iter().flat_map(|s| s.permissions.iter().copied()).collect();
+        let mut all: Vec<&'static str> = Self::SCOPES
+            .iter()
+            .flat_map(|s| s.permissions.iter().copied())
+            .collect();
         all.sort_unstable();
         all.dedup();
         all
@@ -67,6 +72,8 @@ impl<S: ScopeSet> Copy for Scoped<'_, S> {}
 impl<S: ScopeSet> fmt::Debug for Scoped<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<&str> = S::SCOPES.iter().map(|s| s.id).collect();
-        f.debug_struct("Scoped").field("scopes", &ids).finish_non_exhaustive()
+        f.debug_struct("Scoped")
+            .field("scopes", &ids)
+            .finish_non_exhaustive()
     }
 }

@@ -6,8 +6,8 @@
 //! as `data` directly ([`RawEvent::payload`]); newer "domain events" wrap the entity in an
 //! envelope ([`RawEvent::domain_event`]).
 
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// Why a webhook was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +192,9 @@ pub struct DomainEvent<T> {
     /// Set for action events (anything but create, update and delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_event: Option<ActionEvent>,
+    /// Envelope fields these bindings do not know (`originatedFrom`, ...), kept as sent.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<T> DomainEvent<T> {
@@ -232,7 +235,11 @@ pub struct UpdatedEvent<T> {
 #[non_exhaustive]
 pub struct DeletedEvent<T> {
     /// The entity before it was deleted, when Wix sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_entity: Option<T>,
+    /// Fields these bindings do not know (`movedToTrash`, ...), kept as sent.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `actionEvent` of a domain event.
@@ -240,6 +247,35 @@ pub struct DeletedEvent<T> {
 #[non_exhaustive]
 pub struct ActionEvent {
     /// The action's body, as Wix sent it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub body: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_envelopes_round_trip_with_fields_we_do_not_know() {
+        for envelope in [
+            serde_json::json!({
+                "id": "e1", "entityFqdn": "wix.contacts.v4.contact", "slug": "updated",
+                "entityId": "c1", "eventTime": "2026-11-24T00:00:00Z",
+                "updatedEvent": {"currentEntity": {"id": "c1"}},
+                "originatedFrom": "v4", "entityEventSequence": "7",
+            }),
+            serde_json::json!({
+                "id": "e2", "entityFqdn": "wix.contacts.v4.contact", "slug": "deleted",
+                "entityId": "c1", "deletedEvent": {"movedToTrash": true},
+            }),
+            serde_json::json!({
+                "id": "e3", "entityFqdn": "wix.ecom.v1.order", "slug": "approved",
+                "entityId": "o1", "actionEvent": {"body": {"order": {"id": "o1"}}},
+            }),
+        ] {
+            let event: DomainEvent<serde_json::Value> =
+                serde_json::from_value(envelope.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&event).unwrap(), envelope);
+        }
+    }
 }

@@ -9,11 +9,12 @@
 //! async method per Wix method, the request and response types, the metadata of each
 //! method (`operations`), and an `Event` enum of its webhooks.
 //!
-//! [`scopes`] and [`permissions`] hold Wix's permission model: a method requires a
-//! permission; a scope, which a site owner grants an app, grants a set of permissions.
-//! The compiler enforces it: an app declares the scopes it holds ([`scope_set`] on a
-//! struct, or [`scopes`] on a function), and a method compiles only when a declared
-//! scope grants its permission. The plain [`Client`] calls nothing by itself.
+//! [`scopes`](mod@scopes) and [`permissions`] hold Wix's permission model: a method
+//! requires a permission; a scope, which a site owner grants an app, grants a set of
+//! permissions. The compiler enforces it: an app declares the scopes it holds
+//! ([`#[scope_set]`](macro@scope_set) on a struct, or [`#[scopes]`](macro@scopes) on a
+//! function), and a method compiles only when a declared scope grants its permission.
+//! The plain [`Client`] calls nothing by itself.
 //!
 //! ```no_run
 //! # #[cfg(feature = "stores-catalog-v1")]

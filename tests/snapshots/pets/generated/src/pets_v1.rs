@@ -89,6 +89,8 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
     }
 
     /// Every item of [`Self::query_pets`], page after page (cursor paging, 50 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn query_pets_stream(
         self,
         request: QueryPetsRequest,
@@ -221,9 +223,15 @@ mod calls {
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         rt::cursor(move |cursor| {
             let mut request = request.clone();
+            let has_cursor = cursor.is_some();
             let paging = request.cursor_paging.get_or_insert_with(Default::default);
             paging.limit = Some(50);
             paging.cursor = cursor;
+            if has_cursor {
+                let parent = &mut request;
+                parent.filter = None;
+                parent.sort = None;
+            }
             async move {
                 let response = query_pets(client, &request).await?;
                 let next = Some(&response)
