@@ -246,3 +246,98 @@ fn equivalent(e: &serde_json::Value, a: &serde_json::Value, path: String) -> Res
         _ => Err(path),
     }
 }
+
+/// The API key the replay tests' clients send.
+pub const API_KEY: &str = "test-api-key";
+/// The site id the replay tests' clients send.
+pub const SITE_ID: &str = "site-123";
+
+/// A client with an API key for [`SITE_ID`], sending to `server`, without a rate limit.
+pub fn client_for(server: &TestServer) -> wix_rest_runtime::Client {
+    wix_rest_runtime::Client::builder(wix_rest_runtime::Credentials::api_key_for_site(
+        API_KEY, SITE_ID,
+    ))
+    .base_url(server.url())
+    .no_rate_limit()
+    .build()
+    .expect("a client for the test server")
+}
+
+/// A Wix-like error body, for a test server that got a request it did not expect.
+pub fn bad_request(message: String) -> Reply {
+    Reply::status(
+        400,
+        serde_json::json!({
+            "message": message,
+            "details": {"applicationError": {"code": "TEST_SERVER", "description": message}}
+        })
+        .to_string(),
+    )
+}
+
+/// Webhooks as Wix sends them: JWTs signed RS256 with the test app's real key pair
+/// (`tests/fixtures/keys`, test-only keys).
+pub mod jwt {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    use serde_json::{Value, json};
+    use wix_rest_runtime::webhook::WebhookVerifier;
+
+    /// The app's private key (signs genuine webhooks).
+    pub const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
+    /// The app's public key (what the verifier trusts).
+    pub const APP_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/app-public.pem");
+    /// An unrelated private key (signs forgeries).
+    pub const OTHER_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/other-private.pem");
+    /// The app instance the test webhooks are for.
+    pub const INSTANCE_ID: &str = "6b0e1ad4-9c52-4d5b-8f1e-1a2b3c4d5e6f";
+
+    /// Seconds since the epoch.
+    pub fn now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_secs()
+    }
+
+    /// The identity the test webhooks carry.
+    pub fn identity() -> Value {
+        json!({"identityType": "WIX_USER", "wixUserId": "a9c7c4a8-7f1e-4c2b-9d3e-0f1a2b3c4d5e"})
+    }
+
+    /// The claims of a Wix webhook JWT: `data` is a JSON string of `{eventType, instanceId,
+    /// data, identity}`, whose `data` and `identity` are JSON strings again.
+    pub fn wix_claims(
+        event_type: &str,
+        instance_id: &str,
+        payload: &Value,
+        iat: u64,
+        exp: u64,
+    ) -> Value {
+        let envelope = json!({
+            "eventType": event_type,
+            "instanceId": instance_id,
+            "data": payload.to_string(),
+            "identity": identity().to_string(),
+        });
+        json!({"data": envelope.to_string(), "iat": iat, "exp": exp})
+    }
+
+    /// Claims for [`INSTANCE_ID`], valid for the next hour.
+    pub fn fresh_claims(event_type: &str, payload: &Value) -> Value {
+        let now = now();
+        wix_claims(event_type, INSTANCE_ID, payload, now, now + 3600)
+    }
+
+    /// Signs `claims` RS256 with a PEM private key.
+    pub fn sign_rs256(claims: &Value, private_pem: &[u8]) -> String {
+        let key = EncodingKey::from_rsa_pem(private_pem).expect("a PEM RSA private key");
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signing")
+    }
+
+    /// A verifier trusting the app's public key.
+    pub fn verifier() -> WebhookVerifier {
+        WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key")
+    }
+}

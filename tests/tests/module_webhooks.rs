@@ -7,18 +7,14 @@
 //! `webhooks.rs` has the forgery cases; the signing helpers are copied from there.
 
 use std::collections::BTreeSet;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use wix_rest::events::Event;
 use wix_rest::webhook::WebhookVerifier;
 use wix_rest_tests::assert_json_equivalent;
-
-const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
-const APP_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/app-public.pem");
-
-const INSTANCE_ID: &str = "6b0e1ad4-9c52-4d5b-8f1e-1a2b3c4d5e6f";
+use wix_rest_tests::jwt::{
+    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, fresh_claims, identity, sign_rs256,
+};
 
 /// Every fixture, with the number of webhook samples it holds (a shrunken fixture fails).
 const FIXTURES: &[(&str, &str, usize)] = &[
@@ -84,35 +80,6 @@ const FIXTURES: &[(&str, &str, usize)] = &[
         1,
     ),
 ];
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-        .as_secs()
-}
-
-fn identity() -> Value {
-    json!({"identityType": "WIX_USER", "wixUserId": "a9c7c4a8-7f1e-4c2b-9d3e-0f1a2b3c4d5e"})
-}
-
-/// The claims of a Wix webhook JWT, valid for the next hour: `data` is a JSON string of
-/// `{eventType, instanceId, data, identity}`, whose `data` and `identity` are JSON strings again.
-fn fresh_claims(event_type: &str, payload: &Value) -> Value {
-    let envelope = json!({
-        "eventType": event_type,
-        "instanceId": INSTANCE_ID,
-        "data": payload.to_string(),
-        "identity": identity().to_string(),
-    });
-    let now = now();
-    json!({"data": envelope.to_string(), "iat": now, "exp": now + 3600})
-}
-
-fn sign_rs256(claims: &Value, private_pem: &[u8]) -> String {
-    let key = EncodingKey::from_rsa_pem(private_pem).expect("a PEM RSA private key");
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signing")
-}
 
 /// The payload of a module's event serialized back, after checking the event variant is the
 /// event type's: `payloads!(event_type, inner, module: "WireType" => Variant, ...)`.

@@ -15,10 +15,8 @@ use std::path::Path;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::{Client, Credentials, Error, Operation, ScopeSet};
+use wix_rest_tests::{API_KEY, SITE_ID, bad_request, client_for};
 use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
-
-const API_KEY: &str = "test-api-key";
-const SITE_ID: &str = "site-123";
 
 // The scopes the tests hold, per module: each grants the module's read and write permissions.
 #[wix_rest::scope_set(DC_BOOKINGS_READ_BOOKINGS, DC_BOOKINGS_MANAGE_BOOKINGS)]
@@ -250,26 +248,6 @@ fn served(example: &Example, responses: &BTreeMap<String, Value>) -> Value {
 }
 
 // ------------------------------------------------------------------------------ the replay
-
-fn client_for(server: &TestServer) -> Client {
-    Client::builder(Credentials::api_key_for_site(API_KEY, SITE_ID))
-        .base_url(server.url())
-        .no_rate_limit()
-        .build()
-        .expect("a client for the test server")
-}
-
-/// A Wix-like error body, for a test server that got a request it did not expect.
-fn bad_request(message: String) -> Reply {
-    Reply::status(
-        400,
-        json!({
-            "message": message,
-            "details": {"applicationError": {"code": "TEST_SERVER", "description": message}}
-        })
-        .to_string(),
-    )
-}
 
 /// One example against its own server, which answers `served` to anything.
 struct Replay {

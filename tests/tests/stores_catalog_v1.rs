@@ -17,7 +17,8 @@ use wix_rest::stores_catalog_v1::{
     RemoveProductsFromCollectionRequest, StoresCatalogV1, UpdateCollectionRequest,
     UpdateProductRequest, UpdateVariantsRequest, operations,
 };
-use wix_rest::{Client, Credentials, Error, Operation, ScopeSet};
+use wix_rest::{Error, Operation, ScopeSet};
+use wix_rest_tests::{API_KEY, SITE_ID, bad_request, client_for};
 use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
 
 const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json");
@@ -25,13 +26,9 @@ const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json"
 /// How many method examples the reference page has: a shrunken fixture must fail.
 const EXAMPLE_COUNT: usize = 21;
 
-const API_KEY: &str = "test-api-key";
-
 /// The scopes the tests hold: every method of the module needs one of them.
 #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS, DC_STORES_MANAGE_PRODUCTS)]
 struct Catalog;
-
-const SITE_ID: &str = "site-123";
 
 /// One method example of the fixture.
 #[derive(Clone, Debug)]
@@ -133,26 +130,6 @@ fn expected_verb(example: &Example) -> &str {
         }
         _ => &example.http,
     }
-}
-
-fn client_for(server: &TestServer) -> Client {
-    Client::builder(Credentials::api_key_for_site(API_KEY, SITE_ID))
-        .base_url(server.url())
-        .no_rate_limit()
-        .build()
-        .expect("a client for the test server")
-}
-
-/// A Wix-like error body, for a test server that got a request it did not expect.
-fn bad_request(message: String) -> Reply {
-    Reply::status(
-        400,
-        json!({
-            "message": message,
-            "details": {"applicationError": {"code": "TEST_SERVER", "description": message}}
-        })
-        .to_string(),
-    )
 }
 
 /// The typed request body of an example: its `request` JSON read as `$ty`.

@@ -5,62 +5,20 @@
 //!
 //! The keys under `tests/fixtures/keys/` are test-only (see the README there).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use wix_rest::events::Event;
 use wix_rest::stores_catalog_v1;
-use wix_rest::webhook::{RawEvent, WebhookError, WebhookVerifier};
+use wix_rest::webhook::{RawEvent, WebhookError};
 use wix_rest_tests::assert_json_equivalent;
+use wix_rest_tests::jwt::{
+    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, OTHER_PRIVATE, fresh_claims, identity, now, sign_rs256,
+    verifier, wix_claims,
+};
 
 const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json");
-const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
-const APP_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/app-public.pem");
-const OTHER_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/other-private.pem");
-
 /// How many webhook samples the reference page has: a shrunken fixture must fail.
 const WEBHOOK_COUNT: usize = 7;
-
-const INSTANCE_ID: &str = "6b0e1ad4-9c52-4d5b-8f1e-1a2b3c4d5e6f";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-        .as_secs()
-}
-
-fn identity() -> Value {
-    json!({"identityType": "WIX_USER", "wixUserId": "a9c7c4a8-7f1e-4c2b-9d3e-0f1a2b3c4d5e"})
-}
-
-/// The claims of a Wix webhook JWT: `data` is a JSON string of `{eventType, instanceId, data,
-/// identity}`, whose `data` and `identity` are JSON strings again.
-fn wix_claims(event_type: &str, instance_id: &str, payload: &Value, iat: u64, exp: u64) -> Value {
-    let envelope = json!({
-        "eventType": event_type,
-        "instanceId": instance_id,
-        "data": payload.to_string(),
-        "identity": identity().to_string(),
-    });
-    json!({"data": envelope.to_string(), "iat": iat, "exp": exp})
-}
-
-/// Claims valid for the next hour.
-fn fresh_claims(event_type: &str, payload: &Value) -> Value {
-    let now = now();
-    wix_claims(event_type, INSTANCE_ID, payload, now, now + 3600)
-}
-
-fn sign_rs256(claims: &Value, private_pem: &[u8]) -> String {
-    let key = EncodingKey::from_rsa_pem(private_pem).expect("a PEM RSA private key");
-    jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signing")
-}
-
-fn verifier() -> WebhookVerifier {
-    WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key")
-}
 
 /// Base64url without padding, as JWTs use it (kept here to add no dependency).
 fn base64url(bytes: &[u8]) -> String {
