@@ -23,7 +23,6 @@
 //! The booking objects are modelled in part: fields that are not listed are kept as they came
 //! and sent back unchanged.
 //!
-//!
 //! Version track `v2`; host `https://www.wixapis.com`. Generated from `specs/bookings-v2.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -62,7 +61,6 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     /// response as `query.cursorPaging.cursor` to read the next page. Part of the Bookings
     /// Reader V2 API.
     ///
-    ///
     /// `POST /_api/bookings-reader/v2/extended-bookings/query` · Wix: *Query Extended Bookings*
     ///
     /// Requires the permission `WIX_BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS.READ-BOOKINGS` (Read Bookings), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
@@ -92,7 +90,6 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
 
     /// Creates a booking. Part of the Bookings Writer V2 API. Only identities with the Manage
     /// Bookings permission can set the status `CONFIRMED`.
-    ///
     ///
     /// `POST /bookings/v2/bookings` · Wix: *Create Booking*
     ///

@@ -29,7 +29,6 @@
 //! The contact object is modelled in part: fields that are not listed are kept as they came
 //! and sent back unchanged.
 //!
-//!
 //! Version track `v4`; host `https://www.wixapis.com`. Generated from `specs/contacts-v4.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -67,7 +66,6 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     /// sort. Pass `pagingMetadata.cursors.next` of a response as `query.cursorPaging.cursor`
     /// to read the next page.
     ///
-    ///
     /// `POST /contacts/v4/contacts/query` · Wix: *Query Contacts*
     ///
     /// Requires the permission `WIX_CONTACTS.READ_CONTACTS`, granted by any of: `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
@@ -97,7 +95,6 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 
     /// Creates a contact. Triggers `wix.contacts.v4.contact_created`.
     ///
-    ///
     /// `POST /contacts/v4/contacts` · Wix: *Create Contact*
     ///
     /// Requires the permission `WIX_CONTACTS.MANAGE_CONTACTS`, granted by any of: `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
@@ -115,7 +112,6 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     /// Updates a contact's info. The request must carry the contact's current `revision`,
     /// which guards against conflicting updates: an outdated revision is refused (409), a
     /// missing one too (428). See the module documentation.
-    ///
     ///
     /// `PATCH /contacts/v4/contacts/{contactId}` · Wix: *Update Contact*
     ///
@@ -499,7 +495,6 @@ pub struct UpdateContactResponse {
 pub enum Event {
     /// Triggered when a contact is added to the site's CRM, for example through a form, a
     /// checkout, or Create Contact.
-    ///
     ///
     /// Event type `wix.contacts.v4.contact_created`; requires the permission `WIX_CONTACTS.READ_CONTACTS`.
     ContactCreated(wix_rest_runtime::webhook::DomainEvent<Contact>),

@@ -22,7 +22,6 @@
 //! Insert Data Item adds an item. Save Data Item creates the item if its ID is new, and
 //! updates (replaces) it if an item with that ID exists.
 //!
-//!
 //! Version track `v2`; host `https://www.wixapis.com`. Generated from `specs/data-items-v2.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -61,7 +60,6 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
     /// `query.cursorPaging.cursor` to read the next page. The collection's permissions also
     /// govern which roles can read.
     ///
-    ///
     /// `POST /wix-data/v2/items/query` · Wix: *Query Data Items*
     ///
     /// Requires the permission `WIX_DATA.READ_DATA_ITEMS`, granted by any of: `SCOPE.DC-DATA.READ` (Read Data Items), `SCOPE.DC-DATA.WRITE` (Manage Data Items).
@@ -92,7 +90,6 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
     /// Adds an item to a collection. The collection must already exist (create one with the
     /// Data Collections API).
     ///
-    ///
     /// `POST /wix-data/v2/items` · Wix: *Insert Data Item*
     ///
     /// Requires the permission `WIX_DATA.MANAGE_DATA_ITEMS`, granted by any of: `SCOPE.DC-DATA.WRITE` (Manage Data Items).
@@ -109,7 +106,6 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
 
     /// Saves an item of a collection: creates it if its ID is new, updates (replaces) it if
     /// an item with that ID exists.
-    ///
     ///
     /// `POST /wix-data/v2/items/save` · Wix: *Save Data Item*
     ///

@@ -23,7 +23,6 @@
 //! pricing, payment and fulfillment status) and Wix's standard identifying fields. Fields
 //! that are not listed are kept as they came and sent back unchanged.
 //!
-//!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/ecom-orders-v1.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -77,7 +76,6 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
     /// `pagingMetadata.cursors.next` of a response as `search.cursorPaging.cursor` to read the
     /// next page.
     ///
-    ///
     /// `POST /ecom/v1/orders/search` · Wix: *Search Orders*
     ///
     /// Requires the permission `WIX_ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
@@ -107,7 +105,6 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
 
     /// Creates an order. Online purchases create orders automatically at checkout; use this
     /// method to record an order made otherwise. Triggers `wix.ecom.v1.order_created`.
-    ///
     ///
     /// `POST /ecom/v1/orders` · Wix: *Create Order*
     ///
@@ -519,7 +516,6 @@ pub enum Event {
     /// Triggered when an eCommerce order is created on the site, through checkout or by the
     /// API. The payload carries the order's line items, buyer info, pricing, and payment and
     /// fulfillment status.
-    ///
     ///
     /// Event type `wix.ecom.v1.order_created`; requires the permission `WIX_ECOM.READ_ORDERS`.
     OrderCreated(wix_rest_runtime::webhook::DomainEvent<Order>),

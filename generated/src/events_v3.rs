@@ -16,7 +16,6 @@
 //! The event object is modelled in part: fields that are not listed are kept as they came and
 //! sent back unchanged.
 //!
-//!
 //! Version track `v3`; host `https://www.wixapis.com`. Generated from `specs/events-v3.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -53,7 +52,6 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     /// Returns a page of the site's events (50 when no limit is given), given the provided
     /// cursor paging, filter and sort. Pass `pagingMetadata.cursors.next` of a response as
     /// `query.cursorPaging.cursor` to read the next page.
-    ///
     ///
     /// `POST /events/v3/events/query` · Wix: *Query Events*
     ///

@@ -17,7 +17,6 @@
 //! The member object is modelled in part: fields that are not listed are kept as they came
 //! and sent back unchanged.
 //!
-//!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/members-v1.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -70,7 +69,6 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
     /// Returns a page of the site's members. Pass `pagingMetadata.cursors.next` of a response
     /// as the `paging.cursor` query parameter to read the next page.
     ///
-    ///
     /// `GET /members/v1/members` · Wix: *List Members*
     ///
     /// Requires the permission `WIX_MEMBERS.READ_MEMBERS`, granted by any of: `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members).
@@ -88,7 +86,6 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
     /// Returns a page of members, given the provided cursor paging, filter and sort. Pass
     /// `pagingMetadata.cursors.next` of a response as `query.cursorPaging.cursor` to read the
     /// next page.
-    ///
     ///
     /// `POST /members/v1/members/query` · Wix: *Query Members*
     ///

@@ -17,7 +17,6 @@
 //! **Secrets:** the request's `client_secret` and the response's `access_token` are
 //! `Secret`s: they never show in `Debug` output.
 //!
-//!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/oauth.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -53,7 +52,6 @@ impl<'a, S: ScopeSet> Oauth<'a, S> {
 
     /// Exchanges an app's ID and secret and a site's app instance ID for an access token to
     /// that site (OAuth client credentials grant). The token lives 4 hours.
-    ///
     ///
     /// `POST /oauth2/token` · Wix: *Create Access Token*
     ///
@@ -208,7 +206,6 @@ pub enum Event {
     /// Triggered when a site owner installs the app. The app instance ID of the site, which
     /// the app needs to ask for access tokens, is the webhook's `instanceId` (its envelope,
     /// next to the event type), not a field of the payload.
-    ///
     ///
     /// Event type `AppInstalled`; sent to every app.
     AppInstalled(AppInstalled),

@@ -24,7 +24,6 @@
 //! `filter` and `sort` are JSON documents sent as (escaped) strings, e.g.
 //! `"filter": "{\"status\": \"RECOVERED\"}"` and `"sort": "[{\"abandonTime\": \"desc\"}]"`.
 //!
-//!
 //! Version track `v1`; host `https://ecom.wix.com`. Generated from `specs/stores-carts.yaml`.
 
 use serde::{Deserialize, Serialize};

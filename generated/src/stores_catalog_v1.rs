@@ -45,7 +45,6 @@
 //! `<span style="background-color:...">`, `<a href="..." target="_blank">`, and `<ul>`/`<ol>`
 //! lists with `<li>` items.
 //!
-//!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-catalog-v1.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -148,7 +147,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     /// Returns a list of up to 100 collections, given the provided paging, sorting and
     /// filtering. See the module documentation for paging.
     ///
-    ///
     /// `POST /stores/v1/collections/query` · Wix: *Query Collections*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
@@ -246,7 +244,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     ///
     /// `$hasSome` works like `IN` in SQL.
     ///
-    ///
     /// `POST /stores/v1/products/query` · Wix: *Query Products*
     ///
     /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
@@ -292,7 +289,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     /// overview (seed 000, "Query Products (Catalog V1 reader)") lists for reading the V1
     /// catalog; Catalog V3 sites use the V3 search instead. See the module documentation for
     /// paging and for crawling stores with more than 10k products by `numericId`.
-    ///
     ///
     /// `POST /stores-reader/v1/products/query` · Wix: *Query Products Reader*
     ///
@@ -366,7 +362,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     /// Deletes all options from a specific product. Only available when variant management
     /// is disabled.
     ///
-    ///
     /// `DELETE /stores/v1/products/{id}/options` · Wix: *Delete Product Options*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
@@ -388,7 +383,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     /// passed selections only, and variant data such as `availableForPurchase` is `false`.
     /// When a choice is passed for every option, the response also carries the selected
     /// variant's price, weight, SKU, inventory and availability for purchase.
-    ///
     ///
     /// `POST /stores/v1/products/{id}/productOptionsAvailability` · Wix: *Product Options Availability*
     ///
@@ -448,7 +442,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     ///
     /// Clear existing media from choices with Remove Product Media From Choices.
     ///
-    ///
     /// `PATCH /stores/v1/products/{id}/choices/media` · Wix: *Add Product Media To Choices*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
@@ -469,7 +462,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     /// all of the choices within the Colors option (blue, green and red), you can't also
     /// assign media items to choices within the Size option (S, M and L).)
     ///
-    ///
     /// `POST /stores/v1/products/{id}/choices/media/delete` · Wix: *Remove Product Media From Choices*
     ///
     /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
@@ -487,7 +479,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 
     /// Returns product variants, based on either choices (option-choice key-value pairs) or
     /// variant IDs. See the module documentation for paging.
-    ///
     ///
     /// `POST /stores/v1/products/{id}/variants/query` · Wix: *Query Variants*
     ///
@@ -537,7 +528,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 
     /// Resets all variant data to default values: price = current product price, weight =
     /// current product weight, SKU = current product SKU, visibility = true.
-    ///
     ///
     /// `POST /stores/v1/products/{id}/variants/resetToDefault` · Wix: *Reset All Variant Data*
     ///

@@ -23,7 +23,6 @@
 //! The product object is modelled in part (the seeds list no product fields): fields that are
 //! not listed are kept as they came and sent back unchanged.
 //!
-//!
 //! Version track `v3`; host `https://www.wixapis.com`. Generated from `specs/stores-catalog-v3.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -60,7 +59,6 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     /// Returns up to 100 products per page, given the provided cursor paging, filter and
     /// sort. Pass `pagingMetadata.cursors.next` of a response as `search.cursorPaging.cursor`
     /// to read the next page.
-    ///
     ///
     /// `POST /stores/v3/products/search` · Wix: *Search Products*
     ///
@@ -108,7 +106,6 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     /// Creates a product. To set the product's stock in the same call, use Create Product
     /// With Inventory instead.
     ///
-    ///
     /// `POST /stores/v3/products` · Wix: *Create Product*
     ///
     /// Requires the permission `WIX_STORES.MANAGE_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
@@ -126,7 +123,6 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     /// Creates a product and sets its stock (inventory) in the same call. The inventory
     /// fields are not modelled here; give them on the product as unknown fields and they are
     /// sent as given.
-    ///
     ///
     /// `POST /stores/v3/products-with-inventory` · Wix: *Create Product With Inventory*
     ///
@@ -146,7 +142,6 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     /// products. Each entry names a product (its `id` and current `revision`), the new field
     /// values, and the field mask of the fields to change. The response reports success or
     /// failure per product.
-    ///
     ///
     /// `POST /stores/v3/bulk/products/update` · Wix: *Bulk Update Products*
     ///

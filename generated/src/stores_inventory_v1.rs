@@ -26,7 +26,6 @@
 //! - **Variant**: a combination of product choices (e.g. a red shirt in size large); inventory
 //!   is managed per variant.
 //!
-//!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-inventory-v1.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -95,7 +94,6 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
 
     /// Updates an inventory item, e.g. enables or disables inventory tracking
     /// (`trackInventory`). Returns an empty object.
-    ///
     ///
     /// `PATCH /stores/v1/inventoryItems/{item.id}` · Wix: *Update Item Inventory Status*
     ///

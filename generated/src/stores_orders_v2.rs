@@ -32,7 +32,6 @@
 //! sort by `number` ascending and repeatedly filter with `number` `$gt` the last number
 //! received, until the response is empty.
 //!
-//!
 //! Version track `v2`; host `https://www.wixapis.com`. Generated from `specs/stores-orders-v2.yaml`.
 
 use serde::{Deserialize, Serialize};
@@ -86,7 +85,6 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
     /// Hidden orders are not returned. See the module documentation for paging and for
     /// crawling stores with more than 10k orders by `number`.
     ///
-    ///
     /// `POST /stores/v2/orders/query` · Wix: *Query Orders*
     ///
     /// Requires the permission `WIX_STORES.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
@@ -131,7 +129,6 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
     /// together) based on the body parameters passed with the request. If the site owner has
     /// requested it, calling this method triggers an email to the customer (based on the Wix
     /// store settings).
-    ///
     ///
     /// `POST /stores/v2/orders/{orderId}/fulfillments` · Wix: *Create Fulfillment*
     ///

@@ -222,26 +222,33 @@ fn link_bare_urls(line: &str) -> String {
 }
 
 /// `#[doc = " line"]` for each line, so prettyplease prints `/// line`.
-fn docs(text: &str) -> TokenStream {
+/// The lines of a doc comment: bare URLs linked, trailing spaces and repeated blank lines gone,
+/// each line led by a space so that prettyplease prints `/// line`.
+fn doc_lines(text: &str) -> Vec<String> {
     let text = link_bare_urls(text.trim());
-    let text = text.as_str();
-    let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
-    let lines = lines
-        .iter()
-        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if lines.last().is_some_and(|l| !l.is_empty()) {
+                lines.push(String::new());
+            }
+        } else {
+            lines.push(format!(" {line}"));
+        }
+    }
+    lines
+}
+
+/// `#[doc = " line"]` for each line.
+fn docs(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#![doc = " line"]` for each line.
 fn inner_docs(text: &str) -> TokenStream {
-    let text = link_bare_urls(text);
-    let lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|l| format!(" {}", l.trim_end()))
-        .collect();
-    let lines = lines
-        .iter()
-        .map(|l| if l.trim().is_empty() { "" } else { l.as_str() });
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
 }
 

@@ -56,6 +56,11 @@ pub fn generate(spec: &Spec, spec_dir: &str) -> emit::Files {
     emit::all_files(spec, CRATE_NAME, spec_dir)
 }
 
+/// [`generate`] under another crate name (the fixture crates of the tests).
+pub fn generate_named(spec: &Spec, spec_dir: &str, crate_name: &str) -> emit::Files {
+    emit::all_files(spec, crate_name, spec_dir)
+}
+
 /// What a codegen run did.
 #[derive(Debug)]
 pub struct Summary {

@@ -5,7 +5,6 @@
 //!
 //! A fixture module that uses every feature of the spec format once.
 //!
-//!
 //! Version track `v1`; host `https://pets.example.com`. Generated from `fixtures/specs/pets/pets-v1.yaml`.
 
 use serde::{Deserialize, Serialize};
