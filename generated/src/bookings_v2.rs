@@ -111,6 +111,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn query_extended_bookings<'f>(
         client: &'f Client,
         body: &'f QueryExtendedBookingsRequest,
@@ -127,6 +128,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_extended_bookings_stream<'a>(
         client: &'a Client,
         request: QueryExtendedBookingsRequest,
@@ -160,6 +162,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn create_booking<'f>(
         client: &'f Client,
         body: &'f CreateBookingRequest,

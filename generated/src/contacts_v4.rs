@@ -134,6 +134,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn query_contacts<'f>(
         client: &'f Client,
         body: &'f QueryContactsRequest,
@@ -150,6 +151,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_contacts_stream<'a>(
         client: &'a Client,
         request: QueryContactsRequest,
@@ -180,6 +182,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn create_contact<'f>(
         client: &'f Client,
         body: &'f CreateContactRequest,
@@ -196,6 +199,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn update_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,

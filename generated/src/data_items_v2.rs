@@ -127,6 +127,7 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn query_data_items<'f>(
         client: &'f Client,
         body: &'f QueryDataItemsRequest,
@@ -143,6 +144,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_data_items_stream<'a>(
         client: &'a Client,
         request: QueryDataItemsRequest,
@@ -173,6 +175,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn insert_data_item<'f>(
         client: &'f Client,
         body: &'f InsertDataItemRequest,
@@ -189,6 +192,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn save_data_item<'f>(
         client: &'f Client,
         body: &'f SaveDataItemRequest,

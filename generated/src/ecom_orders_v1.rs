@@ -126,6 +126,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_order<'f>(
         client: &'f Client,
         id: &'f str,
@@ -135,6 +136,7 @@ mod calls {
             rt::call(client, &operations::GET_ORDER, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn search_orders<'f>(
         client: &'f Client,
         body: &'f SearchOrdersRequest,
@@ -151,6 +153,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn search_orders_stream<'a>(
         client: &'a Client,
         request: SearchOrdersRequest,
@@ -181,6 +184,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn create_order<'f>(
         client: &'f Client,
         body: &'f CreateOrderRequest,

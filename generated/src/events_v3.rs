@@ -86,6 +86,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn query_events<'f>(
         client: &'f Client,
         body: &'f QueryEventsRequest,
@@ -102,6 +103,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_events_stream<'a>(
         client: &'a Client,
         request: QueryEventsRequest,

@@ -83,6 +83,19 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         calls::list_members(self.wix.client(), params)
     }
 
+    /// Every item of [`Self::list_members`], page after page (cursor paging in the query parameters, 100 per page).
+    ///
+    /// The paging of `params` is overwritten; its other parameters are kept.
+    pub fn list_members_stream(
+        self,
+        params: ListMembersParams,
+    ) -> rt::BoxStream<'a, Result<Member, Error>>
+    where
+        S: crate::permissions::WixMembersReadMembers,
+    {
+        calls::list_members_stream(self.wix.client(), params)
+    }
+
     /// Returns a page of members, given the provided cursor paging, filter and sort. Pass
     /// `pagingMetadata.cursors.next` of a response as `query.cursorPaging.cursor` to read the
     /// next page.
@@ -120,6 +133,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_member<'f>(
         client: &'f Client,
         id: &'f str,
@@ -129,6 +143,7 @@ mod calls {
             rt::call(client, &operations::GET_MEMBER, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn list_members<'f>(
         client: &'f Client,
         params: &'f ListMembersParams,
@@ -145,6 +160,27 @@ mod calls {
             rt::call(client, &operations::LIST_MEMBERS, path, query, None).await
         })
     }
+
+    pub(super) fn list_members_stream<'a>(
+        client: &'a Client,
+        params: ListMembersParams,
+    ) -> rt::BoxStream<'a, Result<Member, Error>> {
+        rt::cursor(move |cursor| {
+            let mut params = params.clone();
+            params.paging_limit = Some(100);
+            params.paging_cursor = cursor;
+            async move {
+                let response = list_members(client, &params).await?;
+                let next = Some(&response)
+                    .and_then(|v| v.paging_metadata.as_ref())
+                    .and_then(|v| v.cursors.as_ref())
+                    .and_then(|v| v.next.as_ref())
+                    .cloned();
+                Ok((Some(response).and_then(|v| v.members).unwrap_or_default(), next))
+            }
+        })
+    }
+
     pub(super) fn query_members<'f>(
         client: &'f Client,
         body: &'f QueryMembersRequest,
@@ -161,6 +197,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_members_stream<'a>(
         client: &'a Client,
         request: QueryMembersRequest,

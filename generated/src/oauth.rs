@@ -72,6 +72,7 @@ impl<'a, S: ScopeSet> Oauth<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn create_access_token<'f>(
         client: &'f Client,
         body: &'f CreateAccessTokenRequest,

@@ -140,6 +140,7 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_abandoned_cart<'f>(
         client: &'f Client,
         id: &'f str,
@@ -150,6 +151,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_abandoned_carts<'f>(
         client: &'f Client,
         body: &'f QueryAbandonedCartsRequest,
@@ -166,6 +168,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_abandoned_carts_stream<'a>(
         client: &'a Client,
         request: QueryAbandonedCartsRequest,
@@ -192,6 +195,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn get_cart<'f>(
         client: &'f Client,
         id: &'f str,
@@ -201,6 +205,7 @@ mod calls {
             rt::call(client, &operations::GET_CART, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn get_cart_checkout_url<'f>(
         client: &'f Client,
         id: &'f str,

@@ -549,6 +549,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn create_collection<'f>(
         client: &'f Client,
         body: &'f CreateCollectionRequest,
@@ -565,6 +566,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn get_collection<'f>(
         client: &'f Client,
         id: &'f str,
@@ -574,6 +576,7 @@ mod calls {
             rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn add_products_to_collection<'f>(
         client: &'f Client,
         id: &'f str,
@@ -594,6 +597,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn remove_products_from_collection<'f>(
         client: &'f Client,
         id: &'f str,
@@ -621,6 +625,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn query_collections<'f>(
         client: &'f Client,
         body: &'f QueryCollectionsRequest,
@@ -637,6 +642,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_collections_stream<'a>(
         client: &'a Client,
         request: QueryCollectionsRequest,
@@ -659,6 +665,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn update_collection_properties<'f>(
         client: &'f Client,
         body: &'f UpdateCollectionRequest,
@@ -683,6 +690,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn delete_collection<'f>(
         client: &'f Client,
         id: &'f str,
@@ -696,6 +704,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn create_product<'f>(
         client: &'f Client,
         body: &'f CreateProductRequest,
@@ -712,6 +721,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn get_product<'f>(
         client: &'f Client,
         id: &'f str,
@@ -721,6 +731,7 @@ mod calls {
             rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn query_products<'f>(
         client: &'f Client,
         body: &'f QueryProductsRequest,
@@ -737,6 +748,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_products_stream<'a>(
         client: &'a Client,
         request: QueryProductsRequest,
@@ -759,6 +771,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn query_products_crawl<'a>(
         client: &'a Client,
         request: QueryProductsRequest,
@@ -791,6 +804,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn query_products_reader<'f>(
         client: &'f Client,
         body: &'f QueryProductsRequest,
@@ -807,6 +821,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_products_reader_stream<'a>(
         client: &'a Client,
         request: QueryProductsRequest,
@@ -829,6 +844,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn query_products_reader_crawl<'a>(
         client: &'a Client,
         request: QueryProductsRequest,
@@ -861,6 +877,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn update_product<'f>(
         client: &'f Client,
         body: &'f UpdateProductRequest,
@@ -882,6 +899,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn delete_product<'f>(
         client: &'f Client,
         id: &'f str,
@@ -895,6 +913,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn delete_product_options<'f>(
         client: &'f Client,
         id: &'f str,
@@ -908,6 +927,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn product_options_availability<'f>(
         client: &'f Client,
         id: &'f str,
@@ -927,6 +947,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn add_product_media<'f>(
         client: &'f Client,
         id: &'f str,
@@ -947,6 +968,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn remove_product_media<'f>(
         client: &'f Client,
         id: &'f str,
@@ -967,6 +989,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn add_product_media_to_choices<'f>(
         client: &'f Client,
         id: &'f str,
@@ -987,6 +1010,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn remove_product_media_from_choices<'f>(
         client: &'f Client,
         id: &'f str,
@@ -1014,6 +1038,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn query_variants<'f>(
         client: &'f Client,
         id: &'f str,
@@ -1031,6 +1056,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_variants_stream<'a>(
         client: &'a Client,
         id: &'a str,
@@ -1050,6 +1076,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn update_variants<'f>(
         client: &'f Client,
         id: &'f str,
@@ -1067,6 +1094,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn reset_all_variant_data<'f>(
         client: &'f Client,
         id: &'f str,

@@ -163,6 +163,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn search_products<'f>(
         client: &'f Client,
         body: &'f SearchProductsRequest,
@@ -179,6 +180,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn search_products_stream<'a>(
         client: &'a Client,
         request: SearchProductsRequest,
@@ -209,6 +211,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn get_product<'f>(
         client: &'f Client,
         product_id: &'f str,
@@ -218,6 +221,7 @@ mod calls {
             rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn create_product<'f>(
         client: &'f Client,
         body: &'f CreateProductRequest,
@@ -234,6 +238,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn create_product_with_inventory<'f>(
         client: &'f Client,
         body: &'f CreateProductWithInventoryRequest,
@@ -252,6 +257,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn bulk_update_products<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductsRequest,

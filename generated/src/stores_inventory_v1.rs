@@ -131,6 +131,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_item_inventory_status<'f>(
         client: &'f Client,
         id: &'f str,
@@ -147,6 +148,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn get_variant_inventory_status<'f>(
         client: &'f Client,
         item_id: &'f str,
@@ -167,6 +169,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn update_item_inventory_status<'f>(
         client: &'f Client,
         body: &'f UpdateItemInventoryStatusRequest,
@@ -194,6 +197,7 @@ mod calls {
                 .map(drop)
         })
     }
+
     pub(super) fn update_variant_inventory_status<'f>(
         client: &'f Client,
         body: &'f UpdateVariantInventoryStatusRequest,

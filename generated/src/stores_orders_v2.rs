@@ -169,6 +169,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_order<'f>(
         client: &'f Client,
         id: &'f str,
@@ -178,6 +179,7 @@ mod calls {
             rt::call(client, &operations::GET_ORDER, path, Vec::new(), None).await
         })
     }
+
     pub(super) fn query_orders<'f>(
         client: &'f Client,
         body: &'f QueryOrdersRequest,
@@ -194,6 +196,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_orders_stream<'a>(
         client: &'a Client,
         request: QueryOrdersRequest,
@@ -216,6 +219,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn query_orders_crawl<'a>(
         client: &'a Client,
         request: QueryOrdersRequest,
@@ -248,6 +252,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn create_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,
@@ -267,6 +272,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn update_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,

@@ -873,9 +873,8 @@ async fn create_access_token_under_app_credentials_fetches_no_token_first() {
 
 // ------------------------------------------------------------------------------ paging
 
-/// List Members pages by the query parameters `paging.limit` and `paging.cursor` (it has no
-/// `_stream` method: the generator pages through request bodies only). Paging by hand: the
-/// next cursor of a response goes into the following call's `paging.cursor`.
+/// List Members pages by the query parameters `paging.limit` and `paging.cursor`. Paging by
+/// hand: the next cursor of a response goes into the following call's `paging.cursor`.
 #[tokio::test]
 async fn list_members_pages_by_query_parameters() {
     use wix_rest::members_v1::*;
@@ -943,6 +942,36 @@ async fn list_members_pages_by_query_parameters() {
         assert_eq!(request.path, "/members/v1/members");
         assert!(request.body.is_empty());
     }
+}
+
+/// `list_members_stream` does the same by itself: the page maximum in `paging.limit`, the next
+/// cursor in `paging.cursor`, the caller's other parameters kept.
+#[tokio::test]
+async fn list_members_stream_pages_by_query_parameters() {
+    use wix_rest::members_v1::*;
+    let server = TestServer::start(|req: &Recorded, _| match req.query.as_deref() {
+        Some("paging.limit=100") => Reply::json(&json!({
+            "members": [{"id": "m1"}, {"id": "m2"}],
+            "pagingMetadata": {"cursors": {"next": "c/2"}, "hasNext": true},
+        })),
+        _ => Reply::json(&json!({"members": [{"id": "m3"}], "pagingMetadata": {"cursors": {}}})),
+    })
+    .await;
+    let client = client_for(&server);
+    let ids: Vec<String> = MembersV1::new(&Members::open(&client))
+        .list_members_stream(ListMembersParams::default())
+        .map(|member| member.unwrap().id.unwrap())
+        .collect()
+        .await;
+    assert_eq!(ids, ["m1", "m2", "m3"]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("paging.limit=100".to_owned()),
+            Some("paging.limit=100&paging.cursor=c%2F2".to_owned()),
+        ]
+    );
 }
 
 /// A cursor-paged method's server: the first page holds two items and the next cursor

@@ -120,7 +120,8 @@ fn rust_file(source: &str, tokens: TokenStream) -> String {
 /// prettyplease puts no blank lines between items; rustfmt-style code reads better with them.
 fn blank_lines_between_items(code: &str) -> String {
     const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "impl", "use ", "mod ", "fn ", "const ", "static ", "enum ", "struct ",
+        "///", "#[", "pub ", "pub(", "impl", "use ", "mod ", "fn ", "const ", "static ", "enum ",
+        "struct ",
     ];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<(usize, &str)> = None;
@@ -1022,6 +1023,9 @@ fn paging_tokens(
     fields_of: &BTreeMap<&str, &Vec<Field>>,
     bound: &TokenStream,
 ) -> (TokenStream, TokenStream) {
+    if let Some(in_params) = &paging.in_params {
+        return params_paging_tokens(m, paging, in_params, bound);
+    }
     let name = ident(&m.rust_name);
     let stream_name = format_ident!("{}_stream", m.rust_name);
     let Some(req_ty) = &m.request else {
@@ -1230,6 +1234,89 @@ fn paging_tokens(
         }
     });
     (out, quote!(#(#public)*))
+}
+
+/// The stream of a GET that pages through query parameters (`paging.limit`, `paging.cursor`).
+fn params_paging_tokens(
+    m: &Method,
+    paging: &Paging,
+    in_params: &ParamsPaging,
+    bound: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let name = ident(&m.rust_name);
+    let stream_name = format_ident!("{}_stream", m.rust_name);
+    let params_ty = format_ident!("{}Params", m.rust_name.to_upper_camel_case());
+    let item_ty = ty_tokens(&paging.item_ty);
+    let max = paging.max_page_size;
+    let max_lit = proc_macro2::Literal::u32_unsuffixed(max);
+    let limit = ident(&in_params.limit);
+    let other = ident(&in_params.other);
+    let items = chain(quote!(response), &paging.items, false);
+    let path_params: Vec<Ident> = m
+        .path_parts
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Arg { rust_name, .. } => Some(ident(rust_name)),
+            _ => None,
+        })
+        .collect();
+    let path_decl: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p: &'a str,)).collect();
+    let path_args: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p,)).collect();
+    let (body, style) = match paging.style {
+        PagingStyle::Cursor => {
+            let next = chain(quote!(response), &paging.next_cursor, true);
+            let body = quote! {
+                rt::cursor(move |cursor| {
+                    let mut params = params.clone();
+                    params.#limit = Some(#max_lit);
+                    params.#other = cursor;
+                    async move {
+                        let response = #name(client, #(#path_args)* &params).await?;
+                        let next = #next.cloned();
+                        Ok((#items.unwrap_or_default(), next))
+                    }
+                })
+            };
+            (body, "cursor")
+        }
+        PagingStyle::Offset => {
+            let offset = match in_params.other_ty {
+                Ty::I64 => quote!(i64::from(offset)),
+                _ => quote!(offset as i32),
+            };
+            let body = quote! {
+                rt::offset(#max, move |offset, _limit| {
+                    let mut params = params.clone();
+                    params.#limit = Some(#max_lit);
+                    params.#other = Some(#offset);
+                    async move {
+                        let response = #name(client, #(#path_args)* &params).await?;
+                        Ok(#items.unwrap_or_default())
+                    }
+                })
+            };
+            (body, "offset")
+        }
+    };
+    let doc = docs(&format!(
+        "Every item of [`Self::{}`], page after page ({style} paging in the query parameters, {max} per page).\n\nThe paging of `params` is overwritten; its other parameters are kept.",
+        m.rust_name
+    ));
+    let calls = quote! {
+        pub(super) fn #stream_name<'a>(client: &'a Client, #(#path_decl)* params: #params_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>> {
+            #body
+        }
+    };
+    let public = quote! {
+        #doc
+        pub fn #stream_name(self, #(#path_decl)* params: #params_ty) -> rt::BoxStream<'a, Result<#item_ty, Error>>
+        where
+            #bound
+        {
+            calls::#stream_name(self.wix.client(), #(#path_args)* params)
+        }
+    };
+    (calls, public)
 }
 
 /// The typed query builder of a query method: a method per filterable field returning a

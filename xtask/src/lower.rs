@@ -906,6 +906,7 @@ impl ModuleCx<'_, '_> {
                 &child(path, "paging"),
                 request.as_ref(),
                 response.as_ref(),
+                &query_params,
             )
         });
         let query = rm.query.as_ref().and_then(|q| {
@@ -940,6 +941,7 @@ impl ModuleCx<'_, '_> {
         path: &[Seg],
         request: Option<&Ty>,
         response: Option<&Ty>,
+        query_params: &[QueryParam],
     ) -> Option<Paging> {
         let style = match p.style.as_str() {
             "none" => return None,
@@ -998,12 +1000,34 @@ impl ModuleCx<'_, '_> {
         let (Some(request_at), Some(items_at)) = (request_at, items_at) else {
             return None;
         };
-        let (Some(req_ty), Some(resp_ty)) = (request, response) else {
+        // A GET pages through query parameters: `request: paging` names `paging.limit` and
+        // `paging.cursor` (or `paging.offset`).
+        let second = match style {
+            PagingStyle::Offset => "offset",
+            PagingStyle::Cursor => "cursor",
+        };
+        let param = |name: &str| {
+            query_params
+                .iter()
+                .find(|q| q.wire == format!("{request_at}.{name}"))
+        };
+        let in_params = match (request, param("limit"), param(second)) {
+            (None, Some(limit), Some(other)) if !limit.required && !other.required => {
+                Some(ParamsPaging {
+                    limit: limit.rust_name.clone(),
+                    limit_ty: limit.ty.clone(),
+                    other: other.rust_name.clone(),
+                    other_ty: other.ty.clone(),
+                })
+            }
+            _ => None,
+        };
+        let (Some(resp_ty), true) = (response, request.is_some() || in_params.is_some()) else {
             self.cx.error(
                 path,
                 Want::Key,
-                "a paged method needs both `request` and `response`",
-                None,
+                "a paged method needs a `response`, and a `request` body or query parameters",
+                Some(format!("give the body, or `params` named `{request_at}.limit` and `{request_at}.{second}` (`in: query`)")),
             );
             return None;
         };
@@ -1015,7 +1039,12 @@ impl ModuleCx<'_, '_> {
                 Some("the dotted path must name fields of the body's types".to_owned()),
             );
         };
-        let request_steps = match self.resolve_steps(req_ty, &request_at) {
+        let req_ty = request.cloned().unwrap_or(Ty::Json);
+        let request_steps = match &in_params {
+            Some(_) => Ok(Vec::new()),
+            None => self.resolve_steps(&req_ty, &request_at),
+        };
+        let request_steps = match request_steps {
             Ok(s) => s,
             Err(why) => {
                 bad(self, "request", format!("paging `request`: {why}"));
@@ -1024,6 +1053,7 @@ impl ModuleCx<'_, '_> {
         };
         let request_type = match request_steps.last().map(|s| &s.ty) {
             Some(Ty::Named(n)) => n.clone(),
+            None if in_params.is_some() => String::new(),
             _ => {
                 bad(
                     self,
@@ -1037,7 +1067,7 @@ impl ModuleCx<'_, '_> {
             PagingStyle::Offset => &["limit", "offset"],
             PagingStyle::Cursor => &["limit", "cursor"],
         };
-        for f in wanted {
+        for f in wanted.iter().filter(|_| in_params.is_none()) {
             if self.field(&request_type, f).is_none() {
                 bad(
                     self,
@@ -1085,6 +1115,14 @@ impl ModuleCx<'_, '_> {
         };
         let crawl = match &p.crawl {
             None => None,
+            Some(_) if in_params.is_some() => {
+                bad(
+                    self,
+                    "crawl",
+                    "paging `crawl` needs a request body with `filter` and `sort`".to_owned(),
+                );
+                None
+            }
             Some(field) => {
                 let key = match &item_ty {
                     Ty::Named(n) => self.field(n, field).map(|f| Step {
@@ -1134,6 +1172,7 @@ impl ModuleCx<'_, '_> {
             max_page_size,
             request: request_steps,
             request_type,
+            in_params,
             items,
             item_ty,
             next_cursor,

@@ -184,6 +184,8 @@ pub struct Paging {
     pub request: Vec<Step>,
     /// The paging object's type name.
     pub request_type: String,
+    /// For a GET: the query parameters that page (then `request` is empty).
+    pub in_params: Option<ParamsPaging>,
     /// Steps from the response to the items array, and the item type.
     pub items: Vec<Step>,
     pub item_ty: Ty,
@@ -191,6 +193,17 @@ pub struct Paging {
     pub next_cursor: Vec<Step>,
     /// Offset style, Stores V1: the numeric field to crawl by, as a field of the item.
     pub crawl: Option<Crawl>,
+}
+
+/// Paging through query parameters: `paging.limit` and `paging.cursor` (or `.offset`).
+#[derive(Debug)]
+pub struct ParamsPaging {
+    /// The Rust field of the limit in the method's params struct.
+    pub limit: String,
+    pub limit_ty: Ty,
+    /// The Rust field of the cursor (or offset).
+    pub other: String,
+    pub other_ty: Ty,
 }
 
 #[derive(Debug)]

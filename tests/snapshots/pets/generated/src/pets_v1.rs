@@ -161,6 +161,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
     pub(super) fn get_pet<'f>(
         client: &'f Client,
         pet_id: &'f str,
@@ -179,6 +180,7 @@ mod calls {
             rt::call(client, &operations::GET_PET, path, query, None).await
         })
     }
+
     pub(super) fn update_pet<'f>(
         client: &'f Client,
         body: &'f UpdatePetRequest,
@@ -200,6 +202,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_pets<'f>(
         client: &'f Client,
         body: &'f QueryPetsRequest,
@@ -216,6 +219,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn query_pets_stream<'a>(
         client: &'a Client,
         request: QueryPetsRequest,
@@ -242,6 +246,7 @@ mod calls {
             }
         })
     }
+
     pub(super) fn list_pets_by_number<'f>(
         client: &'f Client,
         body: &'f ListPetsByNumberRequest,
@@ -258,6 +263,7 @@ mod calls {
                 .await
         })
     }
+
     pub(super) fn list_pets_by_number_stream<'a>(
         client: &'a Client,
         request: ListPetsByNumberRequest,
@@ -280,6 +286,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn list_pets_by_number_crawl<'a>(
         client: &'a Client,
         request: ListPetsByNumberRequest,
@@ -312,6 +319,7 @@ mod calls {
             },
         )
     }
+
     pub(super) fn delete_pet<'f>(
         client: &'f Client,
         pet_id: &'f str,
