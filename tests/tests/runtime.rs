@@ -547,3 +547,37 @@ async fn a_paging_error_ends_the_stream_after_it_is_yielded() {
         .collect();
     assert_eq!(offsets, [0, 2]);
 }
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_retried_like_any_read() {
+    let server = TestServer::start(|req: &Recorded, i| {
+        if req.path == "/oauth2/token" {
+            return match i {
+                0 => Reply::status(503, r#"{"message":"unavailable"}"#),
+                _ => Reply::json(&json!({"access_token": "token-1", "expires_in": 14400})),
+            };
+        }
+        Reply::status(200, COLLECTION)
+    })
+    .await;
+    let client = client(&server, Credentials::oauth_app("app", "secret", "inst"));
+    StoresCatalogV1::new(&Store::open(&client))
+        .get_collection("c1")
+        .await
+        .unwrap();
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/oauth2/token",
+            "/oauth2/token",
+            "/stores/v1/collections/c1"
+        ]
+    );
+    let token_request = &server.requests()[0];
+    assert_eq!(
+        token_request.header("authorization"),
+        None,
+        "the token request carries no credentials"
+    );
+}

@@ -353,24 +353,16 @@ impl Client {
             "client_secret": client_secret.expose(),
             "instance_id": instance_id,
         });
-        let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path);
         tracing::debug!("requesting an app access token");
-        let sent = self
-            .inner
-            .http
-            .post(url)
-            .header(CONTENT_TYPE, "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .map_err(|source| Error::Transport {
-                method: OAUTH_TOKEN.name,
-                source,
-            })?;
-        let response = match read_response(&OAUTH_TOKEN, sent).await {
-            Attempt::Done(response) => response,
-            Attempt::Failed { error, .. } => return Err(error),
-        };
+        // Through the same path as any call: rate limit, retries, tracing. It needs no
+        // permission, so it is sent without credentials and does not come back here.
+        let call = self.execute_inner(
+            &OAUTH_TOKEN,
+            OAUTH_TOKEN.path.to_owned(),
+            Vec::new(),
+            Some(body.to_string().into_bytes()),
+        );
+        let response = Box::pin(call).await?;
         let token: TokenResponse =
             crate::__private::decode(&OAUTH_TOKEN, &response.body, response.request_id)?;
         let cached = CachedToken::new(token, Instant::now());
