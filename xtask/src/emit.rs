@@ -651,15 +651,10 @@ fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
     }
 }
 
-/// `Some(start)` followed by one `and_then`/`map` per step, by reference or by value.
-/// `start` is a value, or a reference when `by_ref` and it already is one (`body`).
+/// `Some(start)` followed by one `and_then`/`map` per step, by reference (`start` is then a
+/// reference) or by value.
 fn chain(start: TokenStream, steps: &[Step], by_ref: bool) -> TokenStream {
-    let start_is_ref = start.to_string() == "body";
-    let mut expr = if by_ref && !start_is_ref {
-        quote!(Some(&#start))
-    } else {
-        quote!(Some(#start))
-    };
+    let mut expr = quote!(Some(#start));
     for step in steps {
         let f = ident(&step.rust_field);
         expr = match (step.optional, by_ref) {
@@ -1111,7 +1106,7 @@ fn paging_tokens(
                     .map(|f| ident(&f.rust_name));
                 quote!(paging.#f = cursor;)
             };
-            let next = chain(quote!(response), &paging.next_cursor, true);
+            let next = chain(quote!(&response), &paging.next_cursor, true);
             // After the first page the cursor carries the filter and sort: send only the cursor.
             let parent_steps = &paging.request[..paging.request.len().saturating_sub(1)];
             let parent_type = match parent_steps.last().map(|s| &s.ty) {
@@ -1264,7 +1259,7 @@ fn params_paging_tokens(
     let path_args: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p,)).collect();
     let (body, style) = match paging.style {
         PagingStyle::Cursor => {
-            let next = chain(quote!(response), &paging.next_cursor, true);
+            let next = chain(quote!(&response), &paging.next_cursor, true);
             let body = quote! {
                 rt::cursor(move |cursor| {
                     let mut params = params.clone();

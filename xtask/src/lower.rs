@@ -1774,7 +1774,6 @@ impl ModuleCx<'_, '_> {
             .description
             .clone()
             .unwrap_or_else(|| format!("The `{name}` object."));
-        let _ = &self.module_type;
         self.add_type(
             TypeDef {
                 name: name.to_owned(),
