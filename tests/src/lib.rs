@@ -247,6 +247,41 @@ fn equivalent(e: &serde_json::Value, a: &serde_json::Value, path: String) -> Res
     }
 }
 
+/// Checks the body a request arrived with: JSON equivalent to `expected` with a JSON content
+/// type, or (for `None`) no body and no content type.
+pub fn assert_request_body(
+    request: &Recorded,
+    expected: Option<&serde_json::Value>,
+    context: &str,
+) {
+    match expected {
+        Some(expected) => {
+            assert_eq!(
+                request.header("content-type"),
+                Some("application/json"),
+                "{context}: content-type"
+            );
+            assert_json_equivalent(
+                expected,
+                &request.json(),
+                &format!("{context}: request body received"),
+            );
+        }
+        None => {
+            assert!(
+                request.body.is_empty(),
+                "{context}: no body expected, got {:?}",
+                String::from_utf8_lossy(&request.body)
+            );
+            assert_eq!(
+                request.header("content-type"),
+                None,
+                "{context}: content-type without a body"
+            );
+        }
+    }
+}
+
 /// The API key the replay tests' clients send.
 pub const API_KEY: &str = "test-api-key";
 /// The site id the replay tests' clients send.
@@ -282,7 +317,7 @@ pub mod jwt {
 
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
     use serde_json::{Value, json};
-    use wix_rest_runtime::webhook::WebhookVerifier;
+    use wix_rest_runtime::webhook::{RawEvent, WebhookVerifier};
 
     /// The app's private key (signs genuine webhooks).
     pub const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
@@ -334,6 +369,26 @@ pub mod jwt {
     pub fn sign_rs256(claims: &Value, private_pem: &[u8]) -> String {
         let key = EncodingKey::from_rsa_pem(private_pem).expect("a PEM RSA private key");
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), claims, &key).expect("signing")
+    }
+
+    /// Signs a genuine webhook for `event_type` and `data`, verifies it, and checks the opened
+    /// envelope (event type, instance, identity, data) before handing it back.
+    pub fn deliver(
+        verifier: &WebhookVerifier,
+        event_type: &str,
+        data: &Value,
+        context: &str,
+    ) -> RawEvent {
+        let token = sign_rs256(&fresh_claims(event_type, data), APP_PRIVATE);
+        let raw = verifier
+            .verify(&token)
+            .unwrap_or_else(|e| panic!("{context}: a genuine webhook was refused: {e}"));
+        assert_eq!(raw.event_type, event_type, "{context}: event type");
+        assert_eq!(raw.instance_id, INSTANCE_ID, "{context}: instance id");
+        assert_eq!(raw.identity, Some(identity()), "{context}: identity");
+        let raw_data: Value = serde_json::from_str(&raw.data).expect("the raw data is JSON");
+        assert_eq!(&raw_data, data, "{context}: raw data");
+        raw
     }
 
     /// A verifier trusting the app's public key.

@@ -13,7 +13,7 @@ use wix_rest::events::Event;
 use wix_rest::webhook::WebhookVerifier;
 use wix_rest_tests::assert_json_equivalent;
 use wix_rest_tests::jwt::{
-    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, fresh_claims, identity, sign_rs256,
+    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, deliver, fresh_claims, sign_rs256,
 };
 
 /// Every fixture, with the number of webhook samples it holds (a shrunken fixture fails).
@@ -182,15 +182,7 @@ fn every_sample_webhook_of_every_module_verifies_and_is_typed() {
                 "{context}: a second sample"
             );
 
-            let token = sign_rs256(&fresh_claims(event_type, data), APP_PRIVATE);
-            let raw = verifier
-                .verify(&token)
-                .unwrap_or_else(|e| panic!("{context}: a genuine webhook was refused: {e}"));
-            assert_eq!(raw.event_type, event_type, "{context}: event type");
-            assert_eq!(raw.instance_id, INSTANCE_ID, "{context}: instance id");
-            assert_eq!(raw.identity, Some(identity()), "{context}: identity");
-            let raw_data: Value = serde_json::from_str(&raw.data).expect("the raw data is JSON");
-            assert_eq!(&raw_data, data, "{context}: raw data");
+            let raw = deliver(&verifier, event_type, data, &context);
 
             let event = Event::from_raw(&raw)
                 .unwrap_or_else(|e| panic!("{context}: the sample does not match its type: {e}"));

@@ -15,7 +15,7 @@ use std::path::Path;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::{Client, Credentials, Error, Operation, ScopeSet};
-use wix_rest_tests::{API_KEY, SITE_ID, bad_request, client_for};
+use wix_rest_tests::{API_KEY, SITE_ID, assert_request_body, bad_request, client_for};
 use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
 
 // The scopes the tests hold, per module: each grants the module's read and write permissions.
@@ -352,32 +352,7 @@ impl Replay {
             (_, Value::Null) => Some(json!({})),
             (_, body) => Some(body.clone()),
         };
-        match expected_body {
-            Some(expected) => {
-                assert_eq!(
-                    request.header("content-type"),
-                    Some("application/json"),
-                    "{context}: content-type"
-                );
-                assert_json_equivalent(
-                    &expected,
-                    &request.json(),
-                    &format!("{context}: request body received"),
-                );
-            }
-            None => {
-                assert!(
-                    request.body.is_empty(),
-                    "{context}: no body expected, got {:?}",
-                    String::from_utf8_lossy(&request.body)
-                );
-                assert_eq!(
-                    request.header("content-type"),
-                    None,
-                    "{context}: content-type without a body"
-                );
-            }
-        }
+        assert_request_body(request, expected_body.as_ref(), &context);
     }
 }
 

@@ -18,7 +18,7 @@ use wix_rest::stores_catalog_v1::{
     UpdateProductRequest, UpdateVariantsRequest, operations,
 };
 use wix_rest::{Error, Operation, ScopeSet};
-use wix_rest_tests::{API_KEY, SITE_ID, bad_request, client_for};
+use wix_rest_tests::{API_KEY, SITE_ID, assert_request_body, bad_request, client_for};
 use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
 
 const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json");
@@ -355,32 +355,11 @@ async fn replay(example: &Example) {
         Some(SITE_ID),
         "{context}: wix-site-id"
     );
-    match &expected_body {
-        Some(expected) => {
-            assert_eq!(
-                request.header("content-type"),
-                Some("application/json"),
-                "{context}: content-type"
-            );
-            assert_json_equivalent(
-                expected,
-                &request.json(),
-                &format!("{context}: request body received"),
-            );
-        }
-        None => {
-            assert!(
-                request.body.is_empty(),
-                "{context}: a {verb} must send no body, got {:?}",
-                String::from_utf8_lossy(&request.body)
-            );
-            assert_eq!(
-                request.header("content-type"),
-                None,
-                "{context}: content-type without a body"
-            );
-        }
-    }
+    assert_request_body(
+        request,
+        expected_body.as_ref(),
+        &format!("{context} ({verb})"),
+    );
 }
 
 /// Adds `id` to `body[object].id`, for a path parameter bound to a body field.

@@ -12,7 +12,7 @@ use wix_rest::stores_catalog_v1;
 use wix_rest::webhook::{RawEvent, WebhookError};
 use wix_rest_tests::assert_json_equivalent;
 use wix_rest_tests::jwt::{
-    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, OTHER_PRIVATE, fresh_claims, identity, now, sign_rs256,
+    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, OTHER_PRIVATE, deliver, fresh_claims, now, sign_rs256,
     verifier, wix_claims,
 };
 
@@ -104,15 +104,7 @@ fn every_sample_webhook_verifies_and_is_typed() {
         let context = format!("{event_type} (page line {})", webhook["line"]);
         seen.push(event_type);
 
-        let token = sign_rs256(&fresh_claims(event_type, data), APP_PRIVATE);
-        let raw = verifier
-            .verify(&token)
-            .unwrap_or_else(|e| panic!("{context}: a genuine webhook was refused: {e}"));
-        assert_eq!(raw.event_type, event_type, "{context}: event type");
-        assert_eq!(raw.instance_id, INSTANCE_ID, "{context}: instance id");
-        assert_eq!(raw.identity, Some(identity()), "{context}: identity");
-        let raw_data: Value = serde_json::from_str(&raw.data).expect("the raw data is JSON");
-        assert_eq!(&raw_data, data, "{context}: raw data");
+        let raw = deliver(&verifier, event_type, data, &context);
 
         let event = Event::from_raw(&raw)
             .unwrap_or_else(|e| panic!("{context}: the sample does not match its type: {e}"));

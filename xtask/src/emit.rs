@@ -271,7 +271,9 @@ fn lib_rs(spec: &Spec) -> TokenStream {
             pub mod #name;
         }
     });
-    let variants = spec
+    // Per module with webhooks: its variant of `events::Event`, and the attempt to type a raw
+    // event with it.
+    let (variants, tries): (Vec<TokenStream>, Vec<TokenStream>) = spec
         .modules
         .iter()
         .filter(|m| !m.webhooks.is_empty())
@@ -280,27 +282,20 @@ fn lib_rs(spec: &Spec) -> TokenStream {
             let variant = ident(&m.type_name);
             let module = ident(&m.rust_name);
             let doc = format!(" An event of {}.", m.title);
-            quote! {
+            let declared = quote! {
                 #[doc = #doc]
                 #[cfg(feature = #feature)]
                 #variant(crate::#module::Event),
-            }
-        });
-    let tries = spec
-        .modules
-        .iter()
-        .filter(|m| !m.webhooks.is_empty())
-        .map(|m| {
-            let feature = &m.name;
-            let variant = ident(&m.type_name);
-            let module = ident(&m.rust_name);
-            quote! {
+            };
+            let tried = quote! {
                 #[cfg(feature = #feature)]
                 if let Some(event) = crate::#module::Event::from_raw(raw) {
                     return event.map(Event::#variant);
                 }
-            }
-        });
+            };
+            (declared, tried)
+        })
+        .unzip();
     quote! {
         //! Typed async Rust bindings for the [Wix REST API](https://dev.wix.com/docs/rest),
         //! generated from the specs in `specs/` by `cargo xtask codegen`.
@@ -1062,16 +1057,7 @@ fn paging_tokens(
         let p = format_ident!("{}Params", m.rust_name.to_upper_camel_case());
         quote!(params: &'a #p,)
     });
-    let path_params: Vec<Ident> = m
-        .path_parts
-        .iter()
-        .filter_map(|p| match p {
-            PathPart::Arg { rust_name, .. } => Some(ident(rust_name)),
-            _ => None,
-        })
-        .collect();
-    let path_decl: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p: &'a str,)).collect();
-    let path_args = path_params.iter().map(|p| quote!(#p,)).collect::<Vec<_>>();
+    let (path_decl, path_args) = stream_path_args(m);
     let mut public = Vec::new();
     let mut out = match paging.style {
         PagingStyle::Offset => {
@@ -1231,6 +1217,20 @@ fn paging_tokens(
     (out, quote!(#(#public)*))
 }
 
+/// A stream method's path arguments: their declarations (`id: &'a str,`) and their uses.
+fn stream_path_args(m: &Method) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    m.path_parts
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Arg { rust_name, .. } => {
+                let p = ident(rust_name);
+                Some((quote!(#p: &'a str,), quote!(#p,)))
+            }
+            _ => None,
+        })
+        .unzip()
+}
+
 /// The stream of a GET that pages through query parameters (`paging.limit`, `paging.cursor`).
 fn params_paging_tokens(
     m: &Method,
@@ -1247,16 +1247,7 @@ fn params_paging_tokens(
     let limit = ident(&in_params.limit);
     let other = ident(&in_params.other);
     let items = chain(quote!(response), &paging.items, false);
-    let path_params: Vec<Ident> = m
-        .path_parts
-        .iter()
-        .filter_map(|p| match p {
-            PathPart::Arg { rust_name, .. } => Some(ident(rust_name)),
-            _ => None,
-        })
-        .collect();
-    let path_decl: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p: &'a str,)).collect();
-    let path_args: Vec<TokenStream> = path_params.iter().map(|p| quote!(#p,)).collect();
+    let (path_decl, path_args) = stream_path_args(m);
     let (body, style) = match paging.style {
         PagingStyle::Cursor => {
             let next = chain(quote!(&response), &paging.next_cursor, true);
