@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use xtask::SpecFile;
+use xtask::{Mode, SpecFile, Target};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 #[test]
 fn generated_crate_is_fresh() {
     let root = root();
-    let summary = xtask::codegen(&root.join("specs"), "specs", &root, true)
+    let summary = xtask::codegen(&root.join("specs"), "specs", &root, Mode::Check)
         .unwrap_or_else(|e| panic!("the specs do not generate:\n{e}"));
     assert!(
         summary.changed.is_empty(),
@@ -28,10 +28,10 @@ fn generated_crate_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let files = xtask::read_specs(&root().join("specs"), "specs").unwrap();
-    let first = xtask::generate(&xtask::load(&files).unwrap(), "specs");
+    let first = xtask::generate(&xtask::load(&files).unwrap(), &Target::WIX);
     // Reverse the file order too: the result must not depend on it.
     let reversed: Vec<SpecFile> = files.into_iter().rev().collect();
-    let second = xtask::generate(&xtask::load(&reversed).unwrap(), "specs");
+    let second = xtask::generate(&xtask::load(&reversed).unwrap(), &Target::WIX);
     assert_eq!(first, second);
 }
 
@@ -44,23 +44,20 @@ fn pets_fixture_snapshot() {
     let files = xtask::read_specs(&fixture, "fixtures/specs/pets").unwrap();
     let spec = xtask::load(&files).unwrap_or_else(|d| panic!("{}", xtask::diag::render(&d)));
     // Under its own crate name: the snapshot is a crate the tests compile and use.
-    let generated = xtask::generate_named(&spec, "fixtures/specs/pets", "wix-rest-pets-fixture");
-    let snapshots = root.join("tests/snapshots/pets");
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
-    let mut stale = Vec::new();
-    for (rel, text) in &generated {
-        let path = snapshots.join(rel);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            if update {
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(&path, text).unwrap();
-            } else {
-                stale.push(rel.clone());
-            }
-        }
-    }
+    let target = Target {
+        crate_name: "wix-rest-pets-fixture",
+        spec_dir: "fixtures/specs/pets",
+    };
+    let generated = xtask::generate(&spec, &target);
+    let stale = xtask::write_or_check(
+        &root.join("tests/snapshots/pets"),
+        &generated,
+        &["generated/src"],
+        Mode::from_env("UPDATE_SNAPSHOTS"),
+    )
+    .unwrap();
     assert!(
-        stale.is_empty(),
+        stale.is_empty() || std::env::var_os("UPDATE_SNAPSHOTS").is_some(),
         "snapshots differ: {stale:?}; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
     );
 }
@@ -98,224 +95,94 @@ fn pets_fixture_scope_table() {
     );
 }
 
-const SCOPES: &str = "\
-permissions:
-  - id: PETS.READ
-  - id: PETS.WRITE
-scopes:
-  - id: SCOPE.PETS.READ
-    name: Read Pets
-    grants: [PETS.READ]
-  - id: SCOPE.PETS.MANAGE
-    name: Manage Pets
-    grants: [PETS.WRITE]
-    includes: [SCOPE.PETS.READ]
-";
+/// Every case of `tests/spec_errors/` must fail with exactly its `.stderr`. A case is a module
+/// file `NAME.yaml`, checked with the folder's `scopes.yaml`, or a folder `NAME/` of spec files
+/// (with its own `scopes.yaml`, or the folder's). `UPDATE_SNAPSHOTS=1` writes the `.stderr`
+/// files; read the diff before committing.
+#[test]
+fn spec_errors() {
+    let dir = root().join("tests/spec_errors");
+    let shared = std::fs::read_to_string(dir.join("scopes.yaml")).unwrap();
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut cases: Vec<(String, Vec<SpecFile>)> = Vec::new();
+    let mut expected_files = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "scopes.yaml" {
+            continue;
+        }
+        if let Some(case) = name.strip_suffix(".stderr") {
+            expected_files.push(case.to_owned());
+            continue;
+        }
+        let mut files = if path.is_dir() {
+            xtask::read_specs(&path, &format!("spec_errors/{name}")).unwrap()
+        } else if let Some(stem) = name.strip_suffix(".yaml") {
+            vec![SpecFile {
+                name: format!("spec_errors/{stem}.yaml"),
+                source: std::fs::read_to_string(&path).unwrap(),
+            }]
+        } else {
+            panic!("tests/spec_errors/{name} is neither a case nor its .stderr");
+        };
+        if !files.iter().any(|f| f.name.ends_with("/scopes.yaml")) {
+            files.push(SpecFile {
+                name: "spec_errors/scopes.yaml".to_owned(),
+                source: shared.clone(),
+            });
+        }
+        cases.push((name.trim_end_matches(".yaml").to_owned(), files));
+    }
+    assert!(!cases.is_empty(), "no cases in tests/spec_errors");
+    let mut failures = Vec::new();
+    for (case, files) in &cases {
+        let actual = match xtask::load(files) {
+            Ok(_) => {
+                failures.push(format!("{case}: the spec set was accepted"));
+                continue;
+            }
+            Err(diags) => xtask::diag::render(&diags),
+        };
+        let stderr = dir.join(format!("{case}.stderr"));
+        let expected = std::fs::read_to_string(&stderr).ok();
+        if expected.as_deref() == Some(actual.as_str()) {
+            continue;
+        }
+        if update {
+            std::fs::write(&stderr, &actual).unwrap();
+        } else {
+            failures.push(format!(
+                "{case}: expected\n{}\ngot\n{actual}",
+                expected.as_deref().unwrap_or("(no .stderr file)\n")
+            ));
+        }
+    }
+    for orphan in expected_files
+        .iter()
+        .filter(|e| !cases.iter().any(|(c, _)| c == *e))
+    {
+        failures.push(format!("{orphan}.stderr has no case"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nrerun with UPDATE_SNAPSHOTS=1 to accept, and review the diff",
+        failures.join("\n")
+    );
+}
+
+fn shared_scopes() -> String {
+    std::fs::read_to_string(root().join("tests/spec_errors/scopes.yaml")).unwrap()
+}
 
 const HEAD: &str = "module: pets\ntitle: Pets\nversion: v1\n";
 
-/// The rendered diagnostics of a spec set made of `SCOPES` and one module file.
-fn errors_of(module: &str) -> String {
-    errors_of_files(&[("specs/scopes.yaml", SCOPES), ("specs/pets.yaml", module)])
-}
-
-fn errors_of_files(files: &[(&str, &str)]) -> String {
-    let files: Vec<SpecFile> = files
-        .iter()
-        .map(|(name, source)| SpecFile {
-            name: name.to_string(),
-            source: source.to_string(),
-        })
-        .collect();
-    match xtask::load(&files) {
-        Ok(_) => panic!("the spec set was accepted"),
-        Err(diags) => xtask::diag::render(&diags),
-    }
-}
-
 fn module(methods: &str) -> String {
     format!("{HEAD}methods:\n{methods}")
-}
-
-#[test]
-fn yaml_syntax_error() {
-    assert_eq!(
-        errors_of(&format!(
-            "{HEAD}methods:\n  - name: \"Get Pet\n    http: GET\n"
-        )),
-        "specs/pets.yaml:7:1: error: found unexpected end of stream, while scanning a quoted scalar at line 5 column 11\n  hint: fix the YAML here\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn missing_field() {
-    assert_eq!(
-        errors_of(&module(
-            "  - name: Get Pet\n    http: GET\n    permission: PETS.READ\n"
-        )),
-        "specs/pets.yaml:5:5: error: methods[0]: missing field `path`\n  hint: add the field; specs/README.md shows what each section needs\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn unknown_keys_are_all_reported_with_a_suggestion() {
-    let text = errors_of(&module(
-        "  - name: Get Pet\n    http: GET\n    path: /pets\n    permision: PETS.READ\n    permission: PETS.READ\n    response:\n      type: object\n      propertees: {}\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:8:5: error: unknown key `permision` in `methods[0]`\n  hint: did you mean `permission`?\n\
-         specs/pets.yaml:12:7: error: unknown key `propertees` in `methods[0].response`\n  hint: did you mean `properties`?\n\
-         2 errors in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn unknown_ref() {
-    let text = errors_of(&format!(
-        "{HEAD}methods:\n  - name: Get Pet\n    http: GET\n    path: /pets\n    permission: PETS.READ\n    response: {{ $ref: Pett }}\ntypes:\n  Pet:\n    type: object\n    properties:\n      id: {{ type: string }}\n"
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:9:23: error: unknown `$ref` `Pett`\n  hint: did you mean `Pet`?\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn path_parameter_without_binding() {
-    let text = errors_of(&module(
-        "  - name: Get Pet\n    http: GET\n    path: /pets/{petId}\n    permission: PETS.READ\n  - name: Update Pet\n    http: PATCH\n    path: /pets/{pet.id}\n    permission: PETS.WRITE\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:7:11: error: path parameter `{petId}` has no binding\n  hint: add a `params` entry `{ name: petId, in: path }`, or bind it to a body field with a dotted name like `{product.id}`\n\
-         specs/pets.yaml:11:11: error: path parameter `{pet.id}` has no binding: the method has no request body\n  hint: the request body must have the field `pet.id`\n\
-         2 errors in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn duplicate_method_names() {
-    let text = errors_of(&module(
-        "  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.READ\n  - name: get pet\n    http: GET\n    path: /b\n    permission: PETS.READ\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:9:11: error: duplicate method name `get pet` (Rust `get_pet`)\n  hint: the first method of that name is on line 5; method names must be unique in a module\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn unknown_permission() {
-    let text = errors_of(&module(
-        "  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.RAED\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:8:17: error: unknown permission `PETS.RAED`: no scope in scopes.yaml grants it\n  hint: did you mean `PETS.READ`?\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn invalid_http_method() {
-    let text = errors_of(&module(
-        "  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:6:11: error: invalid HTTP method `GTE` in method `Get Pet`\n  hint: did you mean `GET`?\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn paging_without_a_page_size_limit() {
-    let text = errors_of(&module(
-        "  - name: Query Pets\n    http: POST\n    path: /q\n    permission: PETS.READ\n    paging:\n      style: offset\n      request: paging\n      items: pets\n",
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:10:14: error: paging style `offset` without a page-size limit\n  hint: add `max_page_size`, the most items the method returns per page\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn bad_types_formats_required_fields_and_operators() {
-    let text = errors_of(&format!(
-        "{HEAD}methods:\n  - name: Query Pets\n    http: POST\n    path: /q\n    permission: PETS.READ\n    query:\n      encoding: object\n      filter: f\n      sort: s\n      fields:\n        - field: kind\n          operators: [$eq, $equals]\n\
-         types:\n  Pet:\n    type: object\n    required: [idd]\n    properties:\n      id: {{ type: strng }}\n      age: {{ type: integer, format: int16 }}\n"
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:9:5: error: a `query` block needs a `request` body and `paging` with `items`\n  hint: the filter and sort are written into the request; the items' type gives each field's type\n\
-         specs/pets.yaml:15:28: error: unknown query operator `$equals`\n  hint: did you mean `$eq`?\n\
-         specs/pets.yaml:19:16: error: required field `idd` is not a property of `Pet`\n  hint: did you mean `id`?\n\
-         specs/pets.yaml:21:19: error: unknown type `strng`\n  hint: did you mean `string`?\n\
-         specs/pets.yaml:22:37: error: format `int16` does not apply to type `integer`\n  hint: formats for this type: int32, int64\n\
-         5 errors in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn registry_errors() {
-    let scopes = "\
-permissions:
-  - id: PETS.READ
-  - id: PETS.ORPHAN
-scopes:
-  - id: SCOPE.PETS.READ
-    name: Read Pets
-    grants: [PETS.READ, PETS.REED]
-  - id: SCOPE.PETS.MANAGE
-    name: Manage Pets
-    includes: [SCOPE.PETS.RAED]
-";
-    let text = errors_of_files(&[("specs/scopes.yaml", scopes), ("specs/pets.yaml", HEAD)]);
-    assert_eq!(
-        text,
-        "specs/scopes.yaml:3:9: error: no scope grants the permission `PETS.ORPHAN`\n  hint: add it to the `grants` of the scopes that grant it\n\
-         specs/scopes.yaml:7:25: error: scope `SCOPE.PETS.READ` grants `PETS.REED`, which is not listed under `permissions`\n  hint: did you mean `PETS.READ`?\n\
-         specs/scopes.yaml:8:9: error: scope `SCOPE.PETS.MANAGE` grants no permission\n  hint: add the permissions it grants under `grants`, or remove the scope\n\
-         specs/scopes.yaml:10:16: error: unknown scope `SCOPE.PETS.RAED` in the includes of `SCOPE.PETS.MANAGE`\n  hint: did you mean `SCOPE.PETS.READ`?\n\
-         4 errors in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn module_name_must_match_its_file() {
-    let text = errors_of("module: cats\ntitle: Cats\nversion: v1\n");
-    assert_eq!(
-        text,
-        "specs/pets.yaml:1:9: error: module `cats` is in the file `pets.yaml`\n  hint: name the module `pets` or rename the file to `cats.yaml`\n\
-         1 error in the specs; nothing was generated\n"
-    );
-}
-
-#[test]
-fn errors_of_every_file_are_reported_in_one_run() {
-    let text = errors_of_files(&[
-        ("specs/scopes.yaml", SCOPES),
-        (
-            "specs/pets.yaml",
-            &module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n"),
-        ),
-        (
-            "specs/toys.yaml",
-            "module: toys\ntitle: Toys\nversion: v1\nhots: x\n",
-        ),
-    ]);
-    assert_eq!(
-        text,
-        "specs/pets.yaml:6:11: error: invalid HTTP method `GTE` in method `Get Pet`\n  hint: did you mean `GET`?\n\
-         specs/toys.yaml:4:1: error: unknown key `hots` at the top level\n  hint: did you mean `host`?\n\
-         2 errors in the specs; nothing was generated\n"
-    );
 }
 
 #[test]
@@ -326,13 +193,13 @@ fn a_spec_error_writes_nothing() {
     std::fs::create_dir_all(&specs).unwrap();
     std::fs::create_dir_all(out.join("src")).unwrap();
     std::fs::write(out.join("src/lib.rs"), "// kept\n").unwrap();
-    std::fs::write(specs.join("scopes.yaml"), SCOPES).unwrap();
+    std::fs::write(specs.join("scopes.yaml"), shared_scopes()).unwrap();
     std::fs::write(
         specs.join("pets.yaml"),
         module("  - name: Get Pet\n    http: GTE\n    path: /a\n    permission: PETS.READ\n"),
     )
     .unwrap();
-    let err = xtask::codegen(&specs, "specs", &dir, false).unwrap_err();
+    let err = xtask::codegen(&specs, "specs", &dir, Mode::Write).unwrap_err();
     assert!(
         err.to_string().contains("invalid HTTP method `GTE`"),
         "{err}"
@@ -358,7 +225,7 @@ fn a_spec_error_writes_nothing() {
         module("  - name: Get Pet\n    http: GET\n    path: /a\n    permission: PETS.READ\n"),
     )
     .unwrap();
-    let summary = xtask::codegen(&specs, "specs", &dir, false).unwrap();
+    let summary = xtask::codegen(&specs, "specs", &dir, Mode::Write).unwrap();
     assert_eq!((summary.modules, summary.methods), (1, 1));
     assert!(
         std::fs::read_to_string(out.join("src/pets.rs"))
@@ -366,19 +233,6 @@ fn a_spec_error_writes_nothing() {
             .starts_with("// @generated by `cargo xtask codegen`")
     );
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn types_must_not_take_generated_names() {
-    let text = errors_of(&format!(
-        "{HEAD}types:\n  Pets:\n    type: object\n    properties:\n      id: {{ type: string }}\n  Result:\n    type: string\n    enum: [ok]\n"
-    ));
-    assert_eq!(
-        text,
-        "specs/pets.yaml:5:3: error: type `Pets` has the name of the module's client\n  hint: rename the type (or, for an inline type, give the shape a named type)\n\
-         specs/pets.yaml:9:3: error: type `Result` has the name of an item every generated module uses\n  hint: rename the type (or, for an inline type, give the shape a named type)\n\
-         2 errors in the specs; nothing was generated\n"
-    );
 }
 
 /// `cargo xtask scopes --format json` is how coverage is checked: every method and webhook of
@@ -390,7 +244,20 @@ fn the_scope_table_lists_every_method_and_webhook() {
     let json: serde_json::Value = serde_json::from_str(&xtask::scopes_table::json(&spec)).unwrap();
     let methods = json["methods"].as_array().unwrap();
     let webhooks = json["webhooks"].as_array().unwrap();
-    assert_eq!((methods.len(), webhooks.len()), (55, 17));
+    // What the spec files list, read without the lowering.
+    let (mut listed_methods, mut listed_webhooks) = (0, 0);
+    for file in files.iter().filter(|f| !f.name.ends_with("/scopes.yaml")) {
+        let module = xtask::raw::decode::<xtask::raw::RawModule>(&file.source)
+            .unwrap_or_else(|_| panic!("{} does not decode", file.name))
+            .value;
+        listed_methods += module.methods.len();
+        listed_webhooks += module.webhooks.len();
+    }
+    assert_eq!(
+        (methods.len(), webhooks.len()),
+        (listed_methods, listed_webhooks),
+        "every method and webhook of the specs is in the table"
+    );
     for row in methods.iter().chain(webhooks) {
         let needs_permission = !row["permissions"].as_array().unwrap().is_empty();
         let has_scopes = !row["scopes"].as_array().unwrap().is_empty();

@@ -1,6 +1,17 @@
 //! Spec diagnostics: what is wrong, where (file, line, column), and how to fix it.
+//!
+//! Every check of the lowering reports through a [`Reporter`], which places the problem with the
+//! file's position index; nothing stops at the first error. The typo hint is the one the scope
+//! macros use too (`crates/macros/src/hint.rs`).
 
 use std::fmt;
+
+use crate::yaml_pos::{Anchor, PosIndex, Seg, YamlPath, display_path};
+
+#[path = "../../crates/macros/src/hint.rs"]
+mod hint;
+
+pub use hint::did_you_mean;
 
 /// One problem in the spec set.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,22 +57,85 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// The candidate closest to `word`, when it is close enough to be a likely typo
-/// (Jaro-Winkler for long words, Damerau-Levenshtein for short ones like `GTE`).
-pub fn did_you_mean<'a>(
+/// "did you mean `x`?" when a candidate is close to `word`, else `otherwise`.
+pub fn one_of<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| {
-            let lower = c.to_lowercase();
-            let jw = strsim::jaro_winkler(&word, &lower);
-            let dl = strsim::normalized_damerau_levenshtein(&word, &lower);
-            (jw.max(dl), jw > 0.85 || dl >= 0.6, c)
-        })
-        .filter(|(_, close, _)| *close)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.2.cmp(a.2)))
-        .map(|(_, _, c)| c)
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(word, candidates) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => otherwise(),
+    }
+}
+
+/// The diagnostics of one spec file, each placed with the file's position index.
+pub struct Reporter<'a> {
+    file: &'a str,
+    index: PosIndex,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    /// A reporter for `file`, whose text is `source`, collecting into `diags`.
+    pub fn new(file: &'a str, source: &str, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Reporter {
+            file,
+            index: PosIndex::new(source),
+            diags,
+        }
+    }
+
+    /// The file's name as diagnostics show it.
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// Reports a problem at `path` (its key or its value), with an optional hint.
+    pub fn error(
+        &mut self,
+        path: &YamlPath,
+        anchor: Anchor,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        let pos = self.index.find(path, anchor);
+        self.diags.push(Diagnostic {
+            file: self.file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+            hint,
+        });
+    }
+
+    /// The line of the value at `path` (for "first defined on line N").
+    pub fn line_of(&self, path: &YamlPath) -> usize {
+        self.index.find(path, Anchor::Value).line
+    }
+
+    /// Reports the keys serde passed over, with the closest known key as a hint.
+    pub fn unknown_keys(&mut self, keys: &[YamlPath], known: &[&str]) {
+        for path in keys {
+            let Some(Seg::Key(key)) = path.last() else {
+                continue;
+            };
+            let key = key.clone();
+            let parent = display_path(&path[..path.len() - 1]);
+            let place = if parent.is_empty() {
+                "at the top level".to_owned()
+            } else {
+                format!("in `{parent}`")
+            };
+            let hint = one_of(&key, known.iter().copied(), || {
+                "remove it; specs/README.md lists the keys each section takes".to_owned()
+            });
+            self.error(
+                path,
+                Anchor::Key,
+                format!("unknown key `{key}` {place}"),
+                Some(hint),
+            );
+        }
+    }
 }

@@ -1,11 +1,15 @@
 //! The Wix REST API code generator behind `cargo xtask codegen`.
 //!
-//! Staged like a compiler: [`raw`] decodes the YAML, [`lower`] validates it and lowers it to the
-//! plain [`model`] (every problem reported at once, with file, line and column), and [`emit`]
-//! writes Rust from the model. The emitters never see YAML.
+//! Staged like a compiler: [`raw`] decodes the YAML (positions from [`yaml_pos`], keywords from
+//! [`keyword`]), [`lower`] validates it and lowers it to the plain [`model`] (every problem
+//! reported at once through [`diag`], with file, line and column), and [`emit`] prints Rust from
+//! the model. The emitters never see YAML and decide nothing. [`write_or_check`] is the one
+//! place generated files reach the disk.
 
+pub mod bench;
 pub mod diag;
 pub mod emit;
+pub mod keyword;
 pub mod lower;
 pub mod model;
 pub mod raw;
@@ -17,11 +21,25 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub use diag::Diagnostic;
+pub use emit::Files;
 pub use lower::SpecFile;
 pub use model::Spec;
 
-/// The name of the generated crate.
-pub const CRATE_NAME: &str = "wix-rest";
+/// What a generation run writes: the crate's name, and how the spec directory is named in the
+/// generated files' headers.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub crate_name: &'a str,
+    pub spec_dir: &'a str,
+}
+
+impl Target<'static> {
+    /// The product: `specs/` generates the crate `wix-rest`.
+    pub const WIX: Target<'static> = Target {
+        crate_name: "wix-rest",
+        spec_dir: "specs",
+    };
+}
 
 /// Reads every `*.yaml` under `dir`, named in diagnostics as `{shown_as}/{file}`.
 pub fn read_specs(dir: &Path, shown_as: &str) -> std::io::Result<Vec<SpecFile>> {
@@ -51,14 +69,78 @@ pub fn load(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
     lower::lower(files)
 }
 
-/// Every file a spec set generates, keyed by its path relative to the workspace root.
-pub fn generate(spec: &Spec, spec_dir: &str) -> emit::Files {
-    emit::all_files(spec, CRATE_NAME, spec_dir)
+/// Every file a spec set generates for `target`, keyed by its path relative to the root the
+/// files are written under.
+pub fn generate(spec: &Spec, target: &Target) -> Files {
+    emit::all_files(spec, target.crate_name, target.spec_dir)
 }
 
-/// [`generate`] under another crate name (the fixture crates of the tests).
-pub fn generate_named(spec: &Spec, spec_dir: &str, crate_name: &str) -> emit::Files {
-    emit::all_files(spec, crate_name, spec_dir)
+/// Whether [`write_or_check`] writes the files or only compares them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write every file that differs; remove generated files nobody generates any more.
+    Write,
+    /// Write nothing; report what differs.
+    Check,
+}
+
+impl Mode {
+    /// [`Mode::Write`] when the environment variable `var` is set (`UPDATE_SNAPSHOTS=1`), else
+    /// [`Mode::Check`]: how snapshot tests choose.
+    pub fn from_env(var: &str) -> Mode {
+        if std::env::var_os(var).is_some() {
+            Mode::Write
+        } else {
+            Mode::Check
+        }
+    }
+}
+
+/// The one function through which generated files reach the disk: compares `files` with what is
+/// under `root`, and in [`Mode::Write`] writes the ones that differ. A file in one of
+/// `owned_dirs` that `files` does not contain is stale too (a module whose spec is gone), and is
+/// removed in write mode. Returns the paths that differ (relative to `root`), sorted.
+pub fn write_or_check(
+    root: &Path,
+    files: &Files,
+    owned_dirs: &[&str],
+    mode: Mode,
+) -> Result<Vec<String>, String> {
+    let mut changed = Vec::new();
+    for (rel, text) in files {
+        let path = root.join(rel);
+        if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        changed.push(rel.clone());
+        if mode == Mode::Write {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    for dir in owned_dirs {
+        let Ok(entries) = fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut extra: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+            .filter(|rel| !files.contains_key(rel))
+            .collect();
+        extra.sort();
+        for rel in extra {
+            if mode == Mode::Write {
+                fs::remove_file(root.join(&rel))
+                    .map_err(|e| format!("cannot remove {rel}: {e}"))?;
+            }
+            changed.push(rel);
+        }
+    }
+    changed.sort();
+    Ok(changed)
 }
 
 /// What a codegen run did.
@@ -69,7 +151,7 @@ pub struct Summary {
     pub types: usize,
     pub webhooks: usize,
     pub millis: u128,
-    /// Files written (or, with `check`, found stale), relative to the workspace root.
+    /// Files written (or, with [`Mode::Check`], found stale), relative to the workspace root.
     pub changed: Vec<String>,
 }
 
@@ -89,53 +171,26 @@ impl std::fmt::Display for CodegenError {
     }
 }
 
-/// Generates the files of `spec_dir` under the workspace `root`. With `check`, writes nothing
-/// and reports the stale files in `changed`. On a spec error nothing is written.
+/// Generates the crate from the specs in `spec_dir` (named `shown_as` in messages and headers)
+/// under the workspace `root`. On a spec error nothing is written.
 pub fn codegen(
     spec_dir: &Path,
     shown_as: &str,
     root: &Path,
-    check: bool,
+    mode: Mode,
 ) -> Result<Summary, CodegenError> {
     let start = Instant::now();
     let files = read_specs(spec_dir, shown_as)
         .map_err(|e| CodegenError::Io(format!("cannot read {}: {e}", spec_dir.display())))?;
     let spec = load(&files).map_err(CodegenError::Spec)?;
-    let generated = generate(&spec, shown_as);
-    let mut changed = Vec::new();
-    for (rel, text) in &generated {
-        let path = root.join(rel);
-        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            changed.push(rel.clone());
-            if !check {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| {
-                        CodegenError::Io(format!("cannot create {}: {e}", parent.display()))
-                    })?;
-                }
-                fs::write(&path, text).map_err(|e| {
-                    CodegenError::Io(format!("cannot write {}: {e}", path.display()))
-                })?;
-            }
-        }
-    }
-    // A module whose spec is gone leaves a file nobody generates any more.
-    let generated_src = format!("{}/src", emit::CRATE_DIR);
-    if let Ok(entries) = fs::read_dir(root.join(&generated_src)) {
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| format!("{generated_src}/{}", e.file_name().to_string_lossy()))
-            .filter(|rel| !generated.contains_key(rel))
-            .collect();
-        extra.sort();
-        for rel in extra {
-            if !check {
-                fs::remove_file(root.join(&rel))
-                    .map_err(|e| CodegenError::Io(format!("cannot remove {rel}: {e}")))?;
-            }
-            changed.push(rel);
-        }
-    }
+    let target = Target {
+        spec_dir: shown_as,
+        ..Target::WIX
+    };
+    let generated = generate(&spec, &target);
+    let owned = format!("{}/src", emit::CRATE_DIR);
+    let changed =
+        write_or_check(root, &generated, &[owned.as_str()], mode).map_err(CodegenError::Io)?;
     Ok(Summary {
         modules: spec.modules.len(),
         methods: spec.modules.iter().map(|m| m.methods.len()).sum(),

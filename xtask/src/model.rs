@@ -40,25 +40,12 @@ pub struct Scope {
 }
 
 impl Registry {
-    /// The trait of a permission (the permission is known to exist).
-    pub fn trait_of(&self, permission: &str) -> &str {
+    /// The permission `id`; lowering has checked that every permission a scope grants is listed.
+    pub fn permission(&self, id: &str) -> &Permission {
         self.permissions
             .iter()
-            .find(|p| p.id == permission)
-            .map_or("", |p| p.trait_name.as_str())
-    }
-
-    /// The scopes that grant `permission` (none for no permission), in registry order.
-    pub fn granting_opt<'a>(
-        &'a self,
-        permission: Option<&str>,
-    ) -> impl Iterator<Item = &'a Scope> + 'a {
-        let permission = permission.map(str::to_owned);
-        self.scopes.iter().filter(move |s| {
-            permission
-                .as_ref()
-                .is_some_and(|p| s.permissions.contains(p))
-        })
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("the registry lists every permission a scope grants: `{id}`"))
     }
 
     /// The scopes that grant `permission`, in registry order.
@@ -99,16 +86,12 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// As the spec and the wire spell it: `GET`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-        }
+        crate::keyword::HTTP_METHODS.name_of(self)
     }
 
+    /// The variant of the runtime's `HttpMethod`: `Get`.
     pub fn variant(self) -> &'static str {
         match self {
             HttpMethod::Get => "Get",
@@ -134,13 +117,38 @@ pub struct Method {
     pub path: String,
     pub path_parts: Vec<PathPart>,
     pub query_params: Vec<QueryParam>,
+    /// `QueryProductsParams`: the struct of the query parameters, when there are any.
+    pub params_type: Option<String>,
     /// `None` for the few methods that need no permission (the OAuth token endpoint).
-    pub permission: Option<String>,
+    pub permission: Option<Requirement>,
     pub request: Option<Ty>,
     pub response: Option<Ty>,
     pub retry_safe: bool,
     pub paging: Option<Paging>,
-    pub query: Option<QueryCaps>,
+    pub query: Option<Query>,
+}
+
+/// What a method or webhook requires: a permission, the trait that stands for it, and the scopes
+/// that grant it.
+#[derive(Debug)]
+pub struct Requirement {
+    /// `WIX_STORES.READ_PRODUCTS`
+    pub permission: String,
+    /// `WixStoresReadProducts`
+    pub trait_name: String,
+    /// Every scope that grants it, in registry order.
+    pub scopes: Vec<ScopeRef>,
+}
+
+/// A scope as a requirement names it.
+#[derive(Debug)]
+pub struct ScopeRef {
+    /// `SCOPE.DC-STORES.READ-PRODUCTS`
+    pub id: String,
+    /// `Read Products`
+    pub name: String,
+    /// `DC_STORES_READ_PRODUCTS`
+    pub const_name: String,
 }
 
 #[derive(Debug)]
@@ -159,7 +167,7 @@ pub enum PathPart {
 }
 
 /// One field access on the way to a value inside a typed body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub rust_field: String,
     /// Whether the field is an `Option` (or, at the end, a non-string needing conversion).
@@ -176,53 +184,102 @@ pub struct QueryParam {
     pub description: String,
 }
 
+/// How a method pages, with every field it touches resolved: the emitters look nothing up.
 #[derive(Debug)]
 pub struct Paging {
-    pub style: PagingStyle,
     pub max_page_size: u32,
-    /// Steps from the request body to the paging object.
-    pub request: Vec<Step>,
-    /// The paging object's type name.
-    pub request_type: String,
-    /// For a GET: the query parameters that page (then `request` is empty).
-    pub in_params: Option<ParamsPaging>,
-    /// Steps from the response to the items array, and the item type.
+    /// `query_products_stream`: the method that yields every item.
+    pub stream_fn: String,
+    /// Steps from the response to the items array.
     pub items: Vec<Step>,
+    /// The type of one item.
     pub item_ty: Ty,
-    /// Cursor style: steps from the response to the next cursor.
-    pub next_cursor: Vec<Step>,
-    /// Offset style, Stores V1: the numeric field to crawl by, as a field of the item.
-    pub crawl: Option<Crawl>,
+    /// The page-size field.
+    pub limit: FieldRef,
+    /// The offset or cursor field.
+    pub position: FieldRef,
+    pub style: PagingStyle,
+    pub location: PagingLocation,
 }
 
-/// Paging through query parameters: `paging.limit` and `paging.cursor` (or `.offset`).
+/// How the next page is asked for.
 #[derive(Debug)]
-pub struct ParamsPaging {
-    /// The Rust field of the limit in the method's params struct.
-    pub limit: String,
-    pub limit_ty: Ty,
-    /// The Rust field of the cursor (or offset).
-    pub other: String,
-    pub other_ty: Ty,
+pub enum PagingStyle {
+    /// `position` is an offset; the stream ends at a short page.
+    Offset,
+    /// `position` is a cursor; the stream ends when the response has no next cursor.
+    Cursor {
+        /// Steps from the response to the next cursor.
+        next_cursor: Vec<Step>,
+    },
 }
 
+/// Where the paging fields are.
+#[derive(Debug)]
+pub enum PagingLocation {
+    /// In a paging object of the request body (`limit`/`position` are its fields).
+    Body {
+        /// Steps from the request body to the paging object.
+        to_paging: Vec<Step>,
+        /// Cursor style: what the cursor carries after the first page (the optional `filter`
+        /// and `sort` beside the paging object), cleared on the later requests.
+        cleared_after_first: Option<ClearedFields>,
+        /// Offset style, Stores V1: the crawl by an ascending numeric field.
+        crawl: Option<Box<Crawl>>,
+    },
+    /// In query parameters of a GET (`limit`/`position` are fields of the params struct).
+    Params,
+}
+
+/// A field the paging code sets: its Rust name, type and whether it is required.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldRef {
+    pub rust_name: String,
+    pub ty: Ty,
+    pub required: bool,
+}
+
+/// Optional fields of one object to set to `None`.
+#[derive(Debug)]
+pub struct ClearedFields {
+    /// Steps from the request body to the object.
+    pub to_parent: Vec<Step>,
+    /// The Rust names of its fields to clear.
+    pub fields: Vec<String>,
+}
+
+/// The Stores V1 crawl: pages by an ascending numeric item field past the 10k offset window.
 #[derive(Debug)]
 pub struct Crawl {
+    /// `query_products_crawl`
+    pub crawl_fn: String,
     /// Wire name, `numericId`.
     pub wire: String,
-    /// Steps from the item to the key.
+    /// The key's field on the item.
     pub key: Step,
-    /// Steps from the request body to the query object holding `filter` and `sort`.
-    pub query: Vec<Step>,
+    /// Steps from the request body to the query object holding `filter` and `sort` (the
+    /// parent of the paging object).
+    pub to_query: Vec<Step>,
+    /// The step from the query object to the paging object.
+    pub query_to_paging: Step,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PagingStyle {
-    Offset,
-    Cursor,
-}
-
+/// A method's typed query builder.
 #[derive(Debug)]
+pub struct Query {
+    pub caps: QueryCaps,
+    /// `QueryProductsQuery`: the builder's name.
+    pub builder: String,
+    /// `Some(first)` when an earlier method of the module has the same request type and
+    /// capabilities: then `builder` is an alias of `first`'s builder.
+    pub same_as: Option<String>,
+    /// `query_products_fields`: the module of the field markers (own builders only).
+    pub fields_mod: String,
+}
+
+/// What a query method can filter and sort by. Two methods with equal capabilities and request
+/// types share one builder.
+#[derive(Debug, PartialEq)]
 pub struct QueryCaps {
     pub encoding: QueryEncoding,
     /// Steps from the request body to the filter field.
@@ -238,7 +295,7 @@ pub enum QueryEncoding {
     Object,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct QueryField {
     /// The wire name, maybe dotted: `priceData.price`.
     pub field: String,
@@ -248,9 +305,56 @@ pub struct QueryField {
     pub marker: String,
     /// The type of the values it is compared with (an array field's element type).
     pub value_ty: Ty,
-    pub operators: Vec<String>,
-    pub sortable: bool,
+    pub operators: Vec<Operator>,
+    /// `sort_by_price_data_price`, for a sortable field.
+    pub sort_fn: Option<String>,
     pub description: String,
+}
+
+/// A query operator Wix documents (`$eq`, ...). Its spelling is in [`crate::keyword::OPERATORS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operator {
+    Eq,
+    Ne,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    In,
+    Nin,
+    HasSome,
+    HasAll,
+    StartsWith,
+    Contains,
+    Exists,
+    IsEmpty,
+}
+
+impl Operator {
+    /// As Wix spells it: `$hasSome`.
+    pub fn wire(self) -> &'static str {
+        crate::keyword::OPERATORS.name_of(self)
+    }
+
+    /// Its marker trait in `wix_rest_runtime::query::ops`: `HasSome`.
+    pub fn trait_name(self) -> &'static str {
+        match self {
+            Operator::Eq => "Eq",
+            Operator::Ne => "Ne",
+            Operator::Gt => "Gt",
+            Operator::Gte => "Gte",
+            Operator::Lt => "Lt",
+            Operator::Lte => "Lte",
+            Operator::In => "In",
+            Operator::Nin => "Nin",
+            Operator::HasSome => "HasSome",
+            Operator::HasAll => "HasAll",
+            Operator::StartsWith => "StartsWith",
+            Operator::Contains => "Contains",
+            Operator::Exists => "Exists",
+            Operator::IsEmpty => "IsEmpty",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -261,7 +365,7 @@ pub struct Webhook {
     pub docs: String,
     pub event_type: String,
     /// `None` for events every app receives (App Installed).
-    pub permission: Option<String>,
+    pub permission: Option<Requirement>,
     pub envelope: Envelope,
     pub payload: Ty,
 }

@@ -285,7 +285,7 @@ pub fn decode<T: for<'de> Deserialize<'de>>(source: &str) -> Result<Decoded<T>, 
 fn to_yaml_path(path: &serde_ignored::Path) -> YamlPath {
     use serde_ignored::Path;
     match path {
-        Path::Root => Vec::new(),
+        Path::Root => YamlPath::root(),
         Path::Seq { parent, index } => {
             let mut p = to_yaml_path(parent);
             p.push(Seg::Index(*index));

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::Spec;
+use crate::model::{Requirement, Spec};
 
 #[derive(Serialize)]
 struct Table<'a> {
@@ -30,12 +30,6 @@ struct WebhookRow<'a> {
 }
 
 fn table(spec: &Spec) -> Table<'_> {
-    let scopes_of = |permission: &Option<String>| {
-        spec.registry
-            .granting_opt(permission.as_deref())
-            .map(|s| s.id.as_str())
-            .collect()
-    };
     let mut methods = Vec::new();
     let mut webhooks = Vec::new();
     for m in &spec.modules {
@@ -45,7 +39,7 @@ fn table(spec: &Spec) -> Table<'_> {
                 name: &method.wix_name,
                 http_method: method.http.as_str(),
                 url: format!("{}{}", m.host, method.path),
-                permissions: method.permission.iter().map(String::as_str).collect(),
+                permissions: permissions_of(&method.permission),
                 scopes: scopes_of(&method.permission),
             });
         }
@@ -54,12 +48,24 @@ fn table(spec: &Spec) -> Table<'_> {
                 module: &m.name,
                 name: &w.wix_name,
                 event_type: &w.event_type,
-                permissions: w.permission.iter().map(String::as_str).collect(),
+                permissions: permissions_of(&w.permission),
                 scopes: scopes_of(&w.permission),
             });
         }
     }
     Table { methods, webhooks }
+}
+
+fn scopes_of(requirement: &Option<Requirement>) -> Vec<&str> {
+    requirement
+        .iter()
+        .flat_map(|r| &r.scopes)
+        .map(|s| s.id.as_str())
+        .collect()
+}
+
+fn permissions_of(requirement: &Option<Requirement>) -> Vec<&str> {
+    requirement.iter().map(|r| r.permission.as_str()).collect()
 }
 
 /// The table as JSON, for tooling.
@@ -77,9 +83,10 @@ pub fn markdown(spec: &Spec) -> String {
          Each method requires one permission; any one of the scopes listed grants it. Request one of \
          them for every method and webhook the app uses.\n",
     );
-    let scopes = |permission: &Option<String>| {
-        spec.registry
-            .granting_opt(permission.as_deref())
+    let scopes = |requirement: &Option<Requirement>| {
+        requirement
+            .iter()
+            .flat_map(|r| &r.scopes)
             .map(|s| format!("`{}` ({})", s.id, s.name))
             .collect::<Vec<_>>()
             .join("<br>")
@@ -118,9 +125,9 @@ pub fn markdown(spec: &Spec) -> String {
     out
 }
 
-fn permission_cell(permission: &Option<String>) -> String {
-    match permission {
-        Some(p) => format!("`{p}`"),
+fn permission_cell(requirement: &Option<Requirement>) -> String {
+    match requirement {
+        Some(r) => format!("`{}`", r.permission),
         None => "none".to_owned(),
     }
 }

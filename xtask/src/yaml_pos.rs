@@ -13,7 +13,42 @@ pub enum Seg {
 }
 
 /// A path into a document, e.g. `methods[2].permission`.
-pub type YamlPath = Vec<Seg>;
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct YamlPath(Vec<Seg>);
+
+impl YamlPath {
+    /// The document's root.
+    pub fn root() -> YamlPath {
+        YamlPath(Vec::new())
+    }
+
+    /// The value under the mapping key `key` of this node.
+    pub fn key(&self, key: &str) -> YamlPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.to_owned()));
+        YamlPath(segs)
+    }
+
+    /// The item `index` of this sequence.
+    pub fn index(&self, index: usize) -> YamlPath {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(index));
+        YamlPath(segs)
+    }
+
+    /// Appends a step in place.
+    pub fn push(&mut self, seg: Seg) {
+        self.0.push(seg);
+    }
+}
+
+impl std::ops::Deref for YamlPath {
+    type Target = [Seg];
+
+    fn deref(&self) -> &[Seg] {
+        &self.0
+    }
+}
 
 /// Formats a path the way diagnostics show it.
 pub fn display_path(path: &[Seg]) -> String {
@@ -70,9 +105,10 @@ pub struct PosIndex {
     root: Option<Node>,
 }
 
-/// Whether a lookup wants the key of the last step (for "unknown key") or its value.
+/// Where a diagnostic is anchored: at the mapping key of the last path step (for "unknown key",
+/// or a whole entry) or at its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Want {
+pub enum Anchor {
     /// The mapping key of the last path step.
     Key,
     /// The value at the path.
@@ -151,7 +187,7 @@ impl PosIndex {
 
     /// The position of `path`; when the path goes further than the document, the position of
     /// the deepest node it reaches.
-    pub fn find(&self, path: &[Seg], want: Want) -> Pos {
+    pub fn find(&self, path: &[Seg], anchor: Anchor) -> Pos {
         let Some(mut node) = self.root.as_ref() else {
             return Pos { line: 1, column: 1 };
         };
@@ -161,7 +197,7 @@ impl PosIndex {
             let next = match (node, seg) {
                 (Node::Map { entries, .. }, Seg::Key(k)) => {
                     match entries.iter().find(|(key, _, _)| key == k) {
-                        Some((_, key_at, _)) if last && want == Want::Key => return *key_at,
+                        Some((_, key_at, _)) if last && anchor == Anchor::Key => return *key_at,
                         Some((_, _, child)) => child,
                         None => return best,
                     }
@@ -187,28 +223,23 @@ mod tests {
     fn finds_keys_values_and_items() {
         let src = "module: a\nmethods:\n  - name: Get\n    http: GTE\n  - name: Put\n";
         let index = PosIndex::new(src);
-        let http = vec![
-            Seg::Key("methods".into()),
-            Seg::Index(0),
-            Seg::Key("http".into()),
-        ];
+        let http = YamlPath::root().key("methods").index(0).key("http");
         assert_eq!(
-            index.find(&http, Want::Value),
+            index.find(&http, Anchor::Value),
             Pos {
                 line: 4,
                 column: 11
             }
         );
-        assert_eq!(index.find(&http, Want::Key), Pos { line: 4, column: 5 });
-        let second = vec![Seg::Key("methods".into()), Seg::Index(1)];
-        assert_eq!(index.find(&second, Want::Value), Pos { line: 5, column: 5 });
-        let missing = vec![
-            Seg::Key("methods".into()),
-            Seg::Index(1),
-            Seg::Key("path".into()),
-        ];
+        assert_eq!(index.find(&http, Anchor::Key), Pos { line: 4, column: 5 });
+        let second = YamlPath::root().key("methods").index(1);
         assert_eq!(
-            index.find(&missing, Want::Value),
+            index.find(&second, Anchor::Value),
+            Pos { line: 5, column: 5 }
+        );
+        let missing = YamlPath::root().key("methods").index(1).key("path");
+        assert_eq!(
+            index.find(&missing, Anchor::Value),
             Pos { line: 5, column: 5 }
         );
         assert_eq!(display_path(&http), "methods[0].http");
@@ -217,13 +248,9 @@ mod tests {
     #[test]
     fn flow_mappings_are_indexed_too() {
         let index = PosIndex::new("a:\n  b: { $ref: Nope, description: x }\n");
-        let path = vec![
-            Seg::Key("a".into()),
-            Seg::Key("b".into()),
-            Seg::Key("$ref".into()),
-        ];
+        let path = YamlPath::root().key("a").key("b").key("$ref");
         assert_eq!(
-            index.find(&path, Want::Value),
+            index.find(&path, Anchor::Value),
             Pos {
                 line: 2,
                 column: 14

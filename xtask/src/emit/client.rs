@@ -1,0 +1,370 @@
+//! A module file: the client with one scope-bounded method per Wix method, the scope-free
+//! request functions (`calls`), the `operations` metadata, and the module's items.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::access::optional_read;
+use super::docs::{docs, inner_docs};
+use super::events::events_tokens;
+use super::ident;
+use super::out::ModuleOut;
+use super::types::{defaultable, ty_tokens, type_def};
+use crate::model::*;
+
+pub(super) fn module_rs(module: &Module) -> TokenStream {
+    let client = ident(&module.type_name);
+    let client_name = &module.type_name;
+    let title = &module.title;
+    let defaults = defaultable(module);
+    let module_docs = inner_docs(&format!(
+        "{}\n\n{}\n\nVersion track `{}`; host `{}`. Generated from `{}`.",
+        module.title, module.docs, module.version, module.host, module.source
+    ));
+    let mut out = ModuleOut::default();
+    for m in &module.methods {
+        method(module, m, &mut out);
+    }
+    out.items
+        .extend(module.types.iter().map(|t| type_def(t, &defaults)));
+    out.items.push(events_tokens(module));
+    let ModuleOut {
+        client: methods,
+        calls,
+        operations,
+        items,
+    } = out;
+    let client_doc = docs(&format!(
+        "The {title} client: one async method per Wix method.\n\nMade from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value."
+    ));
+    quote! {
+        #module_docs
+
+        use serde::{Deserialize, Serialize};
+        use wix_rest_runtime::__private as rt;
+        use wix_rest_runtime::{Error, ScopeSet, Scoped};
+
+        #client_doc
+        pub struct #client<'a, S: ScopeSet> {
+            wix: Scoped<'a, S>,
+        }
+
+        impl<S: ScopeSet> Clone for #client<'_, S> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<S: ScopeSet> Copy for #client<'_, S> {}
+
+        impl<S: ScopeSet> std::fmt::Debug for #client<'_, S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#client_name).field("wix", &self.wix).finish()
+            }
+        }
+
+        impl<'a, S: ScopeSet> #client<'a, S> {
+            /// The client of this module for a scoped client.
+            pub fn new(wix: &Scoped<'a, S>) -> Self {
+                Self { wix: *wix }
+            }
+
+            #(#methods)*
+        }
+
+        /// The requests themselves, free of the scope set: each is compiled once, whatever the
+        /// number of scope sets an app declares.
+        mod calls {
+            use super::*;
+            use wix_rest_runtime::Client;
+
+            #(#calls)*
+        }
+
+        /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
+        pub mod operations {
+            use wix_rest_runtime::{HttpMethod, Operation};
+
+            #(#operations)*
+        }
+
+        #(#items)*
+    }
+}
+
+/// A client method: the public method is a forwarder bounded by the permission's trait; the
+/// request is built in a scope-free function of `calls`.
+pub(super) struct Forwarder<'t> {
+    pub doc: &'t TokenStream,
+    pub name: &'t Ident,
+    /// `Some` for a method that borrows its arguments for `'f` (a future); streams borrow `'a`.
+    pub future: bool,
+    /// Parameter declarations after `self`.
+    pub params: &'t [TokenStream],
+    /// The arguments passed on to `calls::name`, after the client.
+    pub args: &'t [TokenStream],
+    pub ret: TokenStream,
+    /// `S: crate::permissions::Trait,`, or nothing for a method that needs no permission.
+    pub bound: &'t TokenStream,
+}
+
+impl Forwarder<'_> {
+    /// The one template of a scope-checked method.
+    pub(super) fn tokens(&self) -> TokenStream {
+        let Forwarder {
+            doc,
+            name,
+            params,
+            args,
+            ret,
+            bound,
+            ..
+        } = self;
+        let (generics, outlives) = if self.future {
+            (quote!(<'f>), quote!('a: 'f,))
+        } else {
+            (TokenStream::new(), TokenStream::new())
+        };
+        quote! {
+            #doc
+            pub fn #name #generics(self, #(#params),*) -> #ret
+            where
+                #outlives
+                #bound
+            {
+                calls::#name(self.wix.client(), #(#args),*)
+            }
+        }
+    }
+}
+
+/// The permission bound of a method: `S: crate::permissions::Trait,`, or nothing.
+fn bound(m: &Method) -> TokenStream {
+    match &m.permission {
+        Some(p) => {
+            let t = ident(&p.trait_name);
+            quote!(S: crate::permissions::#t,)
+        }
+        None => TokenStream::new(),
+    }
+}
+
+fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
+    let name = ident(&m.rust_name);
+    let op_name = ident(&m.const_name);
+    let op = quote!(&operations::#op_name);
+    let scopes: &[ScopeRef] = m.permission.as_ref().map_or(&[], |p| &p.scopes);
+    let scope_list: Vec<String> = scopes
+        .iter()
+        .map(|s| format!("`{}` ({})", s.id, s.name))
+        .collect();
+    let requirement = match &m.permission {
+        Some(p) => format!(
+            "Requires the permission `{}`, granted by any of: {}.",
+            p.permission,
+            scope_list.join(", ")
+        ),
+        None => "Requires no permission.".to_owned(),
+    };
+    let doc = docs(&format!(
+        "{}\n\n`{} {}` · Wix: *{}*\n\n{requirement}",
+        m.docs,
+        m.http.as_str(),
+        m.path,
+        m.wix_name,
+    ));
+
+    if let Some(query) = &m.query {
+        out.items.push(super::query::builder(module, m, query));
+    }
+
+    // Arguments, in order: path arguments, query parameters, body.
+    let mut params = Vec::new();
+    let mut args: Vec<TokenStream> = Vec::new();
+    let mut prelude = Vec::new();
+    let mut format_str = String::new();
+    let mut format_args = Vec::new();
+    for part in &m.path_parts {
+        match part {
+            PathPart::Literal(l) => format_str.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            PathPart::Arg { rust_name, .. } => {
+                let a = ident(rust_name);
+                params.push(quote!(#a: &'f str));
+                args.push(quote!(#a));
+                format_str.push_str("{}");
+                format_args.push(quote!(rt::segment(#a)));
+            }
+            PathPart::Body { dotted, steps } => {
+                let var = format_ident!("path_{}", format_args.len());
+                let expr = optional_read(quote!(body), steps, true);
+                prelude.push(quote! {
+                    let #var = #expr.map(ToString::to_string).ok_or_else(|| rt::missing(#op, #dotted))?;
+                });
+                format_str.push_str("{}");
+                format_args.push(quote!(rt::segment(&#var)));
+            }
+        }
+    }
+    let path_expr = if format_args.is_empty() {
+        quote!(#format_str.to_owned())
+    } else {
+        quote!(format!(#format_str, #(#format_args),*))
+    };
+
+    let query_expr = match &m.params_type {
+        None => quote!(Vec::new()),
+        Some(params_type) => {
+            let params_name = ident(params_type);
+            out.items.push(params_struct(module, m, &params_name));
+            let pushes = m.query_params.iter().map(|p| {
+                let f = ident(&p.rust_name);
+                let wire = &p.wire;
+                let value = match &p.ty {
+                    Ty::Named(_) => quote!(v.as_str().to_owned()),
+                    _ => quote!(v.to_string()),
+                };
+                if p.required {
+                    quote! { { let v = &params.#f; query.push((#wire, #value)); } }
+                } else {
+                    quote! { if let Some(v) = &params.#f { query.push((#wire, #value)); } }
+                }
+            });
+            params.push(quote!(params: &'f #params_name));
+            args.push(quote!(params));
+            prelude.push(quote! {
+                let mut query = Vec::new();
+                #(#pushes)*
+            });
+            quote!(query)
+        }
+    };
+
+    let body_expr = match &m.request {
+        Some(ty) => {
+            let t = ty_tokens(ty);
+            params.push(quote!(body: &'f #t));
+            args.push(quote!(body));
+            quote!(Some(rt::json_body(#op, body)?))
+        }
+        // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
+        None if matches!(
+            m.http,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+        ) =>
+        {
+            quote!(Some(b"{}".to_vec()))
+        }
+        None => quote!(None),
+    };
+    let (ret, call) = match &m.response {
+        Some(ty) => {
+            let t = ty_tokens(ty);
+            (
+                t,
+                quote!(rt::call(client, #op, path, #query_expr, #body_expr).await),
+            )
+        }
+        None => (
+            quote!(()),
+            quote!(rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr).await.map(drop)),
+        ),
+    };
+    let bound = bound(m);
+    out.client.push(
+        Forwarder {
+            doc: &doc,
+            name: &name,
+            future: true,
+            params: &params,
+            args: &args,
+            ret: quote!(rt::BoxFuture<'f, Result<#ret, Error>>),
+            bound: &bound,
+        }
+        .tokens(),
+    );
+    out.calls.push(quote! {
+        pub(super) fn #name<'f>(client: &'f Client, #(#params),*) -> rt::BoxFuture<'f, Result<#ret, Error>> {
+            Box::pin(async move {
+                #(#prelude)*
+                let path = #path_expr;
+                #call
+            })
+        }
+    });
+
+    if let Some(paging) = &m.paging {
+        super::paging::streams(m, paging, &bound, out);
+    }
+
+    out.operations.push(operation(module, m, scopes));
+}
+
+/// The struct of a method's query parameters.
+fn params_struct(module: &Module, m: &Method, params_name: &Ident) -> TokenStream {
+    let fields = m.query_params.iter().map(|p| {
+        let f = ident(&p.rust_name);
+        let ty = ty_tokens(&p.ty);
+        let ty = if p.required { ty } else { quote!(Option<#ty>) };
+        let doc = docs(&p.description);
+        quote!(#doc pub #f: #ty,)
+    });
+    let doc = format!(
+        " The query parameters of [`{}::{}`].",
+        module.type_name, m.rust_name
+    );
+    let derive_default = m
+        .query_params
+        .iter()
+        .all(|p| !p.required)
+        .then(|| quote!(Default,));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, #derive_default PartialEq)]
+        pub struct #params_name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The `operations` static of a method.
+fn operation(module: &Module, m: &Method, scopes: &[ScopeRef]) -> TokenStream {
+    let op_name = ident(&m.const_name);
+    let wix_name = &m.wix_name;
+    let http = ident(m.http.variant());
+    let host = &module.host;
+    let path = &m.path;
+    let permission = match &m.permission {
+        Some(p) => {
+            let p = &p.permission;
+            quote!(Some(#p))
+        }
+        None => quote!(None),
+    };
+    let module_name = &module.name;
+    let rust_name = &m.rust_name;
+    let retry_safe = m.retry_safe;
+    let scope_consts = scopes.iter().map(|s| ident(&s.const_name));
+    let op_doc = format!(
+        " [`{}::{}`](super::{}::{}): `{} {}`.",
+        module.type_name,
+        m.rust_name,
+        module.type_name,
+        m.rust_name,
+        m.http.as_str(),
+        m.path
+    );
+    quote! {
+        #[doc = #op_doc]
+        pub static #op_name: Operation = Operation {
+            module: #module_name,
+            name: #rust_name,
+            wix_name: #wix_name,
+            http_method: HttpMethod::#http,
+            host: #host,
+            path: #path,
+            permission: #permission,
+            scopes: &[#(&crate::scopes::#scope_consts),*],
+            retry_safe: #retry_safe,
+        };
+    }
+}

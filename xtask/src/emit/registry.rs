@@ -1,0 +1,127 @@
+//! The registry files: `scopes.rs` (a constant per scope), `permissions.rs` (a constant and a
+//! trait per permission), and the scope table the proc-macro reads.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::docs;
+use super::ident;
+use crate::model::Registry;
+
+/// The registry as the proc-macro reads it: scope constants, ids and the permission traits
+/// each grants. The macro crate never reads the specs.
+pub(super) fn macro_table(registry: &Registry) -> TokenStream {
+    let rows = registry.scopes.iter().map(|s| {
+        let constant = &s.const_name;
+        let id = &s.id;
+        let grants = s
+            .permissions
+            .iter()
+            .map(|p| &registry.permission(p).trait_name);
+        quote! {
+            ScopeRow { constant: #constant, id: #id, grants: &[#(#grants),*] },
+        }
+    });
+    let traits = registry.permissions.iter().map(|p| &p.trait_name);
+    quote! {
+        //! The scope registry as the macros see it, written by `cargo xtask codegen`.
+
+        /// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
+        /// `wix_rest::permissions`) of the permissions it grants.
+        pub(crate) struct ScopeRow {
+            pub(crate) constant: &'static str,
+            pub(crate) id: &'static str,
+            pub(crate) grants: &'static [&'static str],
+        }
+
+        /// Every scope, in registry order.
+        pub(crate) const SCOPES: &[ScopeRow] = &[#(#rows)*];
+
+        /// Every permission trait.
+        pub(crate) const PERMISSION_TRAITS: &[&str] = &[#(#traits),*];
+    }
+}
+
+pub(super) fn scopes_rs(registry: &Registry) -> TokenStream {
+    let items = registry.scopes.iter().map(|s| {
+        let name = ident(&s.const_name);
+        let id = &s.id;
+        let display = &s.name;
+        let description = &s.description;
+        let perms = &s.permissions;
+        let doc = docs(&format!(
+            "**{}** (`{}`): {}\n\nGrants: {}.",
+            s.name,
+            s.id,
+            s.description,
+            s.permissions
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        quote! {
+            #doc
+            pub const #name: Scope = Scope {
+                id: #id,
+                name: #display,
+                description: #description,
+                permissions: &[#(#perms),*],
+            };
+        }
+    });
+    let all = registry.scopes.iter().map(|s| ident(&s.const_name));
+    quote! {
+        //! Wix permission scopes: what a site owner grants an app at install. Each grants a set of
+        //! permissions (see [`crate::permissions`]).
+        use crate::Scope;
+
+        #(#items)*
+
+        /// Every scope, in registry order.
+        pub const ALL: &[&Scope] = &[#(&#all),*];
+
+        /// The scope with this Wix id (`SCOPE.DC-STORES.READ-PRODUCTS`).
+        pub fn by_id(id: &str) -> Option<&'static Scope> {
+            ALL.iter().copied().find(|s| s.id == id)
+        }
+    }
+}
+
+pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
+    let items = registry.permissions.iter().map(|p| {
+        let name = ident(&p.const_name);
+        let trait_name = ident(&p.trait_name);
+        let id = &p.id;
+        let description = &p.description;
+        let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
+        let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
+        let trait_doc = docs(&format!(
+            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.",
+            p.id
+        ));
+        let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
+        let label = format!("this method requires `{}`", p.id);
+        let consts: Vec<String> = registry.granting(&p.id).map(|s| format!("{} ({})", s.const_name, s.id)).collect();
+        let note = format!("add one of these scopes to the scope set's declaration: {}", consts.join(", "));
+        quote! {
+            #doc
+            pub const #name: Permission = Permission { id: #id, description: #description };
+
+            #trait_doc
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #trait_name: ScopeSet {}
+        }
+    });
+    let all = registry.permissions.iter().map(|p| ident(&p.const_name));
+    quote! {
+        //! Wix permissions: what each method requires. Each has a constant (its id and description)
+        //! and a trait, implemented by the scope sets whose scopes grant it.
+        use crate::{Permission, ScopeSet};
+
+        #(#items)*
+
+        /// Every permission, in registry order.
+        pub const ALL: &[&Permission] = &[#(&#all),*];
+    }
+}

@@ -1,0 +1,159 @@
+//! Parse -> validate -> lower: turns the spec files into the plain [`model`](crate::model),
+//! reporting every problem of the whole set with file, line, column and a hint.
+//!
+//! One file per concern, each an `impl ModuleLowering` block (or free functions for the
+//! registry): [`registry`] (`scopes.yaml` and method/webhook requirements), [`module`] (a module
+//! file and the names the generator takes), [`method`], [`path`] (the path template), [`paging`],
+//! [`query`], [`webhook`], [`schema`] (schemas to types) and [`graph`] (field paths through the
+//! types, and the boxes that break type cycles).
+
+mod graph;
+mod method;
+mod module;
+mod paging;
+mod path;
+mod query;
+mod registry;
+mod schema;
+mod webhook;
+
+use std::collections::BTreeMap;
+
+use heck::ToShoutySnakeCase;
+
+use crate::diag::{Diagnostic, Reporter};
+use crate::model::*;
+use crate::raw;
+use crate::yaml_pos::YamlPath;
+
+/// A spec file: its name as diagnostics show it, and its text.
+pub struct SpecFile {
+    pub name: String,
+    pub source: String,
+}
+
+/// The registry file's name.
+pub const REGISTRY_FILE: &str = "scopes.yaml";
+
+/// The host of a module that names none.
+const DEFAULT_HOST: &str = "https://www.wixapis.com";
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Lowers a spec set: `scopes.yaml` plus module files (any order; the result is sorted).
+pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let registry_file = files.iter().find(|f| file_stem(&f.name) == "scopes");
+    let registry = match registry_file {
+        Some(file) => registry::lower_registry(file, &mut diags),
+        None => {
+            diags.push(Diagnostic {
+                file: REGISTRY_FILE.to_owned(),
+                line: 1,
+                column: 1,
+                message: "the scope registry `scopes.yaml` is missing".to_owned(),
+                hint: Some("every spec set needs one; see specs/README.md".to_owned()),
+            });
+            None
+        }
+    };
+    let empty = Registry {
+        permissions: Vec::new(),
+        scopes: Vec::new(),
+    };
+    let registry_ref = registry.as_ref().unwrap_or(&empty);
+    let mut modules = Vec::new();
+    for file in files.iter().filter(|f| file_stem(&f.name) != "scopes") {
+        if let Some(module) = module::lower_module(file, registry_ref, &mut diags) {
+            modules.push(module);
+        }
+    }
+    // Two modules must not claim the same Rust name.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for m in &modules {
+        if let Some(first) = seen.insert(m.rust_name.clone(), m.source.clone()) {
+            diags.push(Diagnostic {
+                file: m.source.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "module `{}` has the same Rust name as the module of {first}",
+                    m.name
+                ),
+                hint: Some("give each module its own `module:` name".to_owned()),
+            });
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Spec {
+        registry: registry.expect("no diagnostics means the registry lowered"),
+        modules,
+    })
+}
+
+/// What lowering one module keeps while it walks the file.
+struct ModuleLowering<'a, 'b> {
+    report: Reporter<'a>,
+    /// `StoresCatalogV1`: the module's client.
+    module_type: String,
+    /// Raw type name -> Rust type name, for `$ref`.
+    refs: BTreeMap<String, String>,
+    /// Rust type name -> definition.
+    types: BTreeMap<String, TypeDef>,
+    /// Rust type name -> where it was defined (for collisions).
+    defined_at: BTreeMap<String, YamlPath>,
+    registry: &'b Registry,
+}
+
+fn file_stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.strip_suffix(".yaml").unwrap_or(base)
+}
+
+/// A Rust identifier for `name`, raw (`r#type`) when it is a keyword.
+fn rust_ident(name: &str) -> String {
+    if RUST_KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A constant's name for a Wix id: `WIX_STORES.READ_PRODUCTS` -> `WIX_STORES_READ_PRODUCTS`.
+fn const_name(id: &str) -> String {
+    id.replace(['.', '-'], "_").to_shouty_snake_case()
+}
+
+/// A YAML or type error serde_yaml stopped at.
+fn yaml_error(file: &str, e: raw::DecodeError) -> Diagnostic {
+    // serde_yaml says "... at line L column C"; we place it ourselves, and keep the rest
+    // (", while scanning a quoted scalar at line 3 column 11" says where the trouble began).
+    let message = e
+        .message
+        .replacen(&format!(" at line {} column {}", e.line, e.column), "", 1);
+    let hint = if message.contains("missing field") {
+        "add the field; specs/README.md shows what each section needs"
+    } else if message.contains("invalid type") {
+        "check the value's type (a list, a mapping, a string, a number)"
+    } else {
+        "fix the YAML here"
+    };
+    Diagnostic {
+        file: file.to_owned(),
+        line: e.line,
+        column: e.column,
+        message,
+        hint: Some(hint.to_owned()),
+    }
+}
