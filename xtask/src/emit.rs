@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -42,25 +42,46 @@ fn macro_table(registry: &Registry) -> TokenStream {
     let rows = registry.scopes.iter().map(|s| {
         let constant = &s.const_name;
         let id = &s.id;
+        let name = &s.name;
         let grants = s.permissions.iter().map(|p| registry.trait_of(p));
         quote! {
-            ScopeRow { constant: #constant, id: #id, grants: &[#(#grants),*] },
+            ScopeRow { constant: #constant, id: #id, name: #name, grants: &[#(#grants),*] },
         }
     });
     let traits = registry.permissions.iter().map(|p| &p.trait_name);
+    let permissions = registry.permissions.iter().map(|p| {
+        let id = &p.id;
+        let constant = &p.const_name;
+        let trait_name = &p.trait_name;
+        quote! {
+            PermissionRow { id: #id, constant: #constant, trait_name: #trait_name },
+        }
+    });
     quote! {
         //! The scope registry as the macros see it, written by `cargo xtask codegen`.
 
-        /// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
-        /// `wix_rest::permissions`) of the permissions it grants.
+        /// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
+        /// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
         pub(crate) struct ScopeRow {
             pub(crate) constant: &'static str,
             pub(crate) id: &'static str,
+            pub(crate) name: &'static str,
             pub(crate) grants: &'static [&'static str],
+        }
+
+        /// A permission: its Wix id (what a 403 names), its constant and its trait in
+        /// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+        pub(crate) struct PermissionRow {
+            pub(crate) id: &'static str,
+            pub(crate) constant: &'static str,
+            pub(crate) trait_name: &'static str,
         }
 
         /// Every scope, in registry order.
         pub(crate) const SCOPES: &[ScopeRow] = &[#(#rows)*];
+
+        /// Every permission, in registry order.
+        pub(crate) const PERMISSIONS: &[PermissionRow] = &[#(#permissions)*];
 
         /// Every permission trait.
         pub(crate) const PERMISSION_TRAITS: &[&str] = &[#(#traits),*];
@@ -427,8 +448,8 @@ fn permissions_rs(registry: &Registry) -> TokenStream {
         let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
         let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
         let trait_doc = docs(&format!(
-            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.",
-            p.id
+            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.\n\n# Safety\n\nAn impl asserts that the scope set's declared scopes grant `{}`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).",
+            p.id, p.id
         ));
         let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
         let label = format!("this method requires `{}`", p.id);
@@ -440,13 +461,14 @@ fn permissions_rs(registry: &Registry) -> TokenStream {
 
             #trait_doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait #trait_name: ScopeSet {}
+            pub unsafe trait #trait_name: ScopeSet {}
         }
     });
     let all = registry.permissions.iter().map(|p| ident(&p.const_name));
     quote! {
         //! Wix permissions: what each method requires. Each has a constant (its id and description)
-        //! and a trait, implemented by the scope sets whose scopes grant it.
+        //! and a trait, implemented by the scope sets whose scopes grant it. The traits are
+        //! `unsafe`: only the checked declarations (`#[scope_set]`, `#[scopes]`) implement them.
         use crate::{Permission, ScopeSet};
 
         #(#items)*
@@ -733,7 +755,7 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
     let client_doc = docs(&format!(
         "The {title} client: one async method per Wix method.\n\nMade from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value."
     ));
-    let events = events_tokens(module);
+    let events = events_tokens(spec, module);
     quote! {
         #module_docs
 
@@ -771,6 +793,12 @@ fn module_rs(spec: &Spec, module: &Module) -> TokenStream {
 
         /// The requests themselves, free of the scope set: each is compiled once, whatever the
         /// number of scope sets an app declares.
+        ///
+        /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+        /// function is called only by the method of the same name on the module client (or by a
+        /// paging function called only by such a method), whose `where` clause bounds the scope
+        /// set by the permission trait of the operation it sends. That bound is the proof
+        /// `rt::call` requires.
         mod calls {
             use super::*;
             use wix_rest_runtime::Client;
@@ -930,12 +958,12 @@ fn method_tokens(
             let t = ty_tokens(ty);
             (
                 t,
-                quote!(rt::call(client, #op, path, #query_expr, #body_expr).await),
+                quote!(unsafe { rt::call(client, #op, path, #query_expr, #body_expr) }.await),
             )
         }
         None => (
             quote!(()),
-            quote!(rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr).await.map(drop)),
+            quote!(unsafe { rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr) }.await.map(drop)),
         ),
     };
     let bound = m.permission.as_ref().map(|p| {
@@ -1488,7 +1516,7 @@ fn query_builder_tokens(module: &Module, m: &Method, query: &QueryCaps) -> Token
     }
 }
 
-fn events_tokens(module: &Module) -> TokenStream {
+fn events_tokens(spec: &Spec, module: &Module) -> TokenStream {
     if module.webhooks.is_empty() {
         return TokenStream::new();
     }
@@ -1526,6 +1554,46 @@ fn events_tokens(module: &Module) -> TokenStream {
     });
     let all_types = module.webhooks.iter().map(|w| &w.event_type);
     let doc = format!(" A webhook event of {title}.");
+    // The scope-checked router: one `on_<event>` per webhook, bounded by its permission's trait.
+    let handlers = module.webhooks.iter().map(|w| {
+        let on = format_ident!("on_{}", w.variant.to_snake_case());
+        let payload = ty_tokens(&w.payload);
+        let (ty, decode) = match w.envelope {
+            Envelope::Legacy => (payload, quote!(raw.payload())),
+            Envelope::Domain => (
+                quote!(wix_rest_runtime::webhook::DomainEvent<#payload>),
+                quote!(raw.domain_event()),
+            ),
+        };
+        let et = &w.event_type;
+        let (bound, requirement) = match &w.permission {
+            Some(p) => {
+                let t = ident(spec.registry.trait_of(p));
+                (
+                    quote!(where S: crate::permissions::#t),
+                    format!("Compiles only when the scope set `S` grants `{p}`, the permission Wix requires to send it."),
+                )
+            }
+            None => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
+        };
+        let doc = docs(&format!(
+            "Handles `{et}` ([`Event::{}`]) with `handler`, replacing any earlier handler of it.\n\n{requirement}",
+            w.variant
+        ));
+        quote! {
+            #doc
+            pub fn #on(mut self, mut handler: impl FnMut(#ty) -> R + Send + 'h) -> Self
+            #bound
+            {
+                self.handlers.retain(|(t, _)| *t != #et);
+                self.handlers.push((#et, Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| #decode.map(&mut handler))));
+                self
+            }
+        }
+    });
+    let webhooks_doc = docs(&format!(
+        "Receives the webhooks of {title} for the scope set `S`: the scope-checked way to handle events.\n\nEach `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event."
+    ));
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -1551,6 +1619,50 @@ fn events_tokens(module: &Module) -> TokenStream {
                 match self {
                     #(#types_arms)*
                 }
+            }
+        }
+
+        #webhooks_doc
+        pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+            handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+            scopes: std::marker::PhantomData<fn() -> S>,
+        }
+
+        /// A registered handler: decodes the event's data and calls the app's closure.
+        type WebhookHandler<'h, R> = Box<dyn FnMut(&wix_rest_runtime::webhook::RawEvent) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h>;
+
+        impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+            /// A router that handles no event yet.
+            pub fn new() -> Self {
+                Webhooks { handlers: Vec::new(), scopes: std::marker::PhantomData }
+            }
+
+            #(#handlers)*
+
+            /// The event types a handler is registered for, in registration order.
+            pub fn event_types(&self) -> Vec<&'static str> {
+                self.handlers.iter().map(|(t, _)| *t).collect()
+            }
+
+            /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+            /// for its type (an event of another module, or one this router does not handle).
+            pub fn dispatch(&mut self, raw: &wix_rest_runtime::webhook::RawEvent) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+                match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+                    Some((_, handler)) => handler(raw).map(Some),
+                    None => Ok(None),
+                }
+            }
+        }
+
+        impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Webhooks").field("event_types", &self.event_types()).finish_non_exhaustive()
             }
         }
     }
