@@ -2,9 +2,9 @@
 
 use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
+use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
-use syn::ext::IdentExt;
 use syn::{LitStr, Path, Token};
 
 use crate::table::{PERMISSION_TRAITS, PERMISSIONS, PermissionRow, SCOPES, ScopeRow};
@@ -81,7 +81,10 @@ fn granting(permission: &PermissionRow) -> String {
     if scopes.is_empty() {
         "no scope in the table grants it".to_owned()
     } else {
-        format!("declare one of the scopes that grant it: {}", scopes.join(", "))
+        format!(
+            "declare one of the scopes that grant it: {}",
+            scopes.join(", ")
+        )
     }
 }
 
@@ -90,7 +93,10 @@ fn permission_error(written: &str, permission: &PermissionRow, tokens: &TokenStr
     let what = if written == permission.id {
         format!("`{written}` is a permission (what a method requires and a 403 names), not a scope")
     } else {
-        format!("`{written}` names the permission `{}`, not a scope", permission.id)
+        format!(
+            "`{written}` names the permission `{}`, not a scope",
+            permission.id
+        )
     };
     syn::Error::new_spanned(tokens, format!("{what}; {}", granting(permission)))
 }
@@ -129,8 +135,15 @@ fn lookup_text(text: &str, tokens: &TokenStream, quoted: bool) -> syn::Result<&'
         || "; the scope ids are listed in `wix_rest::scopes`".to_owned(),
         |c| format!("; did you mean \"{c}\"?"),
     );
-    let shown = if quoted { format!("\"{text}\"") } else { format!("`{text}`") };
-    Err(syn::Error::new_spanned(tokens, format!("unknown scope {shown}{hint}")))
+    let shown = if quoted {
+        format!("\"{text}\"")
+    } else {
+        format!("`{text}`")
+    };
+    Err(syn::Error::new_spanned(
+        tokens,
+        format!("unknown scope {shown}{hint}"),
+    ))
 }
 
 /// The prefixes a scope constant may carry: none, `scopes::`, `wix_rest::scopes::` (with or
@@ -160,7 +173,11 @@ fn lookup_constant(path: &Path) -> syn::Result<&'static ScopeRow> {
             .take(path.segments.len() - 1)
             .map(|s| s.ident.to_string())
             .collect();
-        let lead = if path.leading_colon.is_some() { "::" } else { "" };
+        let lead = if path.leading_colon.is_some() {
+            "::"
+        } else {
+            ""
+        };
         return Err(syn::Error::new_spanned(
             tokens,
             format!(
@@ -182,7 +199,10 @@ fn lookup_constant(path: &Path) -> syn::Result<&'static ScopeRow> {
         || "; the scopes are the constants of `wix_rest::scopes`".to_owned(),
         |c| format!("; did you mean `{c}`?"),
     );
-    Err(syn::Error::new_spanned(tokens, format!("unknown scope `{name}`{hint}")))
+    Err(syn::Error::new_spanned(
+        tokens,
+        format!("unknown scope `{name}`{hint}"),
+    ))
 }
 
 /// The scopes of the arguments; problems are collected, not fatal.
@@ -368,9 +388,7 @@ fn inner_attributes_len(body: &[TokenTree]) -> usize {
         ..,
     ] = &body[n..]
     {
-        if hash.as_char() == '#'
-            && bang.as_char() == '!'
-            && group.delimiter() == Delimiter::Bracket
+        if hash.as_char() == '#' && bang.as_char() == '!' && group.delimiter() == Delimiter::Bracket
         {
             n += 3;
         } else {
@@ -555,7 +573,10 @@ mod tests {
         let out = expand_set("WIX_STORES.MODIFY_PRODUCTS");
         assert!(out.contains("is a permission"), "{out}");
         let out = expand_set("WixStoresModifyProducts");
-        assert!(out.contains("names the permission `WIX_STORES.MODIFY_PRODUCTS`"), "{out}");
+        assert!(
+            out.contains("names the permission `WIX_STORES.MODIFY_PRODUCTS`"),
+            "{out}"
+        );
         let out = expand_set("\"Manage Products\"");
         assert!(out.contains("the name the Wix dashboard shows"), "{out}");
         assert!(out.contains("DC_STORES_MANAGE_PRODUCTS"), "{out}");
@@ -579,7 +600,10 @@ mod tests {
             "wix_rest::DC_STORES_READ_PRODUCTS",
         ] {
             let out = expand_set(bad);
-            assert!(out.contains("is not the scopes module of wix_rest"), "{bad}: {out}");
+            assert!(
+                out.contains("is not the scopes module of wix_rest"),
+                "{bad}: {out}"
+            );
         }
     }
 
