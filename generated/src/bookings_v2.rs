@@ -108,6 +108,12 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -118,13 +124,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingsResponse, Error>> {
         Box::pin(async move {
             let path = "/_api/bookings-reader/v2/extended-bookings/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_EXTENDED_BOOKINGS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_EXTENDED_BOOKINGS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -169,13 +177,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateBookingResponse, Error>> {
         Box::pin(async move {
             let path = "/bookings/v2/bookings".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_BOOKING,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::CREATE_BOOKING, body)?),
                 )
+            }
                 .await
         })
     }

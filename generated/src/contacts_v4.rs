@@ -131,6 +131,12 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -141,13 +147,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>> {
         Box::pin(async move {
             let path = "/contacts/v4/contacts/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_CONTACTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_CONTACTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -189,13 +197,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateContactResponse, Error>> {
         Box::pin(async move {
             let path = "/contacts/v4/contacts".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_CONTACT,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::CREATE_CONTACT, body)?),
                 )
+            }
                 .await
         })
     }
@@ -207,13 +217,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<UpdateContactResponse, Error>> {
         Box::pin(async move {
             let path = format!("/contacts/v4/contacts/{}", rt::segment(contact_id));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::UPDATE_CONTACT,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::UPDATE_CONTACT, body)?),
                 )
+            }
                 .await
         })
     }
@@ -529,5 +541,84 @@ impl Event {
         match self {
             Self::ContactCreated(_) => "wix.contacts.v4.contact_created",
         }
+    }
+}
+
+/// Receives the webhooks of Contacts V4 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+/// A registered handler: decodes the event's data and calls the app's closure.
+type WebhookHandler<'h, R> = Box<
+    dyn FnMut(
+        &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h,
+>;
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            handlers: Vec::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.contacts.v4.contact_created` ([`Event::ContactCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_CONTACTS.READ_CONTACTS`, the permission Wix requires to send it.
+    pub fn on_contact_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Contact>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixContactsReadContacts,
+    {
+        self.handlers.retain(|(t, _)| *t != "wix.contacts.v4.contact_created");
+        self.handlers
+            .push((
+                "wix.contacts.v4.contact_created",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.domain_event().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.handlers.iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+            Some((_, handler)) => handler(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("event_types", &self.event_types())
+            .finish_non_exhaustive()
     }
 }

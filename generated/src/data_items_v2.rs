@@ -124,6 +124,12 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -134,13 +140,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryDataItemsResponse, Error>> {
         Box::pin(async move {
             let path = "/wix-data/v2/items/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_DATA_ITEMS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_DATA_ITEMS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -182,13 +190,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<InsertDataItemResponse, Error>> {
         Box::pin(async move {
             let path = "/wix-data/v2/items".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::INSERT_DATA_ITEM,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::INSERT_DATA_ITEM, body)?),
                 )
+            }
                 .await
         })
     }
@@ -199,13 +209,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<SaveDataItemResponse, Error>> {
         Box::pin(async move {
             let path = "/wix-data/v2/items/save".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::SAVE_DATA_ITEM,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::SAVE_DATA_ITEM, body)?),
                 )
+            }
                 .await
         })
     }

@@ -83,6 +83,12 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -93,13 +99,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryEventsResponse, Error>> {
         Box::pin(async move {
             let path = "/events/v3/events/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_EVENTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_EVENTS, body)?),
                 )
+            }
                 .await
         })
     }

@@ -7,14 +7,17 @@
 //! Each Wix module is a Rust module behind a cargo feature of the same name
 //! (`stores-catalog-v1`, ...; `full` enables all). A module has a client handle with one
 //! async method per Wix method, the request and response types, the metadata of each
-//! method (`operations`), and an `Event` enum of its webhooks.
+//! method (`operations`), an `Event` enum of its webhooks, and a `Webhooks` router whose
+//! handlers compile only for the events the declared scopes cover.
 //!
 //! [`scopes`](mod@scopes) and [`permissions`] hold Wix's permission model: a method
 //! requires a permission; a scope, which a site owner grants an app, grants a set of
 //! permissions. The compiler enforces it: an app declares the scopes it holds
 //! ([`#[scope_set]`](macro@scope_set) on a struct, or [`#[scopes]`](macro@scopes) on a
 //! function), and a method compiles only when a declared scope grants its permission.
-//! The plain [`Client`] calls nothing by itself.
+//! The plain [`Client`] calls nothing by itself. [`ScopeSet`] and the permission traits
+//! are `unsafe` traits only the attributes implement, after checking the scopes; raw
+//! requests go through the `unsafe` [`Client::request_unchecked`].
 //!
 //! ```no_run
 //! # #[cfg(feature = "stores-catalog-v1")]

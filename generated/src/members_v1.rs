@@ -130,6 +130,12 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -140,7 +146,8 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>> {
         Box::pin(async move {
             let path = format!("/members/v1/members/{}", rt::segment(id));
-            rt::call(client, &operations::GET_MEMBER, path, Vec::new(), None).await
+            unsafe { rt::call(client, &operations::GET_MEMBER, path, Vec::new(), None) }
+                .await
         })
     }
 
@@ -157,7 +164,8 @@ mod calls {
                 query.push(("paging.cursor", v.to_string()));
             }
             let path = "/members/v1/members".to_owned();
-            rt::call(client, &operations::LIST_MEMBERS, path, query, None).await
+            unsafe { rt::call(client, &operations::LIST_MEMBERS, path, query, None) }
+                .await
         })
     }
 
@@ -187,13 +195,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryMembersResponse, Error>> {
         Box::pin(async move {
             let path = "/members/v1/members/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_MEMBERS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_MEMBERS, body)?),
                 )
+            }
                 .await
         })
     }

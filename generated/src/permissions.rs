@@ -2,7 +2,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Wix permissions: what each method requires. Each has a constant (its id and description)
-//! and a trait, implemented by the scope sets whose scopes grant it.
+//! and a trait, implemented by the scope sets whose scopes grant it. The traits are
+//! `unsafe`: only the checked declarations (`#[scope_set]`, `#[scopes]`) implement them.
 
 use crate::{Permission, ScopeSet};
 
@@ -15,12 +16,16 @@ pub const WIX_STORES_READ_PRODUCTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS`",
     label = "this method requires `WIX_STORES.READ_PRODUCTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
 )]
-pub trait WixStoresReadProducts: ScopeSet {}
+pub unsafe trait WixStoresReadProducts: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_PRODUCTS`: Create, update and delete the products, collections, variants and product media of a Wix Stores catalog.
 ///
@@ -31,12 +36,16 @@ pub const WIX_STORES_MODIFY_PRODUCTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.MODIFY_PRODUCTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_PRODUCTS`",
     label = "this method requires `WIX_STORES.MODIFY_PRODUCTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
 )]
-pub trait WixStoresModifyProducts: ScopeSet {}
+pub unsafe trait WixStoresModifyProducts: ScopeSet {}
 
 /// `WIX_STORES.READ_INVENTORY`: Read the inventory status of Wix Stores items and variants, and receive inventory webhooks. From 002.
 ///
@@ -47,12 +56,16 @@ pub const WIX_STORES_READ_INVENTORY: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_INVENTORY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_INVENTORY`",
     label = "this method requires `WIX_STORES.READ_INVENTORY`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
 )]
-pub trait WixStoresReadInventory: ScopeSet {}
+pub unsafe trait WixStoresReadInventory: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_INVENTORY`: Update the inventory status of Wix Stores items and variants. From 002.
 ///
@@ -63,12 +76,16 @@ pub const WIX_STORES_MODIFY_INVENTORY: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.MODIFY_INVENTORY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_INVENTORY`",
     label = "this method requires `WIX_STORES.MODIFY_INVENTORY`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
 )]
-pub trait WixStoresModifyInventory: ScopeSet {}
+pub unsafe trait WixStoresModifyInventory: ScopeSet {}
 
 /// `WIX_STORES.READ_ORDERS`: Read Wix Stores orders (orders v2) and receive order webhooks. From 002.
 ///
@@ -79,12 +96,16 @@ pub const WIX_STORES_READ_ORDERS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ORDERS`",
     label = "this method requires `WIX_STORES.READ_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub trait WixStoresReadOrders: ScopeSet {}
+pub unsafe trait WixStoresReadOrders: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_ORDERS`: Create and update the fulfillments of Wix Stores orders (orders v2). From 002.
 ///
@@ -95,12 +116,16 @@ pub const WIX_STORES_MODIFY_ORDERS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.MODIFY_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_ORDERS`",
     label = "this method requires `WIX_STORES.MODIFY_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS)"
 )]
-pub trait WixStoresModifyOrders: ScopeSet {}
+pub unsafe trait WixStoresModifyOrders: ScopeSet {}
 
 /// `WIX_STORES.READ_CARTS`: Read Wix Stores carts and receive cart webhooks. From 002 ("Wix Stores > Read Carts").
 ///
@@ -111,12 +136,16 @@ pub const WIX_STORES_READ_CARTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_CARTS`",
     label = "this method requires `WIX_STORES.READ_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub trait WixStoresReadCarts: ScopeSet {}
+pub unsafe trait WixStoresReadCarts: ScopeSet {}
 
 /// `WIX_STORES.READ_ABANDONED_CARTS`: Read abandoned carts and receive the Cart Abandoned and Cart Recovered webhooks. From 002.
 ///
@@ -127,12 +156,16 @@ pub const WIX_STORES_READ_ABANDONED_CARTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_ABANDONED_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ABANDONED_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ABANDONED_CARTS`",
     label = "this method requires `WIX_STORES.READ_ABANDONED_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub trait WixStoresReadAbandonedCarts: ScopeSet {}
+pub unsafe trait WixStoresReadAbandonedCarts: ScopeSet {}
 
 /// `WIX_STORES.READ_PRODUCTS_V3`: Read products of the Stores Catalog V3 (Search Products, Get Product). Id ours; from 000, where these methods need SCOPE.STORES.PRODUCT_READ (or PRODUCT_READ_ADMIN).
 ///
@@ -143,12 +176,16 @@ pub const WIX_STORES_READ_PRODUCTS_V3: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS_V3`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS_V3`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS_V3`",
     label = "this method requires `WIX_STORES.READ_PRODUCTS_V3`",
     note = "add one of these scopes to the scope set's declaration: STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
 )]
-pub trait WixStoresReadProductsV3: ScopeSet {}
+pub unsafe trait WixStoresReadProductsV3: ScopeSet {}
 
 /// `WIX_STORES.MANAGE_PRODUCTS_V3`: Create and update products of the Stores Catalog V3 (Create Product, Create Product With Inventory, Bulk Update Products). Id ours; from 000 (SCOPE.STORES.PRODUCT_WRITE).
 ///
@@ -159,12 +196,16 @@ pub const WIX_STORES_MANAGE_PRODUCTS_V3: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.MANAGE_PRODUCTS_V3`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MANAGE_PRODUCTS_V3`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MANAGE_PRODUCTS_V3`",
     label = "this method requires `WIX_STORES.MANAGE_PRODUCTS_V3`",
     note = "add one of these scopes to the scope set's declaration: STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub trait WixStoresManageProductsV3: ScopeSet {}
+pub unsafe trait WixStoresManageProductsV3: ScopeSet {}
 
 /// `WIX_ECOM.READ_ORDERS`: Read eCommerce orders (Get Order, Search Orders) and receive wix.ecom.v1.order_created. Id ours; from 000 (SCOPE.DC-STORES.READ-ORDERS).
 ///
@@ -175,12 +216,16 @@ pub const WIX_ECOM_READ_ORDERS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_ECOM.READ_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_ECOM.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_ECOM.READ_ORDERS`",
     label = "this method requires `WIX_ECOM.READ_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub trait WixEcomReadOrders: ScopeSet {}
+pub unsafe trait WixEcomReadOrders: ScopeSet {}
 
 /// `WIX_ECOM.MANAGE_ORDERS`: Create eCommerce orders (Create Order). Id ours; from 000 (SCOPE.DC-STORES.MANAGE-ORDERS).
 ///
@@ -191,12 +236,16 @@ pub const WIX_ECOM_MANAGE_ORDERS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_ECOM.MANAGE_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_ECOM.MANAGE_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_ECOM.MANAGE_ORDERS`",
     label = "this method requires `WIX_ECOM.MANAGE_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS)"
 )]
-pub trait WixEcomManageOrders: ScopeSet {}
+pub unsafe trait WixEcomManageOrders: ScopeSet {}
 
 /// `WIX_CONTACTS.READ_CONTACTS`: Read the site's contacts (Query Contacts) and receive wix.contacts.v4.contact_created. Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS). The webhook is a read, as wix.ecom.v1.order_created is under WIX_ECOM.READ_ORDERS; Manage Contacts includes it.
 ///
@@ -207,12 +256,16 @@ pub const WIX_CONTACTS_READ_CONTACTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_CONTACTS.READ_CONTACTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_CONTACTS.READ_CONTACTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_CONTACTS.READ_CONTACTS`",
     label = "this method requires `WIX_CONTACTS.READ_CONTACTS`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_READ_CONTACTS (SCOPE.DC-CONTACTS.READ-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
 )]
-pub trait WixContactsReadContacts: ScopeSet {}
+pub unsafe trait WixContactsReadContacts: ScopeSet {}
 
 /// `WIX_CONTACTS.MANAGE_CONTACTS`: Create and update the site's contacts (Create Contact, Update Contact). Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).
 ///
@@ -223,12 +276,16 @@ pub const WIX_CONTACTS_MANAGE_CONTACTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_CONTACTS.MANAGE_CONTACTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_CONTACTS.MANAGE_CONTACTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_CONTACTS.MANAGE_CONTACTS`",
     label = "this method requires `WIX_CONTACTS.MANAGE_CONTACTS`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
 )]
-pub trait WixContactsManageContacts: ScopeSet {}
+pub unsafe trait WixContactsManageContacts: ScopeSet {}
 
 /// `WIX_MEMBERS.READ_MEMBERS`: Read site members (Get Member, List Members, Query Members). Id ours; from 000 (SCOPE.DC-MEMBERS.READ-MEMBERS).
 ///
@@ -239,12 +296,16 @@ pub const WIX_MEMBERS_READ_MEMBERS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_MEMBERS.READ_MEMBERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_MEMBERS.READ_MEMBERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_MEMBERS.READ_MEMBERS`",
     label = "this method requires `WIX_MEMBERS.READ_MEMBERS`",
     note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_READ_MEMBERS (SCOPE.DC-MEMBERS.READ-MEMBERS)"
 )]
-pub trait WixMembersReadMembers: ScopeSet {}
+pub unsafe trait WixMembersReadMembers: ScopeSet {}
 
 /// `WIX_BOOKINGS.READ_BOOKINGS`: Read bookings (Query Extended Bookings, Reader V2). Id ours; from 000, which names the capability "Read Bookings" but no scope.
 ///
@@ -255,12 +316,16 @@ pub const WIX_BOOKINGS_READ_BOOKINGS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_BOOKINGS.READ_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_BOOKINGS.READ_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_BOOKINGS.READ_BOOKINGS`",
     label = "this method requires `WIX_BOOKINGS.READ_BOOKINGS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_READ_BOOKINGS (SCOPE.DC-BOOKINGS.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub trait WixBookingsReadBookings: ScopeSet {}
+pub unsafe trait WixBookingsReadBookings: ScopeSet {}
 
 /// `WIX_BOOKINGS.MANAGE_BOOKINGS`: Create bookings (Create Booking, Writer V2). Id ours; from 000 (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS).
 ///
@@ -271,12 +336,16 @@ pub const WIX_BOOKINGS_MANAGE_BOOKINGS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_BOOKINGS.MANAGE_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_BOOKINGS.MANAGE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_BOOKINGS.MANAGE_BOOKINGS`",
     label = "this method requires `WIX_BOOKINGS.MANAGE_BOOKINGS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub trait WixBookingsManageBookings: ScopeSet {}
+pub unsafe trait WixBookingsManageBookings: ScopeSet {}
 
 /// `WIX_DATA.READ_DATA_ITEMS`: Read items of CMS content collections (Query Data Items). Id ours; from 000 (SCOPE.DC-DATA.READ).
 ///
@@ -287,12 +356,16 @@ pub const WIX_DATA_READ_DATA_ITEMS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_DATA.READ_DATA_ITEMS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.READ_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_DATA.READ_DATA_ITEMS`",
     label = "this method requires `WIX_DATA.READ_DATA_ITEMS`",
     note = "add one of these scopes to the scope set's declaration: DC_DATA_READ (SCOPE.DC-DATA.READ), DC_DATA_WRITE (SCOPE.DC-DATA.WRITE)"
 )]
-pub trait WixDataReadDataItems: ScopeSet {}
+pub unsafe trait WixDataReadDataItems: ScopeSet {}
 
 /// `WIX_DATA.MANAGE_DATA_ITEMS`: Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Id ours; from 000 (SCOPE.DC-DATA.WRITE).
 ///
@@ -303,12 +376,16 @@ pub const WIX_DATA_MANAGE_DATA_ITEMS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_DATA.MANAGE_DATA_ITEMS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.MANAGE_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_DATA.MANAGE_DATA_ITEMS`",
     label = "this method requires `WIX_DATA.MANAGE_DATA_ITEMS`",
     note = "add one of these scopes to the scope set's declaration: DC_DATA_WRITE (SCOPE.DC-DATA.WRITE)"
 )]
-pub trait WixDataManageDataItems: ScopeSet {}
+pub unsafe trait WixDataManageDataItems: ScopeSet {}
 
 /// `WIX_EVENTS.READ_EVENTS`: Read the site's events (Query Events, V3). Id ours; from 000 (SCOPE.DC-EVENTS.READ-EVENTS).
 ///
@@ -319,12 +396,16 @@ pub const WIX_EVENTS_READ_EVENTS: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `WIX_EVENTS.READ_EVENTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.READ_EVENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_EVENTS.READ_EVENTS`",
     label = "this method requires `WIX_EVENTS.READ_EVENTS`",
     note = "add one of these scopes to the scope set's declaration: DC_EVENTS_READ_EVENTS (SCOPE.DC-EVENTS.READ-EVENTS)"
 )]
-pub trait WixEventsReadEvents: ScopeSet {}
+pub unsafe trait WixEventsReadEvents: ScopeSet {}
 
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[

@@ -137,6 +137,12 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -147,7 +153,9 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCartResponse, Error>> {
         Box::pin(async move {
             let path = format!("/v1/abandonedCarts/{}", rt::segment(id));
-            rt::call(client, &operations::GET_ABANDONED_CART, path, Vec::new(), None)
+            unsafe {
+                rt::call(client, &operations::GET_ABANDONED_CART, path, Vec::new(), None)
+            }
                 .await
         })
     }
@@ -158,13 +166,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryAbandonedCartsResponse, Error>> {
         Box::pin(async move {
             let path = "/v1/abandonedCarts/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_ABANDONED_CARTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_ABANDONED_CARTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -202,7 +212,8 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetCartResponse, Error>> {
         Box::pin(async move {
             let path = format!("/_api/cart-server/v1/carts/{}", rt::segment(id));
-            rt::call(client, &operations::GET_CART, path, Vec::new(), None).await
+            unsafe { rt::call(client, &operations::GET_CART, path, Vec::new(), None) }
+                .await
         })
     }
 
@@ -214,7 +225,15 @@ mod calls {
             let path = format!(
                 "/_api/cart-server/v1/carts/{}/checkoutUrl", rt::segment(id)
             );
-            rt::call(client, &operations::GET_CART_CHECKOUT_URL, path, Vec::new(), None)
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_CART_CHECKOUT_URL,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
                 .await
         })
     }
@@ -1024,5 +1043,145 @@ impl Event {
             Self::CartCreated(_) => "CartCreated",
             Self::CartCompleted(_) => "CartCompleted",
         }
+    }
+}
+
+/// Receives the webhooks of Stores Carts for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+/// A registered handler: decodes the event's data and calls the app's closure.
+type WebhookHandler<'h, R> = Box<
+    dyn FnMut(
+        &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h,
+>;
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            handlers: Vec::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `CartAbandoned` ([`Event::CartAbandoned`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_ABANDONED_CARTS`, the permission Wix requires to send it.
+    pub fn on_cart_abandoned(
+        mut self,
+        mut handler: impl FnMut(CartAbandoned) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadAbandonedCarts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CartAbandoned");
+        self.handlers
+            .push((
+                "CartAbandoned",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `CartRecovered` ([`Event::CartRecovered`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_ABANDONED_CARTS`, the permission Wix requires to send it.
+    pub fn on_cart_recovered(
+        mut self,
+        mut handler: impl FnMut(CartRecovered) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadAbandonedCarts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CartRecovered");
+        self.handlers
+            .push((
+                "CartRecovered",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `CartCreated` ([`Event::CartCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_CARTS`, the permission Wix requires to send it.
+    pub fn on_cart_created(
+        mut self,
+        mut handler: impl FnMut(CartCreated) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadCarts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CartCreated");
+        self.handlers
+            .push((
+                "CartCreated",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `CartCompleted` ([`Event::CartCompleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_CARTS`, the permission Wix requires to send it.
+    pub fn on_cart_completed(
+        mut self,
+        mut handler: impl FnMut(CartCompleted) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadCarts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CartCompleted");
+        self.handlers
+            .push((
+                "CartCompleted",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.handlers.iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+            Some((_, handler)) => handler(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("event_types", &self.event_types())
+            .finish_non_exhaustive()
     }
 }

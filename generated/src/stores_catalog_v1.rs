@@ -546,6 +546,12 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -556,13 +562,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v1/collections".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_COLLECTION,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
                 )
+            }
                 .await
         })
     }
@@ -573,7 +581,10 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/collections/{}", rt::segment(id));
-            rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None).await
+            unsafe {
+                rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None)
+            }
+                .await
         })
     }
 
@@ -584,15 +595,17 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::ADD_PRODUCTS_TO_COLLECTION,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -607,9 +620,10 @@ mod calls {
             let path = format!(
                 "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
             );
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
                     path,
@@ -621,6 +635,7 @@ mod calls {
                         )?,
                     ),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -632,13 +647,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v1/collections/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_COLLECTIONS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_COLLECTIONS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -680,13 +697,15 @@ mod calls {
                     "collection.id",
                 ))?;
             let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::UPDATE_COLLECTION_PROPERTIES,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::UPDATE_COLLECTION_PROPERTIES, body)?),
                 )
+            }
                 .await
         })
     }
@@ -697,9 +716,11 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/collections/{}", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
+            }
                 .await
                 .map(drop)
         })
@@ -711,13 +732,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v1/products".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_PRODUCT,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
                 )
+            }
                 .await
         })
     }
@@ -728,7 +751,8 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}", rt::segment(id));
-            rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None).await
+            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
+                .await
         })
     }
 
@@ -738,13 +762,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v1/products/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_PRODUCTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -811,13 +837,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
         Box::pin(async move {
             let path = "/stores-reader/v1/products/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_PRODUCTS_READER,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_PRODUCTS_READER, body)?),
                 )
+            }
                 .await
         })
     }
@@ -889,13 +917,15 @@ mod calls {
                 .map(ToString::to_string)
                 .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
             let path = format!("/stores/v1/products/{}", rt::segment(& path_0));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::UPDATE_PRODUCT,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
                 )
+            }
                 .await
         })
     }
@@ -906,9 +936,11 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
+            }
                 .await
                 .map(drop)
         })
@@ -920,9 +952,11 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/options", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(client, &operations::DELETE_PRODUCT_OPTIONS, path, Vec::new(), None)
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(client, &operations::DELETE_PRODUCT_OPTIONS, path, Vec::new(), None)
+            }
                 .await
                 .map(drop)
         })
@@ -937,13 +971,15 @@ mod calls {
             let path = format!(
                 "/stores/v1/products/{}/productOptionsAvailability", rt::segment(id)
             );
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::PRODUCT_OPTIONS_AVAILABILITY,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::PRODUCT_OPTIONS_AVAILABILITY, body)?),
                 )
+            }
                 .await
         })
     }
@@ -955,15 +991,17 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/media", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::ADD_PRODUCT_MEDIA,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA, body)?),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -976,15 +1014,17 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/media/delete", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::REMOVE_PRODUCT_MEDIA,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::REMOVE_PRODUCT_MEDIA, body)?),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -997,15 +1037,17 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/choices/media", rt::segment(id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA_TO_CHOICES, body)?),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -1020,9 +1062,10 @@ mod calls {
             let path = format!(
                 "/stores/v1/products/{}/choices/media/delete", rt::segment(id)
             );
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
                     path,
@@ -1034,6 +1077,7 @@ mod calls {
                         )?,
                     ),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -1046,13 +1090,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryVariantsResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/variants/query", rt::segment(id));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_VARIANTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_VARIANTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -1084,13 +1130,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::UPDATE_VARIANTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::UPDATE_VARIANTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -1103,15 +1151,17 @@ mod calls {
             let path = format!(
                 "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
             );
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(
                     client,
                     &operations::RESET_ALL_VARIANT_DATA,
                     path,
                     Vec::new(),
                     Some(b"{}".to_vec()),
                 )
+            }
                 .await
                 .map(drop)
         })
@@ -2723,5 +2773,208 @@ impl Event {
             Self::ProductDeleted(_) => "ProductDeleted",
             Self::VariantsChanged(_) => "VariantsChanged",
         }
+    }
+}
+
+/// Receives the webhooks of Stores Catalog V1 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+/// A registered handler: decodes the event's data and calls the app's closure.
+type WebhookHandler<'h, R> = Box<
+    dyn FnMut(
+        &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h,
+>;
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            handlers: Vec::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `CollectionCreated` ([`Event::CollectionCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_collection_created(
+        mut self,
+        mut handler: impl FnMut(CollectionCreated) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CollectionCreated");
+        self.handlers
+            .push((
+                "CollectionCreated",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `CollectionChanged` ([`Event::CollectionChanged`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_collection_changed(
+        mut self,
+        mut handler: impl FnMut(CollectionChanged) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CollectionChanged");
+        self.handlers
+            .push((
+                "CollectionChanged",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `CollectionDeleted` ([`Event::CollectionDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_collection_deleted(
+        mut self,
+        mut handler: impl FnMut(CollectionDeleted) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "CollectionDeleted");
+        self.handlers
+            .push((
+                "CollectionDeleted",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `ProductCreated` ([`Event::ProductCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_product_created(
+        mut self,
+        mut handler: impl FnMut(ProductCreated) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "ProductCreated");
+        self.handlers
+            .push((
+                "ProductCreated",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `ProductChanged` ([`Event::ProductChanged`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_product_changed(
+        mut self,
+        mut handler: impl FnMut(ProductChanged) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "ProductChanged");
+        self.handlers
+            .push((
+                "ProductChanged",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `ProductDeleted` ([`Event::ProductDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_product_deleted(
+        mut self,
+        mut handler: impl FnMut(ProductDeleted) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "ProductDeleted");
+        self.handlers
+            .push((
+                "ProductDeleted",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `VariantsChanged` ([`Event::VariantsChanged`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    pub fn on_variants_changed(
+        mut self,
+        mut handler: impl FnMut(VariantsChanged) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.handlers.retain(|(t, _)| *t != "VariantsChanged");
+        self.handlers
+            .push((
+                "VariantsChanged",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.handlers.iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+            Some((_, handler)) => handler(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("event_types", &self.event_types())
+            .finish_non_exhaustive()
     }
 }

@@ -160,6 +160,12 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -170,13 +176,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<SearchProductsResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v3/products/search".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::SEARCH_PRODUCTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::SEARCH_PRODUCTS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -218,7 +226,8 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v3/products/{}", rt::segment(product_id));
-            rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None).await
+            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
+                .await
         })
     }
 
@@ -228,13 +237,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v3/products".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_PRODUCT,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
                 )
+            }
                 .await
         })
     }
@@ -245,7 +256,8 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<CreateProductWithInventoryResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v3/products-with-inventory".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::CREATE_PRODUCT_WITH_INVENTORY,
                     path,
@@ -254,6 +266,7 @@ mod calls {
                         rt::json_body(&operations::CREATE_PRODUCT_WITH_INVENTORY, body)?,
                     ),
                 )
+            }
                 .await
         })
     }
@@ -264,13 +277,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
         Box::pin(async move {
             let path = "/stores/v3/bulk/products/update".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::BULK_UPDATE_PRODUCTS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::BULK_UPDATE_PRODUCTS, body)?),
                 )
+            }
                 .await
         })
     }

@@ -11,14 +11,18 @@ use wix_rest_pets_fixture::query::Order;
 use wix_rest_pets_fixture::{Scope, ScopeSet, permissions, scopes};
 use wix_rest_tests::{Recorded, Reply, TestServer, client_for};
 
-/// The macros read the real Wix table; a fixture scope set is written out by hand.
+/// The macros read the real Wix table; a fixture scope set is written out by hand, through the
+/// documented `unsafe` escape hatch.
 struct Keeper;
 
-impl ScopeSet for Keeper {
+// SAFETY: `PETS_READ` grants `PETS.READ` in the fixture's registry (`scopes.yaml`), and it is the
+// only permission implemented below.
+unsafe impl ScopeSet for Keeper {
     const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_READ];
 }
 
-impl permissions::PetsRead for Keeper {}
+// SAFETY: as above.
+unsafe impl permissions::PetsRead for Keeper {}
 
 #[test]
 fn object_encoded_queries_are_objects_and_sorts_are_field_name_order_pairs() {

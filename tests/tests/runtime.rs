@@ -9,7 +9,6 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::stores_catalog_v1::{CreateCollectionRequest, StoresCatalogV1};
 use wix_rest::{Client, Credentials, Error, RetryPolicy, ScopeSet};
-use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{HttpMethod, Operation};
 use wix_rest_tests::{Recorded, Reply, TestServer};
 
@@ -493,13 +492,15 @@ async fn cursor_paging_follows_next_cursors_until_there_is_none() {
         let client = client.clone();
         async move {
             let body = json!({ "cursorPaging": { "limit": 3, "cursor": cursor } });
-            let page: Value = rt::call(
-                &client,
-                &LIST_THINGS,
-                LIST_THINGS.path.into(),
-                Vec::new(),
-                Some(body.to_string().into_bytes()),
-            )
+            // SAFETY: a test endpoint of the loopback server; no scope set governs it.
+            let page: Value = unsafe {
+                client.request_unchecked(
+                    &LIST_THINGS,
+                    LIST_THINGS.path.into(),
+                    Vec::new(),
+                    Some(body.to_string().into_bytes()),
+                )
+            }
             .await?;
             let next = page["pagingMetadata"]["cursors"]["next"]
                 .as_str()
@@ -525,13 +526,15 @@ async fn a_paging_error_ends_the_stream_after_it_is_yielded() {
         let client = client.clone();
         async move {
             let body = json!({ "paging": { "offset": offset, "limit": limit } });
-            let page: Value = rt::call(
-                &client,
-                &LIST_THINGS,
-                LIST_THINGS.path.into(),
-                Vec::new(),
-                Some(body.to_string().into_bytes()),
-            )
+            // SAFETY: a test endpoint of the loopback server; no scope set governs it.
+            let page: Value = unsafe {
+                client.request_unchecked(
+                    &LIST_THINGS,
+                    LIST_THINGS.path.into(),
+                    Vec::new(),
+                    Some(body.to_string().into_bytes()),
+                )
+            }
             .await?;
             Ok(page["things"].as_array().cloned().unwrap_or_default())
         }

@@ -362,6 +362,8 @@ pub struct Webhook {
     pub wix_name: String,
     /// `ProductCreated`: the variant of the module's event enum.
     pub variant: String,
+    /// `on_product_created`: the method of the module's `Webhooks` router that handles it.
+    pub handler_fn: String,
     pub docs: String,
     pub event_type: String,
     /// `None` for events every app receives (App Installed).

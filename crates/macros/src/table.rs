@@ -3,12 +3,21 @@
 
 //! The scope registry as the macros see it, written by `cargo xtask codegen`.
 
-/// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
-/// `wix_rest::permissions`) of the permissions it grants.
+/// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
+/// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
 pub(crate) struct ScopeRow {
     pub(crate) constant: &'static str,
     pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
     pub(crate) grants: &'static [&'static str],
+}
+
+/// A permission: its Wix id (what a 403 names), its constant and its trait in
+/// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+pub(crate) struct PermissionRow {
+    pub(crate) id: &'static str,
+    pub(crate) constant: &'static str,
+    pub(crate) trait_name: &'static str,
 }
 
 /// Every scope, in registry order.
@@ -16,11 +25,13 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "DC_STORES_READ_PRODUCTS",
         id: "SCOPE.DC-STORES.READ-PRODUCTS",
+        name: "Read Products",
         grants: &["WixStoresReadProducts", "WixStoresReadInventory"],
     },
     ScopeRow {
         constant: "DC_STORES_MANAGE_PRODUCTS",
         id: "SCOPE.DC-STORES.MANAGE-PRODUCTS",
+        name: "Manage Products",
         grants: &[
             "WixStoresReadProducts",
             "WixStoresModifyProducts",
@@ -31,21 +42,25 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "STORES_PRODUCT_READ",
         id: "SCOPE.STORES.PRODUCT_READ",
+        name: "Read products in v3 catalog",
         grants: &["WixStoresReadProductsV3"],
     },
     ScopeRow {
         constant: "STORES_PRODUCT_READ_ADMIN",
         id: "SCOPE.STORES.PRODUCT_READ_ADMIN",
+        name: "Product v3 read admin",
         grants: &["WixStoresReadProductsV3"],
     },
     ScopeRow {
         constant: "STORES_PRODUCT_WRITE",
         id: "SCOPE.STORES.PRODUCT_WRITE",
+        name: "Product write in v3 catalog",
         grants: &["WixStoresManageProductsV3"],
     },
     ScopeRow {
         constant: "DC_STORES_READ_ORDERS",
         id: "SCOPE.DC-STORES.READ-ORDERS",
+        name: "Read Orders",
         grants: &[
             "WixStoresReadOrders",
             "WixStoresReadCarts",
@@ -56,6 +71,7 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "DC_STORES_MANAGE_ORDERS",
         id: "SCOPE.DC-STORES.MANAGE-ORDERS",
+        name: "Manage Orders",
         grants: &[
             "WixStoresReadOrders",
             "WixStoresModifyOrders",
@@ -68,6 +84,7 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "DC_ECOM_MEGA_READ_ECOM",
         id: "SCOPE.DC-ECOM-MEGA.READ-ECOM",
+        name: "Read eCommerce - all read permissions",
         grants: &[
             "WixStoresReadOrders",
             "WixStoresReadCarts",
@@ -78,42 +95,154 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "DC_CONTACTS_READ_CONTACTS",
         id: "SCOPE.DC-CONTACTS.READ-CONTACTS",
+        name: "Read Contacts",
         grants: &["WixContactsReadContacts"],
     },
     ScopeRow {
         constant: "DC_CONTACTS_MANAGE_CONTACTS",
         id: "SCOPE.DC-CONTACTS.MANAGE-CONTACTS",
+        name: "Manage Contacts",
         grants: &["WixContactsReadContacts", "WixContactsManageContacts"],
     },
     ScopeRow {
         constant: "DC_MEMBERS_READ_MEMBERS",
         id: "SCOPE.DC-MEMBERS.READ-MEMBERS",
+        name: "Read Members",
         grants: &["WixMembersReadMembers"],
     },
     ScopeRow {
         constant: "DC_BOOKINGS_READ_BOOKINGS",
         id: "SCOPE.DC-BOOKINGS.READ-BOOKINGS",
+        name: "Read Bookings",
         grants: &["WixBookingsReadBookings"],
     },
     ScopeRow {
         constant: "DC_BOOKINGS_MANAGE_BOOKINGS",
         id: "SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS",
+        name: "Manage Bookings",
         grants: &["WixBookingsReadBookings", "WixBookingsManageBookings"],
     },
     ScopeRow {
         constant: "DC_DATA_READ",
         id: "SCOPE.DC-DATA.READ",
+        name: "Read Data Items",
         grants: &["WixDataReadDataItems"],
     },
     ScopeRow {
         constant: "DC_DATA_WRITE",
         id: "SCOPE.DC-DATA.WRITE",
+        name: "Manage Data Items",
         grants: &["WixDataReadDataItems", "WixDataManageDataItems"],
     },
     ScopeRow {
         constant: "DC_EVENTS_READ_EVENTS",
         id: "SCOPE.DC-EVENTS.READ-EVENTS",
+        name: "Read Events",
         grants: &["WixEventsReadEvents"],
+    },
+];
+
+/// Every permission, in registry order.
+pub(crate) const PERMISSIONS: &[PermissionRow] = &[
+    PermissionRow {
+        id: "WIX_STORES.READ_PRODUCTS",
+        constant: "WIX_STORES_READ_PRODUCTS",
+        trait_name: "WixStoresReadProducts",
+    },
+    PermissionRow {
+        id: "WIX_STORES.MODIFY_PRODUCTS",
+        constant: "WIX_STORES_MODIFY_PRODUCTS",
+        trait_name: "WixStoresModifyProducts",
+    },
+    PermissionRow {
+        id: "WIX_STORES.READ_INVENTORY",
+        constant: "WIX_STORES_READ_INVENTORY",
+        trait_name: "WixStoresReadInventory",
+    },
+    PermissionRow {
+        id: "WIX_STORES.MODIFY_INVENTORY",
+        constant: "WIX_STORES_MODIFY_INVENTORY",
+        trait_name: "WixStoresModifyInventory",
+    },
+    PermissionRow {
+        id: "WIX_STORES.READ_ORDERS",
+        constant: "WIX_STORES_READ_ORDERS",
+        trait_name: "WixStoresReadOrders",
+    },
+    PermissionRow {
+        id: "WIX_STORES.MODIFY_ORDERS",
+        constant: "WIX_STORES_MODIFY_ORDERS",
+        trait_name: "WixStoresModifyOrders",
+    },
+    PermissionRow {
+        id: "WIX_STORES.READ_CARTS",
+        constant: "WIX_STORES_READ_CARTS",
+        trait_name: "WixStoresReadCarts",
+    },
+    PermissionRow {
+        id: "WIX_STORES.READ_ABANDONED_CARTS",
+        constant: "WIX_STORES_READ_ABANDONED_CARTS",
+        trait_name: "WixStoresReadAbandonedCarts",
+    },
+    PermissionRow {
+        id: "WIX_STORES.READ_PRODUCTS_V3",
+        constant: "WIX_STORES_READ_PRODUCTS_V3",
+        trait_name: "WixStoresReadProductsV3",
+    },
+    PermissionRow {
+        id: "WIX_STORES.MANAGE_PRODUCTS_V3",
+        constant: "WIX_STORES_MANAGE_PRODUCTS_V3",
+        trait_name: "WixStoresManageProductsV3",
+    },
+    PermissionRow {
+        id: "WIX_ECOM.READ_ORDERS",
+        constant: "WIX_ECOM_READ_ORDERS",
+        trait_name: "WixEcomReadOrders",
+    },
+    PermissionRow {
+        id: "WIX_ECOM.MANAGE_ORDERS",
+        constant: "WIX_ECOM_MANAGE_ORDERS",
+        trait_name: "WixEcomManageOrders",
+    },
+    PermissionRow {
+        id: "WIX_CONTACTS.READ_CONTACTS",
+        constant: "WIX_CONTACTS_READ_CONTACTS",
+        trait_name: "WixContactsReadContacts",
+    },
+    PermissionRow {
+        id: "WIX_CONTACTS.MANAGE_CONTACTS",
+        constant: "WIX_CONTACTS_MANAGE_CONTACTS",
+        trait_name: "WixContactsManageContacts",
+    },
+    PermissionRow {
+        id: "WIX_MEMBERS.READ_MEMBERS",
+        constant: "WIX_MEMBERS_READ_MEMBERS",
+        trait_name: "WixMembersReadMembers",
+    },
+    PermissionRow {
+        id: "WIX_BOOKINGS.READ_BOOKINGS",
+        constant: "WIX_BOOKINGS_READ_BOOKINGS",
+        trait_name: "WixBookingsReadBookings",
+    },
+    PermissionRow {
+        id: "WIX_BOOKINGS.MANAGE_BOOKINGS",
+        constant: "WIX_BOOKINGS_MANAGE_BOOKINGS",
+        trait_name: "WixBookingsManageBookings",
+    },
+    PermissionRow {
+        id: "WIX_DATA.READ_DATA_ITEMS",
+        constant: "WIX_DATA_READ_DATA_ITEMS",
+        trait_name: "WixDataReadDataItems",
+    },
+    PermissionRow {
+        id: "WIX_DATA.MANAGE_DATA_ITEMS",
+        constant: "WIX_DATA_MANAGE_DATA_ITEMS",
+        trait_name: "WixDataManageDataItems",
+    },
+    PermissionRow {
+        id: "WIX_EVENTS.READ_EVENTS",
+        constant: "WIX_EVENTS_READ_EVENTS",
+        trait_name: "WixEventsReadEvents",
     },
 ];
 

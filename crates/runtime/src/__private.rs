@@ -82,7 +82,14 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
 }
 
 /// Sends a request and decodes its response.
-pub async fn call<T: DeserializeOwned>(
+///
+/// # Safety
+///
+/// The caller has proved, by a bound on the permission trait of `op.permission` for the scope
+/// set of the handle the call comes from, that the declared scopes grant `op.permission`
+/// (generated methods do, in their `where` clause). `op` must be the metadata of the endpoint
+/// `path` names. This is the same contract as [`Client::request_unchecked`](crate::Client::request_unchecked).
+pub async unsafe fn call<T: DeserializeOwned>(
     client: &crate::Client,
     op: &'static Operation,
     path: String,

@@ -180,10 +180,38 @@ impl Client {
         format!("{host}{path}")
     }
 
+    /// Sends a request that no scope set checked, and decodes its response: the escape hatch for
+    /// Wix endpoints these bindings have no metadata for. Rate limit, authentication, retries
+    /// (when `op.retry_safe`) and errors work as for any generated method; a `None`
+    /// `op.permission` sends the request without credentials.
+    ///
+    /// `path` is the expanded path (already percent-encoded) appended to `op.host` (or to the
+    /// client's base URL), `query` its query pairs, `body` the JSON body.
+    ///
+    /// # Safety
+    ///
+    /// Nothing checks that the app holds the permission the endpoint requires: that is what the
+    /// scope sets prove for every generated method, and what this function skips. The caller
+    /// asserts that the app's declared scopes grant `op.permission` (the endpoint's real
+    /// permission), so that no code path calls Wix with a permission the app did not declare.
+    /// No memory safety depends on it; `unsafe` marks the call for review, and keeps it out of
+    /// crates that `#![forbid(unsafe_code)]`.
+    pub async unsafe fn request_unchecked<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path: String,
+        query: Vec<(&'static str, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Error> {
+        let response = self.execute(op, path, query, body).await?;
+        crate::__private::decode(op, &response.body, response.request_id)
+    }
+
     /// Sends one request for `op`, with retries, and returns the successful response's body.
     /// `path` is the expanded path (already percent-encoded), `query` its query pairs.
-    #[doc(hidden)]
-    pub async fn execute(
+    /// Crate-private: the scope-checked generated methods reach it through the `unsafe`
+    /// `__private::call`, and apps through the `unsafe` [`Client::request_unchecked`].
+    pub(crate) async fn execute(
         &self,
         op: &'static Operation,
         path: String,

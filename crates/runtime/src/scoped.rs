@@ -13,7 +13,18 @@ use crate::operation::Scope;
 /// on a function. The declaration also implements, for the set, the permission traits of every
 /// permission its scopes grant; each generated method requires its permission's trait, so a call
 /// no declared scope allows does not compile.
-pub trait ScopeSet: Sized + 'static {
+///
+/// # Safety
+///
+/// This trait and every permission trait (`wix_rest::permissions::*`) are `unsafe` to
+/// implement: an implementation is the proof the generated methods rely on, that the site owner
+/// granted the app the permissions it names. The two attributes write these impls only after
+/// checking the declared scopes against the committed scope table; they are the only intended
+/// implementors. A hand-written `unsafe impl` is the documented escape hatch (e.g. for a
+/// permission Wix grants outside the scope table): it asserts that [`ScopeSet::SCOPES`] is what
+/// the app holds and that every permission trait implemented for the type is granted by one of
+/// them. A crate with `#![forbid(unsafe_code)]` cannot write one; the attributes still work there.
+pub unsafe trait ScopeSet: Sized + 'static {
     /// The declared scopes, in declaration order.
     const SCOPES: &'static [&'static Scope];
 

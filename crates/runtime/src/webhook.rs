@@ -5,6 +5,10 @@
 //! where `data` and `identity` are JSON strings again. Older Stores events carry their payload
 //! as `data` directly ([`RawEvent::payload`]); newer "domain events" wrap the entity in an
 //! envelope ([`RawEvent::domain_event`]).
+//!
+//! The scope-checked way to handle events is each generated module's `Webhooks<S>` router,
+//! whose `on_<event>` methods compile only when the scope set `S` grants the event's permission;
+//! this module stays the raw layer under it.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -74,6 +74,12 @@ pub(super) fn module_rs(module: &Module) -> TokenStream {
 
         /// The requests themselves, free of the scope set: each is compiled once, whatever the
         /// number of scope sets an app declares.
+        ///
+        /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+        /// function is called only by the method of the same name on the module client (or by a
+        /// paging function called only by such a method), whose `where` clause bounds the scope
+        /// set by the permission trait of the operation it sends. That bound is the proof
+        /// `rt::call` requires.
         mod calls {
             use super::*;
             use wix_rest_runtime::Client;
@@ -261,12 +267,12 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             let t = ty_tokens(ty);
             (
                 t,
-                quote!(rt::call(client, #op, path, #query_expr, #body_expr).await),
+                quote!(unsafe { rt::call(client, #op, path, #query_expr, #body_expr) }.await),
             )
         }
         None => (
             quote!(()),
-            quote!(rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr).await.map(drop)),
+            quote!(unsafe { rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr) }.await.map(drop)),
         ),
     };
     let bound = bound(m);

@@ -46,6 +46,46 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
     });
     let all_types = module.webhooks.iter().map(|w| &w.event_type);
     let doc = format!(" A webhook event of {title}.");
+    // The scope-checked router: one `on_<event>` per webhook, bounded by its permission's trait.
+    let handlers = module.webhooks.iter().map(|w| {
+        let on = ident(&w.handler_fn);
+        let payload = ty_tokens(&w.payload);
+        let (ty, decode) = match w.envelope {
+            Envelope::Legacy => (payload, quote!(raw.payload())),
+            Envelope::Domain => (
+                quote!(wix_rest_runtime::webhook::DomainEvent<#payload>),
+                quote!(raw.domain_event()),
+            ),
+        };
+        let et = &w.event_type;
+        let (bound, requirement) = match &w.permission {
+            Some(p) => {
+                let t = ident(&p.trait_name);
+                (
+                    quote!(where S: crate::permissions::#t),
+                    format!("Compiles only when the scope set `S` grants `{}`, the permission Wix requires to send it.", p.permission),
+                )
+            }
+            None => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
+        };
+        let doc = docs(&format!(
+            "Handles `{et}` ([`Event::{}`]) with `handler`, replacing any earlier handler of it.\n\n{requirement}",
+            w.variant
+        ));
+        quote! {
+            #doc
+            pub fn #on(mut self, mut handler: impl FnMut(#ty) -> R + Send + 'h) -> Self
+            #bound
+            {
+                self.handlers.retain(|(t, _)| *t != #et);
+                self.handlers.push((#et, Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| #decode.map(&mut handler))));
+                self
+            }
+        }
+    });
+    let webhooks_doc = docs(&format!(
+        "Receives the webhooks of {title} for the scope set `S`: the scope-checked way to handle events.\n\nEach `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event."
+    ));
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +111,50 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
                 match self {
                     #(#types_arms)*
                 }
+            }
+        }
+
+        #webhooks_doc
+        pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+            handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+            scopes: std::marker::PhantomData<fn() -> S>,
+        }
+
+        /// A registered handler: decodes the event's data and calls the app's closure.
+        type WebhookHandler<'h, R> = Box<dyn FnMut(&wix_rest_runtime::webhook::RawEvent) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h>;
+
+        impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+            /// A router that handles no event yet.
+            pub fn new() -> Self {
+                Webhooks { handlers: Vec::new(), scopes: std::marker::PhantomData }
+            }
+
+            #(#handlers)*
+
+            /// The event types a handler is registered for, in registration order.
+            pub fn event_types(&self) -> Vec<&'static str> {
+                self.handlers.iter().map(|(t, _)| *t).collect()
+            }
+
+            /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+            /// for its type (an event of another module, or one this router does not handle).
+            pub fn dispatch(&mut self, raw: &wix_rest_runtime::webhook::RawEvent) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+                match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+                    Some((_, handler)) => handler(raw).map(Some),
+                    None => Ok(None),
+                }
+            }
+        }
+
+        impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Webhooks").field("event_types", &self.event_types()).finish_non_exhaustive()
             }
         }
     }

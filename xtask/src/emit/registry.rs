@@ -14,28 +14,49 @@ pub(super) fn macro_table(registry: &Registry) -> TokenStream {
     let rows = registry.scopes.iter().map(|s| {
         let constant = &s.const_name;
         let id = &s.id;
+        let name = &s.name;
         let grants = s
             .permissions
             .iter()
             .map(|p| &registry.permission(p).trait_name);
         quote! {
-            ScopeRow { constant: #constant, id: #id, grants: &[#(#grants),*] },
+            ScopeRow { constant: #constant, id: #id, name: #name, grants: &[#(#grants),*] },
         }
     });
     let traits = registry.permissions.iter().map(|p| &p.trait_name);
+    let permissions = registry.permissions.iter().map(|p| {
+        let id = &p.id;
+        let constant = &p.const_name;
+        let trait_name = &p.trait_name;
+        quote! {
+            PermissionRow { id: #id, constant: #constant, trait_name: #trait_name },
+        }
+    });
     quote! {
         //! The scope registry as the macros see it, written by `cargo xtask codegen`.
 
-        /// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
-        /// `wix_rest::permissions`) of the permissions it grants.
+        /// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
+        /// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
         pub(crate) struct ScopeRow {
             pub(crate) constant: &'static str,
             pub(crate) id: &'static str,
+            pub(crate) name: &'static str,
             pub(crate) grants: &'static [&'static str],
+        }
+
+        /// A permission: its Wix id (what a 403 names), its constant and its trait in
+        /// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+        pub(crate) struct PermissionRow {
+            pub(crate) id: &'static str,
+            pub(crate) constant: &'static str,
+            pub(crate) trait_name: &'static str,
         }
 
         /// Every scope, in registry order.
         pub(crate) const SCOPES: &[ScopeRow] = &[#(#rows)*];
+
+        /// Every permission, in registry order.
+        pub(crate) const PERMISSIONS: &[PermissionRow] = &[#(#permissions)*];
 
         /// Every permission trait.
         pub(crate) const PERMISSION_TRAITS: &[&str] = &[#(#traits),*];
@@ -97,8 +118,8 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
         let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
         let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
         let trait_doc = docs(&format!(
-            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.",
-            p.id
+            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.\n\n# Safety\n\nAn impl asserts that the scope set's declared scopes grant `{}`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).",
+            p.id, p.id
         ));
         let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
         let label = format!("this method requires `{}`", p.id);
@@ -110,13 +131,14 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
 
             #trait_doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait #trait_name: ScopeSet {}
+            pub unsafe trait #trait_name: ScopeSet {}
         }
     });
     let all = registry.permissions.iter().map(|p| ident(&p.const_name));
     quote! {
         //! Wix permissions: what each method requires. Each has a constant (its id and description)
-        //! and a trait, implemented by the scope sets whose scopes grant it.
+        //! and a trait, implemented by the scope sets whose scopes grant it. The traits are
+        //! `unsafe`: only the checked declarations (`#[scope_set]`, `#[scopes]`) implement them.
         use crate::{Permission, ScopeSet};
 
         #(#items)*

@@ -252,10 +252,16 @@ impl ModuleLowering<'_, '_> {
         let mut generated: BTreeMap<String, String> = BTreeMap::new();
         generated.insert(self.module_type.clone(), "the module's client".to_owned());
         if has_events {
-            generated.insert(
-                "Event".to_owned(),
-                "the module's webhook event enum".to_owned(),
-            );
+            for (name, what) in [
+                ("Event", "the module's webhook event enum"),
+                ("Webhooks", "the module's webhook router"),
+                (
+                    "WebhookHandler",
+                    "the handler type of the module's webhook router",
+                ),
+            ] {
+                generated.insert(name.to_owned(), what.to_owned());
+            }
         }
         for m in methods {
             if let Some(params) = &m.params_type {

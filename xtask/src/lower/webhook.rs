@@ -1,6 +1,6 @@
 //! A webhook: its event type, the permission that governs it, its envelope and payload.
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::ModuleLowering;
 use crate::keyword::ENVELOPES;
@@ -53,6 +53,7 @@ impl ModuleLowering<'_, '_> {
                 .docs
                 .clone()
                 .unwrap_or_else(|| format!("The {} webhook.", rw.name)),
+            handler_fn: format!("on_{}", variant.to_snake_case()),
             variant,
             event_type: rw.event_type.clone(),
             permission,

@@ -2,7 +2,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Wix permissions: what each method requires. Each has a constant (its id and description)
-//! and a trait, implemented by the scope sets whose scopes grant it.
+//! and a trait, implemented by the scope sets whose scopes grant it. The traits are
+//! `unsafe`: only the checked declarations (`#[scope_set]`, `#[scopes]`) implement them.
 
 use crate::{Permission, ScopeSet};
 
@@ -15,12 +16,16 @@ pub const PETS_READ: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `PETS.READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `PETS.READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `PETS.READ`",
     label = "this method requires `PETS.READ`",
     note = "add one of these scopes to the scope set's declaration: PETS_READ (SCOPE.PETS.READ), PETS_MANAGE (SCOPE.PETS.MANAGE)"
 )]
-pub trait PetsRead: ScopeSet {}
+pub unsafe trait PetsRead: ScopeSet {}
 
 /// `PETS.WRITE`: Change pets.
 ///
@@ -31,12 +36,16 @@ pub const PETS_WRITE: Permission = Permission {
 };
 
 /// Implemented by the scope sets that grant `PETS.WRITE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `PETS.WRITE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `PETS.WRITE`",
     label = "this method requires `PETS.WRITE`",
     note = "add one of these scopes to the scope set's declaration: PETS_MANAGE (SCOPE.PETS.MANAGE)"
 )]
-pub trait PetsWrite: ScopeSet {}
+pub unsafe trait PetsWrite: ScopeSet {}
 
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[&PETS_READ, &PETS_WRITE];

@@ -158,6 +158,12 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
 /// number of scope sets an app declares.
+///
+/// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
+/// function is called only by the method of the same name on the module client (or by a
+/// paging function called only by such a method), whose `where` clause bounds the scope
+/// set by the permission trait of the operation it sends. That bound is the proof
+/// `rt::call` requires.
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
@@ -177,7 +183,7 @@ mod calls {
                 query.push(("includeOwner", v.to_string()));
             }
             let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-            rt::call(client, &operations::GET_PET, path, query, None).await
+            unsafe { rt::call(client, &operations::GET_PET, path, query, None) }.await
         })
     }
 
@@ -192,13 +198,15 @@ mod calls {
                 .map(ToString::to_string)
                 .ok_or_else(|| rt::missing(&operations::UPDATE_PET, "pet.id"))?;
             let path = format!("/pets/v1/pets/{}", rt::segment(& path_0));
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::UPDATE_PET,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::UPDATE_PET, body)?),
                 )
+            }
                 .await
         })
     }
@@ -209,13 +217,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<QueryPetsResponse, Error>> {
         Box::pin(async move {
             let path = "/pets/v1/pets/query".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::QUERY_PETS,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::QUERY_PETS, body)?),
                 )
+            }
                 .await
         })
     }
@@ -253,13 +263,15 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<ListPetsByNumberResponse, Error>> {
         Box::pin(async move {
             let path = "/pets/v1/pets/list".to_owned();
-            rt::call(
+            unsafe {
+                rt::call(
                     client,
                     &operations::LIST_PETS_BY_NUMBER,
                     path,
                     Vec::new(),
                     Some(rt::json_body(&operations::LIST_PETS_BY_NUMBER, body)?),
                 )
+            }
                 .await
         })
     }
@@ -326,9 +338,11 @@ mod calls {
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         Box::pin(async move {
             let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-            rt::call::<
-                serde::de::IgnoredAny,
-            >(client, &operations::DELETE_PET, path, Vec::new(), None)
+            unsafe {
+                rt::call::<
+                    serde::de::IgnoredAny,
+                >(client, &operations::DELETE_PET, path, Vec::new(), None)
+            }
                 .await
                 .map(drop)
         })
@@ -907,5 +921,105 @@ impl Event {
             Self::PetCreated(_) => "wix.pets.v1.pet_created",
             Self::PetAdopted(_) => "PetAdopted",
         }
+    }
+}
+
+/// Receives the webhooks of Pets V1 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+/// A registered handler: decodes the event's data and calls the app's closure.
+type WebhookHandler<'h, R> = Box<
+    dyn FnMut(
+        &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h,
+>;
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            handlers: Vec::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.pets.v1.pet_created` ([`Event::PetCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `PETS.READ`, the permission Wix requires to send it.
+    pub fn on_pet_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Pet>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::PetsRead,
+    {
+        self.handlers.retain(|(t, _)| *t != "wix.pets.v1.pet_created");
+        self.handlers
+            .push((
+                "wix.pets.v1.pet_created",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.domain_event().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// Handles `PetAdopted` ([`Event::PetAdopted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants `PETS.READ`, the permission Wix requires to send it.
+    pub fn on_pet_adopted(
+        mut self,
+        mut handler: impl FnMut(PetAdoptedPayload) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::PetsRead,
+    {
+        self.handlers.retain(|(t, _)| *t != "PetAdopted");
+        self.handlers
+            .push((
+                "PetAdopted",
+                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
+                    raw.payload().map(&mut handler)
+                }),
+            ));
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.handlers.iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+            Some((_, handler)) => handler(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("event_types", &self.event_types())
+            .finish_non_exhaustive()
     }
 }

@@ -3,12 +3,21 @@
 
 //! The scope registry as the macros see it, written by `cargo xtask codegen`.
 
-/// A scope: its constant in `wix_rest::scopes`, its Wix id, and the traits (in
-/// `wix_rest::permissions`) of the permissions it grants.
+/// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
+/// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
 pub(crate) struct ScopeRow {
     pub(crate) constant: &'static str,
     pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
     pub(crate) grants: &'static [&'static str],
+}
+
+/// A permission: its Wix id (what a 403 names), its constant and its trait in
+/// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+pub(crate) struct PermissionRow {
+    pub(crate) id: &'static str,
+    pub(crate) constant: &'static str,
+    pub(crate) trait_name: &'static str,
 }
 
 /// Every scope, in registry order.
@@ -16,12 +25,28 @@ pub(crate) const SCOPES: &[ScopeRow] = &[
     ScopeRow {
         constant: "PETS_READ",
         id: "SCOPE.PETS.READ",
+        name: "Read Pets",
         grants: &["PetsRead"],
     },
     ScopeRow {
         constant: "PETS_MANAGE",
         id: "SCOPE.PETS.MANAGE",
+        name: "Manage Pets",
         grants: &["PetsRead", "PetsWrite"],
+    },
+];
+
+/// Every permission, in registry order.
+pub(crate) const PERMISSIONS: &[PermissionRow] = &[
+    PermissionRow {
+        id: "PETS.READ",
+        constant: "PETS_READ",
+        trait_name: "PetsRead",
+    },
+    PermissionRow {
+        id: "PETS.WRITE",
+        constant: "PETS_WRITE",
+        trait_name: "PetsWrite",
     },
 ];
 
