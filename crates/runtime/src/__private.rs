@@ -76,10 +76,10 @@ fn decode_slow<T: DeserializeOwned>(
         Ok(_) => Error::Decode {
             method: op.name,
             path: String::new(),
-            message: de.end().err().map_or_else(
-                || "the body does not decode".to_owned(),
-                |e| e.to_string(),
-            ),
+            message: de
+                .end()
+                .err()
+                .map_or_else(|| "the body does not decode".to_owned(), |e| e.to_string()),
             request_id,
         },
     }
@@ -159,5 +159,6 @@ pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
     String::deserialize(deserializer)
 }
 
-pub use crate::paging::{Page, crawl, crawl_filter, crawl_sort, cursor, cursor_pages, offset, offset_pages};
-
+pub use crate::paging::{
+    Page, crawl, crawl_filter, crawl_sort, cursor, cursor_pages, offset, offset_pages,
+};

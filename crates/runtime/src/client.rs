@@ -1,5 +1,5 @@
-//! The client every generated method sends its request through: orchestration only (rate
-//! limit -> auth -> send -> classify -> retry loop). Credentials and tokens live in
+//! The client every generated method sends its request through: orchestration only (auth ->
+//! rate limit -> send -> classify -> retry loop). Credentials and tokens live in
 //! [`crate::auth`], the retry decisions in [`crate::retry`].
 
 use std::fmt;
@@ -263,11 +263,10 @@ impl Client {
         let mut renewed_token = false;
         loop {
             attempt = attempt.saturating_add(1);
-            let Failed { error, token } =
-                match self.attempt(op, url, query, body, deadline).await {
-                    Ok(response) => return Ok(response),
-                    Err(failed) => failed,
-                };
+            let Failed { error, token } = match self.attempt(op, url, query, body, deadline).await {
+                Ok(response) => return Ok(response),
+                Err(failed) => failed,
+            };
             let retry_after = match classify(&error) {
                 // The token this request carried was rejected: drop it unless another call
                 // already renewed it, then send once more whatever the method (the request was
@@ -309,9 +308,6 @@ impl Client {
         body: Option<&[u8]>,
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Failed> {
-        if let Some(limiter) = &self.inner.limiter {
-            until(deadline, op.name, limiter.acquire()).await?;
-        }
         // A method that needs no permission (the token endpoint) is sent without credentials.
         let authorized = match op.permission {
             None => None,
@@ -325,6 +321,13 @@ impl Client {
             ),
         };
         let token = authorized.as_ref().and_then(|a| a.token);
+        // The rate limit is taken after the headers (a token renewal takes its own slot) and
+        // right before the send, so the window the limiter counts is the one on the wire.
+        if let Some(limiter) = &self.inner.limiter {
+            until(deadline, op.name, limiter.acquire())
+                .await
+                .map_err(|error| Failed { error, token })?;
+        }
         let mut request = self.inner.http.request(op.http_method.to_reqwest(), url);
         if let Some(authorized) = authorized {
             request = request.headers(authorized.headers);

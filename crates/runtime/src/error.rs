@@ -288,9 +288,7 @@ impl ApiError {
             status,
             code: text(&parsed, "code").unwrap_or_else(|| code_for_status(status).to_owned()),
             message,
-            application_error: details
-                .get("applicationError")
-                .and_then(application_error),
+            application_error: details.get("applicationError").and_then(application_error),
             validation_error: details.get("validationError").and_then(validation_error),
             request_id,
             retry_after,

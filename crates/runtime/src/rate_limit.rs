@@ -65,7 +65,9 @@ impl SharedRateLimit {
 
 impl std::fmt::Debug for SharedRateLimit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("SharedRateLimit").field(&self.0.limit).finish()
+        f.debug_tuple("SharedRateLimit")
+            .field(&self.0.limit)
+            .finish()
     }
 }
 
@@ -168,6 +170,9 @@ mod tests {
         assert!(!Arc::ptr_eq(&a, &other));
         let weak = Arc::downgrade(&a);
         drop((a, b));
-        assert!(weak.upgrade().is_none(), "the registry holds no strong reference");
+        assert!(
+            weak.upgrade().is_none(),
+            "the registry holds no strong reference"
+        );
     }
 }

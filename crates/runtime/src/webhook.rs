@@ -288,11 +288,16 @@ impl Deduplicator {
                 seen.until.remove(&key);
             }
         }
-        if seen.until.get(&event.delivery_id).is_some_and(|&until| until > now) {
+        if seen
+            .until
+            .get(&event.delivery_id)
+            .is_some_and(|&until| until > now)
+        {
             return false;
         }
         seen.until.insert(event.delivery_id.clone(), keep_until);
-        seen.order.push_back((event.delivery_id.clone(), keep_until));
+        seen.order
+            .push_back((event.delivery_id.clone(), keep_until));
         true
     }
 }
