@@ -61,6 +61,8 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: String,
+    /// How long the server waits before answering.
+    pub delay: Option<std::time::Duration>,
 }
 
 impl Reply {
@@ -75,12 +77,19 @@ impl Reply {
             status,
             headers: vec![("x-wix-request-id".into(), "req-test-1".into())],
             body: body.into(),
+            delay: None,
         }
     }
 
     /// Adds a header.
     pub fn header(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers only after `delay` (without blocking the server).
+    pub fn delayed(mut self, delay: std::time::Duration) -> Reply {
+        self.delay = Some(delay);
         self
     }
 }
@@ -125,6 +134,9 @@ impl TestServer {
                                 all.len() - 1
                             };
                             let reply = handler(&rec, index);
+                            if let Some(delay) = reply.delay {
+                                tokio::time::sleep(delay).await;
+                            }
                             let mut response = Response::builder().status(reply.status);
                             for (name, value) in &reply.headers {
                                 response = response.header(name, value);
@@ -165,6 +177,223 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// What the raw server does with a request: anything an HTTP library would refuse to do.
+#[derive(Clone, Debug)]
+pub enum RawReply {
+    /// Writes these bytes (usually from [`http_response`]) and closes the connection.
+    Bytes(Vec<u8>),
+    /// Writes these bytes, then `chunk` `times` times (stopping when the client goes away), then
+    /// closes: a large body without holding it in memory.
+    Stream {
+        /// The status line, headers and any start of the body.
+        head: Vec<u8>,
+        /// Written repeatedly.
+        chunk: Vec<u8>,
+        /// How many times.
+        times: usize,
+    },
+    /// Writes these bytes (possibly nothing), then never writes again nor closes.
+    Stall(Vec<u8>),
+    /// Closes the connection without a byte.
+    Close,
+}
+
+/// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
+pub fn http_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// A 200 with a JSON body, as raw bytes.
+pub fn raw_json(body: &str) -> RawReply {
+    RawReply::Bytes(http_response(
+        200,
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    ))
+}
+
+type RawHandler = dyn Fn(&Recorded, usize) -> RawReply + Send + Sync;
+
+/// A loopback server on raw TCP: it parses each request (one per connection) itself and
+/// answers with whatever bytes the handler says, however broken. Records every request and
+/// counts the body bytes it managed to write. Stops (closing every connection) when dropped.
+pub struct RawServer {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    written: Arc<std::sync::atomic::AtomicUsize>,
+    tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl RawServer {
+    /// Starts a server whose `handler` gets each request and its 0-based index.
+    pub async fn start(
+        handler: impl Fn(&Recorded, usize) -> RawReply + Send + Sync + 'static,
+    ) -> RawServer {
+        use tokio::io::AsyncWriteExt;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let written: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+        let tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+        let handler: Arc<RawHandler> = Arc::new(handler);
+        let (recorded, counter, all) = (requests.clone(), written.clone(), tasks.clone());
+        let accept = tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (handler, recorded, counter) =
+                    (handler.clone(), recorded.clone(), counter.clone());
+                let conn = tokio::spawn(async move {
+                    let Some(rec) = read_raw_request(&mut stream).await else {
+                        return;
+                    };
+                    let index = {
+                        let mut all = recorded.lock().unwrap();
+                        all.push(rec.clone());
+                        all.len() - 1
+                    };
+                    match handler(&rec, index) {
+                        RawReply::Bytes(bytes) => {
+                            if stream.write_all(&bytes).await.is_ok() {
+                                counter.fetch_add(bytes.len(), std::sync::atomic::Ordering::SeqCst);
+                            }
+                            let _ = stream.shutdown().await;
+                        }
+                        RawReply::Stream { head, chunk, times } => {
+                            if stream.write_all(&head).await.is_err() {
+                                return;
+                            }
+                            for _ in 0..times {
+                                if stream.write_all(&chunk).await.is_err() {
+                                    return;
+                                }
+                                counter.fetch_add(chunk.len(), std::sync::atomic::Ordering::SeqCst);
+                            }
+                            let _ = stream.shutdown().await;
+                        }
+                        RawReply::Stall(bytes) => {
+                            let _ = stream.write_all(&bytes).await;
+                            std::future::pending::<()>().await;
+                        }
+                        RawReply::Close => {}
+                    }
+                });
+                all.lock().unwrap().push(conn.abort_handle());
+            }
+        });
+        tasks.lock().unwrap().push(accept.abort_handle());
+        RawServer {
+            addr,
+            requests,
+            written,
+            tasks,
+        }
+    }
+
+    /// The server's base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many requests were received so far.
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// How many requests to `path` were received so far.
+    pub fn count_path(&self, path: &str) -> usize {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
+    }
+
+    /// Body bytes the server wrote in [`RawReply::Stream`] and [`RawReply::Bytes`] replies.
+    pub fn bytes_written(&self) -> usize {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+}
+
+/// Reads one request: the head up to the blank line, then `Content-Length` bytes of body.
+async fn read_raw_request(stream: &mut tokio::net::TcpStream) -> Option<Recorded> {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let at = Instant::now();
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_owned();
+    let target = first.next()?.to_owned();
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+        None => (target, None),
+    };
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buffer[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Recorded {
+        method,
+        path,
+        query,
+        headers,
+        body,
+        at,
+    })
 }
 
 async fn record(req: Request<Incoming>) -> Recorded {

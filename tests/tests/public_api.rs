@@ -23,7 +23,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use heck::ToSnakeCase;
 use quote::ToTokens;
 use syn::{FnArg, ImplItem, Item, TraitItem, Visibility};
 
@@ -245,25 +244,27 @@ type Expected = BTreeMap<String, BTreeMap<String, Option<String>>>;
 fn expected() -> Expected {
     let files = xtask::read_specs(&root().join("specs"), "specs").unwrap();
     let spec = xtask::load(&files).unwrap();
-    let trait_of = |p: &Option<String>| p.as_deref().map(|p| spec.registry.trait_of(p).to_owned());
+    let trait_of = |r: &Option<xtask::model::Requirement>| r.as_ref().map(|r| r.trait_name.clone());
     let mut out = Expected::new();
     for m in &spec.modules {
         let client = out.entry(m.type_name.clone()).or_default();
         for method in &m.methods {
             let t = trait_of(&method.permission);
             client.insert(method.rust_name.clone(), t.clone());
-            if method.paging.is_some() {
-                client.insert(format!("{}_stream", method.rust_name), t.clone());
-                client.insert(format!("{}_crawl", method.rust_name), t);
+            if let Some(paging) = &method.paging {
+                client.insert(paging.stream_fn.clone(), t.clone());
+                if let xtask::model::PagingLocation::Body {
+                    crawl: Some(crawl), ..
+                } = &paging.location
+                {
+                    client.insert(crawl.crawl_fn.clone(), t);
+                }
             }
         }
         if !m.webhooks.is_empty() {
             let router = out.entry(format!("{}::Webhooks", m.rust_name)).or_default();
             for w in &m.webhooks {
-                router.insert(
-                    format!("on_{}", w.variant.to_snake_case()),
-                    trait_of(&w.permission),
-                );
+                router.insert(w.handler_fn.clone(), trait_of(&w.permission));
             }
         }
     }

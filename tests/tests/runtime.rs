@@ -354,7 +354,16 @@ async fn retry_after_is_honoured() {
         _ => Reply::status(200, COLLECTION),
     })
     .await;
-    let client = client(&server, Credentials::access_token("t"));
+    // Up to `max_delay`, a `Retry-After` is honoured (a longer one ends the call at once).
+    let client = Client::builder(Credentials::access_token("t"))
+        .base_url(server.url())
+        .retry(RetryPolicy {
+            max_delay: Duration::from_secs(2),
+            ..fast_retries()
+        })
+        .no_rate_limit()
+        .build()
+        .unwrap();
     StoresCatalogV1::new(&Store::open(&client))
         .get_collection("c1")
         .await

@@ -54,8 +54,35 @@ pub fn decode<T: DeserializeOwned>(
     } else {
         body
     };
+    // The fast path: plain serde_json. Only a body that fails is decoded again, tracking the
+    // path, so the error names where it failed.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(decode_slow::<T>(op, body, request_id)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn decode_slow<T: DeserializeOwned>(
+    op: &'static Operation,
+    body: &[u8],
+    request_id: Option<String>,
+) -> Error {
     let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(op, e, request_id))
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => decode_error(op, e, request_id),
+        // The plain decoder also refuses trailing characters after the value.
+        Ok(_) => Error::Decode {
+            method: op.name,
+            path: String::new(),
+            message: de
+                .end()
+                .err()
+                .map_or_else(|| "the body does not decode".to_owned(), |e| e.to_string()),
+            request_id,
+        },
+    }
 }
 
 #[cold]
@@ -139,36 +166,6 @@ pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
     String::deserialize(deserializer)
 }
 
-pub use crate::paging::{crawl, cursor, offset};
-
-/// The Stores V1 crawl's filter: the caller's filter (a JSON object in a string) with
-/// `{field: {"$gt": after}}` added, replacing any condition on `field`.
-pub fn crawl_filter(
-    op: &'static Operation,
-    existing: Option<&str>,
-    field: &str,
-    after: Option<i64>,
-) -> Result<String, Error> {
-    let mut filter = match existing.map(str::trim).filter(|s| !s.is_empty()) {
-        None => serde_json::Map::new(),
-        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => {
-                return Err(Error::Paging {
-                    method: op.name,
-                    message: format!("the request's filter is not a JSON object: {text}"),
-                });
-            }
-        },
-    };
-    filter.remove(field);
-    if let Some(after) = after {
-        filter.insert(field.to_owned(), serde_json::json!({ "$gt": after }));
-    }
-    Ok(serde_json::Value::Object(filter).to_string())
-}
-
-/// The Stores V1 crawl's sort: `field` ascending.
-pub fn crawl_sort(field: &str) -> String {
-    serde_json::json!([{ field: "asc" }]).to_string()
-}
+pub use crate::paging::{
+    Page, crawl, crawl_filter, crawl_sort, cursor, cursor_pages, offset, offset_pages,
+};

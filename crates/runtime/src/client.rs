@@ -1,22 +1,29 @@
-//! The client every generated method sends its request through.
+//! The client every generated method sends its request through: orchestration only (auth ->
+//! rate limit -> send -> classify -> retry loop). Credentials and tokens live in
+//! [`crate::auth`], the retry decisions in [`crate::retry`].
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use reqwest::header::{
-    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
-};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::auth::{CachedToken, Credentials, TokenCache, TokenResponse};
+use crate::auth::{Auth, Credentials, until};
 use crate::error::{ApiError, Error};
 use crate::operation::{HttpMethod, Operation};
-use crate::rate_limit::{Limiter, RateLimit};
-use crate::retry::{RetryPolicy, is_retryable_status, parse_retry_after};
+use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit};
+use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
 
 /// The host most Wix modules live on.
 pub const DEFAULT_HOST: &str = "https://www.wixapis.com";
+
+/// The default cap on a response body: 32 MiB (a page of 100 full products is well under 1 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Of an error response, only this much is read (its message and details fit many times over).
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// The OAuth token endpoint, as an operation so its failures read like any other call's.
 pub(crate) static OAUTH_TOKEN: Operation = Operation {
@@ -41,21 +48,29 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    credentials: Credentials,
+    auth: Auth,
     base_url: Option<String>,
     retry: RetryPolicy,
-    limiter: Option<Limiter>,
-    tokens: TokenCache,
+    limiter: Option<Arc<Limiter>>,
+    timeout: Duration,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("credentials", &self.inner.credentials)
+            .field("credentials", self.inner.auth.credentials())
             .field("base_url", &self.inner.base_url)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
+}
+
+#[derive(Debug)]
+enum Limit {
+    None,
+    PerIdentity(RateLimit),
+    Shared(SharedRateLimit),
 }
 
 /// Builds a [`Client`].
@@ -65,8 +80,9 @@ pub struct ClientBuilder {
     credentials: Credentials,
     base_url: Option<String>,
     retry: RetryPolicy,
-    rate_limit: Option<RateLimit>,
+    rate_limit: Limit,
     timeout: Duration,
+    max_response_bytes: usize,
     http: Option<reqwest::Client>,
 }
 
@@ -84,25 +100,42 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the client-side rate limit (default: [`RateLimit::default`], 200 per minute).
+    /// Sets the client-side rate limit (default: [`RateLimit::default`], 200 per minute). Every
+    /// client in the process with the same credentials identity (app id + instance id, API key +
+    /// site or account, access token) and the same limit shares one limiter.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
-        self.rate_limit = Some(limit);
+        self.rate_limit = Limit::PerIdentity(limit);
+        self
+    }
+
+    /// Uses this explicitly shared rate limit, whatever the credentials.
+    pub fn shared_rate_limit(mut self, limit: &SharedRateLimit) -> Self {
+        self.rate_limit = Limit::Shared(limit.clone());
         self
     }
 
     /// Turns the client-side rate limit off.
     pub fn no_rate_limit(mut self) -> Self {
-        self.rate_limit = None;
+        self.rate_limit = Limit::None;
         self
     }
 
-    /// The timeout of one attempt (default 30 seconds).
+    /// The timeout of one attempt, from sending to the last byte of the body (default 30
+    /// seconds); always cut to the time left before the call's [`RetryPolicy::deadline`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Uses this `reqwest` client (its own timeout and TLS settings then apply).
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one
+    /// fails the call with [`Error::ResponseTooLarge`] without being read whole.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Uses this `reqwest` client (its TLS settings apply; the attempt timeout and the deadline
+    /// still apply on top of its own timeouts).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -117,19 +150,25 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .timeout(self.timeout)
                 .user_agent(concat!("wix-rest/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
         };
+        let auth = Auth::new(self.credentials);
+        let limiter = match self.rate_limit {
+            Limit::None => None,
+            Limit::PerIdentity(limit) => Some(Limiter::shared(auth.identity(), limit)),
+            Limit::Shared(shared) => Some(shared.0),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                credentials: self.credentials,
+                auth,
                 base_url: self.base_url,
                 retry: self.retry,
-                limiter: self.rate_limit.map(Limiter::new),
-                tokens: TokenCache::default(),
+                limiter,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -142,14 +181,16 @@ pub struct RawResponse {
     pub request_id: Option<String>,
 }
 
-enum Attempt {
-    Done(RawResponse),
-    Failed {
-        error: Error,
-        retryable: bool,
-        retry_after: Option<Duration>,
-        unauthorized: bool,
-    },
+/// A failed attempt: the error and the app token it was sent with, if any.
+struct Failed {
+    error: Error,
+    token: Option<u64>,
+}
+
+impl From<Error> for Failed {
+    fn from(error: Error) -> Self {
+        Failed { error, token: None }
+    }
 }
 
 impl Client {
@@ -159,8 +200,9 @@ impl Client {
             credentials,
             base_url: None,
             retry: RetryPolicy::default(),
-            rate_limit: Some(RateLimit::default()),
+            rate_limit: Limit::PerIdentity(RateLimit::default()),
             timeout: Duration::from_secs(30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
         }
     }
@@ -172,7 +214,7 @@ impl Client {
 
     /// The credentials this client authenticates with.
     pub fn credentials(&self) -> &Credentials {
-        &self.inner.credentials
+        self.inner.auth.credentials()
     }
 
     fn url(&self, op: &Operation, path: &str) -> String {
@@ -225,46 +267,60 @@ impl Client {
             http.method = op.http_method.as_str(),
             http.path = op.path,
         );
-        self.execute_inner(op, path, query, body)
+        let start = Instant::now();
+        // A deadline too far to represent is no deadline.
+        let deadline = start.checked_add(self.inner.retry.deadline);
+        let url = self.url(op, &path);
+        self.run(op, &url, &query, body.as_deref(), start, deadline)
             .instrument(span)
             .await
     }
 
-    async fn execute_inner(
+    /// The retry loop of one call: attempt, classify, wait or give up.
+    async fn run(
         &self,
         op: &'static Operation,
-        path: String,
-        query: Vec<(&'static str, String)>,
-        body: Option<Vec<u8>>,
+        url: &str,
+        query: &[(&'static str, String)],
+        body: Option<&[u8]>,
+        start: Instant,
+        deadline: Option<Instant>,
     ) -> Result<RawResponse, Error> {
         let policy = self.inner.retry;
-        let start = Instant::now();
-        let url = self.url(op, &path);
-        let mut attempt = 0;
+        let mut attempt: u32 = 0;
         let mut renewed_token = false;
         loop {
-            attempt += 1;
-            let outcome = self.attempt(op, &url, &query, body.as_deref()).await;
-            let (error, retryable, retry_after, unauthorized) = match outcome {
-                Attempt::Done(response) => return Ok(response),
-                Attempt::Failed {
-                    error,
-                    retryable,
-                    retry_after,
-                    unauthorized,
-                } => (error, retryable, retry_after, unauthorized),
+            attempt = attempt.saturating_add(1);
+            let Failed { error, token } = match self.attempt(op, url, query, body, deadline).await {
+                Ok(response) => return Ok(response),
+                Err(failed) => failed,
             };
-            // A 401 under app credentials means the cached token went stale early: renew once.
-            if unauthorized && !renewed_token && self.forget_token().await {
-                renewed_token = true;
-                tracing::debug!("access token rejected; renewing it and trying again");
-                continue;
-            }
-            if !(retryable && op.retry_safe) || attempt >= policy.max_attempts {
+            let retry_after = match classify(&error) {
+                // The token this request carried was rejected: drop it unless another call
+                // already renewed it, then send once more whatever the method (the request was
+                // never processed).
+                Verdict::RenewToken if !renewed_token && token.is_some() => {
+                    renewed_token = true;
+                    if let Some(token) = token {
+                        self.inner.auth.rejected(token, deadline).await;
+                    }
+                    continue;
+                }
+                Verdict::Retry { retry_after }
+                    if op.retry_safe && attempt < policy.max_attempts =>
+                {
+                    retry_after
+                }
+                _ => return Err(wrap_exhausted(op, attempt, start, error)),
+            };
+            let Some(wait) = policy.delay(attempt, retry_after) else {
+                // Wix asked for a longer wait than `max_delay`.
                 return Err(wrap_exhausted(op, attempt, start, error));
-            }
-            let wait = policy.delay(attempt, retry_after);
-            if start.elapsed() + wait >= policy.deadline {
+            };
+            let wake = Instant::now().checked_add(wait);
+            if let Some(deadline) = deadline
+                && wake.is_none_or(|wake| wake >= deadline)
+            {
                 return Err(wrap_exhausted(op, attempt, start, error));
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
@@ -278,33 +334,32 @@ impl Client {
         url: &str,
         query: &[(&'static str, String)],
         body: Option<&[u8]>,
-    ) -> Attempt {
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.acquire().await;
-        }
+        deadline: Option<Instant>,
+    ) -> Result<RawResponse, Failed> {
         // A method that needs no permission (the token endpoint) is sent without credentials.
-        let headers = match op.permission {
-            None => Ok(HeaderMap::new()),
-            Some(_) => self.auth_headers().await,
+        let authorized = match op.permission {
+            None => None,
+            Some(_) => Some(
+                self.inner
+                    .auth
+                    .headers(op.name, deadline, |token_body| {
+                        self.fetch_token(token_body, deadline)
+                    })
+                    .await?,
+            ),
         };
-        let headers = match headers {
-            Ok(headers) => headers,
-            Err(error) => {
-                let retryable = matches!(&error, Error::Transport { .. })
-                    || error.status().is_some_and(is_retryable_status);
-                return Attempt::Failed {
-                    error,
-                    retryable,
-                    retry_after: None,
-                    unauthorized: false,
-                };
-            }
-        };
-        let mut request = self
-            .inner
-            .http
-            .request(op.http_method.to_reqwest(), url)
-            .headers(headers);
+        let token = authorized.as_ref().and_then(|a| a.token);
+        // The rate limit is taken after the headers (a token renewal takes its own slot) and
+        // right before the send, so the window the limiter counts is the one on the wire.
+        if let Some(limiter) = &self.inner.limiter {
+            until(deadline, op.name, limiter.acquire())
+                .await
+                .map_err(|error| Failed { error, token })?;
+        }
+        let mut request = self.inner.http.request(op.http_method.to_reqwest(), url);
+        if let Some(authorized) = authorized {
+            request = request.headers(authorized.headers);
+        }
         if !query.is_empty() {
             request = request.query(query);
         }
@@ -313,103 +368,62 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.to_vec());
         }
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(source) => {
-                let retryable = source.is_timeout() || source.is_connect() || source.is_request();
-                return Attempt::Failed {
-                    error: Error::Transport {
-                        method: op.name,
-                        source,
-                    },
-                    retryable,
-                    retry_after: None,
-                    unauthorized: false,
-                };
-            }
+        // The attempt's timeout, cut to the time left before the deadline.
+        let now = Instant::now();
+        let timeout = match deadline {
+            Some(deadline) => self
+                .inner
+                .timeout
+                .min(deadline.saturating_duration_since(now)),
+            None => self.inner.timeout,
         };
-        read_response(op, response).await
-    }
-
-    /// The `Authorization` and site/account headers of the credentials.
-    async fn auth_headers(&self) -> Result<HeaderMap, Error> {
-        let mut headers = HeaderMap::new();
-        match &self.inner.credentials {
-            Credentials::ApiKey {
-                key,
-                site_id,
-                account_id,
-            } => {
-                headers.insert(AUTHORIZATION, secret_header(key.expose())?);
-                if let Some(site) = site_id {
-                    headers.insert(HeaderName::from_static("wix-site-id"), header(site)?);
-                }
-                if let Some(account) = account_id {
-                    headers.insert(HeaderName::from_static("wix-account-id"), header(account)?);
-                }
-            }
-            Credentials::AccessToken(token) => {
-                headers.insert(AUTHORIZATION, secret_header(token.expose())?);
-            }
-            Credentials::OAuthApp { .. } => {
-                let token = self.app_token().await?;
-                headers.insert(AUTHORIZATION, secret_header(token.expose())?);
-            }
-        }
-        Ok(headers)
-    }
-
-    /// The cached app token, renewed first when it is missing or due.
-    async fn app_token(&self) -> Result<crate::Secret, Error> {
-        let Credentials::OAuthApp {
-            client_id,
-            client_secret,
-            instance_id,
-        } = &self.inner.credentials
-        else {
-            unreachable!("app_token is only called for app credentials")
+        let exchange = async {
+            let response = request.send().await.map_err(|source| Error::Transport {
+                method: op.name,
+                source,
+            })?;
+            read_response(op, response, self.inner.max_response_bytes).await
         };
-        let mut slot = self.inner.tokens.slot.lock().await;
-        if let Some(cached) = slot.as_ref()
-            && Instant::now() < cached.renew_at
-        {
-            return Ok(cached.token.clone());
-        }
-        let body = serde_json::json!({
-            "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": client_secret.expose(),
-            "instance_id": instance_id,
-        });
-        tracing::debug!("requesting an app access token");
-        // Through the same path as any call: rate limit, retries, tracing. It needs no
-        // permission, so it is sent without credentials and does not come back here.
-        let call = self.execute_inner(
-            &OAUTH_TOKEN,
-            OAUTH_TOKEN.path.to_owned(),
-            Vec::new(),
-            Some(body.to_string().into_bytes()),
-        );
-        let response = Box::pin(call).await?;
-        let token: TokenResponse =
-            crate::__private::decode(&OAUTH_TOKEN, &response.body, response.request_id)?;
-        let cached = CachedToken::new(token, Instant::now());
-        let secret = cached.token.clone();
-        *slot = Some(cached);
-        Ok(secret)
+        let result = match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { method: op.name }),
+        };
+        result.map_err(|error| Failed { error, token })
     }
 
-    /// Drops the cached app token; says whether there was one to drop.
-    async fn forget_token(&self) -> bool {
-        if !matches!(self.inner.credentials, Credentials::OAuthApp { .. }) {
-            return false;
-        }
-        self.inner.tokens.slot.lock().await.take().is_some()
+    /// Sends the token request through its own retry loop (rate limit, retries, tracing),
+    /// bounded by the deadline of the call that needs the token. Boxed: it recurses into `run`.
+    fn fetch_token(
+        &self,
+        body: Vec<u8>,
+        deadline: Option<Instant>,
+    ) -> crate::__private::BoxFuture<'_, Result<Vec<u8>, Error>> {
+        Box::pin(async move {
+            let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path);
+            let response = self
+                .run(
+                    &OAUTH_TOKEN,
+                    &url,
+                    &[],
+                    Some(&body),
+                    Instant::now(),
+                    deadline,
+                )
+                .await?;
+            Ok(response.body)
+        })
     }
 }
 
-async fn read_response(op: &'static Operation, response: reqwest::Response) -> Attempt {
+/// Reads a response: the body into one buffer sized from `Content-Length`, never past `limit`
+/// (and only the first [`MAX_ERROR_BODY_BYTES`] of an error).
+async fn read_response(
+    op: &'static Operation,
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<RawResponse, Error> {
     let status = response.status().as_u16();
+    let success = (200..300).contains(&status);
     let request_id = response
         .headers()
         .get("x-wix-request-id")
@@ -420,30 +434,48 @@ async fn read_response(op: &'static Operation, response: reqwest::Response) -> A
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let body = match response.bytes().await {
-        Ok(body) => body.to_vec(),
-        Err(source) => {
-            return Attempt::Failed {
-                error: Error::Transport {
+    let too_large = Error::ResponseTooLarge {
+        method: op.name,
+        limit,
+    };
+    let read_limit = if success {
+        limit
+    } else {
+        limit.min(MAX_ERROR_BODY_BYTES)
+    };
+    let declared = response.content_length();
+    if success && declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large);
+    }
+    let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(capacity.min(read_limit));
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(source) => {
+                return Err(Error::Transport {
                     method: op.name,
                     source,
-                },
-                retryable: true,
-                retry_after: None,
-                unauthorized: false,
-            };
+                });
+            }
+        };
+        let room = read_limit - body.len();
+        if chunk.len() > room {
+            if success {
+                return Err(too_large);
+            }
+            // An error body: keep its start, drop the rest.
+            body.extend_from_slice(&chunk[..room]);
+            break;
         }
-    };
-    if (200..300).contains(&status) {
-        return Attempt::Done(RawResponse { body, request_id });
+        body.extend_from_slice(&chunk);
+    }
+    if success {
+        return Ok(RawResponse { body, request_id });
     }
     let api = ApiError::from_response(op, status, request_id, retry_after, &body);
-    Attempt::Failed {
-        error: Error::Api(Box::new(api)),
-        retryable: is_retryable_status(status),
-        retry_after,
-        unauthorized: status == 401,
-    }
+    Err(Error::Api(Box::new(api)))
 }
 
 fn wrap_exhausted(op: &'static Operation, attempts: u32, start: Instant, error: Error) -> Error {
@@ -456,17 +488,4 @@ fn wrap_exhausted(op: &'static Operation, attempts: u32, start: Instant, error: 
         elapsed: start.elapsed(),
         last: Box::new(error),
     }
-}
-
-fn header(value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::Config(format!("`{value}` cannot be sent in an HTTP header")))
-}
-
-fn secret_header(value: &str) -> Result<HeaderValue, Error> {
-    let mut header = HeaderValue::from_str(value).map_err(|_| {
-        Error::Config("the key or token has characters an HTTP header cannot carry".to_owned())
-    })?;
-    header.set_sensitive(true);
-    Ok(header)
 }

@@ -1,9 +1,11 @@
 //! The one error type of every call.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::operation::Operation;
 
@@ -50,6 +52,27 @@ pub enum Error {
         /// What the HTTP client said.
         source: reqwest::Error,
     },
+    /// No complete answer came within the attempt's timeout or before the call's deadline
+    /// (including waits for the rate limit or for a token renewal).
+    #[error("{method}: no complete answer in time (attempt timeout or call deadline)")]
+    Timeout {
+        /// The Rust name of the method that was called.
+        method: &'static str,
+    },
+    /// The response body is larger than the client's cap
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); it was
+    /// not read further.
+    #[error("{method}: the response body is larger than the {limit}-byte cap")]
+    ResponseTooLarge {
+        /// The Rust name of the method that was called.
+        method: &'static str,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// Renewing the app access token failed. Every call that waited for that renewal gets this
+    /// same error; the calls are not retried (the token request had its own retries).
+    #[error(transparent)]
+    Token(Arc<Error>),
     /// Retries ran out of time before Wix answered with success.
     #[error(
         "{method}: gave up after {attempts} attempts in {elapsed:?}; the last attempt failed with: {last}"
@@ -86,6 +109,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::RetriesExhausted { last, .. } => last.status(),
+            Error::Token(error) => error.status(),
             _ => None,
         }
     }
@@ -95,6 +119,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(&api.code),
             Error::RetriesExhausted { last, .. } => last.code(),
+            Error::Token(error) => error.code(),
             _ => None,
         }
     }
@@ -105,6 +130,7 @@ impl Error {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. } => request_id.as_deref(),
             Error::RetriesExhausted { last, .. } => last.request_id(),
+            Error::Token(error) => error.request_id(),
             _ => None,
         }
     }
@@ -180,23 +206,46 @@ pub struct FieldViolation {
     pub data: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize, Default)]
-struct ErrorBody {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    details: Option<ErrorDetails>,
+/// A string field of an error body; anything else (absent, a number, an object) is `None`.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ErrorDetails {
-    #[serde(default)]
-    application_error: Option<ApplicationError>,
-    #[serde(default)]
-    validation_error: Option<ValidationError>,
+/// `details.applicationError`, field by field: a field of an unexpected type is dropped, the rest
+/// is kept.
+fn application_error(value: &Value) -> Option<ApplicationError> {
+    if !value.is_object() {
+        return None;
+    }
+    Some(ApplicationError {
+        code: text(value, "code").unwrap_or_default(),
+        description: text(value, "description").unwrap_or_default(),
+        data: value.get("data").cloned().unwrap_or_default(),
+    })
+}
+
+/// `details.validationError`, field by field, violation by violation.
+fn validation_error(value: &Value) -> Option<ValidationError> {
+    if !value.is_object() {
+        return None;
+    }
+    let field_violations = value
+        .get("fieldViolations")
+        .and_then(Value::as_array)
+        .map(|all| {
+            all.iter()
+                .filter(|v| v.is_object())
+                .map(|v| FieldViolation {
+                    field: text(v, "field").unwrap_or_default(),
+                    description: text(v, "description").unwrap_or_default(),
+                    violated_rule: text(v, "violatedRule"),
+                    rule_name: text(v, "ruleName"),
+                    data: v.get("data").cloned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ValidationError { field_violations })
 }
 
 /// The code Wix's error table gives each status.
@@ -226,9 +275,10 @@ impl ApiError {
         retry_after: Option<Duration>,
         body: &[u8],
     ) -> ApiError {
-        let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-        let details = parsed.details.unwrap_or_default();
-        let message = parsed.message.unwrap_or_else(|| {
+        // Field by field: one field of an unexpected type must not drop the others.
+        let parsed: Value = serde_json::from_slice(body).unwrap_or_default();
+        let details = parsed.get("details").cloned().unwrap_or_default();
+        let message = text(&parsed, "message").unwrap_or_else(|| {
             // Not Wix's JSON (a proxy's page, say): keep what was said, but not a whole HTML page.
             let text = String::from_utf8_lossy(body);
             text.chars().take(512).collect()
@@ -236,12 +286,10 @@ impl ApiError {
         ApiError {
             operation,
             status,
-            code: parsed
-                .code
-                .unwrap_or_else(|| code_for_status(status).to_owned()),
+            code: text(&parsed, "code").unwrap_or_else(|| code_for_status(status).to_owned()),
             message,
-            application_error: details.application_error,
-            validation_error: details.validation_error,
+            application_error: details.get("applicationError").and_then(application_error),
+            validation_error: details.get("validationError").and_then(validation_error),
             request_id,
             retry_after,
         }

@@ -26,10 +26,10 @@ pub mod webhook;
 pub mod __private;
 
 pub use auth::{Credentials, Secret};
-pub use client::{Client, ClientBuilder, DEFAULT_HOST};
+pub use client::{Client, ClientBuilder, DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{ApiError, ApplicationError, Error, FieldViolation, ValidationError};
 pub use operation::{HttpMethod, Operation, Permission, Scope};
-pub use rate_limit::RateLimit;
+pub use rate_limit::{RateLimit, SharedRateLimit};
 pub use retry::RetryPolicy;
 pub use scoped::{ScopeSet, Scoped};
 

@@ -9,9 +9,24 @@
 //! The scope-checked way to handle events is each generated module's `Webhooks<S>` router,
 //! whose `on_<event>` methods compile only when the scope set `S` grants the event's permission;
 //! this module stays the raw layer under it.
+//!
+//! A token must carry a numeric `exp` (and, unless the age check is turned off, a numeric `iat`
+//! no older than [`WebhookVerifier::max_age`], default [`DEFAULT_MAX_AGE`]). A verified event
+//! exposes what an app deduplicates on ([`RawEvent::delivery_id`], [`RawEvent::id`],
+//! [`RawEvent::event_time`]); [`Deduplicator`] is a small in-memory helper for it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+/// The default oldest webhook accepted, by its `iat`: one day.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Clock skew tolerated on `iat` in the future and on `exp` in the past, in seconds.
+const LEEWAY_SECS: u64 = 60;
 
 /// Why a webhook was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +57,14 @@ pub enum WebhookError {
 pub struct WebhookVerifier {
     key: jsonwebtoken::DecodingKey,
     validation: jsonwebtoken::Validation,
+    max_age: Option<Duration>,
 }
 
 impl std::fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookVerifier")
             .field("algorithm", &"RS256")
+            .field("max_age", &self.max_age)
             .finish_non_exhaustive()
     }
 }
@@ -55,6 +72,10 @@ impl std::fmt::Debug for WebhookVerifier {
 #[derive(Deserialize)]
 struct Claims {
     data: StringOrJson,
+    /// Required and numeric (also checked by `jsonwebtoken`).
+    exp: u64,
+    #[serde(default)]
+    iat: Option<u64>,
 }
 
 /// A field Wix documents as "stringified JSON"; an object is accepted too.
@@ -98,6 +119,17 @@ pub struct RawEvent {
     pub data: String,
     /// Who caused the event, as Wix sent it, when it did.
     pub identity: Option<serde_json::Value>,
+    /// The event's id, when Wix sends one (domain events' `id`).
+    pub id: Option<String>,
+    /// When the event happened (domain events' `eventTime`, ISO 8601), when Wix sends it.
+    pub event_time: Option<String>,
+    /// The token's `iat` (seconds since the epoch), when sent.
+    pub issued_at: Option<u64>,
+    /// The token's `exp` (seconds since the epoch).
+    pub expires_at: u64,
+    /// What identifies this delivery for deduplication: the event type and [`Self::id`] when
+    /// Wix sends an id, else the token's signature (a replayed token has the same one).
+    pub delivery_id: String,
 }
 
 impl WebhookVerifier {
@@ -106,17 +138,54 @@ impl WebhookVerifier {
         let key = jsonwebtoken::DecodingKey::from_rsa_pem(public_key_pem)
             .map_err(|e| WebhookError::InvalidKey(e.to_string()))?;
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-        // Wix's tokens carry no audience or issuer to check; `exp` is checked when present.
-        validation.required_spec_claims.clear();
+        // Wix's tokens carry no audience or issuer to check; `exp` is required and numeric.
+        validation.set_required_spec_claims(&["exp"]);
+        validation.validate_exp = true;
         validation.validate_aud = false;
-        Ok(WebhookVerifier { key, validation })
+        validation.leeway = LEEWAY_SECS;
+        Ok(WebhookVerifier {
+            key,
+            validation,
+            max_age: Some(DEFAULT_MAX_AGE),
+        })
+    }
+
+    /// Rejects tokens issued (`iat`) longer than `max_age` ago; `None` turns the age check off
+    /// (then `iat` is not required). Default: [`DEFAULT_MAX_AGE`].
+    #[must_use]
+    pub fn max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.max_age = max_age;
+        self
     }
 
     /// Verifies the raw body of a webhook POST and opens its envelope.
     pub fn verify(&self, body: &str) -> Result<RawEvent, WebhookError> {
-        let token = jsonwebtoken::decode::<Claims>(body.trim(), &self.key, &self.validation)
+        let body = body.trim();
+        let token = jsonwebtoken::decode::<Claims>(body, &self.key, &self.validation)
             .map_err(|e| WebhookError::Rejected(e.to_string()))?;
-        let envelope_json = token.claims.data.into_string();
+        let Claims { data, exp, iat } = token.claims;
+        if let Some(max_age) = self.max_age {
+            let now = unix_now();
+            let Some(iat) = iat else {
+                return Err(WebhookError::Rejected(
+                    "the token has no numeric `iat`, so its age is unknown".to_owned(),
+                ));
+            };
+            if iat > now.saturating_add(LEEWAY_SECS) {
+                return Err(WebhookError::Rejected(format!(
+                    "the token was issued in the future (iat {iat}, now {now})"
+                )));
+            }
+            if now.saturating_sub(iat) > max_age.as_secs().saturating_add(LEEWAY_SECS) {
+                return Err(WebhookError::Rejected(format!(
+                    "the token is {} s old, older than the {} s allowed",
+                    now.saturating_sub(iat),
+                    max_age.as_secs()
+                )));
+            }
+        }
+        let signature = body.rsplit('.').next().unwrap_or_default();
+        let envelope_json = data.into_string();
         let envelope: Envelope = parse("", "the JWT's data claim", &envelope_json)?;
         let identity = match envelope.identity {
             None => None,
@@ -126,15 +195,121 @@ impl WebhookVerifier {
                 Some(parse(&envelope.event_type, "the event's identity", &s)?)
             }
         };
+        let data = envelope
+            .data
+            .map(StringOrJson::into_string)
+            .unwrap_or_else(|| "{}".to_owned());
+        let ids: EventIds = serde_json::from_str(&data).unwrap_or_default();
+        let id = ids.id.and_then(json_text).filter(|id| !id.is_empty());
+        let delivery_id = match &id {
+            Some(id) => format!("{}:{id}", envelope.event_type),
+            None => format!("jwt:{signature}"),
+        };
         Ok(RawEvent {
-            data: envelope
-                .data
-                .map(StringOrJson::into_string)
-                .unwrap_or_else(|| "{}".to_owned()),
+            data,
             event_type: envelope.event_type,
             instance_id: envelope.instance_id,
             identity,
+            id,
+            event_time: ids.event_time.and_then(json_text),
+            issued_at: iat,
+            expires_at: exp,
+            delivery_id,
         })
+    }
+}
+
+/// The id and time of a domain event's data, read leniently (legacy payloads have neither).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct EventIds {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    event_time: Option<serde_json::Value>,
+}
+
+fn json_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Remembers the deliveries seen recently, so a replayed or re-sent webhook is handled once.
+///
+/// In memory, per process: an app running several processes needs a shared store keyed by
+/// [`RawEvent::delivery_id`] instead. A delivery is remembered until its token expires (after
+/// which the verifier rejects a replay anyway) or for `window`, whichever is later, and at most
+/// `capacity` deliveries are kept (the oldest are forgotten first).
+#[derive(Debug)]
+pub struct Deduplicator {
+    window: Duration,
+    capacity: usize,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    until: HashMap<String, u64>,
+    order: VecDeque<(String, u64)>,
+}
+
+impl Deduplicator {
+    /// Remembers deliveries for `window` at least, and at most `capacity` of them.
+    pub fn new(window: Duration, capacity: usize) -> Self {
+        Deduplicator {
+            window,
+            capacity: capacity.max(1),
+            seen: Mutex::default(),
+        }
+    }
+
+    /// `true` the first time a delivery is seen, `false` for a replay or a re-sent event.
+    pub fn first_delivery(&self, event: &RawEvent) -> bool {
+        let now = unix_now();
+        let keep_until = event
+            .expires_at
+            .max(now.saturating_add(self.window.as_secs()));
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget what expired, and the oldest beyond capacity.
+        while let Some((key, until)) = seen.order.front().cloned() {
+            if until > now && seen.order.len() < self.capacity {
+                break;
+            }
+            seen.order.pop_front();
+            if seen.until.get(&key) == Some(&until) {
+                seen.until.remove(&key);
+            }
+        }
+        if seen
+            .until
+            .get(&event.delivery_id)
+            .is_some_and(|&until| until > now)
+        {
+            return false;
+        }
+        seen.until.insert(event.delivery_id.clone(), keep_until);
+        seen.order
+            .push_back((event.delivery_id.clone(), keep_until));
+        true
+    }
+}
+
+impl Default for Deduplicator {
+    /// Remembers deliveries for [`DEFAULT_MAX_AGE`], at most 100,000 of them.
+    fn default() -> Self {
+        Deduplicator::new(DEFAULT_MAX_AGE, 100_000)
     }
 }
 

@@ -1,0 +1,234 @@
+//! Benchmarks (figures only, nothing asserted): the per-call overhead of a generated method
+//! against hand-written `reqwest` + `serde_json` for the same call on the same loopback server,
+//! from 1 task and from 64 tasks (p50, p99); and the peak heap of a 100,000-item stream.
+//!
+//! `cargo bench -p wix-rest-tests --bench runtime`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+use wix_rest::stores_catalog_v1::{QueryProductsRequest, QueryProductsResponse, StoresCatalogV1};
+use wix_rest::{Client, Credentials, ScopeSet};
+
+/// Counts live heap bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded to the system allocator with the caller's layout.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+struct Reader;
+
+const TOTAL: u64 = 100_000;
+
+fn product(n: u64) -> serde_json::Value {
+    json!({
+        "id": format!("prod-{n}"), "name": format!("Product {n}"), "slug": format!("product-{n}"),
+        "visible": true, "productType": "physical", "description": "<p>A product</p>",
+        "sku": format!("SKU-{n}"), "weight": 1.5, "numericId": (1_000_000 + n).to_string(),
+        "stock": {"trackInventory": false, "inStock": true},
+        "priceData": {"currency": "USD", "price": 10.5, "discountedPrice": 10.5},
+    })
+}
+
+/// A loopback HTTP/1.1 server: `POST /stores/v1/products/query` answers 10 products for the
+/// latency runs, or, for paging requests (`limit` 100), the page at `offset` of 100,000.
+async fn serve() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let small = Bytes::from(
+        json!({"products": (0..10).map(product).collect::<Vec<_>>(), "totalResults": 10})
+            .to_string(),
+    );
+    let page =
+        Bytes::from(json!({"products": (0..100).map(product).collect::<Vec<_>>()}).to_string());
+    let empty = Bytes::from_static(b"{\"products\":[]}");
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let (small, page, empty) = (small.clone(), page.clone(), empty.clone());
+            tokio::spawn(async move {
+                let service = service_fn(move |req: Request<Incoming>| {
+                    let (small, page, empty) = (small.clone(), page.clone(), empty.clone());
+                    async move {
+                        let body = req.into_body().collect().await.unwrap().to_bytes();
+                        let request: serde_json::Value =
+                            serde_json::from_slice(&body).unwrap_or_default();
+                        let paging = &request["query"]["paging"];
+                        let reply = match paging["offset"].as_u64() {
+                            None => small,
+                            Some(offset) if offset < TOTAL => page,
+                            Some(_) => empty,
+                        };
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("content-type", "application/json")
+                                .body(Full::new(reply))
+                                .unwrap(),
+                        )
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+/// Runs `calls` calls from `tasks` tasks, each timed; returns (p50, p99).
+async fn measure<F, Fut>(tasks: usize, calls: usize, call: F) -> (Duration, Duration)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let mut times = Vec::with_capacity(calls / tasks);
+                for _ in 0..calls / tasks {
+                    let start = Instant::now();
+                    call().await;
+                    times.push(start.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for handle in handles {
+        all.extend(handle.await.unwrap());
+    }
+    all.sort();
+    (percentile(&all, 0.50), percentile(&all, 0.99))
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let addr = serve().await;
+        let url = format!("http://{addr}");
+        let client = Client::builder(Credentials::api_key_for_site("key", "site"))
+            .base_url(&url)
+            .no_rate_limit()
+            .build()
+            .unwrap();
+        let http = reqwest::Client::new();
+        let request = QueryProductsRequest::default();
+        let generated = {
+            let client = client.clone();
+            let request = request.clone();
+            move || {
+                let client = client.clone();
+                let request = request.clone();
+                async move {
+                    let response = StoresCatalogV1::new(&Reader::open(&client))
+                        .query_products(&request)
+                        .await
+                        .unwrap();
+                    assert_eq!(response.products.map(|p| p.len()), Some(10));
+                }
+            }
+        };
+        let hand_written = {
+            let http = http.clone();
+            let endpoint = format!("{url}/stores/v1/products/query");
+            let request = request.clone();
+            move || {
+                let http = http.clone();
+                let endpoint = endpoint.clone();
+                let body = serde_json::to_vec(&request).unwrap();
+                async move {
+                    let response = http
+                        .post(&endpoint)
+                        .header("authorization", "key")
+                        .header("wix-site-id", "site")
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    let bytes = response.bytes().await.unwrap();
+                    let response: QueryProductsResponse = serde_json::from_slice(&bytes).unwrap();
+                    assert_eq!(response.products.map(|p| p.len()), Some(10));
+                }
+            }
+        };
+        // Warm both up (connections, allocator).
+        measure(4, 400, generated.clone()).await;
+        measure(4, 400, hand_written.clone()).await;
+        println!("query_products, 10 products per response, loopback HTTP/1.1");
+        for (tasks, calls) in [(1, 4_000), (64, 12_800)] {
+            let (g50, g99) = measure(tasks, calls, generated.clone()).await;
+            let (h50, h99) = measure(tasks, calls, hand_written.clone()).await;
+            println!(
+                "  {tasks:>2} task(s), {calls} calls: generated p50 {g50:>9.1?} p99 {g99:>9.1?} | reqwest+serde_json p50 {h50:>9.1?} p99 {h99:>9.1?} | ratio p50 {:.2} p99 {:.2}",
+                g50.as_secs_f64() / h50.as_secs_f64(),
+                g99.as_secs_f64() / h99.as_secs_f64(),
+            );
+        }
+
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let start = Instant::now();
+        let api = StoresCatalogV1::new(&Reader::open(&client));
+        let mut stream = api.query_products_stream(QueryProductsRequest::default());
+        let mut count = 0u64;
+        while let Some(product) = stream.next().await {
+            let product = product.unwrap();
+            count += u64::from(product.id.is_some());
+        }
+        drop(stream);
+        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        println!(
+            "query_products_stream: {count} items in {:.2?}, peak heap above baseline {:.2} MiB",
+            start.elapsed(),
+            peak as f64 / (1024.0 * 1024.0)
+        );
+    });
+}
