@@ -157,31 +157,46 @@ mod calls {
         client: &'a Client,
         request: QueryDataItemsRequest,
     ) -> rt::BoxStream<'a, Result<DataItem, Error>> {
-        rt::cursor(move |cursor| {
-            let mut request = request.clone();
-            let has_cursor = cursor.is_some();
-            let paging = request
-                .query
-                .get_or_insert_with(Default::default)
-                .cursor_paging
-                .get_or_insert_with(Default::default);
-            paging.limit = Some(100);
-            paging.cursor = cursor;
-            if has_cursor {
-                let parent = request.query.get_or_insert_with(Default::default);
-                parent.filter = None;
-                parent.sort = None;
-            }
-            async move {
-                let response = query_data_items(client, &request).await?;
-                let next = Some(&response)
-                    .and_then(|v| v.paging_metadata.as_ref())
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .cloned();
-                Ok((Some(response).and_then(|v| v.data_items).unwrap_or_default(), next))
-            }
-        })
+        rt::cursor_pages(
+            "query_data_items",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_data_items(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response)
+                                    .and_then(|v| v.data_items)
+                                    .unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn insert_data_item<'f>(

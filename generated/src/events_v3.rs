@@ -116,31 +116,44 @@ mod calls {
         client: &'a Client,
         request: QueryEventsRequest,
     ) -> rt::BoxStream<'a, Result<Event, Error>> {
-        rt::cursor(move |cursor| {
-            let mut request = request.clone();
-            let has_cursor = cursor.is_some();
-            let paging = request
-                .query
-                .get_or_insert_with(Default::default)
-                .cursor_paging
-                .get_or_insert_with(Default::default);
-            paging.limit = Some(100);
-            paging.cursor = cursor;
-            if has_cursor {
-                let parent = request.query.get_or_insert_with(Default::default);
-                parent.filter = None;
-                parent.sort = None;
-            }
-            async move {
-                let response = query_events(client, &request).await?;
-                let next = Some(&response)
-                    .and_then(|v| v.paging_metadata.as_ref())
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .cloned();
-                Ok((Some(response).and_then(|v| v.events).unwrap_or_default(), next))
-            }
-        })
+        rt::cursor_pages(
+            "query_events",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_events(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.events).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
     }
 }
 

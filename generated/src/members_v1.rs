@@ -173,20 +173,33 @@ mod calls {
         client: &'a Client,
         params: ListMembersParams,
     ) -> rt::BoxStream<'a, Result<Member, Error>> {
-        rt::cursor(move |cursor| {
-            let mut params = params.clone();
-            params.paging_limit = Some(100);
-            params.paging_cursor = cursor;
-            async move {
-                let response = list_members(client, &params).await?;
-                let next = Some(&response)
-                    .and_then(|v| v.paging_metadata.as_ref())
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .cloned();
-                Ok((Some(response).and_then(|v| v.members).unwrap_or_default(), next))
-            }
-        })
+        rt::cursor_pages(
+            "list_members",
+            move |cursor| {
+                let mut params = params.clone();
+                params.paging_limit = Some(100);
+                params.paging_cursor = cursor;
+                async move {
+                    let response = list_members(client, &params).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.members).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn query_members<'f>(
@@ -212,31 +225,44 @@ mod calls {
         client: &'a Client,
         request: QueryMembersRequest,
     ) -> rt::BoxStream<'a, Result<Member, Error>> {
-        rt::cursor(move |cursor| {
-            let mut request = request.clone();
-            let has_cursor = cursor.is_some();
-            let paging = request
-                .query
-                .get_or_insert_with(Default::default)
-                .cursor_paging
-                .get_or_insert_with(Default::default);
-            paging.limit = Some(100);
-            paging.cursor = cursor;
-            if has_cursor {
-                let parent = request.query.get_or_insert_with(Default::default);
-                parent.filter = None;
-                parent.sort = None;
-            }
-            async move {
-                let response = query_members(client, &request).await?;
-                let next = Some(&response)
-                    .and_then(|v| v.paging_metadata.as_ref())
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .cloned();
-                Ok((Some(response).and_then(|v| v.members).unwrap_or_default(), next))
-            }
-        })
+        rt::cursor_pages(
+            "query_members",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_members(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.members).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
     }
 }
 

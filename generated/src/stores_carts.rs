@@ -183,7 +183,8 @@ mod calls {
         client: &'a Client,
         request: QueryAbandonedCartsRequest,
     ) -> rt::BoxStream<'a, Result<AbandonedCart, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_abandoned_carts",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -196,10 +197,16 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_abandoned_carts(client, &request).await?;
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
                     Ok(
-                        Some(response)
-                            .and_then(|v| v.abandoned_carts)
-                            .unwrap_or_default(),
+                        rt::Page::new(
+                                Some(response)
+                                    .and_then(|v| v.abandoned_carts)
+                                    .unwrap_or_default(),
+                            )
+                            .total(total),
                     )
                 }
             },

@@ -664,7 +664,8 @@ mod calls {
         client: &'a Client,
         request: QueryCollectionsRequest,
     ) -> rt::BoxStream<'a, Result<Collection, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_collections",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -677,7 +678,17 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_collections(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.collections).unwrap_or_default())
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
+                    Ok(
+                        rt::Page::new(
+                                Some(response)
+                                    .and_then(|v| v.collections)
+                                    .unwrap_or_default(),
+                            )
+                            .total(total),
+                    )
                 }
             },
         )
@@ -779,7 +790,8 @@ mod calls {
         client: &'a Client,
         request: QueryProductsRequest,
     ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_products",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -792,7 +804,15 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_products(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.products).unwrap_or_default(),
+                            )
+                            .total(total),
+                    )
                 }
             },
         )
@@ -854,7 +874,8 @@ mod calls {
         client: &'a Client,
         request: QueryProductsRequest,
     ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_products_reader",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -867,7 +888,15 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_products_reader(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.products).unwrap_or_default(),
+                            )
+                            .total(total),
+                    )
                 }
             },
         )
@@ -1108,7 +1137,8 @@ mod calls {
         id: &'a str,
         request: QueryVariantsRequest,
     ) -> rt::BoxStream<'a, Result<Variant, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_variants",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -1117,7 +1147,15 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_variants(client, id, &request).await?;
-                    Ok(Some(response).and_then(|v| v.variants).unwrap_or_default())
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.variants).unwrap_or_default(),
+                            )
+                            .total(total),
+                    )
                 }
             },
         )

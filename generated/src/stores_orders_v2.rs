@@ -210,7 +210,8 @@ mod calls {
         client: &'a Client,
         request: QueryOrdersRequest,
     ) -> rt::BoxStream<'a, Result<Order, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "query_orders",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -223,7 +224,15 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = query_orders(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.orders).unwrap_or_default())
+                    let total = Some(&response)
+                        .and_then(|v| v.total_results.as_ref())
+                        .map(|t| i64::from(*t));
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.orders).unwrap_or_default(),
+                            )
+                            .total(total),
+                    )
                 }
             },
         )

@@ -1229,6 +1229,63 @@ async fn a_generated_offset_stream_ends_on_a_short_page() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// The spec names the response's `totalResults` (`paging.total`): a full last page does not
+/// cost another request.
+#[tokio::test]
+async fn a_generated_offset_stream_stops_at_total_results() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(&json!({
+            "products": (0..100).map(|n| json!({"id": format!("p{n}")})).collect::<Vec<_>>(),
+            "totalResults": 100,
+        }))
+    })
+    .await;
+    let client = key_client(server.url());
+    let api = StoresCatalogV1::new(&Store::open(&client));
+    let products: Vec<_> = guard(
+        api.query_products_stream(Default::default())
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(products.len(), 100);
+    assert!(products.iter().all(Result::is_ok));
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// The spec names `pagingMetadata.hasNext` (`paging.has_next`): `false` ends the stream even
+/// when a next cursor comes with it.
+#[tokio::test]
+async fn a_generated_cursor_stream_stops_at_has_next_false() {
+    #[wix_rest::scope_set(DC_CONTACTS_READ_CONTACTS)]
+    struct Crm;
+    let server = TestServer::start(|_, i| {
+        Reply::json(&json!({
+            "contacts": [{ "id": format!("c{i}") }],
+            "pagingMetadata": { "count": 1, "cursors": { "next": format!("after-{i}") }, "hasNext": i == 0 },
+        }))
+    })
+    .await;
+    let client = key_client(server.url());
+    let api = wix_rest::contacts_v4::ContactsV4::new(&Crm::open(&client));
+    let contacts: Vec<_> = guard(
+        api.query_contacts_stream(Default::default())
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(contacts.len(), 2);
+    assert!(contacts.iter().all(Result::is_ok));
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        2,
+        "hasNext: false on the second page ends it"
+    );
+    assert_eq!(
+        requests[1].json()["query"]["cursorPaging"]["cursor"],
+        "after-0"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Size caps
 // ---------------------------------------------------------------------------------------------

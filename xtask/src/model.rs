@@ -198,6 +198,11 @@ pub struct Paging {
     pub limit: FieldRef,
     /// The offset or cursor field.
     pub position: FieldRef,
+    /// Steps from the response to `hasNext` (a bool), when the response says it.
+    pub has_next: Option<Vec<Step>>,
+    /// Steps from the response to the total number of matching items (an integer), when the
+    /// response says it.
+    pub total: Option<Vec<Step>>,
     pub style: PagingStyle,
     pub location: PagingLocation,
 }

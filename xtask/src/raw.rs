@@ -84,6 +84,8 @@ pub struct RawPaging {
     pub request: Option<String>,
     pub items: Option<String>,
     pub next_cursor: Option<String>,
+    pub has_next: Option<String>,
+    pub total: Option<String>,
     pub crawl: Option<String>,
 }
 
@@ -232,6 +234,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "max_page_size",
     "items",
     "next_cursor",
+    "has_next",
+    "total",
     "crawl",
     "encoding",
     "fields",

@@ -22,6 +22,7 @@ pub(super) fn streams(m: &Method, paging: &Paging, bound: &TokenStream, out: &mu
         item_ty: ty_tokens(&paging.item_ty),
         max: paging.max_page_size,
         items: optional_read(quote!(response), &paging.items, false),
+        ends: Ends::of(paging),
         stream_args: StreamArgs::of(m),
         bound,
     };
@@ -50,8 +51,34 @@ struct Common<'m> {
     max: u32,
     /// The items of a page, from `response`.
     items: TokenStream,
+    ends: Ends,
     stream_args: StreamArgs,
     bound: &'m TokenStream,
+}
+
+/// What a response says about the pages after it (`hasNext`, the total), read before its items
+/// are moved out: statements binding them, and the `rt::Page` builder calls that pass them on.
+struct Ends {
+    read: TokenStream,
+    calls: TokenStream,
+}
+
+impl Ends {
+    fn of(paging: &Paging) -> Ends {
+        let mut read = TokenStream::new();
+        let mut calls = TokenStream::new();
+        if let Some(steps) = &paging.has_next {
+            let value = optional_read(quote!(&response), steps, true);
+            read.extend(quote!(let has_next = #value.copied();));
+            calls.extend(quote!(.has_next(has_next)));
+        }
+        if let Some(steps) = &paging.total {
+            let value = optional_read(quote!(&response), steps, true);
+            read.extend(quote!(let total = #value.map(|t| i64::from(*t));));
+            calls.extend(quote!(.total(total)));
+        }
+        Ends { read, calls }
+    }
 }
 
 /// What every stream function of a method takes besides the request: the path arguments and
@@ -164,10 +191,16 @@ fn body_stream(
         item_ty,
         max,
         items,
+        ends,
         stream_args,
         bound,
     } = c;
     let max = *max;
+    let method_name = &m.rust_name;
+    let Ends {
+        read: read_ends,
+        calls: end_calls,
+    } = ends;
     let req_ty = request_tokens(m);
     let reach = mut_creating(quote!(request), to_paging);
     let args = &stream_args.args;
@@ -180,14 +213,15 @@ fn body_stream(
                 m.rust_name
             ));
             let body = quote! {
-                rt::offset(#max, move |offset, limit| {
+                rt::offset_pages(#method_name, #max, move |offset, limit| {
                     let mut request = request.clone();
                     let paging = #reach;
                     #set_limit
                     #set_offset
                     async move {
                         let response = #name(client, #(#args,)* &request).await?;
-                        Ok(#items.unwrap_or_default())
+                        #read_ends
+                        Ok(rt::Page::new(#items.unwrap_or_default()) #end_calls)
                     }
                 })
             };
@@ -216,7 +250,7 @@ fn body_stream(
                 m.rust_name
             ));
             let body = quote! {
-                rt::cursor(move |cursor| {
+                rt::cursor_pages(#method_name, move |cursor| {
                     let mut request = request.clone();
                     let has_cursor = cursor.is_some();
                     let paging = #reach;
@@ -226,7 +260,8 @@ fn body_stream(
                     async move {
                         let response = #name(client, #(#args,)* &request).await?;
                         let next = #next.cloned();
-                        Ok((#items.unwrap_or_default(), next))
+                        #read_ends
+                        Ok(rt::Page::new(#items.unwrap_or_default()).next_cursor(next) #end_calls)
                     }
                 })
             };
@@ -256,6 +291,7 @@ fn crawl_stream(c: &Common, crawl: &Crawl, out: &mut ModuleOut) {
         items,
         stream_args,
         bound,
+        ..
     } = c;
     let max = *max;
     let req_ty = request_tokens(m);
@@ -330,10 +366,16 @@ fn params_stream(c: &Common, out: &mut ModuleOut) {
         item_ty,
         max,
         items,
+        ends,
         bound,
         ..
     } = c;
     let max = *max;
+    let method_name = &m.rust_name;
+    let Ends {
+        read: read_ends,
+        calls: end_calls,
+    } = ends;
     let params_ty = ident(
         m.params_type
             .as_ref()
@@ -351,14 +393,15 @@ fn params_stream(c: &Common, out: &mut ModuleOut) {
         PagingStyle::Cursor { next_cursor } => {
             let next = optional_read(quote!(&response), next_cursor, true);
             let body = quote! {
-                rt::cursor(move |cursor| {
+                rt::cursor_pages(#method_name, move |cursor| {
                     let mut params = params.clone();
                     params.#limit = Some(#max_lit);
                     params.#position = cursor;
                     async move {
                         let response = #name(client, #(#args,)* &params).await?;
                         let next = #next.cloned();
-                        Ok((#items.unwrap_or_default(), next))
+                        #read_ends
+                        Ok(rt::Page::new(#items.unwrap_or_default()).next_cursor(next) #end_calls)
                     }
                 })
             };
@@ -370,13 +413,14 @@ fn params_stream(c: &Common, out: &mut ModuleOut) {
                 _ => quote!(offset as i32),
             };
             let body = quote! {
-                rt::offset(#max, move |offset, _limit| {
+                rt::offset_pages(#method_name, #max, move |offset, _limit| {
                     let mut params = params.clone();
                     params.#limit = Some(#max_lit);
                     params.#position = Some(#offset);
                     async move {
                         let response = #name(client, #(#args,)* &params).await?;
-                        Ok(#items.unwrap_or_default())
+                        #read_ends
+                        Ok(rt::Page::new(#items.unwrap_or_default()) #end_calls)
                     }
                 })
             };

@@ -141,6 +141,36 @@ impl ModuleLowering<'_, '_> {
                 }
             },
         };
+        // What the response says about the pages after it.
+        let end_marker =
+            |this: &mut Self, key: &str, at: &Option<String>, fits: fn(&Ty) -> bool, what: &str| {
+                let at = at.as_ref()?;
+                match this.resolve_steps(resp_ty, at) {
+                    Ok(s) if s.last().is_some_and(|s| fits(&s.ty)) => Some(s),
+                    Ok(_) => {
+                        this.bad_paging(path, key, format!("paging `{key}`: `{at}` is not {what}"));
+                        None
+                    }
+                    Err(why) => {
+                        this.bad_paging(path, key, format!("paging `{key}`: {why}"));
+                        None
+                    }
+                }
+            };
+        let has_next = end_marker(
+            self,
+            "has_next",
+            &p.has_next,
+            |t| *t == Ty::Bool,
+            "a boolean",
+        );
+        let total = end_marker(
+            self,
+            "total",
+            &p.total,
+            |t| matches!(t, Ty::I32 | Ty::I64),
+            "an integer",
+        );
         let stream_fn = format!("{}_stream", method.trim_start_matches("r#"));
 
         let (limit, position, location) = match in_params {
@@ -163,6 +193,8 @@ impl ModuleLowering<'_, '_> {
             item_ty,
             limit,
             position,
+            has_next,
+            total,
             style,
             location,
         })

@@ -234,27 +234,35 @@ mod calls {
         client: &'a Client,
         request: QueryPetsRequest,
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
-        rt::cursor(move |cursor| {
-            let mut request = request.clone();
-            let has_cursor = cursor.is_some();
-            let paging = request.cursor_paging.get_or_insert_with(Default::default);
-            paging.limit = Some(50);
-            paging.cursor = cursor;
-            if has_cursor {
-                let parent = &mut request;
-                parent.filter = None;
-                parent.sort = None;
-            }
-            async move {
-                let response = query_pets(client, &request).await?;
-                let next = Some(&response)
-                    .and_then(|v| v.paging_metadata.as_ref())
-                    .and_then(|v| v.cursors.as_ref())
-                    .and_then(|v| v.next.as_ref())
-                    .cloned();
-                Ok((Some(response).and_then(|v| v.pets).unwrap_or_default(), next))
-            }
-        })
+        rt::cursor_pages(
+            "query_pets",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request.cursor_paging.get_or_insert_with(Default::default);
+                paging.limit = Some(50);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = &mut request;
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_pets(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.pets).unwrap_or_default(),
+                            )
+                            .next_cursor(next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn list_pets_by_number<'f>(
@@ -280,7 +288,8 @@ mod calls {
         client: &'a Client,
         request: ListPetsByNumberRequest,
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
-        rt::offset(
+        rt::offset_pages(
+            "list_pets_by_number",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
@@ -293,7 +302,11 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = list_pets_by_number(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.pets).unwrap_or_default())
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.pets).unwrap_or_default(),
+                        ),
+                    )
                 }
             },
         )
