@@ -186,6 +186,28 @@ impl ModuleLowering<'_, '_> {
             }
             None => self.body_paging(p, path, method, request, &request_at, &style, &item_ty)?,
         };
+        // The stream sets the limit and offset from integers and the cursor from an optional
+        // string.
+        let integer = |f: &FieldRef| matches!(f.ty, Ty::I32 | Ty::I64);
+        let position_fits = match style {
+            PagingStyle::Offset => integer(&position),
+            PagingStyle::Cursor { .. } => position.ty == Ty::String && !position.required,
+        };
+        if !integer(&limit) || !position_fits {
+            self.report.error(
+                &path.key("request"),
+                Anchor::Value,
+                format!(
+                    "paging `request`: `{request_at}` needs an integer `limit` and {}",
+                    match style {
+                        PagingStyle::Offset => "an integer `offset`",
+                        PagingStyle::Cursor { .. } => "an optional string `cursor`",
+                    }
+                ),
+                Some("the stream sets them on every page; give the fields those types".to_owned()),
+            );
+            return None;
+        }
         Some(Paging {
             max_page_size,
             stream_fn,
