@@ -69,21 +69,28 @@ pub fn one_of<'a>(
     }
 }
 
-/// The diagnostics of one spec file, each placed with the file's position index.
+/// The diagnostics of one spec file, each placed with the file's position index. The index is
+/// a second parse of the file, so it is built only when there is something to place.
 pub struct Reporter<'a> {
     file: &'a str,
-    index: PosIndex,
+    source: &'a str,
+    index: std::cell::OnceCell<PosIndex>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Reporter<'a> {
     /// A reporter for `file`, whose text is `source`, collecting into `diags`.
-    pub fn new(file: &'a str, source: &str, diags: &'a mut Vec<Diagnostic>) -> Self {
+    pub fn new(file: &'a str, source: &'a str, diags: &'a mut Vec<Diagnostic>) -> Self {
         Reporter {
             file,
-            index: PosIndex::new(source),
+            source,
+            index: std::cell::OnceCell::new(),
             diags,
         }
+    }
+
+    fn index(&self) -> &PosIndex {
+        self.index.get_or_init(|| PosIndex::new(self.source))
     }
 
     /// The file's name as diagnostics show it.
@@ -99,7 +106,7 @@ impl<'a> Reporter<'a> {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
-        let pos = self.index.find(path, anchor);
+        let pos = self.index().find(path, anchor);
         self.diags.push(Diagnostic {
             file: self.file.to_owned(),
             line: pos.line,
@@ -111,7 +118,7 @@ impl<'a> Reporter<'a> {
 
     /// The line of the value at `path` (for "first defined on line N").
     pub fn line_of(&self, path: &YamlPath) -> usize {
-        self.index.find(path, Anchor::Value).line
+        self.index().find(path, Anchor::Value).line
     }
 
     /// Reports the keys serde passed over, with the closest known key as a hint.
