@@ -109,6 +109,8 @@ struct ModuleLowering<'a, 'b> {
     module_type: String,
     /// Raw type name -> Rust type name, for `$ref`.
     refs: BTreeMap<String, String>,
+    /// Raw type name -> its schema, for `allOf` parts that are `$ref`s.
+    raw_types: BTreeMap<String, raw::RawSchema>,
     /// Rust type name -> definition.
     types: BTreeMap<String, TypeDef>,
     /// Rust type name -> where it was defined (for collisions).

@@ -78,6 +78,7 @@ pub(super) fn lower_module(
         report,
         module_type: module_type.clone(),
         refs: BTreeMap::new(),
+        raw_types: raw.types.0.iter().cloned().collect(),
         types: BTreeMap::new(),
         defined_at: BTreeMap::new(),
         registry,
