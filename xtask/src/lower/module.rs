@@ -214,7 +214,7 @@ fn share_query_builders(methods: &mut [Method]) {
 }
 
 /// Names every generated module uses: the imports of its file and the std prelude.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "Error",

@@ -81,7 +81,10 @@ impl ModuleLowering<'_, '_> {
                     &path.key(key).key("nullable"),
                     Anchor::Key,
                     format!("`nullable` is not supported in `{key}`"),
-                    Some("`nullable: true` applies to object properties (they become `Option`)".to_owned()),
+                    Some(
+                        "`nullable: true` applies to object properties (they become `Option`)"
+                            .to_owned(),
+                    ),
                 );
             }
         }
@@ -156,8 +159,8 @@ impl ModuleLowering<'_, '_> {
             Some(SchemaType::String) => {
                 match s.format.as_deref() {
                     None | Some("date-time") | Some("date") | Some("uri") | Some("uuid")
-                    | Some("email") | Some("byte") | Some("binary") | Some("ip")
-                    | Some("ipv4") | Some("ipv6") | Some("hostname") | Some("password") => {}
+                    | Some("email") | Some("byte") | Some("binary") | Some("ip") | Some("ipv4")
+                    | Some("ipv6") | Some("hostname") | Some("password") => {}
                     Some(_) => bad_format(
                         self,
                         "date-time, date, uri, uuid, email, byte, binary, ip, ipv4, ipv6, hostname, password",
@@ -174,7 +177,10 @@ impl ModuleLowering<'_, '_> {
                 | Some("uint16") => Ty::I32,
                 Some("int64") | Some("uint32") | Some("uint64") => Ty::I64,
                 Some(_) => {
-                    bad_format(self, "int8, int16, int32, int64, uint8, uint16, uint32, uint64");
+                    bad_format(
+                        self,
+                        "int8, int16, int32, int64, uint8, uint16, uint32, uint64",
+                    );
                     Ty::I64
                 }
             },
@@ -350,7 +356,13 @@ impl ModuleLowering<'_, '_> {
 
     /// `allOf`: one struct with the properties of every part (inline objects or `$ref`s to
     /// named ones). `allOf: [$ref]` alone is that type (a description may stand beside it).
-    fn lower_all_of(&mut self, parts: &[RawSchema], s: &RawSchema, path: &YamlPath, name: &str) -> Ty {
+    fn lower_all_of(
+        &mut self,
+        parts: &[RawSchema],
+        s: &RawSchema,
+        path: &YamlPath,
+        name: &str,
+    ) -> Ty {
         let ap = path.key("allOf");
         if parts.len() == 1 && parts[0].reference.is_some() && s.properties.is_none() {
             return self.lower_schema(&parts[0], &ap.index(0), name);
@@ -396,11 +408,17 @@ impl ModuleLowering<'_, '_> {
                     &ppath,
                     Anchor::Key,
                     "an `allOf` part must be an object with `properties`",
-                    Some("list objects only, inline or as a `$ref` to a named object type".to_owned()),
+                    Some(
+                        "list objects only, inline or as a `$ref` to a named object type"
+                            .to_owned(),
+                    ),
                 );
                 continue;
             };
-            open |= matches!(part.additional_properties, Some(AdditionalProperties::Any(true)));
+            open |= matches!(
+                part.additional_properties,
+                Some(AdditionalProperties::Any(true))
+            );
             let into = merged.properties.as_mut().expect("set above");
             for (k, v) in &props.0 {
                 if into.0.iter().any(|(have, _)| have == k) {
@@ -426,10 +444,21 @@ impl ModuleLowering<'_, '_> {
 
     /// `oneOf`: a Rust enum, one variant per schema; tagged by `discriminator.propertyName`
     /// when given (each variant then an inline object whose tag property is a one-value enum).
-    fn lower_one_of(&mut self, parts: &[RawSchema], s: &RawSchema, path: &YamlPath, name: &str) -> Ty {
+    fn lower_one_of(
+        &mut self,
+        parts: &[RawSchema],
+        s: &RawSchema,
+        path: &YamlPath,
+        name: &str,
+    ) -> Ty {
         let op = path.key("oneOf");
         if parts.is_empty() {
-            self.report.error(&op, Anchor::Key, "`oneOf` lists no schema", Some("list at least one variant".to_owned()));
+            self.report.error(
+                &op,
+                Anchor::Key,
+                "`oneOf` lists no schema",
+                Some("list at least one variant".to_owned()),
+            );
             return Ty::Json;
         }
         let tag = s.discriminator.as_ref().map(|d| d.property_name.clone());
@@ -438,14 +467,14 @@ impl ModuleLowering<'_, '_> {
             let ppath = op.index(i);
             let (base, tag_value, ty) = if let Some(tag) = &tag {
                 let value = match (&part.reference, &part.properties) {
-                    (None, Some(props)) => props
-                        .0
-                        .iter()
-                        .find(|(k, _)| k == tag)
-                        .and_then(|(_, v)| match v.enumeration.as_deref() {
-                            Some([one]) => Some(one.clone()),
-                            _ => None,
-                        }),
+                    (None, Some(props)) => {
+                        props.0.iter().find(|(k, _)| k == tag).and_then(|(_, v)| {
+                            match v.enumeration.as_deref() {
+                                Some([one]) => Some(one.clone()),
+                                _ => None,
+                            }
+                        })
+                    }
                     _ => None,
                 };
                 let Some(value) = value else {
@@ -457,8 +486,16 @@ impl ModuleLowering<'_, '_> {
                     );
                     continue;
                 };
-                if variants.iter().any(|v| v.tag_value.as_deref() == Some(value.as_str())) {
-                    self.report.error(&ppath, Anchor::Key, format!("tag value `{value}` selects two variants of `{name}`"), None);
+                if variants
+                    .iter()
+                    .any(|v| v.tag_value.as_deref() == Some(value.as_str()))
+                {
+                    self.report.error(
+                        &ppath,
+                        Anchor::Key,
+                        format!("tag value `{value}` selects two variants of `{name}`"),
+                        None,
+                    );
                     continue;
                 }
                 let mut rest = part.clone();
@@ -471,13 +508,20 @@ impl ModuleLowering<'_, '_> {
                 let base = variant_name(&value);
                 let props = rest.properties.clone().unwrap_or_default();
                 let ty = (!props.0.is_empty()).then(|| {
-                    let open = matches!(rest.additional_properties, Some(AdditionalProperties::Any(true)));
+                    let open = matches!(
+                        rest.additional_properties,
+                        Some(AdditionalProperties::Any(true))
+                    );
                     self.lower_struct(&props, &rest, &ppath, &format!("{name}{base}"), open)
                 });
                 (base, Some(value), ty)
             } else {
                 let base = match (&part.reference, &part.properties, &part.enumeration) {
-                    (Some(r), _, _) => self.refs.get(r).cloned().unwrap_or_else(|| r.to_upper_camel_case()),
+                    (Some(r), _, _) => self
+                        .refs
+                        .get(r)
+                        .cloned()
+                        .unwrap_or_else(|| r.to_upper_camel_case()),
                     (None, Some(props), _) if props.0.len() == 1 => variant_name(&props.0[0].0),
                     (None, None, Some(values)) if values.len() == 1 => variant_name(&values[0]),
                     _ => match part.ty.as_deref() {
@@ -494,14 +538,32 @@ impl ModuleLowering<'_, '_> {
                 vname = format!("{base}{n}");
                 n += 1;
             }
-            let docs = part.description.clone().unwrap_or_else(|| match &tag_value {
-                Some(v) => format!("`{v}`."),
-                None => format!("The `{vname}` variant."),
+            let docs = part
+                .description
+                .clone()
+                .unwrap_or_else(|| match &tag_value {
+                    Some(v) => format!("`{v}`."),
+                    None => format!("The `{vname}` variant."),
+                });
+            variants.push(Variant {
+                name: vname,
+                tag_value,
+                ty,
+                docs,
             });
-            variants.push(Variant { name: vname, tag_value, ty, docs });
         }
-        let docs = s.description.clone().unwrap_or_else(|| format!("One of the `{name}` variants."));
-        self.add_type(TypeDef { name: name.to_owned(), docs, kind: TypeKind::OneOf { tag, variants } }, path)
+        let docs = s
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("One of the `{name}` variants."));
+        self.add_type(
+            TypeDef {
+                name: name.to_owned(),
+                docs,
+                kind: TypeKind::OneOf { tag, variants },
+            },
+            path,
+        )
     }
 }
 
