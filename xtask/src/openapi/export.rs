@@ -97,8 +97,7 @@ pub fn export(files: &[SpecFile], module: Option<&str>) -> Result<OpenAPI, Strin
         if let Some(Yaml::Mapping(types)) = yaml.get("types") {
             for (name, schema) in types {
                 let name = name.as_str().unwrap_or_default();
-                let schema = schema_json(schema, &m.type_name);
-                let schema: Schema = serde_json::from_value(schema)
+                let schema: Schema = schema_yaml(schema, &m.type_name)
                     .map_err(|e| format!("{}: type `{name}`: {e}", m.source))?;
                 components.schemas.insert(
                     component_name(&m.type_name, name),
@@ -193,12 +192,9 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             .and_then(Yaml::as_str)
             .unwrap_or_default()
             .to_owned();
-        let schema = match p.get("schema") {
-            Some(s) => schema_json(s, &m.type_name),
-            None => json!({ "type": "string" }),
-        };
+        let string = Yaml::Mapping([("type".into(), "string".into())].into_iter().collect());
         let schema: ReferenceOr<Schema> =
-            serde_json::from_value(schema).map_err(|e| e.to_string())?;
+            schema_yaml(p.get("schema").unwrap_or(&string), &m.type_name)?;
         let location = p.get("in").and_then(Yaml::as_str).unwrap_or("query");
         let data = ParameterData {
             name,
@@ -309,8 +305,7 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
 }
 
 fn media(schema: &Yaml, module_type: &str) -> Result<MediaType, String> {
-    let schema =
-        serde_json::from_value(schema_json(schema, module_type)).map_err(|e| e.to_string())?;
+    let schema = schema_yaml(schema, module_type)?;
     Ok(MediaType {
         schema: Some(schema),
         ..MediaType::default()
@@ -322,26 +317,38 @@ fn to_json(v: &Yaml) -> Value {
 }
 
 /// A spec schema as an OpenAPI schema: `$ref: Name` -> `#/components/schemas/Module.Name`,
-/// and a `$ref` with keys beside it -> `allOf: [{$ref}]` with those keys.
-fn schema_json(schema: &Yaml, module_type: &str) -> Value {
-    let mut v = to_json(schema);
+/// and a `$ref` with keys beside it -> `allOf: [{$ref}]` with those keys. Rewritten as YAML and
+/// decoded from it, so that properties keep their order (a `serde_json` map would sort them).
+fn schema_yaml<T: serde::de::DeserializeOwned>(
+    schema: &Yaml,
+    module_type: &str,
+) -> Result<T, String> {
+    let mut v = schema.clone();
     rewrite(&mut v, module_type);
-    v
+    serde_yaml::from_value(v).map_err(|e| e.to_string())
 }
 
-fn rewrite(v: &mut Value, module_type: &str) {
-    let Value::Object(map) = v else { return };
-    if let Some(Value::String(name)) = map.remove("$ref") {
-        let target = json!({ "$ref": format!("#/components/schemas/{}", component_name(module_type, &name)) });
+fn rewrite(v: &mut Yaml, module_type: &str) {
+    let Yaml::Mapping(map) = v else { return };
+    if let Some(Yaml::String(name)) = map.remove("$ref") {
+        let mut target = serde_yaml::Mapping::new();
+        target.insert(
+            "$ref".into(),
+            format!(
+                "#/components/schemas/{}",
+                component_name(module_type, &name)
+            )
+            .into(),
+        );
         if map.is_empty() {
-            *v = target;
+            *v = Yaml::Mapping(target);
         } else {
-            map.insert("allOf".to_owned(), json!([target]));
+            map.insert("allOf".into(), Yaml::Sequence(vec![Yaml::Mapping(target)]));
         }
         return;
     }
-    if let Some(Value::Object(props)) = map.get_mut("properties") {
-        for p in props.values_mut() {
+    if let Some(Yaml::Mapping(props)) = map.get_mut("properties") {
+        for (_, p) in props.iter_mut() {
             rewrite(p, module_type);
         }
     }
@@ -351,7 +358,7 @@ fn rewrite(v: &mut Value, module_type: &str) {
         }
     }
     for key in ["oneOf", "allOf"] {
-        if let Some(Value::Array(parts)) = map.get_mut(key) {
+        if let Some(Yaml::Sequence(parts)) = map.get_mut(key) {
             for p in parts {
                 rewrite(p, module_type);
             }

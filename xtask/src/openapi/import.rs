@@ -104,7 +104,10 @@ pub fn import(
         .get("x-wix-modules")
         .and_then(Value::as_array)
         .is_some_and(|m| m.len() > 1);
-    let mut cx = Schemas::new(doc, &module_type, several_modules);
+    let webhooks = wix_info
+        .and_then(|i| i["webhooks"].as_array())
+        .is_some_and(|w| !w.is_empty());
+    let mut cx = Schemas::new(doc, &module_type, several_modules, webhooks);
 
     // Named types.
     let mut types = Mapping::new();
@@ -113,7 +116,11 @@ pub fn import(
         let Some(s) = doc.components.as_ref().and_then(|c| c.schemas.get(&key)) else {
             continue;
         };
-        let v = cx.convert(s, &ptr, 0);
+        let mut v = cx.convert(s, &ptr, 0);
+        if v.get("additionalProperties") == Some(&Yaml::Bool(true)) && !v.contains_key("properties")
+        {
+            v.insert("properties".into(), Yaml::Mapping(Mapping::new()));
+        }
         types.insert(Yaml::from(schema), Yaml::Mapping(v));
     }
     errors.append(&mut cx.errors);
@@ -538,7 +545,7 @@ const INTEGER_FORMATS: &[&str] = &[
 ];
 
 impl<'a> Schemas<'a> {
-    fn new(doc: &'a OpenAPI, module_type: &str, only_prefixed: bool) -> Self {
+    fn new(doc: &'a OpenAPI, module_type: &str, only_prefixed: bool, webhooks: bool) -> Self {
         let prefix = format!("{module_type}.");
         let mut named = Vec::new();
         if let Some(c) = &doc.components {
@@ -559,8 +566,9 @@ impl<'a> Schemas<'a> {
                     // A name the generator takes for itself gets the module's in front.
                     let mut name = name;
                     while crate::lower::RESERVED_TYPE_NAMES.contains(&name.as_str())
-                        || [module_type, "Event", "Webhooks", "WebhookHandler"]
-                            .contains(&name.as_str())
+                        || name == module_type
+                        || (webhooks
+                            && ["Event", "Webhooks", "WebhookHandler"].contains(&name.as_str()))
                         || named.iter().any(|(_, n)| *n == name)
                     {
                         name = format!("{module_type}{name}");
@@ -947,7 +955,14 @@ impl<'a> Schemas<'a> {
 /// Whether a named schema becomes a type of `types:` (else it is written inline where used).
 fn is_type(doc: &OpenAPI, s: &Schema) -> bool {
     match &s.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        // An open object with no listed property is a struct that keeps every field.
+        SchemaKind::Type(Type::Object(o)) => {
+            !o.properties.is_empty()
+                || matches!(
+                    o.additional_properties,
+                    Some(AdditionalProperties::Any(true))
+                )
+        }
         SchemaKind::Type(Type::String(t)) => !t.enumeration.is_empty(),
         SchemaKind::OneOf { one_of } => !one_of.iter().all(|p| plain_string(doc, p, 0)),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
