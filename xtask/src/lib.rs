@@ -12,6 +12,7 @@ pub mod emit;
 pub mod keyword;
 pub mod lower;
 pub mod model;
+pub mod openapi;
 pub mod raw;
 pub mod scopes_table;
 pub mod yaml_pos;

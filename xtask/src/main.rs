@@ -8,6 +8,14 @@ use xtask::Mode;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]               generate generated/ from specs/ (--check: fail if stale)
+  cargo xtask codegen --specs DIR --out ROOT  generate ROOT/generated/ from another spec directory
+  cargo xtask export-openapi [--module M] [-o FILE]
+                                              write the specs (or module M) as an OpenAPI 3.0
+                                              document (JSON; stdout unless -o)
+  cargo xtask import-openapi FILE --module NAME [--out DIR] [--skip-unsupported]
+                                              write an OpenAPI 3.0 document as the spec module
+                                              DIR/NAME.yaml (DIR: specs/), and its registry when
+                                              its permissions are not Wix data
   cargo xtask scopes [--format markdown|json] print the method -> permission -> scopes table
   cargo xtask bench [--generation]            measure generation, check and build times side by
                                               side with progenitor on the same operations (from
@@ -30,6 +38,9 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(&root, Mode::Check),
         ["scopes"] => scopes(&root, "markdown"),
         ["scopes", "--format", format] => scopes(&root, format),
+        ["codegen", "--specs", dir, "--out", out] => codegen_into(Path::new(dir), Path::new(out)),
+        ["export-openapi", rest @ ..] => export_openapi(&root, rest),
+        ["import-openapi", file, rest @ ..] => import_openapi(&root, file, rest),
         ["bench"] => xtask::bench::run(&root, xtask::bench::Scope::All),
         ["bench", "--generation"] => xtask::bench::run(&root, xtask::bench::Scope::Generation),
         _ => {
@@ -95,6 +106,157 @@ fn scopes(root: &Path, format: &str) -> ExitCode {
             eprintln!("unknown format `{other}`: use markdown or json");
             return ExitCode::from(2);
         }
+    }
+    ExitCode::SUCCESS
+}
+
+fn codegen_into(dir: &Path, out: &Path) -> ExitCode {
+    match xtask::codegen(dir, &dir.display().to_string(), out, Mode::Write) {
+        Err(e) => {
+            eprint!("{e}");
+            ExitCode::FAILURE
+        }
+        Ok(s) => {
+            println!(
+                "generated {} modules, {} methods, {} types in {} ms under {}",
+                s.modules,
+                s.methods,
+                s.types,
+                s.millis,
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `--flag value` pairs and lone flags of a command's arguments.
+fn options<'a>(
+    args: &[&'a str],
+    with_value: &[&str],
+    lone: &[&str],
+) -> Result<Vec<(&'a str, &'a str)>, String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if with_value.contains(&a) {
+            let v = args
+                .get(i + 1)
+                .ok_or_else(|| format!("`{a}` needs a value"))?;
+            out.push((a, *v));
+            i += 2;
+        } else if lone.contains(&a) {
+            out.push((a, ""));
+            i += 1;
+        } else {
+            return Err(format!("unexpected argument `{a}`"));
+        }
+    }
+    Ok(out)
+}
+
+fn export_openapi(root: &Path, args: &[&str]) -> ExitCode {
+    let opts = match options(args, &["--module", "-o"], &[]) {
+        Ok(o) => o,
+        Err(e) => {
+            eprint!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let get = |k: &str| opts.iter().find(|(o, _)| *o == k).map(|(_, v)| *v);
+    let files = match xtask::read_specs(&root.join("specs"), "specs") {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("cannot read specs/: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let doc = match xtask::openapi::export::export(&files, get("--module")) {
+        Ok(d) => d,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = xtask::openapi::export::to_string(&doc);
+    match get("-o") {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, text) {
+                eprintln!("cannot write {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
+}
+
+fn import_openapi(root: &Path, file: &str, args: &[&str]) -> ExitCode {
+    let opts = match options(args, &["--module", "--out"], &["--skip-unsupported"]) {
+        Ok(o) => o,
+        Err(e) => {
+            eprint!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let get = |k: &str| opts.iter().find(|(o, _)| *o == k).map(|(_, v)| *v);
+    let Some(module) = get("--module") else {
+        eprint!("`--module NAME` is required\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let out = get("--out").map_or_else(|| root.join("specs"), PathBuf::from);
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let doc = match xtask::openapi::import::parse(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let source = Path::new(file)
+        .file_name()
+        .map_or(file.into(), |n| n.to_string_lossy());
+    let skip = get("--skip-unsupported").is_some();
+    let imported = match xtask::openapi::import::import(&doc, module, &source, skip) {
+        Ok(i) => i,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{file}: error: unsupported: {e}");
+            }
+            eprintln!(
+                "{} unsupported constructs; nothing was written (--skip-unsupported leaves out the operations that have them)",
+                errors.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    for s in &imported.skipped {
+        eprintln!("{file}: skipped: {s}");
+    }
+    // The registry sits next to the module: `NAME.scopes.yaml`, or `scopes.yaml` in a
+    // directory that has none.
+    let mut writes = vec![(out.join(format!("{module}.yaml")), imported.module)];
+    if let Some(registry) = imported.registry {
+        let name = if out.join("scopes.yaml").exists() {
+            format!("{module}.scopes.yaml")
+        } else {
+            "scopes.yaml".to_owned()
+        };
+        writes.push((out.join(name), registry));
+    }
+    for (path, text) in writes {
+        if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&path, text)) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
 }

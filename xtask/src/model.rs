@@ -424,6 +424,25 @@ pub enum TypeKind {
     Enum {
         values: Vec<EnumValue>,
     },
+    /// `oneOf`: a value of exactly one of the variants. `tag: None`: untagged (the variants are
+    /// tried in order); `Some(property)`: tagged by that property's value (`discriminator`).
+    OneOf {
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One variant of a `oneOf` type.
+#[derive(Debug)]
+pub struct Variant {
+    /// `Instance`: the Rust variant.
+    pub name: String,
+    /// Tagged: the tag's value that selects it.
+    pub tag_value: Option<String>,
+    /// The payload (boxed in Rust, so recursive types need no cycle analysis); `None` for a
+    /// tagged variant with no field but the tag.
+    pub ty: Option<Ty>,
+    pub docs: String,
 }
 
 #[derive(Debug)]

@@ -123,7 +123,7 @@ pub struct RawWebhook {
 }
 
 /// A schema in the OpenAPI 3 vocabulary.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawSchema {
     #[serde(rename = "type")]
     pub ty: Option<String>,
@@ -139,10 +139,27 @@ pub struct RawSchema {
     #[serde(rename = "$ref")]
     pub reference: Option<String>,
     pub deprecated: Option<bool>,
+    /// `true`: the value may be `null` (an `Option` in Rust, even when required).
+    pub nullable: Option<bool>,
+    /// A value of exactly one of these schemas: a Rust enum.
+    #[serde(rename = "oneOf")]
+    pub one_of: Option<Vec<RawSchema>>,
+    /// A value of all of these object schemas: one struct with all their properties.
+    #[serde(rename = "allOf")]
+    pub all_of: Option<Vec<RawSchema>>,
+    /// For `oneOf`: the property whose value says which variant a value is.
+    pub discriminator: Option<RawDiscriminator>,
+}
+
+/// `discriminator:` of a `oneOf`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawDiscriminator {
+    #[serde(rename = "propertyName")]
+    pub property_name: String,
 }
 
 /// `additionalProperties`: `true` (any value) or a schema.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum AdditionalProperties {
     Any(bool),
     Schema(Box<RawSchema>),
@@ -169,7 +186,7 @@ impl<'de> Deserialize<'de> for AdditionalProperties {
 }
 
 /// A mapping that keeps the order it was written in (properties are emitted in that order).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct OrderedMap<V>(pub Vec<(String, V)>);
 
 impl<V> Default for OrderedMap<V> {
@@ -252,6 +269,11 @@ pub const KNOWN_KEYS: &[&str] = &[
     "additionalProperties",
     "$ref",
     "deprecated",
+    "nullable",
+    "oneOf",
+    "allOf",
+    "discriminator",
+    "propertyName",
 ];
 
 /// A decoded file, with the paths of the keys serde passed over.

@@ -140,6 +140,36 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStrea
                 }
             }
         }
+        TypeKind::OneOf { tag, variants } => {
+            let variants = variants.iter().map(|v| {
+                let var = ident(&v.name);
+                let doc = docs(&v.docs);
+                let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
+                match &v.ty {
+                    Some(ty @ Ty::Named(_)) => {
+                        let t = ty_tokens(ty);
+                        quote!(#doc #rename #var(Box<#t>),)
+                    }
+                    Some(ty) => {
+                        let t = ty_tokens(ty);
+                        quote!(#doc #rename #var(#t),)
+                    }
+                    None => quote!(#doc #rename #var,),
+                }
+            });
+            let how = match tag {
+                Some(t) => quote!(#[serde(tag = #t)]),
+                None => quote!(#[serde(untagged)]),
+            };
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #how
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
         TypeKind::Enum { values } => {
             let variants = values.iter().map(|v| {
                 let var = ident(&v.variant);

@@ -12,7 +12,7 @@ impl ModuleLowering<'_, '_> {
     pub(super) fn field(&self, type_name: &str, wire: &str) -> Option<&Field> {
         match &self.types.get(type_name)?.kind {
             TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire),
-            TypeKind::Enum { .. } => None,
+            TypeKind::Enum { .. } | TypeKind::OneOf { .. } => None,
         }
     }
 
@@ -99,7 +99,8 @@ pub(super) fn mark_boxes(types: &mut BTreeMap<String, TypeDef>) {
                         _ => None,
                     })
                     .collect(),
-                TypeKind::Enum { .. } => Vec::new(),
+                // Variant payloads are always boxed: no cycle goes through them.
+                TypeKind::Enum { .. } | TypeKind::OneOf { .. } => Vec::new(),
             };
             (name.clone(), targets)
         })

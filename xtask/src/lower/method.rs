@@ -62,10 +62,17 @@ impl ModuleLowering<'_, '_> {
                 ),
                 None => Ty::String,
             };
-            if !matches!(
-                ty,
-                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Named(_)
-            ) {
+            let string_enum = |n: &str| {
+                matches!(
+                    self.types.get(n).map(|t| &t.kind),
+                    Some(TypeKind::Enum { .. })
+                )
+            };
+            if !match &ty {
+                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => true,
+                Ty::Named(n) => string_enum(n),
+                _ => false,
+            } {
                 self.report.error(
                     &ppath.key("schema"),
                     Anchor::Value,

@@ -9,7 +9,7 @@
 
 mod graph;
 mod method;
-mod module;
+pub(crate) mod module;
 mod paging;
 mod path;
 mod query;
@@ -33,6 +33,8 @@ pub struct SpecFile {
 }
 
 /// The registry file's name.
+pub use module::RESERVED_TYPE_NAMES;
+
 pub const REGISTRY_FILE: &str = "scopes.yaml";
 
 /// The host of a module that names none.
@@ -67,9 +69,53 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
         permissions: Vec::new(),
         scopes: Vec::new(),
     };
+    // `NAME.scopes.yaml`: the registry of an imported module, added to `scopes.yaml`'s.
+    let mut registry = registry;
+    let mut extra_files: Vec<&SpecFile> = files
+        .iter()
+        .filter(|f| is_extra_registry(&f.name))
+        .collect();
+    extra_files.sort_by(|a, b| a.name.cmp(&b.name));
+    for file in extra_files {
+        let Some(extra) = registry::lower_registry(file, &mut diags) else {
+            continue;
+        };
+        let Some(main) = registry.as_mut() else {
+            continue;
+        };
+        for p in extra.permissions {
+            if main.permissions.iter().any(|q| q.id == p.id) {
+                diags.push(Diagnostic {
+                    file: file.name.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!("permission `{}` is already in another registry file", p.id),
+                    hint: Some("list each permission in one registry file".to_owned()),
+                });
+            } else {
+                main.permissions.push(p);
+            }
+        }
+        for s in extra.scopes {
+            if main.scopes.iter().any(|q| q.id == s.id) {
+                diags.push(Diagnostic {
+                    file: file.name.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!("scope `{}` is already in another registry file", s.id),
+                    hint: Some("list each scope in one registry file".to_owned()),
+                });
+            } else {
+                main.scopes.push(s);
+            }
+        }
+    }
     let registry_ref = registry.as_ref().unwrap_or(&empty);
     let mut modules = Vec::new();
-    for file in files.iter().filter(|f| file_stem(&f.name) != "scopes") {
+    for file in files
+        .iter()
+        .filter(|f| file_stem(&f.name) != "scopes" && !is_extra_registry(&f.name))
+    {
         if let Some(module) = module::lower_module(file, registry_ref, &mut diags) {
             modules.push(module);
         }
@@ -109,11 +155,18 @@ struct ModuleLowering<'a, 'b> {
     module_type: String,
     /// Raw type name -> Rust type name, for `$ref`.
     refs: BTreeMap<String, String>,
+    /// Raw type name -> its schema, for `allOf` parts that are `$ref`s.
+    raw_types: BTreeMap<String, raw::RawSchema>,
     /// Rust type name -> definition.
     types: BTreeMap<String, TypeDef>,
     /// Rust type name -> where it was defined (for collisions).
     defined_at: BTreeMap<String, YamlPath>,
     registry: &'b Registry,
+}
+
+/// `NAME.scopes.yaml`: a registry file of its own next to module `NAME` (imported modules).
+pub fn is_extra_registry(name: &str) -> bool {
+    file_stem(name).ends_with(".scopes")
 }
 
 fn file_stem(name: &str) -> &str {

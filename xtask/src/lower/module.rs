@@ -78,6 +78,7 @@ pub(super) fn lower_module(
         report,
         module_type: module_type.clone(),
         refs: BTreeMap::new(),
+        raw_types: raw.types.0.iter().cloned().collect(),
         types: BTreeMap::new(),
         defined_at: BTreeMap::new(),
         registry,
@@ -213,7 +214,7 @@ fn share_query_builders(methods: &mut [Method]) {
 }
 
 /// Names every generated module uses: the imports of its file and the std prelude.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "Error",

@@ -27,7 +27,7 @@ impl ModuleLowering<'_, '_> {
         match self.lower_schema(schema, path, rust) {
             Ty::Named(n) if n == rust => {}
             _ => self.report.error(path, Anchor::Key, format!("type `{rust}` is neither an object with properties nor a string enum"),
-                Some("named types must be `type: object` with `properties`, or `type: string` with `enum`".to_owned())),
+                Some("named types must be `type: object` with `properties` (or `allOf`), `type: string` with `enum`, or a `oneOf`".to_owned())),
         }
     }
 
@@ -52,6 +52,42 @@ impl ModuleLowering<'_, '_> {
 
     /// Lowers a schema; objects with properties and string enums become types named `name`.
     pub(super) fn lower_schema(&mut self, s: &RawSchema, path: &YamlPath, name: &str) -> Ty {
+        if let Some(parts) = &s.all_of {
+            return self.lower_all_of(parts, s, path, name);
+        }
+        if let Some(parts) = &s.one_of {
+            return self.lower_one_of(parts, s, path, name);
+        }
+        if s.discriminator.is_some() {
+            self.report.error(
+                &path.key("discriminator"),
+                Anchor::Key,
+                "`discriminator` applies to a `oneOf` only",
+                Some("remove it, or list the variants under `oneOf`".to_owned()),
+            );
+        }
+        for (key, inner) in [
+            ("items", s.items.as_deref()),
+            (
+                "additionalProperties",
+                match &s.additional_properties {
+                    Some(AdditionalProperties::Schema(v)) => Some(&**v),
+                    _ => None,
+                },
+            ),
+        ] {
+            if inner.is_some_and(|i| i.nullable == Some(true)) {
+                self.report.error(
+                    &path.key(key).key("nullable"),
+                    Anchor::Key,
+                    format!("`nullable` is not supported in `{key}`"),
+                    Some(
+                        "`nullable: true` applies to object properties (they become `Option`)"
+                            .to_owned(),
+                    ),
+                );
+            }
+        }
         if let Some(r) = &s.reference {
             let extra = s.ty.is_some()
                 || s.properties.is_some()
@@ -123,10 +159,12 @@ impl ModuleLowering<'_, '_> {
             Some(SchemaType::String) => {
                 match s.format.as_deref() {
                     None | Some("date-time") | Some("date") | Some("uri") | Some("uuid")
-                    | Some("email") | Some("byte") | Some("password") => {}
-                    Some(_) => {
-                        bad_format(self, "date-time, date, uri, uuid, email, byte, password")
-                    }
+                    | Some("email") | Some("byte") | Some("binary") | Some("ip") | Some("ipv4")
+                    | Some("ipv6") | Some("hostname") | Some("password") => {}
+                    Some(_) => bad_format(
+                        self,
+                        "date-time, date, uri, uuid, email, byte, binary, ip, ipv4, ipv6, hostname, password",
+                    ),
                 }
                 match &s.enumeration {
                     None if s.format.as_deref() == Some("password") => Ty::Secret,
@@ -135,10 +173,14 @@ impl ModuleLowering<'_, '_> {
                 }
             }
             Some(SchemaType::Integer) => match s.format.as_deref() {
-                None | Some("int32") => Ty::I32,
-                Some("int64") => Ty::I64,
+                None | Some("int32") | Some("int8") | Some("int16") | Some("uint8")
+                | Some("uint16") => Ty::I32,
+                Some("int64") | Some("uint32") | Some("uint64") => Ty::I64,
                 Some(_) => {
-                    bad_format(self, "int32, int64");
+                    bad_format(
+                        self,
+                        "int8, int16, int32, int64, uint8, uint16, uint32, uint64",
+                    );
                     Ty::I64
                 }
             },
@@ -291,7 +333,7 @@ impl ModuleLowering<'_, '_> {
                     .clone()
                     .unwrap_or_else(|| format!("The `{wire}` field.")),
                 deprecated: ps.deprecated.unwrap_or(false),
-                required: required.contains(wire.as_str()),
+                required: required.contains(wire.as_str()) && ps.nullable != Some(true),
                 boxed: false,
                 wire: wire.clone(),
                 rust_name,
@@ -311,4 +353,228 @@ impl ModuleLowering<'_, '_> {
             path,
         )
     }
+
+    /// `allOf`: one struct with the properties of every part (inline objects or `$ref`s to
+    /// named ones). `allOf: [$ref]` alone is that type (a description may stand beside it).
+    fn lower_all_of(
+        &mut self,
+        parts: &[RawSchema],
+        s: &RawSchema,
+        path: &YamlPath,
+        name: &str,
+    ) -> Ty {
+        let ap = path.key("allOf");
+        if parts.len() == 1 && parts[0].reference.is_some() && s.properties.is_none() {
+            return self.lower_schema(&parts[0], &ap.index(0), name);
+        }
+        let mut merged = RawSchema {
+            ty: Some("object".to_owned()),
+            description: s.description.clone(),
+            properties: Some(raw::OrderedMap::default()),
+            required: Some(Vec::new()),
+            ..RawSchema::default()
+        };
+        let mut open = false;
+        let own = (s.properties.is_some()).then(|| RawSchema {
+            all_of: None,
+            ..s.clone()
+        });
+        let mut pending: Vec<(RawSchema, YamlPath, usize)> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), ap.index(i), 0))
+            .chain(own.map(|o| (o, path.clone(), 0)))
+            .collect();
+        pending.reverse();
+        while let Some((part, ppath, depth)) = pending.pop() {
+            let part = match &part.reference {
+                Some(r) => match self.raw_types.get(r) {
+                    Some(t) if depth < 8 => t.clone(),
+                    _ => {
+                        self.lower_schema(&part, &ppath, name);
+                        continue;
+                    }
+                },
+                None => part,
+            };
+            if let Some(nested) = &part.all_of {
+                for p in nested.iter().rev() {
+                    pending.push((p.clone(), ppath.clone(), depth + 1));
+                }
+                continue;
+            }
+            let Some(props) = &part.properties else {
+                self.report.error(
+                    &ppath,
+                    Anchor::Key,
+                    "an `allOf` part must be an object with `properties`",
+                    Some(
+                        "list objects only, inline or as a `$ref` to a named object type"
+                            .to_owned(),
+                    ),
+                );
+                continue;
+            };
+            open |= matches!(
+                part.additional_properties,
+                Some(AdditionalProperties::Any(true))
+            );
+            let into = merged.properties.as_mut().expect("set above");
+            for (k, v) in &props.0 {
+                if into.0.iter().any(|(have, _)| have == k) {
+                    self.report.error(
+                        &ppath,
+                        Anchor::Key,
+                        format!("property `{k}` is in two parts of the `allOf` of `{name}`"),
+                        Some("each property may come from one part only".to_owned()),
+                    );
+                    continue;
+                }
+                into.0.push((k.clone(), v.clone()));
+            }
+            merged
+                .required
+                .as_mut()
+                .expect("set above")
+                .extend(part.required.iter().flatten().cloned());
+        }
+        let props = merged.properties.take().expect("set above");
+        self.lower_struct(&props, &merged, path, name, open)
+    }
+
+    /// `oneOf`: a Rust enum, one variant per schema; tagged by `discriminator.propertyName`
+    /// when given (each variant then an inline object whose tag property is a one-value enum).
+    fn lower_one_of(
+        &mut self,
+        parts: &[RawSchema],
+        s: &RawSchema,
+        path: &YamlPath,
+        name: &str,
+    ) -> Ty {
+        let op = path.key("oneOf");
+        if parts.is_empty() {
+            self.report.error(
+                &op,
+                Anchor::Key,
+                "`oneOf` lists no schema",
+                Some("list at least one variant".to_owned()),
+            );
+            return Ty::Json;
+        }
+        let tag = s.discriminator.as_ref().map(|d| d.property_name.clone());
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let ppath = op.index(i);
+            let (base, tag_value, ty) = if let Some(tag) = &tag {
+                let value = match (&part.reference, &part.properties) {
+                    (None, Some(props)) => {
+                        props.0.iter().find(|(k, _)| k == tag).and_then(|(_, v)| {
+                            match v.enumeration.as_deref() {
+                                Some([one]) => Some(one.clone()),
+                                _ => None,
+                            }
+                        })
+                    }
+                    _ => None,
+                };
+                let Some(value) = value else {
+                    self.report.error(
+                        &ppath,
+                        Anchor::Key,
+                        format!("this variant of `{name}` has no property `{tag}` with a one-value `enum`"),
+                        Some(format!("with `discriminator`, each variant is an inline object whose `{tag}` property is `{{ type: string, enum: [its value] }}`")),
+                    );
+                    continue;
+                };
+                if variants
+                    .iter()
+                    .any(|v| v.tag_value.as_deref() == Some(value.as_str()))
+                {
+                    self.report.error(
+                        &ppath,
+                        Anchor::Key,
+                        format!("tag value `{value}` selects two variants of `{name}`"),
+                        None,
+                    );
+                    continue;
+                }
+                let mut rest = part.clone();
+                if let Some(props) = rest.properties.as_mut() {
+                    props.0.retain(|(k, _)| k != tag);
+                }
+                if let Some(req) = rest.required.as_mut() {
+                    req.retain(|r| r != tag);
+                }
+                let base = variant_name(&value);
+                let props = rest.properties.clone().unwrap_or_default();
+                let ty = (!props.0.is_empty()).then(|| {
+                    let open = matches!(
+                        rest.additional_properties,
+                        Some(AdditionalProperties::Any(true))
+                    );
+                    self.lower_struct(&props, &rest, &ppath, &format!("{name}{base}"), open)
+                });
+                (base, Some(value), ty)
+            } else {
+                let base = match (&part.reference, &part.properties, &part.enumeration) {
+                    (Some(r), _, _) => self
+                        .refs
+                        .get(r)
+                        .cloned()
+                        .unwrap_or_else(|| r.to_upper_camel_case()),
+                    (None, Some(props), _) if props.0.len() == 1 => variant_name(&props.0[0].0),
+                    (None, None, Some(values)) if values.len() == 1 => variant_name(&values[0]),
+                    _ => match part.ty.as_deref() {
+                        Some(t) => variant_name(t),
+                        None => format!("V{}", i + 1),
+                    },
+                };
+                let ty = self.lower_schema(part, &ppath, &format!("{name}{base}"));
+                (base, None, Some(ty))
+            };
+            let mut vname = base.clone();
+            let mut n = 2;
+            while variants.iter().any(|v| v.name == vname) {
+                vname = format!("{base}{n}");
+                n += 1;
+            }
+            let docs = part
+                .description
+                .clone()
+                .unwrap_or_else(|| match &tag_value {
+                    Some(v) => format!("`{v}`."),
+                    None => format!("The `{vname}` variant."),
+                });
+            variants.push(Variant {
+                name: vname,
+                tag_value,
+                ty,
+                docs,
+            });
+        }
+        let docs = s
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("One of the `{name}` variants."));
+        self.add_type(
+            TypeDef {
+                name: name.to_owned(),
+                docs,
+                kind: TypeKind::OneOf { tag, variants },
+            },
+            path,
+        )
+    }
+}
+
+/// A Rust variant name for a wire word: `range_from` -> `RangeFrom`, `512` -> `V512`.
+fn variant_name(word: &str) -> String {
+    let mut v = word.to_upper_camel_case();
+    if v.is_empty() || !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        v = format!("V{v}");
+    }
+    if v == "Self" {
+        v.push_str("Value");
+    }
+    v
 }

@@ -589,6 +589,83 @@ pub mod query_pets_fields {
     impl rt::query::ops::Eq for ShelterId {}
 }
 
+/// The `Chip` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chip {
+    /// The `code` field.
+    pub code: String,
+}
+
+/// A collar with the chip's fields merged in (`allOf`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChippedCollar {
+    /// The `id` field.
+    pub id: String,
+    /// The `size` field.
+    pub size: i32,
+    /// The `serial` field.
+    #[serde(
+        default,
+        deserialize_with = "rt::int64::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub serial: Option<i64>,
+    /// Required, but may be null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The `lastSeen` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// The `chip` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chip: Option<Chip>,
+    /// The `photo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// The `ip` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The `code` field.
+    pub code: String,
+    /// The `vet` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vet: Option<String>,
+}
+
+/// A pet's collar.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Collar {
+    /// The `id` field.
+    pub id: String,
+    /// The `size` field.
+    pub size: i32,
+    /// The `serial` field.
+    #[serde(
+        default,
+        deserialize_with = "rt::int64::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub serial: Option<i64>,
+    /// Required, but may be null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The `lastSeen` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    /// The `chip` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chip: Option<Chip>,
+    /// The `photo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    /// The `ip` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+}
+
 /// The `CursorPaging` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -640,6 +717,26 @@ pub struct ListPetsByNumberResponse {
     /// The `pets` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
+}
+
+/// Where a pet is (a `oneOf` tagged by `kind`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Location {
+    /// `home`.
+    #[serde(rename = "home")]
+    Home(Box<LocationHome>),
+    /// `lost`.
+    #[serde(rename = "lost")]
+    Lost,
+}
+
+/// The `LocationHome` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationHome {
+    /// The `room` field.
+    pub room: String,
 }
 
 /// The `Paging` object.
@@ -786,6 +883,26 @@ impl<'de> Deserialize<'de> for PetKind {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+/// A pet or just its name (untagged `oneOf`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PetOrName {
+    /// The `Pet` variant.
+    Pet(Box<Pet>),
+    /// The `String` variant.
+    String(String),
+    /// The `Named` variant.
+    Named(Box<PetOrNameNamed>),
+}
+
+/// The `PetOrNameNamed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PetOrNameNamed {
+    /// The `named` field.
+    pub named: String,
 }
 
 /// The `PetOwner` object.
