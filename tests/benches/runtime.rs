@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -22,18 +22,21 @@ use tokio::net::TcpListener;
 use wix_rest::stores_catalog_v1::{QueryProductsRequest, QueryProductsResponse, StoresCatalogV1};
 use wix_rest::{Client, Credentials, RateLimit, ScopeSet};
 
-/// Counts live heap bytes and their peak.
+/// Counts live heap bytes and their peak, only while `COUNTING` is set (the stream's run): the
+/// shared counters would otherwise add contended atomics to every allocation of the latency runs.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded to the system allocator with the caller's layout.
         let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        if !ptr.is_null() && COUNTING.load(Ordering::Relaxed) {
+            let size = layout.size() as isize;
+            let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
             PEAK.fetch_max(live, Ordering::Relaxed);
         }
         ptr
@@ -42,7 +45,9 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was allocated by `alloc` above with this layout.
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
     }
 }
 
@@ -305,8 +310,11 @@ fn main() {
         }
         let client = no_limit;
 
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        // Live bytes are counted from here (frees of older blocks count negative): the peak is
+        // the stream's own.
+        LIVE.store(0, Ordering::Relaxed);
+        PEAK.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
         let start = Instant::now();
         let api = StoresCatalogV1::new(&Reader::open(&client));
         let mut stream = api.query_products_stream(QueryProductsRequest::default());
@@ -316,7 +324,8 @@ fn main() {
             count += u64::from(product.id.is_some());
         }
         drop(stream);
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        COUNTING.store(false, Ordering::Relaxed);
+        let peak = PEAK.load(Ordering::Relaxed).max(0);
         println!(
             "query_products_stream: {count} items in {:.2?}, peak heap above baseline {:.2} MiB",
             start.elapsed(),

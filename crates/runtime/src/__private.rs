@@ -129,35 +129,113 @@ pub async unsafe fn call<T: DeserializeOwned>(
 
 /// 64-bit integers: Wix documents them as integers but often sends them as strings
 /// (`"numericId": "1567588455405000"`). Both decode; they encode as JSON numbers.
+///
+/// One visitor takes either form straight from the deserializer (an `untagged` enum would buffer
+/// each value and build an error message for every string before trying the string variant).
 pub mod int64 {
     use super::*;
+    use serde::de::{Unexpected, Visitor};
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumberOrString {
-        Number(i64),
-        String(String),
+    struct Int64;
+
+    impl<'de> Visitor<'de> for Int64 {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a 64-bit integer, as a number or a string")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<i64, E> {
+            Ok(value)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<i64, E> {
+            i64::try_from(value).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<i64, E> {
+            value.trim().parse().map_err(|_| {
+                E::custom(format!(
+                    "expected a 64-bit integer, found the string {value:?}"
+                ))
+            })
+        }
     }
 
-    fn convert<E: serde::de::Error>(value: NumberOrString) -> Result<i64, E> {
-        match value {
-            NumberOrString::Number(n) => Ok(n),
-            NumberOrString::String(s) => s.trim().parse().map_err(|_| {
-                E::custom(format!("expected a 64-bit integer, found the string {s:?}"))
-            }),
+    struct OptionalInt64;
+
+    impl<'de> Visitor<'de> for OptionalInt64 {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a 64-bit integer, as a number or a string, or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Option<i64>, D::Error> {
+            required(deserializer).map(Some)
         }
     }
 
     /// For a required `i64` field.
     pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-        convert(NumberOrString::deserialize(deserializer)?)
+        deserializer.deserialize_any(Int64)
     }
 
     /// For an optional `i64` field (use with `#[serde(default)]`).
     pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-        Option::<NumberOrString>::deserialize(deserializer)?
-            .map(convert)
-            .transpose()
+        deserializer.deserialize_option(OptionalInt64)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use serde::Deserialize;
+
+        #[derive(Debug, Deserialize)]
+        struct Ints {
+            #[serde(deserialize_with = "super::required")]
+            a: i64,
+            #[serde(default, deserialize_with = "super::optional")]
+            b: Option<i64>,
+        }
+
+        fn ints(json: &str) -> Result<(i64, Option<i64>), String> {
+            serde_json::from_str::<Ints>(json)
+                .map(|i| (i.a, i.b))
+                .map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn numbers_and_strings_decode() {
+            assert_eq!(ints(r#"{"a": 1, "b": -2}"#), Ok((1, Some(-2))));
+            assert_eq!(
+                ints(r#"{"a": "9007199254740993", "b": " -7 "}"#),
+                Ok((9_007_199_254_740_993, Some(-7)))
+            );
+            assert_eq!(ints(r#"{"a": 9223372036854775807}"#), Ok((i64::MAX, None)));
+            assert_eq!(ints(r#"{"a": -1, "b": null}"#), Ok((-1, None)));
+        }
+
+        #[test]
+        fn anything_else_fails() {
+            let err = ints(r#"{"a": "12x"}"#).unwrap_err();
+            assert!(err.contains(r#"found the string "12x""#), "{err}");
+            assert!(ints(r#"{"a": 9223372036854775808}"#).is_err());
+            assert!(ints(r#"{"a": 1.5}"#).is_err());
+            assert!(ints(r#"{"a": true}"#).is_err());
+            assert!(ints(r#"{"a": null}"#).is_err());
+            assert!(ints(r#"{"a": 1, "b": [1]}"#).is_err());
+        }
     }
 }
 
