@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -20,20 +20,23 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
 use wix_rest::stores_catalog_v1::{QueryProductsRequest, QueryProductsResponse, StoresCatalogV1};
-use wix_rest::{Client, Credentials, ScopeSet};
+use wix_rest::{Client, Credentials, RateLimit, ScopeSet};
 
-/// Counts live heap bytes and their peak.
+/// Counts live heap bytes and their peak, only while `COUNTING` is set (the stream's run): the
+/// shared counters would otherwise add contended atomics to every allocation of the latency runs.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded to the system allocator with the caller's layout.
         let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        if !ptr.is_null() && COUNTING.load(Ordering::Relaxed) {
+            let size = layout.size() as isize;
+            let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
             PEAK.fetch_max(live, Ordering::Relaxed);
         }
         ptr
@@ -42,7 +45,9 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was allocated by `alloc` above with this layout.
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
     }
 }
 
@@ -115,6 +120,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index]
 }
 
+fn median(values: &mut [Duration]) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
 /// Runs `calls` calls from `tasks` tasks, each timed; returns (p50, p99).
 async fn measure<F, Fut>(tasks: usize, calls: usize, call: F) -> (Duration, Duration)
 where
@@ -143,6 +153,75 @@ where
     (percentile(&all, 0.50), percentile(&all, 0.99))
 }
 
+/// A boxed call, so the sides of a comparison can be listed together.
+type Call = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync,
+>;
+
+fn boxed<F, Fut>(call: F) -> Call
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    std::sync::Arc::new(move || Box::pin(call()))
+}
+
+/// The generated `query_products` through `client`.
+fn generated(client: &Client) -> Call {
+    let client = client.clone();
+    boxed(move || {
+        let client = client.clone();
+        async move {
+            let response = StoresCatalogV1::new(&Reader::open(&client))
+                .query_products(&QueryProductsRequest::default())
+                .await
+                .unwrap();
+            assert_eq!(response.products.map(|p| p.len()), Some(10));
+        }
+    })
+}
+
+/// The same call written by hand: the same headers and body, `bytes()`, `serde_json::from_slice`.
+fn hand_written(http: &reqwest::Client, url: &str) -> Call {
+    let http = http.clone();
+    let endpoint = format!("{url}/stores/v1/products/query");
+    boxed(move || {
+        let http = http.clone();
+        let endpoint = endpoint.clone();
+        async move {
+            let body = serde_json::to_vec(&QueryProductsRequest::default()).unwrap();
+            let response = http
+                .post(&endpoint)
+                .header("authorization", "key")
+                .header("wix-site-id", "site")
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let bytes = response.bytes().await.unwrap();
+            let response: QueryProductsResponse = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(response.products.map(|p| p.len()), Some(10));
+        }
+    })
+}
+
+/// The `reqwest` client both sides use: the settings `ClientBuilder::build` uses by default.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(concat!("wix-rest/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap()
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -152,69 +231,90 @@ fn main() {
     runtime.block_on(async {
         let addr = serve().await;
         let url = format!("http://{addr}");
-        let client = Client::builder(Credentials::api_key_for_site("key", "site"))
+        let credentials = Credentials::api_key_for_site("key", "site");
+        // The product's defaults (retries, deadline, attempt timeout, size cap, API key auth,
+        // rate limit on) with the rate limit set far above the bench's rate: its default, 200
+        // per minute, would measure the limiter's waits, not its cost.
+        let default = Client::builder(credentials.clone())
+            .base_url(&url)
+            .rate_limit(RateLimit::per_minute(100_000_000))
+            .build()
+            .unwrap();
+        // The same, the rate limit off.
+        let no_limit = Client::builder(credentials)
             .base_url(&url)
             .no_rate_limit()
             .build()
             .unwrap();
-        let http = reqwest::Client::new();
-        let request = QueryProductsRequest::default();
-        let generated = {
-            let client = client.clone();
-            let request = request.clone();
-            move || {
-                let client = client.clone();
-                let request = request.clone();
-                async move {
-                    let response = StoresCatalogV1::new(&Reader::open(&client))
-                        .query_products(&request)
-                        .await
-                        .unwrap();
-                    assert_eq!(response.products.map(|p| p.len()), Some(10));
-                }
-            }
-        };
-        let hand_written = {
-            let http = http.clone();
-            let endpoint = format!("{url}/stores/v1/products/query");
-            let request = request.clone();
-            move || {
-                let http = http.clone();
-                let endpoint = endpoint.clone();
-                let body = serde_json::to_vec(&request).unwrap();
-                async move {
-                    let response = http
-                        .post(&endpoint)
-                        .header("authorization", "key")
-                        .header("wix-site-id", "site")
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert!(response.status().is_success());
-                    let bytes = response.bytes().await.unwrap();
-                    let response: QueryProductsResponse = serde_json::from_slice(&bytes).unwrap();
-                    assert_eq!(response.products.map(|p| p.len()), Some(10));
-                }
-            }
-        };
-        // Warm both up (connections, allocator).
-        measure(4, 400, generated.clone()).await;
-        measure(4, 400, hand_written.clone()).await;
-        println!("query_products, 10 products per response, loopback HTTP/1.1");
-        for (tasks, calls) in [(1, 4_000), (64, 12_800)] {
-            let (g50, g99) = measure(tasks, calls, generated.clone()).await;
-            let (h50, h99) = measure(tasks, calls, hand_written.clone()).await;
-            println!(
-                "  {tasks:>2} task(s), {calls} calls: generated p50 {g50:>9.1?} p99 {g99:>9.1?} | reqwest+serde_json p50 {h50:>9.1?} p99 {h99:>9.1?} | ratio p50 {:.2} p99 {:.2}",
-                g50.as_secs_f64() / h50.as_secs_f64(),
-                g99.as_secs_f64() / h99.as_secs_f64(),
-            );
+        let hand = hand_written(&http_client(), &url);
+        let sides: [(&str, Call); 3] = [
+            ("generated, defaults", generated(&default)),
+            ("generated, no rate limit", generated(&no_limit)),
+            ("reqwest + serde_json", hand),
+        ];
+
+        // `WIX_BENCH_PROFILE=<side index>` runs one side only, for a profiler
+        // (`WIX_BENCH_TASKS`, `WIX_BENCH_CALLS`), and prints its p50/p99.
+        if let Some(side) = std::env::var("WIX_BENCH_PROFILE")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            let tasks = env_usize("WIX_BENCH_TASKS", 64);
+            let calls = env_usize("WIX_BENCH_CALLS", 64_000);
+            let (name, call) = &sides[side];
+            let call = call.clone();
+            measure(tasks, tasks * 10, move || call()).await;
+            let call = sides[side].1.clone();
+            let (p50, p99) = measure(tasks, calls, move || call()).await;
+            println!("{name}: {tasks} task(s), {calls} calls: p50 {p50:.1?} p99 {p99:.1?}");
+            return;
         }
 
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let rounds = env_usize("WIX_BENCH_ROUNDS", 9);
+        println!(
+            "query_products, 10 products per response, loopback HTTP/1.1 server in the same \
+             2-worker runtime; each side its own reqwest client with the same settings"
+        );
+        println!(
+            "{rounds} rounds, sides interleaved (rotated order); figures: median over the rounds of \
+             each run's p50/p99; ratio to reqwest + serde_json"
+        );
+        for (tasks, calls) in [(1, 2_000), (64, 6_400)] {
+            // Warm up: connections (one per task), allocator, caches.
+            for (_, call) in &sides {
+                let call = call.clone();
+                measure(tasks, calls / 4, move || call()).await;
+            }
+            let mut p50s = vec![Vec::new(); sides.len()];
+            let mut p99s = vec![Vec::new(); sides.len()];
+            for round in 0..rounds {
+                for k in 0..sides.len() {
+                    let side = (round + k) % sides.len();
+                    let call = sides[side].1.clone();
+                    let (p50, p99) = measure(tasks, calls, move || call()).await;
+                    p50s[side].push(p50);
+                    p99s[side].push(p99);
+                }
+            }
+            let base = sides.len() - 1;
+            let (h50, h99) = (median(&mut p50s[base]), median(&mut p99s[base]));
+            println!("  {tasks:>2} task(s), {calls} calls per run:");
+            for (side, (name, _)) in sides.iter().enumerate() {
+                let (p50, p99) = (median(&mut p50s[side]), median(&mut p99s[side]));
+                println!(
+                    "    {name:<26} p50 {p50:>9.1?} p99 {p99:>9.1?} | ratio p50 {:.2} p99 {:.2}",
+                    p50.as_secs_f64() / h50.as_secs_f64(),
+                    p99.as_secs_f64() / h99.as_secs_f64(),
+                );
+            }
+        }
+        let client = no_limit;
+
+        // Live bytes are counted from here (frees of older blocks count negative): the peak is
+        // the stream's own.
+        LIVE.store(0, Ordering::Relaxed);
+        PEAK.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
         let start = Instant::now();
         let api = StoresCatalogV1::new(&Reader::open(&client));
         let mut stream = api.query_products_stream(QueryProductsRequest::default());
@@ -224,7 +324,8 @@ fn main() {
             count += u64::from(product.id.is_some());
         }
         drop(stream);
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+        COUNTING.store(false, Ordering::Relaxed);
+        let peak = PEAK.load(Ordering::Relaxed).max(0);
         println!(
             "query_products_stream: {count} items in {:.2?}, peak heap above baseline {:.2} MiB",
             start.elapsed(),

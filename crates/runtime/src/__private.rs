@@ -54,49 +54,156 @@ pub fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    // The fast path: plain serde_json. Only a body that fails is decoded again, tracking the
-    // path, so the error names where it failed.
-    match serde_json::from_slice(body) {
-        Ok(value) => Ok(value),
-        Err(_) => Err(decode_slow::<T>(op, body, request_id)),
-    }
+    // The fast path: plain serde_json, the only deserializer instantiated per type. A body that
+    // fails is not decoded again: the error's line and column locate the JSON path, found by a
+    // scanner that knows nothing of `T`.
+    serde_json::from_slice(body).map_err(|error| decode_error(op, body, &error, request_id))
 }
 
 #[cold]
 #[inline(never)]
-fn decode_slow<T: DeserializeOwned>(
-    op: &'static Operation,
-    body: &[u8],
-    request_id: Option<String>,
-) -> Error {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => decode_error(op, e, request_id),
-        // The plain decoder also refuses trailing characters after the value.
-        Ok(_) => Error::Decode {
-            method: op.name,
-            path: String::new(),
-            message: de
-                .end()
-                .err()
-                .map_or_else(|| "the body does not decode".to_owned(), |e| e.to_string()),
-            request_id,
-        },
-    }
-}
-
-#[cold]
 fn decode_error(
     op: &'static Operation,
-    error: serde_path_to_error::Error<serde_json::Error>,
+    body: &[u8],
+    error: &serde_json::Error,
     request_id: Option<String>,
 ) -> Error {
     Error::Decode {
         method: op.name,
-        path: error.path().to_string(),
-        message: error.into_inner().to_string(),
+        path: json_path_at(body, byte_offset(body, error.line(), error.column())),
+        message: error.to_string(),
         request_id,
     }
+}
+
+/// The byte offset of serde_json's 1-based `line` and `column` (0: no position, the start).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let line_start = if line == 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(i, _)| i + 1)
+    };
+    line_start.saturating_add(column).min(body.len())
+}
+
+/// A container open at the scanned position.
+enum Frame {
+    /// An object: the key whose value is being read, once read whole.
+    Object { key: Option<String>, in_value: bool },
+    /// An array: the index of the element being read, once one has started (or a comma
+    /// announced it).
+    Array { index: usize, started: bool },
+}
+
+/// The JSON path (`products[3].priceData.price`, `.` for the root) of the value being read at
+/// byte `offset` of `body`: the keys and indexes of the containers open there. Non-generic, for
+/// error messages only; tolerant of malformed JSON (it reports what it has seen).
+fn json_path_at(body: &[u8], offset: usize) -> String {
+    let end = offset.min(body.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < end {
+        let byte = body[i];
+        // A value starts here: the element of an array has begun.
+        if !matches!(
+            byte,
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b']' | b'}'
+        ) && let Some(Frame::Array { started, .. }) = stack.last_mut()
+        {
+            *started = true;
+        }
+        match byte {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                in_value: false,
+            }),
+            b'[' => stack.push(Frame::Array {
+                index: 0,
+                started: false,
+            }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
+                    *in_value = true;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, in_value }) => {
+                    *key = None;
+                    *in_value = false;
+                }
+                Some(Frame::Array { index, started }) => {
+                    // The next element is the one being read.
+                    *index = index.saturating_add(1);
+                    *started = true;
+                }
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < body.len() && body[j] != b'"' {
+                    j += if body[j] == b'\\' { 2 } else { 1 };
+                }
+                if j >= end {
+                    // The position is inside this string: a key not read whole names nothing.
+                    break;
+                }
+                if let Some(Frame::Object {
+                    key,
+                    in_value: false,
+                }) = stack.last_mut()
+                {
+                    let raw = &body[start..j];
+                    // Escapes decoded when they are valid JSON, else the raw text.
+                    let quoted = &body[i..=j];
+                    *key = Some(
+                        serde_json::from_slice::<String>(quoted)
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object {
+                key: Some(key),
+                in_value: _,
+            } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array {
+                index,
+                started: true,
+            } => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+            _ => break,
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// A required path parameter bound to a body field was `None`.
@@ -129,35 +236,113 @@ pub async unsafe fn call<T: DeserializeOwned>(
 
 /// 64-bit integers: Wix documents them as integers but often sends them as strings
 /// (`"numericId": "1567588455405000"`). Both decode; they encode as JSON numbers.
+///
+/// One visitor takes either form straight from the deserializer (an `untagged` enum would buffer
+/// each value and build an error message for every string before trying the string variant).
 pub mod int64 {
     use super::*;
+    use serde::de::{Unexpected, Visitor};
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumberOrString {
-        Number(i64),
-        String(String),
+    struct Int64;
+
+    impl<'de> Visitor<'de> for Int64 {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a 64-bit integer, as a number or a string")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<i64, E> {
+            Ok(value)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<i64, E> {
+            i64::try_from(value).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<i64, E> {
+            value.trim().parse().map_err(|_| {
+                E::custom(format!(
+                    "expected a 64-bit integer, found the string {value:?}"
+                ))
+            })
+        }
     }
 
-    fn convert<E: serde::de::Error>(value: NumberOrString) -> Result<i64, E> {
-        match value {
-            NumberOrString::Number(n) => Ok(n),
-            NumberOrString::String(s) => s.trim().parse().map_err(|_| {
-                E::custom(format!("expected a 64-bit integer, found the string {s:?}"))
-            }),
+    struct OptionalInt64;
+
+    impl<'de> Visitor<'de> for OptionalInt64 {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a 64-bit integer, as a number or a string, or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Option<i64>, D::Error> {
+            required(deserializer).map(Some)
         }
     }
 
     /// For a required `i64` field.
     pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-        convert(NumberOrString::deserialize(deserializer)?)
+        deserializer.deserialize_any(Int64)
     }
 
     /// For an optional `i64` field (use with `#[serde(default)]`).
     pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-        Option::<NumberOrString>::deserialize(deserializer)?
-            .map(convert)
-            .transpose()
+        deserializer.deserialize_option(OptionalInt64)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use serde::Deserialize;
+
+        #[derive(Debug, Deserialize)]
+        struct Ints {
+            #[serde(deserialize_with = "super::required")]
+            a: i64,
+            #[serde(default, deserialize_with = "super::optional")]
+            b: Option<i64>,
+        }
+
+        fn ints(json: &str) -> Result<(i64, Option<i64>), String> {
+            serde_json::from_str::<Ints>(json)
+                .map(|i| (i.a, i.b))
+                .map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn numbers_and_strings_decode() {
+            assert_eq!(ints(r#"{"a": 1, "b": -2}"#), Ok((1, Some(-2))));
+            assert_eq!(
+                ints(r#"{"a": "9007199254740993", "b": " -7 "}"#),
+                Ok((9_007_199_254_740_993, Some(-7)))
+            );
+            assert_eq!(ints(r#"{"a": 9223372036854775807}"#), Ok((i64::MAX, None)));
+            assert_eq!(ints(r#"{"a": -1, "b": null}"#), Ok((-1, None)));
+        }
+
+        #[test]
+        fn anything_else_fails() {
+            let err = ints(r#"{"a": "12x"}"#).unwrap_err();
+            assert!(err.contains(r#"found the string "12x""#), "{err}");
+            assert!(ints(r#"{"a": 9223372036854775808}"#).is_err());
+            assert!(ints(r#"{"a": 1.5}"#).is_err());
+            assert!(ints(r#"{"a": true}"#).is_err());
+            assert!(ints(r#"{"a": null}"#).is_err());
+            assert!(ints(r#"{"a": 1, "b": [1]}"#).is_err());
+        }
     }
 }
 
@@ -169,3 +354,111 @@ pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
 pub use crate::paging::{
     Page, crawl, crawl_filter, crawl_sort, cursor, cursor_pages, offset, offset_pages,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The path at the first `^` of `marked` (removed before scanning).
+    fn at(marked: &str) -> String {
+        let offset = marked.find('^').expect("a ^ marks the position");
+        json_path_at(marked.replace('^', "").as_bytes(), offset)
+    }
+
+    #[test]
+    fn nested_objects_and_arrays() {
+        assert_eq!(at(r#"{"a":{"b":^7}}"#), "a.b");
+        assert_eq!(at(r#"{"a":{"b":7^}}"#), "a.b");
+        assert_eq!(at(r#"{"a":[1,2,{"c":[true,^"x"]}]}"#), "a[2].c[1]");
+        assert_eq!(at(r#"[[1],[2,^3]]"#), "[1][1]");
+        assert_eq!(at(r#"{"a":{"b":1},"c":^2}"#), "c");
+        assert_eq!(at(r#"{"a":[1,2],"b":{"c":{}},"d":^0}"#), "d");
+    }
+
+    #[test]
+    fn the_root_and_containers_not_yet_entered() {
+        assert_eq!(at(r#"^{"a":1}"#), ".");
+        assert_eq!(at(r#"{"a":1} ^trailing"#), ".");
+        assert_eq!(at(r#"{"a":[^]}"#), "a");
+        assert_eq!(at(r#"{"a":{^}}"#), "a");
+        assert_eq!(at(r#"{"a":{"b":[1]},^"c":2}"#), ".");
+    }
+
+    #[test]
+    fn strings_with_escapes_and_brackets() {
+        assert_eq!(at(r#"{"a\"{[":{"]}\u0041":^1}}"#), r#"a"{[.]}A"#);
+        assert_eq!(at(r#"{"k":"va\"l,ue]}","n":^1}"#), "n");
+        assert_eq!(at(r#"{"k":["a,b","c\\",^1]}"#), "k[2]");
+    }
+
+    #[test]
+    fn errors_inside_keys_and_values() {
+        // Inside a key: the key is not known yet, its object is.
+        assert_eq!(at(r#"{"a":{"bad^\x":1}}"#), "a");
+        // Inside a string value: its key.
+        assert_eq!(at(r#"{"a":{"b":"bad^\x"}}"#), "a.b");
+        // A key with an invalid escape is kept as written.
+        assert_eq!(at(r#"{"x\q":^1}"#), r#"x\q"#);
+    }
+
+    #[test]
+    fn whitespace_and_newlines() {
+        let body = "{\n  \"a\" : [\n    1 ,\n    { \"b\" :\n 7 }\n  ]\n}";
+        let error =
+            serde_json::from_str::<serde_json::Value>(&body.replace('7', "7x")).unwrap_err();
+        let offset = byte_offset(body.as_bytes(), error.line(), error.column());
+        assert_eq!(json_path_at(body.as_bytes(), offset), "a[1].b");
+        assert_eq!(byte_offset(b"ab\ncd", 2, 1), 4);
+        assert_eq!(byte_offset(b"ab", 0, 0), 0);
+        assert_eq!(byte_offset(b"ab", 9, 9), 2);
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        width: u32,
+    }
+
+    static OP: Operation = Operation {
+        module: "m",
+        name: "get_thing",
+        wix_name: "Get Thing",
+        http_method: crate::HttpMethod::Get,
+        host: "https://example.com",
+        path: "/",
+        permission: None,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    #[test]
+    fn decode_names_the_method_and_the_path() {
+        let body = br#"{"items":[{"width":1},{"width":"wide"}]}"#;
+        let Err(Error::Decode {
+            method,
+            path,
+            message,
+            ..
+        }) = decode::<Outer>(&OP, body, None)
+        else {
+            panic!("a decode error")
+        };
+        assert_eq!((method, path.as_str()), ("get_thing", "items[1].width"));
+        assert!(
+            message.starts_with("invalid type: string \"wide\""),
+            "{message}"
+        );
+        let Err(Error::Decode { path, .. }) = decode::<Outer>(&OP, b"{\"items\":[]} x", None)
+        else {
+            panic!("a decode error")
+        };
+        assert_eq!(path, ".");
+        assert!(decode::<Outer>(&OP, b"{\"items\":[{\"width\":2}]}", None).is_ok());
+    }
+}

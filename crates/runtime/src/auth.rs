@@ -150,9 +150,10 @@ const RENEW_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// `u64::MAX` seconds must neither overflow nor pin a token for ever).
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// An access token, its header value (validated before it is cached) and when to renew it.
+/// An access token, the headers that carry it (validated before it is cached) and when to renew
+/// it.
 struct CachedToken {
-    header: HeaderValue,
+    headers: HeaderMap,
     renew_at: Instant,
     generation: u64,
 }
@@ -300,8 +301,10 @@ impl Auth {
                 state.generation = state.generation.wrapping_add(1);
                 let now = Instant::now();
                 let renew_after = lifetime.saturating_sub(RENEW_MARGIN).max(lifetime / 2);
+                let mut headers = HeaderMap::new();
+                headers.insert(AUTHORIZATION, header);
                 let cached = CachedToken {
-                    header,
+                    headers,
                     renew_at: now.checked_add(renew_after).unwrap_or(now),
                     generation: state.generation,
                 };
@@ -355,10 +358,8 @@ impl Auth {
 
 impl CachedToken {
     fn authorized(&self) -> Authorized {
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, self.header.clone());
         Authorized {
-            headers,
+            headers: self.headers.clone(),
             token: Some(self.generation),
         }
     }

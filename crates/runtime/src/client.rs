@@ -6,7 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -271,7 +272,9 @@ impl Client {
         // A deadline too far to represent is no deadline.
         let deadline = start.checked_add(self.inner.retry.deadline);
         let url = self.url(op, &path);
-        self.run(op, &url, &query, body.as_deref(), start, deadline)
+        // Owned once; every attempt sends a reference-counted view of it, never a copy.
+        let body = body.map(Bytes::from);
+        self.run(op, &url, &query, body.as_ref(), start, deadline)
             .instrument(span)
             .await
     }
@@ -282,7 +285,7 @@ impl Client {
         op: &'static Operation,
         url: &str,
         query: &[(&'static str, String)],
-        body: Option<&[u8]>,
+        body: Option<&Bytes>,
         start: Instant,
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Error> {
@@ -333,7 +336,7 @@ impl Client {
         op: &'static Operation,
         url: &str,
         query: &[(&'static str, String)],
-        body: Option<&[u8]>,
+        body: Option<&Bytes>,
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Failed> {
         // A method that needs no permission (the token endpoint) is sent without credentials.
@@ -356,17 +359,34 @@ impl Client {
                 .await
                 .map_err(|error| Failed { error, token })?;
         }
-        let mut request = self.inner.http.request(op.http_method.to_reqwest(), url);
-        if let Some(authorized) = authorized {
-            request = request.headers(authorized.headers);
-        }
+        // The request is assembled in place: the credentials' header map is moved in (not
+        // re-inserted header by header), the content type is a static value, the body shared.
+        let mut url = match reqwest::Url::parse(url) {
+            Ok(parsed) if parsed.has_host() => parsed,
+            // What reqwest's request builder refuses: its error, as when the builder sent it.
+            _ => {
+                let error = match self.inner.http.get(url).build() {
+                    Err(source) => Error::Transport {
+                        method: op.name,
+                        source,
+                    },
+                    Ok(_) => Error::Config(format!("`{url}` is not a URL with a host")),
+                };
+                return Err(Failed { error, token });
+            }
+        };
         if !query.is_empty() {
-            request = request.query(query);
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let mut request = reqwest::Request::new(op.http_method.to_reqwest(), url);
+        if let Some(authorized) = authorized {
+            *request.headers_mut() = authorized.headers;
         }
         if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
+            request
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(body.clone().into());
         }
         // The attempt's timeout, cut to the time left before the deadline.
         let now = Instant::now();
@@ -378,10 +398,15 @@ impl Client {
             None => self.inner.timeout,
         };
         let exchange = async {
-            let response = request.send().await.map_err(|source| Error::Transport {
-                method: op.name,
-                source,
-            })?;
+            let response =
+                self.inner
+                    .http
+                    .execute(request)
+                    .await
+                    .map_err(|source| Error::Transport {
+                        method: op.name,
+                        source,
+                    })?;
             read_response(op, response, self.inner.max_response_bytes).await
         };
         let result = match tokio::time::timeout(timeout, exchange).await {
@@ -400,6 +425,7 @@ impl Client {
     ) -> crate::__private::BoxFuture<'_, Result<Vec<u8>, Error>> {
         Box::pin(async move {
             let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path);
+            let body = Bytes::from(body);
             let response = self
                 .run(
                     &OAUTH_TOKEN,
