@@ -13,6 +13,7 @@ pub mod keyword;
 pub mod lower;
 pub mod model;
 pub mod openapi;
+mod par;
 pub mod raw;
 pub mod scopes_table;
 pub mod yaml_pos;

@@ -60,12 +60,14 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
         "src/permissions.rs".into(),
         rust_file(&registry_source, registry::permissions_rs(&spec.registry)),
     );
-    for module in &spec.modules {
-        crate_files.insert(
+    // Modules are independent: emitted on every core. Each thread builds its own token streams
+    // (they are not `Send`); only the finished text crosses threads.
+    crate_files.extend(crate::par::map(&spec.modules, |module| {
+        (
             format!("src/{}.rs", module.rust_name),
             rust_file(&module.source, client::module_rs(module)),
-        );
-    }
+        )
+    }));
     let mut files: Files = crate_files
         .into_iter()
         .map(|(rel, text)| (format!("{CRATE_DIR}/{rel}"), text))

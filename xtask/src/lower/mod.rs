@@ -111,14 +111,19 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
         }
     }
     let registry_ref = registry.as_ref().unwrap_or(&empty);
-    let mut modules = Vec::new();
-    for file in files
+    // Modules lower independently: on every core, each with its own diagnostics.
+    let module_files: Vec<&SpecFile> = files
         .iter()
         .filter(|f| file_stem(&f.name) != "scopes" && !is_extra_registry(&f.name))
-    {
-        if let Some(module) = module::lower_module(file, registry_ref, &mut diags) {
-            modules.push(module);
-        }
+        .collect();
+    let mut modules = Vec::new();
+    for (module, module_diags) in crate::par::map(&module_files, |file| {
+        let mut module_diags = Vec::new();
+        let module = module::lower_module(file, registry_ref, &mut module_diags);
+        (module, module_diags)
+    }) {
+        modules.extend(module);
+        diags.extend(module_diags);
     }
     // Two modules must not claim the same Rust name.
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
