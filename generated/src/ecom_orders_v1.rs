@@ -577,22 +577,15 @@ impl Event {
 ///
 /// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
 pub struct Webhooks<'h, S: ScopeSet, R = ()> {
-    handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+    router: wix_rest_runtime::webhook::Router<'h, R>,
     scopes: std::marker::PhantomData<fn() -> S>,
 }
-
-/// A registered handler: decodes the event's data and calls the app's closure.
-type WebhookHandler<'h, R> = Box<
-    dyn FnMut(
-        &wix_rest_runtime::webhook::RawEvent,
-    ) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h,
->;
 
 impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     /// A router that handles no event yet.
     pub fn new() -> Self {
         Webhooks {
-            handlers: Vec::new(),
+            router: wix_rest_runtime::webhook::Router::new(),
             scopes: std::marker::PhantomData,
         }
     }
@@ -609,20 +602,17 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     where
         S: crate::permissions::WixEcomReadOrders,
     {
-        self.handlers.retain(|(t, _)| *t != "wix.ecom.v1.order_created");
-        self.handlers
-            .push((
+        self.router
+            .on_unchecked(
                 "wix.ecom.v1.order_created",
-                Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| {
-                    raw.domain_event().map(&mut handler)
-                }),
-            ));
+                move |raw| raw.domain_event().map(&mut handler),
+            );
         self
     }
 
     /// The event types a handler is registered for, in registration order.
     pub fn event_types(&self) -> Vec<&'static str> {
-        self.handlers.iter().map(|(t, _)| *t).collect()
+        self.router.event_types()
     }
 
     /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
@@ -631,10 +621,7 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         &mut self,
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
-        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
-            Some((_, handler)) => handler(raw).map(Some),
-            None => Ok(None),
-        }
+        self.router.dispatch(raw)
     }
 }
 
@@ -646,8 +633,6 @@ impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
 
 impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Webhooks")
-            .field("event_types", &self.event_types())
-            .finish_non_exhaustive()
+        std::fmt::Debug::fmt(&self.router, f)
     }
 }

@@ -93,11 +93,6 @@ impl<'a> Reporter<'a> {
         self.index.get_or_init(|| PosIndex::new(self.source))
     }
 
-    /// The file's name as diagnostics show it.
-    pub fn file(&self) -> &str {
-        self.file
-    }
-
     /// Reports a problem at `path` (its key or its value), with an optional hint.
     pub fn error(
         &mut self,

@@ -430,6 +430,68 @@ pub struct ActionEvent {
     pub body: serde_json::Value,
 }
 
+/// Verified events routed to handlers by event type: the plumbing under each generated module's
+/// `Webhooks` router.
+///
+/// Apps use the generated routers, whose `on_<event>` methods compile only when the scope set
+/// grants the permission Wix requires to send the event. Registering here checks no scope
+/// ([`Router::on_unchecked`]): like [`RawEvent`] and `Event::from_raw`, it is the raw layer, and it
+/// sends nothing to Wix.
+pub struct Router<'h, R> {
+    handlers: Vec<(&'static str, Handler<'h, R>)>,
+}
+
+/// A registered handler: decodes the event's data and calls the app's closure.
+type Handler<'h, R> = Box<dyn FnMut(&RawEvent) -> Result<R, WebhookError> + Send + 'h>;
+
+impl<'h, R> Router<'h, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Router {
+            handlers: Vec::new(),
+        }
+    }
+
+    /// Handles `event_type` with `handler`, replacing any earlier handler of it. No scope is
+    /// checked here.
+    pub fn on_unchecked(
+        &mut self,
+        event_type: &'static str,
+        handler: impl FnMut(&RawEvent) -> Result<R, WebhookError> + Send + 'h,
+    ) {
+        self.handlers.retain(|(t, _)| *t != event_type);
+        self.handlers.push((event_type, Box::new(handler)));
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.handlers.iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered for its
+    /// type.
+    pub fn dispatch(&mut self, raw: &RawEvent) -> Result<Option<R>, WebhookError> {
+        match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
+            Some((_, handler)) => handler(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<R> Default for Router<'_, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R> std::fmt::Debug for Router<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("event_types", &self.event_types())
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,8 +77,7 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
             pub fn #on(mut self, mut handler: impl FnMut(#ty) -> R + Send + 'h) -> Self
             #bound
             {
-                self.handlers.retain(|(t, _)| *t != #et);
-                self.handlers.push((#et, Box::new(move |raw: &wix_rest_runtime::webhook::RawEvent| #decode.map(&mut handler))));
+                self.router.on_unchecked(#et, move |raw| #decode.map(&mut handler));
                 self
             }
         }
@@ -116,33 +115,27 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
 
         #webhooks_doc
         pub struct Webhooks<'h, S: ScopeSet, R = ()> {
-            handlers: Vec<(&'static str, WebhookHandler<'h, R>)>,
+            router: wix_rest_runtime::webhook::Router<'h, R>,
             scopes: std::marker::PhantomData<fn() -> S>,
         }
-
-        /// A registered handler: decodes the event's data and calls the app's closure.
-        type WebhookHandler<'h, R> = Box<dyn FnMut(&wix_rest_runtime::webhook::RawEvent) -> Result<R, wix_rest_runtime::webhook::WebhookError> + Send + 'h>;
 
         impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
             /// A router that handles no event yet.
             pub fn new() -> Self {
-                Webhooks { handlers: Vec::new(), scopes: std::marker::PhantomData }
+                Webhooks { router: wix_rest_runtime::webhook::Router::new(), scopes: std::marker::PhantomData }
             }
 
             #(#handlers)*
 
             /// The event types a handler is registered for, in registration order.
             pub fn event_types(&self) -> Vec<&'static str> {
-                self.handlers.iter().map(|(t, _)| *t).collect()
+                self.router.event_types()
             }
 
             /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
             /// for its type (an event of another module, or one this router does not handle).
             pub fn dispatch(&mut self, raw: &wix_rest_runtime::webhook::RawEvent) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
-                match self.handlers.iter_mut().find(|(t, _)| *t == raw.event_type) {
-                    Some((_, handler)) => handler(raw).map(Some),
-                    None => Ok(None),
-                }
+                self.router.dispatch(raw)
             }
         }
 
@@ -154,7 +147,7 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
 
         impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Webhooks").field("event_types", &self.event_types()).finish_non_exhaustive()
+                std::fmt::Debug::fmt(&self.router, f)
             }
         }
     }

@@ -256,10 +256,6 @@ impl ModuleLowering<'_, '_> {
             for (name, what) in [
                 ("Event", "the module's webhook event enum"),
                 ("Webhooks", "the module's webhook router"),
-                (
-                    "WebhookHandler",
-                    "the handler type of the module's webhook router",
-                ),
             ] {
                 generated.insert(name.to_owned(), what.to_owned());
             }
