@@ -1,4 +1,4 @@
-//! Lists every product of a Wix store with an account API key.
+//! Lists every product of a Wix store (Catalog V3) with an account API key, page after page.
 //!
 //! ```sh
 //! WIX_API_KEY=... WIX_SITE_ID=... cargo run -p wix-rest-examples --example query_products
@@ -7,7 +7,7 @@
 //! `WIX_BASE_URL` sends the requests to another server instead (a local test server, a proxy).
 
 use futures_util::StreamExt;
-use wix_rest::stores_catalog_v1::{QueryProductsRequest, StoresCatalogV1};
+use wix_rest::stores_catalog_v3::{StoresCatalogV3, V3SearchProductsRequest};
 use wix_rest::{Client, Credentials, ScopeSet};
 
 /// The scopes this example's app requests at install.
@@ -25,16 +25,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
     let wix = Catalog::open(&client);
     println!("this app needs: {:?}", Catalog::permissions());
-    let stores = StoresCatalogV1::new(&wix);
+    let stores = StoresCatalogV3::new(&wix);
 
-    // One page...
-    let page = stores
-        .query_products(&QueryProductsRequest::default())
-        .await?;
-    println!("the store has {} products", page.total_results.unwrap_or(0));
-
-    // ...or all of them, page after page, by ascending numericId (works past 10k products).
-    let mut products = stores.query_products_crawl(QueryProductsRequest::default());
+    // Every product, page after page (the cursor in `pagingMetadata.cursors.next`).
+    let mut products = stores.search_products_stream(V3SearchProductsRequest::default());
     while let Some(product) = products.next().await {
         let product = product?;
         println!(

@@ -10,10 +10,8 @@
 
 use futures_util::StreamExt;
 use serde_json::json;
-use wix_rest::query::Order;
-use wix_rest::stores_catalog_v1::{
-    Collection, CreateCollectionRequest, QueryProductsQuery, QueryProductsRequest, StoresCatalogV1,
-};
+use wix_rest::stores_catalog_v1::{Collection, CreateCollectionRequest, StoresCatalogV1};
+use wix_rest::stores_catalog_v3::{StoresCatalogV3, V3SearchProductsRequest};
 use wix_rest::{Client, Credentials, ScopeSet, Scoped};
 use wix_rest_tests::{Recorded, Reply, TestServer};
 
@@ -21,18 +19,16 @@ use wix_rest_tests::{Recorded, Reply, TestServer};
 #[wix_rest::scope_set(DC_STORES_MANAGE_PRODUCTS)]
 struct StoreSync;
 
-/// Any scope set that grants product reads can list products.
-async fn cheap_products<S: wix_rest::permissions::WixStoresReadProducts>(
-    wix: &Scoped<'_, S>,
-) -> wix_rest::Result<Vec<String>> {
-    let mut request = QueryProductsRequest::default();
-    QueryProductsQuery::new()
-        .price()
-        .lt(20.0)
-        .sort_by_name(Order::Asc)
-        .apply_to(&mut request);
+/// Any scope set that grants what Search Products requires can list products.
+async fn product_names<S>(wix: &Scoped<'_, S>) -> wix_rest::Result<Vec<String>>
+where
+    S: wix_rest::permissions::WixStoresProductRead
+        + wix_rest::permissions::WixStoresProductReadNonVisible
+        + wix_rest::permissions::WixStoresProductMerchantDataRead,
+{
     let mut names = Vec::new();
-    let mut products = StoresCatalogV1::new(wix).query_products_stream(request);
+    let mut products =
+        StoresCatalogV3::new(wix).search_products_stream(V3SearchProductsRequest::default());
     while let Some(product) = products.next().await {
         names.extend(product?.name);
     }
@@ -42,9 +38,9 @@ async fn cheap_products<S: wix_rest::permissions::WixStoresReadProducts>(
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wix_stand_in = TestServer::start(|request: &Recorded, _| match request.path.as_str() {
-        "/stores/v1/products/query" => Reply::json(&json!({
-            "products": [{"id": "p1", "name": "Cactus", "numericId": "1567588455405000"}],
-            "totalResults": 1,
+        "/stores/v3/products/search" => Reply::json(&json!({
+            "products": [{"id": "p1", "name": "Cactus"}],
+            "pagingMetadata": {"count": 1, "hasNext": false},
         })),
         "/stores/v1/collections" => Reply::json(&json!({
             "collection": {"id": "c1", "name": "Cheap", "media": {"items": []}},
@@ -63,8 +59,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("which grant {:?}", StoreSync::permissions());
 
-    let names = cheap_products(&wix).await?;
-    println!("products under 20: {names:?}");
+    let names = product_names(&wix).await?;
+    println!("products: {names:?}");
 
     let created = StoresCatalogV1::new(&wix)
         .create_collection(&CreateCollectionRequest {
@@ -74,6 +70,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         })
         .await?;
-    println!("created collection {:?}", created.collection.id);
+    println!(
+        "created collection {:?}",
+        created.collection.and_then(|c| c.id)
+    );
     Ok(())
 }

@@ -3,25 +3,7 @@
 
 //! Bookings V2
 //!
-//! Bookings of a site's services (appointments, class sessions, courses). Bookings are read
-//! with the Bookings Reader V2 API (Query Extended Bookings) and created with the Bookings
-//! Writer V2 API (Create Booking); the Writer V2 API cannot return bookings.
-//!
-//! ## Reading and paging
-//!
-//! Query Extended Bookings pages with a cursor: the request carries
-//! `query.cursorPaging { limit, cursor }`, the response
-//! `pagingMetadata { count, cursors { next, prev }, hasNext }`; pass `cursors.next` on the
-//! following call to read the next page. An extended booking holds the booking and extra
-//! information about it.
-//!
-//! ## Booking status
-//!
-//! Only identities with the Manage Bookings permission can create a booking with status
-//! `CONFIRMED`.
-//!
-//! The booking objects are modelled in part: fields that are not listed are kept as they came
-//! and sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_bookings_bookings` package, version 1.0.241.
 //!
 //! Version track `v2`; host `https://www.wixapis.com`. Generated from `specs/bookings-v2.yaml`.
 
@@ -56,53 +38,1203 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns a page of extended bookings (each a booking with extra information), given the
-    /// provided cursor paging, filter and sort. Pass `pagingMetadata.cursors.next` of a
-    /// response as `query.cursorPaging.cursor` to read the next page. Part of the Bookings
-    /// Reader V2 API.
+    /// Updates the booking `status` to `CONFIRMED`, `PENDING`, or `DECLINED` based
+    /// on the `paymentStatus` you provide, double booking conflicts, and whether
+    /// the service requires business approval.
     ///
-    /// `POST /_api/bookings-reader/v2/extended-bookings/query` · Wix: *Query Extended Bookings*
+    /// ### eCommerce checkout restriction
     ///
-    /// Requires the permission `WIX_BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS.READ-BOOKINGS` (Read Bookings), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
-    pub fn query_extended_bookings<'f>(
+    /// Call this method only when using a custom checkout page.
+    /// Don't call it when using a [Wix eCommerce checkout](https://dev.wix.com/docs/rest/business-solutions/e-commerce/checkout/introduction).
+    /// In such cases, Wix Bookings automatically updates the booking status based on the `paymentStatus` of the corresponding [Wix eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// ### When to call Confirm Booking or Decline Booking instead
+    ///
+    /// This method has specific limitations based on payment status and double booking conflicts.
+    /// Use the alternative methods in these scenarios:
+    /// + **To force confirm double-booked free bookings:** Call [Confirm Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-booking).
+    /// Confirm Or Decline Booking can't confirm double-booked free bookings.
+    /// + **To decline bookings without double booking conflicts:** Call [Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking).
+    /// Confirm Or Decline Booking only declines bookings when both a double booking conflict exists and payment status is unpaid.
+    ///
+    /// ### New booking status
+    ///
+    /// The booking `status` is set to `DECLINED` if both of the following conditions
+    /// are met:
+    /// + You provide `UNDEFINED`, `NOT_PAID`, `REFUNDED`, or `EXEMPT` as payment status.
+    /// + There is a double booking conflict.
+    ///
+    /// If only one or none of these conditions is met, `status` is set to `PENDING`
+    /// or `CONFIRMED` depending on whether the service requires business approval.
+    ///
+    /// ### Double bookings
+    ///
+    /// If there is a double booking conflict, but the booking has already been at least
+    /// partially paid, the method still marks the booking as `PENDING` or `CONFIRMED`.
+    /// Then, it also sets `doubleBooked` to `true`.
+    ///
+    /// ### Admin overwrites
+    ///
+    /// There are small but important differences in confirmation behavior if the
+    /// booking was created with special `flowControlSettings`:
+    /// + If the booking's `flowControlSettings.skipAvailabilityValidation` was set to
+    /// `true`, the booking is never declined regardless of double booking conflicts.
+    /// Instead, it's marked `CONFIRMED` or `PENDING`, depending on whether the
+    /// service requires business approval.
+    /// + If the booking's `flowControlSettings.skipBusinessConfirmation` was set to
+    /// `true`, the booking skips `PENDING` status and is marked `CONFIRMED`
+    /// immediately.
+    ///
+    /// `POST /bookings/v2/confirmation/{bookingId}:confirmOrDecline` · Wix: *Confirm Or Decline Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn confirm_or_decline_booking<'f>(
         self,
-        body: &'f QueryExtendedBookingsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingsResponse, Error>>
+        booking_id: &'f str,
+        body: &'f ConfirmOrDeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmOrDeclineBookingResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixBookingsReadBookings,
+        S: crate::permissions::BookingsBookingConfirmOrDecline,
     {
-        calls::query_extended_bookings(self.wix.client(), body)
+        calls::confirm_or_decline_booking(self.wix.client(), booking_id, body)
     }
 
-    /// Every item of [`Self::query_extended_bookings`], page after page (cursor paging, 100 per page).
+    /// Confirms or declines up to 300 bookings.
     ///
-    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
-    pub fn query_extended_bookings_stream(
+    /// See [Confirm Or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking)
+    /// for details about when a booking is confirmed or declined.
+    ///
+    /// `POST /bookings/v2/bulk/bookings/confirmOrDecline` · Wix: *Bulk Confirm Or Decline Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn bulk_confirm_or_decline_booking<'f>(
         self,
-        request: QueryExtendedBookingsRequest,
-    ) -> rt::BoxStream<'a, Result<ExtendedBooking, Error>>
+        body: &'f BulkConfirmOrDeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkConfirmOrDeclineBookingResponse, Error>>
     where
-        S: crate::permissions::WixBookingsReadBookings,
+        'a: 'f,
+        S: crate::permissions::BookingsBookingConfirmOrDecline,
     {
-        calls::query_extended_bookings_stream(self.wix.client(), request)
+        calls::bulk_confirm_or_decline_booking(self.wix.client(), body)
     }
 
-    /// Creates a booking. Part of the Bookings Writer V2 API. Only identities with the Manage
-    /// Bookings permission can set the status `CONFIRMED`.
+    /// Cancels a booking using an anonymous token.
     ///
-    /// `POST /bookings/v2/bookings` · Wix: *Create Booking*
+    /// This method doesn't require standard authentication. Pass a token generated by [Get Anonymous Action Token](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token) instead.
     ///
-    /// Requires the permission `WIX_BOOKINGS.MANAGE_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    /// Before calling this method, check that `allowedAnonymousActions.cancel` is `true` in the [Get Booking Anonymously](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/anonymous-booking-actions-service-get-booking-anonymously) response.
+    ///
+    /// `POST /v1/anonymous-bookings/{token}/cancel` · Wix: *Bookings Cancel Booking Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn bookings_cancel_booking_anonymously<'f>(
+        self,
+        token: &'f str,
+        body: &'f V1CancelBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<V1CancelBookingAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::bookings_cancel_booking_anonymously(self.wix.client(), token, body)
+    }
+
+    /// Reschedules a booking to a new slot using an anonymous token.
+    ///
+    /// This method doesn't require standard authentication. Pass a token generated by [Get Anonymous Action Token](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token) instead.
+    ///
+    /// Before calling this method, check that `allowedAnonymousActions.reschedule` is `true` in the [Get Booking Anonymously](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/anonymous-booking-actions-service-get-booking-anonymously) response.
+    ///
+    /// A notification is always sent to participants.
+    ///
+    /// `POST /v1/anonymous-bookings/{token}/reschedule` · Wix: *Bookings Reschedule Booking Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn bookings_reschedule_booking_anonymously<'f>(
+        self,
+        token: &'f str,
+        body: &'f V1RescheduleBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<V1RescheduleBookingAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::bookings_reschedule_booking_anonymously(self.wix.client(), token, body)
+    }
+
+    /// Retrieves a booking and its allowed anonymous actions using an anonymous token.
+    ///
+    /// This method doesn't require standard authentication. Pass a token generated by [Get Anonymous Action Token](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token) instead.
+    ///
+    /// To include booking fee details, specify `BOOKING_FEES` in `fields`.
+    ///
+    /// `GET /v1/anonymous-bookings/{token}` · Wix: *Bookings Get Booking Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn bookings_get_booking_anonymously<'f>(
+        self,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::bookings_get_booking_anonymously(self.wix.client(), token)
+    }
+
+    /// Retrieves the [service](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/introduction) associated with a booking using an anonymous token.
+    ///
+    /// This method doesn't require standard authentication. Pass a token generated by [Get Anonymous Action Token](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/get-anonymous-action-token) instead.
+    ///
+    /// `GET /v1/anonymous-bookings/{token}/service` · Wix: *Get Service Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn get_service_anonymously<'f>(
+        self,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::get_service_anonymously(self.wix.client(), token)
+    }
+
+    /// Generates an anonymous action token for a booking.
+    ///
+    /// The generated token is an encrypted, URL-safe string that authorizes booking actions without authentication. Specify the token when calling other methods in this API to retrieve, cancel, or reschedule the booking without authentication.
+    ///
+    /// This is the only method in this API that requires authentication.
+    ///
+    /// `GET /v1/anonymous-bookings/{bookingId}/token` · Wix: *Get Anonymous Action Token*
+    ///
+    /// Requires the permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn get_anonymous_action_token<'f>(
+        self,
+        booking_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetAnonymousActionTokenResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsV2BookingAnonymousActionsGetAnonymousActionToken,
+    {
+        calls::get_anonymous_action_token(self.wix.client(), booking_id)
+    }
+
+    /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.GetAnonymousActionTokenForMultiServiceBooking` (the package documents it with no text).
+    ///
+    /// `GET /v1/anonymous-multi-service-bookings/{multiServiceBookingId}/token` · Wix: *Get Anonymous Action Token For Multi Service Booking*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn get_anonymous_action_token_for_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<GetAnonymousActionTokenForMultiServiceBookingResponse, Error>,
+    >
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::get_anonymous_action_token_for_multi_service_booking(
+            self.wix.client(),
+            multi_service_booking_id,
+        )
+    }
+
+    /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.GetMultiServiceBookingAnonymously` (the package documents it with no text).
+    ///
+    /// `GET /v1/anonymous-multi-service-bookings/{token}` · Wix: *Get Multi Service Booking Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn get_multi_service_booking_anonymously<'f>(
+        self,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::get_multi_service_booking_anonymously(self.wix.client(), token)
+    }
+
+    /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.CancelMultiServiceBookingAnonymously` (the package documents it with no text).
+    ///
+    /// `POST /v1/anonymous-multi-service-bookings/{token}/cancel` · Wix: *Cancel Multi Service Booking Anonymously*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn cancel_multi_service_booking_anonymously<'f>(
+        self,
+        token: &'f str,
+        body: &'f CancelMultiServiceBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingAnonymouslyResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::cancel_multi_service_booking_anonymously(self.wix.client(), token, body)
+    }
+
+    /// Creates a multi-service booking and all included single-service bookings simultaneously.
+    ///
+    /// ### When to call this method
+    ///
+    /// Create sequential appointments where customers book related services together. For adding existing single-service bookings to an existing multi-service booking, call [Add Bookings to Multi Service Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/add-bookings-to-multi-service-booking) instead.
+    ///
+    /// ### Requirements and behavior
+    ///
+    /// __Package constraints__: Multi-service bookings support 2-8 appointment-based single-service bookings only (course and class bookings aren't supported). All single-service bookings must be at the same location with sequential scheduling and no gaps between appointments.
+    ///
+    /// __Timing specification__: You must provide complete `slot` details (`scheduleId`, `startDate`, `endDate`) for each single-service booking. Wix Bookings validates sequential timing but doesn't auto-calculate it.
+    ///
+    /// __Package pricing__: The total price equals the sum of individual services. To handle payment, pass each single-service booking's `bookings[].bookingId` from the response to the [eCommerce checkout](https://dev.wix.com/docs/rest/business-solutions/e-commerce/checkout/introduction). Don't use `multiServiceBooking.id`, the top-level multi-service booking ID isn't supported for checkout. Wix Bookings automatically syncs the payment status from the corresponding [Wix eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// __Package notifications__: Customers receive 1 unified notification for the entire multi-service booking. Wix Bookings doesn't send notifications for the package's individual single-service bookings.
+    ///
+    /// ### Related methods
+    ///
+    /// Verify availability first with [List Multi Service Availability Time Slots](https://dev.wix.com/docs/rest/business-solutions/bookings/time-slots/time-slots-v2/list-multi-service-availability-time-slots).
+    ///
+    /// See [Create Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/create-booking) for more details about constraints and effects of creating single-service bookings.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings` · Wix: *Create Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn create_multi_service_booking<'f>(
+        self,
+        body: &'f CreateMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingCreate,
+    {
+        calls::create_multi_service_booking(self.wix.client(), body)
+    }
+
+    /// Reschedules a multi-service booking by changing the timing for all or specific single-service bookings in the package.
+    ///
+    /// This method reschedules single-service bookings within the multi-service booking while maintaining sequential order. You must specify exact new timing for each service to ensure they remain back-to-back with no gaps or overlaps.
+    ///
+    /// This method fails if it can't reschedule at least 1 single-service booking. You must provide the current revision number for each single-service booking you're rescheduling to prevent conflicting changes.
+    ///
+    /// See [Reschedule Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-booking) for single-service booking rescheduling details.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/reschedule` · Wix: *Reschedule Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn reschedule_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f RescheduleMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<RescheduleMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingReschedule,
+    {
+        calls::reschedule_multi_service_booking(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Checks if the business can still accommodate an existing multi-service booking and returns overall bookability status, capacity details, and policy violations.
+    ///
+    /// Wix Bookings considers:
+    /// - The relevant services' [booking policies](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policies/introduction).
+    /// - The availability of all required [resources](https://dev.wix.com/docs/rest/business-solutions/bookings/resources/resources-v2/introduction).
+    ///
+    /// Call this method to check if an existing multi-service booking is still valid after business configuration changes.
+    /// For example, staff changes, policy updates, or capacity modifications.
+    ///
+    /// For checking availability before creating new multi-service bookings, call [List Multi Service Availability Time Slots](https://dev.wix.com/docs/rest/business-solutions/bookings/time-slots/time-slots-v2/list-multi-service-availability-time-slots) instead.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/get_availability` · Wix: *Get Multi Service Booking Availability*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR` (Read Bookings Calendar Availability).
+    pub fn get_multi_service_booking_availability<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f GetMultiServiceBookingAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAvailabilityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingGetAvailability,
+    {
+        calls::get_multi_service_booking_availability(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Cancels a multi-service booking and all its associated single-service bookings.
+    ///
+    /// Cancels the entire multi-service booking, updating the status of all single-service bookings to `CANCELED`.
+    /// The call fails if all single-service bookings are already canceled or declined.
+    ///
+    /// See [Cancel Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/cancel-booking) for single-service booking cancellation details.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/cancel` · Wix: *Cancel Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn cancel_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f CancelMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingCancel,
+    {
+        calls::cancel_multi_service_booking(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Updates the status for all single-service bookings in a multi-service booking to `PENDING`.
+    ///
+    /// Call this method for multi-service bookings requiring manual business approval before confirmation.
+    ///
+    /// ### Status requirements
+    ///
+    /// - __Original status__: All single-service bookings must have `CREATED` status.
+    /// - __Target status__: All bookings move to `PENDING` together (all-or-nothing operation).
+    ///
+    /// ### Checkout restrictions
+    ///
+    /// Only call this method if the customer paid via a custom checkout. For Wix eCommerce checkouts,
+    /// Wix Bookings automatically manages the bookings' statuses based on payment processing.
+    ///
+    /// ### Additional updates
+    ///
+    /// - __Payment status__: Updates if you specify a new `markAsPendingBookingsInfo.paymentStatus`.
+    /// - __Customer notifications__: Send messages using `participantNotification`.
+    /// - __Revision control__: Requires current revision numbers for all single-service bookings.
+    ///
+    /// See [Mark Booking as Pending](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/mark-booking-as-pending) for more details about marking single-service bookings as pending.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/mark_as_pending` · Wix: *Mark Multi Service Booking As Pending*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn mark_multi_service_booking_as_pending<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f MarkMultiServiceBookingAsPendingRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkMultiServiceBookingAsPendingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingMarkAsPending,
+    {
+        calls::mark_multi_service_booking_as_pending(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Updates the status for all single-service bookings in a multi-service booking to `CONFIRMED`.
+    ///
+    /// Call this method for multi-service bookings requiring manual business approval.
+    ///
+    /// ### Status requirements
+    ///
+    /// - __Original status__: All single-service bookings must have `PENDING`, `CREATED`, or `WAITING_LIST` status.
+    /// - __Target status__: All bookings move to `CONFIRMED` together (all-or-nothing operation).
+    ///
+    /// ### Checkout restrictions
+    ///
+    /// Only call this method if the customer paid via a custom checkout. For Wix eCommerce checkouts,
+    /// Wix Bookings automatically manages the bookings' statuses based on payment processing.
+    ///
+    /// ### Additional updates
+    ///
+    /// - __Payment status__: Updates if you specify a new `confirmBookingsInfo.paymentStatus`.
+    /// - __Customer notifications__: Send messages using `participantNotification`.
+    /// - __Revision control__: Requires current revision numbers for all single-service bookings.
+    ///
+    /// See [Confirm Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-booking) for more details about confirming single-service bookings.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/confirm` · Wix: *Confirm Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn confirm_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f ConfirmMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingConfirm,
+    {
+        calls::confirm_multi_service_booking(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Updates the status for all single-service bookings in a multi-service booking to `DECLINED`.
+    ///
+    /// Call this method to reject multi-service bookings that can't be accommodated or don't meet business requirements.
+    ///
+    /// ### Status requirements
+    ///
+    /// - __Original status__: All single-service bookings must have `PENDING`, `CREATED`, or `WAITING_LIST` status.
+    /// - __Target status__: All bookings move to `DECLINED` together (all-or-nothing operation).
+    ///
+    /// ### Checkout restrictions
+    ///
+    /// Only call this method if the customer paid via a custom checkout. For Wix eCommerce checkouts,
+    /// Wix Bookings automatically manages the bookings' statuses based on payment processing.
+    ///
+    /// ### Additional updates
+    ///
+    /// - __Payment status__: Updates if you specify a new `declineBookingsInfo.paymentStatus`.
+    /// - __Customer notifications__: Send messages using `participantNotification`.
+    /// - __Revision control__: Requires current revision numbers for all single-service bookings.
+    ///
+    /// Refer to [Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking) for more details about declining single-service bookings.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/decline` · Wix: *Decline Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn decline_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+        body: &'f DeclineMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<DeclineMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingDecline,
+    {
+        calls::decline_multi_service_booking(
+            self.wix.client(),
+            multi_service_booking_id,
+            body,
+        )
+    }
+
+    /// Retrieves information about which actions the customer can perform for up to 50 multi-service bookings.
+    ///
+    /// For each multi-service booking, the response indicates which actions are currently allowed:
+    /// - `cancel`: Whether the customer can cancel the multi-service booking.
+    /// - `reschedule`: Whether the customer can adjust the multi-service booking's timing.
+    ///
+    /// Bear the following considerations in mind when calling this method:
+    ///
+    /// __Real-time validation__: Wix Bookings calculates allowed actions based on current multi-service booking status, [booking policies](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policies/introduction), and [available resources](https://dev.wix.com/docs/rest/business-solutions/bookings/resources/resources-v2/introduction) at the time of the call.
+    ///
+    /// __Permission context__: Depending on the permissions of the calling [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities), you may see different allowed actions for the same multi-service booking. For example, if the identity has permissions to read only part of the multi-service booking, the response indicates which single-service bookings the identity can read.
+    ///
+    /// __Status dependencies__: Allowed actions change as bookings progress through their lifecycle (`CREATED` → `PENDING` → `CONFIRMED`/`DECLINED` → `CANCELED`).
+    /// Bookings can skip `PENDING` and move directly from `CREATED` to `CONFIRMED`/`DECLINED` based on service configuration.
+    ///
+    /// `POST /bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions` · Wix: *Bulk Get Multi Service Booking Allowed Actions*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants).
+    pub fn bulk_get_multi_service_booking_allowed_actions<'f>(
+        self,
+        body: &'f BulkGetMultiServiceBookingAllowedActionsRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<BulkGetMultiServiceBookingAllowedActionsResponse, Error>,
+    >
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingGetAllowedActions,
+    {
+        calls::bulk_get_multi_service_booking_allowed_actions(self.wix.client(), body)
+    }
+
+    /// Retrieves a multi-service booking and all its associated single-service bookings.
+    ///
+    /// Returns the complete multi-service booking information including its ID, associated single-service bookings, and the total number of scheduled single-service bookings.
+    ///
+    /// If you call on behalf of an [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) with permissions to read only part of the multi-service booking, only the permitted single-service bookings are retrieved.
+    /// The returned total number includes single-service bookings for which you don't have permissions.
+    ///
+    /// See [Query Extended Bookings](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-reader-v2/query-extended-bookings) for details about retrieving individual single-service bookings and additional metadata.
+    ///
+    /// `GET /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}` · Wix: *Get Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR` (Read Bookings Calendar Availability).
+    pub fn get_multi_service_booking<'f>(
+        self,
+        multi_service_booking_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingRead,
+    {
+        calls::get_multi_service_booking(self.wix.client(), multi_service_booking_id)
+    }
+
+    /// Expands an existing multi-service booking by adding existing single-service bookings to the package.
+    ///
+    /// ### When to call this method
+    ///
+    /// Call this method to add 1 or more existing single-service bookings to an existing multi-service booking.
+    /// For creating a new multi-service booking with new single-service bookings, call [Create Multi Service Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/create-multi-service-booking) instead.
+    ///
+    /// ### Package integration
+    ///
+    /// The timing of the single-service bookings to add must be compatible with the multi-service booking's sequential schedule to ensure no gaps or overlaps between services in the updated package.
+    ///
+    /// ### Requirements and limitations
+    ///
+    /// - __Maximum capacity__: The total number of single-service bookings can't exceed 8.
+    /// - __Booking eligibility__: You can add only independent single-service bookings that aren't part of another multi-service booking.
+    /// - __Status compatibility__: Added bookings must have compatible status with the target multi-service booking.
+    /// - __Revision control__: You must provide current revision numbers for all single-service bookings to add.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking` · Wix: *Add Bookings To Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn add_bookings_to_multi_service_booking<'f>(
+        self,
+        body: &'f AddBookingsToMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<AddBookingsToMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingAddBookings,
+    {
+        calls::add_bookings_to_multi_service_booking(self.wix.client(), body)
+    }
+
+    /// Removes single-service bookings from a multi-service booking and converts them to independent single-service bookings.
+    ///
+    /// ### Removal options
+    ///
+    /// __Remove all permitted bookings__: If you specify an empty `bookings` array, all single-service bookings for which the call's [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) has read permissions are removed from the multi-service booking.
+    ///
+    /// __Selective removal__: Specify single-service booking IDs and revisions to remove only specific single-service bookings from the package.
+    ///
+    /// __Sequential scheduling__: To maintain sequential scheduling, remove only first or last single-service bookings. For middle bookings, first reschedule all relevant single-service bookings to eliminate gaps. To do so, call [Reschedule Multi Service Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-multi-service-booking) before removing the unwanted bookings.
+    ///
+    /// ### Removal behavior
+    ///
+    /// __Independent bookings__: Removed single-service bookings become independent bookings.
+    /// You can manage them using single-service booking methods.
+    ///
+    /// __Automatic cleanup__: Multi-service bookings must contain at least 2 services.
+    /// If removal results in only 1 remaining single-service booking for the multi-service booking, the entire multi-service booking is deleted and the remaining single-service booking becomes a standalone booking.
+    ///
+    /// __Revision control__: Specify current revision numbers to prevent conflicting modifications during the removal process.
+    ///
+    /// `POST /_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking` · Wix: *Remove Bookings From Multi Service Booking*
+    ///
+    /// Requires the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn remove_bookings_from_multi_service_booking<'f>(
+        self,
+        body: &'f RemoveBookingsFromMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveBookingsFromMultiServiceBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MultiServiceBookingsMultiServiceBookingRemoveBookings,
+    {
+        calls::remove_bookings_from_multi_service_booking(self.wix.client(), body)
+    }
+
+    /// Creates a booking.
+    ///
+    /// ### Appointment booking
+    ///
+    /// For appointment-based services, specify the relevant time slot in `bookedEntity.slot`.
+    ///
+    /// We recommend following the [appointment booking sample flow](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#book-an-appointment) using Time Slots V2.
+    /// Specify the slot's `startDate`, `endDate`, `resource`, and `location` in `booking.bookedEntity.slot`.
+    ///
+    /// ### Class session booking
+    ///
+    /// For class services, specify the relevant event ID as `bookedEntity.slot.eventId`.
+    ///
+    /// We recommend following the [class session booking sample flow](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#book-a-class-session) using Time Slots V2.
+    /// Specify the `eventId` from the selected time slot in `booking.bookedEntity.slot.eventId`.
+    ///
+    /// When you specify `eventId`, Wix Bookings automatically derives `startDate`, `endDate`, `timezone`, `resource`, and `location` based on the event details. Manually specified values are ignored.
+    ///
+    /// ### Course booking
+    ///
+    /// For course services, specify the course's schedule ID in `bookedEntity.schedule.scheduleId`.
+    /// We recommend following [this sample flow](https://dev.wix.com/docs/rest/business-solutions/bookings/end-to-end-booking-flows#book-a-course)
+    /// to minimize failed calls due to unavailability.
+    ///
+    /// ### Booking status
+    ///
+    /// Create Booking defaults to `status=CREATED`. Such bookings aren't visible in the [Booking Calendar](https://support.wix.com/en/article/wix-bookings-about-the-wix-booking-calendar).
+    ///
+    /// Only [identities](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) with `Manage Bookings` permissions can set `status=CONFIRMED`.
+    ///
+    /// ### Related resources
+    ///
+    /// Specifying a `resource` triggers an availability check, and the Create Booking call fails if the resource is unavailable.
+    ///
+    /// If you omit `resource`, resource assignment and availability validation occur during booking confirmation.
+    /// If no resources are available, the behavior depends on the confirmation method used and payment status.
+    ///
+    /// ### Booking form data
+    ///
+    /// When customers sign up for a service, they must fill out the [booking form](https://support.wix.com/en/article/wix-bookings-creating-and-setting-up-your-booking-forms).
+    /// To create a booking with a completed booking form, specify the relevant data in `formSubmission`.
+    /// When specifying `formSubmission`, Wix Bookings sets all `booking.contactDetails` fields based on `formSubmission` and ignores any values in `booking.contactDetails`, except for `booking.contactDetails.contactId`.
+    /// To avoid conflicts, send `booking.contactDetails.contactId` together with `formSubmission`, and omit other contact details.
+    /// Learn more about the [Bookings and Wix Forms integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
+    ///
+    /// ### Participant information
+    ///
+    /// You must specify either `participantsChoices` or `totalParticipants`.
+    /// The call fails if the specified `participantsChoices` aren't among the supported
+    /// [service options and variants](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
+    ///
+    /// ### Add-ons
+    ///
+    /// You can include [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) when creating a booking by specifying `bookedAddOns`.
+    /// Each selected add-on must belong to an [add-on group](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-add-on-groups) associated with the service and respect the group's selection limits.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer that's send
+    /// immediately. Ensure `participantNotification.notifyParticipants` is set to `true`
+    /// to send the message.
+    ///
+    /// If you specify `{"sendSmsReminder": true}`, the customer receives an SMS 24 hours
+    /// before the session starts. The phone number is taken from `contactDetails.phone`.
+    ///
+    /// ### Payment options
+    ///
+    /// The specified `selectedPaymentOption` indicates how the customer intends to pay, allowing for later changes to a different method supported by the service.
+    ///
+    /// When the customer pays with a [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction), you must specify a `selectedPaymentOption`.
+    /// Otherwise, the Create Booking call fails.
+    /// For custom checkouts, you don't have to specify a `selectedPaymentOption`.
+    ///
+    /// ### Payment status
+    ///
+    /// All bookings are created with `paymentStatus=UNDEFINED`, ignoring the payment status you specify.
+    ///
+    /// For customers paying with a [Wix eCommerce checkout](https://dev.wix.com/docs/rest/business-solutions/e-commerce/purchase-flow/checkout/checkout/introduction), Wix Bookings automatically syncs the booking's payment status from the corresponding [eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// For customers using a custom checkout, call [Confirm or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking) to update booking's payment status manually.
+    ///
+    /// ### Admin overwrites
+    ///
+    /// There are small but important differences when you specify special
+    /// `flowControlSettings`:
+    ///
+    /// - `{"skipAvailabilityValidation": true}`: The call succeeds
+    /// regardless of availability. If you don't specify any resource, the call
+    /// succeeds even if no resource of the relevant type is available.
+    /// - `{"skipBusinessConfirmation": true}`: Automatically confirms `PENDING`
+    /// bookings that require manual confirmation.
+    /// - `{"skipSelectedPaymentOptionValidation": true}`: Allows customers to pay
+    /// with payment methods that aren't supported for the service.
+    /// - `{"skipAddOnValidation": true}`: Allows customers to choose add-ons that aren't associated with the service or exceed group selection limits.
+    /// - `{"allowAddOnChanges": true}`: Allows customers to update the list of add-ons associated with the booking when rescheduling.
+    ///
+    /// When using special `flowControlSettings`, ensure you have sufficient
+    /// permissions. If you encounter failed calls due to insufficient permissions,
+    /// consider the following options:
+    ///
+    /// - **App developers** can use a higher
+    /// [permission](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions),
+    /// such as `MANAGE BOOKINGS - ALL PERMISSIONS`.
+    /// - **Site developers** can utilize
+    /// [elevation](https://dev.wix.com/docs/develop-websites/articles/coding-with-velo/authorization/elevation).
+    ///
+    /// Granting additional permissions and using elevation permits method calls that
+    /// would typically fail due to authorization checks. Therefore, you should use
+    /// them intentionally and securely.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings` · Wix: *Create Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CREATE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
     pub fn create_booking<'f>(
         self,
         body: &'f CreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateBookingResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixBookingsManageBookings,
+        S: crate::permissions::BookingsBookingCreate,
     {
         calls::create_booking(self.wix.client(), body)
+    }
+
+    /// Creates up to 40 bookings.
+    ///
+    /// See [Create Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/create-booking)
+    /// for more information.
+    ///
+    /// If any of the specified bookings is missing a required field the entire call
+    /// fails.
+    ///
+    /// If you specify 1 or more unavailable bookings, the call succeeds
+    /// while the unavailable bookings aren't created. Instead, they're counted as
+    /// failures in the returned `bulkActionMetadata`.
+    ///
+    /// `POST /bookings/v2/bulk/bookings/create` · Wix: *Bulk Create Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CREATE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn bulk_create_booking<'f>(
+        self,
+        body: &'f BulkCreateBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingCreate,
+    {
+        calls::bulk_create_booking(self.wix.client(), body)
+    }
+
+    /// Reschedules an appointment booking to a different slot or a class booking to
+    /// a different session.
+    ///
+    /// ### Updating add-ons
+    ///
+    /// You can also call this method to update the list of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) associated with the booking.
+    /// To do so, both of these conditions must be met:
+    /// + The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
+    /// + You must have `BOOKINGS.MANAGE_ADDONS` permissions and specify `flowControlSettings.allowAddOnChanges` as `true`.
+    ///
+    /// ### Course booking limitation
+    ///
+    /// You can't reschedule course bookings.
+    ///
+    /// ### Appointment sessions
+    ///
+    /// For appointments, the old session is removed from the business calendar
+    /// while a new session is added. We recommend calling [Query Availability](https://dev.wix.com/docs/rest/business-solutions/bookings/time-slots/availability-calendar/query-availability)
+    /// first and specifying the entire retrieved `slot`.
+    ///
+    /// ### Class sessions
+    ///
+    /// For classes, the new session must be an existing session belonging to the
+    /// same class. We recommend retrieving `availabilityEntries.slot.eventId`
+    /// from [Query Availability](https://dev.wix.com/docs/rest/business-solutions/bookings/time-slots/availability-calendar/query-availability)
+    /// to avoid failed Reschedule Booking calls due to unavailability. Specify
+    /// only `slot.eventId` instead of the entire `slot` object.
+    ///
+    /// ### Add-ons
+    ///
+    /// You can call Reschedule Booking to replace the list of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) associated with the booking.
+    ///
+    /// To do so, all of these conditions must be met:
+    /// - The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
+    /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
+    /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer. To send
+    /// the message, you must also specify `participantNotification.notifyParticipants`
+    /// as `true`.
+    ///
+    /// ### Admin overwrites
+    ///
+    /// There are small but important differences when you specify special
+    /// `flowControlSettings`:
+    ///
+    /// - `{"ignoreReschedulePolicy": true}`: The call succeeds even if the
+    /// service's `reschedulePolicy` doesn't allow it. Also skips
+    /// external validation providers.
+    /// - `{"skipAvailabilityValidation": true}`: The call succeeds even if
+    /// the specified session, slot, or resource isn't available. If you don't
+    /// specify any resource, the call succeeds even if no resource of the relevant
+    /// type is available.
+    /// - `{"skipBusinessConfirmation": true}`: Any `PENDING` booking is
+    /// automatically confirmed even if the services requires the merchants's
+    /// manual confirmation.
+    ///
+    /// When using special `flowControlSettings`, ensure you have sufficient
+    /// permissions. If you encounter failed calls due to insufficient permissions,
+    /// consider the following options:
+    ///
+    /// - **App developers** can use a higher
+    /// [permission](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions),
+    /// such as `MANAGE BOOKINGS - ALL PERMISSIONS`.
+    /// - **Site developers** can utilize
+    /// [elevation](https://dev.wix.com/docs/develop-websites/articles/coding-with-velo/authorization/elevation).
+    ///
+    /// Granting additional permissions and using elevation permits method calls that
+    /// would typically fail due to authorization checks. Therefore, you should use
+    /// them intentionally and securely.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/reschedule` · Wix: *Reschedule Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_RESCHEDULE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn reschedule_booking<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f RescheduleBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<RescheduleBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingReschedule,
+    {
+        calls::reschedule_booking(self.wix.client(), booking_id, body)
+    }
+
+    /// Updates the booking status to `CONFIRMED` without checking whether the relevant slot or schedule is still available.
+    ///
+    /// ### eCommerce checkout restriction
+    ///
+    /// Call this method only when using a custom checkout page. Don't
+    /// call it when using a [Wix eCommerce checkout](https://dev.wix.com/docs/rest/business-solutions/e-commerce/checkout/introduction).
+    /// In such cases, Wix automatically updates the booking status based on
+    /// the `paymentStatus` of the corresponding [Wix eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// ### When to call Confirm Booking
+    ///
+    /// When using a custom checkout flow for free bookings, call this method to confirm bookings even when a double booking conflict exists.
+    /// The alternative [Confirm or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking) method doesn't support confirming double-booked free bookings in this scenario.
+    ///
+    /// ### When to call Confirm Or Decline Booking instead
+    ///
+    /// Confirm Booking doesn't check whether a slot or schedule is still available.
+    /// For these checks, call [Confirm or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking) instead.
+    ///
+    /// ### Original status validation
+    ///
+    /// You can only confirm bookings with a status of `PENDING`, `CREATED`, or
+    /// `WAITING_LIST`.
+    ///
+    /// ### Double bookings
+    ///
+    /// Confirm Booking doesn't check whether a slot or schedule is still available.
+    /// You can specify
+    ///
+    /// ```json
+    /// {
+    /// "flowControlSettings": {
+    /// "checkAvailabilityValidation": true
+    /// },
+    /// "doubleBooked": true
+    /// }
+
+    /// ```
+    /// to forcefully set the booking's `doubleBooked` flag to `true`, regardless of
+    /// a potential double booking conflict. You must call with `Manage Bookings`
+    /// permissions to do so. For the default flow control settings
+    /// `{"checkAvailabilityValidation": false}`, the specified `doubleBooked` value
+    /// is ignored.
+    ///
+    /// ### Payment status
+    ///
+    /// Also updates the booking's `paymentStatus`, if you specify a new payment
+    /// status.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer. To send
+    /// the message, you must also specify `participantNotification.notifyParticipants`
+    /// as `true`.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/confirm` · Wix: *Confirm Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CONFIRM`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn confirm_booking<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f ConfirmBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingConfirm,
+    {
+        calls::confirm_booking(self.wix.client(), booking_id, body)
+    }
+
+    /// Sets a form submission ID for a booking.
+    ///
+    /// Use this method to associate a [Wix Forms submission](https://dev.wix.com/docs/api-reference/crm/forms/form-submissions/introduction) with a booking, or to replace an existing form submission with a new one.
+    ///
+    /// Learn more about [how Bookings integrates with Wix Forms](https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/set-booking-submission-id` · Wix: *Set Booking Submission Id*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn set_booking_submission_id<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f SetBookingSubmissionIdRequest,
+    ) -> rt::BoxFuture<'f, Result<SetBookingSubmissionIdResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingSetSubmissionId,
+    {
+        calls::set_booking_submission_id(self.wix.client(), booking_id, body)
+    }
+
+    /// Updates the extended fields for a booking.
+    ///
+    /// If you specify an extended field `namespace` that doesn't exist yet, it's
+    /// created.
+    ///
+    /// Learn more about [extended fields](https://dev.wix.com/docs/build-apps/develop-your-app/extensions/backend-extensions/about-backend-extensions#schema-plugin-extensions).
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{id}/update_extended_fields` · Wix: *Update Extended Fields*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn update_extended_fields<'f>(
+        self,
+        id: &'f str,
+        body: &'f UpdateExtendedFieldsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateExtendedFieldsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingUpdateExtendedFields,
+    {
+        calls::update_extended_fields(self.wix.client(), id, body)
+    }
+
+    /// Updates the booking status to `DECLINED` without checking whether the relevant slot or schedule is still available.
+    ///
+    /// ### eCommerce checkout restriction
+    ///
+    /// Call this method only when using a custom checkout page.
+    /// Don't call it when using a [Wix eCommerce checkout](https://dev.wix.com/docs/rest/business-solutions/e-commerce/checkout/introduction).
+    /// In such cases, Wix Bookings automatically updates the booking status based on the `paymentStatus` of the corresponding [Wix eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// ### When to call Decline Booking
+    ///
+    /// When using a custom checkout, call this method to decline bookings that don't have a double booking conflict.
+    /// The alternative [Confirm or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking) method doesn't support this scenario.
+    ///
+    /// ### When to call Confirm Or Decline Booking instead
+    ///
+    /// Decline Booking doesn't check whether a slot or schedule is still available.
+    /// For these checks you can call [Confirm or Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-or-decline-booking).
+    ///
+    /// ### Original status validation
+    ///
+    /// You can only decline bookings with a `status` of `PENDING`, `CREATED`, or
+    /// `WAITING_LIST`.
+    ///
+    /// ### Payment status
+    ///
+    /// Also updates the booking's `paymentStatus`, if you specify a new payment
+    /// status.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer. To send
+    /// the message, you must also specify `participantNotification.notifyParticipants`
+    /// as `true`.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/decline` · Wix: *Decline Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_DECLINE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn decline_booking<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f DeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<DeclineBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingDecline,
+    {
+        calls::decline_booking(self.wix.client(), booking_id, body)
+    }
+
+    /// Updates the booking status to `CANCELED`.
+    ///
+    /// ### Appointments
+    ///
+    /// For appointments, the corresponding event is removed from the Bookings
+    /// calendar.
+    ///
+    /// ### Class and course bookings
+    ///
+    /// For class or course bookings, the relevant participants are removed
+    /// from the class session or the course. However, the class session or course
+    /// remain on the business calendar.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer. To send
+    /// the message, you must also specify `participantNotification.notifyParticipants`
+    /// as `true`.
+    ///
+    /// ### Admin overwrites
+    ///
+    /// There are small but important differences when you specify special
+    /// `flowControlSettings`:
+    ///
+    /// - `{"ignoreCancellationPolicy": true}`: The call succeeds even if the
+    /// service's `cancellationPolicy` doesn't allow it.
+    /// - `{"withRefund": true}`: The customer is refunded even if the service's
+    /// `refundPolicy` doesn't allow it.
+    /// - `{"waiveCancellationFee": true}`: The customer doesn't have to pay
+    /// the cancellation fee, even if the service's `cancellationPolicy` requires it.
+    ///
+    /// When using special `flowControlSettings`, ensure you have sufficient
+    /// permissions. If you encounter failed calls due to insufficient permissions,
+    /// consider the following options:
+    ///
+    /// - **App developers** can use a higher
+    /// [permission](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions),
+    /// such as `MANAGE BOOKINGS - ALL PERMISSIONS`.
+    /// - **Site developers** can utilize
+    /// [elevation](https://dev.wix.com/docs/develop-websites/articles/coding-with-velo/authorization/elevation).
+    ///
+    /// Granting additional permissions and using elevation permits method calls that
+    /// would typically fail due to authorization checks. Therefore, you should use
+    /// them intentionally and securely.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/cancel` · Wix: *Cancel Booking*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_CANCEL`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn cancel_booking<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f CancelBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingCancel,
+    {
+        calls::cancel_booking(self.wix.client(), booking_id, body)
+    }
+
+    /// Wix's `com.wixpress.bookings.bookings.v2.Bookings.BulkCancelBooking` (the package documents it with no text).
+    ///
+    /// `POST /bookings/v2/bulk/bookings/cancel` · Wix: *Bulk Cancel Booking*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn bulk_cancel_booking<'f>(
+        self,
+        body: &'f BulkCancelBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCancelBookingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::bulk_cancel_booking(self.wix.client(), body)
+    }
+
+    /// Updates the number of participants for a class or course booking and changes
+    /// the `totalNumberOfParticipants` for the relevant sessions.
+    ///
+    /// ### Appointment limitation
+    ///
+    /// You can't update the number of participants for appointment bookings.
+    ///
+    /// ### Participant information
+    ///
+    /// You must specify either `participantsChoices` or `totalParticipants`.
+    /// The call fails if the specified `participantsChoices` aren't among the
+    /// supported [service options and variants](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/update_number_of_participants` · Wix: *Update Number Of Participants*
+    ///
+    /// Requires the permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+    pub fn update_number_of_participants<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f UpdateNumberOfParticipantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateNumberOfParticipantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsNumberOfParticipantsUpdate,
+    {
+        calls::update_number_of_participants(self.wix.client(), booking_id, body)
+    }
+
+    /// Checks whether you can [reschedule](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-booking) or [cancel](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/cancel-booking) a list of bookings without using [force resolution](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#force-resolution).
+    ///
+    /// Call this method to determine which standard actions are available before attempting to modify bookings. If standard actions aren't available, you may need to use force resolution to override business rules and availability validation.
+    ///
+    /// `POST /bookings/v2/bulk/bookings/calculate_allowed_actions` · Wix: *Bulk Calculate Allowed Actions*
+    ///
+    /// Requires the permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_calculate_allowed_actions<'f>(
+        self,
+        body: &'f BulkCalculateAllowedActionsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCalculateAllowedActionsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBulkCalculateAllowedActions,
+    {
+        calls::bulk_calculate_allowed_actions(self.wix.client(), body)
+    }
+
+    /// Updates the booking status to `PENDING`.
+    ///
+    /// ### Service requirement
+    ///
+    /// By default, this method only works for [services](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/introduction) with `service.onlineBooking.requireManualApproval` set to `true`.
+    /// If you attempt to mark a booking as pending for a service that doesn't require approval, the call fails unless you use the `skipPendingApprovalServiceValidation` admin overwrite.
+    ///
+    /// ### Status requirements
+    ///
+    /// - __Original status__: Booking must have `CREATED` status.
+    /// - __Target status__: Booking moves to `PENDING`.
+    ///
+    /// ### Checkout restrictions
+    ///
+    /// Only call this method if the customer paid via a custom checkout. For [Wix eCommerce checkouts](https://dev.wix.com/docs/rest/business-solutions/e-commerce/purchase-flow/checkout/introduction), Wix Bookings automatically manages the bookings' statuses based on payment processing.
+    ///
+    /// When using custom checkouts, you can also update the booking's `paymentStatus` by specifying a new payment status.
+    ///
+    /// ### Business workflow
+    ///
+    /// After marking a booking as `PENDING`, the business must manually approve or reject it. You can call these methods:
+    /// - [Confirm Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/confirm-booking).
+    /// - [Decline Booking](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/bookings-writer-v2/decline-booking).
+    ///
+    /// ### Resource availability and scheduling
+    ///
+    /// Marking a booking as `PENDING` immediately affects resource availability:
+    ///
+    /// - **Calendar impact**: The booking appears on the business calendar.
+    /// - **Availability**: The time slot becomes unavailable for other bookings, even while pending approval.
+    /// - **Resource assignment**: Available [resources](https://dev.wix.com/docs/rest/business-solutions/bookings/resources/resources-v2/introduction) are automatically assigned if none were explicitly selected during booking creation.
+    ///
+    /// ### Double bookings
+    ///
+    /// By default, the method doesn't check for availability conflicts. To detect and handle double bookings, use the `checkAvailabilityValidation: true` admin overwrite.
+    ///
+    /// ### Notify customers
+    ///
+    /// You can specify a `participantNotification.message` for the customer.
+    /// To send the message, you must also specify `participantNotification.notifyParticipants` as `true`.
+    ///
+    /// ### Admin overwrites
+    ///
+    /// There are small but important differences when you specify special
+    /// `flowControlSettings`:
+    ///
+    /// - `{"checkAvailabilityValidation": true}`: Checks for double booking conflicts before updating the status.
+    /// When conflicts exist, the booking is still marked as `PENDING` and `doubleBooked` is set to `true` for the business to resolve manually.
+    /// - `{"skipPendingApprovalServiceValidation": true}`: Allows marking any booking as pending, even if the service doesn't require manual approval.
+    ///
+    /// When using special `flowControlSettings`, ensure you have sufficient permissions.
+    /// If you encounter failed calls due to insufficient permissions, consider the following options:
+    ///
+    /// - __App developers__ can use a higher
+    /// [permission](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions), such as `MANAGE BOOKINGS - ALL PERMISSIONS`.
+    /// - __Site developers__ can utilize
+    /// [elevation](https://dev.wix.com/docs/develop-websites/articles/coding-with-velo/authorization/elevation).
+    ///
+    /// Granting additional permissions and using elevation permits method calls that would typically fail due to authorization checks.
+    /// Therefore, you should use them intentionally and securely.
+    ///
+    /// `POST /_api/bookings-service/v2/bookings/{bookingId}/mark_booking_as_pending` · Wix: *Mark Booking As Pending*
+    ///
+    /// Requires the permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn mark_booking_as_pending<'f>(
+        self,
+        booking_id: &'f str,
+        body: &'f MarkBookingAsPendingRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkBookingAsPendingResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::BookingsBookingMarkBookingAsPending,
+    {
+        calls::mark_booking_as_pending(self.wix.client(), booking_id, body)
     }
 }
 
@@ -118,69 +1250,513 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
-    pub(super) fn query_extended_bookings<'f>(
+    pub(super) fn confirm_or_decline_booking<'f>(
         client: &'f Client,
-        body: &'f QueryExtendedBookingsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingsResponse, Error>> {
+        booking_id: &'f str,
+        body: &'f ConfirmOrDeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmOrDeclineBookingResponse, Error>> {
         Box::pin(async move {
-            let path = "/_api/bookings-reader/v2/extended-bookings/query".to_owned();
+            let path = format!(
+                "/bookings/v2/confirmation/{}:confirmOrDecline", rt::segment(booking_id)
+            );
             unsafe {
                 rt::call(
                     client,
-                    &operations::QUERY_EXTENDED_BOOKINGS,
+                    &operations::CONFIRM_OR_DECLINE_BOOKING,
                     path,
                     Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_EXTENDED_BOOKINGS, body)?),
+                    Some(rt::json_body(&operations::CONFIRM_OR_DECLINE_BOOKING, body)?),
                 )
             }
                 .await
         })
     }
 
-    pub(super) fn query_extended_bookings_stream<'a>(
-        client: &'a Client,
-        request: QueryExtendedBookingsRequest,
-    ) -> rt::BoxStream<'a, Result<ExtendedBooking, Error>> {
-        rt::cursor_pages(
-            "query_extended_bookings",
-            move |cursor| {
-                let mut request = request.clone();
-                let has_cursor = cursor.is_some();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .cursor_paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(100);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.query.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
-                async move {
-                    let response = query_extended_bookings(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response)
-                                    .and_then(|v| v.extended_bookings)
-                                    .unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
+    pub(super) fn bulk_confirm_or_decline_booking<'f>(
+        client: &'f Client,
+        body: &'f BulkConfirmOrDeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkConfirmOrDeclineBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = "/bookings/v2/bulk/bookings/confirmOrDecline".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CONFIRM_OR_DECLINE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_CONFIRM_OR_DECLINE_BOOKING,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bookings_cancel_booking_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+        body: &'f V1CancelBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<V1CancelBookingAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/v1/anonymous-bookings/{}/cancel", rt::segment(token));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bookings_reschedule_booking_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+        body: &'f V1RescheduleBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<V1RescheduleBookingAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/v1/anonymous-bookings/{}/reschedule", rt::segment(token)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bookings_get_booking_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/v1/anonymous-bookings/{}", rt::segment(token));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BOOKINGS_GET_BOOKING_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_service_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/v1/anonymous-bookings/{}/service", rt::segment(token));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_SERVICE_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_anonymous_action_token<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetAnonymousActionTokenResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/v1/anonymous-bookings/{}/token", rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_ANONYMOUS_ACTION_TOKEN,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_anonymous_action_token_for_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<GetAnonymousActionTokenForMultiServiceBookingResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = format!(
+                "/v1/anonymous-multi-service-bookings/{}/token",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_ANONYMOUS_ACTION_TOKEN_FOR_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_multi_service_booking_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/v1/anonymous-multi-service-bookings/{}", rt::segment(token)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn cancel_multi_service_booking_anonymously<'f>(
+        client: &'f Client,
+        token: &'f str,
+        body: &'f CancelMultiServiceBookingAnonymouslyRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingAnonymouslyResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/v1/anonymous-multi-service-bookings/{}/cancel", rt::segment(token)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn create_multi_service_booking<'f>(
+        client: &'f Client,
+        body: &'f CreateMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = "/_api/bookings-service/v2/multi_service_bookings".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CREATE_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_MULTI_SERVICE_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn reschedule_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f RescheduleMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<RescheduleMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/reschedule",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::RESCHEDULE_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::RESCHEDULE_MULTI_SERVICE_BOOKING,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_multi_service_booking_availability<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f GetMultiServiceBookingAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAvailabilityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/get_availability",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn cancel_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f CancelMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/cancel",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CANCEL_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CANCEL_MULTI_SERVICE_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn mark_multi_service_booking_as_pending<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f MarkMultiServiceBookingAsPendingRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkMultiServiceBookingAsPendingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/mark_as_pending",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn confirm_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f ConfirmMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/confirm",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CONFIRM_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::CONFIRM_MULTI_SERVICE_BOOKING, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn decline_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+        body: &'f DeclineMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<DeclineMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}/decline",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DECLINE_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::DECLINE_MULTI_SERVICE_BOOKING, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_get_multi_service_booking_allowed_actions<'f>(
+        client: &'f Client,
+        body: &'f BulkGetMultiServiceBookingAllowedActionsRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<BulkGetMultiServiceBookingAllowedActionsResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions"
+                .to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_multi_service_booking<'f>(
+        client: &'f Client,
+        multi_service_booking_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/multi_service_bookings/{}",
+                rt::segment(multi_service_booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn add_bookings_to_multi_service_booking<'f>(
+        client: &'f Client,
+        body: &'f AddBookingsToMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<AddBookingsToMultiServiceBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = "/_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking"
+                .to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn remove_bookings_from_multi_service_booking<'f>(
+        client: &'f Client,
+        body: &'f RemoveBookingsFromMultiServiceBookingRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<RemoveBookingsFromMultiServiceBookingResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = "/_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking"
+                .to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
     }
 
     pub(super) fn create_booking<'f>(
@@ -188,7 +1764,7 @@ mod calls {
         body: &'f CreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateBookingResponse, Error>> {
         Box::pin(async move {
-            let path = "/bookings/v2/bookings".to_owned();
+            let path = "/_api/bookings-service/v2/bookings".to_owned();
             unsafe {
                 rt::call(
                     client,
@@ -201,78 +1777,1678 @@ mod calls {
                 .await
         })
     }
+
+    pub(super) fn bulk_create_booking<'f>(
+        client: &'f Client,
+        body: &'f BulkCreateBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = "/bookings/v2/bulk/bookings/create".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CREATE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_CREATE_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn reschedule_booking<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f RescheduleBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<RescheduleBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/reschedule",
+                rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::RESCHEDULE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::RESCHEDULE_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn confirm_booking<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f ConfirmBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<ConfirmBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/confirm", rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CONFIRM_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CONFIRM_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn set_booking_submission_id<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f SetBookingSubmissionIdRequest,
+    ) -> rt::BoxFuture<'f, Result<SetBookingSubmissionIdResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/set-booking-submission-id",
+                rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::SET_BOOKING_SUBMISSION_ID,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::SET_BOOKING_SUBMISSION_ID, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_extended_fields<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f UpdateExtendedFieldsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateExtendedFieldsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/update_extended_fields",
+                rt::segment(id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_EXTENDED_FIELDS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_EXTENDED_FIELDS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn decline_booking<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f DeclineBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<DeclineBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/decline", rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DECLINE_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::DECLINE_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn cancel_booking<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f CancelBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/cancel", rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CANCEL_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CANCEL_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_cancel_booking<'f>(
+        client: &'f Client,
+        body: &'f BulkCancelBookingRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCancelBookingResponse, Error>> {
+        Box::pin(async move {
+            let path = "/bookings/v2/bulk/bookings/cancel".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CANCEL_BOOKING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_CANCEL_BOOKING, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_number_of_participants<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f UpdateNumberOfParticipantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateNumberOfParticipantsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/update_number_of_participants",
+                rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_NUMBER_OF_PARTICIPANTS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::UPDATE_NUMBER_OF_PARTICIPANTS, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_calculate_allowed_actions<'f>(
+        client: &'f Client,
+        body: &'f BulkCalculateAllowedActionsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCalculateAllowedActionsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/bookings/v2/bulk/bookings/calculate_allowed_actions".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CALCULATE_ALLOWED_ACTIONS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::BULK_CALCULATE_ALLOWED_ACTIONS, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn mark_booking_as_pending<'f>(
+        client: &'f Client,
+        booking_id: &'f str,
+        body: &'f MarkBookingAsPendingRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkBookingAsPendingResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/_api/bookings-service/v2/bookings/{}/mark_booking_as_pending",
+                rt::segment(booking_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::MARK_BOOKING_AS_PENDING,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::MARK_BOOKING_AS_PENDING, body)?),
+                )
+            }
+                .await
+        })
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
-    /// [`BookingsV2::query_extended_bookings`](super::BookingsV2::query_extended_bookings): `POST /_api/bookings-reader/v2/extended-bookings/query`.
-    pub static QUERY_EXTENDED_BOOKINGS: Operation = Operation {
+    /// [`BookingsV2::confirm_or_decline_booking`](super::BookingsV2::confirm_or_decline_booking): `POST /bookings/v2/confirmation/{bookingId}:confirmOrDecline`.
+    pub static CONFIRM_OR_DECLINE_BOOKING: Operation = Operation {
         module: "bookings-v2",
-        name: "query_extended_bookings",
-        wix_name: "Query Extended Bookings",
+        name: "confirm_or_decline_booking",
+        wix_name: "Confirm Or Decline Booking",
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/_api/bookings-reader/v2/extended-bookings/query",
-        permission: Some("WIX_BOOKINGS.READ_BOOKINGS"),
+        path: "/bookings/v2/confirmation/{bookingId}:confirmOrDecline",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CONFIRM_OR_DECLINE"]),
         scopes: &[
-            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
             &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bulk_confirm_or_decline_booking`](super::BookingsV2::bulk_confirm_or_decline_booking): `POST /bookings/v2/bulk/bookings/confirmOrDecline`.
+    pub static BULK_CONFIRM_OR_DECLINE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "bulk_confirm_or_decline_booking",
+        wix_name: "Bulk Confirm Or Decline Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/bookings/v2/bulk/bookings/confirmOrDecline",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CONFIRM_OR_DECLINE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bookings_cancel_booking_anonymously`](super::BookingsV2::bookings_cancel_booking_anonymously): `POST /v1/anonymous-bookings/{token}/cancel`.
+    pub static BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "bookings_cancel_booking_anonymously",
+        wix_name: "Bookings Cancel Booking Anonymously",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-bookings/{token}/cancel",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bookings_reschedule_booking_anonymously`](super::BookingsV2::bookings_reschedule_booking_anonymously): `POST /v1/anonymous-bookings/{token}/reschedule`.
+    pub static BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "bookings_reschedule_booking_anonymously",
+        wix_name: "Bookings Reschedule Booking Anonymously",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-bookings/{token}/reschedule",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bookings_get_booking_anonymously`](super::BookingsV2::bookings_get_booking_anonymously): `GET /v1/anonymous-bookings/{token}`.
+    pub static BOOKINGS_GET_BOOKING_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "bookings_get_booking_anonymously",
+        wix_name: "Bookings Get Booking Anonymously",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-bookings/{token}",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`BookingsV2::get_service_anonymously`](super::BookingsV2::get_service_anonymously): `GET /v1/anonymous-bookings/{token}/service`.
+    pub static GET_SERVICE_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_service_anonymously",
+        wix_name: "Get Service Anonymously",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-bookings/{token}/service",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`BookingsV2::get_anonymous_action_token`](super::BookingsV2::get_anonymous_action_token): `GET /v1/anonymous-bookings/{bookingId}/token`.
+    pub static GET_ANONYMOUS_ACTION_TOKEN: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_anonymous_action_token",
+        wix_name: "Get Anonymous Action Token",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-bookings/{bookingId}/token",
+        requires: Requires::All(
+            &["bookings:v2:booking:anonymous_actions:get_anonymous_action_token"],
+        ),
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`BookingsV2::get_anonymous_action_token_for_multi_service_booking`](super::BookingsV2::get_anonymous_action_token_for_multi_service_booking): `GET /v1/anonymous-multi-service-bookings/{multiServiceBookingId}/token`.
+    pub static GET_ANONYMOUS_ACTION_TOKEN_FOR_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_anonymous_action_token_for_multi_service_booking",
+        wix_name: "Get Anonymous Action Token For Multi Service Booking",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-multi-service-bookings/{multiServiceBookingId}/token",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`BookingsV2::get_multi_service_booking_anonymously`](super::BookingsV2::get_multi_service_booking_anonymously): `GET /v1/anonymous-multi-service-bookings/{token}`.
+    pub static GET_MULTI_SERVICE_BOOKING_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_multi_service_booking_anonymously",
+        wix_name: "Get Multi Service Booking Anonymously",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-multi-service-bookings/{token}",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`BookingsV2::cancel_multi_service_booking_anonymously`](super::BookingsV2::cancel_multi_service_booking_anonymously): `POST /v1/anonymous-multi-service-bookings/{token}/cancel`.
+    pub static CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY: Operation = Operation {
+        module: "bookings-v2",
+        name: "cancel_multi_service_booking_anonymously",
+        wix_name: "Cancel Multi Service Booking Anonymously",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/v1/anonymous-multi-service-bookings/{token}/cancel",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::create_multi_service_booking`](super::BookingsV2::create_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings`.
+    pub static CREATE_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "create_multi_service_booking",
+        wix_name: "Create Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::reschedule_multi_service_booking`](super::BookingsV2::reschedule_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/reschedule`.
+    pub static RESCHEDULE_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "reschedule_multi_service_booking",
+        wix_name: "Reschedule Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/reschedule",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::get_multi_service_booking_availability`](super::BookingsV2::get_multi_service_booking_availability): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/get_availability`.
+    pub static GET_MULTI_SERVICE_BOOKING_AVAILABILITY: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_multi_service_booking_availability",
+        wix_name: "Get Multi Service Booking Availability",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/get_availability",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY"],
+        ),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MEGA_READ_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_PUBLIC,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_SENSITIVE,
+            &crate::scopes::DC_BOOKINGS_READ_CALENDAR,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::cancel_multi_service_booking`](super::BookingsV2::cancel_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/cancel`.
+    pub static CANCEL_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "cancel_multi_service_booking",
+        wix_name: "Cancel Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/cancel",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::mark_multi_service_booking_as_pending`](super::BookingsV2::mark_multi_service_booking_as_pending): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/mark_as_pending`.
+    pub static MARK_MULTI_SERVICE_BOOKING_AS_PENDING: Operation = Operation {
+        module: "bookings-v2",
+        name: "mark_multi_service_booking_as_pending",
+        wix_name: "Mark Multi Service Booking As Pending",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/mark_as_pending",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::confirm_multi_service_booking`](super::BookingsV2::confirm_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/confirm`.
+    pub static CONFIRM_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "confirm_multi_service_booking",
+        wix_name: "Confirm Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/confirm",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::decline_multi_service_booking`](super::BookingsV2::decline_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/decline`.
+    pub static DECLINE_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "decline_multi_service_booking",
+        wix_name: "Decline Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/decline",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bulk_get_multi_service_booking_allowed_actions`](super::BookingsV2::bulk_get_multi_service_booking_allowed_actions): `POST /bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions`.
+    pub static BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS: Operation = Operation {
+        module: "bookings-v2",
+        name: "bulk_get_multi_service_booking_allowed_actions",
+        wix_name: "Bulk Get Multi Service Booking Allowed Actions",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MEGA_READ_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_PUBLIC,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_SENSITIVE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::get_multi_service_booking`](super::BookingsV2::get_multi_service_booking): `GET /_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}`.
+    pub static GET_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "get_multi_service_booking",
+        wix_name: "Get Multi Service Booking",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}",
+        requires: Requires::All(&["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MEGA_READ_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_PUBLIC,
+            &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_SENSITIVE,
+            &crate::scopes::DC_BOOKINGS_READ_CALENDAR,
         ],
         retry_safe: true,
     };
 
-    /// [`BookingsV2::create_booking`](super::BookingsV2::create_booking): `POST /bookings/v2/bookings`.
+    /// [`BookingsV2::add_bookings_to_multi_service_booking`](super::BookingsV2::add_bookings_to_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking`.
+    pub static ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "add_bookings_to_multi_service_booking",
+        wix_name: "Add Bookings To Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS"],
+        ),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::remove_bookings_from_multi_service_booking`](super::BookingsV2::remove_bookings_from_multi_service_booking): `POST /_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking`.
+    pub static REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "remove_bookings_from_multi_service_booking",
+        wix_name: "Remove Bookings From Multi Service Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking",
+        requires: Requires::All(
+            &["MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::create_booking`](super::BookingsV2::create_booking): `POST /_api/bookings-service/v2/bookings`.
     pub static CREATE_BOOKING: Operation = Operation {
         module: "bookings-v2",
         name: "create_booking",
         wix_name: "Create Booking",
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/bookings/v2/bookings",
-        permission: Some("WIX_BOOKINGS.MANAGE_BOOKINGS"),
-        scopes: &[&crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS],
+        path: "/_api/bookings-service/v2/bookings",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CREATE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bulk_create_booking`](super::BookingsV2::bulk_create_booking): `POST /bookings/v2/bulk/bookings/create`.
+    pub static BULK_CREATE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "bulk_create_booking",
+        wix_name: "Bulk Create Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/bookings/v2/bulk/bookings/create",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CREATE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::reschedule_booking`](super::BookingsV2::reschedule_booking): `POST /_api/bookings-service/v2/bookings/{bookingId}/reschedule`.
+    pub static RESCHEDULE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "reschedule_booking",
+        wix_name: "Reschedule Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/reschedule",
+        requires: Requires::All(&["BOOKINGS.BOOKING_RESCHEDULE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::confirm_booking`](super::BookingsV2::confirm_booking): `POST /_api/bookings-service/v2/bookings/{bookingId}/confirm`.
+    pub static CONFIRM_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "confirm_booking",
+        wix_name: "Confirm Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/confirm",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CONFIRM"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::set_booking_submission_id`](super::BookingsV2::set_booking_submission_id): `POST /_api/bookings-service/v2/bookings/{bookingId}/set-booking-submission-id`.
+    pub static SET_BOOKING_SUBMISSION_ID: Operation = Operation {
+        module: "bookings-v2",
+        name: "set_booking_submission_id",
+        wix_name: "Set Booking Submission Id",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/set-booking-submission-id",
+        requires: Requires::All(&["BOOKINGS.BOOKING_SET_SUBMISSION_ID"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::update_extended_fields`](super::BookingsV2::update_extended_fields): `POST /_api/bookings-service/v2/bookings/{id}/update_extended_fields`.
+    pub static UPDATE_EXTENDED_FIELDS: Operation = Operation {
+        module: "bookings-v2",
+        name: "update_extended_fields",
+        wix_name: "Update Extended Fields",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{id}/update_extended_fields",
+        requires: Requires::All(&["BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::decline_booking`](super::BookingsV2::decline_booking): `POST /_api/bookings-service/v2/bookings/{bookingId}/decline`.
+    pub static DECLINE_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "decline_booking",
+        wix_name: "Decline Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/decline",
+        requires: Requires::All(&["BOOKINGS.BOOKING_DECLINE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::cancel_booking`](super::BookingsV2::cancel_booking): `POST /_api/bookings-service/v2/bookings/{bookingId}/cancel`.
+    pub static CANCEL_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "cancel_booking",
+        wix_name: "Cancel Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/cancel",
+        requires: Requires::All(&["BOOKINGS.BOOKING_CANCEL"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bulk_cancel_booking`](super::BookingsV2::bulk_cancel_booking): `POST /bookings/v2/bulk/bookings/cancel`.
+    pub static BULK_CANCEL_BOOKING: Operation = Operation {
+        module: "bookings-v2",
+        name: "bulk_cancel_booking",
+        wix_name: "Bulk Cancel Booking",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/bookings/v2/bulk/bookings/cancel",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::update_number_of_participants`](super::BookingsV2::update_number_of_participants): `POST /_api/bookings-service/v2/bookings/{bookingId}/update_number_of_participants`.
+    pub static UPDATE_NUMBER_OF_PARTICIPANTS: Operation = Operation {
+        module: "bookings-v2",
+        name: "update_number_of_participants",
+        wix_name: "Update Number Of Participants",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/update_number_of_participants",
+        requires: Requires::All(&["BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+            &crate::scopes::DC_BOOKINGS_MANAGE_BOOKINGS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::bulk_calculate_allowed_actions`](super::BookingsV2::bulk_calculate_allowed_actions): `POST /bookings/v2/bulk/bookings/calculate_allowed_actions`.
+    pub static BULK_CALCULATE_ALLOWED_ACTIONS: Operation = Operation {
+        module: "bookings-v2",
+        name: "bulk_calculate_allowed_actions",
+        wix_name: "Bulk Calculate Allowed Actions",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/bookings/v2/bulk/bookings/calculate_allowed_actions",
+        requires: Requires::All(&["BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`BookingsV2::mark_booking_as_pending`](super::BookingsV2::mark_booking_as_pending): `POST /_api/bookings-service/v2/bookings/{bookingId}/mark_booking_as_pending`.
+    pub static MARK_BOOKING_AS_PENDING: Operation = Operation {
+        module: "bookings-v2",
+        name: "mark_booking_as_pending",
+        wix_name: "Mark Booking As Pending",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/_api/bookings-service/v2/bookings/{bookingId}/mark_booking_as_pending",
+        requires: Requires::All(&["BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING"]),
+        scopes: &[],
         retry_safe: false,
     };
 }
 
-/// A booking of a service (an appointment, a class session or a course). Modelled in part: every field that is not listed (the booked slot or schedule, contact details, participants, payment, ...) is kept as it came and sent back unchanged.
+/// The `AddBookingsToMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddBookingsToMultiServiceBookingRequest {
+    /// ID of the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// List of single-service booking IDs and their revision.
+    pub bookings: Vec<BookingIdAndRevision>,
+    /// Whether to return the single-service bookings that were added to the multi-service booking.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+}
+
+/// The `AddBookingsToMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddBookingsToMultiServiceBookingResponse {
+    /// Single-service bookings that were added to the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings: Option<Vec<BookingResult>>,
+}
+
+/// The `AddOnDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddOnDetails {
+    /// ID of the add-on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_on_id: Option<String>,
+    /// Duration in minutes for add-ons that extend service time.
+    /// Empty for [quantity-based add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction#terminology).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_in_minutes: Option<f64>,
+}
+
+/// The `AddOnGroup` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddOnGroup {
+    /// ID of the add-on group.
+    /// Wix Bookings automatically populates this field when creating or updating an add-on group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Name of the add-on group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Maximum number of different [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) from the group customers can add when booking the service.
+    /// When empty, there's no upper limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_number_of_add_ons: Option<f64>,
+    /// List of IDs of all [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) included in the group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_on_ids: Option<Vec<String>>,
+    /// Description or instructional prompt of the add-on group that's displayed to customers when booking the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+}
+
+/// - `ONLINE`: Customers are required to pay online for add-ons when the booking is paid for with a pricing plan.
+/// - `IN_PERSON`: Customers are required to pay in person for add-ons when the booking is paid for with a pricing plan.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AddOnPaymentOptions {
+    /// `ONLINE`
+    Online,
+    /// `IN_PERSON`
+    InPerson,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AddOnPaymentOptions {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "ONLINE",
+            Self::InPerson => "IN_PERSON",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AddOnPaymentOptions {
+    fn from(value: &str) -> Self {
+        match value {
+            "ONLINE" => Self::Online,
+            "IN_PERSON" => Self::InPerson,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AddOnPaymentOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AddOnPaymentOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Physical address
+///
+/// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<StreetAddress>,
+    /// Main address line, usually street and number, as free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// Country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Subdivision. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<String>,
+    /// City name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Zip/postal code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Free text providing more detailed address info. Usually contains Apt, Suite, and Floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// A string containing the full address of this location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_address: Option<String>,
+    /// Free text to help find the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The `geocode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geocode: Option<AddressLocation>,
+    /// Country full name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_fullname: Option<String>,
+    /// Multi-level subdivisions from top to bottom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivisions: Option<Vec<Subdivision>>,
+}
+
+/// The `AddressLocation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressLocation {
+    /// Address latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Address longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+}
+
+/// Possible actions allowed for the booking.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllowedActions {
+    /// Whether canceling the booking is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel: Option<bool>,
+    /// Whether rescheduling the booking is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reschedule: Option<bool>,
+}
+
+/// The `ApplicationError` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationError {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Description of the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Data related to the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The `AvailabilityConstraints` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailabilityConstraints {
+    /// Calculated list of all supported session durations for the service. For
+    /// appointment-based services without varied pricing based on session length, it
+    /// matches the single value in the `sessionDurations` array. For appointment-based
+    /// services with varied pricing based on session length, it includes session
+    /// durations for all [variants](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/service-options-and-variants/introduction),
+    /// while ignoring `sessionDurations`.
+    /// For courses and classes, it includes durations for all future
+    /// recurring sessions but excludes durations for one-off or past recurring sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub durations: Option<Vec<V2Duration>>,
+    /// List of supported session durations in minutes.
+    ///
+    /// - For appointment-based services, specify `sessionDurations` when creating a service.
+    /// - For appointment-based services with varied pricing by session length, you must still specify `sessionDurations`, but the values are ignored. Actual durations are taken from the [service variants](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/service-options-and-variants/introduction).
+    /// - For classes or courses, don't specify `sessionDurations` when creating a service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_durations: Option<Vec<f64>>,
+    /// The number of minutes between the end of a session and the start of the next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_between_sessions: Option<f64>,
+    /// The `durationRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_range: Option<DurationRange>,
+}
+
+/// The policy for whether a session can be booked after the start of the schedule.
+/// This policy and `LimitLateBookingPolicy` cannot be enabled at the same time. So if this policy
+/// is enabled, the `LimitLateBookingPolicy` policy must be disabled.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookAfterStartPolicy {
+    /// Whether booking is allowed after the start of the schedule. When `true`,
+    /// customers can book after the start of the schedule.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `BookedAddOn` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedAddOn {
+    /// The ID of the add-on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The ID of the add-on group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// The add-on duration in minutes at the time of booking.
+    /// Populated for duration-based add-ons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_in_minutes: Option<f64>,
+    /// The quantity of booked add-ons.
+    /// For duration-based add-ons, `quantity` is not applicable.
+    /// If `quantity` is provided as `1` for a duration-based add-on, it will be accepted but the value will be cleared.
+    /// If any other value is provided, an `INVALID_ARGUMENT` error will be returned with the message: "Invalid AddOn details: either duration or quantity must be set correctly".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Add-on `name` at the time of booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Add-on name translated to the language the customer used during booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_translated: Option<String>,
+}
+
+/// At most one of `slot`, `schedule` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedEntity {
+    /// The `slot` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<BookedSlot>,
+    /// The `schedule` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<BookedSchedule>,
+    /// Session title at the time of booking. If there is no pre-existing session,
+    /// for example for appointment-based services, Wix Bookings sets `title` to the service name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// List of tags for the booking.
+    ///
+    /// - "INDIVIDUAL": For bookings of appointment-based services. Including when the appointment is for a group of participants.
+    /// - "GROUP": For bookings of individual class sessions.
+    /// - "COURSE": For course bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+/// The `BookedResource` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedResource {
+    /// ID of the booking's primary resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Resource's name at the time of booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Resource's email at the time of booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// ID of the schedule belonging to the booking's primary resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_id: Option<String>,
+    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction) associated with this resource.
+    /// For example, `"1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"` for a staff member resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+/// The `BookedSchedule` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedSchedule {
+    /// [Schedule ID](https://dev.wix.com/docs/rest/business-management/calendar/schedules-v3/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_id: Option<String>,
+    /// Booked service ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
+    /// For example, `America/New_York` or `UTC`. This is the time zone in which the schedule was shown to the customer at the time of booking. Wix Bookings ensures that the schedule is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Start time of the first session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_start: Option<String>,
+    /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_session_end: Option<String>,
+}
+
+/// The `BookedSlot` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookedSlot {
+    /// Session ID. For class bookings, this is the ID of the existing session.
+    /// For appointment bookings, this field is typically empty during booking creation and gets populated when the booking is confirmed.
+    ///
+    /// __Migration Guidance__: Replace usage of this field with `eventId` from the [Time Slots V2 API](https://dev.wix.com/docs/api-reference/business-solutions/bookings/time-slots/time-slots-v2/introduction).
+    /// You can follow [these sample flows](https://dev.wix.com/docs/api-reference/business-solutions/bookings/end-to-end-booking-flows) for step-by-step guidance about determining availability and creating bookings.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Service ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    /// Schedule ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_id: Option<String>,
+    /// ID of the corresponding [event](https://dev.wix.com/docs/rest/business-management/calendar/events-v3/introduction).
+    /// Available for both appointment and class bookings, not available for course bookings.
+    /// For appointment-based services, Wix Bookings automatically populates `eventId` when the booking `status` changes to `CONFIRMED`.
+    /// For class bookings, Wix Bookings automatically populates `eventId` upon booking creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The start time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The end time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
+    /// For example, `America/New_York` or `UTC`. This is the time zone in which the slot was shown to the customer at the time of booking. Wix Bookings ensures that the slot is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The `resource` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<BookedResource>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Information about how the customer has selected resources for the booking.
+    /// Each resource type may have a different selection method.
+    /// Check `resource` for resource details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_selections: Option<Vec<ResourceSelection>>,
+    /// Whether the booked slot spans one or more full days.
+    /// For class bookings, this value is synced from the linked calendar event.
+    /// For appointment bookings, this value is derived from the availability slot at booking creation or reschedule time.
+    ///
+    /// When `true`, `startDate` is set to `00:00:00` of the first day and `endDate` is set to `00:00:00` of the day after the last day (exclusive). Midnight boundaries are interpreted in the slot's `timezone`.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
+    /// The `durationUnitType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_unit_type: Option<DurationUnitType>,
+    /// Number of booked duration units. Populated only for bookings of [services](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/service-object) configured with a duration range.
+    /// The meaning depends on `durationUnitType`:
+    /// - `HOUR`: Duration in minutes. For example, `120` for a 2-hour booking.
+    /// - `DAY`: Duration in days. For example, `3` for a 3-day booking.
+    ///
+    /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_unit_count: Option<f64>,
+}
+
+/// An entity representing a scheduled appointment, class session, or course.
+///
+/// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Booking {
-    /// Booking ID (generated by Wix when the booking is created).
+    /// Total number of participants.
+    /// When creating a booking, use this field only if the relevant service has fixed pricing and doesn't offer [variants and options](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_participants: Option<f64>,
+    /// The `participantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_choices: Option<ParticipantChoices>,
+    /// Booking ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Booking status. Only identities with the Manage Bookings permission can set `CONFIRMED`.
+    /// The `bookedEntity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booked_entity: Option<BookedEntity>,
+    /// The `contactDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<ContactDetails>,
+    /// Additional custom fields submitted with the booking form.
+    /// Deprecated due to Bookings integrating with Wix Forms.
+    /// You can call Wix Forms' [Get Submission](https://dev.wix.com/docs/api-reference/crm/forms/form-submissions/get-submission) specifying `formSubmissionId` as the `id` to get the submitted booking form data.
+    /// Read more about the [Bookings Forms integration](https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fields: Option<Vec<CustomFormField>>,
+    /// The `status` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BookingStatus>,
-    /// Revision number, incremented by 1 each time the booking is updated (Wix's standard field; sent as a string, e.g. "1").
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revision: Option<i64>,
-    /// Start date and time of the booked session (Wix's standard field).
+    /// The `paymentStatus` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// End date and time of the booked session (Wix's standard field).
+    pub payment_status: Option<PaymentStatus>,
+    /// The `selectedPaymentOption` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    /// Date and time the booking was created (Wix's standard field).
+    pub selected_payment_option: Option<SelectedPaymentOption>,
+    /// Date and time the booking was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// Date and time the booking was last updated (Wix's standard field).
+    /// External user ID that you can provide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_user_id: Option<String>,
+    /// Revision number to be used when updating, rescheduling, or cancelling the booking.
+    /// Increments by 1 each time the booking is updated, rescheduled, or canceled. To prevent conflicting changes, the current revision must be specified when updating the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `createdBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<CommonIdentificationData>,
+    /// The start date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
+    /// For a slot, this is the start date of the slot. For a schedule, this is the start date of the first session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The end date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
+    /// For a slot, this is the end date of the slot. For a schedule, this is the end date of the last session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Date and time the booking was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// Whether this booking overlaps with another confirmed booking. Returned
+    /// only if set to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `multiServiceBookingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_info: Option<MultiServiceBookingInfo>,
+    /// ID of the [form submission](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction)
+    /// associated with this booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_submission_id: Option<String>,
+    /// ID of the [form](https://dev.wix.com/docs/rest/crm/forms/form-schemas/form-object)
+    /// associated with this booking. The value depends on how the
+    /// booking was created:
+    /// - For bookings created with Create Booking or Bulk Create Booking, `formId`
+    /// is identical to ID of the booking form that's associated with the relevant
+    /// service.
+    /// - For bookings created via Create Multi Service Booking, `formId` is set to
+    /// `00000000-0000-0000-0000-000000000000` (the default booking form ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_id: Option<String>,
+    /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) associated with the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booked_add_ons: Option<Vec<BookedAddOn>>,
+    /// ID of the app that's associated with the booking.
+    /// Inherited from the `appId` of the service associated with the booking.
+    /// Bookings are displayed in Wix Bookings only if they are associated with the Wix Bookings app ID or have no associated app ID.
+    /// For bookings from Wix apps, the following values apply:
+    /// - Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
+    /// - Wix Services: `"cc552162-24a4-45e0-9695-230c4931ef40"`
+    /// - Wix Meetings: `"6646a75c-2027-4f49-976c-58f3d713ed0f"`
+    /// [Full list of apps created by Wix](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/platform/about-apps-created-by-wix).
+    /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// ID of the app that created the booking. This field is used for analytics, auditing, and tracking creation sources.
+    /// This read-only field is automatically populated during booking creation by checking these sources in order:
+    /// 1. The caller's App ID from the request identity context (external app or server identity).
+    /// 2. The booking's `appId` field (inherited from the service's `appId`).
+    /// 3. The Wix Bookings App ID (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) as the final fallback.
+    /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_app_id: Option<String>,
+    /// Whether the customer chooses to pay only the deposit amount upfront.
+    ///
+    /// - `true`: The customer pays only the deposit amount upfront.
+    /// - `false`: The customer pays the full price upfront.
+    ///
+    /// Used only when `selectedPaymentOption` is `ONLINE` and the [service](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/introduction) has a deposit amount set.
+    ///
+    /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `false`, this field must be `true`.
+    /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deposit_selected: Option<bool>,
 }
 
-/// Booking status. 000 names `CONFIRMED`; the other values are Wix's standard booking statuses. A value not listed here is kept as is.
+/// The `BookingCanceled` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingCanceled {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+    /// The `previousStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<BookingStatus>,
+}
+
+/// The `BookingConfirmed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingConfirmed {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
+    /// The phone number is taken from `contactDetails.phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// Whether this booking overlaps with another existing confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+    /// The `previousStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<BookingStatus>,
+    /// The `previousPaymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_payment_status: Option<PaymentStatus>,
+}
+
+/// The `BookingDeclined` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingDeclined {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether this booking overlaps with another existing confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+    /// The `previousStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<BookingStatus>,
+    /// The `previousPaymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_payment_status: Option<PaymentStatus>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+}
+
+/// Fee for a specific booking that's calculated according to the associated [booking policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction). Currently, only cancellation fees, including no-show fees, are supported.
+///
+/// Wix Bookings automatically applies the cancellation fee to the [eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction) if the customer cancels the booking themselves.
+/// Cancellation fees aren't automatically applied to an eCommerce order if the business owner cancels the booking in their dashboard on behalf of the customer.
+/// You can call [Apply Booking Fee to Order](https://dev.wix.com/docs/rest/business-solutions/bookings/pricing/booking-fees/apply-booking-fees-to-order) to manually apply booking fees to an eCommerce order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingFee {
+    /// Booking fee ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// ID of the booking associated with the fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// The `cancellationFee` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_fee: Option<CancellationFee>,
+    /// The `policyDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_details: Option<PolicyDetails>,
+}
+
+/// - `UNKNOWN_STATUS`: There is no eCommerce order associated with the booking.
+/// - `PREVIEW`: The fee is informational only; the customer doesn't have to pay it. For example, it shows how much the customer would owe if they canceled the booking now.
+/// - `NOT_YET_APPLIED_TO_ORDER`: The booking fee hasn't been added to the eCommerce order yet.
+/// - `APPLIED_TO_ORDER`: The booking fee has been added to the eCommerce order. The customer may not have paid it yet.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BookingFeeStatus {
+    /// `UNKNOWN_STATUS`
+    UnknownStatus,
+    /// `PREVIEW`
+    Preview,
+    /// `NOT_YET_APPLIED_TO_ORDER`
+    NotYetAppliedToOrder,
+    /// `APPLIED_TO_ORDER`
+    AppliedToOrder,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BookingFeeStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownStatus => "UNKNOWN_STATUS",
+            Self::Preview => "PREVIEW",
+            Self::NotYetAppliedToOrder => "NOT_YET_APPLIED_TO_ORDER",
+            Self::AppliedToOrder => "APPLIED_TO_ORDER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BookingFeeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN_STATUS" => Self::UnknownStatus,
+            "PREVIEW" => Self::Preview,
+            "NOT_YET_APPLIED_TO_ORDER" => Self::NotYetAppliedToOrder,
+            "APPLIED_TO_ORDER" => Self::AppliedToOrder,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BookingFeeStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingFeeStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `BookingIdAndRevision` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingIdAndRevision {
+    /// ID of the single-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be specified when managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// The `BookingInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingInfo {
+    /// ID of the single-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be specified when managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+}
+
+/// The `BookingMarkedAsPending` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingMarkedAsPending {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
+    /// The phone number is taken from `contactDetails.phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// Whether this booking overlaps with another existing confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+    /// The `previousStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<BookingStatus>,
+    /// The `previousPaymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_payment_status: Option<PaymentStatus>,
+}
+
+/// `BookingPolicy` is the main entity of `BookingPolicyService` and specifies a set of rules for booking a service
+/// by visitors and members.
+///
+/// Each `BookingPolicy` consists of a number of sub-policies. When the Bookings App is provisioned to a meta site then a
+/// default `BookingPolicy` will be created with defaults for each of these sub-policies. This also applies when a request
+/// is received to create a new `BookingPolicy` and one or more of these sub-policies are not provided.
+///
+/// Sub-policies are defined in separate objects as specified below.
+///
+/// - The `LimitEarlyBookingPolicy` object defines the policy for limiting early bookings.
+/// - The `LimitLateBookingPolicy` object defines the policy for limiting late bookings.
+/// - The `BookAfterStartPolicy` object defines the policy for booking after the start of the schedule.
+/// - The `CancellationPolicy` object defines the policy for canceling a booked entity.
+/// - The `ReschedulePolicy` object defines the policy for rescheduling booked entity.
+/// - The `WaitlistPolicy` object defines the policy for a waitlist.
+/// - The `ParticipantsPolicy` object defines the policy regarding the participants per booking.
+/// - The `ResourcesPolicy` object defines the policy regarding the resources per booking.
+/// - The `CancellationFeePolicy` object defines the policy regarding cancellation fees.
+/// - The `SaveCreditCardPolicy` object defines the policy for saving credit card details.
+///
+/// By default each sub-policy is disabled. A more detailed specification of the default settings of each sub-policy
+/// can be found in the description of the corresponding object.
+///
+/// Partial updates are supported on the main entity level, however in order to update a sub-policy the client needs to provide the whole sub-policy object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingPolicy {
+    /// The ID to the policy for the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Date and time the policy was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the policy was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Name of the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `customPolicyDescription` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_policy_description: Option<PolicyDescription>,
+    /// Whether the policy is the default for the meta site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// The `limitEarlyBookingPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_early_booking_policy: Option<LimitEarlyBookingPolicy>,
+    /// The `limitLateBookingPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_late_booking_policy: Option<LimitLateBookingPolicy>,
+    /// The `bookAfterStartPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub book_after_start_policy: Option<BookAfterStartPolicy>,
+    /// The `cancellationPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_policy: Option<CancellationPolicy>,
+    /// The `reschedulePolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reschedule_policy: Option<ReschedulePolicy>,
+    /// The `waitlistPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waitlist_policy: Option<WaitlistPolicy>,
+    /// The `participantsPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_policy: Option<ParticipantsPolicy>,
+    /// The `resourcesPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources_policy: Option<ResourcesPolicy>,
+    /// The `cancellationFeePolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_fee_policy: Option<CancellationFeePolicy>,
+    /// The `saveCreditCardPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub save_credit_card_policy: Option<SaveCreditCardPolicy>,
+}
+
+/// The `BookingPolicySettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingPolicySettings {
+    /// Booking policy settings for a given slot or schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_participants_per_booking: Option<f64>,
+}
+
+/// The `BookingPolicyViolations` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingPolicyViolations {
+    /// Booking policy violation: Too early to book this slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_early_to_book: Option<bool>,
+    /// Booking policy violation: Too late to book this slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_late_to_book: Option<bool>,
+    /// Booking policy violation: Online booking is disabled for this slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub book_online_disabled: Option<bool>,
+}
+
+/// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingRescheduled {
+    /// The previous total number of participants. Available only when the booking includes
+    /// a single service variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_total_participants: Option<f64>,
+    /// The `previousParticipantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_participants_choices: Option<ParticipantChoices>,
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+    /// The `previousStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<BookingStatus>,
+    /// The `previousBookedEntity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_booked_entity: Option<BookedEntity>,
+    /// The previous start date of the booking.
+    /// For a slot, this is the start date of the slot.
+    /// For a schedule, this is the start date of the first session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_start_date: Option<String>,
+    /// The previous end date of the booking.
+    /// For a slot, this is the end date of the slot.
+    /// For a schedule, this is the end date of the last session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_end_date: Option<String>,
+    /// The add-ons that were associated with the booking before rescheduling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_booked_add_ons: Option<Vec<BookedAddOn>>,
+}
+
+/// The `BookingResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingResult {
+    /// Single-service booking ID. Always present.
+    /// This value is identical to `booking.id`, which is only returned when `returnFullEntity` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// Booking status.
+///
+/// - `CREATED`: The booking was created, but the customer hasn't completed the related eCommerce order yet.
+/// - `CONFIRMED`: The merchant has confirmed the booking and it appears in the business calendar. Merchants can set up their [services](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/introduction) to automatically confirm all `PENDING` bookings.
+/// - `CANCELED`: The customer has canceled the booking. Depending on the relevant service's [policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction) they may have to pay a [cancellation fee](https://dev.wix.com/docs/rest/business-solutions/bookings/pricing/booking-fees/introduction).
+/// - `PENDING`: The merchant must manually confirm the booking before it appears in the business calendar.
+/// - `DECLINED`: The merchant has declined the booking before the customer was charged.
+/// - `WAITING_LIST`: Currently, you can't call [Register to Waitlist](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/waitlist/register-to-waitlist) for course or appointment bookings, even though this is supported in live sites.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BookingStatus {
     /// `CREATED`
@@ -334,149 +3510,1108 @@ impl<'de> Deserialize<'de> for BookingStatus {
     }
 }
 
-/// Request body of Create Booking.
+/// The `BookingsCancelList` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingsCancelList {
+    /// Bookings to cancel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings_info: Option<Vec<CancelBookingInfo>>,
+}
+
+/// The `BulkActionMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkActionMetadata {
+    /// Number of items that were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_successes: Option<f64>,
+    /// Number of items that couldn't be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_failures: Option<f64>,
+    /// Number of failures without details because detailed failure threshold was exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetailed_failures: Option<f64>,
+}
+
+/// The `BulkBookingResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkBookingResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Booking>,
+}
+
+/// The `BulkCalculateAllowedActionsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCalculateAllowedActionsRequest {
+    /// List of booking IDs to calculate allowed actions for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_ids: Option<Vec<String>>,
+}
+
+/// The `BulkCalculateAllowedActionsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCalculateAllowedActionsResponse {
+    /// Results for each booking in the request, containing the allowed actions or error information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkCalculateAllowedActionsResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCalculateAllowedActionsResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<AllowedActions>,
+}
+
+/// At most one of `bookings`, `recurringCancellation` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCancelBookingRequest {
+    /// The `bookings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings: Option<BookingsCancelList>,
+    /// The `recurringCancellation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring_cancellation: Option<RecurringCancelInfo>,
+    /// Whether to return the full canceled Booking in each result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+}
+
+/// The `BulkCancelBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCancelBookingResponse {
+    /// List of individual Bulk Cancel Bookings results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkBookingResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkConfirmOrDeclineBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkConfirmOrDeclineBookingRequest {
+    /// Bookings to confirm or decline.
+    pub details: Vec<BulkConfirmOrDeclineBookingRequestBookingDetails>,
+    /// Whether to return the confirmed or declined booking objects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+}
+
+/// The `BulkConfirmOrDeclineBookingRequestBookingDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkConfirmOrDeclineBookingRequestBookingDetails {
+    /// ID of the booking to confirm or decline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+}
+
+/// The `BulkConfirmOrDeclineBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkConfirmOrDeclineBookingResponse {
+    /// List of confirmed or declined bookings, including metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkBookingResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkCreateBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateBookingRequest {
+    /// Bookings to create.
+    ///
+    /// Max: 40 bookings
+    pub create_bookings_info: Vec<CreateBookingInfo>,
+    /// Whether to return the created bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+}
+
+/// The `BulkCreateBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateBookingResponse {
+    /// List of individual Bulk Create Bookings results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkBookingResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkGetMultiServiceBookingAllowedActionsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkGetMultiServiceBookingAllowedActionsRequest {
+    /// IDs of the multi-service bookings to retrieve allowed actions for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_ids: Option<Vec<String>>,
+}
+
+/// The `BulkGetMultiServiceBookingAllowedActionsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkGetMultiServiceBookingAllowedActionsResponse {
+    /// Information about the multi-service bookings that were retrieved.
+    /// Includes their ID, index in the bulk request and whether they were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BusinessLocationOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessLocationOptions {
+    /// ID of the business [location](https://dev.wix.com/docs/api-reference/business-management/locations/introduction).
+    /// When setting a business location, specify only the location ID. Other location details are overwritten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Business location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether this is the default location. There can only be a single default location per site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<CommonAddress>,
+    /// Business location email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Business location phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The `CancelBookingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelBookingFlowControlSettings {
+    /// Whether the cancellation policy applies when canceling the booking.
+    ///
+    /// When passing `false`, you can only cancel a booking if the cancellation policy allows it.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_cancellation_policy: Option<bool>,
+    /// Whether to issue a refund when canceling the booking.
+    ///
+    /// The refund will be issued only if the booking is refundable.
+    /// Currently, a booking is considered refundable when it was paid by membership.
+    /// If you specify `true`, the booking flow control settings is set to include a refund.
+    /// If `false` is specified or the field remains empty,
+    /// the booking flow control settings are set without refund.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_refund: Option<bool>,
+    /// Whether to waive the cancellation fee when canceling the booking.
+    ///
+    /// - `true`: The customer doesn't have to pay a cancellation fee.
+    /// - `false`: The customer must pay the cancellation fee that's defined in the service's [policy](https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/introduction).
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waive_cancellation_fee: Option<bool>,
+}
+
+/// The `CancelBookingInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelBookingInfo {
+    /// ID of the booking to cancel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    ///
+    /// To prevent conflicting changes, the current revision must be specified when
+    /// managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
+    /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waive_charges: Option<bool>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+}
+
+/// The `CancelBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelBookingRequest {
+    /// ID of the booking to cancel.
+    pub booking_id: String,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    ///
+    /// To prevent conflicting changes, the current revision must be specified when
+    /// managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
+    ///
+    /// The booking itself is always canceled. When `true`, the associated eCommerce order is also canceled if all of the following conditions are met:
+    ///
+    /// - All line items in the order belong to Wix Bookings.
+    /// - The order's payment status is `NOT_PAID` or `PARTIALLY_PAID`.
+    /// - The order has a positive outstanding balance. A booking for a free service, for
+    /// example, may carry a `NOT_PAID` status while its balance is $0, making it ineligible.
+    /// - The booking has no fees. To check, call
+    /// [List Booking Fees by Booking IDs](https://dev.wix.com/docs/api-reference/business-solutions/bookings/pricing/booking-fees/list-booking-fees-by-booking-ids):
+    /// the order is eligible when the returned list is empty.
+    /// - The order has no additional fees on the booking's line item.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waive_charges: Option<bool>,
+}
+
+/// The `CancelBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelBookingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// Request for CancelMultiServiceBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelMultiServiceBookingAnonymouslyRequest {
+    /// Anonymous token for the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Response for CancelMultiServiceBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelMultiServiceBookingAnonymouslyResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// The `CancelMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelMultiServiceBookingRequest {
+    /// ID of the multi-service booking to cancel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
+    /// Whether to return the canceled single-service bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+    /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
+    ///
+    /// The booking itself is always canceled. When `true`, the associated eCommerce order is also canceled if all of the following conditions are met:
+    ///
+    /// - All line items in the order belong to Wix Bookings.
+    /// - The order's payment status is `NOT_PAID` or `PARTIALLY_PAID`.
+    /// - The order has a positive outstanding balance. A booking for a free service, for
+    /// example, may carry a `NOT_PAID` status while its balance is $0, making it ineligible.
+    /// - The booking has no fees. To check, call
+    /// [List Booking Fees by Booking IDs](https://dev.wix.com/docs/api-reference/business-solutions/bookings/pricing/booking-fees/list-booking-fees-by-booking-ids):
+    /// the order is eligible when the returned list is empty.
+    /// - The order has no additional fees on the booking's line item.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waive_charges: Option<bool>,
+}
+
+/// The `CancelMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// The `CancellationFee` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationFee {
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Money>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<BookingFeeStatus>,
+    /// The `trigger` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
+}
+
+/// The `CancellationFeePolicy` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationFeePolicy {
+    /// Whether canceling a booking will result in a cancellation fee
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Cancellation windows describing the time of cancellation and the fee to charge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_windows: Option<Vec<CancellationWindow>>,
+    /// Whether the cancellation fee should not be automatically collected when customer cancels the booking.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_collect_fee_enabled: Option<bool>,
+}
+
+/// The policy for canceling a booked session.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationPolicy {
+    /// Whether canceling a booking is allowed. When `true`, customers
+    /// can cancel the booking.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Whether there is a limit on the latest cancellation time. When `true`,
+    /// a time limit is enforced.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_latest_cancellation: Option<bool>,
+    /// Minimum number of minutes before the start of the booked session that the booking can be canceled.
+    ///
+    /// Default: 1440 minutes (1 day)
+    /// Min: 1 minute
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_cancellation_in_minutes: Option<f64>,
+    /// Whether this cancellation policy allows anonymous cancellations.
+    ///
+    /// **Important**: This flag only applies when `enabled` is `true`. If the cancellation
+    /// policy itself is disabled (`enabled` = `false`), anonymous users cannot cancel
+    /// regardless of this flag's value.
+    ///
+    /// When not set (null), defaults to enabled. Anonymous cancellations are allowed by default
+    /// so that customers aren't required to be site members to cancel their bookings.
+    ///
+    /// Default: `null` (treated as `true`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_anonymous: Option<bool>,
+}
+
+/// At most one of `amount`, `percentage` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationWindow {
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<CommonMoney>,
+    /// Percentage of the original price to be charged as a cancellation fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<String>,
+    /// The fee will be applied if the booked session starts within this start time in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_in_minutes: Option<f64>,
+}
+
+/// The `Category` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Category {
+    /// Category ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Category name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Order of a category within a category list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<f64>,
+}
+
+/// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAddress {
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<CommonStreetAddress>,
+    /// The `addressLine` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// 2-letter country code in an [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<String>,
+    /// City name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postal or zip code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Full address of the location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_address: Option<String>,
+}
+
+/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonIdentificationData {
+    /// ID of a site visitor that has not logged in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_visitor_id: Option<String>,
+    /// ID of a site visitor that has logged in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// ID of a Wix user (site owner, contributor, etc.).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wix_user_id: Option<String>,
+    /// ID of an app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+}
+
+/// Money.
+/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonMoney {
+    /// Monetary amount. Decimal string with a period as a decimal separator. For example `25.05`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Currency code in [ISO 4217 format](https://en.wikipedia.org/wiki/ISO_4217). For example, `USD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Monetary amount. Decimal string in local format. For example, `1 000,30`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_value: Option<String>,
+}
+
+/// Street address. Includes street name, number, and apartment number in separate fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonStreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apartment number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apt: Option<String>,
+}
+
+/// The `Conferencing` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conferencing {
+    /// Whether a conference link is generated for the service's sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `ConfirmBookingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmBookingFlowControlSettings {
+    /// Whether the availability is checked before confirming the booking.
+    ///
+    /// When specifying `false`, a booking is only updated with status `CONFIRMED`.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_availability_validation: Option<bool>,
+}
+
+/// The `ConfirmBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmBookingRequest {
+    /// ID of the booking to confirm.
+    pub booking_id: String,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be passed when
+    /// updating the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the
+    /// session starts. The phone number is taken from `contactDetails.phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
+}
+
+/// The `ConfirmBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmBookingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `ConfirmMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmMultiServiceBookingRequest {
+    /// ID of the multi-service booking to confirm its related bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// Information about the single-service bookings to confirm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm_bookings_info: Option<Vec<BookingInfo>>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
+    /// Wix Bookings takes the phone number from `contactDetails.phone`.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// Whether to return the confirmed single-service bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
+}
+
+/// The `ConfirmMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// The `ConfirmOrDeclineBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmOrDeclineBookingRequest {
+    /// ID of the booking to confirm or decline.
+    pub booking_id: String,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+}
+
+/// The `ConfirmOrDeclineBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmOrDeclineBookingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `ContactDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactDetails {
+    /// Contact ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// Contact's first name. When populated from a standard booking form, this
+    /// property corresponds to the `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Contact's last name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Contact's email. If no [contact](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/contact-object)
+    /// with this email exist, a new contact is created.
+    /// Used to validate coupon usage limitations per contact. If not specified,
+    /// the coupon usage limitation will not be enforced. (Coupon usage limitation
+    /// validation is not supported yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Contact's phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The `fullAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_address: Option<Address>,
+    /// Contact's time zone.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Contact's country in [ISO 3166-1 alpha-2 code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
+    /// format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+}
+
+/// The `CreateBookingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBookingFlowControlSettings {
+    /// Whether the availability is checked before creating the booking.
+    ///
+    /// - `false`: A booking is only created when the slot or schedule is available.
+    /// - `true`: The booking is created regardless of availability conflicts. Make sure the call's [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) has the required permissions.
+    ///
+    /// *Use cases for `true`:**
+    /// - Emergency or priority bookings that must be accommodated.
+    /// - Administrative bookings that override normal availability rules.
+    /// - Testing or demonstration purposes.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_availability_validation: Option<bool>,
+    /// Whether `PENDING` bookings are automatically set to `CONFIRMED` for
+    /// services that normally require the owner's manual confirmation.
+    ///
+    /// Your app must have the `BOOKINGS.OVERRIDE_AVAILABILITY` permission
+    /// when passing `true`.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_business_confirmation: Option<bool>,
+    /// Whether customers can pay using a payment method that isn't supported
+    /// for the service, but that's supported for other services.
+    ///
+    /// Your app must have the `BOOKINGS.MANAGE_PAYMENTS` permission when passing
+    /// `true`.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_selected_payment_option_validation: Option<bool>,
+    /// Whether Wix Bookings validates [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) when creating a booking.
+    /// The calling [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) must have `BOOKINGS.MANAGE_ADDONS` permissions to specify `true`.
+    /// This allows customers to choose an add-on that's not associated with the service or choose more than the maximum number of add-ons from a group.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_add_on_validation: Option<bool>,
+}
+
+/// The `CreateBookingInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBookingInfo {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the
+    /// session starts. The phone number is taken from `contactDetails.phone`.
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
+    /// Booking form data submitted by the customer during the booking process.
+    /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
+    ///
+    /// Wix Bookings stores this form data in different locations depending on the field type:
+    /// - __Contact details fields__: Input values for standard contact fields such as name, email, phone, and address are   saved in the booking object's `contactDetails`.
+    /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
+    ///
+    /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_submission: Option<serde_json::Value>,
+}
+
+/// The `CreateBookingRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBookingRequest {
-    /// The booking to create.
+    /// The `booking` field.
     pub booking: Booking,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the
+    /// session starts. The phone number is taken from `contactDetails.phone`.
+    /// Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
+    /// Booking form data submitted by the customer during the booking process.
+    /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
+    ///
+    /// Wix Bookings stores this form data in different locations depending on the field type:
+    /// - __Contact details fields__: Input values for standard contact fields such as name, email, phone, and address are saved in the booking object's `contactDetails`.
+    /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
+    ///
+    /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_submission: Option<serde_json::Value>,
 }
 
-/// Response of Create Booking.
+/// The `CreateBookingResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBookingResponse {
-    /// The created booking.
-    pub booking: Booking,
-}
-
-/// Cursor paging of a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Number of items to return per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
-/// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorQuery {
-    /// Filter in the Wix API query language, a JSON object such as `{"status": {"$eq": "CONFIRMED"}}`. No seed lists the fields that can be filtered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
-}
-
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
-/// A booking with extra information about it (what the customer may do, attendance, ...), as the Bookings Reader V2 API returns it. Modelled in part: the extra fields are kept as they came and sent back unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedBooking {
-    /// The booking.
+    /// The `booking` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Paging metadata of a cursor-paged response.
+/// The `CreateMultiServiceBookingRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PagingMetadata {
-    /// Number of items returned in this response.
+pub struct CreateMultiServiceBookingRequest {
+    /// Between 2 to 8 new single-service booking specifications to create and combine in a multi-service booking.
+    ///
+    /// Each single-service booking specification must include `slot` details (`scheduleId`, `startDate`, and `endDate`).
+    /// Specify contact details, number of participants, and any additional fields as needed.
+    ///
+    /// For sequential bookings, ensure the timing allows services to be scheduled back-to-back.
+    pub bookings: Vec<Booking>,
+    /// The `participantNotification` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
+    /// Wix Bookings takes the phone number from `contactDetails.phone`.
+    ///
+    /// Default: `true`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
+    pub send_sms_reminder: Option<bool>,
+    /// The `flowControlSettings` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
+    pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
+    /// Whether to return the created single-service bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+    /// The `multiServiceBookingType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_type: Option<MultiServiceBookingType>,
+    /// Booking form data submitted by the customer during the booking process.
+    /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
+    ///
+    /// Wix Bookings stores this form data in different locations depending on the field type:
+    /// - __Contact details fields__: Input values for standard contact fields such as name, email, phone, and address are saved in the booking object's `contactDetails`.
+    /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
+    ///
+    /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_submission: Option<serde_json::Value>,
 }
 
-/// Request body of Query Extended Bookings.
+/// The `CreateMultiServiceBookingResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryExtendedBookingsRequest {
-    /// Filter, sort and cursor paging.
+pub struct CreateMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<CursorQuery>,
+    pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
-/// Response of Query Extended Bookings.
+/// The `CustomFormField` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryExtendedBookingsResponse {
-    /// The extended bookings found.
+pub struct CustomFormField {
+    /// ID of the form field as defined in the form.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extended_bookings: Option<Vec<ExtendedBooking>>,
-    /// Paging metadata, with the cursor to the next page.
+    pub id: Option<String>,
+    /// Value that was submitted for this field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+    pub value: Option<String>,
+    /// Form field's label at the time of submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The `valueType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<ValueType>,
 }
 
-/// Sort order: ascending or descending.
+/// The `CustomLocationOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomLocationOptions {
+    /// ID of the custom location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<CommonAddress>,
+}
+
+/// The `CustomPayment` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomPayment {
+    /// A custom description explaining to the customer how to pay for the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Daily duration configuration. Durations are specified in days.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DailyConfig {
+    /// Minimum bookable duration in days. The customer can't book for less than this number of days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_duration_in_days: Option<f64>,
+    /// Maximum bookable duration in days. The customer can't book for more than this number of days.
+    ///
+    /// Must be greater than or equal to `minDurationInDays`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration_in_days: Option<f64>,
+}
+
+/// The `DateTimeRule` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateTimeRule {
+    /// Name of the date-time rule. For example, "Weekend mornings".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `DeclineBookingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclineBookingFlowControlSettings {
+    /// Whether a refund is expected when declining the booking.
+    ///
+    /// The refund will be issued only if the booking is refundable.
+    /// A booking paid by membership is refunded by Wix Bookings itself.
+    /// A booking paid by any other method is refunded by the site's refund automation, if one is set up.
+    /// If specifying `true`, the booking flow control settings will be set with a refund.
+    /// If you specify `false` or an empty field,
+    /// the booking flow control settings are set without refund.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with_refund: Option<bool>,
+}
+
+/// The `DeclineBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclineBookingRequest {
+    /// ID of the booking to decline.
+    pub booking_id: String,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    ///
+    /// To prevent conflicting changes, the current revision must be specified when
+    /// declining the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+}
+
+/// The `DeclineBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclineBookingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `DeclineMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclineMultiServiceBookingRequest {
+    /// ID of the multi-service booking to decline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// Information about the single-service bookings to decline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_bookings_info: Option<Vec<BookingInfo>>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// Whether to return the declined single-service bookings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+}
+
+/// The `DeclineMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclineMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// Estimated discount information for a service based on active eCommerce discounts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscountInfo {
+    /// Name of the discount. For example, `Summer Sale - 20% Off`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_name: Option<String>,
+    /// The `priceAfterDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_discount: Option<CommonMoney>,
+}
+
+/// The `Duration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Duration {
+    /// Duration of the service in minutes.
+    /// Min: 1 minute, Max: 30 days, 23 hours, and 59 minutes
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+    /// Name of the duration option.
+    /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Duration range configuration for a service. Defines the minimum and maximum
+/// booking duration a customer can select, and the unit of measurement.
+///
+/// For hourly services, durations are configured in minutes via `hourOptions`.
+/// For daily services, durations are configured in days via `dayOptions`.
+///
+/// At most one of `hourOptions`, `dayOptions` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DurationRange {
+    /// The `hourOptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour_options: Option<HourlyConfig>,
+    /// The `dayOptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_options: Option<DailyConfig>,
+    /// The `unitType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<UnitType>,
+}
+
+/// - `HOUR`: Hourly duration. When `durationUnitType` is `HOUR`, `durationUnitCount` represents the booked duration in minutes.
+/// - `DAY`: Daily duration. When `durationUnitType` is `DAY`, `durationUnitCount` represents the booked duration in days.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
+pub enum DurationUnitType {
+    /// `HOUR`
+    Hour,
+    /// `DAY`
+    Day,
     /// A value these bindings do not know yet, kept as sent.
     Unknown(String),
 }
 
-impl SortOrder {
+impl DurationUnitType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
+            Self::Hour => "HOUR",
+            Self::Day => "DAY",
             Self::Unknown(other) => other,
         }
     }
 }
 
-impl From<&str> for SortOrder {
+impl From<&str> for DurationUnitType {
     fn from(value: &str) -> Self {
         match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
+            "HOUR" => Self::Hour,
+            "DAY" => Self::Day,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl Serialize for SortOrder {
+impl Serialize for DurationUnitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for SortOrder {
+impl<'de> Deserialize<'de> for DurationUnitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -484,14 +4619,2969 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `ExtendedFields` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Sorting {
-    /// Name of the field to sort by.
+pub struct ExtendedFields {
+    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
+    /// The value of each key is structured according to the schema defined when the extended fields were configured.
+    ///
+    /// You can only access fields for which you have the appropriate permissions.
+    ///
+    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// - `CHECKOUT`: The first billing cycle is charged at checkout. Recurring billing continues from the `recurringStartDate`.
+/// - `SCHEDULED`: The first billing cycle is charged on the `recurringStartDate`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FirstChargeDateType {
+    /// `CHECKOUT`
+    Checkout,
+    /// `SCHEDULED`
+    Scheduled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FirstChargeDateType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Checkout => "CHECKOUT",
+            Self::Scheduled => "SCHEDULED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FirstChargeDateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CHECKOUT" => Self::Checkout,
+            "SCHEDULED" => Self::Scheduled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FirstChargeDateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FirstChargeDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `FixedPayment` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedPayment {
+    /// The `price` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
+    pub price: Option<CommonMoney>,
+    /// The `deposit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<CommonMoney>,
+    /// Whether customers can choose to pay the full service price upfront instead of only the deposit.
+    ///
+    /// Used only when a `deposit` amount is set.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_upfront_payment_allowed: Option<bool>,
+}
+
+/// The `Form` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Form {
+    /// ID of the form associated with the service.
+    /// The form information that you submit when booking includes contact details, participants, and other form fields set up for the service.
+    /// You can manage the service booking form fields using the Bookings Forms API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// - `MONTHLY`: Billing cycle repeats once per month.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FrequencyType {
+    /// `MONTHLY`
+    Monthly,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FrequencyType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monthly => "MONTHLY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FrequencyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MONTHLY" => Self::Monthly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Response for GetAnonymousActionTokenForMultiServiceBooking
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAnonymousActionTokenForMultiServiceBookingResponse {
+    /// Encrypted, URL-safe token for anonymous access to the multi-service booking.
+    /// Pass this token to the other multi-service methods in this API to retrieve or cancel the package without authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Response for GetAnonymousActionToken
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAnonymousActionTokenResponse {
+    /// Encrypted, URL-safe token for anonymous access to the booking.
+    /// Pass this token to the other methods in this API to retrieve, cancel, or reschedule the booking without authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Response for GetMultiServiceBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMultiServiceBookingAnonymouslyResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The `allowedAnonymousActions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
+}
+
+/// The `GetMultiServiceBookingAvailabilityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMultiServiceBookingAvailabilityRequest {
+    /// ID of the multi-service booking to retrieve.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+}
+
+/// The `GetMultiServiceBookingAvailabilityResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMultiServiceBookingAvailabilityResponse {
+    /// Whether all contained single-service bookings are bookable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookable: Option<bool>,
+    /// Total number of spots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_capacity: Option<f64>,
+    /// Number of open spots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining_capacity: Option<f64>,
+    /// The `policyViolations` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_violations: Option<BookingPolicyViolations>,
+    /// The `policySettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_settings: Option<BookingPolicySettings>,
+    /// Details of the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_info: Option<
+        Vec<GetMultiServiceBookingAvailabilityResponseBookingInfo>,
+    >,
+}
+
+/// The `GetMultiServiceBookingAvailabilityResponseBookingInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMultiServiceBookingAvailabilityResponseBookingInfo {
+    /// Booking ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+}
+
+/// The `GetMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MultiServiceBookingMetadata>,
+}
+
+/// Response for GetServiceAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetServiceAnonymouslyResponse {
+    /// The `service` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<Service>,
+}
+
+/// Hourly duration configuration. Durations are specified in minutes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HourlyConfig {
+    /// Minimum bookable duration in minutes. The customer can't book for less than this duration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_duration_in_minutes: Option<f64>,
+    /// Maximum bookable duration in minutes. The customer can't book for more than this duration.
+    ///
+    /// Must be greater than or equal to `minDurationInMinutes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration_in_minutes: Option<f64>,
+}
+
+/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentificationData {
+    /// ID of a site visitor that has not logged in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_visitor_id: Option<String>,
+    /// ID of a site visitor that has logged in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// ID of a Wix user (site owner, contributor, etc.).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wix_user_id: Option<String>,
+    /// ID of an app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID. (e.g. "4b3901ffcb8d7ad81a613779d92c9702.jpg")
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL. (similar to image.id e.g. "4b3901ffcb8d7ad81a613779d92c9702.jpg")
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Image file name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// The `ItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `Keyword` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Keyword {
+    /// Keyword value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// Whether the keyword is the main focus keyword.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_main: Option<bool>,
+    /// The source that added the keyword terms to the SEO settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// The policy for limiting early bookings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitEarlyBookingPolicy {
+    /// Whether there is a limit on how early a customer
+    /// can book. When `false`, there is no limit on the earliest
+    /// booking time and customers can book in advance, as early as they like.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Maximum number of minutes before the start of the session that a booking can be made. This value must be greater
+    /// than `latest_booking_in_minutes` in the `LimitLateBookingPolicy` policy.
+    ///
+    /// Default: 10080 minutes (7 days)
+    /// Min: 1 minute
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest_booking_in_minutes: Option<f64>,
+}
+
+/// The policy for limiting late bookings.
+///
+/// This policy and the `BookAfterStartPolicy` policy cannot be enabled at the same time. So if this policy
+/// is enabled, `BookAfterStartPolicy` must be disabled.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitLateBookingPolicy {
+    /// Whether there is a limit on how late a customer
+    /// can book. When `false`, there is no limit on the latest
+    /// booking time and customers can book up to the last minute.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Minimum number of minutes before the start of the session that a booking can be made.
+    /// For a schedule, this is relative to the start time of the next booked session, excluding past-booked sessions.
+    /// This value must be less than `earliest_booking_in_minutes` in the `LimitEarlyBookingPolicy` policy.
+    ///
+    /// Default: 1440 minutes (1 day)
+    /// Min: 1 minute
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_booking_in_minutes: Option<f64>,
+}
+
+/// The `Location` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Business location ID. Available only for locations that are business locations,
+    /// meaning the `location_type` is `"OWNER_BUSINESS"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The full address of this location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_address: Option<String>,
+    /// The full translated address of this location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_address_translated: Option<String>,
+    /// The `locationType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_type: Option<LocationType>,
+}
+
+/// - `UNDEFINED`: Undefined location type.
+/// - `OWNER_BUSINESS`: The business address as set in the site’s general settings.
+/// - `OWNER_CUSTOM`: The address set when creating the service.
+/// - `CUSTOM`: The address set for the individual session.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LocationLocationType {
+    /// `UNDEFINED`
+    Undefined,
+    /// `OWNER_BUSINESS`
+    OwnerBusiness,
+    /// `OWNER_CUSTOM`
+    OwnerCustom,
+    /// `CUSTOM`
+    Custom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LocationLocationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::OwnerBusiness => "OWNER_BUSINESS",
+            Self::OwnerCustom => "OWNER_CUSTOM",
+            Self::Custom => "CUSTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LocationLocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "OWNER_BUSINESS" => Self::OwnerBusiness,
+            "OWNER_CUSTOM" => Self::OwnerCustom,
+            "CUSTOM" => Self::Custom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LocationLocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationLocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `UNDEFINED`: Undefined location type.
+/// - `OWNER_BUSINESS`: The business address, as set in the site’s general settings.
+/// - `OWNER_CUSTOM`: The address as set when creating the service.
+/// - `CUSTOM`: The address as set for the individual session.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LocationType {
+    /// `UNDEFINED`
+    Undefined,
+    /// `OWNER_BUSINESS`
+    OwnerBusiness,
+    /// `OWNER_CUSTOM`
+    OwnerCustom,
+    /// `CUSTOM`
+    Custom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LocationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::OwnerBusiness => "OWNER_BUSINESS",
+            Self::OwnerCustom => "OWNER_CUSTOM",
+            Self::Custom => "CUSTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "OWNER_BUSINESS" => Self::OwnerBusiness,
+            "OWNER_CUSTOM" => Self::OwnerCustom,
+            "CUSTOM" => Self::Custom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CUSTOM`: Location set by the business that is not a standard business [location](https://dev.wix.com/docs/api-reference/business-management/locations/introduction).
+/// - `BUSINESS`: Business [location](https://dev.wix.com/docs/api-reference/business-management/locations/introduction).
+/// - `CUSTOMER`: The customer specifies any address when booking. Available only for appointment-based services.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LocationTypeEnumLocationType {
+    /// `CUSTOM`
+    Custom,
+    /// `BUSINESS`
+    Business,
+    /// `CUSTOMER`
+    Customer,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LocationTypeEnumLocationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "CUSTOM",
+            Self::Business => "BUSINESS",
+            Self::Customer => "CUSTOMER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LocationTypeEnumLocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CUSTOM" => Self::Custom,
+            "BUSINESS" => Self::Business,
+            "CUSTOMER" => Self::Customer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LocationTypeEnumLocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationTypeEnumLocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MarkBookingAsPendingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkBookingAsPendingFlowControlSettings {
+    /// Whether to check for double booking conflicts when updating the status.
+    ///
+    /// - `true`: Checks for availability conflicts and sets `doubleBooked` to `true`
+    /// if conflicts exist.
+    /// The booking is still marked as `PENDING` for the business to resolve manually.
+    /// - `false`: No availability checking is performed.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_availability_validation: Option<bool>,
+    /// Whether to allow marking any booking as pending, even if the service doesn't require manual approval.
+    ///
+    /// - `true`: Bypasses the validation that checks if the service has `service.onlineBooking.requireManualApproval` set to `true`.
+    /// - `false`: Only services that require manual approval can have their bookings marked as pending.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_pending_approval_service_validation: Option<bool>,
+}
+
+/// The `MarkBookingAsPendingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkBookingAsPendingRequest {
+    /// ID of the booking to mark as `PENDING`.
+    pub booking_id: String,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    ///
+    /// To prevent conflicting changes, the current revision must be specified when
+    /// managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the
+    /// session starts. The phone number is taken from `contactDetails.phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
+}
+
+/// The `MarkBookingAsPendingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkBookingAsPendingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `MarkMultiServiceBookingAsPendingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkMultiServiceBookingAsPendingRequest {
+    /// ID of the multi-service booking to mark as `PENDING`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// Information about the single-service bookings to mark as `PENDING`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark_as_pending_bookings_info: Option<Vec<BookingInfo>>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
+    /// Wix Bookings takes the phone number from `contactDetails.phone`.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_sms_reminder: Option<bool>,
+    /// Whether this booking has a conflict with at least 1 other confirmed booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_booked: Option<bool>,
+    /// Whether to return the single-service bookings that were marked as `PENDING`.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
+}
+
+/// The `MarkMultiServiceBookingAsPendingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkMultiServiceBookingAsPendingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// The `Media` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Media {
+    /// Media items associated with the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<MediaItem>>,
+    /// The `mainMedia` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_media: Option<MediaItem>,
+    /// The `coverMedia` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_media: Option<MediaItem>,
+}
+
+/// At most one of `image` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaItem {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+/// Money.
+/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, a single (-), to indicate that the amount is negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Currency code. Must be valid ISO 4217 currency code (e.g., USD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Monetary amount. Decimal string in local format (e.g., 1 000,30). Optionally, a single (-), to indicate that the amount is negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_value: Option<String>,
+}
+
+/// A multi-service booking combines multiple single-service bookings into a package.
+///
+/// Currently, multi-service bookings support only sequential scheduling where services are scheduled back-to-back at the same location, with each single-service booking starting when the previous 1 ends.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MultiServiceBooking {
+    /// Multi-service booking ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The single-service bookings that make up the multi-service booking package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings: Option<Vec<BookingResult>>,
+}
+
+/// The `MultiServiceBookingInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MultiServiceBookingInfo {
+    /// Multi-service booking ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<MultiServiceBookingType>,
+}
+
+/// The `MultiServiceBookingMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MultiServiceBookingMetadata {
+    /// Total number of `CONFIRMED` and `PENDING` single-service bookings belonging to the multi-service booking.
+    /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_number_of_scheduled_bookings: Option<f64>,
+}
+
+/// Type of multi-service booking.
+/// Defines how individual bookings within a multi-service package are scheduled relative to each other.
+///
+/// - `SEQUENTIAL_BOOKINGS`: Bookings must be scheduled back-to-back. Each booking starts when the previous one ends, with no gaps between them.
+/// - `SEPARATE_BOOKINGS`: Bookings can be scheduled separately. Each booking can be at different times, not necessarily consecutive. Not currently supported.
+/// - `PARALLEL_BOOKINGS`: Bookings occur at the same time. All bookings in the package are scheduled for the same time slot. Not currently supported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MultiServiceBookingType {
+    /// `SEQUENTIAL_BOOKINGS`
+    SequentialBookings,
+    /// `SEPARATE_BOOKINGS`
+    SeparateBookings,
+    /// `PARALLEL_BOOKINGS`
+    ParallelBookings,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MultiServiceBookingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SequentialBookings => "SEQUENTIAL_BOOKINGS",
+            Self::SeparateBookings => "SEPARATE_BOOKINGS",
+            Self::ParallelBookings => "PARALLEL_BOOKINGS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MultiServiceBookingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SEQUENTIAL_BOOKINGS" => Self::SequentialBookings,
+            "SEPARATE_BOOKINGS" => Self::SeparateBookings,
+            "PARALLEL_BOOKINGS" => Self::ParallelBookings,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MultiServiceBookingType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MultiServiceBookingType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberOfParticipantsUpdated {
+    /// The previous total number of participants. Available only when the booking includes
+    /// a single service variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_total_participants: Option<f64>,
+    /// The `previousParticipantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_participants_choices: Option<ParticipantChoices>,
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `initiatedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_by: Option<IdentificationData>,
+}
+
+/// The `OnlineBooking` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineBooking {
+    /// Whether the service can be booked online.
+    /// When set to `true`, customers can book the service online. Configure the payment options via the `service.payment` property.
+    /// When set to `false`, customers cannot book the service online, and the service can only be paid for in person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Booking the service requires approval by the Wix user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_manual_approval: Option<bool>,
+    /// Multiple customers can request to book the same time slot. This is relevant when `requireManualApproval` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_requests: Option<bool>,
+}
+
+/// The `PageUrlV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageUrlV2 {
+    /// The relative path for the page within the site. For example, `/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_path: Option<String>,
+    /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The `ParticipantChoices` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantChoices {
+    /// Information about the booked service choices. Includes the number of participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_choices: Option<Vec<ServiceChoices>>,
+}
+
+/// The `ParticipantNotification` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantNotification {
+    /// Whether to send a message about the changes to the customer.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_participants: Option<bool>,
+    /// Custom message to send to the participants about the changes to the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Information about the delivery channels used to send the notification.
+    /// For example, `{"channels": "SMS" }`, `{"channels": "EMAIL" }`, or `{"channels": "EMAIL, SMS" }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The policy for the maximum number of participants per booking.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantsPolicy {
+    /// Maximum number of participants allowed.
+    ///
+    /// Default: 1 participant
+    /// Min: 1 participant
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_participants_per_booking: Option<f64>,
+}
+
+/// The `ParticipantsRange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantsRange {
+    /// Name of the participants range. For example, "Large group".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// At most one of `fixed`, `custom`, `varied`, `subscription` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    /// The `fixed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<FixedPayment>,
+    /// The `custom` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<CustomPayment>,
+    /// The `varied` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub varied: Option<VariedPayment>,
+    /// The `subscription` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<SubscriptionPayment>,
+    /// The `rateType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_type: Option<RateType>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<PaymentOptions>,
+    /// IDs of pricing plans that can be used as payment for the service.
+    /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_plan_ids: Option<Vec<String>>,
+    /// The `addOnOption` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_on_option: Option<AddOnPaymentOptions>,
+    /// The `discountInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_info: Option<DiscountInfo>,
+}
+
+/// The payment options a customer can use to pay for the service.
+/// For payments of type `FIXED` or `VARIED`, at least one of `online`, `inPerson`, or `pricingPlan` must be `true`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentOptions {
+    /// Customers can pay for the service online.
+    /// When `true`:
+    /// + `rateType` must be `FIXED`, `VARIED`, or `SUBSCRIPTION`.
+    /// + `fixed.price`, `varied.defaultPrice`, or `subscription.amountPerBillingCycle` must be specified respectively.
+    ///
+    /// Required when: `rateType` is `SUBSCRIPTION`.
+    /// Read more about [getting paid online](https://support.wix.com/en/article/wix-bookings-about-getting-paid-online).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    /// Customers can pay for the service in person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_person: Option<bool>,
+    /// This service requires a deposit to be made online in order to book it.
+    /// When `true`:
+    /// + `rateType` must be `VARIED` or `FIXED`.
+    /// + A `deposit` must be specified.
+    /// + `online` must be `true`.
+    /// + `inPerson` must be `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<bool>,
+    /// Whether customers can pay for the service using a pricing plan.
+    /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_plan: Option<bool>,
+}
+
+/// Payment status.
+/// Automatically updated when using eCommerce checkout APIs.
+///
+/// - `UNDEFINED`: Undefined payment status.
+/// - `NOT_PAID`: The booking isn't paid.
+/// - `PAID`: The booking is fully paid.
+/// - `PARTIALLY_PAID`: The booking is partially paid.
+/// - `REFUNDED`: The booking is refunded.
+/// - `EXEMPT`: The booking is free of charge.
+/// - `FAILED`: The most recent subscription payment for this booking failed. If the payment is later recovered, the status changes back to `PAID`. Returned only for course bookings with subscription pricing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// `UNDEFINED`
+    Undefined,
+    /// `NOT_PAID`
+    NotPaid,
+    /// `PAID`
+    Paid,
+    /// `PARTIALLY_PAID`
+    PartiallyPaid,
+    /// `REFUNDED`
+    Refunded,
+    /// `EXEMPT`
+    Exempt,
+    /// `FAILED`
+    Failed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::NotPaid => "NOT_PAID",
+            Self::Paid => "PAID",
+            Self::PartiallyPaid => "PARTIALLY_PAID",
+            Self::Refunded => "REFUNDED",
+            Self::Exempt => "EXEMPT",
+            Self::Failed => "FAILED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PaymentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "NOT_PAID" => Self::NotPaid,
+            "PAID" => Self::Paid,
+            "PARTIALLY_PAID" => Self::PartiallyPaid,
+            "REFUNDED" => Self::Refunded,
+            "EXEMPT" => Self::Exempt,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PaymentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// A description of the policy to display to participants.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyDescription {
+    /// Whether the description should be displayed. If `true`, the description is displayed.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The description to display.
+    ///
+    /// Default: Empty
+    /// Max length: 2500 characters
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The `PolicyDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyDetails {
+    /// ID of the booking policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Description of the booking policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Translated description of the booking policy according to the buyer language of the eCommerce order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_translated: Option<String>,
+}
+
+/// - `FIXED`: The service has a fixed price.
+/// - `CUSTOM`: The service has a custom price, expressed as a price description.
+/// - `VARIED`: This service is offered with a set of different prices based on different terms.
+/// - `NO_FEE`: This service is offered free of charge.
+/// - `SUBSCRIPTION`: The service charges recurring monthly payments. Supported for course services only.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RateType {
+    /// `FIXED`
+    Fixed,
+    /// `CUSTOM`
+    Custom,
+    /// `VARIED`
+    Varied,
+    /// `NO_FEE`
+    NoFee,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RateType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fixed => "FIXED",
+            Self::Custom => "CUSTOM",
+            Self::Varied => "VARIED",
+            Self::NoFee => "NO_FEE",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FIXED" => Self::Fixed,
+            "CUSTOM" => Self::Custom,
+            "VARIED" => Self::Varied,
+            "NO_FEE" => Self::NoFee,
+            "SUBSCRIPTION" => Self::Subscription,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `RecurringCancelInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurringCancelInfo {
+    /// ID of the recurring booking group to cancel.
+    /// All bookings sharing this ID will be resolved for cancellation.
+    /// A single call cancels at most 100 bookings. If the series contains more than 100,
+    /// only the earliest 100 are canceled, and the response doesn't indicate that more
+    /// remain. To cancel a larger series, call again with the same `recurringGroupId`
+    /// until the call returns `RECURRING_GROUP_NOT_FOUND`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring_group_id: Option<String>,
+    /// Cancel bookings from the recurring group whose slot start time is at or after this cutoff.
+    ///
+    /// A local wall-clock date-time in [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601).
+    /// for example `2026-01-30T13:30:00` (`YYYY-MM-DDThh:mm:ss`, optionally with fractional seconds
+    /// `YYYY-MM-DDThh:mm:ss.SSS`).
+    /// The value is interpreted in the time zone specified in `RecurringCancelInfo.timeZone`.
+    ///
+    /// If omitted, cancels all bookings in the series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_start_date: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
+    /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
+    ///
+    /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waive_charges: Option<bool>,
+    /// Time zone in which `cancellationStartDate` is interpreted, in
+    /// [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database). For example,
+    /// `America/New_York` or `UTC`.
+    ///
+    /// Required when `cancellationStartDate` is provided; ignored when it is omitted. Providing
+    /// `cancellationStartDate` without `timeZone` fails with `MISSING_TIME_ZONE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// The `RemoveBookingsFromMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveBookingsFromMultiServiceBookingRequest {
+    /// ID of the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// List of single-service booking IDs and their revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings: Option<Vec<BookingIdAndRevision>>,
+    /// Whether to return the single-service bookings.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+}
+
+/// The `RemoveBookingsFromMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveBookingsFromMultiServiceBookingResponse {
+    /// Single-service bookings that were removed from the multi-service booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings: Option<Vec<BookingResult>>,
+}
+
+/// - `ANY_MALE`: The customer requested any available male staff member.
+/// - `ANY_FEMALE`: The customer requested any available female staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequestedGender {
+    /// `ANY_MALE`
+    AnyMale,
+    /// `ANY_FEMALE`
+    AnyFemale,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RequestedGender {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AnyMale => "ANY_MALE",
+            Self::AnyFemale => "ANY_FEMALE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RequestedGender {
+    fn from(value: &str) -> Self {
+        match value {
+            "ANY_MALE" => Self::AnyMale,
+            "ANY_FEMALE" => Self::AnyFemale,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RequestedGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestedGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Gender a customer requested when narrowing "any available staff member" to a gender.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestedGenderValue {
+    /// The `gender` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<RequestedGender>,
+}
+
+/// The `RescheduleBookingFlowControlSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleBookingFlowControlSettings {
+    /// Whether the rescheduling policy applies when rescheduling the booking.
+    ///
+    /// When passing `false`, you can only reschedule a booking if the rescheduling
+    /// policy allows it.
+    /// When passing `true`, the rescheduling policy is ignored and external
+    /// validation providers are also skipped.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_reschedule_policy: Option<bool>,
+    /// Whether the availability is checked before rescheduling the booking.
+    ///
+    /// When passing `false`, a booking is only created when the slot or
+    /// schedule is available.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_availability_validation: Option<bool>,
+    /// Whether the rescheduled booking's status is automatically set to
+    /// `CONFIRMED` for services that normally require the owner's manual
+    /// confirmation.
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_business_confirmation: Option<bool>,
+    /// Whether you can update the list of add-ons associated with the booking when rescheduling.
+    /// The calling [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) must have `BOOKINGS.MANAGE_ADDONS` permissions to specify `true`.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_add_on_changes: Option<bool>,
+}
+
+/// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleBookingInfo {
+    /// Total number of participants. Available only for services with [variants](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
+    /// Specify when all participants book the same variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_participants: Option<f64>,
+    /// The `participantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_choices: Option<ParticipantChoices>,
+    /// ID of the booking to reschedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
+    /// The `slot` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot: Option<V2Slot>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be specified when managing the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) added to the booking.
+    ///
+    /// To replace the booking's the list of booked add-ons, all of these conditions must be met:
+    /// - The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
+    /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
+    /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booked_add_ons: Option<Vec<BookedAddOn>>,
+}
+
+/// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleBookingRequest {
+    /// Total number of participants. Specify when all participants have booked the
+    /// same service variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_participants: Option<f64>,
+    /// The `participantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_choices: Option<ParticipantChoices>,
+    /// ID of the booking to reschedule.
+    pub booking_id: String,
+    /// The `slot` field.
+    pub slot: V2Slot,
+    /// Revision number, which increments by 1 each time the booking is rescheduled.
+    /// To prevent conflicting changes, the current revision must be passed when
+    /// rescheduling the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
+    /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) added to the booking.
+    ///
+    /// To replace the booking's the list of booked add-ons, all of these conditions must be met:
+    /// - The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
+    /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
+    /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booked_add_ons: Option<Vec<BookedAddOn>>,
+}
+
+/// The `RescheduleBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleBookingResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `RescheduleMultiServiceBookingRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleMultiServiceBookingRequest {
+    /// ID of the multi-service booking to reschedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking_id: Option<String>,
+    /// Information about the single-service bookings to reschedule.
+    pub reschedule_bookings_info: Vec<RescheduleBookingInfo>,
+    /// The `participantNotification` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_notification: Option<ParticipantNotification>,
+    /// The `flowControlSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
+    /// Whether to return the rescheduled bookings entities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_full_entity: Option<bool>,
+}
+
+/// The `RescheduleMultiServiceBookingResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RescheduleMultiServiceBookingResponse {
+    /// The `multiServiceBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_service_booking: Option<MultiServiceBooking>,
+}
+
+/// The policy for rescheduling a booked session.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReschedulePolicy {
+    /// Whether rescheduling a booking is allowed. When `true`, customers
+    /// can reschedule the booking.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Whether there is a limit on the latest reschedule time. When `true`,
+    /// a time limit is enforced.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_latest_reschedule: Option<bool>,
+    /// Minimum number of minutes before the start of the booked session that the booking can be rescheduled.
+    ///
+    /// Default: 1440 minutes (1 day)
+    /// Min: 1 minute
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_reschedule_in_minutes: Option<f64>,
+    /// Whether this reschedule policy allows anonymous rescheduling.
+    ///
+    /// **Important**: This flag only applies when `enabled` is `true`. If the reschedule
+    /// policy itself is disabled (`enabled` = `false`), anonymous users cannot reschedule
+    /// regardless of this flag's value.
+    ///
+    /// When not set (null), defaults to enabled. Anonymous rescheduling is allowed by default
+    /// so that customers aren't required to be site members to reschedule their bookings.
+    ///
+    /// Default: `null` (treated as `true`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_anonymous: Option<bool>,
+}
+
+/// The `ResourceIds` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceIds {
+    /// Values of the resource IDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+/// The `ResourceSelection` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceSelection {
+    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type_id: Option<String>,
+    /// The `selectionMethod` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection_method: Option<SelectionMethod>,
+    /// The `requestedGender` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_gender: Option<RequestedGenderValue>,
+}
+
+/// One of the `ResourceTransparency` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceTransparency {
+    /// `OPAQUE`
+    Opaque,
+    /// `TRANSPARENT`
+    Transparent,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ResourceTransparency {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Opaque => "OPAQUE",
+            Self::Transparent => "TRANSPARENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ResourceTransparency {
+    fn from(value: &str) -> Self {
+        match value {
+            "OPAQUE" => Self::Opaque,
+            "TRANSPARENT" => Self::Transparent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ResourceTransparency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceTransparency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ResourceType` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceType {
+    /// The type of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The policy regarding the allocation of resources (e.g. staff members).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcesPolicy {
+    /// `true` if this policy is enabled, `false` otherwise.
+    /// When `false` then the client must always select a resource when booking an appointment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `true`, if it is allowed to automatically assign a resource when booking an appointment,
+    /// `false`, if the client must always select a resource.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_assign_allowed: Option<bool>,
+}
+
+/// The `SaveCreditCardPolicy` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveCreditCardPolicy {
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `Schedule` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schedule {
+    /// ID of the [schedule](https://dev.wix.com/docs/api-reference/business-management/calendar/schedules-v3/introduction)
+    /// to which the service's events belong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Start time of the first session in the schedule. For courses only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_start: Option<String>,
+    /// End time of the last session in the schedule. For courses only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_session_end: Option<String>,
+    /// The `availabilityConstraints` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_constraints: Option<AvailabilityConstraints>,
+}
+
+/// Selected payment option.
+///
+/// One of the payment options offered by the service.
+/// This field is set when the user selects an option during booking.
+/// If left undefined, the payment option is resolved by the service configuration on checkout.
+///
+/// - `UNDEFINED`: Undefined payment option.
+/// - `OFFLINE`: Offline payment.
+/// - `ONLINE`: Online payment.
+/// - `MEMBERSHIP`: Payment using a Wix Pricing Plan.
+/// - `MEMBERSHIP_OFFLINE`: Customers can pay only in person with a Wix Pricing Plan, while the Wix user must manually redeem the pricing plan in the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SelectedPaymentOption {
+    /// `UNDEFINED`
+    Undefined,
+    /// `OFFLINE`
+    Offline,
+    /// `ONLINE`
+    Online,
+    /// `MEMBERSHIP`
+    Membership,
+    /// `MEMBERSHIP_OFFLINE`
+    MembershipOffline,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SelectedPaymentOption {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Offline => "OFFLINE",
+            Self::Online => "ONLINE",
+            Self::Membership => "MEMBERSHIP",
+            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SelectedPaymentOption {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "OFFLINE" => Self::Offline,
+            "ONLINE" => Self::Online,
+            "MEMBERSHIP" => Self::Membership,
+            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SelectedPaymentOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedPaymentOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SPECIFIC_RESOURCE`: The customer explicitly chose a particular resource.
+/// - `ANY_RESOURCE`: The customer explicitly chose "any available resource" for this resource type.
+/// - `NO_SELECTION`: The customer wasn't offered a resource selection or agreement option for this resource type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SelectionMethod {
+    /// `SPECIFIC_RESOURCE`
+    SpecificResource,
+    /// `ANY_RESOURCE`
+    AnyResource,
+    /// `NO_SELECTION`
+    NoSelection,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SelectionMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpecificResource => "SPECIFIC_RESOURCE",
+            Self::AnyResource => "ANY_RESOURCE",
+            Self::NoSelection => "NO_SELECTION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SelectionMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "SPECIFIC_RESOURCE" => Self::SpecificResource,
+            "ANY_RESOURCE" => Self::AnyResource,
+            "NO_SELECTION" => Self::NoSelection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SelectionMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectionMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
+/// The search engines use this information for ranking purposes, or to display snippets in the search results.
+/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSchema {
+    /// SEO tag information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// The `service` object represents an offering that a business provides to its customers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    /// Service ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// ID of the app associated with the service. You can't update `appId`.
+    /// Services are displayed in Wix Bookings only if they are associated with the Wix Bookings appId or have no associated app ID.
+    /// Default: `13d21c63-b5ec-5912-8397-c3a5ddb27a97` (Wix Bookings app ID)
+    /// For services from Wix apps, the following values apply:
+    /// - Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
+    /// - Wix Services: `"cc552162-24a4-45e0-9695-230c4931ef40"`
+    /// - Wix Meetings: `"6646a75c-2027-4f49-976c-58f3d713ed0f"`.<!-- [Scheduling Form Fields](https://dev.wix.com/docs/api-reference/business-solutions/bookings/about-scheduling-form-fields) services also use this app ID. Use `createdByAppId` to distinguish between Wix Meetings and Scheduling Form Fields services.-->
+    /// [Full list of apps created by Wix](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/platform/about-apps-created-by-wix).
+    /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// ID of the app that created the service. This field is used for analytics, auditing, and tracking creation sources.
+    /// This read-only field is automatically populated during service creation by checking these sources in order:
+    /// 1. The caller's App ID from the request identity context.
+    /// 2. The service's `appId` field.
+    /// 3. The Wix Bookings App ID (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) as the final fallback.
+    /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_app_id: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ServiceType>,
+    /// Order of the service within a [category](https://dev.wix.com/docs/rest/business-solutions/bookings/services/categories-v1/category-object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<f64>,
+    /// Service name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Service description. For example, `High-class hair styling, cuts, straightening and color`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Short service description, such as `Hair styling`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_line: Option<String>,
+    /// Default maximum number of customers that can book the service. The service cannot be booked beyond this capacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_capacity: Option<f64>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// Whether the service is hidden from Wix Bookings pages and widgets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+    /// The `category` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The `form` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<Form>,
+    /// The `payment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+    /// The `onlineBooking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_booking: Option<OnlineBooking>,
+    /// The `conferencing` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conferencing: Option<Conferencing>,
+    /// The locations this service is offered at. Read more about [service locations](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/about-service-locations).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<V2Location>>,
+    /// The `bookingPolicy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_policy: Option<BookingPolicy>,
+    /// The `schedule` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// IDs of the [resources](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resources-v2/introduction) associated with the [staff members](https://dev.wix.com/docs/api-reference/business-solutions/bookings/staff-members/staff-members/introduction) providing the service.
+    /// Note that these are the resource IDs, not the staff member IDs.
+    ///
+    /// For appointment-based services, set this field when creating or updating the service.
+    /// For classes and courses, this field is read-only and is automatically derived from staff assigned to the service's recurring scheduled sessions.
+    /// Staff assigned only to single, non-recurring events are not included.
+    /// Once all of a staff member's upcoming recurring sessions have ended, their ID is removed from this field.
+    /// To retrieve the full list of staff for classes or courses, query the service's calendar events instead.
+    /// Learn more about [retrieving staff for classes and courses](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/sample-flows#retrieve-staff-members-for-a-class-or-course).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_member_ids: Option<Vec<String>>,
+    /// The `staffMemberDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_member_details: Option<StaffMemberDetails>,
+    /// Information about which resources must be available so customers can book the service.
+    /// For example, a meeting room or equipment.
+    /// Some nested fields are only returned when specific conditional fields are requested:
+    /// pass `RESOURCE_TYPE_DETAILS` to retrieve `resourceType.name`, and `RESOURCE_DETAILS` to retrieve `resourceDetails.resources`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_resources: Option<Vec<ServiceResource>>,
+    /// A slug is the last part of the URL address that serves as a unique identifier of the service.
+    /// The list of supported slugs includes past service names for backwards compatibility, and a custom slug if one was set by the business owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supported_slugs: Option<Vec<Slug>>,
+    /// The `mainSlug` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_slug: Option<Slug>,
+    /// The `urls` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<UrLs>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// The `seoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_data: Option<SeoSchema>,
+    /// Date and time the service was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the service was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Revision number, which increments by 1 each time the service is updated. To
+    /// prevent conflicting changes, the existing revision must be used when updating
+    /// a service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Information about the [add-on groups](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-add-on-groups) associated with the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_on_groups: Option<Vec<AddOnGroup>>,
+    /// Details about all [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) customers can choose when booking the service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_on_details: Option<Vec<AddOnDetails>>,
+    /// The `taxableAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_address: Option<TaxableAddress>,
+    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction)
+    /// that serves as the primary resource for this appointment service. The primary resource type
+    /// determines which resources drive slot assignment and availability resolution.
+    ///
+    /// For example, when set to a "Meeting Rooms" resource type, availability is calculated
+    /// based on the rooms' schedules rather than staff schedules.
+    ///
+    /// Default: The staff resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_resource_type: Option<String>,
+}
+
+/// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceChoice {
+    /// Value for one of the choices in the [`CustomServiceOption.choices`](https://example.com) list.
+    /// Choices are specific values for an option the customer can choose to book. For example,
+    /// the option `ageGroup` may have these choices: `child`, `student`, `adult`, and `senior`.
+    /// Each choice may have a different price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+    /// The `duration` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Duration>,
+    /// The `dateTime` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_time: Option<DateTimeRule>,
+    /// The `participantRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_range: Option<ParticipantsRange>,
+    /// ID of the corresponding option for the choice. For example, the choice `child`
+    /// could correspond to the option `ageGroup`. In this case, `optionId` is the ID
+    /// for the `ageGroup` option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_id: Option<String>,
+    /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_id: Option<String>,
+}
+
+/// The `ServiceChoices` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceChoices {
+    /// Number of participants for this [variant](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_participants: Option<f64>,
+    /// Service choices for these participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ServiceChoice>>,
+}
+
+/// At most one of `resourceIds` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceResource {
+    /// The `resourceIds` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_ids: Option<ResourceIds>,
+    /// The `resourceType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<ResourceType>,
+}
+
+/// - `APPOINTMENT`: Appointment-based service.
+/// - `CLASS`: Class service.
+/// - `COURSE`: Course service.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ServiceType {
+    /// `APPOINTMENT`
+    Appointment,
+    /// `CLASS`
+    Class,
+    /// `COURSE`
+    Course,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ServiceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Appointment => "APPOINTMENT",
+            Self::Class => "CLASS",
+            Self::Course => "COURSE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ServiceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPOINTMENT" => Self::Appointment,
+            "CLASS" => Self::Class,
+            "COURSE" => Self::Course,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ServiceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `SetBookingSubmissionIdRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetBookingSubmissionIdRequest {
+    /// ID of the booking to set `formSubmissionId` for.
+    pub booking_id: String,
+    /// ID of the [Wix Forms submission](https://dev.wix.com/docs/api-reference/crm/forms/form-submissions/introduction) to associate with the booking.
+    pub submission_id: String,
+}
+
+/// The `SetBookingSubmissionIdResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetBookingSubmissionIdResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `Settings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
+    ///
+    /// Default: `false` (automatical redirect is enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevent_auto_redirect: Option<bool>,
+    /// User-selected keyword terms for a specific page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<Keyword>>,
+}
+
+/// The `SlotLocation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotLocation {
+    /// Business Location ID. Present if the location is a business location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string containing the full address of this location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_address: Option<String>,
+    /// The `locationType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_type: Option<LocationLocationType>,
+}
+
+/// The `SlotSlotResource` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotSlotResource {
+    /// Resource ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Resource name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `transparency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transparency: Option<ResourceTransparency>,
+}
+
+/// The `Slug` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slug {
+    /// The unique part of service's URL that identifies the service's information page. For example, `service-1` in `https:/example.com/services/service-1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the slug was generated or customized. If `true`, the slug was customized manually by the business owner. Otherwise, the slug was automatically generated from the service name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Date and time the slug was created. This is a system field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+}
+
+/// At most one of `image` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMediaItem {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+/// The `StaffMember` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMember {
+    /// ID of the [resource](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resources-v2/introduction) associated with the staff member providing the service.
+    /// Despite the field name, this is the resource ID, not the staff member ID.
+    /// This value matches the staff member's `resourceId` from the [Staff Members API](https://dev.wix.com/docs/api-reference/business-solutions/bookings/staff-members/staff-members/introduction)
+    /// and corresponds to the IDs in the service's `staffMemberIds` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_member_id: Option<String>,
+    /// Name of the staff member
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `mainMedia` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_media: Option<StaffMediaItem>,
+}
+
+/// The `StaffMemberDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMemberDetails {
+    /// Staff members providing the service. For appointments only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_members: Option<Vec<StaffMember>>,
+}
+
+/// The `StreetAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Apartment number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apt: Option<String>,
+}
+
+/// The `Subdivision` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subdivision {
+    /// Subdivision code. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Subdivision full name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `SubscriptionPayment` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPayment {
+    /// The `amountPerBillingCycle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_per_billing_cycle: Option<CommonMoney>,
+    /// The `frequency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<FrequencyType>,
+    /// Total number of billing cycles in the subscription. For example, `12` for a 12-month subscription with monthly payments.
+    /// Reflected as `totalCycles` in the booking's subscription info.
+    ///
+    /// Required when: `rateType` is `SUBSCRIPTION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_payments: Option<f64>,
+    /// The `firstChargeDate` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_charge_date: Option<FirstChargeDateType>,
+    /// Date and time when recurring billing starts.
+    ///
+    /// When `firstChargeDate` is `CHECKOUT`, the first charge occurs at checkout and subsequent billing cycles start from this date.
+    ///
+    /// When `firstChargeDate` is `SCHEDULED`, the first charge occurs on this date.
+    ///
+    /// Customers who book after recurring billing starts are billed for the remaining billing cycles only.
+    ///
+    /// Required when: `rateType` is `SUBSCRIPTION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring_start_date: Option<String>,
+    /// The `enrollmentFeeAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrollment_fee_amount: Option<CommonMoney>,
+}
+
+/// The `Tag` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// SEO tag type.
+    ///
+    /// Supported values: `title`, `meta`, `script`, `link`.
+    ///
+    /// Which of these an API actually accepts depends on where the tag is being set: this
+    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
+    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
+    /// `title`/`script`/`link` with a validation error even though they appear here —
+    /// check the field description of the specific `tags`-typed field you're writing to
+    /// for the types it actually supports and the error it returns.
+    ///
+    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
+    /// `"application/ld+json"` carrying structured data) are supported only when
+    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
+    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
+    /// write through the site's Advanced/Custom Tags list. To write structured data,
+    /// omit `custom` (or set it to `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
+    /// For example: `{"name": "description", "content": "the description itself"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Value>,
+    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
+    /// SEO tag inner content. For example, `<title> inner content </title>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<String>,
+    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
+    /// i.e. an entry from the site's Advanced/Custom Tags list.
+    ///
+    /// Setting this to `true` on a write restricts which `type` values are accepted
+    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
+    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
+    /// omitted or `false`; sending them with `custom: true` is rejected with
+    /// `TAG_TYPE_NOT_ALLOWED`.
+    ///
+    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
+    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
+    /// for site-wide structured data) unconditionally. There is currently no way to set
+    /// site-wide, every-page structured data through any of these APIs — write a per-page
+    /// `script` tag through the Item SEO Tags API instead.
+    ///
+    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
+    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
+    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
+    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
+    /// a live page reflects a manual per-page SEO edit.
+    ///
+    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
+    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
+    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
+    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
+    /// Pass `seoData` explicitly to resolve against a known set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// `TaxableAddress` defines the taxable address used for the service.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxableAddress {
+    /// The `taxableAddressType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_address_type: Option<TaxableAddressType>,
+}
+
+/// One of the `TaxableAddressType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TaxableAddressType {
+    /// `BUSINESS`
+    Business,
+    /// `BILLING`
+    Billing,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TaxableAddressType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "BUSINESS",
+            Self::Billing => "BILLING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TaxableAddressType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUSINESS" => Self::Business,
+            "BILLING" => Self::Billing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TaxableAddressType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddressType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The domain event that triggered the booking fee calculation.
+///
+/// - `UNKNOWN_TRIGGER`: There is no information about what triggered the creation of the booking fee.
+/// - `NOT_ATTENDED`: The booking fee was created because the customer didn't show up to the booking or canceled after the expiration of the last cancellation window.
+/// - `BOOKING_CANCELED`: The booking fee was created because the customer canceled the booking before the expiration of the last cancellation window.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// `UNKNOWN_TRIGGER`
+    UnknownTrigger,
+    /// `NOT_ATTENDED`
+    NotAttended,
+    /// `BOOKING_CANCELED`
+    BookingCanceled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Trigger {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownTrigger => "UNKNOWN_TRIGGER",
+            Self::NotAttended => "NOT_ATTENDED",
+            Self::BookingCanceled => "BOOKING_CANCELED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Trigger {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN_TRIGGER" => Self::UnknownTrigger,
+            "NOT_ATTENDED" => Self::NotAttended,
+            "BOOKING_CANCELED" => Self::BookingCanceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Trigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The booking unit for the duration range.
+///
+/// - `HOUR`: Hourly booking unit. Durations are configured in minutes via `hourOptions`.
+/// - `DAY`: Daily booking unit. Durations are configured in days via `dayOptions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UnitType {
+    /// `HOUR`
+    Hour,
+    /// `DAY`
+    Day,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl UnitType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hour => "HOUR",
+            Self::Day => "DAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for UnitType {
+    fn from(value: &str) -> Self {
+        match value {
+            "HOUR" => Self::Hour,
+            "DAY" => Self::Day,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for UnitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `UpdateExtendedFieldsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExtendedFieldsRequest {
+    /// ID of the entity to update.
+    pub id: String,
+    /// Identifier for the app whose extended fields are being updated.
+    pub namespace: String,
+    /// Data to update. Structured according to the [schema](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields#json-schema-for-extended-fields) defined when the extended fields were configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_data: Option<serde_json::Value>,
+}
+
+/// The `UpdateExtendedFieldsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateExtendedFieldsResponse {
+    /// Updated namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Updated data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_data: Option<serde_json::Value>,
+}
+
+/// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateNumberOfParticipantsRequest {
+    /// Total number of participants. Specify when all participants have booked the
+    /// same service variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_participants: Option<f64>,
+    /// The `participantsChoices` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants_choices: Option<ParticipantChoices>,
+    /// ID of the booking to update the number of participants for.
+    pub booking_id: String,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    ///
+    /// To prevent conflicting changes, the current revision must be specified
+    /// when updating the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// The `UpdateNumberOfParticipantsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateNumberOfParticipantsResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `UrLs` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UrLs {
+    /// The `servicePage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_page: Option<PageUrlV2>,
+    /// The `bookingPage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_page: Option<PageUrlV2>,
+    /// The `calendarPage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_page: Option<PageUrlV2>,
+}
+
+/// Allowed anonymous actions for a booking.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1AllowedAnonymousActions {
+    /// Whether the booking can be canceled anonymously.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel: Option<bool>,
+    /// Whether the booking can be rescheduled anonymously.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reschedule: Option<bool>,
+}
+
+/// Request for CancelBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1CancelBookingAnonymouslyRequest {
+    /// Anonymous token for the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be passed when canceling the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// Response for CancelBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1CancelBookingAnonymouslyResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// Response for GetBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1GetBookingAnonymouslyResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+    /// The `allowedAnonymousActions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
+    /// The `bookingFee` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_fee: Option<BookingFee>,
+}
+
+/// Request for RescheduleBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1RescheduleBookingAnonymouslyRequest {
+    /// Anonymous token for the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The `slot` field.
+    pub slot: V2Slot,
+    /// Revision number, which increments by 1 each time the booking is updated.
+    /// To prevent conflicting changes, the current revision must be passed when rescheduling the booking.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// Response for RescheduleBookingAnonymously
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1RescheduleBookingAnonymouslyResponse {
+    /// The `booking` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking: Option<Booking>,
+}
+
+/// The `V2Duration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V2Duration {
+    /// The duration of the service in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+/// At most one of `business`, `custom` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V2Location {
+    /// The `business` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business: Option<BusinessLocationOptions>,
+    /// The `custom` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<CustomLocationOptions>,
+    /// Location ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LocationTypeEnumLocationType>,
+    /// The `calculatedAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calculated_address: Option<CommonAddress>,
+}
+
+/// The `V2Slot` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V2Slot {
+    /// Identifier for the underlying session when the session is a single session or generated from a recurring session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Service identifier. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    /// Schedule identifier. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_id: Option<String>,
+    /// The start time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The end time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// The timezone according to which the slot is calculated and presented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The `resource` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<SlotSlotResource>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SlotLocation>,
+    /// Calendar event ID - not supported.
+    /// If not empty, on all write flows (create/update), it takes priority over `sessionId`.
+    /// So if both `sessionId` and `eventId` are provided, the `sessionId` will be based on the `eventId`.
+    /// Otherwise, if `eventId` is empty on write flow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Information about how the customer has selected resources for the booking.
+    /// Each resource type may have a different selection method.
+    /// Check `resource` for resource details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_selections: Option<Vec<ResourceSelection>>,
+    /// Whether the slot spans one or more full days.
+    /// For class bookings, this value is derived from the linked calendar event.
+    /// For appointment bookings, this value is derived from the availability slot. Any caller-provided value is ignored.
+    ///
+    /// When `true`, `startDate` is set to `00:00:00` of the first day and `endDate` is set to `00:00:00` of the day after the last day (exclusive). Midnight boundaries are interpreted in the slot's `timezone`.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_day: Option<bool>,
+}
+
+/// - `SHORT_TEXT`: Short text. This is the default value type.
+/// - `LONG_TEXT`: Long text.
+/// - `CHECK_BOX`: A text that represents the check box value. If selected the value is `true`, otherwise `false`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    /// `SHORT_TEXT`
+    ShortText,
+    /// `LONG_TEXT`
+    LongText,
+    /// `CHECK_BOX`
+    CheckBox,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ValueType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ShortText => "SHORT_TEXT",
+            Self::LongText => "LONG_TEXT",
+            Self::CheckBox => "CHECK_BOX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ValueType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SHORT_TEXT" => Self::ShortText,
+            "LONG_TEXT" => Self::LongText,
+            "CHECK_BOX" => Self::CheckBox,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ValueType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `VariedPayment` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariedPayment {
+    /// The `defaultPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_price: Option<CommonMoney>,
+    /// The `deposit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<CommonMoney>,
+    /// The `minPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_price: Option<CommonMoney>,
+    /// The `maxPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<CommonMoney>,
+    /// Whether customers can choose to pay the full service price upfront instead of only the deposit.
+    ///
+    /// Used only when a `deposit` amount is set.
+    ///
+    /// Default: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_upfront_payment_allowed: Option<bool>,
+}
+
+/// The policy for the waitlist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitlistPolicy {
+    /// Whether the session has a waitlist. If `true`, there is a waitlist.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Number of spots available in the waitlist.
+    ///
+    /// Default: 10 spots
+    /// Min: 1 spot
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<f64>,
+    /// Amount of time a participant is given to book, once notified that a spot is available.
+    ///
+    /// Default: 10 minutes
+    /// Min: 1 spot
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation_time_in_minutes: Option<f64>,
+}
+
+/// A webhook event of Bookings V2.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// Triggered when a booking is canceled.
+    ///
+    /// Event type `wix.bookings.v2.booking_canceled`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingCanceled(wix_rest_runtime::webhook::DomainEvent<BookingCanceled>),
+    /// Triggered when a booking is confirmed.
+    ///
+    /// Event type `wix.bookings.v2.booking_confirmed`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingConfirmed(wix_rest_runtime::webhook::DomainEvent<BookingConfirmed>),
+    /// Triggered when a booking is created.
+    ///
+    /// Event type `wix.bookings.v2.booking_created`. Requires all of these permissions: `BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions); `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingCreated(wix_rest_runtime::webhook::DomainEvent<Booking>),
+    /// Triggered when a booking is declined.
+    ///
+    /// Event type `wix.bookings.v2.booking_declined`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingDeclined(wix_rest_runtime::webhook::DomainEvent<BookingDeclined>),
+    /// Triggered when a booking is rescheduled.
+    ///
+    /// Event type `wix.bookings.v2.booking_rescheduled`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingRescheduled(wix_rest_runtime::webhook::DomainEvent<BookingRescheduled>),
+    /// Triggered when a booked schedule is updated.
+    ///
+    /// Event type `wix.bookings.v2.booking_updated`. Requires all of these permissions: `BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions); `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingUpdated(wix_rest_runtime::webhook::DomainEvent<Booking>),
+    /// Triggered when a booking is marked as pending.
+    ///
+    /// Event type `wix.bookings.v2.booking_markedAsPending`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingMarkedAsPending(
+        wix_rest_runtime::webhook::DomainEvent<BookingMarkedAsPending>,
+    ),
+    /// Triggered when the number of participants is updated.
+    ///
+    /// Event type `wix.bookings.v2.booking_number_of_participants_updated`. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    BookingNumberOfParticipantsUpdated(
+        wix_rest_runtime::webhook::DomainEvent<NumberOfParticipantsUpdated>,
+    ),
+}
+
+impl Event {
+    /// The event types of this module.
+    pub const EVENT_TYPES: &'static [&'static str] = &[
+        "wix.bookings.v2.booking_canceled",
+        "wix.bookings.v2.booking_confirmed",
+        "wix.bookings.v2.booking_created",
+        "wix.bookings.v2.booking_declined",
+        "wix.bookings.v2.booking_rescheduled",
+        "wix.bookings.v2.booking_updated",
+        "wix.bookings.v2.booking_markedAsPending",
+        "wix.bookings.v2.booking_number_of_participants_updated",
+    ];
+
+    /// Types a verified webhook, when its event type belongs to this module.
+    pub fn from_raw(
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+        Some(
+            match raw.event_type.as_str() {
+                "wix.bookings.v2.booking_canceled" => {
+                    raw.domain_event().map(Self::BookingCanceled)
+                }
+                "wix.bookings.v2.booking_confirmed" => {
+                    raw.domain_event().map(Self::BookingConfirmed)
+                }
+                "wix.bookings.v2.booking_created" => {
+                    raw.domain_event().map(Self::BookingCreated)
+                }
+                "wix.bookings.v2.booking_declined" => {
+                    raw.domain_event().map(Self::BookingDeclined)
+                }
+                "wix.bookings.v2.booking_rescheduled" => {
+                    raw.domain_event().map(Self::BookingRescheduled)
+                }
+                "wix.bookings.v2.booking_updated" => {
+                    raw.domain_event().map(Self::BookingUpdated)
+                }
+                "wix.bookings.v2.booking_markedAsPending" => {
+                    raw.domain_event().map(Self::BookingMarkedAsPending)
+                }
+                "wix.bookings.v2.booking_number_of_participants_updated" => {
+                    raw.domain_event().map(Self::BookingNumberOfParticipantsUpdated)
+                }
+                _ => return None,
+            },
+        )
+    }
+
+    /// The event type string Wix sends.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Self::BookingCanceled(_) => "wix.bookings.v2.booking_canceled",
+            Self::BookingConfirmed(_) => "wix.bookings.v2.booking_confirmed",
+            Self::BookingCreated(_) => "wix.bookings.v2.booking_created",
+            Self::BookingDeclined(_) => "wix.bookings.v2.booking_declined",
+            Self::BookingRescheduled(_) => "wix.bookings.v2.booking_rescheduled",
+            Self::BookingUpdated(_) => "wix.bookings.v2.booking_updated",
+            Self::BookingMarkedAsPending(_) => "wix.bookings.v2.booking_markedAsPending",
+            Self::BookingNumberOfParticipantsUpdated(_) => {
+                "wix.bookings.v2.booking_number_of_participants_updated"
+            }
+        }
+    }
+}
+
+/// Receives the webhooks of Bookings V2 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    router: wix_rest_runtime::webhook::Router<'h, R>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            router: wix_rest_runtime::webhook::Router::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.bookings.v2.booking_canceled` ([`Event::BookingCanceled`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_canceled(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<BookingCanceled>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_canceled",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_confirmed` ([`Event::BookingConfirmed`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_confirmed(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<BookingConfirmed>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_confirmed",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_created` ([`Event::BookingCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires all of these permissions: `BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions); `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Booking>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsReadBookings
+            + crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_declined` ([`Event::BookingDeclined`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_declined(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<BookingDeclined>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_declined",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_rescheduled` ([`Event::BookingRescheduled`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_rescheduled(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<BookingRescheduled>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_rescheduled",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_updated` ([`Event::BookingUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires all of these permissions: `BOOKINGS.READ_BOOKINGS`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions); `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Booking>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsReadBookings
+            + crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_markedAsPending` ([`Event::BookingMarkedAsPending`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_marked_as_pending(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<BookingMarkedAsPending>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_markedAsPending",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.bookings.v2.booking_number_of_participants_updated` ([`Event::BookingNumberOfParticipantsUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    pub fn on_booking_number_of_participants_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<NumberOfParticipantsUpdated>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::BookingsBookingRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.bookings.v2.booking_number_of_participants_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.router.event_types()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        self.router.dispatch(raw)
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.router, f)
+    }
 }

@@ -3,31 +3,7 @@
 
 //! Contacts V4
 //!
-//! The contacts of a site's CRM: people who interacted with the site (through a form, a
-//! checkout, a booking, ...) or were added by the site owner or an app.
-//!
-//! ## Reading and paging
-//!
-//! Query Contacts returns up to 1,000 contacts per page. It pages with a cursor: the request
-//! carries `query.cursorPaging { limit, cursor }`, the response
-//! `pagingMetadata { count, cursors { next, prev }, hasNext }`; pass `cursors.next` on the
-//! following call to read the next page.
-//!
-//! ## Updating: the revision guard
-//!
-//! Each update of a contact increments its `revision` by 1. Update Contact must carry the
-//! contact's current `revision`: when it is not the current one, Wix refuses the update with
-//! a conflict (409), and when it is missing, with 428 (precondition required). Re-read the
-//! contact, reconcile, and retry with the new revision.
-//!
-//! ## Events
-//!
-//! `wix.contacts.v4.contact_created` is sent when a contact is added, for example through a
-//! form, a checkout, or Create Contact. Its payload is the contact, in a domain-event
-//! envelope.
-//!
-//! The contact object is modelled in part: fields that are not listed are kept as they came
-//! and sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_crm_contacts` package, version 1.0.1375.
 //!
 //! Version track `v4`; host `https://www.wixapis.com`. Generated from `specs/contacts-v4.yaml`.
 
@@ -62,60 +38,46 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns up to 1,000 contacts per page, given the provided cursor paging, filter and
-    /// sort. Pass `pagingMetadata.cursors.next` of a response as `query.cursorPaging.cursor`
-    /// to read the next page.
+    /// Creates a new contact.
     ///
-    /// `POST /contacts/v4/contacts/query` · Wix: *Query Contacts*
+    /// The `info` object must include at least one of the following:
+    /// - Name
+    /// - Phone number
+    /// - Email address
     ///
-    /// Requires the permission `WIX_CONTACTS.READ_CONTACTS`, granted by any of: `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
-    pub fn query_contacts<'f>(
-        self,
-        body: &'f QueryContactsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixContactsReadContacts,
-    {
-        calls::query_contacts(self.wix.client(), body)
-    }
-
-    /// Every item of [`Self::query_contacts`], page after page (cursor paging, 1000 per page).
-    ///
-    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
-    pub fn query_contacts_stream(
-        self,
-        request: QueryContactsRequest,
-    ) -> rt::BoxStream<'a, Result<Contact, Error>>
-    where
-        S: crate::permissions::WixContactsReadContacts,
-    {
-        calls::query_contacts_stream(self.wix.client(), request)
-    }
-
-    /// Creates a contact. Triggers `wix.contacts.v4.contact_created`.
+    /// By default, if the call contains an email already in use by another contact,
+    /// the new contact won't be created. To override this behavior, set `allowDuplicates` to `true`.
     ///
     /// `POST /contacts/v4/contacts` · Wix: *Create Contact*
     ///
-    /// Requires the permission `WIX_CONTACTS.MANAGE_CONTACTS`, granted by any of: `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+    /// Requires the permission `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
     pub fn create_contact<'f>(
         self,
         body: &'f CreateContactRequest,
     ) -> rt::BoxFuture<'f, Result<CreateContactResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixContactsManageContacts,
+        S: crate::permissions::ContactsModify,
     {
         calls::create_contact(self.wix.client(), body)
     }
 
-    /// Updates a contact's info. The request must carry the contact's current `revision`,
-    /// which guards against conflicting updates: an outdated revision is refused (409), a
-    /// missing one too (428). See the module documentation.
+    /// Updates a contact.
+    ///
+    /// Each time the contact is updated,
+    /// `revision` increments by 1.
+    /// The existing `revision` must be included when updating the contact.
+    /// This ensures you're working with the latest contact information,
+    /// and it prevents unintended overwrites.
+    ///
+    /// You can't call Update Contact to update the `primaryEmail` of a contact who is also a member.
+    /// Instead, use the Members API to update the member's login email, which will also update the contact's primary email.
+    ///
+    /// Members are typically linked to contacts, and while they share a relationship, the member ID and contact ID are distinct identifiers. Make sure to specify the contact ID when calling Update Contact.
     ///
     /// `PATCH /contacts/v4/contacts/{contactId}` · Wix: *Update Contact*
     ///
-    /// Requires the permission `WIX_CONTACTS.MANAGE_CONTACTS`, granted by any of: `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+    /// Requires all of these permissions: `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members); `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts); `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
     pub fn update_contact<'f>(
         self,
         contact_id: &'f str,
@@ -123,9 +85,389 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     ) -> rt::BoxFuture<'f, Result<UpdateContactResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixContactsManageContacts,
+        S: crate::permissions::ContactsModify
+            + crate::permissions::ContactsModifyMembershipStatus
+            + crate::permissions::ContactsModifyMemberPrimaryEmailPermission,
     {
         calls::update_contact(self.wix.client(), contact_id, body)
+    }
+
+    /// Merges source contacts into a target contact.
+    ///
+    /// Merging contacts has the following effects on the target contact:
+    ///
+    /// - No target contact data is overwritten or deleted.
+    /// - Arrays (emails, phone numbers, addresses, and labels) from the source contacts are added to the target contact's arrays.
+    /// - If you merge more than one source contact, the 1st source contact specified is added first, then the 2nd, and so on.
+    /// - If there is duplicate information between the target contact and the source contact, the information isn't duplicated in the target contact's arrays.
+    ///
+    /// <blockquote class="important">
+    ///
+    /// __Important:__
+    /// Merges cannot be undone.
+    /// In REST, call Preview Merge Contacts to test before merging.
+    ///
+    /// </blockquote>
+    ///
+    /// When you merge contacts, source contacts are typically deleted.
+    /// However, if a source contact is a site member or a Wix user,
+    /// the merge will fail because site members and Wix users can't be deleted.
+    /// This means that site members and Wix users can only be specified as target contacts in a merge.
+    ///
+    /// After merging, calling Get Contact with a deleted source contact ID returns the target contact ID.
+    /// Specifying a deleted source contact ID is not supported on any other method.
+    ///
+    /// When contacts are merged:
+    ///
+    /// - The Contact Merged event is triggered.
+    /// - The Contact Updated event is triggered for the target contact. `originatedFrom` is set to `merge`.
+    /// - The Contact Deleted event is triggered for each source contact. `originatedFrom` is set to `merge`.
+    ///
+    /// `POST /contacts/v4/contacts/{targetContactId}/merge` · Wix: *Merge Contacts*
+    ///
+    /// Requires the permission `CONTACTS.MERGE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+    pub fn merge_contacts<'f>(
+        self,
+        target_contact_id: &'f str,
+        body: &'f MergeContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<MergeContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsMerge,
+    {
+        calls::merge_contacts(self.wix.client(), target_contact_id, body)
+    }
+
+    /// Previews merging source contacts into a target contact.
+    ///
+    /// This method performs a dry run without deleting or updating any contacts.
+    /// A preview of the updated target contact is returned,
+    /// but no data is changed in the contact list.
+    ///
+    /// To perform the actual merge, use Merge Contacts.
+    ///
+    /// `POST /contacts/v4/contacts/{targetContactId}/preview-merge` · Wix: *Preview Merge Contacts*
+    ///
+    /// Requires the permission `CONTACTS.MERGE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+    pub fn preview_merge_contacts<'f>(
+        self,
+        target_contact_id: &'f str,
+        body: &'f PreviewMergeContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<PreviewMergeContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsMerge,
+    {
+        calls::preview_merge_contacts(self.wix.client(), target_contact_id, body)
+    }
+
+    /// Deletes a contact.
+    ///
+    /// Deleting a contact permanently removes it from the contact list.
+    /// If a contact is also a site member or Wix user, or has a valid billing subscription,
+    /// the contact can't be deleted. The related site member or Wix user must first be deleted
+    /// and any valid billing subscriptions must be canceled, before the contact can be deleted.
+    ///
+    /// Members are typically linked to contacts, and while they share a relationship, the member ID and contact ID are distinct identifiers.
+    /// Make sure to specify the contact ID when calling Delete Contact.
+    ///
+    /// `DELETE /contacts/v4/contacts/{contactId}` · Wix: *Delete Contact*
+    ///
+    /// Requires all of these permissions: `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members); `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn delete_contact<'f>(
+        self,
+        contact_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteContactResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify + crate::permissions::MembersMemberDelete,
+    {
+        calls::delete_contact(self.wix.client(), contact_id)
+    }
+
+    /// Adds labels to a contact.
+    ///
+    /// Use the Labels API to create or retrieve labels.
+    ///
+    /// Members are typically linked to contacts, and while they share a relationship, the member ID and contact ID are distinct identifiers.
+    /// Make sure to specify the contact ID when calling Label Contact.
+    ///
+    /// `POST /contacts/v4/contacts/{contactId}/labels` · Wix: *Label Contact*
+    ///
+    /// Requires the permission `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn label_contact<'f>(
+        self,
+        contact_id: &'f str,
+        body: &'f LabelContactRequest,
+    ) -> rt::BoxFuture<'f, Result<LabelContactResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify,
+    {
+        calls::label_contact(self.wix.client(), contact_id, body)
+    }
+
+    /// Removes labels from a contact.
+    ///
+    /// If a label is no longer needed
+    /// and you want to remove it from all contacts,
+    /// you can delete by calling Delete Label from the Labels API.
+    ///
+    /// Members are typically linked to contacts, and while they share a relationship, the member ID and contact ID are distinct identifiers.
+    /// Make sure to specify the contact ID when calling Unlabel Contact.
+    ///
+    /// `DELETE /contacts/v4/contacts/{contactId}/labels` · Wix: *Unlabel Contact*
+    ///
+    /// Requires the permission `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn unlabel_contact<'f>(
+        self,
+        contact_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify,
+    {
+        calls::unlabel_contact(self.wix.client(), contact_id)
+    }
+
+    /// Retrieves a list of up to 1,000 contacts per request.
+    ///
+    /// `GET /contacts/v4/contacts` · Wix: *List Contacts*
+    ///
+    /// Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn list_contacts<'f>(
+        self,
+        params: &'f ListContactsParams,
+    ) -> rt::BoxFuture<'f, Result<ListContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsView,
+    {
+        calls::list_contacts(self.wix.client(), params)
+    }
+
+    /// Every item of [`Self::list_contacts`], page after page (offset paging in the query parameters, 1000 per page).
+    ///
+    /// The paging of `params` is overwritten; its other parameters are kept.
+    pub fn list_contacts_stream(
+        self,
+        params: ListContactsParams,
+    ) -> rt::BoxStream<'a, Result<Contact, Error>>
+    where
+        S: crate::permissions::ContactsView,
+    {
+        calls::list_contacts_stream(self.wix.client(), params)
+    }
+
+    /// Creates a query to retrieve a list of contacts.
+    ///
+    /// The `queryContacts()` function builds a query to retrieve a list of contacts and returns a `ContactsQueryBuilder` object.
+    ///
+    /// The returned object contains the query definition, which is typically used to run the query using the `find()` function.
+    ///
+    /// You can refine the query by chaining `ContactsQueryBuilder` functions onto the query. `ContactsQueryBuilder` functions enable you to sort, filter, and control the results `queryContacts()` returns.
+    ///
+    /// `queryContacts()` runs with these `ContactsQueryBuilder` defaults, which you can override:
+    ///
+    /// - `skip(0)`
+    /// - `limit(50)`
+    /// - `descending("_createdDate")`
+    ///
+    /// The functions that are chained to `queryContacts()` are applied in the order they are called. For example, if you apply `ascending('info.company')` and then `descending('info.name.last')`, the results are sorted first by the company name, and then, if there are multiple results with the same company, the items are sorted by last name.
+    ///
+    /// `POST /contacts/v4/contacts/query` · Wix: *Query Contacts*
+    ///
+    /// Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_contacts<'f>(
+        self,
+        body: &'f QueryContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsView,
+    {
+        calls::query_contacts(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::query_contacts`], page after page (offset paging, 1000 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_contacts_stream(
+        self,
+        request: QueryContactsRequest,
+    ) -> rt::BoxStream<'a, Result<Contact, Error>>
+    where
+        S: crate::permissions::ContactsView,
+    {
+        calls::query_contacts_stream(self.wix.client(), request)
+    }
+
+    /// Lists facets from the site’s contact list.
+    /// Facets include labels and subscription statuses.
+    ///
+    /// `GET /contacts/v4/contacts/facets` · Wix: *List Facets*
+    ///
+    /// Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn list_facets<'f>(
+        self,
+        params: &'f ListFacetsParams,
+    ) -> rt::BoxFuture<'f, Result<ListFacetsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsView,
+    {
+        calls::list_facets(self.wix.client(), params)
+    }
+
+    /// Every item of [`Self::list_facets`], page after page (offset paging in the query parameters, 1000 per page).
+    ///
+    /// The paging of `params` is overwritten; its other parameters are kept.
+    pub fn list_facets_stream(
+        self,
+        params: ListFacetsParams,
+    ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>>
+    where
+        S: crate::permissions::ContactsView,
+    {
+        calls::list_facets_stream(self.wix.client(), params)
+    }
+
+    /// Retrieves facets from the site’s contact list by filter.
+    /// Facets include labels and subscription statuses.
+    ///
+    /// `POST /contacts/v4/contacts/facets/query` · Wix: *Query Facets*
+    ///
+    /// Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_facets<'f>(
+        self,
+        body: &'f QueryFacetsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryFacetsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsView,
+    {
+        calls::query_facets(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::query_facets`], page after page (offset paging, 1000 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_facets_stream(
+        self,
+        request: QueryFacetsRequest,
+    ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>>
+    where
+        S: crate::permissions::ContactsView,
+    {
+        calls::query_facets_stream(self.wix.client(), request)
+    }
+
+    /// Deletes multiple contacts.
+    ///
+    /// All contacts that meet the specified `filter` and `search` criteria are deleted.
+    /// The request should contain a `filter` value or a `search` value, or both.
+    /// To perform a dry run, call Query Contacts with the intended filter options.
+    ///
+    /// When this method is called, a bulk job is started and the job ID is returned.
+    /// The job might not complete right away, depending on its size.
+    /// The job's status can be retrieved with Get Bulk Job.
+    ///
+    /// The following errors might occur during the bulk processing and will appear in the bulk job:
+    /// - `CANNOT_DELETE_SITE_MEMBERS` - Contact is a site member and can't be deleted. Member must be deleted first.
+    /// - `CANNOT_DELETE_CONTACT_WITH_BILLING_SUBSCRIPTION` - Contact has a valid billing subscription and can't be deleted.
+    /// - `CANNOT_DELETE_MEMBER_OWNER_OR_CONTRIBUTOR` - Member is a Wix user and can't be deleted. This can happen only if the request indicated to delete the member.
+    /// - `FAILED_DELETE_CONTACT_AFTER_MEMBER_DELETION` - Member was deleted, but contact was not. This can happen only if the request indicated to delete the member.
+    /// - `FAILED_DELETE_CONTACT` - Contact could not be deleted.
+    ///
+    /// `POST /contacts/v4/bulk/contacts/delete` · Wix: *Bulk Delete Contacts*
+    ///
+    /// Requires all of these permissions: `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members); `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_delete_contacts<'f>(
+        self,
+        body: &'f BulkDeleteContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify + crate::permissions::MembersMemberDelete,
+    {
+        calls::bulk_delete_contacts(self.wix.client(), body)
+    }
+
+    /// Updates the specified properties for multiple contacts.
+    /// Fields that are included in fieldMask.paths are updated,
+    /// while all other fields stay the same.
+    ///
+    /// All contacts that meet the specified `filter` and `search` criteria are updated.
+    /// To perform a dry run, call Query Contacts with the intended filter options.
+    ///
+    /// When this method is used, a bulk job is started and the job ID is returned.
+    /// The job may not complete right away, depending on its size.
+    /// The job's status can be retrieved with Get Bulk Job.
+    ///
+    /// `POST /contacts/v4/bulk/contacts/update` · Wix: *Bulk Update Contacts*
+    ///
+    /// Requires the permission `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_update_contacts<'f>(
+        self,
+        body: &'f BulkUpdateContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify,
+    {
+        calls::bulk_update_contacts(self.wix.client(), body)
+    }
+
+    /// Adds and removes labels from multiple contacts.
+    ///
+    /// Labels are added to and removed from all contacts that meet the specified
+    /// `filter` and `search` criteria.
+    /// The request should specify a `filter` value, a `search` value, or both.
+    /// To perform a dry run, call Query Contacts with the intended filter options.
+    ///
+    /// When this method is used, a bulk job is started and the job ID is returned.
+    /// The job might not complete right away, depending on its size.
+    /// The job's status can be retrieved with Get Bulk Job.
+    ///
+    /// `POST /contacts/v4/bulk/contacts/add-remove-labels` · Wix: *Bulk Label And Unlabel Contacts*
+    ///
+    /// Requires the permission `CONTACTS.MODIFY`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_label_and_unlabel_contacts<'f>(
+        self,
+        body: &'f BulkLabelAndUnlabelContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkLabelAndUnlabelContactsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsModify,
+    {
+        calls::bulk_label_and_unlabel_contacts(self.wix.client(), body)
+    }
+
+    /// Retrieves a contact.
+    ///
+    /// #### Getting Merged Contacts
+    ///
+    /// When a source contact is merged
+    /// with a target contact, the source contact is deleted.
+    /// When calling Get Contact for a merged contact,
+    /// you can use the source or target contact ID.
+    /// In both bases, the target contact is returned.
+    ///
+    /// This is supported only when calling Get Contact on merged contacts.
+    /// Previously deleted source contact IDs can't be used for any other method.
+    ///
+    /// `GET /contacts/v4/contacts/{id}` · Wix: *Get Contact*
+    ///
+    /// Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_contact<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::ContactsView,
+    {
+        calls::get_contact(self.wix.client(), id)
     }
 }
 
@@ -140,69 +482,6 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
-
-    pub(super) fn query_contacts<'f>(
-        client: &'f Client,
-        body: &'f QueryContactsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/contacts/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_contacts_stream<'a>(
-        client: &'a Client,
-        request: QueryContactsRequest,
-    ) -> rt::BoxStream<'a, Result<Contact, Error>> {
-        rt::cursor_pages(
-            "query_contacts",
-            move |cursor| {
-                let mut request = request.clone();
-                let has_cursor = cursor.is_some();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .cursor_paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(1000);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.query.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
-                async move {
-                    let response = query_contacts(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.contacts).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
-    }
 
     pub(super) fn create_contact<'f>(
         client: &'f Client,
@@ -242,27 +521,359 @@ mod calls {
                 .await
         })
     }
+
+    pub(super) fn merge_contacts<'f>(
+        client: &'f Client,
+        target_contact_id: &'f str,
+        body: &'f MergeContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<MergeContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/contacts/v4/contacts/{}/merge", rt::segment(target_contact_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::MERGE_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::MERGE_CONTACTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn preview_merge_contacts<'f>(
+        client: &'f Client,
+        target_contact_id: &'f str,
+        body: &'f PreviewMergeContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<PreviewMergeContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/contacts/v4/contacts/{}/preview-merge", rt::segment(target_contact_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PREVIEW_MERGE_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::PREVIEW_MERGE_CONTACTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_contact<'f>(
+        client: &'f Client,
+        contact_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteContactResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/contacts/v4/contacts/{}", rt::segment(contact_id));
+            unsafe {
+                rt::call(client, &operations::DELETE_CONTACT, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn label_contact<'f>(
+        client: &'f Client,
+        contact_id: &'f str,
+        body: &'f LabelContactRequest,
+    ) -> rt::BoxFuture<'f, Result<LabelContactResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/contacts/v4/contacts/{}/labels", rt::segment(contact_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::LABEL_CONTACT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::LABEL_CONTACT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn unlabel_contact<'f>(
+        client: &'f Client,
+        contact_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/contacts/v4/contacts/{}/labels", rt::segment(contact_id)
+            );
+            unsafe {
+                rt::call(client, &operations::UNLABEL_CONTACT, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn list_contacts<'f>(
+        client: &'f Client,
+        params: &'f ListContactsParams,
+    ) -> rt::BoxFuture<'f, Result<ListContactsResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.sort_field_name {
+                query.push(("sort.fieldName", v.to_string()));
+            }
+            if let Some(v) = &params.sort_order {
+                query.push(("sort.order", v.as_str().to_owned()));
+            }
+            if let Some(v) = &params.paging_limit {
+                query.push(("paging.limit", v.to_string()));
+            }
+            if let Some(v) = &params.paging_offset {
+                query.push(("paging.offset", v.to_string()));
+            }
+            let path = "/contacts/v4/contacts".to_owned();
+            unsafe { rt::call(client, &operations::LIST_CONTACTS, path, query, None) }
+                .await
+        })
+    }
+
+    pub(super) fn list_contacts_stream<'a>(
+        client: &'a Client,
+        params: ListContactsParams,
+    ) -> rt::BoxStream<'a, Result<Contact, Error>> {
+        rt::offset_pages(
+            "list_contacts",
+            1000u32,
+            move |offset, _limit| {
+                let mut params = params.clone();
+                params.paging_limit = Some(1000.0);
+                params.paging_offset = Some(f64::from(offset));
+                async move {
+                    let response = list_contacts(client, &params).await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.contacts).unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn query_contacts<'f>(
+        client: &'f Client,
+        body: &'f QueryContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/contacts/v4/contacts/query".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_CONTACTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_contacts_stream<'a>(
+        client: &'a Client,
+        request: QueryContactsRequest,
+    ) -> rt::BoxStream<'a, Result<Contact, Error>> {
+        rt::offset_pages(
+            "query_contacts",
+            1000u32,
+            move |offset, limit| {
+                let mut request = request.clone();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(f64::from(limit));
+                paging.offset = Some(f64::from(offset));
+                async move {
+                    let response = query_contacts(client, &request).await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.contacts).unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn list_facets<'f>(
+        client: &'f Client,
+        params: &'f ListFacetsParams,
+    ) -> rt::BoxFuture<'f, Result<ListFacetsResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.paging_limit {
+                query.push(("paging.limit", v.to_string()));
+            }
+            if let Some(v) = &params.paging_offset {
+                query.push(("paging.offset", v.to_string()));
+            }
+            if let Some(v) = &params.language {
+                query.push(("language", v.to_string()));
+            }
+            let path = "/contacts/v4/contacts/facets".to_owned();
+            unsafe { rt::call(client, &operations::LIST_FACETS, path, query, None) }
+                .await
+        })
+    }
+
+    pub(super) fn list_facets_stream<'a>(
+        client: &'a Client,
+        params: ListFacetsParams,
+    ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>> {
+        rt::offset_pages(
+            "list_facets",
+            1000u32,
+            move |offset, _limit| {
+                let mut params = params.clone();
+                params.paging_limit = Some(1000.0);
+                params.paging_offset = Some(f64::from(offset));
+                async move {
+                    let response = list_facets(client, &params).await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.facets).unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn query_facets<'f>(
+        client: &'f Client,
+        body: &'f QueryFacetsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryFacetsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/contacts/v4/contacts/facets/query".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_FACETS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_FACETS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_facets_stream<'a>(
+        client: &'a Client,
+        request: QueryFacetsRequest,
+    ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>> {
+        rt::offset_pages(
+            "query_facets",
+            1000u32,
+            move |offset, limit| {
+                let mut request = request.clone();
+                let paging = request.paging.get_or_insert_with(Default::default);
+                paging.limit = Some(f64::from(limit));
+                paging.offset = Some(f64::from(offset));
+                async move {
+                    let response = query_facets(client, &request).await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.facets).unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn bulk_delete_contacts<'f>(
+        client: &'f Client,
+        body: &'f BulkDeleteContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/contacts/v4/bulk/contacts/delete".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_DELETE_CONTACTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_contacts<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/contacts/v4/bulk/contacts/update".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_UPDATE_CONTACTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_label_and_unlabel_contacts<'f>(
+        client: &'f Client,
+        body: &'f BulkLabelAndUnlabelContactsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkLabelAndUnlabelContactsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/contacts/v4/bulk/contacts/add-remove-labels".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_LABEL_AND_UNLABEL_CONTACTS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_LABEL_AND_UNLABEL_CONTACTS,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_contact<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/contacts/v4/contacts/{}", rt::segment(id));
+            unsafe { rt::call(client, &operations::GET_CONTACT, path, Vec::new(), None) }
+                .await
+        })
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
-
-    /// [`ContactsV4::query_contacts`](super::ContactsV4::query_contacts): `POST /contacts/v4/contacts/query`.
-    pub static QUERY_CONTACTS: Operation = Operation {
-        module: "contacts-v4",
-        name: "query_contacts",
-        wix_name: "Query Contacts",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/contacts/v4/contacts/query",
-        permission: Some("WIX_CONTACTS.READ_CONTACTS"),
-        scopes: &[
-            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
-            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
-        ],
-        retry_safe: true,
-    };
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`ContactsV4::create_contact`](super::ContactsV4::create_contact): `POST /contacts/v4/contacts`.
     pub static CREATE_CONTACT: Operation = Operation {
@@ -272,8 +883,12 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/contacts/v4/contacts",
-        permission: Some("WIX_CONTACTS.MANAGE_CONTACTS"),
-        scopes: &[&crate::scopes::DC_CONTACTS_MANAGE_CONTACTS],
+        requires: Requires::All(&["CONTACTS.MODIFY"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
         retry_safe: false,
     };
 
@@ -285,161 +900,1916 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/contacts/v4/contacts/{contactId}",
-        permission: Some("WIX_CONTACTS.MANAGE_CONTACTS"),
-        scopes: &[&crate::scopes::DC_CONTACTS_MANAGE_CONTACTS],
+        requires: Requires::All(
+            &[
+                "CONTACTS.MODIFY",
+                "CONTACTS.MODIFY_MEMBERSHIP_STATUS",
+                "CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION",
+            ],
+        ),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
         retry_safe: false,
+    };
+
+    /// [`ContactsV4::merge_contacts`](super::ContactsV4::merge_contacts): `POST /contacts/v4/contacts/{targetContactId}/merge`.
+    pub static MERGE_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "merge_contacts",
+        wix_name: "Merge Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{targetContactId}/merge",
+        requires: Requires::All(&["CONTACTS.MERGE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::preview_merge_contacts`](super::ContactsV4::preview_merge_contacts): `POST /contacts/v4/contacts/{targetContactId}/preview-merge`.
+    pub static PREVIEW_MERGE_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "preview_merge_contacts",
+        wix_name: "Preview Merge Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{targetContactId}/preview-merge",
+        requires: Requires::All(&["CONTACTS.MERGE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::delete_contact`](super::ContactsV4::delete_contact): `DELETE /contacts/v4/contacts/{contactId}`.
+    pub static DELETE_CONTACT: Operation = Operation {
+        module: "contacts-v4",
+        name: "delete_contact",
+        wix_name: "Delete Contact",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{contactId}",
+        requires: Requires::All(&["CONTACTS.MODIFY", "MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::label_contact`](super::ContactsV4::label_contact): `POST /contacts/v4/contacts/{contactId}/labels`.
+    pub static LABEL_CONTACT: Operation = Operation {
+        module: "contacts-v4",
+        name: "label_contact",
+        wix_name: "Label Contact",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{contactId}/labels",
+        requires: Requires::All(&["CONTACTS.MODIFY"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::unlabel_contact`](super::ContactsV4::unlabel_contact): `DELETE /contacts/v4/contacts/{contactId}/labels`.
+    pub static UNLABEL_CONTACT: Operation = Operation {
+        module: "contacts-v4",
+        name: "unlabel_contact",
+        wix_name: "Unlabel Contact",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{contactId}/labels",
+        requires: Requires::All(&["CONTACTS.MODIFY"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::list_contacts`](super::ContactsV4::list_contacts): `GET /contacts/v4/contacts`.
+    pub static LIST_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "list_contacts",
+        wix_name: "List Contacts",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts",
+        requires: Requires::All(&["CONTACTS.VIEW"]),
+        scopes: &[
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS_LIMITED,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`ContactsV4::query_contacts`](super::ContactsV4::query_contacts): `POST /contacts/v4/contacts/query`.
+    pub static QUERY_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "query_contacts",
+        wix_name: "Query Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/query",
+        requires: Requires::All(&["CONTACTS.VIEW"]),
+        scopes: &[
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS_LIMITED,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::list_facets`](super::ContactsV4::list_facets): `GET /contacts/v4/contacts/facets`.
+    pub static LIST_FACETS: Operation = Operation {
+        module: "contacts-v4",
+        name: "list_facets",
+        wix_name: "List Facets",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/facets",
+        requires: Requires::All(&["CONTACTS.VIEW"]),
+        scopes: &[
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS_LIMITED,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`ContactsV4::query_facets`](super::ContactsV4::query_facets): `POST /contacts/v4/contacts/facets/query`.
+    pub static QUERY_FACETS: Operation = Operation {
+        module: "contacts-v4",
+        name: "query_facets",
+        wix_name: "Query Facets",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/facets/query",
+        requires: Requires::All(&["CONTACTS.VIEW"]),
+        scopes: &[
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS_LIMITED,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::bulk_delete_contacts`](super::ContactsV4::bulk_delete_contacts): `POST /contacts/v4/bulk/contacts/delete`.
+    pub static BULK_DELETE_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "bulk_delete_contacts",
+        wix_name: "Bulk Delete Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/bulk/contacts/delete",
+        requires: Requires::All(&["CONTACTS.MODIFY", "MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::bulk_update_contacts`](super::ContactsV4::bulk_update_contacts): `POST /contacts/v4/bulk/contacts/update`.
+    pub static BULK_UPDATE_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "bulk_update_contacts",
+        wix_name: "Bulk Update Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/bulk/contacts/update",
+        requires: Requires::All(&["CONTACTS.MODIFY"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::bulk_label_and_unlabel_contacts`](super::ContactsV4::bulk_label_and_unlabel_contacts): `POST /contacts/v4/bulk/contacts/add-remove-labels`.
+    pub static BULK_LABEL_AND_UNLABEL_CONTACTS: Operation = Operation {
+        module: "contacts-v4",
+        name: "bulk_label_and_unlabel_contacts",
+        wix_name: "Bulk Label And Unlabel Contacts",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/bulk/contacts/add-remove-labels",
+        requires: Requires::All(&["CONTACTS.MODIFY"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`ContactsV4::get_contact`](super::ContactsV4::get_contact): `GET /contacts/v4/contacts/{id}`.
+    pub static GET_CONTACT: Operation = Operation {
+        module: "contacts-v4",
+        name: "get_contact",
+        wix_name: "Get Contact",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/contacts/v4/contacts/{id}",
+        requires: Requires::All(&["CONTACTS.VIEW"]),
+        scopes: &[
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS,
+            &crate::scopes::DC_CONTACTS_READ_CONTACTS_LIMITED,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
     };
 }
 
-/// A contact of the site's CRM. Modelled in part: every field that is not listed is kept as it came and sent back unchanged.
+/// The query parameters of [`ContactsV4::list_contacts`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListContactsParams {
+    /// Field to sort by.
+    ///
+    /// Supported properties:
+    /// `createdDate`, `lastActivity.activityDate`, `primaryInfo.email`, `info.name.first`, `info.name.last`, `info.company`,
+    /// `info.jobTitle`, `info.birthdate`
+    pub sort_field_name: Option<String>,
+    /// Sort order.
+    /// Use `ASC` for ascending order or `DESC` for descending order.
+    ///
+    /// Defaults to `ASC`.
+    pub sort_order: Option<SortOrder>,
+    /// Number of items to return. Learn more about pagination in [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#paging).
+    ///
+    /// Default: `50`. <br>
+    /// Maximum: `1000`.
+    pub paging_limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    pub paging_offset: Option<f64>,
+}
+
+/// The query parameters of [`ContactsV4::list_facets`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListFacetsParams {
+    /// Number of items to return. Learn more about pagination in [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#paging).
+    ///
+    /// Default: `50`. <br>
+    /// Maximum: `1000`.
+    pub paging_limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    pub paging_offset: Option<f64>,
+    /// Language for localization.
+    pub language: Option<String>,
+}
+
+/// Physical address
+///
+/// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<StreetAddress>,
+    /// Main address line, usually street and number, as free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// 2-letter country code in an
+    /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in an
+    /// [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<String>,
+    /// City name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postal or zip code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Free text providing more detailed address information,
+    /// such as apartment, suite, or floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+}
+
+/// One of the `AddressTag` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AddressTag {
+    /// `UNTAGGED`
+    Untagged,
+    /// `HOME`
+    Home,
+    /// `WORK`
+    Work,
+    /// `BILLING`
+    Billing,
+    /// `SHIPPING`
+    Shipping,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AddressTag {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Untagged => "UNTAGGED",
+            Self::Home => "HOME",
+            Self::Work => "WORK",
+            Self::Billing => "BILLING",
+            Self::Shipping => "SHIPPING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AddressTag {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNTAGGED" => Self::Untagged,
+            "HOME" => Self::Home,
+            "WORK" => Self::Work,
+            "BILLING" => Self::Billing,
+            "SHIPPING" => Self::Shipping,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AddressTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `BulkDeleteContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteContactsRequest {
+    /// Filter object.
+    ///
+    /// Possible filters:
+    /// `$eq`, `$exists`, `$gt`, `$gte`, `$hasAll`, `$hasSome`, `$in`, `$lt`, `$lte`, `$ne`, `$startsWith`.
+    ///
+    /// See [Sort, Filter, and Search](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
+    /// for a detailed list of supported filters for contact properties, extended fields, and custom fields.
+    ///
+    /// Example:
+    /// `{ "filter": { "info.name.last": "Smith" } }`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Plain text search for an exact match, up to 100 characters.
+    ///
+    /// Searchable fields:
+    ///
+    /// - `info.name.first`
+    /// - `info.name.last`
+    /// - `info.emails.email`
+    /// - `info.phones.phone`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// The `BulkDeleteContactsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteContactsResponse {
+    /// Bulk job ID.
+    /// The job's status can be retrieved with Get Bulk Job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkLabelAndUnlabelContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkLabelAndUnlabelContactsRequest {
+    /// Filter options.
+    /// Labels will be removed from contacts that meet the `filter` and `search` criteria.
+    ///
+    /// See
+    /// [Field Support for Filtering, Sorting, and Searching](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
+    /// for a list of supported filters and fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Plain text search for an exact match, up to 100 characters.
+    /// Labels will be removed from contacts that meet the `filter` and `search` criteria.
+    ///
+    /// See
+    /// [Field Support for Filtering, Sorting, and Searching](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
+    /// for a list of searchable fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// List of label keys to add to the contacts.
+    ///
+    /// Label keys must exist to be added to the contact.
+    /// Contact labels can be created or retrieved with
+    /// [Find or Create Label](https://dev.wix.com/api/rest/contacts/labels/find-or-create-label)
+    /// or
+    /// [List Labels](https://dev.wix.com/api/rest/contacts/labels/list-labels)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_keys_to_add: Option<Vec<String>>,
+    /// List of label keys to remove from the contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_keys_to_remove: Option<Vec<String>>,
+}
+
+/// The `BulkLabelAndUnlabelContactsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkLabelAndUnlabelContactsResponse {
+    /// Bulk job ID.
+    /// The job's status can be retrieved with Get Bulk Job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkUpdateContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateContactsRequest {
+    /// Filter object.
+    ///
+    /// Possible filters:
+    /// `$eq`, `$exists`, `$gt`, `$gte`, `$hasAll`, `$hasSome`, `$in`, `$lt`, `$lte`, `$ne`, `$startsWith`.
+    ///
+    /// See [Sort, Filter, and Search](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
+    /// for a detailed list of supported filters for contact properties, extended fields, and custom fields.
+    ///
+    /// Example:
+    /// `{ "filter": { "info.name.last": "Smith" } }`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Plain text search for an exact match, up to 100 characters.
+    ///
+    /// Searchable fields:
+    ///
+    /// - `info.name.first`
+    /// - `info.name.last`
+    /// - `info.emails.email`
+    /// - `info.phones.phone`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// The `info` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info: Option<ContactInfo>,
+}
+
+/// The `BulkUpdateContactsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateContactsResponse {
+    /// Bulk job ID.
+    /// The job's status can be retrieved with Get Bulk Job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `Contact` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
-    /// Contact ID (generated by Wix when the contact is created).
+    /// Contact ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Revision number, incremented by 1 each time the contact is updated. Update Contact must pass the current revision (000: "Uses a revision to guard against conflicting updates").
+    /// Revision number, which increments by 1 each time the contact is updated.
+    /// To prevent conflicting changes,
+    /// the existing `revision` must be specified when updating a contact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<i32>,
-    /// Date and time the contact was created (Wix's standard field).
+    pub revision: Option<f64>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<ContactSource>,
+    /// Date and time the contact was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// Date and time the contact was last updated (Wix's standard field).
+    /// Date and time the contact was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<String>,
-    /// The contact's details (Wix's standard field).
+    /// The `lastActivity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<ContactActivity>,
+    /// The `primaryInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_info: Option<PrimaryContactInfo>,
+    /// The `info` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<ContactInfo>,
+    /// The `primaryEmail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_email: Option<PrimaryEmail>,
+    /// The `primaryPhone` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_phone: Option<PrimaryPhone>,
+}
+
+/// The `ContactActivity` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactActivity {
+    /// Date and time of the last action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_date: Option<String>,
+    /// The `activityType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<ContactActivityType>,
+}
+
+/// - `GENERAL`: Visited the site.
+/// - `CONTACT_CREATED`: Became a new contact.
+/// - `MEMBER_LOGIN`: Logged in.
+/// - `MEMBER_REGISTER`: Requested a site membership.
+/// - `MEMBER_STATUS_CHANGED`: Was approved, blocked, or unblocked.
+/// - `FORM_SUBMITTED`: Submitted a form.
+/// - `INBOX_FORM_SUBMITTED`: Started a chat.
+/// - `INBOX_PAYMENT_REQUEST_PAID`: Paid a payment request.
+/// - `INBOX_MESSAGE_TO_CUSTOMER`: Received a message from the site.
+/// - `INBOX_MESSAGE_FROM_CUSTOMER`: Sent a new message to the site.
+/// - `NEWSLETTER_SUBSCRIPTION_FORM_SUBMITTED`: Subscribed to a site newsletter through a form.
+/// - `NEWSLETTER_SUBSCRIPTION_UNSUBSCRIBE`: Unsubscribed from a site newsletter.
+/// - `ECOM_PURCHASE`: Made a purchase.
+/// - `ECOM_CART_ABANDON`: Abandoned a shopping cart.
+/// - `ECOM_CHECKOUT_BUYER`: Checked out shopping cart and submitted buyer info (but didn’t complete the purchase yet).
+/// - `BOOKINGS_APPOINTMENT`: Booked an appointment.
+/// - `HOTELS_RESERVATION`: Made a Wix Hotels reservation.
+/// - `HOTELS_PURCHASE`: Paid for a Wix Hotels reservation.
+/// - `HOTELS_CONFIRMATION`: Confirmed a Wix Hotels reservation.
+/// - `HOTELS_CANCEL`: Canceled a Wix Hotels reservation.
+/// - `VIDEO_PURCHASE`: Purchased a video.
+/// - `VIDEO_RENT`: Rented a video.
+/// - `CASHIER_BUTTON_PURCHASE`: Made a purchase with a pay button.
+/// - `ARENA_NEW_LEAD`: Became a new Wix Marketplace lead.
+/// - `EVENTS_RSVP`: RSVP'd to an event.
+/// - `INVOICE_PAY`: Paid an invoice.
+/// - `INVOICE_OVERDUE`: An invoice is now overdue.
+/// - `PRICE_QUOTE_ACCEPT`: Accepted a price quote.
+/// - `PRICE_QUOTE_EXPIRE`: A price quote has expired.
+/// - `RESTAURANTS_ORDER`: Ordered food with Wix Restaurants.
+/// - `RESTAURANTS_RESERVATION`: Made a Wix Restaurants reservation.
+/// - `SHOUTOUT_OPEN`: Opened an email from the site.
+/// - `SHOUTOUT_CLICK`: Clicked a link in an email from the site.
+/// - `CONTACT_MERGED`: Merged with another contact.
+/// - `NEWSLETTER_SUBSCRIPTION_SUBSCRIBE`: Subscribed to a site newsletter.
+/// - `NEWSLETTER_SUBSCRIPTION_PENDING`: Subscription status to site newsletters is pending confirmation.
+/// - `NEWSLETTER_SUBSCRIPTION_NOT_SET`: Subscription status to site newsletters is not set.
+/// - `PHONE_SUBSCRIPTION_SUBSCRIBE`: Subscribed to phone notifications.
+/// - `PHONE_SUBSCRIPTION_PENDING`: Subscription to phone notificatons is pending confirmation.
+/// - `PHONE_SUBSCRIPTION_NOT_SET`: Subscription to phone notificatons is not set.
+/// - `PHONE_SUBSCRIPTION_UNSUBSCRIBE`: Subscribed to phone notifications.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ContactActivityType {
+    /// `GENERAL`
+    General,
+    /// `CONTACT_CREATED`
+    ContactCreated,
+    /// `MEMBER_LOGIN`
+    MemberLogin,
+    /// `MEMBER_REGISTER`
+    MemberRegister,
+    /// `MEMBER_STATUS_CHANGED`
+    MemberStatusChanged,
+    /// `FORM_SUBMITTED`
+    FormSubmitted,
+    /// `INBOX_FORM_SUBMITTED`
+    InboxFormSubmitted,
+    /// `INBOX_PAYMENT_REQUEST_PAID`
+    InboxPaymentRequestPaid,
+    /// `INBOX_MESSAGE_TO_CUSTOMER`
+    InboxMessageToCustomer,
+    /// `INBOX_MESSAGE_FROM_CUSTOMER`
+    InboxMessageFromCustomer,
+    /// `NEWSLETTER_SUBSCRIPTION_FORM_SUBMITTED`
+    NewsletterSubscriptionFormSubmitted,
+    /// `NEWSLETTER_SUBSCRIPTION_UNSUBSCRIBE`
+    NewsletterSubscriptionUnsubscribe,
+    /// `ECOM_PURCHASE`
+    EcomPurchase,
+    /// `ECOM_CART_ABANDON`
+    EcomCartAbandon,
+    /// `ECOM_CHECKOUT_BUYER`
+    EcomCheckoutBuyer,
+    /// `BOOKINGS_APPOINTMENT`
+    BookingsAppointment,
+    /// `HOTELS_RESERVATION`
+    HotelsReservation,
+    /// `HOTELS_PURCHASE`
+    HotelsPurchase,
+    /// `HOTELS_CONFIRMATION`
+    HotelsConfirmation,
+    /// `HOTELS_CANCEL`
+    HotelsCancel,
+    /// `VIDEO_PURCHASE`
+    VideoPurchase,
+    /// `VIDEO_RENT`
+    VideoRent,
+    /// `CASHIER_BUTTON_PURCHASE`
+    CashierButtonPurchase,
+    /// `ARENA_NEW_LEAD`
+    ArenaNewLead,
+    /// `EVENTS_RSVP`
+    EventsRsvp,
+    /// `INVOICE_PAY`
+    InvoicePay,
+    /// `INVOICE_OVERDUE`
+    InvoiceOverdue,
+    /// `PRICE_QUOTE_ACCEPT`
+    PriceQuoteAccept,
+    /// `PRICE_QUOTE_EXPIRE`
+    PriceQuoteExpire,
+    /// `RESTAURANTS_ORDER`
+    RestaurantsOrder,
+    /// `RESTAURANTS_RESERVATION`
+    RestaurantsReservation,
+    /// `SHOUTOUT_OPEN`
+    ShoutoutOpen,
+    /// `SHOUTOUT_CLICK`
+    ShoutoutClick,
+    /// `CONTACT_MERGED`
+    ContactMerged,
+    /// `NEWSLETTER_SUBSCRIPTION_SUBSCRIBE`
+    NewsletterSubscriptionSubscribe,
+    /// `NEWSLETTER_SUBSCRIPTION_PENDING`
+    NewsletterSubscriptionPending,
+    /// `NEWSLETTER_SUBSCRIPTION_NOT_SET`
+    NewsletterSubscriptionNotSet,
+    /// `PHONE_SUBSCRIPTION_SUBSCRIBE`
+    PhoneSubscriptionSubscribe,
+    /// `PHONE_SUBSCRIPTION_PENDING`
+    PhoneSubscriptionPending,
+    /// `PHONE_SUBSCRIPTION_NOT_SET`
+    PhoneSubscriptionNotSet,
+    /// `PHONE_SUBSCRIPTION_UNSUBSCRIBE`
+    PhoneSubscriptionUnsubscribe,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ContactActivityType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::General => "GENERAL",
+            Self::ContactCreated => "CONTACT_CREATED",
+            Self::MemberLogin => "MEMBER_LOGIN",
+            Self::MemberRegister => "MEMBER_REGISTER",
+            Self::MemberStatusChanged => "MEMBER_STATUS_CHANGED",
+            Self::FormSubmitted => "FORM_SUBMITTED",
+            Self::InboxFormSubmitted => "INBOX_FORM_SUBMITTED",
+            Self::InboxPaymentRequestPaid => "INBOX_PAYMENT_REQUEST_PAID",
+            Self::InboxMessageToCustomer => "INBOX_MESSAGE_TO_CUSTOMER",
+            Self::InboxMessageFromCustomer => "INBOX_MESSAGE_FROM_CUSTOMER",
+            Self::NewsletterSubscriptionFormSubmitted => {
+                "NEWSLETTER_SUBSCRIPTION_FORM_SUBMITTED"
+            }
+            Self::NewsletterSubscriptionUnsubscribe => {
+                "NEWSLETTER_SUBSCRIPTION_UNSUBSCRIBE"
+            }
+            Self::EcomPurchase => "ECOM_PURCHASE",
+            Self::EcomCartAbandon => "ECOM_CART_ABANDON",
+            Self::EcomCheckoutBuyer => "ECOM_CHECKOUT_BUYER",
+            Self::BookingsAppointment => "BOOKINGS_APPOINTMENT",
+            Self::HotelsReservation => "HOTELS_RESERVATION",
+            Self::HotelsPurchase => "HOTELS_PURCHASE",
+            Self::HotelsConfirmation => "HOTELS_CONFIRMATION",
+            Self::HotelsCancel => "HOTELS_CANCEL",
+            Self::VideoPurchase => "VIDEO_PURCHASE",
+            Self::VideoRent => "VIDEO_RENT",
+            Self::CashierButtonPurchase => "CASHIER_BUTTON_PURCHASE",
+            Self::ArenaNewLead => "ARENA_NEW_LEAD",
+            Self::EventsRsvp => "EVENTS_RSVP",
+            Self::InvoicePay => "INVOICE_PAY",
+            Self::InvoiceOverdue => "INVOICE_OVERDUE",
+            Self::PriceQuoteAccept => "PRICE_QUOTE_ACCEPT",
+            Self::PriceQuoteExpire => "PRICE_QUOTE_EXPIRE",
+            Self::RestaurantsOrder => "RESTAURANTS_ORDER",
+            Self::RestaurantsReservation => "RESTAURANTS_RESERVATION",
+            Self::ShoutoutOpen => "SHOUTOUT_OPEN",
+            Self::ShoutoutClick => "SHOUTOUT_CLICK",
+            Self::ContactMerged => "CONTACT_MERGED",
+            Self::NewsletterSubscriptionSubscribe => "NEWSLETTER_SUBSCRIPTION_SUBSCRIBE",
+            Self::NewsletterSubscriptionPending => "NEWSLETTER_SUBSCRIPTION_PENDING",
+            Self::NewsletterSubscriptionNotSet => "NEWSLETTER_SUBSCRIPTION_NOT_SET",
+            Self::PhoneSubscriptionSubscribe => "PHONE_SUBSCRIPTION_SUBSCRIBE",
+            Self::PhoneSubscriptionPending => "PHONE_SUBSCRIPTION_PENDING",
+            Self::PhoneSubscriptionNotSet => "PHONE_SUBSCRIPTION_NOT_SET",
+            Self::PhoneSubscriptionUnsubscribe => "PHONE_SUBSCRIPTION_UNSUBSCRIBE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ContactActivityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GENERAL" => Self::General,
+            "CONTACT_CREATED" => Self::ContactCreated,
+            "MEMBER_LOGIN" => Self::MemberLogin,
+            "MEMBER_REGISTER" => Self::MemberRegister,
+            "MEMBER_STATUS_CHANGED" => Self::MemberStatusChanged,
+            "FORM_SUBMITTED" => Self::FormSubmitted,
+            "INBOX_FORM_SUBMITTED" => Self::InboxFormSubmitted,
+            "INBOX_PAYMENT_REQUEST_PAID" => Self::InboxPaymentRequestPaid,
+            "INBOX_MESSAGE_TO_CUSTOMER" => Self::InboxMessageToCustomer,
+            "INBOX_MESSAGE_FROM_CUSTOMER" => Self::InboxMessageFromCustomer,
+            "NEWSLETTER_SUBSCRIPTION_FORM_SUBMITTED" => {
+                Self::NewsletterSubscriptionFormSubmitted
+            }
+            "NEWSLETTER_SUBSCRIPTION_UNSUBSCRIBE" => {
+                Self::NewsletterSubscriptionUnsubscribe
+            }
+            "ECOM_PURCHASE" => Self::EcomPurchase,
+            "ECOM_CART_ABANDON" => Self::EcomCartAbandon,
+            "ECOM_CHECKOUT_BUYER" => Self::EcomCheckoutBuyer,
+            "BOOKINGS_APPOINTMENT" => Self::BookingsAppointment,
+            "HOTELS_RESERVATION" => Self::HotelsReservation,
+            "HOTELS_PURCHASE" => Self::HotelsPurchase,
+            "HOTELS_CONFIRMATION" => Self::HotelsConfirmation,
+            "HOTELS_CANCEL" => Self::HotelsCancel,
+            "VIDEO_PURCHASE" => Self::VideoPurchase,
+            "VIDEO_RENT" => Self::VideoRent,
+            "CASHIER_BUTTON_PURCHASE" => Self::CashierButtonPurchase,
+            "ARENA_NEW_LEAD" => Self::ArenaNewLead,
+            "EVENTS_RSVP" => Self::EventsRsvp,
+            "INVOICE_PAY" => Self::InvoicePay,
+            "INVOICE_OVERDUE" => Self::InvoiceOverdue,
+            "PRICE_QUOTE_ACCEPT" => Self::PriceQuoteAccept,
+            "PRICE_QUOTE_EXPIRE" => Self::PriceQuoteExpire,
+            "RESTAURANTS_ORDER" => Self::RestaurantsOrder,
+            "RESTAURANTS_RESERVATION" => Self::RestaurantsReservation,
+            "SHOUTOUT_OPEN" => Self::ShoutoutOpen,
+            "SHOUTOUT_CLICK" => Self::ShoutoutClick,
+            "CONTACT_MERGED" => Self::ContactMerged,
+            "NEWSLETTER_SUBSCRIPTION_SUBSCRIBE" => Self::NewsletterSubscriptionSubscribe,
+            "NEWSLETTER_SUBSCRIPTION_PENDING" => Self::NewsletterSubscriptionPending,
+            "NEWSLETTER_SUBSCRIPTION_NOT_SET" => Self::NewsletterSubscriptionNotSet,
+            "PHONE_SUBSCRIPTION_SUBSCRIBE" => Self::PhoneSubscriptionSubscribe,
+            "PHONE_SUBSCRIPTION_PENDING" => Self::PhoneSubscriptionPending,
+            "PHONE_SUBSCRIPTION_NOT_SET" => Self::PhoneSubscriptionNotSet,
+            "PHONE_SUBSCRIPTION_UNSUBSCRIBE" => Self::PhoneSubscriptionUnsubscribe,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ContactActivityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactActivityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ContactAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactAddress {
+    /// Street address ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `tag` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<AddressTag>,
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// The `ContactAddressesWrapper` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactAddressesWrapper {
+    /// List of up to 50 addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ContactAddress>>,
+}
+
+/// Kept as it came: the event carries no entity.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A contact's details (Wix's standard contact info object). Modelled in part: emails, phones, addresses, labels and the other fields are kept as they came and sent back unchanged.
+/// The `ContactEmail` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactEmail {
+    /// Email ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `tag` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<EmailTag>,
+    /// Email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Indicates whether this is the contact's primary email address.
+    /// When changing `primary` to `true` for an email,
+    /// the contact's other emails become `false`.
+    /// Changing the primary email of a contact also affects the subscription status to marketing emails that are decided based on the primary email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// The `ContactEmailsWrapper` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactEmailsWrapper {
+    /// List of up to 50 email addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ContactEmail>>,
+}
+
+/// - `BASIC`: name, primaryEmail, primaryPhone
+/// - `COMMUNICATION_DETAILS`: name, phones, emails, addresses
+/// - `EXTENDED`: name, primaryInfo(email, phone), extendedFields
+/// - `FULL`: Full contact object
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ContactFieldSet {
+    /// `BASIC`
+    Basic,
+    /// `COMMUNICATION_DETAILS`
+    CommunicationDetails,
+    /// `EXTENDED`
+    Extended,
+    /// `FULL`
+    Full,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ContactFieldSet {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Basic => "BASIC",
+            Self::CommunicationDetails => "COMMUNICATION_DETAILS",
+            Self::Extended => "EXTENDED",
+            Self::Full => "FULL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ContactFieldSet {
+    fn from(value: &str) -> Self {
+        match value {
+            "BASIC" => Self::Basic,
+            "COMMUNICATION_DETAILS" => Self::CommunicationDetails,
+            "EXTENDED" => Self::Extended,
+            "FULL" => Self::Full,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ContactFieldSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactFieldSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ContactInfo` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactInfo {
-    /// The contact's name (Wix's standard field).
+    /// The `name` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ContactName>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The `emails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emails: Option<ContactEmailsWrapper>,
+    /// The `phones` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<ContactPhonesWrapper>,
+    /// The `addresses` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<ContactAddressesWrapper>,
+    /// Contact's company name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Contact's job title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    /// Birth date in `YYYY-MM-DD` format. For example, `2020-03-15`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Locale in
+    /// [IETF BCP 47 language tag](https://en.wikipedia.org/wiki/IETF_language_tag) format.
+    /// Typically, this is a lowercase 2-letter language code,
+    /// followed by a hyphen, followed by an uppercase 2-letter country code.
+    /// For example, `en-US` for U.S. English, and `de-DE` for Germany German.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The `labelKeys` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_keys: Option<LabelsWrapper>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFieldsWrapper>,
+    /// The `picture` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<ContactPicture>,
 }
 
-/// A contact's name (Wix's standard field).
+/// The `ContactMerged` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactMerged {
+    /// ID of the contact the source contacts were merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_contact_id: Option<String>,
+    /// IDs of contacts that were merged into the target contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_contact_ids: Option<Vec<String>>,
+    /// The `targetContact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_contact: Option<Contact>,
+}
+
+/// The `ContactName` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactName {
-    /// First name.
+    /// Contact's first name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
-    /// Last name.
+    /// Contact's last name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Request body of Create Contact: the new contact's details (Wix's standard create request; the seeds show no body).
+/// The `ContactPhone` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPhone {
+    /// Phone ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `tag` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<PhoneTag>,
+    /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// [ITU E.164-formatted](https://www.itu.int/rec/T-REC-E.164/)
+    /// phone number.
+    /// Automatically generated using `phone` and `countryCode`, pending both values are valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub e164_phone: Option<String>,
+    /// Indicates whether this is the contact's primary phone number.
+    /// When changing `primary` to `true` for a phone,
+    /// the contact's `primary` field for other phones becomes `false`.
+    /// Changing the primary phone number also affects the subscription status to SMS messages that are decided based on the primary phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// The `ContactPhonesWrapper` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPhonesWrapper {
+    /// List of up to 50 phone numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ContactPhone>>,
+}
+
+/// TEST contact picture description
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactPicture {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+/// The `ContactSource` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactSource {
+    /// The `sourceType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<ContactSourceType>,
+    /// App ID, if the contact was created by an app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+/// One of the `ContactSourceType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ContactSourceType {
+    /// `OTHER`
+    Other,
+    /// `ADMIN`
+    Admin,
+    /// `WIX_APP`
+    WixApp,
+    /// `IMPORT`
+    Import,
+    /// `THIRD_PARTY`
+    ThirdParty,
+    /// `WIX_BOOKINGS`
+    WixBookings,
+    /// `WIX_CHAT`
+    WixChat,
+    /// `WIX_EMAIL_MARKETING`
+    WixEmailMarketing,
+    /// `WIX_EVENTS`
+    WixEvents,
+    /// `WIX_FORMS`
+    WixForms,
+    /// `WIX_GROUPS`
+    WixGroups,
+    /// `WIX_HOTELS`
+    WixHotels,
+    /// `WIX_MARKET_PLACE`
+    WixMarketPlace,
+    /// `WIX_MUSIC`
+    WixMusic,
+    /// `WIX_RESTAURANTS`
+    WixRestaurants,
+    /// `WIX_SITE_MEMBERS`
+    WixSiteMembers,
+    /// `WIX_STORES`
+    WixStores,
+    /// `WIX_CODE`
+    WixCode,
+    /// `HOPP`
+    Hopp,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ContactSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Other => "OTHER",
+            Self::Admin => "ADMIN",
+            Self::WixApp => "WIX_APP",
+            Self::Import => "IMPORT",
+            Self::ThirdParty => "THIRD_PARTY",
+            Self::WixBookings => "WIX_BOOKINGS",
+            Self::WixChat => "WIX_CHAT",
+            Self::WixEmailMarketing => "WIX_EMAIL_MARKETING",
+            Self::WixEvents => "WIX_EVENTS",
+            Self::WixForms => "WIX_FORMS",
+            Self::WixGroups => "WIX_GROUPS",
+            Self::WixHotels => "WIX_HOTELS",
+            Self::WixMarketPlace => "WIX_MARKET_PLACE",
+            Self::WixMusic => "WIX_MUSIC",
+            Self::WixRestaurants => "WIX_RESTAURANTS",
+            Self::WixSiteMembers => "WIX_SITE_MEMBERS",
+            Self::WixStores => "WIX_STORES",
+            Self::WixCode => "WIX_CODE",
+            Self::Hopp => "HOPP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ContactSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "OTHER" => Self::Other,
+            "ADMIN" => Self::Admin,
+            "WIX_APP" => Self::WixApp,
+            "IMPORT" => Self::Import,
+            "THIRD_PARTY" => Self::ThirdParty,
+            "WIX_BOOKINGS" => Self::WixBookings,
+            "WIX_CHAT" => Self::WixChat,
+            "WIX_EMAIL_MARKETING" => Self::WixEmailMarketing,
+            "WIX_EVENTS" => Self::WixEvents,
+            "WIX_FORMS" => Self::WixForms,
+            "WIX_GROUPS" => Self::WixGroups,
+            "WIX_HOTELS" => Self::WixHotels,
+            "WIX_MARKET_PLACE" => Self::WixMarketPlace,
+            "WIX_MUSIC" => Self::WixMusic,
+            "WIX_RESTAURANTS" => Self::WixRestaurants,
+            "WIX_SITE_MEMBERS" => Self::WixSiteMembers,
+            "WIX_STORES" => Self::WixStores,
+            "WIX_CODE" => Self::WixCode,
+            "HOPP" => Self::Hopp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ContactSourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ContactsFacet` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactsFacet {
+    /// The `facetType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facet_type: Option<ContactsFacetType>,
+    /// Scope for facet keys.
+    /// When a facet key exists in a namespace,
+    /// each key is unique within that namespace.
+    ///
+    /// Currently, facets not created by Wix are in the `custom` namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Human-readable display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace_display_name: Option<String>,
+    /// Facet key, automatically generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facet_key: Option<String>,
+    /// Human-readable name. Shown in the Wix UI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facet_display_name: Option<String>,
+    /// Number of contacts the facet applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// Filter used to query contacts of this facet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_filter: Option<serde_json::Value>,
+}
+
+/// One of the `ContactsFacetType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ContactsFacetType {
+    /// `UNKNOWN`
+    UnknownValue,
+    /// `ALL_CONTACTS`
+    AllContacts,
+    /// `NOT_LABELED`
+    NotLabeled,
+    /// `LABEL`
+    Label,
+    /// `SUBSCRIPTION_STATUS`
+    SubscriptionStatus,
+    /// `MEMBERSHIP_STATUS`
+    MembershipStatus,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ContactsFacetType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "UNKNOWN",
+            Self::AllContacts => "ALL_CONTACTS",
+            Self::NotLabeled => "NOT_LABELED",
+            Self::Label => "LABEL",
+            Self::SubscriptionStatus => "SUBSCRIPTION_STATUS",
+            Self::MembershipStatus => "MEMBERSHIP_STATUS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ContactsFacetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::UnknownValue,
+            "ALL_CONTACTS" => Self::AllContacts,
+            "NOT_LABELED" => Self::NotLabeled,
+            "LABEL" => Self::Label,
+            "SUBSCRIPTION_STATUS" => Self::SubscriptionStatus,
+            "MEMBERSHIP_STATUS" => Self::MembershipStatus,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ContactsFacetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactsFacetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Contact creation options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateContactRequest {
-    /// The new contact's details.
+    /// The `info` field.
     pub info: ContactInfo,
-    /// Whether to create the contact even if its email address is already used by another contact (Wix's standard field; `false` when not given).
+    /// Controls whether the call will succeed
+    /// if the new contact information contains an email or a phone number already used by another contact.
+    ///
+    /// If set to `true`,
+    /// the call will succeed even if an email address or phone number is used by another contact.
+    /// If set to `false`,
+    /// the call will fail if the given email address is used by another contact or,
+    /// if the email address is not given and the given phone number is used by another contact.
+    ///
+    /// Default: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_duplicates: Option<bool>,
 }
 
-/// Response of Create Contact.
+/// Contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateContactResponse {
-    /// The created contact.
-    pub contact: Contact,
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
 }
 
-/// Cursor paging of a request.
+/// The `DeleteContactResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Number of items to return per page (at most 1,000 for Query Contacts).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+pub struct DeleteContactResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorQuery {
-    /// Filter in the Wix API query language, a JSON object such as `{"info.name.last": {"$startsWith": "Sm"}}`. No seed lists the fields that can be filtered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
+/// - `NOT_SET`: No status reported.
+/// - `VALID`: Emails are being successfully delivered.
+/// - `BOUNCED`: The last email to the recipient bounced or was rejected.
+/// - `SPAM_COMPLAINT`: Recipient registered a spam complaint with their email provider.
+/// - `INACTIVE`: Multiple emails have been delivered without any kind of engagement from the recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EmailDeliverabilityStatus {
+    /// `NOT_SET`
+    NotSet,
+    /// `VALID`
+    Valid,
+    /// `BOUNCED`
+    Bounced,
+    /// `SPAM_COMPLAINT`
+    SpamComplaint,
+    /// `INACTIVE`
+    Inactive,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
 }
 
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
+impl EmailDeliverabilityStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotSet => "NOT_SET",
+            Self::Valid => "VALID",
+            Self::Bounced => "BOUNCED",
+            Self::SpamComplaint => "SPAM_COMPLAINT",
+            Self::Inactive => "INACTIVE",
+            Self::Unknown(other) => other,
+        }
+    }
 }
 
-/// Paging metadata of a cursor-paged response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PagingMetadata {
-    /// Number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
+impl From<&str> for EmailDeliverabilityStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_SET" => Self::NotSet,
+            "VALID" => Self::Valid,
+            "BOUNCED" => Self::Bounced,
+            "SPAM_COMPLAINT" => Self::SpamComplaint,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
 
-/// Request body of Query Contacts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryContactsRequest {
-    /// Filter, sort and cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<CursorQuery>,
+impl Serialize for EmailDeliverabilityStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
-/// Response of Query Contacts.
+impl<'de> Deserialize<'de> for EmailDeliverabilityStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// One of the `EmailTag` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EmailTag {
+    /// `UNTAGGED`
+    Untagged,
+    /// `MAIN`
+    Main,
+    /// `HOME`
+    Home,
+    /// `WORK`
+    Work,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl EmailTag {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Untagged => "UNTAGGED",
+            Self::Main => "MAIN",
+            Self::Home => "HOME",
+            Self::Work => "WORK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for EmailTag {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNTAGGED" => Self::Untagged,
+            "MAIN" => Self::Main,
+            "HOME" => Self::Home,
+            "WORK" => Self::Work,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for EmailTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EmailTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ExtendedFieldsWrapper` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryContactsResponse {
-    /// The contacts found.
+pub struct ExtendedFieldsWrapper {
+    /// Contact's extended fields,
+    /// where each key is the field key,
+    /// and each value is the field's value for the contact.
+    ///
+    /// To view and manage extended fields, use the Extended Fields API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<serde_json::Value>,
+}
+
+/// The requested contact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetContactResponse {
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// The `responseType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<GetContactResponseType>,
+}
+
+/// - `REGULAR`: The specified contact was returned.
+/// - `IMPLICIT`: Not used.
+/// - `MERGED`: The specified contact was previously merged with another contact and the new contact was returned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GetContactResponseType {
+    /// `REGULAR`
+    Regular,
+    /// `IMPLICIT`
+    Implicit,
+    /// `MERGED`
+    Merged,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GetContactResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Regular => "REGULAR",
+            Self::Implicit => "IMPLICIT",
+            Self::Merged => "MERGED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GetContactResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "REGULAR" => Self::Regular,
+            "IMPLICIT" => Self::Implicit,
+            "MERGED" => Self::Merged,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GetContactResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GetContactResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID.
+    /// This property is written by Wix when an image is uploaded to the Wix Media Manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image source: Either a Media Manager URL or external URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Height of the original image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Width of the original image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Image URL expiration date (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_expiration_date: Option<String>,
+}
+
+/// The `LabelContactRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelContactRequest {
+    /// ID of the contact to add labels to.
+    pub contact_id: String,
+    /// List of label keys to add to the contact.
+    ///
+    /// Label keys must exist to be added to the contact.
+    /// Use the Labels API to create or retrieve labels.
+    pub label_keys: Vec<String>,
+}
+
+/// Updated contact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelContactResponse {
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// The `LabelsWrapper` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelsWrapper {
+    /// List of contact label keys.
+    ///
+    /// Contact labels help categorize contacts. Label keys must exist to be added to the contact.
+    /// Contact labels can be created or retrieved with Find or Create Label or List Labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+}
+
+/// List of contacts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListContactsResponse {
+    /// List of contacts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
-    /// Paging metadata, with the cursor to the next page.
+    /// The `pagingMetadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
-/// Sort order: ascending or descending.
+/// The `ListFacetsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListFacetsResponse {
+    /// List of facets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Vec<ContactsFacet>>,
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<PagingMetadata>,
+}
+
+/// The `MergeContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeContactsRequest {
+    /// Target contact ID.
+    pub target_contact_id: String,
+    /// Target contact revision number, which increments by 1 each time the contact is updated.
+    /// To prevent conflicting changes,
+    /// the target contact's current `revision` must be specified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_contact_revision: Option<f64>,
+    /// IDs of up to 5 contacts to merge into the target contact.
+    /// When you merge more than one source contact,
+    /// the first source is given precedence, then the second, and so on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_contact_ids: Option<Vec<String>>,
+}
+
+/// The `MergeContactsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeContactsResponse {
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// The `Paging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paging {
+    /// Number of items to return. Learn more about pagination in [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#paging).
+    ///
+    /// Default: `50`. <br>
+    /// Maximum: `1000`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `PagingMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PagingMetadata {
+    /// The number of items returned in this response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// The offset which was requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// The total number of items that match the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// A flag that indicates the server failed to calculate 'total' field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_many_to_count: Option<bool>,
+}
+
+/// One of the `PhoneTag` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PhoneTag {
+    /// `UNTAGGED`
+    Untagged,
+    /// `MAIN`
+    Main,
+    /// `HOME`
+    Home,
+    /// `MOBILE`
+    Mobile,
+    /// `WORK`
+    Work,
+    /// `FAX`
+    Fax,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PhoneTag {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Untagged => "UNTAGGED",
+            Self::Main => "MAIN",
+            Self::Home => "HOME",
+            Self::Mobile => "MOBILE",
+            Self::Work => "WORK",
+            Self::Fax => "FAX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PhoneTag {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNTAGGED" => Self::Untagged,
+            "MAIN" => Self::Main,
+            "HOME" => Self::Home,
+            "MOBILE" => Self::Mobile,
+            "WORK" => Self::Work,
+            "FAX" => Self::Fax,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PhoneTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PreviewMergeContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewMergeContactsRequest {
+    /// Target contact ID.
+    pub target_contact_id: String,
+    /// IDs of up to 5 contacts to merge into the target contact.
+    /// When you merge more than one source contact,
+    /// the first source is given precedence, then the second, and so on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_contact_ids: Option<Vec<String>>,
+}
+
+/// The `PreviewMergeContactsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewMergeContactsResponse {
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// The `PrimaryContactInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrimaryContactInfo {
+    /// Primary email address.
+    ///
+    /// This property reflects the email address in `info.emails`
+    /// where `primary` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Primary phone number.
+    ///
+    /// This property reflects the phone number in `info.phones`
+    /// where `primary` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The `PrimaryEmail` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrimaryEmail {
+    /// Primary email address.
+    ///
+    /// This field reflects the email address in `info.emails`
+    /// where `primary` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The `subscriptionStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_status: Option<SubscriptionStatus>,
+    /// The `deliverabilityStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliverability_status: Option<EmailDeliverabilityStatus>,
+}
+
+/// The `PrimaryPhone` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrimaryPhone {
+    /// Country code of the primary phone number in [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Phone number in [ITU E.164](https://www.itu.int/rec/T-REC-E.164/) format.
+    /// Automatically generated using `phone` and `countryCode` when both values are valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub e164_phone: Option<String>,
+    /// Formatted phone. Automatically generated using `phone` and `countryCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_phone: Option<String>,
+    /// The `subscriptionStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_status: Option<SubscriptionStatus>,
+    /// Primary phone number.
+    ///
+    /// This field reflects the phone number in `info.phones`
+    /// where `primary` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The `Query` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Query {
+    /// Filter object.
+    /// See [API Query Language](https://dev.wix.com/api/rest/getting-started/api-query-language)
+    /// for more information.
+    ///
+    /// For a detailed list of supported filters, see
+    /// [Supported Filters](https://dev.wix.com/api/rest/contacts/contacts/supported-filters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Sorting options.
+    /// See [Sorting and Paging](https://dev.wix.com/api/rest/getting-started/pagination)
+    /// for more information.
+    ///
+    /// Max: 1 sort object
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<Sorting>>,
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+    /// List of projected fields to return.
+    /// If both `fields` and `fieldsets` are sent in the request,
+    /// the union of both lists is returned.
+    /// `id` and `revision` are always returned.
+    ///
+    /// Supported properties:
+    /// `source`, `createdDate`, `updatedDate`, `lastActivity`, `primaryInfo`,
+    /// `info.name`, `info.emails`, `info.phones`, `info.addresses`, `info.company`,
+    /// `info.jobTitle`, `info.picture`, `info.birthdate`, `info.locale`,
+    /// `info.labelKeys`, `info.locations`, `info.extendedFields`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// Predefined sets of fields to return.
+    /// If both `fields` and `fieldsets` are sent in the request,
+    /// the union of both lists is returned.
+    ///
+    /// - `BASIC`: Returns `id`, `revision`, `primaryInfo`, `info.name`.
+    /// - `COMMUNICATION_DETAILS`: Returns `id`, `revision`, `primaryInfo`, `info.name`, `info.emails`, `info.phones`, `info.addresses`.
+    /// - `EXTENDED`: Returns `id`, `revision`, `primaryInfo`, `info.name`, `info.extendedFields`.
+    /// - `FULL`: Returns all fields.
+    ///
+    /// Default: If `fields` is omitted from the request, `FULL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fieldsets: Option<Vec<ContactFieldSet>>,
+}
+
+/// The `QueryContactsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryContactsRequest {
+    /// Plain text search for an exact match.
+    ///
+    /// Supported properties:
+    /// `info.name.first`, `info.name.last`, `info.emails.email`, `info.phones.phone`
+    ///
+    /// Max: 100 characters
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<Query>,
+}
+
+/// List of contacts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryContactsResponse {
+    /// List of contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<PagingMetadata>,
+}
+
+/// The `QueryFacetsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryFacetsRequest {
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+    /// Language for localization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Filterable fields:
+    /// - `'info.extendedFields.emailSubscriptions.effectiveEmail'` (`$exists`).
+    /// - `'info.extendedFields.emailSubscriptions.subscriptionStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
+    /// - `'info.extendedFields.emailSubscriptions.deliverabilityStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+}
+
+/// The `QueryFacetsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryFacetsResponse {
+    /// List of facets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Vec<ContactsFacet>>,
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<PagingMetadata>,
+}
+
+/// One of the `SortOrder` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// `ASC`
@@ -485,54 +2855,173 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `Sorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sorting {
-    /// Name of the field to sort by.
+    /// Field to sort by.
+    ///
+    /// Supported properties:
+    /// `createdDate`, `lastActivity.activityDate`, `primaryInfo.email`, `info.name.first`, `info.name.last`, `info.company`,
+    /// `info.jobTitle`, `info.birthdate`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
 }
 
-/// Request body of Update Contact: the contact's current revision and its new details (the contact ID is the path parameter).
+/// The `StreetAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// - `NO_SUBSCRIPTION_STATUS`: No status exists.
+/// - `NOT_SET`: No status specified.
+/// - `PENDING`: Subscription confirmation was requested, but recipient hasn't confirmed yet.
+/// - `SUBSCRIBED`: Recipient has opted in to marketing emails or SMS messages.
+/// - `UNSUBSCRIBED`: Recipient has opted out of marketing emails or SMS messages.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SubscriptionStatus {
+    /// `NO_SUBSCRIPTION_STATUS`
+    NoSubscriptionStatus,
+    /// `NOT_SET`
+    NotSet,
+    /// `PENDING`
+    Pending,
+    /// `SUBSCRIBED`
+    Subscribed,
+    /// `UNSUBSCRIBED`
+    Unsubscribed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SubscriptionStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoSubscriptionStatus => "NO_SUBSCRIPTION_STATUS",
+            Self::NotSet => "NOT_SET",
+            Self::Pending => "PENDING",
+            Self::Subscribed => "SUBSCRIBED",
+            Self::Unsubscribed => "UNSUBSCRIBED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SubscriptionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NO_SUBSCRIPTION_STATUS" => Self::NoSubscriptionStatus,
+            "NOT_SET" => Self::NotSet,
+            "PENDING" => Self::Pending,
+            "SUBSCRIBED" => Self::Subscribed,
+            "UNSUBSCRIBED" => Self::Unsubscribed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SubscriptionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Updated contact.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnlabelContactResponse {
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// The `UpdateContactRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateContactRequest {
-    /// The contact's current revision (its `revision` as last read). Guards against conflicting updates: Wix refuses an update whose revision is not the current one.
-    pub revision: i32,
-    /// The contact's new details.
-    pub info: ContactInfo,
-    /// Whether to update the contact even if the new email address is already used by another contact (Wix's standard field; `false` when not given).
+    /// ID of the contact to update.
+    pub contact_id: String,
+    /// Revision number.
+    /// When updating, include the existing `revision`
+    /// to prevent conflicting updates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<f64>,
+    /// Controls whether the call will succeed
+    /// if the new contact information contains an email or a phone number already used by another contact.
+    ///
+    /// If set to `true`,
+    /// the call will succeed even if an email address or phone number is used by another contact.
+    /// If set to `false`,
+    /// the call will fail if the given email address is used by another contact or,
+    /// if the email address is not given and the given phone number is used by another contact.
+    ///
+    /// Default: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_duplicates: Option<bool>,
+    /// The `info` field.
+    pub info: ContactInfo,
 }
 
-/// Response of Update Contact.
+/// Updated contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateContactResponse {
-    /// The updated contact, with its new revision.
-    pub contact: Contact,
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
 }
 
 /// A webhook event of Contacts V4.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    /// Triggered when a contact is added to the site's CRM, for example through a form, a
-    /// checkout, or Create Contact.
+    /// Triggered when a contact is created.
     ///
-    /// Event type `wix.contacts.v4.contact_created`; requires the permission `WIX_CONTACTS.READ_CONTACTS`.
+    /// Event type `wix.contacts.v4.contact_created`. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     ContactCreated(wix_rest_runtime::webhook::DomainEvent<Contact>),
+    /// Triggered when a contact is deleted.
+    ///
+    /// If a contact is deleted as part of a merge, the `originatedFrom` property is sent as `merge`.
+    /// Otherwise, `originatedFrom` isn't returned.
+    ///
+    /// Event type `wix.contacts.v4.contact_deleted`. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    ContactDeleted(wix_rest_runtime::webhook::DomainEvent<ContactDeletedPayload>),
+    /// Triggered when one or more source contacts are merged into a target contact.
+    ///
+    /// Event type `wix.contacts.v4.contact_merged`. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    ContactMerged(wix_rest_runtime::webhook::DomainEvent<ContactMerged>),
+    /// Triggered when a contact is updated.
+    ///
+    /// Event type `wix.contacts.v4.contact_updated`. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    ContactUpdated(wix_rest_runtime::webhook::DomainEvent<Contact>),
 }
 
 impl Event {
     /// The event types of this module.
     pub const EVENT_TYPES: &'static [&'static str] = &[
         "wix.contacts.v4.contact_created",
+        "wix.contacts.v4.contact_deleted",
+        "wix.contacts.v4.contact_merged",
+        "wix.contacts.v4.contact_updated",
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
@@ -544,6 +3033,15 @@ impl Event {
                 "wix.contacts.v4.contact_created" => {
                     raw.domain_event().map(Self::ContactCreated)
                 }
+                "wix.contacts.v4.contact_deleted" => {
+                    raw.domain_event().map(Self::ContactDeleted)
+                }
+                "wix.contacts.v4.contact_merged" => {
+                    raw.domain_event().map(Self::ContactMerged)
+                }
+                "wix.contacts.v4.contact_updated" => {
+                    raw.domain_event().map(Self::ContactUpdated)
+                }
                 _ => return None,
             },
         )
@@ -553,6 +3051,9 @@ impl Event {
     pub fn event_type(&self) -> &'static str {
         match self {
             Self::ContactCreated(_) => "wix.contacts.v4.contact_created",
+            Self::ContactDeleted(_) => "wix.contacts.v4.contact_deleted",
+            Self::ContactMerged(_) => "wix.contacts.v4.contact_merged",
+            Self::ContactUpdated(_) => "wix.contacts.v4.contact_updated",
         }
     }
 }
@@ -576,7 +3077,7 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
 
     /// Handles `wix.contacts.v4.contact_created` ([`Event::ContactCreated`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_CONTACTS.READ_CONTACTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_contact_created(
         mut self,
         mut handler: impl FnMut(
@@ -584,11 +3085,71 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         ) -> R + Send + 'h,
     ) -> Self
     where
-        S: crate::permissions::WixContactsReadContacts,
+        S: crate::permissions::ContactsView,
     {
         self.router
             .on_unchecked(
                 "wix.contacts.v4.contact_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.contacts.v4.contact_deleted` ([`Event::ContactDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_contact_deleted(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<ContactDeletedPayload>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::ContactsView,
+    {
+        self.router
+            .on_unchecked(
+                "wix.contacts.v4.contact_deleted",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.contacts.v4.contact_merged` ([`Event::ContactMerged`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_contact_merged(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<ContactMerged>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::ContactsView,
+    {
+        self.router
+            .on_unchecked(
+                "wix.contacts.v4.contact_merged",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.contacts.v4.contact_updated` ([`Event::ContactUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `CONTACTS.VIEW`, granted by any of: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_contact_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Contact>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::ContactsView,
+    {
+        self.router
+            .on_unchecked(
+                "wix.contacts.v4.contact_updated",
                 move |raw| raw.domain_event().map(&mut handler),
             );
         self

@@ -240,7 +240,7 @@ mod calls {
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`DataItemsV2::query_data_items`](super::DataItemsV2::query_data_items): `POST /wix-data/v2/items/query`.
     pub static QUERY_DATA_ITEMS: Operation = Operation {
@@ -250,7 +250,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/wix-data/v2/items/query",
-        permission: Some("WIX_DATA.READ_DATA_ITEMS"),
+        requires: Requires::All(&["WIX_DATA.READ_DATA_ITEMS"]),
         scopes: &[&crate::scopes::DC_DATA_READ, &crate::scopes::DC_DATA_WRITE],
         retry_safe: true,
     };
@@ -263,7 +263,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/wix-data/v2/items",
-        permission: Some("WIX_DATA.MANAGE_DATA_ITEMS"),
+        requires: Requires::All(&["WIX_DATA.MANAGE_DATA_ITEMS"]),
         scopes: &[&crate::scopes::DC_DATA_WRITE],
         retry_safe: false,
     };
@@ -276,7 +276,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/wix-data/v2/items/save",
-        permission: Some("WIX_DATA.MANAGE_DATA_ITEMS"),
+        requires: Requires::All(&["WIX_DATA.MANAGE_DATA_ITEMS"]),
         scopes: &[&crate::scopes::DC_DATA_WRITE],
         retry_safe: false,
     };

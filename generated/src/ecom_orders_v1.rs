@@ -3,25 +3,7 @@
 
 //! eCommerce Orders V1
 //!
-//! Wix eCommerce orders: read and record the orders of a site. Online purchases create
-//! orders automatically at checkout; Create Order records one through the API (for example a
-//! sale made elsewhere).
-//!
-//! ## Reading and paging
-//!
-//! Search Orders is the list method (a POST, with the filter, sort and paging in the body).
-//! It pages with a cursor: the request carries `search.cursorPaging { limit, cursor }`, the
-//! response `pagingMetadata { count, cursors { next, prev }, hasNext }`; pass `cursors.next`
-//! on the following call to read the next page.
-//!
-//! ## Events
-//!
-//! `wix.ecom.v1.order_created` is sent when an order is created, through checkout or by the
-//! API. Its payload is the order, in a domain-event envelope.
-//!
-//! The order object is modelled in part: the fields 000 names (line items, buyer info,
-//! pricing, payment and fulfillment status) and Wix's standard identifying fields. Fields
-//! that are not listed are kept as they came and sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_ecom_orders` package, version 1.0.300.
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/ecom-orders-v1.yaml`.
 
@@ -56,68 +38,585 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns an order with the provided ID.
+    /// Imports a single order together with its historical data, such as the original creation date, order number, and statuses.
+    ///
+    /// Import Order is designed for migrating existing orders into a site from an external system, for example when a merchant moves from another eCommerce platform. Provide the complete order in the request. Wix stores the values you provide as-is and doesn't recalculate totals or statuses, so fields such as `priceSummary`, `balanceSummary`, and `fulfillmentStatus` reflect exactly what you send.
+    ///
+    /// Unlike creating an order through the regular flow, importing an order doesn't trigger side effects: no notifications are sent to the buyer, inventory isn't adjusted, and no contact, invoice, receipt, or subscription is created. Standard order webhooks aren't fired either. Instead, a single `OrderImported` webhook is emitted.
+    ///
+    /// To overwrite a previously imported order, pass its `id`. The existing order is fully replaced with the details in the request. Only orders that were originally created with Import Order can be overwritten this way. To import a new order, omit `id`, and Wix generates one.
+    ///
+    /// To define the number assigned to orders created after your migration, call [Set Order Number Counter](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/set-order-number-counter). To remove imported orders, call [Bulk Delete Imported Orders](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/bulk-delete-imported-orders).
+    ///
+    /// `POST /ecom/v1/orders/import` · Wix: *Import Order*
+    ///
+    /// Requires the permission `ecom:v1:order:imports:import_order` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn import_order<'f>(
+        self,
+        body: &'f ImportOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<ImportOrderResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomV1OrderImportsImportOrder,
+    {
+        calls::import_order(self.wix.client(), body)
+    }
+
+    /// Sets the starting number for orders created after a migration.
+    ///
+    /// After importing historical orders, call Set Order Number Counter to define the number Wix assigns to the next order created through the regular order flow. This lets a merchant continue their existing numbering sequence after moving to Wix, without gaps or overlaps with the imported orders.
+    ///
+    /// The counter applies only to orders created after this call. Imported orders keep the `number` provided when they're imported.
+    ///
+    /// By default, the new counter must be higher than the current one. To set a lower value, for example after deleting imported orders and re-importing from scratch, set `allowLowerCounter` to `true`. Setting a lower counter can result in duplicate order numbers.
+    ///
+    /// `POST /ecom/v1/orders/import/set-order-number-counter` · Wix: *Set Order Number Counter*
+    ///
+    /// Requires the permission `ecom:v1:order:imports:set_order_number_counter` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn set_order_number_counter<'f>(
+        self,
+        body: &'f SetOrderNumberCounterRequest,
+    ) -> rt::BoxFuture<'f, Result<SetOrderNumberCounterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomV1OrderImportsSetOrderNumberCounter,
+    {
+        calls::set_order_number_counter(self.wix.client(), body)
+    }
+
+    /// Deletes multiple imported orders.
+    ///
+    /// Only orders that were created with [Import Order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/import-order) can be deleted. This is useful for clearing out a faulty migration before re-importing. Deletion is permanent: each order is removed from the site, including from search results.
+    ///
+    /// This endpoint runs asynchronously and returns a `jobId`. To track progress and see any orders that couldn't be deleted, pass the `jobId` to [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/get-async-job) or [List Async Job Items](https://dev.wix.com/docs/rest/business-management/async-job/list-async-job-items).
+    ///
+    /// An `ImportedOrderDeleted` webhook is emitted for each order that's successfully deleted.
+    ///
+    /// `POST /ecom/v1/orders/import/bulk-delete-imported-orders` · Wix: *Bulk Delete Imported Orders*
+    ///
+    /// Requires the permission `ecom:v1:order:imports:bulk_delete_imported_orders` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_delete_imported_orders<'f>(
+        self,
+        body: &'f BulkDeleteImportedOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteImportedOrdersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomV1OrderImportsBulkDeleteImportedOrders,
+    {
+        calls::bulk_delete_imported_orders(self.wix.client(), body)
+    }
+
+    /// Prepares payment collection for given ecom order. This is the first of 2-step process of payment collection.
+    /// Here we ensure that payment collection is possible for given order and store and prepare payment gateway order for future charge.
+    /// 2nd step is an actual charge of prepared payment gateway order. This could be done either
+    /// via Wix-Cashier's API (https://bo.wix.com/wix-docs/rest/wix-cashier/pay/charge/charge-for-order)
+    /// or using Cashier Payments Widget (https://github.com/wix-private/cashier-client/tree/master/packages/cashier-payments-widget)
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/prepare-payment-collection` · Wix: *Prepare Payment Collection*
+    ///
+    /// Requires the permission `ECOM.COLLECT_PAYMENTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn prepare_payment_collection<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f PreparePaymentCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<PreparePaymentCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomCollectPayments,
+    {
+        calls::prepare_payment_collection(self.wix.client(), ecom_order_id, body)
+    }
+
+    /// Provides payment collectability status for given order. If payment collection is possible
+    /// response will contain collectable amount for given ecom order. If not - response will contain
+    /// reason why payment collection is not possible.
+    ///
+    /// `GET /ecom/v1/payments-collector/orders/{ecomOrderId}/payment-collectability-status` · Wix: *Get Payment Collectability Status*
+    ///
+    /// Requires the permission `ECOM.COLLECT_PAYMENTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_payment_collectability_status<'f>(
+        self,
+        ecom_order_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetPaymentCollectabilityStatusResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomCollectPayments,
+    {
+        calls::get_payment_collectability_status(self.wix.client(), ecom_order_id)
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.RecordManuallyCollectedPayment` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{orderId}/manual-payment` · Wix: *Record Manually Collected Payment*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn record_manually_collected_payment<'f>(
+        self,
+        order_id: &'f str,
+        body: &'f RecordManuallyCollectedPaymentRequest,
+    ) -> rt::BoxFuture<'f, Result<RecordManuallyCollectedPaymentResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::record_manually_collected_payment(self.wix.client(), order_id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.MarkOrderAsPaid` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/mark-as-paid` · Wix: *Payment Collection Mark Order As Paid*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn payment_collection_mark_order_as_paid<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f MarkOrderAsPaidRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkOrderAsPaidResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::payment_collection_mark_order_as_paid(
+            self.wix.client(),
+            ecom_order_id,
+            body,
+        )
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.BulkMarkOrdersAsPaid` (the package documents it with no text).
+    ///
+    /// The package maps this method's path to no `www.wixapis.com` prefix; like Wix's SDK, the client sends the service path `/v1/bulk/payments-collector/mark-as-paid` as it is.
+    ///
+    /// `POST /v1/bulk/payments-collector/mark-as-paid` · Wix: *Payment Collection Bulk Mark Orders As Paid*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn payment_collection_bulk_mark_orders_as_paid<'f>(
+        self,
+        body: &'f BulkMarkOrdersAsPaidRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkMarkOrdersAsPaidResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::payment_collection_bulk_mark_orders_as_paid(self.wix.client(), body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.GetRefundabilityStatus` (the package documents it with no text).
+    ///
+    /// `GET /ecom/v1/payments-collector/orders/{ecomOrderId}/refundability` · Wix: *Get Refundability Status*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn get_refundability_status<'f>(
+        self,
+        ecom_order_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetRefundabilityStatusResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::get_refundability_status(self.wix.client(), ecom_order_id)
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.CreatePaymentGatewayOrder` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/create-payment-gateway-order` · Wix: *Payment Collection Create Payment Gateway Order*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn payment_collection_create_payment_gateway_order<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f CreatePaymentGatewayOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<CreatePaymentGatewayOrderResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::payment_collection_create_payment_gateway_order(
+            self.wix.client(),
+            ecom_order_id,
+            body,
+        )
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.ChargeMemberships` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/charge-membership` · Wix: *Charge Memberships*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn charge_memberships<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f ChargeMembershipsRequest,
+    ) -> rt::BoxFuture<'f, Result<ChargeMembershipsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::charge_memberships(self.wix.client(), ecom_order_id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.TriggerRefund` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/trigger-refund` · Wix: *Trigger Refund*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn trigger_refund<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f TriggerRefundRequest,
+    ) -> rt::BoxFuture<'f, Result<TriggerRefundResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::trigger_refund(self.wix.client(), ecom_order_id, body)
+    }
+
+    /// Void authorized payments
+    /// Transaction statuses for related payments will be updated in async way
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/void-authorized-payments` · Wix: *Void Authorized Payments*
+    ///
+    /// Requires the permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn void_authorized_payments<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f VoidAuthorizedPaymentsRequest,
+    ) -> rt::BoxFuture<'f, Result<VoidAuthorizedPaymentsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomOrderVoidAuthorizedPayment,
+    {
+        calls::void_authorized_payments(self.wix.client(), ecom_order_id, body)
+    }
+
+    /// Capture authorized payments
+    /// Transaction statuses for related payments will be updated in async way
+    ///
+    /// `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/capture-authorized-payments` · Wix: *Capture Authorized Payments*
+    ///
+    /// Requires the permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn capture_authorized_payments<'f>(
+        self,
+        ecom_order_id: &'f str,
+        body: &'f CaptureAuthorizedPaymentsRequest,
+    ) -> rt::BoxFuture<'f, Result<CaptureAuthorizedPaymentsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomOrderCaptureAuthorizedPayment,
+    {
+        calls::capture_authorized_payments(self.wix.client(), ecom_order_id, body)
+    }
+
+    /// Retrieves an order.
+    ///
+    /// The `getOrder()` function returns a Promise that resolves when the specified order is retrieved.
+    ///
+    /// To retrieve an order's payment and refund details, including amounts, payment methods, and payment statuses, pass the order ID to [`listTransactionsForSingleOrder( )`](https://www.wix.com/velo/reference/wix-ecom-backend/ordertransactions/listtransactionsforsingleorder).
     ///
     /// `GET /ecom/v1/orders/{id}` · Wix: *Get Order*
     ///
-    /// Requires the permission `WIX_ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
+    /// Requires all of these permissions: `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn get_order<'f>(
         self,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetOrderResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixEcomReadOrders,
+        S: crate::permissions::EcomReadOrders
+            + crate::permissions::EcomOrderReadAllExtendedFields,
     {
         calls::get_order(self.wix.client(), id)
     }
 
-    /// Returns a page of orders, given the provided cursor paging, filter and sort. Pass
-    /// `pagingMetadata.cursors.next` of a response as `search.cursorPaging.cursor` to read the
-    /// next page.
+    /// Retrieves a list of orders, given the provided paging, filtering, and sorting.
+    ///
+    /// Search Orders runs with these defaults, which you can override:
+    ///
+    /// - `createdDate` is sorted in `DESC` order.
+    /// - `cursorPaging.limit` is `100`.
+    ///
+    /// > **Notes:**
+    /// > + By default, Search Orders doesn't return orders with `status: "PENDING"` or `status: "REJECTED"`. To retrieve them, filter for the relevant status explicitly. For example, `{"filter": {"status": "PENDING"}}`.
+    /// > + Search Orders never returns orders with `status: "INITIALIZED"`, regardless of the filter applied. To retrieve an order with `status: "INITIALIZED"`, use [Get Order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/get-order).
+    ///
+    /// To learn how to query or search orders, see [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language).
     ///
     /// `POST /ecom/v1/orders/search` · Wix: *Search Orders*
     ///
-    /// Requires the permission `WIX_ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
+    /// Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn search_orders<'f>(
         self,
         body: &'f SearchOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<SearchOrdersResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixEcomReadOrders,
+        S: crate::permissions::EcomReadOrders,
     {
         calls::search_orders(self.wix.client(), body)
     }
 
-    /// Every item of [`Self::search_orders`], page after page (cursor paging, 100 per page).
+    /// Creates an order.
     ///
-    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
-    pub fn search_orders_stream(
-        self,
-        request: SearchOrdersRequest,
-    ) -> rt::BoxStream<'a, Result<Order, Error>>
-    where
-        S: crate::permissions::WixEcomReadOrders,
-    {
-        calls::search_orders_stream(self.wix.client(), request)
-    }
-
-    /// Creates an order. Online purchases create orders automatically at checkout; use this
-    /// method to record an order made otherwise. Triggers `wix.ecom.v1.order_created`.
+    /// The `createOrder()` function returns a Promise that resolves when the order is created.
+    ///
+    /// > **Notes:**
+    /// > + If an item is digital - `lineItems[i].itemType.preset: DIGITAL` - then `lineItems[i].digitalFile` must be provided.
+    /// > + If `lineItems[i].id` is passed, it must be either a valid GUID, or empty.
     ///
     /// `POST /ecom/v1/orders` · Wix: *Create Order*
     ///
-    /// Requires the permission `WIX_ECOM.MANAGE_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders).
+    /// Requires all of these permissions: `ECOM.CREATE_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn create_order<'f>(
         self,
         body: &'f CreateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixEcomManageOrders,
+        S: crate::permissions::EcomCreateOrders
+            + crate::permissions::EcomOrderWriteAllExtendedFields,
     {
         calls::create_order(self.wix.client(), body)
+    }
+
+    /// Updates an order.
+    ///
+    /// The `updateOrder()` function returns a Promise that resolves when the specified order's information is updated.
+    ///
+    /// Currently, the following fields can be updated:
+    /// + `order.buyerInfo.email`
+    /// + `order.buyerLanguage`
+    /// + `order.weightUnit`
+    /// + `order.billingInfo.address`
+    /// + `order.billingInfo.contactDetails`
+    /// + `order.archived`
+    /// + `order.attributionSource`
+    /// + `order.seenByAHuman`
+    /// + `order.recipientInfo.address`
+    /// + `order.recipientInfo.contactDetails`
+    /// + `order.shippingInfo.logistics.shippingDestination.address`
+    /// + `order.shippingInfo.logistics.shippingDestination.contactDetails`
+    ///
+    /// To update a field's value, include the new value in the `order` object in the method parameters.
+    /// To remove a field's value, pass `null`.
+    ///
+    /// > **Note:** Removing `buyerInfo` or `contactDetails` fields results in an error.
+    ///
+    /// To update an order's payment status, use [`updatePaymentStatus( )`](https://www.wix.com/velo/reference/wix-ecom-backend/ordertransactions/updatepaymentstatus).
+    ///
+    /// `PATCH /ecom/v1/orders/{order.id}` · Wix: *Update Order*
+    ///
+    /// Requires all of these permissions: `ECOM.MODIFY_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_order<'f>(
+        self,
+        body: &'f UpdateOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomModifyOrders
+            + crate::permissions::EcomOrderWriteAllExtendedFields,
+    {
+        calls::update_order(self.wix.client(), body)
+    }
+
+    /// Updates up to 100 orders.
+    ///
+    /// The `bulkUpdateOrders()` function returns a Promise that resolves when the specified orders' information is updated.
+    ///
+    /// Currently, the following fields can be updated:
+    /// + `order.buyerInfo.email`
+    /// + `order.buyerLanguage`
+    /// + `order.weightUnit`
+    /// + `order.billingInfo.address`
+    /// + `order.billingInfo.contactDetails`
+    /// + `order.archived`
+    /// + `order.attributionSource`
+    /// + `order.seenByAHuman`
+    /// + `order.recipientInfo.address`
+    /// + `order.recipientInfo.contactDetails`
+    /// + `order.shippingInfo.logistics.shippingDestination.address`
+    /// + `order.shippingInfo.logistics.shippingDestination.contactDetails`
+    ///
+    /// To update a field's value, include the new value in the `orders.order` object in the method parameters.
+    /// To remove a field's value, pass `null`.
+    ///
+    /// > **Note:** Removing `buyerInfo` or `contactDetails` fields results in an error.
+    ///
+    /// To update an order's payment status, use [`updatePaymentStatus( )`](https://www.wix.com/velo/reference/wix-ecom-backend/ordertransactions/updatepaymentstatus).
+    ///
+    /// `POST /ecom/v1/bulk/orders/update` · Wix: *Bulk Update Orders*
+    ///
+    /// Requires the permission `ECOM.MODIFY_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_update_orders<'f>(
+        self,
+        body: &'f BulkUpdateOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateOrdersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomModifyOrders,
+    {
+        calls::bulk_update_orders(self.wix.client(), body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateOrderLineItem` (the package documents it with no text).
+    ///
+    /// `PATCH /ecom/v1/orders/{id}/line-item/{lineItem.id}` · Wix: *Update Order Line Item*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn update_order_line_item<'f>(
+        self,
+        id: &'f str,
+        body: &'f UpdateOrderLineItemRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderLineItemResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::update_order_line_item(self.wix.client(), id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.AddActivity` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/orders/{id}/activities` · Wix: *Add Activity*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn add_activity<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddActivityRequest,
+    ) -> rt::BoxFuture<'f, Result<AddActivityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::add_activity(self.wix.client(), id, body)
+    }
+
+    /// Adds up to 300 activities to an order in a single request.
+    ///
+    /// An order activity is a record of an action taken on an order. Use this method to add merchant comments to an order.
+    ///
+    /// Currently supports adding activities of type `MERCHANT_COMMENT`.
+    ///
+    /// `POST /ecom/v1/orders/{orderId}/activities/add` · Wix: *Add Activities*
+    ///
+    /// Requires the permission `ECOM.MODIFY_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn add_activities<'f>(
+        self,
+        order_id: &'f str,
+        body: &'f AddActivitiesRequest,
+    ) -> rt::BoxFuture<'f, Result<AddActivitiesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomModifyOrders,
+    {
+        calls::add_activities(self.wix.client(), order_id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateActivity` (the package documents it with no text).
+    ///
+    /// `PATCH /ecom/v1/orders/{id}/activities/{activityId}` · Wix: *Update Activity*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn update_activity<'f>(
+        self,
+        id: &'f str,
+        activity_id: &'f str,
+        body: &'f UpdateActivityRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateActivityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::update_activity(self.wix.client(), id, activity_id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.DeleteActivity` (the package documents it with no text).
+    ///
+    /// `DELETE /ecom/v1/orders/{id}/activities/{activityId}` · Wix: *Delete Activity*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn delete_activity<'f>(
+        self,
+        id: &'f str,
+        activity_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteActivityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::delete_activity(self.wix.client(), id, activity_id)
+    }
+
+    /// Cancels an order.
+    ///
+    /// The `cancelOrder()` function returns a Promise that resolves when the specified order is canceled and the `order.status` field changes to `CANCELED`.
+    ///
+    /// `POST /ecom/v1/orders/{id}/cancel` · Wix: *Cancel Order*
+    ///
+    /// Requires the permission `ECOM.MODIFY_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn cancel_order<'f>(
+        self,
+        id: &'f str,
+        body: &'f CancelOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelOrderResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomModifyOrders,
+    {
+        calls::cancel_order(self.wix.client(), id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateOrderStatus` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/orders/{orderId}/update-status` · Wix: *Update Order Status*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn update_order_status<'f>(
+        self,
+        order_id: &'f str,
+        body: &'f UpdateOrderStatusRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderStatusResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::update_order_status(self.wix.client(), order_id, body)
+    }
+
+    /// Wix's `com.wix.ecom.orders.v1.Orders.AggregateOrders` (the package documents it with no text).
+    ///
+    /// `POST /ecom/v1/orders/aggregate` · Wix: *Aggregate Orders*
+    ///
+    /// Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.
+    pub fn aggregate_orders<'f>(
+        self,
+        body: &'f AggregateOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<AggregateOrdersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::Unpublished,
+    {
+        calls::aggregate_orders(self.wix.client(), body)
+    }
+
+    /// Synchronously update tags on multiple orders, by list of order IDs.
+    ///
+    /// > **Note:** If the same tag is passed to both the `assignTags` and `unassignTags` fields, it will be assigned.
+    ///
+    /// `POST /ecom/v1/bulk/orders/update-tags` · Wix: *Bulk Update Order Tags*
+    ///
+    /// Requires all of these permissions: `ECOM.MODIFY_ORDERS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_update_order_tags<'f>(
+        self,
+        body: &'f BulkUpdateOrderTagsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateOrderTagsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::EcomModifyOrders
+            + crate::permissions::EcomOrderModifyPrivateTags,
+    {
+        calls::bulk_update_order_tags(self.wix.client(), body)
     }
 }
 
@@ -132,6 +631,330 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
+    pub(super) fn import_order<'f>(
+        client: &'f Client,
+        body: &'f ImportOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<ImportOrderResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/orders/import".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::IMPORT_ORDER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::IMPORT_ORDER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn set_order_number_counter<'f>(
+        client: &'f Client,
+        body: &'f SetOrderNumberCounterRequest,
+    ) -> rt::BoxFuture<'f, Result<SetOrderNumberCounterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/orders/import/set-order-number-counter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::SET_ORDER_NUMBER_COUNTER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::SET_ORDER_NUMBER_COUNTER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_imported_orders<'f>(
+        client: &'f Client,
+        body: &'f BulkDeleteImportedOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteImportedOrdersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/orders/import/bulk-delete-imported-orders".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_IMPORTED_ORDERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_DELETE_IMPORTED_ORDERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn prepare_payment_collection<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f PreparePaymentCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<PreparePaymentCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/prepare-payment-collection",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PREPARE_PAYMENT_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::PREPARE_PAYMENT_COLLECTION, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_payment_collectability_status<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetPaymentCollectabilityStatusResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/payment-collectability-status",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_PAYMENT_COLLECTABILITY_STATUS,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn record_manually_collected_payment<'f>(
+        client: &'f Client,
+        order_id: &'f str,
+        body: &'f RecordManuallyCollectedPaymentRequest,
+    ) -> rt::BoxFuture<'f, Result<RecordManuallyCollectedPaymentResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/manual-payment",
+                rt::segment(order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::RECORD_MANUALLY_COLLECTED_PAYMENT,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::RECORD_MANUALLY_COLLECTED_PAYMENT,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn payment_collection_mark_order_as_paid<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f MarkOrderAsPaidRequest,
+    ) -> rt::BoxFuture<'f, Result<MarkOrderAsPaidResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/mark-as-paid",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn payment_collection_bulk_mark_orders_as_paid<'f>(
+        client: &'f Client,
+        body: &'f BulkMarkOrdersAsPaidRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkMarkOrdersAsPaidResponse, Error>> {
+        Box::pin(async move {
+            let path = "/v1/bulk/payments-collector/mark-as-paid".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_refundability_status<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetRefundabilityStatusResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/refundability",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_REFUNDABILITY_STATUS,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn payment_collection_create_payment_gateway_order<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f CreatePaymentGatewayOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<CreatePaymentGatewayOrderResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/create-payment-gateway-order",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn charge_memberships<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f ChargeMembershipsRequest,
+    ) -> rt::BoxFuture<'f, Result<ChargeMembershipsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/charge-membership",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CHARGE_MEMBERSHIPS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CHARGE_MEMBERSHIPS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn trigger_refund<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f TriggerRefundRequest,
+    ) -> rt::BoxFuture<'f, Result<TriggerRefundResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/trigger-refund",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::TRIGGER_REFUND,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::TRIGGER_REFUND, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn void_authorized_payments<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f VoidAuthorizedPaymentsRequest,
+    ) -> rt::BoxFuture<'f, Result<VoidAuthorizedPaymentsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/void-authorized-payments",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::VOID_AUTHORIZED_PAYMENTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::VOID_AUTHORIZED_PAYMENTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn capture_authorized_payments<'f>(
+        client: &'f Client,
+        ecom_order_id: &'f str,
+        body: &'f CaptureAuthorizedPaymentsRequest,
+    ) -> rt::BoxFuture<'f, Result<CaptureAuthorizedPaymentsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/payments-collector/orders/{}/capture-authorized-payments",
+                rt::segment(ecom_order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CAPTURE_AUTHORIZED_PAYMENTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CAPTURE_AUTHORIZED_PAYMENTS, body)?),
+                )
+            }
+                .await
+        })
+    }
 
     pub(super) fn get_order<'f>(
         client: &'f Client,
@@ -163,50 +986,6 @@ mod calls {
         })
     }
 
-    pub(super) fn search_orders_stream<'a>(
-        client: &'a Client,
-        request: SearchOrdersRequest,
-    ) -> rt::BoxStream<'a, Result<Order, Error>> {
-        rt::cursor_pages(
-            "search_orders",
-            move |cursor| {
-                let mut request = request.clone();
-                let has_cursor = cursor.is_some();
-                let paging = request
-                    .search
-                    .get_or_insert_with(Default::default)
-                    .cursor_paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(100);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.search.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
-                async move {
-                    let response = search_orders(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.orders).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
-    }
-
     pub(super) fn create_order<'f>(
         client: &'f Client,
         body: &'f CreateOrderRequest,
@@ -225,11 +1004,451 @@ mod calls {
                 .await
         })
     }
+
+    pub(super) fn update_order<'f>(
+        client: &'f Client,
+        body: &'f UpdateOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.order)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_ORDER, "order.id"))?;
+            let path = format!("/ecom/v1/orders/{}", rt::segment(& path_0));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_ORDER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_ORDER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_orders<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateOrdersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/bulk/orders/update".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_ORDERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_UPDATE_ORDERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_order_line_item<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f UpdateOrderLineItemRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderLineItemResponse, Error>> {
+        Box::pin(async move {
+            let path_1 = Some(body)
+                .map(|v| &v.line_item)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(
+                    &operations::UPDATE_ORDER_LINE_ITEM,
+                    "lineItem.id",
+                ))?;
+            let path = format!(
+                "/ecom/v1/orders/{}/line-item/{}", rt::segment(id), rt::segment(& path_1)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_ORDER_LINE_ITEM,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_ORDER_LINE_ITEM, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn add_activity<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f AddActivityRequest,
+    ) -> rt::BoxFuture<'f, Result<AddActivityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/ecom/v1/orders/{}/activities", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::ADD_ACTIVITY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_ACTIVITY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn add_activities<'f>(
+        client: &'f Client,
+        order_id: &'f str,
+        body: &'f AddActivitiesRequest,
+    ) -> rt::BoxFuture<'f, Result<AddActivitiesResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/orders/{}/activities/add", rt::segment(order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::ADD_ACTIVITIES,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_ACTIVITIES, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_activity<'f>(
+        client: &'f Client,
+        id: &'f str,
+        activity_id: &'f str,
+        body: &'f UpdateActivityRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateActivityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/orders/{}/activities/{}", rt::segment(id),
+                rt::segment(activity_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_ACTIVITY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_ACTIVITY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_activity<'f>(
+        client: &'f Client,
+        id: &'f str,
+        activity_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteActivityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/orders/{}/activities/{}", rt::segment(id),
+                rt::segment(activity_id)
+            );
+            unsafe {
+                rt::call(client, &operations::DELETE_ACTIVITY, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn cancel_order<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f CancelOrderRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelOrderResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/ecom/v1/orders/{}/cancel", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CANCEL_ORDER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CANCEL_ORDER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_order_status<'f>(
+        client: &'f Client,
+        order_id: &'f str,
+        body: &'f UpdateOrderStatusRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateOrderStatusResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/ecom/v1/orders/{}/update-status", rt::segment(order_id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_ORDER_STATUS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_ORDER_STATUS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn aggregate_orders<'f>(
+        client: &'f Client,
+        body: &'f AggregateOrdersRequest,
+    ) -> rt::BoxFuture<'f, Result<AggregateOrdersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/orders/aggregate".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::AGGREGATE_ORDERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::AGGREGATE_ORDERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_order_tags<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateOrderTagsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateOrderTagsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/ecom/v1/bulk/orders/update-tags".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_ORDER_TAGS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_UPDATE_ORDER_TAGS, body)?),
+                )
+            }
+                .await
+        })
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
+
+    /// [`EcomOrdersV1::import_order`](super::EcomOrdersV1::import_order): `POST /ecom/v1/orders/import`.
+    pub static IMPORT_ORDER: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "import_order",
+        wix_name: "Import Order",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/import",
+        requires: Requires::All(&["ecom:v1:order:imports:import_order"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::set_order_number_counter`](super::EcomOrdersV1::set_order_number_counter): `POST /ecom/v1/orders/import/set-order-number-counter`.
+    pub static SET_ORDER_NUMBER_COUNTER: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "set_order_number_counter",
+        wix_name: "Set Order Number Counter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/import/set-order-number-counter",
+        requires: Requires::All(&["ecom:v1:order:imports:set_order_number_counter"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::bulk_delete_imported_orders`](super::EcomOrdersV1::bulk_delete_imported_orders): `POST /ecom/v1/orders/import/bulk-delete-imported-orders`.
+    pub static BULK_DELETE_IMPORTED_ORDERS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "bulk_delete_imported_orders",
+        wix_name: "Bulk Delete Imported Orders",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/import/bulk-delete-imported-orders",
+        requires: Requires::All(&["ecom:v1:order:imports:bulk_delete_imported_orders"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::prepare_payment_collection`](super::EcomOrdersV1::prepare_payment_collection): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/prepare-payment-collection`.
+    pub static PREPARE_PAYMENT_COLLECTION: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "prepare_payment_collection",
+        wix_name: "Prepare Payment Collection",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/prepare-payment-collection",
+        requires: Requires::All(&["ECOM.COLLECT_PAYMENTS"]),
+        scopes: &[
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::get_payment_collectability_status`](super::EcomOrdersV1::get_payment_collectability_status): `GET /ecom/v1/payments-collector/orders/{ecomOrderId}/payment-collectability-status`.
+    pub static GET_PAYMENT_COLLECTABILITY_STATUS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "get_payment_collectability_status",
+        wix_name: "Get Payment Collectability Status",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/payment-collectability-status",
+        requires: Requires::All(&["ECOM.COLLECT_PAYMENTS"]),
+        scopes: &[
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`EcomOrdersV1::record_manually_collected_payment`](super::EcomOrdersV1::record_manually_collected_payment): `POST /ecom/v1/payments-collector/orders/{orderId}/manual-payment`.
+    pub static RECORD_MANUALLY_COLLECTED_PAYMENT: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "record_manually_collected_payment",
+        wix_name: "Record Manually Collected Payment",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{orderId}/manual-payment",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::payment_collection_mark_order_as_paid`](super::EcomOrdersV1::payment_collection_mark_order_as_paid): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/mark-as-paid`.
+    pub static PAYMENT_COLLECTION_MARK_ORDER_AS_PAID: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "payment_collection_mark_order_as_paid",
+        wix_name: "Payment Collection Mark Order As Paid",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/mark-as-paid",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::payment_collection_bulk_mark_orders_as_paid`](super::EcomOrdersV1::payment_collection_bulk_mark_orders_as_paid): `POST /v1/bulk/payments-collector/mark-as-paid`.
+    pub static PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "payment_collection_bulk_mark_orders_as_paid",
+        wix_name: "Payment Collection Bulk Mark Orders As Paid",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/v1/bulk/payments-collector/mark-as-paid",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::get_refundability_status`](super::EcomOrdersV1::get_refundability_status): `GET /ecom/v1/payments-collector/orders/{ecomOrderId}/refundability`.
+    pub static GET_REFUNDABILITY_STATUS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "get_refundability_status",
+        wix_name: "Get Refundability Status",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/refundability",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: true,
+    };
+
+    /// [`EcomOrdersV1::payment_collection_create_payment_gateway_order`](super::EcomOrdersV1::payment_collection_create_payment_gateway_order): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/create-payment-gateway-order`.
+    pub static PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "payment_collection_create_payment_gateway_order",
+        wix_name: "Payment Collection Create Payment Gateway Order",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/create-payment-gateway-order",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::charge_memberships`](super::EcomOrdersV1::charge_memberships): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/charge-membership`.
+    pub static CHARGE_MEMBERSHIPS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "charge_memberships",
+        wix_name: "Charge Memberships",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/charge-membership",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::trigger_refund`](super::EcomOrdersV1::trigger_refund): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/trigger-refund`.
+    pub static TRIGGER_REFUND: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "trigger_refund",
+        wix_name: "Trigger Refund",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/trigger-refund",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::void_authorized_payments`](super::EcomOrdersV1::void_authorized_payments): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/void-authorized-payments`.
+    pub static VOID_AUTHORIZED_PAYMENTS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "void_authorized_payments",
+        wix_name: "Void Authorized Payments",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/void-authorized-payments",
+        requires: Requires::All(&["ECOM.ORDER_VOID_AUTHORIZED_PAYMENT"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::capture_authorized_payments`](super::EcomOrdersV1::capture_authorized_payments): `POST /ecom/v1/payments-collector/orders/{ecomOrderId}/capture-authorized-payments`.
+    pub static CAPTURE_AUTHORIZED_PAYMENTS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "capture_authorized_payments",
+        wix_name: "Capture Authorized Payments",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/payments-collector/orders/{ecomOrderId}/capture-authorized-payments",
+        requires: Requires::All(&["ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
 
     /// [`EcomOrdersV1::get_order`](super::EcomOrdersV1::get_order): `GET /ecom/v1/orders/{id}`.
     pub static GET_ORDER: Operation = Operation {
@@ -239,11 +1458,21 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/ecom/v1/orders/{id}",
-        permission: Some("WIX_ECOM.READ_ORDERS"),
+        requires: Requires::All(
+            &["ECOM.READ_ORDERS", "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS"],
+        ),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
             &crate::scopes::DC_ECOM_MEGA_READ_ECOM,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::INVOICES_MANAGE,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
         ],
         retry_safe: true,
     };
@@ -256,13 +1485,21 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/ecom/v1/orders/search",
-        permission: Some("WIX_ECOM.READ_ORDERS"),
+        requires: Requires::All(&["ECOM.READ_ORDERS"]),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
             &crate::scopes::DC_ECOM_MEGA_READ_ECOM,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::INVOICES_MANAGE,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: true,
+        retry_safe: false,
     };
 
     /// [`EcomOrdersV1::create_order`](super::EcomOrdersV1::create_order): `POST /ecom/v1/orders`.
@@ -273,213 +1510,6254 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/ecom/v1/orders",
-        permission: Some("WIX_ECOM.MANAGE_ORDERS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_ORDERS],
+        requires: Requires::All(
+            &["ECOM.CREATE_ORDERS", "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::update_order`](super::EcomOrdersV1::update_order): `PATCH /ecom/v1/orders/{order.id}`.
+    pub static UPDATE_ORDER: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "update_order",
+        wix_name: "Update Order",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{order.id}",
+        requires: Requires::All(
+            &["ECOM.MODIFY_ORDERS", "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::bulk_update_orders`](super::EcomOrdersV1::bulk_update_orders): `POST /ecom/v1/bulk/orders/update`.
+    pub static BULK_UPDATE_ORDERS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "bulk_update_orders",
+        wix_name: "Bulk Update Orders",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/bulk/orders/update",
+        requires: Requires::All(&["ECOM.MODIFY_ORDERS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::update_order_line_item`](super::EcomOrdersV1::update_order_line_item): `PATCH /ecom/v1/orders/{id}/line-item/{lineItem.id}`.
+    pub static UPDATE_ORDER_LINE_ITEM: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "update_order_line_item",
+        wix_name: "Update Order Line Item",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{id}/line-item/{lineItem.id}",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::add_activity`](super::EcomOrdersV1::add_activity): `POST /ecom/v1/orders/{id}/activities`.
+    pub static ADD_ACTIVITY: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "add_activity",
+        wix_name: "Add Activity",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{id}/activities",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::add_activities`](super::EcomOrdersV1::add_activities): `POST /ecom/v1/orders/{orderId}/activities/add`.
+    pub static ADD_ACTIVITIES: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "add_activities",
+        wix_name: "Add Activities",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{orderId}/activities/add",
+        requires: Requires::All(&["ECOM.MODIFY_ORDERS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::update_activity`](super::EcomOrdersV1::update_activity): `PATCH /ecom/v1/orders/{id}/activities/{activityId}`.
+    pub static UPDATE_ACTIVITY: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "update_activity",
+        wix_name: "Update Activity",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{id}/activities/{activityId}",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::delete_activity`](super::EcomOrdersV1::delete_activity): `DELETE /ecom/v1/orders/{id}/activities/{activityId}`.
+    pub static DELETE_ACTIVITY: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "delete_activity",
+        wix_name: "Delete Activity",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{id}/activities/{activityId}",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::cancel_order`](super::EcomOrdersV1::cancel_order): `POST /ecom/v1/orders/{id}/cancel`.
+    pub static CANCEL_ORDER: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "cancel_order",
+        wix_name: "Cancel Order",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{id}/cancel",
+        requires: Requires::All(&["ECOM.MODIFY_ORDERS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::update_order_status`](super::EcomOrdersV1::update_order_status): `POST /ecom/v1/orders/{orderId}/update-status`.
+    pub static UPDATE_ORDER_STATUS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "update_order_status",
+        wix_name: "Update Order Status",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/{orderId}/update-status",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::aggregate_orders`](super::EcomOrdersV1::aggregate_orders): `POST /ecom/v1/orders/aggregate`.
+    pub static AGGREGATE_ORDERS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "aggregate_orders",
+        wix_name: "Aggregate Orders",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/orders/aggregate",
+        requires: Requires::Unpublished,
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EcomOrdersV1::bulk_update_order_tags`](super::EcomOrdersV1::bulk_update_order_tags): `POST /ecom/v1/bulk/orders/update-tags`.
+    pub static BULK_UPDATE_ORDER_TAGS: Operation = Operation {
+        module: "ecom-orders-v1",
+        name: "bulk_update_order_tags",
+        wix_name: "Bulk Update Order Tags",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/ecom/v1/bulk/orders/update-tags",
+        requires: Requires::All(
+            &["ECOM.MODIFY_ORDERS", "ECOM.ORDER_MODIFY_PRIVATE_TAGS"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_ECOM_MEGA_MANAGE_ECOM,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 }
 
-/// Information about the buyer of an order. Modelled in part: other buyer fields are kept as they came and sent back unchanged.
+/// One of the `ActionType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActionType {
+    /// `VOID`
+    Void,
+    /// `CAPTURE`
+    Capture,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ActionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Void => "VOID",
+            Self::Capture => "CAPTURE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ActionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VOID" => Self::Void,
+            "CAPTURE" => Self::Capture,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ActionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `merchantComment`, `orderRefunded`, `draftOrderChangesApplied`, `savedPaymentMethod`, `authorizedPaymentCreated`, `authorizedPaymentCaptured`, `authorizedPaymentVoided`, `refundInitiated`, `paymentRefunded`, `paymentRefundFailed`, `refundedAsStoreCredit`, `paymentPending`, `paymentCanceled`, `paymentDeclined`, `receiptCreated`, `receiptSent`, `chargebackCreated`, `chargebackReversed` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    /// The `merchantComment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_comment: Option<MerchantComment>,
+    /// The `orderRefunded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_refunded: Option<OrderRefunded>,
+    /// The `draftOrderChangesApplied` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_order_changes_applied: Option<DraftOrderChangesApplied>,
+    /// The `savedPaymentMethod` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_payment_method: Option<SavedPaymentMethod>,
+    /// The `authorizedPaymentCreated` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorized_payment_created: Option<AuthorizedPaymentCreated>,
+    /// The `authorizedPaymentCaptured` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorized_payment_captured: Option<AuthorizedPaymentCaptured>,
+    /// The `authorizedPaymentVoided` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorized_payment_voided: Option<AuthorizedPaymentVoided>,
+    /// The `refundInitiated` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_initiated: Option<RefundInitiated>,
+    /// The `paymentRefunded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_refunded: Option<PaymentRefunded>,
+    /// The `paymentRefundFailed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_refund_failed: Option<PaymentRefundFailed>,
+    /// The `refundedAsStoreCredit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded_as_store_credit: Option<RefundedAsStoreCredit>,
+    /// The `paymentPending` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_pending: Option<PaymentPending>,
+    /// The `paymentCanceled` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_canceled: Option<PaymentCanceled>,
+    /// The `paymentDeclined` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_declined: Option<PaymentDeclined>,
+    /// The `receiptCreated` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_created: Option<ReceiptCreated>,
+    /// The `receiptSent` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_sent: Option<ReceiptSent>,
+    /// The `chargebackCreated` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback_created: Option<ChargebackCreated>,
+    /// The `chargebackReversed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback_reversed: Option<ChargebackReversed>,
+    /// Activity ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Activity author's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_email: Option<String>,
+    /// Activity creation date and time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ActivityType>,
+    /// The `activityType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_type: Option<OrderActivityTypeEnumActivityType>,
+}
+
+/// - `ORDER_REFUNDED`: Order was refunded, either partially or fully.
+/// - `ORDER_PLACED`: New order was created and placed.
+/// - `ORDER_PAID`: Order payment was completed and confirmed.
+/// - `ORDER_FULFILLED`: Order items were marked as fulfilled (shipped or ready for pickup).
+/// - `ORDER_NOT_FULFILLED`: Order fulfillment status was changed to not fulfilled.
+/// - `ORDER_CANCELED`: Order was canceled by merchant or customer.
+/// - `DOWNLOAD_LINK_SENT`: Download link was sent for digital items in the order.
+/// - `TRACKING_NUMBER_ADDED`: Shipping tracking number was added to the order.
+/// - `TRACKING_NUMBER_EDITED`: Existing shipping tracking number was modified.
+/// - `TRACKING_LINK_ADDED`: Tracking link for shipment was added to the order.
+/// - `SHIPPING_CONFIRMATION_EMAIL_SENT`: Email confirming shipment was sent to the customer.
+/// - `INVOICE_ADDED`: Invoice document was added to the order.
+/// - `INVOICE_REMOVED`: Invoice was removed from the order.
+/// - `INVOICE_SENT`: Invoice was sent to the customer via email.
+/// - `FULFILLER_EMAIL_SENT`: Notification email was sent to the order fulfiller.
+/// - `SHIPPING_ADDRESS_EDITED`: Order's shipping address was modified.
+/// - `EMAIL_EDITED`: Order's contact email address was changed.
+/// - `PICKUP_READY_EMAIL_SENT`: Email notification for pickup readiness was sent.
+/// - `CUSTOM_ACTIVITY`: Custom activity created by a third-party application.
+/// - `MERCHANT_COMMENT`: Comment added to the order by a merchant.
+/// - `ORDER_PARTIALLY_PAID`: Partial payment was received for the order.
+/// - `DRAFT_ORDER_CHANGES_APPLIED`: Changes were applied to a draft order.
+/// - `SAVED_PAYMENT_METHOD`: Payment method was saved for future use.
+/// - `AUTHORIZED_PAYMENT_CREATED`: Payment was authorized but not yet captured.
+/// - `AUTHORIZED_PAYMENT_CAPTURED`: Previously authorized payment was captured.
+/// - `AUTHORIZED_PAYMENT_VOIDED`: Previously authorized payment was voided.
+/// - `REFUND_INITIATED`: Refund process was initiated.
+/// - `PAYMENT_REFUNDED`: Payment was successfully refunded.
+/// - `PAYMENT_REFUND_FAILED`: Attempt to refund payment failed.
+/// - `REFUNDED_AS_STORE_CREDIT`: Refund was issued as store credit.
+/// - `PAYMENT_PENDING`: Payment is awaiting processing or confirmation.
+/// - `PAYMENT_CANCELED`: Payment was canceled before completion.
+/// - `PAYMENT_DECLINED`: Payment was declined by payment provider.
+/// - `ORDER_PENDING`: Order is awaiting approval or processing.
+/// - `ORDER_REJECTED`: Order was rejected by merchant.
+/// - `RECEIPT_CREATED`: Receipt was generated for a payment.
+/// - `RECEIPT_SENT`: Receipt was sent to the customer.
+/// - `CHARGEBACK_CREATED`: Chargeback was created for one of the order's payments.
+/// - `CHARGEBACK_REVERSED`: Chargeback was resolved in merchant's favor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActivityType {
+    /// `ORDER_REFUNDED`
+    OrderRefunded,
+    /// `ORDER_PLACED`
+    OrderPlaced,
+    /// `ORDER_PAID`
+    OrderPaid,
+    /// `ORDER_FULFILLED`
+    OrderFulfilled,
+    /// `ORDER_NOT_FULFILLED`
+    OrderNotFulfilled,
+    /// `ORDER_CANCELED`
+    OrderCanceled,
+    /// `DOWNLOAD_LINK_SENT`
+    DownloadLinkSent,
+    /// `TRACKING_NUMBER_ADDED`
+    TrackingNumberAdded,
+    /// `TRACKING_NUMBER_EDITED`
+    TrackingNumberEdited,
+    /// `TRACKING_LINK_ADDED`
+    TrackingLinkAdded,
+    /// `SHIPPING_CONFIRMATION_EMAIL_SENT`
+    ShippingConfirmationEmailSent,
+    /// `INVOICE_ADDED`
+    InvoiceAdded,
+    /// `INVOICE_REMOVED`
+    InvoiceRemoved,
+    /// `INVOICE_SENT`
+    InvoiceSent,
+    /// `FULFILLER_EMAIL_SENT`
+    FulfillerEmailSent,
+    /// `SHIPPING_ADDRESS_EDITED`
+    ShippingAddressEdited,
+    /// `EMAIL_EDITED`
+    EmailEdited,
+    /// `PICKUP_READY_EMAIL_SENT`
+    PickupReadyEmailSent,
+    /// `CUSTOM_ACTIVITY`
+    CustomActivity,
+    /// `MERCHANT_COMMENT`
+    MerchantComment,
+    /// `ORDER_PARTIALLY_PAID`
+    OrderPartiallyPaid,
+    /// `DRAFT_ORDER_CHANGES_APPLIED`
+    DraftOrderChangesApplied,
+    /// `SAVED_PAYMENT_METHOD`
+    SavedPaymentMethod,
+    /// `AUTHORIZED_PAYMENT_CREATED`
+    AuthorizedPaymentCreated,
+    /// `AUTHORIZED_PAYMENT_CAPTURED`
+    AuthorizedPaymentCaptured,
+    /// `AUTHORIZED_PAYMENT_VOIDED`
+    AuthorizedPaymentVoided,
+    /// `REFUND_INITIATED`
+    RefundInitiated,
+    /// `PAYMENT_REFUNDED`
+    PaymentRefunded,
+    /// `PAYMENT_REFUND_FAILED`
+    PaymentRefundFailed,
+    /// `REFUNDED_AS_STORE_CREDIT`
+    RefundedAsStoreCredit,
+    /// `PAYMENT_PENDING`
+    PaymentPending,
+    /// `PAYMENT_CANCELED`
+    PaymentCanceled,
+    /// `PAYMENT_DECLINED`
+    PaymentDeclined,
+    /// `ORDER_PENDING`
+    OrderPending,
+    /// `ORDER_REJECTED`
+    OrderRejected,
+    /// `RECEIPT_CREATED`
+    ReceiptCreated,
+    /// `RECEIPT_SENT`
+    ReceiptSent,
+    /// `CHARGEBACK_CREATED`
+    ChargebackCreated,
+    /// `CHARGEBACK_REVERSED`
+    ChargebackReversed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ActivityType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderRefunded => "ORDER_REFUNDED",
+            Self::OrderPlaced => "ORDER_PLACED",
+            Self::OrderPaid => "ORDER_PAID",
+            Self::OrderFulfilled => "ORDER_FULFILLED",
+            Self::OrderNotFulfilled => "ORDER_NOT_FULFILLED",
+            Self::OrderCanceled => "ORDER_CANCELED",
+            Self::DownloadLinkSent => "DOWNLOAD_LINK_SENT",
+            Self::TrackingNumberAdded => "TRACKING_NUMBER_ADDED",
+            Self::TrackingNumberEdited => "TRACKING_NUMBER_EDITED",
+            Self::TrackingLinkAdded => "TRACKING_LINK_ADDED",
+            Self::ShippingConfirmationEmailSent => "SHIPPING_CONFIRMATION_EMAIL_SENT",
+            Self::InvoiceAdded => "INVOICE_ADDED",
+            Self::InvoiceRemoved => "INVOICE_REMOVED",
+            Self::InvoiceSent => "INVOICE_SENT",
+            Self::FulfillerEmailSent => "FULFILLER_EMAIL_SENT",
+            Self::ShippingAddressEdited => "SHIPPING_ADDRESS_EDITED",
+            Self::EmailEdited => "EMAIL_EDITED",
+            Self::PickupReadyEmailSent => "PICKUP_READY_EMAIL_SENT",
+            Self::CustomActivity => "CUSTOM_ACTIVITY",
+            Self::MerchantComment => "MERCHANT_COMMENT",
+            Self::OrderPartiallyPaid => "ORDER_PARTIALLY_PAID",
+            Self::DraftOrderChangesApplied => "DRAFT_ORDER_CHANGES_APPLIED",
+            Self::SavedPaymentMethod => "SAVED_PAYMENT_METHOD",
+            Self::AuthorizedPaymentCreated => "AUTHORIZED_PAYMENT_CREATED",
+            Self::AuthorizedPaymentCaptured => "AUTHORIZED_PAYMENT_CAPTURED",
+            Self::AuthorizedPaymentVoided => "AUTHORIZED_PAYMENT_VOIDED",
+            Self::RefundInitiated => "REFUND_INITIATED",
+            Self::PaymentRefunded => "PAYMENT_REFUNDED",
+            Self::PaymentRefundFailed => "PAYMENT_REFUND_FAILED",
+            Self::RefundedAsStoreCredit => "REFUNDED_AS_STORE_CREDIT",
+            Self::PaymentPending => "PAYMENT_PENDING",
+            Self::PaymentCanceled => "PAYMENT_CANCELED",
+            Self::PaymentDeclined => "PAYMENT_DECLINED",
+            Self::OrderPending => "ORDER_PENDING",
+            Self::OrderRejected => "ORDER_REJECTED",
+            Self::ReceiptCreated => "RECEIPT_CREATED",
+            Self::ReceiptSent => "RECEIPT_SENT",
+            Self::ChargebackCreated => "CHARGEBACK_CREATED",
+            Self::ChargebackReversed => "CHARGEBACK_REVERSED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ActivityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORDER_REFUNDED" => Self::OrderRefunded,
+            "ORDER_PLACED" => Self::OrderPlaced,
+            "ORDER_PAID" => Self::OrderPaid,
+            "ORDER_FULFILLED" => Self::OrderFulfilled,
+            "ORDER_NOT_FULFILLED" => Self::OrderNotFulfilled,
+            "ORDER_CANCELED" => Self::OrderCanceled,
+            "DOWNLOAD_LINK_SENT" => Self::DownloadLinkSent,
+            "TRACKING_NUMBER_ADDED" => Self::TrackingNumberAdded,
+            "TRACKING_NUMBER_EDITED" => Self::TrackingNumberEdited,
+            "TRACKING_LINK_ADDED" => Self::TrackingLinkAdded,
+            "SHIPPING_CONFIRMATION_EMAIL_SENT" => Self::ShippingConfirmationEmailSent,
+            "INVOICE_ADDED" => Self::InvoiceAdded,
+            "INVOICE_REMOVED" => Self::InvoiceRemoved,
+            "INVOICE_SENT" => Self::InvoiceSent,
+            "FULFILLER_EMAIL_SENT" => Self::FulfillerEmailSent,
+            "SHIPPING_ADDRESS_EDITED" => Self::ShippingAddressEdited,
+            "EMAIL_EDITED" => Self::EmailEdited,
+            "PICKUP_READY_EMAIL_SENT" => Self::PickupReadyEmailSent,
+            "CUSTOM_ACTIVITY" => Self::CustomActivity,
+            "MERCHANT_COMMENT" => Self::MerchantComment,
+            "ORDER_PARTIALLY_PAID" => Self::OrderPartiallyPaid,
+            "DRAFT_ORDER_CHANGES_APPLIED" => Self::DraftOrderChangesApplied,
+            "SAVED_PAYMENT_METHOD" => Self::SavedPaymentMethod,
+            "AUTHORIZED_PAYMENT_CREATED" => Self::AuthorizedPaymentCreated,
+            "AUTHORIZED_PAYMENT_CAPTURED" => Self::AuthorizedPaymentCaptured,
+            "AUTHORIZED_PAYMENT_VOIDED" => Self::AuthorizedPaymentVoided,
+            "REFUND_INITIATED" => Self::RefundInitiated,
+            "PAYMENT_REFUNDED" => Self::PaymentRefunded,
+            "PAYMENT_REFUND_FAILED" => Self::PaymentRefundFailed,
+            "REFUNDED_AS_STORE_CREDIT" => Self::RefundedAsStoreCredit,
+            "PAYMENT_PENDING" => Self::PaymentPending,
+            "PAYMENT_CANCELED" => Self::PaymentCanceled,
+            "PAYMENT_DECLINED" => Self::PaymentDeclined,
+            "ORDER_PENDING" => Self::OrderPending,
+            "ORDER_REJECTED" => Self::OrderRejected,
+            "RECEIPT_CREATED" => Self::ReceiptCreated,
+            "RECEIPT_SENT" => Self::ReceiptSent,
+            "CHARGEBACK_CREATED" => Self::ChargebackCreated,
+            "CHARGEBACK_REVERSED" => Self::ChargebackReversed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ActivityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AddActivitiesRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddActivitiesRequest {
+    /// ID of the order to add activities to.
+    pub order_id: String,
+    /// Activities to add to the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_activities: Option<Vec<Activity>>,
+}
+
+/// The `AddActivitiesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddActivitiesResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// IDs of the added activities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_ids: Option<Vec<String>>,
+}
+
+/// The `AddActivityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddActivityRequest {
+    /// Order ID.
+    pub id: String,
+    /// The `activity` field.
+    pub activity: PublicActivity,
+}
+
+/// The `AddActivityResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddActivityResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// ID of the added activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_id: Option<String>,
+}
+
+/// The `AdditionalFee` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdditionalFee {
+    /// Additional fee's unique code for future processing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Name of additional fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+    /// The `taxDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_details: Option<ItemTaxFullDetails>,
+    /// The `taxInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_info: Option<LineItemTaxInfo>,
+    /// SPI implementer's `appId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_app_id: Option<String>,
+    /// The `priceBeforeTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_before_tax: Option<Price>,
+    /// The `priceAfterTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_tax: Option<Price>,
+    /// Additional fee's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Optional - Line items associated with this additional fee.
+    /// If no `lineItemIds` are provided, the fee will be associated with the whole cart/checkout/order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_ids: Option<Vec<String>>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<AdditionalFeeSource>,
+    /// The `taxableAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_address: Option<TaxableAddress>,
+}
+
+/// At most one of `editedAdditionalFee`, `additionalFeeRemoved` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdditionalFeeDelta {
+    /// The `editedAdditionalFee` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edited_additional_fee: Option<AdditionalFee>,
+    /// The `additionalFeeRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fee_removed: Option<bool>,
+    /// Additional fee id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fee_id: Option<String>,
+}
+
+/// The `AdditionalFeeRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdditionalFeeRefund {
+    /// Additional fee ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fee_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin.
+/// - `ITEM`: The additional fee was added to the item by a catalog or custom line item.
+/// - `MANUAL`: The additional fee was added manually on request.
+/// - `SHIPPING`: The additional fee was added by the shipping provider.
+/// - `PLATFORM`: The additional fee was added by the Wix eCommerce platform.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AdditionalFeeSource {
+    /// `SERVICE_PLUGIN`
+    ServicePlugin,
+    /// `ITEM`
+    Item,
+    /// `MANUAL`
+    Manual,
+    /// `SHIPPING`
+    Shipping,
+    /// `PLATFORM`
+    Platform,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AdditionalFeeSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServicePlugin => "SERVICE_PLUGIN",
+            Self::Item => "ITEM",
+            Self::Manual => "MANUAL",
+            Self::Shipping => "SHIPPING",
+            Self::Platform => "PLATFORM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AdditionalFeeSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "SERVICE_PLUGIN" => Self::ServicePlugin,
+            "ITEM" => Self::Item,
+            "MANUAL" => Self::Manual,
+            "SHIPPING" => Self::Shipping,
+            "PLATFORM" => Self::Platform,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AdditionalFeeSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFeeSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Physical address
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<String>,
+    /// City name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postal or zip code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<StreetAddress>,
+    /// Main address line (usually street name and number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// Free text providing more detailed address info. Usually contains apt, suite, floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// The `geocode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geocode: Option<AddressLocation>,
+    /// Country's full name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_fullname: Option<String>,
+    /// Subdivision full-name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision_fullname: Option<String>,
+}
+
+/// The `AddressLocation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressLocation {
+    /// Address latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Address longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+}
+
+/// Billing Info and shipping details
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressWithContact {
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// The `contactDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<FullAddressContactDetails>,
+}
+
+/// The `AggregateOrdersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregateOrdersRequest {
+    /// Filter applied to original data
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// This is an object defining aggregation itself
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregation: Option<serde_json::Value>,
+    /// Optional custom separator string that can be used to override default separator value '|'
+    /// for hierarchical responses of multifaceted aggregation requests like:
+    /// '{"aggregation": {"example_request_key": {"$count" : ["deliveryMethod", "shippingRegion"]}}}'
+    /// with example response for default '|' separator like:
+    /// '{"aggregates" :{"example_request_key": {"(Mail|Region 1)": 5, "(Pickup|Region 2)": 10}}}'
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy_separator_override: Option<String>,
+}
+
+/// The `AggregateOrdersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregateOrdersResponse {
+    /// The `aggregates` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregates: Option<serde_json::Value>,
+}
+
+/// The `AggregatedRefundSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregatedRefundSummary {
+    /// The `requestedRefund` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_refund: Option<Price>,
+    /// The `pendingRefund` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_refund: Option<Price>,
+    /// The `refunded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded: Option<Price>,
+    /// The `failedRefundAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_refund_amount: Option<Price>,
+    /// Whether at least one refund transaction is still in `"PENDING"` status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<bool>,
+    /// The `breakdown` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<RefundItemsBreakdown>,
+}
+
+/// The `ApplicationError` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationError {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Description of the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Data related to the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedDiscount {
+    /// The `coupon` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<Coupon>,
+    /// The `merchantDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_discount: Option<MerchantDiscount>,
+    /// The `discountRule` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rule: Option<DiscountRule>,
+    /// The `discountType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<DiscountType>,
+    /// __Deprecated.__ Use `lineItemDiscounts` instead.
+    ///
+    /// IDs of line items the discount applies to.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_ids: Option<Vec<String>>,
+    /// Discount ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Line items the discount applies to, including the discount amount for each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_discounts: Option<Vec<LineItemDiscount>>,
+}
+
+/// At most one of `editedDiscount`, `discountRemoved` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedDiscountDelta {
+    /// The `editedDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edited_discount: Option<AppliedDiscount>,
+    /// The `discountRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_removed: Option<bool>,
+    /// Discount id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_id: Option<String>,
+}
+
+/// One of the `AttributionSource` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AttributionSource {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `FACEBOOK_ADS`
+    FacebookAds,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AttributionSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::FacebookAds => "FACEBOOK_ADS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AttributionSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "FACEBOOK_ADS" => Self::FacebookAds,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AttributionSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttributionSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AuthorizationActionFailureDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationActionFailureDetails {
+    /// The `failureCode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+}
+
+/// The `AuthorizationCapture` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationCapture {
+    /// Capture ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AuthorizationCaptureStatus>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Date and time the capture was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The `failureDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_details: Option<AuthorizationActionFailureDetails>,
+}
+
+/// - `PENDING`: Capture operation still in progress.
+/// - `SUCCEEDED`: Capture operation succeeded.
+/// - `FAILED`: Capture operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuthorizationCaptureStatus {
+    /// `PENDING`
+    Pending,
+    /// `SUCCEEDED`
+    Succeeded,
+    /// `FAILED`
+    Failed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorizationCaptureStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AuthorizationCaptureStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AuthorizationCaptureStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationCaptureStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AuthorizationDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationDetails {
+    /// Whether the authorized payment is of a delayed capture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delayed_capture: Option<bool>,
+    /// Date and time the payment was authorized in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorized_date: Option<String>,
+    /// List of captures associated with payment
+    /// In case of failed it can be replaced with new one with PENDING or SUCCESS statuses
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captures: Option<Vec<AuthorizationCapture>>,
+    /// The `void` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub void: Option<AuthorizationVoid>,
+    /// The `scheduledAction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_action: Option<V1ScheduledAction>,
+}
+
+/// The `AuthorizationVoid` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationVoid {
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AuthorizationVoidStatus>,
+    /// Date and time the void was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_date: Option<String>,
+    /// The `failureDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_details: Option<AuthorizationActionFailureDetails>,
+    /// The `reason` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+/// - `PENDING`: Void operation still in progress.
+/// - `SUCCEEDED`: Void operation succeeded.
+/// - `FAILED`: Void operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AuthorizationVoidStatus {
+    /// `PENDING`
+    Pending,
+    /// `SUCCEEDED`
+    Succeeded,
+    /// `FAILED`
+    Failed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AuthorizationVoidStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AuthorizationVoidStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AuthorizationVoidStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationVoidStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AuthorizedPaymentCaptured` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizedPaymentCaptured {
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `AuthorizedPaymentCreated` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizedPaymentCreated {
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `AuthorizedPaymentVoided` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizedPaymentVoided {
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// Order balance. Reflects amount left to be paid on order and is calculated dynamically. Can be negative per balance definition.
+/// `amount` field depends on order payment status:
+/// + UNSPECIFIED, NOT_PAID: price_summary.total_price
+/// + PARTIALLY_PAID : price_summary.total_price - pay_now.total_price
+/// + PENDING, REFUNDED, PARTIALLY_REFUNDED, PAID : 0
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Balance {
+    /// Balance amount.
+    ///
+    /// A negative `amount` represents the amount to be refunded. This can happen due to overcharging or the order being modified after a payment has been made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Amount formatted with currency symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_amount: Option<String>,
+}
+
+/// The `BalanceSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceSummary {
+    /// The `balance` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Balance>,
+    /// The `paid` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Price>,
+    /// The `refunded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunded: Option<Price>,
+    /// The `authorized` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorized: Option<Price>,
+    /// The `pendingRefund` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_refund: Option<Price>,
+    /// The `pending` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Price>,
+    /// The `chargeback` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback: Option<Price>,
+    /// The `chargebackReversal` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback_reversal: Option<Price>,
+    /// The `platformFees` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_fees: Option<Price>,
+    /// The `totalMinusPlatformFees` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_minus_platform_fees: Option<Price>,
+    /// The `cashRoundingAdjustment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cash_rounding_adjustment: Option<CashRounding>,
+}
+
+/// The `BulkActionMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkActionMetadata {
+    /// Number of items that were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_successes: Option<f64>,
+    /// Number of items that couldn't be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_failures: Option<f64>,
+    /// Number of failures without details because detailed failure threshold was exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetailed_failures: Option<f64>,
+}
+
+/// The `BulkDeleteImportedOrdersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteImportedOrdersRequest {
+    /// IDs of the orders to delete. Only orders created with Import Order can be deleted. An ID that doesn't belong to an imported order is reported as a failed item in the async job.
+    pub order_ids: Vec<String>,
+}
+
+/// The `BulkDeleteImportedOrdersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteImportedOrdersResponse {
+    /// Job ID for async operation tracking. Pass to [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/get-async-job) or [List Async Job Items](https://dev.wix.com/docs/rest/business-management/async-job/list-async-job-items) to retrieve details and metadata
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkMarkOrdersAsPaidRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkMarkOrdersAsPaidRequest {
+    /// IDs of orders to mark as paid.
+    pub ecom_order_ids: Vec<String>,
+}
+
+/// The `BulkMarkOrdersAsPaidResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkMarkOrdersAsPaidResponse {
+    /// Items updated by the bulk action.
+    /// The Order entity within the results optimistically changes its payment status to paid, however this process is async.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkOrderResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkOrderResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkOrderResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Order>,
+}
+
+/// The `BulkUpdateOrderTagsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateOrderTagsRequest {
+    /// IDs of orders to update tags for.
+    pub order_ids: Vec<String>,
+    /// The `assignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign_tags: Option<TagsTags>,
+    /// The `unassignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unassign_tags: Option<TagsTags>,
+}
+
+/// The `BulkUpdateOrderTagsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateOrderTagsResponse {
+    /// The `results` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkUpdateOrderTagsResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkUpdateOrderTagsResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateOrderTagsResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+}
+
+/// The `BulkUpdateOrdersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateOrdersRequest {
+    /// Orders to update.
+    pub orders: Vec<MaskedOrder>,
+    /// Whether to return the full order entities.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+}
+
+/// The `BulkUpdateOrdersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateOrdersResponse {
+    /// Bulk action results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkOrderResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// Buyer information.
+///
+/// At most one of `visitorId`, `memberId` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BuyerInfo {
-    /// ID of the buyer's contact in the site's CRM (Wix's standard field).
+    /// Visitor ID. Returned when the buyer isn't a logged-in site member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    /// Member ID. Returned when the buyer is a logged-in site member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// Contact ID. Automatically created if one doesn't exist. For more information, see [Contacts API](https://dev.wix.com/docs/api-reference/crm/members-contacts/contacts/contacts/contact-v4/introduction).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
-    /// The buyer's email address (Wix's standard field).
+    /// Buyer's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+/// The `CancelOrderRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelOrderRequest {
+    /// Order ID.
+    pub id: String,
+    /// Whether to send an order canceled email to the buyer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_order_canceled_email: Option<bool>,
+    /// Custom note to be added to the email (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+    /// Whether to restock all items in the order. This will only apply to products in the Wix Stores inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock_all_items: Option<bool>,
+}
+
+/// The `CancelOrderResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelOrderResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `CaptureAuthorizedPaymentsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureAuthorizedPaymentsRequest {
+    /// Wix eCommerce order ID
+    pub ecom_order_id: String,
+    /// Capture payments information
+    pub payments: Vec<PaymentCapture>,
+}
+
+/// The `CaptureAuthorizedPaymentsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureAuthorizedPaymentsResponse {
+    /// The `orderTransactions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_transactions: Option<OrderTransactions>,
+}
+
+/// The `CashRounding` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashRounding {
+    /// Amount, can be negative or positive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Amount formatted with currency symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_amount: Option<String>,
+}
+
+/// The `CashRoundingDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashRoundingDetails {
+    /// The `unroundedAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unrounded_amount: Option<Price>,
+    /// The `roundingAdjustment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounding_adjustment: Option<CashRounding>,
+}
+
+/// Used for grouping line items. Sent when an item is added to a cart, checkout, or order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogReference {
+    /// ID of the item within the catalog it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_item_id: Option<String>,
+    /// ID of the app providing the catalog.
+    ///
+    /// You can get your app's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
+    ///
+    /// For items from Wix catalogs, the following values always apply:
+    /// + Wix Stores: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`
+    /// + Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
+    /// + Wix Restaurants: `"9a5d83fd-8570-482e-81ab-cfa88942ee60"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Additional item details in `key:value` pairs.
+    ///
+    /// Use this optional field for more specificity with item selection. The values of the `options` field differ depending on which catalog is providing the items.
+    ///
+    /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
+    /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
+}
+
+/// The `ChannelInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelInfo {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ChannelType>,
+    /// Reference to an order ID from an external system. Relevant when recording orders from external platforms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_order_id: Option<String>,
+    /// URL to the order in the external system. Relevant when recording orders from external platforms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_order_url: Option<String>,
+}
+
+/// - `UNSPECIFIED`: Unspecified sales channel. This value is not supported.
+/// - `WEB`: A web client.
+/// - `POS`: [Point of sale solutions](https://support.wix.com/en/wix-mobile-pos-2196395).
+/// - `EBAY`: [eBay shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-ebay-shop).
+/// - `AMAZON`: [Amazon shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-amazon-shop).
+/// - `OTHER_PLATFORM`: Other sales platform.
+/// - `WIX_APP_STORE`: [Wix Owner app](https://support.wix.com/article/wix-owner-app-an-overview).
+/// - `WIX_INVOICES`: Wix Invoices app in [your dashboard](https://www.wix.com/my-account/site-selector/?buttonText=Select%20Site&title=Select%20a%20Site&autoSelectOnSingleSite=true&actionUrl=https:%2F%2Fwww.wix.com%2Fdashboard%2F%7B%7BmetaSiteId%7D%7D%2Finvoices/settings/general-settings)
+/// - `BACKOFFICE_MERCHANT`: Wix merchant backoffice.
+/// - `WISH`: Wish sales channel.
+/// - `CLASS_PASS`: [ClassPass sales channel](https://support.wix.com/en/article/wix-bookings-letting-clients-book-your-services-with-classpass).
+/// - `GLOBAL_E`: Global-E sales channel.
+/// - `FACEBOOK`: [Facebook shop](https://support.wix.com/en/article/wix-stores-changes-to-facebook-shops).
+/// - `ETSY`: [Etsy sales channel](https://support.wix.com/en/article/wix-stores-request-adding-etsy-as-a-sales-channel).
+/// - `TIKTOK`: [TikTok sales channel](https://support.wix.com/en/article/wix-stores-request-adding-tiktok-as-a-sales-channel).
+/// - `FAIRE_COM`: [Faire marketplace integration](https://support.wix.com/en/article/wix-stores-creating-a-faire-store-using-the-faire-integration-app).
+/// - `PAYPAL_AGENTIC_CHECKOUT`: PayPal Agentic Checkout sales channel.
+/// - `STRIPE_AGENTIC_CHECKOUT`: Stripe Agentic Checkout sales channel.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChannelType {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `WEB`
+    Web,
+    /// `POS`
+    Pos,
+    /// `EBAY`
+    Ebay,
+    /// `AMAZON`
+    Amazon,
+    /// `OTHER_PLATFORM`
+    OtherPlatform,
+    /// `WIX_APP_STORE`
+    WixAppStore,
+    /// `WIX_INVOICES`
+    WixInvoices,
+    /// `BACKOFFICE_MERCHANT`
+    BackofficeMerchant,
+    /// `WISH`
+    Wish,
+    /// `CLASS_PASS`
+    ClassPass,
+    /// `GLOBAL_E`
+    GlobalE,
+    /// `FACEBOOK`
+    Facebook,
+    /// `ETSY`
+    Etsy,
+    /// `TIKTOK`
+    Tiktok,
+    /// `FAIRE_COM`
+    FaireCom,
+    /// `PAYPAL_AGENTIC_CHECKOUT`
+    PaypalAgenticCheckout,
+    /// `STRIPE_AGENTIC_CHECKOUT`
+    StripeAgenticCheckout,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ChannelType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Web => "WEB",
+            Self::Pos => "POS",
+            Self::Ebay => "EBAY",
+            Self::Amazon => "AMAZON",
+            Self::OtherPlatform => "OTHER_PLATFORM",
+            Self::WixAppStore => "WIX_APP_STORE",
+            Self::WixInvoices => "WIX_INVOICES",
+            Self::BackofficeMerchant => "BACKOFFICE_MERCHANT",
+            Self::Wish => "WISH",
+            Self::ClassPass => "CLASS_PASS",
+            Self::GlobalE => "GLOBAL_E",
+            Self::Facebook => "FACEBOOK",
+            Self::Etsy => "ETSY",
+            Self::Tiktok => "TIKTOK",
+            Self::FaireCom => "FAIRE_COM",
+            Self::PaypalAgenticCheckout => "PAYPAL_AGENTIC_CHECKOUT",
+            Self::StripeAgenticCheckout => "STRIPE_AGENTIC_CHECKOUT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ChannelType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "WEB" => Self::Web,
+            "POS" => Self::Pos,
+            "EBAY" => Self::Ebay,
+            "AMAZON" => Self::Amazon,
+            "OTHER_PLATFORM" => Self::OtherPlatform,
+            "WIX_APP_STORE" => Self::WixAppStore,
+            "WIX_INVOICES" => Self::WixInvoices,
+            "BACKOFFICE_MERCHANT" => Self::BackofficeMerchant,
+            "WISH" => Self::Wish,
+            "CLASS_PASS" => Self::ClassPass,
+            "GLOBAL_E" => Self::GlobalE,
+            "FACEBOOK" => Self::Facebook,
+            "ETSY" => Self::Etsy,
+            "TIKTOK" => Self::Tiktok,
+            "FAIRE_COM" => Self::FaireCom,
+            "PAYPAL_AGENTIC_CHECKOUT" => Self::PaypalAgenticCheckout,
+            "STRIPE_AGENTIC_CHECKOUT" => Self::StripeAgenticCheckout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ChannelType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChannelType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ChargeMembershipsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargeMembershipsRequest {
+    /// Order ID.
+    pub ecom_order_id: String,
+    /// The member id. Do not attempt to get it from the request context, since in some cases the caller is not a member
+    /// but a user which is using the membership on behalf of the a member
+    pub member_id: String,
+    /// List of items to be paid by memberships
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_charges: Option<Vec<MembershipChargeItem>>,
+}
+
+/// The `ChargeMembershipsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargeMembershipsResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Request body of Create Order.
+/// - `PASS_ON`: Platform fee passed on to buyer.  This type increases the order total, and is visible to the buyer and merchant as an additional fee.
+/// - `ABSORBED`: Platform fee absorbed by merchant.  This type does not increase the order total, and is only visible to the merchant.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChargeType {
+    /// `PASS_ON`
+    PassOn,
+    /// `ABSORBED`
+    Absorbed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ChargeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PassOn => "PASS_ON",
+            Self::Absorbed => "ABSORBED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PASS_ON" => Self::PassOn,
+            "ABSORBED" => Self::Absorbed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Chargeback` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chargeback {
+    /// Chargeback ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Date and time the chargeback was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the chargeback was updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The `reversalAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reversal_amount: Option<Price>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChargebackStatus>,
+    /// External chargeback ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+/// The `ChargebackCreated` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargebackCreated {
+    /// ID of the payment that received a chargeback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Chargeback ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The `paymentDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_details: Option<RegularPayment>,
+}
+
+/// The `ChargebackReversed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargebackReversed {
+    /// ID of the payment involved with the chargeback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Chargeback ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargeback_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The `reversalAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reversal_amount: Option<Price>,
+    /// The `paymentDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_details: Option<RegularPayment>,
+}
+
+/// - `APPROVED`: Chargeback was approved.
+/// - `REVERSED`: Chargeback was reversed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChargebackStatus {
+    /// `APPROVED`
+    Approved,
+    /// `REVERSED`
+    Reversed,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ChargebackStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Reversed => "REVERSED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ChargebackStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVED" => Self::Approved,
+            "REVERSED" => Self::Reversed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ChargebackStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargebackStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ChargedBy` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargedBy {
+    /// ID - id of the user who initiated the payment
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Full name - name of the user who initiated the payment
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+}
+
+/// The `Color` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Color {
+    /// Description line color name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Description line color name translated into the buyer's language.
+    ///
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+    /// HEX or RGB color code for display.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// At most one of `changedShippingInfo`, `shippingInfoRemoved` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommittedDiffs {
+    /// The `changedShippingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_shipping_info: Option<V1ShippingInformation>,
+    /// Remove existing shipping info.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_info_removed: Option<bool>,
+    /// Added/updated/removed order line items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItemDelta>>,
+    /// Added/updated/removed discounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_discounts: Option<Vec<AppliedDiscountDelta>>,
+    /// Added/updated/removed additional fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fees: Option<Vec<AdditionalFeeDelta>>,
+}
+
+/// Coupon
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coupon {
+    /// Coupon ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Coupon code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Coupon name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `CreateOrderRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateOrderRequest {
-    /// The order to create.
+    /// The `order` field.
     pub order: Order,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<OrderCreationSettings>,
 }
 
-/// Response of Create Order.
+/// The `CreateOrderResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateOrderResponse {
-    /// The created order.
-    pub order: Order,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
 }
 
-/// Cursor paging of a request.
+/// The `CreatePaymentGatewayOrderRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePaymentGatewayOrderRequest {
+    /// Ecom order ID.
+    pub ecom_order_id: String,
+    /// The `chargedBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charged_by: Option<ChargedBy>,
+}
+
+/// The `CreatePaymentGatewayOrderResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatePaymentGatewayOrderResponse {
+    /// ID of the order created in the payment gateway
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_order_id: Option<String>,
+}
+
+/// At most one of `userId`, `memberId`, `visitorId`, `appId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedBy {
+    /// User ID - when the order was created by a Wix user on behalf of a buyer.
+    /// For example, via POS (point of service).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Member ID - when the order was created by a **logged in** site visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// Visitor ID - when the order was created by a site visitor that was **not** logged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    /// App ID - when the order was created by an external application.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+/// The `CreditCardDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardDetails {
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `CreditCardPaymentMethodDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardPaymentMethodDetails {
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `CurrencyConversionDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyConversionDetails {
+    /// Currency used for the pricing of this order, in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
+    ///
+    /// This currency is used to calculate the pricing before conversion to the buyer's payment currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_currency: Option<String>,
+    /// The rate used for converting the original currency to the currency used for payment.
+    ///
+    /// Returned only when a single rate produced every amount on the order.
+    /// This is the case for an order converted once at checkout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion_rate: Option<String>,
+}
+
+/// The `CursorPaging` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CursorPaging {
-    /// Number of items to return per page.
+    /// Maximum number of items to return in the results.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
+    pub limit: Option<f64>,
+    /// Pointer to the next or previous page in the list of results.
+    ///
+    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
+    /// Not relevant for the first request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
-/// Filter, sort and cursor paging of a search. With a `cursor`, Wix reads the filter and sort from the cursor.
+/// The `CursorPagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CursorSearch {
-    /// Filter in the Wix API query language, a JSON object such as `{"paymentStatus": {"$eq": "PAID"}}`. No seed lists the fields that can be filtered.
+pub struct CursorPagingMetadata {
+    /// Number of items returned in current page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
-}
-
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
-/// Response of Get Order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetOrderResponse {
-    /// The requested order.
-    pub order: Order,
-}
-
-/// An eCommerce order. Modelled in part (000 names its line items, buyer info, pricing, and payment and fulfillment status); every other field is kept as it came and sent back unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Order {
-    /// Order ID (generated by Wix when the order is created).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The order number shown to the site owner and buyer, e.g. "10126" (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// Date and time the order was created (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Date and time the order was last updated (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
-    /// The order's line items (named in 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_items: Option<Vec<OrderLineItem>>,
-    /// Information about the buyer (named in 000).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_info: Option<BuyerInfo>,
-    /// The order's pricing (000's "pricing"; the field name is Wix's standard).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_summary: Option<PriceSummary>,
-    /// Payment status (named in 000), e.g. `PAID` or `NOT_PAID`. The seeds list no values, so this is a plain string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_status: Option<String>,
-    /// Fulfillment status (named in 000), e.g. `FULFILLED` or `NOT_FULFILLED`. The seeds list no values, so this is a plain string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fulfillment_status: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// One line item of an order. Modelled in part: product, price and option fields are kept as they came and sent back unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrderLineItem {
-    /// Line item ID (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Number of units of the item (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i32>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Paging metadata of a cursor-paged response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PagingMetadata {
-    /// Number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
+    pub count: Option<f64>,
+    /// The `cursors` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
+    /// Whether there are more pages to retrieve following the current page.
+    ///
+    /// + `true`: Another page of results can be retrieved.
+    /// + `false`: This is the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
 }
 
-/// An amount of money, as Wix writes it (Wix's standard price object).
+/// At most one of `cursorPaging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorSearch {
+    /// The `cursorPaging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor_paging: Option<CursorPaging>,
+    /// Filter object.
+    ///
+    /// Learn more about [filtering](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#filters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// List of sort objects.
+    ///
+    /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<Sorting>>,
+}
+
+/// The `Cursors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cursors {
+    /// Cursor string pointing to the next page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor pointing to the previous page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// The `CustomActivity` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomActivity {
+    /// ID of the app that created the custom activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Custom activity type. For example, `"Ticket number set"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Additional data in key-value form. For example, `{ "Ticket number": "123456" }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The `CustomField` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomField {
+    /// Custom field value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// Custom field title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Translated custom field title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_title: Option<String>,
+}
+
+/// Decimal-quantity metadata for a line item.
+///
+/// Set on a line item that represents a non-integer-quantity purchase
+/// (e.g. "2.75 square meters of fake grass", "1.5 kg of sugar",
+/// "0.75 hours of consultation"). When set, the line item must have
+/// `fixedQuantity` = true.
+///
+/// The decimal value lives in `value`. When `decimalQuantity` is set,
+/// consumers read the human-readable quantity from `value` rather
+/// than from `lineItem.quantity`.
+///
+/// At most one of `measurementUnit`, `otherUnit` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecimalQuantity {
+    /// The `measurementUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measurement_unit: Option<MeasurementUnit>,
+    /// Free-form unit name for standard units not in the
+    /// `measurementUnit` enum (e.g. "hour", "minute", "session").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_unit: Option<String>,
+    /// The decimal quantity the buyer / merchant entered.
+    ///
+    /// String-encoded decimal. The exact value is preserved — no
+    /// rounding, no conversion to an integer.
+    ///
+    /// Examples: "2.75", "1.5", "0.75".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The `description` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<TranslatableString>,
+}
+
+/// The `DelayedCaptureSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DelayedCaptureSettings {
+    /// The `scheduledAction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_action: Option<ScheduledAction>,
+    /// The `delayDuration` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_duration: Option<Duration>,
+}
+
+/// The `DeleteActivityResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteActivityResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// At most one of `shippingDestination`, `pickupDetails` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryLogistics {
+    /// The `shippingDestination` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_destination: Option<AddressWithContact>,
+    /// The `pickupDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pickup_details: Option<PickupDetails>,
+    /// Expected delivery time in free text. For example, `"3-5 business days"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_time: Option<String>,
+    /// Instructions for the carrier. For example, `"Please knock on the door. If unanswered, please call contact number."`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Deprecated - Latest expected delivery date and time in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_by_date: Option<String>,
+    /// The `deliveryTimeSlot` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_time_slot: Option<DeliveryTimeSlot>,
+}
+
+/// The `DeliveryTimeSlot` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryTimeSlot {
+    /// Delivery slot starting time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Delivery slot ending time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// Type of selected payment option for catalog item
+///
+/// - `FULL_PAYMENT_OFFLINE`: The entire payment for the given item will happen after checkout.
+/// - `MEMBERSHIP_OFFLINE`: Payment for this item can only be done using a membership and must be manually redeemed in the dashboard by the site owner. Note: when this option is used, the price will be 0.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DeltaPaymentOptionType {
+    /// `FULL_PAYMENT_OFFLINE`
+    FullPaymentOffline,
+    /// `MEMBERSHIP_OFFLINE`
+    MembershipOffline,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DeltaPaymentOptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullPaymentOffline => "FULL_PAYMENT_OFFLINE",
+            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DeltaPaymentOptionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FULL_PAYMENT_OFFLINE" => Self::FullPaymentOffline,
+            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DeltaPaymentOptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeltaPaymentOptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `plainText`, `colorInfo` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescriptionLine {
+    /// The `plainText` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_text: Option<PlainTextValue>,
+    /// The `colorInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_info: Option<Color>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<DescriptionLineName>,
+}
+
+/// The `DescriptionLineName` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescriptionLineName {
+    /// Description line name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Description line name translated into the buyer's language.
+    ///
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `DigitalFile` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DigitalFile {
+    /// ID of the secure file in media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// Link will exist after the digital links have been generated on the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// Link expiration time and date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<String>,
+}
+
+/// Predefined reason for the discount.
+///
+/// - `UNSPECIFIED`: Unknown discount reason.
+/// - `EXCHANGED_ITEMS`: Balance adjustment resulting from an item exchange.
+/// - `BILLING_ADJUSTMENT`: Proportional discount for a shortened subscription billing cycle. Applied when a subscription's billing date is moved earlier, reducing the cycle length.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DiscountReason {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `EXCHANGED_ITEMS`
+    ExchangedItems,
+    /// `BILLING_ADJUSTMENT`
+    BillingAdjustment,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountReason {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::ExchangedItems => "EXCHANGED_ITEMS",
+            Self::BillingAdjustment => "BILLING_ADJUSTMENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DiscountReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "EXCHANGED_ITEMS" => Self::ExchangedItems,
+            "BILLING_ADJUSTMENT" => Self::BillingAdjustment,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DiscountReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DiscountRule` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscountRule {
+    /// Discount rule ID
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<DiscountRuleName>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `DiscountRuleName` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscountRuleName {
+    /// Original discount rule name (in site's default language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// Type of discount.
+///
+/// - `GLOBAL`: Discount applies to the entire order.
+/// - `SPECIFIC_ITEMS`: Discount applies to specific items.
+/// - `SHIPPING`: Discount applies to shipping. For example, free shipping.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DiscountType {
+    /// `GLOBAL`
+    Global,
+    /// `SPECIFIC_ITEMS`
+    SpecificItems,
+    /// `SHIPPING`
+    Shipping,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Global => "GLOBAL",
+            Self::SpecificItems => "SPECIFIC_ITEMS",
+            Self::Shipping => "SHIPPING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DiscountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GLOBAL" => Self::Global,
+            "SPECIFIC_ITEMS" => Self::SpecificItems,
+            "SHIPPING" => Self::Shipping,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DraftOrderChangesApplied` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftOrderChangesApplied {
+    /// Draft order id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_order_id: Option<String>,
+    /// Reason for edit, given by user (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Changes applied to order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<OrderChange>>,
+}
+
+/// The `DraftOrderCommitSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftOrderCommitSettings {
+    /// If false, do not send notifications to buyer. Default is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_notifications_to_buyer: Option<bool>,
+    /// If false, do not send notifications to business. Default is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_notifications_to_business: Option<bool>,
+    /// If false, do not add activities to the order. Default is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_activities_to_order: Option<bool>,
+    /// If false, do not send mails to custom fulfillers in case of a change of shippable items fulfilled by custom fulfillers. Default is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_notifications_to_custom_fulfillers: Option<bool>,
+    /// Inventory changes to be applied. Either to restock, or decrease.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_updates: Option<Vec<InventoryUpdateDetails>>,
+}
+
+/// The `Duration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Duration {
+    /// Amount of units. For example, 30 MINUTES, 1 HOURS, 7 DAYS, etc
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// The `unit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<DurationUnit>,
+}
+
+/// One of the `DurationUnit` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DurationUnit {
+    /// `MINUTES`
+    Minutes,
+    /// `HOURS`
+    Hours,
+    /// `DAYS`
+    Days,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DurationUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minutes => "MINUTES",
+            Self::Hours => "HOURS",
+            Self::Days => "DAYS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DurationUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "MINUTES" => Self::Minutes,
+            "HOURS" => Self::Hours,
+            "DAYS" => Self::Days,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DurationUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ExtendedFields` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtendedFields {
+    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
+    /// The value of each key is structured according to the schema defined when the extended fields were configured.
+    ///
+    /// You can only access fields for which you have the appropriate permissions.
+    ///
+    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// The `ExternalReceipt` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalReceipt {
+    /// Receipt ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_id: Option<String>,
+    /// Display number of receipt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_number: Option<String>,
+}
+
+/// The `FreeTrialPeriod` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FreeTrialPeriod {
+    /// The `frequency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<SubscriptionFrequency>,
+    /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+}
+
+/// - `NOT_FULFILLED`: None of the order items are fulfilled or the order was manually marked as unfulfilled.
+/// - `FULFILLED`: All of the order items are fulfilled or the order was manually marked as fulfilled. Orders without shipping info are fulfilled automatically.
+/// - `PARTIALLY_FULFILLED`: Some, but not all, of the order items are fulfilled.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FulfillmentStatus {
+    /// `NOT_FULFILLED`
+    NotFulfilled,
+    /// `FULFILLED`
+    Fulfilled,
+    /// `PARTIALLY_FULFILLED`
+    PartiallyFulfilled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FulfillmentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotFulfilled => "NOT_FULFILLED",
+            Self::Fulfilled => "FULFILLED",
+            Self::PartiallyFulfilled => "PARTIALLY_FULFILLED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FulfillmentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_FULFILLED" => Self::NotFulfilled,
+            "FULFILLED" => Self::Fulfilled,
+            "PARTIALLY_FULFILLED" => Self::PartiallyFulfilled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FulfillmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FulfillmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Triggered when the fulfillment status of an order is updated
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FulfillmentStatusUpdated {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// The `previousFulfillmentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_fulfillment_status: Option<FulfillmentStatus>,
+    /// The `newFulfillmentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_fulfillment_status: Option<FulfillmentStatus>,
+    /// the action that caused this update
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+/// Full contact details for an address
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FullAddressContactDetails {
+    /// First name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Company name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The `vatId` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<VatId>,
+}
+
+/// The `FutureMembershipDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FutureMembershipDetails {
+    /// ID of the plan line item in the order from which the membership will be created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// ID of the benefit the future membership will grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benefit_id: Option<String>,
+}
+
+/// The `GetOrderResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetOrderResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `GetPaymentCollectabilityStatusResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetPaymentCollectabilityStatusResponse {
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentCollectabilityStatus>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `GetRefundabilityStatusResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetRefundabilityStatusResponse {
+    /// Refundability details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refundabilities: Option<Vec<Refundability>>,
+    /// Whether the order supports refunding per item.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refundable_per_item: Option<bool>,
+}
+
+/// The `GiftCardPaymentDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardPaymentDetails {
+    /// Gift card payment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card_payment_id: Option<String>,
+    /// ID of the app that created the gift card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Whether the gift card is voided.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided: Option<bool>,
+    /// Gift card code with all but the last four characters masked. For example, `************QXY1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obfuscated_code: Option<String>,
+}
+
+/// The `GiftCardPaymentRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardPaymentRefund {
+    /// Gift card payment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card_payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Image filename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// The `ImportOrderRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOrderRequest {
+    /// The `order` field.
+    pub order: Order,
+}
+
+/// The `ImportOrderResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOrderResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// Triggered when an imported order is deleted with Bulk Delete Imported Orders. Fires once per deleted order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedOrderDeleted {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// - `RESTOCK`: Restock inventory
+/// - `DECREASE`: Decrease inventory. Without failing on negative inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InventoryAction {
+    /// `RESTOCK`
+    Restock,
+    /// `DECREASE`
+    Decrease,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InventoryAction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Restock => "RESTOCK",
+            Self::Decrease => "DECREASE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InventoryAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "RESTOCK" => Self::Restock,
+            "DECREASE" => Self::Decrease,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InventoryAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `InventoryUpdateDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryUpdateDetails {
+    /// The `actionType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_type: Option<InventoryAction>,
+    /// Order line item id
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// The amount to be increased or restocked
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_change: Option<f64>,
+}
+
+/// The `ItemChangedDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemChangedDetails {
+    /// The quantity before the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_before_change: Option<f64>,
+    /// The `priceBeforeChange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_before_change: Option<Price>,
+    /// The `priceDescriptionBeforeChange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_description_before_change: Option<PriceDescription>,
+}
+
+/// The `ItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `ItemModifier` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemModifier {
+    /// Modifier ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The quantity of this modifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// The `label` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<TranslatableString>,
+    /// The `details` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<TranslatableString>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+}
+
+/// The `ItemTaxFullDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemTaxFullDetails {
+    /// The `taxableAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<Price>,
+    /// Tax rate percentage, as a decimal numeral between 0 and 1. For example, `"0.13"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<String>,
+    /// The `totalTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_tax: Option<Price>,
+}
+
+/// At most one of `preset`, `custom` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemType {
+    /// The `preset` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<ItemTypePreset>,
+    /// Custom item type. When none of the preset types are suitable, specifies the custom type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// One of the `ItemTypePreset` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ItemTypePreset {
+    /// `UNRECOGNISED`
+    Unrecognised,
+    /// `PHYSICAL`
+    Physical,
+    /// `DIGITAL`
+    Digital,
+    /// `GIFT_CARD`
+    GiftCard,
+    /// `SERVICE`
+    Service,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ItemTypePreset {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unrecognised => "UNRECOGNISED",
+            Self::Physical => "PHYSICAL",
+            Self::Digital => "DIGITAL",
+            Self::GiftCard => "GIFT_CARD",
+            Self::Service => "SERVICE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ItemTypePreset {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNRECOGNISED" => Self::Unrecognised,
+            "PHYSICAL" => Self::Physical,
+            "DIGITAL" => Self::Digital,
+            "GIFT_CARD" => Self::GiftCard,
+            "SERVICE" => Self::Service,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ItemTypePreset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemTypePreset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// JurisdictionType represents the type of the jurisdiction in which this tax detail applies (e.g. Country,State,County,City,Special).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum JurisdictionType {
+    /// `UNDEFINED`
+    Undefined,
+    /// `COUNTRY`
+    Country,
+    /// `STATE`
+    State,
+    /// `COUNTY`
+    County,
+    /// `CITY`
+    City,
+    /// `SPECIAL`
+    Special,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl JurisdictionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Country => "COUNTRY",
+            Self::State => "STATE",
+            Self::County => "COUNTY",
+            Self::City => "CITY",
+            Self::Special => "SPECIAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for JurisdictionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "COUNTRY" => Self::Country,
+            "STATE" => Self::State,
+            "COUNTY" => Self::County,
+            "CITY" => Self::City,
+            "SPECIAL" => Self::Special,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for JurisdictionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JurisdictionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LineItemAmount` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemAmount {
+    /// Order line item id
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<ProductName>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `LineItemChanges` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemChanges {
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<ProductName>,
+    /// The `quantity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<LineItemQuantityChange>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<LineItemPriceChange>,
+}
+
+/// At most one of `lineItemAdded`, `changedDetails`, `lineItemRemoved` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemDelta {
+    /// The `lineItemAdded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_added: Option<bool>,
+    /// The `changedDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_details: Option<ItemChangedDetails>,
+    /// The `lineItemRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_removed: Option<OrderLineItemChangedDetails>,
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+}
+
+/// The `LineItemDiscount` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemDiscount {
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `totalDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_discount: Option<Price>,
+}
+
+/// The `LineItemPriceChange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemPriceChange {
+    /// The `originalPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_price: Option<Price>,
+    /// The `newPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_price: Option<Price>,
+}
+
+/// The `LineItemQuantityChange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemQuantityChange {
+    /// Item quantity before update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_quantity: Option<f64>,
+    /// Item quantity after update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_quantity: Option<f64>,
+    /// Difference between original and new quantity. Absolute value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<f64>,
+    /// The `deltaType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_type: Option<LineItemQuantityChangeType>,
+}
+
+/// - `QUANTITY_INCREASED`: Quantity increased.
+/// - `QUANTITY_DECREASED`: Quantity decreased.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineItemQuantityChangeType {
+    /// `QUANTITY_INCREASED`
+    QuantityIncreased,
+    /// `QUANTITY_DECREASED`
+    QuantityDecreased,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LineItemQuantityChangeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::QuantityIncreased => "QUANTITY_INCREASED",
+            Self::QuantityDecreased => "QUANTITY_DECREASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LineItemQuantityChangeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "QUANTITY_INCREASED" => Self::QuantityIncreased,
+            "QUANTITY_DECREASED" => Self::QuantityDecreased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LineItemQuantityChangeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemQuantityChangeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LineItemRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemRefund {
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// Refund quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// The `LineItemRefundSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemRefundSummary {
+    /// ID of the refunded line item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// The `totalRefundedAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_refunded_amount: Option<Price>,
+}
+
+/// TaxBreakdown represents tax information for a line item.
+/// It holds the tax amount and the tax rate for each tax authority that apply on the line item.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemTaxBreakdown {
+    /// Jurisdiction that taxes were calculated for. For example, "New York", or "Quebec".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Tax rate used for this jurisdiction, as a decimal. For example, 10% tax is 0.1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+    /// The `taxAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<Price>,
+    /// The type of tax that was calculated. Depends on the jurisdiction's tax laws. For example, "Sales Tax", "Income Tax", "Value Added Tax", etc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_type: Option<String>,
+    /// The name of the tax against which this tax amount was calculated. For example, "NY State Sales Tax", "Quebec GST", etc.
+    /// This name should be explicit enough to allow the merchant to understand what tax was calculated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
+    /// The `jurisdictionType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction_type: Option<JurisdictionType>,
+    /// The `nonTaxableAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_taxable_amount: Option<Price>,
+    /// The `taxableAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<Price>,
+}
+
+/// The `LineItemTaxInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemTaxInfo {
+    /// The `taxAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amount: Option<Price>,
+    /// The `taxableAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_amount: Option<Price>,
+    /// Tax rate %, as a decimal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<String>,
+    /// Tax group ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_group_id: Option<String>,
+    /// Indicates whether the price already includes tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_included_in_price: Option<bool>,
+    /// Tax information for a line item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_breakdown: Option<Vec<LineItemTaxBreakdown>>,
+}
+
+/// The `Location` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Location ID.
+    /// Learn more about the [Wix Locations API](https://dev.wix.com/docs/rest/business-management/locations/introduction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `LocationAndQuantity` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationAndQuantity {
+    /// Location id in the associated owner app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Location owner app, if not provided then the site business info locations will be used.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Quantity for specific location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `ManagedAdditionalFee` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedAdditionalFee {
+    /// Additional fee id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<TranslatedValue>,
+    /// Line items additional fee applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_line_items: Option<Vec<LineItemAmount>>,
+    /// The `totalAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<Price>,
+}
+
+/// The `ManagedDiscount` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedDiscount {
+    /// Discount id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<TranslatedValue>,
+    /// Line items discount applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_line_items: Option<Vec<LineItemAmount>>,
+    /// The `totalAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<Price>,
+}
+
+/// The `ManagedLineItem` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedLineItem {
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<ProductName>,
+    /// Added or removed item quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// One of the `ManuallyRefundableReason` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ManuallyRefundableReason {
+    /// `EXPIRED`
+    Expired,
+    /// `NOT_SUPPORTED`
+    NotSupported,
+    /// `OFFLINE`
+    Offline,
+    /// `REQUIRES_CARD_READER`
+    RequiresCardReader,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ManuallyRefundableReason {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Expired => "EXPIRED",
+            Self::NotSupported => "NOT_SUPPORTED",
+            Self::Offline => "OFFLINE",
+            Self::RequiresCardReader => "REQUIRES_CARD_READER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ManuallyRefundableReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "EXPIRED" => Self::Expired,
+            "NOT_SUPPORTED" => Self::NotSupported,
+            "OFFLINE" => Self::Offline,
+            "REQUIRES_CARD_READER" => Self::RequiresCardReader,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ManuallyRefundableReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ManuallyRefundableReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MarkOrderAsPaidRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkOrderAsPaidRequest {
+    /// Ecom order ID.
+    pub ecom_order_id: String,
+}
+
+/// The `MarkOrderAsPaidResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkOrderAsPaidResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `MaskedOrder` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaskedOrder {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// One of the `MeasurementUnit` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MeasurementUnit {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `ML`
+    Ml,
+    /// `CL`
+    Cl,
+    /// `L`
+    L,
+    /// `CBM`
+    Cbm,
+    /// `MG`
+    Mg,
+    /// `G`
+    G,
+    /// `KG`
+    Kg,
+    /// `MM`
+    Mm,
+    /// `CM`
+    Cm,
+    /// `M`
+    M,
+    /// `SQM`
+    Sqm,
+    /// `OZ`
+    Oz,
+    /// `LB`
+    Lb,
+    /// `FLOZ`
+    Floz,
+    /// `PT`
+    Pt,
+    /// `QT`
+    Qt,
+    /// `GAL`
+    Gal,
+    /// `IN`
+    In,
+    /// `FT`
+    Ft,
+    /// `YD`
+    Yd,
+    /// `SQFT`
+    Sqft,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MeasurementUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Ml => "ML",
+            Self::Cl => "CL",
+            Self::L => "L",
+            Self::Cbm => "CBM",
+            Self::Mg => "MG",
+            Self::G => "G",
+            Self::Kg => "KG",
+            Self::Mm => "MM",
+            Self::Cm => "CM",
+            Self::M => "M",
+            Self::Sqm => "SQM",
+            Self::Oz => "OZ",
+            Self::Lb => "LB",
+            Self::Floz => "FLOZ",
+            Self::Pt => "PT",
+            Self::Qt => "QT",
+            Self::Gal => "GAL",
+            Self::In => "IN",
+            Self::Ft => "FT",
+            Self::Yd => "YD",
+            Self::Sqft => "SQFT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MeasurementUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "ML" => Self::Ml,
+            "CL" => Self::Cl,
+            "L" => Self::L,
+            "CBM" => Self::Cbm,
+            "MG" => Self::Mg,
+            "G" => Self::G,
+            "KG" => Self::Kg,
+            "MM" => Self::Mm,
+            "CM" => Self::Cm,
+            "M" => Self::M,
+            "SQM" => Self::Sqm,
+            "OZ" => Self::Oz,
+            "LB" => Self::Lb,
+            "FLOZ" => Self::Floz,
+            "PT" => Self::Pt,
+            "QT" => Self::Qt,
+            "GAL" => Self::Gal,
+            "IN" => Self::In,
+            "FT" => Self::Ft,
+            "YD" => Self::Yd,
+            "SQFT" => Self::Sqft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MeasurementUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MeasurementUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MembershipChargeItem` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipChargeItem {
+    /// The id of used membership
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_id: Option<String>,
+    /// ID of the application providing this payment option
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The `membershipName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_name: Option<MembershipName>,
+    /// Additional data about this membership
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_additional_data: Option<serde_json::Value>,
+    /// The `catalogReference` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_reference: Option<CatalogReference>,
+    /// The `serviceProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_properties: Option<ServiceProperties>,
+    /// Usually would be the same as catalogReference.catalogItemId
+    /// For cases when these are not the same, this field would return the actual id of the item in the catalog
+    /// For example, for Wix bookings, catalogReference.catalogItemId is the booking id, and this value is being set to be the service id
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_catalog_item_id: Option<String>,
+    /// line item id of Checkout/Order line item
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+}
+
+/// The `MembershipName` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipName {
+    /// Membership name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Translated membership name. Defaults to `original` when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `MembershipPaymentDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipPaymentDetails {
+    /// Membership ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_id: Option<String>,
+    /// ID of the line item this membership applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<MembershipPaymentStatus>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<MembershipName>,
+    /// The transaction ID in the membership system. Can be used to void the transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+    /// Whether the membership is voided.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided: Option<bool>,
+    /// ID of the application providing this payment option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_app_id: Option<String>,
+    /// The `futureMembership` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub future_membership: Option<FutureMembershipDetails>,
+}
+
+/// The `MembershipPaymentRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipPaymentRefund {
+    /// Membership ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_id: Option<String>,
+}
+
+/// - `CHARGED`: Payment was charged.
+/// - `CHARGE_FAILED`: The attempt to charge the payment failed, for example, due to lack of credits.
+/// - `CHARGE_PENDING`: Payment is pending.
+/// - `VOIDED`: Payment was voided.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MembershipPaymentStatus {
+    /// `CHARGED`
+    Charged,
+    /// `CHARGE_FAILED`
+    ChargeFailed,
+    /// `CHARGE_PENDING`
+    ChargePending,
+    /// `VOIDED`
+    Voided,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MembershipPaymentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Charged => "CHARGED",
+            Self::ChargeFailed => "CHARGE_FAILED",
+            Self::ChargePending => "CHARGE_PENDING",
+            Self::Voided => "VOIDED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MembershipPaymentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "CHARGED" => Self::Charged,
+            "CHARGE_FAILED" => Self::ChargeFailed,
+            "CHARGE_PENDING" => Self::ChargePending,
+            "VOIDED" => Self::Voided,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MembershipPaymentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipPaymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Merchant added a comment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MerchantComment {
+    /// Merchant comment message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Discount applied manually by the merchant through the dashboard.
+///
+/// At most one of `discountReason`, `description` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MerchantDiscount {
+    /// The `discountReason` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_reason: Option<DiscountReason>,
+    /// Custom discount description as free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `ModifierGroup` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModifierGroup {
+    /// Modifier group ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<TranslatableString>,
+    /// List of modifiers in this group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifiers: Option<Vec<ItemModifier>>,
+}
+
+/// One of the `NonRefundableReason` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NonRefundableReason {
+    /// `NONE`
+    None,
+    /// `ALREADY_REFUNDED`
+    AlreadyRefunded,
+    /// `PROVIDER_IS_DOWN`
+    ProviderIsDown,
+    /// `INTERNAL_ERROR`
+    InternalError,
+    /// `NOT_PAID`
+    NotPaid,
+    /// `ACCESS_DENIED`
+    AccessDenied,
+    /// `ZERO_PRICE`
+    ZeroPrice,
+    /// `DISABLED_BY_PROVIDER`
+    DisabledByProvider,
+    /// `PENDING_REFUND`
+    PendingRefund,
+    /// `FORBIDDEN`
+    Forbidden,
+    /// `TRANSACTION_NOT_FOUND`
+    TransactionNotFound,
+    /// `ORDER_IS_PENDING`
+    OrderIsPending,
+    /// `ORDER_IS_REJECTED`
+    OrderIsRejected,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl NonRefundableReason {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::AlreadyRefunded => "ALREADY_REFUNDED",
+            Self::ProviderIsDown => "PROVIDER_IS_DOWN",
+            Self::InternalError => "INTERNAL_ERROR",
+            Self::NotPaid => "NOT_PAID",
+            Self::AccessDenied => "ACCESS_DENIED",
+            Self::ZeroPrice => "ZERO_PRICE",
+            Self::DisabledByProvider => "DISABLED_BY_PROVIDER",
+            Self::PendingRefund => "PENDING_REFUND",
+            Self::Forbidden => "FORBIDDEN",
+            Self::TransactionNotFound => "TRANSACTION_NOT_FOUND",
+            Self::OrderIsPending => "ORDER_IS_PENDING",
+            Self::OrderIsRejected => "ORDER_IS_REJECTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for NonRefundableReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "ALREADY_REFUNDED" => Self::AlreadyRefunded,
+            "PROVIDER_IS_DOWN" => Self::ProviderIsDown,
+            "INTERNAL_ERROR" => Self::InternalError,
+            "NOT_PAID" => Self::NotPaid,
+            "ACCESS_DENIED" => Self::AccessDenied,
+            "ZERO_PRICE" => Self::ZeroPrice,
+            "DISABLED_BY_PROVIDER" => Self::DisabledByProvider,
+            "PENDING_REFUND" => Self::PendingRefund,
+            "FORBIDDEN" => Self::Forbidden,
+            "TRANSACTION_NOT_FOUND" => Self::TransactionNotFound,
+            "ORDER_IS_PENDING" => Self::OrderIsPending,
+            "ORDER_IS_REJECTED" => Self::OrderIsRejected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for NonRefundableReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NonRefundableReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// An order represents a completed purchase from a buyer. Orders are created through the checkout flow or manually via the Create Order endpoint.
+///
+/// The order contains details about purchased items, buyer and recipient information, pricing, tax, shipping, fulfillment status, and payment status.
+///
+/// To get the total sum of all discounts applied to an order, use `priceSummary.discount.amount`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// Order ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Order number displayed in the site owner's dashboard.
+    ///
+    /// Auto-generated for orders created through the regular order flow. When importing an order, you can provide the original number to preserve it. See [Set Order Number Counter](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/set-order-number-counter) to control numbering of orders created after a migration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Date and time the order was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the order was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Order line items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<OrderLineItem>>,
+    /// The `buyerInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_info: Option<BuyerInfo>,
+    /// The `paymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatusEnumPaymentStatus>,
+    /// The `fulfillmentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfillment_status: Option<FulfillmentStatus>,
+    /// Language for communication with the buyer. Defaults to the site language.
+    /// For a site that supports multiple languages, this is the language the buyer selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_language: Option<String>,
+    /// The `weightUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_unit: Option<WeightUnit>,
+    /// Currency used for the pricing of this order in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
+    ///
+    /// Default: The site's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The `currencyConversionDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_conversion_details: Option<CurrencyConversionDetails>,
+    /// Whether tax is included in line item prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_included_in_prices: Option<bool>,
+    /// Site language in which original values are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_language: Option<String>,
+    /// The `priceSummary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_summary: Option<PriceSummary>,
+    /// The `billingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_info: Option<AddressWithContact>,
+    /// The `shippingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_info: Option<V1ShippingInformation>,
+    /// [Buyer note](https://support.wix.com/en/article/wix-stores-viewing-buyer-notes) left by the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_note: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<OrderStatus>,
+    /// Whether the order is archived. Archived orders are hidden from the main orders view in the dashboard, but remain retrievable through the API.
+    ///
+    /// To archive or unarchive an order, call [Update Order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/update-order) and set `archived` to `true` or `false`.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The `taxSummary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_summary: Option<TaxSummary>,
+    /// The `taxInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_info: Option<OrderTaxInfo>,
+    /// Applied discounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_discounts: Option<Vec<AppliedDiscount>>,
+    /// Order activities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activities: Option<Vec<Activity>>,
+    /// The `attributionSource` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution_source: Option<AttributionSource>,
+    /// The `createdBy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<CreatedBy>,
+    /// The `channelInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_info: Option<ChannelInfo>,
+    /// Whether a human has seen the order. Set when an order is clicked on in the dashboard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_by_a_human: Option<bool>,
+    /// Checkout ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_id: Option<String>,
+    /// Custom fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<Vec<CustomField>>,
+    /// The `balanceSummary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_summary: Option<BalanceSummary>,
+    /// Additional fees applied to the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fees: Option<Vec<AdditionalFee>>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// Persistent ID that correlates between the various eCommerce elements: cart, checkout, and order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_flow_id: Option<String>,
+    /// The `recipientInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient_info: Option<AddressWithContact>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// Date and time the order was originally purchased in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    /// Used for migration from external systems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchased_date: Option<String>,
+    /// The `businessLocation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_location: Option<Location>,
+    /// The `payAfterFreeTrial` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_after_free_trial: Option<PriceSummary>,
+    /// The `platformFeeSummary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_fee_summary: Option<PlatformFeeSummary>,
+    /// Whether the order was imported from an external system using the Order Import API.
+    ///
+    /// When `true`, the order originated outside of Wix (for example, during a migration from another
+    /// eCommerce platform) rather than being placed through the Wix checkout flow or created manually.
+    /// Imported orders trigger the dedicated `OrderImported` and `ImportedOrderDeleted` domain events.
+    ///
+    /// Set automatically at import time and cannot be changed afterwards.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<bool>,
+}
+
+/// - `ORDER_PLACED`: New order was created and placed.
+/// - `ORDER_PAID`: Order payment was completed and confirmed.
+/// - `ORDER_FULFILLED`: Order items were marked as fulfilled (shipped or ready for pickup).
+/// - `ORDER_NOT_FULFILLED`: Order fulfillment status was changed to not fulfilled.
+/// - `ORDER_CANCELED`: Order was canceled by merchant or customer.
+/// - `DOWNLOAD_LINK_SENT`: Download link was sent for digital items in the order.
+/// - `TRACKING_NUMBER_ADDED`: Shipping tracking number was added to the order.
+/// - `TRACKING_NUMBER_EDITED`: Existing shipping tracking number was modified.
+/// - `TRACKING_LINK_ADDED`: Tracking link for shipment was added to the order.
+/// - `SHIPPING_CONFIRMATION_EMAIL_SENT`: Email confirming shipment was sent to the customer.
+/// - `INVOICE_ADDED`: Invoice document was added to the order.
+/// - `INVOICE_REMOVED`: Invoice was removed from the order.
+/// - `INVOICE_SENT`: Invoice was sent to the customer via email.
+/// - `FULFILLER_EMAIL_SENT`: Notification email was sent to the order fulfiller.
+/// - `SHIPPING_ADDRESS_EDITED`: Order's shipping address was modified.
+/// - `EMAIL_EDITED`: Order's contact email address was changed.
+/// - `PICKUP_READY_EMAIL_SENT`: Email notification for pickup readiness was sent.
+/// - `MERCHANT_COMMENT`: Comment added to the order by a merchant.
+/// - `ORDER_PARTIALLY_PAID`: Partial payment was received for the order.
+/// - `DRAFT_ORDER_CHANGES_APPLIED`: Changes were applied to a draft order.
+/// - `SAVED_PAYMENT_METHOD`: Payment method was saved for future use.
+/// - `AUTHORIZED_PAYMENT_CREATED`: Payment was authorized but not yet captured.
+/// - `AUTHORIZED_PAYMENT_CAPTURED`: Previously authorized payment was captured.
+/// - `AUTHORIZED_PAYMENT_VOIDED`: Previously authorized payment was voided.
+/// - `REFUND_INITIATED`: Refund process was initiated.
+/// - `PAYMENT_REFUNDED`: Payment was successfully refunded.
+/// - `PAYMENT_REFUND_FAILED`: Attempt to refund payment failed.
+/// - `REFUNDED_AS_STORE_CREDIT`: Refund was issued as store credit.
+/// - `PAYMENT_PENDING`: Payment is awaiting processing or confirmation.
+/// - `PAYMENT_CANCELED`: Payment was canceled before completion.
+/// - `PAYMENT_DECLINED`: Payment was declined by payment provider.
+/// - `ORDER_PENDING`: Order is awaiting approval or processing.
+/// - `ORDER_REJECTED`: Order was rejected by merchant.
+/// - `RECEIPT_CREATED`: Receipt was generated for a payment.
+/// - `RECEIPT_SENT`: Receipt was sent to the customer.
+/// - `CHARGEBACK_CREATED`: Chargeback was created for one of the order's payments.
+/// - `CHARGEBACK_REVERSED`: Chargeback was resolved in merchant's favor.
+/// - `ORDER_REFUNDED`: Order was refunded, either partially or fully.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderActivityTypeEnumActivityType {
+    /// `ORDER_PLACED`
+    OrderPlaced,
+    /// `ORDER_PAID`
+    OrderPaid,
+    /// `ORDER_FULFILLED`
+    OrderFulfilled,
+    /// `ORDER_NOT_FULFILLED`
+    OrderNotFulfilled,
+    /// `ORDER_CANCELED`
+    OrderCanceled,
+    /// `DOWNLOAD_LINK_SENT`
+    DownloadLinkSent,
+    /// `TRACKING_NUMBER_ADDED`
+    TrackingNumberAdded,
+    /// `TRACKING_NUMBER_EDITED`
+    TrackingNumberEdited,
+    /// `TRACKING_LINK_ADDED`
+    TrackingLinkAdded,
+    /// `SHIPPING_CONFIRMATION_EMAIL_SENT`
+    ShippingConfirmationEmailSent,
+    /// `INVOICE_ADDED`
+    InvoiceAdded,
+    /// `INVOICE_REMOVED`
+    InvoiceRemoved,
+    /// `INVOICE_SENT`
+    InvoiceSent,
+    /// `FULFILLER_EMAIL_SENT`
+    FulfillerEmailSent,
+    /// `SHIPPING_ADDRESS_EDITED`
+    ShippingAddressEdited,
+    /// `EMAIL_EDITED`
+    EmailEdited,
+    /// `PICKUP_READY_EMAIL_SENT`
+    PickupReadyEmailSent,
+    /// `MERCHANT_COMMENT`
+    MerchantComment,
+    /// `ORDER_PARTIALLY_PAID`
+    OrderPartiallyPaid,
+    /// `DRAFT_ORDER_CHANGES_APPLIED`
+    DraftOrderChangesApplied,
+    /// `SAVED_PAYMENT_METHOD`
+    SavedPaymentMethod,
+    /// `AUTHORIZED_PAYMENT_CREATED`
+    AuthorizedPaymentCreated,
+    /// `AUTHORIZED_PAYMENT_CAPTURED`
+    AuthorizedPaymentCaptured,
+    /// `AUTHORIZED_PAYMENT_VOIDED`
+    AuthorizedPaymentVoided,
+    /// `REFUND_INITIATED`
+    RefundInitiated,
+    /// `PAYMENT_REFUNDED`
+    PaymentRefunded,
+    /// `PAYMENT_REFUND_FAILED`
+    PaymentRefundFailed,
+    /// `REFUNDED_AS_STORE_CREDIT`
+    RefundedAsStoreCredit,
+    /// `PAYMENT_PENDING`
+    PaymentPending,
+    /// `PAYMENT_CANCELED`
+    PaymentCanceled,
+    /// `PAYMENT_DECLINED`
+    PaymentDeclined,
+    /// `ORDER_PENDING`
+    OrderPending,
+    /// `ORDER_REJECTED`
+    OrderRejected,
+    /// `RECEIPT_CREATED`
+    ReceiptCreated,
+    /// `RECEIPT_SENT`
+    ReceiptSent,
+    /// `CHARGEBACK_CREATED`
+    ChargebackCreated,
+    /// `CHARGEBACK_REVERSED`
+    ChargebackReversed,
+    /// `ORDER_REFUNDED`
+    OrderRefunded,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl OrderActivityTypeEnumActivityType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderPlaced => "ORDER_PLACED",
+            Self::OrderPaid => "ORDER_PAID",
+            Self::OrderFulfilled => "ORDER_FULFILLED",
+            Self::OrderNotFulfilled => "ORDER_NOT_FULFILLED",
+            Self::OrderCanceled => "ORDER_CANCELED",
+            Self::DownloadLinkSent => "DOWNLOAD_LINK_SENT",
+            Self::TrackingNumberAdded => "TRACKING_NUMBER_ADDED",
+            Self::TrackingNumberEdited => "TRACKING_NUMBER_EDITED",
+            Self::TrackingLinkAdded => "TRACKING_LINK_ADDED",
+            Self::ShippingConfirmationEmailSent => "SHIPPING_CONFIRMATION_EMAIL_SENT",
+            Self::InvoiceAdded => "INVOICE_ADDED",
+            Self::InvoiceRemoved => "INVOICE_REMOVED",
+            Self::InvoiceSent => "INVOICE_SENT",
+            Self::FulfillerEmailSent => "FULFILLER_EMAIL_SENT",
+            Self::ShippingAddressEdited => "SHIPPING_ADDRESS_EDITED",
+            Self::EmailEdited => "EMAIL_EDITED",
+            Self::PickupReadyEmailSent => "PICKUP_READY_EMAIL_SENT",
+            Self::MerchantComment => "MERCHANT_COMMENT",
+            Self::OrderPartiallyPaid => "ORDER_PARTIALLY_PAID",
+            Self::DraftOrderChangesApplied => "DRAFT_ORDER_CHANGES_APPLIED",
+            Self::SavedPaymentMethod => "SAVED_PAYMENT_METHOD",
+            Self::AuthorizedPaymentCreated => "AUTHORIZED_PAYMENT_CREATED",
+            Self::AuthorizedPaymentCaptured => "AUTHORIZED_PAYMENT_CAPTURED",
+            Self::AuthorizedPaymentVoided => "AUTHORIZED_PAYMENT_VOIDED",
+            Self::RefundInitiated => "REFUND_INITIATED",
+            Self::PaymentRefunded => "PAYMENT_REFUNDED",
+            Self::PaymentRefundFailed => "PAYMENT_REFUND_FAILED",
+            Self::RefundedAsStoreCredit => "REFUNDED_AS_STORE_CREDIT",
+            Self::PaymentPending => "PAYMENT_PENDING",
+            Self::PaymentCanceled => "PAYMENT_CANCELED",
+            Self::PaymentDeclined => "PAYMENT_DECLINED",
+            Self::OrderPending => "ORDER_PENDING",
+            Self::OrderRejected => "ORDER_REJECTED",
+            Self::ReceiptCreated => "RECEIPT_CREATED",
+            Self::ReceiptSent => "RECEIPT_SENT",
+            Self::ChargebackCreated => "CHARGEBACK_CREATED",
+            Self::ChargebackReversed => "CHARGEBACK_REVERSED",
+            Self::OrderRefunded => "ORDER_REFUNDED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OrderActivityTypeEnumActivityType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORDER_PLACED" => Self::OrderPlaced,
+            "ORDER_PAID" => Self::OrderPaid,
+            "ORDER_FULFILLED" => Self::OrderFulfilled,
+            "ORDER_NOT_FULFILLED" => Self::OrderNotFulfilled,
+            "ORDER_CANCELED" => Self::OrderCanceled,
+            "DOWNLOAD_LINK_SENT" => Self::DownloadLinkSent,
+            "TRACKING_NUMBER_ADDED" => Self::TrackingNumberAdded,
+            "TRACKING_NUMBER_EDITED" => Self::TrackingNumberEdited,
+            "TRACKING_LINK_ADDED" => Self::TrackingLinkAdded,
+            "SHIPPING_CONFIRMATION_EMAIL_SENT" => Self::ShippingConfirmationEmailSent,
+            "INVOICE_ADDED" => Self::InvoiceAdded,
+            "INVOICE_REMOVED" => Self::InvoiceRemoved,
+            "INVOICE_SENT" => Self::InvoiceSent,
+            "FULFILLER_EMAIL_SENT" => Self::FulfillerEmailSent,
+            "SHIPPING_ADDRESS_EDITED" => Self::ShippingAddressEdited,
+            "EMAIL_EDITED" => Self::EmailEdited,
+            "PICKUP_READY_EMAIL_SENT" => Self::PickupReadyEmailSent,
+            "MERCHANT_COMMENT" => Self::MerchantComment,
+            "ORDER_PARTIALLY_PAID" => Self::OrderPartiallyPaid,
+            "DRAFT_ORDER_CHANGES_APPLIED" => Self::DraftOrderChangesApplied,
+            "SAVED_PAYMENT_METHOD" => Self::SavedPaymentMethod,
+            "AUTHORIZED_PAYMENT_CREATED" => Self::AuthorizedPaymentCreated,
+            "AUTHORIZED_PAYMENT_CAPTURED" => Self::AuthorizedPaymentCaptured,
+            "AUTHORIZED_PAYMENT_VOIDED" => Self::AuthorizedPaymentVoided,
+            "REFUND_INITIATED" => Self::RefundInitiated,
+            "PAYMENT_REFUNDED" => Self::PaymentRefunded,
+            "PAYMENT_REFUND_FAILED" => Self::PaymentRefundFailed,
+            "REFUNDED_AS_STORE_CREDIT" => Self::RefundedAsStoreCredit,
+            "PAYMENT_PENDING" => Self::PaymentPending,
+            "PAYMENT_CANCELED" => Self::PaymentCanceled,
+            "PAYMENT_DECLINED" => Self::PaymentDeclined,
+            "ORDER_PENDING" => Self::OrderPending,
+            "ORDER_REJECTED" => Self::OrderRejected,
+            "RECEIPT_CREATED" => Self::ReceiptCreated,
+            "RECEIPT_SENT" => Self::ReceiptSent,
+            "CHARGEBACK_CREATED" => Self::ChargebackCreated,
+            "CHARGEBACK_REVERSED" => Self::ChargebackReversed,
+            "ORDER_REFUNDED" => Self::OrderRefunded,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for OrderActivityTypeEnumActivityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderActivityTypeEnumActivityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `DEFAULT`: Order is automatically approved when `order.priceSummary.total = 0`, **or** after receiving payment.
+/// - `PAYMENT_RECEIVED`: Order is automatically approved **only** after receiving payment.
+/// - `PAYMENT_METHOD_SAVED`: Order is automatically approved when payment method is saved for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderApprovalStrategy {
+    /// `DEFAULT`
+    Default,
+    /// `PAYMENT_RECEIVED`
+    PaymentReceived,
+    /// `PAYMENT_METHOD_SAVED`
+    PaymentMethodSaved,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl OrderApprovalStrategy {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "DEFAULT",
+            Self::PaymentReceived => "PAYMENT_RECEIVED",
+            Self::PaymentMethodSaved => "PAYMENT_METHOD_SAVED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OrderApprovalStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "DEFAULT" => Self::Default,
+            "PAYMENT_RECEIVED" => Self::PaymentReceived,
+            "PAYMENT_METHOD_SAVED" => Self::PaymentMethodSaved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for OrderApprovalStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderApprovalStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Triggered when the order status changes to approved
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderApproved {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `OrderCanceledEventOrderCanceled` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCanceledEventOrderCanceled {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Should restock all items on that order
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock_all_items: Option<bool>,
+    /// Should send a confirmation mail to the customer
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_order_canceled_email: Option<bool>,
+    /// Personal note added to the email
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+}
+
+/// At most one of `lineItemChanged`, `lineItemAdded`, `lineItemRemoved`, `discountAdded`, `discountRemoved`, `additionalFeeAdded`, `additionalFeeRemoved`, `totalPriceChanged`, `shippingInformationChanged` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderChange {
+    /// The `lineItemChanged` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_changed: Option<LineItemChanges>,
+    /// The `lineItemAdded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_added: Option<ManagedLineItem>,
+    /// The `lineItemRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_removed: Option<ManagedLineItem>,
+    /// The `discountAdded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_added: Option<ManagedDiscount>,
+    /// The `discountRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_removed: Option<ManagedDiscount>,
+    /// The `additionalFeeAdded` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fee_added: Option<ManagedAdditionalFee>,
+    /// The `additionalFeeRemoved` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fee_removed: Option<ManagedAdditionalFee>,
+    /// The `totalPriceChanged` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_changed: Option<TotalPriceChange>,
+    /// The `shippingInformationChanged` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_information_changed: Option<ShippingInformationChange>,
+}
+
+/// The `OrderCreateNotifications` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreateNotifications {
+    /// Whether to send notification to the buyer.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_notification_to_buyer: Option<bool>,
+    /// Whether to send notifications to the business.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_notifications_to_business: Option<bool>,
+}
+
+/// At most one of `editableByEveryone`, `editableByOwnerApps` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreationSettings {
+    /// Whether any app with the required permissions can edit this order. Currently, setting this to `false` has no effect. Editing is restricted only when `editableByOwnerApps` is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editable_by_everyone: Option<bool>,
+    /// The `editableByOwnerApps` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editable_by_owner_apps: Option<OwnerApps>,
+    /// The `orderApprovalStrategy` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_approval_strategy: Option<OrderApprovalStrategy>,
+    /// The `notifications` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<OrderCreateNotifications>,
+}
+
+/// Triggered when order is edited by draftOrders
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderDeltasCommitted {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Draft order Id representing this change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_order_id: Option<String>,
+    /// The `changes` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<CommittedDiffs>,
+    /// The `commitSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_settings: Option<DraftOrderCommitSettings>,
+    /// Date and time when order deltas were committed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_date: Option<String>,
+}
+
+/// Triggered when an order is imported with Import Order. Fires on both initial import and reimport (overwrite).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderImported {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `OrderLineItem` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLineItem {
+    /// Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `productName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<ProductName>,
+    /// The `catalogReference` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_reference: Option<CatalogReference>,
+    /// Line item quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// The `totalDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_discount: Option<Price>,
+    /// Line item description lines. Used for display purposes for the cart, checkout and order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_lines: Option<Vec<DescriptionLine>>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<PhysicalProperties>,
+    /// The `itemType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<ItemType>,
+    /// Fulfiller ID. Field is empty when the line item is self-fulfilled.
+    /// To get fulfillment information, pass the order ID to [List Fulfillments For Single Order](https://dev.wix.com/docs/rest/api-reference/wix-e-commerce/order-fulfillments/list-fulfillments-for-single-order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfiller_id: Option<String>,
+    /// Number of items that were refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_quantity: Option<f64>,
+    /// Number of items restocked.
+    ///
+    /// For a per-location breakdown, see `restockLocations`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock_quantity: Option<f64>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+    /// The `priceBeforeDiscounts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_before_discounts: Option<Price>,
+    /// The `totalPriceBeforeTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_before_tax: Option<Price>,
+    /// The `totalPriceAfterTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_after_tax: Option<Price>,
+    /// The `paymentOption` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_option: Option<PaymentOptionType>,
+    /// The `taxDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_details: Option<ItemTaxFullDetails>,
+    /// The `taxInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_info: Option<LineItemTaxInfo>,
+    /// The `digitalFile` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_file: Option<DigitalFile>,
+    /// The `subscriptionInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_info: Option<SubscriptionInfo>,
+    /// The `priceDescription` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_description: Option<PriceDescription>,
+    /// The `depositAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deposit_amount: Option<Price>,
+    /// Line item locations.
+    ///
+    /// The location's total quantity must not exceed the line item quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<LocationAndQuantity>>,
+    /// The `lineItemPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_price: Option<Price>,
+    /// The `taxableAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxable_address: Option<TaxableAddress>,
+    /// Whether the price is not yet defined, and will be updated after the order is created.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_undetermined: Option<bool>,
+    /// Whether the line item quantity is fixed and cannot be changed.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_quantity: Option<bool>,
+    /// The `decimalQuantity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimal_quantity: Option<DecimalQuantity>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// Modifier groups that were added to the item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier_groups: Option<Vec<ModifierGroup>>,
+}
+
+/// The `OrderLineItemChangedDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLineItemChangedDetails {
+    /// The `productName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<ProductName>,
+    /// The `catalogReference` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_reference: Option<CatalogReference>,
+    /// Line item quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// The `totalDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_discount: Option<Price>,
+    /// Line item description lines. Used for display purposes for the cart, checkout and order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_lines: Option<Vec<DescriptionLine>>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<PhysicalProperties>,
+    /// The `itemType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<ItemType>,
+    /// Fulfiller ID. Field is empty when the line item is self-fulfilled.
+    /// To get fulfillment information, pass this order's ID to [List Fulfillments For Single Order](https://bo.wix.com/wix-docs/rest/ecommerce/order-fulfillments/list-fulfillments-for-single-order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfiller_id: Option<String>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+    /// The `priceBeforeDiscounts` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_before_discounts: Option<Price>,
+    /// The `totalPriceAfterTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_after_tax: Option<Price>,
+    /// The `paymentOption` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_option: Option<DeltaPaymentOptionType>,
+    /// The `taxDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_details: Option<ItemTaxFullDetails>,
+    /// The `priceDescription` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_description: Option<PriceDescription>,
+    /// The `lineItemPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_price: Option<Price>,
+    /// The `totalPriceBeforeTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_before_tax: Option<Price>,
+    /// Line item locations.
+    ///
+    /// The location's total quantity must not exceed the line item quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<LocationAndQuantity>>,
+    /// The `subscriptionInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_info: Option<SubscriptionInfo>,
+    /// Modifier groups that were added to the item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier_groups: Option<Vec<ModifierGroup>>,
+}
+
+/// The `OrderRefunded` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRefunded {
+    /// Whether order was refunded manually. For example, via payment provider or using cash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual: Option<bool>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Reason for refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// - `INITIALIZED`: Order created, but not yet approved or canceled.
+/// - `APPROVED`: Order approved.  This happens when either an online payment is received **or** when `priceSummary.total` is `0` (a zero-total order). Offline orders (cash payment) are automatically approved.
+/// - `CANCELED`: Order canceled by the merchant or buyer.
+/// - `PENDING`: Order is waiting for the buyer to complete checkout.
+/// - `REJECTED`: Order rejected.  This happens when pending payments fail.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// `INITIALIZED`
+    Initialized,
+    /// `APPROVED`
+    Approved,
+    /// `CANCELED`
+    Canceled,
+    /// `PENDING`
+    Pending,
+    /// `REJECTED`
+    Rejected,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl OrderStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initialized => "INITIALIZED",
+            Self::Approved => "APPROVED",
+            Self::Canceled => "CANCELED",
+            Self::Pending => "PENDING",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OrderStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "INITIALIZED" => Self::Initialized,
+            "APPROVED" => Self::Approved,
+            "CANCELED" => Self::Canceled,
+            "PENDING" => Self::Pending,
+            "REJECTED" => Self::Rejected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for OrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
+/// Tax breakdown is the tax amount split to the tax authorities that applied on the line item.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTaxBreakdown {
+    /// The name of the tax against which this tax amount was calculated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_name: Option<String>,
+    /// The type of tax that was calculated. Depends on the company's nexus settings as well as the jurisdiction's tax laws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_type: Option<String>,
+    /// The name of the jurisdiction in which this tax detail applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// The `jurisdictionType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction_type: Option<JurisdictionType>,
+    /// The rate at which this tax detail was calculated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+    /// The `aggregatedTaxAmount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregated_tax_amount: Option<Price>,
+}
+
+/// The `OrderTaxInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTaxInfo {
+    /// The `totalTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_tax: Option<Price>,
+    /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_breakdown: Option<Vec<OrderTaxBreakdown>>,
+    /// Whether the order is exempt from tax calculations.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_exempt: Option<bool>,
+}
+
+/// A record of all payments and refunds associated with an order.
+///
+/// Use order transactions to track payment status, add payment records, process refunds, and monitor chargebacks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTransactions {
+    /// Order ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Record of payments made to the merchant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Vec<Payment>>,
+    /// Record of refunds made to the buyer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<Vec<Refund>>,
+}
+
+/// The `OwnerApps` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerApps {
+    /// IDs of the owning apps for this order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_ids: Option<Vec<String>>,
+}
+
+/// At most one of `regularPaymentDetails`, `giftcardPaymentDetails`, `membershipPaymentDetails` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    /// The `regularPaymentDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regular_payment_details: Option<RegularPaymentDetails>,
+    /// The `giftcardPaymentDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub giftcard_payment_details: Option<GiftCardPaymentDetails>,
+    /// The `membershipPaymentDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_payment_details: Option<MembershipPaymentDetails>,
+    /// Payment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Date and time the payment was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the payment was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Whether refunds for this payment are disabled.
+    /// + `true`: This payment is not refundable.
+    /// + `false`: This payment may be refunded. However, this ultimately depends on the payment provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_disabled: Option<bool>,
+    /// Whether receipt generation is allowed for this payment.
+    /// + `true`: This payment supports receipt generation.
+    /// + `false`: This payment doesn't support receipt generation, or a receipt was already generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_receipt_generation: Option<bool>,
+    /// The `cashRounding` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cash_rounding: Option<CashRoundingDetails>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentStatus>,
+    /// ID linking this payment to the charge request that created it. Matches the `idempotencyKey` sent in the Charge Order request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge_correlation_id: Option<String>,
+}
+
+/// At most one of `regular` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentCanceled {
+    /// The `regular` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regular: Option<RegularPayment>,
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The `PaymentCapture` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentCapture {
+    /// Payment ID
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// One of the `PaymentCollectabilityStatus` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentCollectabilityStatus {
+    /// `UNKNOWN`
+    UnknownValue,
+    /// `COLLECTABLE`
+    Collectable,
+    /// `NONCOLLECTABLE_ORDER_IS_CANCELLED`
+    NoncollectableOrderIsCancelled,
+    /// `NONCOLLECTABLE_ORDER_IS_PAID`
+    NoncollectableOrderIsPaid,
+    /// `NONCOLLECTABLE_MISSING_PAYMENT_METHOD`
+    NoncollectableMissingPaymentMethod,
+    /// `NONCOLLECTABLE_ORDER_IS_PENDING`
+    NoncollectableOrderIsPending,
+    /// `NONCOLLECTABLE_ORDER_IS_REJECTED`
+    NoncollectableOrderIsRejected,
+    /// `NONCOLLECTABLE_ORDER_HAS_SUBSCRIPTIONS`
+    NoncollectableOrderHasSubscriptions,
+    /// `NONCOLLECTABLE_ORDER_HAS_CHARGEBACKS`
+    NoncollectableOrderHasChargebacks,
+    /// `NONCOLLECTABLE_SUBSCRIPTION_CYCLE_ALREADY_PASSED`
+    NoncollectableSubscriptionCycleAlreadyPassed,
+    /// `NONCOLLECTABLE_ORDER_HAS_UNSUPPORTED_SUBSCRIPTION`
+    NoncollectableOrderHasUnsupportedSubscription,
+    /// `NONCOLLECTABLE_CUSTOM_AMOUNT_NOT_SUPPORTED`
+    NoncollectableCustomAmountNotSupported,
+    /// `NONCOLLECTABLE_SUBSCRIPTION_START_DATE_IN_PAST`
+    NoncollectableSubscriptionStartDateInPast,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentCollectabilityStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "UNKNOWN",
+            Self::Collectable => "COLLECTABLE",
+            Self::NoncollectableOrderIsCancelled => "NONCOLLECTABLE_ORDER_IS_CANCELLED",
+            Self::NoncollectableOrderIsPaid => "NONCOLLECTABLE_ORDER_IS_PAID",
+            Self::NoncollectableMissingPaymentMethod => {
+                "NONCOLLECTABLE_MISSING_PAYMENT_METHOD"
+            }
+            Self::NoncollectableOrderIsPending => "NONCOLLECTABLE_ORDER_IS_PENDING",
+            Self::NoncollectableOrderIsRejected => "NONCOLLECTABLE_ORDER_IS_REJECTED",
+            Self::NoncollectableOrderHasSubscriptions => {
+                "NONCOLLECTABLE_ORDER_HAS_SUBSCRIPTIONS"
+            }
+            Self::NoncollectableOrderHasChargebacks => {
+                "NONCOLLECTABLE_ORDER_HAS_CHARGEBACKS"
+            }
+            Self::NoncollectableSubscriptionCycleAlreadyPassed => {
+                "NONCOLLECTABLE_SUBSCRIPTION_CYCLE_ALREADY_PASSED"
+            }
+            Self::NoncollectableOrderHasUnsupportedSubscription => {
+                "NONCOLLECTABLE_ORDER_HAS_UNSUPPORTED_SUBSCRIPTION"
+            }
+            Self::NoncollectableCustomAmountNotSupported => {
+                "NONCOLLECTABLE_CUSTOM_AMOUNT_NOT_SUPPORTED"
+            }
+            Self::NoncollectableSubscriptionStartDateInPast => {
+                "NONCOLLECTABLE_SUBSCRIPTION_START_DATE_IN_PAST"
+            }
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PaymentCollectabilityStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::UnknownValue,
+            "COLLECTABLE" => Self::Collectable,
+            "NONCOLLECTABLE_ORDER_IS_CANCELLED" => Self::NoncollectableOrderIsCancelled,
+            "NONCOLLECTABLE_ORDER_IS_PAID" => Self::NoncollectableOrderIsPaid,
+            "NONCOLLECTABLE_MISSING_PAYMENT_METHOD" => {
+                Self::NoncollectableMissingPaymentMethod
+            }
+            "NONCOLLECTABLE_ORDER_IS_PENDING" => Self::NoncollectableOrderIsPending,
+            "NONCOLLECTABLE_ORDER_IS_REJECTED" => Self::NoncollectableOrderIsRejected,
+            "NONCOLLECTABLE_ORDER_HAS_SUBSCRIPTIONS" => {
+                Self::NoncollectableOrderHasSubscriptions
+            }
+            "NONCOLLECTABLE_ORDER_HAS_CHARGEBACKS" => {
+                Self::NoncollectableOrderHasChargebacks
+            }
+            "NONCOLLECTABLE_SUBSCRIPTION_CYCLE_ALREADY_PASSED" => {
+                Self::NoncollectableSubscriptionCycleAlreadyPassed
+            }
+            "NONCOLLECTABLE_ORDER_HAS_UNSUPPORTED_SUBSCRIPTION" => {
+                Self::NoncollectableOrderHasUnsupportedSubscription
+            }
+            "NONCOLLECTABLE_CUSTOM_AMOUNT_NOT_SUPPORTED" => {
+                Self::NoncollectableCustomAmountNotSupported
+            }
+            "NONCOLLECTABLE_SUBSCRIPTION_START_DATE_IN_PAST" => {
+                Self::NoncollectableSubscriptionStartDateInPast
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PaymentCollectabilityStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentCollectabilityStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `regular` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentDeclined {
+    /// The `regular` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regular: Option<RegularPayment>,
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The `PaymentMethodName` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethodName {
+    /// Translated payment method name in buyer language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_language_name: Option<String>,
+    /// Translated payment method name in site owner language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_language_name: Option<String>,
+    /// The `userDefinedName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_defined_name: Option<UserDefinedPaymentMethodName>,
+}
+
+/// Type of selected payment option for catalog item
+///
+/// - `FULL_PAYMENT_ONLINE`: The entire payment for this item happens as part of the checkout.
+/// - `FULL_PAYMENT_OFFLINE`: The entire payment for this item happens after checkout. For example, when using cash, check, or other offline payment methods.
+/// - `MEMBERSHIP`: Payment for this item is done by charging a membership. Any remaining amount not covered by the membership, such as item modifiers, is paid online.
+/// - `DEPOSIT_ONLINE`: Partial payment to be paid upfront during checkout. The initial amount to be paid for each line item is specified in `depositAmount`.
+/// - `MEMBERSHIP_OFFLINE`: Payment for this item can only be done by charging a membership and must be manually redeemed in the dashboard by the site admin. When selected, `price` is `0`.
+/// - `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`: Item price is charged to online membership. Any remaining amount not covered by the membership, such as item modifiers, is paid offline.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentOptionType {
+    /// `FULL_PAYMENT_ONLINE`
+    FullPaymentOnline,
+    /// `FULL_PAYMENT_OFFLINE`
+    FullPaymentOffline,
+    /// `MEMBERSHIP`
+    Membership,
+    /// `DEPOSIT_ONLINE`
+    DepositOnline,
+    /// `MEMBERSHIP_OFFLINE`
+    MembershipOffline,
+    /// `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`
+    MembershipOnlineWithOfflineRemainder,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentOptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullPaymentOnline => "FULL_PAYMENT_ONLINE",
+            Self::FullPaymentOffline => "FULL_PAYMENT_OFFLINE",
+            Self::Membership => "MEMBERSHIP",
+            Self::DepositOnline => "DEPOSIT_ONLINE",
+            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
+            Self::MembershipOnlineWithOfflineRemainder => {
+                "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER"
+            }
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PaymentOptionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FULL_PAYMENT_ONLINE" => Self::FullPaymentOnline,
+            "FULL_PAYMENT_OFFLINE" => Self::FullPaymentOffline,
+            "MEMBERSHIP" => Self::Membership,
+            "DEPOSIT_ONLINE" => Self::DepositOnline,
+            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
+            "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER" => {
+                Self::MembershipOnlineWithOfflineRemainder
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PaymentOptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentOptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `regular` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentPending {
+    /// The `regular` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regular: Option<RegularPayment>,
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The `PaymentRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRefund {
+    /// Specific payment within the order to refund
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Whether refund is made externally and manually (on the payment provider's side)
+    /// When false (default), the payment gateway will be called in order to make an actual refund, and then the payment will be marked as refunded.
+    /// When true, the payment will only be *marked* as refunded, and no actual refund will be performed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_refund: Option<bool>,
+}
+
+/// The `PaymentRefundFailed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRefundFailed {
+    /// Refund ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// The `payment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<RefundedPayment>,
+}
+
+/// The `PaymentRefunded` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRefunded {
+    /// Refund ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// The `payment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<RefundedPayment>,
+}
+
+/// - `APPROVED`: Payment was charged successfully.
+/// - `PENDING`: Payment is being processed and hasn't been confirmed yet.
+/// - `PENDING_MERCHANT`: Payment is awaiting confirmation. For an offline payment, the merchant must confirm they received it. For an online payment, the payment provider hasn't confirmed it, which typically means the merchant's provider account setup isn't complete.
+/// - `CANCELED`: Payment was canceled before it was charged.
+/// - `DECLINED`: Payment was declined by the payment provider.
+/// - `REFUNDED`: Payment was fully refunded.
+/// - `PARTIALLY_REFUNDED`: Part of the payment amount was refunded.
+/// - `AUTHORIZED`: Funds are held on the buyer's payment method but haven't been captured. Capture them with [Capture Authorized Payments](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/order-billing/capture-authorized-payments) or release them with [Void Authorized Payments](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/order-billing/void-authorized-payments). An authorized payment can't be refunded until it's captured.
+/// - `VOIDED`: Payment was voided, releasing whatever it held or consumed: an authorization on the buyer's payment method, a gift card balance, or membership credits.  Gift card and membership payments don't support partial refunds, so a full refund of one is reported as `VOIDED` rather than `REFUNDED`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// `APPROVED`
+    Approved,
+    /// `PENDING`
+    Pending,
+    /// `PENDING_MERCHANT`
+    PendingMerchant,
+    /// `CANCELED`
+    Canceled,
+    /// `DECLINED`
+    Declined,
+    /// `REFUNDED`
+    Refunded,
+    /// `PARTIALLY_REFUNDED`
+    PartiallyRefunded,
+    /// `AUTHORIZED`
+    Authorized,
+    /// `VOIDED`
+    Voided,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Pending => "PENDING",
+            Self::PendingMerchant => "PENDING_MERCHANT",
+            Self::Canceled => "CANCELED",
+            Self::Declined => "DECLINED",
+            Self::Refunded => "REFUNDED",
+            Self::PartiallyRefunded => "PARTIALLY_REFUNDED",
+            Self::Authorized => "AUTHORIZED",
+            Self::Voided => "VOIDED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PaymentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVED" => Self::Approved,
+            "PENDING" => Self::Pending,
+            "PENDING_MERCHANT" => Self::PendingMerchant,
+            "CANCELED" => Self::Canceled,
+            "DECLINED" => Self::Declined,
+            "REFUNDED" => Self::Refunded,
+            "PARTIALLY_REFUNDED" => Self::PartiallyRefunded,
+            "AUTHORIZED" => Self::Authorized,
+            "VOIDED" => Self::Voided,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PaymentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `NOT_PAID`: `NOT_PAID` can apply to an order made online, but not yet paid. In such cases `order.status` will be `INITIALIZED`. This status also applies when an offline order needs to be manually marked as paid. In such cases `order.status` will be `APPROVED`.
+/// - `PAID`: All required payments associated with this order are paid.
+/// - `PARTIALLY_REFUNDED`: Order partially refunded, but the refunded amount is less than the order's total price. See `order.balanceSummary` for more details.
+/// - `FULLY_REFUNDED`: Order fully refunded. Refund amount equals total price. See `order.balanceSummary` for more details.
+/// - `PENDING`: All payments pending.  This can happen with two-step payments, when a payment requires manual review, or when a payment is in progress and will be concluded shortly. Learn more about [pending orders](https://support.wix.com/en/article/pending-orders).
+/// - `PARTIALLY_PAID`: At least one payment received and approved, but it covers less than the order's total price. See `order.balanceSummary` for more details.
+/// - `PENDING_MERCHANT`: Payment received, but not yet confirmed by the payment provider.  In most cases, when a payment provider is holding payment it's because setup hasn't been successfully completed by the merchant/site owner. To solve this, the merchant/site owner should log in to the payment provider's dashboard and make sure their account is set up correctly, or contact their support for further assistance.
+/// - `CANCELED`: One or more payments canceled.
+/// - `DECLINED`: One or more payments declined.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PaymentStatusEnumPaymentStatus {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `NOT_PAID`
+    NotPaid,
+    /// `PAID`
+    Paid,
+    /// `PARTIALLY_REFUNDED`
+    PartiallyRefunded,
+    /// `FULLY_REFUNDED`
+    FullyRefunded,
+    /// `PENDING`
+    Pending,
+    /// `PARTIALLY_PAID`
+    PartiallyPaid,
+    /// `PENDING_MERCHANT`
+    PendingMerchant,
+    /// `CANCELED`
+    Canceled,
+    /// `DECLINED`
+    Declined,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PaymentStatusEnumPaymentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::NotPaid => "NOT_PAID",
+            Self::Paid => "PAID",
+            Self::PartiallyRefunded => "PARTIALLY_REFUNDED",
+            Self::FullyRefunded => "FULLY_REFUNDED",
+            Self::Pending => "PENDING",
+            Self::PartiallyPaid => "PARTIALLY_PAID",
+            Self::PendingMerchant => "PENDING_MERCHANT",
+            Self::Canceled => "CANCELED",
+            Self::Declined => "DECLINED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PaymentStatusEnumPaymentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "NOT_PAID" => Self::NotPaid,
+            "PAID" => Self::Paid,
+            "PARTIALLY_REFUNDED" => Self::PartiallyRefunded,
+            "FULLY_REFUNDED" => Self::FullyRefunded,
+            "PENDING" => Self::Pending,
+            "PARTIALLY_PAID" => Self::PartiallyPaid,
+            "PENDING_MERCHANT" => Self::PendingMerchant,
+            "CANCELED" => Self::Canceled,
+            "DECLINED" => Self::Declined,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PaymentStatusEnumPaymentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusEnumPaymentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Triggered when the payment status of an order is updated
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentStatusUpdated {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// The `previousPaymentStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_payment_status: Option<PaymentStatusEnumPaymentStatus>,
+}
+
+/// The `PhysicalProperties` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalProperties {
+    /// Line item weight. Measurement unit matches the weight unit specified in `weightUnit` in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Stock-keeping unit. Learn more about [SKUs](https://www.wix.com/encyclopedia/definition/stock-keeping-unit-sku).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Whether this line item is shippable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shippable: Option<bool>,
+}
+
+/// Physical address
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickupAddress {
+    /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<String>,
+    /// City name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postal or zip code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<StreetAddress>,
+    /// Main address line (usually street name and number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// Free text providing more detailed address info. Usually contains apt, suite, floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// Country's full name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_fullname: Option<String>,
+    /// Subdivision full-name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision_fullname: Option<String>,
+}
+
+/// The `PickupDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickupDetails {
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<PickupAddress>,
+    /// The `pickupMethod` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pickup_method: Option<PickupMethod>,
+}
+
+/// One of the `PickupMethod` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PickupMethod {
+    /// `STORE_PICKUP`
+    StorePickup,
+    /// `PICKUP_POINT`
+    PickupPoint,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PickupMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StorePickup => "STORE_PICKUP",
+            Self::PickupPoint => "PICKUP_POINT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PickupMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "STORE_PICKUP" => Self::StorePickup,
+            "PICKUP_POINT" => Self::PickupPoint,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PickupMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PlainTextValue` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlainTextValue {
+    /// Description line plain text value in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Description line plain text value translated into the buyer's language.
+    ///
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `PlatformFee` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformFee {
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<TranslatableString>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// ID of the line item the platform fee applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// The `chargeType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge_type: Option<ChargeType>,
+    /// Percentage rate charged as platform fee.
+    /// The fee rate percentage expressed as a decimal fraction between 0 and 1. For example, `0.05` for 5%.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage_rate: Option<String>,
+}
+
+/// The `PlatformFeeSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformFeeSummary {
+    /// The `total` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Price>,
+    /// The `totalPassOn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_pass_on: Option<Price>,
+    /// The `totalAbsorbed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_absorbed: Option<Price>,
+    /// Specific information about each platform fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fees: Option<Vec<PlatformFee>>,
+}
+
+/// Predefined payment method types for offline/manual payments.
+///
+/// - `CASH`: Cash payment.
+/// - `BANK_TRANSFER`: Bank transfer.
+/// - `CHECK`: Payment by check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PredefinedPaymentMethod {
+    /// `CASH`
+    Cash,
+    /// `BANK_TRANSFER`
+    BankTransfer,
+    /// `CHECK`
+    Check,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PredefinedPaymentMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cash => "CASH",
+            Self::BankTransfer => "BANK_TRANSFER",
+            Self::Check => "CHECK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PredefinedPaymentMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "CASH" => Self::Cash,
+            "BANK_TRANSFER" => Self::BankTransfer,
+            "CHECK" => Self::Check,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PredefinedPaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PredefinedPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PreparePaymentCollectionRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreparePaymentCollectionRequest {
+    /// Ecom order ID.
+    pub ecom_order_id: String,
+    /// The `amount` field.
+    pub amount: Price,
+    /// Optional parameter. When present, payment collection will be performed using given payment gateway order.
+    /// Existing payment gateway order will be updated with a new amount.
+    /// When parameter is absent, new payment gateway order will be created and used for payment collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_order_id: Option<String>,
+    /// Whether to delay capture of the payment.
+    /// Default: false
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delayed_capture: Option<bool>,
+    /// The `delayedCaptureSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delayed_capture_settings: Option<DelayedCaptureSettings>,
+}
+
+/// The `PreparePaymentCollectionResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreparePaymentCollectionResponse {
+    /// Payment gateway order id which is associated with given payment
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_order_id: Option<String>,
+}
+
+/// The `Price` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Price {
-    /// The amount, as a decimal string, e.g. "29.99".
+    /// Amount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    /// The amount formatted with the currency symbol, e.g. "$29.99".
+    /// Amount formatted with currency symbol.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The totals of an order. Modelled in part: other totals (shipping, tax, discount, ...) are kept as they came and sent back unchanged.
+/// The `PriceDescription` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceDescription {
+    /// __Required.__ Price description in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Price description translated into the buyer's language.
+    ///
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `PriceSummary` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceSummary {
-    /// Subtotal of the line items, before shipping, tax and discounts (Wix's standard field).
+    /// The `subtotal` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<Price>,
-    /// The order's total (Wix's standard field).
+    /// The `shipping` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Price>,
+    /// The `tax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Price>,
+    /// The `discount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Price>,
+    /// The `total` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Price>,
+    /// The `totalAdditionalFees` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_additional_fees: Option<Price>,
+}
+
+/// The `ProductName` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductName {
+    /// __Required.__ Item name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    ///
+    /// Min: 1 character.
+    /// Max: 200 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Item name translated into the buyer's language.
+    ///
+    /// Min: 1 character.
+    /// Max: 400 characters.
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// At most one of `customActivity`, `merchantComment` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicActivity {
+    /// The `customActivity` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_activity: Option<CustomActivity>,
+    /// The `merchantComment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_comment: Option<MerchantComment>,
+}
+
+/// Reason the authorization was voided.
+///
+/// - `MANUAL`: Authorization was voided by user.
+/// - `SCHEDULED`: Authorization passed execution date.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// `MANUAL`
+    Manual,
+    /// `SCHEDULED`
+    Scheduled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Reason {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "MANUAL",
+            Self::Scheduled => "SCHEDULED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(value: &str) -> Self {
+        match value {
+            "MANUAL" => Self::Manual,
+            "SCHEDULED" => Self::Scheduled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptCreated {
+    /// The `wixReceipt` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wix_receipt: Option<WixReceipt>,
+    /// The `externalReceipt` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_receipt: Option<ExternalReceipt>,
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptSent {
+    /// The `wixReceipt` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wix_receipt: Option<WixReceipt>,
+    /// The `externalReceipt` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_receipt: Option<ExternalReceipt>,
+    /// Payment ID of payment associated with this activity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The `RecordManuallyCollectedPaymentRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordManuallyCollectedPaymentRequest {
+    /// Order ID.
+    pub order_id: String,
+    /// The `amount` field.
+    pub amount: Price,
+}
+
+/// The `RecordManuallyCollectedPaymentResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordManuallyCollectedPaymentResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Request body of Search Orders.
+/// The `Refund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refund {
+    /// Refund ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// List of transactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<Vec<RefundTransaction>>,
+    /// The `details` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<RefundDetails>,
+    /// Date and time the refund was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The `summary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<AggregatedRefundSummary>,
+    /// ID of the app that initiated this refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requesting_service_app_id: Option<String>,
+}
+
+/// Business model of a refund request
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundDetails {
+    /// Order line item IDs and quantities that were refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<RefundItem>>,
+    /// Whether the shipping fee was also refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_included: Option<bool>,
+    /// Reason for the refund, provided by customer (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Line items that were refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItemRefund>>,
+    /// Additional fees that were refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fees: Option<Vec<AdditionalFeeRefund>>,
+    /// The `shipping` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ShippingRefund>,
+}
+
+/// The `RefundInitiated` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundInitiated {
+    /// Refund ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Details about the payments being refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Vec<RefundedPayment>>,
+    /// Reason for refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The `RefundItem` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundItem {
+    /// Line item ID the refunded line item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// Line item quantity refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// The `RefundItemsBreakdown` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundItemsBreakdown {
+    /// Refunded line items and the amount refunded for each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItemRefundSummary>>,
+}
+
+/// The `RefundSideEffects` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundSideEffects {
+    /// The `restockInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock_info: Option<RestockInfo>,
+    /// Whether to send a refund confirmation email to the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_order_refunded_email: Option<bool>,
+    /// Custom message added to the refund confirmation email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+}
+
+/// Refund transaction status.
+///
+/// - `PENDING`: Refund was initiated on payment provider side. PENDING status was assigned by provider.
+/// - `SUCCEEDED`: Refund transaction succeeded.
+/// - `FAILED`: Refund transaction failed.
+/// - `SCHEDULED`: Refund request acknowledged, and will be executed soon.
+/// - `STARTED`: Refund was initiated on payment provider side.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RefundStatus {
+    /// `PENDING`
+    Pending,
+    /// `SUCCEEDED`
+    Succeeded,
+    /// `FAILED`
+    Failed,
+    /// `SCHEDULED`
+    Scheduled,
+    /// `STARTED`
+    Started,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RefundStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Scheduled => "SCHEDULED",
+            Self::Started => "STARTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RefundStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "SUCCEEDED" => Self::Succeeded,
+            "FAILED" => Self::Failed,
+            "SCHEDULED" => Self::Scheduled,
+            "STARTED" => Self::Started,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RefundStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `RefundStatusInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundStatusInfo {
+    /// Reason code for the refund's current status.
+    ///
+    /// Learn more about [reason codes](https://dev.wix.com/docs/rest/business-management/payments/service-plugins/payment-service-provider-service-plugin/reason-codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_gateway_reason_code: Option<String>,
+    /// Free text explanation of current refund status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The `RefundTransaction` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundTransaction {
+    /// ID of the payment associated with this refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The `refundStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_status: Option<RefundStatus>,
+    /// The `refundStatusInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_status_info: Option<RefundStatusInfo>,
+    /// Payment gateway's refund ID.
+    /// This field is only returned when the value of `external_refund` is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_refund_id: Option<String>,
+    /// ID of the refund in the payment provider's system. For example, at PayPal, Square, Stripe, etc. Not returned for external refunds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_refund_id: Option<String>,
+    /// Whether refund was made externally and manually on the payment provider's side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_refund: Option<bool>,
+}
+
+/// At most one of `nonRefundableReason`, `manuallyRefundableReason` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refundability {
+    /// The `nonRefundableReason` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub non_refundable_reason: Option<NonRefundableReason>,
+    /// The `manuallyRefundableReason` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manually_refundable_reason: Option<ManuallyRefundableReason>,
+    /// Payment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// The `refundabilityStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refundability_status: Option<RefundableStatus>,
+    /// Link to payment provider dashboard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_link: Option<String>,
+}
+
+/// One of the `RefundableStatus` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RefundableStatus {
+    /// `NOT_REFUNDABLE`
+    NotRefundable,
+    /// `MANUAL`
+    Manual,
+    /// `REFUNDABLE`
+    Refundable,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RefundableStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotRefundable => "NOT_REFUNDABLE",
+            Self::Manual => "MANUAL",
+            Self::Refundable => "REFUNDABLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RefundableStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NOT_REFUNDABLE" => Self::NotRefundable,
+            "MANUAL" => Self::Manual,
+            "REFUNDABLE" => Self::Refundable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RefundableStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundableStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `RefundedAsStoreCredit` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundedAsStoreCredit {
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// Reason for refund.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// At most one of `regular`, `giftCard`, `membership` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundedPayment {
+    /// The `regular` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regular: Option<RegularPaymentRefund>,
+    /// The `giftCard` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardPaymentRefund>,
+    /// The `membership` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipPaymentRefund>,
+    /// Payment ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Whether refund was made externally and manually on the payment provider's side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_refund: Option<bool>,
+}
+
+/// At most one of `creditCardDetails` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegularPayment {
+    /// The `creditCardDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_card_details: Option<CreditCardDetails>,
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// At most one of `creditCardDetails` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegularPaymentDetails {
+    /// The `creditCardDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_card_details: Option<CreditCardPaymentMethodDetails>,
+    /// Wix Payments order ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_order_id: Option<String>,
+    /// Payment gateway's transaction ID.
+    /// This field is only returned when the value of `offline_payment` is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_transaction_id: Option<String>,
+    /// Payment method.
+    /// Deprecated. Use `paymentMethodName.buyerLanguageName` instead.
+    /// Non-exhaustive list of supported values:
+    /// + `CreditCard`, `Alipay`, `AstropayCash`, `AstropayDBT`, `AstropayMBT`, `Bitcoin`, `BitPay`, `Cash`, `ConvenienceStore`, `EPay`, `Fake`, `Giropay`, `IDeal`, `InPerson`, `Klarna`, `MercadoPago`, `Netpay`, `NordeaSolo`, `Offline`, `PagSeguro`, `PayEasy`, `PayPal`, `Paysafecard`, `Paysafecash`, `PointOfSale`, `Poli`, `Privat24`, `Przelewy24`, `RapidTransfer`, `Sepa`, `Skrill`, `Sofort`, `Trustly`, `Neteller`, `Unionpay`, `UniPay`, `Yandex`
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+    /// Transaction ID in the payment provider's system. For example, at PayPal, Square, Stripe, etc. Not returned for offline payments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_transaction_id: Option<String>,
+    /// Whether the payment was made offline. For example, when using cash or when marked as paid in the Business Manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline_payment: Option<bool>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TransactionStatus>,
+    /// Whether there is a payment agreement that allows for future charges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_payment_method: Option<bool>,
+    /// The `authorizationDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_details: Option<AuthorizationDetails>,
+    /// Record of chargebacks made by the buyer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chargebacks: Option<Vec<Chargeback>>,
+    /// The `platformFee` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform_fee: Option<Price>,
+    /// The `paymentMethodName` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_name: Option<PaymentMethodName>,
+}
+
+/// The `RegularPaymentRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegularPaymentRefund {
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+    /// The last 4 digits of the card number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_four_digits: Option<String>,
+    /// Card issuer's brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `RestockInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestockInfo {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RestockType>,
+    /// Restocked line items and quantities. Only relevant for `{"type": "SOME_ITEMS"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<RestockItem>>,
+}
+
+/// The `RestockItem` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestockItem {
+    /// ID of the line item being restocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_id: Option<String>,
+    /// Line item quantity being restocked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// One of the `RestockType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RestockType {
+    /// `NO_ITEMS`
+    NoItems,
+    /// `ALL_ITEMS`
+    AllItems,
+    /// `SOME_ITEMS`
+    SomeItems,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RestockType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoItems => "NO_ITEMS",
+            Self::AllItems => "ALL_ITEMS",
+            Self::SomeItems => "SOME_ITEMS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RestockType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NO_ITEMS" => Self::NoItems,
+            "ALL_ITEMS" => Self::AllItems,
+            "SOME_ITEMS" => Self::SomeItems,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RestockType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RestockType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Payment method is saved for order
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPaymentMethod {
+    /// Payment method name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Payment method description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// - `VOID`: Whether payment will be auto-voided when duration passes
+/// - `CAPTURE`: Whether payment will be auto-captured when duration passes
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ScheduledAction {
+    /// `VOID`
+    Void,
+    /// `CAPTURE`
+    Capture,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ScheduledAction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Void => "VOID",
+            Self::Capture => "CAPTURE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ScheduledAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "VOID" => Self::Void,
+            "CAPTURE" => Self::Capture,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ScheduledAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ScheduledAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `SearchOrdersRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchOrdersRequest {
-    /// Filter, sort and cursor paging.
+    /// The `search` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<CursorSearch>,
 }
 
-/// Response of Search Orders.
+/// The `SearchOrdersResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchOrdersResponse {
-    /// The orders found.
+    /// List of orders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
-    /// Paging metadata, with the cursor to the next page.
+    /// The `metadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+    pub metadata: Option<CursorPagingMetadata>,
 }
 
-/// Sort order: ascending or descending.
+/// The `ServiceProperties` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceProperties {
+    /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
+    /// For example, the start time of a class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_date: Option<String>,
+    /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_participants: Option<f64>,
+}
+
+/// The `SetOrderNumberCounterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetOrderNumberCounterRequest {
+    /// Starting number for orders created after this call. The next order gets this number, and each subsequent order increments by 1.
+    pub counter: String,
+    /// Whether to allow setting a counter lower than the current value. A lower counter can result in duplicate order numbers.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_lower_counter: Option<bool>,
+}
+
+/// The `SetOrderNumberCounterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetOrderNumberCounterResponse {
+    /// Order number counter before the update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_counter: Option<String>,
+    /// Order number counter after the update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_counter: Option<String>,
+}
+
+/// The `ShippingInformation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingInformation {
+    /// The `total` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Price>,
+    /// Order’s shipping title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_title: Option<String>,
+}
+
+/// The `ShippingInformationChange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingInformationChange {
+    /// The `originalShippingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_shipping_info: Option<ShippingInformation>,
+    /// The `newShippingInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_shipping_info: Option<ShippingInformation>,
+}
+
+/// The `ShippingPrice` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingPrice {
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+    /// The `totalPriceBeforeTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_before_tax: Option<Price>,
+    /// The `totalPriceAfterTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_price_after_tax: Option<Price>,
+    /// The `taxDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_details: Option<ItemTaxFullDetails>,
+    /// The `taxInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_info: Option<LineItemTaxInfo>,
+    /// The `discount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Price>,
+}
+
+/// The `ShippingRefund` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingRefund {
+    /// The `amount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Price>,
+}
+
+/// The `ShippingRegion` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShippingRegion {
+    /// Name of shipping region. For example, `"Metropolitan London"`, or `"Outer Melbourne suburbs"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One of the `SortOrder` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// `ASC`
@@ -525,33 +7803,794 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `Sorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sorting {
     /// Name of the field to sort by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
+    /// The `origin` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<AddressLocation>,
+}
+
+/// The `StreetAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Frequency unit of recurring payment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SubscriptionFrequency {
+    /// `UNDEFINED`
+    Undefined,
+    /// `DAY`
+    Day,
+    /// `WEEK`
+    Week,
+    /// `MONTH`
+    Month,
+    /// `YEAR`
+    Year,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SubscriptionFrequency {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SubscriptionFrequency {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SubscriptionFrequency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionFrequency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `SubscriptionInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionInfo {
+    /// Subscription ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Subscription cycle. For example, if this order is for the 3rd cycle of a subscription, value will be `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle_number: Option<f64>,
+    /// Subscription option title. For example, `"Monthly coffee Subscription"`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_option_title: Option<String>,
+    /// Subscription option description. For example, `"1kg of selected coffee, once a month"`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_option_description: Option<String>,
+    /// The `subscriptionSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_settings: Option<SubscriptionSettings>,
+    /// Description of the charges that will be applied for subscription.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charges_description: Option<String>,
+}
+
+/// The `SubscriptionSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionSettings {
+    /// The `frequency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<SubscriptionFrequency>,
+    /// Number of frequency units in a billing cycle. For example, frequency `MONTH` with interval `3` means billing every 3 months.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+    /// Whether subscription is renewed automatically at the end of each period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renewal: Option<bool>,
+    /// Number of billing cycles before subscription ends. Ignored if `autoRenewal: true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<f64>,
+    /// Whether to allow the customer to cancel the subscription.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_customer_cancellation: Option<bool>,
+    /// The `freeTrialPeriod` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_trial_period: Option<FreeTrialPeriod>,
+}
+
+/// The `TagList` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagList {
+    /// List of tag IDs
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<String>>,
+}
+
+/// Common object for tags.
+/// Should be use as in this example:
+/// message Foo {
+/// option (.wix.api.decomposite_of) = "wix.common.tags.Foo";
+
+/// string id = 1;
+
+/// ...
+/// Tags tags = 5
+/// }
+
+///
+/// example of taggable entity
+/// {
+/// id: "123"
+/// tags: {
+/// tags: {
+/// tag_ids:["11","22"]
+/// },
+/// private_tags: {
+/// tag_ids: ["33", "44"]
+/// }
+
+/// }
+
+/// }
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tags {
+    /// The `privateTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_tags: Option<TagList>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagList>,
+}
+
+/// The `TagsTagList` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagsTagList {
+    /// List of tag IDs
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<String>>,
+}
+
+/// Common object for tags.
+/// Should be use as in this example:
+/// message Foo {
+/// string id = 1;
+
+/// ...
+/// Tags tags = 5
+/// }
+
+///
+/// example of taggable entity
+/// {
+/// id: "123"
+/// tags: {
+/// tags: {
+/// tag_ids:["11","22"]
+/// },
+/// private_tags: {
+/// tag_ids: ["33", "44"]
+/// }
+
+/// }
+
+/// }
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagsTags {
+    /// The `privateTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_tags: Option<TagsTagList>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagsTagList>,
+}
+
+/// The `TaxSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxSummary {
+    /// The `totalTax` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_tax: Option<Price>,
+}
+
+/// At most one of `addressType` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxableAddress {
+    /// The `addressType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<TaxableAddressType>,
+}
+
+/// One of the `TaxableAddressType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TaxableAddressType {
+    /// `BUSINESS`
+    Business,
+    /// `BILLING`
+    Billing,
+    /// `SHIPPING`
+    Shipping,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TaxableAddressType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "BUSINESS",
+            Self::Billing => "BILLING",
+            Self::Shipping => "SHIPPING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TaxableAddressType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUSINESS" => Self::Business,
+            "BILLING" => Self::Billing,
+            "SHIPPING" => Self::Shipping,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TaxableAddressType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddressType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TotalPriceChange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TotalPriceChange {
+    /// The `originalTotal` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_total: Option<Price>,
+    /// The `newTotal` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_total: Option<Price>,
+}
+
+/// One of the `TransactionStatus` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TransactionStatus {
+    /// `UNDEFINED`
+    Undefined,
+    /// `APPROVED`
+    Approved,
+    /// `PENDING`
+    Pending,
+    /// `PENDING_MERCHANT`
+    PendingMerchant,
+    /// `CANCELED`
+    Canceled,
+    /// `DECLINED`
+    Declined,
+    /// `REFUNDED`
+    Refunded,
+    /// `PARTIALLY_REFUNDED`
+    PartiallyRefunded,
+    /// `AUTHORIZED`
+    Authorized,
+    /// `VOIDED`
+    Voided,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TransactionStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Approved => "APPROVED",
+            Self::Pending => "PENDING",
+            Self::PendingMerchant => "PENDING_MERCHANT",
+            Self::Canceled => "CANCELED",
+            Self::Declined => "DECLINED",
+            Self::Refunded => "REFUNDED",
+            Self::PartiallyRefunded => "PARTIALLY_REFUNDED",
+            Self::Authorized => "AUTHORIZED",
+            Self::Voided => "VOIDED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TransactionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "APPROVED" => Self::Approved,
+            "PENDING" => Self::Pending,
+            "PENDING_MERCHANT" => Self::PendingMerchant,
+            "CANCELED" => Self::Canceled,
+            "DECLINED" => Self::Declined,
+            "REFUNDED" => Self::Refunded,
+            "PARTIALLY_REFUNDED" => Self::PartiallyRefunded,
+            "AUTHORIZED" => Self::Authorized,
+            "VOIDED" => Self::Voided,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TransactionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TranslatableString` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranslatableString {
+    /// __Required.__ String in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
+    ///
+    /// Min: 1 character.
+    /// Max: 200 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// String translated into the buyer's language.
+    ///
+    /// Min: 1 character.
+    /// Max: 400 characters.
+    /// Default: Same as `original`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `TranslatedValue` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranslatedValue {
+    /// Value in site default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Translated value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated: Option<String>,
+}
+
+/// The `TriggerRefundRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerRefundRequest {
+    /// The order this refund related to
+    pub ecom_order_id: String,
+    /// Refund operations information
+    pub payments: Vec<PaymentRefund>,
+    /// The `details` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<RefundDetails>,
+    /// The `sideEffects` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side_effects: Option<RefundSideEffects>,
+}
+
+/// The `TriggerRefundResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerRefundResponse {
+    /// The `orderTransactions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_transactions: Option<OrderTransactions>,
+    /// Created refund ID
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// Payment ID's that the refund execution had failed for
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_payment_ids: Option<Vec<ItemMetadata>>,
+}
+
+/// The `UpdateActivityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateActivityRequest {
+    /// Order ID.
+    pub id: String,
+    /// ID of the activity to update.
+    pub activity_id: String,
+    /// The `activity` field.
+    pub activity: PublicActivity,
+}
+
+/// The `UpdateActivityResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateActivityResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `UpdateOrderLineItemRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderLineItemRequest {
+    /// Order ID
+    pub id: String,
+    /// The `lineItem` field.
+    pub line_item: OrderLineItem,
+}
+
+/// The `UpdateOrderLineItemResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderLineItemResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `UpdateOrderRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderRequest {
+    /// The `order` field.
+    pub order: Order,
+}
+
+/// The `UpdateOrderResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// The `UpdateOrderStatusRequest` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderStatusRequest {
+    /// Order ID.
+    pub order_id: String,
+    /// The `status` field.
+    pub status: OrderStatus,
+}
+
+/// The `UpdateOrderStatusResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrderStatusResponse {
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+}
+
+/// User-defined payment method name.
+/// Allows specifying either a predefined type or a custom name.
+///
+/// At most one of `predefined`, `custom` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDefinedPaymentMethodName {
+    /// The `predefined` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predefined: Option<PredefinedPaymentMethod>,
+    /// Custom payment method name provided by user.
+    ///
+    /// For example, `"Wire transfer"`, `"Money order"`, `"Venmo"` or any other custom name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// The `V1ScheduledAction` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1ScheduledAction {
+    /// The `actionType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_type: Option<ActionType>,
+    /// The date and time of the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_date: Option<String>,
+}
+
+/// The `V1ShippingInformation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1ShippingInformation {
+    /// App Def Id of external provider which was a source of shipping info
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier_id: Option<String>,
+    /// Unique code (or ID) of selected shipping option. For example, `"usps_std_overnight"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Shipping option title.
+    /// For example, `"USPS Standard Overnight Delivery"`, `"Standard"` or `"First-Class Package International"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `logistics` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logistics: Option<DeliveryLogistics>,
+    /// The `cost` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<ShippingPrice>,
+    /// The `region` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<ShippingRegion>,
+}
+
+/// The `VatId` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VatId {
+    /// Customer's tax ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<VatType>,
+}
+
+/// tax info types
+///
+/// - `CPF`: CPF - for individual tax payers.
+/// - `CNPJ`: CNPJ - for corporations
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VatType {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `CPF`
+    Cpf,
+    /// `CNPJ`
+    Cnpj,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VatType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Cpf => "CPF",
+            Self::Cnpj => "CNPJ",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VatType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "CPF" => Self::Cpf,
+            "CNPJ" => Self::Cnpj,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VatType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `VoidAuthorizedPaymentsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoidAuthorizedPaymentsRequest {
+    /// Wix eCommerce order ID
+    pub ecom_order_id: String,
+    /// Payment IDs
+    pub payment_ids: Vec<String>,
+}
+
+/// The `VoidAuthorizedPaymentsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoidAuthorizedPaymentsResponse {
+    /// The `orderTransactions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_transactions: Option<OrderTransactions>,
+}
+
+/// - `UNSPECIFIED_WEIGHT_UNIT`: Weight unit can't be classified due to an error.
+/// - `KG`: Kilograms.
+/// - `LB`: Pounds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WeightUnit {
+    /// `UNSPECIFIED_WEIGHT_UNIT`
+    UnspecifiedWeightUnit,
+    /// `KG`
+    Kg,
+    /// `LB`
+    Lb,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WeightUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
+            Self::Kg => "KG",
+            Self::Lb => "LB",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WeightUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,
+            "KG" => Self::Kg,
+            "LB" => Self::Lb,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WeightUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WeightUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `WixReceipt` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixReceipt {
+    /// Receipt ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_id: Option<String>,
+    /// Display number of receipt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_number: Option<String>,
 }
 
 /// A webhook event of eCommerce Orders V1.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    /// Triggered when an eCommerce order is created on the site, through checkout or by the
-    /// API. The payload carries the order's line items, buyer info, pricing, and payment and
-    /// fulfillment status.
+    /// Triggered when an order is approved.
     ///
-    /// Event type `wix.ecom.v1.order_created`; requires the permission `WIX_ECOM.READ_ORDERS`.
+    /// Event type `wix.ecom.v1.order_approved`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderApproved(wix_rest_runtime::webhook::DomainEvent<OrderApproved>),
+    /// Triggered when an order is canceled.
+    ///
+    /// Event type `wix.ecom.v1.order_canceled`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderCanceled(
+        wix_rest_runtime::webhook::DomainEvent<OrderCanceledEventOrderCanceled>,
+    ),
+    /// Triggered when draft order changes are committed.
+    ///
+    /// Event type `wix.ecom.v1.order_committed`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderCommitted(wix_rest_runtime::webhook::DomainEvent<OrderDeltasCommitted>),
+    /// Triggered when an order is created.
+    ///
+    /// Event type `wix.ecom.v1.order_created`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     OrderCreated(wix_rest_runtime::webhook::DomainEvent<Order>),
+    /// Triggered when order fulfillment status is updated.
+    ///
+    /// Event type `wix.ecom.v1.order_fulfilled`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderFulfilled(wix_rest_runtime::webhook::DomainEvent<FulfillmentStatusUpdated>),
+    /// Triggered when an order is imported.
+    ///
+    /// Event type `wix.ecom.v1.order_imported`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderImported(wix_rest_runtime::webhook::DomainEvent<OrderImported>),
+    /// Triggered when an imported order is deleted.
+    ///
+    /// Event type `wix.ecom.v1.order_imported_order_deleted`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderImportedOrderDeleted(
+        wix_rest_runtime::webhook::DomainEvent<ImportedOrderDeleted>,
+    ),
+    /// Triggered when the payment status of an order is updated.
+    ///
+    /// Event type `wix.ecom.v1.order_payment_status_updated`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderPaymentStatusUpdated(
+        wix_rest_runtime::webhook::DomainEvent<PaymentStatusUpdated>,
+    ),
+    /// Triggered when an order is updated.
+    ///
+    /// Event type `wix.ecom.v1.order_updated`. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    OrderUpdated(wix_rest_runtime::webhook::DomainEvent<Order>),
 }
 
 impl Event {
     /// The event types of this module.
-    pub const EVENT_TYPES: &'static [&'static str] = &["wix.ecom.v1.order_created"];
+    pub const EVENT_TYPES: &'static [&'static str] = &[
+        "wix.ecom.v1.order_approved",
+        "wix.ecom.v1.order_canceled",
+        "wix.ecom.v1.order_committed",
+        "wix.ecom.v1.order_created",
+        "wix.ecom.v1.order_fulfilled",
+        "wix.ecom.v1.order_imported",
+        "wix.ecom.v1.order_imported_order_deleted",
+        "wix.ecom.v1.order_payment_status_updated",
+        "wix.ecom.v1.order_updated",
+    ];
 
     /// Types a verified webhook, when its event type belongs to this module.
     pub fn from_raw(
@@ -559,7 +8598,29 @@ impl Event {
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
         Some(
             match raw.event_type.as_str() {
+                "wix.ecom.v1.order_approved" => {
+                    raw.domain_event().map(Self::OrderApproved)
+                }
+                "wix.ecom.v1.order_canceled" => {
+                    raw.domain_event().map(Self::OrderCanceled)
+                }
+                "wix.ecom.v1.order_committed" => {
+                    raw.domain_event().map(Self::OrderCommitted)
+                }
                 "wix.ecom.v1.order_created" => raw.domain_event().map(Self::OrderCreated),
+                "wix.ecom.v1.order_fulfilled" => {
+                    raw.domain_event().map(Self::OrderFulfilled)
+                }
+                "wix.ecom.v1.order_imported" => {
+                    raw.domain_event().map(Self::OrderImported)
+                }
+                "wix.ecom.v1.order_imported_order_deleted" => {
+                    raw.domain_event().map(Self::OrderImportedOrderDeleted)
+                }
+                "wix.ecom.v1.order_payment_status_updated" => {
+                    raw.domain_event().map(Self::OrderPaymentStatusUpdated)
+                }
+                "wix.ecom.v1.order_updated" => raw.domain_event().map(Self::OrderUpdated),
                 _ => return None,
             },
         )
@@ -568,7 +8629,19 @@ impl Event {
     /// The event type string Wix sends.
     pub fn event_type(&self) -> &'static str {
         match self {
+            Self::OrderApproved(_) => "wix.ecom.v1.order_approved",
+            Self::OrderCanceled(_) => "wix.ecom.v1.order_canceled",
+            Self::OrderCommitted(_) => "wix.ecom.v1.order_committed",
             Self::OrderCreated(_) => "wix.ecom.v1.order_created",
+            Self::OrderFulfilled(_) => "wix.ecom.v1.order_fulfilled",
+            Self::OrderImported(_) => "wix.ecom.v1.order_imported",
+            Self::OrderImportedOrderDeleted(_) => {
+                "wix.ecom.v1.order_imported_order_deleted"
+            }
+            Self::OrderPaymentStatusUpdated(_) => {
+                "wix.ecom.v1.order_payment_status_updated"
+            }
+            Self::OrderUpdated(_) => "wix.ecom.v1.order_updated",
         }
     }
 }
@@ -590,9 +8663,69 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         }
     }
 
+    /// Handles `wix.ecom.v1.order_approved` ([`Event::OrderApproved`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_approved(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<OrderApproved>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_approved",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_canceled` ([`Event::OrderCanceled`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_canceled(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<OrderCanceledEventOrderCanceled>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_canceled",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_committed` ([`Event::OrderCommitted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_committed(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<OrderDeltasCommitted>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_committed",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
     /// Handles `wix.ecom.v1.order_created` ([`Event::OrderCreated`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_ECOM.READ_ORDERS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_order_created(
         mut self,
         mut handler: impl FnMut(
@@ -600,11 +8733,111 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         ) -> R + Send + 'h,
     ) -> Self
     where
-        S: crate::permissions::WixEcomReadOrders,
+        S: crate::permissions::EcomReadOrders,
     {
         self.router
             .on_unchecked(
                 "wix.ecom.v1.order_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_fulfilled` ([`Event::OrderFulfilled`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_fulfilled(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<FulfillmentStatusUpdated>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_fulfilled",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_imported` ([`Event::OrderImported`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_imported(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<OrderImported>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_imported",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_imported_order_deleted` ([`Event::OrderImportedOrderDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_imported_order_deleted(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<ImportedOrderDeleted>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_imported_order_deleted",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_payment_status_updated` ([`Event::OrderPaymentStatusUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_payment_status_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<PaymentStatusUpdated>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_payment_status_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.ecom.v1.order_updated` ([`Event::OrderUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `ECOM.READ_ORDERS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_order_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Order>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        self.router
+            .on_unchecked(
+                "wix.ecom.v1.order_updated",
                 move |raw| raw.domain_event().map(&mut handler),
             );
         self

@@ -3,18 +3,7 @@
 
 //! Events V3
 //!
-//! The ticketed events of a site (Wix Events). Events V3 replaced the V1 Query Events method,
-//! which was removed on 2024-11-06.
-//!
-//! ## Reading and paging
-//!
-//! Query Events returns a page of 50 events by default. It pages with a cursor: the request
-//! carries `query.cursorPaging { limit, cursor }`, the response
-//! `pagingMetadata { count, cursors { next, prev }, hasNext }`; pass `cursors.next` on the
-//! following call to read the next page.
-//!
-//! The event object is modelled in part: fields that are not listed are kept as they came and
-//! sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_events_wix-events-v-2` package, version 1.0.112.
 //!
 //! Version track `v3`; host `https://www.wixapis.com`. Generated from `specs/events-v3.yaml`.
 
@@ -49,13 +38,170 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns a page of the site's events (50 when no limit is given), given the provided
-    /// cursor paging, filter and sort. Pass `pagingMetadata.cursors.next` of a response as
-    /// `query.cursorPaging.cursor` to read the next page.
+    /// Creates an event. <br> <br>
+    /// The event includes a default registration form in the selected language, which consists of input fields for first name, last name, and email. See the [Registration Form API](https://dev.wix.com/docs/rest/business-solutions/events/form/about-the-registration-form-api) for more information. <br> <br>
+    /// You can create the event as a draft by setting `draft` to `true`. Otherwise, the event is published right away. <br> <br>
+    /// To create a recurring event, set `individualEventDates` in the `dateAndTimeSettings.recurringEvents` object. <br> <br>
+    /// The event is automatically set up to send daily summary reports of new guests to your business email.
+    ///
+    /// `POST /events/v3/events` · Wix: *Create Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn create_event<'f>(
+        self,
+        body: &'f CreateEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::create_event(self.wix.client(), body)
+    }
+
+    /// Clones an event, including the registration form, notifications, multilingual translations and ticket configuration from the original event. <br> <br>
+    /// The new event's date is automatically set to 14 days from the original event date. <br> <br>
+    /// If an event with the same `title` already exists, the new event's `title` gets a sequence number. For example, if you clone an event named `"Leather Crafting 101"`, the new event's title is `"Leather Crafting 101 (1)"`. <br> <br>
+    /// You can change the required entity field values while cloning an event.
+    ///
+    /// `POST /events/v3/events/{eventId}/clone` · Wix: *Clone Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn clone_event<'f>(
+        self,
+        event_id: &'f str,
+        body: &'f CloneEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CloneEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::clone_event(self.wix.client(), event_id, body)
+    }
+
+    /// Updates an event.
+    ///
+    /// `PATCH /events/v3/events/{event.id}` · Wix: *Update Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn update_event<'f>(
+        self,
+        body: &'f UpdateEventRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::update_event(self.wix.client(), body)
+    }
+
+    /// Publishes a draft event to your live site. Once published, the event's status changes from `"DRAFT"` to `"UPCOMING"`. <br> <br>
+    /// It's impossible to revert the `"DRAFT"` status after publishing. The only option is to clone the event, then delete the original.
+    ///
+    /// `POST /events/v3/events/{eventId}/publish` · Wix: *Publish Draft Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn publish_draft_event<'f>(
+        self,
+        event_id: &'f str,
+        body: &'f PublishDraftEventRequest,
+    ) -> rt::BoxFuture<'f, Result<PublishDraftEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::publish_draft_event(self.wix.client(), event_id, body)
+    }
+
+    /// Cancels an event. <br> <br>
+    /// After cancellation, registration for an event is closed. To reuse the event, call Clone Event and Publish Event to publish it again. <br> <br>
+    /// If event cancellation notifications are enabled, canceling an event automatically triggers the sending of cancellation emails and/or push notifications to registered guests.
+    ///
+    /// `POST /events/v3/events/{eventId}/cancel` · Wix: *Cancel Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn cancel_event<'f>(
+        self,
+        event_id: &'f str,
+        body: &'f CancelEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::cancel_event(self.wix.client(), event_id, body)
+    }
+
+    /// Cancels multiple events that meet the specified criteria. <br> <br>
+    /// After cancellation, registration for an event is closed. To reuse the event, call Clone Event and Publish Event to publish it again. <br> <br>
+    /// If event cancellation notifications are enabled, canceling an event automatically triggers the sending of cancellation emails and/or push notifications to registered guests.
+    ///
+    /// `POST /events/v3/bulk/events/cancel-by-filter` · Wix: *Bulk Cancel Events By Filter*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_cancel_events_by_filter<'f>(
+        self,
+        body: &'f BulkCancelEventsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCancelEventsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::bulk_cancel_events_by_filter(self.wix.client(), body)
+    }
+
+    /// Deletes an event. <br> <br>
+    /// You can retrieve the deleted event through a GDPR access request.
+    ///
+    /// `DELETE /events/v3/events/{eventId}` · Wix: *Delete Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn delete_event<'f>(
+        self,
+        event_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::delete_event(self.wix.client(), event_id)
+    }
+
+    /// Deletes multiple events that meet the specified criteria. <br> <br>
+    /// You can retrieve the deleted events through a GDPR access request.
+    ///
+    /// `POST /events/v3/bulk/events/delete-by-filter` · Wix: *Bulk Delete Events By Filter*
+    ///
+    /// Requires the permission `WIX_EVENTS.MANAGE_EVENTS` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_delete_events_by_filter<'f>(
+        self,
+        body: &'f BulkDeleteEventsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteEventsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsManageEvents,
+    {
+        calls::bulk_delete_events_by_filter(self.wix.client(), body)
+    }
+
+    /// Creates a query to retrieve a list of events.
+    ///
+    /// The `queryEvents()` method builds a query to retrieve a list of events and returns a [`EventsQueryBuilder`](https://www.wix.com/velo/reference/wix-events-v2/wixeventsv2/eventsquerybuilder) object.
+    ///
+    /// The returned object contains the query definition, which is typically used to run the query using the [`find()`](https://www.wix.com/velo/reference/wix-events-v2/wixeventsv2/eventsquerybuilder/find) method.
+    ///
+    /// You can refine the query by chaining `EventsQueryBuilder` methods onto the query. `EventsQueryBuilder` methods enable you to sort, filter, and control the results `queryEvents()` returns.
+    ///
+    /// `queryEvents()` runs with these `EventsQueryBuilder` defaults, which you can override:
+    ///
+    /// - [`skip(0)`](https://www.wix.com/velo/reference/wix-events-v2/wixeventsv2/eventsquerybuilder/skip)
+    /// - [`limit(50)`](https://www.wix.com/velo/reference/wix-events-v2/wixeventsv2/eventsquerybuilder/limit)
+    /// - [`descending("_createdDate")`](https://www.wix.com/velo/reference/wix-events-v2/wixeventsv2/eventsquerybuilder/descending)
+    ///
+    /// The methods that are chained to `queryEvents()` are applied in the order they're called. For example, if you apply `ascending('title')` and then `descending('status')`, the results are sorted first by the `title`, and then, if there are multiple results with the same `title`, the items are sorted by `status`.
     ///
     /// `POST /events/v3/events/query` · Wix: *Query Events*
     ///
-    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events).
+    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn query_events<'f>(
         self,
         body: &'f QueryEventsRequest,
@@ -67,17 +213,103 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         calls::query_events(self.wix.client(), body)
     }
 
-    /// Every item of [`Self::query_events`], page after page (cursor paging, 100 per page).
+    /// Every item of [`Self::query_events`], page after page (offset paging, 1000 per page).
     ///
-    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    /// The paging of `request` is overwritten; its filter and sort are kept.
     pub fn query_events_stream(
         self,
         request: QueryEventsRequest,
-    ) -> rt::BoxStream<'a, Result<Event, Error>>
+    ) -> rt::BoxStream<'a, Result<WixEvent, Error>>
     where
         S: crate::permissions::WixEventsReadEvents,
     {
         calls::query_events_stream(self.wix.client(), request)
+    }
+
+    /// Counts events by status.
+    ///
+    /// `POST /events/v3/events/count-by-status` · Wix: *Count Events By Status*
+    ///
+    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn count_events_by_status<'f>(
+        self,
+        body: &'f CountEventsByStatusRequest,
+    ) -> rt::BoxFuture<'f, Result<CountEventsByStatusResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        calls::count_events_by_status(self.wix.client(), body)
+    }
+
+    /// Retrieves a list of up to 100 events that belong to the same event category.
+    ///
+    /// `GET /events/v3/events/category/{categoryId}` · Wix: *List Events By Category*
+    ///
+    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn list_events_by_category<'f>(
+        self,
+        category_id: &'f str,
+        params: &'f ListEventsByCategoryParams,
+    ) -> rt::BoxFuture<'f, Result<ListEventsByCategoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        calls::list_events_by_category(self.wix.client(), category_id, params)
+    }
+
+    /// Every item of [`Self::list_events_by_category`], page after page (offset paging in the query parameters, 1000 per page).
+    ///
+    /// The paging of `params` is overwritten; its other parameters are kept.
+    pub fn list_events_by_category_stream(
+        self,
+        category_id: &'a str,
+        params: ListEventsByCategoryParams,
+    ) -> rt::BoxStream<'a, Result<WixEvent, Error>>
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        calls::list_events_by_category_stream(self.wix.client(), category_id, params)
+    }
+
+    /// Retrieves an event by ID.
+    ///
+    /// Specify `fields` to request specific fieldsets.
+    /// For example, `fields: ["FORM"]` includes the event's registration form definition in the response.
+    /// Use the returned input names, mandatory fields, and predefined options before
+    /// [creating an RSVP](https://dev.wix.com/docs/rest/business-solutions/events/rsvp-v2/create-rsvp).
+    ///
+    /// `GET /events/v3/events/{eventId}` · Wix: *Get Event*
+    ///
+    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_event<'f>(
+        self,
+        event_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        calls::get_event(self.wix.client(), event_id)
+    }
+
+    /// Retrieves an event by the slug URL.
+    ///
+    /// The slug is the end of an event URL that refers to a specific event. For example, if an event's URL is `https://example.com/events/event/{my-event-slug}`, the slug is `my-event-slug`.
+    ///
+    /// `GET /events/v3/events/slug/{slug}` · Wix: *Get Event By Slug*
+    ///
+    /// Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_event_by_slug<'f>(
+        self,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        calls::get_event_by_slug(self.wix.client(), slug)
     }
 }
 
@@ -92,6 +324,160 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
+    pub(super) fn create_event<'f>(
+        client: &'f Client,
+        body: &'f CreateEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateEventResponse, Error>> {
+        Box::pin(async move {
+            let path = "/events/v3/events".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CREATE_EVENT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_EVENT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn clone_event<'f>(
+        client: &'f Client,
+        event_id: &'f str,
+        body: &'f CloneEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CloneEventResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/{}/clone", rt::segment(event_id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CLONE_EVENT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CLONE_EVENT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_event<'f>(
+        client: &'f Client,
+        body: &'f UpdateEventRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateEventResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .and_then(|v| v.event.as_ref())
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_EVENT, "event.id"))?;
+            let path = format!("/events/v3/events/{}", rt::segment(& path_0));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_EVENT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_EVENT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn publish_draft_event<'f>(
+        client: &'f Client,
+        event_id: &'f str,
+        body: &'f PublishDraftEventRequest,
+    ) -> rt::BoxFuture<'f, Result<PublishDraftEventResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/{}/publish", rt::segment(event_id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::PUBLISH_DRAFT_EVENT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::PUBLISH_DRAFT_EVENT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn cancel_event<'f>(
+        client: &'f Client,
+        event_id: &'f str,
+        body: &'f CancelEventRequest,
+    ) -> rt::BoxFuture<'f, Result<CancelEventResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/{}/cancel", rt::segment(event_id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CANCEL_EVENT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CANCEL_EVENT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_cancel_events_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkCancelEventsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCancelEventsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/events/v3/bulk/events/cancel-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CANCEL_EVENTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_CANCEL_EVENTS_BY_FILTER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_event<'f>(
+        client: &'f Client,
+        event_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteEventResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/{}", rt::segment(event_id));
+            unsafe {
+                rt::call(client, &operations::DELETE_EVENT, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_events_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkDeleteEventsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteEventsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/events/v3/bulk/events/delete-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_EVENTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_DELETE_EVENTS_BY_FILTER, body)?),
+                )
+            }
+                .await
+        })
+    }
 
     pub(super) fn query_events<'f>(
         client: &'f Client,
@@ -115,51 +501,230 @@ mod calls {
     pub(super) fn query_events_stream<'a>(
         client: &'a Client,
         request: QueryEventsRequest,
-    ) -> rt::BoxStream<'a, Result<Event, Error>> {
-        rt::cursor_pages(
+    ) -> rt::BoxStream<'a, Result<WixEvent, Error>> {
+        rt::offset_pages(
             "query_events",
-            move |cursor| {
+            1000u32,
+            move |offset, limit| {
                 let mut request = request.clone();
-                let has_cursor = cursor.is_some();
                 let paging = request
                     .query
                     .get_or_insert_with(Default::default)
-                    .cursor_paging
+                    .paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.query.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
+                paging.limit = Some(f64::from(limit));
+                paging.offset = Some(f64::from(offset));
                 async move {
                     let response = query_events(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
                     Ok(
                         rt::Page::new(
-                                Some(response).and_then(|v| v.events).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
+                            Some(response).and_then(|v| v.events).unwrap_or_default(),
+                        ),
                     )
                 }
             },
         )
     }
+
+    pub(super) fn count_events_by_status<'f>(
+        client: &'f Client,
+        body: &'f CountEventsByStatusRequest,
+    ) -> rt::BoxFuture<'f, Result<CountEventsByStatusResponse, Error>> {
+        Box::pin(async move {
+            let path = "/events/v3/events/count-by-status".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::COUNT_EVENTS_BY_STATUS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::COUNT_EVENTS_BY_STATUS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn list_events_by_category<'f>(
+        client: &'f Client,
+        category_id: &'f str,
+        params: &'f ListEventsByCategoryParams,
+    ) -> rt::BoxFuture<'f, Result<ListEventsByCategoryResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.paging_limit {
+                query.push(("paging.limit", v.to_string()));
+            }
+            if let Some(v) = &params.paging_offset {
+                query.push(("paging.offset", v.to_string()));
+            }
+            let path = format!(
+                "/events/v3/events/category/{}", rt::segment(category_id)
+            );
+            unsafe {
+                rt::call(client, &operations::LIST_EVENTS_BY_CATEGORY, path, query, None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn list_events_by_category_stream<'a>(
+        client: &'a Client,
+        category_id: &'a str,
+        params: ListEventsByCategoryParams,
+    ) -> rt::BoxStream<'a, Result<WixEvent, Error>> {
+        rt::offset_pages(
+            "list_events_by_category",
+            1000u32,
+            move |offset, _limit| {
+                let mut params = params.clone();
+                params.paging_limit = Some(1000.0);
+                params.paging_offset = Some(f64::from(offset));
+                async move {
+                    let response = list_events_by_category(client, category_id, &params)
+                        .await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response).and_then(|v| v.events).unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn get_event<'f>(
+        client: &'f Client,
+        event_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/{}", rt::segment(event_id));
+            unsafe { rt::call(client, &operations::GET_EVENT, path, Vec::new(), None) }
+                .await
+        })
+    }
+
+    pub(super) fn get_event_by_slug<'f>(
+        client: &'f Client,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/events/v3/events/slug/{}", rt::segment(slug));
+            unsafe {
+                rt::call(client, &operations::GET_EVENT_BY_SLUG, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
+
+    /// [`EventsV3::create_event`](super::EventsV3::create_event): `POST /events/v3/events`.
+    pub static CREATE_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "create_event",
+        wix_name: "Create Event",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::clone_event`](super::EventsV3::clone_event): `POST /events/v3/events/{eventId}/clone`.
+    pub static CLONE_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "clone_event",
+        wix_name: "Clone Event",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{eventId}/clone",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::update_event`](super::EventsV3::update_event): `PATCH /events/v3/events/{event.id}`.
+    pub static UPDATE_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "update_event",
+        wix_name: "Update Event",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{event.id}",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::publish_draft_event`](super::EventsV3::publish_draft_event): `POST /events/v3/events/{eventId}/publish`.
+    pub static PUBLISH_DRAFT_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "publish_draft_event",
+        wix_name: "Publish Draft Event",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{eventId}/publish",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::cancel_event`](super::EventsV3::cancel_event): `POST /events/v3/events/{eventId}/cancel`.
+    pub static CANCEL_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "cancel_event",
+        wix_name: "Cancel Event",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{eventId}/cancel",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::bulk_cancel_events_by_filter`](super::EventsV3::bulk_cancel_events_by_filter): `POST /events/v3/bulk/events/cancel-by-filter`.
+    pub static BULK_CANCEL_EVENTS_BY_FILTER: Operation = Operation {
+        module: "events-v3",
+        name: "bulk_cancel_events_by_filter",
+        wix_name: "Bulk Cancel Events By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/bulk/events/cancel-by-filter",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::delete_event`](super::EventsV3::delete_event): `DELETE /events/v3/events/{eventId}`.
+    pub static DELETE_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "delete_event",
+        wix_name: "Delete Event",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{eventId}",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::bulk_delete_events_by_filter`](super::EventsV3::bulk_delete_events_by_filter): `POST /events/v3/bulk/events/delete-by-filter`.
+    pub static BULK_DELETE_EVENTS_BY_FILTER: Operation = Operation {
+        module: "events-v3",
+        name: "bulk_delete_events_by_filter",
+        wix_name: "Bulk Delete Events By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/bulk/events/delete-by-filter",
+        requires: Requires::All(&["WIX_EVENTS.MANAGE_EVENTS"]),
+        scopes: &[],
+        retry_safe: false,
+    };
 
     /// [`EventsV3::query_events`](super::EventsV3::query_events): `POST /events/v3/events/query`.
     pub static QUERY_EVENTS: Operation = Operation {
@@ -169,118 +734,1555 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/events/v3/events/query",
-        permission: Some("WIX_EVENTS.READ_EVENTS"),
-        scopes: &[&crate::scopes::DC_EVENTS_READ_EVENTS],
+        requires: Requires::All(&["WIX_EVENTS.READ_EVENTS"]),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_EVENTS_MEGA_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MEGA_READ_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_GUEST_LIST,
+            &crate::scopes::DC_EVENTS_READ_EVENTS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::count_events_by_status`](super::EventsV3::count_events_by_status): `POST /events/v3/events/count-by-status`.
+    pub static COUNT_EVENTS_BY_STATUS: Operation = Operation {
+        module: "events-v3",
+        name: "count_events_by_status",
+        wix_name: "Count Events By Status",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/count-by-status",
+        requires: Requires::All(&["WIX_EVENTS.READ_EVENTS"]),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_EVENTS_MEGA_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MEGA_READ_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_GUEST_LIST,
+            &crate::scopes::DC_EVENTS_READ_EVENTS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`EventsV3::list_events_by_category`](super::EventsV3::list_events_by_category): `GET /events/v3/events/category/{categoryId}`.
+    pub static LIST_EVENTS_BY_CATEGORY: Operation = Operation {
+        module: "events-v3",
+        name: "list_events_by_category",
+        wix_name: "List Events By Category",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/category/{categoryId}",
+        requires: Requires::All(&["WIX_EVENTS.READ_EVENTS"]),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_EVENTS_MEGA_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MEGA_READ_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_GUEST_LIST,
+            &crate::scopes::DC_EVENTS_READ_EVENTS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`EventsV3::get_event`](super::EventsV3::get_event): `GET /events/v3/events/{eventId}`.
+    pub static GET_EVENT: Operation = Operation {
+        module: "events-v3",
+        name: "get_event",
+        wix_name: "Get Event",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/{eventId}",
+        requires: Requires::All(&["WIX_EVENTS.READ_EVENTS"]),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_EVENTS_MEGA_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MEGA_READ_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_GUEST_LIST,
+            &crate::scopes::DC_EVENTS_READ_EVENTS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`EventsV3::get_event_by_slug`](super::EventsV3::get_event_by_slug): `GET /events/v3/events/slug/{slug}`.
+    pub static GET_EVENT_BY_SLUG: Operation = Operation {
+        module: "events-v3",
+        name: "get_event_by_slug",
+        wix_name: "Get Event By Slug",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/events/v3/events/slug/{slug}",
+        requires: Requires::All(&["WIX_EVENTS.READ_EVENTS"]),
+        scopes: &[
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_EVENTS_MEGA_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MEGA_READ_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_EVENTS,
+            &crate::scopes::DC_EVENTS_MANAGE_GUEST_LIST,
+            &crate::scopes::DC_EVENTS_READ_EVENTS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: true,
     };
 }
 
-/// Cursor paging of a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Number of items to return per page (50 when not given).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+/// The query parameters of [`EventsV3::list_events_by_category`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListEventsByCategoryParams {
+    /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
+    pub paging_limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    pub paging_offset: Option<f64>,
 }
 
-/// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorQuery {
-    /// Filter in the Wix API query language, a JSON object such as `{"status": {"$eq": "UPCOMING"}}`. No seed lists the fields that can be filtered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
+/// The kind of actor that performed the cancellation.
+///
+/// - `USER`: A Wix user — a collaborator or the site owner.
+/// - `APP`: A third-party app acting via the API.
+/// - `SYSTEM`: An automatic or internal process.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActorType {
+    /// `USER`
+    User,
+    /// `APP`
+    App,
+    /// `SYSTEM`
+    System,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
 }
 
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
+impl ActorType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "USER",
+            Self::App => "APP",
+            Self::System => "SYSTEM",
+            Self::Unknown(other) => other,
+        }
+    }
 }
 
-/// A ticketed event of the site. Modelled in part: every field that is not listed (dates, location, registration, ...) is kept as it came and sent back unchanged.
+impl From<&str> for ActorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER" => Self::User,
+            "APP" => Self::App,
+            "SYSTEM" => Self::System,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ActorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Physical address
+///
+/// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Event {
-    /// Event ID (generated by Wix when the event is created).
+pub struct Address {
+    /// The `streetAddress` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Event title (Wix's standard field).
+    pub street_address: Option<StreetAddress>,
+    /// Primary address information (street and building number).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// The event's URL slug (Wix's standard field).
+    pub address_line: Option<String>,
+    /// 2-letter country code in [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2#Officially_assigned_code_elements) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    /// Event status, e.g. `UPCOMING` or `ENDED` (Wix's standard field; the seeds list no values, so this is a plain string).
+    pub country: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Date and time the event was created (Wix's standard field).
+    pub subdivision: Option<String>,
+    /// City name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Date and time the event was last updated (Wix's standard field).
+    pub city: Option<String>,
+    /// Zip or postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub postal_code: Option<String>,
+    /// Secondary address information (suite or apartment number and room number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+}
+
+/// The `AgendaSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaSettings {
+    /// Whether the schedule is enabled for the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The `pageUrl` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<PageUrl>,
+}
+
+/// - `START`: Content aligned to start (left in LTR layouts, right in RTL layouts)
+/// - `CENTER`: Content centered
+/// - `END`: Content aligned to end (right in LTR layouts, left in RTL layouts)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Alignment {
+    /// `START`
+    Start,
+    /// `CENTER`
+    Center,
+    /// `END`
+    End,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Alignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::Center => "CENTER",
+            Self::End => "END",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Alignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "CENTER" => Self::Center,
+            "END" => Self::End,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Alignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Alignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AnchorData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnchorData {
+    /// The target node's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+}
+
+/// The `Animation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Animation {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AnimationType>,
+    /// The `entrance` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrance: Option<EntranceAnimation>,
+    /// The `loop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#loop: Option<LoopAnimation>,
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<PointerEffect>,
+    /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition_duration: Option<f64>,
+}
+
+/// - `VIEW`: Animations that play while the node is in view.
+/// - `POINTER`: Animations driven by the visitor's mouse position.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AnimationType {
+    /// `VIEW`
+    View,
+    /// `POINTER`
+    Pointer,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AnimationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::View => "VIEW",
+            Self::Pointer => "POINTER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AnimationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VIEW" => Self::View,
+            "POINTER" => Self::Pointer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AnimationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AnimationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `bookingData`, `eventData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppEmbedData {
+    /// The `bookingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_data: Option<BookingData>,
+    /// The `eventData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_data: Option<EventData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AppType>,
+    /// The ID of the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// The name of the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Deprecated: Use `image` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_src: Option<String>,
+    /// The URL for the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Media>,
+    /// Whether to hide the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_image: Option<bool>,
+    /// Whether to hide the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_title: Option<bool>,
+    /// Whether to hide the price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_price: Option<bool>,
+    /// Whether to hide the description (Event and Booking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_description: Option<bool>,
+    /// Whether to hide the date and time (Event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_date_time: Option<bool>,
+    /// Whether to hide the location (Event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_location: Option<bool>,
+    /// Whether to hide the duration (Booking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_duration: Option<bool>,
+    /// Whether to hide the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_button: Option<bool>,
+    /// Whether to hide the ribbon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_ribbon: Option<bool>,
+    /// The `buttonStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_styles: Option<ButtonStyles>,
+    /// The `imageStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_styles: Option<ImageStyles>,
+    /// The `ribbonStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_styles: Option<RibbonStyles>,
+    /// The `cardStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_styles: Option<CardStyles>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `pricingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_data: Option<PricingData>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// One of the `AppType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AppType {
+    /// `PRODUCT`
+    Product,
+    /// `EVENT`
+    Event,
+    /// `BOOKING`
+    Booking,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AppType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Product => "PRODUCT",
+            Self::Event => "EVENT",
+            Self::Booking => "BOOKING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AppType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PRODUCT" => Self::Product,
+            "EVENT" => Self::Event,
+            "BOOKING" => Self::Booking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AppType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AppType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SQUARE`: 1:1 aspect ratio
+/// - `RECTANGLE`: 16:9 aspect ratio
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AspectRatio {
+    /// `SQUARE`
+    Square,
+    /// `RECTANGLE`
+    Rectangle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AspectRatio {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "SQUARE",
+            Self::Rectangle => "RECTANGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AspectRatio {
+    fn from(value: &str) -> Self {
+        match value {
+            "SQUARE" => Self::Square,
+            "RECTANGLE" => Self::Rectangle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AspectRatio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AspectRatio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AudioData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `audio` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<Media>,
+    /// Sets whether the audio node's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// The `coverImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_image: Option<Media>,
+    /// Track name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Author name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// An HTML version of the audio node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// Backdrop styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Backdrop {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BackdropType>,
+    /// Backdrop color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// Backdrop type
+///
+/// - `COLOR`: Solid color backdrop
+/// - `GRADIENT`: Gradient backdrop
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackdropType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BackdropType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BackdropType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BackdropType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackdropType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Background {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// The `BackgroundGradient` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundGradient {
+    /// The gradient angle in degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<f64>,
+    /// The start color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_color: Option<String>,
+    /// The end color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_color: Option<String>,
+}
+
+/// The `BackgroundImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+    /// The `scaling` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<Scaling>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<ImagePositionPosition>,
+    /// The `overlay` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<CardDataBackground>,
+    /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Banner` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Banner {
+    /// The `origin` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<BannerPosition>,
+}
+
+/// - `TOP`: Attached to the top edge (banner)
+/// - `BOTTOM`: Attached to the bottom edge (footer)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BannerPosition {
+    /// `TOP`
+    Top,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BannerPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BannerPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BannerPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BannerPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `BlockquoteData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockquoteData {
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `BookingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingData {
+    /// Booking duration in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub durations: Option<String>,
+}
+
+/// The `Border` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Border {
+    /// Deprecated: Use `borderWidth` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Deprecated: Use `borderRadius` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+}
+
+/// The `BorderColors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BorderColors {
+    /// Left border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<String>,
+    /// Right border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<String>,
+    /// Top border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
+    /// Bottom border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<String>,
+}
+
+/// The `BorderWidths` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BorderWidths {
+    /// Left border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<f64>,
+    /// Right border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<f64>,
+    /// Top border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<f64>,
+    /// Bottom border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<f64>,
+}
+
+/// The `BulkCancelEventsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCancelEventsByFilterRequest {
+    /// The `filter` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<CommonQueryV2>,
+}
+
+/// The `BulkCancelEventsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCancelEventsByFilterResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Paging metadata of a cursor-paged response.
+/// The `BulkDeleteEventsByFilterRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PagingMetadata {
-    /// Number of items returned in this response.
+pub struct BulkDeleteEventsByFilterRequest {
+    /// The `filter` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
+    pub filter: Option<CommonQueryV2>,
 }
 
-/// Request body of Query Events.
+/// The `BulkDeleteEventsByFilterResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryEventsRequest {
-    /// Filter, sort and cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<CursorQuery>,
+pub struct BulkDeleteEventsByFilterResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Response of Query Events.
+/// The `BulletedListData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryEventsResponse {
-    /// The events found.
+pub struct BulletedListData {
+    /// Indentation level from 0-4.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<Event>>,
-    /// Paging metadata, with the cursor to the next page.
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+    pub offset: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
 }
 
-/// Sort order: ascending or descending.
+/// The `ButtonData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ButtonData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ButtonDataType>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<Styles>,
+    /// The text to display on the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `LINK`: Regular link button
+/// - `ACTION`: Triggers custom action that is defined in plugin configuration by the consumer
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
+pub enum ButtonDataType {
+    /// `LINK`
+    Link,
+    /// `ACTION`
+    Action,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ButtonDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Link => "LINK",
+            Self::Action => "ACTION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ButtonDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LINK" => Self::Link,
+            "ACTION" => Self::Action,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ButtonDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ButtonStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ButtonStyles {
+    /// Text to display on the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_text: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Border color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color_hover: Option<String>,
+    /// Text color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color_hover: Option<String>,
+    /// Background color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color_hover: Option<String>,
+    /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_size: Option<String>,
+}
+
+/// The `CalendarUrls` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarUrls {
+    /// "Add to Google Calendar" URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google: Option<String>,
+    /// "Download ICS calendar file" URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ics: Option<String>,
+}
+
+/// The `CancelEventRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelEventRequest {
+    /// Event ID.
+    pub event_id: String,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `CancelEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// Who cancelled the event and when. Returned only for cancelled events; carries PII.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cancellation {
+    /// When the event was cancelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canceled_date: Option<String>,
+    /// The `actorType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_type: Option<ActorType>,
+    /// Display name of the canceller. Set only for user cancellations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// Email of the canceller. Set only for user cancellations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_email: Option<String>,
+}
+
+/// The `CaptionData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptionData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+}
+
+/// The `CardData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardData {
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<CardDataBackground>,
+    /// The `backgroundImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_image: Option<BackgroundImage>,
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardDataBackground {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CardDataBackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CardDataBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CardDataBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CardDataBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CardDataBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CardDataBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CardStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardStyles {
+    /// Card background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Card border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Card border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Card border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CardStylesType>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
+    /// The `titlePriceLayout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_price_layout: Option<Layout>,
+    /// Title text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_color: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+}
+
+/// - `CONTAINED`: Card with visible border and background
+/// - `FRAMELESS`: Card without visible border
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CardStylesType {
+    /// `CONTAINED`
+    Contained,
+    /// `FRAMELESS`
+    Frameless,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CardStylesType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contained => "CONTAINED",
+            Self::Frameless => "FRAMELESS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CardStylesType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CONTAINED" => Self::Contained,
+            "FRAMELESS" => Self::Frameless,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CardStylesType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CardStylesType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CellStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CellStyle {
+    /// The `verticalAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_alignment: Option<VerticalAlignment>,
+    /// Cell background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+}
+
+/// The `CheckboxListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckboxListData {
+    /// Indentation level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `CheckoutFormMessages` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutFormMessages {
+    /// Main form title for response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Submit form call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submit_action_label: Option<String>,
+    /// The `confirmation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<ResponseConfirmation>,
+}
+
+/// The `CloneEventRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloneEventRequest {
+    /// Event ID.
+    pub event_id: String,
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+    /// Whether to clone the event as a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<bool>,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `CloneEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloneEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// The `CodeBlockData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeBlockData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `CollapsibleListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollapsibleListData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// If `true`, only one item can be expanded at a time. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand_only_one: Option<bool>,
+    /// The `initialExpandedItems` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_expanded_items: Option<InitialExpandedItems>,
+    /// The `direction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// If `true`, The collapsible item will appear in search results as an FAQ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_qapage_data: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `ColorData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColorData {
+    /// The text's background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// The text's foreground color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreground: Option<String>,
+}
+
+/// The `Colors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Colors {
+    /// Deprecated: Use `textColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Deprecated: Use `borderColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<String>,
+    /// Deprecated: Use `backgroundColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+}
+
+/// Column size controlling how many cells appear per row.
+///
+/// - `SMALL`: Up to 4 cells in a row.
+/// - `MEDIUM`: Up to 3 cells in a row (default).
+/// - `LARGE`: Up to 2 cells in a row.
+/// - `EXTRA_LARGE`: 1 cell in a row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnSize {
+    /// `SMALL`
+    Small,
+    /// `MEDIUM`
+    Medium,
+    /// `LARGE`
+    Large,
+    /// `EXTRA_LARGE`
+    ExtraLarge,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ColumnSize {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "SMALL",
+            Self::Medium => "MEDIUM",
+            Self::Large => "LARGE",
+            Self::ExtraLarge => "EXTRA_LARGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ColumnSize {
+    fn from(value: &str) -> Self {
+        match value {
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            "EXTRA_LARGE" => Self::ExtraLarge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ColumnSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CommonCursors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursors {
+    /// Cursor pointing to the next page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor pointing to the previous page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// The `CommonPaging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonPaging {
+    /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `CommonPagingMetadataV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonPagingMetadataV2 {
+    /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// Requested offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// Flag that indicates the server failed to calculate the `total` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_many_to_count: Option<bool>,
+    /// The `cursors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<CommonCursors>,
+}
+
+/// At most one of `paging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonQueryV2 {
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<CommonPaging>,
+    /// Filter object in the following format:
+    /// `"filter" : {
+    /// "fieldName1": "value1",
+    /// "fieldName2":{"$operator":"value2"}
+
+    /// }`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Sort object in the following format:
+    /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<CommonSorting>>,
+}
+
+/// One of the `CommonSortOrder` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CommonSortOrder {
     /// `ASC`
     Asc,
     /// `DESC`
@@ -289,7 +2291,7 @@ pub enum SortOrder {
     Unknown(String),
 }
 
-impl SortOrder {
+impl CommonSortOrder {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -300,7 +2302,7 @@ impl SortOrder {
     }
 }
 
-impl From<&str> for SortOrder {
+impl From<&str> for CommonSortOrder {
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -310,13 +2312,13 @@ impl From<&str> for SortOrder {
     }
 }
 
-impl Serialize for SortOrder {
+impl Serialize for CommonSortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for SortOrder {
+impl<'de> Deserialize<'de> for CommonSortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -324,14 +2326,7652 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `CommonSorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Sorting {
+pub struct CommonSorting {
     /// Name of the field to sort by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
+    pub order: Option<CommonSortOrder>,
+}
+
+/// - `MEETING`: Guests can do some actions during the conference, for example talk, turn on their camera and show their screen.
+/// - `WEBINAR`: Guests can only watch the conference.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConferenceTypeType {
+    /// `MEETING`
+    Meeting,
+    /// `WEBINAR`
+    Webinar,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ConferenceTypeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Meeting => "MEETING",
+            Self::Webinar => "WEBINAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ConferenceTypeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MEETING" => Self::Meeting,
+            "WEBINAR" => Self::Webinar,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ConferenceTypeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConferenceTypeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CountEventsByStatusRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountEventsByStatusRequest {
+    /// Filter object in the following format: <br/> `"filter" : { "fieldName1": "value1" }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Parameters to count events by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facet: Option<Vec<String>>,
+    /// Whether draft events should be returned in the response. <br>
+    /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_drafts: Option<bool>,
+}
+
+/// The `CountEventsByStatusResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountEventsByStatusResponse {
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<CommonPagingMetadataV2>,
+    /// Filter facets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<std::collections::BTreeMap<String, FacetCounts>>,
+}
+
+/// The `CreateEventRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateEventRequest {
+    /// The `event` field.
+    pub event: WixEvent,
+    /// Whether to create the event as a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<bool>,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `CreateEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// - `FILL`: Crop to fill
+/// - `FIT`: Crop to fit
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Crop {
+    /// `FILL`
+    Fill,
+    /// `FIT`
+    Fit,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Crop {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "FILL",
+            Self::Fit => "FIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Crop {
+    fn from(value: &str) -> Self {
+        match value {
+            "FILL" => Self::Fill,
+            "FIT" => Self::Fit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Crop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Crop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DateAndTimeSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateAndTimeSettings {
+    /// Whether the event date and time are TBD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_tbd: Option<bool>,
+    /// Message that is displayed when time and date is TBD.
+    ///
+    /// **Note:** This field is only used when the `dateAndTimeTbd` field value is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_tbd_message: Option<String>,
+    /// Event start date.
+    ///
+    /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Event end date.
+    ///
+    /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
+    ///
+    /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone_id: Option<String>,
+    /// Whether the end date is hidden in the formatted date and time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_end_date: Option<bool>,
+    /// Whether the time zone is displayed in the formatted schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_time_zone: Option<bool>,
+    /// The `recurrenceStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_status: Option<RecurrenceStatusStatus>,
+    /// The `recurringEvents` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring_events: Option<Recurrences>,
+    /// The `formatted` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<Formatted>,
+}
+
+/// Adds appearence changes to text
+///
+/// At most one of `anchorData`, `colorData`, `linkData`, `mentionData`, `fontSizeData`, `fontWeightValue`, `italicData`, `underlineData`, `spoilerData`, `strikethroughData`, `superscriptData`, `subscriptData`, `fontFamilyData`, `sketchData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decoration {
+    /// The `anchorData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor_data: Option<AnchorData>,
+    /// The `colorData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_data: Option<ColorData>,
+    /// The `linkData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_data: Option<LinkData>,
+    /// The `mentionData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention_data: Option<MentionData>,
+    /// The `fontSizeData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size_data: Option<FontSizeData>,
+    /// Font weight for a bold decoration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_weight_value: Option<f64>,
+    /// Data for an italic decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub italic_data: Option<bool>,
+    /// Data for an underline decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub underline_data: Option<bool>,
+    /// The `spoilerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoiler_data: Option<SpoilerData>,
+    /// Data for a strikethrough decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strikethrough_data: Option<bool>,
+    /// Data for a superscript decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superscript_data: Option<bool>,
+    /// Data for a subscript decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscript_data: Option<bool>,
+    /// The `fontFamilyData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_family_data: Option<FontFamilyData>,
+    /// The `sketchData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sketch_data: Option<SketchData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DecorationType>,
+}
+
+/// One of the `DecorationType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DecorationType {
+    /// `BOLD`
+    Bold,
+    /// `ITALIC`
+    Italic,
+    /// `UNDERLINE`
+    Underline,
+    /// `SPOILER`
+    Spoiler,
+    /// `ANCHOR`
+    Anchor,
+    /// `MENTION`
+    Mention,
+    /// `LINK`
+    Link,
+    /// `COLOR`
+    Color,
+    /// `FONT_SIZE`
+    FontSize,
+    /// `EXTERNAL`
+    External,
+    /// `STRIKETHROUGH`
+    Strikethrough,
+    /// `SUPERSCRIPT`
+    Superscript,
+    /// `SUBSCRIPT`
+    Subscript,
+    /// `FONT_FAMILY`
+    FontFamily,
+    /// `SKETCH`
+    Sketch,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DecorationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bold => "BOLD",
+            Self::Italic => "ITALIC",
+            Self::Underline => "UNDERLINE",
+            Self::Spoiler => "SPOILER",
+            Self::Anchor => "ANCHOR",
+            Self::Mention => "MENTION",
+            Self::Link => "LINK",
+            Self::Color => "COLOR",
+            Self::FontSize => "FONT_SIZE",
+            Self::External => "EXTERNAL",
+            Self::Strikethrough => "STRIKETHROUGH",
+            Self::Superscript => "SUPERSCRIPT",
+            Self::Subscript => "SUBSCRIPT",
+            Self::FontFamily => "FONT_FAMILY",
+            Self::Sketch => "SKETCH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DecorationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BOLD" => Self::Bold,
+            "ITALIC" => Self::Italic,
+            "UNDERLINE" => Self::Underline,
+            "SPOILER" => Self::Spoiler,
+            "ANCHOR" => Self::Anchor,
+            "MENTION" => Self::Mention,
+            "LINK" => Self::Link,
+            "COLOR" => Self::Color,
+            "FONT_SIZE" => Self::FontSize,
+            "EXTERNAL" => Self::External,
+            "STRIKETHROUGH" => Self::Strikethrough,
+            "SUPERSCRIPT" => Self::Superscript,
+            "SUBSCRIPT" => Self::Subscript,
+            "FONT_FAMILY" => Self::FontFamily,
+            "SKETCH" => Self::Sketch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DecorationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DecorationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DeleteEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteEventResponse {
+    /// Deleted event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+}
+
+/// The `Design` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Design {
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollDesign>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionDesign>,
+}
+
+/// - `LAYOUT`: Design applied to layout
+/// - `CELL`: Design applied to cells
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DesignTarget {
+    /// `LAYOUT`
+    Layout,
+    /// `CELL`
+    Cell,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DesignTarget {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Layout => "LAYOUT",
+            Self::Cell => "CELL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DesignTarget {
+    fn from(value: &str) -> Self {
+        match value {
+            "LAYOUT" => Self::Layout,
+            "CELL" => Self::Cell,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DesignTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DesignTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Dimensions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dimensions {
+    /// An array representing relative width of each column in relation to the other columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cols_width_ratio: Option<Vec<f64>>,
+    /// An array representing the height of each row in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_height: Option<Vec<f64>>,
+    /// An array representing the minimum width of each column in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cols_min_width: Option<Vec<f64>>,
+}
+
+/// - `LTR`: Left-to-right
+/// - `RTL`: Right-to-left
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// `LTR`
+    Ltr,
+    /// `RTL`
+    Rtl,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Direction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ltr => "LTR",
+            Self::Rtl => "RTL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Direction {
+    fn from(value: &str) -> Self {
+        match value {
+            "LTR" => Self::Ltr,
+            "RTL" => Self::Rtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Direction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Direction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DividerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DividerData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `lineStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_style: Option<LineStyle>,
+    /// The `width` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<Width>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<DividerDataAlignment>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<DividerDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `CENTER`: Center alignment
+/// - `LEFT`: Left alignment
+/// - `RIGHT`: Right alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DividerDataAlignment {
+    /// `CENTER`
+    Center,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DividerDataAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DividerDataAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DividerDataAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DividerDataAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DividerDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DividerDataStyles {
+    /// Divider color as a hexadecimal value. An alpha channel controls opacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `lineCap` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_cap: Option<LineCap>,
+    /// Line thicknesses in pixels, ordered from first line to last line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_thickness: Option<Vec<f64>>,
+    /// Visible dash length for dashed dividers, in pixels. The pattern is snapped to a whole number of dashes so that the first and last dash touch the divider's edges - narrower containers show fewer dashes at the same size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dash_length: Option<f64>,
+    /// Visible gap between dashes or dots, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dash_gap: Option<f64>,
+    /// Gap between divider lines in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_gap: Option<f64>,
+}
+
+/// The `DocumentStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentStyle {
+    /// The `headerOne` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_one: Option<TextNodeStyle>,
+    /// The `headerTwo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_two: Option<TextNodeStyle>,
+    /// The `headerThree` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_three: Option<TextNodeStyle>,
+    /// The `headerFour` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_four: Option<TextNodeStyle>,
+    /// The `headerFive` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_five: Option<TextNodeStyle>,
+    /// The `headerSix` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_six: Option<TextNodeStyle>,
+    /// The `paragraph` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<TextNodeStyle>,
+    /// The `blockquote` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blockquote: Option<TextNodeStyle>,
+    /// The `codeBlock` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_block: Option<TextNodeStyle>,
+}
+
+/// The `EmbedData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbedData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `oembed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oembed: Option<Oembed>,
+    /// Origin asset source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `EntranceAnimation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntranceAnimation {
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<EntranceEffect>,
+    /// Effect duration in milliseconds. Each effect has its own default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Delay before the effect starts, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay: Option<f64>,
+}
+
+/// The `EntranceEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntranceEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<EntranceEffectType>,
+    /// Direction the effect enters from. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, the diagonals with or without CENTER, corners, HORIZONTAL/VERTICAL, CLOCKWISE/COUNTER_CLOCKWISE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Clip-path shape: ELLIPSE, CIRCLE, RECTANGLE, or DIAMOND (SHAPE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `FADE`: Fades in from fully transparent to fully opaque.
+/// - `ARC`: Enters along a 3D arc path.
+/// - `BLUR`: Transitions from blurred to sharp.
+/// - `BOUNCE`: Bounces into place with an elastic curve.
+/// - `DROP`: Shrinks down from a larger size.
+/// - `EXPAND`: Expands from a point, scaling to full size.
+/// - `FLIP`: Flips into view with a 3D rotation.
+/// - `FLOAT`: Drifts gently into place.
+/// - `FOLD`: Unfolds from an edge as if hinged.
+/// - `GLIDE`: Glides in smoothly from off-screen.
+/// - `REVEAL`: Progressively revealed by an expanding clip-path.
+/// - `SHAPE`: Appears through an expanding geometric clip-path shape.
+/// - `SHUTTERS`: Revealed through shutter-like strips.
+/// - `SLIDE`: Slides in from one side.
+/// - `SPIN`: Spins into view while scaling up.
+/// - `TILT`: Tilts in from the side with 3D rotation.
+/// - `TURN`: Rotates into view around a corner pivot.
+/// - `WINK`: Expands from its horizontal or vertical center.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EntranceEffectType {
+    /// `FADE`
+    Fade,
+    /// `ARC`
+    Arc,
+    /// `BLUR`
+    Blur,
+    /// `BOUNCE`
+    Bounce,
+    /// `DROP`
+    Drop,
+    /// `EXPAND`
+    Expand,
+    /// `FLIP`
+    Flip,
+    /// `FLOAT`
+    Float,
+    /// `FOLD`
+    Fold,
+    /// `GLIDE`
+    Glide,
+    /// `REVEAL`
+    Reveal,
+    /// `SHAPE`
+    Shape,
+    /// `SHUTTERS`
+    Shutters,
+    /// `SLIDE`
+    Slide,
+    /// `SPIN`
+    Spin,
+    /// `TILT`
+    Tilt,
+    /// `TURN`
+    Turn,
+    /// `WINK`
+    Wink,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl EntranceEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fade => "FADE",
+            Self::Arc => "ARC",
+            Self::Blur => "BLUR",
+            Self::Bounce => "BOUNCE",
+            Self::Drop => "DROP",
+            Self::Expand => "EXPAND",
+            Self::Flip => "FLIP",
+            Self::Float => "FLOAT",
+            Self::Fold => "FOLD",
+            Self::Glide => "GLIDE",
+            Self::Reveal => "REVEAL",
+            Self::Shape => "SHAPE",
+            Self::Shutters => "SHUTTERS",
+            Self::Slide => "SLIDE",
+            Self::Spin => "SPIN",
+            Self::Tilt => "TILT",
+            Self::Turn => "TURN",
+            Self::Wink => "WINK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for EntranceEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FADE" => Self::Fade,
+            "ARC" => Self::Arc,
+            "BLUR" => Self::Blur,
+            "BOUNCE" => Self::Bounce,
+            "DROP" => Self::Drop,
+            "EXPAND" => Self::Expand,
+            "FLIP" => Self::Flip,
+            "FLOAT" => Self::Float,
+            "FOLD" => Self::Fold,
+            "GLIDE" => Self::Glide,
+            "REVEAL" => Self::Reveal,
+            "SHAPE" => Self::Shape,
+            "SHUTTERS" => Self::Shutters,
+            "SLIDE" => Self::Slide,
+            "SPIN" => Self::Spin,
+            "TILT" => Self::Tilt,
+            "TURN" => Self::Turn,
+            "WINK" => Self::Wink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for EntranceEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntranceEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `EventCanceled` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCanceled {
+    /// Event cancellation timestamp in ISO UTC format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ID of the user who created the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Whether at least 1 guest is registered to the event with any attendance status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_guests: Option<bool>,
+}
+
+/// The `EventCloned` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCloned {
+    /// Event creation timestamp in ISO UTC format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The `dateAndTimeSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_settings: Option<DateAndTimeSettings>,
+    /// Event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ID of the user who created the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Instance ID. Indicates the original app instance from which current event was derived from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from_instance_id: Option<String>,
+    /// Event ID. Indicates the original event from which current event was derived from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from_event_id: Option<String>,
+    /// Map of copied ticket definitions from the original event. <br>
+    /// Key represents ticket definition ID in the original event. <br>
+    /// Value represents ticket definition ID in the newly event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_definitions: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The `EventData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventData {
+    /// Event schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<String>,
+    /// Event location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// Kept as it came: the event carries no entity.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDeletedPayload {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `EventDisplaySettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDisplaySettings {
+    /// Whether event details button is hidden. Only available for events with no registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_event_details_button: Option<bool>,
+    /// Disables event details page visibility. If event has an external registration configured visitors will be redirected from this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_event_details_page: Option<bool>,
+}
+
+/// The `EventEnded` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventEnded {
+    /// Event end timestamp in ISO UTC format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Whether at least 1 guest is registered to the event with any attendance status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_guests: Option<bool>,
+}
+
+/// The `EventPublished` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPublished {
+    /// Event publishing timestamp in ISO UTC format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Event ID. Indicates the original event from which the current event was derived from.
+    /// Can be used to track the original event and add missing information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from_event_id: Option<String>,
+    /// Event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Short description that appears under the event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The `dateAndTimeSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_settings: Option<DateAndTimeSettings>,
+    /// The `eventPageUrl` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_page_url: Option<PageUrl>,
+    /// The `registration` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Registration>,
+}
+
+/// The `EventReminder` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventReminder {
+    /// Reminder timestamp in ISO UTC format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The `dateAndTimeSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_settings: Option<DateAndTimeSettings>,
+    /// Event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ID of the user who created the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The `startsIn` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_in: Option<TimeDuration>,
+    /// Whether at least 1 guest is registered to the event with any attendance status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_guests: Option<bool>,
+}
+
+/// The `EventStarted` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventStarted {
+    /// Event schedule configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Whether at least 1 guest is registered to the event with any attendance status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_guests: Option<bool>,
+}
+
+/// The `EventsMoney` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsMoney {
+    /// *Deprecated:** Use `value` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// 3-letter currency code in [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format. For example, `USD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, starts with a single (-), to indicate that the amount is negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The `ExternalRegistration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalRegistration {
+    /// External event registration URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The `FacetCounts` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetCounts {
+    /// Facet counts aggregated per value
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<std::collections::BTreeMap<String, f64>>,
+}
+
+/// The `FileData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `src` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<FileSource>,
+    /// File name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// File type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Use `sizeInKb` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+    /// The `pdfSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_settings: Option<PdfSettings>,
+    /// File MIME type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// File path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// File size in KB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_in_kb: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// At most one of `url`, `custom`, `id` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSource {
+    /// The absolute URL for the file's source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Custom ID. Use `id` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+    /// An ID that's resolved to a URL by a resolver function.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Indicates whether the file's source is private. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+}
+
+/// The `FontFamilyData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FontFamilyData {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The `FontSizeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FontSizeData {
+    /// The `unit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<FontType>,
+    /// Font size value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// One of the `FontType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FontType {
+    /// `PX`
+    Px,
+    /// `EM`
+    Em,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FontType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Px => "PX",
+            Self::Em => "EM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FontType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PX" => Self::Px,
+            "EM" => Self::Em,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FontType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FontType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The form defines which elements are displayed to a site visitor during the registration process (RSVP or checkout).
+/// It also contains customizable messages and labels.
+///
+/// A form is an ordered list of controls (blocks), which accept guest information into a field input.
+///
+/// Each control contains one or more nested inputs. For example, `Name` control has two inputs:
+/// - First Name
+/// - Last Name
+///
+/// By default, name and email controls are always required and are pinned to the top of the form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Form {
+    /// Nested fields as an ordered list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controls: Option<Vec<InputControl>>,
+    /// The `messages` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<FormMessages>,
+}
+
+/// Defines form messages shown in UI before, during, and after registration flow.
+/// It enables configuration of form titles, response labels, "thank you" messages, and call-to-action texts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormMessages {
+    /// The `rsvp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsvp: Option<RsvpFormMessages>,
+    /// The `checkout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<CheckoutFormMessages>,
+    /// The `registrationClosed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_closed: Option<RegistrationClosedMessages>,
+    /// The `ticketsUnavailable` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets_unavailable: Option<TicketsUnavailableMessages>,
+}
+
+/// The `Formatted` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Formatted {
+    /// Formatted date and time representation. <br>
+    /// Example of formatting when an event lasts multiple days and is in the UTC time zone: `September 1, 2015 at 10:20 AM – September 5, 2015 at 12:14 PM`. <br>
+    /// Example of formatting when an event lasts 1 day and is in the GMT+2 time zone: `February 1, 2018, 12:10 – 2:50 PM GMT+2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time: Option<String>,
+    /// Formatted start date of the event. Empty for TBD schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Formatted start time of the event. Empty for TBD schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Formatted end date of the event. Empty for TBD schedules or when the end date is hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Formatted end time of the event. Empty for TBD schedules or when the end date is hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+}
+
+/// The `GalleryData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The items in the gallery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Item>>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<GalleryOptions>,
+    /// Sets whether the gallery's expand button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_expand: Option<bool>,
+    /// Sets whether the gallery's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `GalleryOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryOptions {
+    /// The `layout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<GalleryOptionsLayout>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<ItemStyle>,
+    /// The `thumbnails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnails: Option<Thumbnails>,
+}
+
+/// The `GalleryOptionsLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryOptionsLayout {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LayoutType>,
+    /// Sets whether horizontal scroll is enabled. Defaults to `true` unless the layout `type` is set to `GRID` or `COLLAGE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizontal_scroll: Option<bool>,
+    /// The `orientation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<Orientation>,
+    /// The number of columns to display on full size screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_columns: Option<f64>,
+    /// The number of columns to display on mobile screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile_number_of_columns: Option<f64>,
+}
+
+/// The `GetEventBySlugResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetEventBySlugResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// The `GetEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// The `Gif` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gif {
+    /// GIF format URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif: Option<String>,
+    /// MP4 format URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mp4: Option<String>,
+    /// Thumbnail URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still: Option<String>,
+}
+
+/// The `GifData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GifData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `original` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Gif>,
+    /// The `downsized` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downsized: Option<Gif>,
+    /// Height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// The `gifType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif_type: Option<GifType>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// One of the `GifType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GifType {
+    /// `NORMAL`
+    Normal,
+    /// `STICKER`
+    Sticker,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GifType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Sticker => "STICKER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GifType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NORMAL" => Self::Normal,
+            "STICKER" => Self::Sticker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GifType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GifType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Gradient` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gradient {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<GradientType>,
+    /// Color stops for the gradient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stops: Option<Vec<Stop>>,
+    /// Angle in degrees for linear gradient (0-360).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<f64>,
+    /// Horizontal center position for radial gradient (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub center_x: Option<f64>,
+    /// Vertical center position for radial gradient (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub center_y: Option<f64>,
+}
+
+/// Gradient type.
+///
+/// - `LINEAR`: Linear gradient.
+/// - `RADIAL`: Radial gradient.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GradientType {
+    /// `LINEAR`
+    Linear,
+    /// `RADIAL`
+    Radial,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GradientType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Linear => "LINEAR",
+            Self::Radial => "RADIAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GradientType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LINEAR" => Self::Linear,
+            "RADIAL" => Self::Radial,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GradientType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GradientType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `GuestListSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuestListSettings {
+    /// Whether the guest list is displayed publicly to all guests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayed_publicly: Option<bool>,
+}
+
+/// - `VISITOR_OR_MEMBER`: All site visitors can RSVP to the event.
+/// - `MEMBER`: Only people who have signed up as members of your site are able to RSVP to the event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GuestTypeType {
+    /// `VISITOR_OR_MEMBER`
+    VisitorOrMember,
+    /// `MEMBER`
+    Member,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GuestTypeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VisitorOrMember => "VISITOR_OR_MEMBER",
+            Self::Member => "MEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GuestTypeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VISITOR_OR_MEMBER" => Self::VisitorOrMember,
+            "MEMBER" => Self::Member,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GuestTypeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GuestTypeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `HeadingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadingData {
+    /// Heading level from 1-6.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendered_level: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `Height` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Height {
+    /// A custom height value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HtmlData {
+    /// The URL for the HTML code for the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The HTML code for the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Whether this is an AdSense element. Use `source` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_adsense: Option<bool>,
+    /// The WixelWidget ID for AI_WIDGET source nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widget_id: Option<String>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// If container height is aligned with its content height. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_height: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image height.
+    ///
+    /// **Note:** You have to define height for the image to appear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image width.
+    ///
+    /// **Note:** You have to define width for the image to appear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `ImageData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Media>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Sets whether the image expands to full screen when clicked. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_expand: Option<bool>,
+    /// Image's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Deprecated: use Caption node instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Sets whether the image's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Sets whether the image is decorative and does not need an explanation. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorative: Option<bool>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<ImageDataStyles>,
+    /// The `crop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop: Option<ImageDataCrop>,
+    /// Optional shape mask applied to the visible crop. Supported values: CIRCLE, OVAL, STAR, PENTAGON, HEXAGON, TRIANGLE, HEART, RHOMBUS, FLUID, WINDOW.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop_shape: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `ImageDataCrop` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDataCrop {
+    /// Left edge of the crop, as a fraction (0-1) of the original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Top edge of the crop, as a fraction (0-1) of the original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+    /// Visible width of the crop, as a fraction (0-1) of the original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Visible height of the crop, as a fraction (0-1) of the original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+}
+
+/// The `ImageDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDataStyles {
+    /// The `border` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<StylesBorder>,
+}
+
+/// - `CENTER`: Image positioned at the center
+/// - `CENTER_LEFT`: Image positioned on the left
+/// - `CENTER_RIGHT`: Image positioned on the right
+/// - `TOP`: Image positioned at the center top
+/// - `TOP_LEFT`: Image positioned at the top left
+/// - `TOP_RIGHT`: Image positioned at the top right
+/// - `BOTTOM`: Image positioned at the center bottom
+/// - `BOTTOM_LEFT`: Image positioned at the bottom left
+/// - `BOTTOM_RIGHT`: Image positioned at the bottom right
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImagePosition {
+    /// `CENTER`
+    Center,
+    /// `CENTER_LEFT`
+    CenterLeft,
+    /// `CENTER_RIGHT`
+    CenterRight,
+    /// `TOP`
+    Top,
+    /// `TOP_LEFT`
+    TopLeft,
+    /// `TOP_RIGHT`
+    TopRight,
+    /// `BOTTOM`
+    Bottom,
+    /// `BOTTOM_LEFT`
+    BottomLeft,
+    /// `BOTTOM_RIGHT`
+    BottomRight,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImagePosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::CenterLeft => "CENTER_LEFT",
+            Self::CenterRight => "CENTER_RIGHT",
+            Self::Top => "TOP",
+            Self::TopLeft => "TOP_LEFT",
+            Self::TopRight => "TOP_RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::BottomLeft => "BOTTOM_LEFT",
+            Self::BottomRight => "BOTTOM_RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImagePosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "CENTER_LEFT" => Self::CenterLeft,
+            "CENTER_RIGHT" => Self::CenterRight,
+            "TOP" => Self::Top,
+            "TOP_LEFT" => Self::TopLeft,
+            "TOP_RIGHT" => Self::TopRight,
+            "BOTTOM" => Self::Bottom,
+            "BOTTOM_LEFT" => Self::BottomLeft,
+            "BOTTOM_RIGHT" => Self::BottomRight,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImagePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImagePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CENTER`: Image positioned at the center
+/// - `CENTER_LEFT`: Image positioned on the left
+/// - `CENTER_RIGHT`: Image positioned on the right
+/// - `TOP`: Image positioned at the center top
+/// - `TOP_LEFT`: Image positioned at the top left
+/// - `TOP_RIGHT`: Image positioned at the top right
+/// - `BOTTOM`: Image positioned at the center bottom
+/// - `BOTTOM_LEFT`: Image positioned at the bottom left
+/// - `BOTTOM_RIGHT`: Image positioned at the bottom right
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImagePositionPosition {
+    /// `CENTER`
+    Center,
+    /// `CENTER_LEFT`
+    CenterLeft,
+    /// `CENTER_RIGHT`
+    CenterRight,
+    /// `TOP`
+    Top,
+    /// `TOP_LEFT`
+    TopLeft,
+    /// `TOP_RIGHT`
+    TopRight,
+    /// `BOTTOM`
+    Bottom,
+    /// `BOTTOM_LEFT`
+    BottomLeft,
+    /// `BOTTOM_RIGHT`
+    BottomRight,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImagePositionPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::CenterLeft => "CENTER_LEFT",
+            Self::CenterRight => "CENTER_RIGHT",
+            Self::Top => "TOP",
+            Self::TopLeft => "TOP_LEFT",
+            Self::TopRight => "TOP_RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::BottomLeft => "BOTTOM_LEFT",
+            Self::BottomRight => "BOTTOM_RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImagePositionPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "CENTER_LEFT" => Self::CenterLeft,
+            "CENTER_RIGHT" => Self::CenterRight,
+            "TOP" => Self::Top,
+            "TOP_LEFT" => Self::TopLeft,
+            "TOP_RIGHT" => Self::TopRight,
+            "BOTTOM" => Self::Bottom,
+            "BOTTOM_LEFT" => Self::BottomLeft,
+            "BOTTOM_RIGHT" => Self::BottomRight,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImagePositionPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImagePositionPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `AUTO`: Auto image scaling
+/// - `CONTAIN`: Contain image scaling
+/// - `COVER`: Cover image scaling
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImageScalingScaling {
+    /// `AUTO`
+    Auto,
+    /// `CONTAIN`
+    Contain,
+    /// `COVER`
+    Cover,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImageScalingScaling {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Contain => "CONTAIN",
+            Self::Cover => "COVER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImageScalingScaling {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "CONTAIN" => Self::Contain,
+            "COVER" => Self::Cover,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImageScalingScaling {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageScalingScaling {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ImageStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageStyles {
+    /// Whether to hide the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_image: Option<bool>,
+    /// The `imagePosition` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_position: Option<Position>,
+    /// The `aspectRatio` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// The `resizing` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resizing: Option<Resizing>,
+    /// Image border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Image border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Image border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// Indentation style.
+///
+/// - `NESTED`: Sub-headings indented under parents (default)
+/// - `FLAT`: All items at the same level
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Indentation {
+    /// `NESTED`
+    Nested,
+    /// `FLAT`
+    Flat,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Indentation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nested => "NESTED",
+            Self::Flat => "FLAT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Indentation {
+    fn from(value: &str) -> Self {
+        match value {
+            "NESTED" => Self::Nested,
+            "FLAT" => Self::Flat,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Indentation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Indentation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `FIRST`: First item will be expended initally
+/// - `ALL`: All items will expended initally
+/// - `NONE`: All items collapsed initally
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InitialExpandedItems {
+    /// `FIRST`
+    First,
+    /// `ALL`
+    All,
+    /// `NONE`
+    None,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InitialExpandedItems {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::First => "FIRST",
+            Self::All => "ALL",
+            Self::None => "NONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InitialExpandedItems {
+    fn from(value: &str) -> Self {
+        match value {
+            "FIRST" => Self::First,
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InitialExpandedItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InitialExpandedItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `RSVP`: Guests register by RSVPing to the event.
+/// - `TICKETING`: Guests register by buying tickets. This property value never changes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InitialRegistrationTypeType {
+    /// `RSVP`
+    Rsvp,
+    /// `TICKETING`
+    Ticketing,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InitialRegistrationTypeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsvp => "RSVP",
+            Self::Ticketing => "TICKETING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InitialRegistrationTypeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSVP" => Self::Rsvp,
+            "TICKETING" => Self::Ticketing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InitialRegistrationTypeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InitialRegistrationTypeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Child inputs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Input {
+    /// Field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// *Deprecated:** Use `controls.inputs.type.TEXT_ARRAY`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub array: Option<bool>,
+    /// Main field label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Additional labels for multi-valued fields such as address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_labels: Option<std::collections::BTreeMap<String, String>>,
+    /// Predefined choice options for fields, such as dropdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// Whether field is mandatory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<bool>,
+    /// Maximum number of accepted characters (relevant for text fields).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ValueType>,
+    /// The maximum number of accepted values for array input.
+    ///
+    /// **Note:** Only applicable for `TEXT_ARRAY` input fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<f64>,
+    /// The `defaultOptionSelection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_option_selection: Option<OptionSelection>,
+    /// Additional labels for multi-valued fields, such as address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Label>>,
+}
+
+/// A block of nested fields.
+/// Used to aggregate similar inputs like First Name and Last Name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputControl {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<InputControlType>,
+    /// Whether the control is mandatory (such as `name` & `email`). When `true`, only the label can be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+    /// Deprecated: Use `id` or `_id`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Child inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Vec<Input>>,
+    /// *Deprecated:** Use `controls.inputs.label`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Field controls are sorted by this value in ascending order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_index: Option<f64>,
+    /// Unique control ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the input control is deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+/// - `INPUT`: Single text value field.
+/// - `TEXTAREA`: Single text value field with multiple lines.
+/// - `DROPDOWN`: Single-choice field with predefined values.
+/// - `RADIO`: Single-choice field with predefined values.
+/// - `CHECKBOX`: Multiple-choice field with predefined values.
+/// - `NAME`: Fields for entering first and last names.
+/// - `GUEST_CONTROL`: Fields for additional guests and their respective names.
+/// - `ADDRESS_SHORT`: Single-line address field.
+/// - `ADDRESS_FULL`: Full address field with multiple lines.
+/// - `DATE`: Fields for entering year, month, and day.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InputControlType {
+    /// `INPUT`
+    Input,
+    /// `TEXTAREA`
+    Textarea,
+    /// `DROPDOWN`
+    Dropdown,
+    /// `RADIO`
+    Radio,
+    /// `CHECKBOX`
+    Checkbox,
+    /// `NAME`
+    Name,
+    /// `GUEST_CONTROL`
+    GuestControl,
+    /// `ADDRESS_SHORT`
+    AddressShort,
+    /// `ADDRESS_FULL`
+    AddressFull,
+    /// `DATE`
+    Date,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InputControlType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Input => "INPUT",
+            Self::Textarea => "TEXTAREA",
+            Self::Dropdown => "DROPDOWN",
+            Self::Radio => "RADIO",
+            Self::Checkbox => "CHECKBOX",
+            Self::Name => "NAME",
+            Self::GuestControl => "GUEST_CONTROL",
+            Self::AddressShort => "ADDRESS_SHORT",
+            Self::AddressFull => "ADDRESS_FULL",
+            Self::Date => "DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InputControlType {
+    fn from(value: &str) -> Self {
+        match value {
+            "INPUT" => Self::Input,
+            "TEXTAREA" => Self::Textarea,
+            "DROPDOWN" => Self::Dropdown,
+            "RADIO" => Self::Radio,
+            "CHECKBOX" => Self::Checkbox,
+            "NAME" => Self::Name,
+            "GUEST_CONTROL" => Self::GuestControl,
+            "ADDRESS_SHORT" => Self::AddressShort,
+            "ADDRESS_FULL" => Self::AddressFull,
+            "DATE" => Self::Date,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InputControlType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InputControlType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `image`, `video` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ItemImage>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Video>,
+    /// Item title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Item's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `ItemImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// The `ItemStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemStyle {
+    /// Desirable dimension for each item in pixels (behvaior changes according to gallery type)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_size: Option<f64>,
+    /// Item ratio
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    /// The `crop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop: Option<Crop>,
+    /// The spacing between items in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<f64>,
+}
+
+/// The `Keyword` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Keyword {
+    /// Keyword value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// Whether the keyword is the main focus keyword.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_main: Option<bool>,
+    /// The source that added the keyword terms to the SEO settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// The `Label` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Label {
+    /// Field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Field label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// How the stacked layers fade relative to the base shape. Named for a bottom divider; top dividers render mirrored, so the visual fade flips.
+///
+/// - `CENTER`: Shape keeps its height, a solid filler bar pushes it away from the edge
+/// - `FADE_TO_TOP`: Deeper (more transparent) layers shrink toward the edge inside the original band while a solid filler bar keeps its full height, so the faded copies hug the top of the band
+/// - `FADE_TO_BOTTOM`: Deeper (more transparent) layers stretch taller into the section, so the faded copies fan out above the base shape and descend to the layout edge
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayerEffect {
+    /// `CENTER`
+    Center,
+    /// `FADE_TO_TOP`
+    FadeToTop,
+    /// `FADE_TO_BOTTOM`
+    FadeToBottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayerEffect {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::FadeToTop => "FADE_TO_TOP",
+            Self::FadeToBottom => "FADE_TO_BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayerEffect {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "FADE_TO_TOP" => Self::FadeToTop,
+            "FADE_TO_BOTTOM" => Self::FadeToBottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayerEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayerEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Layers effect - stacked semi-transparent copies of the divider shape
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layers {
+    /// Total number of layers including the base shape (1-4). Absent or 1 disables the effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// Vertical distance in pixels between the silhouettes of consecutive layers: each successive layer's silhouette is offset from the previous one by this amount. The divider's own `height` is unchanged. Defaults to 20.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_y: Option<f64>,
+    /// The `layerEffect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_effect: Option<LayerEffect>,
+    /// Horizontal distance between consecutive layers in pixels. Defaults to 0. Only applies to shapes that support horizontal offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+}
+
+/// - `STACKED`: Elements stacked vertically
+/// - `SIDE_BY_SIDE`: Elements arranged horizontally
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// `STACKED`
+    Stacked,
+    /// `SIDE_BY_SIDE`
+    SideBySide,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Layout {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stacked => "STACKED",
+            Self::SideBySide => "SIDE_BY_SIDE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Layout {
+    fn from(value: &str) -> Self {
+        match value {
+            "STACKED" => Self::Stacked,
+            "SIDE_BY_SIDE" => Self::SideBySide,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Layout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Layout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LayoutCellData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutCellData {
+    /// Size of the cell in 12 columns grid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col_span: Option<f64>,
+}
+
+/// The `LayoutData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutData {
+    /// Deprecated: Use `background` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// The `backgroundImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_image: Option<LayoutDataBackgroundImage>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Deprecated: Use `backdrop` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_color: Option<String>,
+    /// The `backdropImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_image: Option<LayoutDataBackgroundImage>,
+    /// Backdrop top padding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_padding_top: Option<f64>,
+    /// Backdrop bottom padding
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_padding_bottom: Option<f64>,
+    /// Horizontal and vertical gap between columns
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+    /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_padding: Option<Vec<f64>>,
+    /// The `cellVerticalAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
+    /// The `responsivenessBehaviour` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
+    /// Size in pixels when responsiveness_behaviour applies
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsiveness_breakpoint: Option<f64>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `designTarget` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design_target: Option<DesignTarget>,
+    /// The `banner` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banner: Option<Banner>,
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<LayoutDataBackground>,
+    /// The `backdrop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop: Option<Backdrop>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+    /// The `topDivider` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_divider: Option<SectionDivider>,
+    /// The `bottomDivider` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom_divider: Option<SectionDivider>,
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutDataBackground {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LayoutDataBackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// The `LayoutDataBackgroundImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutDataBackgroundImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+    /// The `scaling` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<ImageScalingScaling>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<ImagePosition>,
+    /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+    /// The `overlay` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<LayoutDataBackground>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayoutDataBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayoutDataBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayoutDataBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayoutDataBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutDataBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `COLLAGE`: Collage type
+/// - `MASONRY`: Masonry type
+/// - `GRID`: Grid type
+/// - `THUMBNAIL`: Thumbnail type
+/// - `SLIDER`: Slider type
+/// - `SLIDESHOW`: Slideshow type
+/// - `PANORAMA`: Panorama type
+/// - `COLUMN`: Column type
+/// - `MAGIC`: Magic type
+/// - `FULLSIZE`: Fullsize images type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayoutType {
+    /// `COLLAGE`
+    Collage,
+    /// `MASONRY`
+    Masonry,
+    /// `GRID`
+    Grid,
+    /// `THUMBNAIL`
+    Thumbnail,
+    /// `SLIDER`
+    Slider,
+    /// `SLIDESHOW`
+    Slideshow,
+    /// `PANORAMA`
+    Panorama,
+    /// `COLUMN`
+    Column,
+    /// `MAGIC`
+    Magic,
+    /// `FULLSIZE`
+    Fullsize,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayoutType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collage => "COLLAGE",
+            Self::Masonry => "MASONRY",
+            Self::Grid => "GRID",
+            Self::Thumbnail => "THUMBNAIL",
+            Self::Slider => "SLIDER",
+            Self::Slideshow => "SLIDESHOW",
+            Self::Panorama => "PANORAMA",
+            Self::Column => "COLUMN",
+            Self::Magic => "MAGIC",
+            Self::Fullsize => "FULLSIZE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayoutType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLLAGE" => Self::Collage,
+            "MASONRY" => Self::Masonry,
+            "GRID" => Self::Grid,
+            "THUMBNAIL" => Self::Thumbnail,
+            "SLIDER" => Self::Slider,
+            "SLIDESHOW" => Self::Slideshow,
+            "PANORAMA" => Self::Panorama,
+            "COLUMN" => Self::Column,
+            "MAGIC" => Self::Magic,
+            "FULLSIZE" => Self::Fullsize,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SQUARE`: Square line endings.
+/// - `ROUND`: Rounded line endings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineCap {
+    /// `SQUARE`
+    Square,
+    /// `ROUND`
+    Round,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LineCap {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "SQUARE",
+            Self::Round => "ROUND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LineCap {
+    fn from(value: &str) -> Self {
+        match value {
+            "SQUARE" => Self::Square,
+            "ROUND" => Self::Round,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LineCap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineCap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SINGLE`: Single Line
+/// - `DOUBLE`: Double Line
+/// - `DASHED`: Dashed Line
+/// - `DOTTED`: Dotted Line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineStyle {
+    /// `SINGLE`
+    Single,
+    /// `DOUBLE`
+    Double,
+    /// `DASHED`
+    Dashed,
+    /// `DOTTED`
+    Dotted,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LineStyle {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "SINGLE",
+            Self::Double => "DOUBLE",
+            Self::Dashed => "DASHED",
+            Self::Dotted => "DOTTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LineStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "SINGLE" => Self::Single,
+            "DOUBLE" => Self::Double,
+            "DASHED" => Self::Dashed,
+            "DOTTED" => Self::Dotted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LineStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `url`, `anchor` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    /// The absolute URL for the linked document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The target node's ID. Used for linking to another node in this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// The `target` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// The `rel` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rel: Option<Rel>,
+    /// A serialized object used for a custom or external link panel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+}
+
+/// The `LinkData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkData {
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// The `LinkPreviewData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkPreviewData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Preview title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Preview thumbnail URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Preview description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The preview content as HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<LinkPreviewDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `LinkPreviewDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkPreviewDataStyles {
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Title color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_color: Option<String>,
+    /// Subtitle color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle_color: Option<String>,
+    /// Link color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// The `thumbnailPosition` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_position: Option<StylesPosition>,
+}
+
+/// The `ListEventsByCategoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListEventsByCategoryResponse {
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<CommonPagingMetadataV2>,
+    /// List of events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<WixEvent>>,
+}
+
+/// The `ListItemNodeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListItemNodeData {
+    /// Checkbox list item state. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// List style.
+///
+/// - `PLAIN`: No markers (default)
+/// - `NUMBERED`: Numbered list
+/// - `LETTERS`: Alphabetic letters
+/// - `ROMAN`: Roman numerals
+/// - `BULLETED`: Bulleted list
+/// - `ALPHABETICAL_INDEX`: Alphabetical index
+/// - `ALPHABETICAL_INDEX_COMPACT`: Alphabetical index (compact top-row only)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListStyle {
+    /// `PLAIN`
+    Plain,
+    /// `NUMBERED`
+    Numbered,
+    /// `LETTERS`
+    Letters,
+    /// `ROMAN`
+    Roman,
+    /// `BULLETED`
+    Bulleted,
+    /// `ALPHABETICAL_INDEX`
+    AlphabeticalIndex,
+    /// `ALPHABETICAL_INDEX_COMPACT`
+    AlphabeticalIndexCompact,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ListStyle {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plain => "PLAIN",
+            Self::Numbered => "NUMBERED",
+            Self::Letters => "LETTERS",
+            Self::Roman => "ROMAN",
+            Self::Bulleted => "BULLETED",
+            Self::AlphabeticalIndex => "ALPHABETICAL_INDEX",
+            Self::AlphabeticalIndexCompact => "ALPHABETICAL_INDEX_COMPACT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ListStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "PLAIN" => Self::Plain,
+            "NUMBERED" => Self::Numbered,
+            "LETTERS" => Self::Letters,
+            "ROMAN" => Self::Roman,
+            "BULLETED" => Self::Bulleted,
+            "ALPHABETICAL_INDEX" => Self::AlphabeticalIndex,
+            "ALPHABETICAL_INDEX_COMPACT" => Self::AlphabeticalIndexCompact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ListStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ListStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Location` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Location name. This value is displayed instead of the address when the location is defined as TBD by setting the `locationTbd` property to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LocationType>,
+    /// The `address` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    /// Whether the event location is TBD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_tbd: Option<bool>,
+}
+
+/// - `VENUE`: Event is on-site at a specific physical location.
+/// - `ONLINE`: Event is online, such as a virtual video conference.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LocationType {
+    /// `VENUE`
+    Venue,
+    /// `ONLINE`
+    Online,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LocationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Venue => "VENUE",
+            Self::Online => "ONLINE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LocationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VENUE" => Self::Venue,
+            "ONLINE" => Self::Online,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LocationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LoopAnimation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopAnimation {
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<LoopEffect>,
+    /// Duration of a single iteration in milliseconds. Each effect has its own default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Pause between iterations in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iteration_delay: Option<f64>,
+}
+
+/// The `LoopEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LoopEffectType>,
+    /// Direction of the effect. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, LEFT/RIGHT, HORIZONTAL/VERTICAL with or without CENTER, CLOCKWISE/COUNTER_CLOCKWISE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `BOUNCE`: Bounces up and down in place.
+/// - `BREATHE`: Scales gently in and out along an axis.
+/// - `CROSS`: Drifts toward one side, then re-enters from the opposite side.
+/// - `FLASH`: Fades out to fully transparent and back in.
+/// - `FLIP`: Rotates a full turn around its horizontal or vertical axis.
+/// - `FOLD`: Folds back and forth around a hinged edge.
+/// - `JELLO`: Wobbles with a jelly-like skew.
+/// - `POKE`: Nudges repeatedly toward a direction.
+/// - `PULSE`: Scales up and back down rhythmically.
+/// - `RUBBER`: Stretches and squashes like a rubber band.
+/// - `SPIN`: Rotates continuously around its center.
+/// - `SWING`: Swings back and forth around an edge pivot.
+/// - `WIGGLE`: Rocks side to side with an accumulating rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LoopEffectType {
+    /// `BOUNCE`
+    Bounce,
+    /// `BREATHE`
+    Breathe,
+    /// `CROSS`
+    Cross,
+    /// `FLASH`
+    Flash,
+    /// `FLIP`
+    Flip,
+    /// `FOLD`
+    Fold,
+    /// `JELLO`
+    Jello,
+    /// `POKE`
+    Poke,
+    /// `PULSE`
+    Pulse,
+    /// `RUBBER`
+    Rubber,
+    /// `SPIN`
+    Spin,
+    /// `SWING`
+    Swing,
+    /// `WIGGLE`
+    Wiggle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LoopEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bounce => "BOUNCE",
+            Self::Breathe => "BREATHE",
+            Self::Cross => "CROSS",
+            Self::Flash => "FLASH",
+            Self::Flip => "FLIP",
+            Self::Fold => "FOLD",
+            Self::Jello => "JELLO",
+            Self::Poke => "POKE",
+            Self::Pulse => "PULSE",
+            Self::Rubber => "RUBBER",
+            Self::Spin => "SPIN",
+            Self::Swing => "SWING",
+            Self::Wiggle => "WIGGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LoopEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BOUNCE" => Self::Bounce,
+            "BREATHE" => Self::Breathe,
+            "CROSS" => Self::Cross,
+            "FLASH" => Self::Flash,
+            "FLIP" => Self::Flip,
+            "FOLD" => Self::Fold,
+            "JELLO" => Self::Jello,
+            "POKE" => Self::Poke,
+            "PULSE" => Self::Pulse,
+            "RUBBER" => Self::Rubber,
+            "SPIN" => Self::Spin,
+            "SWING" => Self::Swing,
+            "WIGGLE" => Self::Wiggle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LoopEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LoopEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MapData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `mapSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_settings: Option<MapSettings>,
+}
+
+/// The `MapSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapSettings {
+    /// The address to display on the map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Sets whether the map is draggable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draggable: Option<bool>,
+    /// Sets whether the location marker is visible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<bool>,
+    /// Sets whether street view control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_view_control: Option<bool>,
+    /// Sets whether zoom control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zoom_control: Option<bool>,
+    /// Location latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Location longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lng: Option<f64>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_name: Option<String>,
+    /// Sets whether view mode control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_mode_control: Option<bool>,
+    /// Initial zoom value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_zoom: Option<f64>,
+    /// The `mapType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_type: Option<MapType>,
+}
+
+/// - `ROADMAP`: Roadmap map type
+/// - `SATELITE`: Satellite map type
+/// - `HYBRID`: Hybrid map type
+/// - `TERRAIN`: Terrain map type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MapType {
+    /// `ROADMAP`
+    Roadmap,
+    /// `SATELITE`
+    Satelite,
+    /// `HYBRID`
+    Hybrid,
+    /// `TERRAIN`
+    Terrain,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MapType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Roadmap => "ROADMAP",
+            Self::Satelite => "SATELITE",
+            Self::Hybrid => "HYBRID",
+            Self::Terrain => "TERRAIN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MapType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ROADMAP" => Self::Roadmap,
+            "SATELITE" => Self::Satelite,
+            "HYBRID" => Self::Hybrid,
+            "TERRAIN" => Self::Terrain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MapType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MapType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Media` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Media {
+    /// The `src` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<FileSource>,
+    /// Media width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Media height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Media duration in seconds. Only relevant for audio and video files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+}
+
+/// The `MentionData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MentionData {
+    /// The mentioned user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The version of the user's name that appears after the `@` character in the mention.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Mentioned user's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of entity the mention refers to. Any value is accepted, and it's usually used to mark a mention as a group mention (for example, `group`). When empty, the mention refers to a member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+/// The `Metadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// Schema version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<f64>,
+    /// When the object was created.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<String>,
+    /// When the object was most recently updated.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_timestamp: Option<String>,
+    /// Object ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Money.
+/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    /// Amount of money in decimal form. A period is used as a decimal separator (for example, `3.99`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Currency code in 3-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Amount of money in decimal form. A period or comma are used as a decimal separator (for example, `1 000,30`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_value: Option<String>,
+}
+
+/// A set of messages shown during registration with negative response
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Negative {
+    /// Main form title for negative response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `confirmation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<RsvpFormMessagesNegativeResponseConfirmation>,
+}
+
+/// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    /// The `buttonData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_data: Option<ButtonData>,
+    /// The `codeBlockData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_block_data: Option<CodeBlockData>,
+    /// The `dividerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub divider_data: Option<DividerData>,
+    /// The `fileData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<FileData>,
+    /// The `galleryData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gallery_data: Option<GalleryData>,
+    /// The `gifData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif_data: Option<GifData>,
+    /// The `headingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading_data: Option<HeadingData>,
+    /// The `htmlData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html_data: Option<HtmlData>,
+    /// The `imageData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_data: Option<ImageData>,
+    /// The `linkPreviewData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_preview_data: Option<LinkPreviewData>,
+    /// The `mapData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_data: Option<MapData>,
+    /// The `paragraphData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_data: Option<ParagraphData>,
+    /// The `pollData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_data: Option<PollData>,
+    /// The `textData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_data: Option<TextData>,
+    /// The `appEmbedData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_embed_data: Option<AppEmbedData>,
+    /// The `videoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_data: Option<VideoData>,
+    /// The `embedData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_data: Option<EmbedData>,
+    /// The `collapsibleListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collapsible_list_data: Option<CollapsibleListData>,
+    /// The `tableData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_data: Option<TableData>,
+    /// The `tableCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_cell_data: Option<TableCellData>,
+    /// Data for a custom external node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_data: Option<serde_json::Value>,
+    /// The `audioData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_data: Option<AudioData>,
+    /// The `orderedListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordered_list_data: Option<OrderedListData>,
+    /// The `bulletedListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulleted_list_data: Option<BulletedListData>,
+    /// The `blockquoteData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blockquote_data: Option<BlockquoteData>,
+    /// The `captionData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_data: Option<CaptionData>,
+    /// The `layoutData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout_data: Option<LayoutData>,
+    /// The `layoutCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout_cell_data: Option<LayoutCellData>,
+    /// The `shapeData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape_data: Option<ShapeData>,
+    /// The `cardData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_data: Option<CardData>,
+    /// The `tocData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc_data: Option<TocData>,
+    /// The `smartBlockData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_block_data: Option<SmartBlockData>,
+    /// The `smartBlockCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_block_cell_data: Option<SmartBlockCellData>,
+    /// The `checkboxListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkbox_list_data: Option<CheckboxListData>,
+    /// The `listItemData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_item_data: Option<ListItemNodeData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NodeType>,
+    /// Node ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A list of child nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<Node>>,
+    /// The `style` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<NodeStyle>,
+}
+
+/// The `NodeStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStyle {
+    /// The top padding value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub padding_top: Option<String>,
+    /// The bottom padding value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub padding_bottom: Option<String>,
+    /// The background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+}
+
+/// One of the `NodeType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NodeType {
+    /// `PARAGRAPH`
+    Paragraph,
+    /// `TEXT`
+    Text,
+    /// `HEADING`
+    Heading,
+    /// `BULLETED_LIST`
+    BulletedList,
+    /// `ORDERED_LIST`
+    OrderedList,
+    /// `LIST_ITEM`
+    ListItem,
+    /// `BLOCKQUOTE`
+    Blockquote,
+    /// `CODE_BLOCK`
+    CodeBlock,
+    /// `VIDEO`
+    Video,
+    /// `DIVIDER`
+    Divider,
+    /// `FILE`
+    File,
+    /// `GALLERY`
+    Gallery,
+    /// `GIF`
+    Gif,
+    /// `HTML`
+    Html,
+    /// `IMAGE`
+    Image,
+    /// `LINK_PREVIEW`
+    LinkPreview,
+    /// `MAP`
+    Map,
+    /// `POLL`
+    Poll,
+    /// `APP_EMBED`
+    AppEmbed,
+    /// `BUTTON`
+    Button,
+    /// `COLLAPSIBLE_LIST`
+    CollapsibleList,
+    /// `TABLE`
+    Table,
+    /// `EMBED`
+    Embed,
+    /// `COLLAPSIBLE_ITEM`
+    CollapsibleItem,
+    /// `COLLAPSIBLE_ITEM_TITLE`
+    CollapsibleItemTitle,
+    /// `COLLAPSIBLE_ITEM_BODY`
+    CollapsibleItemBody,
+    /// `TABLE_CELL`
+    TableCell,
+    /// `TABLE_ROW`
+    TableRow,
+    /// `EXTERNAL`
+    External,
+    /// `AUDIO`
+    Audio,
+    /// `CAPTION`
+    Caption,
+    /// `LAYOUT`
+    Layout,
+    /// `LAYOUT_CELL`
+    LayoutCell,
+    /// `SHAPE`
+    Shape,
+    /// `CARD`
+    Card,
+    /// `TOC`
+    Toc,
+    /// `SMART_BLOCK`
+    SmartBlock,
+    /// `SMART_BLOCK_CELL`
+    SmartBlockCell,
+    /// `CHECKBOX_LIST`
+    CheckboxList,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl NodeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paragraph => "PARAGRAPH",
+            Self::Text => "TEXT",
+            Self::Heading => "HEADING",
+            Self::BulletedList => "BULLETED_LIST",
+            Self::OrderedList => "ORDERED_LIST",
+            Self::ListItem => "LIST_ITEM",
+            Self::Blockquote => "BLOCKQUOTE",
+            Self::CodeBlock => "CODE_BLOCK",
+            Self::Video => "VIDEO",
+            Self::Divider => "DIVIDER",
+            Self::File => "FILE",
+            Self::Gallery => "GALLERY",
+            Self::Gif => "GIF",
+            Self::Html => "HTML",
+            Self::Image => "IMAGE",
+            Self::LinkPreview => "LINK_PREVIEW",
+            Self::Map => "MAP",
+            Self::Poll => "POLL",
+            Self::AppEmbed => "APP_EMBED",
+            Self::Button => "BUTTON",
+            Self::CollapsibleList => "COLLAPSIBLE_LIST",
+            Self::Table => "TABLE",
+            Self::Embed => "EMBED",
+            Self::CollapsibleItem => "COLLAPSIBLE_ITEM",
+            Self::CollapsibleItemTitle => "COLLAPSIBLE_ITEM_TITLE",
+            Self::CollapsibleItemBody => "COLLAPSIBLE_ITEM_BODY",
+            Self::TableCell => "TABLE_CELL",
+            Self::TableRow => "TABLE_ROW",
+            Self::External => "EXTERNAL",
+            Self::Audio => "AUDIO",
+            Self::Caption => "CAPTION",
+            Self::Layout => "LAYOUT",
+            Self::LayoutCell => "LAYOUT_CELL",
+            Self::Shape => "SHAPE",
+            Self::Card => "CARD",
+            Self::Toc => "TOC",
+            Self::SmartBlock => "SMART_BLOCK",
+            Self::SmartBlockCell => "SMART_BLOCK_CELL",
+            Self::CheckboxList => "CHECKBOX_LIST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for NodeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PARAGRAPH" => Self::Paragraph,
+            "TEXT" => Self::Text,
+            "HEADING" => Self::Heading,
+            "BULLETED_LIST" => Self::BulletedList,
+            "ORDERED_LIST" => Self::OrderedList,
+            "LIST_ITEM" => Self::ListItem,
+            "BLOCKQUOTE" => Self::Blockquote,
+            "CODE_BLOCK" => Self::CodeBlock,
+            "VIDEO" => Self::Video,
+            "DIVIDER" => Self::Divider,
+            "FILE" => Self::File,
+            "GALLERY" => Self::Gallery,
+            "GIF" => Self::Gif,
+            "HTML" => Self::Html,
+            "IMAGE" => Self::Image,
+            "LINK_PREVIEW" => Self::LinkPreview,
+            "MAP" => Self::Map,
+            "POLL" => Self::Poll,
+            "APP_EMBED" => Self::AppEmbed,
+            "BUTTON" => Self::Button,
+            "COLLAPSIBLE_LIST" => Self::CollapsibleList,
+            "TABLE" => Self::Table,
+            "EMBED" => Self::Embed,
+            "COLLAPSIBLE_ITEM" => Self::CollapsibleItem,
+            "COLLAPSIBLE_ITEM_TITLE" => Self::CollapsibleItemTitle,
+            "COLLAPSIBLE_ITEM_BODY" => Self::CollapsibleItemBody,
+            "TABLE_CELL" => Self::TableCell,
+            "TABLE_ROW" => Self::TableRow,
+            "EXTERNAL" => Self::External,
+            "AUDIO" => Self::Audio,
+            "CAPTION" => Self::Caption,
+            "LAYOUT" => Self::Layout,
+            "LAYOUT_CELL" => Self::LayoutCell,
+            "SHAPE" => Self::Shape,
+            "CARD" => Self::Card,
+            "TOC" => Self::Toc,
+            "SMART_BLOCK" => Self::SmartBlock,
+            "SMART_BLOCK_CELL" => Self::SmartBlockCell,
+            "CHECKBOX_LIST" => Self::CheckboxList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for NodeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Occurrence` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Occurrence {
+    /// Event start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Event end date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone_id: Option<String>,
+    /// Whether the time zone is displayed in a formatted schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_time_zone: Option<bool>,
+}
+
+/// The `Oembed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Oembed {
+    /// The resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The width of the resource specified in the `url` property in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// The height of the resource specified in the `url` property in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Resource title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The source URL for the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// HTML for embedding a video player. The HTML should have no padding or margins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The name of the author or owner of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// The URL for the author or owner of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_url: Option<String>,
+    /// The name of the resource provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// The URL for the resource provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_url: Option<String>,
+    /// The URL for a thumbnail image for the resource. If this property is defined, `thumbnailWidth` and `thumbnailHeight` must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// The width of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailHeight` must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_width: Option<String>,
+    /// The height of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailWidth`must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_height: Option<String>,
+    /// The URL for an embedded viedo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// The oEmbed version number.  This value must be `1.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The `OnlineConferencing` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineConferencing {
+    /// Whether online conferencing is enabled. Not applicable for events where date and time are TBD. When enabled, links to join the conference are generated and provided to guests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Conference host ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ConferenceTypeType>,
+    /// The `session` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<OnlineConferencingSession>,
+}
+
+/// The `OnlineConferencingSession` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlineConferencingSession {
+    /// Link for the event host to start the online conference session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_link: Option<String>,
+    /// Link for guests to join the online conference session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest_link: Option<String>,
+    /// Password required to join the online conferencing session (when relevant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Whether the session was created successfully on the event host side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_created: Option<bool>,
+    /// Unique session ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+}
+
+/// The `OptionDesign` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionDesign {
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// The `OptionLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionLayout {
+    /// Sets whether to display option images. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_image: Option<bool>,
+}
+
+/// Describes initially selected option when an input has multiple choices.
+/// Defaults to first (0th) option if not configured.
+///
+/// At most one of `optionIndex`, `placeholderText` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionSelection {
+    /// 0-based index from predefined `controls.inputs.options` which is initial selection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_index: Option<f64>,
+    /// Placeholder hint describing expected choices, such as "Please select".
+    /// Considered an empty choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placeholder_text: Option<String>,
+}
+
+/// The `OrderedListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedListData {
+    /// Indentation level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// List start number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `ROWS`: Rows Orientation
+/// - `COLUMNS`: Columns Orientation
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Orientation {
+    /// `ROWS`
+    Rows,
+    /// `COLUMNS`
+    Columns,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Orientation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rows => "ROWS",
+            Self::Columns => "COLUMNS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Orientation {
+    fn from(value: &str) -> Self {
+        match value {
+            "ROWS" => Self::Rows,
+            "COLUMNS" => Self::Columns,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Orientation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Orientation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `IMAGE`: Banner originated from an image
+/// - `LAYOUT`: Banner originated from a layout
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// `IMAGE`
+    Image,
+    /// `LAYOUT`
+    Layout,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Origin {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::Layout => "LAYOUT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "LAYOUT" => Self::Layout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PageUrl` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageUrl {
+    /// The base URL. For premium sites, the base is the domain. For free sites, the base is the Wix site URL (for example, `https://mysite.wixsite.com/mysite`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// The path to the page. For example, `/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The `ParagraphData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParagraphData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Paragraph level
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `PdfSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdfSettings {
+    /// The `viewMode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_mode: Option<ViewMode>,
+    /// Sets whether the PDF download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Sets whether the PDF print button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_print: Option<bool>,
+}
+
+/// The `Permissions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    /// The `view` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewRole>,
+    /// The `vote` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote: Option<VoteRole>,
+    /// Sets whether one voter can vote multiple times. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_votes: Option<bool>,
+}
+
+/// - `IMAGE`: Ribbon placed on the image
+/// - `PRODUCT_INFO`: Ribbon placed on the product information
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// `IMAGE`
+    Image,
+    /// `PRODUCT_INFO`
+    ProductInfo,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Placement {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::ProductInfo => "PRODUCT_INFO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Placement {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "PRODUCT_INFO" => Self::ProductInfo,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PlaybackOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaybackOptions {
+    /// Sets whether the media will automatically start playing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_play: Option<bool>,
+    /// Sets whether media's will be looped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub play_in_loop: Option<bool>,
+    /// Sets whether media's controls will be shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_controls: Option<bool>,
+}
+
+/// The `PluginContainerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginContainerData {
+    /// The `width` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<PluginContainerDataWidth>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<PluginContainerDataAlignment>,
+    /// The `spoiler` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoiler: Option<Spoiler>,
+    /// The `height` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<Height>,
+    /// Sets whether text should wrap around this node when it's displayed. If `textWrap` is `false`, the node takes up the width of its container. Defaults to `true` for all node types except 'DIVIVDER' where it defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_wrap: Option<bool>,
+}
+
+/// - `CENTER`: Center Alignment
+/// - `LEFT`: Left Alignment
+/// - `RIGHT`: Right Alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PluginContainerDataAlignment {
+    /// `CENTER`
+    Center,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PluginContainerDataAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PluginContainerDataAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PluginContainerDataAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PluginContainerDataAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `size`, `custom` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginContainerDataWidth {
+    /// The `size` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<WidthType>,
+    /// A custom width value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// The `PointerEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointerEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PointerEffectType>,
+    /// Reacts away from the pointer instead of toward it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverted: Option<bool>,
+    /// One field, two value spaces (the effect type says which): the axis the movement is constrained to — HORIZONTAL, VERTICAL, or BOTH (AIRY, SCALE, SKEW, TRACK, TRACK_3D) — or the edge/center axis the node swivels around — TOP, BOTTOM, LEFT, RIGHT, CENTER_HORIZONTAL, or CENTER_VERTICAL (SWIVEL). Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
+    /// Whether the node grows or shrinks as the pointer nears: UP or DOWN (SCALE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `AIRY`: Drifts loosely after the pointer with a light rotation.
+/// - `BLOB`: Squashes and stretches toward the pointer.
+/// - `BLUR`: Shifts after the pointer while blurring.
+/// - `SCALE`: Scales as the pointer approaches.
+/// - `SKEW`: Skews toward the pointer.
+/// - `SWIVEL`: Rotates around a pivot edge or axis, following the pointer.
+/// - `TILT_3D`: Tilts in 3D perspective toward the pointer.
+/// - `TRACK`: Follows the pointer's position.
+/// - `TRACK_3D`: Follows the pointer with a 3D depth motion.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PointerEffectType {
+    /// `AIRY`
+    Airy,
+    /// `BLOB`
+    Blob,
+    /// `BLUR`
+    Blur,
+    /// `SCALE`
+    Scale,
+    /// `SKEW`
+    Skew,
+    /// `SWIVEL`
+    Swivel,
+    /// `TILT_3D`
+    Tilt3d,
+    /// `TRACK`
+    Track,
+    /// `TRACK_3D`
+    Track3d,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PointerEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Airy => "AIRY",
+            Self::Blob => "BLOB",
+            Self::Blur => "BLUR",
+            Self::Scale => "SCALE",
+            Self::Skew => "SKEW",
+            Self::Swivel => "SWIVEL",
+            Self::Tilt3d => "TILT_3D",
+            Self::Track => "TRACK",
+            Self::Track3d => "TRACK_3D",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PointerEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AIRY" => Self::Airy,
+            "BLOB" => Self::Blob,
+            "BLUR" => Self::Blur,
+            "SCALE" => Self::Scale,
+            "SKEW" => Self::Skew,
+            "SWIVEL" => Self::Swivel,
+            "TILT_3D" => Self::Tilt3d,
+            "TRACK" => Self::Track,
+            "TRACK_3D" => Self::Track3d,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PointerEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PointerEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Poll` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Poll {
+    /// Poll ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Poll title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Poll creator ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Media>,
+    /// Voting options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<WixOption>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<PollSettings>,
+}
+
+/// The `PollData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<Poll>,
+    /// The `layout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<PollDataLayout>,
+    /// The `design` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design: Option<Design>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `PollDataLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDataLayout {
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollLayout>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionLayout>,
+}
+
+/// The `PollDesign` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDesign {
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<PollDesignBackground>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// At most one of `color`, `image`, `gradient` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDesignBackground {
+    /// The background color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Media>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<BackgroundGradient>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PollDesignBackgroundType>,
+}
+
+/// - `COLOR`: Color background type
+/// - `IMAGE`: Image background type
+/// - `GRADIENT`: Gradiant background type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollDesignBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `IMAGE`
+    Image,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollDesignBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Image => "IMAGE",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollDesignBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "IMAGE" => Self::Image,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollDesignBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesignBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PollLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollLayout {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PollLayoutType>,
+    /// The `direction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<PollLayoutDirection>,
+    /// Sets whether to display the main poll image. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_image: Option<bool>,
+}
+
+/// - `LTR`: Left-to-right
+/// - `RTL`: Right-to-left
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollLayoutDirection {
+    /// `LTR`
+    Ltr,
+    /// `RTL`
+    Rtl,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollLayoutDirection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ltr => "LTR",
+            Self::Rtl => "RTL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollLayoutDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "LTR" => Self::Ltr,
+            "RTL" => Self::Rtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollLayoutDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollLayoutDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `LIST`: List
+/// - `GRID`: Grid
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollLayoutType {
+    /// `LIST`
+    List,
+    /// `GRID`
+    Grid,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollLayoutType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "LIST",
+            Self::Grid => "GRID",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollLayoutType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LIST" => Self::List,
+            "GRID" => Self::Grid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollLayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollLayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PollSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollSettings {
+    /// The `permissions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Permissions>,
+    /// Sets whether voters are displayed in the vote results. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_voters: Option<bool>,
+    /// Sets whether the vote count is displayed. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_votes_count: Option<bool>,
+}
+
+/// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
+/// - `END`: Image positioned at the end (right in LTR layouts, left in RTL layouts)
+/// - `TOP`: Image positioned at the top
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Position {
+    /// `START`
+    Start,
+    /// `END`
+    End,
+    /// `TOP`
+    Top,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Position {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::End => "END",
+            Self::Top => "TOP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Position {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "END" => Self::End,
+            "TOP" => Self::Top,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Set of messages shown during registration when RSVP response is positive.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Positive {
+    /// Main form title for positive response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `confirmation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<RsvpFormMessagesPositiveResponseConfirmation>,
+}
+
+/// The `PricingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricingData {
+    /// Minimum numeric price value as string (e.g., "10.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<String>,
+    /// Maximum numeric price value as string (e.g., "19.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_to: Option<String>,
+    /// Numeric price value as string after discount application (e.g., "15.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discounted_value: Option<String>,
+    /// Currency of the value in ISO 4217 format (e.g., "USD", "EUR").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Pricing plan ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_plan_id: Option<String>,
+}
+
+/// The `PublishDraftEventRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishDraftEventRequest {
+    /// Event ID.
+    pub event_id: String,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `PublishDraftEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishDraftEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// The `QueryEventsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryEventsRequest {
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<CommonQueryV2>,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+    /// Whether draft events should be returned in the response. <br>
+    /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_drafts: Option<bool>,
+}
+
+/// The `QueryEventsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryEventsResponse {
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<CommonPagingMetadataV2>,
+    /// List of events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<WixEvent>>,
+}
+
+/// - `ONE_TIME`: Event happens only once and can last multiple days.
+/// - `RECURRING`: A series of events that repeat.
+/// - `RECURRING_UPCOMING`: Next event in a schedule of recurring events.
+/// - `RECURRING_RECENTLY_ENDED`: Latest event that ended in a schedule of recurring events.
+/// - `RECURRING_RECENTLY_CANCELED`: Latest canceled event in a schedule of recurring events
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecurrenceStatusStatus {
+    /// `ONE_TIME`
+    OneTime,
+    /// `RECURRING`
+    Recurring,
+    /// `RECURRING_UPCOMING`
+    RecurringUpcoming,
+    /// `RECURRING_RECENTLY_ENDED`
+    RecurringRecentlyEnded,
+    /// `RECURRING_RECENTLY_CANCELED`
+    RecurringRecentlyCanceled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RecurrenceStatusStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OneTime => "ONE_TIME",
+            Self::Recurring => "RECURRING",
+            Self::RecurringUpcoming => "RECURRING_UPCOMING",
+            Self::RecurringRecentlyEnded => "RECURRING_RECENTLY_ENDED",
+            Self::RecurringRecentlyCanceled => "RECURRING_RECENTLY_CANCELED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RecurrenceStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ONE_TIME" => Self::OneTime,
+            "RECURRING" => Self::Recurring,
+            "RECURRING_UPCOMING" => Self::RecurringUpcoming,
+            "RECURRING_RECENTLY_ENDED" => Self::RecurringRecentlyEnded,
+            "RECURRING_RECENTLY_CANCELED" => Self::RecurringRecentlyCanceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RecurrenceStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurrenceStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Recurrences` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recurrences {
+    /// Individual event dates for recurring events.
+    ///
+    /// *Note:** Each date must be manually calculated and provided. There is no support for automatic generation using recurrence rules or patterns (for example, "Weekly").
+    ///
+    /// When you create a recurring event:
+    /// - Each occurrence is created as an independent event with its own unique ID.
+    /// - All occurrences in the series share the same `categoryId`, which allows you to identify all events in the recurring series.
+    /// - To retrieve all events in a recurring series, query events by `recurringEvents.categoryId`.
+    /// - Each event in the series can be independently updated or deleted using its individual event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub individual_event_dates: Option<Vec<Occurrence>>,
+    /// Recurring event category ID.
+    ///
+    /// This read-only field is automatically generated and shared by all events in a recurring series. Use this ID to query and retrieve all occurrences of a recurring event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+}
+
+/// The `Registration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<RegistrationTypeType>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<RegistrationStatusStatus>,
+    /// The `rsvp` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsvp: Option<RsvpRegistration>,
+    /// The `tickets` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<TicketsRegistration>,
+    /// The `external` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalRegistration>,
+    /// The `allowedGuestTypes` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_guest_types: Option<GuestTypeType>,
+    /// The `initialType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_type: Option<InitialRegistrationTypeType>,
+    /// Whether the registration is paused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_paused: Option<bool>,
+    /// Whether the registration is disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_disabled: Option<bool>,
+}
+
+/// The `RegistrationClosedMessages` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationClosedMessages {
+    /// Message shown when event registration is closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// "Explore other events" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explore_events_action_label: Option<String>,
+}
+
+/// - `UNKNOWN_REGISTRATION_STATUS`: Registration status isn't applicable.
+/// - `CLOSED_AUTOMATICALLY`: Registration is closed after tickets are sold out.
+/// - `CLOSED_MANUALLY`: Registration is closed when the `registration.registrationDisabled` property is set to `true`.
+/// - `OPEN_RSVP`: Guests can start RSVPing to the event.
+/// - `OPEN_RSVP_WAITLIST_ONLY`: Guest list has reached the maximum, new guests are added to a waitlist.
+/// - `OPEN_TICKETS`: Guests can buy tickets to the event.
+/// - `OPEN_EXTERNAL`: Guests register on a different page or web address.
+/// - `SCHEDULED_RSVP`: Registration via RSVP is scheduled for the future.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RegistrationStatusStatus {
+    /// `UNKNOWN_REGISTRATION_STATUS`
+    UnknownRegistrationStatus,
+    /// `CLOSED_AUTOMATICALLY`
+    ClosedAutomatically,
+    /// `CLOSED_MANUALLY`
+    ClosedManually,
+    /// `OPEN_RSVP`
+    OpenRsvp,
+    /// `OPEN_RSVP_WAITLIST_ONLY`
+    OpenRsvpWaitlistOnly,
+    /// `OPEN_TICKETS`
+    OpenTickets,
+    /// `OPEN_EXTERNAL`
+    OpenExternal,
+    /// `SCHEDULED_RSVP`
+    ScheduledRsvp,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RegistrationStatusStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownRegistrationStatus => "UNKNOWN_REGISTRATION_STATUS",
+            Self::ClosedAutomatically => "CLOSED_AUTOMATICALLY",
+            Self::ClosedManually => "CLOSED_MANUALLY",
+            Self::OpenRsvp => "OPEN_RSVP",
+            Self::OpenRsvpWaitlistOnly => "OPEN_RSVP_WAITLIST_ONLY",
+            Self::OpenTickets => "OPEN_TICKETS",
+            Self::OpenExternal => "OPEN_EXTERNAL",
+            Self::ScheduledRsvp => "SCHEDULED_RSVP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RegistrationStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN_REGISTRATION_STATUS" => Self::UnknownRegistrationStatus,
+            "CLOSED_AUTOMATICALLY" => Self::ClosedAutomatically,
+            "CLOSED_MANUALLY" => Self::ClosedManually,
+            "OPEN_RSVP" => Self::OpenRsvp,
+            "OPEN_RSVP_WAITLIST_ONLY" => Self::OpenRsvpWaitlistOnly,
+            "OPEN_TICKETS" => Self::OpenTickets,
+            "OPEN_EXTERNAL" => Self::OpenExternal,
+            "SCHEDULED_RSVP" => Self::ScheduledRsvp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RegistrationStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistrationStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `RSVP`: Guests register by RSVPing to the event.
+/// - `TICKETING`: Guests register by buying tickets.
+/// - `EXTERNAL`: Guests register externally using some other site or platform.
+/// - `NONE`: No registration is required, all guests can attend. This registration type is for only displaying the event details on a site. The property value can be changed from `RSVP` or `TICKETING `to `EXTERNAL` or `NONE` after the event is created, depending on any additional configurations applied to the event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RegistrationTypeType {
+    /// `RSVP`
+    Rsvp,
+    /// `TICKETING`
+    Ticketing,
+    /// `EXTERNAL`
+    External,
+    /// `NONE`
+    None,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RegistrationTypeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsvp => "RSVP",
+            Self::Ticketing => "TICKETING",
+            Self::External => "EXTERNAL",
+            Self::None => "NONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RegistrationTypeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RSVP" => Self::Rsvp,
+            "TICKETING" => Self::Ticketing,
+            "EXTERNAL" => Self::External,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RegistrationTypeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistrationTypeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Rel` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rel {
+    /// Indicates to search engine crawlers not to follow the link. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nofollow: Option<bool>,
+    /// Indicates to search engine crawlers that the link is a paid placement such as sponsored content or an advertisement. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sponsored: Option<bool>,
+    /// Indicates that this link is user-generated content and isn't necessarily trusted or endorsed by the page’s author. For example, a link in a fourm post. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ugc: Option<bool>,
+    /// Indicates that this link protect referral information from being passed to the target website.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noreferrer: Option<bool>,
+}
+
+/// - `DETAILS`: Returns `shortDescription`, `mainImage` and `calendarUrls`.
+/// - `TEXTS`: Returns `description`.
+/// - `REGISTRATION`: Returns `registration`.
+/// - `URLS`: Returns `eventPageUrl`.
+/// - `FORM`: Returns `form`.
+/// - `DASHBOARD`: Returns `summaries`.
+/// - `FEED`: Returns `feed`.
+/// - `ONLINE_CONFERENCING_SESSION`: Returns `onlineConferencing.session`.
+/// - `SEO_SETTINGS`: Returns `seoSettings`.
+/// - `AGENDA`: Returns `agendaSettings`.
+/// - `CATEGORIES`: Returns `categories`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequestedFields {
+    /// `DETAILS`
+    Details,
+    /// `TEXTS`
+    Texts,
+    /// `REGISTRATION`
+    Registration,
+    /// `URLS`
+    Urls,
+    /// `FORM`
+    Form,
+    /// `DASHBOARD`
+    Dashboard,
+    /// `FEED`
+    Feed,
+    /// `ONLINE_CONFERENCING_SESSION`
+    OnlineConferencingSession,
+    /// `SEO_SETTINGS`
+    SeoSettings,
+    /// `AGENDA`
+    Agenda,
+    /// `CATEGORIES`
+    Categories,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RequestedFields {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Details => "DETAILS",
+            Self::Texts => "TEXTS",
+            Self::Registration => "REGISTRATION",
+            Self::Urls => "URLS",
+            Self::Form => "FORM",
+            Self::Dashboard => "DASHBOARD",
+            Self::Feed => "FEED",
+            Self::OnlineConferencingSession => "ONLINE_CONFERENCING_SESSION",
+            Self::SeoSettings => "SEO_SETTINGS",
+            Self::Agenda => "AGENDA",
+            Self::Categories => "CATEGORIES",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RequestedFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "DETAILS" => Self::Details,
+            "TEXTS" => Self::Texts,
+            "REGISTRATION" => Self::Registration,
+            "URLS" => Self::Urls,
+            "FORM" => Self::Form,
+            "DASHBOARD" => Self::Dashboard,
+            "FEED" => Self::Feed,
+            "ONLINE_CONFERENCING_SESSION" => Self::OnlineConferencingSession,
+            "SEO_SETTINGS" => Self::SeoSettings,
+            "AGENDA" => Self::Agenda,
+            "CATEGORIES" => Self::Categories,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RequestedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `FILL`: Fill the container, may crop the image
+/// - `FIT`: Fit the image within the container
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Resizing {
+    /// `FILL`
+    Fill,
+    /// `FIT`
+    Fit,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Resizing {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "FILL",
+            Self::Fit => "FIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Resizing {
+    fn from(value: &str) -> Self {
+        match value {
+            "FILL" => Self::Fill,
+            "FIT" => Self::Fit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Resizing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Resizing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Confirmation messages shown after checkout.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseConfirmation {
+    /// Confirmation message title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Confirmation message text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// "Download tickets" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_tickets_label: Option<String>,
+    /// "Add to calendar" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_to_calendar_label: Option<String>,
+    /// "Share event" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_event_label: Option<String>,
+}
+
+/// - `YES_ONLY`: Only a **Yes** answer is available to select when RSVP'ing to an event.
+/// - `YES_AND_NO`: Yes** and **No** answers are available to select when RSVP'ing to an event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseType {
+    /// `YES_ONLY`
+    YesOnly,
+    /// `YES_AND_NO`
+    YesAndNo,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::YesOnly => "YES_ONLY",
+            Self::YesAndNo => "YES_AND_NO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "YES_ONLY" => Self::YesOnly,
+            "YES_AND_NO" => Self::YesAndNo,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ResponseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `STACK`: Stacking of columns
+/// - `WRAP`: Wrapping of columns
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResponsivenessBehaviour {
+    /// `STACK`
+    Stack,
+    /// `WRAP`
+    Wrap,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ResponsivenessBehaviour {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stack => "STACK",
+            Self::Wrap => "WRAP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ResponsivenessBehaviour {
+    fn from(value: &str) -> Self {
+        match value {
+            "STACK" => Self::Stack,
+            "WRAP" => Self::Wrap,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ResponsivenessBehaviour {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `RibbonStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RibbonStyles {
+    /// Text to display on the ribbon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_text: Option<String>,
+    /// Ribbon background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Ribbon text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Ribbon border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Ribbon border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Ribbon border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `ribbonPlacement` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_placement: Option<Placement>,
+}
+
+/// The `RichContent` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RichContent {
+    /// Node objects representing a rich content document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<Node>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The `documentStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_style: Option<DocumentStyle>,
+}
+
+/// The `RsvpFormMessages` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RsvpFormMessages {
+    /// Label text indicating RSVP's `status` is `"YES"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsvp_yes_option: Option<String>,
+    /// Label text indicating RSVP's `status` is `"NO"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsvp_no_option: Option<String>,
+    /// The `positiveMessages` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive_messages: Option<Positive>,
+    /// The `waitlistMessages` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waitlist_messages: Option<Positive>,
+    /// The `negativeMessages` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative_messages: Option<Negative>,
+    /// "Submit form" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submit_action_label: Option<String>,
+}
+
+/// Confirmation messages shown after registration.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RsvpFormMessagesNegativeResponseConfirmation {
+    /// Confirmation message title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// "Share event" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_action_label: Option<String>,
+}
+
+/// Confirmation messages shown after registration.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RsvpFormMessagesPositiveResponseConfirmation {
+    /// Confirmation message title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Confirmation message text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// "Add to calendar" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_to_calendar_action_label: Option<String>,
+    /// "Share event" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_action_label: Option<String>,
+}
+
+/// The `RsvpRegistration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RsvpRegistration {
+    /// The `responseType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<ResponseType>,
+    /// How many guests can RSVP to an event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Whether a waitlist is opened when the total guest limit is reached. If `true`, guests can RSVP to an event and are automatically added to the waitlist with the `IN_WAITLIST` status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waitlist_enabled: Option<bool>,
+    /// Registration start date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Registration end date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+}
+
+/// The `Rsvps` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rsvps {
+    /// Total number of RSVPs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<f64>,
+    /// Number of RSVPs with status `YES`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yes_count: Option<f64>,
+    /// Number of RSVPs with status `NO`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_count: Option<f64>,
+    /// Number of RSVPs in a waitlist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waitlist_count: Option<f64>,
+}
+
+/// - `AUTO`: Auto image scaling
+/// - `CONTAIN`: Contain image scaling
+/// - `COVER`: Cover image scaling
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scaling {
+    /// `AUTO`
+    Auto,
+    /// `CONTAIN`
+    Contain,
+    /// `COVER`
+    Cover,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Scaling {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Contain => "CONTAIN",
+            Self::Cover => "COVER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Scaling {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "CONTAIN" => Self::Contain,
+            "COVER" => Self::Cover,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Scaling {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Scaling {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Decorative shape divider at a layout edge
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionDivider {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Shape>,
+    /// Divider fill color as a hexadecimal value (may include alpha).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Divider height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Horizontal offset in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+    /// Whether the shape is flipped horizontally.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flipped: Option<bool>,
+    /// The `layers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Layers>,
+}
+
+/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
+/// The search engines use this information for ranking purposes, or to display snippets in the search results.
+/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSchema {
+    /// SEO tag information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// The `SeoSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSettings {
+    /// URL slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The `advancedSeoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advanced_seo_data: Option<SeoSchema>,
+    /// Whether the slug is hidden from the SEO sitemap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+}
+
+/// The `Settings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
+    ///
+    /// Default: `false` (automatical redirect is enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevent_auto_redirect: Option<bool>,
+    /// User-selected keyword terms for a specific page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<Keyword>>,
+}
+
+/// Divider shape preset
+///
+/// - `ELLIPSE`: Ellipse shape
+/// - `TILT`: Tilt shape
+/// - `LIQUID`: Liquid shape
+/// - `LEFT_WAVE`: Left wave shape
+/// - `PAINT_SCRIBBLE`: Paint scribble shape
+/// - `INVERTED_ELLIPSE`: Inverted ellipse shape
+/// - `RIGHT_WAVE`: Right wave shape
+/// - `DUNES`: Dunes shape
+/// - `WAVES`: Waves shape
+/// - `TRIANGLE`: Triangle shape
+/// - `SEMI_ELLIPSE`: Semi-ellipse shape
+/// - `PLANTS`: Plants shape
+/// - `LAYERED_ELLIPSE`: Layered ellipse shape
+/// - `PIXELS`: Pixels shape
+/// - `PAINT`: Paint shape
+/// - `CLOUDS`: Clouds shape
+/// - `OPTICAL_ILLUSION`: Optical illusion shape
+/// - `STRIPES`: Stripes shape
+/// - `BLOBS`: Blobs shape
+/// - `SEMI_CIRCLES`: Semi-circles shape
+/// - `HILL`: Hill shape
+/// - `BRUSH`: Brush shape
+/// - `PEAKS`: Peaks shape
+/// - `ANGLED_TRIANGLE`: Angled triangle shape
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// `ELLIPSE`
+    Ellipse,
+    /// `TILT`
+    Tilt,
+    /// `LIQUID`
+    Liquid,
+    /// `LEFT_WAVE`
+    LeftWave,
+    /// `PAINT_SCRIBBLE`
+    PaintScribble,
+    /// `INVERTED_ELLIPSE`
+    InvertedEllipse,
+    /// `RIGHT_WAVE`
+    RightWave,
+    /// `DUNES`
+    Dunes,
+    /// `WAVES`
+    Waves,
+    /// `TRIANGLE`
+    Triangle,
+    /// `SEMI_ELLIPSE`
+    SemiEllipse,
+    /// `PLANTS`
+    Plants,
+    /// `LAYERED_ELLIPSE`
+    LayeredEllipse,
+    /// `PIXELS`
+    Pixels,
+    /// `PAINT`
+    Paint,
+    /// `CLOUDS`
+    Clouds,
+    /// `OPTICAL_ILLUSION`
+    OpticalIllusion,
+    /// `STRIPES`
+    Stripes,
+    /// `BLOBS`
+    Blobs,
+    /// `SEMI_CIRCLES`
+    SemiCircles,
+    /// `HILL`
+    Hill,
+    /// `BRUSH`
+    Brush,
+    /// `PEAKS`
+    Peaks,
+    /// `ANGLED_TRIANGLE`
+    AngledTriangle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Shape {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ellipse => "ELLIPSE",
+            Self::Tilt => "TILT",
+            Self::Liquid => "LIQUID",
+            Self::LeftWave => "LEFT_WAVE",
+            Self::PaintScribble => "PAINT_SCRIBBLE",
+            Self::InvertedEllipse => "INVERTED_ELLIPSE",
+            Self::RightWave => "RIGHT_WAVE",
+            Self::Dunes => "DUNES",
+            Self::Waves => "WAVES",
+            Self::Triangle => "TRIANGLE",
+            Self::SemiEllipse => "SEMI_ELLIPSE",
+            Self::Plants => "PLANTS",
+            Self::LayeredEllipse => "LAYERED_ELLIPSE",
+            Self::Pixels => "PIXELS",
+            Self::Paint => "PAINT",
+            Self::Clouds => "CLOUDS",
+            Self::OpticalIllusion => "OPTICAL_ILLUSION",
+            Self::Stripes => "STRIPES",
+            Self::Blobs => "BLOBS",
+            Self::SemiCircles => "SEMI_CIRCLES",
+            Self::Hill => "HILL",
+            Self::Brush => "BRUSH",
+            Self::Peaks => "PEAKS",
+            Self::AngledTriangle => "ANGLED_TRIANGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Shape {
+    fn from(value: &str) -> Self {
+        match value {
+            "ELLIPSE" => Self::Ellipse,
+            "TILT" => Self::Tilt,
+            "LIQUID" => Self::Liquid,
+            "LEFT_WAVE" => Self::LeftWave,
+            "PAINT_SCRIBBLE" => Self::PaintScribble,
+            "INVERTED_ELLIPSE" => Self::InvertedEllipse,
+            "RIGHT_WAVE" => Self::RightWave,
+            "DUNES" => Self::Dunes,
+            "WAVES" => Self::Waves,
+            "TRIANGLE" => Self::Triangle,
+            "SEMI_ELLIPSE" => Self::SemiEllipse,
+            "PLANTS" => Self::Plants,
+            "LAYERED_ELLIPSE" => Self::LayeredEllipse,
+            "PIXELS" => Self::Pixels,
+            "PAINT" => Self::Paint,
+            "CLOUDS" => Self::Clouds,
+            "OPTICAL_ILLUSION" => Self::OpticalIllusion,
+            "STRIPES" => Self::Stripes,
+            "BLOBS" => Self::Blobs,
+            "SEMI_CIRCLES" => Self::SemiCircles,
+            "HILL" => Self::Hill,
+            "BRUSH" => Self::Brush,
+            "PEAKS" => Self::Peaks,
+            "ANGLED_TRIANGLE" => Self::AngledTriangle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ShapeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `shape` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Media>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<ShapeDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `ShapeDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeDataStyles {
+    /// Shape fill color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Map of original color keys to their new color values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colors: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// The `SketchData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SketchData {
+    /// The `variant` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<Variant>,
+    /// Annotation color. Defaults to the theme action color.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Whether the annotation animates on first paint. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animate: Option<bool>,
+}
+
+/// Data for a smart block cell node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartBlockCellData {
+    /// Optional label text for the cell (e.g., for stats variants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The `shape` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Media>,
+    /// Border color of the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SmartBlockDataType>,
+    /// Accent color for non-background variants (e.g., line, bullet, label color).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accent_color: Option<String>,
+    /// Background color for background-based variants (SOLID_BOXES, SOLID_BOXES_ALTERNATING, SOLID_JOINED_BOXES).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Shape fill color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape_color: Option<String>,
+}
+
+/// Data for a smart block node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartBlockData {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SmartBlockDataType>,
+    /// Layout orientation. HORIZONTAL or VERTICAL. Optional for variants with fixed orientation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<String>,
+    /// The `columnSize` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_size: Option<ColumnSize>,
+    /// Border color (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// Layout type of the smart block
+///
+/// - `SOLID_BOXES`: Grid-based layouts with solid box items containing title, body, and icon/image.
+/// - `NUMBERED_BOXES`: Numbered boxes.
+/// - `STATS`: Statistics display with large numbers/values.
+/// - `CIRCLE_STATS`: Statistics with circular visual elements.
+/// - `SOLID_BOXES_ALTERNATING`: Staggered/zigzag grid layout with alternating box positions.
+/// - `SOLID_JOINED_BOXES`: Grid layout with boxes visually joined (no gaps, shared container border).
+/// - `SIDE_LINE_TEXT`: Transparent cells with only a left side line.
+/// - `TOP_LINE_TEXT`: Transparent cells with only a top line.
+/// - `OUTLINE_BOXES_WITH_TOP_CIRCLE`: Outlined boxes with a numbered/icon circle at the top.
+/// - `BIG_BULLETS`: Large icon bullets with text content.
+/// - `SMALL_BULLETS`: Small dot bullets with text content.
+/// - `ARROW_BULLETS`: Arrow icon bullets with text content.
+/// - `PROCESS_STEPS`: Process steps with numbered/icon labels above a horizontal line.
+/// - `BAR_STATS`: Statistics with bar visual elements.
+/// - `TIMELINE`: Timeline layout with numbered chips on a connecting line; cells alternate around the line.
+/// - `MINIMAL_TIMELINE`: Timeline layout with plain dot indicators; no numbers or shapes; cells alternate around the line.
+/// - `PILLS`: Numbered pill-shaped labels (stadium chips) with text content; supports HORIZONTAL (pill on top) and VERTICAL (pill on left) orientations.
+/// - `STAR_RATING`: Star rating display with stars and a numeric value per cell.
+/// - `QUOTE_BOXES`: Outlined boxes with decorative quote glyphs at the top-left and bottom-right corners.
+/// - `CIRCLE`: Donut/ring with numbered annular-sector segments; cell text labels sit outside the ring.
+/// - `PYRAMID`: Hierarchical pyramid where each cell renders as a horizontal slice (apex at top, base at bottom) with the cell number or shape centered inside; text content sits beside (desktop) or below (mobile) the pyramid.
+/// - `STAIRCASE`: Cells render a horizontal bar whose width scales with cell index, creating a staircase pattern; bar carries the cell number or a custom shape.
+/// - `VERTICAL_FUNNEL`: Hierarchical funnel where each cell renders as a horizontal slice (wide at top, narrowing toward the bottom) with the cell number or shape centered inside; text content sits beside (desktop) or below (mobile) the funnel.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SmartBlockDataType {
+    /// `SOLID_BOXES`
+    SolidBoxes,
+    /// `NUMBERED_BOXES`
+    NumberedBoxes,
+    /// `STATS`
+    Stats,
+    /// `CIRCLE_STATS`
+    CircleStats,
+    /// `SOLID_BOXES_ALTERNATING`
+    SolidBoxesAlternating,
+    /// `SOLID_JOINED_BOXES`
+    SolidJoinedBoxes,
+    /// `SIDE_LINE_TEXT`
+    SideLineText,
+    /// `TOP_LINE_TEXT`
+    TopLineText,
+    /// `OUTLINE_BOXES_WITH_TOP_CIRCLE`
+    OutlineBoxesWithTopCircle,
+    /// `BIG_BULLETS`
+    BigBullets,
+    /// `SMALL_BULLETS`
+    SmallBullets,
+    /// `ARROW_BULLETS`
+    ArrowBullets,
+    /// `PROCESS_STEPS`
+    ProcessSteps,
+    /// `BAR_STATS`
+    BarStats,
+    /// `TIMELINE`
+    Timeline,
+    /// `MINIMAL_TIMELINE`
+    MinimalTimeline,
+    /// `PILLS`
+    Pills,
+    /// `STAR_RATING`
+    StarRating,
+    /// `QUOTE_BOXES`
+    QuoteBoxes,
+    /// `CIRCLE`
+    Circle,
+    /// `PYRAMID`
+    Pyramid,
+    /// `STAIRCASE`
+    Staircase,
+    /// `VERTICAL_FUNNEL`
+    VerticalFunnel,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SmartBlockDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SolidBoxes => "SOLID_BOXES",
+            Self::NumberedBoxes => "NUMBERED_BOXES",
+            Self::Stats => "STATS",
+            Self::CircleStats => "CIRCLE_STATS",
+            Self::SolidBoxesAlternating => "SOLID_BOXES_ALTERNATING",
+            Self::SolidJoinedBoxes => "SOLID_JOINED_BOXES",
+            Self::SideLineText => "SIDE_LINE_TEXT",
+            Self::TopLineText => "TOP_LINE_TEXT",
+            Self::OutlineBoxesWithTopCircle => "OUTLINE_BOXES_WITH_TOP_CIRCLE",
+            Self::BigBullets => "BIG_BULLETS",
+            Self::SmallBullets => "SMALL_BULLETS",
+            Self::ArrowBullets => "ARROW_BULLETS",
+            Self::ProcessSteps => "PROCESS_STEPS",
+            Self::BarStats => "BAR_STATS",
+            Self::Timeline => "TIMELINE",
+            Self::MinimalTimeline => "MINIMAL_TIMELINE",
+            Self::Pills => "PILLS",
+            Self::StarRating => "STAR_RATING",
+            Self::QuoteBoxes => "QUOTE_BOXES",
+            Self::Circle => "CIRCLE",
+            Self::Pyramid => "PYRAMID",
+            Self::Staircase => "STAIRCASE",
+            Self::VerticalFunnel => "VERTICAL_FUNNEL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SmartBlockDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SOLID_BOXES" => Self::SolidBoxes,
+            "NUMBERED_BOXES" => Self::NumberedBoxes,
+            "STATS" => Self::Stats,
+            "CIRCLE_STATS" => Self::CircleStats,
+            "SOLID_BOXES_ALTERNATING" => Self::SolidBoxesAlternating,
+            "SOLID_JOINED_BOXES" => Self::SolidJoinedBoxes,
+            "SIDE_LINE_TEXT" => Self::SideLineText,
+            "TOP_LINE_TEXT" => Self::TopLineText,
+            "OUTLINE_BOXES_WITH_TOP_CIRCLE" => Self::OutlineBoxesWithTopCircle,
+            "BIG_BULLETS" => Self::BigBullets,
+            "SMALL_BULLETS" => Self::SmallBullets,
+            "ARROW_BULLETS" => Self::ArrowBullets,
+            "PROCESS_STEPS" => Self::ProcessSteps,
+            "BAR_STATS" => Self::BarStats,
+            "TIMELINE" => Self::Timeline,
+            "MINIMAL_TIMELINE" => Self::MinimalTimeline,
+            "PILLS" => Self::Pills,
+            "STAR_RATING" => Self::StarRating,
+            "QUOTE_BOXES" => Self::QuoteBoxes,
+            "CIRCLE" => Self::Circle,
+            "PYRAMID" => Self::Pyramid,
+            "STAIRCASE" => Self::Staircase,
+            "VERTICAL_FUNNEL" => Self::VerticalFunnel,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SmartBlockDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// One of the `Source` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// `HTML`
+    Html,
+    /// `ADSENSE`
+    Adsense,
+    /// `AI`
+    Ai,
+    /// `AI_WIDGET`
+    AiWidget,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Source {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Html => "HTML",
+            Self::Adsense => "ADSENSE",
+            Self::Ai => "AI",
+            Self::AiWidget => "AI_WIDGET",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Source {
+    fn from(value: &str) -> Self {
+        match value {
+            "HTML" => Self::Html,
+            "ADSENSE" => Self::Adsense,
+            "AI" => Self::Ai,
+            "AI_WIDGET" => Self::AiWidget,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Spoiler` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Spoiler {
+    /// Sets whether the spoiler cover is enabled for this node. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The description displayed on top of the spoiler cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The text for the button used to remove the spoiler cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_text: Option<String>,
+}
+
+/// The `SpoilerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpoilerData {
+    /// Spoiler ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// - `UPCOMING`: Event is published and scheduled to start.
+/// - `STARTED`: Event has started.
+/// - `ENDED`: Event has ended.
+/// - `CANCELED`: Event is canceled.
+/// - `DRAFT`: Event is not public.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `UPCOMING`
+    Upcoming,
+    /// `STARTED`
+    Started,
+    /// `ENDED`
+    Ended,
+    /// `CANCELED`
+    Canceled,
+    /// `DRAFT`
+    Draft,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Upcoming => "UPCOMING",
+            Self::Started => "STARTED",
+            Self::Ended => "ENDED",
+            Self::Canceled => "CANCELED",
+            Self::Draft => "DRAFT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "UPCOMING" => Self::Upcoming,
+            "STARTED" => Self::Started,
+            "ENDED" => Self::Ended,
+            "CANCELED" => Self::Canceled,
+            "DRAFT" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// A single color stop in the gradient.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stop {
+    /// Stop color as hex value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Stop position (0-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<f64>,
+}
+
+/// The `StreetAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `Styles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Styles {
+    /// The `border` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<Border>,
+    /// The `colors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colors: Option<Colors>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Deprecated: Use `borderWidth` for normal/hover states instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width_hover: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color_hover: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Text color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color_hover: Option<String>,
+    /// Deprecated: Use `background` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Deprecated: Use `backgroundHover` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color_hover: Option<String>,
+    /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_size: Option<String>,
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<Background>,
+    /// The `backgroundHover` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_hover: Option<Background>,
+}
+
+/// The `StylesBorder` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StylesBorder {
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+}
+
+/// - `START`: Thumbnail positioned at the start (left in LTR layouts, right in RTL layouts)
+/// - `END`: Thumbnail positioned at the end (right in LTR layouts, left in RTL layouts)
+/// - `TOP`: Thumbnail positioned at the top
+/// - `HIDDEN`: Thumbnail hidden and not displayed
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StylesPosition {
+    /// `START`
+    Start,
+    /// `END`
+    End,
+    /// `TOP`
+    Top,
+    /// `HIDDEN`
+    Hidden,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl StylesPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::End => "END",
+            Self::Top => "TOP",
+            Self::Hidden => "HIDDEN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for StylesPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "END" => Self::End,
+            "TOP" => Self::Top,
+            "HIDDEN" => Self::Hidden,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for StylesPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StylesPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Summaries` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summaries {
+    /// The `rsvps` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsvps: Option<Rsvps>,
+    /// The `tickets` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Tickets>,
+    /// The `cancellation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
+}
+
+/// The `TableCellData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableCellData {
+    /// The `cellStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_style: Option<CellStyle>,
+    /// The `borderColors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_colors: Option<BorderColors>,
+    /// Defines how many columns the cell spans. Default: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colspan: Option<f64>,
+    /// Defines how many rows the cell spans. Default: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rowspan: Option<f64>,
+    /// The `borderWidths` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_widths: Option<BorderWidths>,
+}
+
+/// The `TableData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `dimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<Dimensions>,
+    /// Deprecated: Use `rowHeader` and `columnHeader` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<bool>,
+    /// Sets whether the table's first row is a header. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_header: Option<bool>,
+    /// Sets whether the table's first column is a header. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_header: Option<bool>,
+    /// The spacing between cells in pixels. Defaults to `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_spacing: Option<f64>,
+    /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_padding: Option<Vec<f64>>,
+    /// Table's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `Tag` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// SEO tag type.
+    ///
+    /// Supported values: `title`, `meta`, `script`, `link`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
+    /// For example: `{"name": "description", "content": "the description itself"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Value>,
+    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
+    /// SEO tag inner content. For example, `<title> inner content </title>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<String>,
+    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
+    /// i.e. an entry from the site's Advanced/Custom Tags list.
+    ///
+    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
+    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
+    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
+    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
+    /// a live page reflects a manual per-page SEO edit.
+    ///
+    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
+    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
+    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
+    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
+    /// Pass `seoData` explicitly to resolve against a known set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
+/// - `BLANK`: Opens the linked document in a new window or tab
+/// - `PARENT`: Opens the linked document in the parent frame
+/// - `TOP`: Opens the linked document in the full body of the window
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `SELF`
+    SelfValue,
+    /// `BLANK`
+    Blank,
+    /// `PARENT`
+    Parent,
+    /// `TOP`
+    Top,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Target {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfValue => "SELF",
+            Self::Blank => "BLANK",
+            Self::Parent => "PARENT",
+            Self::Top => "TOP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Target {
+    fn from(value: &str) -> Self {
+        match value {
+            "SELF" => Self::SelfValue,
+            "BLANK" => Self::Blank,
+            "PARENT" => Self::Parent,
+            "TOP" => Self::Top,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TaxSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxSettings {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<TaxType>,
+    /// Tax name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Tax rate. For example, `21.55`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+    /// Apply tax to donations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_to_donations: Option<bool>,
+}
+
+/// Tax application settings.
+///
+/// - `INCLUDED_IN_PRICE`: Deduct the fee from the ticket price for a seller. For example, if you're selling tickets for $10, a ticket service fee of $0.25 is deducted from the price and you'll get $9.75.
+/// - `ADDED_AT_CHECKOUT`: Show the fee in addition to the ticket price at checkout and a guest pays the fee. For example, if you sell tickets for $10, a customer sees a ticket service fee of $0.25 and pays $10.25 in total.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TaxType {
+    /// `INCLUDED_IN_PRICE`
+    IncludedInPrice,
+    /// `ADDED_AT_CHECKOUT`
+    AddedAtCheckout,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TaxType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IncludedInPrice => "INCLUDED_IN_PRICE",
+            Self::AddedAtCheckout => "ADDED_AT_CHECKOUT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TaxType {
+    fn from(value: &str) -> Self {
+        match value {
+            "INCLUDED_IN_PRICE" => Self::IncludedInPrice,
+            "ADDED_AT_CHECKOUT" => Self::AddedAtCheckout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TaxType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `AUTO`: browser default, eqivalent to `initial`
+/// - `LEFT`: Left align
+/// - `RIGHT`: Right align
+/// - `CENTER`: Center align
+/// - `JUSTIFY`: Text is spaced to line up its left and right edges to the left and right edges of the line box, except for the last line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TextAlignment {
+    /// `AUTO`
+    Auto,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// `CENTER`
+    Center,
+    /// `JUSTIFY`
+    Justify,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TextAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Center => "CENTER",
+            Self::Justify => "JUSTIFY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TextAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            "CENTER" => Self::Center,
+            "JUSTIFY" => Self::Justify,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TextAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TextData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextData {
+    /// The text to apply decorations to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The decorations to apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorations: Option<Vec<Decoration>>,
+}
+
+/// The `TextNodeStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextNodeStyle {
+    /// The decorations to apply to the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorations: Option<Vec<Decoration>>,
+    /// The `nodeStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_style: Option<NodeStyle>,
+    /// Line height for text in the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height: Option<String>,
+}
+
+/// The `TextStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextStyle {
+    /// The `textAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_alignment: Option<TextAlignment>,
+    /// A CSS `line-height` value for the text expressed as a ratio relative to the font size. For example, if the font size is 20px, a `lineHeight` value of `'1.5'`` results in a line height of 30px.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height: Option<String>,
+}
+
+/// The `Thumbnails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thumbnails {
+    /// The `placement` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<ThumbnailsAlignment>,
+    /// Spacing between thumbnails in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<f64>,
+}
+
+/// - `TOP`: Top alignment
+/// - `RIGHT`: Right alignment
+/// - `BOTTOM`: Bottom alignment
+/// - `LEFT`: Left alignment
+/// - `NONE`: No thumbnail
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ThumbnailsAlignment {
+    /// `TOP`
+    Top,
+    /// `RIGHT`
+    Right,
+    /// `BOTTOM`
+    Bottom,
+    /// `LEFT`
+    Left,
+    /// `NONE`
+    None,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ThumbnailsAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Right => "RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::Left => "LEFT",
+            Self::None => "NONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ThumbnailsAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "RIGHT" => Self::Right,
+            "BOTTOM" => Self::Bottom,
+            "LEFT" => Self::Left,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ThumbnailsAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ThumbnailsAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Tickets` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tickets {
+    /// Number of sold tickets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets_sold: Option<f64>,
+    /// The `revenue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue: Option<EventsMoney>,
+    /// Whether the currency is locked and can't be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_locked: Option<bool>,
+    /// Number of orders placed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_orders: Option<f64>,
+    /// The `totalSales` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_sales: Option<EventsMoney>,
+}
+
+/// The `TicketsRegistration` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketsRegistration {
+    /// Whether the registration form must be filled out separately for each ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guests_assigned_separately: Option<bool>,
+    /// Ticket limit per order. <br>
+    /// Default: 20 tickets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_limit_per_order: Option<f64>,
+    /// Ticket price currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The `lowestPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lowest_price: Option<Money>,
+    /// The `highestPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highest_price: Option<Money>,
+    /// Whether all tickets are sold for the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sold_out: Option<bool>,
+    /// The `taxSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_settings: Option<TaxSettings>,
+    /// Reservation duration in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation_duration_in_minutes: Option<f64>,
+}
+
+/// The `TicketsUnavailableMessages` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketsUnavailableMessages {
+    /// Message shown when event tickets are unavailable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// "Explore other events" call-to-action label text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explore_events_action_label: Option<String>,
+}
+
+/// A coarse-grained representation of time duration divided into whole constituting components of days, hours, and minutes.
+/// For example, 25.5 hours duration is represented as `{ days: 1, hours: 1, minutes: 30 }`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeDuration {
+    /// Number of days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<f64>,
+    /// Number of hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
+    /// Number of minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+/// The `TocData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TocData {
+    /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub included_headings: Option<Vec<f64>>,
+    /// The `listStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_style: Option<ListStyle>,
+    /// Optional override for the font size in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<f64>,
+    /// Optional override for the vertical spacing between items in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_spacing: Option<f64>,
+    /// Optional override for the text color.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `indentation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<Indentation>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `UpdateEventRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateEventRequest {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+    /// Predefined sets of fields to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `UpdateEventResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateEventResponse {
+    /// The `event` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<WixEvent>,
+}
+
+/// One of the `ValueType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    /// `TEXT`
+    Text,
+    /// `NUMBER`
+    Number,
+    /// `TEXT_ARRAY`
+    TextArray,
+    /// `DATE_TIME`
+    DateTime,
+    /// `ADDRESS`
+    Address,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ValueType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "TEXT",
+            Self::Number => "NUMBER",
+            Self::TextArray => "TEXT_ARRAY",
+            Self::DateTime => "DATE_TIME",
+            Self::Address => "ADDRESS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ValueType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TEXT" => Self::Text,
+            "NUMBER" => Self::Number,
+            "TEXT_ARRAY" => Self::TextArray,
+            "DATE_TIME" => Self::DateTime,
+            "ADDRESS" => Self::Address,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ValueType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// One of the `Variant` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Variant {
+    /// `UNDERLINE`
+    Underline,
+    /// `BOX`
+    Box,
+    /// `CIRCLE`
+    Circle,
+    /// `HIGHLIGHT`
+    Highlight,
+    /// `STRIKETHROUGH`
+    Strikethrough,
+    /// `CROSSED_OFF`
+    CrossedOff,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Variant {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Underline => "UNDERLINE",
+            Self::Box => "BOX",
+            Self::Circle => "CIRCLE",
+            Self::Highlight => "HIGHLIGHT",
+            Self::Strikethrough => "STRIKETHROUGH",
+            Self::CrossedOff => "CROSSED_OFF",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Variant {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDERLINE" => Self::Underline,
+            "BOX" => Self::Box,
+            "CIRCLE" => Self::Circle,
+            "HIGHLIGHT" => Self::Highlight,
+            "STRIKETHROUGH" => Self::Strikethrough,
+            "CROSSED_OFF" => Self::CrossedOff,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Variant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Variant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `TOP`: Top alignment
+/// - `MIDDLE`: Middle alignment
+/// - `BOTTOM`: Bottom alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VerticalAlignment {
+    /// `TOP`
+    Top,
+    /// `MIDDLE`
+    Middle,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VerticalAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Middle => "MIDDLE",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VerticalAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "MIDDLE" => Self::Middle,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VerticalAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VerticalAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `TOP`: Top alignment
+/// - `MIDDLE`: Middle alignment
+/// - `BOTTOM`: Bottom alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VerticalAlignmentAlignment {
+    /// `TOP`
+    Top,
+    /// `MIDDLE`
+    Middle,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VerticalAlignmentAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Middle => "MIDDLE",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VerticalAlignmentAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "MIDDLE" => Self::Middle,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VerticalAlignmentAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VerticalAlignmentAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Video` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Video {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Media>,
+}
+
+/// The `VideoData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Media>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Media>,
+    /// Sets whether the video's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Video title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<PlaybackOptions>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `NONE`: No PDF view
+/// - `FULL`: Full PDF view
+/// - `MINI`: Mini PDF view
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ViewMode {
+    /// `NONE`
+    None,
+    /// `FULL`
+    Full,
+    /// `MINI`
+    Mini,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ViewMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Full => "FULL",
+            Self::Mini => "MINI",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ViewMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "FULL" => Self::Full,
+            "MINI" => Self::Mini,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ViewMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ViewMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CREATOR`: Only Poll creator can view the results
+/// - `VOTERS`: Anyone who voted can see the results
+/// - `EVERYONE`: Anyone can see the results, even if one didn't vote
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ViewRole {
+    /// `CREATOR`
+    Creator,
+    /// `VOTERS`
+    Voters,
+    /// `EVERYONE`
+    Everyone,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ViewRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creator => "CREATOR",
+            Self::Voters => "VOTERS",
+            Self::Everyone => "EVERYONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ViewRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATOR" => Self::Creator,
+            "VOTERS" => Self::Voters,
+            "EVERYONE" => Self::Everyone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ViewRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ViewRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SITE_MEMBERS`: Logged in member
+/// - `ALL`: Anyone
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VoteRole {
+    /// `SITE_MEMBERS`
+    SiteMembers,
+    /// `ALL`
+    All,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VoteRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SiteMembers => "SITE_MEMBERS",
+            Self::All => "ALL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VoteRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "SITE_MEMBERS" => Self::SiteMembers,
+            "ALL" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VoteRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoteRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `LARGE`: Large line
+/// - `MEDIUM`: Medium line
+/// - `SMALL`: Small line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Width {
+    /// `LARGE`
+    Large,
+    /// `MEDIUM`
+    Medium,
+    /// `SMALL`
+    Small,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Width {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Large => "LARGE",
+            Self::Medium => "MEDIUM",
+            Self::Small => "SMALL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Width {
+    fn from(value: &str) -> Self {
+        match value {
+            "LARGE" => Self::Large,
+            "MEDIUM" => Self::Medium,
+            "SMALL" => Self::Small,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Width {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Width {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CONTENT`: Width matches the content width
+/// - `SMALL`: Small Width
+/// - `ORIGINAL`: Width will match the original asset width
+/// - `FULL_WIDTH`: coast-to-coast display
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WidthType {
+    /// `CONTENT`
+    Content,
+    /// `SMALL`
+    Small,
+    /// `ORIGINAL`
+    Original,
+    /// `FULL_WIDTH`
+    FullWidth,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WidthType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Content => "CONTENT",
+            Self::Small => "SMALL",
+            Self::Original => "ORIGINAL",
+            Self::FullWidth => "FULL_WIDTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WidthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CONTENT" => Self::Content,
+            "SMALL" => Self::Small,
+            "ORIGINAL" => Self::Original,
+            "FULL_WIDTH" => Self::FullWidth,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WidthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidthType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// An Event is a structured record of a scheduled gathering, including its title, location, date and time, registration settings, status, and related URLs.
+///
+/// You can use it to model and display event details, configure how guests register, and manage visibility and calendars across the site or app.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixEvent {
+    /// Event ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `location` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The `dateAndTimeSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_and_time_settings: Option<DateAndTimeSettings>,
+    /// Event title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Short description that appears under the event title.
+    /// **Note:** This field is returned only when the `DETAILS` fieldset is included in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    /// Detailed description of an event.
+    ///
+    /// This field is deprecated.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detailed_description: Option<String>,
+    /// The `mainImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_image: Option<Image>,
+    /// Unique identifier of the event page. The naming is the same as the event title written in kebab case. For example, if your event title is "Leather Crafting 101", then the slug is "leather-crafting-101".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Date and time when the event was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time when the event was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The `registration` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Registration>,
+    /// The `calendarUrls` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_urls: Option<CalendarUrls>,
+    /// The `eventPageUrl` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_page_url: Option<PageUrl>,
+    /// The `form` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<Form>,
+    /// The `summaries` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summaries: Option<Summaries>,
+    /// Instance ID of the site where the event is hosted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The `guestListSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest_list_settings: Option<GuestListSettings>,
+    /// ID of the user who created the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The `onlineConferencing` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_conferencing: Option<OnlineConferencing>,
+    /// The `seoSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_settings: Option<SeoSettings>,
+    /// Legacy contacts label key. <br>
+    /// **Note:** Populated only on events created before the migration to Contacts V5; new events aren't assigned a contacts label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_label: Option<String>,
+    /// The `agendaSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agenda_settings: Option<AgendaSettings>,
+    /// The `eventDisplaySettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_display_settings: Option<EventDisplaySettings>,
+    /// The `description` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<RichContent>,
+    /// Event publish timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_date: Option<String>,
+}
+
+/// The `WixOption` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixOption {
+    /// Option ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Option title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Media>,
+}
+
+/// A webhook event of Events V3.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// Triggered when an event is canceled.
+    ///
+    /// Event type `wix.events.v3.event_canceled`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventCanceled(wix_rest_runtime::webhook::DomainEvent<EventCanceled>),
+    /// Triggered when an event is cloned.
+    ///
+    /// Event type `wix.events.v3.event_cloned`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventCloned(wix_rest_runtime::webhook::DomainEvent<EventCloned>),
+    /// Triggered when an event is created.
+    ///
+    /// Event type `wix.events.v3.event_created`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventCreated(wix_rest_runtime::webhook::DomainEvent<WixEvent>),
+    /// Triggered when an event is deleted.
+    ///
+    /// Event type `wix.events.v3.event_deleted`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventDeleted(wix_rest_runtime::webhook::DomainEvent<EventDeletedPayload>),
+    /// Triggered when an event has ended.
+    ///
+    /// Event type `wix.events.v3.event_ended`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventEnded(wix_rest_runtime::webhook::DomainEvent<EventEnded>),
+    /// Triggered when an event is published.
+    ///
+    /// Event type `wix.events.v3.event_published`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventPublished(wix_rest_runtime::webhook::DomainEvent<EventPublished>),
+    /// Triggered when a certain amount of time is left until the event. In total there are 6 reminders:
+    /// - 7 days
+    /// - 3 days
+    /// - 1 day
+    /// - 2 hours
+    /// - 1 hour
+    /// - 30 minutes
+    ///
+    /// Event type `wix.events.v3.event_reminder`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventReminder(wix_rest_runtime::webhook::DomainEvent<EventReminder>),
+    /// Triggered when an event has started.
+    ///
+    /// Event type `wix.events.v3.event_started`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventStarted(wix_rest_runtime::webhook::DomainEvent<EventStarted>),
+    /// Triggered when an event is updated.
+    ///
+    /// Event type `wix.events.v3.event_updated`. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    EventUpdated(wix_rest_runtime::webhook::DomainEvent<WixEvent>),
+}
+
+impl Event {
+    /// The event types of this module.
+    pub const EVENT_TYPES: &'static [&'static str] = &[
+        "wix.events.v3.event_canceled",
+        "wix.events.v3.event_cloned",
+        "wix.events.v3.event_created",
+        "wix.events.v3.event_deleted",
+        "wix.events.v3.event_ended",
+        "wix.events.v3.event_published",
+        "wix.events.v3.event_reminder",
+        "wix.events.v3.event_started",
+        "wix.events.v3.event_updated",
+    ];
+
+    /// Types a verified webhook, when its event type belongs to this module.
+    pub fn from_raw(
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+        Some(
+            match raw.event_type.as_str() {
+                "wix.events.v3.event_canceled" => {
+                    raw.domain_event().map(Self::EventCanceled)
+                }
+                "wix.events.v3.event_cloned" => raw.domain_event().map(Self::EventCloned),
+                "wix.events.v3.event_created" => {
+                    raw.domain_event().map(Self::EventCreated)
+                }
+                "wix.events.v3.event_deleted" => {
+                    raw.domain_event().map(Self::EventDeleted)
+                }
+                "wix.events.v3.event_ended" => raw.domain_event().map(Self::EventEnded),
+                "wix.events.v3.event_published" => {
+                    raw.domain_event().map(Self::EventPublished)
+                }
+                "wix.events.v3.event_reminder" => {
+                    raw.domain_event().map(Self::EventReminder)
+                }
+                "wix.events.v3.event_started" => {
+                    raw.domain_event().map(Self::EventStarted)
+                }
+                "wix.events.v3.event_updated" => {
+                    raw.domain_event().map(Self::EventUpdated)
+                }
+                _ => return None,
+            },
+        )
+    }
+
+    /// The event type string Wix sends.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Self::EventCanceled(_) => "wix.events.v3.event_canceled",
+            Self::EventCloned(_) => "wix.events.v3.event_cloned",
+            Self::EventCreated(_) => "wix.events.v3.event_created",
+            Self::EventDeleted(_) => "wix.events.v3.event_deleted",
+            Self::EventEnded(_) => "wix.events.v3.event_ended",
+            Self::EventPublished(_) => "wix.events.v3.event_published",
+            Self::EventReminder(_) => "wix.events.v3.event_reminder",
+            Self::EventStarted(_) => "wix.events.v3.event_started",
+            Self::EventUpdated(_) => "wix.events.v3.event_updated",
+        }
+    }
+}
+
+/// Receives the webhooks of Events V3 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    router: wix_rest_runtime::webhook::Router<'h, R>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            router: wix_rest_runtime::webhook::Router::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.events.v3.event_canceled` ([`Event::EventCanceled`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_canceled(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventCanceled>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_canceled",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_cloned` ([`Event::EventCloned`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_cloned(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventCloned>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_cloned",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_created` ([`Event::EventCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<WixEvent>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_deleted` ([`Event::EventDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_deleted(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventDeletedPayload>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_deleted",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_ended` ([`Event::EventEnded`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_ended(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventEnded>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_ended",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_published` ([`Event::EventPublished`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_published(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventPublished>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_published",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_reminder` ([`Event::EventReminder`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_reminder(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventReminder>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_reminder",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_started` ([`Event::EventStarted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_started(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<EventStarted>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_started",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.events.v3.event_updated` ([`Event::EventUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_EVENTS.READ_EVENTS`, granted by any of: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_event_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<WixEvent>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixEventsReadEvents,
+    {
+        self.router
+            .on_unchecked(
+                "wix.events.v3.event_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.router.event_types()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        self.router.dispatch(raw)
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.router, f)
+    }
 }

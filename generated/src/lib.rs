@@ -49,16 +49,24 @@ pub use wix_rest_macros::{scope_set, scopes};
 pub use wix_rest_runtime::{
     paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
     Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
-    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    Requires, Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
 };
 
 pub mod permissions;
 
 pub mod scopes;
 
+/// Bookings Reader V2 (Extended Bookings) (cargo feature `bookings-reader-v2`).
+#[cfg(feature = "bookings-reader-v2")]
+pub mod bookings_reader_v2;
+
 /// Bookings V2 (cargo feature `bookings-v2`).
 #[cfg(feature = "bookings-v2")]
 pub mod bookings_v2;
+
+/// Categories (cargo feature `categories`).
+#[cfg(feature = "categories")]
+pub mod categories;
 
 /// Contacts V4 (cargo feature `contacts-v4`).
 #[cfg(feature = "contacts-v4")]
@@ -67,6 +75,26 @@ pub mod contacts_v4;
 /// Data Items V2 (cargo feature `data-items-v2`).
 #[cfg(feature = "data-items-v2")]
 pub mod data_items_v2;
+
+/// Ecom Abandoned Checkouts (cargo feature `ecom-abandoned-checkouts`).
+#[cfg(feature = "ecom-abandoned-checkouts")]
+pub mod ecom_abandoned_checkouts;
+
+/// Ecom Cart (cargo feature `ecom-cart`).
+#[cfg(feature = "ecom-cart")]
+pub mod ecom_cart;
+
+/// Ecom Checkout (cargo feature `ecom-checkout`).
+#[cfg(feature = "ecom-checkout")]
+pub mod ecom_checkout;
+
+/// Ecom Current Cart (cargo feature `ecom-current-cart`).
+#[cfg(feature = "ecom-current-cart")]
+pub mod ecom_current_cart;
+
+/// Ecom Order Fulfillments (cargo feature `ecom-order-fulfillments`).
+#[cfg(feature = "ecom-order-fulfillments")]
+pub mod ecom_order_fulfillments;
 
 /// eCommerce Orders V1 (cargo feature `ecom-orders-v1`).
 #[cfg(feature = "ecom-orders-v1")]
@@ -84,6 +112,10 @@ pub mod members_v1;
 #[cfg(feature = "oauth")]
 pub mod oauth;
 
+/// Stores Abandoned Carts (cargo feature `stores-abandoned-carts`).
+#[cfg(feature = "stores-abandoned-carts")]
+pub mod stores_abandoned_carts;
+
 /// Stores Carts (cargo feature `stores-carts`).
 #[cfg(feature = "stores-carts")]
 pub mod stores_carts;
@@ -95,6 +127,14 @@ pub mod stores_catalog_v1;
 /// Stores Catalog V3 (cargo feature `stores-catalog-v3`).
 #[cfg(feature = "stores-catalog-v3")]
 pub mod stores_catalog_v3;
+
+/// Stores Collections (cargo feature `stores-collections`).
+#[cfg(feature = "stores-collections")]
+pub mod stores_collections;
+
+/// Stores Inventory Items V3 (cargo feature `stores-inventory-items-v3`).
+#[cfg(feature = "stores-inventory-items-v3")]
+pub mod stores_inventory_items_v3;
 
 /// Stores Inventory V1 (cargo feature `stores-inventory-v1`).
 #[cfg(feature = "stores-inventory-v1")]
@@ -112,27 +152,57 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Event {
+        /// An event of Bookings V2.
+        #[cfg(feature = "bookings-v2")]
+        BookingsV2(crate::bookings_v2::Event),
+        /// An event of Categories.
+        #[cfg(feature = "categories")]
+        Categories(crate::categories::Event),
         /// An event of Contacts V4.
         #[cfg(feature = "contacts-v4")]
         ContactsV4(crate::contacts_v4::Event),
+        /// An event of Ecom Abandoned Checkouts.
+        #[cfg(feature = "ecom-abandoned-checkouts")]
+        EcomAbandonedCheckouts(crate::ecom_abandoned_checkouts::Event),
+        /// An event of Ecom Cart.
+        #[cfg(feature = "ecom-cart")]
+        EcomCart(crate::ecom_cart::Event),
+        /// An event of Ecom Checkout.
+        #[cfg(feature = "ecom-checkout")]
+        EcomCheckout(crate::ecom_checkout::Event),
+        /// An event of Ecom Current Cart.
+        #[cfg(feature = "ecom-current-cart")]
+        EcomCurrentCart(crate::ecom_current_cart::Event),
+        /// An event of Ecom Order Fulfillments.
+        #[cfg(feature = "ecom-order-fulfillments")]
+        EcomOrderFulfillments(crate::ecom_order_fulfillments::Event),
         /// An event of eCommerce Orders V1.
         #[cfg(feature = "ecom-orders-v1")]
         EcomOrdersV1(crate::ecom_orders_v1::Event),
+        /// An event of Events V3.
+        #[cfg(feature = "events-v3")]
+        EventsV3(crate::events_v3::Event),
+        /// An event of Members V1.
+        #[cfg(feature = "members-v1")]
+        MembersV1(crate::members_v1::Event),
         /// An event of OAuth.
         #[cfg(feature = "oauth")]
         Oauth(crate::oauth::Event),
-        /// An event of Stores Carts.
-        #[cfg(feature = "stores-carts")]
-        StoresCarts(crate::stores_carts::Event),
+        /// An event of Stores Abandoned Carts.
+        #[cfg(feature = "stores-abandoned-carts")]
+        StoresAbandonedCarts(crate::stores_abandoned_carts::Event),
         /// An event of Stores Catalog V1.
         #[cfg(feature = "stores-catalog-v1")]
         StoresCatalogV1(crate::stores_catalog_v1::Event),
+        /// An event of Stores Catalog V3.
+        #[cfg(feature = "stores-catalog-v3")]
+        StoresCatalogV3(crate::stores_catalog_v3::Event),
+        /// An event of Stores Inventory Items V3.
+        #[cfg(feature = "stores-inventory-items-v3")]
+        StoresInventoryItemsV3(crate::stores_inventory_items_v3::Event),
         /// An event of Stores Inventory V1.
         #[cfg(feature = "stores-inventory-v1")]
         StoresInventoryV1(crate::stores_inventory_v1::Event),
-        /// An event of Stores Orders V2.
-        #[cfg(feature = "stores-orders-v2")]
-        StoresOrdersV2(crate::stores_orders_v2::Event),
         /// An event type no enabled module knows; its data is in the [`RawEvent`].
         Unknown {
             /// The event type.
@@ -143,9 +213,44 @@ pub mod events {
     impl Event {
         /// Types a verified webhook by its event type.
         pub fn from_raw(raw: &RawEvent) -> Result<Event, WebhookError> {
+            #[cfg(feature = "bookings-v2")]
+            if let Some(event) = crate::bookings_v2::Event::from_raw(raw) {
+                return event.map(Event::BookingsV2);
+            }
+
+            #[cfg(feature = "categories")]
+            if let Some(event) = crate::categories::Event::from_raw(raw) {
+                return event.map(Event::Categories);
+            }
+
             #[cfg(feature = "contacts-v4")]
             if let Some(event) = crate::contacts_v4::Event::from_raw(raw) {
                 return event.map(Event::ContactsV4);
+            }
+
+            #[cfg(feature = "ecom-abandoned-checkouts")]
+            if let Some(event) = crate::ecom_abandoned_checkouts::Event::from_raw(raw) {
+                return event.map(Event::EcomAbandonedCheckouts);
+            }
+
+            #[cfg(feature = "ecom-cart")]
+            if let Some(event) = crate::ecom_cart::Event::from_raw(raw) {
+                return event.map(Event::EcomCart);
+            }
+
+            #[cfg(feature = "ecom-checkout")]
+            if let Some(event) = crate::ecom_checkout::Event::from_raw(raw) {
+                return event.map(Event::EcomCheckout);
+            }
+
+            #[cfg(feature = "ecom-current-cart")]
+            if let Some(event) = crate::ecom_current_cart::Event::from_raw(raw) {
+                return event.map(Event::EcomCurrentCart);
+            }
+
+            #[cfg(feature = "ecom-order-fulfillments")]
+            if let Some(event) = crate::ecom_order_fulfillments::Event::from_raw(raw) {
+                return event.map(Event::EcomOrderFulfillments);
             }
 
             #[cfg(feature = "ecom-orders-v1")]
@@ -153,14 +258,24 @@ pub mod events {
                 return event.map(Event::EcomOrdersV1);
             }
 
+            #[cfg(feature = "events-v3")]
+            if let Some(event) = crate::events_v3::Event::from_raw(raw) {
+                return event.map(Event::EventsV3);
+            }
+
+            #[cfg(feature = "members-v1")]
+            if let Some(event) = crate::members_v1::Event::from_raw(raw) {
+                return event.map(Event::MembersV1);
+            }
+
             #[cfg(feature = "oauth")]
             if let Some(event) = crate::oauth::Event::from_raw(raw) {
                 return event.map(Event::Oauth);
             }
 
-            #[cfg(feature = "stores-carts")]
-            if let Some(event) = crate::stores_carts::Event::from_raw(raw) {
-                return event.map(Event::StoresCarts);
+            #[cfg(feature = "stores-abandoned-carts")]
+            if let Some(event) = crate::stores_abandoned_carts::Event::from_raw(raw) {
+                return event.map(Event::StoresAbandonedCarts);
             }
 
             #[cfg(feature = "stores-catalog-v1")]
@@ -168,14 +283,19 @@ pub mod events {
                 return event.map(Event::StoresCatalogV1);
             }
 
+            #[cfg(feature = "stores-catalog-v3")]
+            if let Some(event) = crate::stores_catalog_v3::Event::from_raw(raw) {
+                return event.map(Event::StoresCatalogV3);
+            }
+
+            #[cfg(feature = "stores-inventory-items-v3")]
+            if let Some(event) = crate::stores_inventory_items_v3::Event::from_raw(raw) {
+                return event.map(Event::StoresInventoryItemsV3);
+            }
+
             #[cfg(feature = "stores-inventory-v1")]
             if let Some(event) = crate::stores_inventory_v1::Event::from_raw(raw) {
                 return event.map(Event::StoresInventoryV1);
-            }
-
-            #[cfg(feature = "stores-orders-v2")]
-            if let Some(event) = crate::stores_orders_v2::Event::from_raw(raw) {
-                return event.map(Event::StoresOrdersV2);
             }
             Ok(Event::Unknown {
                 event_type: raw.event_type.clone(),

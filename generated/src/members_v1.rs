@@ -3,19 +3,7 @@
 
 //! Members V1
 //!
-//! The members of a site: visitors who signed up and can log in to the site's members area.
-//! A member is also a contact of the site's CRM, with a different ID (`contactId`).
-//!
-//! ## Reading and paging
-//!
-//! List Members (a GET) and Query Members (a POST with the filter, sort and paging in the
-//! body) page with a cursor: pass `pagingMetadata.cursors.next` of a response on the
-//! following call to read the next page. List Members takes its paging as the query
-//! parameters `paging.limit` and `paging.cursor`; Query Members in the body, as
-//! `query.cursorPaging { limit, cursor }`.
-//!
-//! The member object is modelled in part: fields that are not listed are kept as they came
-//! and sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_members_members` package, version 1.0.135.
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/members-v1.yaml`.
 
@@ -50,81 +38,578 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns a member with the provided ID.
+    /// Updates the currently logged in member's slug.
+    ///
+    /// The `slug` is the end of a member's URL that refers to a specific logged-in member. For example, if a member's URL is `https://example.com/member/{my-member-slug}`, the slug is `my-member-slug`. The slug is case-sensitive and is generally derived from the member's `nickname`; otherwise, it's derived from the `loginEmail`.
+    ///
+    /// > **Note:**
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `POST /members/v1/members/my/slug` · Wix: *Update Current Member Slug*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_current_member_slug<'f>(
+        self,
+        body: &'f UpdateMySlugRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMySlugResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::update_current_member_slug(self.wix.client(), body)
+    }
+
+    /// Updates a member's slug.
+    ///
+    /// To update the current member's slug, call [Update My Slug](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/update-my-slug).
+    ///
+    /// `POST /members/v1/members/{id}/slug` · Wix: *Update Member Slug*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_member_slug<'f>(
+        self,
+        id: &'f str,
+        body: &'f UpdateMemberSlugRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMemberSlugResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::update_member_slug(self.wix.client(), id, body)
+    }
+
+    /// Joins the current member to the site community and sets their profile to public.
+    ///
+    /// When a member's profile is public, they have access to the site's
+    /// [Members Area](https://support.wix.com/en/article/site-members-about-the-members-area)
+    /// features, such as chat, forum, and followers,
+    /// and their profile is visible to other members and site visitors.
+    ///
+    /// > **Note:**
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `POST /members/v1/members/join-community` · Wix: *Join Community*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn join_community<'f>(
+        self,
+        body: &'f JoinCommunityRequest,
+    ) -> rt::BoxFuture<'f, Result<JoinCommunityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberJoinCommunity,
+    {
+        calls::join_community(self.wix.client(), body)
+    }
+
+    /// Removes the current member from the site community and sets their profile to private.
+    ///
+    /// When a member's profile is private,
+    /// they do not have access to the site's
+    /// [Members Area](https://support.wix.com/en/article/site-members-about-the-members-area)
+    /// features, such as chat, forum, and followers,
+    /// and their profile is hidden from other members and site visitors.
+    ///
+    /// > **Notes:**
+    /// > + If a member leaves the site's community, their content, such as forum posts and blog comments, remain publicly visible.
+    ///
+    /// > + Only logged-in members can call this method without elevated permissions.
+    /// > + To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `POST /members/v1/members/leave-community` · Wix: *Leave Community*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn leave_community<'f>(
+        self,
+        body: &'f LeaveCommunityRequest,
+    ) -> rt::BoxFuture<'f, Result<LeaveCommunityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberJoinCommunity,
+    {
+        calls::leave_community(self.wix.client(), body)
+    }
+
+    /// Retrieves the current member.
+    ///
+    /// >**Note:**
+    /// >This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
+    ///
+    /// To retrieve a member by `ID`, call [Get Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/get-member).
+    ///
+    /// `GET /members/v1/members/my` · Wix: *Get Current Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_current_member<'f>(
+        self,
+    ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberRead,
+    {
+        calls::get_current_member(self.wix.client())
+    }
+
+    /// Retrieves a member by ID.
+    ///
+    /// >**Note:** The returned Member object contains only the fields that were explicitly added to the Member object. Custom Contact fields are **not** automatically added to the Member object. They must be [added to the Member object by the site owner](https://support.wix.com/en/article/site-members-customizing-your-member-profile-fields).
     ///
     /// `GET /members/v1/members/{id}` · Wix: *Get Member*
     ///
-    /// Requires the permission `WIX_MEMBERS.READ_MEMBERS`, granted by any of: `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members).
+    /// Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn get_member<'f>(
         self,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixMembersReadMembers,
+        S: crate::permissions::MembersMemberRead,
     {
         calls::get_member(self.wix.client(), id)
     }
 
-    /// Returns a page of the site's members. Pass `pagingMetadata.cursors.next` of a response
-    /// as the `paging.cursor` query parameter to read the next page.
+    /// Lists site members, given the provided paging and fieldsets.
+    ///
+    /// A member's default privacy status is `"PRIVATE"`. Private members aren't returned in the response if a [site visitor](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities#site-visitor) or [site member](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities#site-member) identity calls this method. Learn more about [managing your member privacy settings](https://support.wix.com/en/article/site-members-managing-your-member-privacy-settings).
     ///
     /// `GET /members/v1/members` · Wix: *List Members*
     ///
-    /// Requires the permission `WIX_MEMBERS.READ_MEMBERS`, granted by any of: `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members).
+    /// Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn list_members<'f>(
         self,
         params: &'f ListMembersParams,
     ) -> rt::BoxFuture<'f, Result<ListMembersResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixMembersReadMembers,
+        S: crate::permissions::MembersMemberRead,
     {
         calls::list_members(self.wix.client(), params)
     }
 
-    /// Every item of [`Self::list_members`], page after page (cursor paging in the query parameters, 100 per page).
+    /// Retrieves a list of up to 100 members, given the specified filters, fieldsets, sorting and paging, and returns a `MembersQueryBuilder` object.
     ///
-    /// The paging of `params` is overwritten; its other parameters are kept.
-    pub fn list_members_stream(
-        self,
-        params: ListMembersParams,
-    ) -> rt::BoxStream<'a, Result<Member, Error>>
-    where
-        S: crate::permissions::WixMembersReadMembers,
-    {
-        calls::list_members_stream(self.wix.client(), params)
-    }
-
-    /// Returns a page of members, given the provided cursor paging, filter and sort. Pass
-    /// `pagingMetadata.cursors.next` of a response as `query.cursorPaging.cursor` to read the
-    /// next page.
+    /// The returned object contains the query definition which is typically used to run the query using the `find()` method.
+    ///
+    /// You can refine the query by chaining `MembersQueryBuilder` methods onto the query. `MembersQueryBuilder` methods enable you to sort, filter, and control the results that `queryMembers()` returns. The methods that are chained to `queryMembers()` are applied in the order they are called.
+    ///
+    /// `queryMembers()` runs with the following `MembersQueryBuilder` defaults that you can override:
+    /// - `skip`: `0`
+    /// - `limit`: `100`
+    ///
+    /// Currently supported fields for sorting:
+    /// - `profile.nickname`
+    /// - `contact.firstName`
+    /// - `contact.lastName`
+    /// - `createdDate`
+    /// - `updatedDate`
+    /// - `lastLoginDate`
+    ///
+    /// The following `MembersQueryBuilder` methods are supported for the `queryMembers()` method. For a full description of the Locations object, see the returned for the `items` property in `MembersQueryResult`.
     ///
     /// `POST /members/v1/members/query` · Wix: *Query Members*
     ///
-    /// Requires the permission `WIX_MEMBERS.READ_MEMBERS`, granted by any of: `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members).
+    /// Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn query_members<'f>(
         self,
         body: &'f QueryMembersRequest,
     ) -> rt::BoxFuture<'f, Result<QueryMembersResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixMembersReadMembers,
+        S: crate::permissions::MembersMemberRead,
     {
         calls::query_members(self.wix.client(), body)
     }
 
-    /// Every item of [`Self::query_members`], page after page (cursor paging, 100 per page).
+    /// Mutes a member.
     ///
-    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
-    pub fn query_members_stream(
+    /// Muted members can't engage with a community. For example, they can't leave comments, like posts or comments, or share content.
+    ///
+    /// You can mute members in [Wix Blog](https://dev.wix.com/docs/rest/business-solutions/blog/introduction) and [Wix Forum](https://dev.wix.com/docs/rest/business-solutions/forum/introduction).
+    ///
+    /// To unmute a member, call [Unmute Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/unmute-member).
+    ///
+    /// `POST /members/v1/members/{id}/mute` · Wix: *Mute Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_MUTE`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn mute_member<'f>(
         self,
-        request: QueryMembersRequest,
-    ) -> rt::BoxStream<'a, Result<Member, Error>>
+        id: &'f str,
+        body: &'f MuteMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<MuteMemberResponse, Error>>
     where
-        S: crate::permissions::WixMembersReadMembers,
+        'a: 'f,
+        S: crate::permissions::MembersMemberMute,
     {
-        calls::query_members_stream(self.wix.client(), request)
+        calls::mute_member(self.wix.client(), id, body)
+    }
+
+    /// Unmutes a member.
+    ///
+    /// Unmuted members can engage with the community. For example, leave comments, like posts or comments, and share content.
+    ///
+    /// You can unmute members in [Wix Blog](https://dev.wix.com/docs/rest/business-solutions/blog/introduction) and [Wix Forum](https://dev.wix.com/docs/rest/business-solutions/forum/introduction).
+    ///
+    /// To mute a member, call [Mute Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/mute-member).
+    ///
+    /// `POST /members/v1/members/{id}/unmute` · Wix: *Unmute Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_MUTE`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn unmute_member<'f>(
+        self,
+        id: &'f str,
+        body: &'f UnmuteMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<UnmuteMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberMute,
+    {
+        calls::unmute_member(self.wix.client(), id, body)
+    }
+
+    /// Changes member status to `"APPROVED"` and gives access to members-only pages.
+    ///
+    /// Call this API to:
+    /// - Approve a pending member.
+    /// - Unblock a blocked member.
+    ///
+    /// To approve multiple members, call [Bulk Approve Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-approve-members).
+    ///
+    /// To block a member, call [Block Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/block-member).
+    ///
+    /// `POST /members/v1/members/{id}/approve` · Wix: *Approve Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_APPROVE`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn approve_member<'f>(
+        self,
+        id: &'f str,
+        body: &'f ApproveMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<ApproveMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberApprove,
+    {
+        calls::approve_member(self.wix.client(), id, body)
+    }
+
+    /// Blocks a member.
+    ///
+    /// A blocked member can't log in to members-only pages.
+    ///
+    /// To block multiple members, call [Bulk Block Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-block-members).
+    ///
+    /// To unblock a member, call [Approve Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/approve-member).
+    ///
+    /// `POST /members/v1/members/{id}/block` · Wix: *Block Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_BLOCK`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn block_member<'f>(
+        self,
+        id: &'f str,
+        body: &'f BlockMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<BlockMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberBlock,
+    {
+        calls::block_member(self.wix.client(), id, body)
+    }
+
+    /// Disconnects a member.
+    ///
+    /// A disconnected member can't log in to members-only pages, isn't visible in the dashboard,
+    /// and their `status` changes to `OFFLINE`.
+    ///
+    /// Use this when you want to permanently remove access without deleting member data.
+    ///
+    /// >**Note:** This action is irreversible. To connect the same member again, you have to create a member with a new slug.
+    ///
+    /// `POST /members/v1/members/{id}/disconnect` · Wix: *Disconnect Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_DISCONNECT`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn disconnect_member<'f>(
+        self,
+        id: &'f str,
+        body: &'f DisconnectMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<DisconnectMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberDisconnect,
+    {
+        calls::disconnect_member(self.wix.client(), id, body)
+    }
+
+    /// Deletes a member by ID.
+    ///
+    /// All content created by this member is transferred to a site owner's account. For example, if a Wix user had blog posts, those posts are transferred to the site owner's account, which then becomes the owner of those posts.
+    ///
+    /// To delete the current member, call [Delete My Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-my-member).
+    ///
+    /// To delete multiple members by `memberId`, call [Bulk Delete Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members).
+    ///
+    /// To delete multiple members by a specified filter, call [Bulk Delete Members By Filter](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members-by-filter).
+    ///
+    /// `DELETE /members/v1/members/{id}` · Wix: *Delete Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn delete_member<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberDelete,
+    {
+        calls::delete_member(self.wix.client(), id)
+    }
+
+    /// Deletes the current member.
+    ///
+    /// After calling this method, the member is logged out of the site.
+    ///
+    /// All content created by this member is transferred to another account. For example, if a Wix user had blog posts, those posts are transferred to the account specified in `contentAssignedId`, which then becomes the owner of those posts.
+    ///
+    /// >**Note:**
+    /// >This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
+    ///
+    /// To delete a member by `ID`, call [Delete Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-member).
+    ///
+    /// To delete multiple members by `memberId`, call [Bulk Delete Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members).
+    ///
+    /// To delete multiple members by a specified filter, call [Bulk Delete Members By Filter](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members-by-filter).
+    ///
+    /// `DELETE /members/v1/members/my` · Wix: *Delete My Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn delete_my_member<'f>(
+        self,
+        params: &'f DeleteMyMemberParams,
+    ) -> rt::BoxFuture<'f, Result<DeleteMyMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberDelete,
+    {
+        calls::delete_my_member(self.wix.client(), params)
+    }
+
+    /// Deletes multiple members by `memberId`.
+    ///
+    /// All content created by these members is transferred to a site owner's account. For example, if Wix users had blog posts, those posts are transferred to the site owner's account, which then becomes the owner of those posts.
+    ///
+    /// To delete only the current member, call [Delete My Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-my-member).
+    ///
+    /// To delete a single member by `ID`, call [Delete Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-member).
+    ///
+    /// To delete multiple members by a specified filter, call [Bulk Delete Members By Filter](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members-by-filter).
+    ///
+    /// `POST /members/v1/members/bulk/delete` · Wix: *Bulk Delete Members*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_delete_members<'f>(
+        self,
+        body: &'f BulkDeleteMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberDelete,
+    {
+        calls::bulk_delete_members(self.wix.client(), body)
+    }
+
+    /// Deletes multiple members by the specified filter.
+    ///
+    /// All content created by these members is transferred to a site owner's account. For example, if Wix users had blog posts, those posts are transferred to the site owner's account, which then becomes the owner of those posts.
+    ///
+    /// To delete only the current member, call [Delete My Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-my-member).
+    ///
+    /// To delete a single member by `ID`, call [Delete Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/delete-member).
+    ///
+    /// To delete multiple members by `memberId`, call [Bulk Delete Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-delete-members).
+    ///
+    /// `POST /members/v1/members/bulk/delete-by-filter` · Wix: *Bulk Delete Members By Filter*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_DELETE`, granted by any of: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_delete_members_by_filter<'f>(
+        self,
+        body: &'f BulkDeleteMembersByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberDelete,
+    {
+        calls::bulk_delete_members_by_filter(self.wix.client(), body)
+    }
+
+    /// Changes status of multiple members to `"APPROVED"`, and gives access to members-only pages.
+    ///
+    /// Call this API to:
+    /// - Approve pending members.
+    /// - Unblock blocked members.
+    ///
+    /// To approve a single member, call [Approve Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/approve-member).
+    ///
+    /// `POST /members/v1/members/bulk/approve-by-filter` · Wix: *Bulk Approve Members*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_APPROVE`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_approve_members<'f>(
+        self,
+        body: &'f BulkApproveMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkApproveMembersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberApprove,
+    {
+        calls::bulk_approve_members(self.wix.client(), body)
+    }
+
+    /// Blocks multiple members by a specified filter.
+    ///
+    /// Blocked members can't log in to members-only pages.
+    ///
+    /// To block a single member, call [Block Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/block-member).
+    ///
+    /// To unblock a single member, call [Approve Member](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/approve-member).
+    ///
+    /// To unblock multiple members, call [Bulk Approve Members](https://dev.wix.com/docs/api-reference/crm/members-contacts/members/member-management/members/bulk-approve-members).
+    ///
+    /// `POST /members/v1/members/bulk/block-by-filter` · Wix: *Bulk Block Members*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_BLOCK`, granted by any of: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn bulk_block_members<'f>(
+        self,
+        body: &'f BulkBlockMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkBlockMembersResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberBlock,
+    {
+        calls::bulk_block_members(self.wix.client(), body)
+    }
+
+    /// Creates a site member.
+    ///
+    /// After creation, you can call
+    /// [Send Set Password Email](https://dev.wix.com/docs/rest/crm/members-contacts/members/member-authentication/send-set-password-email)
+    /// to email the member with a link to set their password.
+    /// The member can log in to the site
+    /// when they set their password for the first time.
+    ///
+    /// > **Note:**
+    /// > When creating multiple members,
+    /// > set your requests at least 1 second apart to keep below rate limits.
+    ///
+    /// `POST /members/v1/members` · Wix: *Create Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_CREATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+    pub fn create_member<'f>(
+        self,
+        body: &'f CreateMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberCreate,
+    {
+        calls::create_member(self.wix.client(), body)
+    }
+
+    /// Updates a member's properties.
+    ///
+    /// Only the requested fields are updated.
+    /// To clear a field's value, set an empty value with an empty string `""`.
+    ///
+    /// > **Note:**
+    /// > Updating the `contact.addresses`, `contact.emails`, or `contact.phones` array overwrites the entire array, so any existing values you want to retain must be passed in the `updateMember()` call along with the new values to add.
+    /// > However, passing an empty array will have no effect, and these methods must be used to clear all data from the respective array:
+    /// >- To clear `contact.addresses`, use `deleteMemberAddresses()`.
+    /// >- To clear `contact.emails`, use `deleteMemberEmails()`.
+    /// >- To clear `contact.phones`, use `deleteMemberPhones()`.
+    ///
+    /// > **Note:**
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `PATCH /members/v1/members/{member.id}` · Wix: *Update Member*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_member<'f>(
+        self,
+        body: &'f UpdateMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMemberResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::update_member(self.wix.client(), body)
+    }
+
+    /// Clears a member's phone numbers.
+    ///
+    /// `deleteMemberPhones()` clears the `phones` array under the `contact` property.
+    ///
+    /// > **Note:**
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `DELETE /members/v1/members/{id}/phones` · Wix: *Delete Member Phones*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_member_phones<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberPhonesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::delete_member_phones(self.wix.client(), id)
+    }
+
+    /// Clears a member's email addresses.
+    ///
+    /// `deleteMemberEmails()` clears the `emails` array under the `contact` property.
+    ///
+    /// > **Notes:**
+    /// > A member can still log in with their `loginEmail`,
+    /// > which is not cleared when this method is called.
+    ///
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `DELETE /members/v1/members/{id}/emails` · Wix: *Delete Member Emails*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_member_emails<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberEmailsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::delete_member_emails(self.wix.client(), id)
+    }
+
+    /// Deletes a member's street addresses.
+    ///
+    /// `deleteMemberAddresses()` clears the `addresses` array under the `contact` property.
+    ///
+    /// > **Note:**
+    /// > Only logged-in members can call this method without elevated permissions.
+    /// > To call this method as a different identity, [elevated permissions](https://dev.wix.com/docs/sdk/articles/work-with-the-sdk/about-elevated-permissions) are required.
+    ///
+    /// `DELETE /members/v1/members/{id}/addresses` · Wix: *Delete Member Addresses*
+    ///
+    /// Requires the permission `MEMBERS.MEMBER_UPDATE`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_member_addresses<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberAddressesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::MembersMemberUpdate,
+    {
+        calls::delete_member_addresses(self.wix.client(), id)
     }
 }
 
@@ -139,6 +624,95 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
+
+    pub(super) fn update_current_member_slug<'f>(
+        client: &'f Client,
+        body: &'f UpdateMySlugRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMySlugResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/my/slug".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_CURRENT_MEMBER_SLUG,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_CURRENT_MEMBER_SLUG, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_member_slug<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f UpdateMemberSlugRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMemberSlugResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/slug", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_MEMBER_SLUG,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_MEMBER_SLUG, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn join_community<'f>(
+        client: &'f Client,
+        body: &'f JoinCommunityRequest,
+    ) -> rt::BoxFuture<'f, Result<JoinCommunityResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/join-community".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::JOIN_COMMUNITY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::JOIN_COMMUNITY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn leave_community<'f>(
+        client: &'f Client,
+        body: &'f LeaveCommunityRequest,
+    ) -> rt::BoxFuture<'f, Result<LeaveCommunityResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/leave-community".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::LEAVE_COMMUNITY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::LEAVE_COMMUNITY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_current_member<'f>(
+        client: &'f Client,
+    ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/my".to_owned();
+            unsafe {
+                rt::call(client, &operations::GET_CURRENT_MEMBER, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
 
     pub(super) fn get_member<'f>(
         client: &'f Client,
@@ -160,46 +734,13 @@ mod calls {
             if let Some(v) = &params.paging_limit {
                 query.push(("paging.limit", v.to_string()));
             }
-            if let Some(v) = &params.paging_cursor {
-                query.push(("paging.cursor", v.to_string()));
+            if let Some(v) = &params.paging_offset {
+                query.push(("paging.offset", v.to_string()));
             }
             let path = "/members/v1/members".to_owned();
             unsafe { rt::call(client, &operations::LIST_MEMBERS, path, query, None) }
                 .await
         })
-    }
-
-    pub(super) fn list_members_stream<'a>(
-        client: &'a Client,
-        params: ListMembersParams,
-    ) -> rt::BoxStream<'a, Result<Member, Error>> {
-        rt::cursor_pages(
-            "list_members",
-            move |cursor| {
-                let mut params = params.clone();
-                params.paging_limit = Some(100);
-                params.paging_cursor = cursor;
-                async move {
-                    let response = list_members(client, &params).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.members).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
     }
 
     pub(super) fn query_members<'f>(
@@ -221,54 +762,425 @@ mod calls {
         })
     }
 
-    pub(super) fn query_members_stream<'a>(
-        client: &'a Client,
-        request: QueryMembersRequest,
-    ) -> rt::BoxStream<'a, Result<Member, Error>> {
-        rt::cursor_pages(
-            "query_members",
-            move |cursor| {
-                let mut request = request.clone();
-                let has_cursor = cursor.is_some();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .cursor_paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(100);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.query.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
-                async move {
-                    let response = query_members(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.members).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
+    pub(super) fn mute_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f MuteMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<MuteMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/mute", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::MUTE_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::MUTE_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn unmute_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f UnmuteMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<UnmuteMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/unmute", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UNMUTE_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UNMUTE_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn approve_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f ApproveMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<ApproveMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/approve", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::APPROVE_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::APPROVE_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn block_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f BlockMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<BlockMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/block", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BLOCK_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BLOCK_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn disconnect_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f DisconnectMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<DisconnectMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/disconnect", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DISCONNECT_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::DISCONNECT_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_member<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}", rt::segment(id));
+            unsafe {
+                rt::call(client, &operations::DELETE_MEMBER, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_my_member<'f>(
+        client: &'f Client,
+        params: &'f DeleteMyMemberParams,
+    ) -> rt::BoxFuture<'f, Result<DeleteMyMemberResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.content_assignee_id {
+                query.push(("contentAssigneeId", v.to_string()));
+            }
+            let path = "/members/v1/members/my".to_owned();
+            unsafe { rt::call(client, &operations::DELETE_MY_MEMBER, path, query, None) }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_members<'f>(
+        client: &'f Client,
+        body: &'f BulkDeleteMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/bulk/delete".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_MEMBERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_DELETE_MEMBERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_members_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkDeleteMembersByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/bulk/delete-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_MEMBERS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::BULK_DELETE_MEMBERS_BY_FILTER, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_approve_members<'f>(
+        client: &'f Client,
+        body: &'f BulkApproveMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkApproveMembersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/bulk/approve-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_APPROVE_MEMBERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_APPROVE_MEMBERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_block_members<'f>(
+        client: &'f Client,
+        body: &'f BulkBlockMembersRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkBlockMembersResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members/bulk/block-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_BLOCK_MEMBERS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_BLOCK_MEMBERS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn create_member<'f>(
+        client: &'f Client,
+        body: &'f CreateMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateMemberResponse, Error>> {
+        Box::pin(async move {
+            let path = "/members/v1/members".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CREATE_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_member<'f>(
+        client: &'f Client,
+        body: &'f UpdateMemberRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateMemberResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .and_then(|v| v.member.as_ref())
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_MEMBER, "member.id"))?;
+            let path = format!("/members/v1/members/{}", rt::segment(& path_0));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_MEMBER,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_MEMBER, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_member_phones<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberPhonesResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/phones", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DELETE_MEMBER_PHONES,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_member_emails<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberEmailsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/emails", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DELETE_MEMBER_EMAILS,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_member_addresses<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteMemberAddressesResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/members/v1/members/{}/addresses", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::DELETE_MEMBER_ADDRESSES,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
     }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
+
+    /// [`MembersV1::update_current_member_slug`](super::MembersV1::update_current_member_slug): `POST /members/v1/members/my/slug`.
+    pub static UPDATE_CURRENT_MEMBER_SLUG: Operation = Operation {
+        module: "members-v1",
+        name: "update_current_member_slug",
+        wix_name: "Update Current Member Slug",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/my/slug",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::update_member_slug`](super::MembersV1::update_member_slug): `POST /members/v1/members/{id}/slug`.
+    pub static UPDATE_MEMBER_SLUG: Operation = Operation {
+        module: "members-v1",
+        name: "update_member_slug",
+        wix_name: "Update Member Slug",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/slug",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::join_community`](super::MembersV1::join_community): `POST /members/v1/members/join-community`.
+    pub static JOIN_COMMUNITY: Operation = Operation {
+        module: "members-v1",
+        name: "join_community",
+        wix_name: "Join Community",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/join-community",
+        requires: Requires::All(&["MEMBERS.MEMBER_JOIN_COMMUNITY"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::leave_community`](super::MembersV1::leave_community): `POST /members/v1/members/leave-community`.
+    pub static LEAVE_COMMUNITY: Operation = Operation {
+        module: "members-v1",
+        name: "leave_community",
+        wix_name: "Leave Community",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/leave-community",
+        requires: Requires::All(&["MEMBERS.MEMBER_JOIN_COMMUNITY"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::get_current_member`](super::MembersV1::get_current_member): `GET /members/v1/members/my`.
+    pub static GET_CURRENT_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "get_current_member",
+        wix_name: "Get Current Member",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/my",
+        requires: Requires::All(&["MEMBERS.MEMBER_READ"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::DC_MEMBERS_READ_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
 
     /// [`MembersV1::get_member`](super::MembersV1::get_member): `GET /members/v1/members/{id}`.
     pub static GET_MEMBER: Operation = Operation {
@@ -278,8 +1190,30 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/members/v1/members/{id}",
-        permission: Some("WIX_MEMBERS.READ_MEMBERS"),
-        scopes: &[&crate::scopes::DC_MEMBERS_READ_MEMBERS],
+        requires: Requires::All(&["MEMBERS.MEMBER_READ"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::DC_MEMBERS_READ_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: true,
     };
 
@@ -291,8 +1225,30 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/members/v1/members",
-        permission: Some("WIX_MEMBERS.READ_MEMBERS"),
-        scopes: &[&crate::scopes::DC_MEMBERS_READ_MEMBERS],
+        requires: Requires::All(&["MEMBERS.MEMBER_READ"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::DC_MEMBERS_READ_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: true,
     };
 
@@ -304,145 +1260,1117 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/members/v1/members/query",
-        permission: Some("WIX_MEMBERS.READ_MEMBERS"),
-        scopes: &[&crate::scopes::DC_MEMBERS_READ_MEMBERS],
-        retry_safe: true,
+        requires: Requires::All(&["MEMBERS.MEMBER_READ"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::DC_MEMBERS_READ_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::MEDIA_VIEW_SITE_ANALYTICS,
+            &crate::scopes::PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::PROMOTE_MANAGE_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_MANAGE_SEO,
+            &crate::scopes::PROMOTE_MANAGE_SOCIAL_POSTS,
+            &crate::scopes::PROMOTE_VIEW_GOOGLE_ADS,
+            &crate::scopes::PROMOTE_VIEW_SEO,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::mute_member`](super::MembersV1::mute_member): `POST /members/v1/members/{id}/mute`.
+    pub static MUTE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "mute_member",
+        wix_name: "Mute Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/mute",
+        requires: Requires::All(&["MEMBERS.MEMBER_MUTE"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::unmute_member`](super::MembersV1::unmute_member): `POST /members/v1/members/{id}/unmute`.
+    pub static UNMUTE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "unmute_member",
+        wix_name: "Unmute Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/unmute",
+        requires: Requires::All(&["MEMBERS.MEMBER_MUTE"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::approve_member`](super::MembersV1::approve_member): `POST /members/v1/members/{id}/approve`.
+    pub static APPROVE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "approve_member",
+        wix_name: "Approve Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/approve",
+        requires: Requires::All(&["MEMBERS.MEMBER_APPROVE"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::block_member`](super::MembersV1::block_member): `POST /members/v1/members/{id}/block`.
+    pub static BLOCK_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "block_member",
+        wix_name: "Block Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/block",
+        requires: Requires::All(&["MEMBERS.MEMBER_BLOCK"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::disconnect_member`](super::MembersV1::disconnect_member): `POST /members/v1/members/{id}/disconnect`.
+    pub static DISCONNECT_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "disconnect_member",
+        wix_name: "Disconnect Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/disconnect",
+        requires: Requires::All(&["MEMBERS.MEMBER_DISCONNECT"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::delete_member`](super::MembersV1::delete_member): `DELETE /members/v1/members/{id}`.
+    pub static DELETE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "delete_member",
+        wix_name: "Delete Member",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}",
+        requires: Requires::All(&["MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::delete_my_member`](super::MembersV1::delete_my_member): `DELETE /members/v1/members/my`.
+    pub static DELETE_MY_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "delete_my_member",
+        wix_name: "Delete My Member",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/my",
+        requires: Requires::All(&["MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::bulk_delete_members`](super::MembersV1::bulk_delete_members): `POST /members/v1/members/bulk/delete`.
+    pub static BULK_DELETE_MEMBERS: Operation = Operation {
+        module: "members-v1",
+        name: "bulk_delete_members",
+        wix_name: "Bulk Delete Members",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/bulk/delete",
+        requires: Requires::All(&["MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::bulk_delete_members_by_filter`](super::MembersV1::bulk_delete_members_by_filter): `POST /members/v1/members/bulk/delete-by-filter`.
+    pub static BULK_DELETE_MEMBERS_BY_FILTER: Operation = Operation {
+        module: "members-v1",
+        name: "bulk_delete_members_by_filter",
+        wix_name: "Bulk Delete Members By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/bulk/delete-by-filter",
+        requires: Requires::All(&["MEMBERS.MEMBER_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+            &crate::scopes::DC_CONTACTS_MANAGE_CONTACTS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::bulk_approve_members`](super::MembersV1::bulk_approve_members): `POST /members/v1/members/bulk/approve-by-filter`.
+    pub static BULK_APPROVE_MEMBERS: Operation = Operation {
+        module: "members-v1",
+        name: "bulk_approve_members",
+        wix_name: "Bulk Approve Members",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/bulk/approve-by-filter",
+        requires: Requires::All(&["MEMBERS.MEMBER_APPROVE"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::bulk_block_members`](super::MembersV1::bulk_block_members): `POST /members/v1/members/bulk/block-by-filter`.
+    pub static BULK_BLOCK_MEMBERS: Operation = Operation {
+        module: "members-v1",
+        name: "bulk_block_members",
+        wix_name: "Bulk Block Members",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/bulk/block-by-filter",
+        requires: Requires::All(&["MEMBERS.MEMBER_BLOCK"]),
+        scopes: &[&crate::scopes::DC_MEMBERS_MANAGE_MEMBERS],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::create_member`](super::MembersV1::create_member): `POST /members/v1/members`.
+    pub static CREATE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "create_member",
+        wix_name: "Create Member",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members",
+        requires: Requires::All(&["MEMBERS.MEMBER_CREATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::update_member`](super::MembersV1::update_member): `PATCH /members/v1/members/{member.id}`.
+    pub static UPDATE_MEMBER: Operation = Operation {
+        module: "members-v1",
+        name: "update_member",
+        wix_name: "Update Member",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{member.id}",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::delete_member_phones`](super::MembersV1::delete_member_phones): `DELETE /members/v1/members/{id}/phones`.
+    pub static DELETE_MEMBER_PHONES: Operation = Operation {
+        module: "members-v1",
+        name: "delete_member_phones",
+        wix_name: "Delete Member Phones",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/phones",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::delete_member_emails`](super::MembersV1::delete_member_emails): `DELETE /members/v1/members/{id}/emails`.
+    pub static DELETE_MEMBER_EMAILS: Operation = Operation {
+        module: "members-v1",
+        name: "delete_member_emails",
+        wix_name: "Delete Member Emails",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/emails",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`MembersV1::delete_member_addresses`](super::MembersV1::delete_member_addresses): `DELETE /members/v1/members/{id}/addresses`.
+    pub static DELETE_MEMBER_ADDRESSES: Operation = Operation {
+        module: "members-v1",
+        name: "delete_member_addresses",
+        wix_name: "Delete Member Addresses",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/members/v1/members/{id}/addresses",
+        requires: Requires::All(&["MEMBERS.MEMBER_UPDATE"]),
+        scopes: &[
+            &crate::scopes::BLOG_MANAGE_BLOG,
+            &crate::scopes::BOOKINGS_CONFIGURATION,
+            &crate::scopes::CHALLENGES_MANAGE,
+            &crate::scopes::CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+            &crate::scopes::CRM_SETUP_AUTOMATIONS,
+            &crate::scopes::DC_MEMBERS_MANAGE_MEMBERS,
+            &crate::scopes::EVENTS_MANAGE_EVENTS,
+            &crate::scopes::PORTFOLIO_MANAGE_PORTFOLIO,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
     };
 }
 
 /// The query parameters of [`MembersV1::list_members`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMembersParams {
-    /// Number of members to return per page.
-    pub paging_limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` of the previous response. Not given for the first page.
-    pub paging_cursor: Option<String>,
+    /// Number of items to load.
+    pub paging_limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    pub paging_offset: Option<f64>,
 }
 
-/// Cursor paging of a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Number of items to return per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+/// The query parameters of [`MembersV1::delete_my_member`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeleteMyMemberParams {
+    /// ID of a member receiving the deleted member's content.
+    pub content_assignee_id: Option<String>,
 }
 
-/// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorQuery {
-    /// Filter in the Wix API query language, a JSON object such as `{"loginEmail": {"$eq": "ada@example.com"}}`. No seed lists the fields that can be filtered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
+/// - `UNKNOWN`: Insufficient permissions to get the status.
+/// - `ACTIVE`: Member can write forum posts and blog comments.
+/// - `MUTED`: Member can't write forum posts or blog comments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActivityStatusStatus {
+    /// `UNKNOWN`
+    UnknownValue,
+    /// `ACTIVE`
+    Active,
+    /// `MUTED`
+    Muted,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
 }
 
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
+impl ActivityStatusStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "UNKNOWN",
+            Self::Active => "ACTIVE",
+            Self::Muted => "MUTED",
+            Self::Unknown(other) => other,
+        }
+    }
 }
 
-/// Response of Get Member.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetMemberResponse {
-    /// The requested member.
-    pub member: Member,
+impl From<&str> for ActivityStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::UnknownValue,
+            "ACTIVE" => Self::Active,
+            "MUTED" => Self::Muted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
 
-/// Response of List Members.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListMembersResponse {
-    /// The members of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<Member>>,
-    /// Paging metadata, with the cursor to the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+impl Serialize for ActivityStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
-/// A site member. Modelled in part: every field that is not listed (profile, privacy and activity status, ...) is kept as it came and sent back unchanged.
+impl<'de> Deserialize<'de> for ActivityStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Street address.
+///
+/// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Member {
-    /// Member ID (generated by Wix when the member signs up).
+pub struct Address {
+    /// The `streetAddress` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<StreetAddress>,
+    /// Main address line, usually street and number, as free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_line: Option<String>,
+    /// Street address ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// ID of the member's contact in the site's CRM; not the same as the member ID (Wix's standard field).
+    /// Free text providing more detailed address information,
+    /// such as apartment, suite, or floor.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-    /// The email address the member logs in with (Wix's standard field).
+    pub address_line2: Option<String>,
+    /// City name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub login_email: Option<String>,
-    /// The member's status, e.g. `APPROVED` or `PENDING` (Wix's standard field; the seeds list no values, so this is a plain string).
+    pub city: Option<String>,
+    /// Code for a subdivision (such as state, prefecture, or province) in an
+    /// [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Date and time the member was created (Wix's standard field).
+    pub subdivision: Option<String>,
+    /// 2-letter country code in an
+    /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Date and time the member was last updated (Wix's standard field).
+    pub country: Option<String>,
+    /// Postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub postal_code: Option<String>,
+}
+
+/// The `AddressLocation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressLocation {
+    /// Address latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Address longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+}
+
+/// The `ApplicationError` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationError {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Description of the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Data related to the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The `ApproveMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApproveMemberRequest {
+    /// ID of the member to approve.
+    pub id: String,
+}
+
+/// The `ApproveMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApproveMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `BlockMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockMemberRequest {
+    /// ID of a member to block.
+    pub id: String,
+}
+
+/// The `BlockMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `BulkActionMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkActionMetadata {
+    /// Number of items that were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_successes: Option<f64>,
+    /// Number of items that couldn't be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_failures: Option<f64>,
+    /// Number of failures without details because detailed failure threshold was exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetailed_failures: Option<f64>,
+}
+
+/// The `BulkApproveMembersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkApproveMembersRequest {
+    /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
+    pub filter: serde_json::Value,
+}
+
+/// The `BulkApproveMembersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkApproveMembersResponse {
+    /// Job ID.
+    /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkBlockMembersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkBlockMembersRequest {
+    /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
+    pub filter: serde_json::Value,
+}
+
+/// The `BulkBlockMembersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkBlockMembersResponse {
+    /// Job ID.
+    /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkDeleteMembersByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteMembersByFilterRequest {
+    /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
+    pub filter: serde_json::Value,
+    /// ID of a member receiving the deleted member's content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_assignee_id: Option<String>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<Search>,
+}
+
+/// The `BulkDeleteMembersByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteMembersByFilterResponse {
+    /// Job ID.
+    /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkDeleteMembersRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteMembersRequest {
+    /// IDs of members to be deleted.
+    pub member_ids: Vec<String>,
+}
+
+/// The `BulkDeleteMembersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteMembersResponse {
+    /// Result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkMemberResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkMemberResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkMemberResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+}
+
+/// Contact info associated with the member.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    /// Contact's first name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Contact's last name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// List of phone numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<String>>,
+    /// List of email addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+    /// List of street addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<Address>>,
+    /// Contact's birthdate, formatted as `"YYYY-MM-DD"`.
+    ///
+    /// Example: `"2020-03-15"` for March 15, 2020.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// Contact's company name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Contact's job title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    /// Custom fields,
+    /// where each key is the field key,
+    /// and each value is the field's value for the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields: Option<std::collections::BTreeMap<String, CustomField>>,
+}
+
+/// The `CreateMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMemberRequest {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `CreateMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `CustomField` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomField {
+    /// Custom field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Custom field value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+/// The `DeleteMemberAddressesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMemberAddressesResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `DeleteMemberEmailsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMemberEmailsResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `DeleteMemberPhonesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMemberPhonesResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `DeleteMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMemberResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Paging metadata of a cursor-paged response.
+/// The `DeleteMyMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteMyMemberResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `DisconnectMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisconnectMemberRequest {
+    /// ID of a member to disconnect.
+    pub id: String,
+}
+
+/// The `DisconnectMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisconnectMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `GetMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// Member profile.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetMyMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// Wix Media image ID,
+    /// set when the member selects an image from Wix Media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// X-axis offset.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+    /// Y-axis offset.
+    ///
+    /// Default: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_y: Option<f64>,
+}
+
+/// The `ItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `JoinCommunityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinCommunityRequest {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Member profile.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinCommunityResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `LeaveCommunityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaveCommunityRequest {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Member profile.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaveCommunityResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `ListMembersResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMembersResponse {
+    /// List of members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Member>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<PagingMetadata>,
+}
+
+/// A registered user of a Wix site who can log in, access member-only content, and participate in site activities.
+/// Members have profiles, contact information, and can interact with site features such as forums, blogs, and community features.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// Member ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Email used by a member to log in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_email: Option<String>,
+    /// Whether the email used by a member has been verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_email_verified: Option<bool>,
+    /// The `status` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Contact ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The `contact` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// The `profile` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// The `privacyStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_status: Option<PrivacyStatusStatus>,
+    /// The `activityStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_status: Option<ActivityStatusStatus>,
+    /// Date and time when the member was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time when the member was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Date and time when the member last logged in to the site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_login_date: Option<String>,
+}
+
+/// Kept as it came: the event carries no entity.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberDeletedPayload {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `MuteMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MuteMemberRequest {
+    /// ID of the member to mute.
+    pub id: String,
+}
+
+/// The `MuteMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MuteMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `Paging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paging {
+    /// Number of items to load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `PagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PagingMetadata {
-    /// Number of items returned in this response.
+    /// Number of items returned in the response.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
+    pub count: Option<f64>,
+    /// Offset that was requested.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
+    pub offset: Option<f64>,
+    /// Total number of items that match the query.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
+    pub total: Option<f64>,
+    /// Flag that indicates the server failed to calculate the `total` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_many_to_count: Option<bool>,
 }
 
-/// Request body of Query Members.
+/// - `UNKNOWN`: Insufficient permissions to get the status.
+/// - `PRIVATE`: Member is hidden from site visitors and other site members. Member is returned only to Wix users.
+/// - `PUBLIC`: Member is visible to everyone.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PrivacyStatusStatus {
+    /// `UNKNOWN`
+    UnknownValue,
+    /// `PRIVATE`
+    Private,
+    /// `PUBLIC`
+    Public,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PrivacyStatusStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "UNKNOWN",
+            Self::Private => "PRIVATE",
+            Self::Public => "PUBLIC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PrivacyStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::UnknownValue,
+            "PRIVATE" => Self::Private,
+            "PUBLIC" => Self::Public,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PrivacyStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivacyStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Member Profile
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// Name that identifies the member to other members.
+    /// Displayed on the member's profile page
+    /// and interactions in the forum or blog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// Slug that determines the member's profile page URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The `photo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<Image>,
+    /// The `cover` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover: Option<Image>,
+    /// Member title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The `Query` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Query {
+    /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+    /// Sort the results
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sorting: Option<Vec<Sorting>>,
+}
+
+/// The `QueryMembersRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryMembersRequest {
-    /// Filter, sort and cursor paging.
+    /// The `query` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<CursorQuery>,
+    pub query: Option<Query>,
+    /// Predefined sets of fields to return.
+    ///
+    /// Default: `"PUBLIC"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fieldsets: Option<Vec<Set>>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<Search>,
 }
 
-/// Response of Query Members.
+/// The `QueryMembersResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryMembersResponse {
-    /// The members found.
+    /// List of members that met the query filter criteria.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
-    /// Paging metadata, with the cursor to the next page.
+    /// The `metadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+    pub metadata: Option<PagingMetadata>,
 }
 
-/// Sort order: ascending or descending.
+/// Free text to match in searchable fields
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Search {
+    /// Search term or expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Currently supported fields for search:
+    ///
+    /// - `loginEmail`
+    /// - `contact.firstName`
+    /// - `contact.lastName`
+    /// - `profile.title`
+    /// - `profile.nickname`
+    /// - `profile.slug`
+    ///
+    /// Default: `profile.nickname`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+}
+
+/// - `PUBLIC`: Includes `id`, `contactId`, `createdDate`, `updatedDate` and the `profile` object. `status`, `privacyStatus`, and `activityStatus` are returned as `UNKNOWN`.
+/// - `EXTENDED`: Includes `id`, `loginEmail`, `status`, `contactId`, `createdDate`, `updatedDate`, `privacyStatus`, `activityStatus` and the `profile` object.
+/// - `FULL`: Includes all fields.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Set {
+    /// `PUBLIC`
+    Public,
+    /// `EXTENDED`
+    Extended,
+    /// `FULL`
+    Full,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Set {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::Extended => "EXTENDED",
+            Self::Full => "FULL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Set {
+    fn from(value: &str) -> Self {
+        match value {
+            "PUBLIC" => Self::Public,
+            "EXTENDED" => Self::Extended,
+            "FULL" => Self::Full,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Set {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Set {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// One of the `SortOrder` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SortOrder {
     /// `ASC`
@@ -488,14 +2416,326 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `Sorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sorting {
     /// Name of the field to sort by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
+    /// The `origin` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<AddressLocation>,
+}
+
+/// - `UNKNOWN`: Insufficient permissions to get the status.
+/// - `PENDING`: Member is created and is waiting for approval by a Wix user.
+/// - `APPROVED`: Member can log in to the site.
+/// - `BLOCKED`: Member is blocked and can't log in to the site.
+/// - `OFFLINE`: Member is a [guest author](https://support.wix.com/en/article/wix-blog-adding-managed-writers-to-your-blog) for the site blog and can't log in to the site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `UNKNOWN`
+    UnknownValue,
+    /// `PENDING`
+    Pending,
+    /// `APPROVED`
+    Approved,
+    /// `BLOCKED`
+    Blocked,
+    /// `OFFLINE`
+    Offline,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Status {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "UNKNOWN",
+            Self::Pending => "PENDING",
+            Self::Approved => "APPROVED",
+            Self::Blocked => "BLOCKED",
+            Self::Offline => "OFFLINE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::UnknownValue,
+            "PENDING" => Self::Pending,
+            "APPROVED" => Self::Approved,
+            "BLOCKED" => Self::Blocked,
+            "OFFLINE" => Self::Offline,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `StreetAddress` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreetAddress {
+    /// Street number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Street name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `UnmuteMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnmuteMemberRequest {
+    /// ID of the member to unmute.
+    pub id: String,
+}
+
+/// The `UnmuteMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnmuteMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `UpdateMemberRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberRequest {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `UpdateMemberResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `UpdateMemberSlugRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberSlugRequest {
+    /// Member ID.
+    pub id: String,
+    /// New slug.
+    pub slug: String,
+}
+
+/// The `UpdateMemberSlugResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberSlugResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// The `UpdateMySlugRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMySlugRequest {
+    /// New slug.
+    pub slug: String,
+}
+
+/// The `UpdateMySlugResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMySlugResponse {
+    /// The `member` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<Member>,
+}
+
+/// A webhook event of Members V1.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// Triggered when a member is created.
+    ///
+    /// The site owner can configure the site to automatically approve members or require manual approval.
+    ///
+    /// A member who has been approved either automatically or manually has a `status` of `"APPROVED"`. A created member waiting for approval has a `status` of `"PENDING"`. A `"PENDING"` member can't log in to the site.
+    ///
+    /// Event type `wix.members.v1.member_created`. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    MemberCreated(wix_rest_runtime::webhook::DomainEvent<Member>),
+    /// Triggered when a member is deleted.
+    ///
+    /// Event type `wix.members.v1.member_deleted`. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    MemberDeleted(wix_rest_runtime::webhook::DomainEvent<MemberDeletedPayload>),
+    /// The `wix.members.v1.member_updated` event.
+    ///
+    /// Event type `wix.members.v1.member_updated`. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    MemberUpdated(wix_rest_runtime::webhook::DomainEvent<Member>),
+}
+
+impl Event {
+    /// The event types of this module.
+    pub const EVENT_TYPES: &'static [&'static str] = &[
+        "wix.members.v1.member_created",
+        "wix.members.v1.member_deleted",
+        "wix.members.v1.member_updated",
+    ];
+
+    /// Types a verified webhook, when its event type belongs to this module.
+    pub fn from_raw(
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+        Some(
+            match raw.event_type.as_str() {
+                "wix.members.v1.member_created" => {
+                    raw.domain_event().map(Self::MemberCreated)
+                }
+                "wix.members.v1.member_deleted" => {
+                    raw.domain_event().map(Self::MemberDeleted)
+                }
+                "wix.members.v1.member_updated" => {
+                    raw.domain_event().map(Self::MemberUpdated)
+                }
+                _ => return None,
+            },
+        )
+    }
+
+    /// The event type string Wix sends.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Self::MemberCreated(_) => "wix.members.v1.member_created",
+            Self::MemberDeleted(_) => "wix.members.v1.member_deleted",
+            Self::MemberUpdated(_) => "wix.members.v1.member_updated",
+        }
+    }
+}
+
+/// Receives the webhooks of Members V1 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    router: wix_rest_runtime::webhook::Router<'h, R>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            router: wix_rest_runtime::webhook::Router::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.members.v1.member_created` ([`Event::MemberCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_member_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Member>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::MembersMemberRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.members.v1.member_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.members.v1.member_deleted` ([`Event::MemberDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_member_deleted(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<MemberDeletedPayload>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::MembersMemberRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.members.v1.member_deleted",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.members.v1.member_updated` ([`Event::MemberUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_member_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<Member>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::MembersMemberRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.members.v1.member_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.router.event_types()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        self.router.dispatch(raw)
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.router, f)
+    }
 }

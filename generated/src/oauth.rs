@@ -101,7 +101,7 @@ mod calls {
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`Oauth::create_access_token`](super::Oauth::create_access_token): `POST /oauth2/token`.
     pub static CREATE_ACCESS_TOKEN: Operation = Operation {
@@ -111,7 +111,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/oauth2/token",
-        permission: None,
+        requires: Requires::Nothing,
         scopes: &[],
         retry_safe: true,
     };
@@ -216,7 +216,7 @@ pub enum Event {
     /// the app needs to ask for access tokens, is the webhook's `instanceId` (its envelope,
     /// next to the event type), not a field of the payload.
     ///
-    /// Event type `AppInstalled`; sent to every app.
+    /// Event type `AppInstalled`. sent to every app.
     AppInstalled(AppInstalled),
 }
 

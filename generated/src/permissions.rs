@@ -7,92 +7,12 @@
 
 use crate::{Permission, ScopeSet};
 
-/// `WIX_STORES.READ_PRODUCTS`: Read the products, collections and variants of a Wix Stores catalog, and receive their webhooks.
-///
-/// Granted by: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-pub const WIX_STORES_READ_PRODUCTS: Permission = Permission {
-    id: "WIX_STORES.READ_PRODUCTS",
-    description: "Read the products, collections and variants of a Wix Stores catalog, and receive their webhooks.",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS`",
-    label = "this method requires `WIX_STORES.READ_PRODUCTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
-)]
-pub unsafe trait WixStoresReadProducts: ScopeSet {}
-
-/// `WIX_STORES.MODIFY_PRODUCTS`: Create, update and delete the products, collections, variants and product media of a Wix Stores catalog.
-///
-/// Granted by: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-pub const WIX_STORES_MODIFY_PRODUCTS: Permission = Permission {
-    id: "WIX_STORES.MODIFY_PRODUCTS",
-    description: "Create, update and delete the products, collections, variants and product media of a Wix Stores catalog.",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_PRODUCTS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_PRODUCTS`",
-    label = "this method requires `WIX_STORES.MODIFY_PRODUCTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
-)]
-pub unsafe trait WixStoresModifyProducts: ScopeSet {}
-
-/// `WIX_STORES.READ_INVENTORY`: Read the inventory status of Wix Stores items and variants, and receive inventory webhooks. From 002.
-///
-/// Granted by: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-pub const WIX_STORES_READ_INVENTORY: Permission = Permission {
-    id: "WIX_STORES.READ_INVENTORY",
-    description: "Read the inventory status of Wix Stores items and variants, and receive inventory webhooks. From 002.",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.READ_INVENTORY`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_INVENTORY`",
-    label = "this method requires `WIX_STORES.READ_INVENTORY`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
-)]
-pub unsafe trait WixStoresReadInventory: ScopeSet {}
-
-/// `WIX_STORES.MODIFY_INVENTORY`: Update the inventory status of Wix Stores items and variants. From 002.
-///
-/// Granted by: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-pub const WIX_STORES_MODIFY_INVENTORY: Permission = Permission {
-    id: "WIX_STORES.MODIFY_INVENTORY",
-    description: "Update the inventory status of Wix Stores items and variants. From 002.",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_INVENTORY`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_INVENTORY`",
-    label = "this method requires `WIX_STORES.MODIFY_INVENTORY`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS)"
-)]
-pub unsafe trait WixStoresModifyInventory: ScopeSet {}
-
-/// `WIX_STORES.READ_ORDERS`: Read Wix Stores orders (orders v2) and receive order webhooks. From 002.
+/// `WIX_STORES.READ_ORDERS`: Read Wix Stores orders (orders v2). From 002.
 ///
 /// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
 pub const WIX_STORES_READ_ORDERS: Permission = Permission {
     id: "WIX_STORES.READ_ORDERS",
-    description: "Read Wix Stores orders (orders v2) and receive order webhooks. From 002.",
+    description: "Read Wix Stores orders (orders v2). From 002.",
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_ORDERS`; every method that requires it is bounded by it.
@@ -127,12 +47,12 @@ pub const WIX_STORES_MODIFY_ORDERS: Permission = Permission {
 )]
 pub unsafe trait WixStoresModifyOrders: ScopeSet {}
 
-/// `WIX_STORES.READ_CARTS`: Read Wix Stores carts and receive cart webhooks. From 002 ("Wix Stores > Read Carts").
+/// `WIX_STORES.READ_CARTS`: Read Wix Stores carts. From 002 ("Wix Stores > Read Carts").
 ///
 /// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
 pub const WIX_STORES_READ_CARTS: Permission = Permission {
     id: "WIX_STORES.READ_CARTS",
-    description: "Read Wix Stores carts and receive cart webhooks. From 002 (\"Wix Stores > Read Carts\").",
+    description: "Read Wix Stores carts. From 002 (\"Wix Stores > Read Carts\").",
 };
 
 /// Implemented by the scope sets that grant `WIX_STORES.READ_CARTS`; every method that requires it is bounded by it.
@@ -147,212 +67,12 @@ pub const WIX_STORES_READ_CARTS: Permission = Permission {
 )]
 pub unsafe trait WixStoresReadCarts: ScopeSet {}
 
-/// `WIX_STORES.READ_ABANDONED_CARTS`: Read abandoned carts and receive the Cart Abandoned and Cart Recovered webhooks. From 002.
-///
-/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
-pub const WIX_STORES_READ_ABANDONED_CARTS: Permission = Permission {
-    id: "WIX_STORES.READ_ABANDONED_CARTS",
-    description: "Read abandoned carts and receive the Cart Abandoned and Cart Recovered webhooks. From 002.",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.READ_ABANDONED_CARTS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ABANDONED_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ABANDONED_CARTS`",
-    label = "this method requires `WIX_STORES.READ_ABANDONED_CARTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
-)]
-pub unsafe trait WixStoresReadAbandonedCarts: ScopeSet {}
-
-/// `WIX_STORES.READ_PRODUCTS_V3`: Read products of the Stores Catalog V3 (Search Products, Get Product). Id ours; from 000, where these methods need SCOPE.STORES.PRODUCT_READ (or PRODUCT_READ_ADMIN).
-///
-/// Granted by: `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
-pub const WIX_STORES_READ_PRODUCTS_V3: Permission = Permission {
-    id: "WIX_STORES.READ_PRODUCTS_V3",
-    description: "Read products of the Stores Catalog V3 (Search Products, Get Product). Id ours; from 000, where these methods need SCOPE.STORES.PRODUCT_READ (or PRODUCT_READ_ADMIN).",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS_V3`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS_V3`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS_V3`",
-    label = "this method requires `WIX_STORES.READ_PRODUCTS_V3`",
-    note = "add one of these scopes to the scope set's declaration: STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
-)]
-pub unsafe trait WixStoresReadProductsV3: ScopeSet {}
-
-/// `WIX_STORES.MANAGE_PRODUCTS_V3`: Create and update products of the Stores Catalog V3 (Create Product, Create Product With Inventory, Bulk Update Products). Id ours; from 000 (SCOPE.STORES.PRODUCT_WRITE).
-///
-/// Granted by: `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
-pub const WIX_STORES_MANAGE_PRODUCTS_V3: Permission = Permission {
-    id: "WIX_STORES.MANAGE_PRODUCTS_V3",
-    description: "Create and update products of the Stores Catalog V3 (Create Product, Create Product With Inventory, Bulk Update Products). Id ours; from 000 (SCOPE.STORES.PRODUCT_WRITE).",
-};
-
-/// Implemented by the scope sets that grant `WIX_STORES.MANAGE_PRODUCTS_V3`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MANAGE_PRODUCTS_V3`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MANAGE_PRODUCTS_V3`",
-    label = "this method requires `WIX_STORES.MANAGE_PRODUCTS_V3`",
-    note = "add one of these scopes to the scope set's declaration: STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
-)]
-pub unsafe trait WixStoresManageProductsV3: ScopeSet {}
-
-/// `WIX_ECOM.READ_ORDERS`: Read eCommerce orders (Get Order, Search Orders) and receive wix.ecom.v1.order_created. Id ours; from 000 (SCOPE.DC-STORES.READ-ORDERS).
-///
-/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
-pub const WIX_ECOM_READ_ORDERS: Permission = Permission {
-    id: "WIX_ECOM.READ_ORDERS",
-    description: "Read eCommerce orders (Get Order, Search Orders) and receive wix.ecom.v1.order_created. Id ours; from 000 (SCOPE.DC-STORES.READ-ORDERS).",
-};
-
-/// Implemented by the scope sets that grant `WIX_ECOM.READ_ORDERS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_ECOM.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_ECOM.READ_ORDERS`",
-    label = "this method requires `WIX_ECOM.READ_ORDERS`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
-)]
-pub unsafe trait WixEcomReadOrders: ScopeSet {}
-
-/// `WIX_ECOM.MANAGE_ORDERS`: Create eCommerce orders (Create Order). Id ours; from 000 (SCOPE.DC-STORES.MANAGE-ORDERS).
-///
-/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders).
-pub const WIX_ECOM_MANAGE_ORDERS: Permission = Permission {
-    id: "WIX_ECOM.MANAGE_ORDERS",
-    description: "Create eCommerce orders (Create Order). Id ours; from 000 (SCOPE.DC-STORES.MANAGE-ORDERS).",
-};
-
-/// Implemented by the scope sets that grant `WIX_ECOM.MANAGE_ORDERS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_ECOM.MANAGE_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_ECOM.MANAGE_ORDERS`",
-    label = "this method requires `WIX_ECOM.MANAGE_ORDERS`",
-    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS)"
-)]
-pub unsafe trait WixEcomManageOrders: ScopeSet {}
-
-/// `WIX_CONTACTS.READ_CONTACTS`: Read the site's contacts (Query Contacts) and receive wix.contacts.v4.contact_created. Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS). The webhook is a read, as wix.ecom.v1.order_created is under WIX_ECOM.READ_ORDERS; Manage Contacts includes it.
-///
-/// Granted by: `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
-pub const WIX_CONTACTS_READ_CONTACTS: Permission = Permission {
-    id: "WIX_CONTACTS.READ_CONTACTS",
-    description: "Read the site's contacts (Query Contacts) and receive wix.contacts.v4.contact_created. Id ours; from 000 (SCOPE.DC-CONTACTS.READ-CONTACTS). The webhook is a read, as wix.ecom.v1.order_created is under WIX_ECOM.READ_ORDERS; Manage Contacts includes it.",
-};
-
-/// Implemented by the scope sets that grant `WIX_CONTACTS.READ_CONTACTS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_CONTACTS.READ_CONTACTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_CONTACTS.READ_CONTACTS`",
-    label = "this method requires `WIX_CONTACTS.READ_CONTACTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_READ_CONTACTS (SCOPE.DC-CONTACTS.READ-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
-)]
-pub unsafe trait WixContactsReadContacts: ScopeSet {}
-
-/// `WIX_CONTACTS.MANAGE_CONTACTS`: Create and update the site's contacts (Create Contact, Update Contact). Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).
-///
-/// Granted by: `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
-pub const WIX_CONTACTS_MANAGE_CONTACTS: Permission = Permission {
-    id: "WIX_CONTACTS.MANAGE_CONTACTS",
-    description: "Create and update the site's contacts (Create Contact, Update Contact). Id ours; from 000 (SCOPE.DC-CONTACTS.MANAGE-CONTACTS).",
-};
-
-/// Implemented by the scope sets that grant `WIX_CONTACTS.MANAGE_CONTACTS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_CONTACTS.MANAGE_CONTACTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_CONTACTS.MANAGE_CONTACTS`",
-    label = "this method requires `WIX_CONTACTS.MANAGE_CONTACTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
-)]
-pub unsafe trait WixContactsManageContacts: ScopeSet {}
-
-/// `WIX_MEMBERS.READ_MEMBERS`: Read site members (Get Member, List Members, Query Members). Id ours; from 000 (SCOPE.DC-MEMBERS.READ-MEMBERS).
-///
-/// Granted by: `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members).
-pub const WIX_MEMBERS_READ_MEMBERS: Permission = Permission {
-    id: "WIX_MEMBERS.READ_MEMBERS",
-    description: "Read site members (Get Member, List Members, Query Members). Id ours; from 000 (SCOPE.DC-MEMBERS.READ-MEMBERS).",
-};
-
-/// Implemented by the scope sets that grant `WIX_MEMBERS.READ_MEMBERS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_MEMBERS.READ_MEMBERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_MEMBERS.READ_MEMBERS`",
-    label = "this method requires `WIX_MEMBERS.READ_MEMBERS`",
-    note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_READ_MEMBERS (SCOPE.DC-MEMBERS.READ-MEMBERS)"
-)]
-pub unsafe trait WixMembersReadMembers: ScopeSet {}
-
-/// `WIX_BOOKINGS.READ_BOOKINGS`: Read bookings (Query Extended Bookings, Reader V2). Id ours; from 000, which names the capability "Read Bookings" but no scope.
-///
-/// Granted by: `SCOPE.DC-BOOKINGS.READ-BOOKINGS` (Read Bookings), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
-pub const WIX_BOOKINGS_READ_BOOKINGS: Permission = Permission {
-    id: "WIX_BOOKINGS.READ_BOOKINGS",
-    description: "Read bookings (Query Extended Bookings, Reader V2). Id ours; from 000, which names the capability \"Read Bookings\" but no scope.",
-};
-
-/// Implemented by the scope sets that grant `WIX_BOOKINGS.READ_BOOKINGS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_BOOKINGS.READ_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_BOOKINGS.READ_BOOKINGS`",
-    label = "this method requires `WIX_BOOKINGS.READ_BOOKINGS`",
-    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_READ_BOOKINGS (SCOPE.DC-BOOKINGS.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
-)]
-pub unsafe trait WixBookingsReadBookings: ScopeSet {}
-
-/// `WIX_BOOKINGS.MANAGE_BOOKINGS`: Create bookings (Create Booking, Writer V2). Id ours; from 000 (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS).
-///
-/// Granted by: `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
-pub const WIX_BOOKINGS_MANAGE_BOOKINGS: Permission = Permission {
-    id: "WIX_BOOKINGS.MANAGE_BOOKINGS",
-    description: "Create bookings (Create Booking, Writer V2). Id ours; from 000 (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS).",
-};
-
-/// Implemented by the scope sets that grant `WIX_BOOKINGS.MANAGE_BOOKINGS`; every method that requires it is bounded by it.
-///
-/// # Safety
-///
-/// An impl asserts that the scope set's declared scopes grant `WIX_BOOKINGS.MANAGE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
-#[diagnostic::on_unimplemented(
-    message = "the scope set `{Self}` does not grant the permission `WIX_BOOKINGS.MANAGE_BOOKINGS`",
-    label = "this method requires `WIX_BOOKINGS.MANAGE_BOOKINGS`",
-    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
-)]
-pub unsafe trait WixBookingsManageBookings: ScopeSet {}
-
-/// `WIX_DATA.READ_DATA_ITEMS`: Read items of CMS content collections (Query Data Items). Id ours; from 000 (SCOPE.DC-DATA.READ).
+/// `WIX_DATA.READ_DATA_ITEMS`: Read items of CMS content collections (Query Data Items). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.READ allows (000).
 ///
 /// Granted by: `SCOPE.DC-DATA.READ` (Read Data Items), `SCOPE.DC-DATA.WRITE` (Manage Data Items).
 pub const WIX_DATA_READ_DATA_ITEMS: Permission = Permission {
     id: "WIX_DATA.READ_DATA_ITEMS",
-    description: "Read items of CMS content collections (Query Data Items). Id ours; from 000 (SCOPE.DC-DATA.READ).",
+    description: "Read items of CMS content collections (Query Data Items). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.READ allows (000).",
 };
 
 /// Implemented by the scope sets that grant `WIX_DATA.READ_DATA_ITEMS`; every method that requires it is bounded by it.
@@ -367,12 +87,12 @@ pub const WIX_DATA_READ_DATA_ITEMS: Permission = Permission {
 )]
 pub unsafe trait WixDataReadDataItems: ScopeSet {}
 
-/// `WIX_DATA.MANAGE_DATA_ITEMS`: Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Id ours; from 000 (SCOPE.DC-DATA.WRITE).
+/// `WIX_DATA.MANAGE_DATA_ITEMS`: Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.WRITE allows (000).
 ///
 /// Granted by: `SCOPE.DC-DATA.WRITE` (Manage Data Items).
 pub const WIX_DATA_MANAGE_DATA_ITEMS: Permission = Permission {
     id: "WIX_DATA.MANAGE_DATA_ITEMS",
-    description: "Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Id ours; from 000 (SCOPE.DC-DATA.WRITE).",
+    description: "Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.WRITE allows (000).",
 };
 
 /// Implemented by the scope sets that grant `WIX_DATA.MANAGE_DATA_ITEMS`; every method that requires it is bounded by it.
@@ -387,12 +107,1412 @@ pub const WIX_DATA_MANAGE_DATA_ITEMS: Permission = Permission {
 )]
 pub unsafe trait WixDataManageDataItems: ScopeSet {}
 
-/// `WIX_EVENTS.READ_EVENTS`: Read the site's events (Query Events, V3). Id ours; from 000 (SCOPE.DC-EVENTS.READ-EVENTS).
+/// `BOOKINGS.BOOKING_CANCEL`: Wix's permission `BOOKINGS.BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.
 ///
-/// Granted by: `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events).
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_CANCEL: Permission = Permission {
+    id: "BOOKINGS.BOOKING_CANCEL",
+    description: "Wix's permission `BOOKINGS.BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CANCEL`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CANCEL`",
+    label = "this method requires `BOOKINGS.BOOKING_CANCEL`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingCancel: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_CONFIRM`: Wix's permission `BOOKINGS.BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_CONFIRM: Permission = Permission {
+    id: "BOOKINGS.BOOKING_CONFIRM",
+    description: "Wix's permission `BOOKINGS.BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CONFIRM`",
+    label = "this method requires `BOOKINGS.BOOKING_CONFIRM`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingConfirm: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`: Wix's permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_CONFIRM_OR_DECLINE: Permission = Permission {
+    id: "BOOKINGS.BOOKING_CONFIRM_OR_DECLINE",
+    description: "Wix's permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`",
+    label = "this method requires `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingConfirmOrDecline: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_CREATE`: Wix's permission `BOOKINGS.BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_CREATE: Permission = Permission {
+    id: "BOOKINGS.BOOKING_CREATE",
+    description: "Wix's permission `BOOKINGS.BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CREATE`",
+    label = "this method requires `BOOKINGS.BOOKING_CREATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingCreate: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_DECLINE`: Wix's permission `BOOKINGS.BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_DECLINE: Permission = Permission {
+    id: "BOOKINGS.BOOKING_DECLINE",
+    description: "Wix's permission `BOOKINGS.BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_DECLINE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_DECLINE`",
+    label = "this method requires `BOOKINGS.BOOKING_DECLINE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingDecline: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`: Wix's permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const BOOKINGS_BOOKING_MARK_BOOKING_AS_PENDING: Permission = Permission {
+    id: "BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING",
+    description: "Wix's permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`",
+    label = "this method requires `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`",
+    note = "no scope set is checked to grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait BookingsBookingMarkBookingAsPending: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_READ`: Wix's permission `BOOKINGS.BOOKING_READ`, required by methods or webhooks of `bookings-reader-v2`, `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+pub const BOOKINGS_BOOKING_READ: Permission = Permission {
+    id: "BOOKINGS.BOOKING_READ",
+    description: "Wix's permission `BOOKINGS.BOOKING_READ`, required by methods or webhooks of `bookings-reader-v2`, `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_READ`",
+    label = "this method requires `BOOKINGS.BOOKING_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE)"
+)]
+pub unsafe trait BookingsBookingRead: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_READ_ANY`: Wix's permission `BOOKINGS.BOOKING_READ_ANY`, required by methods or webhooks of `bookings-reader-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants).
+pub const BOOKINGS_BOOKING_READ_ANY: Permission = Permission {
+    id: "BOOKINGS.BOOKING_READ_ANY",
+    description: "Wix's permission `BOOKINGS.BOOKING_READ_ANY`, required by methods or webhooks of `bookings-reader-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ_ANY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ_ANY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_READ_ANY`",
+    label = "this method requires `BOOKINGS.BOOKING_READ_ANY`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS)"
+)]
+pub unsafe trait BookingsBookingReadAny: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_RESCHEDULE`: Wix's permission `BOOKINGS.BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_RESCHEDULE: Permission = Permission {
+    id: "BOOKINGS.BOOKING_RESCHEDULE",
+    description: "Wix's permission `BOOKINGS.BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_RESCHEDULE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_RESCHEDULE`",
+    label = "this method requires `BOOKINGS.BOOKING_RESCHEDULE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingReschedule: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_SET_SUBMISSION_ID`: Wix's permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const BOOKINGS_BOOKING_SET_SUBMISSION_ID: Permission = Permission {
+    id: "BOOKINGS.BOOKING_SET_SUBMISSION_ID",
+    description: "Wix's permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`",
+    label = "this method requires `BOOKINGS.BOOKING_SET_SUBMISSION_ID`",
+    note = "no scope set is checked to grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait BookingsBookingSetSubmissionId: ScopeSet {}
+
+/// `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`: Wix's permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_BOOKING_UPDATE_EXTENDED_FIELDS: Permission = Permission {
+    id: "BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS",
+    description: "Wix's permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`",
+    label = "this method requires `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsBookingUpdateExtendedFields: ScopeSet {}
+
+/// `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`: Wix's permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const BOOKINGS_BULK_CALCULATE_ALLOWED_ACTIONS: Permission = Permission {
+    id: "BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS",
+    description: "Wix's permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`",
+    label = "this method requires `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`",
+    note = "no scope set is checked to grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait BookingsBulkCalculateAllowedActions: ScopeSet {}
+
+/// `BOOKINGS.MANAGE_BOOKINGS`: Wix's permission `BOOKINGS.MANAGE_BOOKINGS`, required by methods or webhooks of `bookings-reader-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants).
+pub const BOOKINGS_MANAGE_BOOKINGS: Permission = Permission {
+    id: "BOOKINGS.MANAGE_BOOKINGS",
+    description: "Wix's permission `BOOKINGS.MANAGE_BOOKINGS`, required by methods or webhooks of `bookings-reader-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.MANAGE_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.MANAGE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.MANAGE_BOOKINGS`",
+    label = "this method requires `BOOKINGS.MANAGE_BOOKINGS`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS)"
+)]
+pub unsafe trait BookingsManageBookings: ScopeSet {}
+
+/// `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`: Wix's permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const BOOKINGS_NUMBER_OF_PARTICIPANTS_UPDATE: Permission = Permission {
+    id: "BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE",
+    description: "Wix's permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`",
+    label = "this method requires `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait BookingsNumberOfParticipantsUpdate: ScopeSet {}
+
+/// `BOOKINGS.READ_BOOKINGS`: Wix's permission `BOOKINGS.READ_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+pub const BOOKINGS_READ_BOOKINGS: Permission = Permission {
+    id: "BOOKINGS.READ_BOOKINGS",
+    description: "Wix's permission `BOOKINGS.READ_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `BOOKINGS.READ_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.READ_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `BOOKINGS.READ_BOOKINGS`",
+    label = "this method requires `BOOKINGS.READ_BOOKINGS`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE)"
+)]
+pub unsafe trait BookingsReadBookings: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_ADD_ITEM`: Wix's permission `CATEGORIES.CATEGORY_ADD_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE` (Category item write), `SCOPE.CATEGORIES.CATEGORY_WRITE` (Category write), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const CATEGORIES_CATEGORY_ADD_ITEM: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_ADD_ITEM",
+    description: "Wix's permission `CATEGORIES.CATEGORY_ADD_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_ADD_ITEM`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_ADD_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_ADD_ITEM`",
+    label = "this method requires `CATEGORIES.CATEGORY_ADD_ITEM`",
+    note = "add one of these scopes to the scope set's declaration: CATEGORIES_CATEGORY_ITEM_WRITE (SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE), CATEGORIES_CATEGORY_WRITE (SCOPE.CATEGORIES.CATEGORY_WRITE), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait CategoriesCategoryAddItem: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_CREATE`: Wix's permission `CATEGORIES.CATEGORY_CREATE`, required by methods or webhooks of `categories`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const CATEGORIES_CATEGORY_CREATE: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_CREATE",
+    description: "Wix's permission `CATEGORIES.CATEGORY_CREATE`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_CREATE`",
+    label = "this method requires `CATEGORIES.CATEGORY_CREATE`",
+    note = "no scope set is checked to grant `CATEGORIES.CATEGORY_CREATE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait CategoriesCategoryCreate: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_DELETE`: Wix's permission `CATEGORIES.CATEGORY_DELETE`, required by methods or webhooks of `categories`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const CATEGORIES_CATEGORY_DELETE: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_DELETE",
+    description: "Wix's permission `CATEGORIES.CATEGORY_DELETE`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_DELETE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_DELETE`",
+    label = "this method requires `CATEGORIES.CATEGORY_DELETE`",
+    note = "no scope set is checked to grant `CATEGORIES.CATEGORY_DELETE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait CategoriesCategoryDelete: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_MOVE`: Wix's permission `CATEGORIES.CATEGORY_MOVE`, required by methods or webhooks of `categories`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const CATEGORIES_CATEGORY_MOVE: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_MOVE",
+    description: "Wix's permission `CATEGORIES.CATEGORY_MOVE`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_MOVE`",
+    label = "this method requires `CATEGORIES.CATEGORY_MOVE`",
+    note = "no scope set is checked to grant `CATEGORIES.CATEGORY_MOVE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait CategoriesCategoryMove: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_MOVE_ITEM`: Wix's permission `CATEGORIES.CATEGORY_MOVE_ITEM`, required by methods or webhooks of `categories`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const CATEGORIES_CATEGORY_MOVE_ITEM: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_MOVE_ITEM",
+    description: "Wix's permission `CATEGORIES.CATEGORY_MOVE_ITEM`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE_ITEM`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_MOVE_ITEM`",
+    label = "this method requires `CATEGORIES.CATEGORY_MOVE_ITEM`",
+    note = "no scope set is checked to grant `CATEGORIES.CATEGORY_MOVE_ITEM`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait CategoriesCategoryMoveItem: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_READ`: Wix's permission `CATEGORIES.CATEGORY_READ`, required by methods or webhooks of `categories`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.CATEGORIES.CATEGORY_READ` (Read categories), `SCOPE.CATEGORIES.CATEGORY_READ_LIMITED` (Read categories (PII)), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const CATEGORIES_CATEGORY_READ: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_READ",
+    description: "Wix's permission `CATEGORIES.CATEGORY_READ`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_READ`",
+    label = "this method requires `CATEGORIES.CATEGORY_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), CATEGORIES_CATEGORY_READ (SCOPE.CATEGORIES.CATEGORY_READ), CATEGORIES_CATEGORY_READ_LIMITED (SCOPE.CATEGORIES.CATEGORY_READ_LIMITED), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait CategoriesCategoryRead: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_REMOVE_ITEM`: Wix's permission `CATEGORIES.CATEGORY_REMOVE_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE` (Category item write), `SCOPE.CATEGORIES.CATEGORY_WRITE` (Category write), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const CATEGORIES_CATEGORY_REMOVE_ITEM: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_REMOVE_ITEM",
+    description: "Wix's permission `CATEGORIES.CATEGORY_REMOVE_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_REMOVE_ITEM`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_REMOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_REMOVE_ITEM`",
+    label = "this method requires `CATEGORIES.CATEGORY_REMOVE_ITEM`",
+    note = "add one of these scopes to the scope set's declaration: CATEGORIES_CATEGORY_ITEM_WRITE (SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE), CATEGORIES_CATEGORY_WRITE (SCOPE.CATEGORIES.CATEGORY_WRITE), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait CategoriesCategoryRemoveItem: ScopeSet {}
+
+/// `CATEGORIES.CATEGORY_UPDATE`: Wix's permission `CATEGORIES.CATEGORY_UPDATE`, required by methods or webhooks of `categories`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const CATEGORIES_CATEGORY_UPDATE: Permission = Permission {
+    id: "CATEGORIES.CATEGORY_UPDATE",
+    description: "Wix's permission `CATEGORIES.CATEGORY_UPDATE`, required by methods or webhooks of `categories`.",
+};
+
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_UPDATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_UPDATE`",
+    label = "this method requires `CATEGORIES.CATEGORY_UPDATE`",
+    note = "no scope set is checked to grant `CATEGORIES.CATEGORY_UPDATE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait CategoriesCategoryUpdate: ScopeSet {}
+
+/// `CONTACTS.MERGE`: Wix's permission `CONTACTS.MERGE`, required by methods or webhooks of `contacts-v4`.
+///
+/// Granted by: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+pub const CONTACTS_MERGE: Permission = Permission {
+    id: "CONTACTS.MERGE",
+    description: "Wix's permission `CONTACTS.MERGE`, required by methods or webhooks of `contacts-v4`.",
+};
+
+/// Implemented by the scope sets that grant `CONTACTS.MERGE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MERGE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CONTACTS.MERGE`",
+    label = "this method requires `CONTACTS.MERGE`",
+    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
+)]
+pub unsafe trait ContactsMerge: ScopeSet {}
+
+/// `CONTACTS.MODIFY`: Wix's permission `CONTACTS.MODIFY`, required by methods or webhooks of `contacts-v4`.
+///
+/// Granted by: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const CONTACTS_MODIFY: Permission = Permission {
+    id: "CONTACTS.MODIFY",
+    description: "Wix's permission `CONTACTS.MODIFY`, required by methods or webhooks of `contacts-v4`.",
+};
+
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY`",
+    label = "this method requires `CONTACTS.MODIFY`",
+    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait ContactsModify: ScopeSet {}
+
+/// `CONTACTS.MODIFY_MEMBERSHIP_STATUS`: Wix's permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, required by methods or webhooks of `contacts-v4`.
+///
+/// Granted by: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+pub const CONTACTS_MODIFY_MEMBERSHIP_STATUS: Permission = Permission {
+    id: "CONTACTS.MODIFY_MEMBERSHIP_STATUS",
+    description: "Wix's permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, required by methods or webhooks of `contacts-v4`.",
+};
+
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`",
+    label = "this method requires `CONTACTS.MODIFY_MEMBERSHIP_STATUS`",
+    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
+)]
+pub unsafe trait ContactsModifyMembershipStatus: ScopeSet {}
+
+/// `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`: Wix's permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, required by methods or webhooks of `contacts-v4`.
+///
+/// Granted by: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts).
+pub const CONTACTS_MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION: Permission = Permission {
+    id: "CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION",
+    description: "Wix's permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, required by methods or webhooks of `contacts-v4`.",
+};
+
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`",
+    label = "this method requires `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`",
+    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
+)]
+pub unsafe trait ContactsModifyMemberPrimaryEmailPermission: ScopeSet {}
+
+/// `CONTACTS.VIEW`: Wix's permission `CONTACTS.VIEW`, required by methods or webhooks of `contacts-v4`.
+///
+/// Granted by: `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS` (Read Contacts), `SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED` (Read Contacts (PII)), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const CONTACTS_VIEW: Permission = Permission {
+    id: "CONTACTS.VIEW",
+    description: "Wix's permission `CONTACTS.VIEW`, required by methods or webhooks of `contacts-v4`.",
+};
+
+/// Implemented by the scope sets that grant `CONTACTS.VIEW`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.VIEW`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `CONTACTS.VIEW`",
+    label = "this method requires `CONTACTS.VIEW`",
+    note = "add one of these scopes to the scope set's declaration: CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_CONTACTS_READ_CONTACTS (SCOPE.DC-CONTACTS.READ-CONTACTS), DC_CONTACTS_READ_CONTACTS_LIMITED (SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait ContactsView: ScopeSet {}
+
+/// `ECOM.ABANDONED_CHECKOUT_DELETE`: Wix's permission `ECOM.ABANDONED_CHECKOUT_DELETE`, required by methods or webhooks of `ecom-abandoned-checkouts`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ABANDONED_CHECKOUT_DELETE: Permission = Permission {
+    id: "ECOM.ABANDONED_CHECKOUT_DELETE",
+    description: "Wix's permission `ECOM.ABANDONED_CHECKOUT_DELETE`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_DELETE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ABANDONED_CHECKOUT_DELETE`",
+    label = "this method requires `ECOM.ABANDONED_CHECKOUT_DELETE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomAbandonedCheckoutDelete: ScopeSet {}
+
+/// `ECOM.ABANDONED_CHECKOUT_READ`: Wix's permission `ECOM.ABANDONED_CHECKOUT_READ`, required by methods or webhooks of `ecom-abandoned-checkouts`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ABANDONED_CHECKOUT_READ: Permission = Permission {
+    id: "ECOM.ABANDONED_CHECKOUT_READ",
+    description: "Wix's permission `ECOM.ABANDONED_CHECKOUT_READ`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ABANDONED_CHECKOUT_READ`",
+    label = "this method requires `ECOM.ABANDONED_CHECKOUT_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomAbandonedCheckoutRead: ScopeSet {}
+
+/// `ECOM.ADMIN_MODIFY_CARTS`: Wix's permission `ECOM.ADMIN_MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`.
+///
+/// Granted by: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ADMIN_MODIFY_CARTS: Permission = Permission {
+    id: "ECOM.ADMIN_MODIFY_CARTS",
+    description: "Wix's permission `ECOM.ADMIN_MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ADMIN_MODIFY_CARTS`",
+    label = "this method requires `ECOM.ADMIN_MODIFY_CARTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomAdminModifyCarts: ScopeSet {}
+
+/// `ECOM.ADMIN_MODIFY_CHECKOUTS`: Wix's permission `ECOM.ADMIN_MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ADMIN_MODIFY_CHECKOUTS: Permission = Permission {
+    id: "ECOM.ADMIN_MODIFY_CHECKOUTS",
+    description: "Wix's permission `ECOM.ADMIN_MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CHECKOUTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ADMIN_MODIFY_CHECKOUTS`",
+    label = "this method requires `ECOM.ADMIN_MODIFY_CHECKOUTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomAdminModifyCheckouts: ScopeSet {}
+
+/// `ECOM.COLLECT_PAYMENTS`: Wix's permission `ECOM.COLLECT_PAYMENTS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_COLLECT_PAYMENTS: Permission = Permission {
+    id: "ECOM.COLLECT_PAYMENTS",
+    description: "Wix's permission `ECOM.COLLECT_PAYMENTS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.COLLECT_PAYMENTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.COLLECT_PAYMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.COLLECT_PAYMENTS`",
+    label = "this method requires `ECOM.COLLECT_PAYMENTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomCollectPayments: ScopeSet {}
+
+/// `ECOM.CREATE_CHECKOUT_FROM_CART`: Wix's permission `ECOM.CREATE_CHECKOUT_FROM_CART`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+pub const ECOM_CREATE_CHECKOUT_FROM_CART: Permission = Permission {
+    id: "ECOM.CREATE_CHECKOUT_FROM_CART",
+    description: "Wix's permission `ECOM.CREATE_CHECKOUT_FROM_CART`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.CREATE_CHECKOUT_FROM_CART`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_CHECKOUT_FROM_CART`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_CHECKOUT_FROM_CART`",
+    label = "this method requires `ECOM.CREATE_CHECKOUT_FROM_CART`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES)"
+)]
+pub unsafe trait EcomCreateCheckoutFromCart: ScopeSet {}
+
+/// `ECOM.CREATE_ORDERS`: Wix's permission `ECOM.CREATE_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_CREATE_ORDERS: Permission = Permission {
+    id: "ECOM.CREATE_ORDERS",
+    description: "Wix's permission `ECOM.CREATE_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.CREATE_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_ORDERS`",
+    label = "this method requires `ECOM.CREATE_ORDERS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomCreateOrders: ScopeSet {}
+
+/// `ECOM.CREATE_ORDER_FROM_CHECKOUT`: Wix's permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, required by methods or webhooks of `ecom-checkout`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_CREATE_ORDER_FROM_CHECKOUT: Permission = Permission {
+    id: "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+    description: "Wix's permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, required by methods or webhooks of `ecom-checkout`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`",
+    label = "this method requires `ECOM.CREATE_ORDER_FROM_CHECKOUT`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomCreateOrderFromCheckout: ScopeSet {}
+
+/// `ECOM.MODIFY_CARTS`: Wix's permission `ECOM.MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
+///
+/// Granted by: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_MODIFY_CARTS: Permission = Permission {
+    id: "ECOM.MODIFY_CARTS",
+    description: "Wix's permission `ECOM.MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.MODIFY_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_CARTS`",
+    label = "this method requires `ECOM.MODIFY_CARTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomModifyCarts: ScopeSet {}
+
+/// `ECOM.MODIFY_CHECKOUTS`: Wix's permission `ECOM.MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_MODIFY_CHECKOUTS: Permission = Permission {
+    id: "ECOM.MODIFY_CHECKOUTS",
+    description: "Wix's permission `ECOM.MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.MODIFY_CHECKOUTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_CHECKOUTS`",
+    label = "this method requires `ECOM.MODIFY_CHECKOUTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomModifyCheckouts: ScopeSet {}
+
+/// `ECOM.MODIFY_FULFILLMENTS`: Wix's permission `ECOM.MODIFY_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_MODIFY_FULFILLMENTS: Permission = Permission {
+    id: "ECOM.MODIFY_FULFILLMENTS",
+    description: "Wix's permission `ECOM.MODIFY_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.MODIFY_FULFILLMENTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_FULFILLMENTS`",
+    label = "this method requires `ECOM.MODIFY_FULFILLMENTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomModifyFulfillments: ScopeSet {}
+
+/// `ECOM.MODIFY_ORDERS`: Wix's permission `ECOM.MODIFY_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_MODIFY_ORDERS: Permission = Permission {
+    id: "ECOM.MODIFY_ORDERS",
+    description: "Wix's permission `ECOM.MODIFY_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.MODIFY_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_ORDERS`",
+    label = "this method requires `ECOM.MODIFY_ORDERS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomModifyOrders: ScopeSet {}
+
+/// `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`: Wix's permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ORDER_CAPTURE_AUTHORIZED_PAYMENT: Permission = Permission {
+    id: "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+    description: "Wix's permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`",
+    label = "this method requires `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomOrderCaptureAuthorizedPayment: ScopeSet {}
+
+/// `ECOM.ORDER_MODIFY_PRIVATE_TAGS`: Wix's permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ORDER_MODIFY_PRIVATE_TAGS: Permission = Permission {
+    id: "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+    description: "Wix's permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`",
+    label = "this method requires `ECOM.ORDER_MODIFY_PRIVATE_TAGS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomOrderModifyPrivateTags: ScopeSet {}
+
+/// `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`: Wix's permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ORDER_READ_ALL_EXTENDED_FIELDS: Permission = Permission {
+    id: "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+    description: "Wix's permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`",
+    label = "this method requires `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomOrderReadAllExtendedFields: ScopeSet {}
+
+/// `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`: Wix's permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ORDER_VOID_AUTHORIZED_PAYMENT: Permission = Permission {
+    id: "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+    description: "Wix's permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`",
+    label = "this method requires `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomOrderVoidAuthorizedPayment: ScopeSet {}
+
+/// `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`: Wix's permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_ORDER_WRITE_ALL_EXTENDED_FIELDS: Permission = Permission {
+    id: "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+    description: "Wix's permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`",
+    label = "this method requires `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomOrderWriteAllExtendedFields: ScopeSet {}
+
+/// `ECOM.READ_CARTS`: Wix's permission `ECOM.READ_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+pub const ECOM_READ_CARTS: Permission = Permission {
+    id: "ECOM.READ_CARTS",
+    description: "Wix's permission `ECOM.READ_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.READ_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.READ_CARTS`",
+    label = "this method requires `ECOM.READ_CARTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES)"
+)]
+pub unsafe trait EcomReadCarts: ScopeSet {}
+
+/// `ECOM.READ_CHECKOUTS`: Wix's permission `ECOM.READ_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_READ_CHECKOUTS: Permission = Permission {
+    id: "ECOM.READ_CHECKOUTS",
+    description: "Wix's permission `ECOM.READ_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.READ_CHECKOUTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.READ_CHECKOUTS`",
+    label = "this method requires `ECOM.READ_CHECKOUTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomReadCheckouts: ScopeSet {}
+
+/// `ECOM.READ_FULFILLMENTS`: Wix's permission `ECOM.READ_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_READ_FULFILLMENTS: Permission = Permission {
+    id: "ECOM.READ_FULFILLMENTS",
+    description: "Wix's permission `ECOM.READ_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.READ_FULFILLMENTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.READ_FULFILLMENTS`",
+    label = "this method requires `ECOM.READ_FULFILLMENTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomReadFulfillments: ScopeSet {}
+
+/// `ECOM.READ_ORDERS`: Wix's permission `ECOM.READ_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.INVOICES.MANAGE` (Manage Invoices), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const ECOM_READ_ORDERS: Permission = Permission {
+    id: "ECOM.READ_ORDERS",
+    description: "Wix's permission `ECOM.READ_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ECOM.READ_ORDERS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ECOM.READ_ORDERS`",
+    label = "this method requires `ECOM.READ_ORDERS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), INVOICES_MANAGE (SCOPE.INVOICES.MANAGE), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait EcomReadOrders: ScopeSet {}
+
+/// `MEMBERS.MEMBER_APPROVE`: Wix's permission `MEMBERS.MEMBER_APPROVE`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_APPROVE: Permission = Permission {
+    id: "MEMBERS.MEMBER_APPROVE",
+    description: "Wix's permission `MEMBERS.MEMBER_APPROVE`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_APPROVE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_APPROVE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_APPROVE`",
+    label = "this method requires `MEMBERS.MEMBER_APPROVE`",
+    note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberApprove: ScopeSet {}
+
+/// `MEMBERS.MEMBER_BLOCK`: Wix's permission `MEMBERS.MEMBER_BLOCK`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_BLOCK: Permission = Permission {
+    id: "MEMBERS.MEMBER_BLOCK",
+    description: "Wix's permission `MEMBERS.MEMBER_BLOCK`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_BLOCK`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_BLOCK`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_BLOCK`",
+    label = "this method requires `MEMBERS.MEMBER_BLOCK`",
+    note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberBlock: ScopeSet {}
+
+/// `MEMBERS.MEMBER_CREATE`: Wix's permission `MEMBERS.MEMBER_CREATE`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_CREATE: Permission = Permission {
+    id: "MEMBERS.MEMBER_CREATE",
+    description: "Wix's permission `MEMBERS.MEMBER_CREATE`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_CREATE`",
+    label = "this method requires `MEMBERS.MEMBER_CREATE`",
+    note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberCreate: ScopeSet {}
+
+/// `MEMBERS.MEMBER_DELETE`: Wix's permission `MEMBERS.MEMBER_DELETE`, required by methods or webhooks of `contacts-v4`, `members-v1`.
+///
+/// Granted by: `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS.MANAGE-CONTACTS` (Manage Contacts), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_DELETE: Permission = Permission {
+    id: "MEMBERS.MEMBER_DELETE",
+    description: "Wix's permission `MEMBERS.MEMBER_DELETE`, required by methods or webhooks of `contacts-v4`, `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DELETE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_DELETE`",
+    label = "this method requires `MEMBERS.MEMBER_DELETE`",
+    note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberDelete: ScopeSet {}
+
+/// `MEMBERS.MEMBER_DISCONNECT`: Wix's permission `MEMBERS.MEMBER_DISCONNECT`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_DISCONNECT: Permission = Permission {
+    id: "MEMBERS.MEMBER_DISCONNECT",
+    description: "Wix's permission `MEMBERS.MEMBER_DISCONNECT`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DISCONNECT`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DISCONNECT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_DISCONNECT`",
+    label = "this method requires `MEMBERS.MEMBER_DISCONNECT`",
+    note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberDisconnect: ScopeSet {}
+
+/// `MEMBERS.MEMBER_JOIN_COMMUNITY`: Wix's permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_JOIN_COMMUNITY: Permission = Permission {
+    id: "MEMBERS.MEMBER_JOIN_COMMUNITY",
+    description: "Wix's permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_JOIN_COMMUNITY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_JOIN_COMMUNITY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_JOIN_COMMUNITY`",
+    label = "this method requires `MEMBERS.MEMBER_JOIN_COMMUNITY`",
+    note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberJoinCommunity: ScopeSet {}
+
+/// `MEMBERS.MEMBER_MUTE`: Wix's permission `MEMBERS.MEMBER_MUTE`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members).
+pub const MEMBERS_MEMBER_MUTE: Permission = Permission {
+    id: "MEMBERS.MEMBER_MUTE",
+    description: "Wix's permission `MEMBERS.MEMBER_MUTE`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_MUTE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_MUTE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_MUTE`",
+    label = "this method requires `MEMBERS.MEMBER_MUTE`",
+    note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
+)]
+pub unsafe trait MembersMemberMute: ScopeSet {}
+
+/// `MEMBERS.MEMBER_READ`: Wix's permission `MEMBERS.MEMBER_READ`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const MEMBERS_MEMBER_READ: Permission = Permission {
+    id: "MEMBERS.MEMBER_READ",
+    description: "Wix's permission `MEMBERS.MEMBER_READ`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_READ`",
+    label = "this method requires `MEMBERS.MEMBER_READ`",
+    note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS), DC_MEMBERS_READ_MEMBERS (SCOPE.DC-MEMBERS.READ-MEMBERS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), MEDIA_VIEW_SITE_ANALYTICS (SCOPE.MEDIA.VIEW-SITE-ANALYTICS), PAYMENTS_PAYOUTS_VIEW_FOR_SITE (SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), PROMOTE_MANAGE_GOOGLE_ADS (SCOPE.PROMOTE.MANAGE-GOOGLE-ADS), PROMOTE_MANAGE_SEO (SCOPE.PROMOTE.MANAGE-SEO), PROMOTE_MANAGE_SOCIAL_POSTS (SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS), PROMOTE_VIEW_GOOGLE_ADS (SCOPE.PROMOTE.VIEW-GOOGLE-ADS), PROMOTE_VIEW_SEO (SCOPE.PROMOTE.VIEW-SEO), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait MembersMemberRead: ScopeSet {}
+
+/// `MEMBERS.MEMBER_UPDATE`: Wix's permission `MEMBERS.MEMBER_UPDATE`, required by methods or webhooks of `members-v1`.
+///
+/// Granted by: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const MEMBERS_MEMBER_UPDATE: Permission = Permission {
+    id: "MEMBERS.MEMBER_UPDATE",
+    description: "Wix's permission `MEMBERS.MEMBER_UPDATE`, required by methods or webhooks of `members-v1`.",
+};
+
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_UPDATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_UPDATE`",
+    label = "this method requires `MEMBERS.MEMBER_UPDATE`",
+    note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait MembersMemberUpdate: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_ADD_BOOKINGS: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`",
+    note = "no scope set is checked to grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingAddBookings: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CANCEL: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingCancel: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CONFIRM: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingConfirm: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CREATE: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingCreate: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_DECLINE: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingDecline: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAllowedActions: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR` (Read Bookings Calendar Availability).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_AVAILABILITY: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`",
+    note = "add one of these scopes to the scope set's declaration: BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR (SCOPE.DC-BOOKINGS.READ-CALENDAR)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAvailability: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_MARK_AS_PENDING: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingMarkAsPending: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC` (Read Bookings - Public Data), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR` (Read Bookings Calendar Availability).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_READ: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR (SCOPE.DC-BOOKINGS.READ-CALENDAR)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingRead: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingRemoveBookings: ScopeSet {}
+
+/// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings).
+pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_RESCHEDULE: Permission = Permission {
+    id: "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE",
+    description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`",
+    label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
+)]
+pub unsafe trait MultiServiceBookingsMultiServiceBookingReschedule: ScopeSet {}
+
+/// `WIX_EVENTS.MANAGE_EVENTS`: Wix's permission `WIX_EVENTS.MANAGE_EVENTS`, required by methods or webhooks of `events-v3`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const WIX_EVENTS_MANAGE_EVENTS: Permission = Permission {
+    id: "WIX_EVENTS.MANAGE_EVENTS",
+    description: "Wix's permission `WIX_EVENTS.MANAGE_EVENTS`, required by methods or webhooks of `events-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_EVENTS.MANAGE_EVENTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.MANAGE_EVENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_EVENTS.MANAGE_EVENTS`",
+    label = "this method requires `WIX_EVENTS.MANAGE_EVENTS`",
+    note = "no scope set is checked to grant `WIX_EVENTS.MANAGE_EVENTS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait WixEventsManageEvents: ScopeSet {}
+
+/// `WIX_EVENTS.READ_EVENTS`: Wix's permission `WIX_EVENTS.READ_EVENTS`, required by methods or webhooks of `events-v3`.
+///
+/// Granted by: `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS` (Manage Events - all permissions), `SCOPE.DC-EVENTS-MEGA.READ-EVENTS` (Read Events - all read permissions), `SCOPE.DC-EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.DC-EVENTS.MANAGE-GUEST-LIST` (Manage Guest List), `SCOPE.DC-EVENTS.READ-EVENTS` (Read Events), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
 pub const WIX_EVENTS_READ_EVENTS: Permission = Permission {
     id: "WIX_EVENTS.READ_EVENTS",
-    description: "Read the site's events (Query Events, V3). Id ours; from 000 (SCOPE.DC-EVENTS.READ-EVENTS).",
+    description: "Wix's permission `WIX_EVENTS.READ_EVENTS`, required by methods or webhooks of `events-v3`.",
 };
 
 /// Implemented by the scope sets that grant `WIX_EVENTS.READ_EVENTS`; every method that requires it is bounded by it.
@@ -403,30 +1523,607 @@ pub const WIX_EVENTS_READ_EVENTS: Permission = Permission {
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_EVENTS.READ_EVENTS`",
     label = "this method requires `WIX_EVENTS.READ_EVENTS`",
-    note = "add one of these scopes to the scope set's declaration: DC_EVENTS_READ_EVENTS (SCOPE.DC-EVENTS.READ-EVENTS)"
+    note = "add one of these scopes to the scope set's declaration: BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_EVENTS_MEGA_MANAGE_EVENTS (SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS), DC_EVENTS_MEGA_READ_EVENTS (SCOPE.DC-EVENTS-MEGA.READ-EVENTS), DC_EVENTS_MANAGE_EVENTS (SCOPE.DC-EVENTS.MANAGE-EVENTS), DC_EVENTS_MANAGE_GUEST_LIST (SCOPE.DC-EVENTS.MANAGE-GUEST-LIST), DC_EVENTS_READ_EVENTS (SCOPE.DC-EVENTS.READ-EVENTS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), MEDIA_VIEW_SITE_ANALYTICS (SCOPE.MEDIA.VIEW-SITE-ANALYTICS), PAYMENTS_PAYOUTS_VIEW_FOR_SITE (SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), PROMOTE_MANAGE_GOOGLE_ADS (SCOPE.PROMOTE.MANAGE-GOOGLE-ADS), PROMOTE_MANAGE_SEO (SCOPE.PROMOTE.MANAGE-SEO), PROMOTE_MANAGE_SOCIAL_POSTS (SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS), PROMOTE_VIEW_GOOGLE_ADS (SCOPE.PROMOTE.VIEW-GOOGLE-ADS), PROMOTE_VIEW_SEO (SCOPE.PROMOTE.VIEW-SEO), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
 pub unsafe trait WixEventsReadEvents: ScopeSet {}
 
+/// `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`: Wix's permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_ALL_PRODUCTS_CATEGORY_READ: Permission = Permission {
+    id: "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+    description: "Wix's permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`",
+    label = "this method requires `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresAllProductsCategoryRead: ScopeSet {}
+
+/// `WIX_STORES.INVENTORY_CREATE`: Wix's permission `WIX_STORES.INVENTORY_CREATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+pub const WIX_STORES_INVENTORY_CREATE: Permission = Permission {
+    id: "WIX_STORES.INVENTORY_CREATE",
+    description: "Wix's permission `WIX_STORES.INVENTORY_CREATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_CREATE`",
+    label = "this method requires `WIX_STORES.INVENTORY_CREATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
+)]
+pub unsafe trait WixStoresInventoryCreate: ScopeSet {}
+
+/// `WIX_STORES.INVENTORY_DELETE`: Wix's permission `WIX_STORES.INVENTORY_DELETE`, required by methods or webhooks of `stores-inventory-items-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_INVENTORY_DELETE: Permission = Permission {
+    id: "WIX_STORES.INVENTORY_DELETE",
+    description: "Wix's permission `WIX_STORES.INVENTORY_DELETE`, required by methods or webhooks of `stores-inventory-items-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_DELETE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_DELETE`",
+    label = "this method requires `WIX_STORES.INVENTORY_DELETE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresInventoryDelete: ScopeSet {}
+
+/// `WIX_STORES.INVENTORY_READ`: Wix's permission `WIX_STORES.INVENTORY_READ`, required by methods or webhooks of `stores-inventory-items-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_READ` (Read inventory in v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_READ_LIMITED` (Read inventory in v3 catalog (PII)), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_INVENTORY_READ: Permission = Permission {
+    id: "WIX_STORES.INVENTORY_READ",
+    description: "Wix's permission `WIX_STORES.INVENTORY_READ`, required by methods or webhooks of `stores-inventory-items-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_READ`",
+    label = "this method requires `WIX_STORES.INVENTORY_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_READ (SCOPE.STORES.INVENTORY_ITEM_READ), STORES_INVENTORY_ITEM_READ_LIMITED (SCOPE.STORES.INVENTORY_ITEM_READ_LIMITED), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresInventoryRead: ScopeSet {}
+
+/// `WIX_STORES.INVENTORY_UPDATE`: Wix's permission `WIX_STORES.INVENTORY_UPDATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+pub const WIX_STORES_INVENTORY_UPDATE: Permission = Permission {
+    id: "WIX_STORES.INVENTORY_UPDATE",
+    description: "Wix's permission `WIX_STORES.INVENTORY_UPDATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_UPDATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_UPDATE`",
+    label = "this method requires `WIX_STORES.INVENTORY_UPDATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
+)]
+pub unsafe trait WixStoresInventoryUpdate: ScopeSet {}
+
+/// `WIX_STORES.MODIFY_INVENTORY`: Wix's permission `WIX_STORES.MODIFY_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_MODIFY_INVENTORY: Permission = Permission {
+    id: "WIX_STORES.MODIFY_INVENTORY",
+    description: "Wix's permission `WIX_STORES.MODIFY_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_INVENTORY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_INVENTORY`",
+    label = "this method requires `WIX_STORES.MODIFY_INVENTORY`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresModifyInventory: ScopeSet {}
+
+/// `WIX_STORES.MODIFY_PRODUCTS`: Wix's permission `WIX_STORES.MODIFY_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_MODIFY_PRODUCTS: Permission = Permission {
+    id: "WIX_STORES.MODIFY_PRODUCTS",
+    description: "Wix's permission `WIX_STORES.MODIFY_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_PRODUCTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_PRODUCTS`",
+    label = "this method requires `WIX_STORES.MODIFY_PRODUCTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresModifyProducts: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_CREATE`: Wix's permission `WIX_STORES.PRODUCT_CREATE`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+pub const WIX_STORES_PRODUCT_CREATE: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_CREATE",
+    description: "Wix's permission `WIX_STORES.PRODUCT_CREATE`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_CREATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_CREATE`",
+    label = "this method requires `WIX_STORES.PRODUCT_CREATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
+)]
+pub unsafe trait WixStoresProductCreate: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_DELETE`: Wix's permission `WIX_STORES.PRODUCT_DELETE`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+pub const WIX_STORES_PRODUCT_DELETE: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_DELETE",
+    description: "Wix's permission `WIX_STORES.PRODUCT_DELETE`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_DELETE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_DELETE`",
+    label = "this method requires `WIX_STORES.PRODUCT_DELETE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
+)]
+pub unsafe trait WixStoresProductDelete: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`: Wix's permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+pub const WIX_STORES_PRODUCT_MERCHANT_DATA_READ: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+    description: "Wix's permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`",
+    label = "this method requires `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
+)]
+pub unsafe trait WixStoresProductMerchantDataRead: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_READ`: Wix's permission `WIX_STORES.PRODUCT_READ`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+pub const WIX_STORES_PRODUCT_READ: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_READ",
+    description: "Wix's permission `WIX_STORES.PRODUCT_READ`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_READ`",
+    label = "this method requires `WIX_STORES.PRODUCT_READ`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN), STORES_PRODUCT_READ_LIMITED (SCOPE.STORES.PRODUCT_READ_LIMITED)"
+)]
+pub unsafe trait WixStoresProductRead: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_READ_NON_VISIBLE`: Wix's permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+pub const WIX_STORES_PRODUCT_READ_NON_VISIBLE: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+    description: "Wix's permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`",
+    label = "this method requires `WIX_STORES.PRODUCT_READ_NON_VISIBLE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
+)]
+pub unsafe trait WixStoresProductReadNonVisible: ScopeSet {}
+
+/// `WIX_STORES.PRODUCT_UPDATE`: Wix's permission `WIX_STORES.PRODUCT_UPDATE`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+pub const WIX_STORES_PRODUCT_UPDATE: Permission = Permission {
+    id: "WIX_STORES.PRODUCT_UPDATE",
+    description: "Wix's permission `WIX_STORES.PRODUCT_UPDATE`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_UPDATE`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_UPDATE`",
+    label = "this method requires `WIX_STORES.PRODUCT_UPDATE`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
+)]
+pub unsafe trait WixStoresProductUpdate: ScopeSet {}
+
+/// `WIX_STORES.READ_ABANDONED_CARTS`: Wix's permission `WIX_STORES.READ_ABANDONED_CARTS`, required by methods or webhooks of `stores-abandoned-carts`.
+///
+/// Granted by: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_READ_ABANDONED_CARTS: Permission = Permission {
+    id: "WIX_STORES.READ_ABANDONED_CARTS",
+    description: "Wix's permission `WIX_STORES.READ_ABANDONED_CARTS`, required by methods or webhooks of `stores-abandoned-carts`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.READ_ABANDONED_CARTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ABANDONED_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ABANDONED_CARTS`",
+    label = "this method requires `WIX_STORES.READ_ABANDONED_CARTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresReadAbandonedCarts: ScopeSet {}
+
+/// `WIX_STORES.READ_INVENTORY`: Wix's permission `WIX_STORES.READ_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_READ_INVENTORY: Permission = Permission {
+    id: "WIX_STORES.READ_INVENTORY",
+    description: "Wix's permission `WIX_STORES.READ_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.READ_INVENTORY`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_INVENTORY`",
+    label = "this method requires `WIX_STORES.READ_INVENTORY`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresReadInventory: ScopeSet {}
+
+/// `WIX_STORES.READ_PRODUCTS`: Wix's permission `WIX_STORES.READ_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.
+///
+/// Granted by: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+pub const WIX_STORES_READ_PRODUCTS: Permission = Permission {
+    id: "WIX_STORES.READ_PRODUCTS",
+    description: "Wix's permission `WIX_STORES.READ_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.",
+};
+
+/// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS`",
+    label = "this method requires `WIX_STORES.READ_PRODUCTS`",
+    note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
+)]
+pub unsafe trait WixStoresReadProducts: ScopeSet {}
+
+/// `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`: Wix's permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`, required by methods or webhooks of `bookings-v2`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const BOOKINGS_V2_BOOKING_ANONYMOUS_ACTIONS_GET_ANONYMOUS_ACTION_TOKEN: Permission = Permission {
+    id: "bookings:v2:booking:anonymous_actions:get_anonymous_action_token",
+    description: "Wix's permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`, required by methods or webhooks of `bookings-v2`.",
+};
+
+/// Implemented by the scope sets that grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`",
+    label = "this method requires `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`",
+    note = "no scope set is checked to grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait BookingsV2BookingAnonymousActionsGetAnonymousActionToken: ScopeSet {}
+
+/// `bookings:v2:booking:count_extended_bookings`: Wix's permission `bookings:v2:booking:count_extended_bookings`, required by methods or webhooks of `bookings-reader-v2`.
+///
+/// Granted by: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants).
+pub const BOOKINGS_V2_BOOKING_COUNT_EXTENDED_BOOKINGS: Permission = Permission {
+    id: "bookings:v2:booking:count_extended_bookings",
+    description: "Wix's permission `bookings:v2:booking:count_extended_bookings`, required by methods or webhooks of `bookings-reader-v2`.",
+};
+
+/// Implemented by the scope sets that grant `bookings:v2:booking:count_extended_bookings`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:count_extended_bookings`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `bookings:v2:booking:count_extended_bookings`",
+    label = "this method requires `bookings:v2:booking:count_extended_bookings`",
+    note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE)"
+)]
+pub unsafe trait BookingsV2BookingCountExtendedBookings: ScopeSet {}
+
+/// `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`: Wix's permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`, required by methods or webhooks of `ecom-abandoned-checkouts`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const ECOM_V1_ABANDONED_CHECKOUT_GET_ABANDONED_CHECKOUT_ANALYTICS: Permission = Permission {
+    id: "ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics",
+    description: "Wix's permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
+};
+
+/// Implemented by the scope sets that grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`",
+    label = "this method requires `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`",
+    note = "no scope set is checked to grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait EcomV1AbandonedCheckoutGetAbandonedCheckoutAnalytics: ScopeSet {}
+
+/// `ecom:v1:order:imports:bulk_delete_imported_orders`: Wix's permission `ecom:v1:order:imports:bulk_delete_imported_orders`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const ECOM_V1_ORDER_IMPORTS_BULK_DELETE_IMPORTED_ORDERS: Permission = Permission {
+    id: "ecom:v1:order:imports:bulk_delete_imported_orders",
+    description: "Wix's permission `ecom:v1:order:imports:bulk_delete_imported_orders`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:bulk_delete_imported_orders`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:bulk_delete_imported_orders`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:bulk_delete_imported_orders`",
+    label = "this method requires `ecom:v1:order:imports:bulk_delete_imported_orders`",
+    note = "no scope set is checked to grant `ecom:v1:order:imports:bulk_delete_imported_orders`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait EcomV1OrderImportsBulkDeleteImportedOrders: ScopeSet {}
+
+/// `ecom:v1:order:imports:import_order`: Wix's permission `ecom:v1:order:imports:import_order`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const ECOM_V1_ORDER_IMPORTS_IMPORT_ORDER: Permission = Permission {
+    id: "ecom:v1:order:imports:import_order",
+    description: "Wix's permission `ecom:v1:order:imports:import_order`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:import_order`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:import_order`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:import_order`",
+    label = "this method requires `ecom:v1:order:imports:import_order`",
+    note = "no scope set is checked to grant `ecom:v1:order:imports:import_order`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait EcomV1OrderImportsImportOrder: ScopeSet {}
+
+/// `ecom:v1:order:imports:set_order_number_counter`: Wix's permission `ecom:v1:order:imports:set_order_number_counter`, required by methods or webhooks of `ecom-orders-v1`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const ECOM_V1_ORDER_IMPORTS_SET_ORDER_NUMBER_COUNTER: Permission = Permission {
+    id: "ecom:v1:order:imports:set_order_number_counter",
+    description: "Wix's permission `ecom:v1:order:imports:set_order_number_counter`, required by methods or webhooks of `ecom-orders-v1`.",
+};
+
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:set_order_number_counter`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:set_order_number_counter`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:set_order_number_counter`",
+    label = "this method requires `ecom:v1:order:imports:set_order_number_counter`",
+    note = "no scope set is checked to grant `ecom:v1:order:imports:set_order_number_counter`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait EcomV1OrderImportsSetOrderNumberCounter: ScopeSet {}
+
+/// `stores:catalog:v3:product:bulk_update_product_tags`: Wix's permission `stores:catalog:v3:product:bulk_update_product_tags`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS: Permission = Permission {
+    id: "stores:catalog:v3:product:bulk_update_product_tags",
+    description: "Wix's permission `stores:catalog:v3:product:bulk_update_product_tags`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `stores:catalog:v3:product:bulk_update_product_tags`",
+    label = "this method requires `stores:catalog:v3:product:bulk_update_product_tags`",
+    note = "no scope set is checked to grant `stores:catalog:v3:product:bulk_update_product_tags`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTags: ScopeSet {}
+
+/// `stores:catalog:v3:product:bulk_update_product_tags_by_filter`: Wix's permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`, required by methods or webhooks of `stores-catalog-v3`.
+///
+/// Granted by no scope that Wix names: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.
+pub const STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS_BY_FILTER: Permission = Permission {
+    id: "stores:catalog:v3:product:bulk_update_product_tags_by_filter",
+    description: "Wix's permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`, required by methods or webhooks of `stores-catalog-v3`.",
+};
+
+/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`; every method that requires it is bounded by it.
+///
+/// # Safety
+///
+/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+#[diagnostic::on_unimplemented(
+    message = "the scope set `{Self}` does not grant the permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`",
+    label = "this method requires `stores:catalog:v3:product:bulk_update_product_tags_by_filter`",
+    note = "no scope set is checked to grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
+)]
+pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTagsByFilter: ScopeSet {}
+
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[
-    &WIX_STORES_READ_PRODUCTS,
-    &WIX_STORES_MODIFY_PRODUCTS,
-    &WIX_STORES_READ_INVENTORY,
-    &WIX_STORES_MODIFY_INVENTORY,
     &WIX_STORES_READ_ORDERS,
     &WIX_STORES_MODIFY_ORDERS,
     &WIX_STORES_READ_CARTS,
-    &WIX_STORES_READ_ABANDONED_CARTS,
-    &WIX_STORES_READ_PRODUCTS_V3,
-    &WIX_STORES_MANAGE_PRODUCTS_V3,
-    &WIX_ECOM_READ_ORDERS,
-    &WIX_ECOM_MANAGE_ORDERS,
-    &WIX_CONTACTS_READ_CONTACTS,
-    &WIX_CONTACTS_MANAGE_CONTACTS,
-    &WIX_MEMBERS_READ_MEMBERS,
-    &WIX_BOOKINGS_READ_BOOKINGS,
-    &WIX_BOOKINGS_MANAGE_BOOKINGS,
     &WIX_DATA_READ_DATA_ITEMS,
     &WIX_DATA_MANAGE_DATA_ITEMS,
+    &BOOKINGS_BOOKING_CANCEL,
+    &BOOKINGS_BOOKING_CONFIRM,
+    &BOOKINGS_BOOKING_CONFIRM_OR_DECLINE,
+    &BOOKINGS_BOOKING_CREATE,
+    &BOOKINGS_BOOKING_DECLINE,
+    &BOOKINGS_BOOKING_MARK_BOOKING_AS_PENDING,
+    &BOOKINGS_BOOKING_READ,
+    &BOOKINGS_BOOKING_READ_ANY,
+    &BOOKINGS_BOOKING_RESCHEDULE,
+    &BOOKINGS_BOOKING_SET_SUBMISSION_ID,
+    &BOOKINGS_BOOKING_UPDATE_EXTENDED_FIELDS,
+    &BOOKINGS_BULK_CALCULATE_ALLOWED_ACTIONS,
+    &BOOKINGS_MANAGE_BOOKINGS,
+    &BOOKINGS_NUMBER_OF_PARTICIPANTS_UPDATE,
+    &BOOKINGS_READ_BOOKINGS,
+    &CATEGORIES_CATEGORY_ADD_ITEM,
+    &CATEGORIES_CATEGORY_CREATE,
+    &CATEGORIES_CATEGORY_DELETE,
+    &CATEGORIES_CATEGORY_MOVE,
+    &CATEGORIES_CATEGORY_MOVE_ITEM,
+    &CATEGORIES_CATEGORY_READ,
+    &CATEGORIES_CATEGORY_REMOVE_ITEM,
+    &CATEGORIES_CATEGORY_UPDATE,
+    &CONTACTS_MERGE,
+    &CONTACTS_MODIFY,
+    &CONTACTS_MODIFY_MEMBERSHIP_STATUS,
+    &CONTACTS_MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION,
+    &CONTACTS_VIEW,
+    &ECOM_ABANDONED_CHECKOUT_DELETE,
+    &ECOM_ABANDONED_CHECKOUT_READ,
+    &ECOM_ADMIN_MODIFY_CARTS,
+    &ECOM_ADMIN_MODIFY_CHECKOUTS,
+    &ECOM_COLLECT_PAYMENTS,
+    &ECOM_CREATE_CHECKOUT_FROM_CART,
+    &ECOM_CREATE_ORDERS,
+    &ECOM_CREATE_ORDER_FROM_CHECKOUT,
+    &ECOM_MODIFY_CARTS,
+    &ECOM_MODIFY_CHECKOUTS,
+    &ECOM_MODIFY_FULFILLMENTS,
+    &ECOM_MODIFY_ORDERS,
+    &ECOM_ORDER_CAPTURE_AUTHORIZED_PAYMENT,
+    &ECOM_ORDER_MODIFY_PRIVATE_TAGS,
+    &ECOM_ORDER_READ_ALL_EXTENDED_FIELDS,
+    &ECOM_ORDER_VOID_AUTHORIZED_PAYMENT,
+    &ECOM_ORDER_WRITE_ALL_EXTENDED_FIELDS,
+    &ECOM_READ_CARTS,
+    &ECOM_READ_CHECKOUTS,
+    &ECOM_READ_FULFILLMENTS,
+    &ECOM_READ_ORDERS,
+    &MEMBERS_MEMBER_APPROVE,
+    &MEMBERS_MEMBER_BLOCK,
+    &MEMBERS_MEMBER_CREATE,
+    &MEMBERS_MEMBER_DELETE,
+    &MEMBERS_MEMBER_DISCONNECT,
+    &MEMBERS_MEMBER_JOIN_COMMUNITY,
+    &MEMBERS_MEMBER_MUTE,
+    &MEMBERS_MEMBER_READ,
+    &MEMBERS_MEMBER_UPDATE,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_ADD_BOOKINGS,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CANCEL,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CONFIRM,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CREATE,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_DECLINE,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_AVAILABILITY,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_MARK_AS_PENDING,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_READ,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS,
+    &MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_RESCHEDULE,
+    &WIX_EVENTS_MANAGE_EVENTS,
     &WIX_EVENTS_READ_EVENTS,
+    &WIX_STORES_ALL_PRODUCTS_CATEGORY_READ,
+    &WIX_STORES_INVENTORY_CREATE,
+    &WIX_STORES_INVENTORY_DELETE,
+    &WIX_STORES_INVENTORY_READ,
+    &WIX_STORES_INVENTORY_UPDATE,
+    &WIX_STORES_MODIFY_INVENTORY,
+    &WIX_STORES_MODIFY_PRODUCTS,
+    &WIX_STORES_PRODUCT_CREATE,
+    &WIX_STORES_PRODUCT_DELETE,
+    &WIX_STORES_PRODUCT_MERCHANT_DATA_READ,
+    &WIX_STORES_PRODUCT_READ,
+    &WIX_STORES_PRODUCT_READ_NON_VISIBLE,
+    &WIX_STORES_PRODUCT_UPDATE,
+    &WIX_STORES_READ_ABANDONED_CARTS,
+    &WIX_STORES_READ_INVENTORY,
+    &WIX_STORES_READ_PRODUCTS,
+    &BOOKINGS_V2_BOOKING_ANONYMOUS_ACTIONS_GET_ANONYMOUS_ACTION_TOKEN,
+    &BOOKINGS_V2_BOOKING_COUNT_EXTENDED_BOOKINGS,
+    &ECOM_V1_ABANDONED_CHECKOUT_GET_ABANDONED_CHECKOUT_ANALYTICS,
+    &ECOM_V1_ORDER_IMPORTS_BULK_DELETE_IMPORTED_ORDERS,
+    &ECOM_V1_ORDER_IMPORTS_IMPORT_ORDER,
+    &ECOM_V1_ORDER_IMPORTS_SET_ORDER_NUMBER_COUNTER,
+    &STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS,
+    &STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
 ];
+
+/// The bound of the methods for which Wix's metadata names no permission. No scope set
+/// implements it (the macros never do), so such a method compiles for none: what it
+/// requires is unknown, and the scope check promises only what it can prove. Call it
+/// with `Client::request_unchecked` once Wix's documentation says what it requires.
+///
+/// # Safety
+///
+/// An impl would assert that the scope set holds whatever Wix requires for these methods;
+
+/// nothing can check that.
+#[diagnostic::on_unimplemented(
+    message = "Wix's metadata names no permission for this method, so no scope set `{Self}` is checked to call it",
+    label = "Wix publishes no permission for this method",
+    note = "call it with `Client::request_unchecked` once Wix's documentation says what it requires"
+)]
+pub unsafe trait Unpublished: ScopeSet {}

@@ -6,156 +6,83 @@
 
 use crate::Scope;
 
-/// **Read Products** (`SCOPE.DC-STORES.READ-PRODUCTS`): Read products, collections, variants and inventory of the Stores V1 catalog.
+/// **Read Orders** (`SCOPE.DC-STORES.READ-ORDERS`): Read orders and carts.
 ///
-/// Grants: `WIX_STORES.READ_PRODUCTS`, `WIX_STORES.READ_INVENTORY`.
-pub const DC_STORES_READ_PRODUCTS: Scope = Scope {
-    id: "SCOPE.DC-STORES.READ-PRODUCTS",
-    name: "Read Products",
-    description: "Read products, collections, variants and inventory of the Stores V1 catalog.",
-    permissions: &["WIX_STORES.READ_PRODUCTS", "WIX_STORES.READ_INVENTORY"],
-};
-
-/// **Manage Products** (`SCOPE.DC-STORES.MANAGE-PRODUCTS`): Read and change products, collections, variants, product media and inventory of the Stores V1 catalog. The id is Wix's "Manage" sibling of SCOPE.DC-STORES.READ-PRODUCTS; the seeds give only the name (003).
-///
-/// Grants: `WIX_STORES.READ_PRODUCTS`, `WIX_STORES.MODIFY_PRODUCTS`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.MODIFY_INVENTORY`.
-pub const DC_STORES_MANAGE_PRODUCTS: Scope = Scope {
-    id: "SCOPE.DC-STORES.MANAGE-PRODUCTS",
-    name: "Manage Products",
-    description: "Read and change products, collections, variants, product media and inventory of the Stores V1 catalog. The id is Wix's \"Manage\" sibling of SCOPE.DC-STORES.READ-PRODUCTS; the seeds give only the name (003).",
-    permissions: &[
-        "WIX_STORES.READ_PRODUCTS",
-        "WIX_STORES.MODIFY_PRODUCTS",
-        "WIX_STORES.READ_INVENTORY",
-        "WIX_STORES.MODIFY_INVENTORY",
-    ],
-};
-
-/// **Read products in v3 catalog** (`SCOPE.STORES.PRODUCT_READ`): Read products of the Stores Catalog V3.
-///
-/// Grants: `WIX_STORES.READ_PRODUCTS_V3`.
-pub const STORES_PRODUCT_READ: Scope = Scope {
-    id: "SCOPE.STORES.PRODUCT_READ",
-    name: "Read products in v3 catalog",
-    description: "Read products of the Stores Catalog V3.",
-    permissions: &["WIX_STORES.READ_PRODUCTS_V3"],
-};
-
-/// **Product v3 read admin** (`SCOPE.STORES.PRODUCT_READ_ADMIN`): Read products of the Stores Catalog V3, with admin visibility.
-///
-/// Grants: `WIX_STORES.READ_PRODUCTS_V3`.
-pub const STORES_PRODUCT_READ_ADMIN: Scope = Scope {
-    id: "SCOPE.STORES.PRODUCT_READ_ADMIN",
-    name: "Product v3 read admin",
-    description: "Read products of the Stores Catalog V3, with admin visibility.",
-    permissions: &["WIX_STORES.READ_PRODUCTS_V3"],
-};
-
-/// **Product write in v3 catalog** (`SCOPE.STORES.PRODUCT_WRITE`): Create and update products of the Stores Catalog V3.
-///
-/// Grants: `WIX_STORES.MANAGE_PRODUCTS_V3`.
-pub const STORES_PRODUCT_WRITE: Scope = Scope {
-    id: "SCOPE.STORES.PRODUCT_WRITE",
-    name: "Product write in v3 catalog",
-    description: "Create and update products of the Stores Catalog V3.",
-    permissions: &["WIX_STORES.MANAGE_PRODUCTS_V3"],
-};
-
-/// **Read Orders** (`SCOPE.DC-STORES.READ-ORDERS`): Read eCommerce and Stores orders, carts and abandoned carts.
-///
-/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.READ_CARTS`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_ECOM.READ_ORDERS`.
+/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.READ_CARTS`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `WIX_STORES.READ_ABANDONED_CARTS`.
 pub const DC_STORES_READ_ORDERS: Scope = Scope {
     id: "SCOPE.DC-STORES.READ-ORDERS",
     name: "Read Orders",
-    description: "Read eCommerce and Stores orders, carts and abandoned carts.",
+    description: "Read orders and carts.",
     permissions: &[
         "WIX_STORES.READ_ORDERS",
         "WIX_STORES.READ_CARTS",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
         "WIX_STORES.READ_ABANDONED_CARTS",
-        "WIX_ECOM.READ_ORDERS",
     ],
 };
 
-/// **Manage Orders** (`SCOPE.DC-STORES.MANAGE-ORDERS`): Read and create eCommerce orders; read Stores orders and manage their fulfillments.
+/// **Manage Orders** (`SCOPE.DC-STORES.MANAGE-ORDERS`): Read and manage orders; manage the fulfillments of Stores orders.
 ///
-/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.MODIFY_ORDERS`, `WIX_STORES.READ_CARTS`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_ECOM.READ_ORDERS`, `WIX_ECOM.MANAGE_ORDERS`.
+/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.MODIFY_ORDERS`, `WIX_STORES.READ_CARTS`, `CATEGORIES.CATEGORY_READ`, `ECOM.ABANDONED_CHECKOUT_DELETE`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.CREATE_CHECKOUT_FROM_CART`, `ECOM.CREATE_ORDERS`, `ECOM.CREATE_ORDER_FROM_CHECKOUT`, `ECOM.MODIFY_CHECKOUTS`, `ECOM.MODIFY_FULFILLMENTS`, `ECOM.MODIFY_ORDERS`, `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_STORES.READ_PRODUCTS`.
 pub const DC_STORES_MANAGE_ORDERS: Scope = Scope {
     id: "SCOPE.DC-STORES.MANAGE-ORDERS",
     name: "Manage Orders",
-    description: "Read and create eCommerce orders; read Stores orders and manage their fulfillments.",
+    description: "Read and manage orders; manage the fulfillments of Stores orders.",
     permissions: &[
         "WIX_STORES.READ_ORDERS",
         "WIX_STORES.MODIFY_ORDERS",
         "WIX_STORES.READ_CARTS",
+        "CATEGORIES.CATEGORY_READ",
+        "ECOM.ABANDONED_CHECKOUT_DELETE",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.CREATE_CHECKOUT_FROM_CART",
+        "ECOM.CREATE_ORDERS",
+        "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+        "ECOM.MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_FULFILLMENTS",
+        "ECOM.MODIFY_ORDERS",
+        "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
         "WIX_STORES.READ_ABANDONED_CARTS",
-        "WIX_ECOM.READ_ORDERS",
-        "WIX_ECOM.MANAGE_ORDERS",
+        "WIX_STORES.READ_PRODUCTS",
     ],
 };
 
-/// **Read eCommerce - all read permissions** (`SCOPE.DC-ECOM-MEGA.READ-ECOM`): All eCommerce read permissions, including orders, carts and abandoned carts.
+/// **Read eCommerce - all read permissions** (`SCOPE.DC-ECOM-MEGA.READ-ECOM`): All eCommerce read permissions.
 ///
-/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.READ_CARTS`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_ECOM.READ_ORDERS`.
+/// Grants: `WIX_STORES.READ_ORDERS`, `WIX_STORES.READ_CARTS`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`.
 pub const DC_ECOM_MEGA_READ_ECOM: Scope = Scope {
     id: "SCOPE.DC-ECOM-MEGA.READ-ECOM",
     name: "Read eCommerce - all read permissions",
-    description: "All eCommerce read permissions, including orders, carts and abandoned carts.",
+    description: "All eCommerce read permissions.",
     permissions: &[
         "WIX_STORES.READ_ORDERS",
         "WIX_STORES.READ_CARTS",
-        "WIX_STORES.READ_ABANDONED_CARTS",
-        "WIX_ECOM.READ_ORDERS",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
     ],
-};
-
-/// **Read Contacts** (`SCOPE.DC-CONTACTS.READ-CONTACTS`): Read the site's contacts.
-///
-/// Grants: `WIX_CONTACTS.READ_CONTACTS`.
-pub const DC_CONTACTS_READ_CONTACTS: Scope = Scope {
-    id: "SCOPE.DC-CONTACTS.READ-CONTACTS",
-    name: "Read Contacts",
-    description: "Read the site's contacts.",
-    permissions: &["WIX_CONTACTS.READ_CONTACTS"],
-};
-
-/// **Manage Contacts** (`SCOPE.DC-CONTACTS.MANAGE-CONTACTS`): Read, create and update the site's contacts.
-///
-/// Grants: `WIX_CONTACTS.READ_CONTACTS`, `WIX_CONTACTS.MANAGE_CONTACTS`.
-pub const DC_CONTACTS_MANAGE_CONTACTS: Scope = Scope {
-    id: "SCOPE.DC-CONTACTS.MANAGE-CONTACTS",
-    name: "Manage Contacts",
-    description: "Read, create and update the site's contacts.",
-    permissions: &["WIX_CONTACTS.READ_CONTACTS", "WIX_CONTACTS.MANAGE_CONTACTS"],
-};
-
-/// **Read Members** (`SCOPE.DC-MEMBERS.READ-MEMBERS`): Read the site's members.
-///
-/// Grants: `WIX_MEMBERS.READ_MEMBERS`.
-pub const DC_MEMBERS_READ_MEMBERS: Scope = Scope {
-    id: "SCOPE.DC-MEMBERS.READ-MEMBERS",
-    name: "Read Members",
-    description: "Read the site's members.",
-    permissions: &["WIX_MEMBERS.READ_MEMBERS"],
-};
-
-/// **Read Bookings** (`SCOPE.DC-BOOKINGS.READ-BOOKINGS`): Read the site's bookings. The id is ours, after SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS; 000 names only the capability.
-///
-/// Grants: `WIX_BOOKINGS.READ_BOOKINGS`.
-pub const DC_BOOKINGS_READ_BOOKINGS: Scope = Scope {
-    id: "SCOPE.DC-BOOKINGS.READ-BOOKINGS",
-    name: "Read Bookings",
-    description: "Read the site's bookings. The id is ours, after SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS; 000 names only the capability.",
-    permissions: &["WIX_BOOKINGS.READ_BOOKINGS"],
-};
-
-/// **Manage Bookings** (`SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS`): Read and create bookings; only Manage Bookings identities can set status CONFIRMED.
-///
-/// Grants: `WIX_BOOKINGS.READ_BOOKINGS`, `WIX_BOOKINGS.MANAGE_BOOKINGS`.
-pub const DC_BOOKINGS_MANAGE_BOOKINGS: Scope = Scope {
-    id: "SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS",
-    name: "Manage Bookings",
-    description: "Read and create bookings; only Manage Bookings identities can set status CONFIRMED.",
-    permissions: &["WIX_BOOKINGS.READ_BOOKINGS", "WIX_BOOKINGS.MANAGE_BOOKINGS"],
 };
 
 /// **Read Data Items** (`SCOPE.DC-DATA.READ`): Read items of the site's content collections.
@@ -178,34 +105,1032 @@ pub const DC_DATA_WRITE: Scope = Scope {
     permissions: &["WIX_DATA.READ_DATA_ITEMS", "WIX_DATA.MANAGE_DATA_ITEMS"],
 };
 
-/// **Read Events** (`SCOPE.DC-EVENTS.READ-EVENTS`): Read the site's events.
+/// **Manage Blog** (`SCOPE.BLOG.MANAGE-BLOG`): Manage Blog
+///
+/// Grants: `MEMBERS.MEMBER_CREATE`, `MEMBERS.MEMBER_DISCONNECT`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`.
+pub const BLOG_MANAGE_BLOG: Scope = Scope {
+    id: "SCOPE.BLOG.MANAGE-BLOG",
+    name: "Manage Blog",
+    description: "Manage Blog",
+    permissions: &[
+        "MEMBERS.MEMBER_CREATE",
+        "MEMBERS.MEMBER_DISCONNECT",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+    ],
+};
+
+/// **Manage Bookings Services and Settings** (`SCOPE.BOOKINGS.CONFIGURATION`): Manage Bookings Services and Settings
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `WIX_EVENTS.READ_EVENTS`.
+pub const BOOKINGS_CONFIGURATION: Scope = Scope {
+    id: "SCOPE.BOOKINGS.CONFIGURATION",
+    name: "Manage Bookings Services and Settings",
+    description: "Manage Bookings Services and Settings",
+    permissions: &[
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Category item write** (`SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE`): Category item write
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_REMOVE_ITEM`.
+pub const CATEGORIES_CATEGORY_ITEM_WRITE: Scope = Scope {
+    id: "SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE",
+    name: "Category item write",
+    description: "Category item write",
+    permissions: &["CATEGORIES.CATEGORY_ADD_ITEM", "CATEGORIES.CATEGORY_REMOVE_ITEM"],
+};
+
+/// **Read categories** (`SCOPE.CATEGORIES.CATEGORY_READ`): Read categories
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`.
+pub const CATEGORIES_CATEGORY_READ: Scope = Scope {
+    id: "SCOPE.CATEGORIES.CATEGORY_READ",
+    name: "Read categories",
+    description: "Read categories",
+    permissions: &["CATEGORIES.CATEGORY_READ"],
+};
+
+/// **Read categories (PII)** (`SCOPE.CATEGORIES.CATEGORY_READ_LIMITED`): Read categories (PII)
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`.
+pub const CATEGORIES_CATEGORY_READ_LIMITED: Scope = Scope {
+    id: "SCOPE.CATEGORIES.CATEGORY_READ_LIMITED",
+    name: "Read categories (PII)",
+    description: "Read categories (PII)",
+    permissions: &["CATEGORIES.CATEGORY_READ"],
+};
+
+/// **Category write** (`SCOPE.CATEGORIES.CATEGORY_WRITE`): Category write
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_REMOVE_ITEM`.
+pub const CATEGORIES_CATEGORY_WRITE: Scope = Scope {
+    id: "SCOPE.CATEGORIES.CATEGORY_WRITE",
+    name: "Category write",
+    description: "Category write",
+    permissions: &["CATEGORIES.CATEGORY_ADD_ITEM", "CATEGORIES.CATEGORY_REMOVE_ITEM"],
+};
+
+/// **Manage Challenges** (`SCOPE.CHALLENGES.MANAGE`): Manage Challenges
+///
+/// Grants: `CONTACTS.VIEW`, `MEMBERS.MEMBER_CREATE`, `MEMBERS.MEMBER_DISCONNECT`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`.
+pub const CHALLENGES_MANAGE: Scope = Scope {
+    id: "SCOPE.CHALLENGES.MANAGE",
+    name: "Manage Challenges",
+    description: "Manage Challenges",
+    permissions: &[
+        "CONTACTS.VIEW",
+        "MEMBERS.MEMBER_CREATE",
+        "MEMBERS.MEMBER_DISCONNECT",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Access Verticals by Automations** (`SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS`): Access Verticals by Automations
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`.
+pub const CRM_ACCESS_VERTICALS_BY_AUTOMATIONS: Scope = Scope {
+    id: "SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS",
+    name: "Access Verticals by Automations",
+    description: "Access Verticals by Automations",
+    permissions: &[
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Set Up Automations** (`SCOPE.CRM.SETUP-AUTOMATIONS`): Set Up Automations
+///
+/// Grants: `CONTACTS.VIEW`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`.
+pub const CRM_SETUP_AUTOMATIONS: Scope = Scope {
+    id: "SCOPE.CRM.SETUP-AUTOMATIONS",
+    name: "Set Up Automations",
+    description: "Set Up Automations",
+    permissions: &[
+        "CONTACTS.VIEW",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Manage Bookings - all permissions** (`SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS`): Manage Bookings - all permissions
+///
+/// Grants: `BOOKINGS.BOOKING_CANCEL`, `BOOKINGS.BOOKING_CONFIRM`, `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, `BOOKINGS.BOOKING_CREATE`, `BOOKINGS.BOOKING_DECLINE`, `BOOKINGS.BOOKING_READ`, `BOOKINGS.BOOKING_READ_ANY`, `BOOKINGS.BOOKING_RESCHEDULE`, `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, `BOOKINGS.MANAGE_BOOKINGS`, `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, `BOOKINGS.READ_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, `bookings:v2:booking:count_extended_bookings`.
+pub const DC_BOOKINGS_MEGA_MANAGE_BOOKINGS: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS",
+    name: "Manage Bookings - all permissions",
+    description: "Manage Bookings - all permissions",
+    permissions: &[
+        "BOOKINGS.BOOKING_CANCEL",
+        "BOOKINGS.BOOKING_CONFIRM",
+        "BOOKINGS.BOOKING_CONFIRM_OR_DECLINE",
+        "BOOKINGS.BOOKING_CREATE",
+        "BOOKINGS.BOOKING_DECLINE",
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.BOOKING_READ_ANY",
+        "BOOKINGS.BOOKING_RESCHEDULE",
+        "BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS",
+        "BOOKINGS.MANAGE_BOOKINGS",
+        "BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE",
+        "BOOKINGS.READ_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE",
+        "bookings:v2:booking:count_extended_bookings",
+    ],
+};
+
+/// **Read Bookings - all read permissions** (`SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS`): Read Bookings - all read permissions
+///
+/// Grants: `BOOKINGS.BOOKING_READ`, `BOOKINGS.BOOKING_READ_ANY`, `BOOKINGS.MANAGE_BOOKINGS`, `BOOKINGS.READ_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, `bookings:v2:booking:count_extended_bookings`.
+pub const DC_BOOKINGS_MEGA_READ_BOOKINGS: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS",
+    name: "Read Bookings - all read permissions",
+    description: "Read Bookings - all read permissions",
+    permissions: &[
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.BOOKING_READ_ANY",
+        "BOOKINGS.MANAGE_BOOKINGS",
+        "BOOKINGS.READ_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+        "bookings:v2:booking:count_extended_bookings",
+    ],
+};
+
+/// **Manage Bookings** (`SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS`): Manage Bookings
+///
+/// Grants: `BOOKINGS.BOOKING_CANCEL`, `BOOKINGS.BOOKING_CONFIRM`, `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, `BOOKINGS.BOOKING_CREATE`, `BOOKINGS.BOOKING_DECLINE`, `BOOKINGS.BOOKING_READ`, `BOOKINGS.BOOKING_READ_ANY`, `BOOKINGS.BOOKING_RESCHEDULE`, `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, `BOOKINGS.MANAGE_BOOKINGS`, `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, `BOOKINGS.READ_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, `bookings:v2:booking:count_extended_bookings`.
+pub const DC_BOOKINGS_MANAGE_BOOKINGS: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS",
+    name: "Manage Bookings",
+    description: "Manage Bookings",
+    permissions: &[
+        "BOOKINGS.BOOKING_CANCEL",
+        "BOOKINGS.BOOKING_CONFIRM",
+        "BOOKINGS.BOOKING_CONFIRM_OR_DECLINE",
+        "BOOKINGS.BOOKING_CREATE",
+        "BOOKINGS.BOOKING_DECLINE",
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.BOOKING_READ_ANY",
+        "BOOKINGS.BOOKING_RESCHEDULE",
+        "BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS",
+        "BOOKINGS.MANAGE_BOOKINGS",
+        "BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE",
+        "BOOKINGS.READ_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE",
+        "bookings:v2:booking:count_extended_bookings",
+    ],
+};
+
+/// **Read Bookings - Public Data** (`SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC`): Read Bookings - Public Data
+///
+/// Grants: `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`.
+pub const DC_BOOKINGS_READ_BOOKINGS_PUBLIC: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC",
+    name: "Read Bookings - Public Data",
+    description: "Read Bookings - Public Data",
+    permissions: &[
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+    ],
+};
+
+/// **Read Bookings - Including Participants** (`SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE`): Read Bookings - Including Participants
+///
+/// Grants: `BOOKINGS.BOOKING_READ`, `BOOKINGS.BOOKING_READ_ANY`, `BOOKINGS.MANAGE_BOOKINGS`, `BOOKINGS.READ_BOOKINGS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, `bookings:v2:booking:count_extended_bookings`.
+pub const DC_BOOKINGS_READ_BOOKINGS_SENSITIVE: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE",
+    name: "Read Bookings - Including Participants",
+    description: "Read Bookings - Including Participants",
+    permissions: &[
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.BOOKING_READ_ANY",
+        "BOOKINGS.MANAGE_BOOKINGS",
+        "BOOKINGS.READ_BOOKINGS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+        "bookings:v2:booking:count_extended_bookings",
+    ],
+};
+
+/// **Read Bookings Calendar Availability** (`SCOPE.DC-BOOKINGS.READ-CALENDAR`): Read Bookings Calendar Availability
+///
+/// Grants: `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`.
+pub const DC_BOOKINGS_READ_CALENDAR: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS.READ-CALENDAR",
+    name: "Read Bookings Calendar Availability",
+    description: "Read Bookings Calendar Availability",
+    permissions: &[
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY",
+        "MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ",
+    ],
+};
+
+/// **Read bookings calendar - including participants** (`SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS`): Read bookings calendar - including participants
+///
+/// Grants: `BOOKINGS.BOOKING_READ`, `BOOKINGS.BOOKING_READ_ANY`, `BOOKINGS.MANAGE_BOOKINGS`.
+pub const DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS: Scope = Scope {
+    id: "SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS",
+    name: "Read bookings calendar - including participants",
+    description: "Read bookings calendar - including participants",
+    permissions: &[
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.BOOKING_READ_ANY",
+        "BOOKINGS.MANAGE_BOOKINGS",
+    ],
+};
+
+/// **Manage Members and Contacts - all permissions** (`SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS`): Manage Members and Contacts - all permissions
+///
+/// Grants: `CONTACTS.MERGE`, `CONTACTS.MODIFY`, `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, `CONTACTS.VIEW`, `MEMBERS.MEMBER_DELETE`, `MEMBERS.MEMBER_READ`.
+pub const DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS: Scope = Scope {
+    id: "SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS",
+    name: "Manage Members and Contacts - all permissions",
+    description: "Manage Members and Contacts - all permissions",
+    permissions: &[
+        "CONTACTS.MERGE",
+        "CONTACTS.MODIFY",
+        "CONTACTS.MODIFY_MEMBERSHIP_STATUS",
+        "CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION",
+        "CONTACTS.VIEW",
+        "MEMBERS.MEMBER_DELETE",
+        "MEMBERS.MEMBER_READ",
+    ],
+};
+
+/// **Read Members and Contacts - all read permissions** (`SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS`): Read Members and Contacts - all read permissions
+///
+/// Grants: `CONTACTS.VIEW`, `MEMBERS.MEMBER_READ`.
+pub const DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS: Scope = Scope {
+    id: "SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS",
+    name: "Read Members and Contacts - all read permissions",
+    description: "Read Members and Contacts - all read permissions",
+    permissions: &["CONTACTS.VIEW", "MEMBERS.MEMBER_READ"],
+};
+
+/// **Manage Contacts** (`SCOPE.DC-CONTACTS.MANAGE-CONTACTS`): Manage Contacts
+///
+/// Grants: `CONTACTS.MERGE`, `CONTACTS.MODIFY`, `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, `CONTACTS.VIEW`, `MEMBERS.MEMBER_DELETE`.
+pub const DC_CONTACTS_MANAGE_CONTACTS: Scope = Scope {
+    id: "SCOPE.DC-CONTACTS.MANAGE-CONTACTS",
+    name: "Manage Contacts",
+    description: "Manage Contacts",
+    permissions: &[
+        "CONTACTS.MERGE",
+        "CONTACTS.MODIFY",
+        "CONTACTS.MODIFY_MEMBERSHIP_STATUS",
+        "CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION",
+        "CONTACTS.VIEW",
+        "MEMBERS.MEMBER_DELETE",
+    ],
+};
+
+/// **Read Contacts** (`SCOPE.DC-CONTACTS.READ-CONTACTS`): Read Contacts
+///
+/// Grants: `CONTACTS.VIEW`.
+pub const DC_CONTACTS_READ_CONTACTS: Scope = Scope {
+    id: "SCOPE.DC-CONTACTS.READ-CONTACTS",
+    name: "Read Contacts",
+    description: "Read Contacts",
+    permissions: &["CONTACTS.VIEW"],
+};
+
+/// **Read Contacts (PII)** (`SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED`): Read Contacts (PII)
+///
+/// Grants: `CONTACTS.VIEW`.
+pub const DC_CONTACTS_READ_CONTACTS_LIMITED: Scope = Scope {
+    id: "SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED",
+    name: "Read Contacts (PII)",
+    description: "Read Contacts (PII)",
+    permissions: &["CONTACTS.VIEW"],
+};
+
+/// **Manage eCommerce - all permissions** (`SCOPE.DC-ECOM-MEGA.MANAGE-ECOM`): Manage eCommerce - all permissions
+///
+/// Grants: `ECOM.ABANDONED_CHECKOUT_DELETE`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ADMIN_MODIFY_CARTS`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.COLLECT_PAYMENTS`, `ECOM.CREATE_CHECKOUT_FROM_CART`, `ECOM.CREATE_ORDERS`, `ECOM.CREATE_ORDER_FROM_CHECKOUT`, `ECOM.MODIFY_CARTS`, `ECOM.MODIFY_CHECKOUTS`, `ECOM.MODIFY_FULFILLMENTS`, `ECOM.MODIFY_ORDERS`, `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`.
+pub const DC_ECOM_MEGA_MANAGE_ECOM: Scope = Scope {
+    id: "SCOPE.DC-ECOM-MEGA.MANAGE-ECOM",
+    name: "Manage eCommerce - all permissions",
+    description: "Manage eCommerce - all permissions",
+    permissions: &[
+        "ECOM.ABANDONED_CHECKOUT_DELETE",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ADMIN_MODIFY_CARTS",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.COLLECT_PAYMENTS",
+        "ECOM.CREATE_CHECKOUT_FROM_CART",
+        "ECOM.CREATE_ORDERS",
+        "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+        "ECOM.MODIFY_CARTS",
+        "ECOM.MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_FULFILLMENTS",
+        "ECOM.MODIFY_ORDERS",
+        "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+    ],
+};
+
+/// **Manage Events - all permissions** (`SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS`): Manage Events - all permissions
+///
+/// Grants: `WIX_EVENTS.READ_EVENTS`.
+pub const DC_EVENTS_MEGA_MANAGE_EVENTS: Scope = Scope {
+    id: "SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS",
+    name: "Manage Events - all permissions",
+    description: "Manage Events - all permissions",
+    permissions: &["WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Read Events - all read permissions** (`SCOPE.DC-EVENTS-MEGA.READ-EVENTS`): Read Events - all read permissions
+///
+/// Grants: `WIX_EVENTS.READ_EVENTS`.
+pub const DC_EVENTS_MEGA_READ_EVENTS: Scope = Scope {
+    id: "SCOPE.DC-EVENTS-MEGA.READ-EVENTS",
+    name: "Read Events - all read permissions",
+    description: "Read Events - all read permissions",
+    permissions: &["WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage Events** (`SCOPE.DC-EVENTS.MANAGE-EVENTS`): Manage Events
+///
+/// Grants: `WIX_EVENTS.READ_EVENTS`.
+pub const DC_EVENTS_MANAGE_EVENTS: Scope = Scope {
+    id: "SCOPE.DC-EVENTS.MANAGE-EVENTS",
+    name: "Manage Events",
+    description: "Manage Events",
+    permissions: &["WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage Guest List** (`SCOPE.DC-EVENTS.MANAGE-GUEST-LIST`): Manage Guest List
+///
+/// Grants: `WIX_EVENTS.READ_EVENTS`.
+pub const DC_EVENTS_MANAGE_GUEST_LIST: Scope = Scope {
+    id: "SCOPE.DC-EVENTS.MANAGE-GUEST-LIST",
+    name: "Manage Guest List",
+    description: "Manage Guest List",
+    permissions: &["WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Read Events** (`SCOPE.DC-EVENTS.READ-EVENTS`): Read Events
 ///
 /// Grants: `WIX_EVENTS.READ_EVENTS`.
 pub const DC_EVENTS_READ_EVENTS: Scope = Scope {
     id: "SCOPE.DC-EVENTS.READ-EVENTS",
     name: "Read Events",
-    description: "Read the site's events.",
+    description: "Read Events",
     permissions: &["WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage Members** (`SCOPE.DC-MEMBERS.MANAGE-MEMBERS`): Manage Members
+///
+/// Grants: `CONTACTS.MODIFY`, `MEMBERS.MEMBER_APPROVE`, `MEMBERS.MEMBER_BLOCK`, `MEMBERS.MEMBER_CREATE`, `MEMBERS.MEMBER_DELETE`, `MEMBERS.MEMBER_DISCONNECT`, `MEMBERS.MEMBER_JOIN_COMMUNITY`, `MEMBERS.MEMBER_MUTE`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`.
+pub const DC_MEMBERS_MANAGE_MEMBERS: Scope = Scope {
+    id: "SCOPE.DC-MEMBERS.MANAGE-MEMBERS",
+    name: "Manage Members",
+    description: "Manage Members",
+    permissions: &[
+        "CONTACTS.MODIFY",
+        "MEMBERS.MEMBER_APPROVE",
+        "MEMBERS.MEMBER_BLOCK",
+        "MEMBERS.MEMBER_CREATE",
+        "MEMBERS.MEMBER_DELETE",
+        "MEMBERS.MEMBER_DISCONNECT",
+        "MEMBERS.MEMBER_JOIN_COMMUNITY",
+        "MEMBERS.MEMBER_MUTE",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+    ],
+};
+
+/// **Read Members** (`SCOPE.DC-MEMBERS.READ-MEMBERS`): Read Members
+///
+/// Grants: `MEMBERS.MEMBER_READ`.
+pub const DC_MEMBERS_READ_MEMBERS: Scope = Scope {
+    id: "SCOPE.DC-MEMBERS.READ-MEMBERS",
+    name: "Read Members",
+    description: "Read Members",
+    permissions: &["MEMBERS.MEMBER_READ"],
+};
+
+/// **Manage Stores - all permissions** (`SCOPE.DC-STORES-MEGA.MANAGE-STORES`): Manage Stores - all permissions
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_READ`, `CATEGORIES.CATEGORY_REMOVE_ITEM`, `ECOM.ABANDONED_CHECKOUT_DELETE`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ADMIN_MODIFY_CARTS`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.COLLECT_PAYMENTS`, `ECOM.CREATE_CHECKOUT_FROM_CART`, `ECOM.CREATE_ORDERS`, `ECOM.CREATE_ORDER_FROM_CHECKOUT`, `ECOM.MODIFY_CARTS`, `ECOM.MODIFY_CHECKOUTS`, `ECOM.MODIFY_FULFILLMENTS`, `ECOM.MODIFY_ORDERS`, `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.MODIFY_INVENTORY`, `WIX_STORES.MODIFY_PRODUCTS`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_DELETE`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.PRODUCT_UPDATE`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.READ_PRODUCTS`.
+pub const DC_STORES_MEGA_MANAGE_STORES: Scope = Scope {
+    id: "SCOPE.DC-STORES-MEGA.MANAGE-STORES",
+    name: "Manage Stores - all permissions",
+    description: "Manage Stores - all permissions",
+    permissions: &[
+        "CATEGORIES.CATEGORY_ADD_ITEM",
+        "CATEGORIES.CATEGORY_READ",
+        "CATEGORIES.CATEGORY_REMOVE_ITEM",
+        "ECOM.ABANDONED_CHECKOUT_DELETE",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ADMIN_MODIFY_CARTS",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.COLLECT_PAYMENTS",
+        "ECOM.CREATE_CHECKOUT_FROM_CART",
+        "ECOM.CREATE_ORDERS",
+        "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+        "ECOM.MODIFY_CARTS",
+        "ECOM.MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_FULFILLMENTS",
+        "ECOM.MODIFY_ORDERS",
+        "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.MODIFY_INVENTORY",
+        "WIX_STORES.MODIFY_PRODUCTS",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_DELETE",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.PRODUCT_UPDATE",
+        "WIX_STORES.READ_ABANDONED_CARTS",
+        "WIX_STORES.READ_INVENTORY",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Read Stores - all read permissions** (`SCOPE.DC-STORES-MEGA.READ-STORES`): Read Stores - all read permissions
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.READ_PRODUCTS`.
+pub const DC_STORES_MEGA_READ_STORES: Scope = Scope {
+    id: "SCOPE.DC-STORES-MEGA.READ-STORES",
+    name: "Read Stores - all read permissions",
+    description: "Read Stores - all read permissions",
+    permissions: &[
+        "CATEGORIES.CATEGORY_READ",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.READ_ABANDONED_CARTS",
+        "WIX_STORES.READ_INVENTORY",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Manage Products** (`SCOPE.DC-STORES.MANAGE-PRODUCTS`): Manage Products
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_READ`, `CATEGORIES.CATEGORY_REMOVE_ITEM`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.MODIFY_INVENTORY`, `WIX_STORES.MODIFY_PRODUCTS`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_DELETE`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.PRODUCT_UPDATE`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.READ_PRODUCTS`.
+pub const DC_STORES_MANAGE_PRODUCTS: Scope = Scope {
+    id: "SCOPE.DC-STORES.MANAGE-PRODUCTS",
+    name: "Manage Products",
+    description: "Manage Products",
+    permissions: &[
+        "CATEGORIES.CATEGORY_ADD_ITEM",
+        "CATEGORIES.CATEGORY_READ",
+        "CATEGORIES.CATEGORY_REMOVE_ITEM",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.MODIFY_INVENTORY",
+        "WIX_STORES.MODIFY_PRODUCTS",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_DELETE",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.PRODUCT_UPDATE",
+        "WIX_STORES.READ_INVENTORY",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Read Products** (`SCOPE.DC-STORES.READ-PRODUCTS`): Read Products
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.READ_PRODUCTS`.
+pub const DC_STORES_READ_PRODUCTS: Scope = Scope {
+    id: "SCOPE.DC-STORES.READ-PRODUCTS",
+    name: "Read Products",
+    description: "Read Products",
+    permissions: &[
+        "CATEGORIES.CATEGORY_READ",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.READ_INVENTORY",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Manage eCommerce - Admin Permissions** (`SCOPE.ECOM.MANAGE-ADMIN`): Manage eCommerce - Admin Permissions
+///
+/// Grants: `ECOM.ADMIN_MODIFY_CARTS`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.MODIFY_CARTS`, `ECOM.MODIFY_CHECKOUTS`.
+pub const ECOM_MANAGE_ADMIN: Scope = Scope {
+    id: "SCOPE.ECOM.MANAGE-ADMIN",
+    name: "Manage eCommerce - Admin Permissions",
+    description: "Manage eCommerce - Admin Permissions",
+    permissions: &[
+        "ECOM.ADMIN_MODIFY_CARTS",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_CARTS",
+        "ECOM.MODIFY_CHECKOUTS",
+    ],
+};
+
+/// **Manage Events** (`SCOPE.EVENTS.MANAGE-EVENTS`): Manage Events
+///
+/// Grants: `CONTACTS.VIEW`, `ECOM.READ_ORDERS`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`.
+pub const EVENTS_MANAGE_EVENTS: Scope = Scope {
+    id: "SCOPE.EVENTS.MANAGE-EVENTS",
+    name: "Manage Events",
+    description: "Manage Events",
+    permissions: &[
+        "CONTACTS.VIEW",
+        "ECOM.READ_ORDERS",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Manage Invoices** (`SCOPE.INVOICES.MANAGE`): Manage Invoices
+///
+/// Grants: `ECOM.READ_ORDERS`.
+pub const INVOICES_MANAGE: Scope = Scope {
+    id: "SCOPE.INVOICES.MANAGE",
+    name: "Manage Invoices",
+    description: "Manage Invoices",
+    permissions: &["ECOM.READ_ORDERS"],
+};
+
+/// **View Site Analytics** (`SCOPE.MEDIA.VIEW-SITE-ANALYTICS`): View Site Analytics
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const MEDIA_VIEW_SITE_ANALYTICS: Scope = Scope {
+    id: "SCOPE.MEDIA.VIEW-SITE-ANALYTICS",
+    name: "View Site Analytics",
+    description: "View Site Analytics",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **View settlement reports and payouts** (`SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE`): View settlement reports and payouts
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PAYMENTS_PAYOUTS_VIEW_FOR_SITE: Scope = Scope {
+    id: "SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE",
+    name: "View settlement reports and payouts",
+    description: "View settlement reports and payouts",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage Portfolio** (`SCOPE.PORTFOLIO.MANAGE-PORTFOLIO`): Manage Portfolio
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`.
+pub const PORTFOLIO_MANAGE_PORTFOLIO: Scope = Scope {
+    id: "SCOPE.PORTFOLIO.MANAGE-PORTFOLIO",
+    name: "Manage Portfolio",
+    description: "Manage Portfolio",
+    permissions: &[
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+    ],
+};
+
+/// **Manage google ads campaigns** (`SCOPE.PROMOTE.MANAGE-GOOGLE-ADS`): Manage google ads campaigns
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PROMOTE_MANAGE_GOOGLE_ADS: Scope = Scope {
+    id: "SCOPE.PROMOTE.MANAGE-GOOGLE-ADS",
+    name: "Manage google ads campaigns",
+    description: "Manage google ads campaigns",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage SEO Settings** (`SCOPE.PROMOTE.MANAGE-SEO`): Manage SEO Settings
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PROMOTE_MANAGE_SEO: Scope = Scope {
+    id: "SCOPE.PROMOTE.MANAGE-SEO",
+    name: "Manage SEO Settings",
+    description: "Manage SEO Settings",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage Social Posts** (`SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS`): Manage Social Posts
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PROMOTE_MANAGE_SOCIAL_POSTS: Scope = Scope {
+    id: "SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS",
+    name: "Manage Social Posts",
+    description: "Manage Social Posts",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **View google ads campaigns** (`SCOPE.PROMOTE.VIEW-GOOGLE-ADS`): View google ads campaigns
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PROMOTE_VIEW_GOOGLE_ADS: Scope = Scope {
+    id: "SCOPE.PROMOTE.VIEW-GOOGLE-ADS",
+    name: "View google ads campaigns",
+    description: "View google ads campaigns",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **View SEO Settings** (`SCOPE.PROMOTE.VIEW-SEO`): View SEO Settings
+///
+/// Grants: `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`.
+pub const PROMOTE_VIEW_SEO: Scope = Scope {
+    id: "SCOPE.PROMOTE.VIEW-SEO",
+    name: "View SEO Settings",
+    description: "View SEO Settings",
+    permissions: &["MEMBERS.MEMBER_READ", "WIX_EVENTS.READ_EVENTS"],
+};
+
+/// **Manage_Wix_Rentals_App_Forms_submissions** (`SCOPE.RENTALS.MANAGE`): Manage_Wix_Rentals_App_Forms_submissions
+///
+/// Grants: `BOOKINGS.BOOKING_READ`, `BOOKINGS.READ_BOOKINGS`, `CATEGORIES.CATEGORY_READ`, `CONTACTS.VIEW`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `MEMBERS.MEMBER_READ`, `WIX_EVENTS.READ_EVENTS`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.READ_PRODUCTS`.
+pub const RENTALS_MANAGE: Scope = Scope {
+    id: "SCOPE.RENTALS.MANAGE",
+    name: "Manage_Wix_Rentals_App_Forms_submissions",
+    description: "Manage_Wix_Rentals_App_Forms_submissions",
+    permissions: &[
+        "BOOKINGS.BOOKING_READ",
+        "BOOKINGS.READ_BOOKINGS",
+        "CATEGORIES.CATEGORY_READ",
+        "CONTACTS.VIEW",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "MEMBERS.MEMBER_READ",
+        "WIX_EVENTS.READ_EVENTS",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Manage Restaurants - all permissions** (`SCOPE.RESTAURANTS.MEGA-SCOPES`): Manage Restaurants - all permissions
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`, `CONTACTS.VIEW`, `ECOM.ABANDONED_CHECKOUT_DELETE`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ADMIN_MODIFY_CARTS`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.COLLECT_PAYMENTS`, `ECOM.CREATE_CHECKOUT_FROM_CART`, `ECOM.CREATE_ORDERS`, `ECOM.CREATE_ORDER_FROM_CHECKOUT`, `ECOM.MODIFY_CARTS`, `ECOM.MODIFY_CHECKOUTS`, `ECOM.MODIFY_FULFILLMENTS`, `ECOM.MODIFY_ORDERS`, `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, `ECOM.READ_CARTS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.MODIFY_INVENTORY`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.PRODUCT_UPDATE`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_STORES.READ_PRODUCTS`.
+pub const RESTAURANTS_MEGA_SCOPES: Scope = Scope {
+    id: "SCOPE.RESTAURANTS.MEGA-SCOPES",
+    name: "Manage Restaurants - all permissions",
+    description: "Manage Restaurants - all permissions",
+    permissions: &[
+        "CATEGORIES.CATEGORY_READ",
+        "CONTACTS.VIEW",
+        "ECOM.ABANDONED_CHECKOUT_DELETE",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ADMIN_MODIFY_CARTS",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.COLLECT_PAYMENTS",
+        "ECOM.CREATE_CHECKOUT_FROM_CART",
+        "ECOM.CREATE_ORDERS",
+        "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+        "ECOM.MODIFY_CARTS",
+        "ECOM.MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_FULFILLMENTS",
+        "ECOM.MODIFY_ORDERS",
+        "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CARTS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.MODIFY_INVENTORY",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.PRODUCT_UPDATE",
+        "WIX_STORES.READ_ABANDONED_CARTS",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Read v3 catalog** (`SCOPE.STORES.CATALOG_READ`): Read v3 catalog
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`.
+pub const STORES_CATALOG_READ: Scope = Scope {
+    id: "SCOPE.STORES.CATALOG_READ",
+    name: "Read v3 catalog",
+    description: "Read v3 catalog",
+    permissions: &[
+        "CATEGORIES.CATEGORY_READ",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+    ],
+};
+
+/// **Read v3 catalog (PII)** (`SCOPE.STORES.CATALOG_READ_LIMITED`): Read v3 catalog (PII)
+///
+/// Grants: `CATEGORIES.CATEGORY_READ`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.PRODUCT_READ`.
+pub const STORES_CATALOG_READ_LIMITED: Scope = Scope {
+    id: "SCOPE.STORES.CATALOG_READ_LIMITED",
+    name: "Read v3 catalog (PII)",
+    description: "Read v3 catalog (PII)",
+    permissions: &[
+        "CATEGORIES.CATEGORY_READ",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.PRODUCT_READ",
+    ],
+};
+
+/// **Manage v3 catalog** (`SCOPE.STORES.CATALOG_WRITE`): Manage v3 catalog
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_READ`, `CATEGORIES.CATEGORY_REMOVE_ITEM`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_DELETE`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.PRODUCT_UPDATE`.
+pub const STORES_CATALOG_WRITE: Scope = Scope {
+    id: "SCOPE.STORES.CATALOG_WRITE",
+    name: "Manage v3 catalog",
+    description: "Manage v3 catalog",
+    permissions: &[
+        "CATEGORIES.CATEGORY_ADD_ITEM",
+        "CATEGORIES.CATEGORY_READ",
+        "CATEGORIES.CATEGORY_REMOVE_ITEM",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_DELETE",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.PRODUCT_UPDATE",
+    ],
+};
+
+/// **Read inventory in v3 catalog** (`SCOPE.STORES.INVENTORY_ITEM_READ`): Read inventory in v3 catalog
+///
+/// Grants: `WIX_STORES.INVENTORY_READ`.
+pub const STORES_INVENTORY_ITEM_READ: Scope = Scope {
+    id: "SCOPE.STORES.INVENTORY_ITEM_READ",
+    name: "Read inventory in v3 catalog",
+    description: "Read inventory in v3 catalog",
+    permissions: &["WIX_STORES.INVENTORY_READ"],
+};
+
+/// **Read inventory in v3 catalog (PII)** (`SCOPE.STORES.INVENTORY_ITEM_READ_LIMITED`): Read inventory in v3 catalog (PII)
+///
+/// Grants: `WIX_STORES.INVENTORY_READ`.
+pub const STORES_INVENTORY_ITEM_READ_LIMITED: Scope = Scope {
+    id: "SCOPE.STORES.INVENTORY_ITEM_READ_LIMITED",
+    name: "Read inventory in v3 catalog (PII)",
+    description: "Read inventory in v3 catalog (PII)",
+    permissions: &["WIX_STORES.INVENTORY_READ"],
+};
+
+/// **Inventory write in v3 catalog** (`SCOPE.STORES.INVENTORY_ITEM_WRITE`): Inventory write in v3 catalog
+///
+/// Grants: `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_UPDATE`.
+pub const STORES_INVENTORY_ITEM_WRITE: Scope = Scope {
+    id: "SCOPE.STORES.INVENTORY_ITEM_WRITE",
+    name: "Inventory write in v3 catalog",
+    description: "Inventory write in v3 catalog",
+    permissions: &[
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_UPDATE",
+    ],
+};
+
+/// **Manage Stores** (`SCOPE.STORES.MANAGE-STORES`): Manage Stores
+///
+/// Grants: `CATEGORIES.CATEGORY_ADD_ITEM`, `CATEGORIES.CATEGORY_READ`, `CATEGORIES.CATEGORY_REMOVE_ITEM`, `CONTACTS.VIEW`, `ECOM.ABANDONED_CHECKOUT_DELETE`, `ECOM.ABANDONED_CHECKOUT_READ`, `ECOM.ADMIN_MODIFY_CARTS`, `ECOM.ADMIN_MODIFY_CHECKOUTS`, `ECOM.COLLECT_PAYMENTS`, `ECOM.CREATE_ORDERS`, `ECOM.CREATE_ORDER_FROM_CHECKOUT`, `ECOM.MODIFY_CARTS`, `ECOM.MODIFY_CHECKOUTS`, `ECOM.MODIFY_FULFILLMENTS`, `ECOM.MODIFY_ORDERS`, `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, `ECOM.READ_CHECKOUTS`, `ECOM.READ_FULFILLMENTS`, `ECOM.READ_ORDERS`, `MEMBERS.MEMBER_READ`, `MEMBERS.MEMBER_UPDATE`, `WIX_EVENTS.READ_EVENTS`, `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_DELETE`, `WIX_STORES.INVENTORY_READ`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.MODIFY_INVENTORY`, `WIX_STORES.MODIFY_PRODUCTS`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_DELETE`, `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, `WIX_STORES.PRODUCT_UPDATE`, `WIX_STORES.READ_ABANDONED_CARTS`, `WIX_STORES.READ_INVENTORY`, `WIX_STORES.READ_PRODUCTS`.
+pub const STORES_MANAGE_STORES: Scope = Scope {
+    id: "SCOPE.STORES.MANAGE-STORES",
+    name: "Manage Stores",
+    description: "Manage Stores",
+    permissions: &[
+        "CATEGORIES.CATEGORY_ADD_ITEM",
+        "CATEGORIES.CATEGORY_READ",
+        "CATEGORIES.CATEGORY_REMOVE_ITEM",
+        "CONTACTS.VIEW",
+        "ECOM.ABANDONED_CHECKOUT_DELETE",
+        "ECOM.ABANDONED_CHECKOUT_READ",
+        "ECOM.ADMIN_MODIFY_CARTS",
+        "ECOM.ADMIN_MODIFY_CHECKOUTS",
+        "ECOM.COLLECT_PAYMENTS",
+        "ECOM.CREATE_ORDERS",
+        "ECOM.CREATE_ORDER_FROM_CHECKOUT",
+        "ECOM.MODIFY_CARTS",
+        "ECOM.MODIFY_CHECKOUTS",
+        "ECOM.MODIFY_FULFILLMENTS",
+        "ECOM.MODIFY_ORDERS",
+        "ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_MODIFY_PRIVATE_TAGS",
+        "ECOM.ORDER_READ_ALL_EXTENDED_FIELDS",
+        "ECOM.ORDER_VOID_AUTHORIZED_PAYMENT",
+        "ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS",
+        "ECOM.READ_CHECKOUTS",
+        "ECOM.READ_FULFILLMENTS",
+        "ECOM.READ_ORDERS",
+        "MEMBERS.MEMBER_READ",
+        "MEMBERS.MEMBER_UPDATE",
+        "WIX_EVENTS.READ_EVENTS",
+        "WIX_STORES.ALL_PRODUCTS_CATEGORY_READ",
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_DELETE",
+        "WIX_STORES.INVENTORY_READ",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.MODIFY_INVENTORY",
+        "WIX_STORES.MODIFY_PRODUCTS",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_DELETE",
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+        "WIX_STORES.PRODUCT_UPDATE",
+        "WIX_STORES.READ_ABANDONED_CARTS",
+        "WIX_STORES.READ_INVENTORY",
+        "WIX_STORES.READ_PRODUCTS",
+    ],
+};
+
+/// **Read products in v3 catalog** (`SCOPE.STORES.PRODUCT_READ`): Read products in v3 catalog
+///
+/// Grants: `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`.
+pub const STORES_PRODUCT_READ: Scope = Scope {
+    id: "SCOPE.STORES.PRODUCT_READ",
+    name: "Read products in v3 catalog",
+    description: "Read products in v3 catalog",
+    permissions: &[
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+    ],
+};
+
+/// **Product v3 read admin** (`SCOPE.STORES.PRODUCT_READ_ADMIN`): Product v3 read admin
+///
+/// Grants: `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, `WIX_STORES.PRODUCT_READ`, `WIX_STORES.PRODUCT_READ_NON_VISIBLE`.
+pub const STORES_PRODUCT_READ_ADMIN: Scope = Scope {
+    id: "SCOPE.STORES.PRODUCT_READ_ADMIN",
+    name: "Product v3 read admin",
+    description: "Product v3 read admin",
+    permissions: &[
+        "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+        "WIX_STORES.PRODUCT_READ",
+        "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+    ],
+};
+
+/// **Read products in v3 catalog (PII)** (`SCOPE.STORES.PRODUCT_READ_LIMITED`): Read products in v3 catalog (PII)
+///
+/// Grants: `WIX_STORES.PRODUCT_READ`.
+pub const STORES_PRODUCT_READ_LIMITED: Scope = Scope {
+    id: "SCOPE.STORES.PRODUCT_READ_LIMITED",
+    name: "Read products in v3 catalog (PII)",
+    description: "Read products in v3 catalog (PII)",
+    permissions: &["WIX_STORES.PRODUCT_READ"],
+};
+
+/// **Product write in v3 catalog** (`SCOPE.STORES.PRODUCT_WRITE`): Product write in v3 catalog
+///
+/// Grants: `WIX_STORES.INVENTORY_CREATE`, `WIX_STORES.INVENTORY_UPDATE`, `WIX_STORES.PRODUCT_CREATE`, `WIX_STORES.PRODUCT_DELETE`, `WIX_STORES.PRODUCT_UPDATE`.
+pub const STORES_PRODUCT_WRITE: Scope = Scope {
+    id: "SCOPE.STORES.PRODUCT_WRITE",
+    name: "Product write in v3 catalog",
+    description: "Product write in v3 catalog",
+    permissions: &[
+        "WIX_STORES.INVENTORY_CREATE",
+        "WIX_STORES.INVENTORY_UPDATE",
+        "WIX_STORES.PRODUCT_CREATE",
+        "WIX_STORES.PRODUCT_DELETE",
+        "WIX_STORES.PRODUCT_UPDATE",
+    ],
 };
 
 /// Every scope, in registry order.
 pub const ALL: &[&Scope] = &[
-    &DC_STORES_READ_PRODUCTS,
-    &DC_STORES_MANAGE_PRODUCTS,
-    &STORES_PRODUCT_READ,
-    &STORES_PRODUCT_READ_ADMIN,
-    &STORES_PRODUCT_WRITE,
     &DC_STORES_READ_ORDERS,
     &DC_STORES_MANAGE_ORDERS,
     &DC_ECOM_MEGA_READ_ECOM,
-    &DC_CONTACTS_READ_CONTACTS,
-    &DC_CONTACTS_MANAGE_CONTACTS,
-    &DC_MEMBERS_READ_MEMBERS,
-    &DC_BOOKINGS_READ_BOOKINGS,
-    &DC_BOOKINGS_MANAGE_BOOKINGS,
     &DC_DATA_READ,
     &DC_DATA_WRITE,
+    &BLOG_MANAGE_BLOG,
+    &BOOKINGS_CONFIGURATION,
+    &CATEGORIES_CATEGORY_ITEM_WRITE,
+    &CATEGORIES_CATEGORY_READ,
+    &CATEGORIES_CATEGORY_READ_LIMITED,
+    &CATEGORIES_CATEGORY_WRITE,
+    &CHALLENGES_MANAGE,
+    &CRM_ACCESS_VERTICALS_BY_AUTOMATIONS,
+    &CRM_SETUP_AUTOMATIONS,
+    &DC_BOOKINGS_MEGA_MANAGE_BOOKINGS,
+    &DC_BOOKINGS_MEGA_READ_BOOKINGS,
+    &DC_BOOKINGS_MANAGE_BOOKINGS,
+    &DC_BOOKINGS_READ_BOOKINGS_PUBLIC,
+    &DC_BOOKINGS_READ_BOOKINGS_SENSITIVE,
+    &DC_BOOKINGS_READ_CALENDAR,
+    &DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS,
+    &DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS,
+    &DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS,
+    &DC_CONTACTS_MANAGE_CONTACTS,
+    &DC_CONTACTS_READ_CONTACTS,
+    &DC_CONTACTS_READ_CONTACTS_LIMITED,
+    &DC_ECOM_MEGA_MANAGE_ECOM,
+    &DC_EVENTS_MEGA_MANAGE_EVENTS,
+    &DC_EVENTS_MEGA_READ_EVENTS,
+    &DC_EVENTS_MANAGE_EVENTS,
+    &DC_EVENTS_MANAGE_GUEST_LIST,
     &DC_EVENTS_READ_EVENTS,
+    &DC_MEMBERS_MANAGE_MEMBERS,
+    &DC_MEMBERS_READ_MEMBERS,
+    &DC_STORES_MEGA_MANAGE_STORES,
+    &DC_STORES_MEGA_READ_STORES,
+    &DC_STORES_MANAGE_PRODUCTS,
+    &DC_STORES_READ_PRODUCTS,
+    &ECOM_MANAGE_ADMIN,
+    &EVENTS_MANAGE_EVENTS,
+    &INVOICES_MANAGE,
+    &MEDIA_VIEW_SITE_ANALYTICS,
+    &PAYMENTS_PAYOUTS_VIEW_FOR_SITE,
+    &PORTFOLIO_MANAGE_PORTFOLIO,
+    &PROMOTE_MANAGE_GOOGLE_ADS,
+    &PROMOTE_MANAGE_SEO,
+    &PROMOTE_MANAGE_SOCIAL_POSTS,
+    &PROMOTE_VIEW_GOOGLE_ADS,
+    &PROMOTE_VIEW_SEO,
+    &RENTALS_MANAGE,
+    &RESTAURANTS_MEGA_SCOPES,
+    &STORES_CATALOG_READ,
+    &STORES_CATALOG_READ_LIMITED,
+    &STORES_CATALOG_WRITE,
+    &STORES_INVENTORY_ITEM_READ,
+    &STORES_INVENTORY_ITEM_READ_LIMITED,
+    &STORES_INVENTORY_ITEM_WRITE,
+    &STORES_MANAGE_STORES,
+    &STORES_PRODUCT_READ,
+    &STORES_PRODUCT_READ_ADMIN,
+    &STORES_PRODUCT_READ_LIMITED,
+    &STORES_PRODUCT_WRITE,
 ];
 
 /// The scope with this Wix id (`SCOPE.DC-STORES.READ-PRODUCTS`).

@@ -3,26 +3,13 @@
 
 //! Stores Carts
 //!
-//! The Wix Stores Carts APIs give apps access to the site's customers' carts, and to the
-//! carts they abandoned.
+//! The legacy Wix Stores Carts API on `ecom.wix.com`: Get Cart and Get Cart Checkout Url.
 //!
-//! ## Use case: abandoned cart email reminder
-//!
-//! 1. Listen to the Cart Abandoned and Cart Recovered webhooks. (To be up to date, you can also
-//!    call Query Abandoned Carts at regular intervals.)
-//! 2. When a cart's status changes to abandoned, call Get Cart Checkout Url and/or Get Cart as
-//!    needed.
-//! 3. Put the relevant cart information in an email reminding the customer to complete their
-//!    order.
-//!
-//! If a Cart Recovered webhook arrives before the email is sent, cancel the email: the customer
-//! has already completed their order.
-//!
-//! ## Querying and paging
-//!
-//! Query Abandoned Carts takes `query: { paging: { limit, offset }, filter, sort }`, where
-//! `filter` and `sort` are JSON documents sent as (escaped) strings, e.g.
-//! `"filter": "{\"status\": \"RECOVERED\"}"` and `"sort": "[{\"abandonTime\": \"desc\"}]"`.
+//! Abandoned carts are in the `stores-abandoned-carts` module, imported from Wix's package. The older
+//! reference this module is written from (002) describes Cart Created and Cart Completed webhooks but
+//! names no event type for them, and no Wix package describes them: they are not modelled (a
+//! verified token of theirs can still be read with `webhook::verify`). No removal date of this API
+//! is published in the metadata read here.
 //!
 //! Version track `v1`; host `https://ecom.wix.com`. Generated from `specs/stores-carts.yaml`.
 
@@ -55,51 +42,6 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
     /// The client of this module for a scoped client.
     pub fn new(wix: &Scoped<'a, S>) -> Self {
         Self { wix: *wix }
-    }
-
-    /// Returns the abandoned cart with the provided ID.
-    ///
-    /// `GET /v1/abandonedCarts/{id}` · Wix: *Get Abandoned Cart*
-    ///
-    /// Requires the permission `WIX_STORES.READ_ABANDONED_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
-    pub fn get_abandoned_cart<'f>(
-        self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetAbandonedCartResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadAbandonedCarts,
-    {
-        calls::get_abandoned_cart(self.wix.client(), id)
-    }
-
-    /// Returns abandoned carts based on the requested query parameters.
-    ///
-    /// `POST /v1/abandonedCarts/query` · Wix: *Query Abandoned Carts*
-    ///
-    /// Requires the permission `WIX_STORES.READ_ABANDONED_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions).
-    pub fn query_abandoned_carts<'f>(
-        self,
-        body: &'f QueryAbandonedCartsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryAbandonedCartsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadAbandonedCarts,
-    {
-        calls::query_abandoned_carts(self.wix.client(), body)
-    }
-
-    /// Every item of [`Self::query_abandoned_carts`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_abandoned_carts_stream(
-        self,
-        request: QueryAbandonedCartsRequest,
-    ) -> rt::BoxStream<'a, Result<AbandonedCart, Error>>
-    where
-        S: crate::permissions::WixStoresReadAbandonedCarts,
-    {
-        calls::query_abandoned_carts_stream(self.wix.client(), request)
     }
 
     /// Returns a cart by ID.
@@ -147,72 +89,6 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
-    pub(super) fn get_abandoned_cart<'f>(
-        client: &'f Client,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetAbandonedCartResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/v1/abandonedCarts/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_ABANDONED_CART, path, Vec::new(), None)
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_abandoned_carts<'f>(
-        client: &'f Client,
-        body: &'f QueryAbandonedCartsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryAbandonedCartsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/v1/abandonedCarts/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_ABANDONED_CARTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_ABANDONED_CARTS, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_abandoned_carts_stream<'a>(
-        client: &'a Client,
-        request: QueryAbandonedCartsRequest,
-    ) -> rt::BoxStream<'a, Result<AbandonedCart, Error>> {
-        rt::offset_pages(
-            "query_abandoned_carts",
-            100u32,
-            move |offset, limit| {
-                let mut request = request.clone();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
-                async move {
-                    let response = query_abandoned_carts(client, &request).await?;
-                    let total = Some(&response)
-                        .and_then(|v| v.total_results.as_ref())
-                        .map(|t| i64::from(*t));
-                    Ok(
-                        rt::Page::new(
-                                Some(response)
-                                    .and_then(|v| v.abandoned_carts)
-                                    .unwrap_or_default(),
-                            )
-                            .total(total),
-                    )
-                }
-            },
-        )
-    }
-
     pub(super) fn get_cart<'f>(
         client: &'f Client,
         id: &'f str,
@@ -248,41 +124,7 @@ mod calls {
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
-
-    /// [`StoresCarts::get_abandoned_cart`](super::StoresCarts::get_abandoned_cart): `GET /v1/abandonedCarts/{id}`.
-    pub static GET_ABANDONED_CART: Operation = Operation {
-        module: "stores-carts",
-        name: "get_abandoned_cart",
-        wix_name: "Get Abandoned Cart",
-        http_method: HttpMethod::Get,
-        host: "https://ecom.wix.com",
-        path: "/v1/abandonedCarts/{id}",
-        permission: Some("WIX_STORES.READ_ABANDONED_CARTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_ORDERS,
-            &crate::scopes::DC_STORES_MANAGE_ORDERS,
-            &crate::scopes::DC_ECOM_MEGA_READ_ECOM,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCarts::query_abandoned_carts`](super::StoresCarts::query_abandoned_carts): `POST /v1/abandonedCarts/query`.
-    pub static QUERY_ABANDONED_CARTS: Operation = Operation {
-        module: "stores-carts",
-        name: "query_abandoned_carts",
-        wix_name: "Query Abandoned Carts",
-        http_method: HttpMethod::Post,
-        host: "https://ecom.wix.com",
-        path: "/v1/abandonedCarts/query",
-        permission: Some("WIX_STORES.READ_ABANDONED_CARTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_ORDERS,
-            &crate::scopes::DC_STORES_MANAGE_ORDERS,
-            &crate::scopes::DC_ECOM_MEGA_READ_ECOM,
-        ],
-        retry_safe: true,
-    };
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`StoresCarts::get_cart`](super::StoresCarts::get_cart): `GET /_api/cart-server/v1/carts/{id}`.
     pub static GET_CART: Operation = Operation {
@@ -292,7 +134,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://ecom.wix.com",
         path: "/_api/cart-server/v1/carts/{id}",
-        permission: Some("WIX_STORES.READ_CARTS"),
+        requires: Requires::All(&["WIX_STORES.READ_CARTS"]),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
@@ -309,7 +151,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://ecom.wix.com",
         path: "/_api/cart-server/v1/carts/{id}/checkoutUrl",
-        permission: Some("WIX_STORES.READ_CARTS"),
+        requires: Requires::All(&["WIX_STORES.READ_CARTS"]),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
@@ -317,203 +159,6 @@ pub mod operations {
         ],
         retry_safe: true,
     };
-}
-
-/// A cart its customer abandoned. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AbandonedCart {
-    /// Original cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Cart status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<AbandonedCartStatus>,
-    /// Time the cart was abandoned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
-    /// Buyer information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_info: Option<BuyerInfo>,
-    /// Cart total including the currency symbol, e.g. "$14.20".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<String>,
-    /// History activities.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activities: Option<Vec<AbandonedCartActivity>>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// One history activity of an abandoned cart. The page lists `activities` without their contents; these fields are not on the page. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AbandonedCartActivity {
-    /// Log item type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_type: Option<AbandonedCartActivityActivityType>,
-    /// Comment added to the log item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Time the log item occurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
-    /// Custom data, for untyped activities.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_data: Option<ActivityCustomData>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Log item type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AbandonedCartActivityActivityType {
-    /// `UNRECOGNIZED_TYPE`
-    UnrecognizedType,
-    /// `SCHEDULED`
-    Scheduled,
-    /// `EMAIL_SENT`
-    EmailSent,
-    /// `EMAIL_NOT_SENT`
-    EmailNotSent,
-    /// `NOTIFICATION_SENT`
-    NotificationSent,
-    /// `TASK_CREATED`
-    TaskCreated,
-    /// `CUSTOM_ACTIVITY`
-    CustomActivity,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AbandonedCartActivityActivityType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnrecognizedType => "UNRECOGNIZED_TYPE",
-            Self::Scheduled => "SCHEDULED",
-            Self::EmailSent => "EMAIL_SENT",
-            Self::EmailNotSent => "EMAIL_NOT_SENT",
-            Self::NotificationSent => "NOTIFICATION_SENT",
-            Self::TaskCreated => "TASK_CREATED",
-            Self::CustomActivity => "CUSTOM_ACTIVITY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AbandonedCartActivityActivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNRECOGNIZED_TYPE" => Self::UnrecognizedType,
-            "SCHEDULED" => Self::Scheduled,
-            "EMAIL_SENT" => Self::EmailSent,
-            "EMAIL_NOT_SENT" => Self::EmailNotSent,
-            "NOTIFICATION_SENT" => Self::NotificationSent,
-            "TASK_CREATED" => Self::TaskCreated,
-            "CUSTOM_ACTIVITY" => Self::CustomActivity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AbandonedCartActivityActivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AbandonedCartActivityActivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Cart status.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AbandonedCartStatus {
-    /// `ABANDONED`
-    Abandoned,
-    /// `RECOVERED`
-    Recovered,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AbandonedCartStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Abandoned => "ABANDONED",
-            Self::Recovered => "RECOVERED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AbandonedCartStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ABANDONED" => Self::Abandoned,
-            "RECOVERED" => Self::Recovered,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AbandonedCartStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AbandonedCartStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Totals of an abandoned cart, in the Cart Abandoned webhook: the subtotal of all line items in the cart, before shipping and taxes. The contents are not on the page. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AbandonedCartTotals {
-    /// Subtotal of all line items in the cart, without shipping and taxes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subtotal: Option<f64>,
-    /// Total cart price.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Total cart price formatted with the currency symbol, e.g. "$14.20".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_total: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Custom data of an activity (not on the page). Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivityCustomData {
-    /// The activity's unique namespace, e.g. `wixstores_email_status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// Custom JSON value for any desired data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_value: Option<serde_json::Value>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A coupon applied to a cart (contents not shown on the page). All fields Wix sends are kept.
@@ -651,40 +296,6 @@ pub struct Cart {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Payload of the Cart Abandoned webhook. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartAbandoned {
-    /// Cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cart_id: Option<String>,
-    /// Time the cart was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
-    /// Time the cart was abandoned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
-    /// Number of items in the cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items_count: Option<i32>,
-    /// Buyer information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_info: Option<BuyerInfo>,
-    /// Coupon ID (if relevant).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub coupon_id: Option<String>,
-    /// Checkout URL, to check out with the abandoned cart's details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkout_url: Option<String>,
-    /// Subtotal of all line items in the cart, before shipping and taxes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub totals: Option<AbandonedCartTotals>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
 /// A billing address of a cart (contents not shown on the page). All fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -695,100 +306,10 @@ pub struct CartAddress {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Payload of the Cart Completed webhook. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartCompleted {
-    /// Cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cart_id: Option<String>,
-    /// Time the cart was completed. (The page describes it as "Time the cart was created".)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub completed_time: Option<String>,
-    /// Customer's billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<CartAddress>,
-    /// Cart shipping information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_info: Option<CartShippingInfo>,
-    /// Weight unit used in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight_unit: Option<WeightUnit>,
-    /// Message from the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_note: Option<String>,
-    /// The customer's Wix identity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_info: Option<BuyerInfo>,
-    /// Currency used for pricing in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Coupon applied to this cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applied_coupon: Option<AppliedCoupon>,
-    /// Totals for the cart's line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub totals: Option<CartTotals>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Payload of the Cart Created webhook. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartCreated {
-    /// Cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cart_id: Option<String>,
-    /// Time the cart was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
-    /// Weight unit used in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight_unit: Option<WeightUnit>,
-    /// The customer's Wix identity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_info: Option<BuyerInfo>,
-    /// Currency used for pricing in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Currency>,
-    /// Totals for the cart's line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub totals: Option<CartTotals>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
 /// An ordered line item of a cart (contents not shown on the page). All fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLineItem {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Payload of the Cart Recovered webhook. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartRecovered {
-    /// Cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cart_id: Option<String>,
-    /// Time the cart was recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovered_time: Option<String>,
-    /// Time the cart was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
-    /// Time the cart was abandoned. (The page's name; a later Wix sample of this event writes `abandonTime`, which is kept among the unknown fields.)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandoned_time: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -871,15 +392,6 @@ pub struct Currency {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Response of Get Abandoned Cart.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetAbandonedCartResponse {
-    /// Cart details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandoned_cart: Option<AbandonedCart>,
-}
-
 /// Response of Get Cart Checkout Url.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -896,54 +408,6 @@ pub struct GetCartResponse {
     /// Cart details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
-}
-
-/// Offset paging.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// Number of items to skip from the beginning of the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i32>,
-}
-
-/// Query details: paging, filtering and sorting. The page names the object only; these fields are from Wix's later reference. `filter` and `sort` are JSON documents sent as strings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Query {
-    /// Offset paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging: Option<Paging>,
-    /// Filter as a JSON string, e.g. "{\"status\": \"RECOVERED\"}".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// Sort order as a JSON string, e.g. "[{\"abandonTime\": \"desc\"}]".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
-}
-
-/// Request body of Query Abandoned Carts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryAbandonedCartsRequest {
-    /// Query details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<Query>,
-}
-
-/// Response of Query Abandoned Carts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryAbandonedCartsResponse {
-    /// Abandoned carts list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandoned_carts: Option<Vec<AbandonedCart>>,
-    /// Total number of carts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_results: Option<i32>,
 }
 
 /// Weight unit used in the store.
@@ -993,166 +457,5 @@ impl<'de> Deserialize<'de> for WeightUnit {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// A webhook event of Stores Carts.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Event {
-    /// Triggered when a cart is abandoned.
-    ///
-    /// Event type `CartAbandoned`; requires the permission `WIX_STORES.READ_ABANDONED_CARTS`.
-    CartAbandoned(CartAbandoned),
-    /// Triggered when an abandoned cart is recovered (the customer completed the order).
-    ///
-    /// Event type `CartRecovered`; requires the permission `WIX_STORES.READ_ABANDONED_CARTS`.
-    CartRecovered(CartRecovered),
-    /// Triggered when a cart is created.
-    ///
-    /// Event type `CartCreated`; requires the permission `WIX_STORES.READ_CARTS`.
-    CartCreated(CartCreated),
-    /// Triggered when a cart is completed (checked out).
-    ///
-    /// Event type `CartCompleted`; requires the permission `WIX_STORES.READ_CARTS`.
-    CartCompleted(CartCompleted),
-}
-
-impl Event {
-    /// The event types of this module.
-    pub const EVENT_TYPES: &'static [&'static str] = &[
-        "CartAbandoned",
-        "CartRecovered",
-        "CartCreated",
-        "CartCompleted",
-    ];
-
-    /// Types a verified webhook, when its event type belongs to this module.
-    pub fn from_raw(
-        raw: &wix_rest_runtime::webhook::RawEvent,
-    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
-        Some(
-            match raw.event_type.as_str() {
-                "CartAbandoned" => raw.payload().map(Self::CartAbandoned),
-                "CartRecovered" => raw.payload().map(Self::CartRecovered),
-                "CartCreated" => raw.payload().map(Self::CartCreated),
-                "CartCompleted" => raw.payload().map(Self::CartCompleted),
-                _ => return None,
-            },
-        )
-    }
-
-    /// The event type string Wix sends.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Self::CartAbandoned(_) => "CartAbandoned",
-            Self::CartRecovered(_) => "CartRecovered",
-            Self::CartCreated(_) => "CartCreated",
-            Self::CartCompleted(_) => "CartCompleted",
-        }
-    }
-}
-
-/// Receives the webhooks of Stores Carts for the scope set `S`: the scope-checked way to handle events.
-///
-/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
-pub struct Webhooks<'h, S: ScopeSet, R = ()> {
-    router: wix_rest_runtime::webhook::Router<'h, R>,
-    scopes: std::marker::PhantomData<fn() -> S>,
-}
-
-impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
-    /// A router that handles no event yet.
-    pub fn new() -> Self {
-        Webhooks {
-            router: wix_rest_runtime::webhook::Router::new(),
-            scopes: std::marker::PhantomData,
-        }
-    }
-
-    /// Handles `CartAbandoned` ([`Event::CartAbandoned`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_ABANDONED_CARTS`, the permission Wix requires to send it.
-    pub fn on_cart_abandoned(
-        mut self,
-        mut handler: impl FnMut(CartAbandoned) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadAbandonedCarts,
-    {
-        self.router
-            .on_unchecked("CartAbandoned", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// Handles `CartRecovered` ([`Event::CartRecovered`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_ABANDONED_CARTS`, the permission Wix requires to send it.
-    pub fn on_cart_recovered(
-        mut self,
-        mut handler: impl FnMut(CartRecovered) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadAbandonedCarts,
-    {
-        self.router
-            .on_unchecked("CartRecovered", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// Handles `CartCreated` ([`Event::CartCreated`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_CARTS`, the permission Wix requires to send it.
-    pub fn on_cart_created(
-        mut self,
-        mut handler: impl FnMut(CartCreated) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadCarts,
-    {
-        self.router
-            .on_unchecked("CartCreated", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// Handles `CartCompleted` ([`Event::CartCompleted`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_CARTS`, the permission Wix requires to send it.
-    pub fn on_cart_completed(
-        mut self,
-        mut handler: impl FnMut(CartCompleted) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadCarts,
-    {
-        self.router
-            .on_unchecked("CartCompleted", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// The event types a handler is registered for, in registration order.
-    pub fn event_types(&self) -> Vec<&'static str> {
-        self.router.event_types()
-    }
-
-    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
-    /// for its type (an event of another module, or one this router does not handle).
-    pub fn dispatch(
-        &mut self,
-        raw: &wix_rest_runtime::webhook::RawEvent,
-    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
-        self.router.dispatch(raw)
-    }
-}
-
-impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&self.router, f)
     }
 }

@@ -3,47 +3,7 @@
 
 //! Stores Catalog V1
 //!
-//! Wix Stores creates a catalog of store owners' items for purchase and lets store owners
-//! create smaller collections of products by type or theme. The catalog (known to store
-//! owners as the "All Products Collection") organizes the store's products and collections
-//! and facilitates inventory management. With the Catalog API you can query individual
-//! products, collections or the entire catalog, for example to coordinate a store's
-//! inventory across other sales platforms or inventory management tools.
-//!
-//! ## Terminology
-//!
-//! - **Catalog**: the complete list of all the store's products, compiled automatically.
-//! - **Collections**: themed groupings of products that a store owner creates (e.g. "Spring
-//!   2019", "Running shoes"). A product can belong to several collections.
-//! - **Options**: property types a customer selects within a product, e.g. color and size.
-//! - **Selections**: the types available within an option, e.g. red and green under Color.
-//! - **Choices**: the specific choices the customer made within a selection.
-//! - **Variants**: combinations of product choices, e.g. a red shirt in size large. A variant
-//!   can override the parent product's price, SKU, weight and inventory.
-//!
-//! ## Limitations
-//!
-//! A product has at most 6 options with at most 30 choices each. A product with managed
-//! variants (unique SKU, price and weight per variant) has at most 300 variants. A product
-//! has at most 15 media items.
-//!
-//! ## Querying and paging
-//!
-//! Query methods take `query: { paging: { limit, offset }, filter, sort }`, where `filter` and
-//! `sort` are JSON documents sent as (escaped) strings, e.g.
-//! `"filter": "{\"numericId\": {\"$gt\": 1567588455405000}}"` and
-//! `"sort": "[{\"numericId\": \"asc\"}]"`. `offset` is the number of items to skip, so
-//! `{ "limit": 100, "offset": 20 }` returns items 21-120.
-//!
-//! The query methods are designed for at most 10k items: past that, limit and offset may
-//! fail. To read a larger catalog, sort by `numericId` ascending, then repeatedly filter
-//! with `numericId` `$gt` the last `numericId` received, until the response is empty.
-//!
-//! ## Rich text
-//!
-//! Product descriptions accept rich text: `<p>`, `<strong>`, `<u>`, `<span style="color:...">`,
-//! `<span style="background-color:...">`, `<a href="..." target="_blank">`, and `<ul>`/`<ol>`
-//! lists with `<li>` items.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_stores_products` package, version 1.0.108.
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-catalog-v1.yaml`.
 
@@ -78,139 +38,11 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Creates a new collection.
-    ///
-    /// `POST /stores/v1/collections` · Wix: *Create Collection*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn create_collection<'f>(
-        self,
-        body: &'f CreateCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::create_collection(self.wix.client(), body)
-    }
-
-    /// Returns a collection with the provided ID.
-    ///
-    /// `GET /stores/v1/collections/{id}` · Wix: *Get Collection*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn get_collection<'f>(
-        self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::get_collection(self.wix.client(), id)
-    }
-
-    /// Adds products to a specified collection.
-    ///
-    /// `POST /stores/v1/collections/{id}/productIds` · Wix: *Add Products To Collection*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn add_products_to_collection<'f>(
-        self,
-        id: &'f str,
-        body: &'f AddProductsToCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::add_products_to_collection(self.wix.client(), id, body)
-    }
-
-    /// Removes products from a specified collection.
-    ///
-    /// `POST /stores/v1/collections/{id}/productIds/delete` · Wix: *Remove Products From Collection*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn remove_products_from_collection<'f>(
-        self,
-        id: &'f str,
-        body: &'f RemoveProductsFromCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::remove_products_from_collection(self.wix.client(), id, body)
-    }
-
-    /// Returns a list of up to 100 collections, given the provided paging, sorting and
-    /// filtering. See the module documentation for paging.
-    ///
-    /// `POST /stores/v1/collections/query` · Wix: *Query Collections*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn query_collections<'f>(
-        self,
-        body: &'f QueryCollectionsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_collections(self.wix.client(), body)
-    }
-
-    /// Every item of [`Self::query_collections`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_collections_stream(
-        self,
-        request: QueryCollectionsRequest,
-    ) -> rt::BoxStream<'a, Result<Collection, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_collections_stream(self.wix.client(), request)
-    }
-
-    /// Updates specified properties of a collection.
-    ///
-    /// `PATCH /stores/v1/collections/{collection.id}` · Wix: *Update Collection Properties*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn update_collection_properties<'f>(
-        self,
-        body: &'f UpdateCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::update_collection_properties(self.wix.client(), body)
-    }
-
-    /// Deletes a collection by ID.
-    ///
-    /// `DELETE /stores/v1/collections/{id}` · Wix: *Delete Collection*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn delete_collection<'f>(
-        self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::delete_collection(self.wix.client(), id)
-    }
-
     /// Creates a new product.
     ///
     /// `POST /stores/v1/products` · Wix: *Create Product*
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn create_product<'f>(
         self,
         body: &'f CreateProductRequest,
@@ -222,119 +54,13 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         calls::create_product(self.wix.client(), body)
     }
 
-    /// Returns a product with the provided ID.
+    /// Updates specified fields in a product.
     ///
-    /// `GET /stores/v1/products/{id}` · Wix: *Get Product*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn get_product<'f>(
-        self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::get_product(self.wix.client(), id)
-    }
-
-    /// Returns a list of up to 100 products, given the provided paging, sorting and
-    /// filtering. Hidden products are not returned. See the module documentation for paging
-    /// and for crawling stores with more than 10k products by `numericId`.
-    ///
-    /// `$hasSome` works like `IN` in SQL.
-    ///
-    /// `POST /stores/v1/products/query` · Wix: *Query Products*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn query_products<'f>(
-        self,
-        body: &'f QueryProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products(self.wix.client(), body)
-    }
-
-    /// Every item of [`Self::query_products`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_products_stream(
-        self,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products_stream(self.wix.client(), request)
-    }
-
-    /// Every item of [`Self::query_products`], crawled by ascending `numericId`: for stores over 10k items, where offset paging stops.
-    ///
-    /// Each page asks for the items whose `numericId` is greater than the last one seen; the filter of `request` is kept (its `numericId` condition is replaced) and its sort is replaced by `numericId` ascending.
-    pub fn query_products_crawl(
-        self,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products_crawl(self.wix.client(), request)
-    }
-
-    /// The Catalog V1 reader's Query Products: returns a list of up to 100 products, given the
-    /// provided paging, sorting and filtering, like Query Products. This is the path the agent
-    /// overview (seed 000, "Query Products (Catalog V1 reader)") lists for reading the V1
-    /// catalog; Catalog V3 sites use the V3 search instead. See the module documentation for
-    /// paging and for crawling stores with more than 10k products by `numericId`.
-    ///
-    /// `POST /stores-reader/v1/products/query` · Wix: *Query Products Reader*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn query_products_reader<'f>(
-        self,
-        body: &'f QueryProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products_reader(self.wix.client(), body)
-    }
-
-    /// Every item of [`Self::query_products_reader`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_products_reader_stream(
-        self,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products_reader_stream(self.wix.client(), request)
-    }
-
-    /// Every item of [`Self::query_products_reader`], crawled by ascending `numericId`: for stores over 10k items, where offset paging stops.
-    ///
-    /// Each page asks for the items whose `numericId` is greater than the last one seen; the filter of `request` is kept (its `numericId` condition is replaced) and its sort is replaced by `numericId` ascending.
-    pub fn query_products_reader_crawl(
-        self,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_products_reader_crawl(self.wix.client(), request)
-    }
-
-    /// Updates specified fields of a product.
+    /// To update a single field across multiple products, use [Bulk Update Product Property](https://dev.wix.com/docs/rest/business-solutions/stores/catalog/bulk-update-product-property).
     ///
     /// `PATCH /stores/v1/products/{product.id}` · Wix: *Update Product*
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn update_product<'f>(
         self,
         body: &'f UpdateProductRequest,
@@ -346,12 +72,15 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         calls::update_product(self.wix.client(), body)
     }
 
-    /// Deletes a product by ID.
+    /// Deletes a product.
     ///
     /// `DELETE /stores/v1/products/{id}` · Wix: *Delete Product*
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn delete_product<'f>(self, id: &'f str) -> rt::BoxFuture<'f, Result<(), Error>>
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_product<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteProductResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
@@ -359,162 +88,12 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         calls::delete_product(self.wix.client(), id)
     }
 
-    /// Deletes all options from a specific product. Only available when variant management
-    /// is disabled.
+    /// Updates variants of a specified product.
     ///
-    /// `DELETE /stores/v1/products/{id}/options` · Wix: *Delete Product Options*
+    /// `PATCH /stores/v1/products/{id}/variants` · Wix: *Update Product Variants*
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn delete_product_options<'f>(
-        self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::delete_product_options(self.wix.client(), id)
-    }
-
-    /// Gets the availability of relevant product variants based on the product ID and the
-    /// selections provided.
-    ///
-    /// When only some of the product's options are passed, the response describes the
-    /// passed selections only, and variant data such as `availableForPurchase` is `false`.
-    /// When a choice is passed for every option, the response also carries the selected
-    /// variant's price, weight, SKU, inventory and availability for purchase.
-    ///
-    /// `POST /stores/v1/products/{id}/productOptionsAvailability` · Wix: *Product Options Availability*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn product_options_availability<'f>(
-        self,
-        id: &'f str,
-        body: &'f ProductOptionsAvailabilityRequest,
-    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::product_options_availability(self.wix.client(), id, body)
-    }
-
-    /// Adds media items to a specified product, either by URL or by existing media ID.
-    ///
-    /// `POST /stores/v1/products/{id}/media` · Wix: *Add Product Media*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn add_product_media<'f>(
-        self,
-        id: &'f str,
-        body: &'f AddProductMediaRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::add_product_media(self.wix.client(), id, body)
-    }
-
-    /// Removes specified media items from a specific product.
-    ///
-    /// `POST /stores/v1/products/{id}/media/delete` · Wix: *Remove Product Media*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn remove_product_media<'f>(
-        self,
-        id: &'f str,
-        body: &'f RemoveProductMediaRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::remove_product_media(self.wix.client(), id, body)
-    }
-
-    /// Links media items that are already associated with a specific product to a choice
-    /// within the same product.
-    ///
-    /// Media items can only be set for choices within one option at a time: e.g. if you set
-    /// media items for some or all of the choices within the Colors option (blue, green and
-    /// red), you can't also assign media items to choices within the Size option (S, M and L).
-    ///
-    /// Clear existing media from choices with Remove Product Media From Choices.
-    ///
-    /// `PATCH /stores/v1/products/{id}/choices/media` · Wix: *Add Product Media To Choices*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn add_product_media_to_choices<'f>(
-        self,
-        id: &'f str,
-        body: &'f AddProductMediaToChoicesRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::add_product_media_to_choices(self.wix.client(), id, body)
-    }
-
-    /// Removes media items from all or some of a product's choices. (Media items can only be
-    /// set for choices within one option at a time: e.g. if you set media items for some or
-    /// all of the choices within the Colors option (blue, green and red), you can't also
-    /// assign media items to choices within the Size option (S, M and L).)
-    ///
-    /// `POST /stores/v1/products/{id}/choices/media/delete` · Wix: *Remove Product Media From Choices*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn remove_product_media_from_choices<'f>(
-        self,
-        id: &'f str,
-        body: &'f RemoveProductMediaFromChoicesRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresModifyProducts,
-    {
-        calls::remove_product_media_from_choices(self.wix.client(), id, body)
-    }
-
-    /// Returns product variants, based on either choices (option-choice key-value pairs) or
-    /// variant IDs. See the module documentation for paging.
-    ///
-    /// `POST /stores/v1/products/{id}/variants/query` · Wix: *Query Variants*
-    ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn query_variants<'f>(
-        self,
-        id: &'f str,
-        body: &'f QueryVariantsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryVariantsResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_variants(self.wix.client(), id, body)
-    }
-
-    /// Every item of [`Self::query_variants`], page after page (offset paging, 100 per page).
-    ///
-    /// The paging of `request` is overwritten; its filter and sort are kept.
-    pub fn query_variants_stream(
-        self,
-        id: &'a str,
-        request: QueryVariantsRequest,
-    ) -> rt::BoxStream<'a, Result<Variant, Error>>
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        calls::query_variants_stream(self.wix.client(), id, request)
-    }
-
-    /// Updates the data of the specified variants of a product with managed variants.
-    ///
-    /// `PATCH /stores/v1/products/{id}/variants` · Wix: *Update Variants*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn update_variants<'f>(
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_product_variants<'f>(
         self,
         id: &'f str,
         body: &'f UpdateVariantsRequest,
@@ -523,24 +102,397 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::update_variants(self.wix.client(), id, body)
+        calls::update_product_variants(self.wix.client(), id, body)
     }
 
-    /// Resets all variant data to default values: price = current product price, weight =
-    /// current product weight, SKU = current product SKU, visibility = true.
+    /// Resets the data (such as the price and the weight) of all variants for a given product to their default values.
     ///
-    /// `POST /stores/v1/products/{id}/variants/resetToDefault` · Wix: *Reset All Variant Data*
+    /// `POST /stores/v1/products/{id}/variants/resetToDefault` · Wix: *Reset All Product Variant Data*
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn reset_all_variant_data<'f>(
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn reset_all_product_variant_data<'f>(
         self,
         id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
+        body: &'f ResetAllVariantDataRequest,
+    ) -> rt::BoxFuture<'f, Result<ResetAllVariantDataResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::reset_all_variant_data(self.wix.client(), id)
+        calls::reset_all_product_variant_data(self.wix.client(), id, body)
+    }
+
+    /// Adds products to a specified collection.
+    ///
+    /// `POST /stores/v1/collections/{id}/productIds` · Wix: *Add Products To Collection*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn add_products_to_collection<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductsToCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<AddProductsToCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_products_to_collection(self.wix.client(), id, body)
+    }
+
+    /// Deletes products from a specified collection.
+    ///
+    /// `POST /stores/v1/collections/{id}/productIds/delete` · Wix: *Remove Products From Collection*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn remove_products_from_collection<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductsFromCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductsFromCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_products_from_collection(self.wix.client(), id, body)
+    }
+
+    /// Adds media items to a specified product, either via URL or existing media ID.
+    ///
+    /// > **NOTE:** The URL is not validated and no event is triggered to indicate if the media was added successfully.
+    ///
+    /// `POST /stores/v1/products/{id}/media` · Wix: *Add Product Media*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn add_product_media<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<AddProductMediaResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_product_media(self.wix.client(), id, body)
+    }
+
+    /// Removes specified media items from a product.
+    /// Pass an empty array to remove all media items.
+    ///
+    /// `POST /stores/v1/products/{id}/media/delete` · Wix: *Remove Product Media*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn remove_product_media<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductMediaRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductMediaResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_product_media(self.wix.client(), id, body)
+    }
+
+    /// Links media items that are already associated with a specific product to a choice within the same product.
+    ///
+    /// Media items can only be set for choices within one option at a time - e.g., if you set media items for some or all of the choices within the Colors option (blue, green, and red), you won't be able to also assign media items to choices within the Size option (S, M, and L).
+    ///
+    /// To remove all existing media items, call the [Remove Product Media From Choices](https://dev.wix.com/api/rest/wix-stores/catalog/products/remove-product-media-from-choices) endpoint.
+    ///
+    /// `PATCH /stores/v1/products/{id}/choices/media` · Wix: *Add Product Media To Choices*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn add_product_media_to_choices<'f>(
+        self,
+        id: &'f str,
+        body: &'f AddProductMediaToChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<AddProductMediaToChoicesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::add_product_media_to_choices(self.wix.client(), id, body)
+    }
+
+    /// Removes media items from all or some of a product's choices.
+    /// (Media items can only be set for choices within one option at a time - e.g., if you set media items for some or all of the choices within the Colors option (blue, green, and red), you won't be able to also assign media items to choices within the Size option (S, M, and L).)
+    ///
+    /// `POST /stores/v1/products/{id}/choices/media/delete` · Wix: *Remove Product Media From Choices*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn remove_product_media_from_choices<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductMediaFromChoicesRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductMediaFromChoicesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_product_media_from_choices(self.wix.client(), id, body)
+    }
+
+    /// Delete all options from a specific product. Only available when [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is disabled.
+    ///
+    /// `DELETE /stores/v1/products/{id}/options` · Wix: *Delete Product Options*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_product_options<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteProductOptionsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::delete_product_options(self.wix.client(), id)
+    }
+
+    /// Deletes a product's brand.
+    ///
+    /// `POST /stores/v1/products/{id}/remove-brand` · Wix: *Remove Brand*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn remove_brand<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductBrandRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductBrandResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_brand(self.wix.client(), id, body)
+    }
+
+    /// Creates a new collection.
+    ///
+    /// `POST /stores/v1/collections` · Wix: *Create Collection*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn create_collection<'f>(
+        self,
+        body: &'f CreateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::create_collection(self.wix.client(), body)
+    }
+
+    /// Updates specified properties of a collection. To add products to a collection, call the [addProductsToCollection](#addproductstocollection) function.
+    ///
+    /// `PATCH /stores/v1/collections/{collection.id}` · Wix: *Update Collection*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_collection<'f>(
+        self,
+        body: &'f UpdateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::update_collection(self.wix.client(), body)
+    }
+
+    /// Deletes a collection.
+    ///
+    /// `DELETE /stores/v1/collections/{id}` · Wix: *Delete Collection*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn delete_collection<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteCollectionResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::delete_collection(self.wix.client(), id)
+    }
+
+    /// Deletes a product's ribbon.
+    ///
+    /// `POST /stores/v1/products/{id}/remove-ribbon` · Wix: *Remove Ribbon*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn remove_ribbon<'f>(
+        self,
+        id: &'f str,
+        body: &'f RemoveProductRibbonRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductRibbonResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::remove_ribbon(self.wix.client(), id, body)
+    }
+
+    /// Updates a specified property for up to 100 products at a time.
+    ///
+    /// `POST /stores/v1/bulk/products/update` · Wix: *Bulk Update Products Property*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_update_products_property<'f>(
+        self,
+        body: &'f BulkUpdateProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::bulk_update_products_property(self.wix.client(), body)
+    }
+
+    /// Adjusts a specified numerical property for up to 100 products at a time.
+    /// The property can be increased or decreased either by percentage or amount.
+    ///
+    /// `POST /stores/v1/bulk/products/adjust-properties` · Wix: *Bulk Adjust Product Property*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_PRODUCTS`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_adjust_product_property<'f>(
+        self,
+        body: &'f BulkAdjustProductPropertiesRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkAdjustProductPropertiesResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyProducts,
+    {
+        calls::bulk_adjust_product_property(self.wix.client(), body)
+    }
+
+    /// Returns a list of up to 100 products, given the provided paging, sorting and filtering.
+    ///
+    /// Sent as `POST` with a JSON body: the fallback Wix's SDK uses for this `GET` when its request does not fit the query string.
+    ///
+    /// `POST /stores-reader/v1/products/query-platformized` · Wix: *Query Products*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_products<'f>(
+        self,
+        body: &'f QueryProductsPlatformizedRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsPlatformizedResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products(self.wix.client(), body)
+    }
+
+    /// Retrieves a product with the provided ID.
+    ///
+    /// `GET /stores-reader/v1/products/{id}` · Wix: *Get Product*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_product<'f>(
+        self,
+        id: &'f str,
+        params: &'f GetProductParams,
+    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_product(self.wix.client(), id, params)
+    }
+
+    /// Retrieves a collection with the provided slug.
+    ///
+    /// `GET /stores-reader/v1/collections/slug/{slug}` · Wix: *Get Collection By Slug*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_collection_by_slug<'f>(
+        self,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_collection_by_slug(self.wix.client(), slug)
+    }
+
+    /// Gets the availability of relevant product variants based on the product ID and selections provided. See [Use Cases](https://dev.wix.com/api/rest/wix-stores/catalog/use-cases) for an example.
+    ///
+    /// `POST /stores-reader/v1/products/{id}/productOptionsAvailability` · Wix: *Get Product Options Availability*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_product_options_availability<'f>(
+        self,
+        id: &'f str,
+        body: &'f ProductOptionsAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_product_options_availability(self.wix.client(), id, body)
+    }
+
+    /// Retrieves product variants, based on either choices (option-choice key-value pairs) or variant IDs.
+    /// See [Stores Pagination](https://dev.wix.com/api/rest/wix-stores/pagination) for more information.
+    ///
+    /// `POST /stores-reader/v1/products/{id}/variants/query` · Wix: *Query Product Variants*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_product_variants<'f>(
+        self,
+        id: &'f str,
+        body: &'f QueryProductVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductVariantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_product_variants(self.wix.client(), id, body)
+    }
+
+    /// Every item of [`Self::query_product_variants`], page after page (offset paging, 100 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_product_variants_stream(
+        self,
+        id: &'a str,
+        request: QueryProductVariantsRequest,
+    ) -> rt::BoxStream<'a, Result<Variant, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_product_variants_stream(self.wix.client(), id, request)
+    }
+
+    /// Retrieves up to 100 store variants, given the provided paging, filtering, and sorting.
+    ///
+    /// `POST /stores-reader/v1/variants/query` · Wix: *Query Store Variants*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_store_variants<'f>(
+        self,
+        body: &'f QueryStoreVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryStoreVariantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_store_variants(self.wix.client(), body)
+    }
+
+    /// Retrieves a store variant with the provided ID.
+    ///
+    /// `GET /stores-reader/v1/variants/{id}` · Wix: *Get Store Variant*
+    ///
+    /// Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_store_variant<'f>(
+        self,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetStoreVariantResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::get_store_variant(self.wix.client(), id)
     }
 }
 
@@ -555,187 +507,6 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
-
-    pub(super) fn create_collection<'f>(
-        client: &'f Client,
-        body: &'f CreateCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/collections".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn get_collection<'f>(
-        client: &'f Client,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/collections/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None)
-            }
-                .await
-        })
-    }
-
-    pub(super) fn add_products_to_collection<'f>(
-        client: &'f Client,
-        id: &'f str,
-        body: &'f AddProductsToCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
-            unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
-                    client,
-                    &operations::ADD_PRODUCTS_TO_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
-                )
-            }
-                .await
-                .map(drop)
-        })
-    }
-
-    pub(super) fn remove_products_from_collection<'f>(
-        client: &'f Client,
-        id: &'f str,
-        body: &'f RemoveProductsFromCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
-            );
-            unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
-                    client,
-                    &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-                .map(drop)
-        })
-    }
-
-    pub(super) fn query_collections<'f>(
-        client: &'f Client,
-        body: &'f QueryCollectionsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/collections/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_COLLECTIONS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_COLLECTIONS, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_collections_stream<'a>(
-        client: &'a Client,
-        request: QueryCollectionsRequest,
-    ) -> rt::BoxStream<'a, Result<Collection, Error>> {
-        rt::offset_pages(
-            "query_collections",
-            100u32,
-            move |offset, limit| {
-                let mut request = request.clone();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
-                async move {
-                    let response = query_collections(client, &request).await?;
-                    let total = Some(&response)
-                        .and_then(|v| v.total_results.as_ref())
-                        .map(|t| i64::from(*t));
-                    Ok(
-                        rt::Page::new(
-                                Some(response)
-                                    .and_then(|v| v.collections)
-                                    .unwrap_or_default(),
-                            )
-                            .total(total),
-                    )
-                }
-            },
-        )
-    }
-
-    pub(super) fn update_collection_properties<'f>(
-        client: &'f Client,
-        body: &'f UpdateCollectionRequest,
-    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.collection)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_COLLECTION_PROPERTIES,
-                    "collection.id",
-                ))?;
-            let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_COLLECTION_PROPERTIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_COLLECTION_PROPERTIES, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn delete_collection<'f>(
-        client: &'f Client,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/collections/{}", rt::segment(id));
-            unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
-            }
-                .await
-                .map(drop)
-        })
-    }
 
     pub(super) fn create_product<'f>(
         client: &'f Client,
@@ -754,185 +525,6 @@ mod calls {
             }
                 .await
         })
-    }
-
-    pub(super) fn get_product<'f>(
-        client: &'f Client,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
-                .await
-        })
-    }
-
-    pub(super) fn query_products<'f>(
-        client: &'f Client,
-        body: &'f QueryProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/products/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_products_stream<'a>(
-        client: &'a Client,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        rt::offset_pages(
-            "query_products",
-            100u32,
-            move |offset, limit| {
-                let mut request = request.clone();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
-                async move {
-                    let response = query_products(client, &request).await?;
-                    let total = Some(&response)
-                        .and_then(|v| v.total_results.as_ref())
-                        .map(|t| i64::from(*t));
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.products).unwrap_or_default(),
-                            )
-                            .total(total),
-                    )
-                }
-            },
-        )
-    }
-
-    pub(super) fn query_products_crawl<'a>(
-        client: &'a Client,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        fn key(item: &Product) -> Option<i64> {
-            item.numeric_id
-        }
-        rt::crawl(
-            "query_products",
-            key,
-            move |after| {
-                let mut request = request.clone();
-                async move {
-                    let query = request.query.get_or_insert_with(Default::default);
-                    query.filter = Some(
-                        rt::crawl_filter(
-                            &operations::QUERY_PRODUCTS,
-                            query.filter.as_deref(),
-                            "numericId",
-                            after,
-                        )?,
-                    );
-                    query.sort = Some(rt::crawl_sort("numericId"));
-                    let paging = query.paging.get_or_insert_with(Default::default);
-                    paging.limit = Some(100);
-                    paging.offset = None;
-                    let response = query_products(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
-                }
-            },
-        )
-    }
-
-    pub(super) fn query_products_reader<'f>(
-        client: &'f Client,
-        body: &'f QueryProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores-reader/v1/products/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PRODUCTS_READER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PRODUCTS_READER, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn query_products_reader_stream<'a>(
-        client: &'a Client,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        rt::offset_pages(
-            "query_products_reader",
-            100u32,
-            move |offset, limit| {
-                let mut request = request.clone();
-                let paging = request
-                    .query
-                    .get_or_insert_with(Default::default)
-                    .paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
-                async move {
-                    let response = query_products_reader(client, &request).await?;
-                    let total = Some(&response)
-                        .and_then(|v| v.total_results.as_ref())
-                        .map(|t| i64::from(*t));
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.products).unwrap_or_default(),
-                            )
-                            .total(total),
-                    )
-                }
-            },
-        )
-    }
-
-    pub(super) fn query_products_reader_crawl<'a>(
-        client: &'a Client,
-        request: QueryProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        fn key(item: &Product) -> Option<i64> {
-            item.numeric_id
-        }
-        rt::crawl(
-            "query_products_reader",
-            key,
-            move |after| {
-                let mut request = request.clone();
-                async move {
-                    let query = request.query.get_or_insert_with(Default::default);
-                    query.filter = Some(
-                        rt::crawl_filter(
-                            &operations::QUERY_PRODUCTS_READER,
-                            query.filter.as_deref(),
-                            "numericId",
-                            after,
-                        )?,
-                    );
-                    query.sort = Some(rt::crawl_sort("numericId"));
-                    let paging = query.paging.get_or_insert_with(Default::default);
-                    paging.limit = Some(100);
-                    paging.offset = None;
-                    let response = query_products_reader(client, &request).await?;
-                    Ok(Some(response).and_then(|v| v.products).unwrap_or_default())
-                }
-            },
-        )
     }
 
     pub(super) fn update_product<'f>(
@@ -962,51 +554,101 @@ mod calls {
     pub(super) fn delete_product<'f>(
         client: &'f Client,
         id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<DeleteProductResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
+                rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
             }
                 .await
-                .map(drop)
         })
     }
 
-    pub(super) fn delete_product_options<'f>(
+    pub(super) fn update_product_variants<'f>(
         client: &'f Client,
         id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        body: &'f UpdateVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
         Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/options", rt::segment(id));
+            let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(client, &operations::DELETE_PRODUCT_OPTIONS, path, Vec::new(), None)
+                rt::call(
+                    client,
+                    &operations::UPDATE_PRODUCT_VARIANTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_PRODUCT_VARIANTS, body)?),
+                )
             }
                 .await
-                .map(drop)
         })
     }
 
-    pub(super) fn product_options_availability<'f>(
+    pub(super) fn reset_all_product_variant_data<'f>(
         client: &'f Client,
         id: &'f str,
-        body: &'f ProductOptionsAvailabilityRequest,
-    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>> {
+        body: &'f ResetAllVariantDataRequest,
+    ) -> rt::BoxFuture<'f, Result<ResetAllVariantDataResponse, Error>> {
         Box::pin(async move {
             let path = format!(
-                "/stores/v1/products/{}/productOptionsAvailability", rt::segment(id)
+                "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
             );
             unsafe {
                 rt::call(
                     client,
-                    &operations::PRODUCT_OPTIONS_AVAILABILITY,
+                    &operations::RESET_ALL_PRODUCT_VARIANT_DATA,
                     path,
                     Vec::new(),
-                    Some(rt::json_body(&operations::PRODUCT_OPTIONS_AVAILABILITY, body)?),
+                    Some(
+                        rt::json_body(&operations::RESET_ALL_PRODUCT_VARIANT_DATA, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn add_products_to_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f AddProductsToCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<AddProductsToCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::ADD_PRODUCTS_TO_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn remove_products_from_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductsFromCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductsFromCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
+                            body,
+                        )?,
+                    ),
                 )
             }
                 .await
@@ -1017,13 +659,11 @@ mod calls {
         client: &'f Client,
         id: &'f str,
         body: &'f AddProductMediaRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<AddProductMediaResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/media", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
                     &operations::ADD_PRODUCT_MEDIA,
                     path,
@@ -1032,7 +672,6 @@ mod calls {
                 )
             }
                 .await
-                .map(drop)
         })
     }
 
@@ -1040,13 +679,11 @@ mod calls {
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductMediaRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<RemoveProductMediaResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/media/delete", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
                     &operations::REMOVE_PRODUCT_MEDIA,
                     path,
@@ -1055,7 +692,6 @@ mod calls {
                 )
             }
                 .await
-                .map(drop)
         })
     }
 
@@ -1063,13 +699,11 @@ mod calls {
         client: &'f Client,
         id: &'f str,
         body: &'f AddProductMediaToChoicesRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<AddProductMediaToChoicesResponse, Error>> {
         Box::pin(async move {
             let path = format!("/stores/v1/products/{}/choices/media", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
                     &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
                     path,
@@ -1078,7 +712,6 @@ mod calls {
                 )
             }
                 .await
-                .map(drop)
         })
     }
 
@@ -1086,15 +719,13 @@ mod calls {
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductMediaFromChoicesRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<RemoveProductMediaFromChoicesResponse, Error>> {
         Box::pin(async move {
             let path = format!(
                 "/stores/v1/products/{}/choices/media/delete", rt::segment(id)
             );
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
                     &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
                     path,
@@ -1108,204 +739,334 @@ mod calls {
                 )
             }
                 .await
-                .map(drop)
         })
     }
 
-    pub(super) fn query_variants<'f>(
+    pub(super) fn delete_product_options<'f>(
         client: &'f Client,
         id: &'f str,
-        body: &'f QueryVariantsRequest,
-    ) -> rt::BoxFuture<'f, Result<QueryVariantsResponse, Error>> {
+    ) -> rt::BoxFuture<'f, Result<DeleteProductOptionsResponse, Error>> {
         Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/variants/query", rt::segment(id));
+            let path = format!("/stores/v1/products/{}/options", rt::segment(id));
             unsafe {
                 rt::call(
                     client,
-                    &operations::QUERY_VARIANTS,
+                    &operations::DELETE_PRODUCT_OPTIONS,
                     path,
                     Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_VARIANTS, body)?),
+                    None,
                 )
             }
                 .await
         })
     }
 
-    pub(super) fn query_variants_stream<'a>(
+    pub(super) fn remove_brand<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductBrandRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductBrandResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/remove-brand", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::REMOVE_BRAND,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::REMOVE_BRAND, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn create_collection<'f>(
+        client: &'f Client,
+        body: &'f CreateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/collections".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::CREATE_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_collection<'f>(
+        client: &'f Client,
+        body: &'f UpdateCollectionRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.collection)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(
+                    &operations::UPDATE_COLLECTION,
+                    "collection.id",
+                ))?;
+            let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_COLLECTION,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_COLLECTION, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_collection<'f>(
+        client: &'f Client,
+        id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<DeleteCollectionResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/collections/{}", rt::segment(id));
+            unsafe {
+                rt::call(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn remove_ribbon<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f RemoveProductRibbonRequest,
+    ) -> rt::BoxFuture<'f, Result<RemoveProductRibbonResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v1/products/{}/remove-ribbon", rt::segment(id));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::REMOVE_RIBBON,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::REMOVE_RIBBON, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_products_property<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/bulk/products/update".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCTS_PROPERTY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::BULK_UPDATE_PRODUCTS_PROPERTY, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_adjust_product_property<'f>(
+        client: &'f Client,
+        body: &'f BulkAdjustProductPropertiesRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkAdjustProductPropertiesResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v1/bulk/products/adjust-properties".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_ADJUST_PRODUCT_PROPERTY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_ADJUST_PRODUCT_PROPERTY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_products<'f>(
+        client: &'f Client,
+        body: &'f QueryProductsPlatformizedRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductsPlatformizedResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores-reader/v1/products/query-platformized".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_product<'f>(
+        client: &'f Client,
+        id: &'f str,
+        params: &'f GetProductParams,
+    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
+        Box::pin(async move {
+            let mut query = Vec::new();
+            if let Some(v) = &params.include_merchant_specific_data {
+                query.push(("includeMerchantSpecificData", v.to_string()));
+            }
+            let path = format!("/stores-reader/v1/products/{}", rt::segment(id));
+            unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, None) }
+                .await
+        })
+    }
+
+    pub(super) fn get_collection_by_slug<'f>(
+        client: &'f Client,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores-reader/v1/collections/slug/{}", rt::segment(slug)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_COLLECTION_BY_SLUG,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_product_options_availability<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f ProductOptionsAvailabilityRequest,
+    ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores-reader/v1/products/{}/productOptionsAvailability",
+                rt::segment(id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_PRODUCT_OPTIONS_AVAILABILITY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::GET_PRODUCT_OPTIONS_AVAILABILITY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_product_variants<'f>(
+        client: &'f Client,
+        id: &'f str,
+        body: &'f QueryProductVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryProductVariantsResponse, Error>> {
+        Box::pin(async move {
+            let path = format!(
+                "/stores-reader/v1/products/{}/variants/query", rt::segment(id)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_PRODUCT_VARIANTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PRODUCT_VARIANTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_product_variants_stream<'a>(
         client: &'a Client,
         id: &'a str,
-        request: QueryVariantsRequest,
+        request: QueryProductVariantsRequest,
     ) -> rt::BoxStream<'a, Result<Variant, Error>> {
         rt::offset_pages(
-            "query_variants",
+            "query_product_variants",
             100u32,
             move |offset, limit| {
                 let mut request = request.clone();
                 let paging = request.paging.get_or_insert_with(Default::default);
-                paging.limit = Some(limit as i32);
-                paging.offset = Some(offset as i32);
+                paging.limit = Some(f64::from(limit));
+                paging.offset = Some(f64::from(offset));
                 async move {
-                    let response = query_variants(client, id, &request).await?;
-                    let total = Some(&response)
-                        .and_then(|v| v.total_results.as_ref())
-                        .map(|t| i64::from(*t));
+                    let response = query_product_variants(client, id, &request).await?;
                     Ok(
                         rt::Page::new(
-                                Some(response).and_then(|v| v.variants).unwrap_or_default(),
-                            )
-                            .total(total),
+                            Some(response).and_then(|v| v.variants).unwrap_or_default(),
+                        ),
                     )
                 }
             },
         )
     }
 
-    pub(super) fn update_variants<'f>(
+    pub(super) fn query_store_variants<'f>(
         client: &'f Client,
-        id: &'f str,
-        body: &'f UpdateVariantsRequest,
-    ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
+        body: &'f QueryStoreVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryStoreVariantsResponse, Error>> {
         Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
+            let path = "/stores-reader/v1/variants/query".to_owned();
             unsafe {
                 rt::call(
                     client,
-                    &operations::UPDATE_VARIANTS,
+                    &operations::QUERY_STORE_VARIANTS,
                     path,
                     Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_VARIANTS, body)?),
+                    Some(rt::json_body(&operations::QUERY_STORE_VARIANTS, body)?),
                 )
             }
                 .await
         })
     }
 
-    pub(super) fn reset_all_variant_data<'f>(
+    pub(super) fn get_store_variant<'f>(
         client: &'f Client,
         id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+    ) -> rt::BoxFuture<'f, Result<GetStoreVariantResponse, Error>> {
         Box::pin(async move {
-            let path = format!(
-                "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
-            );
+            let path = format!("/stores-reader/v1/variants/{}", rt::segment(id));
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
-                    client,
-                    &operations::RESET_ALL_VARIANT_DATA,
-                    path,
-                    Vec::new(),
-                    Some(b"{}".to_vec()),
-                )
+                rt::call(client, &operations::GET_STORE_VARIANT, path, Vec::new(), None)
             }
                 .await
-                .map(drop)
         })
     }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
-
-    /// [`StoresCatalogV1::create_collection`](super::StoresCatalogV1::create_collection): `POST /stores/v1/collections`.
-    pub static CREATE_COLLECTION: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "create_collection",
-        wix_name: "Create Collection",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
-    };
-
-    /// [`StoresCatalogV1::get_collection`](super::StoresCatalogV1::get_collection): `GET /stores/v1/collections/{id}`.
-    pub static GET_COLLECTION: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "get_collection",
-        wix_name: "Get Collection",
-        http_method: HttpMethod::Get,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/{id}",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCatalogV1::add_products_to_collection`](super::StoresCatalogV1::add_products_to_collection): `POST /stores/v1/collections/{id}/productIds`.
-    pub static ADD_PRODUCTS_TO_COLLECTION: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "add_products_to_collection",
-        wix_name: "Add Products To Collection",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/{id}/productIds",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
-    };
-
-    /// [`StoresCatalogV1::remove_products_from_collection`](super::StoresCatalogV1::remove_products_from_collection): `POST /stores/v1/collections/{id}/productIds/delete`.
-    pub static REMOVE_PRODUCTS_FROM_COLLECTION: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "remove_products_from_collection",
-        wix_name: "Remove Products From Collection",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/{id}/productIds/delete",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
-    };
-
-    /// [`StoresCatalogV1::query_collections`](super::StoresCatalogV1::query_collections): `POST /stores/v1/collections/query`.
-    pub static QUERY_COLLECTIONS: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "query_collections",
-        wix_name: "Query Collections",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/query",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCatalogV1::update_collection_properties`](super::StoresCatalogV1::update_collection_properties): `PATCH /stores/v1/collections/{collection.id}`.
-    pub static UPDATE_COLLECTION_PROPERTIES: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "update_collection_properties",
-        wix_name: "Update Collection Properties",
-        http_method: HttpMethod::Patch,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/{collection.id}",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
-    };
-
-    /// [`StoresCatalogV1::delete_collection`](super::StoresCatalogV1::delete_collection): `DELETE /stores/v1/collections/{id}`.
-    pub static DELETE_COLLECTION: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "delete_collection",
-        wix_name: "Delete Collection",
-        http_method: HttpMethod::Delete,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/collections/{id}",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
-    };
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`StoresCatalogV1::create_product`](super::StoresCatalogV1::create_product): `POST /stores/v1/products`.
     pub static CREATE_PRODUCT: Operation = Operation {
@@ -1315,57 +1076,13 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
-    };
-
-    /// [`StoresCatalogV1::get_product`](super::StoresCatalogV1::get_product): `GET /stores/v1/products/{id}`.
-    pub static GET_PRODUCT: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "get_product",
-        wix_name: "Get Product",
-        http_method: HttpMethod::Get,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCatalogV1::query_products`](super::StoresCatalogV1::query_products): `POST /stores/v1/products/query`.
-    pub static QUERY_PRODUCTS: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "query_products",
-        wix_name: "Query Products",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/products/query",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCatalogV1::query_products_reader`](super::StoresCatalogV1::query_products_reader): `POST /stores-reader/v1/products/query`.
-    pub static QUERY_PRODUCTS_READER: Operation = Operation {
-        module: "stores-catalog-v1",
-        name: "query_products_reader",
-        wix_name: "Query Products Reader",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores-reader/v1/products/query",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
     };
 
     /// [`StoresCatalogV1::update_product`](super::StoresCatalogV1::update_product): `PATCH /stores/v1/products/{product.id}`.
@@ -1376,8 +1093,12 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{product.id}",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
@@ -1389,38 +1110,81 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
-    /// [`StoresCatalogV1::delete_product_options`](super::StoresCatalogV1::delete_product_options): `DELETE /stores/v1/products/{id}/options`.
-    pub static DELETE_PRODUCT_OPTIONS: Operation = Operation {
+    /// [`StoresCatalogV1::update_product_variants`](super::StoresCatalogV1::update_product_variants): `PATCH /stores/v1/products/{id}/variants`.
+    pub static UPDATE_PRODUCT_VARIANTS: Operation = Operation {
         module: "stores-catalog-v1",
-        name: "delete_product_options",
-        wix_name: "Delete Product Options",
-        http_method: HttpMethod::Delete,
+        name: "update_product_variants",
+        wix_name: "Update Product Variants",
+        http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}/options",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        path: "/stores/v1/products/{id}/variants",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
-    /// [`StoresCatalogV1::product_options_availability`](super::StoresCatalogV1::product_options_availability): `POST /stores/v1/products/{id}/productOptionsAvailability`.
-    pub static PRODUCT_OPTIONS_AVAILABILITY: Operation = Operation {
+    /// [`StoresCatalogV1::reset_all_product_variant_data`](super::StoresCatalogV1::reset_all_product_variant_data): `POST /stores/v1/products/{id}/variants/resetToDefault`.
+    pub static RESET_ALL_PRODUCT_VARIANT_DATA: Operation = Operation {
         module: "stores-catalog-v1",
-        name: "product_options_availability",
-        wix_name: "Product Options Availability",
+        name: "reset_all_product_variant_data",
+        wix_name: "Reset All Product Variant Data",
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}/productOptionsAvailability",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
+        path: "/stores/v1/products/{id}/variants/resetToDefault",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
         scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: true,
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::add_products_to_collection`](super::StoresCatalogV1::add_products_to_collection): `POST /stores/v1/collections/{id}/productIds`.
+    pub static ADD_PRODUCTS_TO_COLLECTION: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "add_products_to_collection",
+        wix_name: "Add Products To Collection",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/collections/{id}/productIds",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::remove_products_from_collection`](super::StoresCatalogV1::remove_products_from_collection): `POST /stores/v1/collections/{id}/productIds/delete`.
+    pub static REMOVE_PRODUCTS_FROM_COLLECTION: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "remove_products_from_collection",
+        wix_name: "Remove Products From Collection",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/collections/{id}/productIds/delete",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
     };
 
     /// [`StoresCatalogV1::add_product_media`](super::StoresCatalogV1::add_product_media): `POST /stores/v1/products/{id}/media`.
@@ -1431,8 +1195,12 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/media",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
@@ -1444,8 +1212,12 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/media/delete",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
@@ -1457,8 +1229,12 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/choices/media",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
@@ -1470,477 +1246,522 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v1/products/{id}/choices/media/delete",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
-    /// [`StoresCatalogV1::query_variants`](super::StoresCatalogV1::query_variants): `POST /stores/v1/products/{id}/variants/query`.
-    pub static QUERY_VARIANTS: Operation = Operation {
+    /// [`StoresCatalogV1::delete_product_options`](super::StoresCatalogV1::delete_product_options): `DELETE /stores/v1/products/{id}/options`.
+    pub static DELETE_PRODUCT_OPTIONS: Operation = Operation {
         module: "stores-catalog-v1",
-        name: "query_variants",
-        wix_name: "Query Variants",
+        name: "delete_product_options",
+        wix_name: "Delete Product Options",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/products/{id}/options",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::remove_brand`](super::StoresCatalogV1::remove_brand): `POST /stores/v1/products/{id}/remove-brand`.
+    pub static REMOVE_BRAND: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "remove_brand",
+        wix_name: "Remove Brand",
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}/variants/query",
-        permission: Some("WIX_STORES.READ_PRODUCTS"),
+        path: "/stores/v1/products/{id}/remove-brand",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
         scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
             &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::create_collection`](super::StoresCatalogV1::create_collection): `POST /stores/v1/collections`.
+    pub static CREATE_COLLECTION: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "create_collection",
+        wix_name: "Create Collection",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/collections",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::update_collection`](super::StoresCatalogV1::update_collection): `PATCH /stores/v1/collections/{collection.id}`.
+    pub static UPDATE_COLLECTION: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "update_collection",
+        wix_name: "Update Collection",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/collections/{collection.id}",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::delete_collection`](super::StoresCatalogV1::delete_collection): `DELETE /stores/v1/collections/{id}`.
+    pub static DELETE_COLLECTION: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "delete_collection",
+        wix_name: "Delete Collection",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/collections/{id}",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::remove_ribbon`](super::StoresCatalogV1::remove_ribbon): `POST /stores/v1/products/{id}/remove-ribbon`.
+    pub static REMOVE_RIBBON: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "remove_ribbon",
+        wix_name: "Remove Ribbon",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/products/{id}/remove-ribbon",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::bulk_update_products_property`](super::StoresCatalogV1::bulk_update_products_property): `POST /stores/v1/bulk/products/update`.
+    pub static BULK_UPDATE_PRODUCTS_PROPERTY: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "bulk_update_products_property",
+        wix_name: "Bulk Update Products Property",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/bulk/products/update",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::bulk_adjust_product_property`](super::StoresCatalogV1::bulk_adjust_product_property): `POST /stores/v1/bulk/products/adjust-properties`.
+    pub static BULK_ADJUST_PRODUCT_PROPERTY: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "bulk_adjust_product_property",
+        wix_name: "Bulk Adjust Product Property",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v1/bulk/products/adjust-properties",
+        requires: Requires::All(&["WIX_STORES.MODIFY_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::query_products`](super::StoresCatalogV1::query_products): `POST /stores-reader/v1/products/query-platformized`.
+    pub static QUERY_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "query_products",
+        wix_name: "Query Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/products/query-platformized",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::get_product`](super::StoresCatalogV1::get_product): `GET /stores-reader/v1/products/{id}`.
+    pub static GET_PRODUCT: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "get_product",
+        wix_name: "Get Product",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/products/{id}",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
         ],
         retry_safe: true,
     };
 
-    /// [`StoresCatalogV1::update_variants`](super::StoresCatalogV1::update_variants): `PATCH /stores/v1/products/{id}/variants`.
-    pub static UPDATE_VARIANTS: Operation = Operation {
+    /// [`StoresCatalogV1::get_collection_by_slug`](super::StoresCatalogV1::get_collection_by_slug): `GET /stores-reader/v1/collections/slug/{slug}`.
+    pub static GET_COLLECTION_BY_SLUG: Operation = Operation {
         module: "stores-catalog-v1",
-        name: "update_variants",
-        wix_name: "Update Variants",
-        http_method: HttpMethod::Patch,
+        name: "get_collection_by_slug",
+        wix_name: "Get Collection By Slug",
+        http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}/variants",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
-        retry_safe: false,
+        path: "/stores-reader/v1/collections/slug/{slug}",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
     };
 
-    /// [`StoresCatalogV1::reset_all_variant_data`](super::StoresCatalogV1::reset_all_variant_data): `POST /stores/v1/products/{id}/variants/resetToDefault`.
-    pub static RESET_ALL_VARIANT_DATA: Operation = Operation {
+    /// [`StoresCatalogV1::get_product_options_availability`](super::StoresCatalogV1::get_product_options_availability): `POST /stores-reader/v1/products/{id}/productOptionsAvailability`.
+    pub static GET_PRODUCT_OPTIONS_AVAILABILITY: Operation = Operation {
         module: "stores-catalog-v1",
-        name: "reset_all_variant_data",
-        wix_name: "Reset All Variant Data",
+        name: "get_product_options_availability",
+        wix_name: "Get Product Options Availability",
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/products/{id}/variants/resetToDefault",
-        permission: Some("WIX_STORES.MODIFY_PRODUCTS"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        path: "/stores-reader/v1/products/{id}/productOptionsAvailability",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::query_product_variants`](super::StoresCatalogV1::query_product_variants): `POST /stores-reader/v1/products/{id}/variants/query`.
+    pub static QUERY_PRODUCT_VARIANTS: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "query_product_variants",
+        wix_name: "Query Product Variants",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/products/{id}/variants/query",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::query_store_variants`](super::StoresCatalogV1::query_store_variants): `POST /stores-reader/v1/variants/query`.
+    pub static QUERY_STORE_VARIANTS: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "query_store_variants",
+        wix_name: "Query Store Variants",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/variants/query",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV1::get_store_variant`](super::StoresCatalogV1::get_store_variant): `GET /stores-reader/v1/variants/{id}`.
+    pub static GET_STORE_VARIANT: Operation = Operation {
+        module: "stores-catalog-v1",
+        name: "get_store_variant",
+        wix_name: "Get Store Variant",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v1/variants/{id}",
+        requires: Requires::All(&["WIX_STORES.READ_PRODUCTS"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
     };
 }
 
-/// The typed filter and sort of [`StoresCatalogV1::query_products`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
-///
-/// Build it, then [`QueryProductsQuery::apply_to`] a request.
+/// The query parameters of [`StoresCatalogV1::get_product`].
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct QueryProductsQuery(rt::query::Query);
-
-impl rt::query::QueryBuilder for QueryProductsQuery {
-    fn query_mut(&mut self) -> &mut rt::query::Query {
-        &mut self.0
-    }
+pub struct GetProductParams {
+    /// Whether merchant specific data, such as cost and profit data, should be included in the response. Requires permissions to manage products.
+    pub include_merchant_specific_data: Option<bool>,
 }
 
-impl QueryProductsQuery {
-    /// An empty query: no filter, no sort.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Filters by `name`: Product name.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
-    pub fn name(self) -> rt::query::Field<Self, query_products_fields::Name> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `name`, after the sorts already given.
-    pub fn sort_by_name(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("name", order);
-        self
-    }
-
-    /// Filters by `description`: Product description. Accepts rich text.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
-    pub fn description(
-        self,
-    ) -> rt::query::Field<Self, query_products_fields::Description> {
-        rt::query::Field::new(self)
-    }
-
-    /// Filters by `sku`: Product SKU (stock keeping unit). If variant management is enabled, SKUs are set per variant and this is empty.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
-    pub fn sku(self) -> rt::query::Field<Self, query_products_fields::Sku> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `sku`, after the sorts already given.
-    pub fn sort_by_sku(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("sku", order);
-        self
-    }
-
-    /// Filters by `id`: Product ID (generated automatically by the catalog).
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`.
-    pub fn id(self) -> rt::query::Field<Self, query_products_fields::Id> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `id`, after the sorts already given.
-    pub fn sort_by_id(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("id", order);
-        self
-    }
-
-    /// Filters by `price`: The product's price (the `price` object holds it as `price.price`; the filter compares the number).
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
-    pub fn price(self) -> rt::query::Field<Self, query_products_fields::Price> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `price`, after the sorts already given.
-    pub fn sort_by_price(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("price", order);
-        self
-    }
-
-    /// Filters by `numericId`: The product's unique numeric ID, assigned in ascending order. Primarily for sorting and filtering when crawling all products. Sent as a string, e.g. "1567588455405000".
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
-    pub fn numeric_id(self) -> rt::query::Field<Self, query_products_fields::NumericId> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `numericId`, after the sorts already given.
-    pub fn sort_by_numeric_id(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("numericId", order);
-        self
-    }
-
-    /// Filters by `productType`: Product type: physical or digital.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`.
-    pub fn product_type(
-        self,
-    ) -> rt::query::Field<Self, query_products_fields::ProductType> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `productType`, after the sorts already given.
-    pub fn sort_by_product_type(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("productType", order);
-        self
-    }
-
-    /// Filters by `slug`: A permanent, friendly URL name (generated automatically by the catalog).
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$contains`, `$startsWith`.
-    pub fn slug(self) -> rt::query::Field<Self, query_products_fields::Slug> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `slug`, after the sorts already given.
-    pub fn sort_by_slug(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("slug", order);
-        self
-    }
-
-    /// Filters by `collections.id`: The ID of a collection the product is in.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$hasAll`.
-    pub fn collections_id(
-        self,
-    ) -> rt::query::Field<Self, query_products_fields::CollectionsId> {
-        rt::query::Field::new(self)
-    }
-
-    /// Filters by `lastUpdated`: Time the product was last updated.
-    ///
-    /// Operators: `$eq`, `$ne`, `$hasSome`, `$lt`, `$lte`, `$gt`, `$gte`.
-    pub fn last_updated(
-        self,
-    ) -> rt::query::Field<Self, query_products_fields::LastUpdated> {
-        rt::query::Field::new(self)
-    }
-
-    /// Sorts by `lastUpdated`, after the sorts already given.
-    pub fn sort_by_last_updated(mut self, order: rt::query::Order) -> Self {
-        self.0.sort("lastUpdated", order);
-        self
-    }
-
-    /// Keeps the items that match any of `alternatives` (`$or`).
-    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
-        self.0.any_of(alternatives.into_iter().map(|q| q.0));
-        self
-    }
-
-    /// The query as built.
-    pub fn as_query(&self) -> &rt::query::Query {
-        &self.0
-    }
-
-    /// Writes the filter, and the sort when one was given, into `request` (as JSON strings, as Stores V1 wants them).
-    pub fn apply_to(&self, request: &mut QueryProductsRequest) {
-        let target = request.query.get_or_insert_with(Default::default);
-        target.filter = Some(self.0.filter_string());
-        if self.0.has_sort() {
-            let target = request.query.get_or_insert_with(Default::default);
-            target.sort = Some(self.0.sort_string());
-        }
-    }
-}
-
-/// The fields [`QueryProductsQuery`] filters by.
-pub mod query_products_fields {
-    use super::rt;
-
-    /// The `name` field.
-    pub struct Name;
-
-    impl rt::query::FieldSpec for Name {
-        const NAME: &'static str = "name";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for Name {}
-
-    impl rt::query::ops::Ne for Name {}
-
-    impl rt::query::ops::HasSome for Name {}
-
-    impl rt::query::ops::Contains for Name {}
-
-    impl rt::query::ops::StartsWith for Name {}
-
-    /// The `description` field.
-    pub struct Description;
-
-    impl rt::query::FieldSpec for Description {
-        const NAME: &'static str = "description";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for Description {}
-
-    impl rt::query::ops::Ne for Description {}
-
-    impl rt::query::ops::HasSome for Description {}
-
-    impl rt::query::ops::Contains for Description {}
-
-    impl rt::query::ops::StartsWith for Description {}
-
-    /// The `sku` field.
-    pub struct Sku;
-
-    impl rt::query::FieldSpec for Sku {
-        const NAME: &'static str = "sku";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for Sku {}
-
-    impl rt::query::ops::Ne for Sku {}
-
-    impl rt::query::ops::HasSome for Sku {}
-
-    impl rt::query::ops::Contains for Sku {}
-
-    impl rt::query::ops::StartsWith for Sku {}
-
-    /// The `id` field.
-    pub struct Id;
-
-    impl rt::query::FieldSpec for Id {
-        const NAME: &'static str = "id";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for Id {}
-
-    impl rt::query::ops::Ne for Id {}
-
-    impl rt::query::ops::HasSome for Id {}
-
-    /// The `price` field.
-    pub struct Price;
-
-    impl rt::query::FieldSpec for Price {
-        const NAME: &'static str = "price";
-        type Value = f64;
-    }
-
-    impl rt::query::ops::Eq for Price {}
-
-    impl rt::query::ops::Ne for Price {}
-
-    impl rt::query::ops::HasSome for Price {}
-
-    impl rt::query::ops::Lt for Price {}
-
-    impl rt::query::ops::Lte for Price {}
-
-    impl rt::query::ops::Gt for Price {}
-
-    impl rt::query::ops::Gte for Price {}
-
-    /// The `numericId` field.
-    pub struct NumericId;
-
-    impl rt::query::FieldSpec for NumericId {
-        const NAME: &'static str = "numericId";
-        type Value = i64;
-    }
-
-    impl rt::query::ops::Eq for NumericId {}
-
-    impl rt::query::ops::Ne for NumericId {}
-
-    impl rt::query::ops::HasSome for NumericId {}
-
-    impl rt::query::ops::Lt for NumericId {}
-
-    impl rt::query::ops::Lte for NumericId {}
-
-    impl rt::query::ops::Gt for NumericId {}
-
-    impl rt::query::ops::Gte for NumericId {}
-
-    /// The `productType` field.
-    pub struct ProductType;
-
-    impl rt::query::FieldSpec for ProductType {
-        const NAME: &'static str = "productType";
-        type Value = super::ProductProductType;
-    }
-
-    impl rt::query::ops::Eq for ProductType {}
-
-    impl rt::query::ops::Ne for ProductType {}
-
-    impl rt::query::ops::HasSome for ProductType {}
-
-    /// The `slug` field.
-    pub struct Slug;
-
-    impl rt::query::FieldSpec for Slug {
-        const NAME: &'static str = "slug";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for Slug {}
-
-    impl rt::query::ops::Ne for Slug {}
-
-    impl rt::query::ops::HasSome for Slug {}
-
-    impl rt::query::ops::Contains for Slug {}
-
-    impl rt::query::ops::StartsWith for Slug {}
-
-    /// The `collections.id` field.
-    pub struct CollectionsId;
-
-    impl rt::query::FieldSpec for CollectionsId {
-        const NAME: &'static str = "collections.id";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for CollectionsId {}
-
-    impl rt::query::ops::Ne for CollectionsId {}
-
-    impl rt::query::ops::HasSome for CollectionsId {}
-
-    impl rt::query::ops::HasAll for CollectionsId {}
-
-    /// The `lastUpdated` field.
-    pub struct LastUpdated;
-
-    impl rt::query::FieldSpec for LastUpdated {
-        const NAME: &'static str = "lastUpdated";
-        type Value = String;
-    }
-
-    impl rt::query::ops::Eq for LastUpdated {}
-
-    impl rt::query::ops::Ne for LastUpdated {}
-
-    impl rt::query::ops::HasSome for LastUpdated {}
-
-    impl rt::query::ops::Lt for LastUpdated {}
-
-    impl rt::query::ops::Lte for LastUpdated {}
-
-    impl rt::query::ops::Gt for LastUpdated {}
-
-    impl rt::query::ops::Gte for LastUpdated {}
-}
-
-/// The typed filter and sort of [`StoresCatalogV1::query_products_reader`]: the same as [`QueryProductsQuery`].
-pub type QueryProductsReaderQuery = QueryProductsQuery;
-
-/// Request body of Add Product Media.
+/// The `AddProductMediaRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddProductMediaRequest {
-    /// The media items to add, each by existing media ID or by URL.
+    /// Product ID.
+    pub id: String,
+    /// Sources of media items already uploaded to the Wix site.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaDataForWrite>>,
 }
 
-/// Request body of Add Product Media To Choices. The page's table documents `media`; its curl example sends one assignment as top-level `option`, `choice` and `mediaIds`.
+/// The `AddProductMediaResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddProductMediaResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `AddProductMediaToChoicesRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddProductMediaToChoicesRequest {
-    /// The choices to assign media to, each with the IDs of its media items.
+    /// Product ID.
+    pub id: String,
+    /// Product media items and the choices to add the media to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaAssignmentToChoice>>,
-    /// Option name, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub option: Option<String>,
-    /// Choice name, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub choice: Option<String>,
-    /// Media IDs, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_ids: Option<Vec<String>>,
 }
 
-/// Request body of Add Products To Collection.
+/// The `AddProductMediaToChoicesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddProductMediaToChoicesResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `AddProductsToCollectionRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddProductsToCollectionRequest {
-    /// IDs of the products to add to the collection.
+    /// Collection ID.
+    pub id: String,
+    /// IDs of the products to add to the collection, separated by commas.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_ids: Option<Vec<String>>,
 }
 
-/// Additional information about a product (e.g. shipping details, refund policy). The page shows only empty `additionalInfoSections` arrays; this shape is from Wix's current reference.
+/// The `AddProductsToCollectionResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddProductsToCollectionResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `AdditionalInfoSection` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalInfoSection {
-    /// Section title.
+    /// Product info section title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Section text. Accepts rich text.
+    /// Product info section description
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-/// One choice of a product option.
+/// The `AddressLocation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressLocation {
+    /// Address latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Address longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+}
+
+/// At most one of `price`, `cost`, `weight` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdjustValue {
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PropertyAdjustmentData>,
+    /// The `cost` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<PropertyAdjustmentData>,
+    /// The `weight` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<PropertyAdjustmentData>,
+}
+
+/// The `ApplicationError` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationError {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Description of the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Data related to the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// The `BulkActionMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkActionMetadata {
+    /// Number of items that were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_successes: Option<f64>,
+    /// Number of items that couldn't be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_failures: Option<f64>,
+    /// Number of failures without details because detailed failure threshold was exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetailed_failures: Option<f64>,
+}
+
+/// The `BulkAdjustProductPropertiesRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkAdjustProductPropertiesRequest {
+    /// Product IDs.
+    pub ids: Vec<String>,
+    /// The `adjust` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjust: Option<AdjustValue>,
+}
+
+/// The `BulkAdjustProductPropertiesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkAdjustProductPropertiesResponse {
+    /// Bulk action results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `BulkProductResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkProductResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<ItemMetadata>,
+}
+
+/// The `BulkUpdateProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductsRequest {
+    /// Product IDs.
+    pub ids: Vec<String>,
+    /// The `set` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<SetValue>,
+}
+
+/// The `BulkUpdateProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductsResponse {
+    /// Bulk action results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+/// The `Choice` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Choice {
-    /// Choice value; for a color option a color code, e.g. "#008000".
+    /// Choice value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// Choice description, e.g. "Green".
+    /// Choice description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Whether the choice is in stock.
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// Based on the customer’s choices, which (if any) variants that include the selected choices are in stock
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
-    /// Whether the choice is visible to customers.
+    /// Based on the customer’s choices, which (if any) variants that include the selected choices are visible
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
 }
 
-/// A themed grouping of products (e.g. "Spring 2019", "Running shoes").
+/// The `Collection` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Collection {
@@ -1950,253 +1771,1047 @@ pub struct Collection {
     /// Collection name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Media items (images, videos etc.) associated with this collection.
+    /// The `media` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
+    /// Number of products in the collection. Read only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_products: Option<f64>,
+    /// Collection description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Collection slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
 }
 
-/// Payload of the Collection Changed webhook.
+/// The `CollectionChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionChanged {
     /// Collection ID (generated automatically by the catalog).
-    pub collection_id: String,
-    /// Names of the collection fields that changed, e.g. "name".
+    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<String>,
+    /// List of collection fields that were changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// Payload of the Collection Created webhook.
+/// The `CollectionCreated` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionCreated {
     /// Collection ID (generated automatically by the catalog).
-    pub collection_id: String,
+    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<String>,
     /// Collection name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Media items (images, videos etc.) associated with this collection.
+    /// The `media` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
+    /// Collection slug
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Collection visible status
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// Payload of the Collection Deleted webhook.
+/// The `CollectionDeleted` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionDeleted {
-    /// ID of the deleted collection.
-    pub collection_id: String,
+    /// ID of the collection that was deleted.
+    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<String>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// Request body of Create Collection.
+/// The `CostAndProfitData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CostAndProfitData {
+    /// Item cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_cost: Option<f64>,
+    /// Item cost formatted with currency symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_item_cost: Option<String>,
+    /// Profit. Calculated by reducing `cost` from `discounted_price`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profit: Option<f64>,
+    /// Profit formatted with currency symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_profit: Option<String>,
+    /// Profit Margin. Calculated by dividing `profit` by `discounted_price`.
+    /// The result is rounded to 4 decimal places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profit_margin: Option<f64>,
+}
+
+/// The `CreateCollectionRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCollectionRequest {
-    /// Collection data.
+    /// The `collection` field.
     pub collection: Collection,
 }
 
-/// Response of Create Collection.
+/// The `CreateCollectionResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCollectionResponse {
-    /// The created collection.
-    pub collection: Collection,
+    /// The `collection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
 }
 
-/// Request body of Create Product.
+/// The `CreateProductRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateProductRequest {
-    /// Product data.
+    /// The `product` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
 }
 
-/// Response of Create Product.
+/// The `CreateProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateProductResponse {
-    /// The created product.
-    pub product: Product,
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
 }
 
-/// A text box in which the customer adds a message to their order. The page shows only empty `customTextFields` arrays; this shape is from Wix's current reference.
+/// The `CursorPaging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorPaging {
+    /// Maximum number of items to return in the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Pointer to the next or previous page in the list of results.
+    ///
+    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
+    /// Not relevant for the first request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// The `Cursors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cursors {
+    /// Cursor string pointing to the next page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor pointing to the previous page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// The `CustomTextField` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomTextField {
-    /// Text box title.
+    /// Text box title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Maximum length of the customer's text.
+    /// Text box input max length
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<i32>,
-    /// Whether the customer must fill in the text box.
+    pub max_length: Option<f64>,
+    /// Whether this text box is mandatory
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
 }
 
-/// Discount taken off a product's original price.
+/// The `DeleteCollectionResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteCollectionResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `DeleteProductOptionsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteProductOptionsResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `DeleteProductResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteProductResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `Dimensions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dimensions {
+    /// Length. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<String>,
+    /// Width. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<String>,
+    /// Height. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<String>,
+    /// The `unit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<DimensionsUnit>,
+}
+
+/// - `MM`: Millimeters.
+/// - `CM`: Centimeters.
+/// - `M`: Meters.
+/// - `IN`: Inches.
+/// - `FT`: Feet.
+/// - `YD`: Yards.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DimensionsUnit {
+    /// `UNKNOWN_DIMENSIONS_UNIT`
+    UnknownDimensionsUnit,
+    /// `MM`
+    Mm,
+    /// `CM`
+    Cm,
+    /// `M`
+    M,
+    /// `IN`
+    In,
+    /// `FT`
+    Ft,
+    /// `YD`
+    Yd,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DimensionsUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownDimensionsUnit => "UNKNOWN_DIMENSIONS_UNIT",
+            Self::Mm => "MM",
+            Self::Cm => "CM",
+            Self::M => "M",
+            Self::In => "IN",
+            Self::Ft => "FT",
+            Self::Yd => "YD",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DimensionsUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN_DIMENSIONS_UNIT" => Self::UnknownDimensionsUnit,
+            "MM" => Self::Mm,
+            "CM" => Self::Cm,
+            "M" => Self::M,
+            "IN" => Self::In,
+            "FT" => Self::Ft,
+            "YD" => Self::Yd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DimensionsUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DimensionsUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Discount` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Discount {
-    /// Discount type, e.g. `AMOUNT` or `NONE`.
+    /// The `type` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Discount value.
+    pub r#type: Option<DiscountType>,
+    /// Discount value
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
-/// Prices formatted for display, with the currency symbol.
+/// - `NONE`: No discount
+/// - `AMOUNT`: Discount by a fixed amount
+/// - `PERCENT`: Discount by a percentage
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DiscountType {
+    /// `UNDEFINED`
+    Undefined,
+    /// `NONE`
+    None,
+    /// `AMOUNT`
+    Amount,
+    /// `PERCENT`
+    Percent,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::None => "NONE",
+            Self::Amount => "AMOUNT",
+            Self::Percent => "PERCENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DiscountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "NONE" => Self::None,
+            "AMOUNT" => Self::Amount,
+            "PERCENT" => Self::Percent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `FormattedPrice` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FormattedPrice {
-    /// Formatted price, e.g. "$100.00".
+    /// Product price formatted with the currency
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// Formatted discounted price, e.g. "$100.00".
+    /// Discounted product price formatted with the currency (if no discounted price is set, the product formatted price is returned)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<String>,
+    /// Price per unit
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit: Option<String>,
 }
 
-/// Response of Get Collection.
+/// The `GetCollectionBySlugResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetCollectionResponse {
-    /// The requested collection.
-    pub collection: Collection,
+pub struct GetCollectionBySlugResponse {
+    /// The `collection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
 }
 
-/// Response of Get Product.
+/// The `GetProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetProductResponse {
-    /// The requested product.
-    pub product: Product,
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
 }
 
-/// The media items (images, videos etc.) of a product, collection or choice.
+/// The `GetStoreVariantResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetStoreVariantResponse {
+    /// The `variant` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<StoreVariant>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Image filename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// - `IN_STOCK`: In stock
+/// - `OUT_OF_STOCK`: Not in stock
+/// - `PARTIALLY_OUT_OF_STOCK`: Some of the variants are not in stock
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InventoryStatus {
+    /// `IN_STOCK`
+    InStock,
+    /// `OUT_OF_STOCK`
+    OutOfStock,
+    /// `PARTIALLY_OUT_OF_STOCK`
+    PartiallyOutOfStock,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InventoryStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InStock => "IN_STOCK",
+            Self::OutOfStock => "OUT_OF_STOCK",
+            Self::PartiallyOutOfStock => "PARTIALLY_OUT_OF_STOCK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InventoryStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "IN_STOCK" => Self::InStock,
+            "OUT_OF_STOCK" => Self::OutOfStock,
+            "PARTIALLY_OUT_OF_STOCK" => Self::PartiallyOutOfStock,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InventoryStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `Keyword` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Keyword {
+    /// Keyword value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// Whether the keyword is the main focus keyword.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_main: Option<bool>,
+    /// The source that added the keyword terms to the SEO settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// One of the `MeasurementUnit` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MeasurementUnit {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `ML`
+    Ml,
+    /// `CL`
+    Cl,
+    /// `L`
+    L,
+    /// `CBM`
+    Cbm,
+    /// `MG`
+    Mg,
+    /// `G`
+    G,
+    /// `KG`
+    Kg,
+    /// `MM`
+    Mm,
+    /// `CM`
+    Cm,
+    /// `M`
+    M,
+    /// `SQM`
+    Sqm,
+    /// `OZ`
+    Oz,
+    /// `LB`
+    Lb,
+    /// `FLOZ`
+    Floz,
+    /// `PT`
+    Pt,
+    /// `QT`
+    Qt,
+    /// `GAL`
+    Gal,
+    /// `IN`
+    In,
+    /// `FT`
+    Ft,
+    /// `YD`
+    Yd,
+    /// `SQFT`
+    Sqft,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MeasurementUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Ml => "ML",
+            Self::Cl => "CL",
+            Self::L => "L",
+            Self::Cbm => "CBM",
+            Self::Mg => "MG",
+            Self::G => "G",
+            Self::Kg => "KG",
+            Self::Mm => "MM",
+            Self::Cm => "CM",
+            Self::M => "M",
+            Self::Sqm => "SQM",
+            Self::Oz => "OZ",
+            Self::Lb => "LB",
+            Self::Floz => "FLOZ",
+            Self::Pt => "PT",
+            Self::Qt => "QT",
+            Self::Gal => "GAL",
+            Self::In => "IN",
+            Self::Ft => "FT",
+            Self::Yd => "YD",
+            Self::Sqft => "SQFT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MeasurementUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "ML" => Self::Ml,
+            "CL" => Self::Cl,
+            "L" => Self::L,
+            "CBM" => Self::Cbm,
+            "MG" => Self::Mg,
+            "G" => Self::G,
+            "KG" => Self::Kg,
+            "MM" => Self::Mm,
+            "CM" => Self::Cm,
+            "M" => Self::M,
+            "SQM" => Self::Sqm,
+            "OZ" => Self::Oz,
+            "LB" => Self::Lb,
+            "FLOZ" => Self::Floz,
+            "PT" => Self::Pt,
+            "QT" => Self::Qt,
+            "GAL" => Self::Gal,
+            "IN" => Self::In,
+            "FT" => Self::Ft,
+            "YD" => Self::Yd,
+            "SQFT" => Self::Sqft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MeasurementUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MeasurementUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Media` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Media {
-    /// The main media item (shown in the examples; absent when there are no items).
+    /// The `mainMedia` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub main_media: Option<MediaItem>,
-    /// All media items.
+    /// Media (images, videos etc) associated with this product.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MediaItem>>,
 }
 
-/// A product choice, named by option and choice, and media items for it.
+/// The `MediaAssignmentToChoice` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaAssignmentToChoice {
-    /// Option name, e.g. "Color".
+    /// Option name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
-    /// Choice name, e.g. "Blue".
+    /// Choice name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
-    /// IDs of media items (already associated with the product).
+    /// Media IDs (available via the Query Product endpoint).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
 }
 
-/// A media item to add to a product, given by existing media ID or by URL.
+/// At most one of `mediaId`, `url` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaDataForWrite {
-    /// ID of a media item that already exists in the site's media.
+    /// Media ID. For media items previously saved in Wix Media, the media ID is returned in the Query Product response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
-    /// URL of the media item to add.
+    /// Media external URL (for new media items).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The product choice to assign this media item to.
+    /// The `choice` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub choice: Option<MediaAssignmentToChoice>,
+    pub choice: Option<OptionAndChoice>,
 }
 
-/// One media item (image, video etc.).
+/// At most one of `image`, `video` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaItem {
-    /// Media item ID (may be empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Media type, e.g. `image`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
-    /// Media item title (may be empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Thumbnail of the media item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thumbnail: Option<MediaItemUrlAndSize>,
-    /// The image, at full size (for image media items).
+    /// The `image` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<MediaItemUrlAndSize>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<MediaItemVideo>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<MediaItemUrlAndSize>,
+    /// The `mediaType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<MediaItemType>,
+    /// Media item title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
-/// The URL and size of an image or thumbnail.
+/// - `image`: Image media type.
+/// - `video`: Video media type.
+/// - `audio`: Audio media type.
+/// - `document`: Document media type.
+/// - `zip`: Zip media type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MediaItemType {
+    /// `unspecified_media_item_type`
+    UnspecifiedMediaItemType,
+    /// `image`
+    Image,
+    /// `video`
+    Video,
+    /// `audio`
+    Audio,
+    /// `document`
+    Document,
+    /// `zip`
+    Zip,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MediaItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnspecifiedMediaItemType => "unspecified_media_item_type",
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Document => "document",
+            Self::Zip => "zip",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MediaItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "unspecified_media_item_type" => Self::UnspecifiedMediaItemType,
+            "image" => Self::Image,
+            "video" => Self::Video,
+            "audio" => Self::Audio,
+            "document" => Self::Document,
+            "zip" => Self::Zip,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MediaItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MediaItemUrlAndSize` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MediaItemUrlAndSize {
-    /// Media URL.
+    /// Media item URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Width in pixels.
+    /// Media item width.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<i32>,
-    /// Height in pixels.
+    pub width: Option<f64>,
+    /// Media item height.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<i32>,
+    pub height: Option<f64>,
+    /// Media format (mp4, png, etc.).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Alt text. This text will be shown in case the image is not available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
 }
 
-/// Offset paging.
+/// The `MediaItemVideo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaItemVideo {
+    /// Data (URL, size) about each resolution for which this video is available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<MediaItemUrlAndSize>>,
+    /// ID of an image taken from the video. Used primarily for Wix Search indexing. For example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_frame_media_id: Option<String>,
+}
+
+/// The `NumericPropertyRange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NumericPropertyRange {
+    /// Minimum value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<f64>,
+    /// Maximum value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
+}
+
+/// The `OptionAndChoice` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionAndChoice {
+    /// Option to add the media to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    /// Choice to add the media to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+}
+
+/// - `unspecified_option_type`: Unspecified option type.
+/// - `drop_down`: Drop down.
+/// - `color`: Color.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OptionType {
+    /// `unspecified_option_type`
+    UnspecifiedOptionType,
+    /// `drop_down`
+    DropDown,
+    /// `color`
+    Color,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl OptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnspecifiedOptionType => "unspecified_option_type",
+            Self::DropDown => "drop_down",
+            Self::Color => "color",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OptionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "unspecified_option_type" => Self::UnspecifiedOptionType,
+            "drop_down" => Self::DropDown,
+            "color" => Self::Color,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for OptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PageUrl` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageUrl {
+    /// Base URL. For premium sites, this is the domain. For free sites, this is the site URL (e.g mysite.wixsite.com/mysite).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// Path to the product page - e.g /product-page/a-product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The `Paging` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Paging {
-    /// Number of items per response (the default depends on the method).
+    /// Amount of items to load per page
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// Number of items to skip.
+    pub limit: Option<f64>,
+    /// Number of items to skip in the display (relevant for all pages after the first)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i32>,
+    pub offset: Option<f64>,
 }
 
-/// Paging metadata of a query response.
+/// The `PagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PagingMetadata {
-    /// The page size used (the requested or default limit).
+    /// Amount of items to load per page
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<i32>,
-    /// Number of items skipped.
+    pub items: Option<f64>,
+    /// Number of items to skip in the display (relevant for all pages after the first)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i32>,
+    pub offset: Option<f64>,
 }
 
-/// Price data. Fields requiring calculation are read-only.
+/// The `PercentageData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PercentageData {
+    /// If `true`, result will be rounded to the nearest whole number.
+    /// If `false`, result will be rounded to 2 places after the decimal point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_to_int: Option<bool>,
+    /// Percentage value, as a whole number (integer) between `-100` and `1000`.
+    ///
+    /// For example:
+    /// + Pass `100` to increase value by 100% (multiply original value by 2).
+    /// + Pass `1000` to increase value by 1000% (multiply original value by 10).
+    /// + Pass `-50` to decrease value by 50% (original value is halved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+}
+
+/// At most one of `image`, `video` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformMedia {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoV2>,
+}
+
+/// The `PlatformPaging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformPaging {
+    /// Number of items to load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `PlatformPagingMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformPagingMetadata {
+    /// The number of items returned in this response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// The offset which was requested. Returned if offset paging was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// The total number of items that match the query. Returned if offset paging was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// The `cursors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<Cursors>,
+}
+
+/// At most one of `paging`, `cursorPaging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformQuery {
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<PlatformPaging>,
+    /// The `cursorPaging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor_paging: Option<CursorPaging>,
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<Sorting>>,
+}
+
+/// The `PreorderInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreorderInfo {
+    /// Whether the item is available for preorder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A message the buyer will see when the item is out of stock and preorder is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Number of products that can be preordered after stock reaches zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+}
+
+/// The `PriceData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceData {
-    /// Currency code, e.g. `USD`.
+    /// Product price currency
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// Product price.
+    /// Product price
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
-    /// Price after the product's discount is applied (read-only).
+    /// Discounted product price (if no discounted price is set, the product price is returned)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<f64>,
-    /// Prices formatted with the currency symbol (read-only).
+    /// The `formatted` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted: Option<FormattedPrice>,
+    /// Price per unit
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit: Option<f64>,
 }
 
-/// A product in the store's catalog.
+/// The `PricePerUnitData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePerUnitData {
+    /// Total quantity
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_quantity: Option<f64>,
+    /// The `totalMeasurementUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_measurement_unit: Option<MeasurementUnit>,
+    /// Base quantity
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_quantity: Option<f64>,
+    /// The `baseMeasurementUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_measurement_unit: Option<MeasurementUnit>,
+}
+
+/// The `Product` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
@@ -2204,161 +2819,233 @@ pub struct Product {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Product name.
+    ///
+    /// Min: 1 character
+    /// Max: 80 characters
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A permanent, friendly URL name (generated automatically by the catalog).
+    /// A friendly URL name (generated automatically by the catalog when a product is created), can be updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// Whether the product is visible to customers.
+    /// Whether the product is visible to site visitors.
+    ///
+    /// Supported as a `filter` field in [Query Products](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/query-products).
+    /// Unless the request sets `includeHiddenProducts` to `true`, the server adds a `visible`
+    /// equals `true` condition to every filter, so `{"visible": false}` matches nothing. Set
+    /// `includeHiddenProducts` to `true` to include hidden and draft products, and combine it
+    /// with a `{"visible": false}` filter to get hidden products alone.
+    ///
+    /// While `includeHiddenProducts` is `false`, the response excludes hidden products and
+    /// contains no flag or notice indicating that products were filtered out. `totalResults`
+    /// counts the visible products.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
-    /// Product type: physical or digital.
+    /// The `productType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_type: Option<ProductProductType>,
-    /// Product description. Accepts rich text.
+    pub product_type: Option<ProductType>,
+    /// Product description. Accepts [rich text](https://dev.wix.com/api/rest/wix-stores/rich-text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Product SKU (stock keeping unit). If variant management is enabled, SKUs are set per variant and this is empty.
+    /// Stock keeping unit. If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled, SKUs will be set per variant, and this field will be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// Product weight. If variant management is enabled, weight is set per variant and this is empty.
+    /// Product weight. If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled, weight will be set per variant, and this field will be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
-    /// Product inventory status (in future this will be writable via the Inventory API).
+    /// The `weightRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_range: Option<NumericPropertyRange>,
+    /// The `productDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_dimensions: Option<Dimensions>,
+    /// The `packageDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dimensions: Option<Dimensions>,
+    /// The `stock` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<Stock>,
-    /// Product price. Deprecated; use `priceData` instead.
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceData>,
+    /// The `priceData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_data: Option<PriceData>,
+    /// The `convertedPriceData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_price_data: Option<PriceData>,
+    /// The `priceRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_range: Option<NumericPropertyRange>,
+    /// The `costAndProfitData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_and_profit_data: Option<CostAndProfitData>,
+    /// The `costRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_range: Option<NumericPropertyRange>,
+    /// The `pricePerUnitData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit_data: Option<PricePerUnitData>,
+    /// Additional text that the store owner can assign to the product (e.g. shipping details, refund policy, etc.).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_info_sections: Option<Vec<AdditionalInfoSection>>,
+    /// Deprecated (use `ribbon` instead).
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<PriceData>,
-    /// Price data (fields requiring calculation are read-only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_data: Option<PriceData>,
-    /// Additional text that the store owner can assign to the product (e.g. shipping details, refund policy). Currently writable only from the UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_info_sections: Option<Vec<AdditionalInfoSection>>,
-    /// Optional text markers that store owners can add to specific products (e.g. sale, new arrival). Currently writable only from the UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbons: Option<Vec<Ribbon>>,
-    /// Media items (images, videos etc.) associated with this product (writable via Add Product Media).
+    /// The `media` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
-    /// Text boxes for the customer to add a message to their order (e.g. a customization request). Currently writable only from the UI.
+    /// Text box for the customer to add a message to their order (e.g., customization request). Currently writable only from the UI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text_fields: Option<Vec<CustomTextField>>,
-    /// Whether variants are managed for this product, enabling a unique SKU, price and weight per variant. Also affects inventory data.
+    /// Whether variants are being managed for this product - enables unique SKU, price and weight per variant. Also affects inventory data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_variants: Option<bool>,
-    /// Options (color, size etc.) for this product.
+    /// Options for this product.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_options: Option<Vec<ProductOption>>,
-    /// Product page URL for this product (generated automatically by the server).
+    /// The `productPageUrl` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_page_url: Option<ProductPageUrl>,
-    /// The product's unique numeric ID, assigned in ascending order. Primarily for sorting and filtering when crawling all products. Sent as a string, e.g. "1567588455405000".
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub numeric_id: Option<i64>,
-    /// Inventory item ID, referencing the inventory system.
+    pub product_page_url: Option<PageUrl>,
+    /// Product's unique numeric ID (assigned in ascending order).
+    /// Primarily used for sorting and filtering when crawling all products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numeric_id: Option<String>,
+    /// Inventory item ID - ID referencing the inventory system.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
-    /// Discount taken off the product's original price.
+    /// The `discount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Discount>,
-    /// IDs of all collections that include this product (writable via the collection methods).
+    /// A list of all collection IDs that this product is included in (writable via the Catalog > Collection APIs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_ids: Option<Vec<String>>,
-    /// Product variants; provided when the request was sent with `includeVariants`.
+    /// Product variants, will be provided if the request was sent with the `includeVariants: true`.
+    ///
+    /// Max: 1,000 variants
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
-    /// Time the product was last updated.
+    /// Date and time the product was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
+    /// Date and time the product was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The `seoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_data: Option<SeoSchema>,
+    /// Product ribbon. Used to highlight relevant information about a product. For example, "Sale", "New Arrival", "Sold Out".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon: Option<String>,
+    /// Product brand. Including a brand name can help improve site and product [visibility on search engines](https://support.wix.com/en/article/adding-brand-names-to-boost-product-page-seo-in-wix-stores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
 }
 
-/// Payload of the Product Changed webhook.
+/// The `ProductChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductChanged {
     /// Product ID.
-    pub product_id: String,
-    /// Names of the product fields that changed, e.g. "price".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// List of product fields that were changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// Payload of the Product Created webhook.
+/// The `ProductCreated` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductCreated {
     /// Product ID (generated automatically by the catalog).
-    pub product_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
     /// Product name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Product SKU (stock keeping unit). If variants are managed, this is empty.
+    /// The `price` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
+    pub price: Option<PriceData>,
     /// Whether the product is visible to customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
-    /// Product price.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<PriceData>,
-    /// Media items (images, videos etc.) associated with this product.
+    /// The `media` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
-    /// Product page URL for this product (generated automatically by the server).
+    /// Product stock keeping unit (SKU). If variants are being managed, this will be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_page_url: Option<ProductPageUrl>,
+    pub sku: Option<String>,
+    /// The `productPageUrl` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_page_url: Option<PageUrl>,
+    /// Product brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// The `costAndProfitData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_and_profit_data: Option<CostAndProfitData>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
+    /// Event slug. A human readable identifier of the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
 }
 
-/// Payload of the Product Deleted webhook.
+/// The `ProductDeleted` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductDeleted {
-    /// ID of the deleted product.
-    pub product_id: String,
+    /// ID of the product that was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// A product option (e.g. color, size) and its choices.
+/// The `ProductOption` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOption {
-    /// Option type, e.g. `drop_down` or `color`.
+    /// The `optionType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub option_type: Option<String>,
-    /// Option name, e.g. "Size".
+    pub option_type: Option<OptionType>,
+    /// Option name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The choices available for this option.
+    /// Choices available for this option.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<Choice>>,
 }
 
-/// Request body of Product Options Availability.
+/// The `ProductOptionsAvailabilityRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOptionsAvailabilityRequest {
-    /// The selected choices, by option name (e.g. {"Size": "S", "Color": "Green"}).
-    pub options: std::collections::BTreeMap<String, String>,
+    /// Requested product ID.
+    pub id: String,
+    /// Array containing the selected options. For example, `{"color": "Blue", "size": "Large"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<std::collections::BTreeMap<String, String>>,
 }
 
-/// Response of Product Options Availability.
+/// The `ProductOptionsAvailabilityResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOptionsAvailabilityResponse {
-    /// The selected variant, when all the choices were provided.
+    /// The `selectedVariant` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_variant: Option<VariantData>,
-    /// Media items (images, videos etc.) associated with this choice.
+    /// The `media` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
-    /// Options (color, size etc.) of this product, given the choices provided, with the inventory and visibility fields updated per the provided choices.
+    /// Options information (color, size, etc.) for this product, with the inventory and visibility fields updated based on the provided choices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_options: Option<Vec<ProductOption>>,
     /// Whether all the selected choices result in a visible, in-stock variant.
@@ -2366,21 +3053,9 @@ pub struct ProductOptionsAvailabilityResponse {
     pub available_for_purchase: Option<bool>,
 }
 
-/// The URL of a product page, split into the site's base URL and the page path.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductPageUrl {
-    /// Base URL of the site, e.g. "<https://my-website.com>".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
-    /// Path of the product page, e.g. "/product-page/my-product".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-}
-
-/// Product type: physical or digital.
+/// One of the `ProductType` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ProductProductType {
+pub enum ProductType {
     /// `unspecified_product_type`
     UnspecifiedProductType,
     /// `physical`
@@ -2391,7 +3066,7 @@ pub enum ProductProductType {
     Unknown(String),
 }
 
-impl ProductProductType {
+impl ProductType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2403,7 +3078,7 @@ impl ProductProductType {
     }
 }
 
-impl From<&str> for ProductProductType {
+impl From<&str> for ProductType {
     fn from(value: &str) -> Self {
         match value {
             "unspecified_product_type" => Self::UnspecifiedProductType,
@@ -2414,13 +3089,13 @@ impl From<&str> for ProductProductType {
     }
 }
 
-impl Serialize for ProductProductType {
+impl Serialize for ProductType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ProductProductType {
+impl<'de> Deserialize<'de> for ProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2428,266 +3103,565 @@ impl<'de> Deserialize<'de> for ProductProductType {
     }
 }
 
-/// Paging, filtering and sorting of a query. `filter` and `sort` are JSON documents sent as strings.
+/// At most one of `percentage`, `amount` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Query {
-    /// Offset paging.
+pub struct PropertyAdjustmentData {
+    /// The `percentage` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging: Option<Paging>,
-    /// Filter as a JSON string, e.g. "{\"numericId\": {\"$gt\": 1567588455405000}}".
+    pub percentage: Option<PercentageData>,
+    /// Adjust by amount.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    /// Sort order as a JSON string, e.g. "[{\"numericId\": \"asc\"}]".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
+    pub amount: Option<f64>,
 }
 
-/// Request body of Query Collections.
+/// The `QueryProductVariantsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryCollectionsRequest {
-    /// Paging, filtering and sorting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<Query>,
-}
-
-/// Response of Query Collections (an empty object when nothing matches).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryCollectionsResponse {
-    /// The collections found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collections: Option<Vec<Collection>>,
-    /// Paging metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<PagingMetadata>,
-    /// Total number of collections matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_results: Option<i32>,
-}
-
-/// Request body of Query Products.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryProductsRequest {
-    /// Paging, filtering and sorting.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<Query>,
-    /// Whether variants are included in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_variants: Option<bool>,
-}
-
-/// Response of Query Products (an empty object when nothing matches).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryProductsResponse {
-    /// The products found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub products: Option<Vec<Product>>,
-    /// Paging metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<PagingMetadata>,
-    /// Total number of products matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_results: Option<i32>,
-}
-
-/// Request body of Query Variants. Pass either `choices` or `variantIds`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryVariantsRequest {
-    /// Choices, by option name (e.g. {"Color": "Green"}). Give the choices of one variant, or only some of the options to get all the corresponding variants. Not relevant when passing variant IDs.
+pub struct QueryProductVariantsRequest {
+    /// Requested product ID.
+    pub id: String,
+    /// The specific choices available or chosen from within a selection (e.g., choosing the red Selection triggers the red Choice).
+    /// You may specify all the relevant choices for a specific variant, or only some of the options, which will return all corresponding variants (not relevant when passing variant IDs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
-    /// IDs of the variants to return. Not relevant when passing choices.
+    /// List of variant IDs (not relevant when passing choices).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_ids: Option<Vec<String>>,
-    /// Offset paging.
+    /// The `paging` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
+    /// Whether merchant specific data should be included in the response. Requires permissions to manage products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_merchant_specific_data: Option<bool>,
 }
 
-/// Response of Query Variants.
+/// The `QueryProductVariantsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueryVariantsResponse {
-    /// The variants found.
+pub struct QueryProductVariantsResponse {
+    /// List of variants based on the specified filters and sorting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
-    /// Paging metadata.
+    /// The `metadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
-    /// Total number of variants matching the query.
+    /// The `totalResults` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_results: Option<i32>,
+    pub total_results: Option<f64>,
 }
 
-/// Request body of Remove Product Media From Choices. The page's table documents `media`; its curl example sends one assignment as top-level `option`, `choice` and `mediaIds`.
+/// The `QueryProductsPlatformizedRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryProductsPlatformizedRequest {
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<PlatformQuery>,
+}
+
+/// The `QueryProductsPlatformizedResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryProductsPlatformizedResponse {
+    /// The `products` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<Product>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<PlatformPagingMetadata>,
+}
+
+/// The `QueryStoreVariantsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryStoreVariantsRequest {
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<PlatformQuery>,
+}
+
+/// The `QueryStoreVariantsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryStoreVariantsResponse {
+    /// List of variants based on the specified filters and sorting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<StoreVariant>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<PlatformPagingMetadata>,
+}
+
+/// The `RemoveProductBrandRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductBrandRequest {
+    /// Product ID.
+    pub id: String,
+}
+
+/// The `RemoveProductBrandResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductBrandResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `RemoveProductMediaFromChoicesRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveProductMediaFromChoicesRequest {
-    /// The choices to remove media from, with the media IDs to remove. If not provided, all media is removed from all choices.
+    /// Product ID from whose choices to remove media items.
+    pub id: String,
+    /// Media to remove from choices.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaAssignmentToChoice>>,
-    /// Option name, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub option: Option<String>,
-    /// Choice name, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub choice: Option<String>,
-    /// Media IDs, as in the page's example (the table documents `media` instead).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_ids: Option<Vec<String>>,
 }
 
-/// Request body of Remove Product Media.
+/// The `RemoveProductMediaFromChoicesResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductMediaFromChoicesResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `RemoveProductMediaRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveProductMediaRequest {
-    /// IDs of the media items to remove. If not specified, all media items are removed.
+    /// Product ID.
+    pub id: String,
+    /// List of media IDs to remove. Pass an empty array to delete all media items for the product.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
 }
 
-/// Request body of Remove Products From Collection.
+/// The `RemoveProductMediaResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductMediaResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `RemoveProductRibbonRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductRibbonRequest {
+    /// Product ID.
+    pub id: String,
+}
+
+/// The `RemoveProductRibbonResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductRibbonResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `RemoveProductsFromCollectionRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveProductsFromCollectionRequest {
-    /// IDs of the products to remove from the collection. If not provided, all products are removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_ids: Option<Vec<String>>,
+    /// Collection ID.
+    pub id: String,
+    /// IDs of the products to remove from the collection.
+    pub product_ids: Vec<String>,
 }
 
-/// A text marker on a product (e.g. sale, new arrival). The page shows only empty `ribbons` arrays; this shape is from Wix's current reference.
+/// The `RemoveProductsFromCollectionResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProductsFromCollectionResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `ResetAllVariantDataRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetAllVariantDataRequest {
+    /// Product ID.
+    pub id: String,
+}
+
+/// The `ResetAllVariantDataResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetAllVariantDataResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `Ribbon` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ribbon {
-    /// Ribbon text.
+    /// Ribbon text
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// Product inventory status.
+/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
+/// The search engines use this information for ranking purposes, or to display snippets in the search results.
+/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSchema {
+    /// SEO tag information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// At most one of `price`, `cost`, `weight`, `ribbon`, `brand` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetValue {
+    /// Set product price.
+    /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
+    /// variant prices will be calculated according to the set product price.
+    /// If variant price is negative after setting new price, the update will fail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Set product cost of goods.
+    /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
+    /// cost of goods will be set per variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// Set product weight.
+    /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
+    /// weight will be set per variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Set product ribbon. Pass empty string to remove existing ribbon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon: Option<String>,
+    /// Set product brand. Pass empty string to remove existing brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
+
+/// The `Settings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
+    ///
+    /// Default: `false` (automatical redirect is enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevent_auto_redirect: Option<bool>,
+    /// User-selected keyword terms for a specific page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<Keyword>>,
+}
+
+/// One of the `SortOrder` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SortOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Sorting` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sorting {
+    /// Name of the field to sort by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<SortOrder>,
+    /// The `origin` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<AddressLocation>,
+}
+
+/// The `Stock` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stock {
-    /// Whether inventory is tracked for the product.
+    /// Whether inventory is being tracked
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track_inventory: Option<bool>,
-    /// Whether the product is in stock.
+    /// Quantity currently left in inventory
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Whether the product is currently in stock (relevant only when tracking manually)
+    /// Deprecated (use `inventoryStatus` instead)
+    ///
+    /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
+    /// The `inventoryStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_status: Option<InventoryStatus>,
 }
 
-/// Request body of Update Collection Properties.
+/// The `StoreVariant` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreVariant {
+    /// Store variant ID. Comprised of the `productId` and the `variantId`, separated by a hyphen: {productId}.{variantId}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Variant name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_name: Option<String>,
+    /// Product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Whether the variant is managed or represents a product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_variant: Option<bool>,
+    /// Variant SKU (stock keeping unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// The `stock` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock: Option<VariantStock>,
+    /// The selected options of this variant. For example, `{"Color": "Blue", "Size": "Large"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<std::collections::BTreeMap<String, String>>,
+    /// Collections that include this variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection_ids: Option<Vec<String>>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<PlatformMedia>,
+    /// The `preorderInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_info: Option<PreorderInfo>,
+}
+
+/// The `Tag` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// SEO tag type.
+    ///
+    /// Supported values: `title`, `meta`, `script`, `link`.
+    ///
+    /// Which of these an API actually accepts depends on where the tag is being set: this
+    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
+    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
+    /// `title`/`script`/`link` with a validation error even though they appear here —
+    /// check the field description of the specific `tags`-typed field you're writing to
+    /// for the types it actually supports and the error it returns.
+    ///
+    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
+    /// `"application/ld+json"` carrying structured data) are supported only when
+    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
+    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
+    /// write through the site's Advanced/Custom Tags list. To write structured data,
+    /// omit `custom` (or set it to `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
+    /// For example: `{"name": "description", "content": "the description itself"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Value>,
+    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
+    /// SEO tag inner content. For example, `<title> inner content </title>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<String>,
+    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
+    /// i.e. an entry from the site's Advanced/Custom Tags list.
+    ///
+    /// Setting this to `true` on a write restricts which `type` values are accepted
+    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
+    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
+    /// omitted or `false`; sending them with `custom: true` is rejected with
+    /// `TAG_TYPE_NOT_ALLOWED`.
+    ///
+    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
+    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
+    /// for site-wide structured data) unconditionally. There is currently no way to set
+    /// site-wide, every-page structured data through any of these APIs — write a per-page
+    /// `script` tag through the Item SEO Tags API instead.
+    ///
+    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
+    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
+    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
+    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
+    /// a live page reflects a manual per-page SEO edit.
+    ///
+    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
+    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
+    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
+    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
+    /// Pass `seoData` explicitly to resolve against a known set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// The `UpdateCollectionRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCollectionRequest {
-    /// Collection data: `id` names the collection (it is the path parameter), the other fields given are updated.
+    /// The `collection` field.
     pub collection: Collection,
 }
 
-/// Response of Update Collection Properties.
+/// The `UpdateCollectionResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCollectionResponse {
-    /// The updated collection.
-    pub collection: Collection,
+    /// The `collection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection: Option<Collection>,
 }
 
-/// Request body of Update Product.
+/// The `UpdateProductRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateProductRequest {
-    /// Product data: `id` names the product (it is the path parameter), the other fields given are updated.
+    /// The `product` field.
     pub product: Product,
 }
 
-/// Response of Update Product.
+/// The `UpdateProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateProductResponse {
-    /// The updated product.
-    pub product: Product,
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
 }
 
-/// Request body of Update Variants.
+/// The `UpdateVariantsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateVariantsRequest {
-    /// The variants to update and their new data.
+    /// ID of the product with managed variants.
+    pub id: String,
+    /// Variant info to update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantOverride>>,
 }
 
-/// Response of Update Variants.
+/// The `UpdateVariantsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateVariantsResponse {
-    /// The updated variants.
+    /// List of the product's variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
 }
 
-/// A product variant, a combination of product choices.
+/// The `Variant` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
-    /// Variant ID.
-    pub id: String,
-    /// The variant's choices, by option name, e.g. {"Size": "S", "Color": "Blue"}.
+    /// Requested Variant ID
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Specific choices within a selection, as option-choice key-value pairs
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
-    /// The variant's price, weight, SKU and visibility.
+    /// The `variant` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<VariantDataWithNoStock>,
+    /// The `stock` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock: Option<VariantStock>,
 }
 
-/// One changed variant, in the Variants Changed webhook.
+/// The `VariantChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VariantChanged {
     /// Variant ID.
-    pub variant_id: String,
-    /// The variant's choices, by option name, e.g. {"Size": "large"}.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+    /// The `choices` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
-    /// Names of the variant fields that changed, e.g. "sku", "price".
+    /// List of variant fields that were changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
 }
 
-/// The data of the variant selected by a full set of choices, with inventory.
+/// The `VariantData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VariantData {
-    /// Variant price.
+    /// The `price` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceData>,
-    /// Variant weight.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
-    /// Whether the variant is in stock.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_stock: Option<bool>,
-    /// Whether the variant is visible to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visible: Option<bool>,
-}
-
-/// Variant data, without inventory.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VariantDataWithNoStock {
-    /// Variant price data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_data: Option<PriceData>,
-    /// Variant price data converted to another currency (shown in the page's examples only, with the same shape and, there, the same values as `priceData`).
+    /// The `convertedPriceData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_price_data: Option<PriceData>,
     /// Variant weight.
@@ -2696,90 +3670,246 @@ pub struct VariantDataWithNoStock {
     /// Variant SKU (stock keeping unit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
+    /// Quantity currently in inventory (relevant only when tracking by inventory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Whether the product is currently in stock (relevant only when tracking manually).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
     /// Whether the variant is visible to customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
+    /// The `productDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_dimensions: Option<Dimensions>,
+    /// The `packageDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dimensions: Option<Dimensions>,
 }
 
-/// New data for the variants matching the given choices or IDs. A variant can override the parent product's price, SKU, weight and visibility.
+/// The `VariantDataWithNoStock` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VariantOverride {
-    /// Choices, by option name, of the variants to update, e.g. {"Size": "S", "Color": "Blue"}.
+pub struct VariantDataWithNoStock {
+    /// The `priceData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub choices: Option<std::collections::BTreeMap<String, String>>,
-    /// IDs of the variants to update (not shown on the page; from Wix's current reference for this method).
+    pub price_data: Option<PriceData>,
+    /// The `convertedPriceData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub variant_ids: Option<Vec<String>>,
-    /// Variant price.
+    pub converted_price_data: Option<PriceData>,
+    /// The `costAndProfitData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
+    pub cost_and_profit_data: Option<CostAndProfitData>,
     /// Variant weight.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// Variant SKU (stock keeping unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
     /// Whether the variant is visible to customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
+    /// The `productDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_dimensions: Option<Dimensions>,
+    /// The `packageDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dimensions: Option<Dimensions>,
 }
 
-/// Payload of the Variants Changed webhook.
+/// The `VariantOverride` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantOverride {
+    /// The specific choices available or chosen from within a selection (e.g., choosing the red Selection triggers the red Choice). You may specify all the relevant choices for a specific variant, or only some of the options, which will return all corresponding variants (Not relevant when passing variant IDs)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<std::collections::BTreeMap<String, String>>,
+    /// List of variant IDs
+    /// (Not relevant when passing choices)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_ids: Option<Vec<String>>,
+    /// Variant price
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Variant cost of goods
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// Variant weight
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Variant SKU (stock keeping unit)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Whether the variant is visible to  customers
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// The `productDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_dimensions: Option<Dimensions>,
+    /// The `packageDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dimensions: Option<Dimensions>,
+}
+
+/// The `VariantStock` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantStock {
+    /// Whether inventory is being tracked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_quantity: Option<bool>,
+    /// Quantity currently left in inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Whether the product is currently in stock (relevant only when tracking manually).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
+}
+
+/// The `VariantsChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VariantsChanged {
     /// Product ID.
-    pub product_id: String,
-    /// The changed variants, each with its changed fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// List of variants that were changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantChanged>>,
+    /// The `originatedFromVersion` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from_version: Option<Version>,
+}
+
+/// - `V1_CATALOG`: Version 1 of the catalog.
+/// - `V3_CATALOG`: Version 3 of the catalog.
+/// - `STORES_NOT_INSTALLED`: Stores app is not installed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `V1_CATALOG`
+    V1Catalog,
+    /// `V3_CATALOG`
+    V3Catalog,
+    /// `STORES_NOT_INSTALLED`
+    StoresNotInstalled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Version {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1Catalog => "V1_CATALOG",
+            Self::V3Catalog => "V3_CATALOG",
+            Self::StoresNotInstalled => "STORES_NOT_INSTALLED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Version {
+    fn from(value: &str) -> Self {
+        match value {
+            "V1_CATALOG" => Self::V1Catalog,
+            "V3_CATALOG" => Self::V3Catalog,
+            "STORES_NOT_INSTALLED" => Self::StoresNotInstalled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `VideoResolution` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoResolution {
+    /// Video URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Video height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Video width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Video format for example, mp4, hls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// The `VideoV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoV2 {
+    /// WixMedia ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Available resolutions for the video, starting with the optimal resolution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<Vec<VideoResolution>>,
+    /// Video filename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
 }
 
 /// A webhook event of Stores Catalog V1.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    /// Triggered when a collection is created.
-    ///
-    /// Event type `CollectionCreated`; requires the permission `WIX_STORES.READ_PRODUCTS`.
-    CollectionCreated(CollectionCreated),
     /// Triggered when a collection is changed.
     ///
-    /// Event type `CollectionChanged`; requires the permission `WIX_STORES.READ_PRODUCTS`.
+    /// Event type `com.wix.ecommerce.catalog.api.v1.CollectionChanged`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     CollectionChanged(CollectionChanged),
+    /// Triggered when a collection is created.
+    ///
+    /// Event type `com.wix.ecommerce.catalog.api.v1.CollectionCreated`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    CollectionCreated(CollectionCreated),
     /// Triggered when a collection is deleted.
     ///
-    /// Event type `CollectionDeleted`; requires the permission `WIX_STORES.READ_PRODUCTS`.
+    /// Event type `com.wix.ecommerce.catalog.api.v1.CollectionDeleted`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     CollectionDeleted(CollectionDeleted),
-    /// Triggered when a product is created.
-    ///
-    /// Event type `ProductCreated`; requires the permission `WIX_STORES.READ_PRODUCTS`.
-    ProductCreated(ProductCreated),
     /// Triggered when a product is changed.
     ///
-    /// Event type `ProductChanged`; requires the permission `WIX_STORES.READ_PRODUCTS`.
+    /// Event type `com.wix.ecommerce.catalog.api.v1.ProductChanged`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     ProductChanged(ProductChanged),
+    /// Triggered when a product is created.
+    ///
+    /// Event type `com.wix.ecommerce.catalog.api.v1.ProductCreated`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    ProductCreated(ProductCreated),
     /// Triggered when a product is deleted.
     ///
-    /// Event type `ProductDeleted`; requires the permission `WIX_STORES.READ_PRODUCTS`.
+    /// Event type `com.wix.ecommerce.catalog.api.v1.ProductDeleted`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     ProductDeleted(ProductDeleted),
-    /// Triggered when the data of one or more variants of a product changes.
+    /// Triggered when a product variant is changed.
     ///
-    /// Event type `VariantsChanged`; requires the permission `WIX_STORES.READ_PRODUCTS`.
+    /// Event type `com.wix.ecommerce.catalog.api.v1.VariantsChanged`. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     VariantsChanged(VariantsChanged),
 }
 
 impl Event {
     /// The event types of this module.
     pub const EVENT_TYPES: &'static [&'static str] = &[
-        "CollectionCreated",
-        "CollectionChanged",
-        "CollectionDeleted",
-        "ProductCreated",
-        "ProductChanged",
-        "ProductDeleted",
-        "VariantsChanged",
+        "com.wix.ecommerce.catalog.api.v1.CollectionChanged",
+        "com.wix.ecommerce.catalog.api.v1.CollectionCreated",
+        "com.wix.ecommerce.catalog.api.v1.CollectionDeleted",
+        "com.wix.ecommerce.catalog.api.v1.ProductChanged",
+        "com.wix.ecommerce.catalog.api.v1.ProductCreated",
+        "com.wix.ecommerce.catalog.api.v1.ProductDeleted",
+        "com.wix.ecommerce.catalog.api.v1.VariantsChanged",
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
@@ -2788,13 +3918,27 @@ impl Event {
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
         Some(
             match raw.event_type.as_str() {
-                "CollectionCreated" => raw.payload().map(Self::CollectionCreated),
-                "CollectionChanged" => raw.payload().map(Self::CollectionChanged),
-                "CollectionDeleted" => raw.payload().map(Self::CollectionDeleted),
-                "ProductCreated" => raw.payload().map(Self::ProductCreated),
-                "ProductChanged" => raw.payload().map(Self::ProductChanged),
-                "ProductDeleted" => raw.payload().map(Self::ProductDeleted),
-                "VariantsChanged" => raw.payload().map(Self::VariantsChanged),
+                "com.wix.ecommerce.catalog.api.v1.CollectionChanged" => {
+                    raw.payload().map(Self::CollectionChanged)
+                }
+                "com.wix.ecommerce.catalog.api.v1.CollectionCreated" => {
+                    raw.payload().map(Self::CollectionCreated)
+                }
+                "com.wix.ecommerce.catalog.api.v1.CollectionDeleted" => {
+                    raw.payload().map(Self::CollectionDeleted)
+                }
+                "com.wix.ecommerce.catalog.api.v1.ProductChanged" => {
+                    raw.payload().map(Self::ProductChanged)
+                }
+                "com.wix.ecommerce.catalog.api.v1.ProductCreated" => {
+                    raw.payload().map(Self::ProductCreated)
+                }
+                "com.wix.ecommerce.catalog.api.v1.ProductDeleted" => {
+                    raw.payload().map(Self::ProductDeleted)
+                }
+                "com.wix.ecommerce.catalog.api.v1.VariantsChanged" => {
+                    raw.payload().map(Self::VariantsChanged)
+                }
                 _ => return None,
             },
         )
@@ -2803,13 +3947,21 @@ impl Event {
     /// The event type string Wix sends.
     pub fn event_type(&self) -> &'static str {
         match self {
-            Self::CollectionCreated(_) => "CollectionCreated",
-            Self::CollectionChanged(_) => "CollectionChanged",
-            Self::CollectionDeleted(_) => "CollectionDeleted",
-            Self::ProductCreated(_) => "ProductCreated",
-            Self::ProductChanged(_) => "ProductChanged",
-            Self::ProductDeleted(_) => "ProductDeleted",
-            Self::VariantsChanged(_) => "VariantsChanged",
+            Self::CollectionChanged(_) => {
+                "com.wix.ecommerce.catalog.api.v1.CollectionChanged"
+            }
+            Self::CollectionCreated(_) => {
+                "com.wix.ecommerce.catalog.api.v1.CollectionCreated"
+            }
+            Self::CollectionDeleted(_) => {
+                "com.wix.ecommerce.catalog.api.v1.CollectionDeleted"
+            }
+            Self::ProductChanged(_) => "com.wix.ecommerce.catalog.api.v1.ProductChanged",
+            Self::ProductCreated(_) => "com.wix.ecommerce.catalog.api.v1.ProductCreated",
+            Self::ProductDeleted(_) => "com.wix.ecommerce.catalog.api.v1.ProductDeleted",
+            Self::VariantsChanged(_) => {
+                "com.wix.ecommerce.catalog.api.v1.VariantsChanged"
+            }
         }
     }
 }
@@ -2831,27 +3983,9 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         }
     }
 
-    /// Handles `CollectionCreated` ([`Event::CollectionCreated`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.catalog.api.v1.CollectionChanged` ([`Event::CollectionChanged`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
-    pub fn on_collection_created(
-        mut self,
-        mut handler: impl FnMut(CollectionCreated) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        self.router
-            .on_unchecked(
-                "CollectionCreated",
-                move |raw| raw.payload().map(&mut handler),
-            );
-        self
-    }
-
-    /// Handles `CollectionChanged` ([`Event::CollectionChanged`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_collection_changed(
         mut self,
         mut handler: impl FnMut(CollectionChanged) -> R + Send + 'h,
@@ -2861,15 +3995,33 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     {
         self.router
             .on_unchecked(
-                "CollectionChanged",
+                "com.wix.ecommerce.catalog.api.v1.CollectionChanged",
                 move |raw| raw.payload().map(&mut handler),
             );
         self
     }
 
-    /// Handles `CollectionDeleted` ([`Event::CollectionDeleted`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.catalog.api.v1.CollectionCreated` ([`Event::CollectionCreated`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_collection_created(
+        mut self,
+        mut handler: impl FnMut(CollectionCreated) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.router
+            .on_unchecked(
+                "com.wix.ecommerce.catalog.api.v1.CollectionCreated",
+                move |raw| raw.payload().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `com.wix.ecommerce.catalog.api.v1.CollectionDeleted` ([`Event::CollectionDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_collection_deleted(
         mut self,
         mut handler: impl FnMut(CollectionDeleted) -> R + Send + 'h,
@@ -2879,30 +4031,15 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     {
         self.router
             .on_unchecked(
-                "CollectionDeleted",
+                "com.wix.ecommerce.catalog.api.v1.CollectionDeleted",
                 move |raw| raw.payload().map(&mut handler),
             );
         self
     }
 
-    /// Handles `ProductCreated` ([`Event::ProductCreated`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.catalog.api.v1.ProductChanged` ([`Event::ProductChanged`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
-    pub fn on_product_created(
-        mut self,
-        mut handler: impl FnMut(ProductCreated) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadProducts,
-    {
-        self.router
-            .on_unchecked("ProductCreated", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// Handles `ProductChanged` ([`Event::ProductChanged`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_product_changed(
         mut self,
         mut handler: impl FnMut(ProductChanged) -> R + Send + 'h,
@@ -2911,13 +4048,34 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         S: crate::permissions::WixStoresReadProducts,
     {
         self.router
-            .on_unchecked("ProductChanged", move |raw| raw.payload().map(&mut handler));
+            .on_unchecked(
+                "com.wix.ecommerce.catalog.api.v1.ProductChanged",
+                move |raw| raw.payload().map(&mut handler),
+            );
         self
     }
 
-    /// Handles `ProductDeleted` ([`Event::ProductDeleted`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.catalog.api.v1.ProductCreated` ([`Event::ProductCreated`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn on_product_created(
+        mut self,
+        mut handler: impl FnMut(ProductCreated) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        self.router
+            .on_unchecked(
+                "com.wix.ecommerce.catalog.api.v1.ProductCreated",
+                move |raw| raw.payload().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `com.wix.ecommerce.catalog.api.v1.ProductDeleted` ([`Event::ProductDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_product_deleted(
         mut self,
         mut handler: impl FnMut(ProductDeleted) -> R + Send + 'h,
@@ -2926,13 +4084,16 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         S: crate::permissions::WixStoresReadProducts,
     {
         self.router
-            .on_unchecked("ProductDeleted", move |raw| raw.payload().map(&mut handler));
+            .on_unchecked(
+                "com.wix.ecommerce.catalog.api.v1.ProductDeleted",
+                move |raw| raw.payload().map(&mut handler),
+            );
         self
     }
 
-    /// Handles `VariantsChanged` ([`Event::VariantsChanged`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.catalog.api.v1.VariantsChanged` ([`Event::VariantsChanged`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_PRODUCTS`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_PRODUCTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_variants_changed(
         mut self,
         mut handler: impl FnMut(VariantsChanged) -> R + Send + 'h,
@@ -2941,7 +4102,10 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         S: crate::permissions::WixStoresReadProducts,
     {
         self.router
-            .on_unchecked("VariantsChanged", move |raw| raw.payload().map(&mut handler));
+            .on_unchecked(
+                "com.wix.ecommerce.catalog.api.v1.VariantsChanged",
+                move |raw| raw.payload().map(&mut handler),
+            );
         self
     }
 

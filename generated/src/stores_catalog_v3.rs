@@ -3,25 +3,7 @@
 
 //! Stores Catalog V3
 //!
-//! Catalog V3 is the current Wix Stores product catalog (000: "Stores Catalog V3 is the
-//! current product catalog, with a search-based products method"). It replaces the Catalog V1
-//! reader, whose Query Products is in the `stores-catalog-v1` module; a site runs one catalog
-//! version or the other.
-//!
-//! ## Reading and paging
-//!
-//! Search Products reads the catalog a page at a time (up to 100 products per page) with a
-//! cursor: the request carries `search.cursorPaging { limit, cursor }`, the response
-//! `pagingMetadata { count, cursors { next, prev }, hasNext }`; pass `cursors.next` on the
-//! following call to read the next page.
-//!
-//! ## Writing
-//!
-//! Create Product creates a product; Create Product With Inventory also sets its stock in the
-//! same call. Bulk Update Products changes fields of up to 100 products in one call.
-//!
-//! The product object is modelled in part (the seeds list no product fields): fields that are
-//! not listed are kept as they came and sent back unchanged.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_stores_products-v-3` package, version 1.0.226.
 //!
 //! Version track `v3`; host `https://www.wixapis.com`. Generated from `specs/stores-catalog-v3.yaml`.
 
@@ -56,20 +38,363 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns up to 100 products per page, given the provided cursor paging, filter and
-    /// sort. Pass `pagingMetadata.cursors.next` of a response as `search.cursorPaging.cursor`
-    /// to read the next page.
+    /// Creates a new product.
+    ///
+    /// You can also add a ribbon, brand, info sections, options, and modifiers in the same request.
+    ///
+    /// > **Notes:**
+    /// > + This method doesn't create inventory items. Use [Create Product With Inventory](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/create-product-with-inventory) to create a product with inventory in a single call, or create inventory items separately using the [Inventory Items API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/inventory-items-v3/introduction).
+    /// > + When you create a product with inline options or modifiers (without referencing existing customization IDs), new standalone [Customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities are automatically created. These can be reused across other products.
+    ///
+    /// `POST /stores/v3/products` · Wix: *Create Product*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_CREATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn create_product<'f>(
+        self,
+        body: &'f CreateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductCreate,
+    {
+        calls::create_product(self.wix.client(), body)
+    }
+
+    /// Creates a new product with its inventory in a single call.
+    ///
+    /// Pass `variantsInfo.variants.inventoryItem` to create inventory items for each variant in the default location. Each inventory item can track stock using either `quantity` (for exact stock counts) or `inStock` (for simple availability). If `inventoryItem` isn't provided, no inventory items are created.
+    ///
+    /// You can also add a ribbon, brand, info sections, options, and modifiers in the same request.
+    ///
+    /// Learn more about [inventory management](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-inventory-management) including tracking methods, preorder settings, and multi-location inventory.
+    ///
+    /// > **Note:** When you create a product with inline options or modifiers (without referencing existing customization IDs), new standalone [Customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities are automatically created. These can be reused across other products.
+    ///
+    /// `POST /stores/v3/products-with-inventory` · Wix: *Create Product With Inventory*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_CREATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn create_product_with_inventory<'f>(
+        self,
+        body: &'f CreateProductWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<CreateProductWithInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductCreate,
+    {
+        calls::create_product_with_inventory(self.wix.client(), body)
+    }
+
+    /// Updates a product.
+    ///
+    /// Each time the product is updated, `revision` increments by 1.
+    /// The current `revision` must be passed when updating the product.
+    /// This ensures you're working with the latest product and prevents unintended overwrites.
+    ///
+    /// >**Notes:**
+    /// > + To update array fields like `options`, `modifiers`, `variantsInfo.variants`, and any others, you must pass the entire existing array. Passing only the changed item overwrites the entire array, not just merge the single change.
+    /// > + To update `variantsInfo.variants` you must also pass `options` and vice versa. This is because variants and options are mutually dependent and must be aligned.
+    /// > + To update existing `variantsInfo.variants`, make sure to provide `variantsInfo.variants.id`. If no ID is passed, a variant is created with a new ID.
+    /// > + Updating media per variant isn't supported. Instead, assign media items to product option choices using the `linkedMedia` field. You must use preexisting product media.
+    /// > + Partial-update semantics: Update Product supports partial updates with the following rules:
+    /// >   - At the request level, only `product`, `product.id`, and `product.revision` are required.
+    /// >   - Other fields shown as required in the schema apply only when their parent field is provided.
+    /// >   - Top-level fields you omit (for example, `name`, `ribbon`, `brand`, `taxGroupId`) are left unchanged.
+    /// >   - The full-array overwrite rule applies only to repeated fields (`options`, `modifiers`, `variantsInfo.variants`); top-level scalar and object fields are partially updatable on their own.
+    /// >   - To assign or change a brand without touching any other field, specify only `id`, `revision`, and `brand.id`. Supplying `brand.name` without `brand.id` is rejected with a `BRAND_MISSING_ID` validation error.
+    ///
+    /// `PATCH /stores/v3/products/{product.id}` · Wix: *Update Product*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn update_product<'f>(
+        self,
+        body: &'f UpdateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::update_product(self.wix.client(), body)
+    }
+
+    /// Updates a product and its inventory in a single call.
+    ///
+    /// Each time the product is updated, `revision` increments by 1.
+    /// The current `revision` must be passed when updating the product.
+    /// This ensures you're working with the latest product and prevents unintended overwrites.
+    ///
+    /// Each inventory item can track stock using either `quantity` (for exact stock counts) or `inStock` (for simple availability). Learn more about [inventory management](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-inventory-management) including tracking methods, preorder settings, and multi-location inventory.
+    ///
+    /// >**Notes:**
+    /// > + To update array fields like `options`, `modifiers`, `variantsInfo.variants`, and any others, you must pass the entire existing array. Passing only the changed item overwrites the entire array, not just merge the single change.
+    /// > + To update `variantsInfo.variants` you must also pass `options` and vice versa. This is because variants and options are mutually dependent and must be aligned.
+    /// > + To update existing `variantsInfo.variants`, make sure to provide `variantsInfo.variants.id`. If no ID is passed, a variant is created with a new ID.
+    /// > + Updating media per variant isn't supported. Instead, assign media items to product option choices using the `linkedMedia` field. You must use preexisting product media.
+    ///
+    /// `PATCH /stores/v3/products-with-inventory/{product.id}` · Wix: *Update Product With Inventory*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn update_product_with_inventory<'f>(
+        self,
+        body: &'f UpdateProductWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductWithInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::update_product_with_inventory(self.wix.client(), body)
+    }
+
+    /// Creates up to 100 products.
+    ///
+    /// >**Note:**
+    /// > The following limits apply to the total number of creatable entities in a single request.
+    /// >
+    /// > + `options`: 100
+    /// > + `modifiers`: 100
+    /// > + `infoSections`: 100
+    /// > + `variantsInfo.variants`: 1000
+    /// >
+    /// > For example, you can create 10 products with up to 10 options for each product (10 x 10 = 100), or 1 product with 100 options.
+    /// > Alternatively, you can create 100 products with up to 10 variants in each (100 x 10 = 1000), or 1 product with 1000 variants.
+    ///
+    /// `POST /stores/v3/bulk/products/create` · Wix: *Bulk Create Products*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_CREATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_create_products<'f>(
+        self,
+        body: &'f BulkCreateProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductCreate,
+    {
+        calls::bulk_create_products(self.wix.client(), body)
+    }
+
+    /// Creates up to 100 products, and can create the products' inventories in the variants' default locations.
+    ///
+    /// >**Note:**
+    /// > The following limits apply to the total number of creatable entities in a single request.
+    /// >
+    /// > + `options`: 100
+    /// > + `modifiers`: 100
+    /// > + `infoSections`: 100
+    /// > + `variantsInfo.variants`: 1000
+    /// >
+    /// > For example, you can create 10 products with up to 10 options for each product (10 x 10 = 100), or 1 product with 100 options.
+    /// > Alternatively, you can create 100 products with up to 10 variants in each (100 x 10 = 1000), or 1 product with 1000 variants.
+    ///
+    /// `POST /stores/v3/bulk/products-with-inventory/create` · Wix: *Bulk Create Products With Inventory*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_CREATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog); `WIX_STORES.INVENTORY_CREATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_create_products_with_inventory<'f>(
+        self,
+        body: &'f BulkCreateProductsWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateProductsWithInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductCreate
+            + crate::permissions::WixStoresInventoryCreate,
+    {
+        calls::bulk_create_products_with_inventory(self.wix.client(), body)
+    }
+
+    /// Updates up to 100 products.
+    ///
+    /// >**Note:**
+    /// > The following limits apply to the total number of updatable entities in a single request.
+    /// > For example, you can update 10 products with up to 10 options for each product (10 x 10 = 100), or one product with 100 options.
+    /// > Alternatively, you can update 100 products with up to 10 variants in each (100 x 10 = 1000), or one product with 1000 variants.
+    /// > + `options`: 100
+    /// > + `modifiers`: 100
+    /// > + `infoSections`: 100
+    /// > + `variantsInfo.variants`: 1000
+    ///
+    /// `POST /stores/v3/bulk/products/update` · Wix: *Bulk Update Products*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_update_products<'f>(
+        self,
+        body: &'f BulkUpdateProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_update_products(self.wix.client(), body)
+    }
+
+    /// Updates up to 100 products, and can update the products' inventories in the variants' default locations.
+    ///
+    /// >**Note:**
+    /// > The following limits apply to the total number of updatable entities in a single request.
+    /// > For example, you can update 10 products with up to 10 options for each product (10 x 10 = 100), or one product with 100 options.
+    /// > Alternatively, you can update 100 products with up to 10 variants in each (100 x 10 = 1000), or one product with 1000 variants.
+    /// > + `options`: 100
+    /// > + `modifiers`: 100
+    /// > + `infoSections`: 100
+    /// > + `variantsInfo.variants`: 1000
+    ///
+    /// `POST /stores/v3/bulk/products-with-inventory/update` · Wix: *Bulk Update Products With Inventory*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog); `WIX_STORES.INVENTORY_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_update_products_with_inventory<'f>(
+        self,
+        body: &'f BulkUpdateProductsWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsWithInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate
+            + crate::permissions::WixStoresInventoryUpdate,
+    {
+        calls::bulk_update_products_with_inventory(self.wix.client(), body)
+    }
+
+    /// Updates multiple products, given the provided filter.
+    ///
+    /// To update `infoSections`, `brand` or `ribbon` fields, you must also pass their existing `id`.
+    ///
+    /// > **Note:**
+    /// > The following fields can't be updated with this endpoint:
+    /// > + `slug`
+    /// > + `options`
+    /// > + `modifiers`
+    /// > + `variantsInfo`
+    /// >
+    /// > To update these fields, use [Bulk Update Products](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/bulk-update-products).
+    ///
+    /// `POST /stores/v3/bulk/products/update-by-filter` · Wix: *Bulk Update Products By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_update_products_by_filter<'f>(
+        self,
+        body: &'f V3BulkUpdateProductsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_update_products_by_filter(self.wix.client(), body)
+    }
+
+    /// Deletes a product.
+    ///
+    /// `DELETE /stores/v3/products/{productId}` · Wix: *Delete Product*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_DELETE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn delete_product<'f>(
+        self,
+        product_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3DeleteProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductDelete,
+    {
+        calls::delete_product(self.wix.client(), product_id)
+    }
+
+    /// Deletes multiple products.
+    ///
+    /// `POST /stores/v3/bulk/products/delete` · Wix: *Bulk Delete Products*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_DELETE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_delete_products<'f>(
+        self,
+        body: &'f V3BulkDeleteProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductDelete,
+    {
+        calls::bulk_delete_products(self.wix.client(), body)
+    }
+
+    /// Delete multiple products given the provided filter.
+    ///
+    /// `POST /stores/v3/bulk/products/delete-by-filter` · Wix: *Bulk Delete Products By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_DELETE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_delete_products_by_filter<'f>(
+        self,
+        body: &'f V3BulkDeleteProductsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductDelete,
+    {
+        calls::bulk_delete_products_by_filter(self.wix.client(), body)
+    }
+
+    /// Retrieves a product.
+    ///
+    /// > **Note:**
+    /// > To retrieve a non-visible product (`visible: false`), your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
+    ///
+    /// `GET /stores/v3/products/{productId}` · Wix: *Get Product*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)); `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin); `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+    pub fn get_product<'f>(
+        self,
+        product_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
+    {
+        calls::get_product(self.wix.client(), product_id)
+    }
+
+    /// Retrieves a product by slug.
+    ///
+    /// > **Note:**
+    /// > To retrieve a non-visible product (`visible: false`), your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
+    ///
+    /// `GET /stores/v3/products/slug/{slug}` · Wix: *Get Product By Slug*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)); `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin); `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+    pub fn get_product_by_slug<'f>(
+        self,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
+    {
+        calls::get_product_by_slug(self.wix.client(), slug)
+    }
+
+    /// Retrieves a list of up to 100 products, given the provided filtering, search expression, sorting, and cursor paging.
+    /// Pass supported values to the `fields` array in the request to include those fields in the response.
+    ///
+    /// To learn about working with _Search_ endpoints, see
+    /// [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language),
+    /// and [Sorting and Paging](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-sorting-and-paging).
+    ///
+    /// Learn more about the differences between [_Query_ and _Search_](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-search-query-and-list-methods) methods.
+    ///
+    /// > **Notes:**
+    /// > + When using free-text search, you must specify which fields to search using the `search.fields` parameter.
+    /// > + To retrieve a non-visible product (`visible: false`), your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
+    /// > + This method does not return variant data. To retrieve variant data, call [Get Product](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/get-product) or [Get Product By Slug](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/get-product-by-slug) for each product individually, or use the [Read-Only Variants API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/read-only-variants-v3/introduction) for variant-centric queries.
+    ///
+    /// Sent as `POST` with a JSON body: the fallback Wix's SDK uses for this `GET` when its request does not fit the query string.
     ///
     /// `POST /stores/v3/products/search` · Wix: *Search Products*
     ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)); `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin); `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
     pub fn search_products<'f>(
         self,
-        body: &'f SearchProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<SearchProductsResponse, Error>>
+        body: &'f V3SearchProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3SearchProductsResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixStoresReadProductsV3,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
     {
         calls::search_products(self.wix.client(), body)
     }
@@ -79,82 +404,299 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
     pub fn search_products_stream(
         self,
-        request: SearchProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>>
+        request: V3SearchProductsRequest,
+    ) -> rt::BoxStream<'a, Result<V3Product, Error>>
     where
-        S: crate::permissions::WixStoresReadProductsV3,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
     {
         calls::search_products_stream(self.wix.client(), request)
     }
 
-    /// Returns a product with the provided ID.
+    /// Retrieves a list of up to 100 products, given the provided filtering, sorting, and cursor paging.
+    /// Pass supported values to the `fields` array in the request to include those fields in the response.
     ///
-    /// `GET /stores/v3/products/{productId}` · Wix: *Get Product*
+    /// To learn about working with _Query_ endpoints, see
+    /// [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language),
+    /// and [Sorting and Paging](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-sorting-and-paging).
     ///
-    /// Requires the permission `WIX_STORES.READ_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
-    pub fn get_product<'f>(
+    /// Learn more about the differences between [_Query_ and _Search_](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-search-query-and-list-methods) methods.
+    ///
+    /// > **Notes:**
+    /// > + To retrieve a non-visible product (`visible: false`), your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
+    /// > + This method does not return variant data. To retrieve variant data, call [Get Product](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/get-product) or [Get Product By Slug](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/get-product-by-slug) for each product individually, or use the [Read-Only Variants API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/read-only-variants-v3/introduction) for variant-centric queries.
+    ///
+    /// > **Note:** Query Products supports a narrow set of filterable and sortable fields. Unsupported fields return a `Field '<fieldName>' is not declared as filterable` error. To look up products by name or brand, call [Search Products](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/search-products) instead. For the full list of supported fields and per-field operators, see [Supported Filters and Sorting](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/supported-filters-and-sorting).
+    ///
+    /// Sent as `POST` with a JSON body: the fallback Wix's SDK uses for this `GET` when its request does not fit the query string.
+    ///
+    /// `POST /stores/v3/products/query` · Wix: *Query Products*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)); `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin); `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+    pub fn query_products<'f>(
         self,
-        product_id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>>
+        body: &'f V3QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3QueryProductsResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixStoresReadProductsV3,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::get_product(self.wix.client(), product_id)
+        calls::query_products(self.wix.client(), body)
     }
 
-    /// Creates a product. To set the product's stock in the same call, use Create Product
-    /// With Inventory instead.
+    /// Every item of [`Self::query_products`], page after page (cursor paging, 100 per page).
     ///
-    /// `POST /stores/v3/products` · Wix: *Create Product*
-    ///
-    /// Requires the permission `WIX_STORES.MANAGE_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
-    pub fn create_product<'f>(
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    pub fn query_products_stream(
         self,
-        body: &'f CreateProductRequest,
-    ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>>
+        request: V3QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<V3Product, Error>>
     where
-        'a: 'f,
-        S: crate::permissions::WixStoresManageProductsV3,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible
+            + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::create_product(self.wix.client(), body)
+        calls::query_products_stream(self.wix.client(), request)
     }
 
-    /// Creates a product and sets its stock (inventory) in the same call. The inventory
-    /// fields are not modelled here; give them on the product as unknown fields and they are
-    /// sent as given.
+    /// Counts the number of products that match the provided filtering.
     ///
-    /// `POST /stores/v3/products-with-inventory` · Wix: *Create Product With Inventory*
+    /// Sent as `POST` with a JSON body: the fallback Wix's SDK uses for this `GET` when its request does not fit the query string.
     ///
-    /// Requires the permission `WIX_STORES.MANAGE_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
-    pub fn create_product_with_inventory<'f>(
+    /// `POST /stores/v3/products/count` · Wix: *Count Products*
+    ///
+    /// Requires all of these permissions: `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)); `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin).
+    pub fn count_products<'f>(
         self,
-        body: &'f CreateProductWithInventoryRequest,
-    ) -> rt::BoxFuture<'f, Result<CreateProductWithInventoryResponse, Error>>
+        body: &'f V3CountProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3CountProductsResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixStoresManageProductsV3,
+        S: crate::permissions::WixStoresProductRead
+            + crate::permissions::WixStoresProductReadNonVisible,
     {
-        calls::create_product_with_inventory(self.wix.client(), body)
+        calls::count_products(self.wix.client(), body)
     }
 
-    /// Updates up to 100 products in one call, e.g. to change one field across many
-    /// products. Each entry names a product (its `id` and current `revision`), the new field
-    /// values, and the field mask of the fields to change. The response reports success or
-    /// failure per product.
+    /// Updates multiple product variants, given the provided filter and search expression.
     ///
-    /// `POST /stores/v3/bulk/products/update` · Wix: *Bulk Update Products*
+    /// Only the following variant fields can be updated:
+    /// + `visible`
+    /// + `price`
+    /// + `revenueDetails.cost`
+    /// + `physicalProperties`
     ///
-    /// Requires the permission `WIX_STORES.MANAGE_PRODUCTS_V3`, granted by any of: `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
-    pub fn bulk_update_products<'f>(
+    /// `POST /stores/v3/bulk/products/update-variants-by-filter` · Wix: *Bulk Update Product Variants By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_update_product_variants_by_filter<'f>(
         self,
-        body: &'f BulkUpdateProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>>
+        body: &'f BulkUpdateProductVariantsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductVariantsByFilterResponse, Error>>
     where
         'a: 'f,
-        S: crate::permissions::WixStoresManageProductsV3,
+        S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_update_products(self.wix.client(), body)
+        calls::bulk_update_product_variants_by_filter(self.wix.client(), body)
+    }
+
+    /// Adjusts the prices and costs of multiple variants by a specified amount or percentage, given the provided filter and search expression.
+    ///
+    /// Use this method to apply bulk pricing changes, such as increasing all prices by 10%, without setting explicit values. Use [Bulk Update Product Variants By Filter](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/bulk-update-product-variants-by-filter) to set explicit values instead.
+    ///
+    /// The following variant fields can be increased or decreased:
+    /// + `compareAtPrice` - Original price before discounts
+    /// + `actualPrice` - Current selling price
+    /// + `cost` - Merchant's cost to acquire/produce the item
+    /// + `compareAtPriceDiscount` - Discount percentage applied to compare-at price
+    ///
+    /// `POST /stores/v3/bulk/products/adjust-variants-by-filter` · Wix: *Bulk Adjust Product Variants By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_adjust_product_variants_by_filter<'f>(
+        self,
+        body: &'f V3BulkAdjustProductVariantsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkAdjustProductVariantsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_adjust_product_variants_by_filter(self.wix.client(), body)
+    }
+
+    /// Adds [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) to multiple products, given the provided filter and search expression.
+    ///
+    /// `POST /stores/v3/bulk/products/add-info-sections-by-filter` · Wix: *Bulk Add Info Sections To Products By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_add_info_sections_to_products_by_filter<'f>(
+        self,
+        body: &'f V3BulkAddInfoSectionsToProductsByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<V3BulkAddInfoSectionsToProductsByFilterResponse, Error>,
+    >
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_add_info_sections_to_products_by_filter(self.wix.client(), body)
+    }
+
+    /// Adds [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) to multiple products.
+    ///
+    /// `POST /stores/v3/bulk/products/add-info-sections` · Wix: *Bulk Add Info Sections To Products*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_add_info_sections_to_products<'f>(
+        self,
+        body: &'f V3BulkAddInfoSectionsToProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkAddInfoSectionsToProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_add_info_sections_to_products(self.wix.client(), body)
+    }
+
+    /// Removes [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) from multiple products, given the provided filter and search expression.
+    ///
+    /// `POST /stores/v3/bulk/products/remove-info-sections-by-filter` · Wix: *Bulk Remove Info Sections From Products By Filter*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_remove_info_sections_from_products_by_filter<'f>(
+        self,
+        body: &'f V3BulkRemoveInfoSectionsFromProductsByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<V3BulkRemoveInfoSectionsFromProductsByFilterResponse, Error>,
+    >
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_remove_info_sections_from_products_by_filter(self.wix.client(), body)
+    }
+
+    /// Removes [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) from multiple products.
+    ///
+    /// `POST /stores/v3/bulk/products/remove-info-sections` · Wix: *Bulk Remove Info Sections From Products*
+    ///
+    /// Requires the permission `WIX_STORES.PRODUCT_UPDATE`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.INVENTORY_ITEM_WRITE` (Inventory write in v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_WRITE` (Product write in v3 catalog).
+    pub fn bulk_remove_info_sections_from_products<'f>(
+        self,
+        body: &'f V3BulkRemoveInfoSectionsFromProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkRemoveInfoSectionsFromProductsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresProductUpdate,
+    {
+        calls::bulk_remove_info_sections_from_products(self.wix.client(), body)
+    }
+
+    /// Adds multiple products to up to 5 categories, given the provided filter and search expression.
+    ///
+    /// Learn more about the [Categories API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/introduction).
+    ///
+    /// `POST /stores/v3/bulk/products/add-to-categories-by-filter` · Wix: *Bulk Add Products To Categories By Filter*
+    ///
+    /// Requires the permission `CATEGORIES.CATEGORY_ADD_ITEM`, granted by any of: `SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE` (Category item write), `SCOPE.CATEGORIES.CATEGORY_WRITE` (Category write), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_add_products_to_categories_by_filter<'f>(
+        self,
+        body: &'f BulkAddProductsToCategoriesByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkAddProductsToCategoriesByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::CategoriesCategoryAddItem,
+    {
+        calls::bulk_add_products_to_categories_by_filter(self.wix.client(), body)
+    }
+
+    /// Removes multiple products, given the provided filter and search expression, from up to 5 categories.
+    ///
+    /// Learn more about the [Categories API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/introduction).
+    ///
+    /// `POST /stores/v3/bulk/products/remove-from-categories-by-filter` · Wix: *Bulk Remove Products From Categories By Filter*
+    ///
+    /// Requires the permission `CATEGORIES.CATEGORY_REMOVE_ITEM`, granted by any of: `SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE` (Category item write), `SCOPE.CATEGORIES.CATEGORY_WRITE` (Category write), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn bulk_remove_products_from_categories_by_filter<'f>(
+        self,
+        body: &'f BulkRemoveProductsFromCategoriesByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<BulkRemoveProductsFromCategoriesByFilterResponse, Error>,
+    >
+    where
+        'a: 'f,
+        S: crate::permissions::CategoriesCategoryRemoveItem,
+    {
+        calls::bulk_remove_products_from_categories_by_filter(self.wix.client(), body)
+    }
+
+    /// Retrieves the ID of the "All Products" category, which is automatically assigned to all products.
+    ///
+    /// Learn more about the [Categories API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/introduction).
+    ///
+    /// `GET /stores/v3/all-products-category` · Wix: *Get All Products Category*
+    ///
+    /// Requires the permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_all_products_category<'f>(
+        self,
+    ) -> rt::BoxFuture<'f, Result<GetAllProductsCategoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresAllProductsCategoryRead,
+    {
+        calls::get_all_products_category(self.wix.client())
+    }
+
+    /// Adds or removes tags on multiple products.
+    ///
+    /// Specify which tags to assign and which tags to unassign. A tag that appears in both the list to assign and the list to unassign will be assigned. Tags that don't exist are ignored.
+    ///
+    /// Each product supports up to 100 public tags and 100 private tags, including the tags it already has. If an update exceeds either limit for a product, the update fails for that product, and the remaining products in the request are still updated.
+    ///
+    /// To update tags on all products matching a filter, call [Bulk Update Product Tags By Filter](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/bulk-update-product-tags-by-filter).
+    ///
+    /// `POST /stores/v3/bulk/products/update-tags` · Wix: *Bulk Update Product Tags*
+    ///
+    /// Requires the permission `stores:catalog:v3:product:bulk_update_product_tags` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_update_product_tags<'f>(
+        self,
+        body: &'f V3BulkUpdateProductTagsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::StoresCatalogV3ProductBulkUpdateProductTags,
+    {
+        calls::bulk_update_product_tags(self.wix.client(), body)
+    }
+
+    /// Asynchronously updates tags on multiple products that match the provided filter criteria.
+    ///
+    /// To check the status of the bulk update, pass the returned `jobId` to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/get-async-job).
+    ///
+    /// Specify which tags to assign and which tags to unassign. Tags that don't exist are ignored.
+    ///
+    /// Each product supports up to 100 public tags and 100 private tags, including the tags it already has. If an update exceeds either limit for a product, the update fails for that product, and the remaining matching products are still updated.
+    ///
+    /// To update tags on a specific list of products, call [Bulk Update Product Tags](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/bulk-update-product-tags).
+    ///
+    /// `POST /stores/v3/bulk/products/update-tags-by-filter` · Wix: *Bulk Update Product Tags By Filter*
+    ///
+    /// Requires the permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`).
+    pub fn bulk_update_product_tags_by_filter<'f>(
+        self,
+        body: &'f V3BulkUpdateProductTagsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsByFilterResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::StoresCatalogV3ProductBulkUpdateProductTagsByFilter,
+    {
+        calls::bulk_update_product_tags_by_filter(self.wix.client(), body)
     }
 }
 
@@ -169,80 +711,6 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
 mod calls {
     use super::*;
     use wix_rest_runtime::Client;
-
-    pub(super) fn search_products<'f>(
-        client: &'f Client,
-        body: &'f SearchProductsRequest,
-    ) -> rt::BoxFuture<'f, Result<SearchProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn search_products_stream<'a>(
-        client: &'a Client,
-        request: SearchProductsRequest,
-    ) -> rt::BoxStream<'a, Result<Product, Error>> {
-        rt::cursor_pages(
-            "search_products",
-            move |cursor| {
-                let mut request = request.clone();
-                let has_cursor = cursor.is_some();
-                let paging = request
-                    .search
-                    .get_or_insert_with(Default::default)
-                    .cursor_paging
-                    .get_or_insert_with(Default::default);
-                paging.limit = Some(100);
-                paging.cursor = cursor;
-                if has_cursor {
-                    let parent = request.search.get_or_insert_with(Default::default);
-                    parent.filter = None;
-                    parent.sort = None;
-                }
-                async move {
-                    let response = search_products(client, &request).await?;
-                    let next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.cursors.as_ref())
-                        .and_then(|v| v.next.as_ref())
-                        .cloned();
-                    let has_next = Some(&response)
-                        .and_then(|v| v.paging_metadata.as_ref())
-                        .and_then(|v| v.has_next.as_ref())
-                        .copied();
-                    Ok(
-                        rt::Page::new(
-                                Some(response).and_then(|v| v.products).unwrap_or_default(),
-                            )
-                            .next_cursor(next)
-                            .has_next(has_next),
-                    )
-                }
-            },
-        )
-    }
-
-    pub(super) fn get_product<'f>(
-        client: &'f Client,
-        product_id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v3/products/{}", rt::segment(product_id));
-            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
-                .await
-        })
-    }
 
     pub(super) fn create_product<'f>(
         client: &'f Client,
@@ -284,6 +752,104 @@ mod calls {
         })
     }
 
+    pub(super) fn update_product<'f>(
+        client: &'f Client,
+        body: &'f UpdateProductRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.product)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
+            let path = format!("/stores/v3/products/{}", rt::segment(& path_0));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_PRODUCT,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn update_product_with_inventory<'f>(
+        client: &'f Client,
+        body: &'f UpdateProductWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateProductWithInventoryResponse, Error>> {
+        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.product)
+                .and_then(|v| v.id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(
+                    &operations::UPDATE_PRODUCT_WITH_INVENTORY,
+                    "product.id",
+                ))?;
+            let path = format!(
+                "/stores/v3/products-with-inventory/{}", rt::segment(& path_0)
+            );
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::UPDATE_PRODUCT_WITH_INVENTORY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::UPDATE_PRODUCT_WITH_INVENTORY, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_create_products<'f>(
+        client: &'f Client,
+        body: &'f BulkCreateProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/create".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CREATE_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_CREATE_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_create_products_with_inventory<'f>(
+        client: &'f Client,
+        body: &'f BulkCreateProductsWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkCreateProductsWithInventoryResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products-with-inventory/create".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
     pub(super) fn bulk_update_products<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductsRequest,
@@ -302,43 +868,548 @@ mod calls {
                 .await
         })
     }
+
+    pub(super) fn bulk_update_products_with_inventory<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateProductsWithInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsWithInventoryResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products-with-inventory/update".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_products_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkUpdateProductsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/update-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::BULK_UPDATE_PRODUCTS_BY_FILTER, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn delete_product<'f>(
+        client: &'f Client,
+        product_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3DeleteProductResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v3/products/{}", rt::segment(product_id));
+            unsafe {
+                rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_products<'f>(
+        client: &'f Client,
+        body: &'f V3BulkDeleteProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/delete".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_DELETE_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_delete_products_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkDeleteProductsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/delete-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_DELETE_PRODUCTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(&operations::BULK_DELETE_PRODUCTS_BY_FILTER, body)?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_product<'f>(
+        client: &'f Client,
+        product_id: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v3/products/{}", rt::segment(product_id));
+            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
+                .await
+        })
+    }
+
+    pub(super) fn get_product_by_slug<'f>(
+        client: &'f Client,
+        slug: &'f str,
+    ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>> {
+        Box::pin(async move {
+            let path = format!("/stores/v3/products/slug/{}", rt::segment(slug));
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_PRODUCT_BY_SLUG,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn search_products<'f>(
+        client: &'f Client,
+        body: &'f V3SearchProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3SearchProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/products/search".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::SEARCH_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::SEARCH_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn search_products_stream<'a>(
+        client: &'a Client,
+        request: V3SearchProductsRequest,
+    ) -> rt::BoxStream<'a, Result<V3Product, Error>> {
+        rt::cursor_pages(
+            "search_products",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .search
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.search.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = search_products(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.products).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn query_products<'f>(
+        client: &'f Client,
+        body: &'f V3QueryProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3QueryProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/products/query".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_products_stream<'a>(
+        client: &'a Client,
+        request: V3QueryProductsRequest,
+    ) -> rt::BoxStream<'a, Result<V3Product, Error>> {
+        rt::cursor_pages(
+            "query_products",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_products(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.products).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
+    }
+
+    pub(super) fn count_products<'f>(
+        client: &'f Client,
+        body: &'f V3CountProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3CountProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/products/count".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::COUNT_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::COUNT_PRODUCTS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_product_variants_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkUpdateProductVariantsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkUpdateProductVariantsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/update-variants-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_adjust_product_variants_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkAdjustProductVariantsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkAdjustProductVariantsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/adjust-variants-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_add_info_sections_to_products_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkAddInfoSectionsToProductsByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<V3BulkAddInfoSectionsToProductsByFilterResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/add-info-sections-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_add_info_sections_to_products<'f>(
+        client: &'f Client,
+        body: &'f V3BulkAddInfoSectionsToProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkAddInfoSectionsToProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/add-info-sections".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_remove_info_sections_from_products_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkRemoveInfoSectionsFromProductsByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<V3BulkRemoveInfoSectionsFromProductsByFilterResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/remove-info-sections-by-filter"
+                .to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_remove_info_sections_from_products<'f>(
+        client: &'f Client,
+        body: &'f V3BulkRemoveInfoSectionsFromProductsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkRemoveInfoSectionsFromProductsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/remove-info-sections".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_add_products_to_categories_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkAddProductsToCategoriesByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<BulkAddProductsToCategoriesByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/add-to-categories-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_remove_products_from_categories_by_filter<'f>(
+        client: &'f Client,
+        body: &'f BulkRemoveProductsFromCategoriesByFilterRequest,
+    ) -> rt::BoxFuture<
+        'f,
+        Result<BulkRemoveProductsFromCategoriesByFilterResponse, Error>,
+    > {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/remove-from-categories-by-filter"
+                .to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_all_products_category<'f>(
+        client: &'f Client,
+    ) -> rt::BoxFuture<'f, Result<GetAllProductsCategoryResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/all-products-category".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::GET_ALL_PRODUCTS_CATEGORY,
+                    path,
+                    Vec::new(),
+                    None,
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_product_tags<'f>(
+        client: &'f Client,
+        body: &'f V3BulkUpdateProductTagsRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/update-tags".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCT_TAGS,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::BULK_UPDATE_PRODUCT_TAGS, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn bulk_update_product_tags_by_filter<'f>(
+        client: &'f Client,
+        body: &'f V3BulkUpdateProductTagsByFilterRequest,
+    ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsByFilterResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores/v3/bulk/products/update-tags-by-filter".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
+                    path,
+                    Vec::new(),
+                    Some(
+                        rt::json_body(
+                            &operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
+                            body,
+                        )?,
+                    ),
+                )
+            }
+                .await
+        })
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
-
-    /// [`StoresCatalogV3::search_products`](super::StoresCatalogV3::search_products): `POST /stores/v3/products/search`.
-    pub static SEARCH_PRODUCTS: Operation = Operation {
-        module: "stores-catalog-v3",
-        name: "search_products",
-        wix_name: "Search Products",
-        http_method: HttpMethod::Post,
-        host: "https://www.wixapis.com",
-        path: "/stores/v3/products/search",
-        permission: Some("WIX_STORES.READ_PRODUCTS_V3"),
-        scopes: &[
-            &crate::scopes::STORES_PRODUCT_READ,
-            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresCatalogV3::get_product`](super::StoresCatalogV3::get_product): `GET /stores/v3/products/{productId}`.
-    pub static GET_PRODUCT: Operation = Operation {
-        module: "stores-catalog-v3",
-        name: "get_product",
-        wix_name: "Get Product",
-        http_method: HttpMethod::Get,
-        host: "https://www.wixapis.com",
-        path: "/stores/v3/products/{productId}",
-        permission: Some("WIX_STORES.READ_PRODUCTS_V3"),
-        scopes: &[
-            &crate::scopes::STORES_PRODUCT_READ,
-            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
-        ],
-        retry_safe: true,
-    };
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`StoresCatalogV3::create_product`](super::StoresCatalogV3::create_product): `POST /stores/v3/products`.
     pub static CREATE_PRODUCT: Operation = Operation {
@@ -348,8 +1419,16 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v3/products",
-        permission: Some("WIX_STORES.MANAGE_PRODUCTS_V3"),
-        scopes: &[&crate::scopes::STORES_PRODUCT_WRITE],
+        requires: Requires::All(&["WIX_STORES.PRODUCT_CREATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
         retry_safe: false,
     };
 
@@ -361,8 +1440,102 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v3/products-with-inventory",
-        permission: Some("WIX_STORES.MANAGE_PRODUCTS_V3"),
-        scopes: &[&crate::scopes::STORES_PRODUCT_WRITE],
+        requires: Requires::All(&["WIX_STORES.PRODUCT_CREATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::update_product`](super::StoresCatalogV3::update_product): `PATCH /stores/v3/products/{product.id}`.
+    pub static UPDATE_PRODUCT: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "update_product",
+        wix_name: "Update Product",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/{product.id}",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::update_product_with_inventory`](super::StoresCatalogV3::update_product_with_inventory): `PATCH /stores/v3/products-with-inventory/{product.id}`.
+    pub static UPDATE_PRODUCT_WITH_INVENTORY: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "update_product_with_inventory",
+        wix_name: "Update Product With Inventory",
+        http_method: HttpMethod::Patch,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products-with-inventory/{product.id}",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_create_products`](super::StoresCatalogV3::bulk_create_products): `POST /stores/v3/bulk/products/create`.
+    pub static BULK_CREATE_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_create_products",
+        wix_name: "Bulk Create Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/create",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_CREATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_create_products_with_inventory`](super::StoresCatalogV3::bulk_create_products_with_inventory): `POST /stores/v3/bulk/products-with-inventory/create`.
+    pub static BULK_CREATE_PRODUCTS_WITH_INVENTORY: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_create_products_with_inventory",
+        wix_name: "Bulk Create Products With Inventory",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products-with-inventory/create",
+        requires: Requires::All(
+            &["WIX_STORES.PRODUCT_CREATE", "WIX_STORES.INVENTORY_CREATE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
         retry_safe: false,
     };
 
@@ -374,254 +1547,11514 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v3/bulk/products/update",
-        permission: Some("WIX_STORES.MANAGE_PRODUCTS_V3"),
-        scopes: &[&crate::scopes::STORES_PRODUCT_WRITE],
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_update_products_with_inventory`](super::StoresCatalogV3::bulk_update_products_with_inventory): `POST /stores/v3/bulk/products-with-inventory/update`.
+    pub static BULK_UPDATE_PRODUCTS_WITH_INVENTORY: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_update_products_with_inventory",
+        wix_name: "Bulk Update Products With Inventory",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products-with-inventory/update",
+        requires: Requires::All(
+            &["WIX_STORES.PRODUCT_UPDATE", "WIX_STORES.INVENTORY_UPDATE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_update_products_by_filter`](super::StoresCatalogV3::bulk_update_products_by_filter): `POST /stores/v3/bulk/products/update-by-filter`.
+    pub static BULK_UPDATE_PRODUCTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_update_products_by_filter",
+        wix_name: "Bulk Update Products By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/update-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::delete_product`](super::StoresCatalogV3::delete_product): `DELETE /stores/v3/products/{productId}`.
+    pub static DELETE_PRODUCT: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "delete_product",
+        wix_name: "Delete Product",
+        http_method: HttpMethod::Delete,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/{productId}",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_delete_products`](super::StoresCatalogV3::bulk_delete_products): `POST /stores/v3/bulk/products/delete`.
+    pub static BULK_DELETE_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_delete_products",
+        wix_name: "Bulk Delete Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/delete",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_delete_products_by_filter`](super::StoresCatalogV3::bulk_delete_products_by_filter): `POST /stores/v3/bulk/products/delete-by-filter`.
+    pub static BULK_DELETE_PRODUCTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_delete_products_by_filter",
+        wix_name: "Bulk Delete Products By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/delete-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_DELETE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::get_product`](super::StoresCatalogV3::get_product): `GET /stores/v3/products/{productId}`.
+    pub static GET_PRODUCT: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "get_product",
+        wix_name: "Get Product",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/{productId}",
+        requires: Requires::All(
+            &[
+                "WIX_STORES.PRODUCT_READ",
+                "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+                "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+            ],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_READ_LIMITED,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_READ,
+            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
+            &crate::scopes::STORES_PRODUCT_READ_LIMITED,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`StoresCatalogV3::get_product_by_slug`](super::StoresCatalogV3::get_product_by_slug): `GET /stores/v3/products/slug/{slug}`.
+    pub static GET_PRODUCT_BY_SLUG: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "get_product_by_slug",
+        wix_name: "Get Product By Slug",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/slug/{slug}",
+        requires: Requires::All(
+            &[
+                "WIX_STORES.PRODUCT_READ",
+                "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+                "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+            ],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_READ_LIMITED,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_READ,
+            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
+            &crate::scopes::STORES_PRODUCT_READ_LIMITED,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`StoresCatalogV3::search_products`](super::StoresCatalogV3::search_products): `POST /stores/v3/products/search`.
+    pub static SEARCH_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "search_products",
+        wix_name: "Search Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/search",
+        requires: Requires::All(
+            &[
+                "WIX_STORES.PRODUCT_READ",
+                "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+                "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+            ],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_READ_LIMITED,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_READ,
+            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
+            &crate::scopes::STORES_PRODUCT_READ_LIMITED,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::query_products`](super::StoresCatalogV3::query_products): `POST /stores/v3/products/query`.
+    pub static QUERY_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "query_products",
+        wix_name: "Query Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/query",
+        requires: Requires::All(
+            &[
+                "WIX_STORES.PRODUCT_READ",
+                "WIX_STORES.PRODUCT_READ_NON_VISIBLE",
+                "WIX_STORES.PRODUCT_MERCHANT_DATA_READ",
+            ],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_READ_LIMITED,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_READ,
+            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
+            &crate::scopes::STORES_PRODUCT_READ_LIMITED,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::count_products`](super::StoresCatalogV3::count_products): `POST /stores/v3/products/count`.
+    pub static COUNT_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "count_products",
+        wix_name: "Count Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/products/count",
+        requires: Requires::All(
+            &["WIX_STORES.PRODUCT_READ", "WIX_STORES.PRODUCT_READ_NON_VISIBLE"],
+        ),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RENTALS_MANAGE,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_READ_LIMITED,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_READ,
+            &crate::scopes::STORES_PRODUCT_READ_ADMIN,
+            &crate::scopes::STORES_PRODUCT_READ_LIMITED,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_update_product_variants_by_filter`](super::StoresCatalogV3::bulk_update_product_variants_by_filter): `POST /stores/v3/bulk/products/update-variants-by-filter`.
+    pub static BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_update_product_variants_by_filter",
+        wix_name: "Bulk Update Product Variants By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/update-variants-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_adjust_product_variants_by_filter`](super::StoresCatalogV3::bulk_adjust_product_variants_by_filter): `POST /stores/v3/bulk/products/adjust-variants-by-filter`.
+    pub static BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_adjust_product_variants_by_filter",
+        wix_name: "Bulk Adjust Product Variants By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/adjust-variants-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_add_info_sections_to_products_by_filter`](super::StoresCatalogV3::bulk_add_info_sections_to_products_by_filter): `POST /stores/v3/bulk/products/add-info-sections-by-filter`.
+    pub static BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_add_info_sections_to_products_by_filter",
+        wix_name: "Bulk Add Info Sections To Products By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/add-info-sections-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_add_info_sections_to_products`](super::StoresCatalogV3::bulk_add_info_sections_to_products): `POST /stores/v3/bulk/products/add-info-sections`.
+    pub static BULK_ADD_INFO_SECTIONS_TO_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_add_info_sections_to_products",
+        wix_name: "Bulk Add Info Sections To Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/add-info-sections",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_remove_info_sections_from_products_by_filter`](super::StoresCatalogV3::bulk_remove_info_sections_from_products_by_filter): `POST /stores/v3/bulk/products/remove-info-sections-by-filter`.
+    pub static BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_remove_info_sections_from_products_by_filter",
+        wix_name: "Bulk Remove Info Sections From Products By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/remove-info-sections-by-filter",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_remove_info_sections_from_products`](super::StoresCatalogV3::bulk_remove_info_sections_from_products): `POST /stores/v3/bulk/products/remove-info-sections`.
+    pub static BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_remove_info_sections_from_products",
+        wix_name: "Bulk Remove Info Sections From Products",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/remove-info-sections",
+        requires: Requires::All(&["WIX_STORES.PRODUCT_UPDATE"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_INVENTORY_ITEM_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+            &crate::scopes::STORES_PRODUCT_WRITE,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_add_products_to_categories_by_filter`](super::StoresCatalogV3::bulk_add_products_to_categories_by_filter): `POST /stores/v3/bulk/products/add-to-categories-by-filter`.
+    pub static BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_add_products_to_categories_by_filter",
+        wix_name: "Bulk Add Products To Categories By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/add-to-categories-by-filter",
+        requires: Requires::All(&["CATEGORIES.CATEGORY_ADD_ITEM"]),
+        scopes: &[
+            &crate::scopes::CATEGORIES_CATEGORY_ITEM_WRITE,
+            &crate::scopes::CATEGORIES_CATEGORY_WRITE,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_remove_products_from_categories_by_filter`](super::StoresCatalogV3::bulk_remove_products_from_categories_by_filter): `POST /stores/v3/bulk/products/remove-from-categories-by-filter`.
+    pub static BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_remove_products_from_categories_by_filter",
+        wix_name: "Bulk Remove Products From Categories By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/remove-from-categories-by-filter",
+        requires: Requires::All(&["CATEGORIES.CATEGORY_REMOVE_ITEM"]),
+        scopes: &[
+            &crate::scopes::CATEGORIES_CATEGORY_ITEM_WRITE,
+            &crate::scopes::CATEGORIES_CATEGORY_WRITE,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::get_all_products_category`](super::StoresCatalogV3::get_all_products_category): `GET /stores/v3/all-products-category`.
+    pub static GET_ALL_PRODUCTS_CATEGORY: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "get_all_products_category",
+        wix_name: "Get All Products Category",
+        http_method: HttpMethod::Get,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/all-products-category",
+        requires: Requires::All(&["WIX_STORES.ALL_PRODUCTS_CATEGORY_READ"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MANAGE_ORDERS,
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_CATALOG_READ,
+            &crate::scopes::STORES_CATALOG_WRITE,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: true,
+    };
+
+    /// [`StoresCatalogV3::bulk_update_product_tags`](super::StoresCatalogV3::bulk_update_product_tags): `POST /stores/v3/bulk/products/update-tags`.
+    pub static BULK_UPDATE_PRODUCT_TAGS: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_update_product_tags",
+        wix_name: "Bulk Update Product Tags",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/update-tags",
+        requires: Requires::All(&["stores:catalog:v3:product:bulk_update_product_tags"]),
+        scopes: &[],
+        retry_safe: false,
+    };
+
+    /// [`StoresCatalogV3::bulk_update_product_tags_by_filter`](super::StoresCatalogV3::bulk_update_product_tags_by_filter): `POST /stores/v3/bulk/products/update-tags-by-filter`.
+    pub static BULK_UPDATE_PRODUCT_TAGS_BY_FILTER: Operation = Operation {
+        module: "stores-catalog-v3",
+        name: "bulk_update_product_tags_by_filter",
+        wix_name: "Bulk Update Product Tags By Filter",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v3/bulk/products/update-tags-by-filter",
+        requires: Requires::All(
+            &["stores:catalog:v3:product:bulk_update_product_tags_by_filter"],
+        ),
+        scopes: &[],
         retry_safe: false,
     };
 }
 
-/// Totals of a bulk action (Wix's standard bulk action metadata).
+/// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items the action succeeded for.
+pub struct AggregationDataAggregationResults {
+    /// The `values` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<i32>,
-    /// Number of items the action failed for.
+    pub values: Option<AggregationResultsValueResults>,
+    /// The `ranges` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<i32>,
-    /// Number of failures without details (not listed in `results`).
+    pub ranges: Option<AggregationResultsRangeResults>,
+    /// The `scalar` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<i32>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub scalar: Option<AggregationDataAggregationResultsScalarResult>,
+    /// The `groupedByValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouped_by_value: Option<AggregationResultsGroupByValueResults>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<AggregationResultsDateHistogramResults>,
+    /// The `nested` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested: Option<AggregationResultsNestedResults>,
+    /// Aggregation name, returned in `aggregations.results.name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<WixCommonAggregationType>,
+    /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
 }
 
-/// The outcome of one product of a bulk update (Wix's standard bulk result).
+/// The `AggregationDataAggregationResultsScalarResult` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BulkProductResult {
-    /// Whether the product was updated, and why not.
+pub struct AggregationDataAggregationResultsScalarResult {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<WixCommonScalarType>,
+    /// Value of the scalar aggregation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// - `YEAR`: Yearly interval
+/// - `MONTH`: Monthly interval
+/// - `WEEK`: Weekly interval
+/// - `DAY`: Daily interval
+/// - `HOUR`: Hourly interval
+/// - `MINUTE`: Minute interval
+/// - `SECOND`: Second interval
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationDateHistogramAggregationInterval {
+    /// `YEAR`
+    Year,
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `SECOND`
+    Second,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationDateHistogramAggregationInterval {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Year => "YEAR",
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Second => "SECOND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationDateHistogramAggregationInterval {
+    fn from(value: &str) -> Self {
+        match value {
+            "YEAR" => Self::Year,
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            "SECOND" => Self::Second,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationDateHistogramAggregationInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationDateHistogramAggregationInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationNestedAggregationNestedAggregationItem {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<CommonAggregationValueAggregation>,
+    /// The `range` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<CommonAggregationRangeAggregation>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<CommonAggregationScalarAggregation>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<CommonAggregationDateHistogramAggregation>,
+    /// Unique, caller-defined aggregation name, returned in `aggregations.results`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AggregationNestedAggregationNestedAggregationType>,
+    /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
+/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
+/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into one key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
+/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationNestedAggregationNestedAggregationType {
+    /// `VALUE`
+    Value,
+    /// `RANGE`
+    Range,
+    /// `SCALAR`
+    Scalar,
+    /// `DATE_HISTOGRAM`
+    DateHistogram,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationNestedAggregationNestedAggregationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "VALUE",
+            Self::Range => "RANGE",
+            Self::Scalar => "SCALAR",
+            Self::DateHistogram => "DATE_HISTOGRAM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationNestedAggregationNestedAggregationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VALUE" => Self::Value,
+            "RANGE" => Self::Range,
+            "SCALAR" => Self::Scalar,
+            "DATE_HISTOGRAM" => Self::DateHistogram,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationNestedAggregationNestedAggregationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationNestedAggregationNestedAggregationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AggregationRangeAggregationRangeBucket` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationRangeAggregationRangeBucket {
+    /// Inclusive lower bound of the range. Required if `to` is not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range. Required if `from` is not provided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+}
+
+/// The `AggregationResultsDateHistogramResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsDateHistogramResults {
+    /// List of date histogram aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<DateHistogramResultsDateHistogramResult>>,
+}
+
+/// The `AggregationResultsGroupByValueResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsGroupByValueResults {
+    /// List of value aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<GroupByValueResultsNestedValueAggregationResult>>,
+}
+
+/// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsNestedAggregationResults {
+    /// The `values` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<AggregationResultsValueResults>,
+    /// The `ranges` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<AggregationResultsRangeResults>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<AggregationDataAggregationResultsScalarResult>,
+    /// Unique, caller-defined aggregation name, identifiable by the requested aggregation `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<WixCommonAggregationType>,
+    /// Field which the data was aggregated by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+/// Results of `NESTED` aggregation type in a flattened array, identifiable by the requested aggregation `name`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsNestedResults {
+    /// List of nested aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<NestedResultsResults>>,
+}
+
+/// The `AggregationResultsRangeResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsRangeResults {
+    /// List of ranges returned in same order as requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RangeResultsRangeAggregationResult>>,
+}
+
+/// The `AggregationResultsValueResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResultsValueResults {
+    /// List of value aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ValueResultsValueAggregationResult>>,
+}
+
+/// The `AggregationValueAggregationIncludeMissingValuesOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationValueAggregationIncludeMissingValuesOptions {
+    /// Specify a custom name for the bucket containing the missing values. Defaults are `"N/A"` for strings, `0` for integers, and `false` for booleans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_to_bucket: Option<String>,
+}
+
+/// - `EXCLUDE`: Exclude missing values from the aggregation results.
+/// - `INCLUDE`: Include missing values in the aggregation results.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationValueAggregationMissingValues {
+    /// `EXCLUDE`
+    Exclude,
+    /// `INCLUDE`
+    Include,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationValueAggregationMissingValues {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Exclude => "EXCLUDE",
+            Self::Include => "INCLUDE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationValueAggregationMissingValues {
+    fn from(value: &str) -> Self {
+        match value {
+            "EXCLUDE" => Self::Exclude,
+            "INCLUDE" => Self::Include,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationValueAggregationMissingValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationValueAggregationMissingValues {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `DESC`: Descending order.
+/// - `ASC`: Ascending order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationValueAggregationSortDirection {
+    /// `DESC`
+    Desc,
+    /// `ASC`
+    Asc,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationValueAggregationSortDirection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "DESC",
+            Self::Asc => "ASC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationValueAggregationSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "DESC" => Self::Desc,
+            "ASC" => Self::Asc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationValueAggregationSortDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationValueAggregationSortDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `COUNT`: Number of matches in the results.
+/// - `VALUE`: Alphabetically by the field value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationValueAggregationSortType {
+    /// `COUNT`
+    Count,
+    /// `VALUE`
+    Value,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationValueAggregationSortType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Count => "COUNT",
+            Self::Value => "VALUE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationValueAggregationSortType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COUNT" => Self::Count,
+            "VALUE" => Self::Value,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationValueAggregationSortType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationValueAggregationSortType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `START`: Content aligned to start (left in LTR layouts, right in RTL layouts)
+/// - `CENTER`: Content centered
+/// - `END`: Content aligned to end (right in LTR layouts, left in RTL layouts)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Alignment {
+    /// `START`
+    Start,
+    /// `CENTER`
+    Center,
+    /// `END`
+    End,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Alignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::Center => "CENTER",
+            Self::End => "END",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Alignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "CENTER" => Self::Center,
+            "END" => Self::End,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Alignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Alignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AnchorData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnchorData {
+    /// The target node's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+}
+
+/// The `Animation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Animation {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Type>,
+    /// The `entrance` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entrance: Option<EntranceAnimation>,
+    /// The `loop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#loop: Option<LoopAnimation>,
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<PointerEffect>,
+    /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition_duration: Option<f64>,
+}
+
+/// At most one of `bookingData`, `eventData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppEmbedData {
+    /// The `bookingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub booking_data: Option<BookingData>,
+    /// The `eventData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_data: Option<EventData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AppType>,
+    /// The ID of the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// The name of the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Deprecated: Use `image` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_src: Option<String>,
+    /// The URL for the embedded content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<V1Media>,
+    /// Whether to hide the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_image: Option<bool>,
+    /// Whether to hide the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_title: Option<bool>,
+    /// Whether to hide the price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_price: Option<bool>,
+    /// Whether to hide the description (Event and Booking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_description: Option<bool>,
+    /// Whether to hide the date and time (Event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_date_time: Option<bool>,
+    /// Whether to hide the location (Event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_location: Option<bool>,
+    /// Whether to hide the duration (Booking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_duration: Option<bool>,
+    /// Whether to hide the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_button: Option<bool>,
+    /// Whether to hide the ribbon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_ribbon: Option<bool>,
+    /// The `buttonStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_styles: Option<ButtonStyles>,
+    /// The `imageStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_styles: Option<ImageStyles>,
+    /// The `ribbonStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_styles: Option<RibbonStyles>,
+    /// The `cardStyles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_styles: Option<CardStyles>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `pricingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_data: Option<PricingData>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// One of the `AppType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AppType {
+    /// `PRODUCT`
+    Product,
+    /// `EVENT`
+    Event,
+    /// `BOOKING`
+    Booking,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AppType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Product => "PRODUCT",
+            Self::Event => "EVENT",
+            Self::Booking => "BOOKING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AppType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PRODUCT" => Self::Product,
+            "EVENT" => Self::Event,
+            "BOOKING" => Self::Booking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AppType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AppType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ApplicationError` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationError {
+    /// Error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Description of the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Data related to the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+/// - `SQUARE`: 1:1 aspect ratio
+/// - `RECTANGLE`: 16:9 aspect ratio
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AspectRatio {
+    /// `SQUARE`
+    Square,
+    /// `RECTANGLE`
+    Rectangle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AspectRatio {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "SQUARE",
+            Self::Rectangle => "RECTANGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AspectRatio {
+    fn from(value: &str) -> Self {
+        match value {
+            "SQUARE" => Self::Square,
+            "RECTANGLE" => Self::Rectangle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AspectRatio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AspectRatio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `AudioData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `audio` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<V1Media>,
+    /// Sets whether the audio node's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// The `coverImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_image: Option<V1Media>,
+    /// Track name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Author name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// An HTML version of the audio node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `OUT_OF_STOCK`: Item is out of stock. For tracked inventory, `quantity` is zero or negative and preorder isn't available.
+/// - `IN_STOCK`: Item is in stock and available for purchase. For tracked inventory, see the `quantity` field for the exact amount in stock.
+/// - `PREORDER`: Item is available for preorder only. Stock is zero or negative, but preorder is enabled with remaining capacity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AvailabilityStatus {
+    /// `OUT_OF_STOCK`
+    OutOfStock,
+    /// `IN_STOCK`
+    InStock,
+    /// `PREORDER`
+    Preorder,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AvailabilityStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OutOfStock => "OUT_OF_STOCK",
+            Self::InStock => "IN_STOCK",
+            Self::Preorder => "PREORDER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AvailabilityStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "OUT_OF_STOCK" => Self::OutOfStock,
+            "IN_STOCK" => Self::InStock,
+            "PREORDER" => Self::Preorder,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AvailabilityStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AvailabilityStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Backdrop styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Backdrop {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BackdropType>,
+    /// Backdrop color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// Backdrop type
+///
+/// - `COLOR`: Solid color backdrop
+/// - `GRADIENT`: Gradient backdrop
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackdropType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BackdropType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BackdropType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BackdropType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackdropType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Background {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<BackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// The `BackgroundGradient` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundGradient {
+    /// The gradient angle in degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<f64>,
+    /// The start color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_color: Option<String>,
+    /// The end color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_color: Option<String>,
+}
+
+/// The `BackgroundImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<V1Media>,
+    /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+    /// The `scaling` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<Scaling>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<ImagePositionPosition>,
+    /// The `overlay` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<CardDataBackground>,
+    /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Banner` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Banner {
+    /// The `origin` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<BannerPosition>,
+}
+
+/// - `TOP`: Attached to the top edge (banner)
+/// - `BOTTOM`: Attached to the bottom edge (footer)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BannerPosition {
+    /// `TOP`
+    Top,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BannerPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BannerPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BannerPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BannerPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `BlockquoteData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockquoteData {
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `BookingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingData {
+    /// Booking duration in minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub durations: Option<String>,
+}
+
+/// The `Border` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Border {
+    /// Deprecated: Use `borderWidth` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Deprecated: Use `borderRadius` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+}
+
+/// The `BorderColors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BorderColors {
+    /// Left border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<String>,
+    /// Right border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<String>,
+    /// Top border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<String>,
+    /// Bottom border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<String>,
+}
+
+/// The `BorderWidths` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BorderWidths {
+    /// Left border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<f64>,
+    /// Right border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<f64>,
+    /// Top border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top: Option<f64>,
+    /// Bottom border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom: Option<f64>,
+}
+
+/// The `BreadCrumb` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BreadCrumb {
+    /// Category ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    /// Category name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
+    /// Category slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_slug: Option<String>,
+}
+
+/// The `BreadcrumbsInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BreadcrumbsInfo {
+    /// Breadcrumbs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breadcrumbs: Option<Vec<BreadCrumb>>,
+}
+
+/// The `BulkAddProductsToCategoriesByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkAddProductsToCategoriesByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// IDs of the categories to which products will be added.
+    pub category_ids: Vec<String>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `BulkAddProductsToCategoriesByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkAddProductsToCategoriesByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// - `NO_ROUNDING`: Calculated prices will be saved without rounding to keep max possible precision. It's still good idea to round numbers before displaying them. Example: input $3.5555 -> saved value $3.5555
+/// - `CURRENCY_PRECISION`: Calculated prices will be rounded according to currency precision. Example: input $3.5555 -> saved value $3.56, input ¥3.5555 -> saved value ¥4
+/// - `NEAREST_WHOLE_NUMBER`: Calculated prices will be rounded to nearest whole number. Example: input $3.5555 -> saved value $4
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    /// `NO_ROUNDING`
+    NoRounding,
+    /// `CURRENCY_PRECISION`
+    CurrencyPrecision,
+    /// `NEAREST_WHOLE_NUMBER`
+    NearestWholeNumber,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoRounding => "NO_ROUNDING",
+            Self::CurrencyPrecision => "CURRENCY_PRECISION",
+            Self::NearestWholeNumber => "NEAREST_WHOLE_NUMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    fn from(value: &str) -> Self {
+        match value {
+            "NO_ROUNDING" => Self::NoRounding,
+            "CURRENCY_PRECISION" => Self::CurrencyPrecision,
+            "NEAREST_WHOLE_NUMBER" => Self::NearestWholeNumber,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `BulkCreateProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateProductsRequest {
+    /// List of products to create.
+    pub products: Vec<V3Product>,
+    /// Whether to return the full product entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `BulkCreateProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateProductsResponse {
+    /// Products created by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CatalogV3BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `BulkCreateProductsWithInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateProductsWithInventoryRequest {
+    /// List of products to create with inventory.
+    pub products: Vec<ProductWithInventory>,
+    /// Whether to return the full product entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `BulkCreateProductsWithInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCreateProductsWithInventoryResponse {
+    /// The `productResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_results: Option<BulkProductResults>,
+    /// The `inventoryResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_results: Option<BulkInventoryItemResults>,
+}
+
+/// The `BulkDeleteProductsResponseBulkProductResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkDeleteProductsResponseBulkProductResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<WixCommonItemMetadata>,
+}
+
+/// The `BulkInventoryItemResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkInventoryItemResult {
+    /// The `itemMetadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
-    /// The updated product, when `returnEntity` was `true`.
+    /// The `item` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<Product>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub item: Option<InventoryItem>,
 }
 
-/// Request body of Bulk Update Products.
+/// The `BulkInventoryItemResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkInventoryItemResults {
+    /// Inventories modified by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkInventoryItemResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `BulkProductResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkProductResults {
+    /// Products modified by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CatalogV3BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `BulkRemoveProductsFromCategoriesByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkRemoveProductsFromCategoriesByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// IDs of the categories from which products will be removed.
+    pub category_ids: Vec<String>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `BulkRemoveProductsFromCategoriesByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkRemoveProductsFromCategoriesByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkUpdateProductTagsResponseBulkUpdateProductTagsResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<WixCommonItemMetadata>,
+}
+
+/// The `BulkUpdateProductVariantsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductVariantsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `variant` field.
+    pub variant: Variant,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `BulkUpdateProductVariantsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductVariantsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `BulkUpdateProductsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkUpdateProductsRequest {
-    /// The products to update, at most 100.
-    pub products: Vec<MaskedProduct>,
-    /// Whether to return the updated products in `results[].item` (Wix's standard bulk option; `false` when not given).
+    /// List of products to update.
+    pub products: Vec<V3MaskedProduct>,
+    /// Whether to return the full product entities in the response.
+    ///
+    /// Default: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
 }
 
-/// Response of Bulk Update Products.
+/// The `BulkUpdateProductsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkUpdateProductsResponse {
-    /// One result per product of the request, in request order.
+    /// Products updated by bulk action.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<BulkProductResult>>,
-    /// Totals of successes and failures.
+    pub results: Option<Vec<CatalogV3BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bulk_action_metadata: Option<BulkActionMetadata>,
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
-/// Request body of Create Product.
+/// The `BulkUpdateProductsWithInventoryRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CreateProductRequest {
-    /// The product to create.
-    pub product: Product,
-}
-
-/// Response of Create Product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateProductResponse {
-    /// The created product.
-    pub product: Product,
-}
-
-/// Request body of Create Product With Inventory.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateProductWithInventoryRequest {
-    /// The product to create, with its inventory (stock) data.
-    pub product: Product,
-}
-
-/// Response of Create Product With Inventory.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateProductWithInventoryResponse {
-    /// The created product.
-    pub product: Product,
-}
-
-/// Cursor paging of a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Number of items to return per page (at most 100 for Search Products).
+pub struct BulkUpdateProductsWithInventoryRequest {
+    /// List of products to update.
+    pub products: Vec<MaskedProductWithInventory>,
+    /// Whether to return the full product entities in the response.
+    ///
+    /// Default: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `BulkUpdateProductsWithInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkUpdateProductsWithInventoryResponse {
+    /// The `productResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_results: Option<BulkProductResults>,
+    /// The `inventoryResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_results: Option<BulkInventoryItemResults>,
+}
+
+/// The `BulletedListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulletedListData {
+    /// Indentation level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `ButtonData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ButtonData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ButtonDataType>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<Styles>,
+    /// The text to display on the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `LINK`: Regular link button
+/// - `ACTION`: Triggers custom action that is defined in plugin configuration by the consumer
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ButtonDataType {
+    /// `LINK`
+    Link,
+    /// `ACTION`
+    Action,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ButtonDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Link => "LINK",
+            Self::Action => "ACTION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ButtonDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LINK" => Self::Link,
+            "ACTION" => Self::Action,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ButtonDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ButtonStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ButtonStyles {
+    /// Text to display on the button.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_text: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Border color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color_hover: Option<String>,
+    /// Text color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color_hover: Option<String>,
+    /// Background color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color_hover: Option<String>,
+    /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_size: Option<String>,
+}
+
+/// The `CaptionData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptionData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+}
+
+/// The `CardData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardData {
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<CardDataBackground>,
+    /// The `backgroundImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_image: Option<BackgroundImage>,
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardDataBackground {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CardDataBackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CardDataBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CardDataBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CardDataBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CardDataBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CardDataBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CardStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardStyles {
+    /// Card background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Card border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Card border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Card border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<CardStylesType>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
+    /// The `titlePriceLayout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_price_layout: Option<Layout>,
+    /// Title text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_color: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+}
+
+/// - `CONTAINED`: Card with visible border and background
+/// - `FRAMELESS`: Card without visible border
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CardStylesType {
+    /// `CONTAINED`
+    Contained,
+    /// `FRAMELESS`
+    Frameless,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CardStylesType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contained => "CONTAINED",
+            Self::Frameless => "FRAMELESS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CardStylesType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CONTAINED" => Self::Contained,
+            "FRAMELESS" => Self::Frameless,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CardStylesType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CardStylesType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CatalogV3BulkProductResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogV3BulkProductResult {
+    /// The `itemMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_metadata: Option<WixCommonItemMetadata>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<V3Product>,
+}
+
+/// The `CellStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CellStyle {
+    /// The `verticalAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vertical_alignment: Option<VerticalAlignment>,
+    /// Cell background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+}
+
+/// The `CheckboxListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckboxListData {
+    /// Indentation level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `CHOICE_TEXT`: Text choice.
+/// - `ONE_COLOR`: Single color choice.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChoiceType {
+    /// `CHOICE_TEXT`
+    ChoiceText,
+    /// `ONE_COLOR`
+    OneColor,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ChoiceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChoiceText => "CHOICE_TEXT",
+            Self::OneColor => "ONE_COLOR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ChoiceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CHOICE_TEXT" => Self::ChoiceText,
+            "ONE_COLOR" => Self::OneColor,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ChoiceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChoiceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ChoicesSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoicesSettings {
+    /// List of available choices for the option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ConnectedOptionChoice>>,
+}
+
+/// The `CodeBlockData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeBlockData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `CollapsibleListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollapsibleListData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// If `true`, only one item can be expanded at a time. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand_only_one: Option<bool>,
+    /// The `initialExpandedItems` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_expanded_items: Option<InitialExpandedItems>,
+    /// The `direction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// If `true`, The collapsible item will appear in search results as an FAQ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_qapage_data: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `ColorData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColorData {
+    /// The text's background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// The text's foreground color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreground: Option<String>,
+}
+
+/// The `Colors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Colors {
+    /// Deprecated: Use `textColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Deprecated: Use `borderColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<String>,
+    /// Deprecated: Use `backgroundColor` in `styles` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+}
+
+/// Column size controlling how many cells appear per row.
+///
+/// - `SMALL`: Up to 4 cells in a row.
+/// - `MEDIUM`: Up to 3 cells in a row (default).
+/// - `LARGE`: Up to 2 cells in a row.
+/// - `EXTRA_LARGE`: 1 cell in a row.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnSize {
+    /// `SMALL`
+    Small,
+    /// `MEDIUM`
+    Medium,
+    /// `LARGE`
+    Large,
+    /// `EXTRA_LARGE`
+    ExtraLarge,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ColumnSize {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "SMALL",
+            Self::Medium => "MEDIUM",
+            Self::Large => "LARGE",
+            Self::ExtraLarge => "EXTRA_LARGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ColumnSize {
+    fn from(value: &str) -> Self {
+        match value {
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            "EXTRA_LARGE" => Self::ExtraLarge,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ColumnSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `CommonAggregationData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationData {
+    /// List of the aggregated data results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<AggregationDataAggregationResults>>,
+}
+
+/// The `CommonAggregationDateHistogramAggregation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationDateHistogramAggregation {
+    /// The `interval` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<AggregationDateHistogramAggregationInterval>,
+}
+
+/// Nested aggregation expressed through a list of aggregation where each next aggregation is nested within previous one
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationNestedAggregation {
+    /// Flattened list of aggregations, where each next aggregation is nested within previous one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested_aggregations: Option<
+        Vec<AggregationNestedAggregationNestedAggregationItem>,
+    >,
+}
+
+/// The `CommonAggregationRangeAggregation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationRangeAggregation {
+    /// List of range buckets. During aggregation each entity is placed in the first bucket its value falls into, based on the provided range bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<AggregationRangeAggregationRangeBucket>>,
+}
+
+/// The `CommonAggregationScalarAggregation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationScalarAggregation {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<WixCommonScalarType>,
+}
+
+/// At most one of `includeOptions` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonAggregationValueAggregation {
+    /// The `includeOptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_options: Option<AggregationValueAggregationIncludeMissingValuesOptions>,
+    /// The `sortType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_type: Option<AggregationValueAggregationSortType>,
+    /// The `sortDirection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_direction: Option<AggregationValueAggregationSortDirection>,
+    /// Number of aggregation results to return.
+    /// Min: `1`
+    /// Max: `250`
+    /// Default: `10`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// The `missingValues` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_values: Option<AggregationValueAggregationMissingValues>,
+}
+
+/// The `CommonBulkActionMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonBulkActionMetadata {
+    /// Number of items that were successfully processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_successes: Option<f64>,
+    /// Number of items that couldn't be processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_failures: Option<f64>,
+    /// Number of failures without details because detailed failure threshold was exceeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undetailed_failures: Option<f64>,
+}
+
+/// The `CommonCursorPaging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursorPaging {
+    /// Maximum number of items to return in the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Pointer to the next or previous page in the list of results.
+    ///
+    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
+    /// Not relevant for the first request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
-/// Filter, sort and cursor paging of a search. With a `cursor`, Wix reads the filter and sort from the cursor.
+/// The `CommonCursorPagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CursorSearch {
-    /// Filter in the Wix API query language, a JSON object such as `{"visible": {"$eq": true}}`. No seed lists the fields that can be filtered.
+pub struct CommonCursorPagingMetadata {
+    /// Number of items returned in the response.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort order, applied in the order given.
+    pub count: Option<f64>,
+    /// The `cursors` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<Sorting>>,
-    /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CursorPaging>,
-}
-
-/// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
-/// Response of Get Product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetProductResponse {
-    /// The requested product.
-    pub product: Product,
-}
-
-/// The outcome of one item of a bulk action (Wix's standard bulk item metadata).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemMetadata {
-    /// ID of the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Position of the item in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_index: Option<i32>,
-    /// Whether the action succeeded for this item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// The error, when the action failed for this item (Wix's application error object: `code`, `description`, `data`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// One product to update in Bulk Update Products: the product (with its `id` and current `revision`) and the fields to change. The shape is Wix's standard masked entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MaskedProduct {
-    /// The product's ID, its current revision, and the new field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product: Option<Product>,
-    /// The field mask naming the product fields to update, sent as given (Wix's standard field; its JSON form is not shown in the seeds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_mask: Option<serde_json::Value>,
-}
-
-/// Paging metadata of a cursor-paged response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PagingMetadata {
-    /// Number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
-    /// Cursors to the next and previous pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more items after this page.
+    pub cursors: Option<CommonCursors>,
+    /// Whether there are more pages to retrieve following the current page.
+    ///
+    /// + `true`: Another page of results can be retrieved.
+    /// + `false`: This is the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
 }
 
-/// A product of the Catalog V3. Modelled in part: the seeds name no product fields, so only Wix's standard identifying fields are listed; every other field (options, variants, media, prices, inventory, ...) is kept as it came and sent back unchanged.
+/// At most one of `cursorPaging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursorQuery {
+    /// The `cursorPaging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor_paging: Option<CommonCursorPaging>,
+    /// Filter object.
+    ///
+    /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Sort object.
+    ///
+    /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<WixCommonSorting>>,
+}
+
+/// At most one of `cursorPaging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursorSearch {
+    /// The `cursorPaging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor_paging: Option<CommonCursorPaging>,
+    /// Filter object.
+    ///
+    /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// Sort object.
+    ///
+    /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<WixCommonSorting>>,
+    /// Logical groupings of data into facets, with summaries for each facet. For example, use aggregations to allow site visitors to narrow down their search results by selecting specific categories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregations: Option<Vec<WixCommonAggregation>>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+    /// Time zone to adjust date-time-based filters and aggregations, in ISO 8601 (including offsets) or IANA time zone database (including time zone IDs) format.
+    /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+/// The `CommonCursors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursors {
+    /// Cursor string pointing to the next page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor pointing to the previous page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// - `OR`: Any of the search terms must be present
+/// - `AND`: All search terms must be present
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CommonSearchDetailsMode {
+    /// `OR`
+    Or,
+    /// `AND`
+    And,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CommonSearchDetailsMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Or => "OR",
+            Self::And => "AND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CommonSearchDetailsMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "OR" => Self::Or,
+            "AND" => Self::And,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CommonSearchDetailsMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonSearchDetailsMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `freeTextSettings`, `choicesSettings` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectedModifier {
+    /// The `freeTextSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_text_settings: Option<FreeTextSettings>,
+    /// The `choicesSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices_settings: Option<ModifierChoicesSettings>,
+    /// ID of a customization with `customizationType: MODIFIER`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Modifier title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `modifierRenderType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifier_render_type: Option<ModifierRenderType>,
+    /// Legacy value for whether customer input is required for this modifier.
+    ///
+    /// Deprecated. Replaced by `mandatory`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_be_removed_mandatory: Option<bool>,
+    /// A read-only identifier generated from the modifier name.
+    ///
+    /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Whether customer input is required for this modifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mandatory: Option<bool>,
+}
+
+/// At most one of `colorCode` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectedModifierChoice {
+    /// Color code in HEX format, [as described by MDN](https://developer.mozilla.org/en-US/docs/Web/CSS/hex-color).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_code: Option<String>,
+    /// Choice ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_id: Option<String>,
+    /// Product media.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_media: Option<Vec<ProductMedia>>,
+    /// The `choiceType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_type: Option<ChoiceType>,
+    /// A read-only identifier generated from the choice name.
+    ///
+    /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Choice name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Added price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added_price: Option<String>,
+    /// The `displayImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_image: Option<Image>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaReferences>,
+}
+
+/// At most one of `choicesSettings` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectedOption {
+    /// The `choicesSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices_settings: Option<ChoicesSettings>,
+    /// ID of a customization with `customizationType: PRODUCT_OPTION`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Option name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `optionRenderType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_render_type: Option<ProductOptionRenderType>,
+    /// A read-only identifier generated from the option name.
+    ///
+    /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// At most one of `colorCode` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectedOptionChoice {
+    /// Single color code in HEX format, [as described by MDN](https://developer.mozilla.org/en-US/docs/Web/CSS/hex-color). For example, `#FF0000` for red.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_code: Option<String>,
+    /// Choice ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_id: Option<String>,
+    /// Product media to display when this choice is selected.
+    ///
+    /// When not empty, only these images are shown when a customer selects this choice. Otherwise, all product images are shown.
+    /// When multiple choices from different options are selected, only media present in `linkedMedia` of ALL selected choices are shown.
+    /// For example, if `Color: Red` has images 1, 2, 3 and `Material: Silk` has images 2, 3, 5, then only images 2 and 3 are shown when both are selected.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_media: Option<Vec<ProductMedia>>,
+    /// The `choiceType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_type: Option<ChoiceType>,
+    /// A read-only identifier generated from the choice name.
+    ///
+    /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Choice name. For text choices, this field also contains the choice value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether at least one variant with this choice is in stock in the default location of the store.
+    ///
+    /// For example, a product with Color and Size options has these variants: [Blue, Small] which is out of stock and [Red, Large] which is in stock. For choice Blue, this field is `false`. For choice Red, this field is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
+    /// Whether at least one variant with this choice is visible.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// The `displayImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_image: Option<Image>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaReferences>,
+}
+
+/// The `CreateProductRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductRequest {
+    /// The `product` field.
+    pub product: V3Product,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+}
+
+/// The `CreateProductResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductResponse {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<V3Product>,
+}
+
+/// The `CreateProductWithInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductWithInventoryRequest {
+    /// The `product` field.
+    pub product: ProductWithInventory,
+    /// Whether to return inventory entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+}
+
+/// The `CreateProductWithInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductWithInventoryResponse {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<V3Product>,
+    /// The `inventoryResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_results: Option<BulkInventoryItemResults>,
+}
+
+/// - `FILL`: Crop to fill
+/// - `FIT`: Crop to fit
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Crop {
+    /// `FILL`
+    Fill,
+    /// `FIT`
+    Fit,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Crop {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "FILL",
+            Self::Fit => "FIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Crop {
+    fn from(value: &str) -> Self {
+        match value {
+            "FILL" => Self::Fill,
+            "FIT" => Self::Fit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Crop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Crop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DateHistogramResultsDateHistogramResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateHistogramResultsDateHistogramResult {
+    /// Date in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Number of entities in the bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// Adds appearence changes to text
+///
+/// At most one of `anchorData`, `colorData`, `linkData`, `mentionData`, `fontSizeData`, `fontWeightValue`, `italicData`, `underlineData`, `spoilerData`, `strikethroughData`, `superscriptData`, `subscriptData`, `fontFamilyData`, `sketchData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decoration {
+    /// The `anchorData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor_data: Option<AnchorData>,
+    /// The `colorData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color_data: Option<ColorData>,
+    /// The `linkData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_data: Option<LinkData>,
+    /// The `mentionData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention_data: Option<MentionData>,
+    /// The `fontSizeData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size_data: Option<FontSizeData>,
+    /// Font weight for a bold decoration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_weight_value: Option<f64>,
+    /// Data for an italic decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub italic_data: Option<bool>,
+    /// Data for an underline decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub underline_data: Option<bool>,
+    /// The `spoilerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoiler_data: Option<SpoilerData>,
+    /// Data for a strikethrough decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strikethrough_data: Option<bool>,
+    /// Data for a superscript decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superscript_data: Option<bool>,
+    /// Data for a subscript decoration. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscript_data: Option<bool>,
+    /// The `fontFamilyData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_family_data: Option<FontFamilyData>,
+    /// The `sketchData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sketch_data: Option<SketchData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DecorationType>,
+}
+
+/// One of the `DecorationType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DecorationType {
+    /// `BOLD`
+    Bold,
+    /// `ITALIC`
+    Italic,
+    /// `UNDERLINE`
+    Underline,
+    /// `SPOILER`
+    Spoiler,
+    /// `ANCHOR`
+    Anchor,
+    /// `MENTION`
+    Mention,
+    /// `LINK`
+    Link,
+    /// `COLOR`
+    Color,
+    /// `FONT_SIZE`
+    FontSize,
+    /// `EXTERNAL`
+    External,
+    /// `STRIKETHROUGH`
+    Strikethrough,
+    /// `SUPERSCRIPT`
+    Superscript,
+    /// `SUBSCRIPT`
+    Subscript,
+    /// `FONT_FAMILY`
+    FontFamily,
+    /// `SKETCH`
+    Sketch,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DecorationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bold => "BOLD",
+            Self::Italic => "ITALIC",
+            Self::Underline => "UNDERLINE",
+            Self::Spoiler => "SPOILER",
+            Self::Anchor => "ANCHOR",
+            Self::Mention => "MENTION",
+            Self::Link => "LINK",
+            Self::Color => "COLOR",
+            Self::FontSize => "FONT_SIZE",
+            Self::External => "EXTERNAL",
+            Self::Strikethrough => "STRIKETHROUGH",
+            Self::Superscript => "SUPERSCRIPT",
+            Self::Subscript => "SUBSCRIPT",
+            Self::FontFamily => "FONT_FAMILY",
+            Self::Sketch => "SKETCH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DecorationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BOLD" => Self::Bold,
+            "ITALIC" => Self::Italic,
+            "UNDERLINE" => Self::Underline,
+            "SPOILER" => Self::Spoiler,
+            "ANCHOR" => Self::Anchor,
+            "MENTION" => Self::Mention,
+            "LINK" => Self::Link,
+            "COLOR" => Self::Color,
+            "FONT_SIZE" => Self::FontSize,
+            "EXTERNAL" => Self::External,
+            "STRIKETHROUGH" => Self::Strikethrough,
+            "SUPERSCRIPT" => Self::Superscript,
+            "SUBSCRIPT" => Self::Subscript,
+            "FONT_FAMILY" => Self::FontFamily,
+            "SKETCH" => Self::Sketch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DecorationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DecorationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Design` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Design {
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollDesign>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionDesign>,
+}
+
+/// - `LAYOUT`: Design applied to layout
+/// - `CELL`: Design applied to cells
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DesignTarget {
+    /// `LAYOUT`
+    Layout,
+    /// `CELL`
+    Cell,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DesignTarget {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Layout => "LAYOUT",
+            Self::Cell => "CELL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DesignTarget {
+    fn from(value: &str) -> Self {
+        match value {
+            "LAYOUT" => Self::Layout,
+            "CELL" => Self::Cell,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DesignTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DesignTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Dimensions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dimensions {
+    /// Length. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<String>,
+    /// Width. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<String>,
+    /// Height. Measurement unit is handled at the system level (metric/imperial).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<String>,
+    /// The `unit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<DimensionsUnit>,
+}
+
+/// - `MM`: Millimeters.
+/// - `CM`: Centimeters.
+/// - `M`: Meters.
+/// - `IN`: Inches.
+/// - `FT`: Feet.
+/// - `YD`: Yards.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DimensionsUnit {
+    /// `UNKNOWN_DIMENSIONS_UNIT`
+    UnknownDimensionsUnit,
+    /// `MM`
+    Mm,
+    /// `CM`
+    Cm,
+    /// `M`
+    M,
+    /// `IN`
+    In,
+    /// `FT`
+    Ft,
+    /// `YD`
+    Yd,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DimensionsUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownDimensionsUnit => "UNKNOWN_DIMENSIONS_UNIT",
+            Self::Mm => "MM",
+            Self::Cm => "CM",
+            Self::M => "M",
+            Self::In => "IN",
+            Self::Ft => "FT",
+            Self::Yd => "YD",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DimensionsUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN_DIMENSIONS_UNIT" => Self::UnknownDimensionsUnit,
+            "MM" => Self::Mm,
+            "CM" => Self::Cm,
+            "M" => Self::M,
+            "IN" => Self::In,
+            "FT" => Self::Ft,
+            "YD" => Self::Yd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DimensionsUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DimensionsUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `LTR`: Left-to-right
+/// - `RTL`: Right-to-left
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// `LTR`
+    Ltr,
+    /// `RTL`
+    Rtl,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Direction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ltr => "LTR",
+            Self::Rtl => "RTL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Direction {
+    fn from(value: &str) -> Self {
+        match value {
+            "LTR" => Self::Ltr,
+            "RTL" => Self::Rtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Direction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Direction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `AMOUNT`: Discount by a specific amount.
+/// - `PERCENT`: Discount by a percentage.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DiscountType {
+    /// `AMOUNT`
+    Amount,
+    /// `PERCENT`
+    Percent,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DiscountType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Amount => "AMOUNT",
+            Self::Percent => "PERCENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DiscountType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AMOUNT" => Self::Amount,
+            "PERCENT" => Self::Percent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DividerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DividerData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `lineStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_style: Option<LineStyle>,
+    /// The `width` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<Width>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<DividerDataAlignment>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<DividerDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `CENTER`: Center alignment
+/// - `LEFT`: Left alignment
+/// - `RIGHT`: Right alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DividerDataAlignment {
+    /// `CENTER`
+    Center,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl DividerDataAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for DividerDataAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for DividerDataAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DividerDataAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `DividerDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DividerDataStyles {
+    /// Divider color as a hexadecimal value. An alpha channel controls opacity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `lineCap` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_cap: Option<LineCap>,
+    /// Line thicknesses in pixels, ordered from first line to last line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_thickness: Option<Vec<f64>>,
+    /// Visible dash length for dashed dividers, in pixels. The pattern is snapped to a whole number of dashes so that the first and last dash touch the divider's edges - narrower containers show fewer dashes at the same size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dash_length: Option<f64>,
+    /// Visible gap between dashes or dots, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dash_gap: Option<f64>,
+    /// Gap between divider lines in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_gap: Option<f64>,
+}
+
+/// The `DocumentStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentStyle {
+    /// The `headerOne` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_one: Option<TextNodeStyle>,
+    /// The `headerTwo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_two: Option<TextNodeStyle>,
+    /// The `headerThree` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_three: Option<TextNodeStyle>,
+    /// The `headerFour` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_four: Option<TextNodeStyle>,
+    /// The `headerFive` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_five: Option<TextNodeStyle>,
+    /// The `headerSix` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_six: Option<TextNodeStyle>,
+    /// The `paragraph` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<TextNodeStyle>,
+    /// The `blockquote` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blockquote: Option<TextNodeStyle>,
+    /// The `codeBlock` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_block: Option<TextNodeStyle>,
+}
+
+/// The `EmbedData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbedData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `oembed` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oembed: Option<Oembed>,
+    /// Origin asset source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `EntranceAnimation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntranceAnimation {
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<EntranceEffect>,
+    /// Effect duration in milliseconds. Each effect has its own default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Delay before the effect starts, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay: Option<f64>,
+}
+
+/// The `EntranceEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntranceEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<EntranceEffectType>,
+    /// Direction the effect enters from. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, the diagonals with or without CENTER, corners, HORIZONTAL/VERTICAL, CLOCKWISE/COUNTER_CLOCKWISE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Clip-path shape: ELLIPSE, CIRCLE, RECTANGLE, or DIAMOND (SHAPE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `FADE`: Fades in from fully transparent to fully opaque.
+/// - `ARC`: Enters along a 3D arc path.
+/// - `BLUR`: Transitions from blurred to sharp.
+/// - `BOUNCE`: Bounces into place with an elastic curve.
+/// - `DROP`: Shrinks down from a larger size.
+/// - `EXPAND`: Expands from a point, scaling to full size.
+/// - `FLIP`: Flips into view with a 3D rotation.
+/// - `FLOAT`: Drifts gently into place.
+/// - `FOLD`: Unfolds from an edge as if hinged.
+/// - `GLIDE`: Glides in smoothly from off-screen.
+/// - `REVEAL`: Progressively revealed by an expanding clip-path.
+/// - `SHAPE`: Appears through an expanding geometric clip-path shape.
+/// - `SHUTTERS`: Revealed through shutter-like strips.
+/// - `SLIDE`: Slides in from one side.
+/// - `SPIN`: Spins into view while scaling up.
+/// - `TILT`: Tilts in from the side with 3D rotation.
+/// - `TURN`: Rotates into view around a corner pivot.
+/// - `WINK`: Expands from its horizontal or vertical center.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EntranceEffectType {
+    /// `FADE`
+    Fade,
+    /// `ARC`
+    Arc,
+    /// `BLUR`
+    Blur,
+    /// `BOUNCE`
+    Bounce,
+    /// `DROP`
+    Drop,
+    /// `EXPAND`
+    Expand,
+    /// `FLIP`
+    Flip,
+    /// `FLOAT`
+    Float,
+    /// `FOLD`
+    Fold,
+    /// `GLIDE`
+    Glide,
+    /// `REVEAL`
+    Reveal,
+    /// `SHAPE`
+    Shape,
+    /// `SHUTTERS`
+    Shutters,
+    /// `SLIDE`
+    Slide,
+    /// `SPIN`
+    Spin,
+    /// `TILT`
+    Tilt,
+    /// `TURN`
+    Turn,
+    /// `WINK`
+    Wink,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl EntranceEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fade => "FADE",
+            Self::Arc => "ARC",
+            Self::Blur => "BLUR",
+            Self::Bounce => "BOUNCE",
+            Self::Drop => "DROP",
+            Self::Expand => "EXPAND",
+            Self::Flip => "FLIP",
+            Self::Float => "FLOAT",
+            Self::Fold => "FOLD",
+            Self::Glide => "GLIDE",
+            Self::Reveal => "REVEAL",
+            Self::Shape => "SHAPE",
+            Self::Shutters => "SHUTTERS",
+            Self::Slide => "SLIDE",
+            Self::Spin => "SPIN",
+            Self::Tilt => "TILT",
+            Self::Turn => "TURN",
+            Self::Wink => "WINK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for EntranceEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FADE" => Self::Fade,
+            "ARC" => Self::Arc,
+            "BLUR" => Self::Blur,
+            "BOUNCE" => Self::Bounce,
+            "DROP" => Self::Drop,
+            "EXPAND" => Self::Expand,
+            "FLIP" => Self::Flip,
+            "FLOAT" => Self::Float,
+            "FOLD" => Self::Fold,
+            "GLIDE" => Self::Glide,
+            "REVEAL" => Self::Reveal,
+            "SHAPE" => Self::Shape,
+            "SHUTTERS" => Self::Shutters,
+            "SLIDE" => Self::Slide,
+            "SPIN" => Self::Spin,
+            "TILT" => Self::Tilt,
+            "TURN" => Self::Turn,
+            "WINK" => Self::Wink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for EntranceEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntranceEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `EventData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventData {
+    /// Event schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling: Option<String>,
+    /// Event location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// The `ExtendedFields` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtendedFields {
+    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
+    /// The value of each key is structured according to the schema defined when the extended fields were configured.
+    ///
+    /// You can only access fields for which you have the appropriate permissions.
+    ///
+    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+/// The `FileData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `src` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<FileSource>,
+    /// File name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// File type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Use `sizeInKb` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<f64>,
+    /// The `pdfSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_settings: Option<PdfSettings>,
+    /// File MIME type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// File path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// File size in KB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_in_kb: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// At most one of `url`, `custom`, `id` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSource {
+    /// The absolute URL for the file's source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Custom ID. Use `id` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+    /// An ID that's resolved to a URL by a resolver function.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Indicates whether the file's source is private. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+}
+
+/// - `UNSPECIFIED`: Unspecified file type.
+/// - `SECURE_PICTURE`: Secure picture file.
+/// - `SECURE_VIDEO`: Secure video file.
+/// - `SECURE_DOCUMENT`: Secure document file.
+/// - `SECURE_MUSIC`: Secure music file.
+/// - `SECURE_ARCHIVE`: Secure archive file.
+/// - `SECURE_RAW`: Secure raw file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileType {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `SECURE_PICTURE`
+    SecurePicture,
+    /// `SECURE_VIDEO`
+    SecureVideo,
+    /// `SECURE_DOCUMENT`
+    SecureDocument,
+    /// `SECURE_MUSIC`
+    SecureMusic,
+    /// `SECURE_ARCHIVE`
+    SecureArchive,
+    /// `SECURE_RAW`
+    SecureRaw,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FileType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::SecurePicture => "SECURE_PICTURE",
+            Self::SecureVideo => "SECURE_VIDEO",
+            Self::SecureDocument => "SECURE_DOCUMENT",
+            Self::SecureMusic => "SECURE_MUSIC",
+            Self::SecureArchive => "SECURE_ARCHIVE",
+            Self::SecureRaw => "SECURE_RAW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FileType {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "SECURE_PICTURE" => Self::SecurePicture,
+            "SECURE_VIDEO" => Self::SecureVideo,
+            "SECURE_DOCUMENT" => Self::SecureDocument,
+            "SECURE_MUSIC" => Self::SecureMusic,
+            "SECURE_ARCHIVE" => Self::SecureArchive,
+            "SECURE_RAW" => Self::SecureRaw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FileType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FileType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `FixedMonetaryAmount` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixedMonetaryAmount {
+    /// Monetary amount. For example, `"3.99"`, or `"-4.99"` for a negative amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Formatted monetary amount. For example, `"$3.99"`.
+    /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_amount: Option<String>,
+}
+
+/// The `FontFamilyData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FontFamilyData {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The `FontSizeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FontSizeData {
+    /// The `unit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<FontType>,
+    /// Font size value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// One of the `FontType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FontType {
+    /// `PX`
+    Px,
+    /// `EM`
+    Em,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl FontType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Px => "PX",
+            Self::Em => "EM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for FontType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PX" => Self::Px,
+            "EM" => Self::Em,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for FontType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FontType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `FreeTextSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FreeTextSettings {
+    /// Minimum number of characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_char_count: Option<f64>,
+    /// Maximum number of characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_char_count: Option<f64>,
+    /// Default amount to be added to the product's price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_added_price: Option<String>,
+    /// Title of the text to be input by the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A read-only identifier generated from the title.
+    ///
+    /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// The `GalleryData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The items in the gallery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Item>>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<GalleryOptions>,
+    /// Sets whether the gallery's expand button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_expand: Option<bool>,
+    /// Sets whether the gallery's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `GalleryOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryOptions {
+    /// The `layout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<GalleryOptionsLayout>,
+    /// The `item` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<ItemStyle>,
+    /// The `thumbnails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnails: Option<Thumbnails>,
+}
+
+/// The `GalleryOptionsLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GalleryOptionsLayout {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LayoutType>,
+    /// Sets whether horizontal scroll is enabled. Defaults to `true` unless the layout `type` is set to `GRID` or `COLLAGE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizontal_scroll: Option<bool>,
+    /// The `orientation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<Orientation>,
+    /// The number of columns to display on full size screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_of_columns: Option<f64>,
+    /// The number of columns to display on mobile screens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile_number_of_columns: Option<f64>,
+}
+
+/// The `GetAllProductsCategoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAllProductsCategoryResponse {
+    /// ID of the "All Products" category automatically assigned to all products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    /// The `treeReference` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_reference: Option<TreeReference>,
+}
+
+/// The `Gif` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gif {
+    /// GIF format URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif: Option<String>,
+    /// MP4 format URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mp4: Option<String>,
+    /// Thumbnail URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still: Option<String>,
+}
+
+/// The `GifData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GifData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `original` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Gif>,
+    /// The `downsized` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downsized: Option<Gif>,
+    /// Height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// The `gifType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif_type: Option<GifType>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// One of the `GifType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GifType {
+    /// `NORMAL`
+    Normal,
+    /// `STICKER`
+    Sticker,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GifType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Sticker => "STICKER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GifType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NORMAL" => Self::Normal,
+            "STICKER" => Self::Sticker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GifType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GifType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Gradient` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gradient {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<GradientType>,
+    /// Color stops for the gradient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stops: Option<Vec<Stop>>,
+    /// Angle in degrees for linear gradient (0-360).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub angle: Option<f64>,
+    /// Horizontal center position for radial gradient (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub center_x: Option<f64>,
+    /// Vertical center position for radial gradient (0-100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub center_y: Option<f64>,
+}
+
+/// Gradient type.
+///
+/// - `LINEAR`: Linear gradient.
+/// - `RADIAL`: Radial gradient.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GradientType {
+    /// `LINEAR`
+    Linear,
+    /// `RADIAL`
+    Radial,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl GradientType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Linear => "LINEAR",
+            Self::Radial => "RADIAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for GradientType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LINEAR" => Self::Linear,
+            "RADIAL" => Self::Radial,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for GradientType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GradientType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `GroupByValueResultsNestedValueAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupByValueResultsNestedValueAggregationResult {
+    /// Value of the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The `nestedResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested_results: Option<AggregationResultsNestedAggregationResults>,
+}
+
+/// The `HeadingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadingData {
+    /// Heading level from 1-6.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendered_level: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `Height` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Height {
+    /// A custom height value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HtmlData {
+    /// The URL for the HTML code for the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The HTML code for the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Whether this is an AdSense element. Use `source` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_adsense: Option<bool>,
+    /// The WixelWidget ID for AI_WIDGET source nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widget_id: Option<String>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `source` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// If container height is aligned with its content height. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_height: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `Image` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    /// WixMedia image ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Image URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Image filename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// The `ImageData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<V1Media>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Sets whether the image expands to full screen when clicked. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_expand: Option<bool>,
+    /// Image's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Deprecated: use Caption node instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Sets whether the image's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Sets whether the image is decorative and does not need an explanation. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorative: Option<bool>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<ImageDataStyles>,
+    /// The `crop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop: Option<ImageDataCrop>,
+    /// Optional shape mask applied to the visible crop. Supported values: CIRCLE, OVAL, STAR, PENTAGON, HEXAGON, TRIANGLE, HEART, RHOMBUS, FLUID, WINDOW.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop_shape: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `ImageDataCrop` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDataCrop {
+    /// Left edge of the crop, as a fraction (0-1) of the original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<f64>,
+    /// Top edge of the crop, as a fraction (0-1) of the original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<f64>,
+    /// Visible width of the crop, as a fraction (0-1) of the original image width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Visible height of the crop, as a fraction (0-1) of the original image height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+}
+
+/// The `ImageDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageDataStyles {
+    /// The `border` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<StylesBorder>,
+}
+
+/// - `CENTER`: Image positioned at the center
+/// - `CENTER_LEFT`: Image positioned on the left
+/// - `CENTER_RIGHT`: Image positioned on the right
+/// - `TOP`: Image positioned at the center top
+/// - `TOP_LEFT`: Image positioned at the top left
+/// - `TOP_RIGHT`: Image positioned at the top right
+/// - `BOTTOM`: Image positioned at the center bottom
+/// - `BOTTOM_LEFT`: Image positioned at the bottom left
+/// - `BOTTOM_RIGHT`: Image positioned at the bottom right
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImagePosition {
+    /// `CENTER`
+    Center,
+    /// `CENTER_LEFT`
+    CenterLeft,
+    /// `CENTER_RIGHT`
+    CenterRight,
+    /// `TOP`
+    Top,
+    /// `TOP_LEFT`
+    TopLeft,
+    /// `TOP_RIGHT`
+    TopRight,
+    /// `BOTTOM`
+    Bottom,
+    /// `BOTTOM_LEFT`
+    BottomLeft,
+    /// `BOTTOM_RIGHT`
+    BottomRight,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImagePosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::CenterLeft => "CENTER_LEFT",
+            Self::CenterRight => "CENTER_RIGHT",
+            Self::Top => "TOP",
+            Self::TopLeft => "TOP_LEFT",
+            Self::TopRight => "TOP_RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::BottomLeft => "BOTTOM_LEFT",
+            Self::BottomRight => "BOTTOM_RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImagePosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "CENTER_LEFT" => Self::CenterLeft,
+            "CENTER_RIGHT" => Self::CenterRight,
+            "TOP" => Self::Top,
+            "TOP_LEFT" => Self::TopLeft,
+            "TOP_RIGHT" => Self::TopRight,
+            "BOTTOM" => Self::Bottom,
+            "BOTTOM_LEFT" => Self::BottomLeft,
+            "BOTTOM_RIGHT" => Self::BottomRight,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImagePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImagePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CENTER`: Image positioned at the center
+/// - `CENTER_LEFT`: Image positioned on the left
+/// - `CENTER_RIGHT`: Image positioned on the right
+/// - `TOP`: Image positioned at the center top
+/// - `TOP_LEFT`: Image positioned at the top left
+/// - `TOP_RIGHT`: Image positioned at the top right
+/// - `BOTTOM`: Image positioned at the center bottom
+/// - `BOTTOM_LEFT`: Image positioned at the bottom left
+/// - `BOTTOM_RIGHT`: Image positioned at the bottom right
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImagePositionPosition {
+    /// `CENTER`
+    Center,
+    /// `CENTER_LEFT`
+    CenterLeft,
+    /// `CENTER_RIGHT`
+    CenterRight,
+    /// `TOP`
+    Top,
+    /// `TOP_LEFT`
+    TopLeft,
+    /// `TOP_RIGHT`
+    TopRight,
+    /// `BOTTOM`
+    Bottom,
+    /// `BOTTOM_LEFT`
+    BottomLeft,
+    /// `BOTTOM_RIGHT`
+    BottomRight,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImagePositionPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::CenterLeft => "CENTER_LEFT",
+            Self::CenterRight => "CENTER_RIGHT",
+            Self::Top => "TOP",
+            Self::TopLeft => "TOP_LEFT",
+            Self::TopRight => "TOP_RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::BottomLeft => "BOTTOM_LEFT",
+            Self::BottomRight => "BOTTOM_RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImagePositionPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "CENTER_LEFT" => Self::CenterLeft,
+            "CENTER_RIGHT" => Self::CenterRight,
+            "TOP" => Self::Top,
+            "TOP_LEFT" => Self::TopLeft,
+            "TOP_RIGHT" => Self::TopRight,
+            "BOTTOM" => Self::Bottom,
+            "BOTTOM_LEFT" => Self::BottomLeft,
+            "BOTTOM_RIGHT" => Self::BottomRight,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImagePositionPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImagePositionPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `AUTO`: Auto image scaling
+/// - `CONTAIN`: Contain image scaling
+/// - `COVER`: Cover image scaling
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImageScalingScaling {
+    /// `AUTO`
+    Auto,
+    /// `CONTAIN`
+    Contain,
+    /// `COVER`
+    Cover,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ImageScalingScaling {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Contain => "CONTAIN",
+            Self::Cover => "COVER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ImageScalingScaling {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "CONTAIN" => Self::Contain,
+            "COVER" => Self::Cover,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ImageScalingScaling {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageScalingScaling {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ImageStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageStyles {
+    /// Whether to hide the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_image: Option<bool>,
+    /// The `imagePosition` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_position: Option<Position>,
+    /// The `aspectRatio` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<AspectRatio>,
+    /// The `resizing` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resizing: Option<Resizing>,
+    /// Image border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Image border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Image border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// Indentation style.
+///
+/// - `NESTED`: Sub-headings indented under parents (default)
+/// - `FLAT`: All items at the same level
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Indentation {
+    /// `NESTED`
+    Nested,
+    /// `FLAT`
+    Flat,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Indentation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nested => "NESTED",
+            Self::Flat => "FLAT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Indentation {
+    fn from(value: &str) -> Self {
+        match value {
+            "NESTED" => Self::Nested,
+            "FLAT" => Self::Flat,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Indentation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Indentation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `InfoSection` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InfoSection {
+    /// Info section ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Info section unique name.
+    /// > **Note:** Returned only when you pass `"INFO_SECTION"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_name: Option<String>,
+    /// Info section title.
+    /// > **Note:** Returned only when you pass `"INFO_SECTION"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `description` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<RichContent>,
+    /// Info section description in HTML.
+    ///
+    /// When provided on create/update, this string must be a valid HTML. It will then be converted to rich content.
+    /// `plainDescription` is ignored when value is also passed to the `description` field.
+    /// > **Note:** Returned only when you pass `"INFO_SECTION_PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_description: Option<String>,
+}
+
+/// - `FIRST`: First item will be expended initally
+/// - `ALL`: All items will expended initally
+/// - `NONE`: All items collapsed initally
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InitialExpandedItems {
+    /// `FIRST`
+    First,
+    /// `ALL`
+    All,
+    /// `NONE`
+    None,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InitialExpandedItems {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::First => "FIRST",
+            Self::All => "ALL",
+            Self::None => "NONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InitialExpandedItems {
+    fn from(value: &str) -> Self {
+        match value {
+            "FIRST" => Self::First,
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InitialExpandedItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InitialExpandedItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Inventory` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    /// The `availabilityStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_status: Option<InventoryAvailabilityStatus>,
+    /// The `preorderStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_status: Option<PreorderStatus>,
+    /// The `preorderAvailability` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_availability: Option<ProductPreorderAvailability>,
+}
+
+/// - `IN_STOCK`: All variants are in stock and available for purchase.
+/// - `OUT_OF_STOCK`: All variants are out of stock.
+/// - `PARTIALLY_OUT_OF_STOCK`: Some variants are out of stock and some are in stock and available for purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InventoryAvailabilityStatus {
+    /// `IN_STOCK`
+    InStock,
+    /// `OUT_OF_STOCK`
+    OutOfStock,
+    /// `PARTIALLY_OUT_OF_STOCK`
+    PartiallyOutOfStock,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl InventoryAvailabilityStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InStock => "IN_STOCK",
+            Self::OutOfStock => "OUT_OF_STOCK",
+            Self::PartiallyOutOfStock => "PARTIALLY_OUT_OF_STOCK",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InventoryAvailabilityStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "IN_STOCK" => Self::InStock,
+            "OUT_OF_STOCK" => Self::OutOfStock,
+            "PARTIALLY_OUT_OF_STOCK" => Self::PartiallyOutOfStock,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for InventoryAvailabilityStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryAvailabilityStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Inventory Item.
+///
+/// Each inventory item represents a specific product variant at a specific location.
+/// The combination of `variantId` and `locationId` is unique — you can't have two inventory items for the same variant at the same location.
+///
+/// At most one of `inStock`, `quantity` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryItem {
+    /// Indicates that inventory is tracked by status rather than quantity.
+    ///
+    /// When set to `true`, the item is marked as available for sale without tracking exact quantities.
+    /// When set to `false`, the item is marked as out of stock.
+    /// This tracking method is useful for made-to-order products or items with unlimited inventory.
+    ///
+    /// When using this tracking method, `trackQuantity` is `false` and preorder limits aren't supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
+    /// Indicates that inventory is tracked by quantity.
+    ///
+    /// Set this field to the number of items currently in stock.
+    /// This tracking method is useful when you need to know exactly how many items are available.
+    ///
+    /// When using this tracking method, `trackQuantity` is `true`.
+    /// Quantity can be negative when inventory is decremented for an order that has already been paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Inventory item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Revision number, which increments by 1 each time the inventory item is updated.
+    /// To prevent conflicting changes,
+    /// the current revision must be passed when updating the inventory item.
+    ///
+    /// Ignored when creating an inventory item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Date and time the inventory item was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the inventory item was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+    /// Stores location ID. If not specified when creating an inventory item, the store's default location is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Whether the quantity is being tracked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_quantity: Option<bool>,
+    /// The `availabilityStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability_status: Option<AvailabilityStatus>,
+    /// The `preorderInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_info: Option<PreorderInfo>,
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+}
+
+/// At most one of `inStock`, `quantity` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryItemComposite {
+    /// Tracking method - in stock.
+    ///
+    /// When set to `true`, the item is available for sale without a quantity limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
+    /// Tracking method - quantity left in inventory.
+    ///
+    /// Quantity can be negative when decrementing inventory for an order that has already been paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Inventory item ID.
+    /// If you want to update existing inventory item you must provide id,
+    /// otherwise new inventory item with different id will be created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Inventory item revision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// The `preorderInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_info: Option<PreorderInfo>,
+}
+
+/// The `InventoryStatus` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryStatus {
+    /// Whether the variant is in stock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
+    /// Whether preorder is enabled for this variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_enabled: Option<bool>,
+}
+
+/// At most one of `image`, `video` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ItemImage>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Video>,
+    /// Item title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Item's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `ItemImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<V1Media>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// The `ItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// The `ItemStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemStyle {
+    /// Desirable dimension for each item in pixels (behvaior changes according to gallery type)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_size: Option<f64>,
+    /// Item ratio
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    /// The `crop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crop: Option<Crop>,
+    /// The spacing between items in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<f64>,
+}
+
+/// The `Keyword` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Keyword {
+    /// Keyword value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    /// Whether the keyword is the main focus keyword.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_main: Option<bool>,
+    /// The source that added the keyword terms to the SEO settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// How the stacked layers fade relative to the base shape. Named for a bottom divider; top dividers render mirrored, so the visual fade flips.
+///
+/// - `CENTER`: Shape keeps its height, a solid filler bar pushes it away from the edge
+/// - `FADE_TO_TOP`: Deeper (more transparent) layers shrink toward the edge inside the original band while a solid filler bar keeps its full height, so the faded copies hug the top of the band
+/// - `FADE_TO_BOTTOM`: Deeper (more transparent) layers stretch taller into the section, so the faded copies fan out above the base shape and descend to the layout edge
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayerEffect {
+    /// `CENTER`
+    Center,
+    /// `FADE_TO_TOP`
+    FadeToTop,
+    /// `FADE_TO_BOTTOM`
+    FadeToBottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayerEffect {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::FadeToTop => "FADE_TO_TOP",
+            Self::FadeToBottom => "FADE_TO_BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayerEffect {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "FADE_TO_TOP" => Self::FadeToTop,
+            "FADE_TO_BOTTOM" => Self::FadeToBottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayerEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayerEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Layers effect - stacked semi-transparent copies of the divider shape
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Layers {
+    /// Total number of layers including the base shape (1-4). Absent or 1 disables the effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// Vertical distance in pixels between the silhouettes of consecutive layers: each successive layer's silhouette is offset from the previous one by this amount. The divider's own `height` is unchanged. Defaults to 20.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_y: Option<f64>,
+    /// The `layerEffect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_effect: Option<LayerEffect>,
+    /// Horizontal distance between consecutive layers in pixels. Defaults to 0. Only applies to shapes that support horizontal offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+}
+
+/// - `STACKED`: Elements stacked vertically
+/// - `SIDE_BY_SIDE`: Elements arranged horizontally
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// `STACKED`
+    Stacked,
+    /// `SIDE_BY_SIDE`
+    SideBySide,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Layout {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stacked => "STACKED",
+            Self::SideBySide => "SIDE_BY_SIDE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Layout {
+    fn from(value: &str) -> Self {
+        match value {
+            "STACKED" => Self::Stacked,
+            "SIDE_BY_SIDE" => Self::SideBySide,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Layout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Layout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LayoutCellData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutCellData {
+    /// Size of the cell in 12 columns grid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col_span: Option<f64>,
+}
+
+/// The `LayoutData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutData {
+    /// Deprecated: Use `background` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// The `backgroundImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_image: Option<LayoutDataBackgroundImage>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Deprecated: Use `backdrop` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_color: Option<String>,
+    /// The `backdropImage` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_image: Option<LayoutDataBackgroundImage>,
+    /// Backdrop top padding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_padding_top: Option<f64>,
+    /// Backdrop bottom padding
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop_padding_bottom: Option<f64>,
+    /// Horizontal and vertical gap between columns
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+    /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_padding: Option<Vec<f64>>,
+    /// The `cellVerticalAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
+    /// The `responsivenessBehaviour` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
+    /// Size in pixels when responsiveness_behaviour applies
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsiveness_breakpoint: Option<f64>,
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `designTarget` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design_target: Option<DesignTarget>,
+    /// The `banner` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banner: Option<Banner>,
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<LayoutDataBackground>,
+    /// The `backdrop` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backdrop: Option<Backdrop>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+    /// The `topDivider` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_divider: Option<SectionDivider>,
+    /// The `bottomDivider` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottom_divider: Option<SectionDivider>,
+}
+
+/// Background styling (color or gradient)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutDataBackground {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LayoutDataBackgroundType>,
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<Gradient>,
+}
+
+/// The `LayoutDataBackgroundImage` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutDataBackgroundImage {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<V1Media>,
+    /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opacity: Option<f64>,
+    /// The `scaling` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<ImageScalingScaling>,
+    /// The `position` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<ImagePosition>,
+    /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blur: Option<f64>,
+    /// The `overlay` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<LayoutDataBackground>,
+}
+
+/// Background type
+///
+/// - `COLOR`: Solid color background
+/// - `GRADIENT`: Gradient background
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayoutDataBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayoutDataBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayoutDataBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayoutDataBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutDataBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `COLLAGE`: Collage type
+/// - `MASONRY`: Masonry type
+/// - `GRID`: Grid type
+/// - `THUMBNAIL`: Thumbnail type
+/// - `SLIDER`: Slider type
+/// - `SLIDESHOW`: Slideshow type
+/// - `PANORAMA`: Panorama type
+/// - `COLUMN`: Column type
+/// - `MAGIC`: Magic type
+/// - `FULLSIZE`: Fullsize images type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayoutType {
+    /// `COLLAGE`
+    Collage,
+    /// `MASONRY`
+    Masonry,
+    /// `GRID`
+    Grid,
+    /// `THUMBNAIL`
+    Thumbnail,
+    /// `SLIDER`
+    Slider,
+    /// `SLIDESHOW`
+    Slideshow,
+    /// `PANORAMA`
+    Panorama,
+    /// `COLUMN`
+    Column,
+    /// `MAGIC`
+    Magic,
+    /// `FULLSIZE`
+    Fullsize,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LayoutType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collage => "COLLAGE",
+            Self::Masonry => "MASONRY",
+            Self::Grid => "GRID",
+            Self::Thumbnail => "THUMBNAIL",
+            Self::Slider => "SLIDER",
+            Self::Slideshow => "SLIDESHOW",
+            Self::Panorama => "PANORAMA",
+            Self::Column => "COLUMN",
+            Self::Magic => "MAGIC",
+            Self::Fullsize => "FULLSIZE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LayoutType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLLAGE" => Self::Collage,
+            "MASONRY" => Self::Masonry,
+            "GRID" => Self::Grid,
+            "THUMBNAIL" => Self::Thumbnail,
+            "SLIDER" => Self::Slider,
+            "SLIDESHOW" => Self::Slideshow,
+            "PANORAMA" => Self::Panorama,
+            "COLUMN" => Self::Column,
+            "MAGIC" => Self::Magic,
+            "FULLSIZE" => Self::Fullsize,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SQUARE`: Square line endings.
+/// - `ROUND`: Rounded line endings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineCap {
+    /// `SQUARE`
+    Square,
+    /// `ROUND`
+    Round,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LineCap {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "SQUARE",
+            Self::Round => "ROUND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LineCap {
+    fn from(value: &str) -> Self {
+        match value {
+            "SQUARE" => Self::Square,
+            "ROUND" => Self::Round,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LineCap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineCap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SINGLE`: Single Line
+/// - `DOUBLE`: Double Line
+/// - `DASHED`: Dashed Line
+/// - `DOTTED`: Dotted Line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineStyle {
+    /// `SINGLE`
+    Single,
+    /// `DOUBLE`
+    Double,
+    /// `DASHED`
+    Dashed,
+    /// `DOTTED`
+    Dotted,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LineStyle {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "SINGLE",
+            Self::Double => "DOUBLE",
+            Self::Dashed => "DASHED",
+            Self::Dotted => "DOTTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LineStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "SINGLE" => Self::Single,
+            "DOUBLE" => Self::Double,
+            "DASHED" => Self::Dashed,
+            "DOTTED" => Self::Dotted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LineStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `url`, `anchor` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    /// The absolute URL for the linked document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The target node's ID. Used for linking to another node in this object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// The `target` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// The `rel` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rel: Option<Rel>,
+    /// A serialized object used for a custom or external link panel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+}
+
+/// The `LinkData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkData {
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// The `LinkPreviewData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkPreviewData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Preview title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Preview thumbnail URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Preview description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The preview content as HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<LinkPreviewDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `LinkPreviewDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkPreviewDataStyles {
+    /// Background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Title color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_color: Option<String>,
+    /// Subtitle color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle_color: Option<String>,
+    /// Link color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// The `thumbnailPosition` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_position: Option<StylesPosition>,
+}
+
+/// The `ListItemNodeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListItemNodeData {
+    /// Checkbox list item state. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked: Option<bool>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// List style.
+///
+/// - `PLAIN`: No markers (default)
+/// - `NUMBERED`: Numbered list
+/// - `LETTERS`: Alphabetic letters
+/// - `ROMAN`: Roman numerals
+/// - `BULLETED`: Bulleted list
+/// - `ALPHABETICAL_INDEX`: Alphabetical index
+/// - `ALPHABETICAL_INDEX_COMPACT`: Alphabetical index (compact top-row only)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListStyle {
+    /// `PLAIN`
+    Plain,
+    /// `NUMBERED`
+    Numbered,
+    /// `LETTERS`
+    Letters,
+    /// `ROMAN`
+    Roman,
+    /// `BULLETED`
+    Bulleted,
+    /// `ALPHABETICAL_INDEX`
+    AlphabeticalIndex,
+    /// `ALPHABETICAL_INDEX_COMPACT`
+    AlphabeticalIndexCompact,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ListStyle {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plain => "PLAIN",
+            Self::Numbered => "NUMBERED",
+            Self::Letters => "LETTERS",
+            Self::Roman => "ROMAN",
+            Self::Bulleted => "BULLETED",
+            Self::AlphabeticalIndex => "ALPHABETICAL_INDEX",
+            Self::AlphabeticalIndexCompact => "ALPHABETICAL_INDEX_COMPACT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ListStyle {
+    fn from(value: &str) -> Self {
+        match value {
+            "PLAIN" => Self::Plain,
+            "NUMBERED" => Self::Numbered,
+            "LETTERS" => Self::Letters,
+            "ROMAN" => Self::Roman,
+            "BULLETED" => Self::Bulleted,
+            "ALPHABETICAL_INDEX" => Self::AlphabeticalIndex,
+            "ALPHABETICAL_INDEX_COMPACT" => Self::AlphabeticalIndexCompact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ListStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ListStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `LoopAnimation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopAnimation {
+    /// The `effect` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<LoopEffect>,
+    /// Duration of a single iteration in milliseconds. Each effect has its own default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// Pause between iterations in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iteration_delay: Option<f64>,
+}
+
+/// The `LoopEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<LoopEffectType>,
+    /// Direction of the effect. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, LEFT/RIGHT, HORIZONTAL/VERTICAL with or without CENTER, CLOCKWISE/COUNTER_CLOCKWISE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `BOUNCE`: Bounces up and down in place.
+/// - `BREATHE`: Scales gently in and out along an axis.
+/// - `CROSS`: Drifts toward one side, then re-enters from the opposite side.
+/// - `FLASH`: Fades out to fully transparent and back in.
+/// - `FLIP`: Rotates a full turn around its horizontal or vertical axis.
+/// - `FOLD`: Folds back and forth around a hinged edge.
+/// - `JELLO`: Wobbles with a jelly-like skew.
+/// - `POKE`: Nudges repeatedly toward a direction.
+/// - `PULSE`: Scales up and back down rhythmically.
+/// - `RUBBER`: Stretches and squashes like a rubber band.
+/// - `SPIN`: Rotates continuously around its center.
+/// - `SWING`: Swings back and forth around an edge pivot.
+/// - `WIGGLE`: Rocks side to side with an accumulating rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LoopEffectType {
+    /// `BOUNCE`
+    Bounce,
+    /// `BREATHE`
+    Breathe,
+    /// `CROSS`
+    Cross,
+    /// `FLASH`
+    Flash,
+    /// `FLIP`
+    Flip,
+    /// `FOLD`
+    Fold,
+    /// `JELLO`
+    Jello,
+    /// `POKE`
+    Poke,
+    /// `PULSE`
+    Pulse,
+    /// `RUBBER`
+    Rubber,
+    /// `SPIN`
+    Spin,
+    /// `SWING`
+    Swing,
+    /// `WIGGLE`
+    Wiggle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl LoopEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bounce => "BOUNCE",
+            Self::Breathe => "BREATHE",
+            Self::Cross => "CROSS",
+            Self::Flash => "FLASH",
+            Self::Flip => "FLIP",
+            Self::Fold => "FOLD",
+            Self::Jello => "JELLO",
+            Self::Poke => "POKE",
+            Self::Pulse => "PULSE",
+            Self::Rubber => "RUBBER",
+            Self::Spin => "SPIN",
+            Self::Swing => "SWING",
+            Self::Wiggle => "WIGGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for LoopEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "BOUNCE" => Self::Bounce,
+            "BREATHE" => Self::Breathe,
+            "CROSS" => Self::Cross,
+            "FLASH" => Self::Flash,
+            "FLIP" => Self::Flip,
+            "FOLD" => Self::Fold,
+            "JELLO" => Self::Jello,
+            "POKE" => Self::Poke,
+            "PULSE" => Self::Pulse,
+            "RUBBER" => Self::Rubber,
+            "SPIN" => Self::Spin,
+            "SWING" => Self::Swing,
+            "WIGGLE" => Self::Wiggle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for LoopEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LoopEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MapData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `mapSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_settings: Option<MapSettings>,
+}
+
+/// The `MapSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapSettings {
+    /// The address to display on the map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Sets whether the map is draggable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draggable: Option<bool>,
+    /// Sets whether the location marker is visible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<bool>,
+    /// Sets whether street view control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_view_control: Option<bool>,
+    /// Sets whether zoom control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zoom_control: Option<bool>,
+    /// Location latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    /// Location longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lng: Option<f64>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_name: Option<String>,
+    /// Sets whether view mode control is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_mode_control: Option<bool>,
+    /// Initial zoom value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_zoom: Option<f64>,
+    /// The `mapType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_type: Option<MapType>,
+}
+
+/// - `ROADMAP`: Roadmap map type
+/// - `SATELITE`: Satellite map type
+/// - `HYBRID`: Hybrid map type
+/// - `TERRAIN`: Terrain map type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MapType {
+    /// `ROADMAP`
+    Roadmap,
+    /// `SATELITE`
+    Satelite,
+    /// `HYBRID`
+    Hybrid,
+    /// `TERRAIN`
+    Terrain,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MapType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Roadmap => "ROADMAP",
+            Self::Satelite => "SATELITE",
+            Self::Hybrid => "HYBRID",
+            Self::Terrain => "TERRAIN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MapType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ROADMAP" => Self::Roadmap,
+            "SATELITE" => Self::Satelite,
+            "HYBRID" => Self::Hybrid,
+            "TERRAIN" => Self::Terrain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MapType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MapType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MaskedProductWithInventory` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaskedProductWithInventory {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<ProductWithInventory>,
+}
+
+/// One of the `MeasurementUnit` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MeasurementUnit {
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// `ML`
+    Ml,
+    /// `CL`
+    Cl,
+    /// `L`
+    L,
+    /// `CBM`
+    Cbm,
+    /// `MG`
+    Mg,
+    /// `G`
+    G,
+    /// `KG`
+    Kg,
+    /// `MM`
+    Mm,
+    /// `CM`
+    Cm,
+    /// `M`
+    M,
+    /// `SQM`
+    Sqm,
+    /// `OZ`
+    Oz,
+    /// `LB`
+    Lb,
+    /// `FLOZ`
+    Floz,
+    /// `PT`
+    Pt,
+    /// `QT`
+    Qt,
+    /// `GAL`
+    Gal,
+    /// `IN`
+    In,
+    /// `FT`
+    Ft,
+    /// `YD`
+    Yd,
+    /// `SQFT`
+    Sqft,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MeasurementUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Ml => "ML",
+            Self::Cl => "CL",
+            Self::L => "L",
+            Self::Cbm => "CBM",
+            Self::Mg => "MG",
+            Self::G => "G",
+            Self::Kg => "KG",
+            Self::Mm => "MM",
+            Self::Cm => "CM",
+            Self::M => "M",
+            Self::Sqm => "SQM",
+            Self::Oz => "OZ",
+            Self::Lb => "LB",
+            Self::Floz => "FLOZ",
+            Self::Pt => "PT",
+            Self::Qt => "QT",
+            Self::Gal => "GAL",
+            Self::In => "IN",
+            Self::Ft => "FT",
+            Self::Yd => "YD",
+            Self::Sqft => "SQFT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MeasurementUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "ML" => Self::Ml,
+            "CL" => Self::Cl,
+            "L" => Self::L,
+            "CBM" => Self::Cbm,
+            "MG" => Self::Mg,
+            "G" => Self::G,
+            "KG" => Self::Kg,
+            "MM" => Self::Mm,
+            "CM" => Self::Cm,
+            "M" => Self::M,
+            "SQM" => Self::Sqm,
+            "OZ" => Self::Oz,
+            "LB" => Self::Lb,
+            "FLOZ" => Self::Floz,
+            "PT" => Self::Pt,
+            "QT" => Self::Qt,
+            "GAL" => Self::Gal,
+            "IN" => Self::In,
+            "FT" => Self::Ft,
+            "YD" => Self::Yd,
+            "SQFT" => Self::Sqft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MeasurementUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MeasurementUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Media` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Media {
+    /// The `main` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main: Option<ProductMedia>,
+    /// The `itemsInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items_info: Option<MediaItemsInfo>,
+}
+
+/// The `MediaItemsInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaItemsInfo {
+    /// All media items associated with this product.
+    ///
+    /// The first item in the array is automatically set as the product's main media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ProductMedia>>,
+}
+
+/// A reference to a product media item.
+/// When writing, you can use either `media_id` or `url` to assign an item from the product's media.
+/// When reading, this message will return the media ID of the associated media item.
+///
+/// At most one of `mediaId`, `url` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaReference {
+    /// Media ID from the Wix Media Manager. Will always be returned on read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<String>,
+    /// External media URL. Can be used only on write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A list of references to product media items.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaReferences {
+    /// References to media items from the product's media list.
+    /// Each reference points to a media item by its ID or URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<MediaReference>>,
+}
+
+/// - `IMAGE`: Image media type.
+/// - `VIDEO`: Video media type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MediaType {
+    /// `IMAGE`
+    Image,
+    /// `VIDEO`
+    Video,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl MediaType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::Video => "VIDEO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for MediaType {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "VIDEO" => Self::Video,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for MediaType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `MentionData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MentionData {
+    /// The mentioned user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The version of the user's name that appears after the `@` character in the mention.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Mentioned user's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of entity the mention refers to. Any value is accepted, and it's usually used to mark a mention as a group mention (for example, `group`). When empty, the mention refers to a member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+/// The `Metadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// Schema version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<f64>,
+    /// When the object was created.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<String>,
+    /// When the object was most recently updated.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_timestamp: Option<String>,
+    /// Object ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// The `ModifierChoicesSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModifierChoicesSettings {
+    /// List of modifier choices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ConnectedModifierChoice>>,
+}
+
+/// - `FREE_TEXT`: Free text.
+/// - `TEXT_CHOICES`: Text choices.
+/// - `SWATCH_CHOICES`: Swatch choices.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ModifierRenderType {
+    /// `FREE_TEXT`
+    FreeText,
+    /// `TEXT_CHOICES`
+    TextChoices,
+    /// `SWATCH_CHOICES`
+    SwatchChoices,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ModifierRenderType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FreeText => "FREE_TEXT",
+            Self::TextChoices => "TEXT_CHOICES",
+            Self::SwatchChoices => "SWATCH_CHOICES",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ModifierRenderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FREE_TEXT" => Self::FreeText,
+            "TEXT_CHOICES" => Self::TextChoices,
+            "SWATCH_CHOICES" => Self::SwatchChoices,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ModifierRenderType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifierRenderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultsNestedResultValue {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<NestedResultsValueResult>,
+    /// The `range` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<NestedResultsRangeResult>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<NestedResultsScalarResult>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<NestedResultsValueResult>,
+}
+
+/// The `NestedResultsRangeResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultsRangeResult {
+    /// Inclusive lower bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+    /// Number of entities in this range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// The `NestedResultsResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultsResults {
+    /// List of nested aggregations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<
+        std::collections::BTreeMap<String, NestedResultsNestedResultValue>,
+    >,
+}
+
+/// The `NestedResultsScalarResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultsScalarResult {
+    /// Value of the scalar aggregation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// The `NestedResultsValueResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultsValueResult {
+    /// Value of the field
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Number of entities with this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    /// The `buttonData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_data: Option<ButtonData>,
+    /// The `codeBlockData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_block_data: Option<CodeBlockData>,
+    /// The `dividerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub divider_data: Option<DividerData>,
+    /// The `fileData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_data: Option<FileData>,
+    /// The `galleryData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gallery_data: Option<GalleryData>,
+    /// The `gifData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gif_data: Option<GifData>,
+    /// The `headingData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading_data: Option<HeadingData>,
+    /// The `htmlData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html_data: Option<HtmlData>,
+    /// The `imageData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_data: Option<ImageData>,
+    /// The `linkPreviewData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_preview_data: Option<LinkPreviewData>,
+    /// The `mapData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_data: Option<MapData>,
+    /// The `paragraphData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_data: Option<ParagraphData>,
+    /// The `pollData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_data: Option<PollData>,
+    /// The `textData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_data: Option<TextData>,
+    /// The `appEmbedData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_embed_data: Option<AppEmbedData>,
+    /// The `videoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_data: Option<VideoData>,
+    /// The `embedData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embed_data: Option<EmbedData>,
+    /// The `collapsibleListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collapsible_list_data: Option<CollapsibleListData>,
+    /// The `tableData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_data: Option<TableData>,
+    /// The `tableCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_cell_data: Option<TableCellData>,
+    /// Data for a custom external node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_data: Option<serde_json::Value>,
+    /// The `audioData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_data: Option<AudioData>,
+    /// The `orderedListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordered_list_data: Option<OrderedListData>,
+    /// The `bulletedListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulleted_list_data: Option<BulletedListData>,
+    /// The `blockquoteData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blockquote_data: Option<BlockquoteData>,
+    /// The `captionData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_data: Option<CaptionData>,
+    /// The `layoutData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout_data: Option<LayoutData>,
+    /// The `layoutCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout_cell_data: Option<LayoutCellData>,
+    /// The `shapeData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape_data: Option<ShapeData>,
+    /// The `cardData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_data: Option<CardData>,
+    /// The `tocData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc_data: Option<TocData>,
+    /// The `smartBlockData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_block_data: Option<SmartBlockData>,
+    /// The `smartBlockCellData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_block_cell_data: Option<SmartBlockCellData>,
+    /// The `checkboxListData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkbox_list_data: Option<CheckboxListData>,
+    /// The `listItemData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_item_data: Option<ListItemNodeData>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NodeType>,
+    /// Node ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A list of child nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<Node>>,
+    /// The `style` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<NodeStyle>,
+}
+
+/// The `NodeStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStyle {
+    /// The top padding value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub padding_top: Option<String>,
+    /// The bottom padding value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub padding_bottom: Option<String>,
+    /// The background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+}
+
+/// One of the `NodeType` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NodeType {
+    /// `PARAGRAPH`
+    Paragraph,
+    /// `TEXT`
+    Text,
+    /// `HEADING`
+    Heading,
+    /// `BULLETED_LIST`
+    BulletedList,
+    /// `ORDERED_LIST`
+    OrderedList,
+    /// `LIST_ITEM`
+    ListItem,
+    /// `BLOCKQUOTE`
+    Blockquote,
+    /// `CODE_BLOCK`
+    CodeBlock,
+    /// `VIDEO`
+    Video,
+    /// `DIVIDER`
+    Divider,
+    /// `FILE`
+    File,
+    /// `GALLERY`
+    Gallery,
+    /// `GIF`
+    Gif,
+    /// `HTML`
+    Html,
+    /// `IMAGE`
+    Image,
+    /// `LINK_PREVIEW`
+    LinkPreview,
+    /// `MAP`
+    Map,
+    /// `POLL`
+    Poll,
+    /// `APP_EMBED`
+    AppEmbed,
+    /// `BUTTON`
+    Button,
+    /// `COLLAPSIBLE_LIST`
+    CollapsibleList,
+    /// `TABLE`
+    Table,
+    /// `EMBED`
+    Embed,
+    /// `COLLAPSIBLE_ITEM`
+    CollapsibleItem,
+    /// `COLLAPSIBLE_ITEM_TITLE`
+    CollapsibleItemTitle,
+    /// `COLLAPSIBLE_ITEM_BODY`
+    CollapsibleItemBody,
+    /// `TABLE_CELL`
+    TableCell,
+    /// `TABLE_ROW`
+    TableRow,
+    /// `EXTERNAL`
+    External,
+    /// `AUDIO`
+    Audio,
+    /// `CAPTION`
+    Caption,
+    /// `LAYOUT`
+    Layout,
+    /// `LAYOUT_CELL`
+    LayoutCell,
+    /// `SHAPE`
+    Shape,
+    /// `CARD`
+    Card,
+    /// `TOC`
+    Toc,
+    /// `SMART_BLOCK`
+    SmartBlock,
+    /// `SMART_BLOCK_CELL`
+    SmartBlockCell,
+    /// `CHECKBOX_LIST`
+    CheckboxList,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl NodeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paragraph => "PARAGRAPH",
+            Self::Text => "TEXT",
+            Self::Heading => "HEADING",
+            Self::BulletedList => "BULLETED_LIST",
+            Self::OrderedList => "ORDERED_LIST",
+            Self::ListItem => "LIST_ITEM",
+            Self::Blockquote => "BLOCKQUOTE",
+            Self::CodeBlock => "CODE_BLOCK",
+            Self::Video => "VIDEO",
+            Self::Divider => "DIVIDER",
+            Self::File => "FILE",
+            Self::Gallery => "GALLERY",
+            Self::Gif => "GIF",
+            Self::Html => "HTML",
+            Self::Image => "IMAGE",
+            Self::LinkPreview => "LINK_PREVIEW",
+            Self::Map => "MAP",
+            Self::Poll => "POLL",
+            Self::AppEmbed => "APP_EMBED",
+            Self::Button => "BUTTON",
+            Self::CollapsibleList => "COLLAPSIBLE_LIST",
+            Self::Table => "TABLE",
+            Self::Embed => "EMBED",
+            Self::CollapsibleItem => "COLLAPSIBLE_ITEM",
+            Self::CollapsibleItemTitle => "COLLAPSIBLE_ITEM_TITLE",
+            Self::CollapsibleItemBody => "COLLAPSIBLE_ITEM_BODY",
+            Self::TableCell => "TABLE_CELL",
+            Self::TableRow => "TABLE_ROW",
+            Self::External => "EXTERNAL",
+            Self::Audio => "AUDIO",
+            Self::Caption => "CAPTION",
+            Self::Layout => "LAYOUT",
+            Self::LayoutCell => "LAYOUT_CELL",
+            Self::Shape => "SHAPE",
+            Self::Card => "CARD",
+            Self::Toc => "TOC",
+            Self::SmartBlock => "SMART_BLOCK",
+            Self::SmartBlockCell => "SMART_BLOCK_CELL",
+            Self::CheckboxList => "CHECKBOX_LIST",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for NodeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PARAGRAPH" => Self::Paragraph,
+            "TEXT" => Self::Text,
+            "HEADING" => Self::Heading,
+            "BULLETED_LIST" => Self::BulletedList,
+            "ORDERED_LIST" => Self::OrderedList,
+            "LIST_ITEM" => Self::ListItem,
+            "BLOCKQUOTE" => Self::Blockquote,
+            "CODE_BLOCK" => Self::CodeBlock,
+            "VIDEO" => Self::Video,
+            "DIVIDER" => Self::Divider,
+            "FILE" => Self::File,
+            "GALLERY" => Self::Gallery,
+            "GIF" => Self::Gif,
+            "HTML" => Self::Html,
+            "IMAGE" => Self::Image,
+            "LINK_PREVIEW" => Self::LinkPreview,
+            "MAP" => Self::Map,
+            "POLL" => Self::Poll,
+            "APP_EMBED" => Self::AppEmbed,
+            "BUTTON" => Self::Button,
+            "COLLAPSIBLE_LIST" => Self::CollapsibleList,
+            "TABLE" => Self::Table,
+            "EMBED" => Self::Embed,
+            "COLLAPSIBLE_ITEM" => Self::CollapsibleItem,
+            "COLLAPSIBLE_ITEM_TITLE" => Self::CollapsibleItemTitle,
+            "COLLAPSIBLE_ITEM_BODY" => Self::CollapsibleItemBody,
+            "TABLE_CELL" => Self::TableCell,
+            "TABLE_ROW" => Self::TableRow,
+            "EXTERNAL" => Self::External,
+            "AUDIO" => Self::Audio,
+            "CAPTION" => Self::Caption,
+            "LAYOUT" => Self::Layout,
+            "LAYOUT_CELL" => Self::LayoutCell,
+            "SHAPE" => Self::Shape,
+            "CARD" => Self::Card,
+            "TOC" => Self::Toc,
+            "SMART_BLOCK" => Self::SmartBlock,
+            "SMART_BLOCK_CELL" => Self::SmartBlockCell,
+            "CHECKBOX_LIST" => Self::CheckboxList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for NodeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Oembed` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Oembed {
+    /// The resource type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The width of the resource specified in the `url` property in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// The height of the resource specified in the `url` property in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Resource title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The source URL for the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// HTML for embedding a video player. The HTML should have no padding or margins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The name of the author or owner of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// The URL for the author or owner of the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_url: Option<String>,
+    /// The name of the resource provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// The URL for the resource provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_url: Option<String>,
+    /// The URL for a thumbnail image for the resource. If this property is defined, `thumbnailWidth` and `thumbnailHeight` must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// The width of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailHeight` must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_width: Option<String>,
+    /// The height of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailWidth`must also be defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_height: Option<String>,
+    /// The URL for an embedded viedo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_url: Option<String>,
+    /// The oEmbed version number.  This value must be `1.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// The `OptionChoice` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionChoice {
+    /// The `optionChoiceIds` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_choice_ids: Option<OptionChoiceIds>,
+    /// The `optionChoiceNames` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_choice_names: Option<OptionChoiceNames>,
+}
+
+/// The `OptionChoiceIds` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionChoiceIds {
+    /// Option ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_id: Option<String>,
+    /// Choice ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_id: Option<String>,
+}
+
+/// The `OptionChoiceNames` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionChoiceNames {
+    /// Option name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_name: Option<String>,
+    /// Choice name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_name: Option<String>,
+    /// The `renderType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render_type: Option<ProductOptionRenderType>,
+}
+
+/// The `OptionChoiceReferences` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionChoiceReferences {
+    /// The `optionChoiceIds` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_choice_ids: Option<V3OptionChoiceIds>,
+    /// The `optionChoiceNames` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_choice_names: Option<V3OptionChoiceNames>,
+}
+
+/// The `OptionDesign` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionDesign {
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// The `OptionLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionLayout {
+    /// Sets whether to display option images. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_image: Option<bool>,
+}
+
+/// The `OrderedListData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedListData {
+    /// Indentation level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Offset level from 0-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// List start number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// - `ROWS`: Rows Orientation
+/// - `COLUMNS`: Columns Orientation
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Orientation {
+    /// `ROWS`
+    Rows,
+    /// `COLUMNS`
+    Columns,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Orientation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rows => "ROWS",
+            Self::Columns => "COLUMNS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Orientation {
+    fn from(value: &str) -> Self {
+        match value {
+            "ROWS" => Self::Rows,
+            "COLUMNS" => Self::Columns,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Orientation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Orientation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `IMAGE`: Banner originated from an image
+/// - `LAYOUT`: Banner originated from a layout
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// `IMAGE`
+    Image,
+    /// `LAYOUT`
+    Layout,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Origin {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::Layout => "LAYOUT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "LAYOUT" => Self::Layout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PageUrlV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageUrlV2 {
+    /// The relative path for the page within the site. For example, `/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relative_path: Option<String>,
+    /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The `ParagraphData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParagraphData {
+    /// The `textStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_style: Option<TextStyle>,
+    /// Indentation level from 1-4.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<f64>,
+    /// Paragraph level
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `PdfSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdfSettings {
+    /// The `viewMode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_mode: Option<ViewMode>,
+    /// Sets whether the PDF download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Sets whether the PDF print button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_print: Option<bool>,
+}
+
+/// The `Permissions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permissions {
+    /// The `view` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewRole>,
+    /// The `vote` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote: Option<VoteRole>,
+    /// Sets whether one voter can vote multiple times. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_votes: Option<bool>,
+}
+
+/// The `PhysicalProperties` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalProperties {
+    /// The `pricePerUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit: Option<PricePerUnitSettings>,
+    /// Fulfiller ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfiller_id: Option<String>,
+    /// The `shippingWeightRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_weight_range: Option<WeightRange>,
+    /// The `pricePerUnitRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit_range: Option<PricePerUnitRange>,
+    /// The `weightMeasurementUnitInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_measurement_unit_info: Option<WeightMeasurementUnitInfo>,
+    /// Delivery profile ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_profile_id: Option<String>,
+}
+
+/// - `IMAGE`: Ribbon placed on the image
+/// - `PRODUCT_INFO`: Ribbon placed on the product information
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Placement {
+    /// `IMAGE`
+    Image,
+    /// `PRODUCT_INFO`
+    ProductInfo,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Placement {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::ProductInfo => "PRODUCT_INFO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Placement {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "PRODUCT_INFO" => Self::ProductInfo,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Placement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Placement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PlaybackOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaybackOptions {
+    /// Sets whether the media will automatically start playing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_play: Option<bool>,
+    /// Sets whether media's will be looped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub play_in_loop: Option<bool>,
+    /// Sets whether media's controls will be shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_controls: Option<bool>,
+}
+
+/// The `PluginContainerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginContainerData {
+    /// The `width` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<PluginContainerDataWidth>,
+    /// The `alignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<PluginContainerDataAlignment>,
+    /// The `spoiler` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoiler: Option<Spoiler>,
+    /// The `height` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<Height>,
+    /// Sets whether text should wrap around this node when it's displayed. If `textWrap` is `false`, the node takes up the width of its container. Defaults to `true` for all node types except 'DIVIVDER' where it defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_wrap: Option<bool>,
+}
+
+/// - `CENTER`: Center Alignment
+/// - `LEFT`: Left Alignment
+/// - `RIGHT`: Right Alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PluginContainerDataAlignment {
+    /// `CENTER`
+    Center,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PluginContainerDataAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Center => "CENTER",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PluginContainerDataAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "CENTER" => Self::Center,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PluginContainerDataAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PluginContainerDataAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `size`, `custom` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginContainerDataWidth {
+    /// The `size` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<WidthType>,
+    /// A custom width value in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<String>,
+}
+
+/// The `PointerEffect` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointerEffect {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PointerEffectType>,
+    /// Reacts away from the pointer instead of toward it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverted: Option<bool>,
+    /// One field, two value spaces (the effect type says which): the axis the movement is constrained to — HORIZONTAL, VERTICAL, or BOTH (AIRY, SCALE, SKEW, TRACK, TRACK_3D) — or the edge/center axis the node swivels around — TOP, BOTTOM, LEFT, RIGHT, CENTER_HORIZONTAL, or CENTER_VERTICAL (SWIVEL). Only the effects that expose one accept it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
+    /// Whether the node grows or shrinks as the pointer nears: UP or DOWN (SCALE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Motion style: GENTLE, MODERATE, or INTENSE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easing: Option<String>,
+}
+
+/// - `AIRY`: Drifts loosely after the pointer with a light rotation.
+/// - `BLOB`: Squashes and stretches toward the pointer.
+/// - `BLUR`: Shifts after the pointer while blurring.
+/// - `SCALE`: Scales as the pointer approaches.
+/// - `SKEW`: Skews toward the pointer.
+/// - `SWIVEL`: Rotates around a pivot edge or axis, following the pointer.
+/// - `TILT_3D`: Tilts in 3D perspective toward the pointer.
+/// - `TRACK`: Follows the pointer's position.
+/// - `TRACK_3D`: Follows the pointer with a 3D depth motion.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PointerEffectType {
+    /// `AIRY`
+    Airy,
+    /// `BLOB`
+    Blob,
+    /// `BLUR`
+    Blur,
+    /// `SCALE`
+    Scale,
+    /// `SKEW`
+    Skew,
+    /// `SWIVEL`
+    Swivel,
+    /// `TILT_3D`
+    Tilt3d,
+    /// `TRACK`
+    Track,
+    /// `TRACK_3D`
+    Track3d,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PointerEffectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Airy => "AIRY",
+            Self::Blob => "BLOB",
+            Self::Blur => "BLUR",
+            Self::Scale => "SCALE",
+            Self::Skew => "SKEW",
+            Self::Swivel => "SWIVEL",
+            Self::Tilt3d => "TILT_3D",
+            Self::Track => "TRACK",
+            Self::Track3d => "TRACK_3D",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PointerEffectType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AIRY" => Self::Airy,
+            "BLOB" => Self::Blob,
+            "BLUR" => Self::Blur,
+            "SCALE" => Self::Scale,
+            "SKEW" => Self::Skew,
+            "SWIVEL" => Self::Swivel,
+            "TILT_3D" => Self::Tilt3d,
+            "TRACK" => Self::Track,
+            "TRACK_3D" => Self::Track3d,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PointerEffectType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PointerEffectType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Poll` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Poll {
+    /// Poll ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Poll title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Poll creator ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creator_id: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<V1Media>,
+    /// Voting options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<WixOption>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<PollSettings>,
+}
+
+/// The `PollData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<Poll>,
+    /// The `layout` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<PollDataLayout>,
+    /// The `design` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design: Option<Design>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `PollDataLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDataLayout {
+    /// The `poll` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollLayout>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionLayout>,
+}
+
+/// The `PollDesign` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDesign {
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<PollDesignBackground>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+}
+
+/// At most one of `color`, `image`, `gradient` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollDesignBackground {
+    /// The background color as a hexademical value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<V1Media>,
+    /// The `gradient` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gradient: Option<BackgroundGradient>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PollDesignBackgroundType>,
+}
+
+/// - `COLOR`: Color background type
+/// - `IMAGE`: Image background type
+/// - `GRADIENT`: Gradiant background type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollDesignBackgroundType {
+    /// `COLOR`
+    Color,
+    /// `IMAGE`
+    Image,
+    /// `GRADIENT`
+    Gradient,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollDesignBackgroundType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Color => "COLOR",
+            Self::Image => "IMAGE",
+            Self::Gradient => "GRADIENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollDesignBackgroundType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COLOR" => Self::Color,
+            "IMAGE" => Self::Image,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollDesignBackgroundType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesignBackgroundType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PollLayout` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollLayout {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PollLayoutType>,
+    /// The `direction` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<PollLayoutDirection>,
+    /// Sets whether to display the main poll image. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_image: Option<bool>,
+}
+
+/// - `LTR`: Left-to-right
+/// - `RTL`: Right-to-left
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollLayoutDirection {
+    /// `LTR`
+    Ltr,
+    /// `RTL`
+    Rtl,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollLayoutDirection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ltr => "LTR",
+            Self::Rtl => "RTL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollLayoutDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "LTR" => Self::Ltr,
+            "RTL" => Self::Rtl,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollLayoutDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollLayoutDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `LIST`: List
+/// - `GRID`: Grid
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PollLayoutType {
+    /// `LIST`
+    List,
+    /// `GRID`
+    Grid,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PollLayoutType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "LIST",
+            Self::Grid => "GRID",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PollLayoutType {
+    fn from(value: &str) -> Self {
+        match value {
+            "LIST" => Self::List,
+            "GRID" => Self::Grid,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PollLayoutType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PollLayoutType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PollSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollSettings {
+    /// The `permissions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Permissions>,
+    /// Sets whether voters are displayed in the vote results. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_voters: Option<bool>,
+    /// Sets whether the vote count is displayed. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_votes_count: Option<bool>,
+}
+
+/// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
+/// - `END`: Image positioned at the end (right in LTR layouts, left in RTL layouts)
+/// - `TOP`: Image positioned at the top
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Position {
+    /// `START`
+    Start,
+    /// `END`
+    End,
+    /// `TOP`
+    Top,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Position {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::End => "END",
+            Self::Top => "TOP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Position {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "END" => Self::End,
+            "TOP" => Self::Top,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PreorderInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreorderInfo {
+    /// Whether preorder is enabled for this inventory item.
+    ///
+    /// > **Note:** Preorder can't be enabled for digital products or products with subscriptions.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Message displayed to customers when the item is out of stock and preorder is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Maximum number of items that can be preordered after stock reaches zero.
+    ///
+    /// Supported only for inventory items with `trackQuantity = true`.
+    ///
+    /// Default: `100000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of times this item has been preordered.
+    ///
+    /// Supported only for inventory items with `trackQuantity = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<f64>,
+    /// Remaining quantity available for preorder.
+    ///
+    /// Supported only for items with `trackQuantity` set to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// - `ENABLED`: All variants are enabled for preorder.
+/// - `DISABLED`: All variants are disabled for preorder.
+/// - `PARTIALLY_ENABLED`: Some variants are disabled and some are enabled for preorder.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PreorderStatus {
+    /// `ENABLED`
+    Enabled,
+    /// `DISABLED`
+    Disabled,
+    /// `PARTIALLY_ENABLED`
+    PartiallyEnabled,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl PreorderStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::PartiallyEnabled => "PARTIALLY_ENABLED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for PreorderStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            "PARTIALLY_ENABLED" => Self::PartiallyEnabled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for PreorderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PreorderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `PriceInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceInfo {
+    /// The `actualPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_price: Option<FixedMonetaryAmount>,
+    /// The `compareAtPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_price: Option<FixedMonetaryAmount>,
+    /// The `priceAfterDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+/// The `PricePerUnit` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePerUnit {
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<PricePerUnitSettings>,
+    /// Calculated value of price per unit. Takes into account `pricePerUnit` settings of parent product, of this variant, and discounted price of variant.
+    /// For example if discounted price is 2$, product's price per unit setting is 1 Kg, variant price per unit setting is 0.5 Kg then this value is 4$ (means variant weight is 0.5 Kg and it costs 2$ but we want to show price per 1 Kg so we show 4$).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Price per unit description.
+    /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `priceAfterDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+/// The `PricePerUnitRange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePerUnitRange {
+    /// The `minValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<PricePerUnitRangePricePerUnit>,
+    /// The `maxValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<PricePerUnitRangePricePerUnit>,
+}
+
+/// The `PricePerUnitRangePricePerUnit` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePerUnitRangePricePerUnit {
+    /// Calculated value of price per unit. Takes into account pricePerUnit settings of product and variants and price of variants.
+    /// For example if discounted price is 2$, product's price per unit setting is 1 Kg, variant price per unit setting is 0.5 Kg then this value is 4$ (means variant weight is 0.5 Kg and it costs 2$ but we want to show price per 1 Kg so we show 4$).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Price per unit info in the format of variant specific data / product setting, for example €4.00 / 1 Kg.
+    /// > **Note:** This field is returned by the API only when you pass `fields: "CURRENCY"` in a request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The `PricePerUnitSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricePerUnitSettings {
+    /// Quantity.
+    /// For example, to define price per per 100 grams, set this field to `100`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// The `measurementUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measurement_unit: Option<MeasurementUnit>,
+}
+
+/// The `PriceRange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceRange {
+    /// The `minValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<FixedMonetaryAmount>,
+    /// The `maxValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<FixedMonetaryAmount>,
+}
+
+/// The `PricingData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricingData {
+    /// Minimum numeric price value as string (e.g., "10.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<String>,
+    /// Maximum numeric price value as string (e.g., "19.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_to: Option<String>,
+    /// Numeric price value as string after discount application (e.g., "15.99").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discounted_value: Option<String>,
+    /// Currency of the value in ISO 4217 format (e.g., "USD", "EUR").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Pricing plan ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pricing_plan_id: Option<String>,
+}
+
+/// The `Product` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
-    /// Product ID (generated by Wix when the product is created).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Revision number, incremented by 1 each time the product is updated; an update must pass the current revision (Wix's standard field; sent as a string, e.g. "3").
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revision: Option<i64>,
-    /// Date and time the product was created (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Date and time the product was last updated (Wix's standard field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
-    /// Product name (Wix's standard field).
+    /// Product name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Whether the product is visible to site visitors (Wix's standard field).
+    /// List of category IDs that this product is included in directly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_category_ids: Option<Vec<String>>,
+    /// Variant name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_name: Option<String>,
+    /// Variant SKU (stock keeping unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_sku: Option<String>,
+    /// Whether the variant is visible in the store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_visible: Option<bool>,
+}
+
+/// The `ProductCategoriesInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductCategoriesInfo {
+    /// A list of categories related to the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<ProductCategory>>,
+}
+
+/// The `ProductCategory` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductCategory {
+    /// Category ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index location of the product within the category, used for sorting products in a specific category. You can manually arrange up to 100 products per category. For detailed instructions, refer to the [Add and arrange products in a category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/sample-use-cases-and-flows#add-and-arrange-products-in-a-category) sample flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<f64>,
+}
+
+/// At most one of `id`, `url` is set (a oneOf group).
+///
+/// At most one of `image`, `video` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductMedia {
+    /// Set media by ID of an existing file in Wix Media Manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Set media using an external media URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoV2>,
+    /// Image alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// Media display name.
+    ///
+    /// Overrides the default media name. Can be passed only when the media is set by a URL in this item's `url` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The `mediaType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<MediaType>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Thumbnail>,
+    /// ID used to upload media to Wix Media Manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_id: Option<String>,
+}
+
+/// - `TEXT_CHOICES`: Text choices.
+/// - `SWATCH_CHOICES`: Swatch choices.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProductOptionRenderType {
+    /// `TEXT_CHOICES`
+    TextChoices,
+    /// `SWATCH_CHOICES`
+    SwatchChoices,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ProductOptionRenderType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TextChoices => "TEXT_CHOICES",
+            Self::SwatchChoices => "SWATCH_CHOICES",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ProductOptionRenderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TEXT_CHOICES" => Self::TextChoices,
+            "SWATCH_CHOICES" => Self::SwatchChoices,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ProductOptionRenderType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductOptionRenderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `ALL_VARIANTS`: All the product variants are available for preorder.
+/// - `NO_VARIANTS`: None of the product variants are available for preorder.
+/// - `SOME_VARIANTS`: Some of the product variants are available for preorder.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProductPreorderAvailability {
+    /// `ALL_VARIANTS`
+    AllVariants,
+    /// `NO_VARIANTS`
+    NoVariants,
+    /// `SOME_VARIANTS`
+    SomeVariants,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ProductPreorderAvailability {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllVariants => "ALL_VARIANTS",
+            Self::NoVariants => "NO_VARIANTS",
+            Self::SomeVariants => "SOME_VARIANTS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ProductPreorderAvailability {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALL_VARIANTS" => Self::AllVariants,
+            "NO_VARIANTS" => Self::NoVariants,
+            "SOME_VARIANTS" => Self::SomeVariants,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ProductPreorderAvailability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductPreorderAvailability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `PHYSICAL`: Physical product.
+/// - `DIGITAL`: Digital product.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProductType {
+    /// `PHYSICAL`
+    Physical,
+    /// `DIGITAL`
+    Digital,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ProductType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Physical => "PHYSICAL",
+            Self::Digital => "DIGITAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ProductType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PHYSICAL" => Self::Physical,
+            "DIGITAL" => Self::Digital,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ProductType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `physicalProperties` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductWithInventory {
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<PhysicalProperties>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Revision number, which increments by 1 each time the product is updated.
+    /// To prevent conflicting changes,
+    /// the current revision must be passed when updating the product.
+    ///
+    /// Ignored when creating a product with inventory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Product name. Translatable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Product slug.
+    ///
+    /// If not provided, the slug is autogenerated based on the product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Product description in HTML.
+    ///
+    /// + When provided on create/update, this string must be valid HTML. It's then converted to rich content.
+    /// + `plainDescription` is ignored when a value is also passed to the `description` field.
+    /// > **Note:** Returned only when you pass `"PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_description: Option<String>,
+    /// Whether the product is visible to site visitors.
+    ///
+    /// Default: `true`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
+    /// Whether the product is visible in POS (point of sale).
+    ///
+    /// Default: `true`
+    /// > **Note:** Always `false` for `productType: DIGITAL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_in_pos: Option<bool>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// The `seoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_data: Option<SeoSchema>,
+    /// [Tax group ID](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/extensions/tax/tax-groups/introduction). Used to apply specific tax rates to products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_group_id: Option<String>,
+    /// Product options, such as "Size" or "Color". Options define the ways a product can vary.
+    ///
+    /// When you provide options, you must also provide the corresponding variants. Each variant must have exactly one choice for each option. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
+    ///
+    /// Options are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define options inline and new customization entities are created automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<ConnectedOption>>,
+    /// Product modifiers. Collect additional information from customers without creating variants.
+    ///
+    /// Unlike options, modifiers don't affect inventory or create additional variants. Use them for things like gift messages or engraving text. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
+    ///
+    /// Modifiers are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define modifiers inline and new customization entities are created automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifiers: Option<Vec<ConnectedModifier>>,
+    /// The `brand` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<V3Brand>,
+    /// Product info section.
+    ///
+    /// + Pass `infoSection.uniqueName`, `infoSection.title`, and `infoSection.description` to add a new info section while creating a product.
+    /// + Pass an existing info section's `id` or `uniqueName` to assign that info section to the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info_sections: Option<Vec<InfoSection>>,
+    /// The `ribbon` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon: Option<Ribbon>,
+    /// Additional [ribbons](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/ribbons-v3/introduction) displayed on the product, beyond the primary `ribbon`.
+    ///
+    /// Use this field to highlight multiple product attributes at once, for example combining a "New" ribbon with a "Sale" ribbon. Both the primary and additional ribbons are rendered on product cards and on the product page. Ribbons appear in the same order as this list.
+    ///
+    /// Each entry follows the same assignment rules as `ribbon`:
+    /// + Pass `additionalRibbons.name` to add a new ribbon while creating or updating the product.
+    /// + Pass an existing ribbon's `id` or `name` to assign that ribbon to the product.
+    ///
+    /// A ribbon can be assigned to a product at most once: the same ribbon can't appear more than once in `additionalRibbons`, and a ribbon set as `ribbon` can't also appear in `additionalRibbons`.
+    ///
+    /// Supports up to 4 additional ribbons per product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_ribbons: Option<Vec<Ribbon>>,
+    /// The ID of the product's primary direct category, which defines the product's breadcrumbs path. For example, if the product's main category is "T-Shirts" (which is a subcategory of "Clothing"), the breadcrumbs path will be "Clothing > T-Shirts".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_category_id: Option<String>,
+    /// The `productType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<ProductType>,
+    /// A unique human-friendly identifier for the product.
+    ///
+    /// Unlike the auto-generated `id`, the handle can be set when creating a product. This is useful when re-importing products from other systems, as it provides a stable identifier across platforms. If not provided during creation, one is automatically generated. Can't be changed after creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    /// The `variantsInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants_info: Option<V3VariantsInfo>,
+    /// The `subscriptionDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_details: Option<SubscriptionDetails>,
+    /// The `purchaseEligibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_eligibility: Option<PurchaseEligibility>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+}
+
+/// The `PurchaseEligibility` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchaseEligibility {
+    /// The `userCriteria` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_criteria: Option<UserCriteria>,
+}
+
+/// The `RangeResultsRangeAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeResultsRangeAggregationResult {
+    /// Inclusive lower bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+    /// Total number of entities in this range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// The `Rel` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rel {
+    /// Indicates to search engine crawlers not to follow the link. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nofollow: Option<bool>,
+    /// Indicates to search engine crawlers that the link is a paid placement such as sponsored content or an advertisement. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sponsored: Option<bool>,
+    /// Indicates that this link is user-generated content and isn't necessarily trusted or endorsed by the page’s author. For example, a link in a fourm post. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ugc: Option<bool>,
+    /// Indicates that this link protect referral information from being passed to the target website.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noreferrer: Option<bool>,
+}
+
+/// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
+/// - `CURRENCY`: Currency information including the currency code and formatted price amounts for storefront display.
+/// - `INFO_SECTION`: Returns basic info section metadata including IDs, unique names, and titles. Use with `INFO_SECTION_DESCRIPTION` or `INFO_SECTION_PLAIN_DESCRIPTION` to include content.
+/// - `MERCHANT_DATA`: Returns merchant-related financial data including cost ranges and variant revenue details like cost, profit, and profit margin. Requires the `SCOPE.STORES.PRODUCT_READ_ADMIN` permission scope.
+/// - `PLAIN_DESCRIPTION`: Provides product description as plain HTML text.
+/// - `INFO_SECTION_PLAIN_DESCRIPTION`: Returns info section descriptions as HTML content. Use with `INFO_SECTION` for complete metadata.
+/// - `SUBSCRIPTION_PRICES_INFO`: Details subscription pricing options, empty for non-subscription products.
+/// - `BREADCRUMBS_INFO`: Returns the category breadcrumb navigation path from root categories down to the product's main category, including category IDs, names, and slugs.
+/// - `WEIGHT_MEASUREMENT_UNIT_INFO`: Returns the weight measurement unit (KG, LB) for the product.
+/// - `VARIANT_OPTION_CHOICE_NAMES`: Enriches variant choices with human-readable option and choice names alongside render types.
+/// - `MEDIA_ITEMS_INFO`: Returns all media items associated with the product, including detailed metadata (URLs, alt-text, dimensions, filenames, file sizes).
+/// - `DESCRIPTION`: Returns the product description as rich content with complete node structure, metadata, and styling information.
+/// - `DIRECT_CATEGORIES_INFO`: Provides the IDs and indexes of categories the product is directly assigned to.
+/// - `ALL_CATEGORIES_INFO`: Provides IDs and indexes for all categories including inherited parent categories.
+/// - `INFO_SECTION_DESCRIPTION`: Returns info section descriptions as rich content with complete node structure, metadata, and styling information. Use with `INFO_SECTION` for complete metadata.
+/// - `THUMBNAIL`: Returns an optimized thumbnail image with standard dimensions, suitable for listings or previews.
+/// - `PRODUCT_CHOICES_MEDIA_REFERENCES`: Returns media references associated with product option and modifier choices instead of the deprecated `linked_media` field.  When requested, choice objects will populate `media_references` with lightweight `MediaReference` objects containing only media IDs, while the `linked_media` field will be returned empty to avoid duplication and reduce response payload size.  To get full media metadata (dimensions, alt text, filenames, etc.), request `MEDIA_ITEMS_INFO` on the product and correlate by media ID.  > **Note:** The `media_references` field is available on `ConnectedOptionChoice` and `ConnectedModifierChoice` objects.
+/// - `PRODUCT_CHOICES_DISPLAY_IMAGE`: Returns display images for product option and modifier choices. When requested, choice objects will populate `display_image` with a lightweight image containing only ID, URL, and alt text.
+/// - `MIN_PRICE_VARIANT`: Returns the variant with the lowest actual price among visible variants. Populated in `variant_summary.min_price_variant`.
+/// - `DISCOUNT_INFO`: Returns automatic discount info for product get/query/search responses and populates product-level `discountInfo.discountRuleNames`.  To receive discounted variant prices in get/query/search responses, request this together with `MIN_PRICE_VARIANT` (returned in `variantSummary.minPriceVariant.price.priceAfterDiscount`). Formatted money amounts are returned only when `CURRENCY` is also requested.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequestedFields {
+    /// `URL`
+    Url,
+    /// `CURRENCY`
+    Currency,
+    /// `INFO_SECTION`
+    InfoSection,
+    /// `MERCHANT_DATA`
+    MerchantData,
+    /// `PLAIN_DESCRIPTION`
+    PlainDescription,
+    /// `INFO_SECTION_PLAIN_DESCRIPTION`
+    InfoSectionPlainDescription,
+    /// `SUBSCRIPTION_PRICES_INFO`
+    SubscriptionPricesInfo,
+    /// `BREADCRUMBS_INFO`
+    BreadcrumbsInfo,
+    /// `WEIGHT_MEASUREMENT_UNIT_INFO`
+    WeightMeasurementUnitInfo,
+    /// `VARIANT_OPTION_CHOICE_NAMES`
+    VariantOptionChoiceNames,
+    /// `MEDIA_ITEMS_INFO`
+    MediaItemsInfo,
+    /// `DESCRIPTION`
+    Description,
+    /// `DIRECT_CATEGORIES_INFO`
+    DirectCategoriesInfo,
+    /// `ALL_CATEGORIES_INFO`
+    AllCategoriesInfo,
+    /// `INFO_SECTION_DESCRIPTION`
+    InfoSectionDescription,
+    /// `THUMBNAIL`
+    Thumbnail,
+    /// `PRODUCT_CHOICES_MEDIA_REFERENCES`
+    ProductChoicesMediaReferences,
+    /// `PRODUCT_CHOICES_DISPLAY_IMAGE`
+    ProductChoicesDisplayImage,
+    /// `MIN_PRICE_VARIANT`
+    MinPriceVariant,
+    /// `DISCOUNT_INFO`
+    DiscountInfo,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RequestedFields {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "URL",
+            Self::Currency => "CURRENCY",
+            Self::InfoSection => "INFO_SECTION",
+            Self::MerchantData => "MERCHANT_DATA",
+            Self::PlainDescription => "PLAIN_DESCRIPTION",
+            Self::InfoSectionPlainDescription => "INFO_SECTION_PLAIN_DESCRIPTION",
+            Self::SubscriptionPricesInfo => "SUBSCRIPTION_PRICES_INFO",
+            Self::BreadcrumbsInfo => "BREADCRUMBS_INFO",
+            Self::WeightMeasurementUnitInfo => "WEIGHT_MEASUREMENT_UNIT_INFO",
+            Self::VariantOptionChoiceNames => "VARIANT_OPTION_CHOICE_NAMES",
+            Self::MediaItemsInfo => "MEDIA_ITEMS_INFO",
+            Self::Description => "DESCRIPTION",
+            Self::DirectCategoriesInfo => "DIRECT_CATEGORIES_INFO",
+            Self::AllCategoriesInfo => "ALL_CATEGORIES_INFO",
+            Self::InfoSectionDescription => "INFO_SECTION_DESCRIPTION",
+            Self::Thumbnail => "THUMBNAIL",
+            Self::ProductChoicesMediaReferences => "PRODUCT_CHOICES_MEDIA_REFERENCES",
+            Self::ProductChoicesDisplayImage => "PRODUCT_CHOICES_DISPLAY_IMAGE",
+            Self::MinPriceVariant => "MIN_PRICE_VARIANT",
+            Self::DiscountInfo => "DISCOUNT_INFO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RequestedFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "URL" => Self::Url,
+            "CURRENCY" => Self::Currency,
+            "INFO_SECTION" => Self::InfoSection,
+            "MERCHANT_DATA" => Self::MerchantData,
+            "PLAIN_DESCRIPTION" => Self::PlainDescription,
+            "INFO_SECTION_PLAIN_DESCRIPTION" => Self::InfoSectionPlainDescription,
+            "SUBSCRIPTION_PRICES_INFO" => Self::SubscriptionPricesInfo,
+            "BREADCRUMBS_INFO" => Self::BreadcrumbsInfo,
+            "WEIGHT_MEASUREMENT_UNIT_INFO" => Self::WeightMeasurementUnitInfo,
+            "VARIANT_OPTION_CHOICE_NAMES" => Self::VariantOptionChoiceNames,
+            "MEDIA_ITEMS_INFO" => Self::MediaItemsInfo,
+            "DESCRIPTION" => Self::Description,
+            "DIRECT_CATEGORIES_INFO" => Self::DirectCategoriesInfo,
+            "ALL_CATEGORIES_INFO" => Self::AllCategoriesInfo,
+            "INFO_SECTION_DESCRIPTION" => Self::InfoSectionDescription,
+            "THUMBNAIL" => Self::Thumbnail,
+            "PRODUCT_CHOICES_MEDIA_REFERENCES" => Self::ProductChoicesMediaReferences,
+            "PRODUCT_CHOICES_DISPLAY_IMAGE" => Self::ProductChoicesDisplayImage,
+            "MIN_PRICE_VARIANT" => Self::MinPriceVariant,
+            "DISCOUNT_INFO" => Self::DiscountInfo,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RequestedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `FILL`: Fill the container, may crop the image
+/// - `FIT`: Fit the image within the container
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Resizing {
+    /// `FILL`
+    Fill,
+    /// `FIT`
+    Fit,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Resizing {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fill => "FILL",
+            Self::Fit => "FIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Resizing {
+    fn from(value: &str) -> Self {
+        match value {
+            "FILL" => Self::Fill,
+            "FIT" => Self::Fit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Resizing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Resizing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `STACK`: Stacking of columns
+/// - `WRAP`: Wrapping of columns
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResponsivenessBehaviour {
+    /// `STACK`
+    Stack,
+    /// `WRAP`
+    Wrap,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ResponsivenessBehaviour {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Stack => "STACK",
+            Self::Wrap => "WRAP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ResponsivenessBehaviour {
+    fn from(value: &str) -> Self {
+        match value {
+            "STACK" => Self::Stack,
+            "WRAP" => Self::Wrap,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ResponsivenessBehaviour {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `RevenueDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevenueDetails {
+    /// The `cost` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<FixedMonetaryAmount>,
+    /// The `profit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profit: Option<FixedMonetaryAmount>,
+    /// Profit Margin. Calculated by dividing `profit` by `discountedPrice`.
+    /// The result is rounded to 4 decimal places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profit_margin: Option<f64>,
+}
+
+/// The `Ribbon` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ribbon {
+    /// Ribbon ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Ribbon name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `RibbonStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RibbonStyles {
+    /// Text to display on the ribbon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_text: Option<String>,
+    /// Ribbon background color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Ribbon text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Ribbon border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Ribbon border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Ribbon border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `ribbonPlacement` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon_placement: Option<Placement>,
+}
+
+/// The `RichContent` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RichContent {
+    /// Node objects representing a rich content document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<Node>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Metadata>,
+    /// The `documentStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_style: Option<DocumentStyle>,
+}
+
+/// - `AUTO`: Auto image scaling
+/// - `CONTAIN`: Contain image scaling
+/// - `COVER`: Cover image scaling
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scaling {
+    /// `AUTO`
+    Auto,
+    /// `CONTAIN`
+    Contain,
+    /// `COVER`
+    Cover,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Scaling {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Contain => "CONTAIN",
+            Self::Cover => "COVER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Scaling {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "CONTAIN" => Self::Contain,
+            "COVER" => Self::Cover,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Scaling {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Scaling {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Decorative shape divider at a layout edge
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionDivider {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<Shape>,
+    /// Divider fill color as a hexadecimal value (may include alpha).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Divider height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Horizontal offset in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_x: Option<f64>,
+    /// Whether the shape is flipped horizontally.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flipped: Option<bool>,
+    /// The `layers` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Layers>,
+}
+
+/// The `SecuredMedia` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecuredMedia {
+    /// Media ID in media manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Original file name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Original file size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<String>,
+    /// The `fileType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<FileType>,
+}
+
+/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
+/// The search engines use this information for ranking purposes, or to display snippets in the search results.
+/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSchema {
+    /// SEO tag information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// The `Settings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
+    ///
+    /// Default: `false` (automatical redirect is enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevent_auto_redirect: Option<bool>,
+    /// User-selected keyword terms for a specific page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<Keyword>>,
+}
+
+/// Divider shape preset
+///
+/// - `ELLIPSE`: Ellipse shape
+/// - `TILT`: Tilt shape
+/// - `LIQUID`: Liquid shape
+/// - `LEFT_WAVE`: Left wave shape
+/// - `PAINT_SCRIBBLE`: Paint scribble shape
+/// - `INVERTED_ELLIPSE`: Inverted ellipse shape
+/// - `RIGHT_WAVE`: Right wave shape
+/// - `DUNES`: Dunes shape
+/// - `WAVES`: Waves shape
+/// - `TRIANGLE`: Triangle shape
+/// - `SEMI_ELLIPSE`: Semi-ellipse shape
+/// - `PLANTS`: Plants shape
+/// - `LAYERED_ELLIPSE`: Layered ellipse shape
+/// - `PIXELS`: Pixels shape
+/// - `PAINT`: Paint shape
+/// - `CLOUDS`: Clouds shape
+/// - `OPTICAL_ILLUSION`: Optical illusion shape
+/// - `STRIPES`: Stripes shape
+/// - `BLOBS`: Blobs shape
+/// - `SEMI_CIRCLES`: Semi-circles shape
+/// - `HILL`: Hill shape
+/// - `BRUSH`: Brush shape
+/// - `PEAKS`: Peaks shape
+/// - `ANGLED_TRIANGLE`: Angled triangle shape
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// `ELLIPSE`
+    Ellipse,
+    /// `TILT`
+    Tilt,
+    /// `LIQUID`
+    Liquid,
+    /// `LEFT_WAVE`
+    LeftWave,
+    /// `PAINT_SCRIBBLE`
+    PaintScribble,
+    /// `INVERTED_ELLIPSE`
+    InvertedEllipse,
+    /// `RIGHT_WAVE`
+    RightWave,
+    /// `DUNES`
+    Dunes,
+    /// `WAVES`
+    Waves,
+    /// `TRIANGLE`
+    Triangle,
+    /// `SEMI_ELLIPSE`
+    SemiEllipse,
+    /// `PLANTS`
+    Plants,
+    /// `LAYERED_ELLIPSE`
+    LayeredEllipse,
+    /// `PIXELS`
+    Pixels,
+    /// `PAINT`
+    Paint,
+    /// `CLOUDS`
+    Clouds,
+    /// `OPTICAL_ILLUSION`
+    OpticalIllusion,
+    /// `STRIPES`
+    Stripes,
+    /// `BLOBS`
+    Blobs,
+    /// `SEMI_CIRCLES`
+    SemiCircles,
+    /// `HILL`
+    Hill,
+    /// `BRUSH`
+    Brush,
+    /// `PEAKS`
+    Peaks,
+    /// `ANGLED_TRIANGLE`
+    AngledTriangle,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Shape {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ellipse => "ELLIPSE",
+            Self::Tilt => "TILT",
+            Self::Liquid => "LIQUID",
+            Self::LeftWave => "LEFT_WAVE",
+            Self::PaintScribble => "PAINT_SCRIBBLE",
+            Self::InvertedEllipse => "INVERTED_ELLIPSE",
+            Self::RightWave => "RIGHT_WAVE",
+            Self::Dunes => "DUNES",
+            Self::Waves => "WAVES",
+            Self::Triangle => "TRIANGLE",
+            Self::SemiEllipse => "SEMI_ELLIPSE",
+            Self::Plants => "PLANTS",
+            Self::LayeredEllipse => "LAYERED_ELLIPSE",
+            Self::Pixels => "PIXELS",
+            Self::Paint => "PAINT",
+            Self::Clouds => "CLOUDS",
+            Self::OpticalIllusion => "OPTICAL_ILLUSION",
+            Self::Stripes => "STRIPES",
+            Self::Blobs => "BLOBS",
+            Self::SemiCircles => "SEMI_CIRCLES",
+            Self::Hill => "HILL",
+            Self::Brush => "BRUSH",
+            Self::Peaks => "PEAKS",
+            Self::AngledTriangle => "ANGLED_TRIANGLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Shape {
+    fn from(value: &str) -> Self {
+        match value {
+            "ELLIPSE" => Self::Ellipse,
+            "TILT" => Self::Tilt,
+            "LIQUID" => Self::Liquid,
+            "LEFT_WAVE" => Self::LeftWave,
+            "PAINT_SCRIBBLE" => Self::PaintScribble,
+            "INVERTED_ELLIPSE" => Self::InvertedEllipse,
+            "RIGHT_WAVE" => Self::RightWave,
+            "DUNES" => Self::Dunes,
+            "WAVES" => Self::Waves,
+            "TRIANGLE" => Self::Triangle,
+            "SEMI_ELLIPSE" => Self::SemiEllipse,
+            "PLANTS" => Self::Plants,
+            "LAYERED_ELLIPSE" => Self::LayeredEllipse,
+            "PIXELS" => Self::Pixels,
+            "PAINT" => Self::Paint,
+            "CLOUDS" => Self::Clouds,
+            "OPTICAL_ILLUSION" => Self::OpticalIllusion,
+            "STRIPES" => Self::Stripes,
+            "BLOBS" => Self::Blobs,
+            "SEMI_CIRCLES" => Self::SemiCircles,
+            "HILL" => Self::Hill,
+            "BRUSH" => Self::Brush,
+            "PEAKS" => Self::Peaks,
+            "ANGLED_TRIANGLE" => Self::AngledTriangle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `ShapeData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `shape` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<V1Media>,
+    /// The `styles` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub styles: Option<ShapeDataStyles>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+    /// The `link` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `ShapeDataStyles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShapeDataStyles {
+    /// Shape fill color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Map of original color keys to their new color values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colors: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
+/// - `CURRENCY`: Currency information including the currency code and formatted price amounts for storefront display.
+/// - `INFO_SECTION`: Returns basic info section metadata including IDs, unique names, and titles. Use with `INFO_SECTION_DESCRIPTION` or `INFO_SECTION_PLAIN_DESCRIPTION` to include content.
+/// - `MERCHANT_DATA`: Returns merchant-related financial data including cost ranges and variant revenue details like cost, profit, and profit margin. Requires the `SCOPE.STORES.PRODUCT_READ_ADMIN` permission scope.
+/// - `PLAIN_DESCRIPTION`: Provides product description as plain HTML text.
+/// - `INFO_SECTION_PLAIN_DESCRIPTION`: Returns info section descriptions as HTML content. Use with `INFO_SECTION` for complete metadata.
+/// - `SUBSCRIPTION_PRICES_INFO`: Details subscription pricing options, empty for non-subscription products.
+/// - `BREADCRUMBS_INFO`: Returns the category breadcrumb navigation path from root categories down to the product's main category, including category IDs, names, and slugs.
+/// - `WEIGHT_MEASUREMENT_UNIT_INFO`: Returns the weight measurement unit (KG, LB) for the product.
+/// - `VARIANT_OPTION_CHOICE_NAMES`: Enriches variant choices with human-readable option and choice names alongside render types.
+/// - `MEDIA_ITEMS_INFO`: Returns all media items associated with the product, including detailed metadata (URLs, alt-text, dimensions, filenames, file sizes).
+/// - `DESCRIPTION`: Returns the product description as rich content with complete node structure, metadata, and styling information.
+/// - `DIRECT_CATEGORIES_INFO`: Provides the IDs and indexes of categories the product is directly assigned to.
+/// - `ALL_CATEGORIES_INFO`: Provides IDs and indexes for all categories including inherited parent categories.
+/// - `INFO_SECTION_DESCRIPTION`: Returns info section descriptions as rich content with complete node structure, metadata, and styling information. Use with `INFO_SECTION` for complete metadata.
+/// - `THUMBNAIL`: Returns an optimized thumbnail image with standard dimensions, suitable for listings or previews.
+/// - `PRODUCT_CHOICES_MEDIA_REFERENCES`: Returns media references associated with product option and modifier choices instead of the deprecated `linked_media` field.  When requested, choice objects will populate `media_references` with lightweight `MediaReference` objects containing only media IDs, while the `linked_media` field will be returned empty to avoid duplication and reduce response payload size.  To get full media metadata (dimensions, alt text, filenames, etc.), request `MEDIA_ITEMS_INFO` on the product and correlate by media ID.  > **Note:** The `media_references` field is available on `ConnectedOptionChoice` and `ConnectedModifierChoice` objects.
+/// - `PRODUCT_CHOICES_DISPLAY_IMAGE`: Returns display images for product option and modifier choices. When requested, choice objects will populate `display_image` with a lightweight image containing only ID, URL, and alt text.
+/// - `DISCOUNT_INFO`: Returns automatic discount info for product get/query/search responses and populates product-level `discountInfo.discountRuleNames`.  To receive discounted variant prices in get/query/search responses, request this together with `MIN_PRICE_VARIANT` (returned in `variantSummary.minPriceVariant.price.priceAfterDiscount`). Formatted money amounts are returned only when `CURRENCY` is also requested.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SingleEntityOpsRequestedFields {
+    /// `URL`
+    Url,
+    /// `CURRENCY`
+    Currency,
+    /// `INFO_SECTION`
+    InfoSection,
+    /// `MERCHANT_DATA`
+    MerchantData,
+    /// `PLAIN_DESCRIPTION`
+    PlainDescription,
+    /// `INFO_SECTION_PLAIN_DESCRIPTION`
+    InfoSectionPlainDescription,
+    /// `SUBSCRIPTION_PRICES_INFO`
+    SubscriptionPricesInfo,
+    /// `BREADCRUMBS_INFO`
+    BreadcrumbsInfo,
+    /// `WEIGHT_MEASUREMENT_UNIT_INFO`
+    WeightMeasurementUnitInfo,
+    /// `VARIANT_OPTION_CHOICE_NAMES`
+    VariantOptionChoiceNames,
+    /// `MEDIA_ITEMS_INFO`
+    MediaItemsInfo,
+    /// `DESCRIPTION`
+    Description,
+    /// `DIRECT_CATEGORIES_INFO`
+    DirectCategoriesInfo,
+    /// `ALL_CATEGORIES_INFO`
+    AllCategoriesInfo,
+    /// `INFO_SECTION_DESCRIPTION`
+    InfoSectionDescription,
+    /// `THUMBNAIL`
+    Thumbnail,
+    /// `PRODUCT_CHOICES_MEDIA_REFERENCES`
+    ProductChoicesMediaReferences,
+    /// `PRODUCT_CHOICES_DISPLAY_IMAGE`
+    ProductChoicesDisplayImage,
+    /// `DISCOUNT_INFO`
+    DiscountInfo,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SingleEntityOpsRequestedFields {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "URL",
+            Self::Currency => "CURRENCY",
+            Self::InfoSection => "INFO_SECTION",
+            Self::MerchantData => "MERCHANT_DATA",
+            Self::PlainDescription => "PLAIN_DESCRIPTION",
+            Self::InfoSectionPlainDescription => "INFO_SECTION_PLAIN_DESCRIPTION",
+            Self::SubscriptionPricesInfo => "SUBSCRIPTION_PRICES_INFO",
+            Self::BreadcrumbsInfo => "BREADCRUMBS_INFO",
+            Self::WeightMeasurementUnitInfo => "WEIGHT_MEASUREMENT_UNIT_INFO",
+            Self::VariantOptionChoiceNames => "VARIANT_OPTION_CHOICE_NAMES",
+            Self::MediaItemsInfo => "MEDIA_ITEMS_INFO",
+            Self::Description => "DESCRIPTION",
+            Self::DirectCategoriesInfo => "DIRECT_CATEGORIES_INFO",
+            Self::AllCategoriesInfo => "ALL_CATEGORIES_INFO",
+            Self::InfoSectionDescription => "INFO_SECTION_DESCRIPTION",
+            Self::Thumbnail => "THUMBNAIL",
+            Self::ProductChoicesMediaReferences => "PRODUCT_CHOICES_MEDIA_REFERENCES",
+            Self::ProductChoicesDisplayImage => "PRODUCT_CHOICES_DISPLAY_IMAGE",
+            Self::DiscountInfo => "DISCOUNT_INFO",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SingleEntityOpsRequestedFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "URL" => Self::Url,
+            "CURRENCY" => Self::Currency,
+            "INFO_SECTION" => Self::InfoSection,
+            "MERCHANT_DATA" => Self::MerchantData,
+            "PLAIN_DESCRIPTION" => Self::PlainDescription,
+            "INFO_SECTION_PLAIN_DESCRIPTION" => Self::InfoSectionPlainDescription,
+            "SUBSCRIPTION_PRICES_INFO" => Self::SubscriptionPricesInfo,
+            "BREADCRUMBS_INFO" => Self::BreadcrumbsInfo,
+            "WEIGHT_MEASUREMENT_UNIT_INFO" => Self::WeightMeasurementUnitInfo,
+            "VARIANT_OPTION_CHOICE_NAMES" => Self::VariantOptionChoiceNames,
+            "MEDIA_ITEMS_INFO" => Self::MediaItemsInfo,
+            "DESCRIPTION" => Self::Description,
+            "DIRECT_CATEGORIES_INFO" => Self::DirectCategoriesInfo,
+            "ALL_CATEGORIES_INFO" => Self::AllCategoriesInfo,
+            "INFO_SECTION_DESCRIPTION" => Self::InfoSectionDescription,
+            "THUMBNAIL" => Self::Thumbnail,
+            "PRODUCT_CHOICES_MEDIA_REFERENCES" => Self::ProductChoicesMediaReferences,
+            "PRODUCT_CHOICES_DISPLAY_IMAGE" => Self::ProductChoicesDisplayImage,
+            "DISCOUNT_INFO" => Self::DiscountInfo,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SingleEntityOpsRequestedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SingleEntityOpsRequestedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `SketchData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SketchData {
+    /// The `variant` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<SketchDataVariant>,
+    /// Annotation color. Defaults to the theme action color.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Whether the annotation animates on first paint. Defaults to `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animate: Option<bool>,
+}
+
+/// One of the `SketchDataVariant` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SketchDataVariant {
+    /// `UNDERLINE`
+    Underline,
+    /// `BOX`
+    Box,
+    /// `CIRCLE`
+    Circle,
+    /// `HIGHLIGHT`
+    Highlight,
+    /// `STRIKETHROUGH`
+    Strikethrough,
+    /// `CROSSED_OFF`
+    CrossedOff,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SketchDataVariant {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Underline => "UNDERLINE",
+            Self::Box => "BOX",
+            Self::Circle => "CIRCLE",
+            Self::Highlight => "HIGHLIGHT",
+            Self::Strikethrough => "STRIKETHROUGH",
+            Self::CrossedOff => "CROSSED_OFF",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SketchDataVariant {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDERLINE" => Self::Underline,
+            "BOX" => Self::Box,
+            "CIRCLE" => Self::Circle,
+            "HIGHLIGHT" => Self::Highlight,
+            "STRIKETHROUGH" => Self::Strikethrough,
+            "CROSSED_OFF" => Self::CrossedOff,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SketchDataVariant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SketchDataVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// Data for a smart block cell node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartBlockCellData {
+    /// Optional label text for the cell (e.g., for stats variants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The `shape` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<V1Media>,
+    /// Border color of the cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SmartBlockDataType>,
+    /// Accent color for non-background variants (e.g., line, bullet, label color).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accent_color: Option<String>,
+    /// Background color for background-based variants (SOLID_BOXES, SOLID_BOXES_ALTERNATING, SOLID_JOINED_BOXES).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Shape fill color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape_color: Option<String>,
+}
+
+/// Data for a smart block node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartBlockData {
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SmartBlockDataType>,
+    /// Layout orientation. HORIZONTAL or VERTICAL. Optional for variants with fixed orientation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<String>,
+    /// The `columnSize` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_size: Option<ColumnSize>,
+    /// Border color (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border width in pixels (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// Layout type of the smart block
+///
+/// - `SOLID_BOXES`: Grid-based layouts with solid box items containing title, body, and icon/image.
+/// - `NUMBERED_BOXES`: Numbered boxes.
+/// - `STATS`: Statistics display with large numbers/values.
+/// - `CIRCLE_STATS`: Statistics with circular visual elements.
+/// - `SOLID_BOXES_ALTERNATING`: Staggered/zigzag grid layout with alternating box positions.
+/// - `SOLID_JOINED_BOXES`: Grid layout with boxes visually joined (no gaps, shared container border).
+/// - `SIDE_LINE_TEXT`: Transparent cells with only a left side line.
+/// - `TOP_LINE_TEXT`: Transparent cells with only a top line.
+/// - `OUTLINE_BOXES_WITH_TOP_CIRCLE`: Outlined boxes with a numbered/icon circle at the top.
+/// - `BIG_BULLETS`: Large icon bullets with text content.
+/// - `SMALL_BULLETS`: Small dot bullets with text content.
+/// - `ARROW_BULLETS`: Arrow icon bullets with text content.
+/// - `PROCESS_STEPS`: Process steps with numbered/icon labels above a horizontal line.
+/// - `BAR_STATS`: Statistics with bar visual elements.
+/// - `TIMELINE`: Timeline layout with numbered chips on a connecting line; cells alternate around the line.
+/// - `MINIMAL_TIMELINE`: Timeline layout with plain dot indicators; no numbers or shapes; cells alternate around the line.
+/// - `PILLS`: Numbered pill-shaped labels (stadium chips) with text content; supports HORIZONTAL (pill on top) and VERTICAL (pill on left) orientations.
+/// - `STAR_RATING`: Star rating display with stars and a numeric value per cell.
+/// - `QUOTE_BOXES`: Outlined boxes with decorative quote glyphs at the top-left and bottom-right corners.
+/// - `CIRCLE`: Donut/ring with numbered annular-sector segments; cell text labels sit outside the ring.
+/// - `PYRAMID`: Hierarchical pyramid where each cell renders as a horizontal slice (apex at top, base at bottom) with the cell number or shape centered inside; text content sits beside (desktop) or below (mobile) the pyramid.
+/// - `STAIRCASE`: Cells render a horizontal bar whose width scales with cell index, creating a staircase pattern; bar carries the cell number or a custom shape.
+/// - `VERTICAL_FUNNEL`: Hierarchical funnel where each cell renders as a horizontal slice (wide at top, narrowing toward the bottom) with the cell number or shape centered inside; text content sits beside (desktop) or below (mobile) the funnel.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SmartBlockDataType {
+    /// `SOLID_BOXES`
+    SolidBoxes,
+    /// `NUMBERED_BOXES`
+    NumberedBoxes,
+    /// `STATS`
+    Stats,
+    /// `CIRCLE_STATS`
+    CircleStats,
+    /// `SOLID_BOXES_ALTERNATING`
+    SolidBoxesAlternating,
+    /// `SOLID_JOINED_BOXES`
+    SolidJoinedBoxes,
+    /// `SIDE_LINE_TEXT`
+    SideLineText,
+    /// `TOP_LINE_TEXT`
+    TopLineText,
+    /// `OUTLINE_BOXES_WITH_TOP_CIRCLE`
+    OutlineBoxesWithTopCircle,
+    /// `BIG_BULLETS`
+    BigBullets,
+    /// `SMALL_BULLETS`
+    SmallBullets,
+    /// `ARROW_BULLETS`
+    ArrowBullets,
+    /// `PROCESS_STEPS`
+    ProcessSteps,
+    /// `BAR_STATS`
+    BarStats,
+    /// `TIMELINE`
+    Timeline,
+    /// `MINIMAL_TIMELINE`
+    MinimalTimeline,
+    /// `PILLS`
+    Pills,
+    /// `STAR_RATING`
+    StarRating,
+    /// `QUOTE_BOXES`
+    QuoteBoxes,
+    /// `CIRCLE`
+    Circle,
+    /// `PYRAMID`
+    Pyramid,
+    /// `STAIRCASE`
+    Staircase,
+    /// `VERTICAL_FUNNEL`
+    VerticalFunnel,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SmartBlockDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SolidBoxes => "SOLID_BOXES",
+            Self::NumberedBoxes => "NUMBERED_BOXES",
+            Self::Stats => "STATS",
+            Self::CircleStats => "CIRCLE_STATS",
+            Self::SolidBoxesAlternating => "SOLID_BOXES_ALTERNATING",
+            Self::SolidJoinedBoxes => "SOLID_JOINED_BOXES",
+            Self::SideLineText => "SIDE_LINE_TEXT",
+            Self::TopLineText => "TOP_LINE_TEXT",
+            Self::OutlineBoxesWithTopCircle => "OUTLINE_BOXES_WITH_TOP_CIRCLE",
+            Self::BigBullets => "BIG_BULLETS",
+            Self::SmallBullets => "SMALL_BULLETS",
+            Self::ArrowBullets => "ARROW_BULLETS",
+            Self::ProcessSteps => "PROCESS_STEPS",
+            Self::BarStats => "BAR_STATS",
+            Self::Timeline => "TIMELINE",
+            Self::MinimalTimeline => "MINIMAL_TIMELINE",
+            Self::Pills => "PILLS",
+            Self::StarRating => "STAR_RATING",
+            Self::QuoteBoxes => "QUOTE_BOXES",
+            Self::Circle => "CIRCLE",
+            Self::Pyramid => "PYRAMID",
+            Self::Staircase => "STAIRCASE",
+            Self::VerticalFunnel => "VERTICAL_FUNNEL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SmartBlockDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SOLID_BOXES" => Self::SolidBoxes,
+            "NUMBERED_BOXES" => Self::NumberedBoxes,
+            "STATS" => Self::Stats,
+            "CIRCLE_STATS" => Self::CircleStats,
+            "SOLID_BOXES_ALTERNATING" => Self::SolidBoxesAlternating,
+            "SOLID_JOINED_BOXES" => Self::SolidJoinedBoxes,
+            "SIDE_LINE_TEXT" => Self::SideLineText,
+            "TOP_LINE_TEXT" => Self::TopLineText,
+            "OUTLINE_BOXES_WITH_TOP_CIRCLE" => Self::OutlineBoxesWithTopCircle,
+            "BIG_BULLETS" => Self::BigBullets,
+            "SMALL_BULLETS" => Self::SmallBullets,
+            "ARROW_BULLETS" => Self::ArrowBullets,
+            "PROCESS_STEPS" => Self::ProcessSteps,
+            "BAR_STATS" => Self::BarStats,
+            "TIMELINE" => Self::Timeline,
+            "MINIMAL_TIMELINE" => Self::MinimalTimeline,
+            "PILLS" => Self::Pills,
+            "STAR_RATING" => Self::StarRating,
+            "QUOTE_BOXES" => Self::QuoteBoxes,
+            "CIRCLE" => Self::Circle,
+            "PYRAMID" => Self::Pyramid,
+            "STAIRCASE" => Self::Staircase,
+            "VERTICAL_FUNNEL" => Self::VerticalFunnel,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SmartBlockDataType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockDataType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// One of the `Source` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// `HTML`
+    Html,
+    /// `ADSENSE`
+    Adsense,
+    /// `AI`
+    Ai,
+    /// `AI_WIDGET`
+    AiWidget,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Source {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Html => "HTML",
+            Self::Adsense => "ADSENSE",
+            Self::Ai => "AI",
+            Self::AiWidget => "AI_WIDGET",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Source {
+    fn from(value: &str) -> Self {
+        match value {
+            "HTML" => Self::Html,
+            "ADSENSE" => Self::Adsense,
+            "AI" => Self::Ai,
+            "AI_WIDGET" => Self::AiWidget,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Spoiler` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Spoiler {
+    /// Sets whether the spoiler cover is enabled for this node. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The description displayed on top of the spoiler cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The text for the button used to remove the spoiler cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_text: Option<String>,
+}
+
+/// The `SpoilerData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpoilerData {
+    /// Spoiler ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// A single color stop in the gradient.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stop {
+    /// Stop color as hex value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Stop position (0-1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<f64>,
+}
+
+/// The `Styles` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Styles {
+    /// The `border` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<Border>,
+    /// The `colors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colors: Option<Colors>,
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width: Option<f64>,
+    /// Deprecated: Use `borderWidth` for normal/hover states instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_width_hover: Option<f64>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_radius: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color: Option<String>,
+    /// Border color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_color_hover: Option<String>,
+    /// Text color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color: Option<String>,
+    /// Text color as a hexadecimal value (hover state).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_color_hover: Option<String>,
+    /// Deprecated: Use `background` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    /// Deprecated: Use `backgroundHover` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color_hover: Option<String>,
+    /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub button_size: Option<String>,
+    /// The `background` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background: Option<Background>,
+    /// The `backgroundHover` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_hover: Option<Background>,
+}
+
+/// The `StylesBorder` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StylesBorder {
+    /// Border width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Border color as a hexadecimal value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Border radius in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius: Option<f64>,
+}
+
+/// - `START`: Thumbnail positioned at the start (left in LTR layouts, right in RTL layouts)
+/// - `END`: Thumbnail positioned at the end (right in LTR layouts, left in RTL layouts)
+/// - `TOP`: Thumbnail positioned at the top
+/// - `HIDDEN`: Thumbnail hidden and not displayed
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum StylesPosition {
+    /// `START`
+    Start,
+    /// `END`
+    End,
+    /// `TOP`
+    Top,
+    /// `HIDDEN`
+    Hidden,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl StylesPosition {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Start => "START",
+            Self::End => "END",
+            Self::Top => "TOP",
+            Self::Hidden => "HIDDEN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for StylesPosition {
+    fn from(value: &str) -> Self {
+        match value {
+            "START" => Self::Start,
+            "END" => Self::End,
+            "TOP" => Self::Top,
+            "HIDDEN" => Self::Hidden,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for StylesPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StylesPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `autoRenewal`, `billingCycles` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// Whether subscription is renewed automatically at the end of each period. Cannot be `false`, instead set `billingCycles`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renewal: Option<bool>,
+    /// Number of billing cycles before subscription ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<f64>,
+    /// Subscription ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Subscription title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Subscription description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the subscription is visible to site visitors.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// The `frequency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<SubscriptionFrequency>,
+    /// Interval of recurring payment. Default: `1`. For example, if `frequency: MONTH`, `billingCycles: 3` and `interval: 2`; payment will be made every 2 months for a total of 6 months.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+    /// The `discount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount: Option<SubscriptionDiscount>,
+}
+
+/// The `SubscriptionDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionDetails {
+    /// Subscriptions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<Vec<Subscription>>,
+    /// Whether to allow one-time purchases in addition to subscription-based purchases.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_one_time_purchases: Option<bool>,
+}
+
+/// At most one of `amountOff`, `percentOff` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionDiscount {
+    /// Fixed amount subtracted from the variant price when calculating subscription prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<String>,
+    /// Percentage subtracted from the variant price when calculating subscription prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<f64>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DiscountType>,
+}
+
+/// Frequency unit of recurring payment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SubscriptionFrequency {
+    /// `UNDEFINED`
+    Undefined,
+    /// `DAY`
+    Day,
+    /// `WEEK`
+    Week,
+    /// `MONTH`
+    Month,
+    /// `YEAR`
+    Year,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SubscriptionFrequency {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SubscriptionFrequency {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SubscriptionFrequency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionFrequency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `SubscriptionPrice` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPrice {
+    /// Subscription ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<FixedMonetaryAmount>,
+    /// The `pricePerUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit: Option<SubscriptionPricePerUnit>,
+    /// The `priceAfterDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+/// The `SubscriptionPricePerUnit` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPricePerUnit {
+    /// Calculated value of price per unit. Takes into account `pricePerUnit` settings of parent product, `pricePerUnit` settings of this variant, and the variant subscription price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Price per unit description.
+    /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `priceAfterDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+/// The `SubscriptionPricesInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionPricesInfo {
+    /// Subscription prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_prices: Option<Vec<SubscriptionPrice>>,
+}
+
+/// The `TableCellData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableCellData {
+    /// The `cellStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_style: Option<CellStyle>,
+    /// The `borderColors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_colors: Option<BorderColors>,
+    /// Defines how many columns the cell spans. Default: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colspan: Option<f64>,
+    /// Defines how many rows the cell spans. Default: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rowspan: Option<f64>,
+    /// The `borderWidths` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border_widths: Option<BorderWidths>,
+}
+
+/// The `TableData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `dimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<TableDataDimensions>,
+    /// Deprecated: Use `rowHeader` and `columnHeader` instead.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<bool>,
+    /// Sets whether the table's first row is a header. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_header: Option<bool>,
+    /// Sets whether the table's first column is a header. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_header: Option<bool>,
+    /// The spacing between cells in pixels. Defaults to `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_spacing: Option<f64>,
+    /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell_padding: Option<Vec<f64>>,
+    /// Table's alternative text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `TableDataDimensions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableDataDimensions {
+    /// An array representing relative width of each column in relation to the other columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cols_width_ratio: Option<Vec<f64>>,
+    /// An array representing the height of each row in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_height: Option<Vec<f64>>,
+    /// An array representing the minimum width of each column in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cols_min_width: Option<Vec<f64>>,
+}
+
+/// The `Tag` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// SEO tag type.
+    ///
+    /// Supported values: `title`, `meta`, `script`, `link`.
+    ///
+    /// Which of these an API actually accepts depends on where the tag is being set: this
+    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
+    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
+    /// `title`/`script`/`link` with a validation error even though they appear here —
+    /// check the field description of the specific `tags`-typed field you're writing to
+    /// for the types it actually supports and the error it returns.
+    ///
+    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
+    /// `"application/ld+json"` carrying structured data) are supported only when
+    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
+    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
+    /// write through the site's Advanced/Custom Tags list. To write structured data,
+    /// omit `custom` (or set it to `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
+    /// For example: `{"name": "description", "content": "the description itself"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Value>,
+    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
+    /// SEO tag inner content. For example, `<title> inner content </title>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<String>,
+    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
+    /// i.e. an entry from the site's Advanced/Custom Tags list.
+    ///
+    /// Setting this to `true` on a write restricts which `type` values are accepted
+    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
+    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
+    /// omitted or `false`; sending them with `custom: true` is rejected with
+    /// `TAG_TYPE_NOT_ALLOWED`.
+    ///
+    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
+    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
+    /// for site-wide structured data) unconditionally. There is currently no way to set
+    /// site-wide, every-page structured data through any of these APIs — write a per-page
+    /// `script` tag through the Item SEO Tags API instead.
+    ///
+    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
+    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
+    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
+    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
+    /// a live page reflects a manual per-page SEO edit.
+    ///
+    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
+    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
+    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
+    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
+    /// Pass `seoData` explicitly to resolve against a known set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// The `TagList` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagList {
+    /// List of tag IDs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<String>>,
+}
+
+/// Common object for tags.
+/// Should be used as in this example:
+/// message Foo {
+/// option (.wix.api.decomposite_of) = "wix.commons.v2.tags.Foo";
+
+/// string id = 1;
+
+/// ...
+/// Tags tags = 5
+/// }
+
+///
+/// example of taggable entity
+/// {
+/// id: "123"
+/// tags: {
+/// public_tags: {
+/// tag_ids:["11","22"]
+/// },
+/// private_tags: {
+/// tag_ids: ["33", "44"]
+/// }
+
+/// }
+
+/// }
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tags {
+    /// The `privateTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_tags: Option<TagList>,
+    /// The `publicTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_tags: Option<TagList>,
+}
+
+/// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
+/// - `BLANK`: Opens the linked document in a new window or tab
+/// - `PARENT`: Opens the linked document in the parent frame
+/// - `TOP`: Opens the linked document in the full body of the window
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `SELF`
+    SelfValue,
+    /// `BLANK`
+    Blank,
+    /// `PARENT`
+    Parent,
+    /// `TOP`
+    Top,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Target {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SelfValue => "SELF",
+            Self::Blank => "BLANK",
+            Self::Parent => "PARENT",
+            Self::Top => "TOP",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Target {
+    fn from(value: &str) -> Self {
+        match value {
+            "SELF" => Self::SelfValue,
+            "BLANK" => Self::Blank,
+            "PARENT" => Self::Parent,
+            "TOP" => Self::Top,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `AUTO`: browser default, eqivalent to `initial`
+/// - `LEFT`: Left align
+/// - `RIGHT`: Right align
+/// - `CENTER`: Center align
+/// - `JUSTIFY`: Text is spaced to line up its left and right edges to the left and right edges of the line box, except for the last line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TextAlignment {
+    /// `AUTO`
+    Auto,
+    /// `LEFT`
+    Left,
+    /// `RIGHT`
+    Right,
+    /// `CENTER`
+    Center,
+    /// `JUSTIFY`
+    Justify,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl TextAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Left => "LEFT",
+            Self::Right => "RIGHT",
+            Self::Center => "CENTER",
+            Self::Justify => "JUSTIFY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for TextAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTO" => Self::Auto,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            "CENTER" => Self::Center,
+            "JUSTIFY" => Self::Justify,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for TextAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TextData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextData {
+    /// The text to apply decorations to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The decorations to apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorations: Option<Vec<Decoration>>,
+}
+
+/// The `TextNodeStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextNodeStyle {
+    /// The decorations to apply to the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decorations: Option<Vec<Decoration>>,
+    /// The `nodeStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_style: Option<NodeStyle>,
+    /// Line height for text in the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height: Option<String>,
+}
+
+/// The `TextStyle` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextStyle {
+    /// The `textAlignment` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_alignment: Option<TextAlignment>,
+    /// A CSS `line-height` value for the text expressed as a ratio relative to the font size. For example, if the font size is 20px, a `lineHeight` value of `'1.5'`` results in a line height of 30px.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height: Option<String>,
+}
+
+/// The `Thumbnail` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thumbnail {
+    /// Thumbnail url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Thumbnail height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Thumbnail width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Thumbnail alt text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+}
+
+/// The `Thumbnails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thumbnails {
+    /// The `placement` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<ThumbnailsAlignment>,
+    /// Spacing between thumbnails in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spacing: Option<f64>,
+}
+
+/// - `TOP`: Top alignment
+/// - `RIGHT`: Right alignment
+/// - `BOTTOM`: Bottom alignment
+/// - `LEFT`: Left alignment
+/// - `NONE`: No thumbnail
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ThumbnailsAlignment {
+    /// `TOP`
+    Top,
+    /// `RIGHT`
+    Right,
+    /// `BOTTOM`
+    Bottom,
+    /// `LEFT`
+    Left,
+    /// `NONE`
+    None,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ThumbnailsAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Right => "RIGHT",
+            Self::Bottom => "BOTTOM",
+            Self::Left => "LEFT",
+            Self::None => "NONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ThumbnailsAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "RIGHT" => Self::Right,
+            "BOTTOM" => Self::Bottom,
+            "LEFT" => Self::Left,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ThumbnailsAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ThumbnailsAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `TocData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TocData {
+    /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub included_headings: Option<Vec<f64>>,
+    /// The `listStyle` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_style: Option<ListStyle>,
+    /// Optional override for the font size in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<f64>,
+    /// Optional override for the vertical spacing between items in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_spacing: Option<f64>,
+    /// Optional override for the text color.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The `indentation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indentation: Option<Indentation>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `TreeReference` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeReference {
+    /// Namespace of the app whose catalog this category tree belongs to.
+    ///
+    /// Currently, only `"@wix/stores"` is supported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_namespace: Option<String>,
+    /// Key to differentiate between multiple trees managed by the same app.
+    ///
+    /// For Wix Stores, pass `null` or omit this field, as each store has only one category tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_key: Option<String>,
+}
+
+/// - `VIEW`: Animations that play while the node is in view.
+/// - `POINTER`: Animations driven by the visitor's mouse position.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `VIEW`
+    View,
+    /// `POINTER`
+    Pointer,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Type {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::View => "VIEW",
+            Self::Pointer => "POINTER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "VIEW" => Self::View,
+            "POINTER" => Self::Pointer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `UpdateProductRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProductRequest {
+    /// The `product` field.
+    pub product: V3Product,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+}
+
+/// The `UpdateProductResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProductResponse {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<V3Product>,
+}
+
+/// The `UpdateProductWithInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProductWithInventoryRequest {
+    /// The `product` field.
+    pub product: ProductWithInventory,
+    /// Whether to return the full inventory entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+}
+
+/// The `UpdateProductWithInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProductWithInventoryResponse {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<V3Product>,
+    /// The `inventoryResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_results: Option<BulkInventoryItemResults>,
+}
+
+/// - `MEMBERS_ONLY`: Product is available only to members.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UserCriteria {
+    /// `MEMBERS_ONLY`
+    MembersOnly,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl UserCriteria {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MembersOnly => "MEMBERS_ONLY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for UserCriteria {
+    fn from(value: &str) -> Self {
+        match value {
+            "MEMBERS_ONLY" => Self::MembersOnly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for UserCriteria {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `V1Media` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Media {
+    /// The `src` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<FileSource>,
+    /// Media width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Media height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Media duration in seconds. Only relevant for audio and video files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+}
+
+/// At most one of `amount`, `percentage` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3AdjustValue {
+    /// A decimal value to increase or reduce from the original value, can be negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// The percentage value to increase or reduce from the current value, can be negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+}
+
+/// The `V3Brand` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3Brand {
+    /// Brand ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Brand name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The `V3BulkAddInfoSectionsToProductsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAddInfoSectionsToProductsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// IDs of the info sections to add.
+    pub info_section_ids: Vec<String>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `V3BulkAddInfoSectionsToProductsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAddInfoSectionsToProductsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3BulkAddInfoSectionsToProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAddInfoSectionsToProductsRequest {
+    /// List of product IDs and revisions.
+    pub products: Vec<V3ProductIdWithRevision>,
+    /// List of IDs of info sections to add.
+    pub info_section_ids: Vec<String>,
+    /// Whether to return the full updated product entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `V3BulkAddInfoSectionsToProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAddInfoSectionsToProductsResponse {
+    /// Products updated by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CatalogV3BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `V3BulkAdjustProductVariantsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAdjustProductVariantsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `cost` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<V3AdjustValue>,
+    /// The `rounding` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<BulkAdjustProductVariantsByFilterRequestRoundingStrategy>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+    /// The `actualPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_price: Option<V3AdjustValue>,
+    /// The `compareAtPrice` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_price: Option<V3AdjustValue>,
+    /// The `compareAtPriceDiscount` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_price_discount: Option<V3UnsignedAdjustValue>,
+}
+
+/// The `V3BulkAdjustProductVariantsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkAdjustProductVariantsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3BulkDeleteProductsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkDeleteProductsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `V3BulkDeleteProductsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkDeleteProductsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3BulkDeleteProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkDeleteProductsRequest {
+    /// IDs of products to delete.
+    pub product_ids: Vec<String>,
+}
+
+/// The `V3BulkDeleteProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkDeleteProductsResponse {
+    /// Products deleted by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkDeleteProductsResponseBulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `V3BulkRemoveInfoSectionsFromProductsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// IDs of info sections to remove.
+    pub info_section_ids: Vec<String>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `V3BulkRemoveInfoSectionsFromProductsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3BulkRemoveInfoSectionsFromProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkRemoveInfoSectionsFromProductsRequest {
+    /// List of product IDs and revisions.
+    pub products: Vec<V3ProductIdWithRevision>,
+    /// List of IDs of info sections to remove.
+    pub info_section_ids: Vec<String>,
+    /// Whether to return the full updated product entities in the response.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_entity: Option<bool>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `V3BulkRemoveInfoSectionsFromProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkRemoveInfoSectionsFromProductsResponse {
+    /// Products updated by bulk action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CatalogV3BulkProductResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `V3BulkUpdateProductTagsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductTagsByFilterRequest {
+    /// Filter object. See [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language) for more information.
+    ///
+    /// Specify an empty object `{}` to update all products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `assignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign_tags: Option<Tags>,
+    /// The `unassignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unassign_tags: Option<Tags>,
+}
+
+/// The `V3BulkUpdateProductTagsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductTagsByFilterResponse {
+    /// Job ID. Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/get-async-job) to retrieve the status of the asynchronous operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3BulkUpdateProductTagsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductTagsRequest {
+    /// IDs of the products to update.
+    pub product_ids: Vec<String>,
+    /// The `assignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign_tags: Option<Tags>,
+    /// The `unassignTags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unassign_tags: Option<Tags>,
+}
+
+/// The `V3BulkUpdateProductTagsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductTagsResponse {
+    /// Result of the update for each product specified in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<BulkUpdateProductTagsResponseBulkUpdateProductTagsResult>>,
+    /// The `bulkActionMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+}
+
+/// The `V3BulkUpdateProductsByFilterRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductsByFilterRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `product` field.
+    pub product: V3Product,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+}
+
+/// The `V3BulkUpdateProductsByFilterResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3BulkUpdateProductsByFilterResponse {
+    /// Job ID.
+    ///
+    /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+/// The `V3CountProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3CountProductsRequest {
+    /// Filter object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<serde_json::Value>,
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<WixCommonSearchDetails>,
+    /// Whether to return non-visible products (`visible:false`). Your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
+    ///
+    /// Default: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_non_visible_products: Option<bool>,
+}
+
+/// The `V3CountProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3CountProductsResponse {
+    /// Total number of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// The `V3DeleteProductResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3DeleteProductResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Request body of Search Products.
+/// The `V3GetProductBySlugResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SearchProductsRequest {
-    /// Filter, sort and cursor paging.
+pub struct V3GetProductBySlugResponse {
+    /// The `product` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search: Option<CursorSearch>,
+    pub product: Option<V3Product>,
 }
 
-/// Response of Search Products.
+/// The `V3GetProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SearchProductsResponse {
-    /// The products found.
+pub struct V3GetProductResponse {
+    /// The `product` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub products: Option<Vec<Product>>,
-    /// Paging metadata, with the cursor to the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub paging_metadata: Option<PagingMetadata>,
+    pub product: Option<V3Product>,
 }
 
-/// Sort order: ascending or descending.
+/// The `V3MaskedProduct` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3MaskedProduct {
+    /// The `product` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<V3Product>,
+}
+
+/// The `V3OptionChoiceIds` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3OptionChoiceIds {
+    /// Option ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_id: Option<String>,
+    /// Choice ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_id: Option<String>,
+}
+
+/// The `V3OptionChoiceNames` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3OptionChoiceNames {
+    /// Option name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option_name: Option<String>,
+    /// Choice name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice_name: Option<String>,
+    /// The `renderType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render_type: Option<ProductOptionRenderType>,
+}
+
+/// A product in a Wix Stores catalog.
+///
+/// Products can be physical goods that require shipping, or digital content that customers download. Each product has at least one variant, which represents a specific purchasable version with its own pricing, SKU, and inventory. Products with options (like size or color) have multiple variants.
+///
+/// Products can be associated with brands and ribbons, enhanced with info sections and extended fields, and organized into categories.
+///
+/// At most one of `physicalProperties` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3Product {
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<PhysicalProperties>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Revision number, which increments by 1 each time the product is updated.
+    /// To prevent conflicting changes,
+    /// the current revision must be passed when updating the product.
+    ///
+    /// Ignored when creating a product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Date and time the product was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Date and time the product was updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// Product name. Translatable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Product slug. A URL-friendly identifier used in the product page address.
+    ///
+    /// If not provided, the slug is autogenerated based on the product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The `url` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<PageUrlV2>,
+    /// The `description` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<RichContent>,
+    /// Product description in HTML.
+    ///
+    /// + When provided on create/update, this string must be valid HTML. It's then converted to rich content.
+    /// + `plainDescription` is ignored when a value is also passed to the `description` field.
+    /// > **Note:** Returned only when you pass `"PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_description: Option<String>,
+    /// Whether the product is visible to site visitors.
+    ///
+    /// Default: `true`
+    ///
+    /// > **Note:** For products without options, updating this field automatically
+    /// > updates the default variant's visibility to match.
+    /// > For products with options, the product and variant visibility values are independent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Whether the product is visible in POS (point of sale).
+    ///
+    /// Default: `true`
+    /// > **Note:** Always `false` for `productType: DIGITAL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_in_pos: Option<bool>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// The `seoData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo_data: Option<SeoSchema>,
+    /// [Tax group ID](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/extensions/tax/tax-groups/introduction). Used to apply specific tax rates to products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_group_id: Option<String>,
+    /// Product options, such as "Size" or "Color". Options define the ways a product can vary.
+    ///
+    /// When you provide options, you must also provide the corresponding variants. Each variant must have exactly one choice for each option. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
+    ///
+    /// Options are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define options inline and new customization entities are created automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<ConnectedOption>>,
+    /// Product modifiers. Collect additional information from customers without creating variants.
+    ///
+    /// Unlike options, modifiers don't affect inventory or create additional variants. Use them for things like gift messages or engraving text. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
+    ///
+    /// Modifiers are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define modifiers inline and new customization entities are created automatically.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modifiers: Option<Vec<ConnectedModifier>>,
+    /// The `brand` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<V3Brand>,
+    /// Product [info section](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction).
+    ///
+    /// + Pass `infoSection.uniqueName`, `infoSection.title`, and `infoSection.description` to add a new info section while creating a product.
+    /// + Pass an existing info section's `id` or `uniqueName` to assign that info section to the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info_sections: Option<Vec<InfoSection>>,
+    /// The `ribbon` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ribbon: Option<Ribbon>,
+    /// The `directCategoriesInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_categories_info: Option<ProductCategoriesInfo>,
+    /// The `allCategoriesInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_categories_info: Option<ProductCategoriesInfo>,
+    /// The ID of the product's primary direct [category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/introduction), which defines the product's breadcrumbs path. For example, if the product's main category is "T-Shirts" (which is a subcategory of "Clothing"), the breadcrumbs path will be "Clothing > T-Shirts".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_category_id: Option<String>,
+    /// The `costRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_range: Option<PriceRange>,
+    /// The `inventory` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<Inventory>,
+    /// The `productType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<ProductType>,
+    /// A unique human-friendly identifier for the product.
+    ///
+    /// Unlike the auto-generated `id`, the handle can be set when creating a product. This is useful when re-importing products from other systems, as it provides a stable identifier across platforms. If not provided during creation, one is automatically generated. Can't be changed after creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    /// Currency used for the pricing of this product, in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
+    ///
+    /// Defaults to the currency defined in the site settings, unless specified in the request's `x-wix-currency` header.
+    /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The `breadcrumbsInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breadcrumbs_info: Option<BreadcrumbsInfo>,
+    /// The `actualPriceRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_price_range: Option<PriceRange>,
+    /// The `compareAtPriceRange` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_price_range: Option<PriceRange>,
+    /// The `variantsInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants_info: Option<VariantsInfo>,
+    /// The `purchaseEligibility` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_eligibility: Option<PurchaseEligibility>,
+    /// Additional [ribbons](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/ribbons-v3/introduction) displayed on the product, beyond the primary `ribbon`.
+    ///
+    /// Use this field to highlight multiple product attributes at once, for example combining a "New" ribbon with a "Sale" ribbon. Both the primary and additional ribbons are rendered on product cards and on the product page.
+    ///
+    /// Each entry follows the same assignment rules as `ribbon`:
+    /// + Pass `additionalRibbons.name` to add a new ribbon while creating or updating the product.
+    /// + Pass an existing ribbon's `id` or `name` to assign that ribbon to the product.
+    ///
+    /// A ribbon can be assigned to a product at most once: the same ribbon can't appear more than once in `additionalRibbons`, and a ribbon set as `ribbon` can't also appear in `additionalRibbons`.
+    ///
+    /// Supports up to 4 additional ribbons per product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_ribbons: Option<Vec<Ribbon>>,
+    /// The `extendedFields` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_fields: Option<ExtendedFields>,
+    /// The `tags` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    /// The `subscriptionDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_details: Option<SubscriptionDetails>,
+    /// The `variantSummary` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_summary: Option<VariantSummary>,
+}
+
+/// The `V3ProductIdWithRevision` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3ProductIdWithRevision {
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Revision number, which increments by 1 each time the product is updated.
+    /// To prevent conflicting changes,
+    /// the current revision must be passed when updating the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+}
+
+/// The `V3QueryProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3QueryProductsRequest {
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<CommonCursorQuery>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `V3QueryProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3QueryProductsResponse {
+    /// List of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<V3Product>>,
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<CommonCursorPagingMetadata>,
+}
+
+/// The `V3SearchProductsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3SearchProductsRequest {
+    /// The `search` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<CommonCursorSearch>,
+    /// Fields to include in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The `V3SearchProductsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3SearchProductsResponse {
+    /// List of products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<V3Product>>,
+    /// The `pagingMetadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_metadata: Option<CommonCursorPagingMetadata>,
+    /// The `aggregationData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregation_data: Option<CommonAggregationData>,
+}
+
+/// At most one of `amount`, `percentage` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3UnsignedAdjustValue {
+    /// A decimal value to reduce from the original value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// The percentage value to reduce from the original value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<f64>,
+}
+
+/// The `V3VariantsInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V3VariantsInfo {
+    /// List of related variants.
+    /// Partial update of variants is not supported so on update you must pass all data for all of them.
+    /// If you want to update existing variant you must provide `id`, otherwise new variant with different id will be created which might break some integrations that rely on variant ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<VariantWithInventory>>,
+}
+
+/// The `ValueResultsValueAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueResultsValueAggregationResult {
+    /// Value of the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Number of entities with this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+/// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Variant {
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<VariantPhysicalProperties>,
+    /// The `digitalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_properties: Option<VariantDigitalProperties>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the variant is visible to site visitors.
+    ///
+    /// Default: `true`
+    ///
+    /// > **Note:** For products without options, updating this field automatically
+    /// > updates the product's visibility to match.
+    /// > For products with options, the product and variant visibility values are independent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Variant SKU (stock keeping unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Variant barcode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+    /// List of choices that define this variant. Each variant must have exactly one choice for each product option.
+    ///
+    /// Use `optionChoiceNames` in all requests where this field is required. For products without options, this array is empty, representing a single "default variant".
+    ///
+    /// For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<OptionChoice>>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceInfo>,
+    /// The `revenueDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue_details: Option<RevenueDetails>,
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<ProductMedia>,
+    /// The `subscriptionPricesInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_prices_info: Option<SubscriptionPricesInfo>,
+    /// The `inventoryStatus` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_status: Option<InventoryStatus>,
+}
+
+/// The `VariantDigitalProperties` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantDigitalProperties {
+    /// The `digitalFile` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_file: Option<SecuredMedia>,
+}
+
+/// The `VariantPhysicalProperties` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantPhysicalProperties {
+    /// Variant shipping weight.
+    /// product.physicalProperties.shipping_weight_range values are taken from here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// The `pricePerUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_per_unit: Option<PricePerUnit>,
+    /// The `productDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_dimensions: Option<Dimensions>,
+    /// The `packageDimensions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dimensions: Option<Dimensions>,
+}
+
+/// The `VariantSummary` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantSummary {
+    /// The total number of variants for the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_count: Option<f64>,
+    /// The `minPriceVariant` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_price_variant: Option<Variant>,
+}
+
+/// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantWithInventory {
+    /// The `physicalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_properties: Option<VariantPhysicalProperties>,
+    /// The `digitalProperties` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digital_properties: Option<VariantDigitalProperties>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the variant is visible to site visitors.
+    ///
+    /// Default: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Variant SKU (stock keeping unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Variant barcode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+    /// The `price` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceInfo>,
+    /// The `revenueDetails` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revenue_details: Option<RevenueDetails>,
+    /// The `inventoryItem` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_item: Option<InventoryItemComposite>,
+    /// List of choices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<OptionChoiceReferences>>,
+}
+
+/// The `VariantsInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantsInfo {
+    /// List of related variants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<Variant>>,
+}
+
+/// - `TOP`: Top alignment
+/// - `MIDDLE`: Middle alignment
+/// - `BOTTOM`: Bottom alignment
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
+pub enum VerticalAlignment {
+    /// `TOP`
+    Top,
+    /// `MIDDLE`
+    Middle,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VerticalAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Middle => "MIDDLE",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VerticalAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "MIDDLE" => Self::Middle,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VerticalAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VerticalAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `TOP`: Top alignment
+/// - `MIDDLE`: Middle alignment
+/// - `BOTTOM`: Bottom alignment
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VerticalAlignmentAlignment {
+    /// `TOP`
+    Top,
+    /// `MIDDLE`
+    Middle,
+    /// `BOTTOM`
+    Bottom,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VerticalAlignmentAlignment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "TOP",
+            Self::Middle => "MIDDLE",
+            Self::Bottom => "BOTTOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VerticalAlignmentAlignment {
+    fn from(value: &str) -> Self {
+        match value {
+            "TOP" => Self::Top,
+            "MIDDLE" => Self::Middle,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VerticalAlignmentAlignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VerticalAlignmentAlignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `Video` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Video {
+    /// The `media` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<V1Media>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<V1Media>,
+}
+
+/// The `VideoData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoData {
+    /// The `containerData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_data: Option<PluginContainerData>,
+    /// The `video` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<V1Media>,
+    /// The `thumbnail` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<V1Media>,
+    /// Sets whether the video's download button is disabled. Defaults to `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_download: Option<bool>,
+    /// Video title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `options` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<PlaybackOptions>,
+    /// The `animation` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub animation: Option<Animation>,
+}
+
+/// The `VideoResolution` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoResolution {
+    /// Video URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Video height.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// Video width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// Video format for example, mp4, hls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// The `VideoV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoV2 {
+    /// WixMedia ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Available resolutions for the video, starting with the optimal resolution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<Vec<VideoResolution>>,
+    /// Video filename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+/// - `NONE`: No PDF view
+/// - `FULL`: Full PDF view
+/// - `MINI`: Mini PDF view
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ViewMode {
+    /// `NONE`
+    None,
+    /// `FULL`
+    Full,
+    /// `MINI`
+    Mini,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ViewMode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Full => "FULL",
+            Self::Mini => "MINI",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ViewMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "FULL" => Self::Full,
+            "MINI" => Self::Mini,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ViewMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ViewMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CREATOR`: Only Poll creator can view the results
+/// - `VOTERS`: Anyone who voted can see the results
+/// - `EVERYONE`: Anyone can see the results, even if one didn't vote
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ViewRole {
+    /// `CREATOR`
+    Creator,
+    /// `VOTERS`
+    Voters,
+    /// `EVERYONE`
+    Everyone,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl ViewRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creator => "CREATOR",
+            Self::Voters => "VOTERS",
+            Self::Everyone => "EVERYONE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ViewRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATOR" => Self::Creator,
+            "VOTERS" => Self::Voters,
+            "EVERYONE" => Self::Everyone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for ViewRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ViewRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `SITE_MEMBERS`: Logged in member
+/// - `ALL`: Anyone
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VoteRole {
+    /// `SITE_MEMBERS`
+    SiteMembers,
+    /// `ALL`
+    All,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl VoteRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SiteMembers => "SITE_MEMBERS",
+            Self::All => "ALL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for VoteRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "SITE_MEMBERS" => Self::SiteMembers,
+            "ALL" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for VoteRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoteRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `WeightMeasurementUnitInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightMeasurementUnitInfo {
+    /// The `weightMeasurementUnit` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_measurement_unit: Option<WeightUnit>,
+}
+
+/// The `WeightRange` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightRange {
+    /// Minimum weight across all variants associated with this product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<f64>,
+    /// Maximum weight across all variants associated with this product.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
+}
+
+/// - `UNSPECIFIED_WEIGHT_UNIT`: Weight unit can't be classified due to an error.
+/// - `KG`: Kilograms.
+/// - `LB`: Pounds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WeightUnit {
+    /// `UNSPECIFIED_WEIGHT_UNIT`
+    UnspecifiedWeightUnit,
+    /// `KG`
+    Kg,
+    /// `LB`
+    Lb,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WeightUnit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
+            Self::Kg => "KG",
+            Self::Lb => "LB",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WeightUnit {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,
+            "KG" => Self::Kg,
+            "LB" => Self::Lb,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WeightUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WeightUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `LARGE`: Large line
+/// - `MEDIUM`: Medium line
+/// - `SMALL`: Small line
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Width {
+    /// `LARGE`
+    Large,
+    /// `MEDIUM`
+    Medium,
+    /// `SMALL`
+    Small,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Width {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Large => "LARGE",
+            Self::Medium => "MEDIUM",
+            Self::Small => "SMALL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Width {
+    fn from(value: &str) -> Self {
+        match value {
+            "LARGE" => Self::Large,
+            "MEDIUM" => Self::Medium,
+            "SMALL" => Self::Small,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Width {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Width {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// - `CONTENT`: Width matches the content width
+/// - `SMALL`: Small Width
+/// - `ORIGINAL`: Width will match the original asset width
+/// - `FULL_WIDTH`: coast-to-coast display
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WidthType {
+    /// `CONTENT`
+    Content,
+    /// `SMALL`
+    Small,
+    /// `ORIGINAL`
+    Original,
+    /// `FULL_WIDTH`
+    FullWidth,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WidthType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Content => "CONTENT",
+            Self::Small => "SMALL",
+            Self::Original => "ORIGINAL",
+            Self::FullWidth => "FULL_WIDTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WidthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CONTENT" => Self::Content,
+            "SMALL" => Self::Small,
+            "ORIGINAL" => Self::Original,
+            "FULL_WIDTH" => Self::FullWidth,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WidthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidthType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixCommonAggregation {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<CommonAggregationValueAggregation>,
+    /// The `range` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<CommonAggregationRangeAggregation>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<CommonAggregationScalarAggregation>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<CommonAggregationDateHistogramAggregation>,
+    /// The `nested` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested: Option<CommonAggregationNestedAggregation>,
+    /// Aggregation name, returned in `aggregations.results.name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<WixCommonAggregationType>,
+    /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
+/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
+/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into one key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
+/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
+/// - `NESTED`: Flattened list of aggregations, where each aggregation is nested within previous one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WixCommonAggregationType {
+    /// `VALUE`
+    Value,
+    /// `RANGE`
+    Range,
+    /// `SCALAR`
+    Scalar,
+    /// `DATE_HISTOGRAM`
+    DateHistogram,
+    /// `NESTED`
+    Nested,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WixCommonAggregationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "VALUE",
+            Self::Range => "RANGE",
+            Self::Scalar => "SCALAR",
+            Self::DateHistogram => "DATE_HISTOGRAM",
+            Self::Nested => "NESTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WixCommonAggregationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VALUE" => Self::Value,
+            "RANGE" => Self::Range,
+            "SCALAR" => Self::Scalar,
+            "DATE_HISTOGRAM" => Self::DateHistogram,
+            "NESTED" => Self::Nested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WixCommonAggregationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonAggregationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `WixCommonItemMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixCommonItemMetadata {
+    /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Index of the item within the request array. Allows for correlation between request and response items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_index: Option<f64>,
+    /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// The `error` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApplicationError>,
+}
+
+/// - `COUNT_DISTINCT`: Total number of distinct values.
+/// - `MIN`: Minimum value.
+/// - `MAX`: Maximum value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WixCommonScalarType {
+    /// `COUNT_DISTINCT`
+    CountDistinct,
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl WixCommonScalarType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CountDistinct => "COUNT_DISTINCT",
+            Self::Min => "MIN",
+            Self::Max => "MAX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for WixCommonScalarType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COUNT_DISTINCT" => Self::CountDistinct,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for WixCommonScalarType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonScalarType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+/// The `WixCommonSearchDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixCommonSearchDetails {
+    /// The `mode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<CommonSearchDetailsMode>,
+    /// Search term or expression
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// Whether to enable the search function to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuzzy: Option<bool>,
+}
+
+/// One of the `WixCommonSortOrder` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WixCommonSortOrder {
     /// `ASC`
     Asc,
     /// `DESC`
@@ -630,7 +13063,7 @@ pub enum SortOrder {
     Unknown(String),
 }
 
-impl SortOrder {
+impl WixCommonSortOrder {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -641,7 +13074,7 @@ impl SortOrder {
     }
 }
 
-impl From<&str> for SortOrder {
+impl From<&str> for WixCommonSortOrder {
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -651,13 +13084,13 @@ impl From<&str> for SortOrder {
     }
 }
 
-impl Serialize for SortOrder {
+impl Serialize for WixCommonSortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for SortOrder {
+impl<'de> Deserialize<'de> for WixCommonSortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -665,14 +13098,202 @@ impl<'de> Deserialize<'de> for SortOrder {
     }
 }
 
-/// One sort criterion.
+/// The `WixCommonSorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Sorting {
+pub struct WixCommonSorting {
     /// Name of the field to sort by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// Sort order (`ASC` when not given).
+    /// The `order` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<SortOrder>,
+    pub order: Option<WixCommonSortOrder>,
+    /// When `field_name` is a property of repeated field that is marked as `MATCH_ITEMS` and sort should be done by
+    /// a specific element from a collection, filter can/should be provided to ensure correct sort value is picked.
+    ///
+    /// If multiple filters are provided, they are combined with AND operator.
+    ///
+    /// Example:
+    /// Given we have document like {"id": "1", "nestedField": [{"price": 10, "region": "EU"}, {"price": 20, "region": "US"}]}
+
+    /// and `nestedField` is marked as `MATCH_ITEMS`, to ensure that sorting is done by correct region, filter should be
+    /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
+
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select_items_by: Option<Vec<serde_json::Value>>,
+}
+
+/// The `WixOption` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WixOption {
+    /// Option ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Option title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The `image` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<V1Media>,
+}
+
+/// A webhook event of Stores Catalog V3.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The `wix.stores.catalog.v3.product_created` event.
+    ///
+    /// Event type `wix.stores.catalog.v3.product_created`. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    ProductCreated(wix_rest_runtime::webhook::DomainEvent<V3Product>),
+    /// Triggered when a product is deleted.
+    ///
+    /// Event type `wix.stores.catalog.v3.product_deleted`. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    ProductDeleted(wix_rest_runtime::webhook::DomainEvent<V3Product>),
+    /// Triggered when a product is updated.
+    ///
+    /// Event type `wix.stores.catalog.v3.product_updated`. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    ProductUpdated(wix_rest_runtime::webhook::DomainEvent<V3Product>),
+}
+
+impl Event {
+    /// The event types of this module.
+    pub const EVENT_TYPES: &'static [&'static str] = &[
+        "wix.stores.catalog.v3.product_created",
+        "wix.stores.catalog.v3.product_deleted",
+        "wix.stores.catalog.v3.product_updated",
+    ];
+
+    /// Types a verified webhook, when its event type belongs to this module.
+    pub fn from_raw(
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+        Some(
+            match raw.event_type.as_str() {
+                "wix.stores.catalog.v3.product_created" => {
+                    raw.domain_event().map(Self::ProductCreated)
+                }
+                "wix.stores.catalog.v3.product_deleted" => {
+                    raw.domain_event().map(Self::ProductDeleted)
+                }
+                "wix.stores.catalog.v3.product_updated" => {
+                    raw.domain_event().map(Self::ProductUpdated)
+                }
+                _ => return None,
+            },
+        )
+    }
+
+    /// The event type string Wix sends.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Self::ProductCreated(_) => "wix.stores.catalog.v3.product_created",
+            Self::ProductDeleted(_) => "wix.stores.catalog.v3.product_deleted",
+            Self::ProductUpdated(_) => "wix.stores.catalog.v3.product_updated",
+        }
+    }
+}
+
+/// Receives the webhooks of Stores Catalog V3 for the scope set `S`: the scope-checked way to handle events.
+///
+/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
+pub struct Webhooks<'h, S: ScopeSet, R = ()> {
+    router: wix_rest_runtime::webhook::Router<'h, R>,
+    scopes: std::marker::PhantomData<fn() -> S>,
+}
+
+impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
+    /// A router that handles no event yet.
+    pub fn new() -> Self {
+        Webhooks {
+            router: wix_rest_runtime::webhook::Router::new(),
+            scopes: std::marker::PhantomData,
+        }
+    }
+
+    /// Handles `wix.stores.catalog.v3.product_created` ([`Event::ProductCreated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    pub fn on_product_created(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<V3Product>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresProductRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.stores.catalog.v3.product_created",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.stores.catalog.v3.product_deleted` ([`Event::ProductDeleted`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    pub fn on_product_deleted(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<V3Product>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresProductRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.stores.catalog.v3.product_deleted",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// Handles `wix.stores.catalog.v3.product_updated` ([`Event::ProductUpdated`]) with `handler`, replacing any earlier handler of it.
+    ///
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.PRODUCT_READ`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.CATALOG_READ` (Read v3 catalog), `SCOPE.STORES.CATALOG_READ_LIMITED` (Read v3 catalog (PII)), `SCOPE.STORES.CATALOG_WRITE` (Manage v3 catalog), `SCOPE.STORES.MANAGE-STORES` (Manage Stores), `SCOPE.STORES.PRODUCT_READ` (Read products in v3 catalog), `SCOPE.STORES.PRODUCT_READ_ADMIN` (Product v3 read admin), `SCOPE.STORES.PRODUCT_READ_LIMITED` (Read products in v3 catalog (PII)).
+    pub fn on_product_updated(
+        mut self,
+        mut handler: impl FnMut(
+            wix_rest_runtime::webhook::DomainEvent<V3Product>,
+        ) -> R + Send + 'h,
+    ) -> Self
+    where
+        S: crate::permissions::WixStoresProductRead,
+    {
+        self.router
+            .on_unchecked(
+                "wix.stores.catalog.v3.product_updated",
+                move |raw| raw.domain_event().map(&mut handler),
+            );
+        self
+    }
+
+    /// The event types a handler is registered for, in registration order.
+    pub fn event_types(&self) -> Vec<&'static str> {
+        self.router.event_types()
+    }
+
+    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
+    /// for its type (an event of another module, or one this router does not handle).
+    pub fn dispatch(
+        &mut self,
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
+        self.router.dispatch(raw)
+    }
+}
+
+impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.router, f)
+    }
 }

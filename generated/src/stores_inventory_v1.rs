@@ -3,28 +3,7 @@
 
 //! Stores Inventory V1
 //!
-//! The Wix Stores Inventory service lets you enable and disable inventory tracking per product
-//! (inventory item), and read and modify the inventory of product variants.
-//!
-//! A product's inventory item ID (`inventoryItemId`) is included in the products returned by
-//! Query Products of the Stores Catalog V1 module.
-//!
-//! When inventory tracking is disabled, store owners may still update a variant's quantity
-//! manually.
-//!
-//! ## Use case
-//!
-//! 1. Get the inventory item ID of the product you want to read or update: call Query Products
-//!    (Stores Catalog V1) and collect `inventoryItemId` from the response. You can check or
-//!    change whether inventory is tracked for the product with Get Item Inventory Status and
-//!    Update Item Inventory Status.
-//! 2. Call Get Variant Inventory Status for the relevant variants.
-//!
-//! ## Terminology
-//!
-//! - **Item**: the inventory record of a product from the catalog.
-//! - **Variant**: a combination of product choices (e.g. a red shirt in size large); inventory
-//!   is managed per variant.
+//! The methods and webhooks of Wix's `@wix/auto_sdk_stores_inventory` package, version 1.0.81.
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-inventory-v1.yaml`.
 
@@ -59,70 +38,106 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         Self { wix: *wix }
     }
 
-    /// Returns the inventory item with the provided ID, with whether its inventory is tracked.
+    /// Updates product inventory, including total quantity, whether the product is in stock, and whether the product inventory is tracked.
     ///
-    /// `GET /stores/v1/inventoryItems/{id}` · Wix: *Get Item Inventory Status*
+    /// The `updateInventoryVariants()` function is a Promise that resolves to the updated inventory variant data.
     ///
-    /// Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn get_item_inventory_status<'f>(
+    /// `PATCH /stores/v2/inventoryItems/product/{inventoryItem.productId}` · Wix: *Update Inventory Variants*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn update_inventory_variants<'f>(
         self,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetItemInventoryStatusResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadInventory,
-    {
-        calls::get_item_inventory_status(self.wix.client(), id)
-    }
-
-    /// Returns the inventory status of one variant of an inventory item.
-    ///
-    /// `GET /stores/v1/inventoryItems/{itemId}/variants/{variantId}` · Wix: *Get Variant Inventory Status*
-    ///
-    /// Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn get_variant_inventory_status<'f>(
-        self,
-        item_id: &'f str,
-        variant_id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetVariantInventoryStatusResponse, Error>>
-    where
-        'a: 'f,
-        S: crate::permissions::WixStoresReadInventory,
-    {
-        calls::get_variant_inventory_status(self.wix.client(), item_id, variant_id)
-    }
-
-    /// Updates an inventory item, e.g. enables or disables inventory tracking
-    /// (`trackInventory`). Returns an empty object.
-    ///
-    /// `PATCH /stores/v1/inventoryItems/{item.id}` · Wix: *Update Item Inventory Status*
-    ///
-    /// Requires the permission `WIX_STORES.MODIFY_INVENTORY`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn update_item_inventory_status<'f>(
-        self,
-        body: &'f UpdateItemInventoryStatusRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
+        body: &'f UpdateInventoryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateInventoryVariantsResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixStoresModifyInventory,
     {
-        calls::update_item_inventory_status(self.wix.client(), body)
+        calls::update_inventory_variants(self.wix.client(), body)
     }
 
-    /// Updates the inventory status of one variant of an inventory item. Returns an empty object.
+    /// Subtracts a set number of items from inventory.
     ///
-    /// `PATCH /stores/v1/inventoryItems/{variant.itemId}/variants/{variant.variantId}` · Wix: *Update Variant Inventory Status*
+    /// The `decrementInventory()` function returns a Promise that is resolved when the specified item's quantity has been updated in the inventory.
     ///
-    /// Requires the permission `WIX_STORES.MODIFY_INVENTORY`, granted by any of: `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products).
-    pub fn update_variant_inventory_status<'f>(
+    /// `POST /stores/v2/inventoryItems/decrement` · Wix: *Decrement Inventory*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn decrement_inventory<'f>(
         self,
-        body: &'f UpdateVariantInventoryStatusRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>>
+        body: &'f DecrementInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<DecrementInventoryResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixStoresModifyInventory,
     {
-        calls::update_variant_inventory_status(self.wix.client(), body)
+        calls::decrement_inventory(self.wix.client(), body)
+    }
+
+    /// Adds a set number of items to inventory.
+    ///
+    /// The `incrementInventory()` function returns a Promise that is resolved when the specified item's quantity has been updated in the inventory.
+    ///
+    /// `POST /stores/v2/inventoryItems/increment` · Wix: *Increment Inventory*
+    ///
+    /// Requires the permission `WIX_STORES.MODIFY_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn increment_inventory<'f>(
+        self,
+        body: &'f IncrementInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<IncrementInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresModifyInventory,
+    {
+        calls::increment_inventory(self.wix.client(), body)
+    }
+
+    /// Gets inventory variant information based on the specified option choices.
+    ///
+    /// The `getInventoryVariants()` function returns a Promise that resolves to the specified inventory variant information.
+    ///
+    /// `POST /stores-reader/v2/inventoryItems/{inventoryId}/getVariants` · Wix: *Get Inventory Variants*
+    ///
+    /// Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn get_inventory_variants<'f>(
+        self,
+        inventory_id: &'f str,
+        body: &'f GetInventoryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<GetInventoryVariantsResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadInventory,
+    {
+        calls::get_inventory_variants(self.wix.client(), inventory_id, body)
+    }
+
+    /// Returns a list of inventory items, given the provided paging, sorting and filtering.
+    ///
+    /// `POST /stores-reader/v2/inventoryItems/query` · Wix: *Query Inventory*
+    ///
+    /// Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    pub fn query_inventory<'f>(
+        self,
+        body: &'f QueryInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryInventoryResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::WixStoresReadInventory,
+    {
+        calls::query_inventory(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::query_inventory`], page after page (offset paging, 100 per page).
+    ///
+    /// The paging of `request` is overwritten; its filter and sort are kept.
+    pub fn query_inventory_stream(
+        self,
+        request: QueryInventoryRequest,
+    ) -> rt::BoxStream<'a, Result<InventoryItemV2, Error>>
+    where
+        S: crate::permissions::WixStoresReadInventory,
+    {
+        calls::query_inventory_stream(self.wix.client(), request)
     }
 }
 
@@ -138,358 +153,606 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
-    pub(super) fn get_item_inventory_status<'f>(
+    pub(super) fn update_inventory_variants<'f>(
         client: &'f Client,
-        id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetItemInventoryStatusResponse, Error>> {
+        body: &'f UpdateInventoryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<UpdateInventoryVariantsResponse, Error>> {
         Box::pin(async move {
-            let path = format!("/stores/v1/inventoryItems/{}", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ITEM_INVENTORY_STATUS,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
-    }
-
-    pub(super) fn get_variant_inventory_status<'f>(
-        client: &'f Client,
-        item_id: &'f str,
-        variant_id: &'f str,
-    ) -> rt::BoxFuture<'f, Result<GetVariantInventoryStatusResponse, Error>> {
-        Box::pin(async move {
+            let path_0 = Some(body)
+                .map(|v| &v.inventory_item)
+                .and_then(|v| v.product_id.as_ref())
+                .map(ToString::to_string)
+                .ok_or_else(|| rt::missing(
+                    &operations::UPDATE_INVENTORY_VARIANTS,
+                    "inventoryItem.productId",
+                ))?;
             let path = format!(
-                "/stores/v1/inventoryItems/{}/variants/{}", rt::segment(item_id),
-                rt::segment(variant_id)
+                "/stores/v2/inventoryItems/product/{}", rt::segment(& path_0)
             );
             unsafe {
                 rt::call(
                     client,
-                    &operations::GET_VARIANT_INVENTORY_STATUS,
+                    &operations::UPDATE_INVENTORY_VARIANTS,
                     path,
                     Vec::new(),
-                    None,
+                    Some(rt::json_body(&operations::UPDATE_INVENTORY_VARIANTS, body)?),
                 )
             }
                 .await
         })
     }
 
-    pub(super) fn update_item_inventory_status<'f>(
+    pub(super) fn decrement_inventory<'f>(
         client: &'f Client,
-        body: &'f UpdateItemInventoryStatusRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        body: &'f DecrementInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<DecrementInventoryResponse, Error>> {
         Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.item)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_ITEM_INVENTORY_STATUS,
-                    "item.id",
-                ))?;
-            let path = format!("/stores/v1/inventoryItems/{}", rt::segment(& path_0));
+            let path = "/stores/v2/inventoryItems/decrement".to_owned();
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
-                    &operations::UPDATE_ITEM_INVENTORY_STATUS,
+                    &operations::DECREMENT_INVENTORY,
                     path,
                     Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_ITEM_INVENTORY_STATUS, body)?),
+                    Some(rt::json_body(&operations::DECREMENT_INVENTORY, body)?),
                 )
             }
                 .await
-                .map(drop)
         })
     }
 
-    pub(super) fn update_variant_inventory_status<'f>(
+    pub(super) fn increment_inventory<'f>(
         client: &'f Client,
-        body: &'f UpdateVariantInventoryStatusRequest,
-    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        body: &'f IncrementInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<IncrementInventoryResponse, Error>> {
         Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.variant)
-                .and_then(|v| v.item_id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_VARIANT_INVENTORY_STATUS,
-                    "variant.itemId",
-                ))?;
-            let path_1 = Some(body)
-                .map(|v| &v.variant)
-                .and_then(|v| v.variant_id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_VARIANT_INVENTORY_STATUS,
-                    "variant.variantId",
-                ))?;
+            let path = "/stores/v2/inventoryItems/increment".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::INCREMENT_INVENTORY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::INCREMENT_INVENTORY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn get_inventory_variants<'f>(
+        client: &'f Client,
+        inventory_id: &'f str,
+        body: &'f GetInventoryVariantsRequest,
+    ) -> rt::BoxFuture<'f, Result<GetInventoryVariantsResponse, Error>> {
+        Box::pin(async move {
             let path = format!(
-                "/stores/v1/inventoryItems/{}/variants/{}", rt::segment(& path_0),
-                rt::segment(& path_1)
+                "/stores-reader/v2/inventoryItems/{}/getVariants",
+                rt::segment(inventory_id)
             );
             unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(
+                rt::call(
                     client,
-                    &operations::UPDATE_VARIANT_INVENTORY_STATUS,
+                    &operations::GET_INVENTORY_VARIANTS,
                     path,
                     Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::UPDATE_VARIANT_INVENTORY_STATUS,
-                            body,
-                        )?,
-                    ),
+                    Some(rt::json_body(&operations::GET_INVENTORY_VARIANTS, body)?),
                 )
             }
                 .await
-                .map(drop)
         })
+    }
+
+    pub(super) fn query_inventory<'f>(
+        client: &'f Client,
+        body: &'f QueryInventoryRequest,
+    ) -> rt::BoxFuture<'f, Result<QueryInventoryResponse, Error>> {
+        Box::pin(async move {
+            let path = "/stores-reader/v2/inventoryItems/query".to_owned();
+            unsafe {
+                rt::call(
+                    client,
+                    &operations::QUERY_INVENTORY,
+                    path,
+                    Vec::new(),
+                    Some(rt::json_body(&operations::QUERY_INVENTORY, body)?),
+                )
+            }
+                .await
+        })
+    }
+
+    pub(super) fn query_inventory_stream<'a>(
+        client: &'a Client,
+        request: QueryInventoryRequest,
+    ) -> rt::BoxStream<'a, Result<InventoryItemV2, Error>> {
+        rt::offset_pages(
+            "query_inventory",
+            100u32,
+            move |offset, limit| {
+                let mut request = request.clone();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(f64::from(limit));
+                paging.offset = Some(f64::from(offset));
+                async move {
+                    let response = query_inventory(client, &request).await?;
+                    Ok(
+                        rt::Page::new(
+                            Some(response)
+                                .and_then(|v| v.inventory_items)
+                                .unwrap_or_default(),
+                        ),
+                    )
+                }
+            },
+        )
     }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
-    /// [`StoresInventoryV1::get_item_inventory_status`](super::StoresInventoryV1::get_item_inventory_status): `GET /stores/v1/inventoryItems/{id}`.
-    pub static GET_ITEM_INVENTORY_STATUS: Operation = Operation {
+    /// [`StoresInventoryV1::update_inventory_variants`](super::StoresInventoryV1::update_inventory_variants): `PATCH /stores/v2/inventoryItems/product/{inventoryItem.productId}`.
+    pub static UPDATE_INVENTORY_VARIANTS: Operation = Operation {
         module: "stores-inventory-v1",
-        name: "get_item_inventory_status",
-        wix_name: "Get Item Inventory Status",
-        http_method: HttpMethod::Get,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/inventoryItems/{id}",
-        permission: Some("WIX_STORES.READ_INVENTORY"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresInventoryV1::get_variant_inventory_status`](super::StoresInventoryV1::get_variant_inventory_status): `GET /stores/v1/inventoryItems/{itemId}/variants/{variantId}`.
-    pub static GET_VARIANT_INVENTORY_STATUS: Operation = Operation {
-        module: "stores-inventory-v1",
-        name: "get_variant_inventory_status",
-        wix_name: "Get Variant Inventory Status",
-        http_method: HttpMethod::Get,
-        host: "https://www.wixapis.com",
-        path: "/stores/v1/inventoryItems/{itemId}/variants/{variantId}",
-        permission: Some("WIX_STORES.READ_INVENTORY"),
-        scopes: &[
-            &crate::scopes::DC_STORES_READ_PRODUCTS,
-            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
-        ],
-        retry_safe: true,
-    };
-
-    /// [`StoresInventoryV1::update_item_inventory_status`](super::StoresInventoryV1::update_item_inventory_status): `PATCH /stores/v1/inventoryItems/{item.id}`.
-    pub static UPDATE_ITEM_INVENTORY_STATUS: Operation = Operation {
-        module: "stores-inventory-v1",
-        name: "update_item_inventory_status",
-        wix_name: "Update Item Inventory Status",
+        name: "update_inventory_variants",
+        wix_name: "Update Inventory Variants",
         http_method: HttpMethod::Patch,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/inventoryItems/{item.id}",
-        permission: Some("WIX_STORES.MODIFY_INVENTORY"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        path: "/stores/v2/inventoryItems/product/{inventoryItem.productId}",
+        requires: Requires::All(&["WIX_STORES.MODIFY_INVENTORY"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 
-    /// [`StoresInventoryV1::update_variant_inventory_status`](super::StoresInventoryV1::update_variant_inventory_status): `PATCH /stores/v1/inventoryItems/{variant.itemId}/variants/{variant.variantId}`.
-    pub static UPDATE_VARIANT_INVENTORY_STATUS: Operation = Operation {
+    /// [`StoresInventoryV1::decrement_inventory`](super::StoresInventoryV1::decrement_inventory): `POST /stores/v2/inventoryItems/decrement`.
+    pub static DECREMENT_INVENTORY: Operation = Operation {
         module: "stores-inventory-v1",
-        name: "update_variant_inventory_status",
-        wix_name: "Update Variant Inventory Status",
-        http_method: HttpMethod::Patch,
+        name: "decrement_inventory",
+        wix_name: "Decrement Inventory",
+        http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
-        path: "/stores/v1/inventoryItems/{variant.itemId}/variants/{variant.variantId}",
-        permission: Some("WIX_STORES.MODIFY_INVENTORY"),
-        scopes: &[&crate::scopes::DC_STORES_MANAGE_PRODUCTS],
+        path: "/stores/v2/inventoryItems/decrement",
+        requires: Requires::All(&["WIX_STORES.MODIFY_INVENTORY"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresInventoryV1::increment_inventory`](super::StoresInventoryV1::increment_inventory): `POST /stores/v2/inventoryItems/increment`.
+    pub static INCREMENT_INVENTORY: Operation = Operation {
+        module: "stores-inventory-v1",
+        name: "increment_inventory",
+        wix_name: "Increment Inventory",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores/v2/inventoryItems/increment",
+        requires: Requires::All(&["WIX_STORES.MODIFY_INVENTORY"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::RESTAURANTS_MEGA_SCOPES,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresInventoryV1::get_inventory_variants`](super::StoresInventoryV1::get_inventory_variants): `POST /stores-reader/v2/inventoryItems/{inventoryId}/getVariants`.
+    pub static GET_INVENTORY_VARIANTS: Operation = Operation {
+        module: "stores-inventory-v1",
+        name: "get_inventory_variants",
+        wix_name: "Get Inventory Variants",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v2/inventoryItems/{inventoryId}/getVariants",
+        requires: Requires::All(&["WIX_STORES.READ_INVENTORY"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
+        retry_safe: false,
+    };
+
+    /// [`StoresInventoryV1::query_inventory`](super::StoresInventoryV1::query_inventory): `POST /stores-reader/v2/inventoryItems/query`.
+    pub static QUERY_INVENTORY: Operation = Operation {
+        module: "stores-inventory-v1",
+        name: "query_inventory",
+        wix_name: "Query Inventory",
+        http_method: HttpMethod::Post,
+        host: "https://www.wixapis.com",
+        path: "/stores-reader/v2/inventoryItems/query",
+        requires: Requires::All(&["WIX_STORES.READ_INVENTORY"]),
+        scopes: &[
+            &crate::scopes::DC_STORES_MEGA_MANAGE_STORES,
+            &crate::scopes::DC_STORES_MEGA_READ_STORES,
+            &crate::scopes::DC_STORES_MANAGE_PRODUCTS,
+            &crate::scopes::DC_STORES_READ_PRODUCTS,
+            &crate::scopes::STORES_MANAGE_STORES,
+        ],
         retry_safe: false,
     };
 }
 
-/// One changed variant, in the Inventory Variants Changed webhook. The page lists the `variants` array without its contents; these fields are from Wix's later reference for the same webhook. Other fields Wix sends are kept.
+/// The `ChangedInventoryVariant` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangedInventoryVariant {
-    /// Variant ID (not on the page).
+    /// Variant ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The variant's inventory data before the change (not on the page).
+    /// The `oldValue` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_value: Option<ChangedInventoryVariantData>,
-    /// The variant's inventory data after the change (not on the page).
+    /// The `newValue` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_value: Option<ChangedInventoryVariantData>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Inventory data of a variant, before or after a change (not on the page; Wix's later reference). Other fields Wix sends are kept.
+/// The `ChangedInventoryVariantData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangedInventoryVariantData {
-    /// Quantity of the variant in stock.
+    /// Inventory variant quantity.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i32>,
-    /// Whether the variant is in stock.
+    pub quantity: Option<f64>,
+    /// Whether the product variant is in stock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
-    /// Whether the variant is available for preorder.
+    /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_preorder: Option<bool>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Response of Get Item Inventory Status.
+/// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetItemInventoryStatusResponse {
-    /// The requested inventory item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<InventoryItem>,
-}
-
-/// Response of Get Variant Inventory Status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetVariantInventoryStatusResponse {
-    /// The requested variant's inventory status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variant: Option<InventoryVariant>,
-}
-
-/// The inventory record of a product. The page lists `id`, `externalId` and `trackInventory`; other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InventoryItem {
+pub struct DecrementData {
     /// Inventory item ID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Product ID (the ID of the item in the catalog).
+    pub inventory_id: Option<String>,
+    /// Deprecated: use productId.
+    ///
+    /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// Whether inventory is being tracked.
+    /// Product ID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track_inventory: Option<bool>,
+    pub product_id: Option<String>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+    /// Number to decrement inventory by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrement_by: Option<f64>,
+    /// Whether the request to decrement the item's inventory was made as part of a purchase that includes preorder items.
+    /// If true and the item is available for preorder, we allow negative inventory.
+    /// If false and the item is not available for preorder, we allow regular buy flow (no negative inventory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_request: Option<bool>,
+}
+
+/// The `DecrementInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecrementInventoryRequest {
+    /// The `decrementData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrement_data: Option<Vec<DecrementData>>,
+}
+
+/// The `DecrementInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecrementInventoryResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Payload of the Inventory Item Changed webhook. Other fields Wix sends are kept.
+/// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetInventoryVariantsRequest {
+    /// Inventory item ID.
+    pub inventory_id: String,
+    /// Deprecated (use productID instead).
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Variant IDs to query for this inventory item (optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_ids: Option<Vec<String>>,
+}
+
+/// The `GetInventoryVariantsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetInventoryVariantsResponse {
+    /// The `inventoryItem` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_item: Option<InventoryItemV2>,
+}
+
+/// At most one of `inventoryId`, `productId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncrementData {
+    /// Inventory item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Variant ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant_id: Option<String>,
+    /// Number to increment inventory by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub increment_by: Option<f64>,
+}
+
+/// The `IncrementInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncrementInventoryRequest {
+    /// The `incrementData` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub increment_data: Option<Vec<IncrementData>>,
+}
+
+/// The `IncrementInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncrementInventoryResponse {
+    /// The fields these bindings do not know, kept as sent so that nothing is lost
+    /// when the value is sent back.
+    #[serde(flatten)]
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `InventoryItemChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InventoryItemChanged {
     /// Inventory item ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
-    /// Item ID from the external source (the product ID).
+    /// Deprecated: use productId.
+    ///
+    /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
     /// Whether inventory is being tracked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub track_inventory: Option<bool>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The `preorderInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_info: Option<PreorderInfo>,
+    /// Field mask of updated fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_mask: Option<Vec<String>>,
+    /// Date and time the inventory item was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
 }
 
-/// The inventory status of one variant of an inventory item. The page shows this object's contents only through the path parameters of Update Variant Inventory Status (`variant.item_id`, `variant.variant_id`); `inStock` and `quantity` are not on the page (Wix's later reference). Other fields Wix sends are kept.
+/// The `InventoryItemV2` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InventoryVariant {
+pub struct InventoryItemV2 {
     /// Inventory item ID.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<String>,
+    pub id: Option<String>,
+    /// Deprecated: use productId.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Whether quantity is being tracked. This applies to the entire product, not to individual variants.
+    /// Every call to `UpdateInventoryVariants` must explicitly set this field. If it is omitted, it is treated
+    /// as `false` and overwrites the product's current tracking setting for ALL variants, not just the ones
+    /// included in this request's `variants` list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_quantity: Option<bool>,
+    /// Variants associated with this inventory item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<InventoryVariantV2>>,
+    /// Last updated timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<String>,
+    /// Inventory’s unique numeric ID (assigned in ascending order).
+    /// Primarily for sorting and filtering when crawling all inventories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numeric_id: Option<String>,
+    /// The `preorderInfo` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preorder_info: Option<PreorderInfo>,
+}
+
+/// The `InventoryVariantV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryVariantV2 {
     /// Variant ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
-    /// Whether the variant is in stock (not on the page).
+    /// Whether the product is listed as in stock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
-    /// Quantity of the variant in stock (not on the page).
+    /// Quantity currently left in inventory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i32>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    pub quantity: Option<f64>,
+    /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_for_preorder: Option<bool>,
 }
 
-/// Payload of the Inventory Variants Changed webhook. Other fields Wix sends are kept.
+/// The `InventoryVariantsChanged` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InventoryVariantsChanged {
     /// Inventory item ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
-    /// Item ID from the external source (the product ID).
+    /// Deprecated: use productId.
+    ///
+    /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// The changed variants.
+    /// Product ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Information about changed variants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<ChangedInventoryVariant>>,
+    /// Date and time the inventory variant item was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+}
+
+/// The `Paging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paging {
+    /// Amount of items to load per page
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the display (relevant for all pages after the first)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `PagingMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PagingMetadata {
+    /// Amount of items to load per page
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<f64>,
+    /// Number of items to skip in the display (relevant for all pages after the first)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+/// The `PreorderInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreorderInfo {
+    /// Whether the item is available for preorder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A message the buyer will see when the item is out of stock and preorder is enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Number of products that can be preordered after stock reaches zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+}
+
+/// The `Query` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Query {
+    /// The `paging` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+    /// Filter string
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// Sort string
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+}
+
+/// The `QueryInventoryRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryInventoryRequest {
+    /// The `query` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<Query>,
+}
+
+/// The `QueryInventoryResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryInventoryResponse {
+    /// Inventory items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_items: Option<Vec<InventoryItemV2>>,
+    /// The `metadata` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<PagingMetadata>,
+    /// Number of total results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_results: Option<f64>,
+}
+
+/// The `UpdateInventoryVariantsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInventoryVariantsRequest {
+    /// The `inventoryItem` field.
+    pub inventory_item: InventoryItemV2,
+}
+
+/// The `UpdateInventoryVariantsResponse` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInventoryVariantsResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Request body of Update Item Inventory Status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateItemInventoryStatusRequest {
-    /// The inventory item: `id` names the item (it is the path parameter), the other fields given are updated.
-    pub item: InventoryItem,
-}
-
-/// Request body of Update Variant Inventory Status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateVariantInventoryStatusRequest {
-    /// The variant: `itemId` and `variantId` name it (they are the path parameters), the other fields given are updated.
-    pub variant: InventoryVariant,
-}
-
 /// A webhook event of Stores Inventory V1.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    /// Triggered when an inventory item changes (e.g. inventory tracking is enabled or disabled).
+    /// Triggered when an inventory item is changed.
     ///
-    /// Event type `InventoryItemChanged`; requires the permission `WIX_STORES.READ_INVENTORY`.
+    /// Event type `com.wix.ecommerce.inventory.api.v1.InventoryItemChanged`. Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     InventoryItemChanged(InventoryItemChanged),
-    /// Triggered when the inventory of one or more variants of an inventory item changes.
+    /// Triggered when inventory variants are changed.
     ///
-    /// Event type `InventoryVariantsChanged`; requires the permission `WIX_STORES.READ_INVENTORY`.
+    /// Event type `com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged`. Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     InventoryVariantsChanged(InventoryVariantsChanged),
 }
 
 impl Event {
     /// The event types of this module.
     pub const EVENT_TYPES: &'static [&'static str] = &[
-        "InventoryItemChanged",
-        "InventoryVariantsChanged",
+        "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged",
+        "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged",
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
@@ -498,8 +761,10 @@ impl Event {
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
         Some(
             match raw.event_type.as_str() {
-                "InventoryItemChanged" => raw.payload().map(Self::InventoryItemChanged),
-                "InventoryVariantsChanged" => {
+                "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged" => {
+                    raw.payload().map(Self::InventoryItemChanged)
+                }
+                "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged" => {
                     raw.payload().map(Self::InventoryVariantsChanged)
                 }
                 _ => return None,
@@ -510,8 +775,12 @@ impl Event {
     /// The event type string Wix sends.
     pub fn event_type(&self) -> &'static str {
         match self {
-            Self::InventoryItemChanged(_) => "InventoryItemChanged",
-            Self::InventoryVariantsChanged(_) => "InventoryVariantsChanged",
+            Self::InventoryItemChanged(_) => {
+                "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged"
+            }
+            Self::InventoryVariantsChanged(_) => {
+                "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged"
+            }
         }
     }
 }
@@ -533,9 +802,9 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
         }
     }
 
-    /// Handles `InventoryItemChanged` ([`Event::InventoryItemChanged`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.inventory.api.v1.InventoryItemChanged` ([`Event::InventoryItemChanged`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_INVENTORY`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_inventory_item_changed(
         mut self,
         mut handler: impl FnMut(InventoryItemChanged) -> R + Send + 'h,
@@ -545,15 +814,15 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     {
         self.router
             .on_unchecked(
-                "InventoryItemChanged",
+                "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged",
                 move |raw| raw.payload().map(&mut handler),
             );
         self
     }
 
-    /// Handles `InventoryVariantsChanged` ([`Event::InventoryVariantsChanged`]) with `handler`, replacing any earlier handler of it.
+    /// Handles `com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged` ([`Event::InventoryVariantsChanged`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_INVENTORY`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `WIX_STORES.READ_INVENTORY`, granted by any of: `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.DC-STORES.MANAGE-PRODUCTS` (Manage Products), `SCOPE.DC-STORES.READ-PRODUCTS` (Read Products), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn on_inventory_variants_changed(
         mut self,
         mut handler: impl FnMut(InventoryVariantsChanged) -> R + Send + 'h,
@@ -563,7 +832,7 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
     {
         self.router
             .on_unchecked(
-                "InventoryVariantsChanged",
+                "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged",
                 move |raw| raw.payload().map(&mut handler),
             );
         self

@@ -320,7 +320,7 @@ mod calls {
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`StoresOrdersV2::get_order`](super::StoresOrdersV2::get_order): `GET /stores/v2/orders/{id}`.
     pub static GET_ORDER: Operation = Operation {
@@ -330,7 +330,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://www.wixapis.com",
         path: "/stores/v2/orders/{id}",
-        permission: Some("WIX_STORES.READ_ORDERS"),
+        requires: Requires::All(&["WIX_STORES.READ_ORDERS"]),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
@@ -347,7 +347,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v2/orders/query",
-        permission: Some("WIX_STORES.READ_ORDERS"),
+        requires: Requires::All(&["WIX_STORES.READ_ORDERS"]),
         scopes: &[
             &crate::scopes::DC_STORES_READ_ORDERS,
             &crate::scopes::DC_STORES_MANAGE_ORDERS,
@@ -364,7 +364,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://www.wixapis.com",
         path: "/stores/v2/orders/{orderId}/fulfillments",
-        permission: Some("WIX_STORES.MODIFY_ORDERS"),
+        requires: Requires::All(&["WIX_STORES.MODIFY_ORDERS"]),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_ORDERS],
         retry_safe: false,
     };
@@ -377,7 +377,7 @@ pub mod operations {
         http_method: HttpMethod::Put,
         host: "https://www.wixapis.com",
         path: "/stores/v2/orders/{orderId}/fulfillments/{fulfillmentId}",
-        permission: Some("WIX_STORES.MODIFY_ORDERS"),
+        requires: Requires::All(&["WIX_STORES.MODIFY_ORDERS"]),
         scopes: &[&crate::scopes::DC_STORES_MANAGE_ORDERS],
         retry_safe: false,
     };
@@ -1527,98 +1527,5 @@ impl<'de> Deserialize<'de> for WeightUnit {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// A webhook event of Stores Orders V2.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Event {
-    /// Triggered for an order of the store, with the order's main data.
-    ///
-    /// Event type `OrderEvent`; requires the permission `WIX_STORES.READ_ORDERS`.
-    OrderEvent(OrderEvent),
-}
-
-impl Event {
-    /// The event types of this module.
-    pub const EVENT_TYPES: &'static [&'static str] = &["OrderEvent"];
-
-    /// Types a verified webhook, when its event type belongs to this module.
-    pub fn from_raw(
-        raw: &wix_rest_runtime::webhook::RawEvent,
-    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
-        Some(
-            match raw.event_type.as_str() {
-                "OrderEvent" => raw.payload().map(Self::OrderEvent),
-                _ => return None,
-            },
-        )
-    }
-
-    /// The event type string Wix sends.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Self::OrderEvent(_) => "OrderEvent",
-        }
-    }
-}
-
-/// Receives the webhooks of Stores Orders V2 for the scope set `S`: the scope-checked way to handle events.
-///
-/// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.
-pub struct Webhooks<'h, S: ScopeSet, R = ()> {
-    router: wix_rest_runtime::webhook::Router<'h, R>,
-    scopes: std::marker::PhantomData<fn() -> S>,
-}
-
-impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
-    /// A router that handles no event yet.
-    pub fn new() -> Self {
-        Webhooks {
-            router: wix_rest_runtime::webhook::Router::new(),
-            scopes: std::marker::PhantomData,
-        }
-    }
-
-    /// Handles `OrderEvent` ([`Event::OrderEvent`]) with `handler`, replacing any earlier handler of it.
-    ///
-    /// Compiles only when the scope set `S` grants `WIX_STORES.READ_ORDERS`, the permission Wix requires to send it.
-    pub fn on_order_event(
-        mut self,
-        mut handler: impl FnMut(OrderEvent) -> R + Send + 'h,
-    ) -> Self
-    where
-        S: crate::permissions::WixStoresReadOrders,
-    {
-        self.router
-            .on_unchecked("OrderEvent", move |raw| raw.payload().map(&mut handler));
-        self
-    }
-
-    /// The event types a handler is registered for, in registration order.
-    pub fn event_types(&self) -> Vec<&'static str> {
-        self.router.event_types()
-    }
-
-    /// Calls the handler of a verified event: `Ok(None)` when no handler is registered
-    /// for its type (an event of another module, or one this router does not handle).
-    pub fn dispatch(
-        &mut self,
-        raw: &wix_rest_runtime::webhook::RawEvent,
-    ) -> Result<Option<R>, wix_rest_runtime::webhook::WebhookError> {
-        self.router.dispatch(raw)
-    }
-}
-
-impl<S: ScopeSet, R> Default for Webhooks<'_, S, R> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S: ScopeSet, R> std::fmt::Debug for Webhooks<'_, S, R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&self.router, f)
     }
 }

@@ -950,7 +950,7 @@ static LIST: Operation = Operation {
     http_method: HttpMethod::Post,
     host: "https://www.wixapis.com",
     path: "/things/query",
-    permission: Some("TEST.READ"),
+    requires: wix_rest_runtime::Requires::All(&["TEST.READ"]),
     scopes: &[],
     retry_safe: true,
 };

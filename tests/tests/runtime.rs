@@ -252,7 +252,10 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     };
     let app = api.application_error.as_ref().unwrap();
     assert_eq!(app.code, "MISSING_PERMISSION");
-    assert_eq!(api.operation.permission, Some("WIX_STORES.READ_PRODUCTS"));
+    assert_eq!(
+        api.operation.requires.permissions(),
+        ["WIX_STORES.READ_PRODUCTS"]
+    );
 }
 
 #[tokio::test]
@@ -476,7 +479,7 @@ static LIST_THINGS: Operation = Operation {
     http_method: HttpMethod::Post,
     host: "https://www.wixapis.com",
     path: "/things/query",
-    permission: Some("TEST.READ"),
+    requires: wix_rest_runtime::Requires::All(&["TEST.READ"]),
     scopes: &[],
     retry_safe: true,
 };

@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod diag;
 pub mod emit;
+pub mod import;
 pub mod keyword;
 pub mod lower;
 pub mod model;

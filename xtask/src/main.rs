@@ -16,6 +16,11 @@ usage:
                                               write an OpenAPI 3.0 document as the spec module
                                               DIR/NAME.yaml (DIR: specs/), and its registry when
                                               its permissions are not Wix data
+  cargo xtask import [PACKAGE...] [--update] [--check]
+                                              write specs/ from Wix's `@wix/auto_sdk_*` packages
+                                              pinned in specs/import.lock (PACKAGE: add one;
+                                              --update: move to the newest versions; --check:
+                                              write nothing, fail if a spec differs)
   cargo xtask scopes [--format markdown|json] print the method -> permission -> scopes table
   cargo xtask bench [--generation]            measure generation, check and build times side by
                                               side with progenitor on the same operations (from
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         ["codegen", "--specs", dir, "--out", out] => codegen_into(Path::new(dir), Path::new(out)),
         ["export-openapi", rest @ ..] => export_openapi(&root, rest),
         ["import-openapi", file, rest @ ..] => import_openapi(&root, file, rest),
+        ["import", rest @ ..] => import(&root, rest),
         ["bench"] => xtask::bench::run(&root, xtask::bench::Scope::All),
         ["bench", "--generation"] => xtask::bench::run(&root, xtask::bench::Scope::Generation),
         _ => {
@@ -126,6 +132,63 @@ fn codegen_into(dir: &Path, out: &Path) -> ExitCode {
                 out.display()
             );
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn import(root: &Path, args: &[&str]) -> ExitCode {
+    let mut options = xtask::import::Options::default();
+    for a in args {
+        match *a {
+            "--update" => options.update = true,
+            "--check" => options.check = true,
+            p if !p.starts_with('-') => options.packages.push(p.to_owned()),
+            other => {
+                eprintln!("error: unexpected argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let spec_dir = root.join("specs");
+    let cache = xtask::import::npm::cache_dir();
+    let start = std::time::Instant::now();
+    let imported = match xtask::import::import(&spec_dir, &cache, &options) {
+        Ok(i) => i,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{} error(s); nothing was written", errors.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    for c in &imported.changes {
+        println!("lock: {c}");
+    }
+    for (module, package, version, methods, webhooks) in &imported.summary {
+        println!("{module:<32} {package}@{version}: {methods} methods, {webhooks} webhooks");
+    }
+    match xtask::import::write(&spec_dir, &imported, options.check) {
+        Ok(differ) if options.check && !differ.is_empty() => {
+            eprintln!(
+                "error: the specs are not what the lock imports: {}; run `cargo xtask import`",
+                differ.join(", ")
+            );
+            ExitCode::FAILURE
+        }
+        Ok(differ) => {
+            println!(
+                "{} package(s) in {} ms; {} file(s) {}",
+                imported.summary.len(),
+                start.elapsed().as_millis(),
+                differ.len(),
+                if options.check { "differ" } else { "written" }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

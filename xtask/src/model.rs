@@ -26,6 +26,8 @@ pub struct Permission {
     /// `WixStoresReadProducts`: the trait a scope set implements when it grants this permission.
     pub trait_name: String,
     pub description: String,
+    /// Why no scope grants it (`no_scope:`): Wix's metadata names none.
+    pub no_scope: Option<String>,
 }
 
 #[derive(Debug)]
@@ -119,8 +121,8 @@ pub struct Method {
     pub query_params: Vec<QueryParam>,
     /// `QueryProductsParams`: the struct of the query parameters, when there are any.
     pub params_type: Option<String>,
-    /// `None` for the few methods that need no permission (the OAuth token endpoint).
-    pub permission: Option<Requirement>,
+    /// What the method requires: usually one permission.
+    pub access: Access,
     pub request: Option<Ty>,
     pub response: Option<Ty>,
     pub retry_safe: bool,
@@ -128,7 +130,42 @@ pub struct Method {
     pub query: Option<Query>,
 }
 
-/// What a method or webhook requires: a permission, the trait that stands for it, and the scopes
+/// What a method or webhook requires.
+#[derive(Debug)]
+pub enum Access {
+    /// `permission: none`: nothing (the OAuth token endpoint, App Installed).
+    Open,
+    /// `permission: unpublished`: Wix's metadata names no permission. No scope set is shown to
+    /// grant it, so it is callable only through the unchecked escape hatch.
+    Unpublished,
+    /// Every one of these permissions (usually one).
+    All(Vec<Requirement>),
+}
+
+impl Access {
+    /// The permissions required (none for `Open` and `Unpublished`).
+    pub fn requirements(&self) -> &[Requirement] {
+        match self {
+            Access::All(r) => r,
+            Access::Open | Access::Unpublished => &[],
+        }
+    }
+
+    /// Every scope that grants one of the required permissions, each once, in order.
+    pub fn scopes(&self) -> Vec<&ScopeRef> {
+        let mut out: Vec<&ScopeRef> = Vec::new();
+        for r in self.requirements() {
+            for s in &r.scopes {
+                if !out.iter().any(|o| o.id == s.id) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A permission a method or webhook requires, the trait that stands for it, and the scopes
 /// that grant it.
 #[derive(Debug)]
 pub struct Requirement {
@@ -371,8 +408,8 @@ pub struct Webhook {
     pub handler_fn: String,
     pub docs: String,
     pub event_type: String,
-    /// `None` for events every app receives (App Installed).
-    pub permission: Option<Requirement>,
+    /// What an app needs to receive it (`Access::Open` for events every app receives).
+    pub access: Access,
     pub envelope: Envelope,
     pub payload: Ty,
 }

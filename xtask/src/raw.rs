@@ -22,6 +22,11 @@ pub struct RawRegistry {
 pub struct RawPermission {
     pub id: String,
     pub description: Option<String>,
+    /// Where the scopes that grant it were read (imported registries).
+    pub source: Option<String>,
+    /// Why no scope grants it: Wix names none. Without it, a permission no scope grants is an
+    /// error.
+    pub no_scope: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +38,8 @@ pub struct RawScope {
     pub grants: Vec<String>,
     #[serde(default)]
     pub includes: Vec<String>,
+    /// Where the scope was read.
+    pub source: Option<String>,
 }
 
 /// One module file.
@@ -57,7 +64,7 @@ pub struct RawMethod {
     pub docs: Option<String>,
     pub http: String,
     pub path: String,
-    pub permission: String,
+    pub permission: RawPermissionRef,
     #[serde(default)]
     pub params: Vec<RawParam>,
     pub request: Option<RawSchema>,
@@ -117,9 +124,18 @@ pub struct RawWebhook {
     pub name: String,
     pub docs: Option<String>,
     pub event_type: String,
-    pub permission: String,
+    pub permission: RawPermissionRef,
     pub envelope: String,
     pub payload: RawSchema,
+}
+
+/// `permission:` of a method or webhook: a permission id, `none`, `unpublished`, or a list of
+/// permission ids that are all required.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawPermissionRef {
+    One(String),
+    All(Vec<String>),
 }
 
 /// A schema in the OpenAPI 3 vocabulary.
@@ -221,6 +237,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 /// Every key the format knows, for "did you mean" on an unknown one.
 pub const KNOWN_KEYS: &[&str] = &[
     "permissions",
+    "source",
+    "no_scope",
     "scopes",
     "id",
     "name",

@@ -432,7 +432,7 @@ mod tests {
         http_method: crate::HttpMethod::Get,
         host: "https://example.com",
         path: "/",
-        permission: None,
+        requires: crate::operation::Requires::Nothing,
         scopes: &[],
         retry_safe: true,
     };

@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::auth::{Auth, Credentials, until};
 use crate::error::{ApiError, Error};
-use crate::operation::{HttpMethod, Operation};
+use crate::operation::{HttpMethod, Operation, Requires};
 use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit};
 use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
 
@@ -34,7 +34,7 @@ pub(crate) static OAUTH_TOKEN: Operation = Operation {
     http_method: HttpMethod::Post,
     host: DEFAULT_HOST,
     path: "/oauth2/token",
-    permission: None,
+    requires: crate::operation::Requires::Nothing,
     scopes: &[],
     retry_safe: true,
 };
@@ -340,9 +340,9 @@ impl Client {
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Failed> {
         // A method that needs no permission (the token endpoint) is sent without credentials.
-        let authorized = match op.permission {
-            None => None,
-            Some(_) => Some(
+        let authorized = match op.requires {
+            Requires::Nothing => None,
+            Requires::Unpublished | Requires::All(_) => Some(
                 self.inner
                     .auth
                     .headers(op.name, deadline, |token_body| {

@@ -311,9 +311,8 @@ impl fmt::Display for ApiError {
                 write!(f, " [field `{}`: {}]", v.field, v.description)?;
             }
         }
-        if self.status == 403
-            && let Some(permission) = op.permission
-        {
+        if self.status == 403 && !op.requires.permissions().is_empty() {
+            let permission = op.requires.permissions().join(" and ");
             write!(f, "; `{}` needs the permission {permission}", op.name)?;
             if op.scopes.is_empty() {
                 write!(f, ", which no known scope grants")?;

@@ -28,7 +28,7 @@ pub mod __private;
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder, DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{ApiError, ApplicationError, Error, FieldViolation, ValidationError};
-pub use operation::{HttpMethod, Operation, Permission, Scope};
+pub use operation::{HttpMethod, Operation, Permission, Requires, Scope};
 pub use rate_limit::{RateLimit, SharedRateLimit};
 pub use retry::RetryPolicy;
 pub use scoped::{ScopeSet, Scoped};

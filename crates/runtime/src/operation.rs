@@ -76,6 +76,31 @@ impl Scope {
     }
 }
 
+/// What a Wix method requires of the app that calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requires {
+    /// Nothing: the request is sent without credentials (the OAuth token endpoint).
+    Nothing,
+    /// Wix's metadata names no permission for the method; only [`Client::request_unchecked`]
+    /// (which asserts the app holds what Wix requires) sends it.
+    ///
+    /// [`Client::request_unchecked`]: crate::Client::request_unchecked
+    Unpublished,
+    /// Every one of these permissions (usually one).
+    All(&'static [&'static str]),
+}
+
+impl Requires {
+    /// The permission ids required (none for [`Requires::Nothing`] and
+    /// [`Requires::Unpublished`]).
+    pub fn permissions(&self) -> &'static [&'static str] {
+        match self {
+            Requires::All(p) => p,
+            Requires::Nothing | Requires::Unpublished => &[],
+        }
+    }
+}
+
 /// Everything the runtime needs to know about one Wix method.
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
@@ -91,9 +116,9 @@ pub struct Operation {
     pub host: &'static str,
     /// The documented path template, e.g. `/stores/v1/products/{id}`.
     pub path: &'static str,
-    /// The permission the method requires (`None` for the few that need none).
-    pub permission: Option<&'static str>,
-    /// Every scope that grants [`Operation::permission`].
+    /// What the method requires of the app.
+    pub requires: Requires,
+    /// Every scope that grants one of the permissions of [`Operation::requires`].
     pub scopes: &'static [&'static Scope],
     /// Whether the method may be sent again after a throttled or failed attempt.
     pub retry_safe: bool,

@@ -89,7 +89,7 @@ pub(super) fn module_rs(module: &Module) -> TokenStream {
 
         /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
         pub mod operations {
-            use wix_rest_runtime::{HttpMethod, Operation};
+            use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
             #(#operations)*
         }
@@ -144,14 +144,52 @@ impl Forwarder<'_> {
     }
 }
 
-/// The permission bound of a method: `S: crate::permissions::Trait,`, or nothing.
+/// The permission bound of a method: `S: crate::permissions::Trait,` (one trait per required
+/// permission), `S: crate::permissions::Unpublished,`, or nothing.
 fn bound(m: &Method) -> TokenStream {
-    match &m.permission {
-        Some(p) => {
-            let t = ident(&p.trait_name);
-            quote!(S: crate::permissions::#t,)
+    access_bound(&m.access)
+}
+
+/// The bound of an [`Access`].
+pub(super) fn access_bound(access: &Access) -> TokenStream {
+    match access {
+        Access::All(reqs) => {
+            let ts = reqs.iter().map(|r| ident(&r.trait_name));
+            quote!(S: #(crate::permissions::#ts)+*,)
         }
-        None => TokenStream::new(),
+        Access::Unpublished => quote!(S: crate::permissions::Unpublished,),
+        Access::Open => TokenStream::new(),
+    }
+}
+
+/// The sentence of a method's or webhook's docs that says what it requires.
+pub(super) fn access_doc(access: &Access) -> String {
+    let one = |r: &Requirement| {
+        if r.scopes.is_empty() {
+            format!(
+                "`{}` (Wix's metadata names no scope that grants it: no scope set is checked to hold it; see `Client::request_unchecked`)",
+                r.permission
+            )
+        } else {
+            format!(
+                "`{}`, granted by any of: {}",
+                r.permission,
+                r.scopes
+                    .iter()
+                    .map(|s| format!("`{}` ({})", s.id, s.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    };
+    match access {
+        Access::Open => "Requires no permission.".to_owned(),
+        Access::Unpublished => "Wix's metadata names no permission for it, so no scope set is checked to grant it: it compiles for none. Call it with `Client::request_unchecked` once Wix's documentation says what it requires.".to_owned(),
+        Access::All(reqs) if reqs.len() == 1 => format!("Requires the permission {}.", one(&reqs[0])),
+        Access::All(reqs) => format!(
+            "Requires all of these permissions: {}.",
+            reqs.iter().map(one).collect::<Vec<_>>().join("; ")
+        ),
     }
 }
 
@@ -159,19 +197,8 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     let name = ident(&m.rust_name);
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
-    let scopes: &[ScopeRef] = m.permission.as_ref().map_or(&[], |p| &p.scopes);
-    let scope_list: Vec<String> = scopes
-        .iter()
-        .map(|s| format!("`{}` ({})", s.id, s.name))
-        .collect();
-    let requirement = match &m.permission {
-        Some(p) => format!(
-            "Requires the permission `{}`, granted by any of: {}.",
-            p.permission,
-            scope_list.join(", ")
-        ),
-        None => "Requires no permission.".to_owned(),
-    };
+    let scopes = m.access.scopes();
+    let requirement = access_doc(&m.access);
     let doc = docs(&format!(
         "{}\n\n`{} {}` · Wix: *{}*\n\n{requirement}",
         m.docs,
@@ -302,7 +329,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
         super::paging::streams(m, paging, &bound, out);
     }
 
-    out.operations.push(operation(module, m, scopes));
+    out.operations.push(operation(module, m, &scopes));
 }
 
 /// The struct of a method's query parameters.
@@ -333,18 +360,19 @@ fn params_struct(module: &Module, m: &Method, params_name: &Ident) -> TokenStrea
 }
 
 /// The `operations` static of a method.
-fn operation(module: &Module, m: &Method, scopes: &[ScopeRef]) -> TokenStream {
+fn operation(module: &Module, m: &Method, scopes: &[&ScopeRef]) -> TokenStream {
     let op_name = ident(&m.const_name);
     let wix_name = &m.wix_name;
     let http = ident(m.http.variant());
     let host = &module.host;
     let path = &m.path;
-    let permission = match &m.permission {
-        Some(p) => {
-            let p = &p.permission;
-            quote!(Some(#p))
+    let requires = match &m.access {
+        Access::Open => quote!(Requires::Nothing),
+        Access::Unpublished => quote!(Requires::Unpublished),
+        Access::All(reqs) => {
+            let ids = reqs.iter().map(|r| &r.permission);
+            quote!(Requires::All(&[#(#ids),*]))
         }
-        None => quote!(None),
     };
     let module_name = &module.name;
     let rust_name = &m.rust_name;
@@ -368,7 +396,7 @@ fn operation(module: &Module, m: &Method, scopes: &[ScopeRef]) -> TokenStream {
             http_method: HttpMethod::#http,
             host: #host,
             path: #path,
-            permission: #permission,
+            requires: #requires,
             scopes: &[#(&crate::scopes::#scope_consts),*],
             retry_safe: #retry_safe,
         };

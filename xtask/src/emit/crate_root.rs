@@ -86,7 +86,7 @@ pub(super) fn lib_rs(spec: &Spec) -> TokenStream {
         pub use wix_rest_macros::{scope_set, scopes};
         pub use wix_rest_runtime::{
             paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials, Error,
-            FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result, RetryPolicy,
+            FieldViolation, HttpMethod, Operation, Permission, RateLimit, Requires, Result, RetryPolicy,
             Scope, ScopeSet, Scoped, Secret, ValidationError,
         };
 

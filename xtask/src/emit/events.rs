@@ -20,12 +20,12 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
             Envelope::Legacy => payload,
             Envelope::Domain => quote!(wix_rest_runtime::webhook::DomainEvent<#payload>),
         };
-        let requirement = match &w.permission {
-            Some(p) => format!("requires the permission `{}`", p.permission),
-            None => "sent to every app".to_owned(),
+        let requirement = match &w.access {
+            Access::Open => "sent to every app.".to_owned(),
+            other => super::client::access_doc(other),
         };
         let doc = docs(&format!(
-            "{}\n\nEvent type `{}`; {requirement}.",
+            "{}\n\nEvent type `{}`. {requirement}",
             w.docs, w.event_type
         ));
         quote!(#doc #v(#ty),)
@@ -58,15 +58,15 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
             ),
         };
         let et = &w.event_type;
-        let (bound, requirement) = match &w.permission {
-            Some(p) => {
-                let t = ident(&p.trait_name);
+        let (bound, requirement) = match &w.access {
+            Access::Open => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
+            other => {
+                let b = super::client::access_bound(other);
                 (
-                    quote!(where S: crate::permissions::#t),
-                    format!("Compiles only when the scope set `S` grants `{}`, the permission Wix requires to send it.", p.permission),
+                    quote!(where #b),
+                    format!("Compiles only when the scope set `S` grants what Wix requires to send it. {}", super::client::access_doc(other)),
                 )
             }
-            None => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
         };
         let doc = docs(&format!(
             "Handles `{et}` ([`Event::{}`]) with `handler`, replacing any earlier handler of it.\n\n{requirement}",

@@ -121,15 +121,25 @@ fn request_tokens(m: &Method) -> TokenStream {
 
 /// `paging.field = value;` for a field of the paging object; `value` is a `u32` expression, or
 /// `None` for the page-size constant.
+/// `max` as a literal of the field's number type (Wix's metadata types some limits as plain
+/// numbers: `100.0` then).
+fn number_lit(ty: &Ty, max: u32) -> TokenStream {
+    if *ty == Ty::F64 {
+        let lit = Literal::f64_unsuffixed(f64::from(max));
+        quote!(#lit)
+    } else {
+        let lit = Literal::u32_unsuffixed(max);
+        quote!(#lit)
+    }
+}
+
 fn set_field(field: &FieldRef, value: Option<TokenStream>, max: u32) -> TokenStream {
     let fi = ident(&field.rust_name);
     let value = match (value, &field.ty) {
-        (None, _) => {
-            let lit = Literal::u32_unsuffixed(max);
-            quote!(#lit)
-        }
+        (None, ty) => number_lit(ty, max),
         (Some(v), Ty::I32) => quote!(#v as i32),
         (Some(v), Ty::I64) => quote!(i64::from(#v)),
+        (Some(v), Ty::F64) => quote!(f64::from(#v)),
         (Some(v), _) => v,
     };
     if field.required {
@@ -381,7 +391,7 @@ fn params_stream(c: &Common, out: &mut ModuleOut) {
             .as_ref()
             .expect("lowering pages a GET only through its query parameters"),
     );
-    let max_lit = Literal::u32_unsuffixed(max);
+    let max_lit = number_lit(&paging.limit.ty, max);
     let limit = ident(&paging.limit.rust_name);
     let position = ident(&paging.position.rust_name);
     // The params struct is the request here: the stream takes it by value.
@@ -410,6 +420,7 @@ fn params_stream(c: &Common, out: &mut ModuleOut) {
         PagingStyle::Offset => {
             let offset = match paging.position.ty {
                 Ty::I64 => quote!(i64::from(offset)),
+                Ty::F64 => quote!(f64::from(offset)),
                 _ => quote!(offset as i32),
             };
             let body = quote! {

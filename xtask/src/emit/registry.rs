@@ -124,7 +124,14 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
         let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
         let label = format!("this method requires `{}`", p.id);
         let consts: Vec<String> = registry.granting(&p.id).map(|s| format!("{} ({})", s.const_name, s.id)).collect();
-        let note = format!("add one of these scopes to the scope set's declaration: {}", consts.join(", "));
+        let note = match &p.no_scope {
+            None => format!("add one of these scopes to the scope set's declaration: {}", consts.join(", ")),
+            Some(why) => format!("no scope set is checked to grant `{}`: {why} Use `Client::request_unchecked` once Wix's documentation says which scope grants it", p.id),
+        };
+        let doc = match &p.no_scope {
+            None => doc,
+            Some(why) => docs(&format!("`{}`: {}\n\nGranted by no scope that Wix names: {why}", p.id, p.description)),
+        };
         quote! {
             #doc
             pub const #name: Permission = Permission { id: #id, description: #description };
@@ -145,5 +152,21 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
 
         /// Every permission, in registry order.
         pub const ALL: &[&Permission] = &[#(&#all),*];
+
+        /// The bound of the methods for which Wix's metadata names no permission. No scope set
+        /// implements it (the macros never do), so such a method compiles for none: what it
+        /// requires is unknown, and the scope check promises only what it can prove. Call it
+        /// with `Client::request_unchecked` once Wix's documentation says what it requires.
+        ///
+        /// # Safety
+        ///
+        /// An impl would assert that the scope set holds whatever Wix requires for these methods;
+        /// nothing can check that.
+        #[diagnostic::on_unimplemented(
+            message = "Wix's metadata names no permission for this method, so no scope set `{Self}` is checked to call it",
+            label = "Wix publishes no permission for this method",
+            note = "call it with `Client::request_unchecked` once Wix's documentation says what it requires"
+        )]
+        pub unsafe trait Unpublished: ScopeSet {}
     }
 }

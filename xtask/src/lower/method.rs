@@ -31,7 +31,7 @@ impl ModuleLowering<'_, '_> {
                 None
             }
         };
-        let permission = self.requirement(&rm.permission, &path.key("permission"));
+        let access = self.access(&rm.permission, &path.key("permission"));
         let method_type = rust_name.to_upper_camel_case();
         let request = rm
             .request
@@ -214,7 +214,7 @@ impl ModuleLowering<'_, '_> {
             path_parts,
             query_params,
             params_type,
-            permission,
+            access,
             request,
             response,
             paging,

@@ -96,17 +96,18 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
                 main.permissions.push(p);
             }
         }
+        // A scope in two files (an imported scope that also grants hand-listed permissions of
+        // legacy APIs) grants what both files say.
         for s in extra.scopes {
-            if main.scopes.iter().any(|q| q.id == s.id) {
-                diags.push(Diagnostic {
-                    file: file.name.clone(),
-                    line: 1,
-                    column: 1,
-                    message: format!("scope `{}` is already in another registry file", s.id),
-                    hint: Some("list each scope in one registry file".to_owned()),
-                });
-            } else {
-                main.scopes.push(s);
+            match main.scopes.iter_mut().find(|q| q.id == s.id) {
+                Some(q) => {
+                    for p in s.permissions {
+                        if !q.permissions.contains(&p) {
+                            q.permissions.push(p);
+                        }
+                    }
+                }
+                None => main.scopes.push(s),
             }
         }
     }
@@ -190,7 +191,7 @@ fn rust_ident(name: &str) -> String {
 
 /// A constant's name for a Wix id: `WIX_STORES.READ_PRODUCTS` -> `WIX_STORES_READ_PRODUCTS`.
 fn const_name(id: &str) -> String {
-    id.replace(['.', '-'], "_").to_shouty_snake_case()
+    id.replace(['.', '-', ':'], "_").to_shouty_snake_case()
 }
 
 /// A YAML or type error serde_yaml stopped at.

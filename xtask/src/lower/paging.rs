@@ -186,9 +186,9 @@ impl ModuleLowering<'_, '_> {
             }
             None => self.body_paging(p, path, method, request, &request_at, &style, &item_ty)?,
         };
-        // The stream sets the limit and offset from integers and the cursor from an optional
-        // string.
-        let integer = |f: &FieldRef| matches!(f.ty, Ty::I32 | Ty::I64);
+        // The stream sets the limit and offset from integers (or plain numbers, where Wix's
+        // metadata types them so) and the cursor from an optional string.
+        let integer = |f: &FieldRef| matches!(f.ty, Ty::I32 | Ty::I64 | Ty::F64);
         let position_fits = match style {
             PagingStyle::Offset => integer(&position),
             PagingStyle::Cursor { .. } => position.ty == Ty::String && !position.required,
@@ -198,9 +198,9 @@ impl ModuleLowering<'_, '_> {
                 &path.key("request"),
                 Anchor::Value,
                 format!(
-                    "paging `request`: `{request_at}` needs an integer `limit` and {}",
+                    "paging `request`: `{request_at}` needs a numeric `limit` and {}",
                     match style {
-                        PagingStyle::Offset => "an integer `offset`",
+                        PagingStyle::Offset => "a numeric `offset`",
                         PagingStyle::Cursor { .. } => "an optional string `cursor`",
                     }
                 ),

@@ -156,13 +156,21 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
         });
     }
     for (i, p) in raw.permissions.iter().enumerate() {
-        if !scopes.iter().any(|s| s.permissions.contains(&p.id)) {
-            report.error(
+        let granted = scopes.iter().any(|s| s.permissions.contains(&p.id));
+        match (granted, &p.no_scope) {
+            (false, None) => report.error(
                 &permissions_path.index(i).key("id"),
                 Anchor::Value,
                 format!("no scope grants the permission `{}`", p.id),
-                Some("add it to the `grants` of the scopes that grant it".to_owned()),
-            );
+                Some("add it to the `grants` of the scopes that grant it, or say with `no_scope: <why>` that Wix names none".to_owned()),
+            ),
+            (true, Some(_)) => report.error(
+                &permissions_path.index(i).key("no_scope"),
+                Anchor::Key,
+                format!("permission `{}` has `no_scope`, but a scope grants it", p.id),
+                Some("remove `no_scope`".to_owned()),
+            ),
+            _ => {}
         }
     }
     let mut consts = BTreeMap::new();
@@ -184,7 +192,8 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
         .into_iter()
         .map(|p| Permission {
             const_name: const_name(&p.id),
-            trait_name: p.id.replace(['.', '-'], "_").to_upper_camel_case(),
+            trait_name: p.id.replace(['.', '-', ':'], "_").to_upper_camel_case(),
+            no_scope: p.no_scope,
             description: p
                 .description
                 .unwrap_or_else(|| format!("The Wix permission `{}`.", p.id)),
@@ -197,21 +206,58 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
     })
 }
 
+/// `WIX_STORES.READ_PRODUCTS`, `SCOPE.DC-STORES.READ-PRODUCTS`, or Wix's newer lower-case form
+/// `stores:catalog:v3:product:bulk_update_product_tags`.
 fn is_wix_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.contains('.')
+    let upper = id.contains('.')
         && id
             .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    let lower = id.contains(':')
+        && id.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, ':' | '_' | '-' | '.')
+        });
+    !id.is_empty() && (upper || lower)
 }
 
 impl ModuleLowering<'_, '_> {
-    /// The requirement of a method or webhook; `none` says, explicitly, that it needs no
-    /// permission. An unknown permission is reported (and lowered as if it had no scopes).
-    pub(super) fn requirement(&mut self, permission: &str, path: &YamlPath) -> Option<Requirement> {
-        if permission == "none" {
-            return None;
+    /// What a method or webhook requires: `none` says, explicitly, that it needs no permission;
+    /// `unpublished` that Wix names none; a list, that it needs all of them.
+    pub(super) fn access(&mut self, permission: &raw::RawPermissionRef, path: &YamlPath) -> Access {
+        match permission {
+            raw::RawPermissionRef::One(p) if p == "none" => Access::Open,
+            raw::RawPermissionRef::One(p) if p == UNPUBLISHED => Access::Unpublished,
+            raw::RawPermissionRef::One(p) => Access::All(vec![self.requirement(p, path)]),
+            raw::RawPermissionRef::All(list) => {
+                if list.is_empty() {
+                    self.report.error(
+                        path,
+                        Anchor::Value,
+                        "an empty list of permissions",
+                        Some("name the permissions, or write `none` or `unpublished`".to_owned()),
+                    );
+                }
+                let mut out: Vec<Requirement> = Vec::new();
+                for (i, p) in list.iter().enumerate() {
+                    if out.iter().any(|r| &r.permission == p) {
+                        self.report.error(
+                            &path.index(i),
+                            Anchor::Value,
+                            format!("permission `{p}` is listed twice"),
+                            None,
+                        );
+                        continue;
+                    }
+                    out.push(self.requirement(p, &path.index(i)));
+                }
+                Access::All(out)
+            }
         }
+    }
+
+    /// The requirement of one permission. An unknown permission is reported (and lowered as if
+    /// it had no scopes).
+    fn requirement(&mut self, permission: &str, path: &YamlPath) -> Requirement {
         let known = self
             .registry
             .permissions
@@ -233,7 +279,7 @@ impl ModuleLowering<'_, '_> {
                 Some(hint),
             );
         }
-        Some(Requirement {
+        Requirement {
             permission: permission.to_owned(),
             trait_name: known.map(|p| p.trait_name.clone()).unwrap_or_default(),
             scopes: self
@@ -245,6 +291,9 @@ impl ModuleLowering<'_, '_> {
                     const_name: s.const_name.clone(),
                 })
                 .collect(),
-        })
+        }
     }
 }
+
+/// `permission: unpublished`: Wix's metadata names no permission for the method.
+pub const UNPUBLISHED: &str = "unpublished";

@@ -14,7 +14,7 @@ impl ModuleLowering<'_, '_> {
         rw: &raw::RawWebhook,
         path: &YamlPath,
     ) -> Option<Webhook> {
-        let permission = self.requirement(&rw.permission, &path.key("permission"));
+        let access = self.access(&rw.permission, &path.key("permission"));
         let envelope = match ENVELOPES.parse(&rw.envelope) {
             Ok(envelope) => Some(envelope),
             Err(hint) => {
@@ -56,7 +56,7 @@ impl ModuleLowering<'_, '_> {
             handler_fn: format!("on_{}", variant.to_snake_case()),
             variant,
             event_type: rw.event_type.clone(),
-            permission,
+            access,
             envelope: envelope?,
             payload,
         })

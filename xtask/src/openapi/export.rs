@@ -15,6 +15,7 @@
 //! written `allOf: [$ref]` with the description (OpenAPI 3.0 ignores siblings of `$ref`). The
 //! output is deterministic: spec order, no timestamps.
 
+use crate::model::Access;
 use heck::ToSnakeCase;
 use openapiv3::{
     APIKeyLocation, Components, Info, MediaType, OpenAPI, Operation, Parameter, ParameterData,
@@ -274,18 +275,37 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
     op.responses
         .responses
         .insert(StatusCode::Code(200), ReferenceOr::Item(ok));
-    match &method.permission {
-        Some(req) => {
+    match &method.access {
+        Access::All(reqs) => {
+            let mut r = openapiv3::SecurityRequirement::default();
+            r.insert(AUTH_SCHEME.to_owned(), Vec::new());
+            op.security = Some(vec![r]);
+            let ids: Vec<&str> = reqs.iter().map(|r| r.permission.as_str()).collect();
+            let permission = if ids.len() == 1 {
+                json!(ids[0])
+            } else {
+                json!(ids)
+            };
+            op.extensions
+                .insert("x-wix-permission".to_owned(), permission);
+            let scopes: Vec<&str> = method
+                .access
+                .scopes()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            op.extensions
+                .insert("x-wix-scopes".to_owned(), json!(scopes));
+        }
+        Access::Unpublished => {
             let mut r = openapiv3::SecurityRequirement::default();
             r.insert(AUTH_SCHEME.to_owned(), Vec::new());
             op.security = Some(vec![r]);
             op.extensions
-                .insert("x-wix-permission".to_owned(), json!(req.permission));
-            let scopes: Vec<&str> = req.scopes.iter().map(|s| s.id.as_str()).collect();
-            op.extensions
-                .insert("x-wix-scopes".to_owned(), json!(scopes));
+                .insert("x-wix-permission".to_owned(), json!("unpublished"));
+            op.extensions.insert("x-wix-scopes".to_owned(), json!([]));
         }
-        None => {
+        Access::Open => {
             op.security = Some(Vec::new());
             op.extensions
                 .insert("x-wix-permission".to_owned(), json!("none"));

@@ -49,7 +49,7 @@ pub use wix_rest_macros::{scope_set, scopes};
 pub use wix_rest_runtime::{
     paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
     Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
-    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    Requires, Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
 };
 
 pub mod permissions;

@@ -49,3 +49,20 @@ pub unsafe trait PetsWrite: ScopeSet {}
 
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[&PETS_READ, &PETS_WRITE];
+
+/// The bound of the methods for which Wix's metadata names no permission. No scope set
+/// implements it (the macros never do), so such a method compiles for none: what it
+/// requires is unknown, and the scope check promises only what it can prove. Call it
+/// with `Client::request_unchecked` once Wix's documentation says what it requires.
+///
+/// # Safety
+///
+/// An impl would assert that the scope set holds whatever Wix requires for these methods;
+
+/// nothing can check that.
+#[diagnostic::on_unimplemented(
+    message = "Wix's metadata names no permission for this method, so no scope set `{Self}` is checked to call it",
+    label = "Wix publishes no permission for this method",
+    note = "call it with `Client::request_unchecked` once Wix's documentation says what it requires"
+)]
+pub unsafe trait Unpublished: ScopeSet {}

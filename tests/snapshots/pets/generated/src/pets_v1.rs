@@ -364,7 +364,7 @@ mod calls {
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
 pub mod operations {
-    use wix_rest_runtime::{HttpMethod, Operation};
+    use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
     /// [`PetsV1::get_pet`](super::PetsV1::get_pet): `GET /pets/v1/pets/{petId}`.
     pub static GET_PET: Operation = Operation {
@@ -374,7 +374,7 @@ pub mod operations {
         http_method: HttpMethod::Get,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{petId}",
-        permission: Some("PETS.READ"),
+        requires: Requires::All(&["PETS.READ"]),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -387,7 +387,7 @@ pub mod operations {
         http_method: HttpMethod::Patch,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{pet.id}",
-        permission: Some("PETS.WRITE"),
+        requires: Requires::All(&["PETS.WRITE"]),
         scopes: &[&crate::scopes::PETS_MANAGE],
         retry_safe: false,
     };
@@ -400,7 +400,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/query",
-        permission: Some("PETS.READ"),
+        requires: Requires::All(&["PETS.READ"]),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -413,7 +413,7 @@ pub mod operations {
         http_method: HttpMethod::Post,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/list",
-        permission: Some("PETS.READ"),
+        requires: Requires::All(&["PETS.READ"]),
         scopes: &[&crate::scopes::PETS_READ, &crate::scopes::PETS_MANAGE],
         retry_safe: true,
     };
@@ -426,7 +426,7 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{petId}",
-        permission: Some("PETS.WRITE"),
+        requires: Requires::All(&["PETS.WRITE"]),
         scopes: &[&crate::scopes::PETS_MANAGE],
         retry_safe: false,
     };
@@ -1017,11 +1017,11 @@ pub struct UpdatePetRequest {
 pub enum Event {
     /// A pet was created.
     ///
-    /// Event type `wix.pets.v1.pet_created`; requires the permission `PETS.READ`.
+    /// Event type `wix.pets.v1.pet_created`. Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
     PetCreated(wix_rest_runtime::webhook::DomainEvent<Pet>),
     /// The Pet Adopted webhook.
     ///
-    /// Event type `PetAdopted`; requires the permission `PETS.READ`.
+    /// Event type `PetAdopted`. Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
     PetAdopted(PetAdoptedPayload),
 }
 
@@ -1073,7 +1073,7 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
 
     /// Handles `wix.pets.v1.pet_created` ([`Event::PetCreated`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `PETS.READ`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
     pub fn on_pet_created(
         mut self,
         mut handler: impl FnMut(
@@ -1093,7 +1093,7 @@ impl<'h, S: ScopeSet, R> Webhooks<'h, S, R> {
 
     /// Handles `PetAdopted` ([`Event::PetAdopted`]) with `handler`, replacing any earlier handler of it.
     ///
-    /// Compiles only when the scope set `S` grants `PETS.READ`, the permission Wix requires to send it.
+    /// Compiles only when the scope set `S` grants what Wix requires to send it. Requires the permission `PETS.READ`, granted by any of: `SCOPE.PETS.READ` (Read Pets), `SCOPE.PETS.MANAGE` (Manage Pets).
     pub fn on_pet_adopted(
         mut self,
         mut handler: impl FnMut(PetAdoptedPayload) -> R + Send + 'h,
