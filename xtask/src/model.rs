@@ -76,7 +76,13 @@ pub struct Module {
     pub webhooks: Vec<Webhook>,
     /// Named and inline types, sorted by name.
     pub types: Vec<TypeDef>,
+    /// Types of the shared module [`SHARED_MODULE`] this module uses, by Rust name, sorted.
+    pub imports: Vec<String>,
 }
+
+/// The module whose types other modules refer to as `common.Name`: the types Wix's packages
+/// share (paging, money, addresses, rich content, ...), generated once. It has no methods.
+pub const SHARED_MODULE: &str = "common";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HttpMethod {

@@ -108,7 +108,11 @@ pub fn markdown(spec: &Spec) -> String {
             .collect::<Vec<_>>()
             .join("<br>")
     };
-    for m in &spec.modules {
+    for m in spec
+        .modules
+        .iter()
+        .filter(|m| !m.methods.is_empty() || !m.webhooks.is_empty())
+    {
         out.push_str(&format!("\n## {} (`{}`)\n\n", m.title, m.name));
         out.push_str(
             "| Method | HTTP | URL | Permission | Scopes (any one) |\n|---|---|---|---|---|\n",

@@ -33,7 +33,12 @@ full = ["#
     out.push_str(&names.join(", "));
     out.push_str("]\n");
     for m in &spec.modules {
-        out.push_str(&format!("# {}\n{} = []\n", m.title, m.name));
+        let deps = if m.imports.is_empty() {
+            String::new()
+        } else {
+            format!("\"{}\"", crate::model::SHARED_MODULE)
+        };
+        out.push_str(&format!("# {}\n{} = [{deps}]\n", m.title, m.name));
     }
     out.push_str(
         "\n[dependencies]\nserde.workspace = true\nserde_json.workspace = true\nwix-rest-macros.workspace = true\nwix-rest-runtime.workspace = true\n",

@@ -1,6 +1,8 @@
 //! A module file: the client with one scope-bounded method per Wix method, the scope-free
 //! request functions (`calls`), the `operations` metadata, and the module's items.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -12,11 +14,29 @@ use super::out::ModuleOut;
 use super::types::{defaultable, ty_tokens, type_def};
 use crate::model::*;
 
-pub(super) fn module_rs(module: &Module) -> TokenStream {
+pub(super) fn module_rs(module: &Module, shared_defaults: &BTreeSet<String>) -> TokenStream {
     let client = ident(&module.type_name);
     let client_name = &module.type_name;
     let title = &module.title;
-    let defaults = defaultable(module);
+    let mut defaults = defaultable(module, shared_defaults);
+    defaults.extend(
+        module
+            .imports
+            .iter()
+            .filter(|i| shared_defaults.contains(*i))
+            .cloned(),
+    );
+    if module.name == SHARED_MODULE {
+        return shared_module_rs(module, &defaults);
+    }
+    let imports = module.imports.iter().map(|i| ident(i));
+    let shared_mod = ident(SHARED_MODULE);
+    let uses = (!module.imports.is_empty()).then(|| {
+        quote! {
+            #[doc(no_inline)]
+            pub use crate::#shared_mod::{#(#imports),*};
+        }
+    });
     let module_docs = inner_docs(&format!(
         "{}\n\n{}\n\nVersion track `{}`; host `{}`. Generated from `{}`.",
         module.title, module.docs, module.version, module.host, module.source
@@ -43,6 +63,8 @@ pub(super) fn module_rs(module: &Module) -> TokenStream {
         use serde::{Deserialize, Serialize};
         use wix_rest_runtime::__private as rt;
         use wix_rest_runtime::{Error, ScopeSet, Scoped};
+
+        #uses
 
         #client_doc
         pub struct #client<'a, S: ScopeSet> {
@@ -141,6 +163,22 @@ impl Forwarder<'_> {
                 calls::#name(self.wix.client(), #(#args),*)
             }
         }
+    }
+}
+
+/// The shared module: its types only.
+fn shared_module_rs(module: &Module, defaults: &BTreeSet<String>) -> TokenStream {
+    let module_docs = inner_docs(&format!(
+        "{}\n\n{}\n\nGenerated from `{}`.",
+        module.title, module.docs, module.source
+    ));
+    let items = module.types.iter().map(|t| type_def(t, defaults));
+    quote! {
+        #module_docs
+
+        use serde::{Deserialize, Serialize};
+
+        #(#items)*
     }
 }
 

@@ -62,10 +62,16 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
     );
     // Modules are independent: emitted on every core. Each thread builds its own token streams
     // (they are not `Send`); only the finished text crosses threads.
+    let shared_defaults = spec
+        .modules
+        .iter()
+        .find(|m| m.name == crate::model::SHARED_MODULE)
+        .map(|m| types::defaultable(m, &Default::default()))
+        .unwrap_or_default();
     crate_files.extend(crate::par::map(&spec.modules, |module| {
         (
             format!("src/{}.rs", module.rust_name),
-            rust_file(&module.source, client::module_rs(module)),
+            rust_file(&module.source, client::module_rs(module, &shared_defaults)),
         )
     }));
     let mut files: Files = crate_files

@@ -11,8 +11,8 @@ use super::ident;
 use crate::model::*;
 
 /// Which types can derive `Default`: structs whose required fields all have defaults.
-pub(super) fn defaultable(module: &Module) -> BTreeSet<String> {
-    let mut ok: BTreeSet<String> = BTreeSet::new();
+pub(super) fn defaultable(module: &Module, shared: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut ok: BTreeSet<String> = shared.clone();
     loop {
         let before = ok.len();
         for def in &module.types {

@@ -8,9 +8,19 @@ use crate::diag::did_you_mean;
 use crate::model::*;
 
 impl ModuleLowering<'_, '_> {
+    /// A type of the module, or a shared type it refers to.
+    pub(super) fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name).or_else(|| {
+            self.imports
+                .contains(name)
+                .then(|| self.shared?.types.iter().find(|t| t.name == name))
+                .flatten()
+        })
+    }
+
     /// The field of a struct by its wire name.
     pub(super) fn field(&self, type_name: &str, wire: &str) -> Option<&Field> {
-        match &self.types.get(type_name)?.kind {
+        match &self.type_def(type_name)?.kind {
             TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire),
             TypeKind::Enum { .. } | TypeKind::OneOf { .. } => None,
         }
@@ -27,7 +37,7 @@ impl ModuleLowering<'_, '_> {
                 ));
             };
             let Some(field) = self.field(name, part) else {
-                let known: Vec<&str> = match self.types.get(name).map(|t| &t.kind) {
+                let known: Vec<&str> = match self.type_def(name).map(|t| &t.kind) {
                     Some(TypeKind::Struct { fields, .. }) => {
                         fields.iter().map(|f| f.wire.as_str()).collect()
                     }

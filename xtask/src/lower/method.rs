@@ -64,7 +64,7 @@ impl ModuleLowering<'_, '_> {
             };
             let string_enum = |n: &str| {
                 matches!(
-                    self.types.get(n).map(|t| &t.kind),
+                    self.type_def(n).map(|t| &t.kind),
                     Some(TypeKind::Enum { .. })
                 )
             };

@@ -113,14 +113,22 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
     }
     let registry_ref = registry.as_ref().unwrap_or(&empty);
     // Modules lower independently: on every core, each with its own diagnostics.
+    // The shared module first: the others refer to its types.
+    let shared = files
+        .iter()
+        .find(|f| file_stem(&f.name) == SHARED_MODULE)
+        .and_then(|f| module::lower_module(f, registry_ref, None, &mut diags));
     let module_files: Vec<&SpecFile> = files
         .iter()
-        .filter(|f| file_stem(&f.name) != "scopes" && !is_extra_registry(&f.name))
+        .filter(|f| {
+            let stem = file_stem(&f.name);
+            stem != "scopes" && stem != SHARED_MODULE && !is_extra_registry(&f.name)
+        })
         .collect();
     let mut modules = Vec::new();
     for (module, module_diags) in crate::par::map(&module_files, |file| {
         let mut module_diags = Vec::new();
-        let module = module::lower_module(file, registry_ref, &mut module_diags);
+        let module = module::lower_module(file, registry_ref, shared.as_ref(), &mut module_diags);
         (module, module_diags)
     }) {
         modules.extend(module);
@@ -142,6 +150,7 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
             });
         }
     }
+    modules.extend(shared);
     diags.sort();
     diags.dedup();
     if !diags.is_empty() {
@@ -168,6 +177,10 @@ struct ModuleLowering<'a, 'b> {
     /// Rust type name -> where it was defined (for collisions).
     defined_at: BTreeMap<String, YamlPath>,
     registry: &'b Registry,
+    /// The shared module, lowered first, whose types `common.Name` refers to.
+    shared: Option<&'b Module>,
+    /// The shared types this module refers to (Rust names).
+    imports: std::collections::BTreeSet<String>,
 }
 
 /// `NAME.scopes.yaml`: a registry file of its own next to module `NAME` (imported modules).

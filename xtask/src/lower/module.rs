@@ -1,7 +1,7 @@
 //! A module file: its header, named types, methods and webhooks; then the module-wide checks
 //! (shared query builders, names the generator takes).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -14,6 +14,7 @@ use crate::yaml_pos::{Anchor, YamlPath};
 pub(super) fn lower_module(
     file: &SpecFile,
     registry: &Registry,
+    shared: Option<&Module>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Module> {
     let decoded = match raw::decode::<RawModule>(&file.source) {
@@ -82,6 +83,8 @@ pub(super) fn lower_module(
         types: BTreeMap::new(),
         defined_at: BTreeMap::new(),
         registry,
+        shared,
+        imports: BTreeSet::new(),
     };
 
     // Names first, so that `$ref`s can point forwards.
@@ -179,7 +182,15 @@ pub(super) fn lower_module(
 
     m.check_generated_names(&methods, !webhooks.is_empty());
     graph::mark_boxes(&mut m.types);
-    let ModuleLowering { types, .. } = m;
+    if raw.module == SHARED_MODULE && (!methods.is_empty() || !webhooks.is_empty()) {
+        m.report.error(
+            &root.key("module"),
+            Anchor::Value,
+            format!("the shared module `{SHARED_MODULE}` has methods or webhooks"),
+            Some("it holds only the types other modules share".to_owned()),
+        );
+    }
+    let ModuleLowering { types, imports, .. } = m;
     Some(Module {
         rust_name: raw.module.to_snake_case(),
         type_name: module_type,
@@ -192,6 +203,7 @@ pub(super) fn lower_module(
         methods,
         webhooks,
         types: types.into_values().collect(),
+        imports: imports.into_iter().collect(),
     })
 }
 

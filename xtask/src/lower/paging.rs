@@ -293,7 +293,7 @@ impl ModuleLowering<'_, '_> {
         // the cursor.
         let cleared_after_first = match (style, &parent_type) {
             (PagingStyle::Cursor { .. }, Some(parent)) => {
-                let fields: Vec<String> = match self.types.get(parent).map(|t| &t.kind) {
+                let fields: Vec<String> = match self.type_def(parent).map(|t| &t.kind) {
                     Some(TypeKind::Struct { fields, .. }) => fields
                         .iter()
                         .filter(|f| !f.required && (f.wire == "filter" || f.wire == "sort"))

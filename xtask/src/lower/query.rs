@@ -111,7 +111,7 @@ impl ModuleLowering<'_, '_> {
             };
             let is_enum = |ty: &Ty| match ty {
                 Ty::Named(n) => matches!(
-                    self.types.get(n).map(|t| &t.kind),
+                    self.type_def(n).map(|t| &t.kind),
                     Some(TypeKind::Enum { .. })
                 ),
                 _ => false,

@@ -104,6 +104,31 @@ impl ModuleLowering<'_, '_> {
                     Some("only `description` and `deprecated` may stand beside `$ref`".to_owned()),
                 );
             }
+            if let Some(name) = r.strip_prefix(&format!("{SHARED_MODULE}.")) {
+                let rust = name.to_upper_camel_case();
+                let known = self
+                    .shared
+                    .is_some_and(|m| m.types.iter().any(|t| t.name == rust));
+                if !known {
+                    self.report.error(
+                        &path.key("$ref"),
+                        Anchor::Value,
+                        format!("unknown `$ref` `{r}`: the `{SHARED_MODULE}` module has no type `{name}`"),
+                        Some(format!("define it under `types:` in {SHARED_MODULE}.yaml")),
+                    );
+                    return Ty::Json;
+                }
+                if self.refs.values().any(|own| *own == rust) {
+                    self.report.error(
+                        &path.key("$ref"),
+                        Anchor::Value,
+                        format!("`{r}` has the Rust name of a type of this module"),
+                        Some("rename the module's own type".to_owned()),
+                    );
+                }
+                self.imports.insert(rust.clone());
+                return Ty::Named(rust);
+            }
             return match self.refs.get(r) {
                 Some(rust) => Ty::Named(rust.clone()),
                 None => {
