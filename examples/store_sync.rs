@@ -10,7 +10,7 @@
 
 use futures_util::StreamExt;
 use serde_json::json;
-use wix_rest::query::Order;
+use wix_rest::query::SortOrder;
 use wix_rest::stores_catalog_v1::{
     Collection, CreateCollectionRequest, QueryProductsQuery, QueryProductsRequest, StoresCatalogV1,
 };
@@ -29,7 +29,7 @@ async fn cheap_products<S: wix_rest::permissions::WixStoresReadProducts>(
     QueryProductsQuery::new()
         .price()
         .lt(20.0)
-        .sort_by_name(Order::Asc)
+        .sort_by_name(SortOrder::Asc)
         .apply_to(&mut request);
     let mut names = Vec::new();
     let mut products = StoresCatalogV1::new(wix).query_products_stream(request);

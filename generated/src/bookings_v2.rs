@@ -256,16 +256,16 @@ pub struct Booking {
     pub revision: Option<i64>,
     /// Start date and time of the booked session (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// End date and time of the booked session (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was created (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was last updated (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]

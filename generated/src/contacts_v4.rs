@@ -303,10 +303,10 @@ pub struct Contact {
     pub revision: Option<i32>,
     /// Date and time the contact was created (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the contact was last updated (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The contact's details (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<ContactInfo>,

@@ -370,10 +370,10 @@ pub struct Order {
     pub number: Option<String>,
     /// Date and time the order was created (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the order was last updated (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The order's line items (named in 000).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<OrderLineItem>>,

@@ -49,7 +49,8 @@ pub use wix_rest_macros::{scope_set, scopes};
 pub use wix_rest_runtime::{
     paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
     Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
-    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, Timestamp, TimestampError,
+    ValidationError,
 };
 
 pub mod permissions;

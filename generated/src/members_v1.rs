@@ -396,10 +396,10 @@ pub struct Member {
     pub status: Option<String>,
     /// Date and time the member was created (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the member was last updated (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]

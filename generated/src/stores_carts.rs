@@ -331,7 +331,7 @@ pub struct AbandonedCart {
     pub status: Option<AbandonedCartStatus>,
     /// Time the cart was abandoned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
+    pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// Buyer information.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
@@ -359,7 +359,7 @@ pub struct AbandonedCartActivity {
     pub message: Option<String>,
     /// Time the log item occurred.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Custom data, for untyped activities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<ActivityCustomData>,
@@ -660,10 +660,10 @@ pub struct CartAbandoned {
     pub cart_id: Option<String>,
     /// Time the cart was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
+    pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// Number of items in the cart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items_count: Option<i32>,
@@ -704,7 +704,7 @@ pub struct CartCompleted {
     pub cart_id: Option<String>,
     /// Time the cart was completed. (The page describes it as "Time the cart was created".)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub completed_time: Option<String>,
+    pub completed_time: Option<wix_rest_runtime::Timestamp>,
     /// Customer's billing address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CartAddress>,
@@ -744,7 +744,7 @@ pub struct CartCreated {
     pub cart_id: Option<String>,
     /// Time the cart was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Weight unit used in this store.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
@@ -782,13 +782,13 @@ pub struct CartRecovered {
     pub cart_id: Option<String>,
     /// Time the cart was recovered.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovered_time: Option<String>,
+    pub recovered_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned. (The page's name; a later Wix sample of this event writes `abandonTime`, which is kept among the unknown fields.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandoned_time: Option<String>,
+    pub abandoned_time: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]

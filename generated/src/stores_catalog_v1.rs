@@ -1544,7 +1544,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `name`, after the sorts already given.
-    pub fn sort_by_name(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_name(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("name", order);
         self
     }
@@ -1566,7 +1566,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `sku`, after the sorts already given.
-    pub fn sort_by_sku(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_sku(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("sku", order);
         self
     }
@@ -1579,7 +1579,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `id`, after the sorts already given.
-    pub fn sort_by_id(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_id(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("id", order);
         self
     }
@@ -1592,7 +1592,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `price`, after the sorts already given.
-    pub fn sort_by_price(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_price(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("price", order);
         self
     }
@@ -1605,7 +1605,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `numericId`, after the sorts already given.
-    pub fn sort_by_numeric_id(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_numeric_id(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("numericId", order);
         self
     }
@@ -1620,7 +1620,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `productType`, after the sorts already given.
-    pub fn sort_by_product_type(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_product_type(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("productType", order);
         self
     }
@@ -1633,7 +1633,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `slug`, after the sorts already given.
-    pub fn sort_by_slug(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_slug(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("slug", order);
         self
     }
@@ -1657,7 +1657,7 @@ impl QueryProductsQuery {
     }
 
     /// Sorts by `lastUpdated`, after the sorts already given.
-    pub fn sort_by_last_updated(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_last_updated(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("lastUpdated", order);
         self
     }
@@ -1853,7 +1853,7 @@ pub mod query_products_fields {
 
     impl rt::query::FieldSpec for LastUpdated {
         const NAME: &'static str = "lastUpdated";
-        type Value = String;
+        type Value = wix_rest_runtime::Timestamp;
     }
 
     impl rt::query::ops::Eq for LastUpdated {}
@@ -2277,7 +2277,7 @@ pub struct Product {
     pub variants: Option<Vec<Variant>>,
     /// Time the product was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// Payload of the Product Changed webhook.

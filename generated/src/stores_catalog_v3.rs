@@ -582,10 +582,10 @@ pub struct Product {
     pub revision: Option<i64>,
     /// Date and time the product was created (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the product was last updated (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Product name (Wix's standard field).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -20,6 +20,7 @@ pub mod query;
 mod rate_limit;
 mod retry;
 mod scoped;
+mod timestamp;
 pub mod webhook;
 
 #[doc(hidden)]
@@ -32,6 +33,7 @@ pub use operation::{HttpMethod, Operation, Permission, Scope};
 pub use rate_limit::{RateLimit, SharedRateLimit};
 pub use retry::RetryPolicy;
 pub use scoped::{ScopeSet, Scoped};
+pub use timestamp::{Timestamp, TimestampError};
 
 /// The result type of every call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

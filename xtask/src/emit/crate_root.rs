@@ -87,7 +87,7 @@ pub(super) fn lib_rs(spec: &Spec) -> TokenStream {
         pub use wix_rest_runtime::{
             paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder, Credentials, Error,
             FieldViolation, HttpMethod, Operation, Permission, RateLimit, Result, RetryPolicy,
-            Scope, ScopeSet, Scoped, Secret, ValidationError,
+            Scope, ScopeSet, Scoped, Secret, Timestamp, TimestampError, ValidationError,
         };
 
         pub mod permissions;
