@@ -66,7 +66,7 @@ async fn each_instance_has_its_own_token_shared_by_all_its_handles() {
     let b = app.instance("inst-b");
     assert!(a1.same_as(&a2), "handles of one instance share one client");
     assert!(!a1.same_as(&b));
-    assert_eq!(app.live_instances(), 2);
+    assert_eq!(app.cached_instances(), 2);
 
     for client in [&a1, &a2, &b, &a1, &b] {
         StoresCatalogV1::new(&Catalog::open(client))
@@ -105,15 +105,41 @@ async fn each_instance_has_its_own_token_shared_by_all_its_handles() {
         ]
     );
 
-    // Dropped handles are forgotten; a new handle fetches a new token.
+    // Handles come and go (one per webhook, say): the instance's token stays cached.
     drop((a1, a2));
-    assert_eq!(app.live_instances(), 1);
-    let a3 = app.instance("inst-a");
-    StoresCatalogV1::new(&Catalog::open(&a3))
+    StoresCatalogV1::new(&Catalog::open(&app.instance("inst-a")))
+        .get_collection("c1")
+        .await
+        .unwrap();
+    assert_eq!(token_requests(&server), ["inst-a", "inst-b"]);
+    // A forgotten instance (uninstalled) starts over.
+    app.forget("inst-a");
+    assert_eq!(app.cached_instances(), 1);
+    StoresCatalogV1::new(&Catalog::open(&app.instance("inst-a")))
         .get_collection("c1")
         .await
         .unwrap();
     assert_eq!(token_requests(&server), ["inst-a", "inst-b", "inst-a"]);
+}
+
+#[tokio::test]
+async fn the_least_recently_used_instance_leaves_a_full_cache() {
+    let server = wix().await;
+    let app = App::builder("app-cache-test", "secret")
+        .base_url(server.url())
+        .no_rate_limit()
+        .max_cached_instances(2)
+        .build()
+        .unwrap();
+    for instance in ["a", "b", "a", "c", "a", "b"] {
+        StoresCatalogV1::new(&Catalog::open(&app.instance(instance)))
+            .get_collection("c1")
+            .await
+            .unwrap();
+        assert!(app.cached_instances() <= 2);
+    }
+    // `c` pushed out `b` (used before `a`), and `b` coming back pushed out `c`.
+    assert_eq!(token_requests(&server), ["a", "b", "c", "b"]);
 }
 
 #[tokio::test]

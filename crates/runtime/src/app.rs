@@ -1,10 +1,15 @@
 //! [`App`]: one installed app serving many sites. One connection pool and one set of app
 //! credentials; [`App::instance`] gives the [`Client`] of one app instance (one site), with its
 //! own access token and its own rate limit, both shared by every handle of that instance.
+//!
+//! The app keeps the clients of the instances it served last (at most
+//! [`AppBuilder::max_cached_instances`], least recently used out first), so a webhook handler
+//! that asks for `app.instance(id)` per event reuses the instance's token instead of fetching
+//! one per event.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::auth::{Credentials, Secret};
@@ -18,8 +23,8 @@ use crate::retry::RetryPolicy;
 ///
 /// [`App::instance`] returns a [`Client`] for one app instance: it is used like any client
 /// (`Scopes::open(&app.instance(id))`), shares the app's connection pool, and shares its token
-/// cache and rate limit with every other handle of the same instance that is alive. Cheap to
-/// clone (clones share everything).
+/// cache and rate limit with every other handle of the same instance. Cheap to clone (clones
+/// share everything).
 ///
 /// ```no_run
 /// # async fn run(instance_id: &str) -> wix_rest_runtime::Result<()> {
@@ -40,10 +45,15 @@ struct Shared {
     client_secret: Secret,
     http: reqwest::Client,
     settings: Settings,
-    /// The live clients by instance id: a handle asked for again shares the live one's token
-    /// cache. Weak, so an instance no handle uses costs nothing but its entry, pruned as new
-    /// instances come.
-    instances: Mutex<HashMap<String, Weak<Inner>>>,
+    max_instances: usize,
+    instances: Mutex<Instances>,
+}
+
+/// The clients of the instances served last, by instance id, with when each was last used.
+#[derive(Default)]
+struct Instances {
+    clients: HashMap<String, (Arc<Inner>, u64)>,
+    clock: u64,
 }
 
 impl fmt::Debug for App {
@@ -64,6 +74,7 @@ impl App {
             client_secret: client_secret.into(),
             settings: Settings::default(),
             http: None,
+            max_instances: DEFAULT_MAX_CACHED_INSTANCES,
         }
     }
 
@@ -78,34 +89,58 @@ impl App {
     pub fn instance(&self, instance_id: impl Into<String>) -> Client {
         let instance_id = instance_id.into();
         let shared = &self.shared;
-        // A poisoned lock only means another thread panicked while holding it; the map is
-        // still consistent (every operation on it is a single insert, lookup or retain).
-        let mut instances = shared
-            .instances
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(inner) = instances.get(&instance_id).and_then(Weak::upgrade) {
-            return Client::from_inner(inner);
+        let mut instances = shared.lock();
+        instances.clock = instances.clock.wrapping_add(1);
+        let now = instances.clock;
+        if let Some((inner, used)) = instances.clients.get_mut(&instance_id) {
+            *used = now;
+            return Client::from_inner(inner.clone());
         }
-        instances.retain(|_, weak| weak.strong_count() > 0);
+        if instances.clients.len() >= shared.max_instances {
+            // Out goes the least recently used; a handle of it still alive keeps working, and
+            // the rate limit stays shared (it is keyed by the instance, not by this cache).
+            let oldest = instances
+                .clients
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(id, _)| id.clone());
+            if let Some(oldest) = oldest {
+                instances.clients.remove(&oldest);
+            }
+        }
         let credentials = Credentials::oauth_app(
             shared.client_id.clone(),
             shared.client_secret.clone(),
             instance_id.clone(),
         );
         let client = shared.settings.client(shared.http.clone(), credentials);
-        instances.insert(instance_id, client.downgrade());
+        if shared.max_instances > 0 {
+            instances
+                .clients
+                .insert(instance_id, (client.inner_arc(), now));
+        }
         client
     }
 
-    /// How many instances have a live handle.
-    pub fn live_instances(&self) -> usize {
-        let instances = self
-            .shared
-            .instances
+    /// Drops the cached client of `instance_id` (after an App Removed webhook, say): the next
+    /// [`App::instance`] for it starts with no token.
+    pub fn forget(&self, instance_id: &str) {
+        self.shared.lock().clients.remove(instance_id);
+    }
+
+    /// How many instances' clients are cached.
+    pub fn cached_instances(&self) -> usize {
+        self.shared.lock().clients.len()
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Instances> {
+        // A poisoned lock only means another thread panicked while holding it; the map is
+        // still consistent (every change to it is a single insert or remove).
+        self.instances
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        instances.values().filter(|w| w.strong_count() > 0).count()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -117,9 +152,21 @@ pub struct AppBuilder {
     client_secret: Secret,
     settings: Settings,
     http: Option<reqwest::Client>,
+    max_instances: usize,
 }
 
+/// How many instances' clients an [`App`] keeps by default.
+pub const DEFAULT_MAX_CACHED_INSTANCES: usize = 10_000;
+
 impl AppBuilder {
+    /// Keeps the clients (tokens) of at most `n` instances, the least recently used out first
+    /// (default [`DEFAULT_MAX_CACHED_INSTANCES`]; 0 keeps none, so each [`App::instance`] call
+    /// starts with no token).
+    pub fn max_cached_instances(mut self, n: usize) -> Self {
+        self.max_instances = n;
+        self
+    }
+
     /// Sends every request, whatever its module's host, to `url` instead (a local server in
     /// tests, a proxy). Trailing slashes are ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -187,6 +234,7 @@ impl AppBuilder {
                 client_secret: self.client_secret,
                 http,
                 settings: self.settings,
+                max_instances: self.max_instances,
                 instances: Mutex::default(),
             }),
         })

@@ -296,8 +296,8 @@ impl Client {
         Client { inner }
     }
 
-    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
-        Arc::downgrade(&self.inner)
+    pub(crate) fn inner_arc(&self) -> Arc<Inner> {
+        self.inner.clone()
     }
 
     /// Whether `other` is a handle of the same client (a clone, or the same app instance from

@@ -29,7 +29,7 @@ pub mod webhook;
 #[doc(hidden)]
 pub mod __private;
 
-pub use app::{App, AppBuilder};
+pub use app::{App, AppBuilder, DEFAULT_MAX_CACHED_INSTANCES};
 pub use auth::{Credentials, Secret};
 pub use client::{Client, ClientBuilder, DEFAULT_HOST, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::{ApiError, ApplicationError, Error, FieldViolation, ValidationError};
