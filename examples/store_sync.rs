@@ -39,8 +39,7 @@ async fn cheap_products<S: wix_rest::permissions::WixStoresReadProducts>(
     Ok(names)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let wix_stand_in = TestServer::start(|request: &Recorded, _| match request.path.as_str() {
         "/stores/v1/products/query" => Reply::json(&json!({
             "products": [{"id": "p1", "name": "Cactus", "numericId": "1567588455405000"}],
@@ -76,4 +75,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("created collection {:?}", created.collection.id);
     Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
 }
