@@ -14,8 +14,7 @@ use wix_rest::{Client, Credentials, ScopeSet};
 #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
 struct Catalog;
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let key = std::env::var("WIX_API_KEY").map_err(|_| "set WIX_API_KEY to an account API key")?;
     let site = std::env::var("WIX_SITE_ID").map_err(|_| "set WIX_SITE_ID to the site's ID")?;
     let mut builder = Client::builder(Credentials::api_key_for_site(key, site));
@@ -38,4 +37,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
 }

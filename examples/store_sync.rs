@@ -35,8 +35,7 @@ where
     Ok(names)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let wix_stand_in = TestServer::start(|request: &Recorded, _| match request.path.as_str() {
         "/stores/v3/products/search" => Reply::json(&json!({
             "products": [{"id": "p1", "name": "Cactus"}],
@@ -75,4 +74,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         created.collection.and_then(|c| c.id)
     );
     Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
 }

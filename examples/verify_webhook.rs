@@ -2,22 +2,49 @@
 //! typed event.
 //!
 //! ```sh
+//! # A real body, with the app's public key from the Wix dashboard:
 //! cargo run -p wix-rest-examples --example verify_webhook -- public-key.pem < body.jwt
+//! # No arguments: a Product Created webhook signed with wix-rest-testing's test key, verified:
+//! cargo run -p wix-rest-examples --example verify_webhook
 //! ```
 
 use std::io::Read;
 
+use serde_json::json;
 use wix_rest::events::Event;
 use wix_rest::stores_catalog_v1;
 use wix_rest::webhook::WebhookVerifier;
+use wix_rest_testing::webhook::{TEST_PUBLIC_KEY_PEM, Webhook, WebhookSigner};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let key_path = std::env::args()
-        .nth(1)
-        .ok_or("usage: verify_webhook PUBLIC_KEY.pem < BODY")?;
-    let verifier = WebhookVerifier::from_pem(&std::fs::read(key_path)?)?;
-    let mut body = String::new();
-    std::io::stdin().read_to_string(&mut body)?;
+const USAGE: &str = "usage: verify_webhook [PUBLIC_KEY.pem < BODY]\n\
+    with no argument, verifies a sample webhook signed with the test key";
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let (verifier, body) = match (args.next(), args.next()) {
+        (None, _) => {
+            println!("no key given: verifying a sample signed with the test key\n");
+            let body = WebhookSigner::test_key().sign(&Webhook::new(
+                "ProductCreated",
+                json!({"productId": "5a2b1c3d-0000-4000-8000-00000000c0de", "name": "Cactus"}),
+            ));
+            (WebhookVerifier::from_pem(TEST_PUBLIC_KEY_PEM)?, body)
+        }
+        (Some(flag), _) if flag == "-h" || flag == "--help" => {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        (Some(key_path), None) => {
+            let key = std::fs::read(&key_path)
+                .map_err(|e| format!("cannot read the public key `{key_path}`: {e}"))?;
+            let mut body = String::new();
+            std::io::stdin()
+                .read_to_string(&mut body)
+                .map_err(|e| format!("cannot read the webhook body from stdin: {e}"))?;
+            (WebhookVerifier::from_pem(&key)?, body)
+        }
+        (Some(_), Some(_)) => return Err(USAGE.into()),
+    };
 
     // A forged or expired body is rejected here, before anything of it is read.
     let raw = verifier.verify(&body)?;
@@ -34,4 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("{other:?}"),
     }
     Ok(())
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
 }

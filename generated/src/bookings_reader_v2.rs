@@ -763,7 +763,7 @@ pub struct Booking {
     pub selected_payment_option: Option<SelectedPaymentOption>,
     /// Date and time the booking was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// External user ID that you can provide.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
@@ -777,14 +777,14 @@ pub struct Booking {
     /// The start date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the start date of the slot. For a schedule, this is the start date of the first session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// The end date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the end date of the slot. For a schedule, this is the end date of the last session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `extendedFields` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
@@ -1480,7 +1480,7 @@ pub struct MembershipPaymentDetails {
     pub name: Option<MembershipName>,
     /// Membership expiration date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// The `credits` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<MembershipPaymentCredits>,

@@ -2990,7 +2990,7 @@ pub struct Booking {
     pub selected_payment_option: Option<SelectedPaymentOption>,
     /// Date and time the booking was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// External user ID that you can provide.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
@@ -3004,14 +3004,14 @@ pub struct Booking {
     /// The start date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the start date of the slot. For a schedule, this is the start date of the first session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// The end date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the end date of the slot. For a schedule, this is the end date of the last session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `extendedFields` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
@@ -3315,10 +3315,10 @@ pub struct BookingPolicy {
     pub id: Option<String>,
     /// Date and time the policy was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the policy was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Name of the policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3417,12 +3417,12 @@ pub struct BookingRescheduled {
     /// For a slot, this is the start date of the slot.
     /// For a schedule, this is the start date of the first session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_start_date: Option<String>,
+    pub previous_start_date: Option<wix_rest_runtime::Timestamp>,
     /// The previous end date of the booking.
     /// For a slot, this is the end date of the slot.
     /// For a schedule, this is the end date of the last session.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_end_date: Option<String>,
+    pub previous_end_date: Option<wix_rest_runtime::Timestamp>,
     /// The add-ons that were associated with the booking before rescheduling.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_booked_add_ons: Option<Vec<BookedAddOn>>,
@@ -6157,10 +6157,10 @@ pub struct Schedule {
     pub id: Option<String>,
     /// Start time of the first session in the schedule. For courses only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_session_start: Option<String>,
+    pub first_session_start: Option<wix_rest_runtime::Timestamp>,
     /// End time of the last session in the schedule. For courses only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_session_end: Option<String>,
+    pub last_session_end: Option<wix_rest_runtime::Timestamp>,
     /// The `availabilityConstraints` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_constraints: Option<AvailabilityConstraints>,
@@ -6412,10 +6412,10 @@ pub struct Service {
     pub seo_data: Option<SeoSchema>,
     /// Date and time the service was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the service was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Revision number, which increments by 1 each time the service is updated. To
     /// prevent conflicting changes, the existing revision must be used when updating
     /// a service.
@@ -6625,7 +6625,7 @@ pub struct Slug {
     pub custom: Option<bool>,
     /// Date and time the slug was created. This is a system field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// At most one of `image` is set (a oneOf group).
@@ -6720,7 +6720,7 @@ pub struct SubscriptionPayment {
     ///
     /// Required when: `rateType` is `SUBSCRIPTION`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurring_start_date: Option<String>,
+    pub recurring_start_date: Option<wix_rest_runtime::Timestamp>,
     /// The `enrollmentFeeAmount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_fee_amount: Option<CommonMoney>,

@@ -2948,10 +2948,10 @@ pub struct Category {
     pub revision: Option<String>,
     /// Date and time the category was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the category was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Category name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6267,12 +6267,12 @@ pub struct Metadata {
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_timestamp: Option<String>,
+    pub created_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// When the object was most recently updated.
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_timestamp: Option<String>,
+    pub updated_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Object ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

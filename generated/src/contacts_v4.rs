@@ -1442,10 +1442,10 @@ pub struct Contact {
     pub source: Option<ContactSource>,
     /// Date and time the contact was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the contact was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `lastActivity` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<ContactActivity>,
@@ -1469,7 +1469,7 @@ pub struct Contact {
 pub struct ContactActivity {
     /// Date and time of the last action.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_date: Option<String>,
+    pub activity_date: Option<wix_rest_runtime::Timestamp>,
     /// The `activityType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ContactActivityType>,
@@ -2436,7 +2436,7 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image URL expiration date (optional).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_expiration_date: Option<String>,
+    pub url_expiration_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `LabelContactRequest` object.

@@ -596,10 +596,10 @@ pub struct AbandonedCheckout {
     pub id: Option<String>,
     /// Date and time the abandoned checkout was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the abandoned checkout was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The associated checkout ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<String>,
@@ -636,7 +636,7 @@ pub struct AbandonedCheckout {
     pub activities: Option<Vec<Activity>>,
     /// Date and time the abandoned checkout was recovered.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkout_recovered_date: Option<String>,
+    pub checkout_recovered_date: Option<wix_rest_runtime::Timestamp>,
     /// Checkout URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_url: Option<String>,
@@ -666,7 +666,7 @@ pub struct AbandonedCheckoutRecovered {
 pub struct Activity {
     /// Date and time the automation activity was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `type` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ActivityType>,

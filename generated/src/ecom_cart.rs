@@ -1240,10 +1240,10 @@ pub struct Cart {
     pub applied_discounts: Option<Vec<CartDiscount>>,
     /// Date and time the cart was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the cart was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `contactInfo` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_info: Option<AddressWithContact>,
@@ -2643,7 +2643,7 @@ pub struct Membership {
     pub credits: Option<MembershipPaymentCredits>,
     /// Membership expiration date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// Deprecated. Use `offering_description`.
     ///
     /// Deprecated by Wix.
@@ -3464,7 +3464,7 @@ pub struct ServiceProperties {
     /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// For example, the start time of a class.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_date: Option<String>,
+    pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,

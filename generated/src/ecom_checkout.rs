@@ -1723,10 +1723,10 @@ pub struct Checkout {
     pub created_by: Option<CreatedBy>,
     /// Date and time the checkout was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the checkout was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `payNow` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_now: Option<PriceSummary>,
@@ -3052,7 +3052,7 @@ pub struct Membership {
     pub credits: Option<MembershipPaymentCredits>,
     /// Membership expiration date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// Deprecated. Use `offering_description`.
     ///
     /// Deprecated by Wix.
@@ -3894,7 +3894,7 @@ pub struct ServiceProperties {
     /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// For example, the start time of a class.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_date: Option<String>,
+    pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,

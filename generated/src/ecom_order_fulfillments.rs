@@ -559,7 +559,7 @@ pub struct Fulfillment {
     pub id: Option<String>,
     /// Fulfillment creation date and time in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Line items being fulfilled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<FulfillmentLineItem>>,

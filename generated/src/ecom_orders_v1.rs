@@ -1813,7 +1813,7 @@ pub struct Activity {
     pub author_email: Option<String>,
     /// Activity creation date and time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `type` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ActivityType>,
@@ -2474,7 +2474,7 @@ pub struct AuthorizationCapture {
     pub amount: Option<Price>,
     /// Date and time the capture was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `failureDetails` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_details: Option<AuthorizationActionFailureDetails>,
@@ -2541,7 +2541,7 @@ pub struct AuthorizationDetails {
     pub delayed_capture: Option<bool>,
     /// Date and time the payment was authorized in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authorized_date: Option<String>,
+    pub authorized_date: Option<wix_rest_runtime::Timestamp>,
     /// List of captures associated with payment
     /// In case of failed it can be replaced with new one with PENDING or SUCCESS statuses
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2563,7 +2563,7 @@ pub struct AuthorizationVoid {
     pub status: Option<AuthorizationVoidStatus>,
     /// Date and time the void was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voided_date: Option<String>,
+    pub voided_date: Option<wix_rest_runtime::Timestamp>,
     /// The `failureDetails` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_details: Option<AuthorizationActionFailureDetails>,
@@ -3198,10 +3198,10 @@ pub struct Chargeback {
     pub id: Option<String>,
     /// Date and time the chargeback was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the chargeback was updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `amount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
@@ -3640,7 +3640,7 @@ pub struct DeliveryLogistics {
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deliver_by_date: Option<String>,
+    pub deliver_by_date: Option<wix_rest_runtime::Timestamp>,
     /// The `deliveryTimeSlot` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_time_slot: Option<DeliveryTimeSlot>,
@@ -3652,10 +3652,10 @@ pub struct DeliveryLogistics {
 pub struct DeliveryTimeSlot {
     /// Delivery slot starting time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<wix_rest_runtime::Timestamp>,
     /// Delivery slot ending time.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// Type of selected payment option for catalog item
@@ -3748,7 +3748,7 @@ pub struct DigitalFile {
     pub link: Option<String>,
     /// Link expiration time and date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// Predefined reason for the discount.
@@ -5306,10 +5306,10 @@ pub struct Order {
     pub number: Option<String>,
     /// Date and time the order was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the order was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Order line items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<OrderLineItem>>,
@@ -5416,7 +5416,7 @@ pub struct Order {
     /// Date and time the order was originally purchased in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// Used for migration from external systems.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchased_date: Option<String>,
+    pub purchased_date: Option<wix_rest_runtime::Timestamp>,
     /// The `businessLocation` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location: Option<Location>,
@@ -5830,7 +5830,7 @@ pub struct OrderDeltasCommitted {
     pub commit_settings: Option<DraftOrderCommitSettings>,
     /// Date and time when order deltas were committed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit_date: Option<String>,
+    pub commit_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// Triggered when an order is imported with Import Order. Fires on both initial import and reimport (overwrite).
@@ -6182,10 +6182,10 @@ pub struct Payment {
     pub id: Option<String>,
     /// Date and time the payment was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the payment was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `amount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
@@ -7127,7 +7127,7 @@ pub struct Refund {
     pub details: Option<RefundDetails>,
     /// Date and time the refund was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `summary` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<AggregatedRefundSummary>,
@@ -7660,7 +7660,7 @@ pub struct ServiceProperties {
     /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// For example, the start time of a class.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_date: Option<String>,
+    pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,
@@ -8354,7 +8354,7 @@ pub struct V1ScheduledAction {
     pub action_type: Option<ActionType>,
     /// The date and time of the action.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub execution_date: Option<String>,
+    pub execution_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `V1ShippingInformation` object.

@@ -1841,7 +1841,7 @@ pub struct CancelEventResponse {
 pub struct Cancellation {
     /// When the event was cancelled.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub canceled_date: Option<String>,
+    pub canceled_date: Option<wix_rest_runtime::Timestamp>,
     /// The `actorType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_type: Option<ActorType>,
@@ -2499,12 +2499,12 @@ pub struct DateAndTimeSettings {
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Event end date.
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
@@ -3125,7 +3125,7 @@ impl<'de> Deserialize<'de> for EntranceEffectType {
 pub struct EventCanceled {
     /// Event cancellation timestamp in ISO UTC format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -3146,7 +3146,7 @@ pub struct EventCanceled {
 pub struct EventCloned {
     /// Event creation timestamp in ISO UTC format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -3218,7 +3218,7 @@ pub struct EventDisplaySettings {
 pub struct EventEnded {
     /// Event end timestamp in ISO UTC format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -3233,7 +3233,7 @@ pub struct EventEnded {
 pub struct EventPublished {
     /// Event publishing timestamp in ISO UTC format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -3270,7 +3270,7 @@ pub struct EventPublished {
 pub struct EventReminder {
     /// Reminder timestamp in ISO UTC format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -3300,7 +3300,7 @@ pub struct EventReminder {
 pub struct EventStarted {
     /// Event schedule configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
@@ -5638,12 +5638,12 @@ pub struct Metadata {
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_timestamp: Option<String>,
+    pub created_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// When the object was most recently updated.
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_timestamp: Option<String>,
+    pub updated_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Object ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -6015,10 +6015,10 @@ impl<'de> Deserialize<'de> for NodeType {
 pub struct Occurrence {
     /// Event start date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Event end date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
@@ -7615,10 +7615,10 @@ pub struct RsvpRegistration {
     pub waitlist_enabled: Option<bool>,
     /// Registration start date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
+    pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Registration end date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `Rsvps` object.
@@ -9570,10 +9570,10 @@ pub struct WixEvent {
     pub slug: Option<String>,
     /// Date and time when the event was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the event was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `status` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -9622,7 +9622,7 @@ pub struct WixEvent {
     pub description: Option<RichContent>,
     /// Event publish timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_date: Option<String>,
+    pub published_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `WixOption` object.

@@ -47,9 +47,11 @@
 pub use wix_rest_macros::{scope_set, scopes};
 
 pub use wix_rest_runtime::{
-    paging, query, webhook, ApiError, ApplicationError, Client, ClientBuilder,
-    Credentials, Error, FieldViolation, HttpMethod, Operation, Permission, RateLimit,
-    Requires, Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret, ValidationError,
+    paging, query, webhook, ApiError, App, AppBuilder, ApplicationError, Client,
+    ClientBuilder, Credentials, Error, FieldViolation, Hook, HttpMethod, Operation,
+    Permission, RateLimit, Requires, RequestParts, ResponseInfo, Result, RetryPolicy,
+    Scope, ScopeSet, Scoped, Secret, SharedRateLimit, Timestamp, TimestampError,
+    ValidationError,
 };
 
 pub mod permissions;

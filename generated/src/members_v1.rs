@@ -2112,13 +2112,13 @@ pub struct Member {
     pub activity_status: Option<ActivityStatusStatus>,
     /// Date and time when the member was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the member was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the member last logged in to the site.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_login_date: Option<String>,
+    pub last_login_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// Kept as it came: the event carries no entity.

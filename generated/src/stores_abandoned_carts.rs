@@ -206,7 +206,7 @@ pub struct AbandonedCart {
     pub status: Option<Status>,
     /// Time the cart was abandoned
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
+    pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// The `buyerInfo` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
@@ -230,7 +230,7 @@ pub struct Activity {
     pub message: Option<String>,
     /// Log item occurrence timestamp
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The `customData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<CustomData>,
@@ -335,10 +335,10 @@ pub struct CartAbandonedEvent {
     pub cart_id: Option<String>,
     /// Time the cart was created
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandon_time: Option<String>,
+    pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// The `buyerInfo` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
@@ -365,13 +365,13 @@ pub struct CartRecoveredEvent {
     pub cart_id: Option<String>,
     /// Time the cart was recovered
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovered_time: Option<String>,
+    pub recovered_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was created
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_time: Option<String>,
+    pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub abandoned_time: Option<String>,
+    pub abandoned_time: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `CustomData` object.

@@ -2928,10 +2928,10 @@ pub struct Product {
     pub variants: Option<Vec<Variant>>,
     /// Date and time the product was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the product was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `seoData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,

@@ -6278,10 +6278,10 @@ pub struct InventoryItem {
     pub revision: Option<String>,
     /// Date and time the inventory item was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the inventory item was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Variant ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
@@ -7589,12 +7589,12 @@ pub struct Metadata {
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_timestamp: Option<String>,
+    pub created_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// When the object was most recently updated.
     ///
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_timestamp: Option<String>,
+    pub updated_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Object ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -11978,10 +11978,10 @@ pub struct V3Product {
     pub revision: Option<String>,
     /// Date and time the product was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the product was updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Product name. Translatable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

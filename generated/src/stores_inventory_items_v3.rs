@@ -2431,10 +2431,10 @@ pub struct InventoryItem {
     pub revision: Option<String>,
     /// Date and time the inventory item was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the inventory item was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Variant ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,

@@ -558,7 +558,7 @@ pub struct InventoryItemChanged {
     pub field_mask: Option<Vec<String>>,
     /// Date and time the inventory item was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `InventoryItemV2` object.
@@ -587,7 +587,7 @@ pub struct InventoryItemV2 {
     pub variants: Option<Vec<InventoryVariantV2>>,
     /// Last updated timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// Inventory’s unique numeric ID (assigned in ascending order).
     /// Primarily for sorting and filtering when crawling all inventories.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -635,7 +635,7 @@ pub struct InventoryVariantsChanged {
     pub variants: Option<Vec<ChangedInventoryVariant>>,
     /// Date and time the inventory variant item was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
+    pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `Paging` object.

@@ -411,7 +411,7 @@ impl QueryOrdersQuery {
     }
 
     /// Sorts by `dateCreated`, after the sorts already given.
-    pub fn sort_by_date_created(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_date_created(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("dateCreated", order);
         self
     }
@@ -426,7 +426,7 @@ impl QueryOrdersQuery {
     }
 
     /// Sorts by `paymentStatus`, after the sorts already given.
-    pub fn sort_by_payment_status(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_payment_status(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("paymentStatus", order);
         self
     }
@@ -453,7 +453,7 @@ impl QueryOrdersQuery {
     }
 
     /// Sorts by `number`, after the sorts already given.
-    pub fn sort_by_number(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_number(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("number", order);
         self
     }
@@ -466,7 +466,7 @@ impl QueryOrdersQuery {
     }
 
     /// Sorts by `id`, after the sorts already given.
-    pub fn sort_by_id(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_id(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("id", order);
         self
     }
@@ -538,7 +538,7 @@ pub mod query_orders_fields {
 
     impl rt::query::FieldSpec for DateCreated {
         const NAME: &'static str = "dateCreated";
-        type Value = String;
+        type Value = wix_rest_runtime::Timestamp;
     }
 
     impl rt::query::ops::Eq for DateCreated {}
@@ -723,7 +723,7 @@ pub struct Activity {
     pub r#type: Option<String>,
     /// Time of the activity (not on the page).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
+    pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -788,7 +788,7 @@ pub struct BillingInfo {
     pub address: Option<Address>,
     /// Time the order was paid (not on the page).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub paid_date: Option<String>,
+    pub paid_date: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -907,7 +907,7 @@ pub struct Fulfillment {
     pub id: Option<String>,
     /// Fulfillment creation date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_created: Option<String>,
+    pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// The line items being fulfilled, by index, with quantities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<FulfillmentLineItem>>,
@@ -1041,7 +1041,7 @@ pub struct Order {
     pub number: Option<i64>,
     /// Order creation date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_created: Option<String>,
+    pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// Whether the order was read by the store owner.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
@@ -1104,7 +1104,7 @@ pub struct Order {
     pub entered_by: Option<EnteredBy>,
     /// Time the order was last updated (not on the page).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_updated: Option<String>,
+    pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
     #[serde(flatten)]
@@ -1139,7 +1139,7 @@ pub struct OrderEvent {
     pub weight_unit: Option<WeightUnit>,
     /// Order creation date.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_created: Option<String>,
+    pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// Customer information.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,

@@ -7,7 +7,7 @@ use serde_json::json;
 use wix_rest_pets_fixture::pets_v1::{
     GetPetParams, PetKind, PetsV1, QueryPetsQuery, QueryPetsRequest,
 };
-use wix_rest_pets_fixture::query::Order;
+use wix_rest_pets_fixture::query::SortOrder;
 use wix_rest_pets_fixture::{Scope, ScopeSet, permissions, scopes};
 use wix_rest_tests::{Recorded, Reply, TestServer, client_for};
 
@@ -40,8 +40,8 @@ fn object_encoded_queries_are_objects_and_sorts_are_field_name_order_pairs() {
         .eq("s-1")
         .tags()
         .has_some(["calm"])
-        .sort_by_number(Order::Desc)
-        .sort_by_kind(Order::Asc)
+        .sort_by_number(SortOrder::Desc)
+        .sort_by_kind(SortOrder::Asc)
         .apply_to(&mut request);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -122,7 +122,7 @@ async fn the_cursor_stream_sends_the_query_with_the_first_page_only() {
     QueryPetsQuery::new()
         .kind()
         .eq(PetKind::Dog)
-        .sort_by_kind(Order::Asc)
+        .sort_by_kind(SortOrder::Asc)
         .apply_to(&mut request);
     let ids: Vec<String> = PetsV1::new(&Keeper::open(&client))
         .query_pets_stream(request)

@@ -1,7 +1,7 @@
 //! Typed queries: the exact wire form each builder writes, and that it reaches Wix unchanged.
 
 use serde_json::json;
-use wix_rest::query::Order;
+use wix_rest::query::SortOrder;
 use wix_rest::stores_catalog_v1::{
     Paging, ProductProductType, Query, QueryProductsQuery, QueryProductsRequest, StoresCatalogV1,
 };
@@ -23,8 +23,8 @@ fn stores_v1_filter_and_sort_are_json_in_strings() {
         .lte(1_567_588_455_405_999_i64)
         .product_type()
         .eq(ProductProductType::Physical)
-        .sort_by_numeric_id(Order::Asc)
-        .sort_by_name(Order::Desc)
+        .sort_by_numeric_id(SortOrder::Asc)
+        .sort_by_name(SortOrder::Desc)
         .apply_to(&mut request);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -99,7 +99,7 @@ async fn the_built_query_reaches_the_server_as_built() {
     QueryProductsQuery::new()
         .slug()
         .starts_with("shirt-")
-        .sort_by_slug(Order::Asc)
+        .sort_by_slug(SortOrder::Asc)
         .apply_to(&mut request);
     StoresCatalogV1::new(&Catalog::open(&client))
         .query_products(&request)
@@ -129,7 +129,7 @@ fn stores_orders_v2_every_field_with_an_enum_value_and_two_sorts() {
         .number()
         .lte(20_000_i64)
         .date_created()
-        .gte("2025-01-01T00:00:00.000Z")
+        .gte(wix_rest::Timestamp::parse("2025-01-01T00:00:00Z").unwrap())
         .archived()
         .eq(false)
         .read()
@@ -144,8 +144,8 @@ fn stores_orders_v2_every_field_with_an_enum_value_and_two_sorts() {
         .lt("M")
         .buyer_info_id()
         .eq("c1")
-        .sort_by_number(Order::Desc)
-        .sort_by_date_created(Order::Asc)
+        .sort_by_number(SortOrder::Desc)
+        .sort_by_date_created(SortOrder::Asc)
         .apply_to(&mut request);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -180,8 +180,8 @@ fn stores_orders_v2_enum_lists_unknown_values_and_any_of() {
         ])
         .payment_status()
         .starts_with("PARTIALLY")
-        .sort_by_payment_status(Order::Asc)
-        .sort_by_id(Order::Desc)
+        .sort_by_payment_status(SortOrder::Asc)
+        .sort_by_id(SortOrder::Desc)
         .apply_to(&mut request);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -243,7 +243,7 @@ async fn stores_orders_v2_the_built_query_reaches_the_server_as_built() {
     QueryOrdersQuery::new()
         .payment_status()
         .eq(OrderPaymentStatus::NotPaid)
-        .sort_by_date_created(Order::Asc)
+        .sort_by_date_created(SortOrder::Asc)
         .apply_to(&mut request);
     StoresOrdersV2::new(&Orders::open(&client))
         .query_orders(&request)

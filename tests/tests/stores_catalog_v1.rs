@@ -23,8 +23,24 @@ use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
 
 const FIXTURE: &str = include_str!("../fixtures/stores-catalog-v1.examples.json");
 
-/// How many method examples the reference page has: a shrunken fixture must fail.
-const EXAMPLE_COUNT: usize = 21;
+/// The module's methods the reference page has no example for (their examples, if any, come
+/// from other pages); every other method of the spec must have exactly one, so a shrunken
+/// fixture fails.
+const WITHOUT_EXAMPLE: &[&str] = &["Query Products Reader"];
+
+/// The Wix names of the module's methods in `specs/`, as the generator reads them.
+fn spec_methods() -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let files = xtask::read_specs(&root, "specs").expect("specs/ is readable");
+    let spec = xtask::load(&files)
+        .unwrap_or_else(|d| panic!("the specs are valid: {}", xtask::diag::render(&d)));
+    let module = spec
+        .modules
+        .iter()
+        .find(|m| m.name == "stores-catalog-v1")
+        .expect("the specs have stores-catalog-v1");
+    module.methods.iter().map(|m| m.wix_name.clone()).collect()
+}
 
 /// The scopes the tests hold: every method of the module needs one of them.
 #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS, DC_STORES_MANAGE_PRODUCTS)]
@@ -376,11 +392,6 @@ fn with_body_id(body: &mut Option<Value>, object: &str, id: &str) {
 #[tokio::test]
 async fn every_example_round_trips() {
     let examples = examples();
-    assert_eq!(
-        examples.len(),
-        EXAMPLE_COUNT,
-        "the fixture should hold every method example of the page"
-    );
     let mut seen = std::collections::BTreeSet::new();
     for example in &examples {
         assert!(
@@ -388,6 +399,16 @@ async fn every_example_round_trips() {
             "{}: two examples for one method; this test expects one each",
             example.context()
         );
+    }
+    let expected: std::collections::BTreeSet<String> = spec_methods()
+        .into_iter()
+        .filter(|m| !WITHOUT_EXAMPLE.contains(&m.as_str()))
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "the fixture holds one example of every method of the spec (but {WITHOUT_EXAMPLE:?})"
+    );
+    for example in &examples {
         replay(example).await;
     }
 }

@@ -432,6 +432,8 @@ pub enum Ty {
     String,
     /// A string that must not show in `Debug` output (`format: password`).
     Secret,
+    /// An instant (`format: date-time`), an RFC 3339 string on the wire.
+    Timestamp,
     I32,
     I64,
     F32,

@@ -219,8 +219,8 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
 ///
 /// # Safety
 ///
-/// The caller has proved, by a bound on the permission trait of `op.permission` for the scope
-/// set of the handle the call comes from, that the declared scopes grant `op.permission`
+/// The caller has proved, by a bound on the permission trait of `op.requires` for the scope
+/// set of the handle the call comes from, that the declared scopes grant `op.requires`
 /// (generated methods do, in their `where` clause). `op` must be the metadata of the endpoint
 /// `path` names. This is the same contract as [`Client::request_unchecked`](crate::Client::request_unchecked).
 pub async unsafe fn call<T: DeserializeOwned>(

@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use crate::auth::{Auth, Credentials, until};
 use crate::error::{ApiError, Error};
+use crate::hook::{Hook, Hooks, RequestParts, ResponseInfo};
 use crate::operation::{HttpMethod, Operation, Requires};
 use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit};
 use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
@@ -47,7 +48,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     auth: Auth,
     base_url: Option<String>,
@@ -55,6 +56,7 @@ struct Inner {
     limiter: Option<Arc<Limiter>>,
     timeout: Duration,
     max_response_bytes: usize,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Client {
@@ -67,11 +69,110 @@ impl fmt::Debug for Client {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Limit {
     None,
     PerIdentity(RateLimit),
     Shared(SharedRateLimit),
+}
+
+/// What a client is built with, beside its credentials and HTTP client: shared by
+/// [`ClientBuilder`] and [`AppBuilder`](crate::AppBuilder), whose per-instance clients are all
+/// made from one.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    base_url: Option<String>,
+    retry: RetryPolicy,
+    rate_limit: Limit,
+    timeout: Duration,
+    max_response_bytes: usize,
+    hooks: Hooks,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            base_url: None,
+            retry: RetryPolicy::default(),
+            rate_limit: Limit::PerIdentity(RateLimit::default()),
+            timeout: Duration::from_secs(30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            hooks: Hooks::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub(crate) fn base_url(&mut self, url: String) {
+        self.base_url = Some(url.trim_end_matches('/').to_owned());
+    }
+
+    pub(crate) fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    pub(crate) fn rate_limit(&mut self, limit: RateLimit) {
+        self.rate_limit = Limit::PerIdentity(limit);
+    }
+
+    pub(crate) fn shared_rate_limit(&mut self, limit: &SharedRateLimit) {
+        self.rate_limit = Limit::Shared(limit.clone());
+    }
+
+    pub(crate) fn no_rate_limit(&mut self) {
+        self.rate_limit = Limit::None;
+    }
+
+    pub(crate) fn timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    pub(crate) fn max_response_bytes(&mut self, limit: usize) {
+        self.max_response_bytes = limit;
+    }
+
+    pub(crate) fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hooks.push(hook);
+    }
+
+    /// Checks what can be checked before the first request (the base URL).
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        if let Some(url) = &self.base_url {
+            reqwest::Url::parse(url)
+                .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// The default HTTP client.
+    pub(crate) fn http_client() -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .user_agent(concat!("wix-rest/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
+    }
+
+    /// A client with these settings (validated), sending through `http`.
+    pub(crate) fn client(&self, http: reqwest::Client, credentials: Credentials) -> Client {
+        let auth = Auth::new(credentials);
+        let limiter = match &self.rate_limit {
+            Limit::None => None,
+            Limit::PerIdentity(limit) => Some(Limiter::shared(auth.identity(), *limit)),
+            Limit::Shared(shared) => Some(shared.0.clone()),
+        };
+        Client {
+            inner: Arc::new(Inner {
+                http,
+                auth,
+                base_url: self.base_url.clone(),
+                retry: self.retry,
+                limiter,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+                hooks: self.hooks.clone(),
+            }),
+        }
+    }
 }
 
 /// Builds a [`Client`].
@@ -79,11 +180,7 @@ enum Limit {
 #[must_use]
 pub struct ClientBuilder {
     credentials: Credentials,
-    base_url: Option<String>,
-    retry: RetryPolicy,
-    rate_limit: Limit,
-    timeout: Duration,
-    max_response_bytes: usize,
+    settings: Settings,
     http: Option<reqwest::Client>,
 }
 
@@ -91,13 +188,13 @@ impl ClientBuilder {
     /// Sends every request, whatever its module's host, to `url` instead (a local server in
     /// tests, a proxy). Trailing slashes are ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self.settings.base_url(url.into());
         self
     }
 
     /// Sets the retry policy (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings.retry(policy);
         self
     }
 
@@ -105,33 +202,40 @@ impl ClientBuilder {
     /// client in the process with the same credentials identity (app id + instance id, API key +
     /// site or account, access token) and the same limit shares one limiter.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
-        self.rate_limit = Limit::PerIdentity(limit);
+        self.settings.rate_limit(limit);
         self
     }
 
     /// Uses this explicitly shared rate limit, whatever the credentials.
     pub fn shared_rate_limit(mut self, limit: &SharedRateLimit) -> Self {
-        self.rate_limit = Limit::Shared(limit.clone());
+        self.settings.shared_rate_limit(limit);
         self
     }
 
     /// Turns the client-side rate limit off.
     pub fn no_rate_limit(mut self) -> Self {
-        self.rate_limit = Limit::None;
+        self.settings.no_rate_limit();
         self
     }
 
     /// The timeout of one attempt, from sending to the last byte of the body (default 30
     /// seconds); always cut to the time left before the call's [`RetryPolicy::deadline`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout(timeout);
         self
     }
 
     /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one
     /// fails the call with [`Error::ResponseTooLarge`] without being read whole.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.settings.max_response_bytes(limit);
+        self
+    }
+
+    /// Adds a [`Hook`]: it sees every attempt of every call (headers to add, responses to
+    /// observe). Hooks run in the order they were added.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.settings.hook(Arc::new(hook));
         self
     }
 
@@ -144,40 +248,19 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        if let Some(url) = &self.base_url {
-            reqwest::Url::parse(url)
-                .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
-        }
+        self.settings.validate()?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(concat!("wix-rest/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
+            None => Settings::http_client()?,
         };
-        let auth = Auth::new(self.credentials);
-        let limiter = match self.rate_limit {
-            Limit::None => None,
-            Limit::PerIdentity(limit) => Some(Limiter::shared(auth.identity(), limit)),
-            Limit::Shared(shared) => Some(shared.0),
-        };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                auth,
-                base_url: self.base_url,
-                retry: self.retry,
-                limiter,
-                timeout: self.timeout,
-                max_response_bytes: self.max_response_bytes,
-            }),
-        })
+        Ok(self.settings.client(http, self.credentials))
     }
 }
 
 /// A successful response: its body and request id.
 #[doc(hidden)]
 pub struct RawResponse {
+    pub status: u16,
     pub body: Vec<u8>,
     pub request_id: Option<String>,
 }
@@ -199,11 +282,7 @@ impl Client {
     pub fn builder(credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             credentials,
-            base_url: None,
-            retry: RetryPolicy::default(),
-            rate_limit: Limit::PerIdentity(RateLimit::default()),
-            timeout: Duration::from_secs(30),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            settings: Settings::default(),
             http: None,
         }
     }
@@ -211,6 +290,20 @@ impl Client {
     /// A client with the default settings.
     pub fn new(credentials: Credentials) -> Result<Client, Error> {
         Client::builder(credentials).build()
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Client {
+        Client { inner }
+    }
+
+    pub(crate) fn inner_arc(&self) -> Arc<Inner> {
+        self.inner.clone()
+    }
+
+    /// Whether `other` is a handle of the same client (a clone, or the same app instance from
+    /// [`App::instance`](crate::App::instance)): they share the token cache and rate limit.
+    pub fn same_as(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// The credentials this client authenticates with.
@@ -226,7 +319,7 @@ impl Client {
     /// Sends a request that no scope set checked, and decodes its response: the escape hatch for
     /// Wix endpoints these bindings have no metadata for. Rate limit, authentication, retries
     /// (when `op.retry_safe`) and errors work as for any generated method; a `None`
-    /// `op.permission` sends the request without credentials.
+    /// `op.requires` sends the request without credentials.
     ///
     /// `path` is the expanded path (already percent-encoded) appended to `op.host` (or to the
     /// client's base URL), `query` its query pairs, `body` the JSON body.
@@ -235,7 +328,7 @@ impl Client {
     ///
     /// Nothing checks that the app holds the permission the endpoint requires: that is what the
     /// scope sets prove for every generated method, and what this function skips. The caller
-    /// asserts that the app's declared scopes grant `op.permission` (the endpoint's real
+    /// asserts that the app's declared scopes grant `op.requires` (the endpoint's real
     /// permission), so that no code path calls Wix with a permission the app did not declare.
     /// No memory safety depends on it; `unsafe` marks the call for review, and keeps it out of
     /// crates that `#![forbid(unsafe_code)]`.
@@ -294,7 +387,8 @@ impl Client {
         let mut renewed_token = false;
         loop {
             attempt = attempt.saturating_add(1);
-            let Failed { error, token } = match self.attempt(op, url, query, body, deadline).await {
+            let attempted = self.attempt(op, attempt, url, query, body, deadline).await;
+            let Failed { error, token } = match attempted {
                 Ok(response) => return Ok(response),
                 Err(failed) => failed,
             };
@@ -334,6 +428,7 @@ impl Client {
     async fn attempt(
         &self,
         op: &'static Operation,
+        attempt: u32,
         url: &str,
         query: &[(&'static str, String)],
         body: Option<&Bytes>,
@@ -378,14 +473,22 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let mut request = reqwest::Request::new(op.http_method.to_reqwest(), url);
-        if let Some(authorized) = authorized {
-            *request.headers_mut() = authorized.headers;
+        let mut headers = authorized.map(|a| a.headers).unwrap_or_default();
+        if body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        let hooks = &self.inner.hooks;
+        if !hooks.is_empty() {
+            hooks.on_request(&mut RequestParts {
+                operation: op,
+                attempt,
+                url: &url,
+                headers: &mut headers,
+            });
+        }
+        let mut request = reqwest::Request::new(op.http_method.to_reqwest(), url);
+        *request.headers_mut() = headers;
         if let Some(body) = body {
-            request
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             *request.body_mut() = Some(body.clone().into());
         }
         // The attempt's timeout, cut to the time left before the deadline.
@@ -413,6 +516,21 @@ impl Client {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { method: op.name }),
         };
+        if !hooks.is_empty() {
+            let (status, request_id) = match &result {
+                Ok(response) => (Some(response.status), response.request_id.as_deref()),
+                Err(Error::Api(api)) => (Some(api.status), api.request_id.as_deref()),
+                Err(_) => (None, None),
+            };
+            hooks.on_response(&ResponseInfo {
+                operation: op,
+                attempt,
+                status,
+                request_id,
+                elapsed: now.elapsed(),
+                error: result.as_ref().err(),
+            });
+        }
         result.map_err(|error| Failed { error, token })
     }
 
@@ -498,7 +616,11 @@ async fn read_response(
         body.extend_from_slice(&chunk);
     }
     if success {
-        return Ok(RawResponse { body, request_id });
+        return Ok(RawResponse {
+            status,
+            body,
+            request_id,
+        });
     }
     let api = ApiError::from_response(op, status, request_id, retry_after, &body);
     Err(Error::Api(Box::new(api)))

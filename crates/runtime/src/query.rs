@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 /// A sort direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Order {
+pub enum SortOrder {
     /// Ascending.
     Asc,
     /// Descending.
@@ -25,7 +25,7 @@ pub enum Order {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     conditions: Vec<Value>,
-    sort: Vec<(&'static str, Order)>,
+    sort: Vec<(&'static str, SortOrder)>,
 }
 
 impl Query {
@@ -43,7 +43,7 @@ impl Query {
     }
 
     /// Adds a sort key, after those already added.
-    pub fn sort(&mut self, field: &'static str, order: Order) {
+    pub fn sort(&mut self, field: &'static str, order: SortOrder) {
         self.sort.push((field, order));
     }
 
@@ -101,7 +101,7 @@ impl Query {
         let keys: Vec<Value> = self
             .sort
             .iter()
-            .map(|(field, order)| json!({ *field: if *order == Order::Asc { "asc" } else { "desc" } }))
+            .map(|(field, order)| json!({ *field: if *order == SortOrder::Asc { "asc" } else { "desc" } }))
             .collect();
         Value::Array(keys).to_string()
     }
@@ -111,7 +111,7 @@ impl Query {
         self.sort
             .iter()
             .map(|(field, order)| {
-                json!({ "fieldName": field, "order": if *order == Order::Asc { "ASC" } else { "DESC" } })
+                json!({ "fieldName": field, "order": if *order == SortOrder::Asc { "ASC" } else { "DESC" } })
             })
             .collect()
     }
@@ -423,8 +423,8 @@ mod tests {
     #[test]
     fn sorts_have_both_wire_forms() {
         let mut q = Query::default();
-        q.sort("numericId", Order::Asc);
-        q.sort("name", Order::Desc);
+        q.sort("numericId", SortOrder::Asc);
+        q.sort("name", SortOrder::Desc);
         assert_eq!(q.sort_string(), r#"[{"numericId":"asc"},{"name":"desc"}]"#);
         assert_eq!(
             q.sort_objects(),

@@ -1,5 +1,5 @@
 //! Typed queries compile for the documented operators and sortable fields.
-use wix_rest::query::Order;
+use wix_rest::query::SortOrder;
 use wix_rest::stores_catalog_v1::{QueryProductsQuery, QueryProductsRequest};
 
 fn main() {
@@ -11,7 +11,7 @@ fn main() {
         .gt(1_567_588_455_405_000_i64)
         .sku()
         .has_some(["A-1", "B-2"])
-        .sort_by_numeric_id(Order::Asc)
+        .sort_by_numeric_id(SortOrder::Asc)
         .apply_to(&mut request);
     assert!(request.query.unwrap().filter.unwrap().contains("$startsWith"));
 }

@@ -80,7 +80,7 @@ fn own_builder(module: &Module, m: &Method, q: &Query) -> TokenStream {
             let doc = format!(" Sorts by `{wire}`, after the sorts already given.");
             accessors.push(quote! {
                 #[doc = #doc]
-                pub fn #sort_method(mut self, order: rt::query::Order) -> Self {
+                pub fn #sort_method(mut self, order: rt::query::SortOrder) -> Self {
                     self.0.sort(#wire, order);
                     self
                 }

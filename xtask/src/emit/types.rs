@@ -31,6 +31,8 @@ pub(super) fn defaultable(module: &Module, shared: &BTreeSet<String>) -> BTreeSe
 fn ty_default(ty: &Ty, ok: &BTreeSet<String>) -> bool {
     match ty {
         Ty::Named(n) => ok.contains(n),
+        // An instant has no meaningful default.
+        Ty::Timestamp => false,
         _ => true,
     }
 }
@@ -39,6 +41,7 @@ pub(super) fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::Secret => quote!(wix_rest_runtime::Secret),
+        Ty::Timestamp => quote!(wix_rest_runtime::Timestamp),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F32 => quote!(f32),

@@ -69,7 +69,9 @@ impl ModuleLowering<'_, '_> {
                 )
             };
             if !match &ty {
-                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => true,
+                Ty::String | Ty::Timestamp | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
+                    true
+                }
                 Ty::Named(n) => string_enum(n),
                 _ => false,
             } {

@@ -118,7 +118,7 @@ impl ModuleLowering<'_, '_> {
             };
             if !(matches!(
                 value_ty,
-                Ty::String | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool
+                Ty::String | Ty::Timestamp | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool
             ) || is_enum(&value_ty))
             {
                 self.report.error(

@@ -193,6 +193,7 @@ impl ModuleLowering<'_, '_> {
                 }
                 match &s.enumeration {
                     None if s.format.as_deref() == Some("password") => Ty::Secret,
+                    None if s.format.as_deref() == Some("date-time") => Ty::Timestamp,
                     None => Ty::String,
                     Some(values) => self.lower_enum(values, s, path, name),
                 }

@@ -467,7 +467,7 @@ impl QueryPetsQuery {
     }
 
     /// Sorts by `kind`, after the sorts already given.
-    pub fn sort_by_kind(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_kind(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("kind", order);
         self
     }
@@ -487,7 +487,7 @@ impl QueryPetsQuery {
     }
 
     /// Sorts by `number`, after the sorts already given.
-    pub fn sort_by_number(mut self, order: rt::query::Order) -> Self {
+    pub fn sort_by_number(mut self, order: rt::query::SortOrder) -> Self {
         self.0.sort("number", order);
         self
     }
@@ -617,7 +617,7 @@ pub struct ChippedCollar {
     pub tag: Option<String>,
     /// The `lastSeen` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen: Option<String>,
+    pub last_seen: Option<wix_rest_runtime::Timestamp>,
     /// The `chip` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chip: Option<Chip>,
@@ -654,7 +654,7 @@ pub struct Collar {
     pub tag: Option<String>,
     /// The `lastSeen` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen: Option<String>,
+    pub last_seen: Option<wix_rest_runtime::Timestamp>,
     /// The `chip` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chip: Option<Chip>,
@@ -819,7 +819,7 @@ pub struct Pet {
     pub old_name: Option<String>,
     /// The `createdDate` field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
+    pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
 
 /// The `PetAdoptedPayload` object.

@@ -1,0 +1,242 @@
+//! [`App`]: one installed app serving many sites. One connection pool and one set of app
+//! credentials; [`App::instance`] gives the [`Client`] of one app instance (one site), with its
+//! own access token and its own rate limit, both shared by every handle of that instance.
+//!
+//! The app keeps the clients of the instances it served last (at most
+//! [`AppBuilder::max_cached_instances`], least recently used out first), so a webhook handler
+//! that asks for `app.instance(id)` per event reuses the instance's token instead of fetching
+//! one per event.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::auth::{Credentials, Secret};
+use crate::client::{Client, Inner, Settings};
+use crate::error::Error;
+use crate::hook::Hook;
+use crate::rate_limit::RateLimit;
+use crate::retry::RetryPolicy;
+
+/// An installed app's credentials and connection pool, for every site it is installed on.
+///
+/// [`App::instance`] returns a [`Client`] for one app instance: it is used like any client
+/// (`Scopes::open(&app.instance(id))`), shares the app's connection pool, and shares its token
+/// cache and rate limit with every other handle of the same instance. Cheap to clone (clones
+/// share everything).
+///
+/// ```no_run
+/// # async fn run(instance_id: &str) -> wix_rest_runtime::Result<()> {
+/// use wix_rest_runtime::App;
+///
+/// let app = App::builder("APP_ID", "APP_SECRET").build()?;
+/// // On an App Installed webhook, or per request of a site's user:
+/// let site = app.instance(instance_id);
+/// # let _ = site; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct App {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    client_id: String,
+    client_secret: Secret,
+    http: reqwest::Client,
+    settings: Settings,
+    max_instances: usize,
+    instances: Mutex<Instances>,
+}
+
+/// The clients of the instances served last, by instance id, with when each was last used.
+#[derive(Default)]
+struct Instances {
+    clients: HashMap<String, (Arc<Inner>, u64)>,
+    clock: u64,
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("client_id", &self.shared.client_id)
+            .field("client_secret", &self.shared.client_secret)
+            .field("settings", &self.shared.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Starts building an app from its app ID and app secret.
+    pub fn builder(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> AppBuilder {
+        AppBuilder {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            settings: Settings::default(),
+            http: None,
+            max_instances: DEFAULT_MAX_CACHED_INSTANCES,
+        }
+    }
+
+    /// The app ID.
+    pub fn client_id(&self) -> &str {
+        &self.shared.client_id
+    }
+
+    /// The client of the app instance `instance_id` (from the App Installed webhook, or the
+    /// `instanceId` of any webhook): the live one when a handle of that instance exists, else a
+    /// new one, which fetches its own access token on its first call.
+    pub fn instance(&self, instance_id: impl Into<String>) -> Client {
+        let instance_id = instance_id.into();
+        let shared = &self.shared;
+        let mut instances = shared.lock();
+        instances.clock = instances.clock.wrapping_add(1);
+        let now = instances.clock;
+        if let Some((inner, used)) = instances.clients.get_mut(&instance_id) {
+            *used = now;
+            return Client::from_inner(inner.clone());
+        }
+        if instances.clients.len() >= shared.max_instances {
+            // Out goes the least recently used; a handle of it still alive keeps working, and
+            // the rate limit stays shared (it is keyed by the instance, not by this cache).
+            let oldest = instances
+                .clients
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(id, _)| id.clone());
+            if let Some(oldest) = oldest {
+                instances.clients.remove(&oldest);
+            }
+        }
+        let credentials = Credentials::oauth_app(
+            shared.client_id.clone(),
+            shared.client_secret.clone(),
+            instance_id.clone(),
+        );
+        let client = shared.settings.client(shared.http.clone(), credentials);
+        if shared.max_instances > 0 {
+            instances
+                .clients
+                .insert(instance_id, (client.inner_arc(), now));
+        }
+        client
+    }
+
+    /// Drops the cached client of `instance_id` (after an App Removed webhook, say): the next
+    /// [`App::instance`] for it starts with no token.
+    pub fn forget(&self, instance_id: &str) {
+        self.shared.lock().clients.remove(instance_id);
+    }
+
+    /// How many instances' clients are cached.
+    pub fn cached_instances(&self) -> usize {
+        self.shared.lock().clients.len()
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Instances> {
+        // A poisoned lock only means another thread panicked while holding it; the map is
+        // still consistent (every change to it is a single insert or remove).
+        self.instances
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Builds an [`App`]. Every setting applies to each instance's client.
+#[derive(Debug)]
+#[must_use]
+pub struct AppBuilder {
+    client_id: String,
+    client_secret: Secret,
+    settings: Settings,
+    http: Option<reqwest::Client>,
+    max_instances: usize,
+}
+
+/// How many instances' clients an [`App`] keeps by default.
+pub const DEFAULT_MAX_CACHED_INSTANCES: usize = 10_000;
+
+impl AppBuilder {
+    /// Keeps the clients (tokens) of at most `n` instances, the least recently used out first
+    /// (default [`DEFAULT_MAX_CACHED_INSTANCES`]; 0 keeps none, so each [`App::instance`] call
+    /// starts with no token).
+    pub fn max_cached_instances(mut self, n: usize) -> Self {
+        self.max_instances = n;
+        self
+    }
+
+    /// Sends every request, whatever its module's host, to `url` instead (a local server in
+    /// tests, a proxy). Trailing slashes are ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.base_url(url.into());
+        self
+    }
+
+    /// Sets the retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry(policy);
+        self
+    }
+
+    /// Sets each instance's rate limit (default: [`RateLimit::default`], 200 per minute, as Wix
+    /// counts per app instance). Every handle of one instance shares its limiter.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.settings.rate_limit(limit);
+        self
+    }
+
+    /// Turns the client-side rate limit off.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.settings.no_rate_limit();
+        self
+    }
+
+    /// The timeout of one attempt (default 30 seconds), cut to the call's deadline.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout(timeout);
+        self
+    }
+
+    /// The largest response body read (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.settings.max_response_bytes(limit);
+        self
+    }
+
+    /// Adds a [`Hook`], run for every attempt of every instance.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.settings.hook(Arc::new(hook));
+        self
+    }
+
+    /// Uses this `reqwest` client, the pool every instance shares.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the app.
+    pub fn build(self) -> Result<App, Error> {
+        if self.client_id.is_empty() {
+            return Err(Error::Config("the app ID is empty".to_owned()));
+        }
+        self.settings.validate()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => Settings::http_client()?,
+        };
+        Ok(App {
+            shared: Arc::new(Shared {
+                client_id: self.client_id,
+                client_secret: self.client_secret,
+                http,
+                settings: self.settings,
+                max_instances: self.max_instances,
+                instances: Mutex::default(),
+            }),
+        })
+    }
+}
