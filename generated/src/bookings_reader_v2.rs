@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, BookedAddOn, BookedResource, BookingStatus, CursorPaging, Cursors,
+    DateTimeRule, DurationUnitType, ExtendedFields, IdentificationData, MembershipName,
+    MultiServiceBookingInfo, ParticipantsRange, Price, PriceDescription,
+    ResourceSelection, SelectedPaymentOption, Subdivision,
+};
+
 /// The Bookings Reader V2 (Extended Bookings) client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -444,18 +452,6 @@ pub struct Address {
     pub subdivisions: Option<Vec<Subdivision>>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// Possible allowed actions for a Booking
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -556,34 +552,6 @@ pub struct Balance {
     pub formatted_amount: Option<String>,
 }
 
-/// The `BookedAddOn` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookedAddOn {
-    /// The ID of the add-on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The ID of the add-on group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
-    /// The add-on duration in minutes at the time of booking.
-    /// Populated for duration-based add-ons.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_in_minutes: Option<f64>,
-    /// The quantity of booked add-ons.
-    /// For duration-based add-ons, `quantity` is not applicable.
-    /// If `quantity` is provided as `1` for a duration-based add-on, it will be accepted but the value will be cleared.
-    /// If any other value is provided, an `INVALID_ARGUMENT` error will be returned with the message: "Invalid AddOn details: either duration or quantity must be set correctly".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// Add-on `name` at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Add-on name translated to the language the customer used during booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_translated: Option<String>,
-}
-
 /// At most one of `slot`, `schedule` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -605,28 +573,6 @@ pub struct BookedEntity {
     /// - "COURSE": For course bookings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-}
-
-/// The `BookedResource` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookedResource {
-    /// ID of the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Resource's name at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Resource's email at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// ID of the schedule belonging to the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_id: Option<String>,
-    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction) associated with this resource.
-    /// For example, `"1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"` for a staff member resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
 }
 
 /// The `BookedSchedule` object.
@@ -914,75 +860,6 @@ pub struct BookingPolicySettings {
     pub cancellation_fee_enabled: Option<bool>,
 }
 
-/// Booking status.
-///
-/// - `CREATED`: The booking was created, but the customer hasn't completed the related eCommerce order yet.
-/// - `CONFIRMED`: The merchant has confirmed the booking and it appears in the business calendar. Merchants can set up their [services](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/introduction) to automatically confirm all `PENDING` bookings.
-/// - `CANCELED`: The customer has canceled the booking. Depending on the relevant service's [policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction) they may have to pay a [cancellation fee](https://dev.wix.com/docs/rest/business-solutions/bookings/pricing/booking-fees/introduction).
-/// - `PENDING`: The merchant must manually confirm the booking before it appears in the business calendar.
-/// - `DECLINED`: The merchant has declined the booking before the customer was charged.
-/// - `WAITING_LIST`: Currently, you can't call [Register to Waitlist](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/waitlist/register-to-waitlist) for course or appointment bookings, even though this is supported in live sites.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum BookingStatus {
-    /// `CREATED`
-    Created,
-    /// `CONFIRMED`
-    Confirmed,
-    /// `CANCELED`
-    Canceled,
-    /// `PENDING`
-    Pending,
-    /// `DECLINED`
-    Declined,
-    /// `WAITING_LIST`
-    WaitingList,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl BookingStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Confirmed => "CONFIRMED",
-            Self::Canceled => "CANCELED",
-            Self::Pending => "PENDING",
-            Self::Declined => "DECLINED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for BookingStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "CONFIRMED" => Self::Confirmed,
-            "CANCELED" => Self::Canceled,
-            "PENDING" => Self::Pending,
-            "DECLINED" => Self::Declined,
-            "WAITING_LIST" => Self::WaitingList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for BookingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `CommonAddressLocation` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1106,33 +983,6 @@ pub struct CountExtendedBookingsResponse {
     pub count: Option<f64>,
 }
 
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
 /// The `CustomFormField` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1163,15 +1013,6 @@ pub struct CyclePrice {
     pub currency: Option<String>,
 }
 
-/// The `DateTimeRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateTimeRule {
-    /// Name of the date-time rule. For example, "Weekend mornings".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// The `Duration` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1184,53 +1025,6 @@ pub struct Duration {
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-/// - `HOUR`: Hourly duration. When `durationUnitType` is `HOUR`, `durationUnitCount` represents the booked duration in minutes.
-/// - `DAY`: Daily duration. When `durationUnitType` is `DAY`, `durationUnitCount` represents the booked duration in days.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DurationUnitType {
-    /// `HOUR`
-    Hour,
-    /// `DAY`
-    Day,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl DurationUnitType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hour => "HOUR",
-            Self::Day => "DAY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for DurationUnitType {
-    fn from(value: &str) -> Self {
-        match value {
-            "HOUR" => Self::Hour,
-            "DAY" => Self::Day,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for DurationUnitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DurationUnitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// Extended bookings.
@@ -1271,20 +1065,6 @@ pub struct ExtendedBooking {
     /// The `subscriptionInfo` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<SubscriptionInfo>,
-}
-
-/// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedFields {
-    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
-    /// The value of each key is structured according to the schema defined when the extended fields were configured.
-    ///
-    /// You can only access fields for which you have the appropriate permissions.
-    ///
-    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// The `FormSubmission` object.
@@ -1345,27 +1125,6 @@ impl<'de> Deserialize<'de> for Frequency {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-
-/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentificationData {
-    /// ID of a site visitor that has not logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub anonymous_visitor_id: Option<String>,
-    /// ID of a site visitor that has logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    /// ID of a Wix user (site owner, contributor, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wix_user_id: Option<String>,
-    /// ID of an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
 }
 
 /// The `Location` object.
@@ -1447,18 +1206,6 @@ impl<'de> Deserialize<'de> for LocationType {
     }
 }
 
-/// The `MembershipName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipName {
-    /// Membership name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated membership name. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `MembershipPaymentCredits` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1484,73 +1231,6 @@ pub struct MembershipPaymentDetails {
     /// The `credits` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<MembershipPaymentCredits>,
-}
-
-/// The `MultiServiceBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MultiServiceBookingInfo {
-    /// Multi-service booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<MultiServiceBookingType>,
-}
-
-/// Type of multi-service booking.
-/// Defines how individual bookings within a multi-service package are scheduled relative to each other.
-///
-/// - `SEQUENTIAL_BOOKINGS`: Bookings must be scheduled back-to-back. Each booking starts when the previous one ends, with no gaps between them.
-/// - `SEPARATE_BOOKINGS`: Bookings can be scheduled separately. Each booking can be at different times, not necessarily consecutive. Not currently supported.
-/// - `PARALLEL_BOOKINGS`: Bookings occur at the same time. All bookings in the package are scheduled for the same time slot. Not currently supported.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MultiServiceBookingType {
-    /// `SEQUENTIAL_BOOKINGS`
-    SequentialBookings,
-    /// `SEPARATE_BOOKINGS`
-    SeparateBookings,
-    /// `PARALLEL_BOOKINGS`
-    ParallelBookings,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MultiServiceBookingType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SequentialBookings => "SEQUENTIAL_BOOKINGS",
-            Self::SeparateBookings => "SEPARATE_BOOKINGS",
-            Self::ParallelBookings => "PARALLEL_BOOKINGS",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MultiServiceBookingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SEQUENTIAL_BOOKINGS" => Self::SequentialBookings,
-            "SEPARATE_BOOKINGS" => Self::SeparateBookings,
-            "PARALLEL_BOOKINGS" => Self::ParallelBookings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MultiServiceBookingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MultiServiceBookingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Order` object.
@@ -1700,15 +1380,6 @@ pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_choices: Option<Vec<ServiceChoices>>,
-}
-
-/// The `ParticipantsRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParticipantsRange {
-    /// Name of the participants range. For example, "Large group".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 /// Payment status.
@@ -1868,32 +1539,6 @@ impl<'de> Deserialize<'de> for PaymentStatusEnumPaymentStatus {
     }
 }
 
-/// The `Price` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Price {
-    /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-}
-
-/// The `PriceDescription` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceDescription {
-    /// __Required.__ Price description in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Price description translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `QueryExtendedBookingRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2031,197 +1676,6 @@ pub struct QueryV2 {
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<String>>,
-}
-
-/// - `ANY_MALE`: The customer requested any available male staff member.
-/// - `ANY_FEMALE`: The customer requested any available female staff member.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RequestedGender {
-    /// `ANY_MALE`
-    AnyMale,
-    /// `ANY_FEMALE`
-    AnyFemale,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl RequestedGender {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnyMale => "ANY_MALE",
-            Self::AnyFemale => "ANY_FEMALE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for RequestedGender {
-    fn from(value: &str) -> Self {
-        match value {
-            "ANY_MALE" => Self::AnyMale,
-            "ANY_FEMALE" => Self::AnyFemale,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for RequestedGender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RequestedGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Gender a customer requested when narrowing "any available staff member" to a gender.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestedGenderValue {
-    /// The `gender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<RequestedGender>,
-}
-
-/// The `ResourceSelection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceSelection {
-    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type_id: Option<String>,
-    /// The `selectionMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selection_method: Option<SelectionMethod>,
-    /// The `requestedGender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_gender: Option<RequestedGenderValue>,
-}
-
-/// Selected payment option.
-///
-/// One of the payment options offered by the service.
-/// This field is set when the user selects an option during booking.
-/// If left undefined, the payment option is resolved by the service configuration on checkout.
-///
-/// - `UNDEFINED`: Undefined payment option.
-/// - `OFFLINE`: Offline payment.
-/// - `ONLINE`: Online payment.
-/// - `MEMBERSHIP`: Payment using a Wix Pricing Plan.
-/// - `MEMBERSHIP_OFFLINE`: Customers can pay only in person with a Wix Pricing Plan, while the Wix user must manually redeem the pricing plan in the dashboard.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SelectedPaymentOption {
-    /// `UNDEFINED`
-    Undefined,
-    /// `OFFLINE`
-    Offline,
-    /// `ONLINE`
-    Online,
-    /// `MEMBERSHIP`
-    Membership,
-    /// `MEMBERSHIP_OFFLINE`
-    MembershipOffline,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SelectedPaymentOption {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Offline => "OFFLINE",
-            Self::Online => "ONLINE",
-            Self::Membership => "MEMBERSHIP",
-            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SelectedPaymentOption {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "OFFLINE" => Self::Offline,
-            "ONLINE" => Self::Online,
-            "MEMBERSHIP" => Self::Membership,
-            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SelectedPaymentOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedPaymentOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// - `SPECIFIC_RESOURCE`: The customer explicitly chose a particular resource.
-/// - `ANY_RESOURCE`: The customer explicitly chose "any available resource" for this resource type.
-/// - `NO_SELECTION`: The customer wasn't offered a resource selection or agreement option for this resource type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SelectionMethod {
-    /// `SPECIFIC_RESOURCE`
-    SpecificResource,
-    /// `ANY_RESOURCE`
-    AnyResource,
-    /// `NO_SELECTION`
-    NoSelection,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SelectionMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpecificResource => "SPECIFIC_RESOURCE",
-            Self::AnyResource => "ANY_RESOURCE",
-            Self::NoSelection => "NO_SELECTION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SelectionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "SPECIFIC_RESOURCE" => Self::SpecificResource,
-            "ANY_RESOURCE" => Self::AnyResource,
-            "NO_SELECTION" => Self::NoSelection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SelectionMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
@@ -2389,18 +1843,6 @@ pub struct StreetAddress {
     /// Apartment number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apt: Option<String>,
-}
-
-/// The `Subdivision` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Subdivision {
-    /// Subdivision code. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Subdivision full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 /// Information about a booking's subscription payment plan. Populated for course bookings with subscription pricing only.

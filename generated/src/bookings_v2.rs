@@ -11,6 +11,14 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, ApplicationError, BookedAddOn, BookedResource, BookingStatus,
+    BulkActionMetadata, DateTimeRule, DurationUnitType, ExtendedFields,
+    IdentificationData, MultiServiceBookingInfo, MultiServiceBookingType, PageUrlV2,
+    ParticipantsRange, ResourceSelection, SelectedPaymentOption, Settings, Subdivision,
+};
+
 /// The Bookings V2 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -2701,18 +2709,6 @@ pub struct Address {
     pub subdivisions: Option<Vec<Subdivision>>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// Possible actions allowed for the booking.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2723,21 +2719,6 @@ pub struct AllowedActions {
     /// Whether rescheduling the booking is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule: Option<bool>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
 }
 
 /// The `AvailabilityConstraints` object.
@@ -2783,34 +2764,6 @@ pub struct BookAfterStartPolicy {
     pub enabled: Option<bool>,
 }
 
-/// The `BookedAddOn` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookedAddOn {
-    /// The ID of the add-on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The ID of the add-on group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
-    /// The add-on duration in minutes at the time of booking.
-    /// Populated for duration-based add-ons.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_in_minutes: Option<f64>,
-    /// The quantity of booked add-ons.
-    /// For duration-based add-ons, `quantity` is not applicable.
-    /// If `quantity` is provided as `1` for a duration-based add-on, it will be accepted but the value will be cleared.
-    /// If any other value is provided, an `INVALID_ARGUMENT` error will be returned with the message: "Invalid AddOn details: either duration or quantity must be set correctly".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// Add-on `name` at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Add-on name translated to the language the customer used during booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_translated: Option<String>,
-}
-
 /// At most one of `slot`, `schedule` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2832,28 +2785,6 @@ pub struct BookedEntity {
     /// - "COURSE": For course bookings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-}
-
-/// The `BookedResource` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookedResource {
-    /// ID of the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Resource's name at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Resource's email at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// ID of the schedule belonging to the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_id: Option<String>,
-    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction) associated with this resource.
-    /// For example, `"1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"` for a staff member resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
 }
 
 /// The `BookedSchedule` object.
@@ -3441,75 +3372,6 @@ pub struct BookingResult {
     pub booking: Option<Booking>,
 }
 
-/// Booking status.
-///
-/// - `CREATED`: The booking was created, but the customer hasn't completed the related eCommerce order yet.
-/// - `CONFIRMED`: The merchant has confirmed the booking and it appears in the business calendar. Merchants can set up their [services](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/introduction) to automatically confirm all `PENDING` bookings.
-/// - `CANCELED`: The customer has canceled the booking. Depending on the relevant service's [policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction) they may have to pay a [cancellation fee](https://dev.wix.com/docs/rest/business-solutions/bookings/pricing/booking-fees/introduction).
-/// - `PENDING`: The merchant must manually confirm the booking before it appears in the business calendar.
-/// - `DECLINED`: The merchant has declined the booking before the customer was charged.
-/// - `WAITING_LIST`: Currently, you can't call [Register to Waitlist](https://dev.wix.com/docs/rest/business-solutions/bookings/bookings/waitlist/register-to-waitlist) for course or appointment bookings, even though this is supported in live sites.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum BookingStatus {
-    /// `CREATED`
-    Created,
-    /// `CONFIRMED`
-    Confirmed,
-    /// `CANCELED`
-    Canceled,
-    /// `PENDING`
-    Pending,
-    /// `DECLINED`
-    Declined,
-    /// `WAITING_LIST`
-    WaitingList,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl BookingStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Confirmed => "CONFIRMED",
-            Self::Canceled => "CANCELED",
-            Self::Pending => "PENDING",
-            Self::Declined => "DECLINED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for BookingStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "CONFIRMED" => Self::Confirmed,
-            "CANCELED" => Self::Canceled,
-            "PENDING" => Self::Pending,
-            "DECLINED" => Self::Declined,
-            "WAITING_LIST" => Self::WaitingList,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for BookingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `BookingsCancelList` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3517,21 +3379,6 @@ pub struct BookingsCancelList {
     /// Bookings to cancel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings_info: Option<Vec<CancelBookingInfo>>,
-}
-
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
 }
 
 /// The `BulkBookingResult` object.
@@ -4430,15 +4277,6 @@ pub struct DailyConfig {
     pub max_duration_in_days: Option<f64>,
 }
 
-/// The `DateTimeRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateTimeRule {
-    /// Name of the date-time rule. For example, "Weekend mornings".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// The `DeclineBookingFlowControlSettings` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4570,67 +4408,6 @@ pub struct DurationRange {
     /// The `unitType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
-}
-
-/// - `HOUR`: Hourly duration. When `durationUnitType` is `HOUR`, `durationUnitCount` represents the booked duration in minutes.
-/// - `DAY`: Daily duration. When `durationUnitType` is `DAY`, `durationUnitCount` represents the booked duration in days.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DurationUnitType {
-    /// `HOUR`
-    Hour,
-    /// `DAY`
-    Day,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl DurationUnitType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hour => "HOUR",
-            Self::Day => "DAY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for DurationUnitType {
-    fn from(value: &str) -> Self {
-        match value {
-            "HOUR" => Self::Hour,
-            "DAY" => Self::Day,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for DurationUnitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DurationUnitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedFields {
-    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
-    /// The value of each key is structured according to the schema defined when the extended fields were configured.
-    ///
-    /// You can only access fields for which you have the appropriate permissions.
-    ///
-    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// - `CHECKOUT`: The first billing cycle is charged at checkout. Recurring billing continues from the `recurringStartDate`.
@@ -4863,27 +4640,6 @@ pub struct HourlyConfig {
     pub max_duration_in_minutes: Option<f64>,
 }
 
-/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdentificationData {
-    /// ID of a site visitor that has not logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub anonymous_visitor_id: Option<String>,
-    /// ID of a site visitor that has logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    /// ID of a Wix user (site owner, contributor, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wix_user_id: Option<String>,
-    /// ID of an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-}
-
 /// The `Image` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4924,21 +4680,6 @@ pub struct ItemMetadata {
     /// The `error` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
-}
-
-/// The `Keyword` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Keyword {
-    /// Keyword value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub term: Option<String>,
-    /// Whether the keyword is the main focus keyword.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_main: Option<bool>,
-    /// The source that added the keyword terms to the SEO settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
 }
 
 /// The policy for limiting early bookings.
@@ -5331,18 +5072,6 @@ pub struct MultiServiceBooking {
     pub bookings: Option<Vec<BookingResult>>,
 }
 
-/// The `MultiServiceBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MultiServiceBookingInfo {
-    /// Multi-service booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<MultiServiceBookingType>,
-}
-
 /// The `MultiServiceBookingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5351,61 +5080,6 @@ pub struct MultiServiceBookingMetadata {
     /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_number_of_scheduled_bookings: Option<f64>,
-}
-
-/// Type of multi-service booking.
-/// Defines how individual bookings within a multi-service package are scheduled relative to each other.
-///
-/// - `SEQUENTIAL_BOOKINGS`: Bookings must be scheduled back-to-back. Each booking starts when the previous one ends, with no gaps between them.
-/// - `SEPARATE_BOOKINGS`: Bookings can be scheduled separately. Each booking can be at different times, not necessarily consecutive. Not currently supported.
-/// - `PARALLEL_BOOKINGS`: Bookings occur at the same time. All bookings in the package are scheduled for the same time slot. Not currently supported.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MultiServiceBookingType {
-    /// `SEQUENTIAL_BOOKINGS`
-    SequentialBookings,
-    /// `SEPARATE_BOOKINGS`
-    SeparateBookings,
-    /// `PARALLEL_BOOKINGS`
-    ParallelBookings,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MultiServiceBookingType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SequentialBookings => "SEQUENTIAL_BOOKINGS",
-            Self::SeparateBookings => "SEPARATE_BOOKINGS",
-            Self::ParallelBookings => "PARALLEL_BOOKINGS",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MultiServiceBookingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SEQUENTIAL_BOOKINGS" => Self::SequentialBookings,
-            "SEPARATE_BOOKINGS" => Self::SeparateBookings,
-            "PARALLEL_BOOKINGS" => Self::ParallelBookings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MultiServiceBookingType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MultiServiceBookingType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
@@ -5442,18 +5116,6 @@ pub struct OnlineBooking {
     /// Multiple customers can request to book the same time slot. This is relevant when `requireManualApproval` is `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_requests: Option<bool>,
-}
-
-/// The `PageUrlV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageUrlV2 {
-    /// The relative path for the page within the site. For example, `/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub relative_path: Option<String>,
-    /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
 }
 
 /// The `ParticipantChoices` object.
@@ -5493,15 +5155,6 @@ pub struct ParticipantsPolicy {
     /// Min: 1 participant
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_participants_per_booking: Option<f64>,
-}
-
-/// The `ParticipantsRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParticipantsRange {
-    /// Name of the participants range. For example, "Large group".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 /// At most one of `fixed`, `custom`, `varied`, `subscription` is set (a oneOf group).
@@ -5809,62 +5462,6 @@ pub struct RemoveBookingsFromMultiServiceBookingResponse {
     pub bookings: Option<Vec<BookingResult>>,
 }
 
-/// - `ANY_MALE`: The customer requested any available male staff member.
-/// - `ANY_FEMALE`: The customer requested any available female staff member.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RequestedGender {
-    /// `ANY_MALE`
-    AnyMale,
-    /// `ANY_FEMALE`
-    AnyFemale,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl RequestedGender {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnyMale => "ANY_MALE",
-            Self::AnyFemale => "ANY_FEMALE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for RequestedGender {
-    fn from(value: &str) -> Self {
-        match value {
-            "ANY_MALE" => Self::AnyMale,
-            "ANY_FEMALE" => Self::AnyFemale,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for RequestedGender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RequestedGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Gender a customer requested when narrowing "any available staff member" to a gender.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestedGenderValue {
-    /// The `gender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<RequestedGender>,
-}
-
 /// The `RescheduleBookingFlowControlSettings` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6049,21 +5646,6 @@ pub struct ResourceIds {
     pub values: Option<Vec<String>>,
 }
 
-/// The `ResourceSelection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceSelection {
-    /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type_id: Option<String>,
-    /// The `selectionMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selection_method: Option<SelectionMethod>,
-    /// The `requestedGender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_gender: Option<RequestedGenderValue>,
-}
-
 /// One of the `ResourceTransparency` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ResourceTransparency {
@@ -6164,126 +5746,6 @@ pub struct Schedule {
     /// The `availabilityConstraints` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_constraints: Option<AvailabilityConstraints>,
-}
-
-/// Selected payment option.
-///
-/// One of the payment options offered by the service.
-/// This field is set when the user selects an option during booking.
-/// If left undefined, the payment option is resolved by the service configuration on checkout.
-///
-/// - `UNDEFINED`: Undefined payment option.
-/// - `OFFLINE`: Offline payment.
-/// - `ONLINE`: Online payment.
-/// - `MEMBERSHIP`: Payment using a Wix Pricing Plan.
-/// - `MEMBERSHIP_OFFLINE`: Customers can pay only in person with a Wix Pricing Plan, while the Wix user must manually redeem the pricing plan in the dashboard.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SelectedPaymentOption {
-    /// `UNDEFINED`
-    Undefined,
-    /// `OFFLINE`
-    Offline,
-    /// `ONLINE`
-    Online,
-    /// `MEMBERSHIP`
-    Membership,
-    /// `MEMBERSHIP_OFFLINE`
-    MembershipOffline,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SelectedPaymentOption {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Offline => "OFFLINE",
-            Self::Online => "ONLINE",
-            Self::Membership => "MEMBERSHIP",
-            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SelectedPaymentOption {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "OFFLINE" => Self::Offline,
-            "ONLINE" => Self::Online,
-            "MEMBERSHIP" => Self::Membership,
-            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SelectedPaymentOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedPaymentOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// - `SPECIFIC_RESOURCE`: The customer explicitly chose a particular resource.
-/// - `ANY_RESOURCE`: The customer explicitly chose "any available resource" for this resource type.
-/// - `NO_SELECTION`: The customer wasn't offered a resource selection or agreement option for this resource type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SelectionMethod {
-    /// `SPECIFIC_RESOURCE`
-    SpecificResource,
-    /// `ANY_RESOURCE`
-    AnyResource,
-    /// `NO_SELECTION`
-    NoSelection,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SelectionMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpecificResource => "SPECIFIC_RESOURCE",
-            Self::AnyResource => "ANY_RESOURCE",
-            Self::NoSelection => "NO_SELECTION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SelectionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "SPECIFIC_RESOURCE" => Self::SpecificResource,
-            "ANY_RESOURCE" => Self::AnyResource,
-            "NO_SELECTION" => Self::NoSelection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SelectionMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
@@ -6566,20 +6028,6 @@ pub struct SetBookingSubmissionIdResponse {
     pub booking: Option<Booking>,
 }
 
-/// The `Settings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
-    ///
-    /// Default: `false` (automatical redirect is enabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prevent_auto_redirect: Option<bool>,
-    /// User-selected keyword terms for a specific page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<Keyword>>,
-}
-
 /// The `SlotLocation` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6677,18 +6125,6 @@ pub struct StreetAddress {
     /// Apartment number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apt: Option<String>,
-}
-
-/// The `Subdivision` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Subdivision {
-    /// Subdivision code. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Subdivision full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
 }
 
 /// The `SubscriptionPayment` object.

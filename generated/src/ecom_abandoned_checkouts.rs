@@ -11,6 +11,13 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, ApplicationError, BulkActionMetadata, CatalogReference,
+    CommonCursorPaging, CursorPaging, Cursors, DescriptionLine, DiscountRuleName,
+    FullAddressContactDetails, MultiCurrencyPrice, ProductName, RawHttpResponse,
+};
+
 /// The Ecom Abandoned Checkouts client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -760,33 +767,6 @@ pub struct AddAbandonedCheckoutActivityResponse {
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -817,21 +797,6 @@ pub struct BulkAbandonedCheckoutResult {
     pub item_metadata: Option<ItemMetadata>,
 }
 
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
-}
-
 /// The `BulkDeleteAbandonedCheckoutsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -850,65 +815,6 @@ pub struct BulkDeleteAbandonedCheckoutsResponse {
     /// The `bulkActionMetadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
-}
-
-/// Used for grouping line items. Sent when an item is added to a cart, checkout, or order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogReference {
-    /// ID of the item within the catalog it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_item_id: Option<String>,
-    /// ID of the app providing the catalog.
-    ///
-    /// You can get your app's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    ///
-    /// For items from Wix catalogs, the following values always apply:
-    /// + Wix Stores: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`
-    /// + Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
-    /// + Wix Restaurants: `"9a5d83fd-8570-482e-81ab-cfa88942ee60"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Additional item details in `key:value` pairs.
-    ///
-    /// Use this optional field for more specificity with item selection. The values of the `options` field differ depending on which catalog is providing the items.
-    ///
-    /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
-    /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Value>,
-}
-
-/// The `Color` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Color {
-    /// Description line color name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line color name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-    /// HEX or RGB color code for display.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-/// The `CommonCursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
 }
 
 /// The `CommonCursors` object.
@@ -1033,33 +939,6 @@ pub struct Coupon {
     pub name: Option<String>,
 }
 
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
 /// The `DeleteAbandonedCheckoutResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1068,35 +947,6 @@ pub struct DeleteAbandonedCheckoutResponse {
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// At most one of `plainText`, `colorInfo` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLine {
-    /// The `plainText` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plain_text: Option<PlainTextValue>,
-    /// The `colorInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_info: Option<Color>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<DescriptionLineName>,
-}
-
-/// The `DescriptionLineName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLineName {
-    /// Description line name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// The `DiscountRule` object.
@@ -1112,18 +962,6 @@ pub struct DiscountRule {
     /// The `amount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
-}
-
-/// The `DiscountRuleName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiscountRuleName {
-    /// Original discount rule name (in site's default language).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// One of the `DiscountType` values.
@@ -1174,27 +1012,6 @@ impl<'de> Deserialize<'de> for DiscountType {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-
-/// Full contact details for an address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FullAddressContactDetails {
-    /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The `vatId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<VatId>,
 }
 
 /// The `GetAbandonedCheckoutAnalyticsRequest` object.
@@ -1264,18 +1081,6 @@ pub struct GetAbandonedCheckoutResponse {
     /// The `abandonedCheckout` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkout: Option<AbandonedCheckout>,
-}
-
-/// The `HeadersEntry` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HeadersEntry {
-    /// The `key` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
 }
 
 /// The `Image` object.
@@ -1479,24 +1284,6 @@ impl<'de> Deserialize<'de> for Mode {
     }
 }
 
-/// The `MultiCurrencyPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MultiCurrencyPrice {
-    /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Converted amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub converted_amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-    /// Converted amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_converted_amount: Option<String>,
-}
-
 /// The `Paging` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1543,39 +1330,6 @@ pub struct PhysicalProperties {
     /// Whether this line item is shippable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shippable: Option<bool>,
-}
-
-/// The `PlainTextValue` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlainTextValue {
-    /// Description line plain text value in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line plain text value translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// The `ProductName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductName {
-    /// __Required.__ Item name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    ///
-    /// Min: 1 character.
-    /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Item name translated into the buyer's language.
-    ///
-    /// Min: 1 character.
-    /// Max: 400 characters.
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// The `QueryAbandonedCheckoutsRequest` object.
@@ -1629,21 +1383,6 @@ pub struct QueryV2 {
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<String>>,
-}
-
-/// The `RawHttpResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RawHttpResponse {
-    /// The `body` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The `statusCode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_code: Option<f64>,
-    /// The `headers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub headers: Option<Vec<HeadersEntry>>,
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1841,71 +1580,6 @@ pub struct V1BuyerInfo {
     /// Buyer email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-}
-
-/// The `VatId` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VatId {
-    /// Customer's tax ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VatType>,
-}
-
-/// tax info types
-///
-/// - `CPF`: CPF - for individual tax payers.
-/// - `CNPJ`: CNPJ - for corporations
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum VatType {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `CPF`
-    Cpf,
-    /// `CNPJ`
-    Cnpj,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl VatType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Cpf => "CPF",
-            Self::Cnpj => "CNPJ",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for VatType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "CPF" => Self::Cpf,
-            "CNPJ" => Self::Cnpj,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for VatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// A webhook event of Ecom Abandoned Checkouts.

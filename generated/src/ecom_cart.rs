@@ -11,6 +11,20 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, AppliedDiscountDiscountType, AutoTaxFallbackCalculationDetails,
+    CalculationErrors, CatalogReference, ChannelType, CommonImage, DeleteCartResponse,
+    DeliveryAllocation, Description, DescriptionLine, ExtendedFields, FreeTrialPeriod,
+    FullAddressContactDetails, GiftCard, HostSelectedMembership, ItemAvailabilityInfo,
+    ItemType, ManualCalculationReason, MembershipName, MultiCurrencyPrice, Other,
+    PageUrlV2, PaymentOption, PaymentOptionType, PickupMethod, Policy, PriceDescription,
+    ProductName, SelectedShippingOption, ServiceProperties, Severity,
+    SubscriptionFrequency, TargetLineItem, TaxBreakdown, TaxRateBreakdown, Title,
+    TranslatableString, V1Coupon, V1DiscountRule, V1MerchantDiscount, V1ModifierGroup,
+    WeightUnit,
+};
+
 /// The Ecom Cart client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -943,18 +957,6 @@ pub struct Address {
     pub subdivision_fullname: Option<String>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// Billing Info and shipping details
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -965,30 +967,6 @@ pub struct AddressWithContact {
     /// The `contactDetails` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<FullAddressContactDetails>,
-}
-
-/// The `ApplicableLineItems` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicableLineItems {
-    /// Line items that the delivery solution is for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_item_ids: Option<Vec<String>>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -1010,68 +988,6 @@ pub struct AppliedDiscount {
     /// IDs of line items the discount applies to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
-}
-
-/// One of the `AppliedDiscountDiscountType` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AppliedDiscountDiscountType {
-    /// `GLOBAL`
-    Global,
-    /// `SPECIFIC_ITEMS`
-    SpecificItems,
-    /// `SHIPPING`
-    Shipping,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AppliedDiscountDiscountType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Global => "GLOBAL",
-            Self::SpecificItems => "SPECIFIC_ITEMS",
-            Self::Shipping => "SHIPPING",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AppliedDiscountDiscountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "GLOBAL" => Self::Global,
-            "SPECIFIC_ITEMS" => Self::SpecificItems,
-            "SHIPPING" => Self::Shipping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AppliedDiscountDiscountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscountDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `AutoTaxFallbackCalculationDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AutoTaxFallbackCalculationDetails {
-    /// The `fallbackReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fallback_reason: Option<FallbackReason>,
-    /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ApplicationError>,
 }
 
 /// Buyer Info
@@ -1113,72 +1029,6 @@ pub struct CalculatedLineItem {
     /// The `taxableAddress` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
-}
-
-/// At most one of `generalShippingCalculationError`, `carrierErrors`, `selectedShippingOptionError` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CalculationErrors {
-    /// The `generalShippingCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub general_shipping_calculation_error: Option<Details>,
-    /// The `carrierErrors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub carrier_errors: Option<CarrierErrors>,
-    /// The `selectedShippingOptionError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selected_shipping_option_error: Option<Details>,
-    /// The `taxCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_calculation_error: Option<Details>,
-    /// The `couponCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub coupon_calculation_error: Option<Details>,
-    /// The `giftCardCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card_calculation_error: Option<Details>,
-    /// Order validation errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_validation_errors: Option<Vec<ApplicationError>>,
-    /// The `membershipError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub membership_error: Option<Details>,
-    /// The `discountsCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discounts_calculation_error: Option<Details>,
-}
-
-/// The `Carrier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Carrier {
-    /// The carrier app id
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Unique code that acts as an ID for a shipping rate. For example, `"usps_std_overnight"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-/// The `CarrierError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CarrierError {
-    /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub carrier_id: Option<String>,
-    /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<Details>,
-}
-
-/// The `CarrierErrors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CarrierErrors {
-    /// Carrier errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<CarrierError>>,
 }
 
 /// The `CarrierServiceOption` object.
@@ -1339,160 +1189,6 @@ pub struct CatalogOverrideFields {
     pub inventory_app_id: Option<String>,
 }
 
-/// Used for grouping line items. Sent when an item is added to a cart, checkout, or order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogReference {
-    /// ID of the item within the catalog it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_item_id: Option<String>,
-    /// ID of the app providing the catalog.
-    ///
-    /// You can get your app's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    ///
-    /// For items from Wix catalogs, the following values always apply:
-    /// + Wix Stores: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`
-    /// + Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
-    /// + Wix Restaurants: `"9a5d83fd-8570-482e-81ab-cfa88942ee60"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Additional item details in `key:value` pairs.
-    ///
-    /// Use this optional field for more specificity with item selection. The values of the `options` field differ depending on which catalog is providing the items.
-    ///
-    /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
-    /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Value>,
-}
-
-/// - `UNSPECIFIED`: Unspecified sales channel. This value is not supported.
-/// - `WEB`: A web client.
-/// - `POS`: [Point of sale solutions](https://support.wix.com/en/wix-mobile-pos-2196395).
-/// - `EBAY`: [eBay shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-ebay-shop).
-/// - `AMAZON`: [Amazon shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-amazon-shop).
-/// - `OTHER_PLATFORM`: Other sales platform.
-/// - `WIX_APP_STORE`: [Wix Owner app](https://support.wix.com/article/wix-owner-app-an-overview).
-/// - `WIX_INVOICES`: Wix Invoices app in [your dashboard](https://www.wix.com/my-account/site-selector/?buttonText=Select%20Site&title=Select%20a%20Site&autoSelectOnSingleSite=true&actionUrl=https:%2F%2Fwww.wix.com%2Fdashboard%2F%7B%7BmetaSiteId%7D%7D%2Finvoices/settings/general-settings)
-/// - `BACKOFFICE_MERCHANT`: Wix merchant backoffice.
-/// - `WISH`: Wish sales channel.
-/// - `CLASS_PASS`: [ClassPass sales channel](https://support.wix.com/en/article/wix-bookings-letting-clients-book-your-services-with-classpass).
-/// - `GLOBAL_E`: Global-E sales channel.
-/// - `FACEBOOK`: [Facebook shop](https://support.wix.com/en/article/wix-stores-changes-to-facebook-shops).
-/// - `ETSY`: [Etsy sales channel](https://support.wix.com/en/article/wix-stores-request-adding-etsy-as-a-sales-channel).
-/// - `TIKTOK`: [TikTok sales channel](https://support.wix.com/en/article/wix-stores-request-adding-tiktok-as-a-sales-channel).
-/// - `FAIRE_COM`: [Faire marketplace integration](https://support.wix.com/en/article/wix-stores-creating-a-faire-store-using-the-faire-integration-app).
-/// - `PAYPAL_AGENTIC_CHECKOUT`: PayPal Agentic Checkout sales channel.
-/// - `STRIPE_AGENTIC_CHECKOUT`: Stripe Agentic Checkout sales channel.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ChannelType {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `WEB`
-    Web,
-    /// `POS`
-    Pos,
-    /// `EBAY`
-    Ebay,
-    /// `AMAZON`
-    Amazon,
-    /// `OTHER_PLATFORM`
-    OtherPlatform,
-    /// `WIX_APP_STORE`
-    WixAppStore,
-    /// `WIX_INVOICES`
-    WixInvoices,
-    /// `BACKOFFICE_MERCHANT`
-    BackofficeMerchant,
-    /// `WISH`
-    Wish,
-    /// `CLASS_PASS`
-    ClassPass,
-    /// `GLOBAL_E`
-    GlobalE,
-    /// `FACEBOOK`
-    Facebook,
-    /// `ETSY`
-    Etsy,
-    /// `TIKTOK`
-    Tiktok,
-    /// `FAIRE_COM`
-    FaireCom,
-    /// `PAYPAL_AGENTIC_CHECKOUT`
-    PaypalAgenticCheckout,
-    /// `STRIPE_AGENTIC_CHECKOUT`
-    StripeAgenticCheckout,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ChannelType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Web => "WEB",
-            Self::Pos => "POS",
-            Self::Ebay => "EBAY",
-            Self::Amazon => "AMAZON",
-            Self::OtherPlatform => "OTHER_PLATFORM",
-            Self::WixAppStore => "WIX_APP_STORE",
-            Self::WixInvoices => "WIX_INVOICES",
-            Self::BackofficeMerchant => "BACKOFFICE_MERCHANT",
-            Self::Wish => "WISH",
-            Self::ClassPass => "CLASS_PASS",
-            Self::GlobalE => "GLOBAL_E",
-            Self::Facebook => "FACEBOOK",
-            Self::Etsy => "ETSY",
-            Self::Tiktok => "TIKTOK",
-            Self::FaireCom => "FAIRE_COM",
-            Self::PaypalAgenticCheckout => "PAYPAL_AGENTIC_CHECKOUT",
-            Self::StripeAgenticCheckout => "STRIPE_AGENTIC_CHECKOUT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ChannelType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "WEB" => Self::Web,
-            "POS" => Self::Pos,
-            "EBAY" => Self::Ebay,
-            "AMAZON" => Self::Amazon,
-            "OTHER_PLATFORM" => Self::OtherPlatform,
-            "WIX_APP_STORE" => Self::WixAppStore,
-            "WIX_INVOICES" => Self::WixInvoices,
-            "BACKOFFICE_MERCHANT" => Self::BackofficeMerchant,
-            "WISH" => Self::Wish,
-            "CLASS_PASS" => Self::ClassPass,
-            "GLOBAL_E" => Self::GlobalE,
-            "FACEBOOK" => Self::Facebook,
-            "ETSY" => Self::Etsy,
-            "TIKTOK" => Self::Tiktok,
-            "FAIRE_COM" => Self::FaireCom,
-            "PAYPAL_AGENTIC_CHECKOUT" => Self::PaypalAgenticCheckout,
-            "STRIPE_AGENTIC_CHECKOUT" => Self::StripeAgenticCheckout,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ChannelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ChannelType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// One of the `ChargeType` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChargeType {
@@ -1537,47 +1233,6 @@ impl<'de> Deserialize<'de> for ChargeType {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-
-/// The `Color` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Color {
-    /// Description line color name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line color name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-    /// HEX or RGB color code for display.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-/// The `CommonImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonImage {
-    /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alt_text: Option<String>,
-    /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
 }
 
 /// The `Coupon` object.
@@ -1767,31 +1422,6 @@ pub struct CustomLineItem {
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
 }
 
-/// The `DeleteCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeleteCartResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    #[serde(flatten)]
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The `DeliveryAllocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryAllocation {
-    /// The `deliveryCarrier` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_carrier: Option<Carrier>,
-    /// The `deliveryRegion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_region: Option<Region>,
-    /// The `applicableLineItems` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applicable_line_items: Option<ApplicableLineItems>,
-}
-
 /// The `DeliveryLogistics` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1805,67 +1435,6 @@ pub struct DeliveryLogistics {
     /// The `pickupDetails` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
-}
-
-/// The `Description` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Description {
-    /// Subscription option description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated subscription option description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// At most one of `plainText`, `colorInfo` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLine {
-    /// The `plainText` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plain_text: Option<PlainTextValue>,
-    /// The `colorInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_info: Option<Color>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<DescriptionLineName>,
-}
-
-/// The `DescriptionLineName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLineName {
-    /// Description line name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// At most one of `applicationError`, `validationError`, `systemError` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Details {
-    /// The `applicationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application_error: Option<ApplicationError>,
-    /// The `validationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub validation_error: Option<ValidationError>,
-    /// The `systemError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system_error: Option<SystemError>,
-    /// deprecated in API's - to enable migration from rendering arbitrary tracing to rest response
-    ///
-    /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracing: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The `EstimateTotalsRequest` object.
@@ -1954,121 +1523,6 @@ pub struct EstimateTotalsResponse {
     pub violations: Option<Vec<Violation>>,
 }
 
-/// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedFields {
-    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
-    /// The value of each key is structured according to the schema defined when the extended fields were configured.
-    ///
-    /// You can only access fields for which you have the appropriate permissions.
-    ///
-    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-
-/// - `AUTO_TAX_FAILED`: auto-tax failed to be calculated
-/// - `AUTO_TAX_DEACTIVATED`: auto-tax was temporarily deactivated on a system-level
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum FallbackReason {
-    /// `AUTO_TAX_FAILED`
-    AutoTaxFailed,
-    /// `AUTO_TAX_DEACTIVATED`
-    AutoTaxDeactivated,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl FallbackReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoTaxFailed => "AUTO_TAX_FAILED",
-            Self::AutoTaxDeactivated => "AUTO_TAX_DEACTIVATED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for FallbackReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTO_TAX_FAILED" => Self::AutoTaxFailed,
-            "AUTO_TAX_DEACTIVATED" => Self::AutoTaxDeactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for FallbackReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FallbackReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `FieldViolation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldViolation {
-    /// The `field` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `violatedRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub violated_rule: Option<RuleType>,
-    /// applicable when violated_rule=OTHER
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_name: Option<String>,
-    /// The `data` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `FreeTrialPeriod` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FreeTrialPeriod {
-    /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<SubscriptionFrequency>,
-    /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
-}
-
-/// Full contact details for an address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FullAddressContactDetails {
-    /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The `vatId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<VatId>,
-}
-
 /// The `GetCartByCheckoutIdResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2085,48 +1539,6 @@ pub struct GetCartResponse {
     /// The `cart` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
-}
-
-/// The `GiftCard` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GiftCard {
-    /// Gift Card ID.
-    ///
-    /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Gift card obfuscated code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub obfuscated_code: Option<String>,
-    /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<MultiCurrencyPrice>,
-    /// App ID of the gift card provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// External ID in the gift card provider's system.
-    /// Used for integration and tracking across different platforms.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// The `requestedAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_amount: Option<MultiCurrencyPrice>,
-}
-
-/// The `HostSelectedMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostSelectedMembership {
-    /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// ID of the app providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// IDs of the line items this membership applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_item_ids: Option<Vec<String>>,
 }
 
 /// The `Image` object.
@@ -2160,74 +1572,6 @@ pub struct InvalidMembership {
     /// Reason why this membership is invalid and cannot be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-}
-
-/// The `ItemAvailabilityInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemAvailabilityInfo {
-    /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ItemAvailabilityStatus>,
-    /// Quantity available.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_available: Option<f64>,
-}
-
-/// - `NOT_FOUND`: Item does not exist.
-/// - `NOT_AVAILABLE`: Item is not in stock.
-/// - `PARTIALLY_AVAILABLE`: Available quantity is less than requested.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ItemAvailabilityStatus {
-    /// `AVAILABLE`
-    Available,
-    /// `NOT_FOUND`
-    NotFound,
-    /// `NOT_AVAILABLE`
-    NotAvailable,
-    /// `PARTIALLY_AVAILABLE`
-    PartiallyAvailable,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ItemAvailabilityStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::NotFound => "NOT_FOUND",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::PartiallyAvailable => "PARTIALLY_AVAILABLE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ItemAvailabilityStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "AVAILABLE" => Self::Available,
-            "NOT_FOUND" => Self::NotFound,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "PARTIALLY_AVAILABLE" => Self::PartiallyAvailable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ItemAvailabilityStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemAvailabilityStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `ItemModifier` object.
@@ -2272,138 +1616,6 @@ pub struct ItemTaxFullDetails {
     /// tax information for a line item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
-}
-
-/// At most one of `preset`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemType {
-    /// The `preset` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset: Option<ItemTypePreset>,
-    /// Custom item type. When none of the preset types are suitable, specifies the custom type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<String>,
-}
-
-/// One of the `ItemTypePreset` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ItemTypePreset {
-    /// `UNRECOGNISED`
-    Unrecognised,
-    /// `PHYSICAL`
-    Physical,
-    /// `DIGITAL`
-    Digital,
-    /// `GIFT_CARD`
-    GiftCard,
-    /// `SERVICE`
-    Service,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ItemTypePreset {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unrecognised => "UNRECOGNISED",
-            Self::Physical => "PHYSICAL",
-            Self::Digital => "DIGITAL",
-            Self::GiftCard => "GIFT_CARD",
-            Self::Service => "SERVICE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ItemTypePreset {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNRECOGNISED" => Self::Unrecognised,
-            "PHYSICAL" => Self::Physical,
-            "DIGITAL" => Self::Digital,
-            "GIFT_CARD" => Self::GiftCard,
-            "SERVICE" => Self::Service,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ItemTypePreset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemTypePreset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// JurisdictionType represents the type of the jurisdiction in which this tax detail applies (e.g. Country,State,County,City,Special).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum JurisdictionType {
-    /// `UNDEFINED`
-    Undefined,
-    /// `COUNTRY`
-    Country,
-    /// `STATE`
-    State,
-    /// `COUNTY`
-    County,
-    /// `CITY`
-    City,
-    /// `SPECIAL`
-    Special,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl JurisdictionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Country => "COUNTRY",
-            Self::State => "STATE",
-            Self::County => "COUNTY",
-            Self::City => "CITY",
-            Self::Special => "SPECIAL",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for JurisdictionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "COUNTRY" => Self::Country,
-            "STATE" => Self::State,
-            "COUNTY" => Self::County,
-            "CITY" => Self::City,
-            "SPECIAL" => Self::Special,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for JurisdictionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JurisdictionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `LineItem` object.
@@ -2572,53 +1784,6 @@ pub struct LineItemQuantityUpdate {
     pub quantity: Option<f64>,
 }
 
-/// - `GLOBAL_SETTING_TO_MANUAL`: user set calculator in Business Manager to be Manual
-/// - `REGION_SETTING_TO_MANUAL`: specific region is on manual even though Global setting is Auto-tax
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ManualCalculationReason {
-    /// `GLOBAL_SETTING_TO_MANUAL`
-    GlobalSettingToManual,
-    /// `REGION_SETTING_TO_MANUAL`
-    RegionSettingToManual,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ManualCalculationReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GlobalSettingToManual => "GLOBAL_SETTING_TO_MANUAL",
-            Self::RegionSettingToManual => "REGION_SETTING_TO_MANUAL",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ManualCalculationReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "GLOBAL_SETTING_TO_MANUAL" => Self::GlobalSettingToManual,
-            "REGION_SETTING_TO_MANUAL" => Self::RegionSettingToManual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ManualCalculationReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ManualCalculationReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Membership` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2649,18 +1814,6 @@ pub struct Membership {
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<serde_json::Value>,
-}
-
-/// The `MembershipName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipName {
-    /// Membership name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated membership name. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// The `MembershipOptions` object.
@@ -2723,121 +1876,6 @@ pub struct ModifierGroup {
     pub modifiers: Option<Vec<ItemModifier>>,
 }
 
-/// The `MultiCurrencyPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MultiCurrencyPrice {
-    /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Converted amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub converted_amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-    /// Converted amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_converted_amount: Option<String>,
-}
-
-/// Available locations on the line item
-///
-/// - `LINE_ITEM_DEFAULT`: Default location, in case no specific location is specified.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NameInLineItem {
-    /// `LINE_ITEM_DEFAULT`
-    LineItemDefault,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl NameInLineItem {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LineItemDefault => "LINE_ITEM_DEFAULT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for NameInLineItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "LINE_ITEM_DEFAULT" => Self::LineItemDefault,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for NameInLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NameInLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Available locations on the webpage
-///
-/// - `OTHER_DEFAULT`: Default location, in case no specific location is specified.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NameInOther {
-    /// `OTHER_DEFAULT`
-    OtherDefault,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl NameInOther {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OtherDefault => "OTHER_DEFAULT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for NameInOther {
-    fn from(value: &str) -> Self {
-        match value {
-            "OTHER_DEFAULT" => Self::OtherDefault,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for NameInOther {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NameInOther {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// General (other) violation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Other {
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<NameInOther>,
-}
-
 /// The `OtherCharge` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2851,100 +1889,6 @@ pub struct OtherCharge {
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-}
-
-/// The `PageUrlV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageUrlV2 {
-    /// The relative path for the page within the site. For example, `/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub relative_path: Option<String>,
-    /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-/// The `PaymentOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentOption {
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<PaymentOptionType>,
-}
-
-/// Type of selected payment option for catalog item
-///
-/// - `FULL_PAYMENT_ONLINE`: The entire payment for this item happens as part of the checkout.
-/// - `FULL_PAYMENT_OFFLINE`: The entire payment for this item happens after checkout. For example, when using cash, check, or other offline payment methods.
-/// - `MEMBERSHIP`: Payment for this item is done by charging a membership. Any remaining amount not covered by the membership, such as item modifiers, is paid online.
-/// - `DEPOSIT_ONLINE`: Partial payment to be paid upfront during checkout. The initial amount to be paid for each line item is specified in `depositAmount`.
-/// - `MEMBERSHIP_OFFLINE`: Payment for this item can only be done by charging a membership and must be manually redeemed in the dashboard by the site admin. When selected, `price` is `0`.
-/// - `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`: Item price is charged to online membership. Any remaining amount not covered by the membership, such as item modifiers, is paid offline.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PaymentOptionType {
-    /// `FULL_PAYMENT_ONLINE`
-    FullPaymentOnline,
-    /// `FULL_PAYMENT_OFFLINE`
-    FullPaymentOffline,
-    /// `MEMBERSHIP`
-    Membership,
-    /// `DEPOSIT_ONLINE`
-    DepositOnline,
-    /// `MEMBERSHIP_OFFLINE`
-    MembershipOffline,
-    /// `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`
-    MembershipOnlineWithOfflineRemainder,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl PaymentOptionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullPaymentOnline => "FULL_PAYMENT_ONLINE",
-            Self::FullPaymentOffline => "FULL_PAYMENT_OFFLINE",
-            Self::Membership => "MEMBERSHIP",
-            Self::DepositOnline => "DEPOSIT_ONLINE",
-            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
-            Self::MembershipOnlineWithOfflineRemainder => {
-                "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER"
-            }
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for PaymentOptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "FULL_PAYMENT_ONLINE" => Self::FullPaymentOnline,
-            "FULL_PAYMENT_OFFLINE" => Self::FullPaymentOffline,
-            "MEMBERSHIP" => Self::Membership,
-            "DEPOSIT_ONLINE" => Self::DepositOnline,
-            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
-            "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER" => {
-                Self::MembershipOnlineWithOfflineRemainder
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for PaymentOptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentOptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `PhysicalProperties` object.
@@ -2979,92 +1923,6 @@ pub struct PickupDetails {
     pub pickup_method: Option<PickupMethod>,
 }
 
-/// One of the `PickupMethod` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PickupMethod {
-    /// `STORE_PICKUP`
-    StorePickup,
-    /// `PICKUP_POINT`
-    PickupPoint,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl PickupMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StorePickup => "STORE_PICKUP",
-            Self::PickupPoint => "PICKUP_POINT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for PickupMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "STORE_PICKUP" => Self::StorePickup,
-            "PICKUP_POINT" => Self::PickupPoint,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for PickupMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `PlainTextValue` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlainTextValue {
-    /// Description line plain text value in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line plain text value translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// The `Policy` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Policy {
-    /// Policy title - should be translated
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Policy content - should be translated
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-}
-
-/// The `PriceDescription` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceDescription {
-    /// __Required.__ Price description in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Price description translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `PriceSummary` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3087,25 +1945,6 @@ pub struct PriceSummary {
     /// The `additionalFees` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<MultiCurrencyPrice>,
-}
-
-/// The `ProductName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductName {
-    /// __Required.__ Item name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    ///
-    /// Min: 1 character.
-    /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Item name translated into the buyer's language.
-    ///
-    /// Min: 1 character.
-    /// Max: 400 characters.
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -3165,18 +2004,6 @@ impl<'de> Deserialize<'de> for RateType {
     }
 }
 
-/// The `Region` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Region {
-    /// The delivery region id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The delivery region name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// The `RemoveBusinessLocationRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3228,128 +2055,6 @@ pub struct RemoveLineItemsResponse {
     /// The `cart` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
-}
-
-/// One of the `RuleType` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// `VALIDATION`
-    Validation,
-    /// `OTHER`
-    Other,
-    /// `MAX`
-    Max,
-    /// `MIN`
-    Min,
-    /// `MAX_LENGTH`
-    MaxLength,
-    /// `MIN_LENGTH`
-    MinLength,
-    /// `MAX_SIZE`
-    MaxSize,
-    /// `MIN_SIZE`
-    MinSize,
-    /// `FORMAT`
-    Format,
-    /// `DECIMAL_LTE`
-    DecimalLte,
-    /// `DECIMAL_GTE`
-    DecimalGte,
-    /// `DECIMAL_LT`
-    DecimalLt,
-    /// `DECIMAL_GT`
-    DecimalGt,
-    /// `DECIMAL_MAX_SCALE`
-    DecimalMaxScale,
-    /// `INVALID_ENUM_VALUE`
-    InvalidEnumValue,
-    /// `REQUIRED_FIELD`
-    RequiredField,
-    /// `FIELD_NOT_ALLOWED`
-    FieldNotAllowed,
-    /// `ONE_OF_ALIGNMENT`
-    OneOfAlignment,
-    /// `EXACT_LENGTH`
-    ExactLength,
-    /// `EXACT_SIZE`
-    ExactSize,
-    /// `REQUIRED_ONE_OF_FIELD`
-    RequiredOneOfField,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl RuleType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Validation => "VALIDATION",
-            Self::Other => "OTHER",
-            Self::Max => "MAX",
-            Self::Min => "MIN",
-            Self::MaxLength => "MAX_LENGTH",
-            Self::MinLength => "MIN_LENGTH",
-            Self::MaxSize => "MAX_SIZE",
-            Self::MinSize => "MIN_SIZE",
-            Self::Format => "FORMAT",
-            Self::DecimalLte => "DECIMAL_LTE",
-            Self::DecimalGte => "DECIMAL_GTE",
-            Self::DecimalLt => "DECIMAL_LT",
-            Self::DecimalGt => "DECIMAL_GT",
-            Self::DecimalMaxScale => "DECIMAL_MAX_SCALE",
-            Self::InvalidEnumValue => "INVALID_ENUM_VALUE",
-            Self::RequiredField => "REQUIRED_FIELD",
-            Self::FieldNotAllowed => "FIELD_NOT_ALLOWED",
-            Self::OneOfAlignment => "ONE_OF_ALIGNMENT",
-            Self::ExactLength => "EXACT_LENGTH",
-            Self::ExactSize => "EXACT_SIZE",
-            Self::RequiredOneOfField => "REQUIRED_ONE_OF_FIELD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "VALIDATION" => Self::Validation,
-            "OTHER" => Self::Other,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "MAX_LENGTH" => Self::MaxLength,
-            "MIN_LENGTH" => Self::MinLength,
-            "MAX_SIZE" => Self::MaxSize,
-            "MIN_SIZE" => Self::MinSize,
-            "FORMAT" => Self::Format,
-            "DECIMAL_LTE" => Self::DecimalLte,
-            "DECIMAL_GTE" => Self::DecimalGte,
-            "DECIMAL_LT" => Self::DecimalLt,
-            "DECIMAL_GT" => Self::DecimalGt,
-            "DECIMAL_MAX_SCALE" => Self::DecimalMaxScale,
-            "INVALID_ENUM_VALUE" => Self::InvalidEnumValue,
-            "REQUIRED_FIELD" => Self::RequiredField,
-            "FIELD_NOT_ALLOWED" => Self::FieldNotAllowed,
-            "ONE_OF_ALIGNMENT" => Self::OneOfAlignment,
-            "EXACT_LENGTH" => Self::ExactLength,
-            "EXACT_SIZE" => Self::ExactSize,
-            "REQUIRED_ONE_OF_FIELD" => Self::RequiredOneOfField,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for RuleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `SelectedCarrierServiceOption` object.
@@ -3445,78 +2150,6 @@ pub struct SelectedMemberships {
     pub memberships: Option<Vec<HostSelectedMembership>>,
 }
 
-/// The `SelectedShippingOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SelectedShippingOption {
-    /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub carrier_id: Option<String>,
-    /// Selected shipping option code. For example, "usps_std_overnight".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
-/// The `ServiceProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceProperties {
-    /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    /// For example, the start time of a class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
-    /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_of_participants: Option<f64>,
-}
-
-/// - `WARNING`: The user is allowed to move forward in the flow.
-/// - `ERROR`: The user is blocked from moving forward in the flow. For example, if callerContext is CART - moving to checkout is blocked. if callerContext is CHECKOUT, placing an order is blocked.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Severity {
-    /// `WARNING`
-    Warning,
-    /// `ERROR`
-    Error,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl Severity {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for Severity {
-    fn from(value: &str) -> Self {
-        match value {
-            "WARNING" => Self::Warning,
-            "ERROR" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Severity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `ShippingInformation` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3594,64 +2227,6 @@ pub struct StreetAddress {
     pub name: Option<String>,
 }
 
-/// Frequency unit of recurring payment
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SubscriptionFrequency {
-    /// `UNDEFINED`
-    Undefined,
-    /// `DAY`
-    Day,
-    /// `WEEK`
-    Week,
-    /// `MONTH`
-    Month,
-    /// `YEAR`
-    Year,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SubscriptionFrequency {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SubscriptionFrequency {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SubscriptionFrequency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `SubscriptionOptionInfo` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3694,15 +2269,6 @@ pub struct SubscriptionSettings {
     pub free_trial_period: Option<FreeTrialPeriod>,
 }
 
-/// The `SystemError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-}
-
 /// At most one of `other`, `lineItem` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3713,50 +2279,6 @@ pub struct Target {
     /// The `lineItem` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item: Option<TargetLineItem>,
-}
-
-/// Specific line item violation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TargetLineItem {
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<NameInLineItem>,
-    /// ID of the line item containing the violation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-/// TaxBreakdown represents tax information for a line item.
-/// It holds the tax amount and the tax rate for each tax authority that apply on the line item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaxBreakdown {
-    /// The name of the jurisdiction to which this tax detail applies. For example, "New York" or "Quebec".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub jurisdiction: Option<String>,
-    /// The `nonTaxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub non_taxable_amount: Option<MultiCurrencyPrice>,
-    /// The rate at which this tax detail was calculated, e.g 0.1000 signifies 10% tax and 2.0000 signifies 200% tax. (Decimal value)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate: Option<String>,
-    /// The `taxAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<MultiCurrencyPrice>,
-    /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub taxable_amount: Option<MultiCurrencyPrice>,
-    /// The type of tax that was calculated. Depends on the jurisdiction's tax laws. For example, "Sales Tax", "Income Tax", "Value Added Tax", etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_type: Option<String>,
-    /// The name of the tax against which this tax amount was calculated. For example, "NY State Sales Tax", "Quebec GST", etc.
-    /// This name should be explicit enough to allow the merchant to understand what tax was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_name: Option<String>,
-    /// The `jurisdictionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub jurisdiction_type: Option<JurisdictionType>,
 }
 
 /// At most one of `manualRateReason`, `autoTaxFallbackDetails` is set (a oneOf group).
@@ -3772,21 +2294,6 @@ pub struct TaxCalculationDetails {
     /// The `rateType` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_type: Option<RateType>,
-}
-
-/// The `TaxRateBreakdown` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaxRateBreakdown {
-    /// Name of tax against which the calculation was performed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Rate at which this tax detail was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate: Option<String>,
-    /// The `tax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax: Option<MultiCurrencyPrice>,
 }
 
 /// The `TaxSummary` object.
@@ -3863,39 +2370,6 @@ impl<'de> Deserialize<'de> for TaxableAddressType {
     }
 }
 
-/// The `Title` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Title {
-    /// Subscription option name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Subscription option name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// The `TranslatableString` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TranslatableString {
-    /// __Required.__ String in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    ///
-    /// Min: 1 character.
-    /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// String translated into the buyer's language.
-    ///
-    /// Min: 1 character.
-    /// Max: 400 characters.
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `UpdateCartRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3945,207 +2419,6 @@ pub struct UpdateLineItemsQuantityResponse {
     pub cart: Option<Cart>,
 }
 
-/// Coupon
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1Coupon {
-    /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<MultiCurrencyPrice>,
-    /// Coupon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-/// The `V1DiscountRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1DiscountRule {
-    /// Discount rule ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<V1DiscountRuleName>,
-    /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<MultiCurrencyPrice>,
-}
-
-/// The `V1DiscountRuleName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1DiscountRuleName {
-    /// Original discount rule name (in site's default language).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
-/// The `V1ItemModifier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1ItemModifier {
-    /// Modifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The quantity of this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<TranslatableString>,
-    /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<TranslatableString>,
-    /// The price of the modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<String>,
-}
-
-/// The `V1MerchantDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1MerchantDiscount {
-    /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<MultiCurrencyPrice>,
-    /// Discount Percentage. Will be calculated from items price before other discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub percentage: Option<f64>,
-}
-
-/// The `V1ModifierGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct V1ModifierGroup {
-    /// Modifier group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<TranslatableString>,
-    /// List of modifiers in this group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modifiers: Option<Vec<V1ItemModifier>>,
-}
-
-/// example result:
-/// {
-/// "fieldViolations": [
-/// {
-/// "field": "fieldA",
-/// "description": "invalid music note. supported notes: [do,re,mi,fa,sol,la,ti]",
-/// "violatedRule": "OTHER",
-/// "ruleName": "INVALID_NOTE",
-/// "data": {
-/// "value": "FI"
-/// }
-
-/// },
-/// {
-/// "field": "fieldB",
-/// "description": "field value out of range. supported range: [0-20]",
-/// "violatedRule": "MAX",
-/// "data": {
-/// "threshold": 20
-/// }
-
-/// },
-/// {
-/// "field": "fieldC",
-/// "description": "invalid phone number. provide a valid phone number of size: [7-12], supported characters: [0-9, +, -, (, )]",
-/// "violatedRule": "FORMAT",
-/// "data": {
-/// "type": "PHONE"
-/// }
-
-/// }
-
-/// ]
-/// }
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidationError {
-    /// The `fieldViolations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_violations: Option<Vec<FieldViolation>>,
-}
-
-/// The `VatId` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VatId {
-    /// Customer's tax ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VatType>,
-}
-
-/// tax info types
-///
-/// - `CPF`: CPF - for individual tax payers.
-/// - `CNPJ`: CNPJ - for corporations
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum VatType {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `CPF`
-    Cpf,
-    /// `CNPJ`
-    Cnpj,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl VatType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Cpf => "CPF",
-            Self::Cnpj => "CNPJ",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for VatType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "CPF" => Self::Cpf,
-            "CNPJ" => Self::Cnpj,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for VatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Violation` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4159,58 +2432,6 @@ pub struct Violation {
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-}
-
-/// - `UNSPECIFIED_WEIGHT_UNIT`: Weight unit can't be classified due to an error.
-/// - `KG`: Kilograms.
-/// - `LB`: Pounds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WeightUnit {
-    /// `UNSPECIFIED_WEIGHT_UNIT`
-    UnspecifiedWeightUnit,
-    /// `KG`
-    Kg,
-    /// `LB`
-    Lb,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl WeightUnit {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
-            Self::Kg => "KG",
-            Self::Lb => "LB",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for WeightUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,
-            "KG" => Self::Kg,
-            "LB" => Self::Lb,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for WeightUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WeightUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// A webhook event of Ecom Cart.

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{ApplicationError, BulkActionMetadata};
+
 /// The Ecom Order Fulfillments client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -426,36 +429,6 @@ pub mod operations {
         ],
         retry_safe: false,
     };
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
 }
 
 /// The `BulkCreateFulfillmentRequest` object.

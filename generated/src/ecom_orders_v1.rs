@@ -11,6 +11,16 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, ApplicationError, BulkActionMetadata, CatalogReference, ChannelType,
+    CursorPaging, Cursors, DescriptionLine, DiscountRuleName, ExtendedFields,
+    FreeTrialPeriod, FullAddressContactDetails, ItemType, JurisdictionType,
+    MeasurementUnit, MembershipName, PaymentOptionType, PickupMethod, Price,
+    PriceDescription, ProductName, ServiceProperties, SubscriptionFrequency,
+    TranslatableString, WeightUnit,
+};
+
 /// The eCommerce Orders V1 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -2267,18 +2277,6 @@ pub struct Address {
     pub subdivision_fullname: Option<String>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// Billing Info and shipping details
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2341,21 +2339,6 @@ pub struct AggregatedRefundSummary {
     /// The `breakdown` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<RefundItemsBreakdown>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -2735,21 +2718,6 @@ pub struct BalanceSummary {
     pub cash_rounding_adjustment: Option<CashRounding>,
 }
 
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
-}
-
 /// The `BulkDeleteImportedOrdersRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2949,33 +2917,6 @@ pub struct CashRoundingDetails {
     pub rounding_adjustment: Option<CashRounding>,
 }
 
-/// Used for grouping line items. Sent when an item is added to a cart, checkout, or order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogReference {
-    /// ID of the item within the catalog it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_item_id: Option<String>,
-    /// ID of the app providing the catalog.
-    ///
-    /// You can get your app's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    ///
-    /// For items from Wix catalogs, the following values always apply:
-    /// + Wix Stores: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`
-    /// + Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
-    /// + Wix Restaurants: `"9a5d83fd-8570-482e-81ab-cfa88942ee60"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Additional item details in `key:value` pairs.
-    ///
-    /// Use this optional field for more specificity with item selection. The values of the `options` field differ depending on which catalog is providing the items.
-    ///
-    /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
-    /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Value>,
-}
-
 /// The `ChannelInfo` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2989,133 +2930,6 @@ pub struct ChannelInfo {
     /// URL to the order in the external system. Relevant when recording orders from external platforms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_order_url: Option<String>,
-}
-
-/// - `UNSPECIFIED`: Unspecified sales channel. This value is not supported.
-/// - `WEB`: A web client.
-/// - `POS`: [Point of sale solutions](https://support.wix.com/en/wix-mobile-pos-2196395).
-/// - `EBAY`: [eBay shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-ebay-shop).
-/// - `AMAZON`: [Amazon shop](https://support.wix.com/en/article/wix-stores-connecting-and-setting-up-an-amazon-shop).
-/// - `OTHER_PLATFORM`: Other sales platform.
-/// - `WIX_APP_STORE`: [Wix Owner app](https://support.wix.com/article/wix-owner-app-an-overview).
-/// - `WIX_INVOICES`: Wix Invoices app in [your dashboard](https://www.wix.com/my-account/site-selector/?buttonText=Select%20Site&title=Select%20a%20Site&autoSelectOnSingleSite=true&actionUrl=https:%2F%2Fwww.wix.com%2Fdashboard%2F%7B%7BmetaSiteId%7D%7D%2Finvoices/settings/general-settings)
-/// - `BACKOFFICE_MERCHANT`: Wix merchant backoffice.
-/// - `WISH`: Wish sales channel.
-/// - `CLASS_PASS`: [ClassPass sales channel](https://support.wix.com/en/article/wix-bookings-letting-clients-book-your-services-with-classpass).
-/// - `GLOBAL_E`: Global-E sales channel.
-/// - `FACEBOOK`: [Facebook shop](https://support.wix.com/en/article/wix-stores-changes-to-facebook-shops).
-/// - `ETSY`: [Etsy sales channel](https://support.wix.com/en/article/wix-stores-request-adding-etsy-as-a-sales-channel).
-/// - `TIKTOK`: [TikTok sales channel](https://support.wix.com/en/article/wix-stores-request-adding-tiktok-as-a-sales-channel).
-/// - `FAIRE_COM`: [Faire marketplace integration](https://support.wix.com/en/article/wix-stores-creating-a-faire-store-using-the-faire-integration-app).
-/// - `PAYPAL_AGENTIC_CHECKOUT`: PayPal Agentic Checkout sales channel.
-/// - `STRIPE_AGENTIC_CHECKOUT`: Stripe Agentic Checkout sales channel.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ChannelType {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `WEB`
-    Web,
-    /// `POS`
-    Pos,
-    /// `EBAY`
-    Ebay,
-    /// `AMAZON`
-    Amazon,
-    /// `OTHER_PLATFORM`
-    OtherPlatform,
-    /// `WIX_APP_STORE`
-    WixAppStore,
-    /// `WIX_INVOICES`
-    WixInvoices,
-    /// `BACKOFFICE_MERCHANT`
-    BackofficeMerchant,
-    /// `WISH`
-    Wish,
-    /// `CLASS_PASS`
-    ClassPass,
-    /// `GLOBAL_E`
-    GlobalE,
-    /// `FACEBOOK`
-    Facebook,
-    /// `ETSY`
-    Etsy,
-    /// `TIKTOK`
-    Tiktok,
-    /// `FAIRE_COM`
-    FaireCom,
-    /// `PAYPAL_AGENTIC_CHECKOUT`
-    PaypalAgenticCheckout,
-    /// `STRIPE_AGENTIC_CHECKOUT`
-    StripeAgenticCheckout,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ChannelType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Web => "WEB",
-            Self::Pos => "POS",
-            Self::Ebay => "EBAY",
-            Self::Amazon => "AMAZON",
-            Self::OtherPlatform => "OTHER_PLATFORM",
-            Self::WixAppStore => "WIX_APP_STORE",
-            Self::WixInvoices => "WIX_INVOICES",
-            Self::BackofficeMerchant => "BACKOFFICE_MERCHANT",
-            Self::Wish => "WISH",
-            Self::ClassPass => "CLASS_PASS",
-            Self::GlobalE => "GLOBAL_E",
-            Self::Facebook => "FACEBOOK",
-            Self::Etsy => "ETSY",
-            Self::Tiktok => "TIKTOK",
-            Self::FaireCom => "FAIRE_COM",
-            Self::PaypalAgenticCheckout => "PAYPAL_AGENTIC_CHECKOUT",
-            Self::StripeAgenticCheckout => "STRIPE_AGENTIC_CHECKOUT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ChannelType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "WEB" => Self::Web,
-            "POS" => Self::Pos,
-            "EBAY" => Self::Ebay,
-            "AMAZON" => Self::Amazon,
-            "OTHER_PLATFORM" => Self::OtherPlatform,
-            "WIX_APP_STORE" => Self::WixAppStore,
-            "WIX_INVOICES" => Self::WixInvoices,
-            "BACKOFFICE_MERCHANT" => Self::BackofficeMerchant,
-            "WISH" => Self::Wish,
-            "CLASS_PASS" => Self::ClassPass,
-            "GLOBAL_E" => Self::GlobalE,
-            "FACEBOOK" => Self::Facebook,
-            "ETSY" => Self::Etsy,
-            "TIKTOK" => Self::Tiktok,
-            "FAIRE_COM" => Self::FaireCom,
-            "PAYPAL_AGENTIC_CHECKOUT" => Self::PaypalAgenticCheckout,
-            "STRIPE_AGENTIC_CHECKOUT" => Self::StripeAgenticCheckout,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ChannelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ChannelType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `ChargeMembershipsRequest` object.
@@ -3314,23 +3128,6 @@ pub struct ChargedBy {
     pub full_name: Option<String>,
 }
 
-/// The `Color` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Color {
-    /// Description line color name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line color name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-    /// HEX or RGB color code for display.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-}
-
 /// At most one of `changedShippingInfo`, `shippingInfoRemoved` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3470,21 +3267,6 @@ pub struct CurrencyConversionDetails {
     pub conversion_rate: Option<String>,
 }
 
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
 /// The `CursorPagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3520,18 +3302,6 @@ pub struct CursorSearch {
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
 }
 
 /// The `CustomActivity` object.
@@ -3707,35 +3477,6 @@ impl<'de> Deserialize<'de> for DeltaPaymentOptionType {
     }
 }
 
-/// At most one of `plainText`, `colorInfo` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLine {
-    /// The `plainText` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plain_text: Option<PlainTextValue>,
-    /// The `colorInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color_info: Option<Color>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<DescriptionLineName>,
-}
-
-/// The `DescriptionLineName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DescriptionLineName {
-    /// Description line name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line name translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `DigitalFile` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3818,18 +3559,6 @@ pub struct DiscountRule {
     /// The `amount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
-}
-
-/// The `DiscountRuleName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DiscountRuleName {
-    /// Original discount rule name (in site's default language).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// Type of discount.
@@ -3984,20 +3713,6 @@ impl<'de> Deserialize<'de> for DurationUnit {
     }
 }
 
-/// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedFields {
-    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
-    /// The value of each key is structured according to the schema defined when the extended fields were configured.
-    ///
-    /// You can only access fields for which you have the appropriate permissions.
-    ///
-    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-
 /// The `ExternalReceipt` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4008,18 +3723,6 @@ pub struct ExternalReceipt {
     /// Display number of receipt.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_number: Option<String>,
-}
-
-/// The `FreeTrialPeriod` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FreeTrialPeriod {
-    /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<SubscriptionFrequency>,
-    /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
 }
 
 /// - `NOT_FULFILLED`: None of the order items are fulfilled or the order was manually marked as unfulfilled.
@@ -4090,27 +3793,6 @@ pub struct FulfillmentStatusUpdated {
     /// the action that caused this update
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-}
-
-/// Full contact details for an address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FullAddressContactDetails {
-    /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The `vatId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<VatId>,
 }
 
 /// The `FutureMembershipDetails` object.
@@ -4371,138 +4053,6 @@ pub struct ItemTaxFullDetails {
     /// The `totalTax` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<Price>,
-}
-
-/// At most one of `preset`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemType {
-    /// The `preset` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset: Option<ItemTypePreset>,
-    /// Custom item type. When none of the preset types are suitable, specifies the custom type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<String>,
-}
-
-/// One of the `ItemTypePreset` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ItemTypePreset {
-    /// `UNRECOGNISED`
-    Unrecognised,
-    /// `PHYSICAL`
-    Physical,
-    /// `DIGITAL`
-    Digital,
-    /// `GIFT_CARD`
-    GiftCard,
-    /// `SERVICE`
-    Service,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ItemTypePreset {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unrecognised => "UNRECOGNISED",
-            Self::Physical => "PHYSICAL",
-            Self::Digital => "DIGITAL",
-            Self::GiftCard => "GIFT_CARD",
-            Self::Service => "SERVICE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ItemTypePreset {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNRECOGNISED" => Self::Unrecognised,
-            "PHYSICAL" => Self::Physical,
-            "DIGITAL" => Self::Digital,
-            "GIFT_CARD" => Self::GiftCard,
-            "SERVICE" => Self::Service,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ItemTypePreset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemTypePreset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// JurisdictionType represents the type of the jurisdiction in which this tax detail applies (e.g. Country,State,County,City,Special).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum JurisdictionType {
-    /// `UNDEFINED`
-    Undefined,
-    /// `COUNTRY`
-    Country,
-    /// `STATE`
-    State,
-    /// `COUNTY`
-    County,
-    /// `CITY`
-    City,
-    /// `SPECIAL`
-    Special,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl JurisdictionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Country => "COUNTRY",
-            Self::State => "STATE",
-            Self::County => "COUNTY",
-            Self::City => "CITY",
-            Self::Special => "SPECIAL",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for JurisdictionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "COUNTRY" => Self::Country,
-            "STATE" => Self::State,
-            "COUNTY" => Self::County,
-            "CITY" => Self::City,
-            "SPECIAL" => Self::Special,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for JurisdictionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JurisdictionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `LineItemAmount` object.
@@ -4889,132 +4439,6 @@ pub struct MaskedOrder {
     pub order: Option<Order>,
 }
 
-/// One of the `MeasurementUnit` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MeasurementUnit {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `ML`
-    Ml,
-    /// `CL`
-    Cl,
-    /// `L`
-    L,
-    /// `CBM`
-    Cbm,
-    /// `MG`
-    Mg,
-    /// `G`
-    G,
-    /// `KG`
-    Kg,
-    /// `MM`
-    Mm,
-    /// `CM`
-    Cm,
-    /// `M`
-    M,
-    /// `SQM`
-    Sqm,
-    /// `OZ`
-    Oz,
-    /// `LB`
-    Lb,
-    /// `FLOZ`
-    Floz,
-    /// `PT`
-    Pt,
-    /// `QT`
-    Qt,
-    /// `GAL`
-    Gal,
-    /// `IN`
-    In,
-    /// `FT`
-    Ft,
-    /// `YD`
-    Yd,
-    /// `SQFT`
-    Sqft,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MeasurementUnit {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Ml => "ML",
-            Self::Cl => "CL",
-            Self::L => "L",
-            Self::Cbm => "CBM",
-            Self::Mg => "MG",
-            Self::G => "G",
-            Self::Kg => "KG",
-            Self::Mm => "MM",
-            Self::Cm => "CM",
-            Self::M => "M",
-            Self::Sqm => "SQM",
-            Self::Oz => "OZ",
-            Self::Lb => "LB",
-            Self::Floz => "FLOZ",
-            Self::Pt => "PT",
-            Self::Qt => "QT",
-            Self::Gal => "GAL",
-            Self::In => "IN",
-            Self::Ft => "FT",
-            Self::Yd => "YD",
-            Self::Sqft => "SQFT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MeasurementUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "ML" => Self::Ml,
-            "CL" => Self::Cl,
-            "L" => Self::L,
-            "CBM" => Self::Cbm,
-            "MG" => Self::Mg,
-            "G" => Self::G,
-            "KG" => Self::Kg,
-            "MM" => Self::Mm,
-            "CM" => Self::Cm,
-            "M" => Self::M,
-            "SQM" => Self::Sqm,
-            "OZ" => Self::Oz,
-            "LB" => Self::Lb,
-            "FLOZ" => Self::Floz,
-            "PT" => Self::Pt,
-            "QT" => Self::Qt,
-            "GAL" => Self::Gal,
-            "IN" => Self::In,
-            "FT" => Self::Ft,
-            "YD" => Self::Yd,
-            "SQFT" => Self::Sqft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MeasurementUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MeasurementUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `MembershipChargeItem` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5045,18 +4469,6 @@ pub struct MembershipChargeItem {
     /// line item id of Checkout/Order line item
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
-}
-
-/// The `MembershipName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipName {
-    /// Membership name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Translated membership name. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// The `MembershipPaymentDetails` object.
@@ -6379,79 +5791,6 @@ pub struct PaymentMethodName {
     pub user_defined_name: Option<UserDefinedPaymentMethodName>,
 }
 
-/// Type of selected payment option for catalog item
-///
-/// - `FULL_PAYMENT_ONLINE`: The entire payment for this item happens as part of the checkout.
-/// - `FULL_PAYMENT_OFFLINE`: The entire payment for this item happens after checkout. For example, when using cash, check, or other offline payment methods.
-/// - `MEMBERSHIP`: Payment for this item is done by charging a membership. Any remaining amount not covered by the membership, such as item modifiers, is paid online.
-/// - `DEPOSIT_ONLINE`: Partial payment to be paid upfront during checkout. The initial amount to be paid for each line item is specified in `depositAmount`.
-/// - `MEMBERSHIP_OFFLINE`: Payment for this item can only be done by charging a membership and must be manually redeemed in the dashboard by the site admin. When selected, `price` is `0`.
-/// - `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`: Item price is charged to online membership. Any remaining amount not covered by the membership, such as item modifiers, is paid offline.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PaymentOptionType {
-    /// `FULL_PAYMENT_ONLINE`
-    FullPaymentOnline,
-    /// `FULL_PAYMENT_OFFLINE`
-    FullPaymentOffline,
-    /// `MEMBERSHIP`
-    Membership,
-    /// `DEPOSIT_ONLINE`
-    DepositOnline,
-    /// `MEMBERSHIP_OFFLINE`
-    MembershipOffline,
-    /// `MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER`
-    MembershipOnlineWithOfflineRemainder,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl PaymentOptionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullPaymentOnline => "FULL_PAYMENT_ONLINE",
-            Self::FullPaymentOffline => "FULL_PAYMENT_OFFLINE",
-            Self::Membership => "MEMBERSHIP",
-            Self::DepositOnline => "DEPOSIT_ONLINE",
-            Self::MembershipOffline => "MEMBERSHIP_OFFLINE",
-            Self::MembershipOnlineWithOfflineRemainder => {
-                "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER"
-            }
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for PaymentOptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "FULL_PAYMENT_ONLINE" => Self::FullPaymentOnline,
-            "FULL_PAYMENT_OFFLINE" => Self::FullPaymentOffline,
-            "MEMBERSHIP" => Self::Membership,
-            "DEPOSIT_ONLINE" => Self::DepositOnline,
-            "MEMBERSHIP_OFFLINE" => Self::MembershipOffline,
-            "MEMBERSHIP_ONLINE_WITH_OFFLINE_REMAINDER" => {
-                Self::MembershipOnlineWithOfflineRemainder
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for PaymentOptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentOptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// At most one of `regular` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6745,66 +6084,6 @@ pub struct PickupDetails {
     pub pickup_method: Option<PickupMethod>,
 }
 
-/// One of the `PickupMethod` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PickupMethod {
-    /// `STORE_PICKUP`
-    StorePickup,
-    /// `PICKUP_POINT`
-    PickupPoint,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl PickupMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StorePickup => "STORE_PICKUP",
-            Self::PickupPoint => "PICKUP_POINT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for PickupMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "STORE_PICKUP" => Self::StorePickup,
-            "PICKUP_POINT" => Self::PickupPoint,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for PickupMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `PlainTextValue` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlainTextValue {
-    /// Description line plain text value in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Description line plain text value translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `PlatformFee` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6932,32 +6211,6 @@ pub struct PreparePaymentCollectionResponse {
     pub payment_gateway_order_id: Option<String>,
 }
 
-/// The `Price` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Price {
-    /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-}
-
-/// The `PriceDescription` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceDescription {
-    /// __Required.__ Price description in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Price description translated into the buyer's language.
-    ///
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `PriceSummary` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6980,25 +6233,6 @@ pub struct PriceSummary {
     /// The `totalAdditionalFees` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_additional_fees: Option<Price>,
-}
-
-/// The `ProductName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductName {
-    /// __Required.__ Item name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    ///
-    /// Min: 1 character.
-    /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// Item name translated into the buyer's language.
-    ///
-    /// Min: 1 character.
-    /// Max: 400 characters.
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
 }
 
 /// At most one of `customActivity`, `merchantComment` is set (a oneOf group).
@@ -7653,19 +6887,6 @@ pub struct SearchOrdersResponse {
     pub metadata: Option<CursorPagingMetadata>,
 }
 
-/// The `ServiceProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceProperties {
-    /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    /// For example, the start time of a class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
-    /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_of_participants: Option<f64>,
-}
-
 /// The `SetOrderNumberCounterRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7828,64 +7049,6 @@ pub struct StreetAddress {
     /// Street name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-/// Frequency unit of recurring payment
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SubscriptionFrequency {
-    /// `UNDEFINED`
-    Undefined,
-    /// `DAY`
-    Day,
-    /// `WEEK`
-    Week,
-    /// `MONTH`
-    Month,
-    /// `YEAR`
-    Year,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SubscriptionFrequency {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SubscriptionFrequency {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SubscriptionFrequency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `SubscriptionInfo` object.
@@ -8190,25 +7353,6 @@ impl<'de> Deserialize<'de> for TransactionStatus {
     }
 }
 
-/// The `TranslatableString` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TranslatableString {
-    /// __Required.__ String in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    ///
-    /// Min: 1 character.
-    /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// String translated into the buyer's language.
-    ///
-    /// Min: 1 character.
-    /// Max: 400 characters.
-    /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated: Option<String>,
-}
-
 /// The `TranslatedValue` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8382,71 +7526,6 @@ pub struct V1ShippingInformation {
     pub region: Option<ShippingRegion>,
 }
 
-/// The `VatId` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VatId {
-    /// Customer's tax ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VatType>,
-}
-
-/// tax info types
-///
-/// - `CPF`: CPF - for individual tax payers.
-/// - `CNPJ`: CNPJ - for corporations
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum VatType {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `CPF`
-    Cpf,
-    /// `CNPJ`
-    Cnpj,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl VatType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Cpf => "CPF",
-            Self::Cnpj => "CNPJ",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for VatType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "CPF" => Self::Cpf,
-            "CNPJ" => Self::Cnpj,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for VatType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VatType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `VoidAuthorizedPaymentsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8464,58 +7543,6 @@ pub struct VoidAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_transactions: Option<OrderTransactions>,
-}
-
-/// - `UNSPECIFIED_WEIGHT_UNIT`: Weight unit can't be classified due to an error.
-/// - `KG`: Kilograms.
-/// - `LB`: Pounds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum WeightUnit {
-    /// `UNSPECIFIED_WEIGHT_UNIT`
-    UnspecifiedWeightUnit,
-    /// `KG`
-    Kg,
-    /// `LB`
-    Lb,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl WeightUnit {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
-            Self::Kg => "KG",
-            Self::Lb => "LB",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for WeightUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,
-            "KG" => Self::Kg,
-            "LB" => Self::Lb,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for WeightUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WeightUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `WixReceipt` object.

@@ -70,6 +70,10 @@ pub mod bookings_v2;
 #[cfg(feature = "categories")]
 pub mod categories;
 
+/// Common types (cargo feature `common`).
+#[cfg(feature = "common")]
+pub mod common;
+
 /// Contacts V4 (cargo feature `contacts-v4`).
 #[cfg(feature = "contacts-v4")]
 pub mod contacts_v4;

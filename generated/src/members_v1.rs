@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{AddressLocation, ApplicationError, BulkActionMetadata};
+
 /// The Members V1 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -1667,33 +1670,6 @@ pub struct Address {
     pub postal_code: Option<String>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
 /// The `ApproveMemberRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1726,21 +1702,6 @@ pub struct BlockMemberResponse {
     /// The `member` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
-}
-
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
 }
 
 /// The `BulkApproveMembersRequest` object.

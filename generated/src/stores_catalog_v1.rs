@@ -11,6 +11,13 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, ApplicationError, BulkActionMetadata, CursorPaging, DimensionsUnit,
+    MeasurementUnit, MediaItemType, MediaItemUrlAndSize, MediaItemVideo, PlatformPaging,
+    PlatformPagingMetadata, Settings,
+};
+
 /// The Stores Catalog V1 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -1628,18 +1635,6 @@ pub struct AdditionalInfoSection {
     pub description: Option<String>,
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// At most one of `price`, `cost`, `weight` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1653,36 +1648,6 @@ pub struct AdjustValue {
     /// The `weight` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<PropertyAdjustmentData>,
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
 }
 
 /// The `BulkAdjustProductPropertiesRequest` object.
@@ -1896,33 +1861,6 @@ pub struct CreateProductResponse {
     pub product: Option<Product>,
 }
 
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
 /// The `CustomTextField` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1984,77 +1922,6 @@ pub struct Dimensions {
     /// The `unit` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<DimensionsUnit>,
-}
-
-/// - `MM`: Millimeters.
-/// - `CM`: Centimeters.
-/// - `M`: Meters.
-/// - `IN`: Inches.
-/// - `FT`: Feet.
-/// - `YD`: Yards.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum DimensionsUnit {
-    /// `UNKNOWN_DIMENSIONS_UNIT`
-    UnknownDimensionsUnit,
-    /// `MM`
-    Mm,
-    /// `CM`
-    Cm,
-    /// `M`
-    M,
-    /// `IN`
-    In,
-    /// `FT`
-    Ft,
-    /// `YD`
-    Yd,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl DimensionsUnit {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnknownDimensionsUnit => "UNKNOWN_DIMENSIONS_UNIT",
-            Self::Mm => "MM",
-            Self::Cm => "CM",
-            Self::M => "M",
-            Self::In => "IN",
-            Self::Ft => "FT",
-            Self::Yd => "YD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for DimensionsUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNKNOWN_DIMENSIONS_UNIT" => Self::UnknownDimensionsUnit,
-            "MM" => Self::Mm,
-            "CM" => Self::Cm,
-            "M" => Self::M,
-            "IN" => Self::In,
-            "FT" => Self::Ft,
-            "YD" => Self::Yd,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for DimensionsUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DimensionsUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Discount` object.
@@ -2261,147 +2128,6 @@ pub struct ItemMetadata {
     pub error: Option<ApplicationError>,
 }
 
-/// The `Keyword` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Keyword {
-    /// Keyword value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub term: Option<String>,
-    /// Whether the keyword is the main focus keyword.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_main: Option<bool>,
-    /// The source that added the keyword terms to the SEO settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-}
-
-/// One of the `MeasurementUnit` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MeasurementUnit {
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// `ML`
-    Ml,
-    /// `CL`
-    Cl,
-    /// `L`
-    L,
-    /// `CBM`
-    Cbm,
-    /// `MG`
-    Mg,
-    /// `G`
-    G,
-    /// `KG`
-    Kg,
-    /// `MM`
-    Mm,
-    /// `CM`
-    Cm,
-    /// `M`
-    M,
-    /// `SQM`
-    Sqm,
-    /// `OZ`
-    Oz,
-    /// `LB`
-    Lb,
-    /// `FLOZ`
-    Floz,
-    /// `PT`
-    Pt,
-    /// `QT`
-    Qt,
-    /// `GAL`
-    Gal,
-    /// `IN`
-    In,
-    /// `FT`
-    Ft,
-    /// `YD`
-    Yd,
-    /// `SQFT`
-    Sqft,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MeasurementUnit {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Ml => "ML",
-            Self::Cl => "CL",
-            Self::L => "L",
-            Self::Cbm => "CBM",
-            Self::Mg => "MG",
-            Self::G => "G",
-            Self::Kg => "KG",
-            Self::Mm => "MM",
-            Self::Cm => "CM",
-            Self::M => "M",
-            Self::Sqm => "SQM",
-            Self::Oz => "OZ",
-            Self::Lb => "LB",
-            Self::Floz => "FLOZ",
-            Self::Pt => "PT",
-            Self::Qt => "QT",
-            Self::Gal => "GAL",
-            Self::In => "IN",
-            Self::Ft => "FT",
-            Self::Yd => "YD",
-            Self::Sqft => "SQFT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MeasurementUnit {
-    fn from(value: &str) -> Self {
-        match value {
-            "UNSPECIFIED" => Self::Unspecified,
-            "ML" => Self::Ml,
-            "CL" => Self::Cl,
-            "L" => Self::L,
-            "CBM" => Self::Cbm,
-            "MG" => Self::Mg,
-            "G" => Self::G,
-            "KG" => Self::Kg,
-            "MM" => Self::Mm,
-            "CM" => Self::Cm,
-            "M" => Self::M,
-            "SQM" => Self::Sqm,
-            "OZ" => Self::Oz,
-            "LB" => Self::Lb,
-            "FLOZ" => Self::Floz,
-            "PT" => Self::Pt,
-            "QT" => Self::Qt,
-            "GAL" => Self::Gal,
-            "IN" => Self::In,
-            "FT" => Self::Ft,
-            "YD" => Self::Yd,
-            "SQFT" => Self::Sqft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MeasurementUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MeasurementUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Media` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2466,105 +2192,6 @@ pub struct MediaItem {
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-}
-
-/// - `image`: Image media type.
-/// - `video`: Video media type.
-/// - `audio`: Audio media type.
-/// - `document`: Document media type.
-/// - `zip`: Zip media type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MediaItemType {
-    /// `unspecified_media_item_type`
-    UnspecifiedMediaItemType,
-    /// `image`
-    Image,
-    /// `video`
-    Video,
-    /// `audio`
-    Audio,
-    /// `document`
-    Document,
-    /// `zip`
-    Zip,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MediaItemType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnspecifiedMediaItemType => "unspecified_media_item_type",
-            Self::Image => "image",
-            Self::Video => "video",
-            Self::Audio => "audio",
-            Self::Document => "document",
-            Self::Zip => "zip",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MediaItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "unspecified_media_item_type" => Self::UnspecifiedMediaItemType,
-            "image" => Self::Image,
-            "video" => Self::Video,
-            "audio" => Self::Audio,
-            "document" => Self::Document,
-            "zip" => Self::Zip,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MediaItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `MediaItemUrlAndSize` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaItemUrlAndSize {
-    /// Media item URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Media item width.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// Media item height.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// Media format (mp4, png, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Alt text. This text will be shown in case the image is not available.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alt_text: Option<String>,
-}
-
-/// The `MediaItemVideo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaItemVideo {
-    /// Data (URL, size) about each resolution for which this video is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<MediaItemUrlAndSize>>,
-    /// ID of an image taken from the video. Used primarily for Wix Search indexing. For example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub still_frame_media_id: Option<String>,
 }
 
 /// The `NumericPropertyRange` object.
@@ -2707,36 +2334,6 @@ pub struct PlatformMedia {
     /// The `video` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoV2>,
-}
-
-/// The `PlatformPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlatformPaging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-}
-
-/// The `PlatformPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlatformPagingMetadata {
-    /// The number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// The offset which was requested. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-    /// The total number of items that match the query. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -3358,20 +2955,6 @@ pub struct SetValue {
     /// Set product brand. Pass empty string to remove existing brand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
-}
-
-/// The `Settings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
-    ///
-    /// Default: `false` (automatical redirect is enabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prevent_auto_redirect: Option<bool>,
-    /// User-selected keyword terms for a specific page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keywords: Option<Vec<Keyword>>,
 }
 
 /// One of the `SortOrder` values.

@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AddressLocation, CursorPaging, MediaItemType, MediaItemUrlAndSize, MediaItemVideo,
+    PlatformPaging, PlatformPagingMetadata,
+};
+
 /// The Stores Collections client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -204,18 +210,6 @@ pub mod operations {
     };
 }
 
-/// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressLocation {
-    /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-}
-
 /// The `Collection` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -241,33 +235,6 @@ pub struct Collection {
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
-}
-
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
 }
 
 /// The `GetCollectionBySlugResponse` object.
@@ -322,135 +289,6 @@ pub struct MediaItem {
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-}
-
-/// - `image`: Image media type.
-/// - `video`: Video media type.
-/// - `audio`: Audio media type.
-/// - `document`: Document media type.
-/// - `zip`: Zip media type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MediaItemType {
-    /// `unspecified_media_item_type`
-    UnspecifiedMediaItemType,
-    /// `image`
-    Image,
-    /// `video`
-    Video,
-    /// `audio`
-    Audio,
-    /// `document`
-    Document,
-    /// `zip`
-    Zip,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MediaItemType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UnspecifiedMediaItemType => "unspecified_media_item_type",
-            Self::Image => "image",
-            Self::Video => "video",
-            Self::Audio => "audio",
-            Self::Document => "document",
-            Self::Zip => "zip",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MediaItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "unspecified_media_item_type" => Self::UnspecifiedMediaItemType,
-            "image" => Self::Image,
-            "video" => Self::Video,
-            "audio" => Self::Audio,
-            "document" => Self::Document,
-            "zip" => Self::Zip,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MediaItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `MediaItemUrlAndSize` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaItemUrlAndSize {
-    /// Media item URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Media item width.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// Media item height.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// Media format (mp4, png, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// Alt text. This text will be shown in case the image is not available.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alt_text: Option<String>,
-}
-
-/// The `MediaItemVideo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MediaItemVideo {
-    /// Data (URL, size) about each resolution for which this video is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<MediaItemUrlAndSize>>,
-    /// ID of an image taken from the video. Used primarily for Wix Search indexing. For example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub still_frame_media_id: Option<String>,
-}
-
-/// The `PlatformPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlatformPaging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-}
-
-/// The `PlatformPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlatformPagingMetadata {
-    /// The number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// The offset which was requested. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-    /// The total number of items that match the query. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).

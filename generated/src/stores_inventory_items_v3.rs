@@ -11,6 +11,13 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::{
+    AggregationResultsScalarResult, ApplicationError, AvailabilityStatus,
+    BulkActionMetadata, CursorPaging, Cursors, ExtendedFields, MissingValues,
+    ScalarAggregation, ScalarResult, SortDirection,
+};
+
 /// The Stores Inventory Items V3 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -1476,18 +1483,6 @@ pub struct AggregationResults {
     pub field_path: Option<String>,
 }
 
-/// The `AggregationResultsScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AggregationResultsScalarResult {
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ScalarType>,
-    /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-}
-
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
 /// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
 /// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into one key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
@@ -1548,88 +1543,6 @@ impl<'de> Deserialize<'de> for AggregationType {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-
-/// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationError {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-}
-
-/// - `OUT_OF_STOCK`: Item is out of stock. For tracked inventory, `quantity` is zero or negative and preorder isn't available.
-/// - `IN_STOCK`: Item is in stock and available for purchase. For tracked inventory, see the `quantity` field for the exact amount in stock.
-/// - `PREORDER`: Item is available for preorder only. Stock is zero or negative, but preorder is enabled with remaining capacity.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AvailabilityStatus {
-    /// `OUT_OF_STOCK`
-    OutOfStock,
-    /// `IN_STOCK`
-    InStock,
-    /// `PREORDER`
-    Preorder,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AvailabilityStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OutOfStock => "OUT_OF_STOCK",
-            Self::InStock => "IN_STOCK",
-            Self::Preorder => "PREORDER",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AvailabilityStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "OUT_OF_STOCK" => Self::OutOfStock,
-            "IN_STOCK" => Self::InStock,
-            "PREORDER" => Self::Preorder,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AvailabilityStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AvailabilityStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkActionMetadata {
-    /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_successes: Option<f64>,
-    /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_failures: Option<f64>,
-    /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub undetailed_failures: Option<f64>,
 }
 
 /// The `BulkAdjustInventoryItemsByFilterRequest` object.
@@ -2074,21 +1987,6 @@ pub struct CreateInventoryItemResponse {
     pub inventory_item: Option<InventoryItem>,
 }
 
-/// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPaging {
-    /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Pointer to the next or previous page in the list of results.
-    ///
-    /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
-    /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-}
-
 /// The `CursorPagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2134,18 +2032,6 @@ pub struct CursorSearch {
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-}
-
-/// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
 }
 
 /// The `DateHistogramAggregation` object.
@@ -2225,20 +2111,6 @@ pub struct DeleteInventoryItemResponse {
     /// when the value is sent back.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExtendedFields {
-    /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
-    /// The value of each key is structured according to the schema defined when the extended fields were configured.
-    ///
-    /// You can only access fields for which you have the appropriate permissions.
-    ///
-    /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// The `GetInventoryItemResponse` object.
@@ -2512,53 +2384,6 @@ pub struct MaskedInventoryItem {
     /// The `inventoryItem` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItem>,
-}
-
-/// - `EXCLUDE`: Exclude missing values from the aggregation results.
-/// - `INCLUDE`: Include missing values in the aggregation results.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MissingValues {
-    /// `EXCLUDE`
-    Exclude,
-    /// `INCLUDE`
-    Include,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl MissingValues {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exclude => "EXCLUDE",
-            Self::Include => "INCLUDE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for MissingValues {
-    fn from(value: &str) -> Self {
-        match value {
-            "EXCLUDE" => Self::Exclude,
-            "INCLUDE" => Self::Include,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for MissingValues {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MissingValues {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// - `OR`: At least one of the search terms must be present.
@@ -3005,76 +2830,6 @@ pub struct Results {
     pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
 }
 
-/// The `ScalarAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScalarAggregation {
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ScalarType>,
-}
-
-/// The `ScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScalarResult {
-    /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-}
-
-/// - `COUNT_DISTINCT`: Total number of distinct values.
-/// - `MIN`: Minimum value.
-/// - `MAX`: Maximum value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ScalarType {
-    /// `COUNT_DISTINCT`
-    CountDistinct,
-    /// `MIN`
-    Min,
-    /// `MAX`
-    Max,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl ScalarType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CountDistinct => "COUNT_DISTINCT",
-            Self::Min => "MIN",
-            Self::Max => "MAX",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ScalarType {
-    fn from(value: &str) -> Self {
-        match value {
-            "COUNT_DISTINCT" => Self::CountDistinct,
-            "MIN" => Self::Min,
-            "MAX" => Self::Max,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for ScalarType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScalarType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `SearchDetails` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3115,53 +2870,6 @@ pub struct SearchInventoryItemsResponse {
     /// The `aggregationData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<AggregationData>,
-}
-
-/// - `DESC`: Descending order.
-/// - `ASC`: Ascending order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortDirection {
-    /// `DESC`
-    Desc,
-    /// `ASC`
-    Asc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortDirection {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "DESC",
-            Self::Asc => "ASC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "DESC" => Self::Desc,
-            "ASC" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// One of the `SortOrder` values.

@@ -1,7 +1,7 @@
 //! A module file: the client with one scope-bounded method per Wix method, the scope-free
 //! request functions (`calls`), the `operations` metadata, and the module's items.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -14,7 +14,12 @@ use super::out::ModuleOut;
 use super::types::{defaultable, ty_tokens, type_def};
 use crate::model::*;
 
-pub(super) fn module_rs(module: &Module, shared_defaults: &BTreeSet<String>) -> TokenStream {
+/// `users`: for the shared module, the features of the modules that use each of its types.
+pub(super) fn module_rs(
+    module: &Module,
+    shared_defaults: &BTreeSet<String>,
+    users: &BTreeMap<String, BTreeSet<String>>,
+) -> TokenStream {
     let client = ident(&module.type_name);
     let client_name = &module.type_name;
     let title = &module.title;
@@ -27,7 +32,7 @@ pub(super) fn module_rs(module: &Module, shared_defaults: &BTreeSet<String>) -> 
             .cloned(),
     );
     if module.name == SHARED_MODULE {
-        return shared_module_rs(module, &defaults);
+        return shared_module_rs(module, &defaults, users);
     }
     let imports = module.imports.iter().map(|i| ident(i));
     let shared_mod = ident(SHARED_MODULE);
@@ -166,17 +171,31 @@ impl Forwarder<'_> {
     }
 }
 
-/// The shared module: its types only.
-fn shared_module_rs(module: &Module, defaults: &BTreeSet<String>) -> TokenStream {
+/// The shared module: its types only, each compiled only with the features of the modules that
+/// use it (a module's build compiles the shared types it needs, not all of them).
+fn shared_module_rs(
+    module: &Module,
+    defaults: &BTreeSet<String>,
+    users: &BTreeMap<String, BTreeSet<String>>,
+) -> TokenStream {
     let module_docs = inner_docs(&format!(
-        "{}\n\n{}\n\nGenerated from `{}`.",
+        "{}\n\n{}\n\nEach type is compiled with the features of the modules that use it.\n\nGenerated from `{}`.",
         module.title, module.docs, module.source
     ));
-    let items = module.types.iter().map(|t| type_def(t, defaults));
+    let items = module.types.iter().map(|t| {
+        let features = users.get(&t.name).into_iter().flatten();
+        let def = type_def(t, defaults);
+        quote! {
+            #[cfg(any(#(feature = #features),*))]
+            #def
+        }
+    });
     quote! {
         #module_docs
 
         use serde::{Deserialize, Serialize};
+        #[allow(unused_imports)]
+        use wix_rest_runtime::__private as rt;
 
         #(#items)*
     }

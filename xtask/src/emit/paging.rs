@@ -255,6 +255,10 @@ fn body_stream(
                     }
                 }
             });
+            // Only a request that has fields to clear after the first page asks.
+            let has_cursor = clear_after_first
+                .is_some()
+                .then(|| quote!(let has_cursor = cursor.is_some();));
             let doc = docs(&format!(
                 "Every item of [`Self::{}`], page after page (cursor paging, {max} per page).\n\nThe first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.",
                 m.rust_name
@@ -262,7 +266,7 @@ fn body_stream(
             let body = quote! {
                 rt::cursor_pages(#method_name, move |cursor| {
                     let mut request = request.clone();
-                    let has_cursor = cursor.is_some();
+                    #has_cursor
                     let paging = #reach;
                     #set_limit
                     paging.#cursor = cursor;

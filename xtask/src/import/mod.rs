@@ -11,13 +11,14 @@ pub mod js;
 pub mod npm;
 pub mod overrides;
 pub mod registry;
+pub mod share;
 pub mod ts;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_yaml::Value as Yaml;
+use serde_yaml::{Mapping, Value as Yaml};
 
 use convert::{Converted, Package, PermissionFacts};
 
@@ -271,6 +272,8 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
     }
 
     let mut files = Vec::new();
+    // Module -> (package, version, spec), written once the shared types are out.
+    let mut specs: Vec<(String, (String, String), Mapping)> = Vec::new();
     let mut summary = Vec::new();
     let mut facts: BTreeMap<String, PermissionFacts> = BTreeMap::new();
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -312,17 +315,7 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
                     e.scopes.extend(f.scopes);
                     e.sources.extend(f.sources);
                 }
-                let text = format!(
-                    "{MARKER} from {}@{} (MIT). Do not edit:\n\
-                     # hand knowledge goes in overrides/{module}.yaml; re-run the import.\n{}",
-                    l.package,
-                    l.version,
-                    serde_yaml::to_string(&Yaml::Mapping(spec)).expect("YAML serializes")
-                );
-                files.push(Output {
-                    file: format!("{module}.yaml"),
-                    text,
-                });
+                specs.push((module.clone(), (l.package.clone(), l.version.clone()), spec));
                 summary.push((
                     module,
                     l.package.clone(),
@@ -360,6 +353,33 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    // Types several modules declare identically: generated once, in `common`.
+    let mut named: Vec<(String, Mapping)> = specs
+        .iter_mut()
+        .map(|(m, _, s)| (m.clone(), std::mem::take(s)))
+        .collect();
+    let common = share::extract(&mut named);
+    for ((module, (package, version), spec), (_, shared_out)) in specs.iter_mut().zip(named) {
+        *spec = shared_out;
+        files.push(Output {
+            file: format!("{module}.yaml"),
+            text: format!(
+                "{MARKER} from {package}@{version} (MIT). Do not edit:\n\
+                 # hand knowledge goes in overrides/{module}.yaml; re-run the import.\n{}",
+                serde_yaml::to_string(&Yaml::Mapping(spec.clone())).expect("YAML serializes")
+            ),
+        });
+    }
+    if let Some(common) = common {
+        files.push(Output {
+            file: format!("{}.yaml", crate::model::SHARED_MODULE),
+            text: format!(
+                "{MARKER}: the types several of the locked packages declare identically.\n\
+                 # Do not edit: re-run the import.\n{}",
+                serde_yaml::to_string(&Yaml::Mapping(common)).expect("YAML serializes")
+            ),
+        });
     }
     files.push(Output {
         file: REGISTRY_FILE.to_owned(),
