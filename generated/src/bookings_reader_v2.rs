@@ -78,11 +78,10 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
     /// [Wix-data and Eventual Consistency](https://dev.wix.com/docs/api-reference/business-solutions/cms/eventual-consistency)
     /// for more information.
     ///
-    /// Deprecated by Wix.
-    ///
     /// `POST /_api/bookings-reader/v2/extended-booking/query` · Wix: *Query*
     ///
     /// Requires the permission `BOOKINGS.BOOKING_READ`, granted by any of: `SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS` (Manage Bookings - all permissions), `SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS` (Read Bookings - all read permissions), `SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS` (Manage Bookings), `SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE` (Read Bookings - Including Participants), `SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS` (Read bookings calendar - including participants), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions).
+    #[deprecated(note = "deprecated by Wix")]
     pub fn query<'f>(
         self,
         body: &'f QueryExtendedBookingRequest,

@@ -183,12 +183,13 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     pub fn bookings_get_booking_anonymously<'f>(
         self,
         token: &'f str,
+        params: &'f BookingsGetBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bookings_get_booking_anonymously(self.wix.client(), token)
+        calls::bookings_get_booking_anonymously(self.wix.client(), token, params)
     }
 
     /// Retrieves the [service](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/introduction) associated with a booking using an anonymous token.
@@ -201,12 +202,13 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     pub fn get_service_anonymously<'f>(
         self,
         token: &'f str,
+        params: &'f GetServiceAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_service_anonymously(self.wix.client(), token)
+        calls::get_service_anonymously(self.wix.client(), token, params)
     }
 
     /// Generates an anonymous action token for a booking.
@@ -259,12 +261,13 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     pub fn get_multi_service_booking_anonymously<'f>(
         self,
         token: &'f str,
+        params: &'f GetMultiServiceBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_multi_service_booking_anonymously(self.wix.client(), token)
+        calls::get_multi_service_booking_anonymously(self.wix.client(), token, params)
     }
 
     /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.CancelMultiServiceBookingAnonymously` (the package documents it with no text).
@@ -1359,15 +1362,20 @@ mod calls {
     pub(super) fn bookings_get_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
+        params: &'f BookingsGetBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/v1/anonymous-bookings/{}", rt::segment(token));
             unsafe {
                 rt::call(
                     client,
                     &operations::BOOKINGS_GET_BOOKING_ANONYMOUSLY,
                     path,
-                    Vec::new(),
+                    query,
                     None,
                 )
             }
@@ -1378,17 +1386,16 @@ mod calls {
     pub(super) fn get_service_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
+        params: &'f GetServiceAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/v1/anonymous-bookings/{}/service", rt::segment(token));
             unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_SERVICE_ANONYMOUSLY,
-                    path,
-                    Vec::new(),
-                    None,
-                )
+                rt::call(client, &operations::GET_SERVICE_ANONYMOUSLY, path, query, None)
             }
                 .await
         })
@@ -1443,8 +1450,13 @@ mod calls {
     pub(super) fn get_multi_service_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
+        params: &'f GetMultiServiceBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!(
                 "/v1/anonymous-multi-service-bookings/{}", rt::segment(token)
             );
@@ -1453,7 +1465,7 @@ mod calls {
                     client,
                     &operations::GET_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
                     path,
-                    Vec::new(),
+                    query,
                     None,
                 )
             }
@@ -2555,6 +2567,27 @@ pub mod operations {
         scopes: &[],
         retry_safe: false,
     };
+}
+
+/// The query parameters of [`BookingsV2::bookings_get_booking_anonymously`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BookingsGetBookingAnonymouslyParams {
+    /// Additional fields to return.
+    pub fields: Option<Vec<V1RequestedFields>>,
+}
+
+/// The query parameters of [`BookingsV2::get_service_anonymously`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetServiceAnonymouslyParams {
+    /// Additional fields to return.
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The query parameters of [`BookingsV2::get_multi_service_booking_anonymously`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetMultiServiceBookingAnonymouslyParams {
+    /// Additional fields to return.
+    pub fields: Option<Vec<V1RequestedFields>>,
 }
 
 /// The `AddBookingsToMultiServiceBookingRequest` object.
@@ -5462,6 +5495,60 @@ pub struct RemoveBookingsFromMultiServiceBookingResponse {
     pub bookings: Option<Vec<BookingResult>>,
 }
 
+/// Additional fields supported by Get Service Anonymously.
+///
+/// - `STAFF_MEMBER_DETAILS`: When passed, `service.staffMemberDetails` is returned.
+/// - `RESOURCE_TYPE_DETAILS`: When passed, `service.serviceResources.resourceType.name` is returned.
+/// - `DISCOUNT_INFO_DETAILS`: When passed, `service.payment.discountInfo` is returned.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RequestedFields {
+    /// `STAFF_MEMBER_DETAILS`
+    StaffMemberDetails,
+    /// `RESOURCE_TYPE_DETAILS`
+    ResourceTypeDetails,
+    /// `DISCOUNT_INFO_DETAILS`
+    DiscountInfoDetails,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl RequestedFields {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StaffMemberDetails => "STAFF_MEMBER_DETAILS",
+            Self::ResourceTypeDetails => "RESOURCE_TYPE_DETAILS",
+            Self::DiscountInfoDetails => "DISCOUNT_INFO_DETAILS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for RequestedFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "STAFF_MEMBER_DETAILS" => Self::StaffMemberDetails,
+            "RESOURCE_TYPE_DETAILS" => Self::ResourceTypeDetails,
+            "DISCOUNT_INFO_DETAILS" => Self::DiscountInfoDetails,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for RequestedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
 /// The `RescheduleBookingFlowControlSettings` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6503,6 +6590,50 @@ pub struct V1GetBookingAnonymouslyResponse {
     /// The `bookingFee` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_fee: Option<BookingFee>,
+}
+
+/// Additional fields supported by Get Booking Anonymously.
+///
+/// - `BOOKING_FEES`: Booking fee details.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum V1RequestedFields {
+    /// `BOOKING_FEES`
+    BookingFees,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl V1RequestedFields {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BookingFees => "BOOKING_FEES",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for V1RequestedFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "BOOKING_FEES" => Self::BookingFees,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for V1RequestedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for V1RequestedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
 }
 
 /// Request for RescheduleBookingAnonymously

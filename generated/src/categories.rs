@@ -572,6 +572,9 @@ mod calls {
             if let Some(v) = &params.tree_reference_tree_key {
                 query.push(("treeReference.treeKey", v.to_string()));
             }
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/categories/v1/categories/{}", rt::segment(category_id));
             unsafe { rt::call(client, &operations::GET_CATEGORY, path, query, None) }
                 .await
@@ -590,6 +593,9 @@ mod calls {
             }
             if let Some(v) = &params.tree_reference_tree_key {
                 query.push(("treeReference.treeKey", v.to_string()));
+            }
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
             }
             let path = format!("/categories/v1/categories/slug/{}", rt::segment(slug));
             unsafe {
@@ -1616,6 +1622,8 @@ pub struct GetCategoryParams {
     ///
     /// For Wix Stores, pass `null` or omit this field, as each store has only one category tree.
     pub tree_reference_tree_key: Option<String>,
+    /// Fields to include in the response.
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
 /// The query parameters of [`Categories::get_category_by_slug`].
@@ -1629,6 +1637,8 @@ pub struct GetCategoryBySlugParams {
     ///
     /// For Wix Stores, pass `null` or omit this field, as each store has only one category tree.
     pub tree_reference_tree_key: Option<String>,
+    /// Fields to include in the response.
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
 /// The query parameters of [`Categories::delete_category`].

@@ -222,12 +222,13 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     pub fn unlabel_contact<'f>(
         self,
         contact_id: &'f str,
+        params: &'f UnlabelContactParams,
     ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::unlabel_contact(self.wix.client(), contact_id)
+        calls::unlabel_contact(self.wix.client(), contact_id, params)
     }
 
     /// Retrieves a list of up to 1,000 contacts per request.
@@ -462,12 +463,13 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     pub fn get_contact<'f>(
         self,
         id: &'f str,
+        params: &'f GetContactParams,
     ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::get_contact(self.wix.client(), id)
+        calls::get_contact(self.wix.client(), id, params)
     }
 }
 
@@ -604,14 +606,17 @@ mod calls {
     pub(super) fn unlabel_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,
+        params: &'f UnlabelContactParams,
     ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.label_keys.iter().flatten() {
+                query.push(("labelKeys", v.to_string()));
+            }
             let path = format!(
                 "/contacts/v4/contacts/{}/labels", rt::segment(contact_id)
             );
-            unsafe {
-                rt::call(client, &operations::UNLABEL_CONTACT, path, Vec::new(), None)
-            }
+            unsafe { rt::call(client, &operations::UNLABEL_CONTACT, path, query, None) }
                 .await
         })
     }
@@ -633,6 +638,12 @@ mod calls {
             }
             if let Some(v) = &params.paging_offset {
                 query.push(("paging.offset", v.to_string()));
+            }
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.to_string()));
+            }
+            for v in params.fieldsets.iter().flatten() {
+                query.push(("fieldsets", v.as_str().to_owned()));
             }
             let path = "/contacts/v4/contacts".to_owned();
             unsafe { rt::call(client, &operations::LIST_CONTACTS, path, query, None) }
@@ -862,10 +873,18 @@ mod calls {
     pub(super) fn get_contact<'f>(
         client: &'f Client,
         id: &'f str,
+        params: &'f GetContactParams,
     ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.to_string()));
+            }
+            for v in params.fieldsets.iter().flatten() {
+                query.push(("fieldsets", v.as_str().to_owned()));
+            }
             let path = format!("/contacts/v4/contacts/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_CONTACT, path, Vec::new(), None) }
+            unsafe { rt::call(client, &operations::GET_CONTACT, path, query, None) }
                 .await
         })
     }
@@ -1175,6 +1194,13 @@ pub mod operations {
     };
 }
 
+/// The query parameters of [`ContactsV4::unlabel_contact`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnlabelContactParams {
+    /// List of label keys to remove from the contact.
+    pub label_keys: Option<Vec<String>>,
+}
+
 /// The query parameters of [`ContactsV4::list_contacts`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListContactsParams {
@@ -1196,6 +1222,19 @@ pub struct ListContactsParams {
     pub paging_limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub paging_offset: Option<f64>,
+    /// List of projected fields to return.
+    /// If both `fields` and `fieldsets` are sent in the request,
+    /// the union of both lists is returned.
+    /// `id` and `revision` are always returned.
+    ///
+    /// Supported properties:
+    /// `source`, `createdDate`, `updatedDate`, `lastActivity`, `primaryInfo`,
+    /// `info.name`, `info.emails`, `info.phones`, `info.addresses`, `info.company`,
+    /// `info.jobTitle`, `info.picture`, `info.birthdate`, `info.locale`,
+    /// `info.labelKeys`, `info.locations`, `info.extendedFields`
+    pub fields: Option<Vec<String>>,
+    /// The `fieldsets` query parameter.
+    pub fieldsets: Option<Vec<ContactFieldSet>>,
 }
 
 /// The query parameters of [`ContactsV4::list_facets`].
@@ -1210,6 +1249,33 @@ pub struct ListFacetsParams {
     pub paging_offset: Option<f64>,
     /// Language for localization.
     pub language: Option<String>,
+}
+
+/// The query parameters of [`ContactsV4::get_contact`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetContactParams {
+    /// List of projected fields to return.
+    /// If both `fields` and `fieldsets` are sent in the request,
+    /// the union of both lists is returned.
+    /// `id` and `revision` are always returned.
+    ///
+    /// Supported properties:
+    /// `source`, `createdDate`, `updatedDate`, `lastActivity`, `primaryInfo`,
+    /// `info.name`, `info.emails`, `info.phones`, `info.addresses`, `info.company`,
+    /// `info.jobTitle`, `info.picture`, `info.birthdate`, `info.locale`,
+    /// `info.labelKeys`, `info.locations`, `info.extendedFields`
+    pub fields: Option<Vec<String>>,
+    /// Predefined sets of fields to return.
+    /// If both `fields` and `fieldsets` are sent in the request,
+    /// the union of both lists is returned.
+    ///
+    /// - `BASIC`: Returns `id`, `revision`, `primaryInfo`, `info.name`.
+    /// - `COMMUNICATION_DETAILS`: Returns `id`, `revision`, `primaryInfo`, `info.name`, `info.emails`, `info.phones`, `info.addresses`.
+    /// - `EXTENDED`: Returns `id`, `revision`, `primaryInfo`, `info.name`, `info.extendedFields`.
+    /// - `FULL`: Returns all fields.
+    ///
+    /// Default: If `fields` is omitted from the request, `FULL`.
+    pub fieldsets: Option<Vec<ContactFieldSet>>,
 }
 
 /// Physical address

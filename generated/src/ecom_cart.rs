@@ -58,11 +58,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     /// > + When adding catalog line items, the `lineItems.catalogReference.appId` and `lineItems.catalogReference.catalogItemId` fields are required.
     /// > + This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Create Cart.
-    ///
     /// `POST /ecom/v1/carts` · Wix: *Create Cart*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Create Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.CreateCart`"
+    )]
     pub fn create_cart<'f>(
         self,
         body: &'f CreateCartRequest,
@@ -81,11 +82,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     /// > + When updating line items, the `lineItems.catalogReference.appId` and `lineItems.catalogReference.catalogItemId` fields are required.
     /// > + After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Cart.
-    ///
     /// `PATCH /ecom/v1/carts/{cartInfo.id}` · Wix: *Update Cart*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateCart`"
+    )]
     pub fn update_cart<'f>(
         self,
         body: &'f UpdateCartRequest,
@@ -100,11 +102,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
 
     /// Retrieves a cart.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Get Cart.
-    ///
     /// `GET /ecom/v1/carts/{id}` · Wix: *Get Cart*
     ///
     /// Requires the permission `ECOM.READ_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Get Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.GetCart`"
+    )]
     pub fn get_cart<'f>(
         self,
         id: &'f str,
@@ -138,11 +141,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     /// > + When adding catalog line items to a cart, the `lineItems.catalogReference.appId` and `lineItems.catalogReference.catalogItemId` fields are required.
     /// > + After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Add Line Items.
-    ///
     /// `POST /ecom/v1/carts/{id}/add-to-cart` · Wix: *Add To Cart*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Add Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.AddLineItems`"
+    )]
     pub fn add_to_cart<'f>(
         self,
         id: &'f str,
@@ -160,11 +164,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     ///
     /// > **Note:** After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Line Items.
-    ///
     /// `POST /ecom/v1/carts/{id}/remove-line-items` · Wix: *Remove Line Items*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.RemoveLineItems`"
+    )]
     pub fn remove_line_items<'f>(
         self,
         id: &'f str,
@@ -184,11 +189,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     ///
     /// > **Note:** `channelType` is a required field.
     ///
-    /// Deprecated by Wix: Cart V2 has no equivalent method. Cart V2 has no separate checkout step: prepare the cart, then call Place Order directly.
-    ///
     /// `POST /ecom/v1/carts/{id}/create-checkout` · Wix: *Create Checkout*
     ///
     /// Requires the permission `ECOM.CREATE_CHECKOUT_FROM_CART`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Cart V2 has no equivalent method. Cart V2 has no separate checkout step: prepare the cart, then call Place Order directly.; removal planned for 2027-02-01"
+    )]
     pub fn create_checkout<'f>(
         self,
         id: &'f str,
@@ -205,11 +211,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     ///
     /// > **Note:** After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Coupon.
-    ///
     /// `POST /ecom/v1/carts/{id}/remove-coupon` · Wix: *Remove Coupon*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Coupon.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.RemoveCoupon`"
+    )]
     pub fn remove_coupon<'f>(
         self,
         id: &'f str,
@@ -234,11 +241,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     ///
     /// > **Note:** After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Line Items.
-    ///
     /// `POST /ecom/v1/carts/{id}/update-line-items-quantity` · Wix: *Update Line Items Quantity*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateLineItems`"
+    )]
     pub fn update_line_items_quantity<'f>(
         self,
         id: &'f str,
@@ -257,11 +265,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
     ///
     /// > **Note:** Not passing any optional parameters will only estimate the cart items price totals.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Estimate Cart.
-    ///
     /// `POST /ecom/v1/carts/{id}/estimate-totals` · Wix: *Estimate Totals*
     ///
     /// Requires the permission `ECOM.READ_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Estimate Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.EstimateCart`"
+    )]
     pub fn estimate_totals<'f>(
         self,
         id: &'f str,
@@ -276,11 +285,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
 
     /// Deletes a cart.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Delete Cart.
-    ///
     /// `DELETE /ecom/v1/carts/{id}` · Wix: *Delete Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Delete Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.DeleteCart`"
+    )]
     pub fn delete_cart<'f>(
         self,
         id: &'f str,
@@ -294,11 +304,12 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
 
     /// Removes the location associated with a cart.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Cart. In Cart V2 the business location is `businessInfo.locationId` on the cart entity.
-    ///
     /// `POST /ecom/v1/carts/{id}/remove-business-location` · Wix: *Remove Business Location*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Cart. In Cart V2 the business location is `businessInfo.locationId` on the cart entity.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateCart`"
+    )]
     pub fn remove_business_location<'f>(
         self,
         id: &'f str,

@@ -57,11 +57,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     ///
     /// If passing `checkoutInfo.customFields`, then `checkoutInfo.customFields.value` is a required field.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Create Cart.
-    ///
     /// `POST /ecom/v1/checkouts` · Wix: *Create Checkout*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Create Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.CreateCart`"
+    )]
     pub fn create_checkout<'f>(
         self,
         body: &'f CreateCheckoutRequest,
@@ -76,11 +77,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Retrieves a checkout.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Get Cart. To re-evaluate prices, inventory, and discounts, use Refresh Cart.
-    ///
     /// `GET /ecom/v1/checkouts/{id}` · Wix: *Get Checkout*
     ///
     /// Requires the permission `ECOM.READ_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Get Cart. To re-evaluate prices, inventory, and discounts, use Refresh Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.GetCart`"
+    )]
     pub fn get_checkout<'f>(
         self,
         id: &'f str,
@@ -94,11 +96,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Retrieves the checkout associated with a specified cart.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Get Cart. In Cart V2 the cart ID is the checkout ID, so no separate lookup is needed.
-    ///
     /// `GET /ecom/v1/checkouts/by-cart-id/{id}` · Wix: *Get Checkout By Cart Id*
     ///
     /// Requires the permission `ECOM.READ_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Get Cart. In Cart V2 the cart ID is the checkout ID, so no separate lookup is needed.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.GetCart`"
+    )]
     pub fn get_checkout_by_cart_id<'f>(
         self,
         id: &'f str,
@@ -131,11 +134,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// By default, a `checkoutUrl` generates for a checkout and directs to a standard Wix checkout page.
     /// However, if `overrideCheckoutUrl` has a value, it will replace and set the value of `checkoutUrl`.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Get Checkout URL.
-    ///
     /// `GET /ecom/v1/checkouts/{id}/checkout-url` · Wix: *Get Checkout Url*
     ///
     /// Requires the permission `ECOM.READ_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Get Checkout URL.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.GetCheckoutURL`"
+    )]
     pub fn get_checkout_url<'f>(
         self,
         id: &'f str,
@@ -163,11 +167,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// > + If nothing is passed in the request, the call will fail.
     /// > + The `checkout.buyerInfo.email` may not be removed once it is set.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Cart.
-    ///
     /// `PATCH /ecom/v1/checkouts/{checkout.id}` · Wix: *Update Checkout*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateCart`"
+    )]
     pub fn update_checkout<'f>(
         self,
         body: &'f UpdateCheckoutRequest,
@@ -182,11 +187,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Removes the coupon from a specified checkout.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Coupon.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/remove-coupon` · Wix: *Remove Coupon*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Coupon.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.RemoveCoupon`"
+    )]
     pub fn remove_coupon<'f>(
         self,
         id: &'f str,
@@ -203,11 +209,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     ///
     /// A checkout can only hold 1 gift card.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Gift Card.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/remove-gift-card` · Wix: *Remove Gift Card*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Gift Card.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.RemoveGiftCard`"
+    )]
     pub fn remove_gift_card<'f>(
         self,
         id: &'f str,
@@ -225,11 +232,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// When `overrideCheckoutUrl` is removed, the `checkoutUrl` will be set to the default, standard
     /// Wix checkout page URL.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Cart. In Cart V2 the override URL is `customCheckoutUrl` on the cart entity.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/remove-override-checkout-url` · Wix: *Remove Override Checkout Url*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Cart. In Cart V2 the override URL is `customCheckoutUrl` on the cart entity.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateCart`"
+    )]
     pub fn remove_override_checkout_url<'f>(
         self,
         id: &'f str,
@@ -247,11 +255,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// When adding [catalog](https://dev.wix.com/docs/rest/business-solutions/stores/catalog/e-commerce-integration) items
     /// to a checkout, the `lineItems.catalogReference.appId` and `lineItems.catalogReference.catalogItemId` fields are required.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Add Line Items.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/add-to-checkout` · Wix: *Add To Checkout*
     ///
     /// Requires all of these permissions: `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores); `ECOM.ADMIN_MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Add Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.AddLineItems`"
+    )]
     pub fn add_to_checkout<'f>(
         self,
         id: &'f str,
@@ -267,11 +276,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Removes line items from the specified checkout.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Line Items.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/remove-line-items` · Wix: *Remove Line Items*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.RemoveLineItems`"
+    )]
     pub fn remove_line_items<'f>(
         self,
         id: &'f str,
@@ -294,11 +304,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// + When a checkout has line items to be shipped, the `shippingInfo.shippingDestination.address` and `shippingInfo.selectedCarrierServiceOption` fields are required.
     /// + When a checkout has line items for pickup, the `shippingInfo.selectedCarrierServiceOption.logistics.pickupDetails` field are required.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Place Order.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/create-order` · Wix: *Create Order*
     ///
     /// Requires the permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Place Order.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.PlaceOrder`"
+    )]
     pub fn create_order<'f>(
         self,
         id: &'f str,
@@ -313,11 +324,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Deprecated (use createOrder instead)
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Place Order.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/create-order-and-charge` · Wix: *Create Order And Charge*
     ///
     /// Requires the permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Place Order.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.PlaceOrder`"
+    )]
     pub fn create_order_and_charge<'f>(
         self,
         id: &'f str,
@@ -332,11 +344,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 
     /// Marks a checkout as completed and redirects to a specified URL.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Mark Cart As Completed.
-    ///
     /// `GET /ecom/v1/checkouts/mark-checkout-as-completed-and-redirect-to-url` · Wix: *Mark Checkout As Completed And Redirect To Url*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Mark Cart As Completed.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.MarkCartAsCompleted`"
+    )]
     pub fn mark_checkout_as_completed_and_redirect_to_url<'f>(
         self,
         params: &'f MarkCheckoutAsCompletedAndRedirectToUrlParams,
@@ -354,11 +367,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// will automatically be updated to `true`. If an order is completed through a separate system,
     /// use this method to manually mark the checkout as completed.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Mark Cart As Completed.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/mark-as-completed` · Wix: *Mark Checkout As Completed*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Mark Cart As Completed.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.MarkCartAsCompleted`"
+    )]
     pub fn mark_checkout_as_completed<'f>(
         self,
         id: &'f str,
@@ -381,11 +395,12 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
     /// is greater than the remaining stock, then the `quantity` returned in the response is the total amount
     /// of remaining stock.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Line Items.
-    ///
     /// `POST /ecom/v1/checkouts/{id}/update-line-items-quantity` · Wix: *Update Line Items Quantity*
     ///
     /// Requires the permission `ECOM.MODIFY_CHECKOUTS`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Line Items.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CartService.UpdateLineItems`"
+    )]
     pub fn update_line_items_quantity<'f>(
         self,
         id: &'f str,

@@ -60,11 +60,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// > + This method doesn't calculate or return price totals. To get estimated totals including tax, shipping, and discounts, use [Estimate Current Cart Totals](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/cart/cart/estimate-current-cart-totals).
     /// > + This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Get Current Cart.
-    ///
     /// `GET /ecom/v1/carts/current` · Wix: *Get Current Cart*
     ///
     /// Requires the permission `ECOM.READ_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Get Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.GetCurrentCart`"
+    )]
     pub fn get_current_cart<'f>(
         self,
     ) -> rt::BoxFuture<'f, Result<GetCurrentCartResponse, Error>>
@@ -82,11 +83,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
     /// >+ After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Current Cart.
-    ///
     /// `PATCH /ecom/v1/carts/current` · Wix: *Update Current Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.UpdateCurrentCart`"
+    )]
     pub fn update_current_cart<'f>(
         self,
         body: &'f UpdateCartRequest,
@@ -105,11 +107,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities).
     /// >+ After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Add Line Items To Current Cart.
-    ///
     /// `POST /ecom/v1/carts/current/add-to-cart` · Wix: *Add To Current Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Add Line Items To Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.AddLineItemsToCurrentCart`"
+    )]
     pub fn add_to_current_cart<'f>(
         self,
         body: &'f AddToCurrentCartRequest,
@@ -127,11 +130,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     /// >+ After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Line Items From Current Cart.
-    ///
     /// `POST /ecom/v1/carts/current/remove-line-items` · Wix: *Remove Line Items From Current Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Line Items From Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.RemoveLineItemsFromCurrentCart`"
+    )]
     pub fn remove_line_items_from_current_cart<'f>(
         self,
         body: &'f RemoveLineItemsFromCurrentCartRequest,
@@ -152,11 +156,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ `channelType` is a required field.
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     ///
-    /// Deprecated by Wix: Cart V2 has no equivalent method. Cart V2 has no separate checkout step: prepare the cart, then call Place Order directly.
-    ///
     /// `POST /ecom/v1/carts/current/create-checkout` · Wix: *Create Checkout From Current Cart*
     ///
     /// Requires the permission `ECOM.CREATE_CHECKOUT_FROM_CART`, granted by any of: `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Cart V2 has no equivalent method. Cart V2 has no separate checkout step: prepare the cart, then call Place Order directly.; removal planned for 2027-02-01"
+    )]
     pub fn create_checkout_from_current_cart<'f>(
         self,
         body: &'f CreateCheckoutFromCurrentCartRequest,
@@ -174,11 +179,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     /// >+ After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Remove Coupon From Current Cart.
-    ///
     /// `POST /ecom/v1/carts/current/remove-coupon` · Wix: *Remove Coupon From Current Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Remove Coupon From Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.RemoveCouponFromCurrentCart`"
+    )]
     pub fn remove_coupon_from_current_cart<'f>(
         self,
         body: &'f RemoveCouponFromCurrentCartRequest,
@@ -204,11 +210,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     /// >+ After a cart is updated, call [Refresh Cart](https://dev.wix.com/docs/sdk/frontend-modules/ecom/refresh-cart) to update the cart's UI elements and trigger the Cart Updated event.
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Update Line Items In Current Cart.
-    ///
     /// `POST /ecom/v1/carts/current/update-line-items-quantity` · Wix: *Update Current Cart Line Item Quantity*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Update Line Items In Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.UpdateLineItemsInCurrentCart`"
+    )]
     pub fn update_current_cart_line_item_quantity<'f>(
         self,
         body: &'f UpdateCurrentCartLineItemQuantityRequest,
@@ -233,11 +240,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >+ Calling this method before adding an item to the cart returns a 404 error, as the cart doesn't exist yet.
     /// >+ This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Estimate Current Cart.
-    ///
     /// `POST /ecom/v1/carts/current/estimate-totals` · Wix: *Estimate Current Cart Totals*
     ///
     /// Requires the permission `ECOM.READ_CARTS`, granted by any of: `SCOPE.DC-STORES.READ-ORDERS` (Read Orders), `SCOPE.DC-STORES.MANAGE-ORDERS` (Manage Orders), `SCOPE.DC-ECOM-MEGA.READ-ECOM` (Read eCommerce - all read permissions), `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.DC-STORES-MEGA.READ-STORES` (Read Stores - all read permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Estimate Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.EstimateCurrentCart`"
+    )]
     pub fn estimate_current_cart_totals<'f>(
         self,
         body: &'f EstimateCurrentCartTotalsRequest,
@@ -254,11 +262,12 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
     /// >**Note:**
     /// >This method requires [visitor or member authentication](https://dev.wix.com/docs/overview/auth-permissions/identities).
     ///
-    /// Deprecated by Wix: Replaced by Cart V2 Delete Current Cart.
-    ///
     /// `DELETE /ecom/v1/carts/current` · Wix: *Delete Current Cart*
     ///
     /// Requires the permission `ECOM.MODIFY_CARTS`, granted by any of: `SCOPE.DC-ECOM-MEGA.MANAGE-ECOM` (Manage eCommerce - all permissions), `SCOPE.DC-STORES-MEGA.MANAGE-STORES` (Manage Stores - all permissions), `SCOPE.ECOM.MANAGE-ADMIN` (Manage eCommerce - Admin Permissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
+    #[deprecated(
+        note = "deprecated by Wix: Replaced by Cart V2 Delete Current Cart.; removal planned for 2027-02-01; replaced by `wix.ecom.cart.v2.CurrentCartService.DeleteCurrentCart`"
+    )]
     pub fn delete_current_cart<'f>(
         self,
     ) -> rt::BoxFuture<'f, Result<DeleteCartResponse, Error>>

@@ -303,12 +303,13 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     pub fn get_event<'f>(
         self,
         event_id: &'f str,
+        params: &'f GetEventParams,
     ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::get_event(self.wix.client(), event_id)
+        calls::get_event(self.wix.client(), event_id, params)
     }
 
     /// Retrieves an event by the slug URL.
@@ -321,12 +322,13 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     pub fn get_event_by_slug<'f>(
         self,
         slug: &'f str,
+        params: &'f GetEventBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::get_event_by_slug(self.wix.client(), slug)
+        calls::get_event_by_slug(self.wix.client(), slug, params)
     }
 }
 
@@ -575,6 +577,9 @@ mod calls {
             if let Some(v) = &params.paging_offset {
                 query.push(("paging.offset", v.to_string()));
             }
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!(
                 "/events/v3/events/category/{}", rt::segment(category_id)
             );
@@ -613,22 +618,31 @@ mod calls {
     pub(super) fn get_event<'f>(
         client: &'f Client,
         event_id: &'f str,
+        params: &'f GetEventParams,
     ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/events/v3/events/{}", rt::segment(event_id));
-            unsafe { rt::call(client, &operations::GET_EVENT, path, Vec::new(), None) }
-                .await
+            unsafe { rt::call(client, &operations::GET_EVENT, path, query, None) }.await
         })
     }
 
     pub(super) fn get_event_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
+        params: &'f GetEventBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/events/v3/events/slug/{}", rt::segment(slug));
             unsafe {
-                rt::call(client, &operations::GET_EVENT_BY_SLUG, path, Vec::new(), None)
+                rt::call(client, &operations::GET_EVENT_BY_SLUG, path, query, None)
             }
                 .await
         })
@@ -926,6 +940,22 @@ pub struct ListEventsByCategoryParams {
     pub paging_limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub paging_offset: Option<f64>,
+    /// Predefined sets of fields to return. If both `fields` and `fieldsets` are sent in the request, the union of both lists is returned.
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The query parameters of [`EventsV3::get_event`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetEventParams {
+    /// Predefined sets of fields to return. For example, specify `"FORM"` to include the event's registration form definition, including the input names, mandatory fields, and predefined options needed when [creating an RSVP](https://dev.wix.com/docs/rest/business-solutions/events/rsvp-v2/create-rsvp).
+    pub fields: Option<Vec<RequestedFields>>,
+}
+
+/// The query parameters of [`EventsV3::get_event_by_slug`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetEventBySlugParams {
+    /// The `fields` query parameter.
+    pub fields: Option<Vec<RequestedFields>>,
 }
 
 /// The kind of actor that performed the cancellation.

@@ -147,12 +147,13 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
     /// Requires the permission `MEMBERS.MEMBER_READ`, granted by any of: `SCOPE.BLOG.MANAGE-BLOG` (Manage Blog), `SCOPE.BOOKINGS.CONFIGURATION` (Manage Bookings Services and Settings), `SCOPE.CHALLENGES.MANAGE` (Manage Challenges), `SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS` (Access Verticals by Automations), `SCOPE.CRM.SETUP-AUTOMATIONS` (Set Up Automations), `SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS` (Manage Members and Contacts - all permissions), `SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS` (Read Members and Contacts - all read permissions), `SCOPE.DC-MEMBERS.MANAGE-MEMBERS` (Manage Members), `SCOPE.DC-MEMBERS.READ-MEMBERS` (Read Members), `SCOPE.EVENTS.MANAGE-EVENTS` (Manage Events), `SCOPE.MEDIA.VIEW-SITE-ANALYTICS` (View Site Analytics), `SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE` (View settlement reports and payouts), `SCOPE.PORTFOLIO.MANAGE-PORTFOLIO` (Manage Portfolio), `SCOPE.PROMOTE.MANAGE-GOOGLE-ADS` (Manage google ads campaigns), `SCOPE.PROMOTE.MANAGE-SEO` (Manage SEO Settings), `SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS` (Manage Social Posts), `SCOPE.PROMOTE.VIEW-GOOGLE-ADS` (View google ads campaigns), `SCOPE.PROMOTE.VIEW-SEO` (View SEO Settings), `SCOPE.RENTALS.MANAGE` (Manage_Wix_Rentals_App_Forms_submissions), `SCOPE.RESTAURANTS.MEGA-SCOPES` (Manage Restaurants - all permissions), `SCOPE.STORES.MANAGE-STORES` (Manage Stores).
     pub fn get_current_member<'f>(
         self,
+        params: &'f GetCurrentMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::get_current_member(self.wix.client())
+        calls::get_current_member(self.wix.client(), params)
     }
 
     /// Retrieves a member by ID.
@@ -165,17 +166,20 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
     pub fn get_member<'f>(
         self,
         id: &'f str,
+        params: &'f GetMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>>
     where
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::get_member(self.wix.client(), id)
+        calls::get_member(self.wix.client(), id, params)
     }
 
     /// Lists site members, given the provided paging and fieldsets.
     ///
     /// A member's default privacy status is `"PRIVATE"`. Private members aren't returned in the response if a [site visitor](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities#site-visitor) or [site member](https://dev.wix.com/docs/api-reference/articles/authentication/about-identities#site-member) identity calls this method. Learn more about [managing your member privacy settings](https://support.wix.com/en/article/site-members-managing-your-member-privacy-settings).
+    ///
+    /// Not sent: `sorting` (lists of objects and maps do not fit a query string; Wix's SDK leaves them out too).
     ///
     /// `GET /members/v1/members` · Wix: *List Members*
     ///
@@ -707,11 +711,16 @@ mod calls {
 
     pub(super) fn get_current_member<'f>(
         client: &'f Client,
+        params: &'f GetCurrentMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fieldsets.iter().flatten() {
+                query.push(("fieldsets", v.as_str().to_owned()));
+            }
             let path = "/members/v1/members/my".to_owned();
             unsafe {
-                rt::call(client, &operations::GET_CURRENT_MEMBER, path, Vec::new(), None)
+                rt::call(client, &operations::GET_CURRENT_MEMBER, path, query, None)
             }
                 .await
         })
@@ -720,11 +729,15 @@ mod calls {
     pub(super) fn get_member<'f>(
         client: &'f Client,
         id: &'f str,
+        params: &'f GetMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fieldsets.iter().flatten() {
+                query.push(("fieldsets", v.as_str().to_owned()));
+            }
             let path = format!("/members/v1/members/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_MEMBER, path, Vec::new(), None) }
-                .await
+            unsafe { rt::call(client, &operations::GET_MEMBER, path, query, None) }.await
         })
     }
 
@@ -739,6 +752,9 @@ mod calls {
             }
             if let Some(v) = &params.paging_offset {
                 query.push(("paging.offset", v.to_string()));
+            }
+            for v in params.fieldsets.iter().flatten() {
+                query.push(("fieldsets", v.as_str().to_owned()));
             }
             let path = "/members/v1/members".to_owned();
             unsafe { rt::call(client, &operations::LIST_MEMBERS, path, query, None) }
@@ -1567,6 +1583,24 @@ pub mod operations {
     };
 }
 
+/// The query parameters of [`MembersV1::get_current_member`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetCurrentMemberParams {
+    /// Predefined set of fields to return.
+    ///
+    /// Default: `"PUBLIC"`.
+    pub fieldsets: Option<Vec<Set>>,
+}
+
+/// The query parameters of [`MembersV1::get_member`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetMemberParams {
+    /// Predefined set of fields to return.
+    ///
+    /// Defaults to `"PUBLIC"`.
+    pub fieldsets: Option<Vec<Set>>,
+}
+
 /// The query parameters of [`MembersV1::list_members`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMembersParams {
@@ -1574,6 +1608,10 @@ pub struct ListMembersParams {
     pub paging_limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub paging_offset: Option<f64>,
+    /// Predefined sets of fields to return.
+    ///
+    /// Default: `"PUBLIC"`.
+    pub fieldsets: Option<Vec<Set>>,
 }
 
 /// The query parameters of [`MembersV1::delete_my_member`].

@@ -356,6 +356,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     pub fn get_product<'f>(
         self,
         product_id: &'f str,
+        params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>>
     where
         'a: 'f,
@@ -363,7 +364,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::get_product(self.wix.client(), product_id)
+        calls::get_product(self.wix.client(), product_id, params)
     }
 
     /// Retrieves a product by slug.
@@ -377,6 +378,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
     pub fn get_product_by_slug<'f>(
         self,
         slug: &'f str,
+        params: &'f GetProductBySlugParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>>
     where
         'a: 'f,
@@ -384,7 +386,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::get_product_by_slug(self.wix.client(), slug)
+        calls::get_product_by_slug(self.wix.client(), slug, params)
     }
 
     /// Retrieves a list of up to 100 products, given the provided filtering, search expression, sorting, and cursor paging.
@@ -990,10 +992,15 @@ mod calls {
     pub(super) fn get_product<'f>(
         client: &'f Client,
         product_id: &'f str,
+        params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/stores/v3/products/{}", rt::segment(product_id));
-            unsafe { rt::call(client, &operations::GET_PRODUCT, path, Vec::new(), None) }
+            unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, None) }
                 .await
         })
     }
@@ -1001,17 +1008,16 @@ mod calls {
     pub(super) fn get_product_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
+        params: &'f GetProductBySlugParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>> {
         Box::pin(async move {
+            let mut query = Vec::new();
+            for v in params.fields.iter().flatten() {
+                query.push(("fields", v.as_str().to_owned()));
+            }
             let path = format!("/stores/v3/products/slug/{}", rt::segment(slug));
             unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_PRODUCT_BY_SLUG,
-                    path,
-                    Vec::new(),
-                    None,
-                )
+                rt::call(client, &operations::GET_PRODUCT_BY_SLUG, path, query, None)
             }
                 .await
         })
@@ -2063,6 +2069,20 @@ pub mod operations {
         scopes: &[],
         retry_safe: false,
     };
+}
+
+/// The query parameters of [`StoresCatalogV3::get_product`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetProductParams {
+    /// Fields to include in the response.
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+}
+
+/// The query parameters of [`StoresCatalogV3::get_product_by_slug`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetProductBySlugParams {
+    /// Fields to include in the response.
+    pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
 /// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr};
-use xtask::model::Access;
 use xtask::SpecFile;
+use xtask::model::Access;
 use xtask::openapi::{export, import};
 
 fn root() -> PathBuf {
@@ -54,7 +54,9 @@ fn export_parses_back_with_every_method_permission_and_scope() {
                 Access::Unpublished => serde_json::json!("unpublished"),
                 Access::All(reqs) if reqs.len() == 1 => serde_json::json!(reqs[0].permission),
                 Access::All(reqs) => serde_json::json!(
-                    reqs.iter().map(|r| r.permission.as_str()).collect::<Vec<_>>()
+                    reqs.iter()
+                        .map(|r| r.permission.as_str())
+                        .collect::<Vec<_>>()
                 ),
             };
             let scopes: Vec<&str> = method

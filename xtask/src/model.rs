@@ -134,6 +134,8 @@ pub struct Method {
     pub retry_safe: bool,
     pub paging: Option<Paging>,
     pub query: Option<Query>,
+    /// Wix's deprecation note: the client method carries `#[deprecated]`.
+    pub deprecated: Option<String>,
 }
 
 /// What a method or webhook requires.

@@ -72,6 +72,8 @@ pub struct RawMethod {
     pub retry_safe: Option<bool>,
     pub paging: Option<RawPaging>,
     pub query: Option<RawQuery>,
+    /// Why the method is deprecated (Wix's note, its removal date, its replacement).
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,6 +240,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 pub const KNOWN_KEYS: &[&str] = &[
     "permissions",
     "source",
+    "deprecated",
     "no_scope",
     "scopes",
     "id",

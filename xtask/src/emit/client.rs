@@ -256,13 +256,16 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     let op = quote!(&operations::#op_name);
     let scopes = m.access.scopes();
     let requirement = access_doc(&m.access);
-    let doc = docs(&format!(
+    let mut doc = docs(&format!(
         "{}\n\n`{} {}` · Wix: *{}*\n\n{requirement}",
         m.docs,
         m.http.as_str(),
         m.path,
         m.wix_name,
     ));
+    if let Some(note) = &m.deprecated {
+        doc.extend(quote!(#[deprecated(note = #note)]));
+    }
 
     if let Some(query) = &m.query {
         out.items.push(super::query::builder(module, m, query));
@@ -309,14 +312,28 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             let pushes = m.query_params.iter().map(|p| {
                 let f = ident(&p.rust_name);
                 let wire = &p.wire;
-                let value = match &p.ty {
+                let value = |ty: &Ty| match ty {
                     Ty::Named(_) => quote!(v.as_str().to_owned()),
                     _ => quote!(v.to_string()),
                 };
-                if p.required {
-                    quote! { { let v = &params.#f; query.push((#wire, #value)); } }
-                } else {
-                    quote! { if let Some(v) = &params.#f { query.push((#wire, #value)); } }
+                match (&p.ty, p.required) {
+                    // A list: the key once per value.
+                    (Ty::Array(inner), true) => {
+                        let value = value(inner);
+                        quote! { for v in &params.#f { query.push((#wire, #value)); } }
+                    }
+                    (Ty::Array(inner), false) => {
+                        let value = value(inner);
+                        quote! { for v in params.#f.iter().flatten() { query.push((#wire, #value)); } }
+                    }
+                    (ty, true) => {
+                        let value = value(ty);
+                        quote! { { let v = &params.#f; query.push((#wire, #value)); } }
+                    }
+                    (ty, false) => {
+                        let value = value(ty);
+                        quote! { if let Some(v) = &params.#f { query.push((#wire, #value)); } }
+                    }
                 }
             });
             params.push(quote!(params: &'f #params_name));

@@ -109,10 +109,13 @@ fn shared_type_users(spec: &Spec) -> BTreeMap<String, std::collections::BTreeSet
         let mut out = Vec::new();
         if let Some(def) = shared.types.iter().find(|t| t.name == name) {
             match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
-                TypeKind::OneOf { variants, .. } => {
-                    variants.iter().filter_map(|v| v.ty.as_ref()).for_each(|t| named(t, &mut out))
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().for_each(|f| named(&f.ty, &mut out))
                 }
+                TypeKind::OneOf { variants, .. } => variants
+                    .iter()
+                    .filter_map(|v| v.ty.as_ref())
+                    .for_each(|t| named(t, &mut out)),
                 TypeKind::Enum { .. } => {}
             }
         }

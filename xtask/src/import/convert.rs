@@ -32,6 +32,7 @@ pub struct PermissionFacts {
 }
 
 /// The converted module.
+#[derive(Debug)]
 pub struct Converted {
     pub module: Mapping,
     /// Permission id -> facts, for the registry.
@@ -150,6 +151,29 @@ pub fn convert(pkg: &Package, module: &str, title: &str) -> Result<Converted, Ve
 /// `getProductBySlug` -> `Get Product By Slug`.
 pub fn display_name(function: &str) -> String {
     function.to_title_case()
+}
+
+/// Wix's deprecation of a method, as one note: `@deprecated` (with its text), the
+/// `@targetRemovalDate` and the `@replacedBy` method.
+fn deprecation(doc: &Doc) -> Option<String> {
+    if !doc.has("deprecated") {
+        return None;
+    }
+    let mut note = String::from("deprecated by Wix");
+    let why = doc
+        .first("deprecated")
+        .unwrap_or_default()
+        .replace('\n', " ");
+    if !why.is_empty() {
+        note.push_str(&format!(": {why}"));
+    }
+    if let Some(date) = doc.first("targetRemovalDate") {
+        note.push_str(&format!("; removal planned for {date}"));
+    }
+    if let Some(by) = doc.first("replacedBy") {
+        note.push_str(&format!("; replaced by `{by}`"));
+    }
+    Some(note)
 }
 
 /// The doc text of a declaration, or `None` when it has none.
@@ -300,18 +324,10 @@ impl Cx<'_> {
                 js.proto_path
             ));
         }
-        if doc.has("deprecated") {
-            let why = doc.first("deprecated").unwrap_or_default();
-            docs.push_str(&format!(
-                "\n\nDeprecated by Wix{}",
-                if why.is_empty() {
-                    ".".to_owned()
-                } else {
-                    format!(": {why}")
-                }
-            ));
-        }
         m.insert("docs".into(), docs.into());
+        if let Some(note) = deprecation(&doc) {
+            m.insert("deprecated".into(), note.into());
+        }
         m.insert("http".into(), http.clone().into());
         // The path: `{name}` of a path parameter stays; `{a.b}` binds a body field, which the
         // generator supports only with a body. Without one, it becomes a path argument.
@@ -386,11 +402,28 @@ impl Cx<'_> {
         if js.body || post_instead {
             m.insert("request".into(), self.reference(&request));
         } else if js.query {
+            let mut dropped = Vec::new();
             for q in request_decl
                 .iter()
                 .filter(|q| !path_set.contains(q.name.as_str()))
             {
-                self.query_params(&f.name, &q.name, q, &mut params, 0);
+                self.query_params(&mut dropped, &q.name, q, &mut params, 0);
+            }
+            if !dropped.is_empty() {
+                let list: Vec<String> = dropped.iter().map(|d| format!("`{d}`")).collect();
+                let docs = m
+                    .get("docs")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                m.insert(
+                    "docs".into(),
+                    format!(
+                        "{docs}\n\nNot sent: {} (lists of objects and maps do not fit a query string; Wix's SDK leaves them out too).",
+                        list.join(", ")
+                    )
+                    .into(),
+                );
             }
         }
         let in_body = js.body || post_instead;
@@ -497,7 +530,7 @@ impl Cx<'_> {
     /// names; lists and open values are left to the body-less request's docs.
     fn query_params(
         &mut self,
-        method: &str,
+        dropped: &mut Vec<String>,
         name: &str,
         p: &Prop,
         out: &mut Vec<Yaml>,
@@ -517,6 +550,26 @@ impl Cx<'_> {
             }
             _ => None,
         };
+        // A list of scalars: the key repeated, as Wix's SDK sends it.
+        let scalar = scalar.or_else(|| match &ty {
+            Ty::Array(item) => {
+                let item_schema = match strip_null(item).0 {
+                    Ty::String | Ty::Date => Some(schema_type("string")),
+                    Ty::Number => Some(schema_type("number")),
+                    Ty::Boolean => Some(schema_type("boolean")),
+                    Ty::Ref(n, a) if a.is_empty() => self.enum_name(&n).map(|e| {
+                        self.want(&e);
+                        reference(&e)
+                    }),
+                    _ => None,
+                }?;
+                let mut s = Mapping::new();
+                s.insert("type".into(), "array".into());
+                s.insert("items".into(), item_schema);
+                Some(Yaml::Mapping(s))
+            }
+            _ => None,
+        });
         if let Some(schema) = scalar {
             let mut q = Mapping::new();
             q.insert("name".into(), name.into());
@@ -534,7 +587,7 @@ impl Cx<'_> {
                 if !props.is_empty() {
                     for sub in props {
                         self.query_params(
-                            method,
+                            dropped,
                             &format!("{name}.{}", sub.name),
                             &sub,
                             out,
@@ -545,8 +598,8 @@ impl Cx<'_> {
                 }
             }
         }
-        // Lists and maps in a query string: the generator takes scalar parameters only.
-        let _ = method;
+        // Lists of objects and maps: Wix's SDK drops them from a query string too.
+        dropped.push(name.to_owned());
     }
 
     fn webhook(

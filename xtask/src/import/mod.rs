@@ -129,16 +129,62 @@ fn is_universal(path: &str) -> bool {
         && (path.contains(".universal") || path == "build/cjs/index.typings.d.ts")
 }
 
+/// Whether the importer reads the file at `path` of a package.
+fn wanted(path: &str) -> bool {
+    path == "build/cjs/meta.js" || path == "build/cjs/meta.d.ts" || is_universal(path)
+}
+
+/// Reads one package from its tarball.
 pub fn read_package(
     name: &str,
     version: &str,
     tarball: &Path,
     scope_tags_only: bool,
 ) -> Result<Package, Vec<String>> {
-    let files = npm::read_files(tarball, |p| {
-        p == "build/cjs/meta.js" || p == "build/cjs/meta.d.ts" || is_universal(p)
-    })
-    .map_err(|e| vec![e])?;
+    let files = npm::read_files(tarball, wanted).map_err(|e| vec![e])?;
+    package_from_files(name, version, &files, scope_tags_only)
+}
+
+/// Reads one package from a directory laid out like the tarball's `package/` (the importer's
+/// fixture packages).
+pub fn read_package_dir(
+    name: &str,
+    version: &str,
+    dir: &Path,
+    scope_tags_only: bool,
+) -> Result<Package, Vec<String>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| vec![format!("cannot read {}: {e}", d.display())])?;
+        for e in entries.filter_map(|e| e.ok()) {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if wanted(&rel) {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| vec![format!("cannot read {}: {e}", path.display())])?;
+                files.insert(rel, text);
+            }
+        }
+    }
+    package_from_files(name, version, &files, scope_tags_only)
+}
+
+fn package_from_files(
+    name: &str,
+    version: &str,
+    files: &BTreeMap<String, String>,
+    scope_tags_only: bool,
+) -> Result<Package, Vec<String>> {
     let at = format!("{name}@{version}");
     let mut errors = Vec::new();
     let meta_dts = match files.get("build/cjs/meta.d.ts") {

@@ -169,11 +169,15 @@ mod tests {
         let mut modules = vec![
             (
                 "a".to_owned(),
-                module("  Resp:\n    type: object\n    properties:\n      x: { $ref: X }\n  X:\n    type: string\n    enum: [A]\n"),
+                module(
+                    "  Resp:\n    type: object\n    properties:\n      x: { $ref: X }\n  X:\n    type: string\n    enum: [A]\n",
+                ),
             ),
             (
                 "b".to_owned(),
-                module("  Resp:\n    type: object\n    properties:\n      x: { $ref: X }\n  X:\n    type: string\n    enum: [B]\n"),
+                module(
+                    "  Resp:\n    type: object\n    properties:\n      x: { $ref: X }\n  X:\n    type: string\n    enum: [B]\n",
+                ),
             ),
         ];
         assert!(extract(&mut modules).is_none());

@@ -68,17 +68,29 @@ impl ModuleLowering<'_, '_> {
                     Some(TypeKind::Enum { .. })
                 )
             };
-            if !match &ty {
+            let scalar = |ty: &Ty| match ty {
                 Ty::String | Ty::Timestamp | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool => {
                     true
                 }
                 Ty::Named(n) => string_enum(n),
                 _ => false,
-            } {
+            };
+            // A list goes as the key repeated (`fields=A&fields=B`), as Wix's SDK sends it; only
+            // in the query string.
+            let fits = match &ty {
+                Ty::Array(inner) => {
+                    scalar(inner) && PARAM_LOCATIONS.parse(&p.location) == Ok(ParamLocation::Query)
+                }
+                other => scalar(other),
+            };
+            if !fits {
                 self.report.error(
                     &ppath.key("schema"),
                     Anchor::Value,
-                    format!("parameter `{}` must be a string, number or boolean", p.name),
+                    format!(
+                        "parameter `{}` must be a string, number or boolean (or, in the query, a list of them)",
+                        p.name
+                    ),
                     None,
                 );
             }
@@ -210,6 +222,7 @@ impl ModuleLowering<'_, '_> {
                 .clone()
                 .unwrap_or_else(|| format!("Calls Wix's {}.", rm.name)),
             retry_safe: rm.retry_safe.unwrap_or(http == HttpMethod::Get),
+            deprecated: rm.deprecated.clone(),
             rust_name,
             http,
             path: rm.path.clone(),
