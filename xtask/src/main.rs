@@ -21,6 +21,9 @@ usage:
                                               pinned in specs/import.lock (PACKAGE: add one;
                                               --update: move to the newest versions; --check:
                                               write nothing, fail if a spec differs)
+  cargo xtask import-trial                    import the 30 packages of xtask/import-trial.lock
+                                              (other areas) into target/import-trial, generate
+                                              and `cargo check` them; prints the figures
   cargo xtask scopes [--format markdown|json] print the method -> permission -> scopes table
   cargo xtask bench [--generation]            measure generation, check and build times side by
                                               side with progenitor on the same operations (from
@@ -46,6 +49,13 @@ fn main() -> ExitCode {
         ["codegen", "--specs", dir, "--out", out] => codegen_into(Path::new(dir), Path::new(out)),
         ["export-openapi", rest @ ..] => export_openapi(&root, rest),
         ["import-openapi", file, rest @ ..] => import_openapi(&root, file, rest),
+        ["import-trial"] => match xtask::import::trial::run(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["import", rest @ ..] => import(&root, rest),
         ["bench"] => xtask::bench::run(&root, xtask::bench::Scope::All),
         ["bench", "--generation"] => xtask::bench::run(&root, xtask::bench::Scope::Generation),
@@ -149,7 +159,10 @@ fn import(root: &Path, args: &[&str]) -> ExitCode {
             }
         }
     }
-    let spec_dir = root.join("specs");
+    let spec_dir = match std::env::var_os("WIX_REST_SPECS") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => root.join("specs"),
+    };
     let cache = xtask::import::npm::cache_dir();
     let start = std::time::Instant::now();
     let imported = match xtask::import::import(&spec_dir, &cache, &options) {

@@ -34,6 +34,11 @@ pub(super) fn module_rs(
     if module.name == SHARED_MODULE {
         return shared_module_rs(module, &defaults, users);
     }
+    // A module with no methods (a package of webhooks only) uses little of its imports.
+    let allow_unused = module
+        .methods
+        .is_empty()
+        .then(|| quote!(#[allow(unused_imports)]));
     let imports = module.imports.iter().map(|i| ident(i));
     let shared_mod = ident(SHARED_MODULE);
     let uses = (!module.imports.is_empty()).then(|| {
@@ -65,8 +70,11 @@ pub(super) fn module_rs(
     quote! {
         #module_docs
 
+        #allow_unused
         use serde::{Deserialize, Serialize};
+        #allow_unused
         use wix_rest_runtime::__private as rt;
+        #allow_unused
         use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
         #uses
@@ -108,7 +116,9 @@ pub(super) fn module_rs(
         /// set by the permission trait of the operation it sends. That bound is the proof
         /// `rt::call` requires.
         mod calls {
+            #allow_unused
             use super::*;
+            #allow_unused
             use wix_rest_runtime::Client;
 
             #(#calls)*
@@ -116,6 +126,7 @@ pub(super) fn module_rs(
 
         /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
         pub mod operations {
+            #allow_unused
             use wix_rest_runtime::{HttpMethod, Operation, Requires};
 
             #(#operations)*

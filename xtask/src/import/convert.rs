@@ -1043,11 +1043,16 @@ fn reference(name: &str) -> Yaml {
 }
 
 /// The spec's name of a TypeScript type: its own, unless the generator reserves it (`Option`,
-/// `Error`, ...), then prefixed with `Wix`.
+/// `Error`, ...) or it starts with `_`, then prefixed with `Wix`.
 pub fn spec_name(ts: &str) -> String {
+    // `_String`: not a Rust type name as it is.
+    let trimmed = ts.trim_start_matches('_');
     // `Event` and `Webhooks` name a module's webhook enum and router.
-    if crate::lower::RESERVED_TYPE_NAMES.contains(&ts) || matches!(ts, "Event" | "Webhooks") {
-        format!("Wix{ts}")
+    if trimmed != ts
+        || crate::lower::RESERVED_TYPE_NAMES.contains(&ts)
+        || matches!(ts, "Event" | "Webhooks")
+    {
+        format!("Wix{trimmed}")
     } else {
         ts.to_owned()
     }

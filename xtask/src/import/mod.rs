@@ -12,6 +12,7 @@ pub mod npm;
 pub mod overrides;
 pub mod registry;
 pub mod share;
+pub mod trial;
 pub mod ts;
 
 use std::collections::BTreeMap;
@@ -203,7 +204,9 @@ fn package_from_files(
             .map_err(|e| errors.push(format!("{at}: build/cjs/meta.js: {e}")))
             .ok(),
         None => {
-            errors.push(format!("{at}: the package has no build/cjs/meta.js"));
+            errors.push(format!(
+                "{at}: the package has no build/cjs/meta.js: it describes no REST methods (Wix's service-plugin packages have none)"
+            ));
             None
         }
     };

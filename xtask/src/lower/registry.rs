@@ -206,18 +206,16 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
     })
 }
 
-/// `WIX_STORES.READ_PRODUCTS`, `SCOPE.DC-STORES.READ-PRODUCTS`, or Wix's newer lower-case form
-/// `stores:catalog:v3:product:bulk_update_product_tags`.
+/// A Wix id: `WIX_STORES.READ_PRODUCTS`, `SCOPE.DC-STORES.READ-PRODUCTS`, Wix's newer form
+/// `stores:catalog:v3:product:bulk_update_product_tags`, or a mixed-case one Wix also publishes
+/// (`Shoutout.Read`): ASCII letters, digits and `.` `_` `:` `-`, with a `.` or `:` in it.
 fn is_wix_id(id: &str) -> bool {
-    let upper = id.contains('.')
+    !id.is_empty()
+        && (id.contains('.') || id.contains(':'))
         && id
             .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    let lower = id.contains(':')
-        && id.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, ':' | '_' | '-' | '.')
-        });
-    !id.is_empty() && (upper || lower)
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 impl ModuleLowering<'_, '_> {
