@@ -69,9 +69,18 @@ pub fn run(root: &Path) -> Result<(), String> {
     );
     // The same profiles as this workspace, so that the dependencies built for it are reused.
     let root_manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(io)?;
-    let profiles = root_manifest
-        .find("[profile.")
-        .map_or("", |i| &root_manifest[i..]);
+    // (Only the sections for every package: the per-package ones name this workspace's crates.)
+    let mut profiles = String::new();
+    let mut keep = false;
+    for line in root_manifest.lines() {
+        if line.starts_with('[') {
+            keep = line == "[profile.dev]" || line == "[profile.dev.package.\"*\"]";
+        }
+        if keep {
+            profiles.push_str(line);
+            profiles.push('\n');
+        }
+    }
     std::fs::write(out.join("Cargo.toml"), format!("{manifest}\n{profiles}")).map_err(io)?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(io)?;
     let start = Instant::now();
