@@ -100,7 +100,12 @@ pub fn run(root: &Path) -> Result<(), String> {
     // Warnings count as failures (without `RUSTFLAGS`, which would rebuild the shared target).
     let problems: Vec<&str> = stderr
         .lines()
-        .filter(|l| l.contains("error") || l.contains("warning"))
+        .filter(|l| {
+            l.starts_with("error")
+                || l.starts_with("warning")
+                || l.contains(": error")
+                || l.contains(": warning")
+        })
         .collect();
     if !output.status.success() || !problems.is_empty() {
         return Err(format!(
