@@ -1237,6 +1237,438 @@ pub struct ListContactsParams {
     pub fieldsets: Option<Vec<ContactFieldSet>>,
 }
 
+/// The typed filter and sort of [`ContactsV4::query_contacts`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryContactsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryContactsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryContactsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryContactsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `id`: Contact ID.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`.
+    pub fn id(self) -> rt::query::Field<Self, query_contacts_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `info.locale`: Locale in
+    /// [IETF BCP 47 language tag](https://en.wikipedia.org/wiki/IETF_language_tag) format.
+    /// Typically, this is a lowercase 2-letter language code,
+    /// followed by a hyphen, followed by an uppercase 2-letter country code.
+    /// For example, `en-US` for U.S. English, and `de-DE` for Germany German.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`.
+    pub fn info_locale(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoLocale> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `createdDate`: Date and time the contact was created.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$ne`.
+    pub fn created_date(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::CreatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `createdDate`, after the sorts already given.
+    pub fn sort_by_created_date(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("createdDate", order);
+        self
+    }
+
+    /// Filters by `info.birthdate`: Birth date in `YYYY-MM-DD` format. For example, `2020-03-15`.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$ne`.
+    pub fn info_birthdate(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoBirthdate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `info.birthdate`, after the sorts already given.
+    pub fn sort_by_info_birthdate(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("info.birthdate", order);
+        self
+    }
+
+    /// Filters by `lastActivity.activityDate`: Date and time of the last action.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$ne`.
+    pub fn last_activity_activity_date(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::LastActivityActivityDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `lastActivity.activityDate`, after the sorts already given.
+    pub fn sort_by_last_activity_activity_date(
+        mut self,
+        order: rt::query::SortOrder,
+    ) -> Self {
+        self.0.sort("lastActivity.activityDate", order);
+        self
+    }
+
+    /// Filters by `updatedDate`: Date and time the contact was last updated.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$ne`.
+    pub fn updated_date(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::UpdatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `info.company`: Contact's company name.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn info_company(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoCompany> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `info.company`, after the sorts already given.
+    pub fn sort_by_info_company(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("info.company", order);
+        self
+    }
+
+    /// Filters by `info.jobTitle`: Contact's job title.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn info_job_title(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoJobTitle> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `info.jobTitle`, after the sorts already given.
+    pub fn sort_by_info_job_title(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("info.jobTitle", order);
+        self
+    }
+
+    /// Filters by `info.name.first`: Contact's first name.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn info_name_first(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoNameFirst> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `info.name.first`, after the sorts already given.
+    pub fn sort_by_info_name_first(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("info.name.first", order);
+        self
+    }
+
+    /// Filters by `info.name.last`: Contact's last name.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn info_name_last(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::InfoNameLast> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `info.name.last`, after the sorts already given.
+    pub fn sort_by_info_name_last(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("info.name.last", order);
+        self
+    }
+
+    /// Filters by `primaryInfo.email`: Primary email address.
+    ///
+    /// This property reflects the email address in `info.emails`
+    /// where `primary` is `true`.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn primary_info_email(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::PrimaryInfoEmail> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `primaryInfo.email`, after the sorts already given.
+    pub fn sort_by_primary_info_email(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("primaryInfo.email", order);
+        self
+    }
+
+    /// Filters by `primaryInfo.phone`: Primary phone number.
+    ///
+    /// This property reflects the phone number in `info.phones`
+    /// where `primary` is `true`.
+    ///
+    /// Operators: `$eq`, `$exists`, `$in`, `$ne`, `$startsWith`.
+    pub fn primary_info_phone(
+        self,
+    ) -> rt::query::Field<Self, query_contacts_fields::PrimaryInfoPhone> {
+        rt::query::Field::new(self)
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryContactsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryContactsQuery`] filters by.
+pub mod query_contacts_fields {
+    use super::rt;
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Exists for Id {}
+
+    impl rt::query::ops::In for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    /// The `info.locale` field.
+    pub struct InfoLocale;
+
+    impl rt::query::FieldSpec for InfoLocale {
+        const NAME: &'static str = "info.locale";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoLocale {}
+
+    impl rt::query::ops::Exists for InfoLocale {}
+
+    impl rt::query::ops::In for InfoLocale {}
+
+    impl rt::query::ops::Ne for InfoLocale {}
+
+    /// The `createdDate` field.
+    pub struct CreatedDate;
+
+    impl rt::query::FieldSpec for CreatedDate {
+        const NAME: &'static str = "createdDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for CreatedDate {}
+
+    impl rt::query::ops::Gt for CreatedDate {}
+
+    impl rt::query::ops::Gte for CreatedDate {}
+
+    impl rt::query::ops::Lt for CreatedDate {}
+
+    impl rt::query::ops::Lte for CreatedDate {}
+
+    impl rt::query::ops::Ne for CreatedDate {}
+
+    /// The `info.birthdate` field.
+    pub struct InfoBirthdate;
+
+    impl rt::query::FieldSpec for InfoBirthdate {
+        const NAME: &'static str = "info.birthdate";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoBirthdate {}
+
+    impl rt::query::ops::Gt for InfoBirthdate {}
+
+    impl rt::query::ops::Gte for InfoBirthdate {}
+
+    impl rt::query::ops::Lt for InfoBirthdate {}
+
+    impl rt::query::ops::Lte for InfoBirthdate {}
+
+    impl rt::query::ops::Ne for InfoBirthdate {}
+
+    /// The `lastActivity.activityDate` field.
+    pub struct LastActivityActivityDate;
+
+    impl rt::query::FieldSpec for LastActivityActivityDate {
+        const NAME: &'static str = "lastActivity.activityDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for LastActivityActivityDate {}
+
+    impl rt::query::ops::Gt for LastActivityActivityDate {}
+
+    impl rt::query::ops::Gte for LastActivityActivityDate {}
+
+    impl rt::query::ops::Lt for LastActivityActivityDate {}
+
+    impl rt::query::ops::Lte for LastActivityActivityDate {}
+
+    impl rt::query::ops::Ne for LastActivityActivityDate {}
+
+    /// The `updatedDate` field.
+    pub struct UpdatedDate;
+
+    impl rt::query::FieldSpec for UpdatedDate {
+        const NAME: &'static str = "updatedDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for UpdatedDate {}
+
+    impl rt::query::ops::Gt for UpdatedDate {}
+
+    impl rt::query::ops::Gte for UpdatedDate {}
+
+    impl rt::query::ops::Lt for UpdatedDate {}
+
+    impl rt::query::ops::Lte for UpdatedDate {}
+
+    impl rt::query::ops::Ne for UpdatedDate {}
+
+    /// The `info.company` field.
+    pub struct InfoCompany;
+
+    impl rt::query::FieldSpec for InfoCompany {
+        const NAME: &'static str = "info.company";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoCompany {}
+
+    impl rt::query::ops::Exists for InfoCompany {}
+
+    impl rt::query::ops::In for InfoCompany {}
+
+    impl rt::query::ops::Ne for InfoCompany {}
+
+    impl rt::query::ops::StartsWith for InfoCompany {}
+
+    /// The `info.jobTitle` field.
+    pub struct InfoJobTitle;
+
+    impl rt::query::FieldSpec for InfoJobTitle {
+        const NAME: &'static str = "info.jobTitle";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoJobTitle {}
+
+    impl rt::query::ops::Exists for InfoJobTitle {}
+
+    impl rt::query::ops::In for InfoJobTitle {}
+
+    impl rt::query::ops::Ne for InfoJobTitle {}
+
+    impl rt::query::ops::StartsWith for InfoJobTitle {}
+
+    /// The `info.name.first` field.
+    pub struct InfoNameFirst;
+
+    impl rt::query::FieldSpec for InfoNameFirst {
+        const NAME: &'static str = "info.name.first";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoNameFirst {}
+
+    impl rt::query::ops::Exists for InfoNameFirst {}
+
+    impl rt::query::ops::In for InfoNameFirst {}
+
+    impl rt::query::ops::Ne for InfoNameFirst {}
+
+    impl rt::query::ops::StartsWith for InfoNameFirst {}
+
+    /// The `info.name.last` field.
+    pub struct InfoNameLast;
+
+    impl rt::query::FieldSpec for InfoNameLast {
+        const NAME: &'static str = "info.name.last";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for InfoNameLast {}
+
+    impl rt::query::ops::Exists for InfoNameLast {}
+
+    impl rt::query::ops::In for InfoNameLast {}
+
+    impl rt::query::ops::Ne for InfoNameLast {}
+
+    impl rt::query::ops::StartsWith for InfoNameLast {}
+
+    /// The `primaryInfo.email` field.
+    pub struct PrimaryInfoEmail;
+
+    impl rt::query::FieldSpec for PrimaryInfoEmail {
+        const NAME: &'static str = "primaryInfo.email";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for PrimaryInfoEmail {}
+
+    impl rt::query::ops::Exists for PrimaryInfoEmail {}
+
+    impl rt::query::ops::In for PrimaryInfoEmail {}
+
+    impl rt::query::ops::Ne for PrimaryInfoEmail {}
+
+    impl rt::query::ops::StartsWith for PrimaryInfoEmail {}
+
+    /// The `primaryInfo.phone` field.
+    pub struct PrimaryInfoPhone;
+
+    impl rt::query::FieldSpec for PrimaryInfoPhone {
+        const NAME: &'static str = "primaryInfo.phone";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for PrimaryInfoPhone {}
+
+    impl rt::query::ops::Exists for PrimaryInfoPhone {}
+
+    impl rt::query::ops::In for PrimaryInfoPhone {}
+
+    impl rt::query::ops::Ne for PrimaryInfoPhone {}
+
+    impl rt::query::ops::StartsWith for PrimaryInfoPhone {}
+}
+
 /// The query parameters of [`ContactsV4::list_facets`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFacetsParams {

@@ -366,6 +366,19 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         calls::search_orders(self.wix.client(), body)
     }
 
+    /// Every item of [`Self::search_orders`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    pub fn search_orders_stream(
+        self,
+        request: SearchOrdersRequest,
+    ) -> rt::BoxStream<'a, Result<Order, Error>>
+    where
+        S: crate::permissions::EcomReadOrders,
+    {
+        calls::search_orders_stream(self.wix.client(), request)
+    }
+
     /// Creates an order.
     ///
     /// The `createOrder()` function returns a Promise that resolves when the order is created.
@@ -994,6 +1007,50 @@ mod calls {
             }
                 .await
         })
+    }
+
+    pub(super) fn search_orders_stream<'a>(
+        client: &'a Client,
+        request: SearchOrdersRequest,
+    ) -> rt::BoxStream<'a, Result<Order, Error>> {
+        rt::cursor_pages(
+            "search_orders",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .search
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.search.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = search_orders(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.orders).unwrap_or_default(),
+                            )
+                            .next_cursor(next)
+                            .has_next(has_next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn create_order<'f>(

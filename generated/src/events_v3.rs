@@ -933,6 +933,375 @@ pub mod operations {
     };
 }
 
+/// The typed filter and sort of [`EventsV3::query_events`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryEventsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryEventsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryEventsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryEventsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `registration.initialType`: The `initialType` field.
+    ///
+    /// Operators: `$eq`.
+    pub fn registration_initial_type(
+        self,
+    ) -> rt::query::Field<Self, query_events_fields::RegistrationInitialType> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `createdDate`: Date and time when the event was created.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn created_date(
+        self,
+    ) -> rt::query::Field<Self, query_events_fields::CreatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `createdDate`, after the sorts already given.
+    pub fn sort_by_created_date(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("createdDate", order);
+        self
+    }
+
+    /// Filters by `updatedDate`: Date and time when the event was updated.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn updated_date(
+        self,
+    ) -> rt::query::Field<Self, query_events_fields::UpdatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `updatedDate`, after the sorts already given.
+    pub fn sort_by_updated_date(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("updatedDate", order);
+        self
+    }
+
+    /// Filters by `dateAndTimeSettings.endDate`: Event end date.
+    ///
+    /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn date_and_time_settings_end_date(
+        self,
+    ) -> rt::query::Field<Self, query_events_fields::DateAndTimeSettingsEndDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `dateAndTimeSettings.endDate`, after the sorts already given.
+    pub fn sort_by_date_and_time_settings_end_date(
+        mut self,
+        order: rt::query::SortOrder,
+    ) -> Self {
+        self.0.sort("dateAndTimeSettings.endDate", order);
+        self
+    }
+
+    /// Filters by `dateAndTimeSettings.startDate`: Event start date.
+    ///
+    /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn date_and_time_settings_start_date(
+        self,
+    ) -> rt::query::Field<Self, query_events_fields::DateAndTimeSettingsStartDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `dateAndTimeSettings.startDate`, after the sorts already given.
+    pub fn sort_by_date_and_time_settings_start_date(
+        mut self,
+        order: rt::query::SortOrder,
+    ) -> Self {
+        self.0.sort("dateAndTimeSettings.startDate", order);
+        self
+    }
+
+    /// Filters by `slug`: Unique identifier of the event page. The naming is the same as the event title written in kebab case. For example, if your event title is "Leather Crafting 101", then the slug is "leather-crafting-101".
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn slug(self) -> rt::query::Field<Self, query_events_fields::Slug> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `slug`, after the sorts already given.
+    pub fn sort_by_slug(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("slug", order);
+        self
+    }
+
+    /// Filters by `title`: Event title.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn title(self) -> rt::query::Field<Self, query_events_fields::Title> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `title`, after the sorts already given.
+    pub fn sort_by_title(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("title", order);
+        self
+    }
+
+    /// Filters by `id`: Event ID.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$in`, `$lt`, `$lte`, `$ne`.
+    pub fn id(self) -> rt::query::Field<Self, query_events_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `id`, after the sorts already given.
+    pub fn sort_by_id(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("id", order);
+        self
+    }
+
+    /// Filters by `status`: The `status` field.
+    ///
+    /// Operators: `$eq`, `$in`, `$ne`.
+    pub fn status(self) -> rt::query::Field<Self, query_events_fields::Status> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `userId`: ID of the user who created the event.
+    ///
+    /// Operators: `$eq`, `$in`, `$ne`.
+    pub fn user_id(self) -> rt::query::Field<Self, query_events_fields::UserId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryEventsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryEventsQuery`] filters by.
+pub mod query_events_fields {
+    use super::rt;
+
+    /// The `registration.initialType` field.
+    pub struct RegistrationInitialType;
+
+    impl rt::query::FieldSpec for RegistrationInitialType {
+        const NAME: &'static str = "registration.initialType";
+        type Value = super::InitialRegistrationTypeType;
+    }
+
+    impl rt::query::ops::Eq for RegistrationInitialType {}
+
+    /// The `createdDate` field.
+    pub struct CreatedDate;
+
+    impl rt::query::FieldSpec for CreatedDate {
+        const NAME: &'static str = "createdDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for CreatedDate {}
+
+    impl rt::query::ops::Gt for CreatedDate {}
+
+    impl rt::query::ops::Gte for CreatedDate {}
+
+    impl rt::query::ops::In for CreatedDate {}
+
+    impl rt::query::ops::Lt for CreatedDate {}
+
+    impl rt::query::ops::Lte for CreatedDate {}
+
+    impl rt::query::ops::Ne for CreatedDate {}
+
+    /// The `updatedDate` field.
+    pub struct UpdatedDate;
+
+    impl rt::query::FieldSpec for UpdatedDate {
+        const NAME: &'static str = "updatedDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for UpdatedDate {}
+
+    impl rt::query::ops::Gt for UpdatedDate {}
+
+    impl rt::query::ops::Gte for UpdatedDate {}
+
+    impl rt::query::ops::In for UpdatedDate {}
+
+    impl rt::query::ops::Lt for UpdatedDate {}
+
+    impl rt::query::ops::Lte for UpdatedDate {}
+
+    impl rt::query::ops::Ne for UpdatedDate {}
+
+    /// The `dateAndTimeSettings.endDate` field.
+    pub struct DateAndTimeSettingsEndDate;
+
+    impl rt::query::FieldSpec for DateAndTimeSettingsEndDate {
+        const NAME: &'static str = "dateAndTimeSettings.endDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::Gt for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::Gte for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::In for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::Lt for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::Lte for DateAndTimeSettingsEndDate {}
+
+    impl rt::query::ops::Ne for DateAndTimeSettingsEndDate {}
+
+    /// The `dateAndTimeSettings.startDate` field.
+    pub struct DateAndTimeSettingsStartDate;
+
+    impl rt::query::FieldSpec for DateAndTimeSettingsStartDate {
+        const NAME: &'static str = "dateAndTimeSettings.startDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::Gt for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::Gte for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::In for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::Lt for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::Lte for DateAndTimeSettingsStartDate {}
+
+    impl rt::query::ops::Ne for DateAndTimeSettingsStartDate {}
+
+    /// The `slug` field.
+    pub struct Slug;
+
+    impl rt::query::FieldSpec for Slug {
+        const NAME: &'static str = "slug";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Slug {}
+
+    impl rt::query::ops::Gt for Slug {}
+
+    impl rt::query::ops::Gte for Slug {}
+
+    impl rt::query::ops::In for Slug {}
+
+    impl rt::query::ops::Lt for Slug {}
+
+    impl rt::query::ops::Lte for Slug {}
+
+    impl rt::query::ops::Ne for Slug {}
+
+    /// The `title` field.
+    pub struct Title;
+
+    impl rt::query::FieldSpec for Title {
+        const NAME: &'static str = "title";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Title {}
+
+    impl rt::query::ops::Gt for Title {}
+
+    impl rt::query::ops::Gte for Title {}
+
+    impl rt::query::ops::In for Title {}
+
+    impl rt::query::ops::Lt for Title {}
+
+    impl rt::query::ops::Lte for Title {}
+
+    impl rt::query::ops::Ne for Title {}
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Gt for Id {}
+
+    impl rt::query::ops::Gte for Id {}
+
+    impl rt::query::ops::In for Id {}
+
+    impl rt::query::ops::Lt for Id {}
+
+    impl rt::query::ops::Lte for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    /// The `status` field.
+    pub struct Status;
+
+    impl rt::query::FieldSpec for Status {
+        const NAME: &'static str = "status";
+        type Value = super::Status;
+    }
+
+    impl rt::query::ops::Eq for Status {}
+
+    impl rt::query::ops::In for Status {}
+
+    impl rt::query::ops::Ne for Status {}
+
+    /// The `userId` field.
+    pub struct UserId;
+
+    impl rt::query::FieldSpec for UserId {
+        const NAME: &'static str = "userId";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for UserId {}
+
+    impl rt::query::ops::In for UserId {}
+
+    impl rt::query::ops::Ne for UserId {}
+}
+
 /// The query parameters of [`EventsV3::list_events_by_category`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEventsByCategoryParams {

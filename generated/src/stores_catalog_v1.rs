@@ -388,6 +388,19 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         calls::query_products(self.wix.client(), body)
     }
 
+    /// Every item of [`Self::query_products`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    pub fn query_products_stream(
+        self,
+        request: QueryProductsPlatformizedRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_products_stream(self.wix.client(), request)
+    }
+
     /// Retrieves a product with the provided ID.
     ///
     /// `GET /stores-reader/v1/products/{id}` · Wix: *Get Product*
@@ -484,6 +497,19 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         S: crate::permissions::WixStoresReadProducts,
     {
         calls::query_store_variants(self.wix.client(), body)
+    }
+
+    /// Every item of [`Self::query_store_variants`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    pub fn query_store_variants_stream(
+        self,
+        request: QueryStoreVariantsRequest,
+    ) -> rt::BoxStream<'a, Result<StoreVariant, Error>>
+    where
+        S: crate::permissions::WixStoresReadProducts,
+    {
+        calls::query_store_variants_stream(self.wix.client(), request)
     }
 
     /// Retrieves a store variant with the provided ID.
@@ -926,6 +952,45 @@ mod calls {
         })
     }
 
+    pub(super) fn query_products_stream<'a>(
+        client: &'a Client,
+        request: QueryProductsPlatformizedRequest,
+    ) -> rt::BoxStream<'a, Result<Product, Error>> {
+        rt::cursor_pages(
+            "query_products",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_products(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.products).unwrap_or_default(),
+                            )
+                            .next_cursor(next),
+                    )
+                }
+            },
+        )
+    }
+
     pub(super) fn get_product<'f>(
         client: &'f Client,
         id: &'f str,
@@ -1055,6 +1120,45 @@ mod calls {
             }
                 .await
         })
+    }
+
+    pub(super) fn query_store_variants_stream<'a>(
+        client: &'a Client,
+        request: QueryStoreVariantsRequest,
+    ) -> rt::BoxStream<'a, Result<StoreVariant, Error>> {
+        rt::cursor_pages(
+            "query_store_variants",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_store_variants(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok(
+                        rt::Page::new(
+                                Some(response).and_then(|v| v.variants).unwrap_or_default(),
+                            )
+                            .next_cursor(next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn get_store_variant<'f>(
@@ -1551,6 +1655,480 @@ pub mod operations {
         ],
         retry_safe: true,
     };
+}
+
+/// The typed filter and sort of [`StoresCatalogV1::query_products`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryProductsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryProductsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryProductsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryProductsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `id`: Product ID (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn id(self) -> rt::query::Field<Self, query_products_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `id`, after the sorts already given.
+    pub fn sort_by_id(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("id", order);
+        self
+    }
+
+    /// Filters by `createdDate`: Date and time the product was created.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn created_date(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::CreatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `lastUpdated`: Date and time the product was last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn last_updated(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::LastUpdated> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `lastUpdated`, after the sorts already given.
+    pub fn sort_by_last_updated(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("lastUpdated", order);
+        self
+    }
+
+    /// Filters by `name`: Product name.
+    ///
+    /// Min: 1 character
+    /// Max: 80 characters
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn name(self) -> rt::query::Field<Self, query_products_fields::Name> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `name`, after the sorts already given.
+    pub fn sort_by_name(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("name", order);
+        self
+    }
+
+    /// Filters by `description`: Product description. Accepts [rich text](https://dev.wix.com/api/rest/wix-stores/rich-text).
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn description(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::Description> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `sku`: Stock keeping unit. If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled, SKUs will be set per variant, and this field will be empty.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn sku(self) -> rt::query::Field<Self, query_products_fields::Sku> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `sku`, after the sorts already given.
+    pub fn sort_by_sku(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("sku", order);
+        self
+    }
+
+    /// Filters by `priceData.price`: Product price
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn price_data_price(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::PriceDataPrice> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `priceData.price`, after the sorts already given.
+    pub fn sort_by_price_data_price(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("priceData.price", order);
+        self
+    }
+
+    /// Filters by `numericId`: Product's unique numeric ID (assigned in ascending order).
+    /// Primarily used for sorting and filtering when crawling all products.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn numeric_id(self) -> rt::query::Field<Self, query_products_fields::NumericId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `numericId`, after the sorts already given.
+    pub fn sort_by_numeric_id(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("numericId", order);
+        self
+    }
+
+    /// Filters by `productType`: The `productType` field.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    pub fn product_type(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::ProductType> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `productType`, after the sorts already given.
+    pub fn sort_by_product_type(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("productType", order);
+        self
+    }
+
+    /// Filters by `slug`: A friendly URL name (generated automatically by the catalog when a product is created), can be updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn slug(self) -> rt::query::Field<Self, query_products_fields::Slug> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `slug`, after the sorts already given.
+    pub fn sort_by_slug(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("slug", order);
+        self
+    }
+
+    /// Filters by `collectionIds`: A list of all collection IDs that this product is included in (writable via the Catalog > Collection APIs).
+    ///
+    /// Operators: `$hasAll`, `$hasSome`.
+    pub fn collection_ids(
+        self,
+    ) -> rt::query::Field<Self, query_products_fields::CollectionIds> {
+        rt::query::Field::new(self)
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryProductsPlatformizedRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryProductsQuery`] filters by.
+pub mod query_products_fields {
+    use super::rt;
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    impl rt::query::ops::Gt for Id {}
+
+    impl rt::query::ops::Lt for Id {}
+
+    impl rt::query::ops::Gte for Id {}
+
+    impl rt::query::ops::Lte for Id {}
+
+    impl rt::query::ops::IsEmpty for Id {}
+
+    impl rt::query::ops::Exists for Id {}
+
+    impl rt::query::ops::In for Id {}
+
+    impl rt::query::ops::Nin for Id {}
+
+    impl rt::query::ops::StartsWith for Id {}
+
+    /// The `createdDate` field.
+    pub struct CreatedDate;
+
+    impl rt::query::FieldSpec for CreatedDate {
+        const NAME: &'static str = "createdDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for CreatedDate {}
+
+    impl rt::query::ops::Ne for CreatedDate {}
+
+    impl rt::query::ops::Gt for CreatedDate {}
+
+    impl rt::query::ops::Lt for CreatedDate {}
+
+    impl rt::query::ops::Gte for CreatedDate {}
+
+    impl rt::query::ops::Lte for CreatedDate {}
+
+    impl rt::query::ops::Exists for CreatedDate {}
+
+    impl rt::query::ops::In for CreatedDate {}
+
+    impl rt::query::ops::Nin for CreatedDate {}
+
+    /// The `lastUpdated` field.
+    pub struct LastUpdated;
+
+    impl rt::query::FieldSpec for LastUpdated {
+        const NAME: &'static str = "lastUpdated";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for LastUpdated {}
+
+    impl rt::query::ops::Ne for LastUpdated {}
+
+    impl rt::query::ops::Gt for LastUpdated {}
+
+    impl rt::query::ops::Lt for LastUpdated {}
+
+    impl rt::query::ops::Gte for LastUpdated {}
+
+    impl rt::query::ops::Lte for LastUpdated {}
+
+    impl rt::query::ops::Exists for LastUpdated {}
+
+    impl rt::query::ops::In for LastUpdated {}
+
+    impl rt::query::ops::Nin for LastUpdated {}
+
+    /// The `name` field.
+    pub struct Name;
+
+    impl rt::query::FieldSpec for Name {
+        const NAME: &'static str = "name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Name {}
+
+    impl rt::query::ops::Ne for Name {}
+
+    impl rt::query::ops::Gt for Name {}
+
+    impl rt::query::ops::Lt for Name {}
+
+    impl rt::query::ops::Gte for Name {}
+
+    impl rt::query::ops::Lte for Name {}
+
+    impl rt::query::ops::IsEmpty for Name {}
+
+    impl rt::query::ops::Exists for Name {}
+
+    impl rt::query::ops::In for Name {}
+
+    impl rt::query::ops::Nin for Name {}
+
+    impl rt::query::ops::StartsWith for Name {}
+
+    /// The `description` field.
+    pub struct Description;
+
+    impl rt::query::FieldSpec for Description {
+        const NAME: &'static str = "description";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Description {}
+
+    impl rt::query::ops::Ne for Description {}
+
+    impl rt::query::ops::Gt for Description {}
+
+    impl rt::query::ops::Lt for Description {}
+
+    impl rt::query::ops::Gte for Description {}
+
+    impl rt::query::ops::Lte for Description {}
+
+    impl rt::query::ops::IsEmpty for Description {}
+
+    impl rt::query::ops::Exists for Description {}
+
+    impl rt::query::ops::In for Description {}
+
+    impl rt::query::ops::Nin for Description {}
+
+    impl rt::query::ops::StartsWith for Description {}
+
+    /// The `sku` field.
+    pub struct Sku;
+
+    impl rt::query::FieldSpec for Sku {
+        const NAME: &'static str = "sku";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Sku {}
+
+    impl rt::query::ops::Ne for Sku {}
+
+    impl rt::query::ops::Gt for Sku {}
+
+    impl rt::query::ops::Lt for Sku {}
+
+    impl rt::query::ops::Gte for Sku {}
+
+    impl rt::query::ops::Lte for Sku {}
+
+    impl rt::query::ops::IsEmpty for Sku {}
+
+    impl rt::query::ops::Exists for Sku {}
+
+    impl rt::query::ops::In for Sku {}
+
+    impl rt::query::ops::Nin for Sku {}
+
+    impl rt::query::ops::StartsWith for Sku {}
+
+    /// The `priceData.price` field.
+    pub struct PriceDataPrice;
+
+    impl rt::query::FieldSpec for PriceDataPrice {
+        const NAME: &'static str = "priceData.price";
+        type Value = f64;
+    }
+
+    impl rt::query::ops::Eq for PriceDataPrice {}
+
+    impl rt::query::ops::Ne for PriceDataPrice {}
+
+    impl rt::query::ops::Gt for PriceDataPrice {}
+
+    impl rt::query::ops::Lt for PriceDataPrice {}
+
+    impl rt::query::ops::Gte for PriceDataPrice {}
+
+    impl rt::query::ops::Lte for PriceDataPrice {}
+
+    impl rt::query::ops::Exists for PriceDataPrice {}
+
+    impl rt::query::ops::In for PriceDataPrice {}
+
+    impl rt::query::ops::Nin for PriceDataPrice {}
+
+    /// The `numericId` field.
+    pub struct NumericId;
+
+    impl rt::query::FieldSpec for NumericId {
+        const NAME: &'static str = "numericId";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for NumericId {}
+
+    impl rt::query::ops::Ne for NumericId {}
+
+    impl rt::query::ops::Gt for NumericId {}
+
+    impl rt::query::ops::Lt for NumericId {}
+
+    impl rt::query::ops::Gte for NumericId {}
+
+    impl rt::query::ops::Lte for NumericId {}
+
+    impl rt::query::ops::IsEmpty for NumericId {}
+
+    impl rt::query::ops::Exists for NumericId {}
+
+    impl rt::query::ops::In for NumericId {}
+
+    impl rt::query::ops::Nin for NumericId {}
+
+    impl rt::query::ops::StartsWith for NumericId {}
+
+    /// The `productType` field.
+    pub struct ProductType;
+
+    impl rt::query::FieldSpec for ProductType {
+        const NAME: &'static str = "productType";
+        type Value = super::ProductType;
+    }
+
+    impl rt::query::ops::Eq for ProductType {}
+
+    impl rt::query::ops::Ne for ProductType {}
+
+    impl rt::query::ops::In for ProductType {}
+
+    impl rt::query::ops::Nin for ProductType {}
+
+    impl rt::query::ops::Exists for ProductType {}
+
+    /// The `slug` field.
+    pub struct Slug;
+
+    impl rt::query::FieldSpec for Slug {
+        const NAME: &'static str = "slug";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Slug {}
+
+    impl rt::query::ops::Ne for Slug {}
+
+    impl rt::query::ops::Gt for Slug {}
+
+    impl rt::query::ops::Lt for Slug {}
+
+    impl rt::query::ops::Gte for Slug {}
+
+    impl rt::query::ops::Lte for Slug {}
+
+    impl rt::query::ops::IsEmpty for Slug {}
+
+    impl rt::query::ops::Exists for Slug {}
+
+    impl rt::query::ops::In for Slug {}
+
+    impl rt::query::ops::Nin for Slug {}
+
+    impl rt::query::ops::StartsWith for Slug {}
+
+    /// The `collectionIds` field.
+    pub struct CollectionIds;
+
+    impl rt::query::FieldSpec for CollectionIds {
+        const NAME: &'static str = "collectionIds";
+        type Value = String;
+    }
+
+    impl rt::query::ops::HasAll for CollectionIds {}
+
+    impl rt::query::ops::HasSome for CollectionIds {}
 }
 
 /// The query parameters of [`StoresCatalogV1::get_product`].

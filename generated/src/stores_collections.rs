@@ -65,6 +65,19 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
         calls::query_collections(self.wix.client(), body)
     }
 
+    /// Every item of [`Self::query_collections`], page after page (cursor paging, 100 per page).
+    ///
+    /// The first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.
+    pub fn query_collections_stream(
+        self,
+        request: QueryCollectionsRequest,
+    ) -> rt::BoxStream<'a, Result<Collection, Error>>
+    where
+        S: crate::permissions::Unpublished,
+    {
+        calls::query_collections_stream(self.wix.client(), request)
+    }
+
     /// Retrieves a collection with the provided ID.
     ///
     /// The package maps this method's path to no `www.wixapis.com` prefix; like Wix's SDK, the client sends the service path `/v2/collections/{id}` as it is.
@@ -131,6 +144,47 @@ mod calls {
             }
                 .await
         })
+    }
+
+    pub(super) fn query_collections_stream<'a>(
+        client: &'a Client,
+        request: QueryCollectionsRequest,
+    ) -> rt::BoxStream<'a, Result<Collection, Error>> {
+        rt::cursor_pages(
+            "query_collections",
+            move |cursor| {
+                let mut request = request.clone();
+                let has_cursor = cursor.is_some();
+                let paging = request
+                    .query
+                    .get_or_insert_with(Default::default)
+                    .cursor_paging
+                    .get_or_insert_with(Default::default);
+                paging.limit = Some(100.0);
+                paging.cursor = cursor;
+                if has_cursor {
+                    let parent = request.query.get_or_insert_with(Default::default);
+                    parent.filter = None;
+                    parent.sort = None;
+                }
+                async move {
+                    let response = query_collections(client, &request).await?;
+                    let next = Some(&response)
+                        .and_then(|v| v.metadata.as_ref())
+                        .and_then(|v| v.cursors.as_ref())
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok(
+                        rt::Page::new(
+                                Some(response)
+                                    .and_then(|v| v.collections)
+                                    .unwrap_or_default(),
+                            )
+                            .next_cursor(next),
+                    )
+                }
+            },
+        )
     }
 
     pub(super) fn get_collection<'f>(
@@ -208,6 +262,137 @@ pub mod operations {
         scopes: &[],
         retry_safe: true,
     };
+}
+
+/// The typed filter and sort of [`StoresCollections::query_collections`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryCollectionsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryCollectionsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryCollectionsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryCollectionsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `id`: Collection ID (generated automatically by the catalog).
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn id(self) -> rt::query::Field<Self, query_collections_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `id`, after the sorts already given.
+    pub fn sort_by_id(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("id", order);
+        self
+    }
+
+    /// Filters by `name`: Collection name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn name(self) -> rt::query::Field<Self, query_collections_fields::Name> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `name`, after the sorts already given.
+    pub fn sort_by_name(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("name", order);
+        self
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryCollectionsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryCollectionsQuery`] filters by.
+pub mod query_collections_fields {
+    use super::rt;
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    impl rt::query::ops::Gt for Id {}
+
+    impl rt::query::ops::Lt for Id {}
+
+    impl rt::query::ops::Gte for Id {}
+
+    impl rt::query::ops::Lte for Id {}
+
+    impl rt::query::ops::IsEmpty for Id {}
+
+    impl rt::query::ops::Exists for Id {}
+
+    impl rt::query::ops::In for Id {}
+
+    impl rt::query::ops::Nin for Id {}
+
+    impl rt::query::ops::StartsWith for Id {}
+
+    /// The `name` field.
+    pub struct Name;
+
+    impl rt::query::FieldSpec for Name {
+        const NAME: &'static str = "name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Name {}
+
+    impl rt::query::ops::Ne for Name {}
+
+    impl rt::query::ops::Gt for Name {}
+
+    impl rt::query::ops::Lt for Name {}
+
+    impl rt::query::ops::Gte for Name {}
+
+    impl rt::query::ops::Lte for Name {}
+
+    impl rt::query::ops::IsEmpty for Name {}
+
+    impl rt::query::ops::Exists for Name {}
+
+    impl rt::query::ops::In for Name {}
+
+    impl rt::query::ops::Nin for Name {}
+
+    impl rt::query::ops::StartsWith for Name {}
 }
 
 /// The `Collection` object.

@@ -1395,6 +1395,647 @@ pub mod operations {
     };
 }
 
+/// The typed filter and sort of [`StoresInventoryItemsV3::query_inventory_items`]: each field offers only the operators Wix documents for it, and only sortable fields have a `sort_by_*`.
+///
+/// Build it, then [`QueryInventoryItemsQuery::apply_to`] a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryInventoryItemsQuery(rt::query::Query);
+
+impl rt::query::QueryBuilder for QueryInventoryItemsQuery {
+    fn query_mut(&mut self) -> &mut rt::query::Query {
+        &mut self.0
+    }
+}
+
+impl QueryInventoryItemsQuery {
+    /// An empty query: no filter, no sort.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters by `id`: Inventory item ID.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn id(self) -> rt::query::Field<Self, query_inventory_items_fields::Id> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `locationId`: Stores location ID. If not specified when creating an inventory item, the store's default location is used.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn location_id(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::LocationId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `variantId`: Variant ID.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn variant_id(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::VariantId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Filters by `product.directCategoryIds`: List of category IDs that this product is included in directly.
+    ///
+    /// Operators: `$hasAll`, `$hasSome`.
+    pub fn product_direct_category_ids(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::ProductDirectCategoryIds> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `product.directCategoryIds`, after the sorts already given.
+    pub fn sort_by_product_direct_category_ids(
+        mut self,
+        order: rt::query::SortOrder,
+    ) -> Self {
+        self.0.sort("product.directCategoryIds", order);
+        self
+    }
+
+    /// Filters by `createdDate`: Date and time the inventory item was created.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn created_date(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::CreatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `createdDate`, after the sorts already given.
+    pub fn sort_by_created_date(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("createdDate", order);
+        self
+    }
+
+    /// Filters by `updatedDate`: Date and time the inventory item was last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn updated_date(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::UpdatedDate> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `updatedDate`, after the sorts already given.
+    pub fn sort_by_updated_date(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("updatedDate", order);
+        self
+    }
+
+    /// Filters by `availabilityStatus`: The `availabilityStatus` field.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    pub fn availability_status(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::AvailabilityStatus> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `availabilityStatus`, after the sorts already given.
+    pub fn sort_by_availability_status(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("availabilityStatus", order);
+        self
+    }
+
+    /// Filters by `inStock`: Indicates that inventory is tracked by status rather than quantity.
+    ///
+    /// When set to `true`, the item is marked as available for sale without tracking exact quantities.
+    /// When set to `false`, the item is marked as out of stock.
+    /// This tracking method is useful for made-to-order products or items with unlimited inventory.
+    ///
+    /// When using this tracking method, `trackQuantity` is `false` and preorder limits aren't supported.
+    ///
+    /// Operators: `$eq`, `$ne`, `$exists`, `$in`, `$nin`.
+    pub fn in_stock(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::InStock> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `inStock`, after the sorts already given.
+    pub fn sort_by_in_stock(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("inStock", order);
+        self
+    }
+
+    /// Filters by `preorderInfo.enabled`: Whether preorder is enabled for this inventory item.
+    ///
+    /// > **Note:** Preorder can't be enabled for digital products or products with subscriptions.
+    ///
+    /// Default: `false`
+    ///
+    /// Operators: `$eq`, `$ne`, `$exists`, `$in`, `$nin`.
+    pub fn preorder_info_enabled(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::PreorderInfoEnabled> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `preorderInfo.enabled`, after the sorts already given.
+    pub fn sort_by_preorder_info_enabled(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("preorderInfo.enabled", order);
+        self
+    }
+
+    /// Filters by `product.name`: Product name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn product_name(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::ProductName> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `product.name`, after the sorts already given.
+    pub fn sort_by_product_name(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("product.name", order);
+        self
+    }
+
+    /// Filters by `product.variantName`: Variant name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn product_variant_name(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::ProductVariantName> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `product.variantName`, after the sorts already given.
+    pub fn sort_by_product_variant_name(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("product.variantName", order);
+        self
+    }
+
+    /// Filters by `product.variantSku`: Variant SKU (stock keeping unit).
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn product_variant_sku(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::ProductVariantSku> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `product.variantSku`, after the sorts already given.
+    pub fn sort_by_product_variant_sku(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("product.variantSku", order);
+        self
+    }
+
+    /// Filters by `productId`: Product ID.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$isEmpty`, `$exists`, `$in`, `$nin`, `$startsWith`.
+    pub fn product_id(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::ProductId> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `productId`, after the sorts already given.
+    pub fn sort_by_product_id(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("productId", order);
+        self
+    }
+
+    /// Filters by `quantity`: Indicates that inventory is tracked by quantity.
+    ///
+    /// Set this field to the number of items currently in stock.
+    /// This tracking method is useful when you need to know exactly how many items are available.
+    ///
+    /// When using this tracking method, `trackQuantity` is `true`.
+    /// Quantity can be negative when inventory is decremented for an order that has already been paid.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$exists`, `$in`, `$nin`.
+    pub fn quantity(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::Quantity> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `quantity`, after the sorts already given.
+    pub fn sort_by_quantity(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("quantity", order);
+        self
+    }
+
+    /// Filters by `trackQuantity`: Whether the quantity is being tracked.
+    ///
+    /// Operators: `$eq`, `$ne`, `$exists`, `$in`, `$nin`.
+    pub fn track_quantity(
+        self,
+    ) -> rt::query::Field<Self, query_inventory_items_fields::TrackQuantity> {
+        rt::query::Field::new(self)
+    }
+
+    /// Sorts by `trackQuantity`, after the sorts already given.
+    pub fn sort_by_track_quantity(mut self, order: rt::query::SortOrder) -> Self {
+        self.0.sort("trackQuantity", order);
+        self
+    }
+
+    /// Keeps the items that match any of `alternatives` (`$or`).
+    pub fn any_of(mut self, alternatives: impl IntoIterator<Item = Self>) -> Self {
+        self.0.any_of(alternatives.into_iter().map(|q| q.0));
+        self
+    }
+
+    /// The query as built.
+    pub fn as_query(&self) -> &rt::query::Query {
+        &self.0
+    }
+
+    /// Writes the filter, and the sort when one was given, into `request` (as objects).
+    pub fn apply_to(&self, request: &mut QueryInventoryItemsRequest) {
+        let target = request.query.get_or_insert_with(Default::default);
+        target.filter = Some(self.0.filter());
+        if self.0.has_sort() {
+            let target = request.query.get_or_insert_with(Default::default);
+            target.sort = Some(rt::query::into_field(self.0.sort_objects()));
+        }
+    }
+}
+
+/// The fields [`QueryInventoryItemsQuery`] filters by.
+pub mod query_inventory_items_fields {
+    use super::rt;
+
+    /// The `id` field.
+    pub struct Id;
+
+    impl rt::query::FieldSpec for Id {
+        const NAME: &'static str = "id";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for Id {}
+
+    impl rt::query::ops::Ne for Id {}
+
+    impl rt::query::ops::Gt for Id {}
+
+    impl rt::query::ops::Lt for Id {}
+
+    impl rt::query::ops::Gte for Id {}
+
+    impl rt::query::ops::Lte for Id {}
+
+    impl rt::query::ops::IsEmpty for Id {}
+
+    impl rt::query::ops::Exists for Id {}
+
+    impl rt::query::ops::In for Id {}
+
+    impl rt::query::ops::Nin for Id {}
+
+    impl rt::query::ops::StartsWith for Id {}
+
+    /// The `locationId` field.
+    pub struct LocationId;
+
+    impl rt::query::FieldSpec for LocationId {
+        const NAME: &'static str = "locationId";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for LocationId {}
+
+    impl rt::query::ops::Ne for LocationId {}
+
+    impl rt::query::ops::Gt for LocationId {}
+
+    impl rt::query::ops::Lt for LocationId {}
+
+    impl rt::query::ops::Gte for LocationId {}
+
+    impl rt::query::ops::Lte for LocationId {}
+
+    impl rt::query::ops::IsEmpty for LocationId {}
+
+    impl rt::query::ops::Exists for LocationId {}
+
+    impl rt::query::ops::In for LocationId {}
+
+    impl rt::query::ops::Nin for LocationId {}
+
+    impl rt::query::ops::StartsWith for LocationId {}
+
+    /// The `variantId` field.
+    pub struct VariantId;
+
+    impl rt::query::FieldSpec for VariantId {
+        const NAME: &'static str = "variantId";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for VariantId {}
+
+    impl rt::query::ops::Ne for VariantId {}
+
+    impl rt::query::ops::Gt for VariantId {}
+
+    impl rt::query::ops::Lt for VariantId {}
+
+    impl rt::query::ops::Gte for VariantId {}
+
+    impl rt::query::ops::Lte for VariantId {}
+
+    impl rt::query::ops::IsEmpty for VariantId {}
+
+    impl rt::query::ops::Exists for VariantId {}
+
+    impl rt::query::ops::In for VariantId {}
+
+    impl rt::query::ops::Nin for VariantId {}
+
+    impl rt::query::ops::StartsWith for VariantId {}
+
+    /// The `product.directCategoryIds` field.
+    pub struct ProductDirectCategoryIds;
+
+    impl rt::query::FieldSpec for ProductDirectCategoryIds {
+        const NAME: &'static str = "product.directCategoryIds";
+        type Value = String;
+    }
+
+    impl rt::query::ops::HasAll for ProductDirectCategoryIds {}
+
+    impl rt::query::ops::HasSome for ProductDirectCategoryIds {}
+
+    /// The `createdDate` field.
+    pub struct CreatedDate;
+
+    impl rt::query::FieldSpec for CreatedDate {
+        const NAME: &'static str = "createdDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for CreatedDate {}
+
+    impl rt::query::ops::Ne for CreatedDate {}
+
+    impl rt::query::ops::Gt for CreatedDate {}
+
+    impl rt::query::ops::Lt for CreatedDate {}
+
+    impl rt::query::ops::Gte for CreatedDate {}
+
+    impl rt::query::ops::Lte for CreatedDate {}
+
+    impl rt::query::ops::Exists for CreatedDate {}
+
+    impl rt::query::ops::In for CreatedDate {}
+
+    impl rt::query::ops::Nin for CreatedDate {}
+
+    /// The `updatedDate` field.
+    pub struct UpdatedDate;
+
+    impl rt::query::FieldSpec for UpdatedDate {
+        const NAME: &'static str = "updatedDate";
+        type Value = wix_rest_runtime::Timestamp;
+    }
+
+    impl rt::query::ops::Eq for UpdatedDate {}
+
+    impl rt::query::ops::Ne for UpdatedDate {}
+
+    impl rt::query::ops::Gt for UpdatedDate {}
+
+    impl rt::query::ops::Lt for UpdatedDate {}
+
+    impl rt::query::ops::Gte for UpdatedDate {}
+
+    impl rt::query::ops::Lte for UpdatedDate {}
+
+    impl rt::query::ops::Exists for UpdatedDate {}
+
+    impl rt::query::ops::In for UpdatedDate {}
+
+    impl rt::query::ops::Nin for UpdatedDate {}
+
+    /// The `availabilityStatus` field.
+    pub struct AvailabilityStatus;
+
+    impl rt::query::FieldSpec for AvailabilityStatus {
+        const NAME: &'static str = "availabilityStatus";
+        type Value = super::AvailabilityStatus;
+    }
+
+    impl rt::query::ops::Eq for AvailabilityStatus {}
+
+    impl rt::query::ops::Ne for AvailabilityStatus {}
+
+    impl rt::query::ops::In for AvailabilityStatus {}
+
+    impl rt::query::ops::Nin for AvailabilityStatus {}
+
+    impl rt::query::ops::Exists for AvailabilityStatus {}
+
+    /// The `inStock` field.
+    pub struct InStock;
+
+    impl rt::query::FieldSpec for InStock {
+        const NAME: &'static str = "inStock";
+        type Value = bool;
+    }
+
+    impl rt::query::ops::Eq for InStock {}
+
+    impl rt::query::ops::Ne for InStock {}
+
+    impl rt::query::ops::Exists for InStock {}
+
+    impl rt::query::ops::In for InStock {}
+
+    impl rt::query::ops::Nin for InStock {}
+
+    /// The `preorderInfo.enabled` field.
+    pub struct PreorderInfoEnabled;
+
+    impl rt::query::FieldSpec for PreorderInfoEnabled {
+        const NAME: &'static str = "preorderInfo.enabled";
+        type Value = bool;
+    }
+
+    impl rt::query::ops::Eq for PreorderInfoEnabled {}
+
+    impl rt::query::ops::Ne for PreorderInfoEnabled {}
+
+    impl rt::query::ops::Exists for PreorderInfoEnabled {}
+
+    impl rt::query::ops::In for PreorderInfoEnabled {}
+
+    impl rt::query::ops::Nin for PreorderInfoEnabled {}
+
+    /// The `product.name` field.
+    pub struct ProductName;
+
+    impl rt::query::FieldSpec for ProductName {
+        const NAME: &'static str = "product.name";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for ProductName {}
+
+    impl rt::query::ops::Ne for ProductName {}
+
+    impl rt::query::ops::Gt for ProductName {}
+
+    impl rt::query::ops::Lt for ProductName {}
+
+    impl rt::query::ops::Gte for ProductName {}
+
+    impl rt::query::ops::Lte for ProductName {}
+
+    impl rt::query::ops::IsEmpty for ProductName {}
+
+    impl rt::query::ops::Exists for ProductName {}
+
+    impl rt::query::ops::In for ProductName {}
+
+    impl rt::query::ops::Nin for ProductName {}
+
+    impl rt::query::ops::StartsWith for ProductName {}
+
+    /// The `product.variantName` field.
+    pub struct ProductVariantName;
+
+    impl rt::query::FieldSpec for ProductVariantName {
+        const NAME: &'static str = "product.variantName";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for ProductVariantName {}
+
+    impl rt::query::ops::Ne for ProductVariantName {}
+
+    impl rt::query::ops::Gt for ProductVariantName {}
+
+    impl rt::query::ops::Lt for ProductVariantName {}
+
+    impl rt::query::ops::Gte for ProductVariantName {}
+
+    impl rt::query::ops::Lte for ProductVariantName {}
+
+    impl rt::query::ops::IsEmpty for ProductVariantName {}
+
+    impl rt::query::ops::Exists for ProductVariantName {}
+
+    impl rt::query::ops::In for ProductVariantName {}
+
+    impl rt::query::ops::Nin for ProductVariantName {}
+
+    impl rt::query::ops::StartsWith for ProductVariantName {}
+
+    /// The `product.variantSku` field.
+    pub struct ProductVariantSku;
+
+    impl rt::query::FieldSpec for ProductVariantSku {
+        const NAME: &'static str = "product.variantSku";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for ProductVariantSku {}
+
+    impl rt::query::ops::Ne for ProductVariantSku {}
+
+    impl rt::query::ops::Gt for ProductVariantSku {}
+
+    impl rt::query::ops::Lt for ProductVariantSku {}
+
+    impl rt::query::ops::Gte for ProductVariantSku {}
+
+    impl rt::query::ops::Lte for ProductVariantSku {}
+
+    impl rt::query::ops::IsEmpty for ProductVariantSku {}
+
+    impl rt::query::ops::Exists for ProductVariantSku {}
+
+    impl rt::query::ops::In for ProductVariantSku {}
+
+    impl rt::query::ops::Nin for ProductVariantSku {}
+
+    impl rt::query::ops::StartsWith for ProductVariantSku {}
+
+    /// The `productId` field.
+    pub struct ProductId;
+
+    impl rt::query::FieldSpec for ProductId {
+        const NAME: &'static str = "productId";
+        type Value = String;
+    }
+
+    impl rt::query::ops::Eq for ProductId {}
+
+    impl rt::query::ops::Ne for ProductId {}
+
+    impl rt::query::ops::Gt for ProductId {}
+
+    impl rt::query::ops::Lt for ProductId {}
+
+    impl rt::query::ops::Gte for ProductId {}
+
+    impl rt::query::ops::Lte for ProductId {}
+
+    impl rt::query::ops::IsEmpty for ProductId {}
+
+    impl rt::query::ops::Exists for ProductId {}
+
+    impl rt::query::ops::In for ProductId {}
+
+    impl rt::query::ops::Nin for ProductId {}
+
+    impl rt::query::ops::StartsWith for ProductId {}
+
+    /// The `quantity` field.
+    pub struct Quantity;
+
+    impl rt::query::FieldSpec for Quantity {
+        const NAME: &'static str = "quantity";
+        type Value = f64;
+    }
+
+    impl rt::query::ops::Eq for Quantity {}
+
+    impl rt::query::ops::Ne for Quantity {}
+
+    impl rt::query::ops::Gt for Quantity {}
+
+    impl rt::query::ops::Lt for Quantity {}
+
+    impl rt::query::ops::Gte for Quantity {}
+
+    impl rt::query::ops::Lte for Quantity {}
+
+    impl rt::query::ops::Exists for Quantity {}
+
+    impl rt::query::ops::In for Quantity {}
+
+    impl rt::query::ops::Nin for Quantity {}
+
+    /// The `trackQuantity` field.
+    pub struct TrackQuantity;
+
+    impl rt::query::FieldSpec for TrackQuantity {
+        const NAME: &'static str = "trackQuantity";
+        type Value = bool;
+    }
+
+    impl rt::query::ops::Eq for TrackQuantity {}
+
+    impl rt::query::ops::Ne for TrackQuantity {}
+
+    impl rt::query::ops::Exists for TrackQuantity {}
+
+    impl rt::query::ops::In for TrackQuantity {}
+
+    impl rt::query::ops::Nin for TrackQuantity {}
+}
+
 /// At most one of `incrementBy`, `decrementBy` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -96,6 +96,43 @@ fn each_construct_of_the_fixture_lands_where_it_should() {
         query["paging"]["has_next"],
         Yaml::from("pagingMetadata.hasNext")
     );
+    // The typed query capabilities of the query spec: `_id` is `id` on the wire; `'*'` is every
+    // operator `@wix/sdk-types` applies to the field's type; operators the generator does not
+    // know (`$matchItems`) and object fields (`variantsById`) are left out.
+    let fields = query["query"]["fields"].as_sequence().unwrap();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f["field"] == Yaml::from(name))
+            .unwrap_or_else(|| panic!("no query field {name}"))
+    };
+    assert_eq!(query["query"]["filter"], Yaml::from("query.filter"));
+    assert_eq!(field("id")["sortable"], Yaml::Bool(true));
+    assert!(
+        field("id")["operators"]
+            .as_sequence()
+            .unwrap()
+            .contains(&Yaml::from("$startsWith"))
+    );
+    assert_eq!(
+        field("createdDate")["operators"],
+        serde_yaml::from_str::<Yaml>("[$eq, $ne, $gt, $lt, $gte, $lte, $exists, $in, $nin]")
+            .unwrap()
+    );
+    assert_eq!(
+        field("name")["operators"],
+        serde_yaml::from_str::<Yaml>("[$eq, $startsWith]").unwrap()
+    );
+    assert_eq!(field("name")["sortable"], Yaml::Bool(false));
+    assert_eq!(
+        field("tags")["operators"],
+        serde_yaml::from_str::<Yaml>("[$hasAll, $hasSome, $isEmpty, $exists]").unwrap()
+    );
+    assert!(
+        fields
+            .iter()
+            .all(|f| f["field"] != Yaml::from("variantsById"))
+    );
     // `{product.id}` binds the body field.
     let update = method(spec, "Update Product");
     assert_eq!(

@@ -36,6 +36,8 @@ pub enum Ty {
     Object(Vec<Prop>),
     /// A function type: its parameters' types.
     Function(Vec<Ty>),
+    /// A tuple type: `['_id', 'name']` (the query specs of the universal declarations).
+    Tuple(Vec<Ty>),
     /// A construct this reader does not model, with its source text.
     Unknown(String),
 }
@@ -395,6 +397,15 @@ impl Reader<'_> {
             TSType::TSTypeLiteral(o) => {
                 Ty::Object(o.members.iter().filter_map(|s| self.signature(s)).collect())
             }
+            TSType::TSTupleType(t) => Ty::Tuple(
+                t.element_types
+                    .iter()
+                    .map(|e| match e.as_ts_type() {
+                        Some(t) => self.ty(t),
+                        None => Ty::Unknown(self.src(e.span())),
+                    })
+                    .collect(),
+            ),
             TSType::TSFunctionType(f) => {
                 Ty::Function(self.params(&f.params).into_iter().map(|(_, t)| t).collect())
             }

@@ -8,14 +8,13 @@ use crate::diag::did_you_mean;
 use crate::model::*;
 
 impl ModuleLowering<'_, '_> {
-    /// A type of the module, or a shared type it refers to.
+    /// A type of the module, or a shared type (one it refers to, or one a shared type's field
+    /// names: a module never declares a type of a shared type's name, see
+    /// `import::share`).
     pub(super) fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.get(name).or_else(|| {
-            self.imports
-                .contains(name)
-                .then(|| self.shared?.types.iter().find(|t| t.name == name))
-                .flatten()
-        })
+        self.types
+            .get(name)
+            .or_else(|| self.shared?.types.iter().find(|t| t.name == name))
     }
 
     /// The field of a struct by its wire name.
