@@ -352,7 +352,7 @@ pub mod operations {
             &crate::scopes::DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS,
             &crate::scopes::RENTALS_MANAGE,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`BookingsReaderV2::query_extended_bookings`](super::BookingsReaderV2::query_extended_bookings): `POST /_api/bookings-reader/v2/extended-bookings/query`.
@@ -378,7 +378,7 @@ pub mod operations {
             &crate::scopes::DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS,
             &crate::scopes::RENTALS_MANAGE,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`BookingsReaderV2::count_extended_bookings`](super::BookingsReaderV2::count_extended_bookings): `POST /_api/bookings-reader/v2/extended-bookings/count`.
@@ -403,7 +403,7 @@ pub mod operations {
             &crate::scopes::DC_BOOKINGS_READ_BOOKINGS_SENSITIVE,
             &crate::scopes::DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 }
 

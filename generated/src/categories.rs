@@ -1260,7 +1260,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::search_categories`](super::Categories::search_categories): `POST /categories/v1/categories/search`.
@@ -1287,7 +1287,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::count_categories`](super::Categories::count_categories): `POST /categories/v1/categories/count`.
@@ -1314,7 +1314,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::move_category`](super::Categories::move_category): `POST /categories/v1/categories/{categoryId}/move`.
@@ -1473,7 +1473,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::list_categories_for_item`](super::Categories::list_categories_for_item): `POST /categories/v1/categories/list-categories-for-item`.
@@ -1500,7 +1500,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::list_categories_for_items`](super::Categories::list_categories_for_items): `POST /categories/v1/categories/list-categories-for-items`.
@@ -1527,7 +1527,7 @@ pub mod operations {
             &crate::scopes::STORES_CATALOG_WRITE,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`Categories::list_trees`](super::Categories::list_trees): `GET /categories/v1/categories/list-trees`.

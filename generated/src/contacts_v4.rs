@@ -1064,7 +1064,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`ContactsV4::list_facets`](super::ContactsV4::list_facets): `GET /contacts/v4/contacts/facets`.
@@ -1114,7 +1114,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`ContactsV4::bulk_delete_contacts`](super::ContactsV4::bulk_delete_contacts): `POST /contacts/v4/bulk/contacts/delete`.

@@ -520,7 +520,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EcomAbandonedCheckouts::search_abandoned_checkouts`](super::EcomAbandonedCheckouts::search_abandoned_checkouts): `POST /ecom/v1/abandoned-checkout/search`.
@@ -542,7 +542,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EcomAbandonedCheckouts::add_abandoned_checkout_activity`](super::EcomAbandonedCheckouts::add_abandoned_checkout_activity): `POST /ecom/v1/abandoned-checkouts/{abandonedCheckoutId}/add-activity`.

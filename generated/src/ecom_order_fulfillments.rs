@@ -351,7 +351,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EcomOrderFulfillments::create_fulfillment`](super::EcomOrderFulfillments::create_fulfillment): `POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment`.

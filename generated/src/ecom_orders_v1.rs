@@ -1566,7 +1566,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EcomOrdersV1::create_order`](super::EcomOrdersV1::create_order): `POST /ecom/v1/orders`.

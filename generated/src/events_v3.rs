@@ -789,7 +789,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EventsV3::count_events_by_status`](super::EventsV3::count_events_by_status): `POST /events/v3/events/count-by-status`.
@@ -824,7 +824,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`EventsV3::list_events_by_category`](super::EventsV3::list_events_by_category): `GET /events/v3/events/category/{categoryId}`.

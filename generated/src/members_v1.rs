@@ -1303,7 +1303,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`MembersV1::mute_member`](super::MembersV1::mute_member): `POST /members/v1/members/{id}/mute`.

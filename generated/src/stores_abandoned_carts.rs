@@ -190,7 +190,7 @@ pub mod operations {
         path: "/v1/abandonedCarts/query",
         requires: Requires::Unpublished,
         scopes: &[],
-        retry_safe: false,
+        retry_safe: true,
     };
 }
 

@@ -1521,7 +1521,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV1::get_product`](super::StoresCatalogV1::get_product): `GET /stores-reader/v1/products/{id}`.
@@ -1609,7 +1609,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV1::query_store_variants`](super::StoresCatalogV1::query_store_variants): `POST /stores-reader/v1/variants/query`.
@@ -1631,7 +1631,7 @@ pub mod operations {
             &crate::scopes::RESTAURANTS_MEGA_SCOPES,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV1::get_store_variant`](super::StoresCatalogV1::get_store_variant): `GET /stores-reader/v1/variants/{id}`.

@@ -1786,7 +1786,7 @@ pub mod operations {
             &crate::scopes::STORES_PRODUCT_READ_ADMIN,
             &crate::scopes::STORES_PRODUCT_READ_LIMITED,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV3::query_products`](super::StoresCatalogV3::query_products): `POST /stores/v3/products/query`.
@@ -1820,7 +1820,7 @@ pub mod operations {
             &crate::scopes::STORES_PRODUCT_READ_ADMIN,
             &crate::scopes::STORES_PRODUCT_READ_LIMITED,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV3::count_products`](super::StoresCatalogV3::count_products): `POST /stores/v3/products/count`.
@@ -1850,7 +1850,7 @@ pub mod operations {
             &crate::scopes::STORES_PRODUCT_READ_ADMIN,
             &crate::scopes::STORES_PRODUCT_READ_LIMITED,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCatalogV3::bulk_update_product_variants_by_filter`](super::StoresCatalogV3::bulk_update_product_variants_by_filter): `POST /stores/v3/bulk/products/update-variants-by-filter`.

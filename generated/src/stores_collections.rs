@@ -234,7 +234,7 @@ pub mod operations {
         path: "/v2/collections/query",
         requires: Requires::Unpublished,
         scopes: &[],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresCollections::get_collection`](super::StoresCollections::get_collection): `GET /v2/collections/{id}`.

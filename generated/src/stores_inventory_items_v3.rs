@@ -1228,7 +1228,7 @@ pub mod operations {
             &crate::scopes::STORES_INVENTORY_ITEM_READ_LIMITED,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresInventoryItemsV3::search_inventory_items`](super::StoresInventoryItemsV3::search_inventory_items): `POST /stores/v3/inventory-items/search`.
@@ -1255,7 +1255,7 @@ pub mod operations {
             &crate::scopes::STORES_INVENTORY_ITEM_READ_LIMITED,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresInventoryItemsV3::count_inventory_items`](super::StoresInventoryItemsV3::count_inventory_items): `POST /stores/v3/inventory-items/count`.
@@ -1268,7 +1268,7 @@ pub mod operations {
         path: "/stores/v3/inventory-items/count",
         requires: Requires::Unpublished,
         scopes: &[],
-        retry_safe: false,
+        retry_safe: true,
     };
 
     /// [`StoresInventoryItemsV3::bulk_decrement_inventory_items`](super::StoresInventoryItemsV3::bulk_decrement_inventory_items): `POST /stores/v3/bulk/inventory-items/decrement`.

@@ -386,7 +386,7 @@ pub mod operations {
             &crate::scopes::DC_STORES_READ_PRODUCTS,
             &crate::scopes::STORES_MANAGE_STORES,
         ],
-        retry_safe: false,
+        retry_safe: true,
     };
 }
 
