@@ -13,10 +13,11 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 #[doc(no_inline)]
 pub use crate::common::{
-    AddressLocation, BookedAddOn, BookedResource, BookingStatus, CursorPaging, Cursors,
-    DateTimeRule, DurationUnitType, ExtendedFields, IdentificationData, MembershipName,
-    MultiServiceBookingInfo, ParticipantsRange, Price, PriceDescription,
-    ResourceSelection, SelectedPaymentOption, Subdivision,
+    AddressLocation, Balance, BookedAddOn, BookedResource, BookingStatus, CommonPaging,
+    CursorPaging, Cursors, DateTimeRule, DurationUnitType, ExtendedFields,
+    IdentificationData, MembershipName, MembershipPaymentCredits,
+    MultiServiceBookingInfo, OrderStatus, Paging, ParticipantsRange, Price,
+    PriceDescription, ResourceSelection, SelectedPaymentOption, SortOrder, Subdivision,
 };
 
 /// The Bookings Reader V2 (Extended Bookings) client: one async method per Wix method.
@@ -537,20 +538,6 @@ impl<'de> Deserialize<'de> for AttendanceStatus {
     }
 }
 
-/// The `Balance` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Balance {
-    /// Balance amount.
-    ///
-    /// A negative `amount` represents the amount to be refunded. This can happen due to overcharging or the order being modified after a payment has been made.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-}
-
 /// At most one of `slot`, `schedule` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -869,18 +856,6 @@ pub struct CommonAddressLocation {
     /// Address longitude.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
-}
-
-/// The `CommonPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonPaging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1205,18 +1180,6 @@ impl<'de> Deserialize<'de> for LocationType {
     }
 }
 
-/// The `MembershipPaymentCredits` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipPaymentCredits {
-    /// Membership's total amount of credits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Membership's remaining amount of credits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remaining: Option<f64>,
-}
-
 /// The `MembershipPaymentDetails` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1265,68 +1228,6 @@ pub struct Order {
     pub currency: Option<String>,
 }
 
-/// - `INITIALIZED`: Order created, but not yet approved or canceled.
-/// - `APPROVED`: Order approved.  This happens when either an online payment is received **or** when `order.priceSummary.total = 0` (a zero-total order). Offline orders (cash payment) are automatically approved.
-/// - `CANCELED`: Order canceled by the user.
-/// - `PENDING`: Order pending.
-/// - `REJECTED`: Order rejected.  This happens when pending payments fail.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum OrderStatus {
-    /// `INITIALIZED`
-    Initialized,
-    /// `APPROVED`
-    Approved,
-    /// `CANCELED`
-    Canceled,
-    /// `PENDING`
-    Pending,
-    /// `REJECTED`
-    Rejected,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl OrderStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initialized => "INITIALIZED",
-            Self::Approved => "APPROVED",
-            Self::Canceled => "CANCELED",
-            Self::Pending => "PENDING",
-            Self::Rejected => "REJECTED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for OrderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "INITIALIZED" => Self::Initialized,
-            "APPROVED" => Self::Approved,
-            "CANCELED" => Self::Canceled,
-            "PENDING" => Self::Pending,
-            "REJECTED" => Self::Rejected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `OrderTransactions` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1337,18 +1238,6 @@ pub struct OrderTransactions {
     /// Sum of refund transactions amounts made to the buyer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_sum_amounts: Option<String>,
-}
-
-/// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
 }
 
 /// The `PagingMetadataV2` object.
@@ -1716,52 +1605,6 @@ pub struct ServiceChoices {
     /// Service choices for these participants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ServiceChoice>>,
-}
-
-/// One of the `SortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Sorting` object.

@@ -15,8 +15,9 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 pub use crate::common::{
     AddressLocation, ApplicationError, BookedAddOn, BookedResource, BookingStatus,
     BulkActionMetadata, DateTimeRule, DurationUnitType, ExtendedFields,
-    IdentificationData, MultiServiceBookingInfo, MultiServiceBookingType, PageUrlV2,
-    ParticipantsRange, ResourceSelection, SelectedPaymentOption, Settings, Subdivision,
+    IdentificationData, Money, MultiServiceBookingInfo, MultiServiceBookingType,
+    PageUrlV2, ParticipantsRange, ResourceSelection, SelectedPaymentOption, SeoSchema,
+    Subdivision,
 };
 
 /// The Bookings V2 client: one async method per Wix method.
@@ -5075,22 +5076,6 @@ pub struct MediaItem {
     pub image: Option<Image>,
 }
 
-/// Money.
-/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Money {
-    /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, a single (-), to indicate that the amount is negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Currency code. Must be valid ISO 4217 currency code (e.g., USD).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Monetary amount. Decimal string in local format (e.g., 1 000,30). Optionally, a single (-), to indicate that the amount is negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_value: Option<String>,
-}
-
 /// A multi-service booking combines multiple single-service bookings into a package.
 ///
 /// Currently, multi-service bookings support only sequential scheduling where services are scheduled back-to-back at the same location, with each single-service booking starting when the previous 1 ends.
@@ -5835,20 +5820,6 @@ pub struct Schedule {
     pub availability_constraints: Option<AvailabilityConstraints>,
 }
 
-/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
-/// The search engines use this information for ranking purposes, or to display snippets in the search results.
-/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeoSchema {
-    /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
-}
-
 /// The `service` object represents an offering that a business provides to its customers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6247,72 +6218,6 @@ pub struct SubscriptionPayment {
     /// The `enrollmentFeeAmount` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_fee_amount: Option<CommonMoney>,
-}
-
-/// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// SEO tag type.
-    ///
-    /// Supported values: `title`, `meta`, `script`, `link`.
-    ///
-    /// Which of these an API actually accepts depends on where the tag is being set: this
-    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
-    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
-    /// `title`/`script`/`link` with a validation error even though they appear here —
-    /// check the field description of the specific `tags`-typed field you're writing to
-    /// for the types it actually supports and the error it returns.
-    ///
-    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
-    /// `"application/ld+json"` carrying structured data) are supported only when
-    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
-    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
-    /// write through the site's Advanced/Custom Tags list. To write structured data,
-    /// omit `custom` (or set it to `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
-    /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub props: Option<serde_json::Value>,
-    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Value>,
-    /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<String>,
-    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
-    /// i.e. an entry from the site's Advanced/Custom Tags list.
-    ///
-    /// Setting this to `true` on a write restricts which `type` values are accepted
-    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
-    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
-    /// omitted or `false`; sending them with `custom: true` is rejected with
-    /// `TAG_TYPE_NOT_ALLOWED`.
-    ///
-    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
-    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
-    /// for site-wide structured data) unconditionally. There is currently no way to set
-    /// site-wide, every-page structured data through any of these APIs — write a per-page
-    /// `script` tag through the Item SEO Tags API instead.
-    ///
-    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
-    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
-    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
-    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
-    /// a live page reflects a manual per-page SEO edit.
-    ///
-    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
-    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
-    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
-    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
-    /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
 }
 
 /// `TaxableAddress` defines the taxable address used for the service.

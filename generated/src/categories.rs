@@ -13,21 +13,22 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 #[doc(no_inline)]
 pub use crate::common::{
-    AggregationResultsScalarResult, AnchorData, AppType, ApplicationError, AspectRatio,
+    AggregationData, AggregationType, AnchorData, AppType, ApplicationError, AspectRatio,
     Backdrop, BackgroundGradient, Banner, BookingData, BulkActionMetadata,
     ButtonDataType, ButtonStyles, CaptionData, CardDataBackground, CardStyles, ColorData,
-    ColumnSize, CursorPaging, Cursors, DecorationType, DesignTarget, Direction,
-    DividerDataAlignment, DividerDataStyles, EntranceAnimation, EventData,
-    ExtendedFields, FileSource, FontFamilyData, FontSizeData, GalleryOptions, Gif,
-    GifType, ImageDataCrop, ImageDataStyles, ImagePosition, ImagePositionPosition,
-    ImageScalingScaling, Indentation, InitialExpandedItems, LayoutCellData,
-    LayoutDataBackground, LineStyle, LinkPreviewDataStyles, ListStyle, LoopAnimation,
-    MapData, MentionData, Metadata, MissingValues, NodeStyle, NodeType, Oembed,
-    OptionDesign, PdfSettings, PlaybackOptions, PluginContainerData, PointerEffect,
-    PollDataLayout, PollDesignBackgroundType, PollSettings, PricingData, Rel, Resizing,
-    ResponsivenessBehaviour, RibbonStyles, ScalarAggregation, ScalarResult, Scaling,
-    SectionDivider, Settings, ShapeDataStyles, SmartBlockDataType, SortDirection, Source,
-    SpoilerData, Styles, TableCellData, TextStyle, TreeReference, Type,
+    ColumnSize, CursorPaging, CursorPagingMetadata, Cursors, DateHistogramAggregation,
+    DecorationType, DesignTarget, Direction, DividerDataAlignment, DividerDataStyles,
+    EntranceAnimation, EventData, ExtendedFields, FileSource, FontFamilyData,
+    FontSizeData, GalleryOptions, Gif, GifType, ImageDataCrop, ImageDataStyles,
+    ImagePosition, ImagePositionPosition, ImageScalingScaling, Indentation,
+    InitialExpandedItems, LayoutCellData, LayoutDataBackground, LineStyle,
+    LinkPreviewDataStyles, ListStyle, LoopAnimation, MapData, MentionData, Metadata,
+    NestedAggregation, NodeStyle, NodeType, Oembed, OptionDesign, PdfSettings,
+    PlaybackOptions, PluginContainerData, PointerEffect, PollDataLayout,
+    PollDesignBackgroundType, PollSettings, PricingData, RangeAggregation, Rel, Resizing,
+    ResponsivenessBehaviour, RibbonStyles, ScalarAggregation, Scaling, SearchDetails,
+    SectionDivider, SeoSchema, ShapeDataStyles, SmartBlockDataType, SortOrder, Source,
+    SpoilerData, Styles, TableCellData, TextStyle, TreeReference, Type, ValueAggregation,
     VerticalAlignmentAlignment, Width,
 };
 
@@ -2195,110 +2196,6 @@ pub struct Aggregation {
     pub field_path: Option<String>,
 }
 
-/// The `AggregationData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AggregationData {
-    /// Array of aggregation results, each containing the aggregation metadata and its calculated values for the specified search criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<AggregationResults>>,
-}
-
-/// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AggregationResults {
-    /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<ValueResults>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<RangeResults>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<AggregationResultsScalarResult>,
-    /// The `groupedByValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grouped_by_value: Option<GroupByValueResults>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<DateHistogramResults>,
-    /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested: Option<NestedResults>,
-    /// User-defined name of aggregation as derived from search request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AggregationType>,
-    /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
-/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
-/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into 1 key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
-/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
-/// - `NESTED`: Flattened list of aggregations, where each aggregation is nested within previous 1.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AggregationType {
-    /// `VALUE`
-    Value,
-    /// `RANGE`
-    Range,
-    /// `SCALAR`
-    Scalar,
-    /// `DATE_HISTOGRAM`
-    DateHistogram,
-    /// `NESTED`
-    Nested,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AggregationType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Range => "RANGE",
-            Self::Scalar => "SCALAR",
-            Self::DateHistogram => "DATE_HISTOGRAM",
-            Self::Nested => "NESTED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AggregationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "VALUE" => Self::Value,
-            "RANGE" => Self::Range,
-            "SCALAR" => Self::Scalar,
-            "DATE_HISTOGRAM" => Self::DateHistogram,
-            "NESTED" => Self::Nested,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AggregationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Animation` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2965,24 +2862,6 @@ pub struct CreateCategoryResponse {
     pub category: Option<Category>,
 }
 
-/// The `CursorPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPagingMetadata {
-    /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more pages to retrieve following the current page.
-    ///
-    /// + `true`: Another page of results can be retrieved.
-    /// + `false`: This is the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
-}
-
 /// At most one of `cursorPaging` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3030,36 +2909,6 @@ pub struct CursorSearch {
     /// Default: Time zone specified in the business [site properties](https://dev.wix.com/docs/api-reference/business-management/site-properties/properties/get-site-properties).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-}
-
-/// The `DateHistogramAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramAggregation {
-    /// The `interval` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<Interval>,
-}
-
-/// The `DateHistogramResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramResult {
-    /// Date in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Count of documents in the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `DateHistogramResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramResults {
-    /// Array of date histogram aggregation results, each containing a date bucket and its count.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<DateHistogramResult>>,
 }
 
 /// Adds appearence changes to text
@@ -3343,15 +3192,6 @@ pub struct GifData {
     pub animation: Option<Animation>,
 }
 
-/// The `GroupByValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupByValueResults {
-    /// Array of nested value aggregation results, each containing a field value and the associated nested aggregation data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<NestedValueAggregationResult>>,
-}
-
 /// The `HeadingData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3545,92 +3385,6 @@ impl Serialize for ImageStylesPosition {
 }
 
 impl<'de> Deserialize<'de> for ImageStylesPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `IncludeMissingValuesOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IncludeMissingValuesOptions {
-    /// Custom bucket name for missing values.
-    ///
-    /// Default values:
-    /// - string: `N/A`
-    /// - int: `0`
-    /// - bool: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_bucket: Option<String>,
-}
-
-/// - `YEAR`: Yearly interval.
-/// - `MONTH`: Monthly interval.
-/// - `WEEK`: Weekly interval.
-/// - `DAY`: Daily interval.
-/// - `HOUR`: Hourly interval.
-/// - `MINUTE`: Minute interval.
-/// - `SECOND`: Second interval.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// `YEAR`
-    Year,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `SECOND`
-    Second,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl Interval {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "YEAR",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Second => "SECOND",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for Interval {
-    fn from(value: &str) -> Self {
-        match value {
-            "YEAR" => Self::Year,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "SECOND" => Self::Second,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Interval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4067,53 +3821,6 @@ pub struct Media {
     pub duration: Option<f64>,
 }
 
-/// - `OR`: At least 1 of the search terms must be present.
-/// - `AND`: All search terms must be present.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `OR`
-    Or,
-    /// `AND`
-    And,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl Mode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Or => "OR",
-            Self::And => "AND",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(value: &str) -> Self {
-        match value {
-            "OR" => Self::Or,
-            "AND" => Self::And,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `MoveCategoryRequest` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4142,163 +3849,6 @@ pub struct MoveCategoryResponse {
     /// List of category IDs in the new order of arrangement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub categories_after_move: Option<Vec<String>>,
-}
-
-/// Nested aggregation for multi-level faceted search. Allows exploring large amounts of data through multiple levels of categorization, where each subsequent aggregation is nested within the previous aggregation to create hierarchical data summaries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregation {
-    /// Flattened list of aggregations, where each next aggregation is nested within the previous 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested_aggregations: Option<Vec<NestedAggregationItem>>,
-}
-
-/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregationItem {
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<ValueAggregation>,
-    /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<RangeAggregation>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<ScalarAggregation>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<DateHistogramAggregation>,
-    /// User-defined name of aggregation. Must be unique and will appear in aggregation results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NestedAggregationType>,
-    /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregationResults {
-    /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<ValueResults>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<RangeResults>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<AggregationResultsScalarResult>,
-    /// User-defined name of aggregation, matches the one specified in request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AggregationType>,
-    /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
-/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
-/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into 1 key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
-/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NestedAggregationType {
-    /// `VALUE`
-    Value,
-    /// `RANGE`
-    Range,
-    /// `SCALAR`
-    Scalar,
-    /// `DATE_HISTOGRAM`
-    DateHistogram,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl NestedAggregationType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Range => "RANGE",
-            Self::Scalar => "SCALAR",
-            Self::DateHistogram => "DATE_HISTOGRAM",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for NestedAggregationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "VALUE" => Self::Value,
-            "RANGE" => Self::Range,
-            "SCALAR" => Self::Scalar,
-            "DATE_HISTOGRAM" => Self::DateHistogram,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for NestedAggregationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedAggregationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedResultValue {
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<ValueResult>,
-    /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<RangeResult>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<ScalarResult>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<ValueResult>,
-}
-
-/// Results of `NESTED` aggregation type in a flattened form.
-/// Aggregations in resulting array are keyed by requested aggregation `name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedResults {
-    /// Array of nested aggregation result groups, each containing multiple aggregation results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<Results>>,
-}
-
-/// The `NestedValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedValueAggregationResult {
-    /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The `nestedResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested_results: Option<NestedAggregationResults>,
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -4648,66 +4198,6 @@ pub struct QueryCategoriesResponse {
     pub paging_metadata: Option<CursorPagingMetadata>,
 }
 
-/// The `RangeAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeAggregation {
-    /// List of range buckets defining the ranges for aggregation. During aggregation, each entity is placed in the first bucket where its value falls within the specified range bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<Vec<RangeBucket>>,
-}
-
-/// The `RangeAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeAggregationResult {
-    /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-    /// Count of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `RangeBucket` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeBucket {
-    /// Inclusive lower bound of the range. Required if `to` isn't specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range. Required if `from` isn't specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-}
-
-/// The `RangeResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeResult {
-    /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-    /// Count of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `RangeResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeResults {
-    /// Array of range aggregation results returned in the same order as requested, each containing range bounds and count of entities within that range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<RangeAggregationResult>>,
-}
-
 /// One of the `RequestedFields` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RequestedFields {
@@ -4756,15 +4246,6 @@ impl<'de> Deserialize<'de> for RequestedFields {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
-}
-
-/// The `Results` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Results {
-    /// Map of nested aggregation results, keyed by aggregation name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
 }
 
 /// The `RichContent` object.
@@ -4816,38 +4297,6 @@ pub struct SearchCategoriesResponse {
     /// The `aggregationData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<AggregationData>,
-}
-
-/// The `SearchDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchDetails {
-    /// The `mode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// Search term or expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-    /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `parentCategory.index`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-    /// Whether to enable the search method to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fuzzy: Option<bool>,
-}
-
-/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
-/// The search engines use this information for ranking purposes, or to display snippets in the search results.
-/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeoSchema {
-    /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
 }
 
 /// The `SetArrangedItemsRequest` object.
@@ -5021,100 +4470,6 @@ pub struct SmartBlockData {
     pub animation: Option<Animation>,
 }
 
-/// - `ASC`: Ascending order.
-/// - `DESC`: Descending order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// - `COUNT`: Sort by number of matches.
-/// - `VALUE`: Sort alphabetically by field value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortType {
-    /// `COUNT`
-    Count,
-    /// `VALUE`
-    Value,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::Value => "VALUE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortType {
-    fn from(value: &str) -> Self {
-        match value {
-            "COUNT" => Self::Count,
-            "VALUE" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Sorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5160,72 +4515,6 @@ pub struct TableData {
     /// The `animation` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
-}
-
-/// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// SEO tag type.
-    ///
-    /// Supported values: `title`, `meta`, `script`, `link`.
-    ///
-    /// Which of these an API actually accepts depends on where the tag is being set: this
-    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
-    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
-    /// `title`/`script`/`link` with a validation error even though they appear here —
-    /// check the field description of the specific `tags`-typed field you're writing to
-    /// for the types it actually supports and the error it returns.
-    ///
-    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
-    /// `"application/ld+json"` carrying structured data) are supported only when
-    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
-    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
-    /// write through the site's Advanced/Custom Tags list. To write structured data,
-    /// omit `custom` (or set it to `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
-    /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub props: Option<serde_json::Value>,
-    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Value>,
-    /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<String>,
-    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
-    /// i.e. an entry from the site's Advanced/Custom Tags list.
-    ///
-    /// Setting this to `true` on a write restricts which `type` values are accepted
-    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
-    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
-    /// omitted or `false`; sending them with `custom: true` is rejected with
-    /// `TAG_TYPE_NOT_ALLOWED`.
-    ///
-    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
-    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
-    /// for site-wide structured data) unconditionally. There is currently no way to set
-    /// site-wide, every-page structured data through any of these APIs — write a per-page
-    /// `script` tag through the Item SEO Tags API instead.
-    ///
-    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
-    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
-    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
-    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
-    /// a live page reflects a manual per-page SEO edit.
-    ///
-    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
-    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
-    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
-    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
-    /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -5390,64 +4679,6 @@ pub struct UpdateCategoryVisibilityResponse {
     /// The `category` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
-}
-
-/// At most one of `includeOptions` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueAggregation {
-    /// The `includeOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_options: Option<IncludeMissingValuesOptions>,
-    /// The `sortType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_type: Option<SortType>,
-    /// The `sortDirection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<SortDirection>,
-    /// Number of aggregations to return.
-    ///
-    /// Min: `1`
-    /// Max: `250`
-    /// Default: `10`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// The `missingValues` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing_values: Option<MissingValues>,
-}
-
-/// The `ValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueAggregationResult {
-    /// Value of the field
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Count of entities with this value
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `ValueResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueResult {
-    /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Count of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `ValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueResults {
-    /// Array of value aggregation results, each containing a field value and the count of entities with that value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<ValueAggregationResult>>,
 }
 
 /// One of the `Variant` values.

@@ -41,6 +41,50 @@ pub struct AddressLocation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `AggregationData` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationData {
+    /// Array of aggregation results, each containing the aggregation metadata and its calculated values for the specified search criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<AggregationResults>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationResults {
+    /// The `values` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValueResults>,
+    /// The `ranges` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<RangeResults>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<AggregationResultsScalarResult>,
+    /// The `groupedByValue` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouped_by_value: Option<GroupByValueResults>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<DateHistogramResults>,
+    /// The `nested` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested: Option<NestedResults>,
+    /// User-defined name of aggregation as derived from search request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AggregationType>,
+    /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `AggregationResultsScalarResult` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -51,6 +95,69 @@ pub struct AggregationResultsScalarResult {
     /// Value of the scalar aggregation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
+/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
+/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into 1 key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
+/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
+/// - `NESTED`: Flattened list of aggregations, where each aggregation is nested within previous 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AggregationType {
+    /// `VALUE`
+    Value,
+    /// `RANGE`
+    Range,
+    /// `SCALAR`
+    Scalar,
+    /// `DATE_HISTOGRAM`
+    DateHistogram,
+    /// `NESTED`
+    Nested,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl AggregationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "VALUE",
+            Self::Range => "RANGE",
+            Self::Scalar => "SCALAR",
+            Self::DateHistogram => "DATE_HISTOGRAM",
+            Self::Nested => "NESTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for AggregationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VALUE" => Self::Value,
+            "RANGE" => Self::Range,
+            "SCALAR" => Self::Scalar,
+            "DATE_HISTOGRAM" => Self::DateHistogram,
+            "NESTED" => Self::Nested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for AggregationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -523,6 +630,21 @@ impl<'de> Deserialize<'de> for BackgroundType {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+/// The `Balance` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Balance {
+    /// Balance amount.
+    ///
+    /// A negative `amount` represents the amount to be refunded. This can happen due to overcharging or the order being modified after a payment has been made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Amount formatted with currency symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_amount: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1443,6 +1565,26 @@ pub struct CommonCursorPaging {
 }
 
 #[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+/// The `CommonCursors` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonCursors {
+    /// Cursor string pointing to the next page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Cursor pointing to the previous page in the list of results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+#[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `CommonImage` object.
@@ -1467,6 +1609,128 @@ pub struct CommonImage {
     /// Image filename.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3"
+    )
+)]
+/// The `CommonPaging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonPaging {
+    /// Number of items to load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+/// The `CommonPagingMetadataV2` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonPagingMetadataV2 {
+    /// Number of items returned in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// Offset that was requested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
+    /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// Flag that indicates the server failed to calculate the `total` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_many_to_count: Option<bool>,
+    /// The `cursors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<CommonCursors>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+/// - `ASC`: Ascending order.
+/// - `DESC`: Descending order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CommonSortOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl CommonSortOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CommonSortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for CommonSortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonSortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+/// The `CommonSorting` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommonSorting {
+    /// Name of the field to sort by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// The `order` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<CommonSortOrder>,
+}
+
+#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
+/// At most one of `userId`, `memberId`, `visitorId`, `appId` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedBy {
+    /// User ID. When the order was created by a Wix user on behalf of a buyer.
+    /// For example, via POS (point of service).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Member ID. When the order was created by a **logged in** site visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    /// Visitor ID. When the order was created by a site visitor that was **not** logged in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visitor_id: Option<String>,
+    /// App ID. When the order was created by an external application or Wix service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1545,6 +1809,31 @@ pub struct CursorPaging {
 
 #[cfg(
     any(
+        feature = "categories",
+        feature = "ecom-orders-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+/// The `CursorPagingMetadata` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CursorPagingMetadata {
+    /// Number of items returned in the response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    /// The `cursors` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<Cursors>,
+    /// Whether there are more pages to retrieve following the current page.
+    ///
+    /// + `true`: Another page of results can be retrieved.
+    /// + `false`: This is the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_next: Option<bool>,
+}
+
+#[cfg(
+    any(
         feature = "bookings-reader-v2",
         feature = "categories",
         feature = "ecom-abandoned-checkouts",
@@ -1564,6 +1853,39 @@ pub struct Cursors {
     /// Cursor pointing to the previous page in the list of results.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `DateHistogramAggregation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateHistogramAggregation {
+    /// The `interval` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `DateHistogramResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateHistogramResult {
+    /// Date in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Count of documents in the bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `DateHistogramResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateHistogramResults {
+    /// Array of date histogram aggregation results, each containing a date bucket and its count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<DateHistogramResult>>,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -2723,6 +3045,16 @@ impl<'de> Deserialize<'de> for GradientType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `GroupByValueResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupByValueResults {
+    /// Array of nested value aggregation results, each containing a field value and the associated nested aggregation data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<NestedValueAggregationResult>>,
+}
+
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 /// The `HeadersEntry` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3032,6 +3364,21 @@ impl<'de> Deserialize<'de> for ImageScalingScaling {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `IncludeMissingValuesOptions` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IncludeMissingValuesOptions {
+    /// Custom bucket name for missing values.
+    ///
+    /// Default values:
+    /// - string: `N/A`
+    /// - int: `0`
+    /// - bool: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_to_bucket: Option<String>,
+}
+
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Indentation style.
 ///
@@ -3133,6 +3480,94 @@ impl<'de> Deserialize<'de> for InitialExpandedItems {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// - `YEAR`: Yearly interval.
+/// - `MONTH`: Monthly interval.
+/// - `WEEK`: Weekly interval.
+/// - `DAY`: Daily interval.
+/// - `HOUR`: Hourly interval.
+/// - `MINUTE`: Minute interval.
+/// - `SECOND`: Second interval.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Interval {
+    /// `YEAR`
+    Year,
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `SECOND`
+    Second,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Interval {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Year => "YEAR",
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Second => "SECOND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Interval {
+    fn from(value: &str) -> Self {
+        match value {
+            "YEAR" => Self::Year,
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            "SECOND" => Self::Second,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+/// The `InvalidMembership` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidMembership {
+    /// The `membership` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
+    /// Reason why this membership is invalid and cannot be used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[cfg(
@@ -3740,6 +4175,21 @@ impl<'de> Deserialize<'de> for LineCap {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+/// The `LineItemQuantityUpdate` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemQuantityUpdate {
+    /// *Required.** Line item ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// *Required.** New quantity. Number must be 1 or higher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4438,6 +4888,41 @@ pub struct MediaItemVideo {
 }
 
 #[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+/// The `Membership` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    /// Membership ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// ID of the application providing this payment option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The `name` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<MembershipName>,
+    /// Deprecated. Use `ExistingMembership.covered_line_items` to see which line items this membership covers.
+    ///
+    /// Only populated in the legacy `ListEligibleMemberships` flow, which still requires it. Empty on
+    /// `ListMembershipsByIds`, a by-id lookup that receives no line items to report against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_item_ids: Option<Vec<String>>,
+    /// The `credits` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits: Option<MembershipPaymentCredits>,
+    /// Membership expiration date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
+    /// Deprecated. Use `offering_description`.
+    ///
+    /// Deprecated by Wix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<serde_json::Value>,
+}
+
+#[cfg(
     any(
         feature = "bookings-reader-v2",
         feature = "ecom-cart",
@@ -4456,6 +4941,26 @@ pub struct MembershipName {
     /// Translated membership name. Defaults to `original` when not provided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+/// The `MembershipPaymentCredits` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipPaymentCredits {
+    /// Membership's total amount of credits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// Membership's remaining amount of credits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4546,6 +5051,77 @@ impl<'de> Deserialize<'de> for MissingValues {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+/// - `OR`: At least 1 of the search terms must be present.
+/// - `AND`: All search terms must be present.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// `OR`
+    Or,
+    /// `AND`
+    And,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl Mode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Or => "OR",
+            Self::And => "AND",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "OR" => Self::Or,
+            "AND" => Self::And,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
+/// Money.
+/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, a single (-), to indicate that the amount is negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Currency code. Must be valid ISO 4217 currency code (e.g., USD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Monetary amount. Decimal string in local format (e.g., 1 000,30). Optionally, a single (-), to indicate that the amount is negative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_value: Option<String>,
 }
 
 #[cfg(
@@ -4735,6 +5311,170 @@ impl<'de> Deserialize<'de> for NameInOther {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// Nested aggregation for multi-level faceted search. Allows exploring large amounts of data through multiple levels of categorization, where each subsequent aggregation is nested within the previous aggregation to create hierarchical data summaries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedAggregation {
+    /// Flattened list of aggregations, where each next aggregation is nested within the previous 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested_aggregations: Option<Vec<NestedAggregationItem>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedAggregationItem {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValueAggregation>,
+    /// The `range` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeAggregation>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<ScalarAggregation>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<DateHistogramAggregation>,
+    /// User-defined name of aggregation. Must be unique and will appear in aggregation results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NestedAggregationType>,
+    /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedAggregationResults {
+    /// The `values` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValueResults>,
+    /// The `ranges` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<RangeResults>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<AggregationResultsScalarResult>,
+    /// User-defined name of aggregation, matches the one specified in request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `type` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<AggregationType>,
+    /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
+/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
+/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into 1 key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
+/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NestedAggregationType {
+    /// `VALUE`
+    Value,
+    /// `RANGE`
+    Range,
+    /// `SCALAR`
+    Scalar,
+    /// `DATE_HISTOGRAM`
+    DateHistogram,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl NestedAggregationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "VALUE",
+            Self::Range => "RANGE",
+            Self::Scalar => "SCALAR",
+            Self::DateHistogram => "DATE_HISTOGRAM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for NestedAggregationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "VALUE" => Self::Value,
+            "RANGE" => Self::Range,
+            "SCALAR" => Self::Scalar,
+            "DATE_HISTOGRAM" => Self::DateHistogram,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for NestedAggregationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedAggregationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResultValue {
+    /// The `value` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValueResult>,
+    /// The `range` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeResult>,
+    /// The `scalar` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scalar: Option<ScalarResult>,
+    /// The `dateHistogram` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_histogram: Option<ValueResult>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// Results of `NESTED` aggregation type in a flattened form.
+/// Aggregations in resulting array are keyed by requested aggregation `name`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedResults {
+    /// Array of nested aggregation result groups, each containing multiple aggregation results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Results>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `NestedValueAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NestedValueAggregationResult {
+    /// Value of the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The `nestedResults` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nested_results: Option<NestedAggregationResults>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5020,6 +5760,69 @@ pub struct OptionLayout {
     pub enable_image: Option<bool>,
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+/// - `INITIALIZED`: Order created, but not yet approved or canceled.
+/// - `APPROVED`: Order approved.  This happens when either an online payment is received **or** when `order.priceSummary.total = 0` (a zero-total order). Offline orders (cash payment) are automatically approved.
+/// - `CANCELED`: Order canceled by the user.
+/// - `PENDING`: Order pending.
+/// - `REJECTED`: Order rejected.  This happens when pending payments fail.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// `INITIALIZED`
+    Initialized,
+    /// `APPROVED`
+    Approved,
+    /// `CANCELED`
+    Canceled,
+    /// `PENDING`
+    Pending,
+    /// `REJECTED`
+    Rejected,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl OrderStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initialized => "INITIALIZED",
+            Self::Approved => "APPROVED",
+            Self::Canceled => "CANCELED",
+            Self::Pending => "PENDING",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OrderStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "INITIALIZED" => Self::Initialized,
+            "APPROVED" => Self::Approved,
+            "CANCELED" => Self::Canceled,
+            "PENDING" => Self::Pending,
+            "REJECTED" => Self::Rejected,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for OrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// - `ROWS`: Rows Orientation
 /// - `COLUMNS`: Columns Orientation
@@ -5128,6 +5931,19 @@ pub struct Other {
     pub name: Option<NameInOther>,
 }
 
+#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
+/// The `PageUrl` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageUrl {
+    /// The base URL. For premium sites, the base is the domain. For free sites, the base is the Wix site URL (for example, `https://mysite.wixsite.com/mysite`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// The path to the page. For example, `/product-page/a-product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
 #[cfg(
     any(
         feature = "bookings-v2",
@@ -5147,6 +5963,30 @@ pub struct PageUrlV2 {
     /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "members-v1",
+        feature = "stores-abandoned-carts",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3",
+        feature = "stores-inventory-v1"
+    )
+)]
+/// The `Paging` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paging {
+    /// Number of items to load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// Number of items to skip in the current sort order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<f64>,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -5945,6 +6785,71 @@ pub struct ProductName {
     pub translated: Option<String>,
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `RangeAggregation` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeAggregation {
+    /// List of range buckets defining the ranges for aggregation. During aggregation, each entity is placed in the first bucket where its value falls within the specified range bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<RangeBucket>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `RangeAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeAggregationResult {
+    /// Inclusive lower bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+    /// Count of entities in this range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `RangeBucket` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeBucket {
+    /// Inclusive lower bound of the range. Required if `to` isn't specified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range. Required if `from` isn't specified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `RangeResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeResult {
+    /// Inclusive lower bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
+    /// Exclusive upper bound of the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<f64>,
+    /// Count of entities in this range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `RangeResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeResults {
+    /// Array of range aggregation results returned in the same order as requested, each containing range bounds and count of entities within that range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RangeAggregationResult>>,
+}
+
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 /// The `RawHttpResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -5993,6 +6898,26 @@ pub struct Rel {
     /// Indicates that this link protect referral information from being passed to the target website.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub noreferrer: Option<bool>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+/// The `RemoveCouponRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveCouponRequest {
+    /// Cart ID.
+    pub id: String,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+/// The `RemoveLineItemsRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveLineItemsRequest {
+    /// Cart ID.
+    pub id: String,
+    /// Line item IDs to remove from cart.
+    pub line_item_ids: Vec<String>,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -6163,6 +7088,16 @@ impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `Results` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Results {
+    /// Map of nested aggregation results, keyed by aggregation name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6444,6 +7379,31 @@ impl<'de> Deserialize<'de> for Scaling {
     }
 }
 
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+/// The `SearchDetails` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchDetails {
+    /// The `mode` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    /// Search term or expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `parentCategory.index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// Whether to enable the search method to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuzzy: Option<bool>,
+}
+
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Decorative shape divider at a layout edge
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -6602,6 +7562,29 @@ impl<'de> Deserialize<'de> for SelectionMethod {
     ) -> Result<Self, D::Error> {
         rt::string(deserializer).map(|s| Self::from(s.as_str()))
     }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
+/// The search engines use this information for ranking purposes, or to display snippets in the search results.
+/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeoSchema {
+    /// SEO tag information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// The `settings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
 }
 
 #[cfg(
@@ -7074,6 +8057,113 @@ impl<'de> Deserialize<'de> for SortDirection {
     }
 }
 
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+/// One of the `SortOrder` values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SortOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SortOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SortOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// - `COUNT`: Sort by number of matches.
+/// - `VALUE`: Sort alphabetically by field value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortType {
+    /// `COUNT`
+    Count,
+    /// `VALUE`
+    Value,
+    /// A value these bindings do not know yet, kept as sent.
+    Unknown(String),
+}
+
+impl SortType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Count => "COUNT",
+            Self::Value => "VALUE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SortType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COUNT" => Self::Count,
+            "VALUE" => Self::Value,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl Serialize for SortType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SortType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+    }
+}
+
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// One of the `Source` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7380,6 +8470,59 @@ impl<'de> Deserialize<'de> for SubscriptionFrequency {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+/// The `SubscriptionOptionInfo` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionOptionInfo {
+    /// The `subscriptionSettings` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_settings: Option<SubscriptionSettings>,
+    /// The `title` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Title>,
+    /// The `description` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+/// The `SubscriptionSettings` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionSettings {
+    /// The `frequency` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<SubscriptionFrequency>,
+    /// Interval of recurring payment.
+    ///
+    /// Default: `1`.
+    /// If SubscriptionFrequency is Day the minimum interval is 7
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+    /// Whether subscription is renewed automatically at the end of each period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renewal: Option<bool>,
+    /// Number of billing cycles before subscription ends. Ignored if `autoRenewal` is `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_cycles: Option<f64>,
+    /// Whether to allow the customer to cancel the subscription..
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable_customer_cancellation: Option<bool>,
+    /// The `freeTrialPeriod` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_trial_period: Option<FreeTrialPeriod>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `SystemError` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7409,6 +8552,91 @@ pub struct TableCellData {
     /// The `borderWidths` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub border_widths: Option<BorderWidths>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+/// The `Tag` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// SEO tag type.
+    ///
+    /// Supported values: `title`, `meta`, `script`, `link`.
+    ///
+    /// Which of these an API actually accepts depends on where the tag is being set: this
+    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
+    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
+    /// `title`/`script`/`link` with a validation error even though they appear here —
+    /// check the field description of the specific `tags`-typed field you're writing to
+    /// for the types it actually supports and the error it returns.
+    ///
+    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
+    /// `"application/ld+json"` carrying structured data) are supported only when
+    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
+    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
+    /// write through the site's Advanced/Custom Tags list. To write structured data,
+    /// omit `custom` (or set it to `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
+    /// For example: `{"name": "description", "content": "the description itself"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props: Option<serde_json::Value>,
+    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
+    /// SEO tag inner content. For example, `<title> inner content </title>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<String>,
+    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
+    /// i.e. an entry from the site's Advanced/Custom Tags list.
+    ///
+    /// Setting this to `true` on a write restricts which `type` values are accepted
+    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
+    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
+    /// omitted or `false`; sending them with `custom: true` is rejected with
+    /// `TAG_TYPE_NOT_ALLOWED`.
+    ///
+    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
+    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
+    /// for site-wide structured data) unconditionally. There is currently no way to set
+    /// site-wide, every-page structured data through any of these APIs — write a per-page
+    /// `script` tag through the Item SEO Tags API instead.
+    ///
+    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
+    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
+    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
+    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
+    /// a live page reflects a manual per-page SEO edit.
+    ///
+    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
+    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
+    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
+    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
+    /// Pass `seoData` explicitly to resolve against a known set of tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom: Option<bool>,
+    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
+/// The `TagList` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagList {
+    /// List of tag IDs
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<String>>,
 }
 
 #[cfg(
@@ -7740,6 +8968,17 @@ impl<'de> Deserialize<'de> for Type {
     }
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+/// The `UpdateLineItemsQuantityRequest` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateLineItemsQuantityRequest {
+    /// Cart ID.
+    pub id: String,
+    /// Line item IDs and their new quantity.
+    pub line_items: Vec<LineItemQuantityUpdate>,
+}
+
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// Coupon
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -7887,6 +9126,68 @@ pub struct ValidationError {
     /// The `fieldViolations` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_violations: Option<Vec<FieldViolation>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// At most one of `includeOptions` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueAggregation {
+    /// The `includeOptions` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_options: Option<IncludeMissingValuesOptions>,
+    /// The `sortType` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_type: Option<SortType>,
+    /// The `sortDirection` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_direction: Option<SortDirection>,
+    /// Number of aggregations to return.
+    ///
+    /// Min: `1`
+    /// Max: `250`
+    /// Default: `10`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<f64>,
+    /// The `missingValues` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_values: Option<MissingValues>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `ValueAggregationResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueAggregationResult {
+    /// Value of the field
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Count of entities with this value
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `ValueResult` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueResult {
+    /// Value of the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Count of entities with this value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+/// The `ValueResults` object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueResults {
+    /// Array of value aggregation results, each containing a field value and the count of entities with that value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ValueAggregationResult>>,
 }
 
 #[cfg(

@@ -14,14 +14,14 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 #[doc(no_inline)]
 pub use crate::common::{
     AddressLocation, AutoTaxFallbackCalculationDetails, CalculationErrors,
-    CatalogReference, ChannelType, CommonImage, DeliveryAllocation, Description,
-    DescriptionLine, DiscountRuleName, ExtendedFields, FreeTrialPeriod,
-    FullAddressContactDetails, GiftCard, ItemAvailabilityInfo, ItemType,
-    ManualCalculationReason, MembershipName, MultiCurrencyPrice, Other, PageUrlV2,
-    PaymentOption, PaymentOptionType, PickupMethod, Policy, PriceDescription,
-    ProductName, RawHttpResponse, ServiceProperties, Severity, SubscriptionFrequency,
-    TargetLineItem, TaxBreakdown, TaxRateBreakdown, Title, TranslatableString,
-    V1ModifierGroup, WeightUnit,
+    CatalogReference, ChannelType, CommonImage, CreatedBy, DeliveryAllocation,
+    DescriptionLine, DiscountRuleName, ExtendedFields, FullAddressContactDetails,
+    GiftCard, InvalidMembership, ItemAvailabilityInfo, ItemType, ManualCalculationReason,
+    Membership, MultiCurrencyPrice, Other, PageUrlV2, PaymentOption, PaymentOptionType,
+    PickupMethod, Policy, PriceDescription, ProductName, RawHttpResponse,
+    RemoveCouponRequest, RemoveLineItemsRequest, ServiceProperties, Severity,
+    SubscriptionOptionInfo, TargetLineItem, TaxBreakdown, TaxRateBreakdown,
+    TranslatableString, UpdateLineItemsQuantityRequest, V1ModifierGroup, WeightUnit,
 };
 
 /// The Ecom Checkout client: one async method per Wix method.
@@ -1700,25 +1700,6 @@ pub struct CreateOrderResponse {
     pub payment_gateway_order_id: Option<String>,
 }
 
-/// At most one of `userId`, `memberId`, `visitorId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedBy {
-    /// User ID. When the order was created by a Wix user on behalf of a buyer.
-    /// For example, via POS (point of service).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Member ID. When the order was created by a **logged in** site visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    /// Visitor ID. When the order was created by a site visitor that was **not** logged in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-    /// App ID. When the order was created by an external application or Wix service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-}
-
 /// The `CustomContentReference` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2040,18 +2021,6 @@ pub struct Image {
     pub filename: Option<String>,
 }
 
-/// The `InvalidMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InvalidMembership {
-    /// The `membership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub membership: Option<Membership>,
-    /// Reason why this membership is invalid and cannot be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
 /// The `ItemModifier` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2223,23 +2192,6 @@ pub struct LineItem {
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
 }
 
-/// The `LineItemQuantityUpdate` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LineItemQuantityUpdate {
-    /// ID of the line item to update.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// New total amount of the line item,
-    /// not the amount to add to the current `quantity`.
-    ///
-    /// Min: `1`
-    ///
-    /// Max: `100000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-}
-
 /// The `MarkCheckoutAsCompletedRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2258,38 +2210,6 @@ pub struct MarkCheckoutAsCompletedResponse {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `Membership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Membership {
-    /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// ID of the application providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<MembershipName>,
-    /// Deprecated. Use `ExistingMembership.covered_line_items` to see which line items this membership covers.
-    ///
-    /// Only populated in the legacy `ListEligibleMemberships` flow, which still requires it. Empty on
-    /// `ListMembershipsByIds`, a by-id lookup that receives no line items to report against.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_item_ids: Option<Vec<String>>,
-    /// The `credits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credits: Option<MembershipPaymentCredits>,
-    /// Membership expiration date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
-    /// Deprecated. Use `offering_description`.
-    ///
-    /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_data: Option<serde_json::Value>,
-}
-
 /// Reserved for internal use.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2303,18 +2223,6 @@ pub struct MembershipOptions {
     /// The `selectedMemberships` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_memberships: Option<SelectedMemberships>,
-}
-
-/// The `MembershipPaymentCredits` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipPaymentCredits {
-    /// Membership's initial value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Membership's remaining value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remaining: Option<f64>,
 }
 
 /// The `MerchantDiscount` object.
@@ -2472,14 +2380,6 @@ impl<'de> Deserialize<'de> for RateType {
     }
 }
 
-/// The `RemoveCouponRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoveCouponRequest {
-    /// ID of the checkout to remove the coupon from.
-    pub id: String,
-}
-
 /// The `RemoveCouponResponse` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2504,20 +2404,6 @@ pub struct RemoveGiftCardResponse {
     /// The `checkout` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
-}
-
-/// The `RemoveLineItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoveLineItemsRequest {
-    /// ID of the checkout to remove line items from.
-    pub id: String,
-    /// IDs of the line items to remove from the checkout.
-    ///
-    /// To find the IDs of the checkout line items you'd like to remove,
-    /// pass the checkout ID to Get Checkout and look for the IDs under
-    /// `lineItems`.
-    pub line_item_ids: Vec<String>,
 }
 
 /// The `RemoveLineItemsResponse` object.
@@ -2722,48 +2608,6 @@ pub struct StreetAddress {
     pub name: Option<String>,
 }
 
-/// The `SubscriptionOptionInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionOptionInfo {
-    /// The `subscriptionSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_settings: Option<SubscriptionSettings>,
-    /// The `title` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<Title>,
-    /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<Description>,
-}
-
-/// The `SubscriptionSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionSettings {
-    /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<SubscriptionFrequency>,
-    /// Interval of recurring payment.
-    ///
-    /// Default: `1`.
-    /// If SubscriptionFrequency is Day the minimum interval is 7
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
-    /// Whether subscription is renewed automatically at the end of each period.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_renewal: Option<bool>,
-    /// Number of billing cycles before subscription ends. Ignored if `autoRenewal` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_cycles: Option<f64>,
-    /// Whether to allow the customer to cancel the subscription..
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_customer_cancellation: Option<bool>,
-    /// The `freeTrialPeriod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub free_trial_period: Option<FreeTrialPeriod>,
-}
-
 /// At most one of `other`, `lineItem` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2907,16 +2751,6 @@ pub struct UpdateCheckoutResponse {
     /// The `checkout` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
-}
-
-/// The `UpdateLineItemsQuantityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateLineItemsQuantityRequest {
-    /// Checkout ID.
-    pub id: String,
-    /// Line item info to update.
-    pub line_items: Vec<LineItemQuantityUpdate>,
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.

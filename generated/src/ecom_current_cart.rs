@@ -15,12 +15,12 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 pub use crate::common::{
     AddressLocation, AppliedDiscountDiscountType, AutoTaxFallbackCalculationDetails,
     CalculationErrors, CatalogReference, ChannelType, CommonImage, DeleteCartResponse,
-    DeliveryAllocation, Description, DescriptionLine, ExtendedFields, FreeTrialPeriod,
-    FullAddressContactDetails, GiftCard, HostSelectedMembership, ItemAvailabilityInfo,
-    ItemType, ManualCalculationReason, MembershipName, MultiCurrencyPrice, Other,
-    PageUrlV2, PaymentOption, PaymentOptionType, PickupMethod, Policy, PriceDescription,
-    ProductName, SelectedShippingOption, ServiceProperties, Severity,
-    SubscriptionFrequency, TargetLineItem, TaxBreakdown, TaxRateBreakdown, Title,
+    DeliveryAllocation, DescriptionLine, ExtendedFields, FullAddressContactDetails,
+    GiftCard, HostSelectedMembership, InvalidMembership, ItemAvailabilityInfo, ItemType,
+    LineItemQuantityUpdate, ManualCalculationReason, Membership, MultiCurrencyPrice,
+    Other, PageUrlV2, PaymentOption, PaymentOptionType, PickupMethod, Policy,
+    PriceDescription, ProductName, SelectedShippingOption, ServiceProperties, Severity,
+    SubscriptionOptionInfo, TargetLineItem, TaxBreakdown, TaxRateBreakdown,
     TranslatableString, V1Coupon, V1DiscountRule, V1MerchantDiscount, V1ModifierGroup,
     WeightUnit,
 };
@@ -1387,18 +1387,6 @@ pub struct Image {
     pub filename: Option<String>,
 }
 
-/// The `InvalidMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InvalidMembership {
-    /// The `membership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub membership: Option<Membership>,
-    /// Reason why this membership is invalid and cannot be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
 /// The `ItemModifier` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1597,50 +1585,6 @@ pub struct LineItemPricesData {
     pub deposit_amount: Option<MultiCurrencyPrice>,
 }
 
-/// The `LineItemQuantityUpdate` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LineItemQuantityUpdate {
-    /// *Required.** Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// *Required.** New quantity. Number must be 1 or higher.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-}
-
-/// The `Membership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Membership {
-    /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// ID of the application providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<MembershipName>,
-    /// Deprecated. Use `ExistingMembership.covered_line_items` to see which line items this membership covers.
-    ///
-    /// Only populated in the legacy `ListEligibleMemberships` flow, which still requires it. Empty on
-    /// `ListMembershipsByIds`, a by-id lookup that receives no line items to report against.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_item_ids: Option<Vec<String>>,
-    /// The `credits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credits: Option<MembershipPaymentCredits>,
-    /// Membership expiration date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_date: Option<wix_rest_runtime::Timestamp>,
-    /// Deprecated. Use `offering_description`.
-    ///
-    /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_data: Option<serde_json::Value>,
-}
-
 /// The `MembershipOptions` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1663,18 +1607,6 @@ pub struct MembershipOptions {
     /// Deprecated by Wix.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_memberships: Option<Vec<HostSelectedMembership>>,
-}
-
-/// The `MembershipPaymentCredits` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipPaymentCredits {
-    /// Membership's initial value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Membership's remaining value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remaining: Option<f64>,
 }
 
 /// The `MerchantDiscount` object.
@@ -2033,48 +1965,6 @@ pub struct StreetAddress {
     /// Street name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-/// The `SubscriptionOptionInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionOptionInfo {
-    /// The `subscriptionSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_settings: Option<SubscriptionSettings>,
-    /// The `title` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<Title>,
-    /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<Description>,
-}
-
-/// The `SubscriptionSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionSettings {
-    /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<SubscriptionFrequency>,
-    /// Interval of recurring payment.
-    ///
-    /// Default: `1`.
-    /// If SubscriptionFrequency is Day the minimum interval is 7
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
-    /// Whether subscription is renewed automatically at the end of each period.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_renewal: Option<bool>,
-    /// Number of billing cycles before subscription ends. Ignored if `autoRenewal` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_cycles: Option<f64>,
-    /// Whether to allow the customer to cancel the subscription..
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_customer_cancellation: Option<bool>,
-    /// The `freeTrialPeriod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub free_trial_period: Option<FreeTrialPeriod>,
 }
 
 /// At most one of `other`, `lineItem` is set (a oneOf group).

@@ -13,12 +13,12 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 #[doc(no_inline)]
 pub use crate::common::{
-    AddressLocation, ApplicationError, BulkActionMetadata, CatalogReference, ChannelType,
-    CursorPaging, Cursors, DescriptionLine, DiscountRuleName, ExtendedFields,
-    FreeTrialPeriod, FullAddressContactDetails, ItemType, JurisdictionType,
-    MeasurementUnit, MembershipName, PaymentOptionType, PickupMethod, Price,
-    PriceDescription, ProductName, ServiceProperties, SubscriptionFrequency,
-    TranslatableString, WeightUnit,
+    AddressLocation, ApplicationError, Balance, BulkActionMetadata, CatalogReference,
+    ChannelType, CreatedBy, CursorPaging, CursorPagingMetadata, DescriptionLine,
+    DiscountRuleName, ExtendedFields, FullAddressContactDetails, ItemType,
+    JurisdictionType, MeasurementUnit, MembershipName, OrderStatus, PaymentOptionType,
+    PickupMethod, Price, PriceDescription, ProductName, ServiceProperties, SortOrder,
+    SubscriptionSettings, TagList, TranslatableString, WeightUnit,
 };
 
 /// The eCommerce Orders V1 client: one async method per Wix method.
@@ -2718,24 +2718,6 @@ pub struct AuthorizedPaymentVoided {
     pub brand: Option<String>,
 }
 
-/// Order balance. Reflects amount left to be paid on order and is calculated dynamically. Can be negative per balance definition.
-/// `amount` field depends on order payment status:
-/// + UNSPECIFIED, NOT_PAID: price_summary.total_price
-/// + PARTIALLY_PAID : price_summary.total_price - pay_now.total_price
-/// + PENDING, REFUNDED, PARTIALLY_REFUNDED, PAID : 0
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Balance {
-    /// Balance amount.
-    ///
-    /// A negative `amount` represents the amount to be refunded. This can happen due to overcharging or the order being modified after a payment has been made.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_amount: Option<String>,
-}
-
 /// The `BalanceSummary` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3264,25 +3246,6 @@ pub struct CreatePaymentGatewayOrderResponse {
     pub payment_gateway_order_id: Option<String>,
 }
 
-/// At most one of `userId`, `memberId`, `visitorId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedBy {
-    /// User ID - when the order was created by a Wix user on behalf of a buyer.
-    /// For example, via POS (point of service).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Member ID - when the order was created by a **logged in** site visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    /// Visitor ID - when the order was created by a site visitor that was **not** logged in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visitor_id: Option<String>,
-    /// App ID - when the order was created by an external application.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-}
-
 /// The `CreditCardDetails` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3322,24 +3285,6 @@ pub struct CurrencyConversionDetails {
     /// This is the case for an order converted once at checkout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_rate: Option<String>,
-}
-
-/// The `CursorPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPagingMetadata {
-    /// Number of items returned in current page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more pages to retrieve following the current page.
-    ///
-    /// + `true`: Another page of results can be retrieved.
-    /// + `false`: This is the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -5503,68 +5448,6 @@ pub struct OrderRefunded {
     pub reason: Option<String>,
 }
 
-/// - `INITIALIZED`: Order created, but not yet approved or canceled.
-/// - `APPROVED`: Order approved.  This happens when either an online payment is received **or** when `priceSummary.total` is `0` (a zero-total order). Offline orders (cash payment) are automatically approved.
-/// - `CANCELED`: Order canceled by the merchant or buyer.
-/// - `PENDING`: Order is waiting for the buyer to complete checkout.
-/// - `REJECTED`: Order rejected.  This happens when pending payments fail.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum OrderStatus {
-    /// `INITIALIZED`
-    Initialized,
-    /// `APPROVED`
-    Approved,
-    /// `CANCELED`
-    Canceled,
-    /// `PENDING`
-    Pending,
-    /// `REJECTED`
-    Rejected,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl OrderStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initialized => "INITIALIZED",
-            Self::Approved => "APPROVED",
-            Self::Canceled => "CANCELED",
-            Self::Pending => "PENDING",
-            Self::Rejected => "REJECTED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for OrderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "INITIALIZED" => Self::Initialized,
-            "APPROVED" => Self::Approved,
-            "CANCELED" => Self::Canceled,
-            "PENDING" => Self::Pending,
-            "REJECTED" => Self::Rejected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
 /// Tax breakdown is the tax amount split to the tax authorities that applied on the line item.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -7035,52 +6918,6 @@ pub struct ShippingRegion {
     pub name: Option<String>,
 }
 
-/// One of the `SortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `Sorting` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7134,39 +6971,6 @@ pub struct SubscriptionInfo {
     /// Description of the charges that will be applied for subscription.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges_description: Option<String>,
-}
-
-/// The `SubscriptionSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubscriptionSettings {
-    /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<SubscriptionFrequency>,
-    /// Number of frequency units in a billing cycle. For example, frequency `MONTH` with interval `3` means billing every 3 months.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<f64>,
-    /// Whether subscription is renewed automatically at the end of each period.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_renewal: Option<bool>,
-    /// Number of billing cycles before subscription ends. Ignored if `autoRenewal: true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_cycles: Option<f64>,
-    /// Whether to allow the customer to cancel the subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_customer_cancellation: Option<bool>,
-    /// The `freeTrialPeriod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub free_trial_period: Option<FreeTrialPeriod>,
-}
-
-/// The `TagList` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagList {
-    /// List of tag IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag_ids: Option<Vec<String>>,
 }
 
 /// Common object for tags.

@@ -15,17 +15,18 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 pub use crate::common::{
     AnchorData, AppType, AspectRatio, Backdrop, BackgroundGradient, Banner, BookingData,
     ButtonDataType, ButtonStyles, CaptionData, CardDataBackground, CardStyles, ColorData,
-    ColumnSize, DecorationType, DesignTarget, Direction, DividerDataAlignment,
-    DividerDataStyles, EntranceAnimation, EventData, FileSource, FontFamilyData,
-    FontSizeData, GalleryOptions, Gif, GifType, ImageDataCrop, ImageDataStyles,
-    ImagePosition, ImagePositionPosition, ImageScalingScaling, Indentation,
-    InitialExpandedItems, LayoutCellData, LayoutDataBackground, LineStyle,
-    LinkPreviewDataStyles, ListStyle, LoopAnimation, MapData, MentionData, Metadata,
-    NodeStyle, NodeType, Oembed, OptionDesign, PdfSettings, PlaybackOptions,
-    PluginContainerData, PointerEffect, PollDataLayout, PollDesignBackgroundType,
-    PollSettings, PricingData, Rel, Resizing, ResponsivenessBehaviour, RibbonStyles,
-    Scaling, SectionDivider, Settings, ShapeDataStyles, SmartBlockDataType, Source,
-    SpoilerData, Styles, TableCellData, TextStyle, VerticalAlignmentAlignment, Width,
+    ColumnSize, CommonPaging, CommonPagingMetadataV2, CommonSorting, DecorationType,
+    DesignTarget, Direction, DividerDataAlignment, DividerDataStyles, EntranceAnimation,
+    EventData, FileSource, FontFamilyData, FontSizeData, GalleryOptions, Gif, GifType,
+    ImageDataCrop, ImageDataStyles, ImagePosition, ImagePositionPosition,
+    ImageScalingScaling, Indentation, InitialExpandedItems, LayoutCellData,
+    LayoutDataBackground, LineStyle, LinkPreviewDataStyles, ListStyle, LoopAnimation,
+    MapData, MentionData, Metadata, Money, NodeStyle, NodeType, Oembed, OptionDesign,
+    PageUrl, PdfSettings, PlaybackOptions, PluginContainerData, PointerEffect,
+    PollDataLayout, PollDesignBackgroundType, PollSettings, PricingData, Rel, Resizing,
+    ResponsivenessBehaviour, RibbonStyles, Scaling, SectionDivider, SeoSchema,
+    ShapeDataStyles, SmartBlockDataType, Source, SpoilerData, Styles, TableCellData,
+    TextStyle, VerticalAlignmentAlignment, Width,
 };
 
 /// The Events V3 client: one async method per Wix method.
@@ -1869,51 +1870,6 @@ pub struct CollapsibleListData {
     pub animation: Option<Animation>,
 }
 
-/// The `CommonCursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursors {
-    /// Cursor pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
-/// The `CommonPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonPaging {
-    /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-}
-
-/// The `CommonPagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonPagingMetadataV2 {
-    /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// Requested offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-    /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Flag that indicates the server failed to calculate the `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub too_many_to_count: Option<bool>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<CommonCursors>,
-}
-
 /// At most one of `paging` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1933,64 +1889,6 @@ pub struct CommonQueryV2 {
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<CommonSorting>>,
-}
-
-/// One of the `CommonSortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum CommonSortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl CommonSortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for CommonSortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for CommonSortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonSortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// The `CommonSorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonSorting {
-    /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_name: Option<String>,
-    /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<CommonSortOrder>,
 }
 
 /// - `MEETING`: Guests can do some actions during the conference, for example talk, turn on their camera and show their screen.
@@ -3410,22 +3308,6 @@ pub struct Media {
     pub duration: Option<f64>,
 }
 
-/// Money.
-/// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Money {
-    /// Amount of money in decimal form. A period is used as a decimal separator (for example, `3.99`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Currency code in 3-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Amount of money in decimal form. A period or comma are used as a decimal separator (for example, `1 000,30`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub formatted_value: Option<String>,
-}
-
 /// A set of messages shown during registration with negative response
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3650,18 +3532,6 @@ pub struct OrderedListData {
     /// The `animation` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
-}
-
-/// The `PageUrl` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageUrl {
-    /// The base URL. For premium sites, the base is the domain. For free sites, the base is the Wix site URL (for example, `https://mysite.wixsite.com/mysite`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
-    /// The path to the page. For example, `/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
 }
 
 /// The `ParagraphData` object.
@@ -4400,20 +4270,6 @@ pub struct Rsvps {
     pub waitlist_count: Option<f64>,
 }
 
-/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
-/// The search engines use this information for ranking purposes, or to display snippets in the search results.
-/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeoSchema {
-    /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
-}
-
 /// The `SeoSettings` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4650,46 +4506,6 @@ pub struct TableData {
     /// The `animation` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
-}
-
-/// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// SEO tag type.
-    ///
-    /// Supported values: `title`, `meta`, `script`, `link`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
-    /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub props: Option<serde_json::Value>,
-    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Value>,
-    /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<String>,
-    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
-    /// i.e. an entry from the site's Advanced/Custom Tags list.
-    ///
-    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
-    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
-    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
-    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
-    /// a live page reflects a manual per-page SEO edit.
-    ///
-    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
-    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
-    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
-    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
-    /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)

@@ -14,8 +14,8 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 #[doc(no_inline)]
 pub use crate::common::{
     AddressLocation, ApplicationError, BulkActionMetadata, CursorPaging, DimensionsUnit,
-    MeasurementUnit, MediaItemType, MediaItemUrlAndSize, MediaItemVideo, PlatformPaging,
-    PlatformPagingMetadata, Settings,
+    MeasurementUnit, MediaItemType, MediaItemUrlAndSize, MediaItemVideo, PageUrl, Paging,
+    PlatformPaging, PlatformPagingMetadata, SeoSchema, SortOrder,
 };
 
 /// The Stores Catalog V1 client: one async method per Wix method.
@@ -2848,30 +2848,6 @@ impl<'de> Deserialize<'de> for OptionType {
     }
 }
 
-/// The `PageUrl` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PageUrl {
-    /// Base URL. For premium sites, this is the domain. For free sites, this is the site URL (e.g mysite.wixsite.com/mysite).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
-    /// Path to the product page - e.g /product-page/a-product.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-}
-
-/// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    /// Amount of items to load per page
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the display (relevant for all pages after the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-}
-
 /// The `PagingMetadata` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3493,20 +3469,6 @@ pub struct Ribbon {
     pub text: Option<String>,
 }
 
-/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
-/// The search engines use this information for ranking purposes, or to display snippets in the search results.
-/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeoSchema {
-    /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
-}
-
 /// At most one of `price`, `cost`, `weight`, `ribbon`, `brand` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3533,52 +3495,6 @@ pub struct SetValue {
     /// Set product brand. Pass empty string to remove existing brand.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
-}
-
-/// One of the `SortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Sorting` object.
@@ -3657,72 +3573,6 @@ pub struct StoreVariant {
     /// The `preorderInfo` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
-}
-
-/// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// SEO tag type.
-    ///
-    /// Supported values: `title`, `meta`, `script`, `link`.
-    ///
-    /// Which of these an API actually accepts depends on where the tag is being set: this
-    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
-    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
-    /// `title`/`script`/`link` with a validation error even though they appear here —
-    /// check the field description of the specific `tags`-typed field you're writing to
-    /// for the types it actually supports and the error it returns.
-    ///
-    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
-    /// `"application/ld+json"` carrying structured data) are supported only when
-    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
-    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
-    /// write through the site's Advanced/Custom Tags list. To write structured data,
-    /// omit `custom` (or set it to `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
-    /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub props: Option<serde_json::Value>,
-    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Value>,
-    /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<String>,
-    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
-    /// i.e. an entry from the site's Advanced/Custom Tags list.
-    ///
-    /// Setting this to `true` on a write restricts which `type` values are accepted
-    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
-    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
-    /// omitted or `false`; sending them with `custom: true` is rejected with
-    /// `TAG_TYPE_NOT_ALLOWED`.
-    ///
-    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
-    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
-    /// for site-wide structured data) unconditionally. There is currently no way to set
-    /// site-wide, every-page structured data through any of these APIs — write a per-page
-    /// `script` tag through the Item SEO Tags API instead.
-    ///
-    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
-    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
-    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
-    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
-    /// a live page reflects a manual per-page SEO edit.
-    ///
-    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
-    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
-    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
-    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
-    /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
 }
 
 /// The `UpdateCollectionRequest` object.

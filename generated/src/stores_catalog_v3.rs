@@ -16,18 +16,18 @@ pub use crate::common::{
     AnchorData, AppType, ApplicationError, AspectRatio, AvailabilityStatus, Backdrop,
     BackgroundGradient, Banner, BookingData, ButtonDataType, ButtonStyles, CaptionData,
     CardDataBackground, CardStyles, ColorData, ColumnSize, CommonCursorPaging,
-    DecorationType, DesignTarget, DimensionsUnit, Direction, DividerDataAlignment,
-    DividerDataStyles, EntranceAnimation, EventData, ExtendedFields, FileSource,
-    FontFamilyData, FontSizeData, GalleryOptions, Gif, GifType, ImageDataCrop,
-    ImageDataStyles, ImagePosition, ImagePositionPosition, ImageScalingScaling,
-    Indentation, InitialExpandedItems, LayoutCellData, LayoutDataBackground, LineStyle,
-    LinkPreviewDataStyles, ListStyle, LoopAnimation, MapData, MeasurementUnit,
-    MentionData, Metadata, NodeStyle, NodeType, Oembed, OptionDesign, PageUrlV2,
-    PdfSettings, PlaybackOptions, PluginContainerData, PointerEffect, PollDataLayout,
-    PollDesignBackgroundType, PollSettings, PricingData, Rel, Resizing,
-    ResponsivenessBehaviour, RibbonStyles, Scaling, SectionDivider, Settings,
-    ShapeDataStyles, SmartBlockDataType, Source, SpoilerData, Styles,
-    SubscriptionFrequency, TableCellData, TextStyle, TreeReference, Type,
+    CommonCursors, DecorationType, DesignTarget, DimensionsUnit, Direction,
+    DividerDataAlignment, DividerDataStyles, EntranceAnimation, EventData,
+    ExtendedFields, FileSource, FontFamilyData, FontSizeData, GalleryOptions, Gif,
+    GifType, ImageDataCrop, ImageDataStyles, ImagePosition, ImagePositionPosition,
+    ImageScalingScaling, Indentation, InitialExpandedItems, LayoutCellData,
+    LayoutDataBackground, LineStyle, LinkPreviewDataStyles, ListStyle, LoopAnimation,
+    MapData, MeasurementUnit, MentionData, Metadata, NodeStyle, NodeType, Oembed,
+    OptionDesign, PageUrlV2, PdfSettings, PlaybackOptions, PluginContainerData,
+    PointerEffect, PollDataLayout, PollDesignBackgroundType, PollSettings, PricingData,
+    Rel, Resizing, ResponsivenessBehaviour, RibbonStyles, Scaling, SectionDivider,
+    SeoSchema, ShapeDataStyles, SmartBlockDataType, Source, SpoilerData, Styles,
+    SubscriptionFrequency, TableCellData, TagList, TextStyle, TreeReference, Type,
     VerticalAlignmentAlignment, WeightUnit, Width,
 };
 
@@ -3632,18 +3632,6 @@ pub struct CommonCursorSearch {
     pub time_zone: Option<String>,
 }
 
-/// The `CommonCursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
 /// - `OR`: Any of the search terms must be present
 /// - `AND`: All search terms must be present
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6220,20 +6208,6 @@ pub struct SecuredMedia {
     pub file_type: Option<FileType>,
 }
 
-/// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
-/// The search engines use this information for ranking purposes, or to display snippets in the search results.
-/// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeoSchema {
-    /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
-    /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
-}
-
 /// The `ShapeData` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6682,81 +6656,6 @@ pub struct TableDataDimensions {
     /// An array representing the minimum width of each column in pixels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_min_width: Option<Vec<f64>>,
-}
-
-/// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// SEO tag type.
-    ///
-    /// Supported values: `title`, `meta`, `script`, `link`.
-    ///
-    /// Which of these an API actually accepts depends on where the tag is being set: this
-    /// list is not a blanket guarantee across every API that reuses this message. Site SEO
-    /// Tags in particular accepts only `meta` (see `SiteSeoTags.tags`) and rejects
-    /// `title`/`script`/`link` with a validation error even though they appear here —
-    /// check the field description of the specific `tags`-typed field you're writing to
-    /// for the types it actually supports and the error it returns.
-    ///
-    /// Limitation: `title` and `script` (e.g. a `script` tag with `props.type`
-    /// `"application/ld+json"` carrying structured data) are supported only when
-    /// `custom` is unset or `false`. Setting `custom: true` on a `title` or `script`
-    /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
-    /// write through the site's Advanced/Custom Tags list. To write structured data,
-    /// omit `custom` (or set it to `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
-    /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub props: Option<serde_json::Value>,
-    /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meta: Option<serde_json::Value>,
-    /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<String>,
-    /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
-    /// i.e. an entry from the site's Advanced/Custom Tags list.
-    ///
-    /// Setting this to `true` on a write restricts which `type` values are accepted
-    /// — the same restriction the Advanced/Custom Tags UI enforces. `title` and
-    /// `script` tags (including JSON-LD structured data) must be sent with `custom`
-    /// omitted or `false`; sending them with `custom: true` is rejected with
-    /// `TAG_TYPE_NOT_ALLOWED`.
-    ///
-    /// Note this is a separate restriction from Site SEO Tags' own type restriction on
-    /// `SiteSeoTags.tags`: even with `custom` unset, Site SEO Tags rejects `script` (e.g.
-    /// for site-wide structured data) unconditionally. There is currently no way to set
-    /// site-wide, every-page structured data through any of these APIs — write a per-page
-    /// `script` tag through the Item SEO Tags API instead.
-    ///
-    /// This flag is scoped to that feature only. It is NOT an indicator of whether a standard tag
-    /// (`title`, `description`, Open Graph, etc.) reflects a manually configured value versus a computed
-    /// default/pattern — standard tags always resolve with `custom: false`, even when their content comes
-    /// from a page's manually saved SEO title/description override. Don't use this field to verify whether
-    /// a live page reflects a manual per-page SEO edit.
-    ///
-    /// Limitation: when `ResolveStaticPageSeoTags` is called without `seoData`, the per-page SEO data is read
-    /// only from the Vibe/Wix-managed-headless override store. That store holds nothing for classic Wix Editor
-    /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
-    /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
-    /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<bool>,
-    /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-}
-
-/// The `TagList` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagList {
-    /// List of tag IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tag_ids: Option<Vec<String>>,
 }
 
 /// Common object for tags.

@@ -14,7 +14,7 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 #[doc(no_inline)]
 pub use crate::common::{
     AddressLocation, CursorPaging, MediaItemType, MediaItemUrlAndSize, MediaItemVideo,
-    PlatformPaging, PlatformPagingMetadata,
+    PlatformPaging, PlatformPagingMetadata, SortOrder,
 };
 
 /// The Stores Collections client: one async method per Wix method.
@@ -513,52 +513,6 @@ pub struct QueryCollectionsResponse {
     /// The `metadata` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PlatformPagingMetadata>,
-}
-
-/// One of the `SortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Sorting` object.

@@ -13,9 +13,10 @@ use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
 #[doc(no_inline)]
 pub use crate::common::{
-    AggregationResultsScalarResult, ApplicationError, AvailabilityStatus,
-    BulkActionMetadata, CursorPaging, Cursors, ExtendedFields, MissingValues,
-    ScalarAggregation, ScalarResult, SortDirection,
+    AggregationData, AggregationType, ApplicationError, AvailabilityStatus,
+    BulkActionMetadata, CommonCursors, CursorPaging, CursorPagingMetadata,
+    DateHistogramAggregation, ExtendedFields, NestedAggregation, Paging,
+    RangeAggregation, ScalarAggregation, SearchDetails, SortOrder, ValueAggregation,
 };
 
 /// The Stores Inventory Items V3 client: one async method per Wix method.
@@ -2082,110 +2083,6 @@ pub struct Aggregation {
     pub group_by: Option<GroupByAggregation>,
 }
 
-/// The `AggregationData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AggregationData {
-    /// List of the aggregated data results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<AggregationResults>>,
-}
-
-/// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AggregationResults {
-    /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<ValueResults>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<RangeResults>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<AggregationResultsScalarResult>,
-    /// The `groupedByValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grouped_by_value: Option<GroupByValueResults>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<DateHistogramResults>,
-    /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested: Option<NestedResults>,
-    /// Aggregation name, returned in `aggregations.results.name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AggregationType>,
-    /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
-/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
-/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into one key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
-/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
-/// - `NESTED`: Flattened list of aggregations, where each aggregation is nested within previous one.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AggregationType {
-    /// `VALUE`
-    Value,
-    /// `RANGE`
-    Range,
-    /// `SCALAR`
-    Scalar,
-    /// `DATE_HISTOGRAM`
-    DateHistogram,
-    /// `NESTED`
-    Nested,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl AggregationType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Range => "RANGE",
-            Self::Scalar => "SCALAR",
-            Self::DateHistogram => "DATE_HISTOGRAM",
-            Self::Nested => "NESTED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AggregationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "VALUE" => Self::Value,
-            "RANGE" => Self::Range,
-            "SCALAR" => Self::Scalar,
-            "DATE_HISTOGRAM" => Self::DateHistogram,
-            "NESTED" => Self::Nested,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for AggregationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
 /// The `BulkAdjustInventoryItemsByFilterRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2576,18 +2473,6 @@ pub struct BulkUpsertInventoryItemsResponse {
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
-/// The `CommonCursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursors {
-    /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prev: Option<String>,
-}
-
 /// The `CountInventoryItemsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2628,24 +2513,6 @@ pub struct CreateInventoryItemResponse {
     pub inventory_item: Option<InventoryItem>,
 }
 
-/// The `CursorPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CursorPagingMetadata {
-    /// Number of items returned in current page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-    /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
-    /// Whether there are more pages to retrieve following the current page.
-    ///
-    /// + `true`: Another page of results can be retrieved.
-    /// + `false`: This is the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_next: Option<bool>,
-}
-
 /// At most one of `cursorPaging` is set (a oneOf group).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2673,36 +2540,6 @@ pub struct CursorSearch {
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-}
-
-/// The `DateHistogramAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramAggregation {
-    /// The `interval` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<Interval>,
-}
-
-/// The `DateHistogramResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramResult {
-    /// Date in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Count of documents in the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `DateHistogramResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DateHistogramResults {
-    /// List of date histogram aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<DateHistogramResult>>,
 }
 
 /// The `DecrementDataById` object.
@@ -2778,24 +2615,6 @@ pub struct GroupByAggregation {
     pub field_path: Option<String>,
 }
 
-/// The `GroupByValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupByValueResults {
-    /// List of value aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<NestedValueAggregationResult>>,
-}
-
-/// The `IncludeMissingValuesOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IncludeMissingValuesOptions {
-    /// Specify a custom name for the bucket containing the missing values. Defaults are `"N/A"` for strings, `0` for integers, and `false` for booleans.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_to_bucket: Option<String>,
-}
-
 /// The `IncrementDataById` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2821,78 +2640,6 @@ pub struct IncrementDataByVariantAndLocation {
     /// Amount to increment by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_by: Option<f64>,
-}
-
-/// - `YEAR`: Yearly interval
-/// - `MONTH`: Monthly interval
-/// - `WEEK`: Weekly interval
-/// - `DAY`: Daily interval
-/// - `HOUR`: Hourly interval
-/// - `MINUTE`: Minute interval
-/// - `SECOND`: Second interval
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// `YEAR`
-    Year,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `SECOND`
-    Second,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl Interval {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "YEAR",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Second => "SECOND",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for Interval {
-    fn from(value: &str) -> Self {
-        match value {
-            "YEAR" => Self::Year,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "SECOND" => Self::Second,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Interval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Interval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `InventoryCreationData` object.
@@ -3027,222 +2774,6 @@ pub struct MaskedInventoryItem {
     pub inventory_item: Option<InventoryItem>,
 }
 
-/// - `OR`: At least one of the search terms must be present.
-/// - `AND`: All search terms must be present.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `OR`
-    Or,
-    /// `AND`
-    And,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl Mode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Or => "OR",
-            Self::And => "AND",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(value: &str) -> Self {
-        match value {
-            "OR" => Self::Or,
-            "AND" => Self::And,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// Nested aggregation expressed through a list of aggregation where each next aggregation is nested within previous one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregation {
-    /// Flattened list of aggregations, where each next aggregation is nested within previous one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested_aggregations: Option<Vec<NestedAggregationItem>>,
-}
-
-/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregationItem {
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<ValueAggregation>,
-    /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<RangeAggregation>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<ScalarAggregation>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<DateHistogramAggregation>,
-    /// Unique, caller-defined aggregation name, returned in `aggregations.results`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NestedAggregationType>,
-    /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedAggregationResults {
-    /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<ValueResults>,
-    /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ranges: Option<RangeResults>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<AggregationResultsScalarResult>,
-    /// Unique, caller-defined aggregation name, identifiable by the requested aggregation `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AggregationType>,
-    /// Field which the data was aggregated by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<String>,
-}
-
-/// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
-/// - `RANGE`: Calculates the count of the values from the specified field in the dataset that fall within the range of each bucket you define.
-/// - `SCALAR`: Calculates a single numerical value from a dataset, summarizing the dataset into one key metric: `COUNT_DISTINCT`, `SUM`, `AVG`, `MIN`, or `MAX`.
-/// - `DATE_HISTOGRAM`: Calculates the count of time values from the specified field in the dataset that fall within each time interval you define (hour, day, week, etc.).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NestedAggregationType {
-    /// `VALUE`
-    Value,
-    /// `RANGE`
-    Range,
-    /// `SCALAR`
-    Scalar,
-    /// `DATE_HISTOGRAM`
-    DateHistogram,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl NestedAggregationType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "VALUE",
-            Self::Range => "RANGE",
-            Self::Scalar => "SCALAR",
-            Self::DateHistogram => "DATE_HISTOGRAM",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for NestedAggregationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "VALUE" => Self::Value,
-            "RANGE" => Self::Range,
-            "SCALAR" => Self::Scalar,
-            "DATE_HISTOGRAM" => Self::DateHistogram,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for NestedAggregationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedAggregationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedResultValue {
-    /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<ValueResult>,
-    /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub range: Option<RangeResult>,
-    /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scalar: Option<ScalarResult>,
-    /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_histogram: Option<ValueResult>,
-}
-
-/// Results of `NESTED` aggregation type in a flattened form.
-/// Aggregations in resulting array are keyed by requested aggregation `name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedResults {
-    /// List of nested aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<Results>>,
-}
-
-/// The `NestedValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NestedValueAggregationResult {
-    /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The `nestedResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nested_results: Option<NestedAggregationResults>,
-}
-
-/// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
-}
-
 /// The `PlatformPagingMetadataV2` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3352,66 +2883,6 @@ pub struct QueryV2 {
     pub sort: Option<Vec<Sorting>>,
 }
 
-/// The `RangeAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeAggregation {
-    /// List of range buckets, where during aggregation each entity will be placed in the first bucket its value falls into, based on the provided range bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<Vec<RangeBucket>>,
-}
-
-/// The `RangeAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeAggregationResult {
-    /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-    /// Total number of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `RangeBucket` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeBucket {
-    /// Inclusive lower bound of the range. Required if `to` is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range. Required if `from` is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-}
-
-/// The `RangeResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeResult {
-    /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<f64>,
-    /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<f64>,
-    /// Total number of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `RangeResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RangeResults {
-    /// List of ranges returned in same order as requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<RangeAggregationResult>>,
-}
-
 /// The reason for the inventory change.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReasonType {
@@ -3462,33 +2933,6 @@ impl<'de> Deserialize<'de> for ReasonType {
     }
 }
 
-/// The `Results` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Results {
-    /// List of nested aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
-}
-
-/// The `SearchDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SearchDetails {
-    /// The `mode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<Mode>,
-    /// Search term or expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-    /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-    /// Whether to enable the search function to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fuzzy: Option<bool>,
-}
-
 /// The `SearchInventoryItemsRequest` object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3511,99 +2955,6 @@ pub struct SearchInventoryItemsResponse {
     /// The `aggregationData` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<AggregationData>,
-}
-
-/// One of the `SortOrder` values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortOrder {
-    /// `ASC`
-    Asc,
-    /// `DESC`
-    Desc,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortOrder {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
-}
-
-/// - `COUNT`: Number of matches in the results.
-/// - `VALUE`: Alphabetically by the field value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortType {
-    /// `COUNT`
-    Count,
-    /// `VALUE`
-    Value,
-    /// A value these bindings do not know yet, kept as sent.
-    Unknown(String),
-}
-
-impl SortType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::Value => "VALUE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SortType {
-    fn from(value: &str) -> Self {
-        match value {
-            "COUNT" => Self::Count,
-            "VALUE" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for SortType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SortType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
-    }
 }
 
 /// The `Sorting` object.
@@ -3648,63 +2999,6 @@ pub struct V3BulkInventoryItemResult {
     /// The `item` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<InventoryItem>,
-}
-
-/// At most one of `includeOptions` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueAggregation {
-    /// The `includeOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_options: Option<IncludeMissingValuesOptions>,
-    /// The `sortType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_type: Option<SortType>,
-    /// The `sortDirection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_direction: Option<SortDirection>,
-    /// Number of aggregation results to return.
-    /// Min: `1`
-    /// Max: `250`
-    /// Default: `10`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// The `missingValues` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing_values: Option<MissingValues>,
-}
-
-/// The `ValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueAggregationResult {
-    /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Number of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `ValueResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueResult {
-    /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Number of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<f64>,
-}
-
-/// The `ValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValueResults {
-    /// List of value aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<ValueAggregationResult>>,
 }
 
 /// A webhook event of Stores Inventory Items V3.

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
+#[doc(no_inline)]
+pub use crate::common::Paging;
+
 /// The Stores Inventory V1 client: one async method per Wix method.
 ///
 /// Made from a [`Scoped`] client; a method compiles only when the scope set `S` grants its permission. It is `Copy`, and its methods take it by value.
@@ -636,18 +639,6 @@ pub struct InventoryVariantsChanged {
     /// Date and time the inventory variant item was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
-}
-
-/// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paging {
-    /// Amount of items to load per page
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<f64>,
-    /// Number of items to skip in the display (relevant for all pages after the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<f64>,
 }
 
 /// The `PagingMetadata` object.

@@ -11,26 +11,29 @@ use crate::model::SHARED_MODULE;
 /// Moves the shared types of `modules` (name, spec) into a new `common` module spec, which it
 /// returns (`None` when nothing is shared).
 pub fn extract(modules: &mut [(String, Mapping)]) -> Option<Mapping> {
-    // Name -> (schema, modules declaring it), `None` once two declarations differ.
-    let mut seen: BTreeMap<String, Option<(Yaml, usize)>> = BTreeMap::new();
+    // Name -> (schema, its shape, modules declaring it), `None` once two declarations differ in
+    // shape. The shape leaves out descriptions: the same type, documented in other words by two
+    // packages, is one type (with the docs of the first module that declares it).
+    let mut seen: BTreeMap<String, Option<(Yaml, Yaml, usize)>> = BTreeMap::new();
     for (_, spec) in modules.iter() {
         let Some(Yaml::Mapping(types)) = spec.get("types") else {
             continue;
         };
         for (k, v) in types {
             let Some(name) = k.as_str() else { continue };
+            let shape = without_descriptions(v);
             match seen.get_mut(name) {
                 None => {
-                    seen.insert(name.to_owned(), Some((v.clone(), 1)));
+                    seen.insert(name.to_owned(), Some((v.clone(), shape, 1)));
                 }
-                Some(Some((schema, n))) if schema == v => *n += 1,
+                Some(Some((_, first, n))) if *first == shape => *n += 1,
                 Some(slot) => *slot = None,
             }
         }
     }
     let mut shared: BTreeMap<String, Yaml> = seen
         .into_iter()
-        .filter_map(|(k, v)| v.filter(|(_, n)| *n >= 2).map(|(s, _)| (k, s)))
+        .filter_map(|(k, v)| v.filter(|(_, _, n)| *n >= 2).map(|(s, _, _)| (k, s)))
         .collect();
     // A shared type may refer only to shared types: drop the others until nothing changes.
     loop {
@@ -75,6 +78,20 @@ pub fn extract(modules: &mut [(String, Mapping)]) -> Option<Mapping> {
     );
     out.insert("types".into(), Yaml::Mapping(types));
     Some(out)
+}
+
+/// `v` without its `description` keys, at any depth.
+fn without_descriptions(v: &Yaml) -> Yaml {
+    match v {
+        Yaml::Mapping(m) => Yaml::Mapping(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != Some("description"))
+                .map(|(k, v)| (k.clone(), without_descriptions(v)))
+                .collect(),
+        ),
+        Yaml::Sequence(s) => Yaml::Sequence(s.iter().map(without_descriptions).collect()),
+        other => other.clone(),
+    }
 }
 
 fn collect_refs(v: &Yaml, out: &mut BTreeSet<String>) {
