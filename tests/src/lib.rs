@@ -625,3 +625,60 @@ pub mod jwt {
         WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key")
     }
 }
+
+/// The pets fixture (`tests/snapshots/pets/generated`, crate `wix-rest-pets-fixture`): the
+/// stable module that tests of runtime and generator behaviour call, so that they do not change
+/// with Wix's metadata. Its registry is the fixture's own `scopes.yaml`, which the scope macros
+/// (they read the real Wix table) do not know: its scope sets are written out here, through the
+/// documented `unsafe` escape hatch.
+pub mod pets {
+    use wix_rest_pets_fixture::pets_v1::{GetPetParams, Pet, UpdatePetRequest};
+    use wix_rest_pets_fixture::{Scope, ScopeSet, permissions, scopes};
+
+    /// Reads pets: `SCOPE.PETS.READ`.
+    pub struct PetsReader;
+
+    // SAFETY: `PETS_READ` grants `PETS.READ` in the fixture's registry, and it is the only
+    // permission implemented for the type.
+    unsafe impl ScopeSet for PetsReader {
+        const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_READ];
+    }
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsRead for PetsReader {}
+
+    /// Reads and changes pets: `SCOPE.PETS.MANAGE`.
+    pub struct PetsKeeper;
+
+    // SAFETY: `PETS_MANAGE` grants `PETS.WRITE` and includes `SCOPE.PETS.READ` (`PETS.READ`) in
+    // the fixture's registry; those two are the permissions implemented for the type.
+    unsafe impl ScopeSet for PetsKeeper {
+        const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_MANAGE];
+    }
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsRead for PetsKeeper {}
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsWrite for PetsKeeper {}
+
+    /// The parameters of `get_pet` the tests send: `?includeOwner=true`.
+    pub const WITH_OWNER: GetPetParams = GetPetParams {
+        fields: None,
+        include_owner: true,
+    };
+
+    /// An `update_pet` (a write, not retry-safe) of pet `p1`: `PATCH /pets/v1/pets/p1`.
+    pub fn update() -> UpdatePetRequest {
+        UpdatePetRequest {
+            pet: Some(Pet {
+                id: "p1".to_owned(),
+                age: Some(4),
+                ..Pet::default()
+            }),
+        }
+    }
+
+    /// A `get_pet`/`update_pet` response.
+    pub const PET: &str = r#"{"pet":{"id":"p1","age":3,"kind":"cat","tags":["calm"]}}"#;
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use xtask::SpecFile;
+use xtask::model::Access;
 use xtask::openapi::{export, import};
 
 fn root() -> PathBuf {
@@ -48,13 +49,21 @@ fn export_parses_back_with_every_method_permission_and_scope() {
             let op = operation(&doc, &method.path, method.http.as_str());
             assert_eq!(op.summary.as_deref(), Some(method.wix_name.as_str()));
             assert_eq!(op.tags, vec![m.name.clone()]);
-            let (permission, scopes): (&str, Vec<&str>) = match &method.permission {
-                Some(r) => (
-                    &r.permission,
-                    r.scopes.iter().map(|s| s.id.as_str()).collect(),
+            // One permission is a string, several a list; `none` and `unpublished` are words.
+            let permission = match &method.access {
+                Access::Open => serde_json::json!("none"),
+                Access::Unpublished => serde_json::json!("unpublished"),
+                Access::All(reqs) if reqs.len() == 1 => serde_json::json!(reqs[0].permission),
+                Access::All(reqs) => serde_json::json!(
+                    reqs.iter().map(|r| r.permission.as_str()).collect::<Vec<_>>()
                 ),
-                None => ("none", Vec::new()),
             };
+            let scopes: Vec<&str> = method
+                .access
+                .scopes()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
             assert_eq!(
                 op.extensions["x-wix-permission"], permission,
                 "{}",
@@ -63,7 +72,7 @@ fn export_parses_back_with_every_method_permission_and_scope() {
             assert_eq!(op.extensions["x-wix-scopes"], serde_json::json!(scopes));
             assert_eq!(
                 op.security.as_ref().unwrap().is_empty(),
-                method.permission.is_none()
+                matches!(method.access, Access::Open)
             );
         }
     }
@@ -198,7 +207,7 @@ fn third_party_fixture_imports_to_the_committed_spec() {
     let zoo = &spec.modules[0];
     assert_eq!(zoo.methods.len(), 3);
     assert_eq!(
-        zoo.methods[0].permission.as_ref().unwrap().permission,
+        zoo.methods[0].access.requirements()[0].permission,
         "ZOO.ZOO_READ"
     );
     assert!(!xtask::generate(&spec, &xtask::Target::WIX).is_empty());
