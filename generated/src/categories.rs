@@ -977,7 +977,6 @@ mod calls {
             "list_items_in_category",
             move |cursor| {
                 let mut request = request.clone();
-                let has_cursor = cursor.is_some();
                 let paging = request.cursor_paging.get_or_insert_with(Default::default);
                 paging.limit = Some(1000.0);
                 paging.cursor = cursor;

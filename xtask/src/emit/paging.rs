@@ -255,6 +255,11 @@ fn body_stream(
                     }
                 }
             });
+            // Only a stream that clears fields needs to know, once the cursor is moved, whether
+            // it had one (an unused binding would warn in the generated crate).
+            let had_cursor = clear_after_first
+                .as_ref()
+                .map(|_| quote!(let has_cursor = cursor.is_some();));
             let doc = docs(&format!(
                 "Every item of [`Self::{}`], page after page (cursor paging, {max} per page).\n\nThe first request carries the filter and sort of `request`; the next ones carry only the cursor, which holds them.",
                 m.rust_name
@@ -262,7 +267,7 @@ fn body_stream(
             let body = quote! {
                 rt::cursor_pages(#method_name, move |cursor| {
                     let mut request = request.clone();
-                    let has_cursor = cursor.is_some();
+                    #had_cursor
                     let paging = #reach;
                     #set_limit
                     paging.#cursor = cursor;
