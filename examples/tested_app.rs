@@ -84,10 +84,8 @@ async fn scenario() -> Result<Vec<String>, Box<dyn std::error::Error>> {
             Err(e) => log.push(format!("failed, Wix will deliver it again: {e}")),
         }
     }
-    let forged = WebhookSigner::from_pem(FORGER_KEY)?.sign(&Webhook::new(
-        PRODUCT_CREATED,
-        json!({"productId": "p666"}),
-    ));
+    let forged = WebhookSigner::from_pem(FORGER_KEY)?
+        .sign(&Webhook::new(PRODUCT_CREATED, json!({"productId": "p666"})));
     if let Err(e) = on_webhook(&app, &verifier, &forged).await {
         log.push(format!("refused a forged webhook: {e}"));
     }

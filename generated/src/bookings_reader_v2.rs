@@ -1021,7 +1021,6 @@ pub struct CommonQueryV2 {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1090,7 +1089,6 @@ pub struct CountExtendedBookingsRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2016,7 +2014,6 @@ pub struct QueryV2 {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4049,7 +4049,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "value": "FI"
 /// }
-
 /// },
 /// {
 /// "field": "fieldB",
@@ -4058,7 +4057,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "threshold": 20
 /// }
-
 /// },
 /// {
 /// "field": "fieldC",
@@ -4067,12 +4065,9 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "type": "PHONE"
 /// }
-
 /// }
-
 /// ]
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {

@@ -4439,7 +4439,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "value": "FI"
 /// }
-
 /// },
 /// {
 /// "field": "fieldB",
@@ -4448,7 +4447,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "threshold": 20
 /// }
-
 /// },
 /// {
 /// "field": "fieldC",
@@ -4457,12 +4455,9 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "type": "PHONE"
 /// }
-
 /// }
-
 /// ]
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {

@@ -3846,7 +3846,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "value": "FI"
 /// }
-
 /// },
 /// {
 /// "field": "fieldB",
@@ -3855,7 +3854,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "threshold": 20
 /// }
-
 /// },
 /// {
 /// "field": "fieldC",
@@ -3864,12 +3862,9 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "type": "PHONE"
 /// }
-
 /// }
-
 /// ]
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {

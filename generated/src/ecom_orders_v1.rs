@@ -7953,13 +7953,10 @@ pub struct TagList {
 /// Should be use as in this example:
 /// message Foo {
 /// option (.wix.api.decomposite_of) = "wix.common.tags.Foo";
-
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -7971,11 +7968,8 @@ pub struct TagList {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tags {
@@ -8000,11 +7994,9 @@ pub struct TagsTagList {
 /// Should be use as in this example:
 /// message Foo {
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -8016,11 +8008,8 @@ pub struct TagsTagList {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagsTags {

@@ -11089,13 +11089,10 @@ pub struct TagList {
 /// Should be used as in this example:
 /// message Foo {
 /// option (.wix.api.decomposite_of) = "wix.commons.v2.tags.Foo";
-
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -11107,11 +11104,8 @@ pub struct TagList {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tags {
@@ -13115,10 +13109,8 @@ pub struct WixCommonSorting {
     ///
     /// Example:
     /// Given we have document like {"id": "1", "nestedField": [{"price": 10, "region": "EU"}, {"price": 20, "region": "US"}]}
-
     /// and `nestedField` is marked as `MATCH_ITEMS`, to ensure that sorting is done by correct region, filter should be
     /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
-
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_items_by: Option<Vec<serde_json::Value>>,
 }

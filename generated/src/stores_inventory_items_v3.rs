@@ -1640,7 +1640,6 @@ pub struct BulkAdjustInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1795,7 +1794,6 @@ pub struct BulkDeleteInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1909,7 +1907,6 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -76,11 +76,9 @@ async fn serve() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let small = Bytes::from(
-        json!({"orders": (0..10).map(order).collect::<Vec<_>>(), "totalResults": 10})
-            .to_string(),
+        json!({"orders": (0..10).map(order).collect::<Vec<_>>(), "totalResults": 10}).to_string(),
     );
-    let page =
-        Bytes::from(json!({"orders": (0..100).map(order).collect::<Vec<_>>()}).to_string());
+    let page = Bytes::from(json!({"orders": (0..100).map(order).collect::<Vec<_>>()}).to_string());
     let empty = Bytes::from_static(b"{\"orders\":[]}");
     tokio::spawn(async move {
         loop {

@@ -790,14 +790,22 @@ pub mod samples {
                 return None;
             }
             match ty {
-                Ty::String | Ty::Secret | Ty::Timestamp | Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64
+                Ty::String
+                | Ty::Secret
+                | Ty::Timestamp
+                | Ty::I32
+                | Ty::I64
+                | Ty::F32
+                | Ty::F64
                 | Ty::Bool => Some(path),
                 Ty::Json => None,
-                Ty::Array(item) => {
-                    self.leaf(item, value.get(0)?, format!("{path}[0]"), depth + 1)
-                }
+                Ty::Array(item) => self.leaf(item, value.get(0)?, format!("{path}[0]"), depth + 1),
                 Ty::Map(item) => {
-                    let key = if path.is_empty() { "key-1".to_owned() } else { format!("{path}.key-1") };
+                    let key = if path.is_empty() {
+                        "key-1".to_owned()
+                    } else {
+                        format!("{path}.key-1")
+                    };
                     self.leaf(item, value.get("key-1")?, key, depth + 1)
                 }
                 Ty::Named(name) => match &self.def(name).kind {

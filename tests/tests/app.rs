@@ -6,12 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest::{Error, RateLimit, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest_runtime::{App, Hook, RequestParts, ResponseInfo};
 use wix_rest_tests::pets::{PET, PetsReader, WITH_OWNER};
 use wix_rest_tests::{Recorded, Reply, TestServer};
-
 
 /// A stand-in for Wix: the token endpoint gives `token-<instance id>`, everything else a
 /// pet.

@@ -133,7 +133,11 @@ fn spec_authoring_notes_do_not_grow() {
                 "`{pattern}`: {} occurrences, {allowed} allowed: lower the cap to {}{}",
                 found.len(),
                 found.len(),
-                if found.is_empty() { " (then move it to NEVER)" } else { "" }
+                if found.is_empty() {
+                    " (then move it to NEVER)"
+                } else {
+                    ""
+                }
             ));
         }
     }

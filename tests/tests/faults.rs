@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use wix_rest_pets_fixture::pets_v1::{PetsV1, QueryPetsRequest};
 use wix_rest::{Client, Credentials, Error, RateLimit, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::{PetsV1, QueryPetsRequest};
 use wix_rest_runtime::SharedRateLimit;
 use wix_rest_runtime::paging::{self, MAX_EMPTY_PAGES, Page};
 use wix_rest_runtime::webhook::{Deduplicator, WebhookError};
@@ -235,7 +235,8 @@ async fn a_deeply_nested_unknown_field_is_skipped_without_a_stack_overflow() {
 
 #[tokio::test]
 async fn a_wrong_type_names_the_json_path() {
-    let (server, result) = read_against(raw_json(r#"{"pet":{"id":"p1","owner":{"name":7}}}"#)).await;
+    let (server, result) =
+        read_against(raw_json(r#"{"pet":{"id":"p1","owner":{"name":7}}}"#)).await;
     let Error::Decode { path, .. } = result.unwrap_err() else {
         panic!("a decode error")
     };
@@ -370,10 +371,8 @@ async fn a_stalled_write_times_out_and_is_not_sent_again() {
 
 #[tokio::test]
 async fn a_slow_but_steady_server_is_waited_for_within_the_timeout() {
-    let server = TestServer::start(|_, _| {
-        Reply::status(200, PET).delayed(Duration::from_millis(100))
-    })
-    .await;
+    let server =
+        TestServer::start(|_, _| Reply::status(200, PET).delayed(Duration::from_millis(100))).await;
     let client = builder(server.url(), Credentials::access_token("t"))
         .timeout(Duration::from_secs(2))
         .build()
@@ -1276,10 +1275,7 @@ async fn a_generated_cursor_stream_stops_at_has_next_false() {
         2,
         "hasNext: false on the second page ends it"
     );
-    assert_eq!(
-        requests[1].json()["cursorPaging"]["cursor"],
-        "after-0"
-    );
+    assert_eq!(requests[1].json()["cursorPaging"]["cursor"], "after-0");
 }
 
 // ---------------------------------------------------------------------------------------------

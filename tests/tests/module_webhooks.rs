@@ -135,7 +135,11 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
         generated.sort_unstable();
         let mut wanted = spec_types.clone();
         wanted.sort_unstable();
-        assert_eq!(generated, wanted, "{}: the generated event types", module.name);
+        assert_eq!(
+            generated, wanted,
+            "{}: the generated event types",
+            module.name
+        );
 
         for webhook in &module.webhooks {
             let event_type = webhook.event_type.as_str();
@@ -156,7 +160,8 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
                 Envelope::Legacy => Some(String::new()),
                 Envelope::Domain => entity_slot(event_type).map(str::to_owned),
             };
-            let (Some(prefix), Some(leaf)) = (in_entity, sampler.typed_leaf(&webhook.payload, &payload))
+            let (Some(prefix), Some(leaf)) =
+                (in_entity, sampler.typed_leaf(&webhook.payload, &payload))
             else {
                 continue;
             };
@@ -189,7 +194,10 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
     assert_eq!(typed, all, "every webhook of the specs");
     assert!(seen.len() <= all);
     // Most payloads have a typed field to break (not only action bodies and `Json` fields).
-    assert!(refused * 2 > all, "{refused} of {all} webhooks checked for a wrong type");
+    assert!(
+        refused * 2 > all,
+        "{refused} of {all} webhooks checked for a wrong type"
+    );
 }
 
 #[test]

@@ -18,8 +18,8 @@ use std::path::Path;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::{Client, Credentials, Error, Operation, ScopeSet};
-use wix_rest_tests::{API_KEY, SITE_ID, assert_request_body, bad_request, client_for};
 use wix_rest_tests::samples::{self, Sampler};
+use wix_rest_tests::{API_KEY, SITE_ID, assert_request_body, bad_request, client_for};
 use wix_rest_tests::{Recorded, Reply, TestServer, assert_json_equivalent};
 
 // The scopes the tests hold, per module: each grants the permissions of the methods called.
@@ -608,7 +608,10 @@ impl Built {
             rest = after.split_once('}').expect("a closed parameter").1;
         }
         path.push_str(rest);
-        let response = method.response.as_ref().map_or_else(|| json!({}), |t| sampler.value(t));
+        let response = method
+            .response
+            .as_ref()
+            .map_or_else(|| json!({}), |t| sampler.value(t));
         assert!(
             response.as_object().is_some_and(|o| !o.is_empty()),
             "{module}: {}: a response with fields to check",
@@ -626,7 +629,10 @@ impl Built {
     fn request<T: serde::de::DeserializeOwned + serde::Serialize>(&self) -> T {
         let value = self.request.clone().expect("a method with a request body");
         let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| {
-            panic!("{}: the built request does not read as its type: {e}", self.context)
+            panic!(
+                "{}: the built request does not read as its type: {e}",
+                self.context
+            )
         });
         assert_json_equivalent(
             &value,
@@ -647,7 +653,11 @@ impl Built {
         let requests = server.requests();
         assert_eq!(requests.len(), 1, "{context}: exactly one request");
         let request = &requests[0];
-        assert_eq!(request.method, op.http_method.as_str(), "{context}: HTTP method");
+        assert_eq!(
+            request.method,
+            op.http_method.as_str(),
+            "{context}: HTTP method"
+        );
         assert_eq!(request.path, self.path, "{context}: path");
         assert_eq!(request.header("authorization"), Some(API_KEY), "{context}");
         assert_eq!(request.header("wix-site-id"), Some(SITE_ID), "{context}");
@@ -690,52 +700,87 @@ macro_rules! replay_built {
 
 #[tokio::test]
 async fn stores_catalog_v1_create_product() {
-    replay_built!(stores_catalog_v1, "stores-catalog-v1", CREATE_PRODUCT, StoresCatalogV1<Stores>,
-        |api, body: CreateProductRequest| api.create_product(&body));
+    replay_built!(
+        stores_catalog_v1,
+        "stores-catalog-v1",
+        CREATE_PRODUCT,
+        StoresCatalogV1<Stores>,
+        |api, body: CreateProductRequest| api.create_product(&body)
+    );
 }
 
 #[tokio::test]
 async fn stores_catalog_v3_create_product() {
-    replay_built!(stores_catalog_v3, "stores-catalog-v3", CREATE_PRODUCT, StoresCatalogV3<Stores>,
-        |api, body: CreateProductRequest| api.create_product(&body));
+    replay_built!(
+        stores_catalog_v3,
+        "stores-catalog-v3",
+        CREATE_PRODUCT,
+        StoresCatalogV3<Stores>,
+        |api, body: CreateProductRequest| api.create_product(&body)
+    );
 }
 
 /// A path parameter and a body.
 #[tokio::test]
 async fn stores_inventory_v1_get_inventory_variants() {
-    replay_built!(stores_inventory_v1, "stores-inventory-v1", GET_INVENTORY_VARIANTS,
+    replay_built!(
+        stores_inventory_v1,
+        "stores-inventory-v1",
+        GET_INVENTORY_VARIANTS,
         StoresInventoryV1<Stores>,
-        |api, body: GetInventoryVariantsRequest| api.get_inventory_variants("text-1", &body));
+        |api, body: GetInventoryVariantsRequest| api.get_inventory_variants("text-1", &body)
+    );
 }
 
 #[tokio::test]
 async fn ecom_orders_v1_create_order() {
-    replay_built!(ecom_orders_v1, "ecom-orders-v1", CREATE_ORDER, EcomOrdersV1<Ecom>,
-        |api, body: CreateOrderRequest| api.create_order(&body));
+    replay_built!(
+        ecom_orders_v1,
+        "ecom-orders-v1",
+        CREATE_ORDER,
+        EcomOrdersV1<Ecom>,
+        |api, body: CreateOrderRequest| api.create_order(&body)
+    );
 }
 
 #[tokio::test]
 async fn contacts_v4_create_contact() {
-    replay_built!(contacts_v4, "contacts-v4", CREATE_CONTACT, ContactsV4<Contacts>,
-        |api, body: CreateContactRequest| api.create_contact(&body));
+    replay_built!(
+        contacts_v4,
+        "contacts-v4",
+        CREATE_CONTACT,
+        ContactsV4<Contacts>,
+        |api, body: CreateContactRequest| api.create_contact(&body)
+    );
 }
 
 #[tokio::test]
 async fn members_v1_create_member() {
-    replay_built!(members_v1, "members-v1", CREATE_MEMBER, MembersV1<Members>,
-        |api, body: CreateMemberRequest| api.create_member(&body));
+    replay_built!(
+        members_v1,
+        "members-v1",
+        CREATE_MEMBER,
+        MembersV1<Members>,
+        |api, body: CreateMemberRequest| api.create_member(&body)
+    );
 }
 
 #[tokio::test]
 async fn bookings_v2_create_booking() {
-    replay_built!(bookings_v2, "bookings-v2", CREATE_BOOKING, BookingsV2<Bookings>,
-        |api, body: CreateBookingRequest| api.create_booking(&body));
+    replay_built!(
+        bookings_v2,
+        "bookings-v2",
+        CREATE_BOOKING,
+        BookingsV2<Bookings>,
+        |api, body: CreateBookingRequest| api.create_booking(&body)
+    );
 }
 
 #[tokio::test]
 async fn events_v3_get_event() {
-    replay_built!(events_v3, "events-v3", GET_EVENT, EventsV3<Events>,
-        |api| api.get_event("text-1"));
+    replay_built!(events_v3, "events-v3", GET_EVENT, EventsV3<Events>, |api| {
+        api.get_event("text-1")
+    });
 }
 
 // ------------------------------------------------------------------------------ OAuth under app credentials
@@ -902,7 +947,10 @@ async fn cursor_streams_follow_the_next_cursor_until_there_is_none() {
         item: items("id"), extra: json!({"dataCollectionId": "Books"}));
     // An imported module: the path and the page size are the spec's.
     let (path, max) = stream_of("stores-catalog-v3", "query_products");
-    assert_eq!(path, wix_rest::stores_catalog_v3::operations::QUERY_PRODUCTS.path);
+    assert_eq!(
+        path,
+        wix_rest::stores_catalog_v3::operations::QUERY_PRODUCTS.path
+    );
     {
         use wix_rest::stores_catalog_v3::*;
         // A closed type: only its fields come back.
@@ -910,8 +958,11 @@ async fn cursor_streams_follow_the_next_cursor_until_there_is_none() {
         let request = filter_and_sort("query", json!({}));
         let server = cursor_server("products", expected.clone()).await;
         let client = client_for(&server);
-        let typed = serde_json::from_value::<V3QueryProductsRequest>(request.clone()).expect("the request");
-        let got = collect_json!(StoresCatalogV3::new(&Stores::open(&client)).query_products_stream(typed));
+        let typed =
+            serde_json::from_value::<V3QueryProductsRequest>(request.clone()).expect("the request");
+        let got = collect_json!(
+            StoresCatalogV3::new(&Stores::open(&client)).query_products_stream(typed)
+        );
         assert_eq!(got, expected, "{path}: the items of both pages, in order");
         assert_cursor_requests(&server, &path, "query", max, &request);
     }
@@ -921,7 +972,11 @@ async fn cursor_streams_follow_the_next_cursor_until_there_is_none() {
 fn stream_of(module: &str, method: &str) -> (String, u32) {
     let spec = samples::spec();
     let module = spec.modules.iter().find(|m| m.name == module).unwrap();
-    let method = module.methods.iter().find(|m| m.rust_name == method).unwrap();
+    let method = module
+        .methods
+        .iter()
+        .find(|m| m.rust_name == method)
+        .unwrap();
     let paging = method.paging.as_ref().expect("a paged method");
     (method.path.clone(), paging.max_page_size)
 }

@@ -55,7 +55,9 @@ fn export_parses_back_with_every_method_permission_and_scope() {
                 Access::Unpublished => serde_json::json!("unpublished"),
                 Access::All(reqs) if reqs.len() == 1 => serde_json::json!(reqs[0].permission),
                 Access::All(reqs) => serde_json::json!(
-                    reqs.iter().map(|r| r.permission.as_str()).collect::<Vec<_>>()
+                    reqs.iter()
+                        .map(|r| r.permission.as_str())
+                        .collect::<Vec<_>>()
                 ),
             };
             let scopes: Vec<&str> = method

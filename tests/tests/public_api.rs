@@ -484,8 +484,14 @@ fn checks_catch_violations() {
         ("get".to_owned(), vec!["ReadThings".to_owned()]),
         ("delete".to_owned(), vec!["WriteThings".to_owned()]),
         ("ok".to_owned(), vec!["ReadThings".to_owned()]),
-        ("both".to_owned(), vec!["ReadThings".to_owned(), "WriteThings".to_owned()]),
-        ("half".to_owned(), vec!["ReadThings".to_owned(), "WriteThings".to_owned()]),
+        (
+            "both".to_owned(),
+            vec!["ReadThings".to_owned(), "WriteThings".to_owned()],
+        ),
+        (
+            "half".to_owned(),
+            vec!["ReadThings".to_owned(), "WriteThings".to_owned()],
+        ),
     ]);
     let unbounded = parse(
         "impl<'a, S: ScopeSet> Api<'a, S> {

@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest::{Client, Credentials, Error, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest_runtime::{HttpMethod, Operation};
 use wix_rest_tests::pets::{PET, PetsKeeper, WITH_OWNER, update};
 use wix_rest_tests::{Recorded, Reply, TestServer};
-
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
@@ -248,10 +247,7 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     };
     let app = api.application_error.as_ref().unwrap();
     assert_eq!(app.code, "MISSING_PERMISSION");
-    assert_eq!(
-        api.operation.requires.permissions(),
-        ["PETS.READ"]
-    );
+    assert_eq!(api.operation.requires.permissions(), ["PETS.READ"]);
 }
 
 #[tokio::test]
@@ -315,7 +311,10 @@ async fn a_malformed_response_names_the_method_and_the_json_path() {
 #[tokio::test]
 async fn unknown_fields_and_unknown_enum_values_decode() {
     let server = TestServer::start(|_, _| {
-        Reply::status(200, r#"{"pet":{"id":"p1","kind":"hamster","brandNewField":{"x":1}},"alsoNew":true}"#)
+        Reply::status(
+            200,
+            r#"{"pet":{"id":"p1","kind":"hamster","brandNewField":{"x":1}},"alsoNew":true}"#,
+        )
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
@@ -579,11 +578,7 @@ async fn a_failing_token_endpoint_is_retried_like_any_read() {
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(
         paths,
-        [
-            "/oauth2/token",
-            "/oauth2/token",
-            "/pets/v1/pets/p1"
-        ]
+        ["/oauth2/token", "/oauth2/token", "/pets/v1/pets/p1"]
     );
     let token_request = &server.requests()[0];
     assert_eq!(

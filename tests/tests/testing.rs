@@ -11,9 +11,9 @@ use wix_rest_pets_fixture::events::Event;
 use wix_rest_pets_fixture::pets_v1::{
     self, GetPetParams, Pet, PetKind, PetsV1, UpdatePetRequest, operations,
 };
-use wix_rest_tests::pets::{PetsKeeper as TestApp, WITH_OWNER};
 use wix_rest_testing::webhook::{TEST_PUBLIC_KEY_PEM, Webhook, WebhookSigner};
 use wix_rest_testing::{FakeWix, Reply, Route};
+use wix_rest_tests::pets::{PetsKeeper as TestApp, WITH_OWNER};
 
 fn pet(id: &str) -> serde_json::Value {
     json!({"pet": {"id": id, "age": 3}})
@@ -55,7 +55,10 @@ async fn programmed_replies_answer_and_requests_are_recorded() {
     assert_eq!(request.path, "/pets/v1/pets/p-1");
     assert_eq!(request.header("Authorization"), Some("KEY"));
     assert_eq!(request.header("wix-site-id"), Some("SITE"));
-    assert_eq!(request.json(), Some(json!({"pet": {"id": "p-1", "age": 4}})));
+    assert_eq!(
+        request.json(),
+        Some(json!({"pet": {"id": "p-1", "age": 4}}))
+    );
 }
 
 #[tokio::test]
@@ -92,8 +95,7 @@ async fn query_parameters_are_recorded_decoded() {
 async fn injected_errors_are_retried_then_the_next_rule_answers() {
     let wix = FakeWix::start().await;
     wix.on(&operations::GET_PET).fail_times(2, 503);
-    wix.on(&operations::GET_PET)
-        .reply(Reply::ok(pet("p1")));
+    wix.on(&operations::GET_PET).reply(Reply::ok(pet("p1")));
     let client = wix
         .client_builder(Credentials::api_key_for_site("KEY", "SITE"))
         .retry(fast_retries())
@@ -136,7 +138,11 @@ async fn throttling_is_answered_with_retry_after_and_sequences_run_in_order() {
         other => panic!("expected the 429, got {other}"),
     }
     // The sequence is used up: nothing is programmed for the route any more.
-    let error = pets.get_pet("p1", &WITH_OWNER).await.unwrap_err().to_string();
+    let error = pets
+        .get_pet("p1", &WITH_OWNER)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("the fake Wix has no reply for GET /pets/v1/pets/p1"),
         "{error}"
@@ -166,8 +172,7 @@ async fn a_delayed_reply_ends_in_the_clients_timeout() {
 #[tokio::test]
 async fn the_token_endpoint_serves_app_instances_and_expired_tokens_are_renewed() {
     let wix = FakeWix::start().await;
-    wix.on(&operations::GET_PET)
-        .reply(Reply::ok(pet("p1")));
+    wix.on(&operations::GET_PET).reply(Reply::ok(pet("p1")));
     let app = wix
         .app_builder("app-id", "app-secret")
         .retry(fast_retries())

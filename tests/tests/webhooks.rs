@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use wix_rest::events::Event;
 use wix_rest::webhook::{RawEvent, WebhookError};
 use wix_rest_tests::jwt::{
-    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, OTHER_PRIVATE, fresh_claims, now, sign_rs256,
-    verifier, wix_claims,
+    APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, OTHER_PRIVATE, fresh_claims, now, sign_rs256, verifier,
+    wix_claims,
 };
 
 /// Base64url without padding, as JWTs use it (kept here to add no dependency).
