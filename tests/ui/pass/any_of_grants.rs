@@ -12,11 +12,11 @@ struct Manager;
 struct Mixed;
 
 async fn calls(client: &Client) {
-    let _ = StoresCatalogV1::new(&Reader::open(client)).get_collection("c1").await;
+    let _ = StoresCatalogV1::new(&Reader::open(client)).get_collection_by_slug("cacti").await;
     // Manage Products grants the read permission too (the registry says so).
-    let _ = StoresCatalogV1::new(&Manager::open(client)).get_collection("c1").await;
+    let _ = StoresCatalogV1::new(&Manager::open(client)).get_collection_by_slug("cacti").await;
     let _ = StoresCatalogV1::new(&Manager::open(client)).delete_collection("c1").await;
-    let _ = StoresCatalogV1::new(&Mixed::open(client)).get_product("p1").await;
+    let _ = StoresCatalogV1::new(&Mixed::open(client)).get_collection_by_slug("cacti").await;
 }
 
 fn main() {
