@@ -23,6 +23,9 @@ struct NewArrivals;
 /// The collection the app fills (its id on every site, for the example's sake).
 const COLLECTION_ID: &str = "new-arrivals";
 
+/// The event type Wix sends when a Stores Catalog V1 product is created.
+const PRODUCT_CREATED: &str = "com.wix.ecommerce.catalog.api.v1.ProductCreated";
+
 /// The app's webhook endpoint: verifies the body, and for a new product adds it to the
 /// collection of the site (app instance) it was created on. Returns what it did.
 async fn on_webhook(
@@ -36,18 +39,22 @@ async fn on_webhook(
     else {
         return Ok(None);
     };
+    let Some(product_id) = product.product_id else {
+        return Ok(None);
+    };
     let site = app.instance(&raw.instance_id);
     StoresCatalogV1::new(&NewArrivals::open(&site))
         .add_products_to_collection(
             COLLECTION_ID,
             &AddProductsToCollectionRequest {
-                product_ids: Some(vec![product.product_id.clone()]),
+                id: COLLECTION_ID.to_owned(),
+                product_ids: Some(vec![product_id.clone()]),
             },
         )
         .await?;
     Ok(Some(format!(
-        "added {} to {COLLECTION_ID} on {}",
-        product.product_id, raw.instance_id
+        "added {product_id} to {COLLECTION_ID} on {}",
+        raw.instance_id
     )))
 }
 
@@ -67,9 +74,9 @@ async fn scenario() -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let signer = WebhookSigner::test_key();
     let mut log = Vec::new();
     let first =
-        signer.sign(&Webhook::new("ProductCreated", json!({"productId": "p1"})).instance("site-a"));
+        signer.sign(&Webhook::new(PRODUCT_CREATED, json!({"productId": "p1"})).instance("site-a"));
     let second =
-        signer.sign(&Webhook::new("ProductCreated", json!({"productId": "p2"})).instance("site-b"));
+        signer.sign(&Webhook::new(PRODUCT_CREATED, json!({"productId": "p2"})).instance("site-b"));
     // The first delivery fails (throttled); Wix delivers it again after the second.
     for body in [&first, &second, &first] {
         match on_webhook(&app, &verifier, body).await {
@@ -77,10 +84,8 @@ async fn scenario() -> Result<Vec<String>, Box<dyn std::error::Error>> {
             Err(e) => log.push(format!("failed, Wix will deliver it again: {e}")),
         }
     }
-    let forged = WebhookSigner::from_pem(FORGER_KEY)?.sign(&Webhook::new(
-        "ProductCreated",
-        json!({"productId": "p666"}),
-    ));
+    let forged = WebhookSigner::from_pem(FORGER_KEY)?
+        .sign(&Webhook::new(PRODUCT_CREATED, json!({"productId": "p666"})));
     if let Err(e) = on_webhook(&app, &verifier, &forged).await {
         log.push(format!("refused a forged webhook: {e}"));
     }

@@ -25,7 +25,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         (None, _) => {
             println!("no key given: verifying a sample signed with the test key\n");
             let body = WebhookSigner::test_key().sign(&Webhook::new(
-                "ProductCreated",
+                "com.wix.ecommerce.catalog.api.v1.ProductCreated",
                 json!({"productId": "5a2b1c3d-0000-4000-8000-00000000c0de", "name": "Cactus"}),
             ));
             (WebhookVerifier::from_pem(TEST_PUBLIC_KEY_PEM)?, body)

@@ -925,7 +925,6 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
     /// },
     /// "doubleBooked": true
     /// }
-
     /// ```
     /// to forcefully set the booking's `doubleBooked` flag to `true`, regardless of
     /// a potential double booking conflict. You must call with `Manage Bookings`

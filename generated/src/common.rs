@@ -9096,7 +9096,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "value": "FI"
 /// }
-
 /// },
 /// {
 /// "field": "fieldB",
@@ -9105,7 +9104,6 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "threshold": 20
 /// }
-
 /// },
 /// {
 /// "field": "fieldC",
@@ -9114,12 +9112,9 @@ pub struct V1ModifierGroup {
 /// "data": {
 /// "type": "PHONE"
 /// }
-
 /// }
-
 /// ]
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {

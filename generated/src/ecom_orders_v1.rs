@@ -6977,13 +6977,10 @@ pub struct SubscriptionInfo {
 /// Should be use as in this example:
 /// message Foo {
 /// option (.wix.api.decomposite_of) = "wix.common.tags.Foo";
-
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -6995,11 +6992,8 @@ pub struct SubscriptionInfo {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tags {
@@ -7024,11 +7018,9 @@ pub struct TagsTagList {
 /// Should be use as in this example:
 /// message Foo {
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -7040,11 +7032,8 @@ pub struct TagsTagList {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagsTags {

@@ -1881,7 +1881,6 @@ pub struct CommonQueryV2 {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,

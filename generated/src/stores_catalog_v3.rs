@@ -6662,13 +6662,10 @@ pub struct TableDataDimensions {
 /// Should be used as in this example:
 /// message Foo {
 /// option (.wix.api.decomposite_of) = "wix.commons.v2.tags.Foo";
-
 /// string id = 1;
-
 /// ...
 /// Tags tags = 5
 /// }
-
 ///
 /// example of taggable entity
 /// {
@@ -6680,11 +6677,8 @@ pub struct TableDataDimensions {
 /// private_tags: {
 /// tag_ids: ["33", "44"]
 /// }
-
 /// }
-
 /// }
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tags {
@@ -8061,10 +8055,8 @@ pub struct WixCommonSorting {
     ///
     /// Example:
     /// Given we have document like {"id": "1", "nestedField": [{"price": 10, "region": "EU"}, {"price": 20, "region": "US"}]}
-
     /// and `nestedField` is marked as `MATCH_ITEMS`, to ensure that sorting is done by correct region, filter should be
     /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
-
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_items_by: Option<Vec<serde_json::Value>>,
 }

@@ -2091,7 +2091,6 @@ pub struct BulkAdjustInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2246,7 +2245,6 @@ pub struct BulkDeleteInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2360,7 +2358,6 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
-
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     #[serde(skip_serializing_if = "Option::is_none")]

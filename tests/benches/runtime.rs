@@ -19,7 +19,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
-use wix_rest::stores_catalog_v1::{QueryProductsRequest, QueryProductsResponse, StoresCatalogV1};
+use wix_rest::stores_orders_v2::{QueryOrdersRequest, QueryOrdersResponse, StoresOrdersV2};
 use wix_rest::{Client, Credentials, RateLimit, ScopeSet};
 
 /// Counts live heap bytes and their peak, only while `COUNTING` is set (the stream's run): the
@@ -54,33 +54,32 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+#[wix_rest::scope_set(DC_STORES_READ_ORDERS)]
 struct Reader;
 
 const TOTAL: u64 = 100_000;
 
-fn product(n: u64) -> serde_json::Value {
+fn order(n: u64) -> serde_json::Value {
     json!({
-        "id": format!("prod-{n}"), "name": format!("Product {n}"), "slug": format!("product-{n}"),
-        "visible": true, "productType": "physical", "description": "<p>A product</p>",
-        "sku": format!("SKU-{n}"), "weight": 1.5, "numericId": (1_000_000 + n).to_string(),
-        "stock": {"trackInventory": false, "inStock": true},
-        "priceData": {"currency": "USD", "price": 10.5, "discountedPrice": 10.5},
+        "id": format!("order-{n}"), "number": 10_000 + n, "dateCreated": "2025-01-02T03:04:05.678Z",
+        "read": true, "archived": false, "paymentStatus": "PAID", "fulfillmentStatus": "NOT_FULFILLED",
+        "currency": "USD", "buyerNote": "Gift wrap, please", "weightUnit": "KG",
+        "buyerInfo": {"id": format!("buyer-{n}"), "email": "buyer@example.com", "firstName": "Ann"},
+        "lineItems": [{"index": 1, "productId": format!("prod-{n}"), "name": "Indonesian Blend", "quantity": 2, "price": "10.5"}],
+        "totals": {"subtotal": "21", "shipping": "0", "tax": "0", "discount": "0", "total": "21", "quantity": 2},
     })
 }
 
-/// A loopback HTTP/1.1 server: `POST /stores/v1/products/query` answers 10 products for the
+/// A loopback HTTP/1.1 server: `POST /stores/v2/orders/query` answers 10 orders for the
 /// latency runs, or, for paging requests (`limit` 100), the page at `offset` of 100,000.
 async fn serve() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let small = Bytes::from(
-        json!({"products": (0..10).map(product).collect::<Vec<_>>(), "totalResults": 10})
-            .to_string(),
+        json!({"orders": (0..10).map(order).collect::<Vec<_>>(), "totalResults": 10}).to_string(),
     );
-    let page =
-        Bytes::from(json!({"products": (0..100).map(product).collect::<Vec<_>>()}).to_string());
-    let empty = Bytes::from_static(b"{\"products\":[]}");
+    let page = Bytes::from(json!({"orders": (0..100).map(order).collect::<Vec<_>>()}).to_string());
+    let empty = Bytes::from_static(b"{\"orders\":[]}");
     tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
@@ -166,17 +165,17 @@ where
     std::sync::Arc::new(move || Box::pin(call()))
 }
 
-/// The generated `query_products` through `client`.
+/// The generated `query_orders` through `client`.
 fn generated(client: &Client) -> Call {
     let client = client.clone();
     boxed(move || {
         let client = client.clone();
         async move {
-            let response = StoresCatalogV1::new(&Reader::open(&client))
-                .query_products(&QueryProductsRequest::default())
+            let response = StoresOrdersV2::new(&Reader::open(&client))
+                .query_orders(&QueryOrdersRequest::default())
                 .await
                 .unwrap();
-            assert_eq!(response.products.map(|p| p.len()), Some(10));
+            assert_eq!(response.orders.map(|o| o.len()), Some(10));
         }
     })
 }
@@ -184,12 +183,12 @@ fn generated(client: &Client) -> Call {
 /// The same call written by hand: the same headers and body, `bytes()`, `serde_json::from_slice`.
 fn hand_written(http: &reqwest::Client, url: &str) -> Call {
     let http = http.clone();
-    let endpoint = format!("{url}/stores/v1/products/query");
+    let endpoint = format!("{url}/stores/v2/orders/query");
     boxed(move || {
         let http = http.clone();
         let endpoint = endpoint.clone();
         async move {
-            let body = serde_json::to_vec(&QueryProductsRequest::default()).unwrap();
+            let body = serde_json::to_vec(&QueryOrdersRequest::default()).unwrap();
             let response = http
                 .post(&endpoint)
                 .header("authorization", "key")
@@ -201,8 +200,8 @@ fn hand_written(http: &reqwest::Client, url: &str) -> Call {
                 .unwrap();
             assert!(response.status().is_success());
             let bytes = response.bytes().await.unwrap();
-            let response: QueryProductsResponse = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(response.products.map(|p| p.len()), Some(10));
+            let response: QueryOrdersResponse = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(response.orders.map(|o| o.len()), Some(10));
         }
     })
 }
@@ -272,7 +271,7 @@ fn main() {
 
         let rounds = env_usize("WIX_BENCH_ROUNDS", 9);
         println!(
-            "query_products, 10 products per response, loopback HTTP/1.1 server in the same \
+            "query_orders, 10 orders per response, loopback HTTP/1.1 server in the same \
              2-worker runtime; each side its own reqwest client with the same settings"
         );
         println!(
@@ -316,18 +315,18 @@ fn main() {
         PEAK.store(0, Ordering::Relaxed);
         COUNTING.store(true, Ordering::Relaxed);
         let start = Instant::now();
-        let api = StoresCatalogV1::new(&Reader::open(&client));
-        let mut stream = api.query_products_stream(QueryProductsRequest::default());
+        let api = StoresOrdersV2::new(&Reader::open(&client));
+        let mut stream = api.query_orders_stream(QueryOrdersRequest::default());
         let mut count = 0u64;
-        while let Some(product) = stream.next().await {
-            let product = product.unwrap();
-            count += u64::from(product.id.is_some());
+        while let Some(order) = stream.next().await {
+            let order = order.unwrap();
+            count += u64::from(order.id.is_some());
         }
         drop(stream);
         COUNTING.store(false, Ordering::Relaxed);
         let peak = PEAK.load(Ordering::Relaxed).max(0);
         println!(
-            "query_products_stream: {count} items in {:.2?}, peak heap above baseline {:.2} MiB",
+            "query_orders_stream: {count} items in {:.2?}, peak heap above baseline {:.2} MiB",
             start.elapsed(),
             peak as f64 / (1024.0 * 1024.0)
         );

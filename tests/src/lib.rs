@@ -625,3 +625,224 @@ pub mod jwt {
         WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key")
     }
 }
+
+/// The pets fixture (`tests/snapshots/pets/generated`, crate `wix-rest-pets-fixture`): the
+/// stable module that tests of runtime and generator behaviour call, so that they do not change
+/// with Wix's metadata. Its registry is the fixture's own `scopes.yaml`, which the scope macros
+/// (they read the real Wix table) do not know: its scope sets are written out here, through the
+/// documented `unsafe` escape hatch.
+pub mod pets {
+    use wix_rest_pets_fixture::pets_v1::{GetPetParams, Pet, UpdatePetRequest};
+    use wix_rest_pets_fixture::{Scope, ScopeSet, permissions, scopes};
+
+    /// Reads pets: `SCOPE.PETS.READ`.
+    pub struct PetsReader;
+
+    // SAFETY: `PETS_READ` grants `PETS.READ` in the fixture's registry, and it is the only
+    // permission implemented for the type.
+    unsafe impl ScopeSet for PetsReader {
+        const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_READ];
+    }
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsRead for PetsReader {}
+
+    /// Reads and changes pets: `SCOPE.PETS.MANAGE`.
+    pub struct PetsKeeper;
+
+    // SAFETY: `PETS_MANAGE` grants `PETS.WRITE` and includes `SCOPE.PETS.READ` (`PETS.READ`) in
+    // the fixture's registry; those two are the permissions implemented for the type.
+    unsafe impl ScopeSet for PetsKeeper {
+        const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_MANAGE];
+    }
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsRead for PetsKeeper {}
+
+    // SAFETY: as above.
+    unsafe impl permissions::PetsWrite for PetsKeeper {}
+
+    /// The parameters of `get_pet` the tests send: `?includeOwner=true`.
+    pub const WITH_OWNER: GetPetParams = GetPetParams {
+        fields: None,
+        include_owner: true,
+    };
+
+    /// An `update_pet` (a write, not retry-safe) of pet `p1`: `PATCH /pets/v1/pets/p1`.
+    pub fn update() -> UpdatePetRequest {
+        UpdatePetRequest {
+            pet: Some(Pet {
+                id: "p1".to_owned(),
+                age: Some(4),
+                ..Pet::default()
+            }),
+        }
+    }
+
+    /// A `get_pet`/`update_pet` response.
+    pub const PET: &str = r#"{"pet":{"id":"p1","age":3,"kind":"cat","tags":["calm"]}}"#;
+}
+
+/// JSON values built from the spec model (`xtask::model`): a value of every field of a type, so
+/// that tests of the imported Wix modules take their bodies from the real types, not from
+/// hand-copied examples that drift from Wix's metadata.
+pub mod samples {
+    use serde_json::{Map, Value, json};
+    use xtask::model::{Module, SHARED_MODULE, Spec, Ty, TypeDef, TypeKind};
+
+    /// The spec set of `specs/`, loaded as the generator loads it.
+    pub fn spec() -> Spec {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        let files = xtask::read_specs(&root, "specs").expect("specs/ is readable");
+        xtask::load(&files)
+            .unwrap_or_else(|d| panic!("the specs are valid: {}", xtask::diag::render(&d)))
+    }
+
+    /// Builds values of one module's types.
+    pub struct Sampler<'s> {
+        spec: &'s Spec,
+        module: &'s Module,
+        /// Below this depth every field is filled; deeper, only required ones (recursive types
+        /// stay finite).
+        pub full_depth: usize,
+    }
+
+    /// An instant in Wix's millisecond UTC form, which `Timestamp` writes back unchanged.
+    pub const TIMESTAMP: &str = "2024-01-30T12:34:56.789Z";
+
+    impl<'s> Sampler<'s> {
+        /// A sampler of `module`'s types.
+        pub fn new(spec: &'s Spec, module: &'s Module) -> Sampler<'s> {
+            Sampler {
+                spec,
+                module,
+                full_depth: 3,
+            }
+        }
+
+        /// The definition of a named type: the module's own, else the shared module's.
+        pub fn def(&self, name: &str) -> &'s TypeDef {
+            let shared = self.spec.modules.iter().find(|m| m.name == SHARED_MODULE);
+            self.module
+                .types
+                .iter()
+                .chain(shared.into_iter().flat_map(|m| m.types.iter()))
+                .find(|t| t.name == name)
+                .unwrap_or_else(|| panic!("{}: no type `{name}`", self.module.name))
+        }
+
+        /// A value of `ty`.
+        pub fn value(&self, ty: &Ty) -> Value {
+            self.at(ty, 0)
+        }
+
+        fn at(&self, ty: &Ty, depth: usize) -> Value {
+            match ty {
+                Ty::String | Ty::Secret => json!("text-1"),
+                Ty::Timestamp => json!(TIMESTAMP),
+                Ty::I32 => json!(7),
+                Ty::I64 => json!("9007199254740993"),
+                Ty::F32 | Ty::F64 => json!(1.5),
+                Ty::Bool => json!(true),
+                Ty::Json => json!({"any": [1, "two"]}),
+                Ty::Array(item) => Value::Array(vec![self.at(item, depth + 1)]),
+                Ty::Map(item) => json!({ "key-1": self.at(item, depth + 1) }),
+                Ty::Named(name) => self.named(name, depth),
+            }
+        }
+
+        fn named(&self, name: &str, depth: usize) -> Value {
+            match &self.def(name).kind {
+                TypeKind::Struct { fields, .. } => {
+                    let mut out = Map::new();
+                    for f in fields {
+                        if f.required || depth < self.full_depth {
+                            out.insert(f.wire.clone(), self.at(&f.ty, depth + 1));
+                        }
+                    }
+                    Value::Object(out)
+                }
+                TypeKind::Enum { values } => json!(values.first().map_or("", |v| v.wire.as_str())),
+                TypeKind::OneOf { tag, variants } => {
+                    // The first variant: an untagged `oneOf` tries the variants in order.
+                    let variant = variants.first().expect("a oneOf has variants");
+                    let mut value = variant
+                        .ty
+                        .as_ref()
+                        .map_or_else(|| json!({}), |t| self.at(t, depth));
+                    if let (Some(tag), Some(tag_value)) = (tag, &variant.tag_value) {
+                        value[tag] = json!(tag_value);
+                    }
+                    value
+                }
+            }
+        }
+
+        /// A path (`a.b[0].c`, serde_path_to_error's form) in `value` to a scalar the type
+        /// declares (a string, number or boolean field; not a `Json` one), with its type: where
+        /// a value of the wrong type must be refused.
+        pub fn typed_leaf(&self, ty: &Ty, value: &Value) -> Option<String> {
+            self.leaf(ty, value, String::new(), 0)
+        }
+
+        fn leaf(&self, ty: &Ty, value: &Value, path: String, depth: usize) -> Option<String> {
+            if depth > 6 {
+                return None;
+            }
+            match ty {
+                Ty::String
+                | Ty::Secret
+                | Ty::Timestamp
+                | Ty::I32
+                | Ty::I64
+                | Ty::F32
+                | Ty::F64
+                | Ty::Bool => Some(path),
+                Ty::Json => None,
+                Ty::Array(item) => self.leaf(item, value.get(0)?, format!("{path}[0]"), depth + 1),
+                Ty::Map(item) => {
+                    let key = if path.is_empty() {
+                        "key-1".to_owned()
+                    } else {
+                        format!("{path}.key-1")
+                    };
+                    self.leaf(item, value.get("key-1")?, key, depth + 1)
+                }
+                Ty::Named(name) => match &self.def(name).kind {
+                    TypeKind::Struct { fields, .. } => fields.iter().find_map(|f| {
+                        let v = value.get(&f.wire)?;
+                        let p = if path.is_empty() {
+                            f.wire.clone()
+                        } else {
+                            format!("{path}.{}", f.wire)
+                        };
+                        self.leaf(&f.ty, v, p, depth + 1)
+                    }),
+                    TypeKind::Enum { .. } => Some(path),
+                    TypeKind::OneOf { .. } => None,
+                },
+            }
+        }
+    }
+
+    /// Replaces the value at `path` (as [`Sampler::typed_leaf`] writes it) by `with`.
+    pub fn replace_at(value: &mut Value, path: &str, with: Value) {
+        let mut at = value;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            let mut pieces = part.split('[');
+            let key = pieces.next().unwrap_or_default();
+            if !key.is_empty() {
+                at = at
+                    .get_mut(key)
+                    .unwrap_or_else(|| panic!("no `{key}` in {path}"));
+            }
+            for index in pieces {
+                let i: usize = index.trim_end_matches(']').parse().expect("an index");
+                at = at
+                    .get_mut(i)
+                    .unwrap_or_else(|| panic!("no [{i}] in {path}"));
+            }
+        }
+        *at = with;
+    }
+}

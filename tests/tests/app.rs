@@ -6,18 +6,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use wix_rest::stores_catalog_v1::StoresCatalogV1;
 use wix_rest::{Error, RateLimit, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest_runtime::{App, Hook, RequestParts, ResponseInfo};
+use wix_rest_tests::pets::{PET, PetsReader, WITH_OWNER};
 use wix_rest_tests::{Recorded, Reply, TestServer};
 
-#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
-struct Catalog;
-
-const COLLECTION: &str = r#"{"collection":{"id":"c1","name":"Cacti","media":{"items":[]}}}"#;
-
 /// A stand-in for Wix: the token endpoint gives `token-<instance id>`, everything else a
-/// collection.
+/// pet.
 async fn wix() -> TestServer {
     TestServer::start(|request: &Recorded, _| {
         if request.path == "/oauth2/token" {
@@ -29,7 +25,7 @@ async fn wix() -> TestServer {
                 &json!({"access_token": format!("token-{instance}"), "expires_in": 3600}),
             );
         }
-        Reply::status(200, COLLECTION)
+        Reply::status(200, PET)
     })
     .await
 }
@@ -69,8 +65,8 @@ async fn each_instance_has_its_own_token_shared_by_all_its_handles() {
     assert_eq!(app.cached_instances(), 2);
 
     for client in [&a1, &a2, &b, &a1, &b] {
-        StoresCatalogV1::new(&Catalog::open(client))
-            .get_collection("c1")
+        PetsV1::new(&PetsReader::open(client))
+            .get_pet("p1", &WITH_OWNER)
             .await
             .unwrap();
     }
@@ -107,16 +103,16 @@ async fn each_instance_has_its_own_token_shared_by_all_its_handles() {
 
     // Handles come and go (one per webhook, say): the instance's token stays cached.
     drop((a1, a2));
-    StoresCatalogV1::new(&Catalog::open(&app.instance("inst-a")))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(&app.instance("inst-a")))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(token_requests(&server), ["inst-a", "inst-b"]);
     // A forgotten instance (uninstalled) starts over.
     app.forget("inst-a");
     assert_eq!(app.cached_instances(), 1);
-    StoresCatalogV1::new(&Catalog::open(&app.instance("inst-a")))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(&app.instance("inst-a")))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(token_requests(&server), ["inst-a", "inst-b", "inst-a"]);
@@ -132,8 +128,8 @@ async fn the_least_recently_used_instance_leaves_a_full_cache() {
         .build()
         .unwrap();
     for instance in ["a", "b", "a", "c", "a", "b"] {
-        StoresCatalogV1::new(&Catalog::open(&app.instance(instance)))
-            .get_collection("c1")
+        PetsV1::new(&PetsReader::open(&app.instance(instance)))
+            .get_pet("p1", &WITH_OWNER)
             .await
             .unwrap();
         assert!(app.cached_instances() <= 2);
@@ -159,22 +155,22 @@ async fn the_rate_limit_is_per_instance_and_shared_by_its_handles() {
         .build()
         .unwrap();
     let a = app.instance("inst-a");
-    StoresCatalogV1::new(&Catalog::open(&a))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(&a))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     // The token and the call took instance A's two slots: another handle of A waits, and its
     // deadline ends the call before anything is sent.
     let again = app.instance("inst-a");
-    let error = StoresCatalogV1::new(&Catalog::open(&again))
-        .get_collection("c1")
+    let error = PetsV1::new(&PetsReader::open(&again))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error}");
     // Instance B has its own limit.
     let b = app.instance("inst-b");
-    StoresCatalogV1::new(&Catalog::open(&b))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(&b))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(
@@ -240,7 +236,7 @@ async fn hooks_add_headers_and_see_every_attempt_of_every_instance() {
         if index == 1 {
             return Reply::status(503, r#"{"message":"try again"}"#);
         }
-        Reply::status(200, COLLECTION)
+        Reply::status(200, PET)
     })
     .await;
     let recorder = Arc::new(Recorder::default());
@@ -251,8 +247,8 @@ async fn hooks_add_headers_and_see_every_attempt_of_every_instance() {
         .hook(Shared(recorder.clone()))
         .build()
         .unwrap();
-    StoresCatalogV1::new(&Catalog::open(&app.instance("inst-h")))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(&app.instance("inst-h")))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(
@@ -260,10 +256,10 @@ async fn hooks_add_headers_and_see_every_attempt_of_every_instance() {
         [
             "request create_access_token #1 /oauth2/token",
             "response create_access_token #1 Some(200) Some(\"req-test-1\") error=false",
-            "request get_collection #1 /stores/v1/collections/c1",
-            "response get_collection #1 Some(503) Some(\"req-test-1\") error=true",
-            "request get_collection #2 /stores/v1/collections/c1",
-            "response get_collection #2 Some(200) Some(\"req-test-1\") error=false",
+            "request get_pet #1 /pets/v1/pets/p1",
+            "response get_pet #1 Some(503) Some(\"req-test-1\") error=true",
+            "request get_pet #2 /pets/v1/pets/p1",
+            "response get_pet #2 Some(200) Some(\"req-test-1\") error=false",
         ]
     );
     let traces: Vec<_> = server
@@ -287,16 +283,16 @@ async fn a_hook_sees_a_transport_failure_without_a_status() {
         .hook(Shared(recorder.clone()))
         .build()
         .unwrap();
-    let error = StoresCatalogV1::new(&Catalog::open(&client))
-        .get_collection("c1")
+    let error = PetsV1::new(&PetsReader::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error}");
     assert_eq!(
         *recorder.seen.lock().unwrap(),
         [
-            "request get_collection #1 /stores/v1/collections/c1",
-            "response get_collection #1 None None error=true",
+            "request get_pet #1 /pets/v1/pets/p1",
+            "response get_pet #1 None None error=true",
         ]
     );
 }

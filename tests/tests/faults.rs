@@ -9,20 +9,18 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use wix_rest::stores_catalog_v1::{CreateCollectionRequest, StoresCatalogV1};
 use wix_rest::{Client, Credentials, Error, RateLimit, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::{PetsV1, QueryPetsRequest};
 use wix_rest_runtime::SharedRateLimit;
 use wix_rest_runtime::paging::{self, MAX_EMPTY_PAGES, Page};
 use wix_rest_runtime::webhook::{Deduplicator, WebhookError};
 use wix_rest_runtime::{HttpMethod, Operation};
 use wix_rest_tests::jwt::{self, APP_PRIVATE, INSTANCE_ID};
+use wix_rest_tests::pets::{PET, PetsKeeper, PetsReader, WITH_OWNER, update};
 use wix_rest_tests::{RawReply, RawServer, Recorded, Reply, TestServer, http_response, raw_json};
 
-#[wix_rest::scope_set(DC_STORES_MANAGE_PRODUCTS)]
-struct Store;
-
-const COLLECTION: &str = r#"{"collection":{"id":"c1","name":"Cacti","media":{"items":[]}}}"#;
-const CREATE: &str = "/stores/v1/collections";
+/// The path of the write `create` sends (`update_pet` of `p1`); only writes use it where counted.
+const WRITE: &str = "/pets/v1/pets/p1";
 const TOKEN: &str = "/oauth2/token";
 
 /// No case may take longer than this: a hang is a failure, not a stuck suite.
@@ -55,15 +53,15 @@ fn key_client(url: String) -> Client {
 }
 
 async fn get(client: &Client) -> Result<(), Error> {
-    StoresCatalogV1::new(&Store::open(client))
-        .get_collection("c1")
+    PetsV1::new(&PetsReader::open(client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .map(|_| ())
 }
 
 async fn create(client: &Client) -> Result<(), Error> {
-    StoresCatalogV1::new(&Store::open(client))
-        .create_collection(&CreateCollectionRequest::default())
+    PetsV1::new(&PetsKeeper::open(client))
+        .update_pet(&update())
         .await
         .map(|_| ())
 }
@@ -119,7 +117,7 @@ async fn a_connection_closed_before_answering_is_retried_for_a_read() {
 async fn a_connection_closed_before_answering_a_write_is_not_sent_again() {
     let (server, result) = write_against(RawReply::Close).await;
     let err = result.unwrap_err();
-    assert_eq!(server.count_path(CREATE), 1, "no duplicated write");
+    assert_eq!(server.count_path(WRITE), 1, "no duplicated write");
     assert!(matches!(err, Error::Transport { .. }), "{err}");
 }
 
@@ -127,7 +125,7 @@ async fn a_connection_closed_before_answering_a_write_is_not_sent_again() {
 async fn a_read_recovers_after_one_dropped_connection() {
     let server = RawServer::start(|_, i| match i {
         0 => RawReply::Close,
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     guard(get(&key_client(server.url()))).await.unwrap();
@@ -155,11 +153,11 @@ async fn garbage_instead_of_http_fails_a_write_once() {
 async fn a_truncated_body_is_retried_for_a_read() {
     let server = RawServer::start(|_, i| match i {
         0 => {
-            let mut bytes = http_response(200, &[], COLLECTION.as_bytes());
+            let mut bytes = http_response(200, &[], PET.as_bytes());
             bytes.truncate(bytes.len() - 20);
             RawReply::Bytes(bytes)
         }
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     guard(get(&key_client(server.url()))).await.unwrap();
@@ -168,7 +166,7 @@ async fn a_truncated_body_is_retried_for_a_read() {
 
 #[tokio::test]
 async fn a_truncated_body_fails_a_write_without_sending_it_again() {
-    let mut bytes = http_response(200, &[], COLLECTION.as_bytes());
+    let mut bytes = http_response(200, &[], PET.as_bytes());
     bytes.truncate(bytes.len() - 20);
     let (server, result) = write_against(RawReply::Bytes(bytes)).await;
     assert!(matches!(result.unwrap_err(), Error::Transport { .. }));
@@ -177,13 +175,13 @@ async fn a_truncated_body_fails_a_write_without_sending_it_again() {
 
 #[tokio::test]
 async fn invalid_json_with_success_is_a_decode_error_not_retried() {
-    let (server, result) = read_against(raw_json(r#"{"collection": {"id": "c1""#)).await;
+    let (server, result) = read_against(raw_json(r#"{"pet": {"id": "p1""#)).await;
     let err = result.unwrap_err();
     assert!(
         matches!(
             err,
             Error::Decode {
-                method: "get_collection",
+                method: "get_pet",
                 ..
             }
         ),
@@ -194,14 +192,14 @@ async fn invalid_json_with_success_is_a_decode_error_not_retried() {
 
 #[tokio::test]
 async fn trailing_bytes_after_the_json_are_a_decode_error() {
-    let (server, result) = read_against(raw_json(&format!("{COLLECTION} trailing"))).await;
+    let (server, result) = read_against(raw_json(&format!("{PET} trailing"))).await;
     assert!(matches!(result.unwrap_err(), Error::Decode { .. }));
     assert_eq!(server.count(), 1);
 }
 
 #[tokio::test]
 async fn invalid_utf8_is_a_decode_error() {
-    let body = b"{\"collection\":{\"id\":\"\xff\xfe\"}}";
+    let body = b"{\"pet\":{\"id\":\"\xff\xfe\"}}";
     let (server, result) = read_against(RawReply::Bytes(http_response(200, &[], body))).await;
     assert!(matches!(result.unwrap_err(), Error::Decode { .. }));
     assert_eq!(server.count(), 1);
@@ -211,7 +209,7 @@ async fn invalid_utf8_is_a_decode_error() {
 async fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
     // In a field the type knows: serde_json's recursion limit.
     let body = format!(
-        r#"{{"collection":{{"id":"c1","media":{{"items":[{}{}]}}}}}}"#,
+        r#"{{"pet":{{"id":"p1","tags":[{}{}]}}}}"#,
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
@@ -223,7 +221,7 @@ async fn deeply_nested_json_is_a_decode_error_not_a_stack_overflow() {
 #[tokio::test]
 async fn a_deeply_nested_unknown_field_is_skipped_without_a_stack_overflow() {
     let body = format!(
-        r#"{{"collection":{{"id":"c1","x":{}{}}}}}"#,
+        r#"{{"pet":{{"id":"p1","x":{}{}}}}}"#,
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
@@ -237,11 +235,12 @@ async fn a_deeply_nested_unknown_field_is_skipped_without_a_stack_overflow() {
 
 #[tokio::test]
 async fn a_wrong_type_names_the_json_path() {
-    let (server, result) = read_against(raw_json(r#"{"collection":{"id":"c1","name":7}}"#)).await;
+    let (server, result) =
+        read_against(raw_json(r#"{"pet":{"id":"p1","owner":{"name":7}}}"#)).await;
     let Error::Decode { path, .. } = result.unwrap_err() else {
         panic!("a decode error")
     };
-    assert_eq!(path, "collection.name");
+    assert_eq!(path, "pet.owner.name");
     assert_eq!(server.count(), 1);
 }
 
@@ -335,11 +334,11 @@ async fn stalled_attempts_are_retried_after_the_attempt_timeout() {
 
 #[tokio::test]
 async fn a_stall_in_the_middle_of_the_body_times_out() {
-    let mut head = http_response(200, &[], COLLECTION.as_bytes());
+    let mut head = http_response(200, &[], PET.as_bytes());
     head.truncate(head.len() - 10);
     let server = RawServer::start(move |_, i| match i {
         0 => RawReply::Stall(head.clone()),
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     let client = builder(server.url(), Credentials::access_token("t"))
@@ -362,7 +361,7 @@ async fn a_stalled_write_times_out_and_is_not_sent_again() {
         matches!(
             err,
             Error::Timeout {
-                method: "create_collection"
+                method: "update_pet"
             }
         ),
         "{err}"
@@ -372,10 +371,8 @@ async fn a_stalled_write_times_out_and_is_not_sent_again() {
 
 #[tokio::test]
 async fn a_slow_but_steady_server_is_waited_for_within_the_timeout() {
-    let server = TestServer::start(|_, _| {
-        Reply::status(200, COLLECTION).delayed(Duration::from_millis(100))
-    })
-    .await;
+    let server =
+        TestServer::start(|_, _| Reply::status(200, PET).delayed(Duration::from_millis(100))).await;
     let client = builder(server.url(), Credentials::access_token("t"))
         .timeout(Duration::from_secs(2))
         .build()
@@ -460,7 +457,7 @@ async fn a_storm_that_clears_lets_the_read_through() {
         0 => error_reply(503, &[], "{}"),
         1 => error_reply(429, &[("retry-after", "0")], "{}"),
         2 => error_reply(500, &[], "{}"),
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     guard(get(&key_client(server.url()))).await.unwrap();
@@ -475,7 +472,7 @@ async fn a_huge_error_body_is_read_only_in_part_and_still_retried() {
             chunk: vec![b'x'; 64 * 1024],
             times: 160,
         },
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     guard(get(&key_client(server.url()))).await.unwrap();
@@ -488,7 +485,7 @@ async fn concurrent_reads_through_a_storm_all_succeed() {
         if i < 50 {
             Reply::status(503, r#"{"message":"busy"}"#)
         } else {
-            Reply::status(200, COLLECTION)
+            Reply::status(200, PET)
         }
     })
     .await;
@@ -509,7 +506,7 @@ async fn concurrent_reads_through_a_storm_all_succeed() {
 async fn retry_after(value: &'static str) -> (RawServer, Result<(), Error>, Duration) {
     let server = RawServer::start(move |_, i| match i {
         0 => error_reply(429, &[("retry-after", value)], r#"{"message":"slow down"}"#),
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     let start = Instant::now();
@@ -594,7 +591,7 @@ async fn retry_after_within_max_delay_but_past_the_deadline_gives_up() {
 async fn a_huge_deadline_does_not_overflow() {
     let server = RawServer::start(|_, i| match i {
         0 => error_reply(503, &[], "{}"),
-        _ => raw_json(COLLECTION),
+        _ => raw_json(PET),
     })
     .await;
     let client = builder(server.url(), Credentials::access_token("t"))
@@ -627,7 +624,7 @@ async fn app_server(
             return token_reply(counter.fetch_add(1, Ordering::SeqCst));
         }
         match req.header("authorization") {
-            Some(token) if accept(token) => Reply::status(200, COLLECTION),
+            Some(token) if accept(token) => Reply::status(200, PET),
             _ => Reply::status(401, r#"{"message":"bad token"}"#),
         }
     })
@@ -886,7 +883,7 @@ async fn a_token_revoked_under_a_write_sends_it_again_once() {
     let writes: Vec<_> = server
         .requests()
         .into_iter()
-        .filter(|r| r.path == CREATE)
+        .filter(|r| r.path == WRITE)
         .collect();
     assert_eq!(writes.len(), 2, "the rejected write, then once more");
     let processed = writes
@@ -1213,42 +1210,42 @@ async fn a_crawl_page_repeating_its_last_key_ends_with_an_error() {
 #[tokio::test]
 async fn a_generated_offset_stream_ends_on_a_short_page() {
     let server = TestServer::start(|_, i| match i {
-        0 => Reply::json(&json!({ "products": (0..100).map(|n| json!({"id": format!("p{n}")})).collect::<Vec<_>>() })),
-        _ => Reply::json(&json!({ "products": [{"id": "last"}] })),
+        0 => Reply::json(&json!({ "pets": (0..100).map(|n| json!({"id": format!("p{n}")})).collect::<Vec<_>>() })),
+        _ => Reply::json(&json!({ "pets": [{"id": "last"}] })),
     })
     .await;
     let client = key_client(server.url());
-    let api = StoresCatalogV1::new(&Store::open(&client));
-    let products: Vec<_> = guard(
-        api.query_products_stream(Default::default())
+    let api = PetsV1::new(&PetsReader::open(&client));
+    let pets: Vec<_> = guard(
+        api.list_pets_by_number_stream(Default::default())
             .collect::<Vec<_>>(),
     )
     .await;
-    assert_eq!(products.len(), 101);
-    assert!(products.iter().all(Result::is_ok));
+    assert_eq!(pets.len(), 101);
+    assert!(pets.iter().all(Result::is_ok));
     assert_eq!(server.requests().len(), 2);
 }
 
-/// The spec names the response's `totalResults` (`paging.total`): a full last page does not
-/// cost another request.
+/// The spec names the response's `total` (`paging.total`): a full last page does not cost
+/// another request.
 #[tokio::test]
-async fn a_generated_offset_stream_stops_at_total_results() {
+async fn a_generated_offset_stream_stops_at_the_total() {
     let server = TestServer::start(|_, _| {
         Reply::json(&json!({
-            "products": (0..100).map(|n| json!({"id": format!("p{n}")})).collect::<Vec<_>>(),
-            "totalResults": 100,
+            "pets": (0..100).map(|n| json!({"id": format!("p{n}")})).collect::<Vec<_>>(),
+            "total": 100,
         }))
     })
     .await;
     let client = key_client(server.url());
-    let api = StoresCatalogV1::new(&Store::open(&client));
-    let products: Vec<_> = guard(
-        api.query_products_stream(Default::default())
+    let api = PetsV1::new(&PetsReader::open(&client));
+    let pets: Vec<_> = guard(
+        api.list_pets_by_number_stream(Default::default())
             .collect::<Vec<_>>(),
     )
     .await;
-    assert_eq!(products.len(), 100);
-    assert!(products.iter().all(Result::is_ok));
+    assert_eq!(pets.len(), 100);
+    assert!(pets.iter().all(Result::is_ok));
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -1256,34 +1253,29 @@ async fn a_generated_offset_stream_stops_at_total_results() {
 /// when a next cursor comes with it.
 #[tokio::test]
 async fn a_generated_cursor_stream_stops_at_has_next_false() {
-    #[wix_rest::scope_set(DC_CONTACTS_READ_CONTACTS)]
-    struct Crm;
     let server = TestServer::start(|_, i| {
         Reply::json(&json!({
-            "contacts": [{ "id": format!("c{i}") }],
+            "pets": [{ "id": format!("p{i}") }],
             "pagingMetadata": { "count": 1, "cursors": { "next": format!("after-{i}") }, "hasNext": i == 0 },
         }))
     })
     .await;
     let client = key_client(server.url());
-    let api = wix_rest::contacts_v4::ContactsV4::new(&Crm::open(&client));
-    let contacts: Vec<_> = guard(
-        api.query_contacts_stream(Default::default())
+    let api = PetsV1::new(&PetsReader::open(&client));
+    let pets: Vec<_> = guard(
+        api.query_pets_stream(QueryPetsRequest::default())
             .collect::<Vec<_>>(),
     )
     .await;
-    assert_eq!(contacts.len(), 2);
-    assert!(contacts.iter().all(Result::is_ok));
+    assert_eq!(pets.len(), 2);
+    assert!(pets.iter().all(Result::is_ok));
     let requests = server.requests();
     assert_eq!(
         requests.len(),
         2,
         "hasNext: false on the second page ends it"
     );
-    assert_eq!(
-        requests[1].json()["query"]["cursorPaging"]["cursor"],
-        "after-0"
-    );
+    assert_eq!(requests[1].json()["cursorPaging"]["cursor"], "after-0");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1366,7 +1358,7 @@ async fn a_200_mib_body_is_refused_under_the_default_cap() {
 
 #[tokio::test]
 async fn a_body_exactly_at_the_cap_is_read() {
-    let body = format!("{COLLECTION}{}", " ".repeat(1000 - COLLECTION.len()));
+    let body = format!("{PET}{}", " ".repeat(1000 - PET.len()));
     let server = RawServer::start(move |_, _| raw_json(&body)).await;
     let client = builder(server.url(), Credentials::access_token("t"))
         .max_response_bytes(1000)
@@ -1378,7 +1370,7 @@ async fn a_body_exactly_at_the_cap_is_read() {
 
 #[tokio::test]
 async fn a_body_one_byte_over_the_cap_is_refused() {
-    let body = format!("{COLLECTION}{}", " ".repeat(1001 - COLLECTION.len()));
+    let body = format!("{PET}{}", " ".repeat(1001 - PET.len()));
     let server = RawServer::start(move |_, _| raw_json(&body)).await;
     let client = builder(server.url(), Credentials::access_token("t"))
         .max_response_bytes(1000)
@@ -1428,7 +1420,7 @@ fn limited(server: &TestServer, credentials: Credentials, limit: RateLimit) -> C
 
 #[tokio::test]
 async fn the_first_window_lets_through_no_more_than_the_rate() {
-    let server = TestServer::start(|_, _| Reply::status(200, COLLECTION)).await;
+    let server = TestServer::start(|_, _| Reply::status(200, PET)).await;
     let limit = RateLimit {
         requests: 5,
         per: Duration::from_millis(400),
@@ -1453,7 +1445,7 @@ async fn two_clients_of_one_app_instance_share_the_limit() {
         if req.path == TOKEN {
             Reply::json(&json!({"access_token": "t", "expires_in": 14400}))
         } else {
-            Reply::status(200, COLLECTION)
+            Reply::status(200, PET)
         }
     })
     .await;
@@ -1484,7 +1476,7 @@ async fn two_clients_of_one_app_instance_share_the_limit() {
 
 #[tokio::test]
 async fn clients_of_different_instances_have_their_own_limits() {
-    let server = TestServer::start(|_, _| Reply::status(200, COLLECTION)).await;
+    let server = TestServer::start(|_, _| Reply::status(200, PET)).await;
     let limit = RateLimit {
         requests: 2,
         per: Duration::from_secs(30),
@@ -1516,7 +1508,7 @@ async fn clients_of_different_instances_have_their_own_limits() {
 
 #[tokio::test]
 async fn an_explicit_shared_limit_spans_different_credentials() {
-    let server = TestServer::start(|_, _| Reply::status(200, COLLECTION)).await;
+    let server = TestServer::start(|_, _| Reply::status(200, PET)).await;
     let shared = SharedRateLimit::new(RateLimit {
         requests: 2,
         per: Duration::from_millis(300),
@@ -1543,7 +1535,7 @@ async fn an_explicit_shared_limit_spans_different_credentials() {
 
 #[tokio::test]
 async fn a_wait_for_the_limit_ends_at_the_deadline() {
-    let server = TestServer::start(|_, _| Reply::status(200, COLLECTION)).await;
+    let server = TestServer::start(|_, _| Reply::status(200, PET)).await;
     let client = Client::builder(Credentials::api_key_for_site("k", "deadline-limit"))
         .base_url(server.url())
         .retry(RetryPolicy {
@@ -1776,7 +1768,7 @@ async fn details_of_the_wrong_type_keep_the_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_calls_from_64_tasks_without_an_error() {
-    let server = TestServer::start(|_, _| Reply::status(200, COLLECTION)).await;
+    let server = TestServer::start(|_, _| Reply::status(200, PET)).await;
     let client = key_client(server.url());
     let tasks: Vec<_> = (0..64)
         .map(|t| {

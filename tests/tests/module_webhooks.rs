@@ -1,227 +1,202 @@
-//! Every webhook sample of every module's fixture, end to end: signed RS256 with the test app
-//! key the way Wix signs (the double-stringified `data` claim), verified, typed by
-//! `wix_rest::events::Event::from_raw` into its module's variant and its event's variant, and
-//! serialized back: a legacy payload must equal the sample, a domain event's whole envelope
-//! (`DomainEvent<T>`) too. The samples must cover every event type of every module.
+//! Every webhook of every module of `specs/`, end to end: a sample built from the event's own
+//! payload type (`wix_rest_tests::samples`), in its envelope (a domain event's entity where its
+//! slug puts it), signed RS256 with the test app key the way Wix signs (the double-stringified
+//! `data` claim), verified, and typed by `wix_rest::events::Event::from_raw` into its module's
+//! variant with its real event type. The payload is typed, not only accepted: a value of the
+//! wrong type at one of its fields is refused, naming the JSON path.
 //!
-//! `webhooks.rs` has the forgery cases; the signing helpers are copied from there.
+//! The list of webhooks comes from the specs; `webhooks.rs` has the forgery cases.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 use wix_rest::events::Event;
-use wix_rest::webhook::WebhookVerifier;
-use wix_rest_tests::assert_json_equivalent;
+use wix_rest::webhook::{WebhookError, WebhookVerifier};
 use wix_rest_tests::jwt::{
     APP_PRIVATE, APP_PUBLIC, INSTANCE_ID, deliver, fresh_claims, sign_rs256,
 };
+use wix_rest_tests::samples::{self, Sampler};
+use xtask::model::Envelope;
 
-/// Every fixture, with the number of webhook samples it holds (a shrunken fixture fails).
-const FIXTURES: &[(&str, &str, usize)] = &[
-    (
-        "bookings-v2",
-        include_str!("../fixtures/bookings-v2.examples.json"),
-        0,
-    ),
-    (
-        "contacts-v4",
-        include_str!("../fixtures/contacts-v4.examples.json"),
-        1,
-    ),
-    (
-        "data-items-v2",
-        include_str!("../fixtures/data-items-v2.examples.json"),
-        0,
-    ),
-    (
-        "ecom-orders-v1",
-        include_str!("../fixtures/ecom-orders-v1.examples.json"),
-        1,
-    ),
-    (
-        "events-v3",
-        include_str!("../fixtures/events-v3.examples.json"),
-        0,
-    ),
-    (
-        "members-v1",
-        include_str!("../fixtures/members-v1.examples.json"),
-        0,
-    ),
-    ("oauth", include_str!("../fixtures/oauth.examples.json"), 1),
-    (
-        "stores-carts",
-        include_str!("../fixtures/stores-carts.examples.json"),
-        4,
-    ),
-    (
-        "stores-catalog-v1",
-        include_str!("../fixtures/stores-catalog-v1.examples.json"),
-        7,
-    ),
-    (
-        "stores-catalog-v1.002",
-        include_str!("../fixtures/stores-catalog-v1.002.examples.json"),
-        0,
-    ),
-    (
-        "stores-catalog-v3",
-        include_str!("../fixtures/stores-catalog-v3.examples.json"),
-        0,
-    ),
-    (
-        "stores-inventory-v1",
-        include_str!("../fixtures/stores-inventory-v1.examples.json"),
-        2,
-    ),
-    (
-        "stores-orders-v2",
-        include_str!("../fixtures/stores-orders-v2.examples.json"),
-        1,
-    ),
-];
+/// The module (by spec name) and the module's own event type of a typed event: one arm per
+/// module with webhooks, `(spec name, Event variant, generated module)`.
+macro_rules! modules_with_webhooks {
+    ($($name:literal => $variant:ident: $module:ident),+ $(,)?) => {
+        const MODULES_WITH_WEBHOOKS: &[&str] = &[$($name),+];
 
-/// The payload of a module's event serialized back, after checking the event variant is the
-/// event type's: `payloads!(event_type, inner, module: "WireType" => Variant, ...)`.
-macro_rules! payloads {
-    ($event_type:expr, $inner:expr, $module:ident: $($wire:literal => $variant:ident),+ $(,)?) => {{
-        use wix_rest::$module::Event as ModuleEvent;
-        let inner: &ModuleEvent = $inner;
-        assert_eq!(inner.event_type(), $event_type, "the event's own event type");
-        match ($event_type, inner) {
-            $(($wire, ModuleEvent::$variant(payload)) => serde_json::to_value(payload),)+
-            (event_type, other) => panic!("{event_type}: typed as the wrong variant: {other:?}"),
+        fn module_and_event_type(event: &Event) -> Option<(&'static str, &'static str)> {
+            match event {
+                $(Event::$variant(e) => Some(($name, e.event_type())),)+
+                _ => None,
+            }
         }
-        .expect("serialize the payload")
-    }};
+
+        fn module_event_types(module: &str) -> &'static [&'static str] {
+            match module {
+                $($name => wix_rest::$module::Event::EVENT_TYPES,)+
+                other => panic!("{other}: not a module with webhooks"),
+            }
+        }
+    };
 }
 
-/// The typed event, serialized back, after checking it is a variant of the fixture's module.
-fn typed_payload(fixture: &str, event_type: &str, event: &Event) -> Value {
-    match (fixture, event) {
-        ("contacts-v4", Event::ContactsV4(e)) => payloads!(event_type, e, contacts_v4:
-            "wix.contacts.v4.contact_created" => ContactCreated),
-        ("ecom-orders-v1", Event::EcomOrdersV1(e)) => payloads!(event_type, e, ecom_orders_v1:
-            "wix.ecom.v1.order_created" => OrderCreated),
-        ("oauth", Event::Oauth(e)) => payloads!(event_type, e, oauth:
-            "AppInstalled" => AppInstalled),
-        ("stores-carts", Event::StoresCarts(e)) => payloads!(event_type, e, stores_carts:
-            "CartAbandoned" => CartAbandoned,
-            "CartRecovered" => CartRecovered,
-            "CartCreated" => CartCreated,
-            "CartCompleted" => CartCompleted),
-        ("stores-catalog-v1", Event::StoresCatalogV1(e)) => {
-            payloads!(event_type, e, stores_catalog_v1:
-            "CollectionCreated" => CollectionCreated,
-            "CollectionChanged" => CollectionChanged,
-            "CollectionDeleted" => CollectionDeleted,
-            "ProductCreated" => ProductCreated,
-            "ProductChanged" => ProductChanged,
-            "ProductDeleted" => ProductDeleted,
-            "VariantsChanged" => VariantsChanged)
-        }
-        ("stores-inventory-v1", Event::StoresInventoryV1(e)) => {
-            payloads!(event_type, e, stores_inventory_v1:
-            "InventoryItemChanged" => InventoryItemChanged,
-            "InventoryVariantsChanged" => InventoryVariantsChanged)
-        }
-        ("stores-orders-v2", Event::StoresOrdersV2(e)) => {
-            payloads!(event_type, e, stores_orders_v2:
-            "OrderEvent" => OrderEvent)
-        }
-        (fixture, other) => {
-            panic!("{fixture}: {event_type} typed as {other:?}, not as an event of the module")
+modules_with_webhooks! {
+    "bookings-v2" => BookingsV2: bookings_v2,
+    "categories" => Categories: categories,
+    "contacts-v4" => ContactsV4: contacts_v4,
+    "ecom-abandoned-checkouts" => EcomAbandonedCheckouts: ecom_abandoned_checkouts,
+    "ecom-cart" => EcomCart: ecom_cart,
+    "ecom-checkout" => EcomCheckout: ecom_checkout,
+    "ecom-current-cart" => EcomCurrentCart: ecom_current_cart,
+    "ecom-order-fulfillments" => EcomOrderFulfillments: ecom_order_fulfillments,
+    "ecom-orders-v1" => EcomOrdersV1: ecom_orders_v1,
+    "events-v3" => EventsV3: events_v3,
+    "members-v1" => MembersV1: members_v1,
+    "oauth" => Oauth: oauth,
+    "stores-abandoned-carts" => StoresAbandonedCarts: stores_abandoned_carts,
+    "stores-catalog-v1" => StoresCatalogV1: stores_catalog_v1,
+    "stores-catalog-v3" => StoresCatalogV3: stores_catalog_v3,
+    "stores-inventory-items-v3" => StoresInventoryItemsV3: stores_inventory_items_v3,
+    "stores-inventory-v1" => StoresInventoryV1: stores_inventory_v1,
+}
+
+/// Where a domain event carries its payload: the entity of a created, updated or deleted event,
+/// the body of any other action. (`None`: the body, which the runtime keeps as JSON.)
+fn entity_slot(event_type: &str) -> Option<&'static str> {
+    let slug = event_type.rsplit('_').next().unwrap_or_default();
+    match slug {
+        "created" => Some("createdEvent.entity"),
+        "updated" => Some("updatedEvent.currentEntity"),
+        "deleted" => Some("deletedEvent.deletedEntity"),
+        _ => None,
+    }
+}
+
+/// The webhook's `data`: the payload as is (legacy), or in its domain-event envelope.
+fn envelope(envelope: Envelope, event_type: &str, payload: Value) -> Value {
+    match envelope {
+        Envelope::Legacy => payload,
+        Envelope::Domain => {
+            let (fqdn, _) = event_type.rsplit_once('_').unwrap_or((event_type, ""));
+            let mut data = json!({
+                "id": "event-1", "entityFqdn": fqdn, "slug": "created", "entityId": "entity-1",
+                "eventTime": samples::TIMESTAMP,
+            });
+            match entity_slot(event_type) {
+                Some(slot) => {
+                    let (outer, inner) = slot.split_once('.').unwrap();
+                    data[outer] = json!({ inner: payload });
+                }
+                None => data["actionEvent"] = json!({ "body": payload }),
+            }
+            data
         }
     }
 }
 
-/// Every event type of every module.
-fn every_event_type() -> BTreeSet<&'static str> {
-    let per_module: [&[&'static str]; 7] = [
-        wix_rest::contacts_v4::Event::EVENT_TYPES,
-        wix_rest::ecom_orders_v1::Event::EVENT_TYPES,
-        wix_rest::oauth::Event::EVENT_TYPES,
-        wix_rest::stores_carts::Event::EVENT_TYPES,
-        wix_rest::stores_catalog_v1::Event::EVENT_TYPES,
-        wix_rest::stores_inventory_v1::Event::EVENT_TYPES,
-        wix_rest::stores_orders_v2::Event::EVENT_TYPES,
-    ];
-    let all: Vec<&'static str> = per_module
-        .iter()
-        .flat_map(|types| types.iter().copied())
-        .collect();
-    let set: BTreeSet<&'static str> = all.iter().copied().collect();
-    assert_eq!(
-        set.len(),
-        all.len(),
-        "an event type belongs to two modules: {all:?}"
-    );
-    set
-}
-
-/// Every webhook's event type in `specs/`, as the generator reads them.
-fn spec_event_types() -> BTreeSet<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let files = xtask::read_specs(&root, "specs").expect("specs/ is readable");
-    let spec = xtask::load(&files)
-        .unwrap_or_else(|d| panic!("the specs are valid: {}", xtask::diag::render(&d)));
-    let all: BTreeSet<String> = spec
-        .modules
-        .iter()
-        .flat_map(|m| m.webhooks.iter().map(|w| w.event_type.clone()))
-        .collect();
-    assert!(!all.is_empty(), "the specs have webhooks");
-    all
+fn verify_and_type(verifier: &WebhookVerifier, event_type: &str, data: &Value) -> Event {
+    let raw = deliver(verifier, event_type, data, event_type);
+    Event::from_raw(&raw)
+        .unwrap_or_else(|e| panic!("{event_type}: the sample does not match its type: {e}"))
 }
 
 #[test]
-fn every_sample_webhook_of_every_module_verifies_and_is_typed() {
+fn every_webhook_of_every_module_is_signed_verified_and_typed() {
+    let spec = samples::spec();
     let verifier = WebhookVerifier::from_pem(APP_PUBLIC).expect("the app's public key");
+    let with_webhooks: Vec<&str> = spec
+        .modules
+        .iter()
+        .filter(|m| !m.webhooks.is_empty())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(
+        with_webhooks, MODULES_WITH_WEBHOOKS,
+        "the modules with webhooks in specs/ (add a module to `modules_with_webhooks!`)"
+    );
+    let (mut typed, mut refused) = (0, 0);
     let mut seen = BTreeSet::new();
-    for &(fixture, text, count) in FIXTURES {
-        let json: Value = serde_json::from_str(text).expect("the fixture is JSON");
-        let webhooks = json["webhooks"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{fixture}: no `webhooks` array"));
+    // An event type some modules share (Ecom Cart and Ecom Current Cart publish the same cart
+    // events) is typed by the first of them, in module order, as `Event::from_raw` tries them.
+    let first_module = |event_type: &str| {
+        spec.modules
+            .iter()
+            .find(|m| m.webhooks.iter().any(|w| w.event_type == event_type))
+            .map(|m| m.name.as_str())
+    };
+    for module in spec.modules.iter().filter(|m| !m.webhooks.is_empty()) {
+        let sampler = Sampler::new(&spec, module);
+        let spec_types: Vec<&str> = module
+            .webhooks
+            .iter()
+            .map(|w| w.event_type.as_str())
+            .collect();
+        let mut generated = module_event_types(&module.name).to_vec();
+        generated.sort_unstable();
+        let mut wanted = spec_types.clone();
+        wanted.sort_unstable();
         assert_eq!(
-            webhooks.len(),
-            count,
-            "{fixture}: the number of webhook samples changed"
+            generated, wanted,
+            "{}: the generated event types",
+            module.name
         );
-        for webhook in webhooks {
-            let event_type = webhook["event"].as_str().expect("an `event` string");
-            let data = &webhook["data"];
-            let context = format!("{fixture}: {event_type}");
-            assert!(
-                seen.insert(event_type.to_owned()),
-                "{context}: a second sample"
-            );
 
-            let raw = deliver(&verifier, event_type, data, &context);
-
-            let event = Event::from_raw(&raw)
-                .unwrap_or_else(|e| panic!("{context}: the sample does not match its type: {e}"));
-            let payload = typed_payload(fixture, event_type, &event);
-            // For a domain event this is the whole envelope (`DomainEvent<T>` serialized).
-            assert_json_equivalent(
-                data,
-                &payload,
-                &format!("{context}: payload serialized back"),
+        for webhook in &module.webhooks {
+            let event_type = webhook.event_type.as_str();
+            let context = format!("{}: {event_type}", module.name);
+            seen.insert(event_type.to_owned());
+            let payload = sampler.value(&webhook.payload);
+            let data = envelope(webhook.envelope, event_type, payload.clone());
+            let event = verify_and_type(&verifier, event_type, &data);
+            assert_eq!(
+                module_and_event_type(&event),
+                Some((first_module(event_type).unwrap(), event_type)),
+                "{context}: typed as {event:?}"
             );
+            typed += 1;
+
+            // The payload's own fields are typed: the wrong type at one is refused, at its path.
+            let in_entity = match webhook.envelope {
+                Envelope::Legacy => Some(String::new()),
+                Envelope::Domain => entity_slot(event_type).map(str::to_owned),
+            };
+            let (Some(prefix), Some(leaf)) =
+                (in_entity, sampler.typed_leaf(&webhook.payload, &payload))
+            else {
+                continue;
+            };
+            let path = [prefix.as_str(), leaf.as_str()]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(".");
+            let path = path.replace(".[", "[");
+            let mut wrong = data.clone();
+            samples::replace_at(&mut wrong, &path, json!([["not", "this", "type"]]));
+            let token = sign_rs256(&fresh_claims(event_type, &wrong), APP_PRIVATE);
+            let raw = verifier.verify(&token).expect("a genuine webhook");
+            match Event::from_raw(&raw) {
+                Err(WebhookError::Malformed {
+                    event_type: reported,
+                    path: at,
+                    ..
+                }) => {
+                    assert_eq!(reported, event_type, "{context}");
+                    assert_eq!(at, path, "{context}: the path of the wrong value");
+                }
+                other => panic!("{context}: a wrong type at `{path}` was not refused: {other:?}"),
+            }
+            refused += 1;
         }
     }
-    let known = every_event_type();
-    let generated: BTreeSet<String> = known.iter().map(|t| t.to_string()).collect();
-    assert_eq!(
-        generated,
-        spec_event_types(),
-        "the generated modules' event types are the specs' webhooks (a module missing from \
-         `every_event_type`?)"
-    );
-    let seen: BTreeSet<&str> = seen.iter().map(String::as_str).collect();
-    assert_eq!(
-        seen, known,
-        "every event type has a sample, and nothing else does"
+    let all: usize = spec.modules.iter().map(|m| m.webhooks.len()).sum();
+    assert_eq!(typed, all, "every webhook of the specs");
+    assert!(seen.len() <= all);
+    // Most payloads have a typed field to break (not only action bodies and `Json` fields).
+    assert!(
+        refused * 2 > all,
+        "{refused} of {all} webhooks checked for a wrong type"
     );
 }
 

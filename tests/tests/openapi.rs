@@ -49,6 +49,7 @@ fn export_parses_back_with_every_method_permission_and_scope() {
             let op = operation(&doc, &method.path, method.http.as_str());
             assert_eq!(op.summary.as_deref(), Some(method.wix_name.as_str()));
             assert_eq!(op.tags, vec![m.name.clone()]);
+            // One permission is a string, several a list; `none` and `unpublished` are words.
             let permission = match &method.access {
                 Access::Open => serde_json::json!("none"),
                 Access::Unpublished => serde_json::json!("unpublished"),

@@ -237,19 +237,26 @@ fn unchecked_paths(s: &Surface) -> Vec<String> {
         .collect()
 }
 
-/// The permission trait each public method of each scope-generic type must be bounded by:
-/// type -> method -> trait (`None`: the permission is `none`).
-type Expected = BTreeMap<String, BTreeMap<String, Option<String>>>;
+/// The permission traits each public method of each scope-generic type must be bounded by, in
+/// the spec's order: type -> method -> traits (none for `permission: none`; `Unpublished`, which
+/// no scope set implements, for `permission: unpublished`).
+type Expected = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
 fn expected() -> Expected {
     let files = xtask::read_specs(&root().join("specs"), "specs").unwrap();
     let spec = xtask::load(&files).unwrap();
-    let trait_of = |r: &Option<xtask::model::Requirement>| r.as_ref().map(|r| r.trait_name.clone());
+    let trait_of = |access: &xtask::model::Access| -> Vec<String> {
+        match access {
+            xtask::model::Access::Open => Vec::new(),
+            xtask::model::Access::Unpublished => vec!["Unpublished".to_owned()],
+            xtask::model::Access::All(reqs) => reqs.iter().map(|r| r.trait_name.clone()).collect(),
+        }
+    };
     let mut out = Expected::new();
     for m in &spec.modules {
         let client = out.entry(m.type_name.clone()).or_default();
         for method in &m.methods {
-            let t = trait_of(&method.permission);
+            let t = trait_of(&method.access);
             client.insert(method.rust_name.clone(), t.clone());
             if let Some(paging) = &method.paging {
                 client.insert(paging.stream_fn.clone(), t.clone());
@@ -264,7 +271,7 @@ fn expected() -> Expected {
         if !m.webhooks.is_empty() {
             let router = out.entry(format!("{}::Webhooks", m.rust_name)).or_default();
             for w in &m.webhooks {
-                router.insert(w.handler_fn.clone(), trait_of(&w.permission));
+                router.insert(w.handler_fn.clone(), trait_of(&w.access));
             }
         }
     }
@@ -474,9 +481,17 @@ fn checks_catch_violations() {
     // know; the bounded one passes.
     let mut expected = Expected::new();
     expected.entry("Api".into()).or_default().extend([
-        ("get".to_owned(), Some("ReadThings".to_owned())),
-        ("delete".to_owned(), Some("WriteThings".to_owned())),
-        ("ok".to_owned(), Some("ReadThings".to_owned())),
+        ("get".to_owned(), vec!["ReadThings".to_owned()]),
+        ("delete".to_owned(), vec!["WriteThings".to_owned()]),
+        ("ok".to_owned(), vec!["ReadThings".to_owned()]),
+        (
+            "both".to_owned(),
+            vec!["ReadThings".to_owned(), "WriteThings".to_owned()],
+        ),
+        (
+            "half".to_owned(),
+            vec!["ReadThings".to_owned(), "WriteThings".to_owned()],
+        ),
     ]);
     let unbounded = parse(
         "impl<'a, S: ScopeSet> Api<'a, S> {
@@ -484,10 +499,13 @@ fn checks_catch_violations() {
              pub fn get(self) {}
              pub fn delete(self) where S: crate::permissions::ReadThings {}
              pub fn ok(self) where S: crate::permissions::ReadThings {}
+             pub fn both(self) where S: crate::permissions::ReadThings + crate::permissions::WriteThings {}
+             pub fn half(self) where S: crate::permissions::ReadThings {}
              pub fn raw(self) {}
          }",
     );
-    assert_eq!(unbounded_methods(&unbounded, &expected).len(), 3);
+    // `get` (no bound), `delete` (the wrong one), `half` (one of two), `raw` (unknown).
+    assert_eq!(unbounded_methods(&unbounded, &expected).len(), 4);
     // A new public item changes the listing.
     assert_ne!(
         listing(&parse("pub fn a() {}")),

@@ -2,120 +2,17 @@
 
 use serde_json::json;
 use wix_rest::query::SortOrder;
-use wix_rest::stores_catalog_v1::{
-    Paging, ProductProductType, Query, QueryProductsQuery, QueryProductsRequest, StoresCatalogV1,
-};
 use wix_rest::{Client, Credentials, ScopeSet};
 use wix_rest_tests::{Reply, TestServer};
 
-#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
-struct Catalog;
-
-#[test]
-fn stores_v1_filter_and_sort_are_json_in_strings() {
-    let mut request = QueryProductsRequest::default();
-    QueryProductsQuery::new()
-        .name()
-        .starts_with("Cac")
-        .numeric_id()
-        .gt(1_567_588_455_405_000_i64)
-        .numeric_id()
-        .lte(1_567_588_455_405_999_i64)
-        .product_type()
-        .eq(ProductProductType::Physical)
-        .sort_by_numeric_id(SortOrder::Asc)
-        .sort_by_name(SortOrder::Desc)
-        .apply_to(&mut request);
-    assert_eq!(
-        serde_json::to_value(&request).unwrap(),
-        json!({"query": {
-            "filter": r#"{"name":{"$startsWith":"Cac"},"numericId":{"$gt":1567588455405000,"$lte":1567588455405999},"productType":{"$eq":"physical"}}"#,
-            "sort": r#"[{"numericId":"asc"},{"name":"desc"}]"#,
-        }})
-    );
-}
-
-#[test]
-fn any_of_is_an_or_and_repeated_operators_are_an_and() {
-    let mut request = QueryProductsRequest::default();
-    QueryProductsQuery::new()
-        .any_of([
-            QueryProductsQuery::new().sku().eq("A-1"),
-            QueryProductsQuery::new().sku().has_some(["B-1", "B-2"]),
-        ])
-        .name()
-        .contains("cactus")
-        .name()
-        .contains("green")
-        .apply_to(&mut request);
-    let filter: serde_json::Value =
-        serde_json::from_str(request.query.unwrap().filter.as_deref().unwrap()).unwrap();
-    assert_eq!(
-        filter,
-        json!({"$and": [
-            {"$or": [{"sku": {"$eq": "A-1"}}, {"sku": {"$hasSome": ["B-1", "B-2"]}}], "name": {"$contains": "cactus"}},
-            {"name": {"$contains": "green"}},
-        ]})
-    );
-}
-
-#[test]
-fn applying_keeps_paging_and_a_missing_sort_keeps_the_old_one() {
-    let mut request = QueryProductsRequest {
-        query: Some(Query {
-            paging: Some(Paging {
-                limit: Some(10),
-                offset: Some(20),
-            }),
-            sort: Some(r#"[{"lastUpdated":"desc"}]"#.to_owned()),
-            ..Query::default()
-        }),
-        ..QueryProductsRequest::default()
-    };
-    QueryProductsQuery::new()
-        .id()
-        .eq("p1")
-        .apply_to(&mut request);
-    assert_eq!(
-        serde_json::to_value(&request).unwrap(),
-        json!({"query": {
-            "paging": {"limit": 10, "offset": 20},
-            "filter": r#"{"id":{"$eq":"p1"}}"#,
-            "sort": r#"[{"lastUpdated":"desc"}]"#,
-        }})
-    );
-}
-
-#[tokio::test]
-async fn the_built_query_reaches_the_server_as_built() {
-    let server =
-        TestServer::start(|_, _| Reply::json(&json!({"products": [], "totalResults": 0}))).await;
-    let client = Client::builder(Credentials::access_token("t"))
-        .base_url(server.url())
-        .no_rate_limit()
-        .build()
-        .unwrap();
-    let mut request = QueryProductsRequest::default();
-    QueryProductsQuery::new()
-        .slug()
-        .starts_with("shirt-")
-        .sort_by_slug(SortOrder::Asc)
-        .apply_to(&mut request);
-    StoresCatalogV1::new(&Catalog::open(&client))
-        .query_products(&request)
-        .await
-        .unwrap();
-    assert_eq!(
-        server.requests()[0].json(),
-        json!({"query": {"filter": r#"{"slug":{"$startsWith":"shirt-"}}"#, "sort": r#"[{"slug":"asc"}]"#}})
-    );
-}
 // ---------------------------------------------------------------- Stores Orders V2: Query Orders
 //
-// The only typed query builder outside Stores Catalog V1: `QueryOrdersQuery` (the "Fields That
-// Allow Filtering" table of the older Wix Stores page). Its wire form is Stores V1's: `filter`
-// and `sort` are JSON in strings, under `query`. serde_json is built without `preserve_order`,
-// so the filter's fields come out in alphabetical order, whatever the order they were added in.
+// The one typed query builder of the Wix specs: `QueryOrdersQuery` (the "Fields That Allow
+// Filtering" table of the older Wix Stores page; the imported modules publish no filterable
+// fields). Its wire form is the Stores V1 one: `filter` and `sort` are JSON in strings, under
+// `query`. The object-encoded form is tested on the pets fixture (`fixture_crate.rs`).
+// serde_json is built without `preserve_order`, so the filter's fields come out in alphabetical
+// order, whatever the order they were added in.
 
 #[test]
 fn stores_orders_v2_every_field_with_an_enum_value_and_two_sorts() {
@@ -257,5 +154,30 @@ async fn stores_orders_v2_the_built_query_reaches_the_server_as_built() {
             "filter": r#"{"paymentStatus":{"$eq":"NOT_PAID"}}"#,
             "sort": r#"[{"dateCreated":"asc"}]"#,
         }})
+    );
+}
+
+#[test]
+fn stores_orders_v2_any_of_is_an_or_and_a_repeated_operator_is_an_and() {
+    use wix_rest::stores_orders_v2::{QueryOrdersQuery, QueryOrdersRequest};
+    let mut request = QueryOrdersRequest::default();
+    QueryOrdersQuery::new()
+        .any_of([
+            QueryOrdersQuery::new().id().eq("o1"),
+            QueryOrdersQuery::new().id().has_some(["o2", "o3"]),
+        ])
+        .line_items_name()
+        .eq("cactus")
+        .line_items_name()
+        .eq("green")
+        .apply_to(&mut request);
+    let filter: serde_json::Value =
+        serde_json::from_str(request.query.unwrap().filter.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        filter,
+        json!({"$and": [
+            {"$or": [{"id": {"$eq": "o1"}}, {"id": {"$hasSome": ["o2", "o3"]}}], "lineItems.name": {"$eq": "cactus"}},
+            {"lineItems.name": {"$eq": "green"}},
+        ]})
     );
 }

@@ -7,16 +7,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use wix_rest::stores_catalog_v1::{CreateCollectionRequest, StoresCatalogV1};
 use wix_rest::{Client, Credentials, Error, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::pets_v1::PetsV1;
 use wix_rest_runtime::{HttpMethod, Operation};
+use wix_rest_tests::pets::{PET, PetsKeeper, WITH_OWNER, update};
 use wix_rest_tests::{Recorded, Reply, TestServer};
-
-/// Everything these tests call: reads and writes of the Stores V1 catalog.
-#[wix_rest::scope_set(DC_STORES_MANAGE_PRODUCTS)]
-struct Store;
-
-const COLLECTION: &str = r#"{"collection":{"id":"c1","name":"Cacti","media":{"items":[]}}}"#;
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
@@ -37,15 +32,15 @@ fn client(server: &TestServer, credentials: Credentials) -> Client {
 }
 
 async fn ok_server() -> TestServer {
-    TestServer::start(|_, _| Reply::status(200, COLLECTION)).await
+    TestServer::start(|_, _| Reply::status(200, PET)).await
 }
 
 #[tokio::test]
 async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
     let server = ok_server().await;
     let client = client(&server, Credentials::api_key_for_site("IST.key", "site-1"));
-    StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     let req = &server.requests()[0];
@@ -53,7 +48,7 @@ async fn api_key_for_a_site_sends_the_key_as_is_and_the_site_id() {
     assert_eq!(req.header("wix-site-id"), Some("site-1"));
     assert_eq!(req.header("wix-account-id"), None);
     assert_eq!(req.method, "GET");
-    assert_eq!(req.path, "/stores/v1/collections/c1");
+    assert_eq!(req.path, "/pets/v1/pets/p1");
 }
 
 #[tokio::test]
@@ -63,8 +58,8 @@ async fn api_key_for_an_account_sends_the_account_id() {
         &server,
         Credentials::api_key_for_account("IST.key", "acct-9"),
     );
-    StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     let req = &server.requests()[0];
@@ -76,8 +71,8 @@ async fn api_key_for_an_account_sends_the_account_id() {
 async fn a_raw_access_token_is_sent_without_bearer() {
     let server = ok_server().await;
     let client = client(&server, Credentials::access_token("OauthNG.JWS.abc"));
-    StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(
@@ -101,7 +96,7 @@ async fn app_server(expires_in: u64) -> (TestServer, Arc<AtomicUsize>) {
                 "expires_in": expires_in,
             }));
         }
-        Reply::status(200, COLLECTION)
+        Reply::status(200, PET)
     })
     .await;
     (server, issued)
@@ -114,8 +109,8 @@ async fn app_credentials_fetch_a_token_once_for_many_concurrent_calls() {
         &server,
         Credentials::oauth_app("app-id", "app-secret", "inst-1"),
     );
-    let api = StoresCatalogV1::new(&Store::open(&client));
-    let calls = (0..8).map(|_| api.get_collection("c1"));
+    let api = PetsV1::new(&PetsKeeper::open(&client));
+    let calls = (0..8).map(|_| api.get_pet("p1", &WITH_OWNER));
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
     }
@@ -156,12 +151,12 @@ async fn app_token_is_renewed_before_it_expires() {
         &server,
         Credentials::oauth_app("app-id", "secret", "inst-1"),
     );
-    let api = StoresCatalogV1::new(&Store::open(&client));
-    api.get_collection("c1").await.unwrap();
-    api.get_collection("c1").await.unwrap();
+    let api = PetsV1::new(&PetsKeeper::open(&client));
+    api.get_pet("p1", &WITH_OWNER).await.unwrap();
+    api.get_pet("p1", &WITH_OWNER).await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 1);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    api.get_collection("c1").await.unwrap();
+    api.get_pet("p1", &WITH_OWNER).await.unwrap();
     assert_eq!(issued.load(Ordering::SeqCst), 2);
     let last = server.requests().into_iter().last().unwrap();
     assert_eq!(last.header("authorization"), Some("token-2"));
@@ -181,16 +176,16 @@ async fn a_rejected_app_token_is_renewed_once_and_the_call_retried() {
         if req.header("authorization") == Some("token-1") {
             return Reply::status(401, r#"{"message":"token expired"}"#);
         }
-        Reply::status(200, COLLECTION)
+        Reply::status(200, PET)
     })
     .await;
     let client = client(&server, Credentials::oauth_app("app", "secret", "inst"));
-    // A create (not retry-safe) is still sent again: a 401 means it was never processed.
-    let created = StoresCatalogV1::new(&Store::open(&client))
-        .create_collection(&CreateCollectionRequest::default())
+    // An update (not retry-safe) is still sent again: a 401 means it was never processed.
+    let created = PetsV1::new(&PetsKeeper::open(&client))
+        .update_pet(&update())
         .await
         .unwrap();
-    assert_eq!(created.collection.id.as_deref(), Some("c1"));
+    assert_eq!(created.pet.id, "p1");
     assert_eq!(issued.load(Ordering::SeqCst), 2);
 }
 
@@ -199,8 +194,8 @@ async fn a_failed_token_request_reports_the_token_endpoint() {
     let server =
         TestServer::start(|_, _| Reply::status(400, r#"{"message":"bad client secret"}"#)).await;
     let client = client(&server, Credentials::oauth_app("app", "wrong", "inst"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -234,17 +229,17 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("PERMISSION_DENIED"));
     assert_eq!(err.request_id(), Some("req-test-1"));
     assert_eq!(
         err.to_string(),
-        "get_collection: HTTP 403 PERMISSION_DENIED: Permission denied [MISSING_PERMISSION: no scope]; \
-         `get_collection` needs the permission WIX_STORES.READ_PRODUCTS, granted by \
-         SCOPE.DC-STORES.READ-PRODUCTS (Read Products) or SCOPE.DC-STORES.MANAGE-PRODUCTS (Manage Products)\
+        "get_pet: HTTP 403 PERMISSION_DENIED: Permission denied [MISSING_PERMISSION: no scope]; \
+         `get_pet` needs the permission PETS.READ, granted by \
+         SCOPE.PETS.READ (Read Pets) or SCOPE.PETS.MANAGE (Manage Pets)\
          : add one of these to the app's permissions (x-wix-request-id req-test-1)"
     );
     let Error::Api(api) = err else {
@@ -252,21 +247,18 @@ async fn permission_denied_names_the_permission_and_the_scopes_that_grant_it() {
     };
     let app = api.application_error.as_ref().unwrap();
     assert_eq!(app.code, "MISSING_PERMISSION");
-    assert_eq!(
-        api.operation.requires.permissions(),
-        ["WIX_STORES.READ_PRODUCTS"]
-    );
+    assert_eq!(api.operation.requires.permissions(), ["PETS.READ"]);
 }
 
 #[tokio::test]
 async fn validation_errors_keep_every_field_violation() {
     let server = TestServer::start(|_, _| {
-        Reply::status(400, r#"{"message":"invalid","details":{"validationError":{"fieldViolations":[{"field":"collection.name","description":"must not be empty","violatedRule":"REQUIRED_FIELD"}]}}}"#)
+        Reply::status(400, r#"{"message":"invalid","details":{"validationError":{"fieldViolations":[{"field":"pet.kind","description":"must not be empty","violatedRule":"REQUIRED_FIELD"}]}}}"#)
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .create_collection(&CreateCollectionRequest::default())
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .update_pet(&update())
         .await
         .unwrap_err();
     let Error::Api(api) = &err else {
@@ -274,14 +266,14 @@ async fn validation_errors_keep_every_field_violation() {
     };
     let violations = &api.validation_error.as_ref().unwrap().field_violations;
     assert_eq!(violations.len(), 1);
-    assert_eq!(violations[0].field, "collection.name");
+    assert_eq!(violations[0].field, "pet.kind");
     assert_eq!(
         violations[0].violated_rule.as_deref(),
         Some("REQUIRED_FIELD")
     );
     assert_eq!(
         err.to_string(),
-        "create_collection: HTTP 400 INVALID_ARGUMENT: invalid [field `collection.name`: must not be empty] (x-wix-request-id req-test-1)"
+        "update_pet: HTTP 400 INVALID_ARGUMENT: invalid [field `pet.kind`: must not be empty] (x-wix-request-id req-test-1)"
     );
 }
 
@@ -290,13 +282,13 @@ async fn a_malformed_response_names_the_method_and_the_json_path() {
     let server = TestServer::start(|_, _| {
         Reply::status(
             200,
-            r#"{"collection":{"id":"c1","media":{"items":[{"image":{"width":"wide"}}]}}}"#,
+            r#"{"pet":{"id":"p1","parent":{"id":"p0","tags":["calm",7]}}}"#,
         )
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     let Error::Decode {
@@ -308,28 +300,31 @@ async fn a_malformed_response_names_the_method_and_the_json_path() {
     else {
         panic!("a decode error: {err}")
     };
-    assert_eq!(*method, "get_collection");
-    assert_eq!(path, "collection.media.items[0].image.width");
+    assert_eq!(*method, "get_pet");
+    assert_eq!(path, "pet.parent.tags[1]");
     assert_eq!(request_id.as_deref(), Some("req-test-1"));
     assert!(err.to_string().starts_with(
-        "get_collection: the response does not match its type at `collection.media.items[0].image.width`: invalid type: string \"wide\""
+        "get_pet: the response does not match its type at `pet.parent.tags[1]`: invalid type: integer `7`"
     ), "{err}");
 }
 
 #[tokio::test]
 async fn unknown_fields_and_unknown_enum_values_decode() {
     let server = TestServer::start(|_, _| {
-        Reply::status(200, r#"{"product":{"id":"p1","productType":"subscription","brandNewField":{"x":1}},"alsoNew":true}"#)
+        Reply::status(
+            200,
+            r#"{"pet":{"id":"p1","kind":"hamster","brandNewField":{"x":1}},"alsoNew":true}"#,
+        )
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&Store::open(&client))
-        .get_product("p1")
+    let got = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
-    let kind = got.product.product_type.unwrap();
-    assert_eq!(kind.as_str(), "subscription");
-    assert_eq!(serde_json::to_value(&kind).unwrap(), json!("subscription"));
+    let kind = got.pet.kind.unwrap();
+    assert_eq!(kind.as_str(), "hamster");
+    assert_eq!(serde_json::to_value(&kind).unwrap(), json!("hamster"));
 }
 
 #[tokio::test]
@@ -338,15 +333,15 @@ async fn retry_safe_calls_are_retried_on_429_and_5xx() {
         0 => Reply::status(503, r#"{"message":"unavailable"}"#),
         1 => Reply::status(429, r#"{"message":"slow down"}"#).header("retry-after", "0"),
         2 => Reply::status(502, "<html>bad gateway</html>"),
-        _ => Reply::status(200, COLLECTION),
+        _ => Reply::status(200, PET),
     })
     .await;
     let client = client(&server, Credentials::access_token("t"));
-    let got = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let got = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
-    assert_eq!(got.collection.name.as_deref(), Some("Cacti"));
+    assert_eq!(got.pet.age, Some(3));
     assert_eq!(server.requests().len(), 4);
 }
 
@@ -354,7 +349,7 @@ async fn retry_safe_calls_are_retried_on_429_and_5xx() {
 async fn retry_after_is_honoured() {
     let server = TestServer::start(|_, i| match i {
         0 => Reply::status(429, r#"{"message":"slow down"}"#).header("retry-after", "1"),
-        _ => Reply::status(200, COLLECTION),
+        _ => Reply::status(200, PET),
     })
     .await;
     // Up to `max_delay`, a `Retry-After` is honoured (a longer one ends the call at once).
@@ -367,8 +362,8 @@ async fn retry_after_is_honoured() {
         .no_rate_limit()
         .build()
         .unwrap();
-    StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     let requests = server.requests();
@@ -378,11 +373,11 @@ async fn retry_after_is_honoured() {
 }
 
 #[tokio::test]
-async fn creates_are_not_retried() {
+async fn writes_are_not_retried() {
     let server = TestServer::start(|_, _| Reply::status(503, r#"{"message":"unavailable"}"#)).await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .create_collection(&CreateCollectionRequest::default())
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .update_pet(&update())
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -394,8 +389,8 @@ async fn creates_are_not_retried() {
 async fn retries_stop_after_max_attempts() {
     let server = TestServer::start(|_, _| Reply::status(500, r#"{"message":"boom"}"#)).await;
     let client = client(&server, Credentials::access_token("t"));
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     let Error::RetriesExhausted { attempts, last, .. } = &err else {
@@ -422,8 +417,8 @@ async fn retries_stop_at_the_deadline() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     // Waiting 30 s would pass the 5 s deadline, so it gives up at once.
@@ -443,15 +438,15 @@ async fn a_closed_port_is_a_transport_error_naming_the_method() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let err = StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    let err = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert!(
         matches!(
             err,
             Error::Transport {
-                method: "get_collection",
+                method: "get_pet",
                 ..
             }
         ),
@@ -572,22 +567,18 @@ async fn a_failing_token_endpoint_is_retried_like_any_read() {
                 _ => Reply::json(&json!({"access_token": "token-1", "expires_in": 14400})),
             };
         }
-        Reply::status(200, COLLECTION)
+        Reply::status(200, PET)
     })
     .await;
     let client = client(&server, Credentials::oauth_app("app", "secret", "inst"));
-    StoresCatalogV1::new(&Store::open(&client))
-        .get_collection("c1")
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(
         paths,
-        [
-            "/oauth2/token",
-            "/oauth2/token",
-            "/stores/v1/collections/c1"
-        ]
+        ["/oauth2/token", "/oauth2/token", "/pets/v1/pets/p1"]
     );
     let token_request = &server.requests()[0];
     assert_eq!(

@@ -5,20 +5,18 @@
 use std::time::Duration;
 
 use serde_json::json;
-use wix_rest::members_v1::{ListMembersParams, MembersV1};
-use wix_rest::stores_catalog_v1::{
-    Collection, CreateCollectionRequest, StoresCatalogV1, operations,
-};
 use wix_rest::webhook::WebhookVerifier;
 use wix_rest::{Credentials, Error, HttpMethod, RetryPolicy, ScopeSet};
+use wix_rest_pets_fixture::events::Event;
+use wix_rest_pets_fixture::pets_v1::{
+    self, GetPetParams, Pet, PetKind, PetsV1, UpdatePetRequest, operations,
+};
 use wix_rest_testing::webhook::{TEST_PUBLIC_KEY_PEM, Webhook, WebhookSigner};
 use wix_rest_testing::{FakeWix, Reply, Route};
+use wix_rest_tests::pets::{PetsKeeper as TestApp, WITH_OWNER};
 
-#[wix_rest::scope_set(DC_STORES_MANAGE_PRODUCTS, DC_MEMBERS_READ_MEMBERS)]
-struct TestApp;
-
-fn collection(id: &str) -> serde_json::Value {
-    json!({"collection": {"id": id, "name": "Cacti", "media": {"items": []}}})
+fn pet(id: &str) -> serde_json::Value {
+    json!({"pet": {"id": id, "age": 3}})
 }
 
 fn fast_retries() -> RetryPolicy {
@@ -33,87 +31,92 @@ fn fast_retries() -> RetryPolicy {
 #[tokio::test]
 async fn programmed_replies_answer_and_requests_are_recorded() {
     let wix = FakeWix::start().await;
-    wix.on(&operations::CREATE_COLLECTION)
-        .reply(Reply::ok(collection("c-new")));
+    wix.on(&operations::UPDATE_PET).reply(Reply::ok(pet("p-1")));
     let client = wix
         .client(Credentials::api_key_for_site("KEY", "SITE"))
         .unwrap();
-    let created = StoresCatalogV1::new(&TestApp::open(&client))
-        .create_collection(&CreateCollectionRequest {
-            collection: Collection {
-                name: Some("Cacti".to_owned()),
-                ..Collection::default()
-            },
+    let updated = PetsV1::new(&TestApp::open(&client))
+        .update_pet(&UpdatePetRequest {
+            pet: Some(Pet {
+                id: "p-1".to_owned(),
+                age: Some(4),
+                ..Pet::default()
+            }),
         })
         .await
         .unwrap();
-    assert_eq!(created.collection.id.as_deref(), Some("c-new"));
+    assert_eq!(updated.pet.id, "p-1");
+    assert_eq!(updated.pet.age, Some(3));
 
-    let [request] = &wix.received(&operations::CREATE_COLLECTION)[..] else {
+    let [request] = &wix.received(&operations::UPDATE_PET)[..] else {
         panic!("one request: {:?}", wix.requests());
     };
-    assert_eq!(request.method, "POST");
-    assert_eq!(request.path, "/stores/v1/collections");
+    assert_eq!(request.method, "PATCH");
+    assert_eq!(request.path, "/pets/v1/pets/p-1");
     assert_eq!(request.header("Authorization"), Some("KEY"));
     assert_eq!(request.header("wix-site-id"), Some("SITE"));
     assert_eq!(
         request.json(),
-        Some(json!({"collection": {"name": "Cacti"}}))
+        Some(json!({"pet": {"id": "p-1", "age": 4}}))
     );
 }
 
 #[tokio::test]
 async fn query_parameters_are_recorded_decoded() {
     let wix = FakeWix::start().await;
-    wix.on(&wix_rest::members_v1::operations::LIST_MEMBERS)
-        .reply(Reply::ok(json!({"members": []})));
+    wix.on(&operations::GET_PET).reply(Reply::ok(pet("p1")));
     let client = wix.client(Credentials::access_token("T")).unwrap();
-    MembersV1::new(&TestApp::open(&client))
-        .list_members(&ListMembersParams {
-            paging_limit: Some(5),
-            paging_cursor: Some("a b&c=d/é".to_owned()),
-        })
+    PetsV1::new(&TestApp::open(&client))
+        .get_pet(
+            "p1",
+            &GetPetParams {
+                fields: Some("a b&c=d/é".to_owned()),
+                include_owner: false,
+            },
+        )
         .await
         .unwrap();
     let request = &wix.requests()[0];
     assert_eq!(
         request.query_pairs(),
         [
-            ("paging.limit".to_owned(), "5".to_owned()),
-            ("paging.cursor".to_owned(), "a b&c=d/é".to_owned())
+            ("fields".to_owned(), "a b&c=d/é".to_owned()),
+            ("includeOwner".to_owned(), "false".to_owned())
         ]
     );
-    assert_eq!(request.query_param("paging.limit").as_deref(), Some("5"));
+    assert_eq!(
+        request.query_param("includeOwner").as_deref(),
+        Some("false")
+    );
     assert_eq!(request.query_param("missing"), None);
 }
 
 #[tokio::test]
 async fn injected_errors_are_retried_then_the_next_rule_answers() {
     let wix = FakeWix::start().await;
-    wix.on(&operations::GET_COLLECTION).fail_times(2, 503);
-    wix.on(&operations::GET_COLLECTION)
-        .reply(Reply::ok(collection("c1")));
+    wix.on(&operations::GET_PET).fail_times(2, 503);
+    wix.on(&operations::GET_PET).reply(Reply::ok(pet("p1")));
     let client = wix
         .client_builder(Credentials::api_key_for_site("KEY", "SITE"))
         .retry(fast_retries())
         .no_rate_limit()
         .build()
         .unwrap();
-    let got = StoresCatalogV1::new(&TestApp::open(&client))
-        .get_collection("c1")
+    let got = PetsV1::new(&TestApp::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
-    assert_eq!(got.collection.id.as_deref(), Some("c1"));
-    assert_eq!(wix.received(&operations::GET_COLLECTION).len(), 3);
+    assert_eq!(got.pet.id, "p1");
+    assert_eq!(wix.received(&operations::GET_PET).len(), 3);
 }
 
 #[tokio::test]
 async fn throttling_is_answered_with_retry_after_and_sequences_run_in_order() {
     let wix = FakeWix::start().await;
-    let route = Route::new(HttpMethod::Get, "/stores/v1/collections/{id}");
+    let route = Route::new(HttpMethod::Get, "/pets/v1/pets/{petId}");
     wix.on(&route).replies([
         Reply::throttled(0),
-        Reply::ok(collection("first")),
+        Reply::ok(pet("first")),
         Reply::throttled(3600),
     ]);
     let client = wix
@@ -122,12 +125,12 @@ async fn throttling_is_answered_with_retry_after_and_sequences_run_in_order() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let stores = StoresCatalogV1::new(&TestApp::open(&client));
+    let pets = PetsV1::new(&TestApp::open(&client));
     // A 429 with `Retry-After: 0` is retried at once.
-    let got = stores.get_collection("c1").await.unwrap();
-    assert_eq!(got.collection.id.as_deref(), Some("first"));
+    let got = pets.get_pet("p1", &WITH_OWNER).await.unwrap();
+    assert_eq!(got.pet.id, "first");
     // A `Retry-After` longer than the policy's `max_delay` ends the call with the 429.
-    match stores.get_collection("c1").await.unwrap_err() {
+    match pets.get_pet("p1", &WITH_OWNER).await.unwrap_err() {
         Error::Api(api) => {
             assert_eq!(api.status, 429);
             assert_eq!(api.retry_after, Some(Duration::from_secs(3600)));
@@ -135,9 +138,13 @@ async fn throttling_is_answered_with_retry_after_and_sequences_run_in_order() {
         other => panic!("expected the 429, got {other}"),
     }
     // The sequence is used up: nothing is programmed for the route any more.
-    let error = stores.get_collection("c1").await.unwrap_err().to_string();
+    let error = pets
+        .get_pet("p1", &WITH_OWNER)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(
-        error.contains("the fake Wix has no reply for GET /stores/v1/collections/c1"),
+        error.contains("the fake Wix has no reply for GET /pets/v1/pets/p1"),
         "{error}"
     );
     assert_eq!(wix.received(&route).len(), 4);
@@ -146,8 +153,8 @@ async fn throttling_is_answered_with_retry_after_and_sequences_run_in_order() {
 #[tokio::test]
 async fn a_delayed_reply_ends_in_the_clients_timeout() {
     let wix = FakeWix::start().await;
-    wix.on(&operations::GET_COLLECTION)
-        .reply(Reply::ok(collection("c1")).delayed(Duration::from_secs(5)));
+    wix.on(&operations::GET_PET)
+        .reply(Reply::ok(pet("p1")).delayed(Duration::from_secs(5)));
     let client = wix
         .client_builder(Credentials::api_key_for_site("KEY", "SITE"))
         .timeout(Duration::from_millis(100))
@@ -155,8 +162,8 @@ async fn a_delayed_reply_ends_in_the_clients_timeout() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let error = StoresCatalogV1::new(&TestApp::open(&client))
-        .get_collection("c1")
+    let error = PetsV1::new(&TestApp::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error}");
@@ -165,8 +172,7 @@ async fn a_delayed_reply_ends_in_the_clients_timeout() {
 #[tokio::test]
 async fn the_token_endpoint_serves_app_instances_and_expired_tokens_are_renewed() {
     let wix = FakeWix::start().await;
-    wix.on(&operations::GET_COLLECTION)
-        .reply(Reply::ok(collection("c1")));
+    wix.on(&operations::GET_PET).reply(Reply::ok(pet("p1")));
     let app = wix
         .app_builder("app-id", "app-secret")
         .retry(fast_retries())
@@ -175,14 +181,14 @@ async fn the_token_endpoint_serves_app_instances_and_expired_tokens_are_renewed(
         .unwrap();
     let (site_a, site_b) = (app.instance("site-a"), app.instance("site-b"));
     for client in [&site_a, &site_b, &site_a] {
-        StoresCatalogV1::new(&TestApp::open(client))
-            .get_collection("c1")
+        PetsV1::new(&TestApp::open(client))
+            .get_pet("p1", &WITH_OWNER)
             .await
             .unwrap();
     }
     assert_eq!(wix.tokens_issued(), ["site-a", "site-b"]);
     let tokens: Vec<_> = wix
-        .received(&operations::GET_COLLECTION)
+        .received(&operations::GET_PET)
         .iter()
         .map(|r| r.header("authorization").unwrap().to_owned())
         .collect();
@@ -197,8 +203,8 @@ async fn the_token_endpoint_serves_app_instances_and_expired_tokens_are_renewed(
 
     // Expired tokens get a 401; the client renews and sends the call once more.
     wix.expire_tokens();
-    StoresCatalogV1::new(&TestApp::open(&site_a))
-        .get_collection("c1")
+    PetsV1::new(&TestApp::open(&site_a))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
     assert_eq!(wix.tokens_issued(), ["site-a", "site-b", "site-a"]);
@@ -214,8 +220,8 @@ async fn unknown_app_credentials_are_refused_by_the_token_endpoint() {
         .no_rate_limit()
         .build()
         .unwrap();
-    let error = StoresCatalogV1::new(&TestApp::open(&client))
-        .get_collection("c1")
+    let error = PetsV1::new(&TestApp::open(&client))
+        .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Token(_)), "{error}");
@@ -224,7 +230,7 @@ async fn unknown_app_credentials_are_refused_by_the_token_endpoint() {
         "{error}"
     );
     assert!(wix.tokens_issued().is_empty());
-    assert!(wix.received(&operations::GET_COLLECTION).is_empty());
+    assert!(wix.received(&operations::GET_PET).is_empty());
 }
 
 #[test]
@@ -232,33 +238,33 @@ fn signed_webhooks_verify_with_the_test_public_key_and_type() {
     let signer = WebhookSigner::test_key();
     let body = signer.sign(
         &Webhook::new(
-            "ProductCreated",
-            json!({"productId": "p1", "name": "Cactus"}),
+            "wix.pets.v1.pet_created",
+            json!({"id": "e1", "entityFqdn": "wix.pets.v1.pet", "slug": "created", "entityId": "p1",
+                   "createdEvent": {"entity": {"id": "p1", "kind": "dog"}}}),
         )
         .instance("site-a")
         .identity(json!({"identityType": "APP", "appId": "app-id"})),
     );
     let verifier = WebhookVerifier::from_pem(TEST_PUBLIC_KEY_PEM).unwrap();
     let raw = verifier.verify(&body).unwrap();
-    assert_eq!(raw.event_type, "ProductCreated");
+    assert_eq!(raw.event_type, "wix.pets.v1.pet_created");
     assert_eq!(raw.instance_id, "site-a");
     assert_eq!(
         raw.identity,
         Some(json!({"identityType": "APP", "appId": "app-id"}))
     );
-    match wix_rest::events::Event::from_raw(&raw).unwrap() {
-        wix_rest::events::Event::StoresCatalogV1(
-            wix_rest::stores_catalog_v1::Event::ProductCreated(product),
-        ) => {
-            assert_eq!(product.product_id, "p1");
-            assert_eq!(product.name.as_deref(), Some("Cactus"));
+    match Event::from_raw(&raw).unwrap() {
+        Event::PetsV1(pets_v1::Event::PetCreated(created)) => {
+            assert_eq!(created.entity_id, "p1");
+            let pet = created.created_event.unwrap().entity;
+            assert_eq!((pet.id.as_str(), pet.kind), ("p1", Some(PetKind::Dog)));
         }
-        other => panic!("expected ProductCreated, got {other:?}"),
+        other => panic!("expected PetCreated, got {other:?}"),
     }
 
     // An old webhook is refused by the verifier's age check; another key's signature too.
     let old = signer.sign(
-        &Webhook::new("ProductCreated", json!({"productId": "p1"}))
+        &Webhook::new("PetAdopted", json!({"petId": "p1"}))
             .issued_at(1_000)
             .expires_at(u64::MAX / 2),
     );
@@ -266,7 +272,7 @@ fn signed_webhooks_verify_with_the_test_public_key_and_type() {
     assert!(error.contains("old"), "{error}");
     let other = WebhookSigner::from_pem(include_bytes!("../fixtures/keys/other-private.pem"))
         .unwrap()
-        .sign(&Webhook::new("ProductCreated", json!({"productId": "p1"})));
+        .sign(&Webhook::new("PetAdopted", json!({"petId": "p1"})));
     assert!(verifier.verify(&other).is_err());
     let error = WebhookSigner::from_pem(b"not a key")
         .unwrap_err()

@@ -4,7 +4,7 @@ use wix_rest::{Client, ScopeSet};
 
 #[wix_rest::scopes(DC_STORES_READ_PRODUCTS)]
 async fn read(client: &Client) {
-    let _ = StoresCatalogV1::new(&Scopes::open(client)).get_product("p1").await;
+    let _ = StoresCatalogV1::new(&Scopes::open(client)).get_collection_by_slug("cacti").await;
 }
 
 #[wix_rest::scopes(DC_STORES_READ_PRODUCTS)]

@@ -1,6 +1,6 @@
-//! An `Operation` built by hand (`permission: None`) reaches nothing either: the function that
-//! sends it is `unsafe`.
-use wix_rest::{Client, HttpMethod, Operation};
+//! An `Operation` built by hand (`requires: Requires::Nothing`) reaches nothing either: the
+//! function that sends it is `unsafe`.
+use wix_rest::{Client, HttpMethod, Operation, Requires};
 
 static DELETE: Operation = Operation {
     module: "stores-catalog-v1",
@@ -9,7 +9,7 @@ static DELETE: Operation = Operation {
     http_method: HttpMethod::Delete,
     host: "https://www.wixapis.com",
     path: "/stores/v1/products/{id}",
-    permission: None,
+    requires: Requires::Nothing,
     scopes: &[],
     retry_safe: false,
 };

@@ -3,7 +3,7 @@ use wix_rest::{ScopeSet, Scoped};
 
 // A helper generic over any scope set must say which permission it needs.
 async fn get<S: ScopeSet>(wix: &Scoped<'_, S>) {
-    let _ = StoresCatalogV1::new(wix).get_collection("c1").await;
+    let _ = StoresCatalogV1::new(wix).get_collection_by_slug("cacti").await;
 }
 
 #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]

@@ -7,12 +7,12 @@ struct Sync {
 
 impl Sync {
     #[wix_rest::scopes(DC_STORES_READ_PRODUCTS)]
-    async fn reset(&self, id: &str) {
+    async fn remove(&self, id: &str) {
         let wix = Scopes::open(&self.client);
-        let _ = StoresCatalogV1::new(&wix).reset_all_variant_data(id).await;
+        let _ = StoresCatalogV1::new(&wix).delete_collection(id).await;
     }
 }
 
 fn main() {
-    let _ = Sync::reset;
+    let _ = Sync::remove;
 }

@@ -7,7 +7,7 @@ async fn setup(client: &Client) {
     let wix = Scopes::open(client);
     let stores = StoresCatalogV1::new(&wix);
     let _ = stores.create_collection(&CreateCollectionRequest::default()).await;
-    let _ = stores.get_collection("c1").await;
+    let _ = stores.get_collection_by_slug("cacti").await;
 }
 
 fn main() {

@@ -1,7 +1,7 @@
 use wix_rest::query::SortOrder;
-use wix_rest::stores_catalog_v1::QueryProductsQuery;
+use wix_rest::stores_orders_v2::QueryOrdersQuery;
 
 fn main() {
-    // `description` can be filtered but not sorted by.
-    let _ = QueryProductsQuery::new().sort_by_description(SortOrder::Asc);
+    // `archived` can be filtered but not sorted by.
+    let _ = QueryOrdersQuery::new().sort_by_archived(SortOrder::Asc);
 }

@@ -1,6 +1,6 @@
-use wix_rest::stores_catalog_v1::QueryProductsQuery;
+use wix_rest::stores_orders_v2::QueryOrdersQuery;
 
 fn main() {
-    // `description` is filtered with $eq, $ne, $hasSome, $contains and $startsWith only.
-    let _ = QueryProductsQuery::new().description().gt("b");
+    // `archived` is filtered with $eq and $ne only.
+    let _ = QueryOrdersQuery::new().archived().gt(true);
 }

@@ -1,6 +1,6 @@
-use wix_rest::stores_catalog_v1::QueryProductsQuery;
+use wix_rest::stores_orders_v2::QueryOrdersQuery;
 
 fn main() {
-    // `numericId` is a 64-bit integer.
-    let _ = QueryProductsQuery::new().numeric_id().gt("1567588455405000");
+    // `number` is a 64-bit integer.
+    let _ = QueryOrdersQuery::new().number().gt("10021");
 }

@@ -1,11 +1,12 @@
-use wix_rest::stores_catalog_v1::{QueryProductsRequest, StoresCatalogV1};
+use wix_rest::stores_orders_v2::{QueryOrdersRequest, StoresOrdersV2};
 use wix_rest::{Client, ScopeSet};
 
-#[wix_rest::scope_set(DC_STORES_MANAGE_ORDERS)]
-struct Orders;
+// A stream (here the `number` crawl) needs its method's permission like the method does.
+#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+struct Catalog;
 
 fn main() {
     let client = Client::new(wix_rest::Credentials::access_token("t")).unwrap();
-    let wix = Orders::open(&client);
-    let _ = StoresCatalogV1::new(&wix).query_products_crawl(QueryProductsRequest::default());
+    let wix = Catalog::open(&client);
+    let _ = StoresOrdersV2::new(&wix).query_orders_crawl(QueryOrdersRequest::default());
 }

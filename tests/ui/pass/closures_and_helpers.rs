@@ -11,14 +11,14 @@ fn handle<'c>(wix: &Scoped<'c, Catalog>) -> StoresCatalogV1<'c, Catalog> {
 
 macro_rules! get {
     ($wix:expr, $id:expr) => {
-        handle(&$wix).get_product($id)
+        handle(&$wix).get_collection_by_slug($id)
     };
 }
 
 fn main() {
     let client = Client::new(wix_rest::Credentials::access_token("t")).unwrap();
     let wix = Catalog::open(&client);
-    let by_id = |id: &'static str| handle(&wix).get_collection(id);
+    let by_id = |id: &'static str| handle(&wix).get_collection_by_slug(id);
     let _ = by_id("c1");
     let _ = get!(wix, "p1");
 }

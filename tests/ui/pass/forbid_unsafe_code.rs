@@ -19,16 +19,16 @@ struct Service {
 impl Service {
     #[wix_rest::scopes(DC_STORES_READ_PRODUCTS)]
     fn count(&self) -> usize {
-        let _ = StoresCatalogV1::new(&Scopes::open(&self.client)).get_collection("c1");
+        let _ = StoresCatalogV1::new(&Scopes::open(&self.client)).get_collection_by_slug("cacti");
         Scopes::SCOPES.len()
     }
 }
 
 fn main() {
     let client = Client::new(Credentials::access_token("t")).unwrap();
-    let _ = StoresCatalogV1::new(&App::open(&client)).get_product("p1");
+    let _ = StoresCatalogV1::new(&App::open(&client)).get_collection_by_slug("cacti");
     let _ = remove(&client, "p1");
     let router: Webhooks<'_, App> = Webhooks::new().on_product_created(|_| {});
-    assert_eq!(router.event_types(), ["ProductCreated"]);
+    assert_eq!(router.event_types(), ["com.wix.ecommerce.catalog.api.v1.ProductCreated"]);
     assert_eq!(Service { client }.count(), 1);
 }

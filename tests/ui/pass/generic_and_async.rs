@@ -5,7 +5,7 @@ use wix_rest::stores_catalog_v1::StoresCatalogV1;
 use wix_rest::{Client, ScopeSet, Scoped};
 
 async fn name_of<S: WixStoresReadProducts>(wix: &Scoped<'_, S>, id: &str) -> Option<String> {
-    StoresCatalogV1::new(wix).get_collection(id).await.ok()?.collection.name
+    StoresCatalogV1::new(wix).get_collection_by_slug(id).await.ok()?.collection?.name
 }
 
 #[wix_rest::scopes(DC_STORES_READ_PRODUCTS)]

@@ -1,17 +1,19 @@
 //! Typed queries compile for the documented operators and sortable fields.
 use wix_rest::query::SortOrder;
-use wix_rest::stores_catalog_v1::{QueryProductsQuery, QueryProductsRequest};
+use wix_rest::stores_orders_v2::{OrderPaymentStatus, QueryOrdersQuery, QueryOrdersRequest};
 
 fn main() {
-    let mut request = QueryProductsRequest::default();
-    QueryProductsQuery::new()
-        .name()
-        .starts_with("Cac")
-        .numeric_id()
-        .gt(1_567_588_455_405_000_i64)
-        .sku()
-        .has_some(["A-1", "B-2"])
-        .sort_by_numeric_id(SortOrder::Asc)
+    let mut request = QueryOrdersRequest::default();
+    QueryOrdersQuery::new()
+        .id()
+        .starts_with("o-")
+        .number()
+        .gt(10_021_i64)
+        .payment_status()
+        .has_some([OrderPaymentStatus::Paid, OrderPaymentStatus::NotPaid])
+        .archived()
+        .eq(false)
+        .sort_by_number(SortOrder::Asc)
         .apply_to(&mut request);
     assert!(request.query.unwrap().filter.unwrap().contains("$startsWith"));
 }

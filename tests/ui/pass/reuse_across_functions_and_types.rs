@@ -1,5 +1,6 @@
 //! One scope set, declared once, used by functions and types.
-use wix_rest::stores_catalog_v1::{QueryProductsRequest, StoresCatalogV1};
+use wix_rest::stores_catalog_v1::StoresCatalogV1;
+use wix_rest::stores_orders_v2::{QueryOrdersRequest, StoresOrdersV2};
 use wix_rest::{Client, Credentials, ScopeSet, Scoped};
 
 /// What the store-sync app requests at install.
@@ -12,7 +13,7 @@ struct Syncer<'c> {
 
 impl Syncer<'_> {
     async fn count(&self) -> i32 {
-        let page = StoresCatalogV1::new(&self.wix).query_products(&QueryProductsRequest::default()).await;
+        let page = StoresOrdersV2::new(&self.wix).query_orders(&QueryOrdersRequest::default()).await;
         page.ok().and_then(|p| p.total_results).unwrap_or(0)
     }
 }

@@ -1,6 +1,6 @@
 //! The scope-checked webhook router compiles for the events the declared scopes cover, and for
 //! the events every app receives with any scope set.
-use wix_rest::{oauth, stores_catalog_v1, stores_orders_v2};
+use wix_rest::{oauth, stores_catalog_v1};
 
 #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS, DC_STORES_READ_ORDERS)]
 struct Listener;
@@ -10,7 +10,6 @@ fn routers() {
         stores_catalog_v1::Webhooks::new()
             .on_product_created(|_| "created")
             .on_collection_deleted(|_| "deleted");
-    let _orders: stores_orders_v2::Webhooks<'_, Listener> = stores_orders_v2::Webhooks::new();
     // App Installed needs no permission: any scope set receives it.
     let _installed: oauth::Webhooks<'_, Contacts> = oauth::Webhooks::new().on_app_installed(|_| ());
 }

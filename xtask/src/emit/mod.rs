@@ -163,7 +163,9 @@ fn blank_lines_between_items(code: &str) -> String {
         let indent = line.len() - trimmed.len();
         let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
         if let Some((prev_indent, prev_trimmed)) = prev {
+            // A doc line ending in `;` ends no item: a blank line there would split the docs.
             let after_item = prev_indent == indent
+                && !prev_trimmed.starts_with("//")
                 && (prev_trimmed.ends_with('}') || prev_trimmed.ends_with(';'))
                 && !(prev_trimmed.starts_with("use ") && trimmed.starts_with("use "));
             let after_inner_docs = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");

@@ -331,14 +331,27 @@ fn method(
     m.insert("http".into(), verb.to_uppercase().into());
     m.insert("path".into(), path.into());
 
-    // Permission.
-    let permission = match op
-        .extensions
-        .get("x-wix-permission")
-        .and_then(Value::as_str)
-    {
-        Some(p) => p.to_owned(),
-        None => {
+    // Permission: the export writes one as a string, several (all required) as a list.
+    let exported = op.extensions.get("x-wix-permission");
+    if let Some(list) = exported.and_then(Value::as_array) {
+        let ids: Option<Vec<Yaml>> = list
+            .iter()
+            .map(|p| p.as_str().map(|p| Yaml::from(p.to_owned())))
+            .collect();
+        match ids {
+            Some(ids) => {
+                m.insert("permission".into(), Yaml::Sequence(ids));
+            }
+            None => cx.errors.push(unsupported(
+                &format!("{optr}/x-wix-permission"),
+                "a permission list with an entry that is not a string".to_owned(),
+            )),
+        }
+    }
+    let permission = match exported.and_then(Value::as_str) {
+        _ if exported.is_some_and(Value::is_array) => None,
+        Some(p) => Some(p.to_owned()),
+        None => Some({
             let reqs = op.security.as_ref().or(doc.security.as_ref());
             let scopes: BTreeSet<&str> = reqs
                 .into_iter()
@@ -375,9 +388,11 @@ fn method(
                     String::new()
                 }
             }
-        }
+        }),
     };
-    m.insert("permission".into(), permission.into());
+    if let Some(permission) = permission {
+        m.insert("permission".into(), permission.into());
+    }
 
     // Parameters.
     let mut params = Vec::new();

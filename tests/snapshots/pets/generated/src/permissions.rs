@@ -58,7 +58,6 @@ pub const ALL: &[&Permission] = &[&PETS_READ, &PETS_WRITE];
 /// # Safety
 ///
 /// An impl would assert that the scope set holds whatever Wix requires for these methods;
-
 /// nothing can check that.
 #[diagnostic::on_unimplemented(
     message = "Wix's metadata names no permission for this method, so no scope set `{Self}` is checked to call it",

@@ -254,11 +254,16 @@ mod calls {
                         .and_then(|v| v.cursors.as_ref())
                         .and_then(|v| v.next.as_ref())
                         .cloned();
+                    let has_next = Some(&response)
+                        .and_then(|v| v.paging_metadata.as_ref())
+                        .and_then(|v| v.has_next.as_ref())
+                        .copied();
                     Ok(
                         rt::Page::new(
                                 Some(response).and_then(|v| v.pets).unwrap_or_default(),
                             )
-                            .next_cursor(next),
+                            .next_cursor(next)
+                            .has_next(has_next),
                     )
                 }
             },
@@ -302,10 +307,14 @@ mod calls {
                 paging.offset = Some(offset as i32);
                 async move {
                     let response = list_pets_by_number(client, &request).await?;
+                    let total = Some(&response)
+                        .and_then(|v| v.total.as_ref())
+                        .map(|t| i64::from(*t));
                     Ok(
                         rt::Page::new(
-                            Some(response).and_then(|v| v.pets).unwrap_or_default(),
-                        ),
+                                Some(response).and_then(|v| v.pets).unwrap_or_default(),
+                            )
+                            .total(total),
                     )
                 }
             },
@@ -717,6 +726,9 @@ pub struct ListPetsByNumberResponse {
     /// The `pets` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
+    /// How many pets match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i32>,
 }
 
 /// Where a pet is (a `oneOf` tagged by `kind`).
@@ -758,6 +770,9 @@ pub struct PagingMetadata {
     /// The `count` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
+    /// The `hasNext` field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_next: Option<bool>,
     /// The `cursors` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<PagingMetadataCursors>,
