@@ -33,7 +33,7 @@ const UNTIL_SPECS_ARE_REPLACED: &[(&str, usize)] = &[
     ("not on the page", 61),
     // "The page shows ...", "The page names the object only" (and the imported rich-content
     // docs' "the page's author", which is Wix's own text)
-    ("the page", 96),
+    ("the page", 82),
     // "(Wix's standard field)"
     ("wix's standard field", 1),
     ("later reference", 5),

@@ -34,7 +34,7 @@ fn method<'a>(spec: &'a Mapping, name: &str) -> &'a Yaml {
         .as_sequence()
         .unwrap()
         .iter()
-        .find(|m| m["name"] == Yaml::from(name))
+        .find(|m| m["name"] == name)
         .unwrap_or_else(|| panic!("no method {name}"))
 }
 
@@ -103,7 +103,7 @@ fn each_construct_of_the_fixture_lands_where_it_should() {
     let field = |name: &str| {
         fields
             .iter()
-            .find(|f| f["field"] == Yaml::from(name))
+            .find(|f| f["field"] == name)
             .unwrap_or_else(|| panic!("no query field {name}"))
     };
     assert_eq!(query["query"]["filter"], Yaml::from("query.filter"));
@@ -128,11 +128,7 @@ fn each_construct_of_the_fixture_lands_where_it_should() {
         field("tags")["operators"],
         serde_yaml::from_str::<Yaml>("[$hasAll, $hasSome, $isEmpty, $exists]").unwrap()
     );
-    assert!(
-        fields
-            .iter()
-            .all(|f| f["field"] != Yaml::from("variantsById"))
-    );
+    assert!(fields.iter().all(|f| f["field"] != "variantsById"));
     // `{product.id}` binds the body field.
     let update = method(spec, "Update Product");
     assert_eq!(

@@ -779,7 +779,7 @@ async fn bookings_v2_create_booking() {
 #[tokio::test]
 async fn events_v3_get_event() {
     replay_built!(events_v3, "events-v3", GET_EVENT, EventsV3<Events>, |api| {
-        api.get_event("text-1")
+        api.get_event("text-1", Box::leak(Box::default()))
     });
 }
 

@@ -132,7 +132,7 @@ pub fn parse(text: &str) -> Result<Decls, String> {
                 let at = e
                     .labels
                     .first()
-                    .map(|l| line_of(text, l.offset() as u32))
+                    .map(|l| line_of(text, l.offset()))
                     .unwrap_or(0);
                 format!("line {at}: {}", e.message)
             })

@@ -34,8 +34,15 @@ use crate::{SpecFile, diag};
 pub fn export(files: &[SpecFile], module: Option<&str>) -> Result<OpenAPI, String> {
     let spec: Spec = crate::load(files).map_err(|d| diag::render(&d))?;
     let mut modules: Vec<(&Module, Yaml)> = Vec::new();
+    // One module comes with the shared module when it uses shared types.
+    let needs_shared = module.is_some_and(|want| {
+        spec.modules
+            .iter()
+            .any(|m| m.name == want && !m.imports.is_empty())
+    });
     for m in &spec.modules {
-        if module.is_some_and(|want| want != m.name) {
+        let shared = needs_shared && m.name == crate::model::SHARED_MODULE;
+        if module.is_some_and(|want| want != m.name) && !shared {
             continue;
         }
         let file = files
@@ -316,11 +323,13 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
         ("retry_safe", "x-wix-retry-safe"),
         ("paging", "x-wix-paging"),
         ("query", "x-wix-query"),
+        ("deprecated", "x-wix-deprecated"),
     ] {
         if let Some(v) = raw.get(key) {
             op.extensions.insert(ext.to_owned(), to_json(v));
         }
     }
+    op.deprecated = method.deprecated.is_some();
     Ok(op)
 }
 
@@ -351,14 +360,19 @@ fn schema_yaml<T: serde::de::DeserializeOwned>(
 fn rewrite(v: &mut Yaml, module_type: &str) {
     let Yaml::Mapping(map) = v else { return };
     if let Some(Yaml::String(name)) = map.remove("$ref") {
+        // `common.Paging`: the shared module's component.
+        let shared = format!("{}.", crate::model::SHARED_MODULE);
+        let component = match name.strip_prefix(&shared) {
+            Some(t) => component_name(
+                &heck::ToUpperCamelCase::to_upper_camel_case(crate::model::SHARED_MODULE),
+                t,
+            ),
+            None => component_name(module_type, &name),
+        };
         let mut target = serde_yaml::Mapping::new();
         target.insert(
             "$ref".into(),
-            format!(
-                "#/components/schemas/{}",
-                component_name(module_type, &name)
-            )
-            .into(),
+            format!("#/components/schemas/{component}").into(),
         );
         if map.is_empty() {
             *v = Yaml::Mapping(target);

@@ -510,6 +510,7 @@ fn method(
         ("x-wix-retry-safe", "retry_safe"),
         ("x-wix-paging", "paging"),
         ("x-wix-query", "query"),
+        ("x-wix-deprecated", "deprecated"),
     ] {
         if let Some(v) = op.extensions.get(ext) {
             m.insert(key.into(), serde_yaml::to_value(v).expect("JSON is YAML"));
@@ -539,6 +540,9 @@ struct Schemas<'a> {
     /// Component key -> type name, for the components that become `types:`.
     named: Vec<(String, String)>,
     errors: Vec<Unsupported>,
+    /// The document is an export of a spec set with the shared module: its `Common.*`
+    /// components stay `common.*` references.
+    shared_module: bool,
 }
 
 const STRING_FORMATS: &[&str] = &[
@@ -592,10 +596,19 @@ impl<'a> Schemas<'a> {
                 }
             }
         }
+        let shared_module = doc
+            .extensions
+            .get("x-wix-modules")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|ms| {
+                ms.iter()
+                    .any(|m| m["module"] == crate::model::SHARED_MODULE)
+            });
         Schemas {
             doc,
             named,
             errors: Vec::new(),
+            shared_module,
         }
     }
 
@@ -616,6 +629,19 @@ impl<'a> Schemas<'a> {
         if let Some((_, name)) = self.named.iter().find(|(k, _)| k == key) {
             out.insert("$ref".into(), name.clone().into());
             return out;
+        }
+        // A type of the shared module of an exported spec set (`Common.Paging`): it stays there.
+        if let Some(shared) = key.strip_prefix(&format!(
+            "{}.",
+            crate::model::SHARED_MODULE.to_upper_camel_case()
+        )) {
+            if self.shared_module {
+                out.insert(
+                    "$ref".into(),
+                    format!("{}.{shared}", crate::model::SHARED_MODULE).into(),
+                );
+                return out;
+            }
         }
         let target = self
             .doc
