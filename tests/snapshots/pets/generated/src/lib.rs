@@ -20,18 +20,18 @@
 //! requests go through the `unsafe` [`Client::request_unchecked`].
 //!
 //! ```no_run
-//! # #[cfg(feature = "stores-catalog-v1")]
+//! # #[cfg(feature = "stores-orders-v2")]
 //! # async fn run() -> wix_rest::Result<()> {
-//! use wix_rest::stores_catalog_v1::{StoresCatalogV1, QueryProductsRequest};
+//! use wix_rest::stores_orders_v2::{QueryOrdersRequest, StoresOrdersV2};
 //! use wix_rest::{Client, Credentials, ScopeSet};
 //!
-//! #[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
-//! struct Catalog;
+//! #[wix_rest::scope_set(DC_STORES_READ_ORDERS)]
+//! struct Orders;
 //!
 //! let client = Client::new(Credentials::api_key_for_site("API_KEY", "SITE_ID"))?;
-//! let wix = Catalog::open(&client);
-//! let products = StoresCatalogV1::new(&wix)
-//!     .query_products(&QueryProductsRequest::default())
+//! let wix = Orders::open(&client);
+//! let orders = StoresOrdersV2::new(&wix)
+//!     .query_orders(&QueryOrdersRequest::default())
 //!     .await?;
 //! # Ok(()) }
 //! ```
