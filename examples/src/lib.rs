@@ -1,1 +1,3 @@
-//! Runnable examples live beside this file; see `Cargo.toml`.
+//! Runnable examples live beside this file; see `Cargo.toml`. The repository's README is this
+//! crate's documentation, so `cargo test` compiles its Rust snippets as doctests.
+#![doc = include_str!("../../README.md")]

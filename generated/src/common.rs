@@ -9,6 +9,7 @@
 //!
 //! Generated from `specs/common.yaml`.
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 #[allow(unused_imports)]
@@ -119,6 +120,7 @@ pub enum AggregationType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl AggregationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -133,6 +135,7 @@ impl AggregationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for AggregationType {
     fn from(value: &str) -> Self {
         match value {
@@ -146,12 +149,14 @@ impl From<&str> for AggregationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for AggregationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for AggregationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -176,6 +181,7 @@ pub enum Alignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Alignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -188,6 +194,7 @@ impl Alignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Alignment {
     fn from(value: &str) -> Self {
         match value {
@@ -199,12 +206,14 @@ impl From<&str> for Alignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Alignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Alignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -237,6 +246,7 @@ pub enum AppType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl AppType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -249,6 +259,7 @@ impl AppType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for AppType {
     fn from(value: &str) -> Self {
         match value {
@@ -260,12 +271,14 @@ impl From<&str> for AppType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for AppType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for AppType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -331,6 +344,7 @@ pub enum AppliedDiscountDiscountType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl AppliedDiscountDiscountType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -343,6 +357,7 @@ impl AppliedDiscountDiscountType {
     }
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl From<&str> for AppliedDiscountDiscountType {
     fn from(value: &str) -> Self {
         match value {
@@ -354,12 +369,14 @@ impl From<&str> for AppliedDiscountDiscountType {
     }
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl Serialize for AppliedDiscountDiscountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl<'de> Deserialize<'de> for AppliedDiscountDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -381,6 +398,7 @@ pub enum AspectRatio {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl AspectRatio {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -392,6 +410,7 @@ impl AspectRatio {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for AspectRatio {
     fn from(value: &str) -> Self {
         match value {
@@ -402,12 +421,14 @@ impl From<&str> for AspectRatio {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for AspectRatio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for AspectRatio {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -447,6 +468,7 @@ pub enum AvailabilityStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl AvailabilityStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -459,6 +481,7 @@ impl AvailabilityStatus {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl From<&str> for AvailabilityStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -470,12 +493,14 @@ impl From<&str> for AvailabilityStatus {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl Serialize for AvailabilityStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for AvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -515,6 +540,7 @@ pub enum BackdropType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BackdropType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -526,6 +552,7 @@ impl BackdropType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BackdropType {
     fn from(value: &str) -> Self {
         match value {
@@ -536,12 +563,14 @@ impl From<&str> for BackdropType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for BackdropType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for BackdropType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -597,6 +626,7 @@ pub enum BackgroundType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BackgroundType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -608,6 +638,7 @@ impl BackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BackgroundType {
     fn from(value: &str) -> Self {
         match value {
@@ -618,12 +649,14 @@ impl From<&str> for BackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for BackgroundType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for BackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -673,6 +706,7 @@ pub enum BannerPosition {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BannerPosition {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -684,6 +718,7 @@ impl BannerPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BannerPosition {
     fn from(value: &str) -> Self {
         match value {
@@ -694,12 +729,14 @@ impl From<&str> for BannerPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for BannerPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for BannerPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -797,6 +834,7 @@ pub enum BookingStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl BookingStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -812,6 +850,7 @@ impl BookingStatus {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for BookingStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -826,12 +865,14 @@ impl From<&str> for BookingStatus {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for BookingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for BookingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -935,6 +976,7 @@ pub enum ButtonDataType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ButtonDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -946,6 +988,7 @@ impl ButtonDataType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ButtonDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -956,12 +999,14 @@ impl From<&str> for ButtonDataType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ButtonDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ButtonDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1084,6 +1129,7 @@ pub enum CardDataBackgroundType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl CardDataBackgroundType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1095,6 +1141,7 @@ impl CardDataBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for CardDataBackgroundType {
     fn from(value: &str) -> Self {
         match value {
@@ -1105,12 +1152,14 @@ impl From<&str> for CardDataBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for CardDataBackgroundType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for CardDataBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1166,6 +1215,7 @@ pub enum CardStylesType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl CardStylesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1177,6 +1227,7 @@ impl CardStylesType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for CardStylesType {
     fn from(value: &str) -> Self {
         match value {
@@ -1187,12 +1238,14 @@ impl From<&str> for CardStylesType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for CardStylesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for CardStylesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1360,6 +1413,14 @@ pub enum ChannelType {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl ChannelType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1387,6 +1448,14 @@ impl ChannelType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for ChannelType {
     fn from(value: &str) -> Self {
         match value {
@@ -1413,12 +1482,28 @@ impl From<&str> for ChannelType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for ChannelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for ChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1509,6 +1594,7 @@ pub enum ColumnSize {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ColumnSize {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1522,6 +1608,7 @@ impl ColumnSize {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ColumnSize {
     fn from(value: &str) -> Self {
         match value {
@@ -1534,12 +1621,14 @@ impl From<&str> for ColumnSize {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ColumnSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ColumnSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1665,6 +1754,7 @@ pub enum CommonSortOrder {
     Unknown(String),
 }
 
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl CommonSortOrder {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1676,6 +1766,7 @@ impl CommonSortOrder {
     }
 }
 
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl From<&str> for CommonSortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -1686,12 +1777,14 @@ impl From<&str> for CommonSortOrder {
     }
 }
 
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl Serialize for CommonSortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl<'de> Deserialize<'de> for CommonSortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1746,6 +1839,7 @@ pub enum Crop {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Crop {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1757,6 +1851,7 @@ impl Crop {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Crop {
     fn from(value: &str) -> Self {
         match value {
@@ -1767,12 +1862,14 @@ impl From<&str> for Crop {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Crop {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Crop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1936,6 +2033,7 @@ pub enum DecorationType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DecorationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1960,6 +2058,7 @@ impl DecorationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DecorationType {
     fn from(value: &str) -> Self {
         match value {
@@ -1983,12 +2082,14 @@ impl From<&str> for DecorationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for DecorationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for DecorationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2101,6 +2202,7 @@ pub enum DesignTarget {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DesignTarget {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2112,6 +2214,7 @@ impl DesignTarget {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DesignTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -2122,12 +2225,14 @@ impl From<&str> for DesignTarget {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for DesignTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for DesignTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2186,6 +2291,7 @@ pub enum DimensionsUnit {
     Unknown(String),
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl DimensionsUnit {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2202,6 +2308,7 @@ impl DimensionsUnit {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl From<&str> for DimensionsUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -2217,12 +2324,14 @@ impl From<&str> for DimensionsUnit {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl Serialize for DimensionsUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for DimensionsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2244,6 +2353,7 @@ pub enum Direction {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Direction {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2255,6 +2365,7 @@ impl Direction {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Direction {
     fn from(value: &str) -> Self {
         match value {
@@ -2265,12 +2376,14 @@ impl From<&str> for Direction {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Direction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Direction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2314,6 +2427,7 @@ pub enum DividerDataAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DividerDataAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2326,6 +2440,7 @@ impl DividerDataAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DividerDataAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -2337,12 +2452,14 @@ impl From<&str> for DividerDataAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for DividerDataAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for DividerDataAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2389,6 +2506,7 @@ pub enum DurationUnitType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl DurationUnitType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2400,6 +2518,7 @@ impl DurationUnitType {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for DurationUnitType {
     fn from(value: &str) -> Self {
         match value {
@@ -2410,12 +2529,14 @@ impl From<&str> for DurationUnitType {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for DurationUnitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for DurationUnitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2520,6 +2641,7 @@ pub enum EntranceEffectType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl EntranceEffectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2547,6 +2669,7 @@ impl EntranceEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for EntranceEffectType {
     fn from(value: &str) -> Self {
         match value {
@@ -2573,12 +2696,14 @@ impl From<&str> for EntranceEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for EntranceEffectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for EntranceEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2642,6 +2767,9 @@ pub enum FallbackReason {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl FallbackReason {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2653,6 +2781,9 @@ impl FallbackReason {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for FallbackReason {
     fn from(value: &str) -> Self {
         match value {
@@ -2663,12 +2794,18 @@ impl From<&str> for FallbackReason {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for FallbackReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for FallbackReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2757,6 +2894,7 @@ pub enum FontType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl FontType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2768,6 +2906,7 @@ impl FontType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for FontType {
     fn from(value: &str) -> Self {
         match value {
@@ -2778,12 +2917,14 @@ impl From<&str> for FontType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for FontType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for FontType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2908,6 +3049,7 @@ pub enum GifType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl GifType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2919,6 +3061,7 @@ impl GifType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for GifType {
     fn from(value: &str) -> Self {
         match value {
@@ -2929,12 +3072,14 @@ impl From<&str> for GifType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for GifType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for GifType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3010,6 +3155,7 @@ pub enum GradientType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl GradientType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3021,6 +3167,7 @@ impl GradientType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for GradientType {
     fn from(value: &str) -> Self {
         match value {
@@ -3031,12 +3178,14 @@ impl From<&str> for GradientType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for GradientType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for GradientType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3179,6 +3328,7 @@ pub enum ImagePosition {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImagePosition {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3197,6 +3347,7 @@ impl ImagePosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImagePosition {
     fn from(value: &str) -> Self {
         match value {
@@ -3214,12 +3365,14 @@ impl From<&str> for ImagePosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ImagePosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ImagePosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3262,6 +3415,7 @@ pub enum ImagePositionPosition {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImagePositionPosition {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3280,6 +3434,7 @@ impl ImagePositionPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImagePositionPosition {
     fn from(value: &str) -> Self {
         match value {
@@ -3297,12 +3452,14 @@ impl From<&str> for ImagePositionPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ImagePositionPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ImagePositionPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3327,6 +3484,7 @@ pub enum ImageScalingScaling {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImageScalingScaling {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3339,6 +3497,7 @@ impl ImageScalingScaling {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImageScalingScaling {
     fn from(value: &str) -> Self {
         match value {
@@ -3350,12 +3509,14 @@ impl From<&str> for ImageScalingScaling {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ImageScalingScaling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ImageScalingScaling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3394,6 +3555,7 @@ pub enum Indentation {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Indentation {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3405,6 +3567,7 @@ impl Indentation {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Indentation {
     fn from(value: &str) -> Self {
         match value {
@@ -3415,12 +3578,14 @@ impl From<&str> for Indentation {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Indentation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Indentation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3445,6 +3610,7 @@ pub enum InitialExpandedItems {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl InitialExpandedItems {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3457,6 +3623,7 @@ impl InitialExpandedItems {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for InitialExpandedItems {
     fn from(value: &str) -> Self {
         match value {
@@ -3468,12 +3635,14 @@ impl From<&str> for InitialExpandedItems {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for InitialExpandedItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for InitialExpandedItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3510,6 +3679,7 @@ pub enum Interval {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Interval {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3526,6 +3696,7 @@ impl Interval {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for Interval {
     fn from(value: &str) -> Self {
         match value {
@@ -3541,12 +3712,14 @@ impl From<&str> for Interval {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for Interval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3605,6 +3778,9 @@ pub enum ItemAvailabilityStatus {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl ItemAvailabilityStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3618,6 +3794,9 @@ impl ItemAvailabilityStatus {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for ItemAvailabilityStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3630,12 +3809,18 @@ impl From<&str> for ItemAvailabilityStatus {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for ItemAvailabilityStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for ItemAvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3708,6 +3893,14 @@ pub enum ItemTypePreset {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl ItemTypePreset {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3722,6 +3915,14 @@ impl ItemTypePreset {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for ItemTypePreset {
     fn from(value: &str) -> Self {
         match value {
@@ -3735,12 +3936,28 @@ impl From<&str> for ItemTypePreset {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for ItemTypePreset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for ItemTypePreset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3776,6 +3993,14 @@ pub enum JurisdictionType {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl JurisdictionType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3791,6 +4016,14 @@ impl JurisdictionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for JurisdictionType {
     fn from(value: &str) -> Self {
         match value {
@@ -3805,12 +4038,28 @@ impl From<&str> for JurisdictionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for JurisdictionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for JurisdictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3861,6 +4110,7 @@ pub enum LayerEffect {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayerEffect {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3873,6 +4123,7 @@ impl LayerEffect {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayerEffect {
     fn from(value: &str) -> Self {
         match value {
@@ -3884,12 +4135,14 @@ impl From<&str> for LayerEffect {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LayerEffect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LayerEffect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3930,6 +4183,7 @@ pub enum Layout {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Layout {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3941,6 +4195,7 @@ impl Layout {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Layout {
     fn from(value: &str) -> Self {
         match value {
@@ -3951,12 +4206,14 @@ impl From<&str> for Layout {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Layout {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Layout {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4006,6 +4263,7 @@ pub enum LayoutDataBackgroundType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayoutDataBackgroundType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4017,6 +4275,7 @@ impl LayoutDataBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayoutDataBackgroundType {
     fn from(value: &str) -> Self {
         match value {
@@ -4027,12 +4286,14 @@ impl From<&str> for LayoutDataBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LayoutDataBackgroundType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LayoutDataBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4078,6 +4339,7 @@ pub enum LayoutType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayoutType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4097,6 +4359,7 @@ impl LayoutType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayoutType {
     fn from(value: &str) -> Self {
         match value {
@@ -4115,12 +4378,14 @@ impl From<&str> for LayoutType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4142,6 +4407,7 @@ pub enum LineCap {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LineCap {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4153,6 +4419,7 @@ impl LineCap {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LineCap {
     fn from(value: &str) -> Self {
         match value {
@@ -4163,12 +4430,14 @@ impl From<&str> for LineCap {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LineCap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LineCap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4211,6 +4480,7 @@ pub enum LineStyle {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LineStyle {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4224,6 +4494,7 @@ impl LineStyle {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LineStyle {
     fn from(value: &str) -> Self {
         match value {
@@ -4236,12 +4507,14 @@ impl From<&str> for LineStyle {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LineStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LineStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4311,6 +4584,7 @@ pub enum ListStyle {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ListStyle {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4327,6 +4601,7 @@ impl ListStyle {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ListStyle {
     fn from(value: &str) -> Self {
         match value {
@@ -4342,12 +4617,14 @@ impl From<&str> for ListStyle {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ListStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ListStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4434,6 +4711,7 @@ pub enum LoopEffectType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LoopEffectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4456,6 +4734,7 @@ impl LoopEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LoopEffectType {
     fn from(value: &str) -> Self {
         match value {
@@ -4477,12 +4756,14 @@ impl From<&str> for LoopEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for LoopEffectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for LoopEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4506,6 +4787,9 @@ pub enum ManualCalculationReason {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl ManualCalculationReason {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4517,6 +4801,9 @@ impl ManualCalculationReason {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for ManualCalculationReason {
     fn from(value: &str) -> Self {
         match value {
@@ -4527,12 +4814,18 @@ impl From<&str> for ManualCalculationReason {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for ManualCalculationReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for ManualCalculationReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4613,6 +4906,7 @@ pub enum MapType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl MapType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4626,6 +4920,7 @@ impl MapType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for MapType {
     fn from(value: &str) -> Self {
         match value {
@@ -4638,12 +4933,14 @@ impl From<&str> for MapType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for MapType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for MapType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4710,6 +5007,13 @@ pub enum MeasurementUnit {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl MeasurementUnit {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4741,6 +5045,13 @@ impl MeasurementUnit {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl From<&str> for MeasurementUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -4771,12 +5082,26 @@ impl From<&str> for MeasurementUnit {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl Serialize for MeasurementUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl<'de> Deserialize<'de> for MeasurementUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4809,6 +5134,7 @@ pub enum MediaItemType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl MediaItemType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4824,6 +5150,7 @@ impl MediaItemType {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl From<&str> for MediaItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -4838,12 +5165,14 @@ impl From<&str> for MediaItemType {
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl Serialize for MediaItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl<'de> Deserialize<'de> for MediaItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5018,6 +5347,7 @@ pub enum MissingValues {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl MissingValues {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5029,6 +5359,7 @@ impl MissingValues {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for MissingValues {
     fn from(value: &str) -> Self {
         match value {
@@ -5039,12 +5370,14 @@ impl From<&str> for MissingValues {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for MissingValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for MissingValues {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5072,6 +5405,13 @@ pub enum Mode {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl Mode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5083,6 +5423,13 @@ impl Mode {
     }
 }
 
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl From<&str> for Mode {
     fn from(value: &str) -> Self {
         match value {
@@ -5093,12 +5440,26 @@ impl From<&str> for Mode {
     }
 }
 
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl Serialize for Mode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5182,6 +5543,7 @@ pub enum MultiServiceBookingType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl MultiServiceBookingType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5194,6 +5556,7 @@ impl MultiServiceBookingType {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for MultiServiceBookingType {
     fn from(value: &str) -> Self {
         match value {
@@ -5205,12 +5568,14 @@ impl From<&str> for MultiServiceBookingType {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for MultiServiceBookingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for MultiServiceBookingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5233,6 +5598,9 @@ pub enum NameInLineItem {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl NameInLineItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5243,6 +5611,9 @@ impl NameInLineItem {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for NameInLineItem {
     fn from(value: &str) -> Self {
         match value {
@@ -5252,12 +5623,18 @@ impl From<&str> for NameInLineItem {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for NameInLineItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for NameInLineItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5280,6 +5657,9 @@ pub enum NameInOther {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl NameInOther {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5290,6 +5670,9 @@ impl NameInOther {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for NameInOther {
     fn from(value: &str) -> Self {
         match value {
@@ -5299,12 +5682,18 @@ impl From<&str> for NameInOther {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for NameInOther {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for NameInOther {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5395,6 +5784,7 @@ pub enum NestedAggregationType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl NestedAggregationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5408,6 +5798,7 @@ impl NestedAggregationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for NestedAggregationType {
     fn from(value: &str) -> Self {
         match value {
@@ -5420,12 +5811,14 @@ impl From<&str> for NestedAggregationType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for NestedAggregationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for NestedAggregationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5579,6 +5972,7 @@ pub enum NodeType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl NodeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5627,6 +6021,7 @@ impl NodeType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for NodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -5674,12 +6069,14 @@ impl From<&str> for NodeType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for NodeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for NodeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5782,6 +6179,7 @@ pub enum OrderStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl OrderStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5796,6 +6194,7 @@ impl OrderStatus {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl From<&str> for OrderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5809,12 +6208,14 @@ impl From<&str> for OrderStatus {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl Serialize for OrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl<'de> Deserialize<'de> for OrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5836,6 +6237,7 @@ pub enum Orientation {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Orientation {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5847,6 +6249,7 @@ impl Orientation {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Orientation {
     fn from(value: &str) -> Self {
         match value {
@@ -5857,12 +6260,14 @@ impl From<&str> for Orientation {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Orientation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Orientation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5884,6 +6289,7 @@ pub enum Origin {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Origin {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5895,6 +6301,7 @@ impl Origin {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Origin {
     fn from(value: &str) -> Self {
         match value {
@@ -5905,12 +6312,14 @@ impl From<&str> for Origin {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Origin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Origin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6045,6 +6454,14 @@ pub enum PaymentOptionType {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl PaymentOptionType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6062,6 +6479,14 @@ impl PaymentOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for PaymentOptionType {
     fn from(value: &str) -> Self {
         match value {
@@ -6078,12 +6503,28 @@ impl From<&str> for PaymentOptionType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for PaymentOptionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for PaymentOptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6143,6 +6584,14 @@ pub enum PickupMethod {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl PickupMethod {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6154,6 +6603,14 @@ impl PickupMethod {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for PickupMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -6164,12 +6621,28 @@ impl From<&str> for PickupMethod {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for PickupMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for PickupMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6191,6 +6664,7 @@ pub enum Placement {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Placement {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6202,6 +6676,7 @@ impl Placement {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Placement {
     fn from(value: &str) -> Self {
         match value {
@@ -6212,12 +6687,14 @@ impl From<&str> for Placement {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Placement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Placement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6335,6 +6812,7 @@ pub enum PluginContainerDataAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PluginContainerDataAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6347,6 +6825,7 @@ impl PluginContainerDataAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PluginContainerDataAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -6358,12 +6837,14 @@ impl From<&str> for PluginContainerDataAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for PluginContainerDataAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for PluginContainerDataAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6441,6 +6922,7 @@ pub enum PointerEffectType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PointerEffectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6459,6 +6941,7 @@ impl PointerEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PointerEffectType {
     fn from(value: &str) -> Self {
         match value {
@@ -6476,12 +6959,14 @@ impl From<&str> for PointerEffectType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for PointerEffectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for PointerEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6534,6 +7019,7 @@ pub enum PollDesignBackgroundType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollDesignBackgroundType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6546,6 +7032,7 @@ impl PollDesignBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollDesignBackgroundType {
     fn from(value: &str) -> Self {
         match value {
@@ -6557,12 +7044,14 @@ impl From<&str> for PollDesignBackgroundType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for PollDesignBackgroundType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for PollDesignBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6600,6 +7089,7 @@ pub enum PollLayoutDirection {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollLayoutDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6611,6 +7101,7 @@ impl PollLayoutDirection {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollLayoutDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -6621,12 +7112,14 @@ impl From<&str> for PollLayoutDirection {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for PollLayoutDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for PollLayoutDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6648,6 +7141,7 @@ pub enum PollLayoutType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollLayoutType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6659,6 +7153,7 @@ impl PollLayoutType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollLayoutType {
     fn from(value: &str) -> Self {
         match value {
@@ -6669,12 +7164,14 @@ impl From<&str> for PollLayoutType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for PollLayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for PollLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6933,6 +7430,7 @@ pub enum RequestedGender {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl RequestedGender {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6944,6 +7442,7 @@ impl RequestedGender {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for RequestedGender {
     fn from(value: &str) -> Self {
         match value {
@@ -6954,12 +7453,14 @@ impl From<&str> for RequestedGender {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for RequestedGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for RequestedGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6991,6 +7492,7 @@ pub enum Resizing {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Resizing {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7002,6 +7504,7 @@ impl Resizing {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Resizing {
     fn from(value: &str) -> Self {
         match value {
@@ -7012,12 +7515,14 @@ impl From<&str> for Resizing {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Resizing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Resizing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7055,6 +7560,7 @@ pub enum ResponsivenessBehaviour {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ResponsivenessBehaviour {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7066,6 +7572,7 @@ impl ResponsivenessBehaviour {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ResponsivenessBehaviour {
     fn from(value: &str) -> Self {
         match value {
@@ -7076,12 +7583,14 @@ impl From<&str> for ResponsivenessBehaviour {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ResponsivenessBehaviour {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7180,6 +7689,9 @@ pub enum RuleType {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl RuleType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7210,6 +7722,9 @@ impl RuleType {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for RuleType {
     fn from(value: &str) -> Self {
         match value {
@@ -7239,12 +7754,18 @@ impl From<&str> for RuleType {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for RuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7289,6 +7810,7 @@ pub enum ScalarType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl ScalarType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7301,6 +7823,7 @@ impl ScalarType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for ScalarType {
     fn from(value: &str) -> Self {
         match value {
@@ -7312,12 +7835,14 @@ impl From<&str> for ScalarType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for ScalarType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for ScalarType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7342,6 +7867,7 @@ pub enum Scaling {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Scaling {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7354,6 +7880,7 @@ impl Scaling {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Scaling {
     fn from(value: &str) -> Self {
         match value {
@@ -7365,12 +7892,14 @@ impl From<&str> for Scaling {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Scaling {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Scaling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7457,6 +7986,7 @@ pub enum SelectedPaymentOption {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl SelectedPaymentOption {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7471,6 +8001,7 @@ impl SelectedPaymentOption {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for SelectedPaymentOption {
     fn from(value: &str) -> Self {
         match value {
@@ -7484,12 +8015,14 @@ impl From<&str> for SelectedPaymentOption {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for SelectedPaymentOption {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for SelectedPaymentOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7527,6 +8060,7 @@ pub enum SelectionMethod {
     Unknown(String),
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl SelectionMethod {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7539,6 +8073,7 @@ impl SelectionMethod {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for SelectionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -7550,12 +8085,14 @@ impl From<&str> for SelectionMethod {
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl Serialize for SelectionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl<'de> Deserialize<'de> for SelectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7646,6 +8183,9 @@ pub enum Severity {
     Unknown(String),
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Severity {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7657,6 +8197,9 @@ impl Severity {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl From<&str> for Severity {
     fn from(value: &str) -> Self {
         match value {
@@ -7667,12 +8210,18 @@ impl From<&str> for Severity {
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 impl<'de> Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7762,6 +8311,7 @@ pub enum Shape {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Shape {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7795,6 +8345,7 @@ impl Shape {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Shape {
     fn from(value: &str) -> Self {
         match value {
@@ -7827,12 +8378,14 @@ impl From<&str> for Shape {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7932,6 +8485,7 @@ pub enum SmartBlockDataType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl SmartBlockDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7964,6 +8518,7 @@ impl SmartBlockDataType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for SmartBlockDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -7995,12 +8550,14 @@ impl From<&str> for SmartBlockDataType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for SmartBlockDataType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for SmartBlockDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8022,6 +8579,7 @@ pub enum SortDirection {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl SortDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8033,6 +8591,7 @@ impl SortDirection {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for SortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -8043,12 +8602,14 @@ impl From<&str> for SortDirection {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for SortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8081,6 +8642,19 @@ pub enum SortOrder {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl SortOrder {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8092,6 +8666,19 @@ impl SortOrder {
     }
 }
 
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -8102,12 +8689,38 @@ impl From<&str> for SortOrder {
     }
 }
 
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
 impl<'de> Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8129,6 +8742,7 @@ pub enum SortType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl SortType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8140,6 +8754,7 @@ impl SortType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for SortType {
     fn from(value: &str) -> Self {
         match value {
@@ -8150,12 +8765,14 @@ impl From<&str> for SortType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Serialize for SortType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl<'de> Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8180,6 +8797,7 @@ pub enum Source {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Source {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8193,6 +8811,7 @@ impl Source {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Source {
     fn from(value: &str) -> Self {
         match value {
@@ -8205,12 +8824,14 @@ impl From<&str> for Source {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Source {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8348,6 +8969,7 @@ pub enum StylesPosition {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl StylesPosition {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8361,6 +8983,7 @@ impl StylesPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for StylesPosition {
     fn from(value: &str) -> Self {
         match value {
@@ -8373,12 +8996,14 @@ impl From<&str> for StylesPosition {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for StylesPosition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for StylesPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8426,6 +9051,15 @@ pub enum SubscriptionFrequency {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl SubscriptionFrequency {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8440,6 +9074,15 @@ impl SubscriptionFrequency {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl From<&str> for SubscriptionFrequency {
     fn from(value: &str) -> Self {
         match value {
@@ -8453,12 +9096,30 @@ impl From<&str> for SubscriptionFrequency {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl Serialize for SubscriptionFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl<'de> Deserialize<'de> for SubscriptionFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8729,6 +9390,7 @@ pub enum TextAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl TextAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8743,6 +9405,7 @@ impl TextAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for TextAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -8756,12 +9419,14 @@ impl From<&str> for TextAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for TextAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for TextAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8818,6 +9483,7 @@ pub enum ThumbnailsAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ThumbnailsAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8832,6 +9498,7 @@ impl ThumbnailsAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ThumbnailsAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -8845,12 +9512,14 @@ impl From<&str> for ThumbnailsAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ThumbnailsAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ThumbnailsAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8933,6 +9602,7 @@ pub enum Type {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl Type {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8944,6 +9614,7 @@ impl Type {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl From<&str> for Type {
     fn from(value: &str) -> Self {
         match value {
@@ -8954,12 +9625,14 @@ impl From<&str> for Type {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl Serialize for Type {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9231,6 +9904,15 @@ pub enum VatType {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl VatType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9243,6 +9925,15 @@ impl VatType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl From<&str> for VatType {
     fn from(value: &str) -> Self {
         match value {
@@ -9254,12 +9945,30 @@ impl From<&str> for VatType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl Serialize for VatType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 impl<'de> Deserialize<'de> for VatType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9284,6 +9993,7 @@ pub enum VerticalAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VerticalAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9296,6 +10006,7 @@ impl VerticalAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VerticalAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -9307,12 +10018,14 @@ impl From<&str> for VerticalAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for VerticalAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for VerticalAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9337,6 +10050,7 @@ pub enum VerticalAlignmentAlignment {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VerticalAlignmentAlignment {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9349,6 +10063,7 @@ impl VerticalAlignmentAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VerticalAlignmentAlignment {
     fn from(value: &str) -> Self {
         match value {
@@ -9360,12 +10075,14 @@ impl From<&str> for VerticalAlignmentAlignment {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for VerticalAlignmentAlignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for VerticalAlignmentAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9390,6 +10107,7 @@ pub enum ViewMode {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ViewMode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9402,6 +10120,7 @@ impl ViewMode {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ViewMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9413,12 +10132,14 @@ impl From<&str> for ViewMode {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ViewMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ViewMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9443,6 +10164,7 @@ pub enum ViewRole {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ViewRole {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9455,6 +10177,7 @@ impl ViewRole {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ViewRole {
     fn from(value: &str) -> Self {
         match value {
@@ -9466,12 +10189,14 @@ impl From<&str> for ViewRole {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for ViewRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for ViewRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9493,6 +10218,7 @@ pub enum VoteRole {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VoteRole {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9504,6 +10230,7 @@ impl VoteRole {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VoteRole {
     fn from(value: &str) -> Self {
         match value {
@@ -9514,12 +10241,14 @@ impl From<&str> for VoteRole {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for VoteRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for VoteRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9552,6 +10281,15 @@ pub enum WeightUnit {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl WeightUnit {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9564,6 +10302,15 @@ impl WeightUnit {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl From<&str> for WeightUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -9575,12 +10322,30 @@ impl From<&str> for WeightUnit {
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl Serialize for WeightUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
 impl<'de> Deserialize<'de> for WeightUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9605,6 +10370,7 @@ pub enum Width {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Width {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9617,6 +10383,7 @@ impl Width {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Width {
     fn from(value: &str) -> Self {
         match value {
@@ -9628,12 +10395,14 @@ impl From<&str> for Width {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for Width {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for Width {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9661,6 +10430,7 @@ pub enum WidthType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl WidthType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9674,6 +10444,7 @@ impl WidthType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for WidthType {
     fn from(value: &str) -> Self {
         match value {
@@ -9686,12 +10457,14 @@ impl From<&str> for WidthType {
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Serialize for WidthType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl<'de> Deserialize<'de> for WidthType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -194,21 +194,42 @@ fn shared_module_rs(
         module.title, module.docs, module.source
     ));
     let items = module.types.iter().map(|t| {
-        let features = users.get(&t.name).into_iter().flatten();
-        let def = type_def(t, defaults);
-        quote! {
-            #[cfg(any(#(feature = #features),*))]
-            #def
+        let features: Vec<&String> = users.get(&t.name).into_iter().flatten().collect();
+        // Every item of the type (its definition and its impls) under the same `cfg`.
+        let mut file: syn::File =
+            syn::parse2(type_def(t, defaults)).expect("a type definition parses");
+        for item in &mut file.items {
+            if let Some(attrs) = item_attrs(item) {
+                let cfg: syn::Attribute = syn::parse_quote!(#[cfg(any(#(feature = #features),*))]);
+                attrs.insert(0, cfg);
+            }
         }
+        quote!(#file)
     });
     quote! {
         #module_docs
 
+        #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
         #[allow(unused_imports)]
         use wix_rest_runtime::__private as rt;
 
         #(#items)*
+    }
+}
+
+/// The attributes of an item that can carry a `cfg`.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        _ => None,
     }
 }
 
