@@ -159,10 +159,7 @@ fn import(root: &Path, args: &[&str]) -> ExitCode {
             }
         }
     }
-    let spec_dir = match std::env::var_os("WIX_REST_SPECS") {
-        Some(dir) => std::path::PathBuf::from(dir),
-        None => root.join("specs"),
-    };
+    let spec_dir = root.join("specs");
     let cache = xtask::import::npm::cache_dir();
     let start = std::time::Instant::now();
     let imported = match xtask::import::import(&spec_dir, &cache, &options) {

@@ -376,25 +376,10 @@ impl Cx<'_> {
         m.insert("path".into(), rest_path.into());
 
         // Permissions.
-        let ids: Vec<String> = doc.all("permissionId").map(str::to_owned).collect();
+        let (ids, permission) = self.permission_tags(&f.name, &doc, permissions);
         self.fqns.insert(js.fqn.clone(), ids.clone());
-        if let Some(f) = doc.first("fqn") {
-            self.fqns.insert(f.to_owned(), ids.clone());
-        }
-        let permission: Yaml = match ids.len() {
-            0 => UNPUBLISHED.into(),
-            1 => ids[0].clone().into(),
-            _ => Yaml::Sequence(ids.iter().cloned().map(Yaml::from).collect()),
-        };
-        for id in &ids {
-            let facts = permissions.entry(id.clone()).or_default();
-            let scopes = scope_tags(&doc);
-            if !scopes.is_empty() {
-                facts
-                    .sources
-                    .insert(format!("{}@{} {}", self.pkg.name, self.pkg.version, f.name));
-            }
-            facts.scopes.extend(scopes);
+        if let Some(fqn) = doc.first("fqn") {
+            self.fqns.insert(fqn.to_owned(), ids);
         }
         m.insert("permission".into(), permission);
 
@@ -509,12 +494,7 @@ impl Cx<'_> {
         let items_field = method["paging"]["items"].as_str()?;
         let request = method["request"]["$ref"].as_str()?;
         let response = method["response"]["$ref"].as_str()?;
-        let named = |ty: &Ty| match strip_null(ty).0 {
-            Ty::Ref(n, a) if a.is_empty() => Some(n),
-            _ => None,
-        };
-        let prop =
-            |t: &str, name: &str| self.interface_props(t).into_iter().find(|p| p.name == name);
+        let prop = |t: &str, name: &str| self.prop(t, name);
         // `query.filter` (an open object) and `query.sort` (a list of Sorting).
         let query = named(&prop(request, "query")?.ty)?;
         let filter = prop(&query, "filter")?;
@@ -652,12 +632,7 @@ impl Cx<'_> {
         in_body: bool,
         params: &[Yaml],
     ) -> Option<Mapping> {
-        let named = |ty: &Ty| match strip_null(ty).0 {
-            Ty::Ref(n, a) if a.is_empty() => Some(n),
-            _ => None,
-        };
-        let prop =
-            |t: &str, name: &str| self.interface_props(t).into_iter().find(|p| p.name == name);
+        let prop = |t: &str, name: &str| self.prop(t, name);
         // Candidate paging objects: (path, style, max).
         let mut found: Vec<(String, &str, u32)> = Vec::new();
         let mut look = |prefix: &str, t: &str| {
@@ -743,39 +718,15 @@ impl Cx<'_> {
         depth: usize,
     ) {
         let (ty, _) = strip_null(&p.ty);
+        // A scalar, or a list of them: the key repeated, as Wix's SDK sends it.
         let scalar = match &ty {
-            Ty::String | Ty::Date => Some(schema_type("string")),
-            Ty::Number => Some(schema_type("number")),
-            Ty::Boolean => Some(schema_type("boolean")),
-            Ty::Ref(n, a) if a.is_empty() => self.enum_name(n).map(|e| {
-                self.want(&e);
-                reference(&e)
+            Ty::Array(item) => self.scalar_param(&strip_null(item).0).map(|items| {
+                let mut s = single("type", "array");
+                s.insert("items".into(), items);
+                Yaml::Mapping(s)
             }),
-            Ty::Union(v) if v.iter().all(|t| matches!(t, Ty::Lit(_))) => {
-                Some(schema_type("string"))
-            }
-            _ => None,
+            other => self.scalar_param(other),
         };
-        // A list of scalars: the key repeated, as Wix's SDK sends it.
-        let scalar = scalar.or_else(|| match &ty {
-            Ty::Array(item) => {
-                let item_schema = match strip_null(item).0 {
-                    Ty::String | Ty::Date => Some(schema_type("string")),
-                    Ty::Number => Some(schema_type("number")),
-                    Ty::Boolean => Some(schema_type("boolean")),
-                    Ty::Ref(n, a) if a.is_empty() => self.enum_name(&n).map(|e| {
-                        self.want(&e);
-                        reference(&e)
-                    }),
-                    _ => None,
-                }?;
-                let mut s = Mapping::new();
-                s.insert("type".into(), "array".into());
-                s.insert("items".into(), item_schema);
-                Some(Yaml::Mapping(s))
-            }
-            _ => None,
-        });
         if let Some(schema) = scalar {
             let mut q = Mapping::new();
             q.insert("name".into(), name.into());
@@ -806,6 +757,51 @@ impl Cx<'_> {
         }
         // Lists of objects and maps: Wix's SDK drops them from a query string too.
         dropped.push(name.to_owned());
+    }
+
+    /// The schema of a query parameter's value: a string (or timestamp), number, boolean,
+    /// enum or string literals; `None` for anything else.
+    fn scalar_param(&mut self, ty: &Ty) -> Option<Yaml> {
+        match ty {
+            Ty::String | Ty::Date => Some(schema_type("string")),
+            Ty::Number => Some(schema_type("number")),
+            Ty::Boolean => Some(schema_type("boolean")),
+            Ty::Ref(n, a) if a.is_empty() => self.enum_name(n).map(|e| {
+                self.want(&e);
+                reference(&e)
+            }),
+            Ty::Union(v) if v.iter().all(|t| matches!(t, Ty::Lit(_))) => {
+                Some(schema_type("string"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The `permission:` of a method or webhook tagged by `doc` (Wix's `@permissionId`s: one,
+    /// several, or none, `unpublished`), recording the scopes its tags name for each.
+    fn permission_tags(
+        &self,
+        function: &str,
+        doc: &Doc,
+        permissions: &mut BTreeMap<String, PermissionFacts>,
+    ) -> (Vec<String>, Yaml) {
+        let ids: Vec<String> = doc.all("permissionId").map(str::to_owned).collect();
+        let scopes = scope_tags(doc);
+        for id in &ids {
+            let facts = permissions.entry(id.clone()).or_default();
+            if !scopes.is_empty() {
+                facts
+                    .sources
+                    .insert(format!("{}@{} {function}", self.pkg.name, self.pkg.version));
+            }
+            facts.scopes.extend(scopes.clone());
+        }
+        let yaml = match ids.as_slice() {
+            [] => UNPUBLISHED.into(),
+            [one] => one.clone().into(),
+            many => Yaml::Sequence(many.iter().cloned().map(Yaml::from).collect()),
+        };
+        (ids, yaml)
     }
 
     fn webhook(
@@ -841,17 +837,7 @@ impl Cx<'_> {
             );
             return None;
         };
-        let ids: Vec<String> = f.doc.all("permissionId").map(str::to_owned).collect();
-        let scopes = scope_tags(&f.doc);
-        for id in &ids {
-            let facts = permissions.entry(id.clone()).or_default();
-            if !scopes.is_empty() {
-                facts
-                    .sources
-                    .insert(format!("{}@{} {}", self.pkg.name, self.pkg.version, f.name));
-            }
-            facts.scopes.extend(scopes.clone());
-        }
+        let (_, permission) = self.permission_tags(&f.name, &f.doc, permissions);
         let mut w = Mapping::new();
         // `onProductCreated` -> `Product Created`.
         let name = f.name.strip_prefix("on").unwrap_or(&f.name);
@@ -862,14 +848,7 @@ impl Cx<'_> {
         }
         w.insert("docs".into(), docs.into());
         w.insert("event_type".into(), event_type.into());
-        w.insert(
-            "permission".into(),
-            match ids.len() {
-                0 => UNPUBLISHED.into(),
-                1 => ids[0].clone().into(),
-                _ => Yaml::Sequence(ids.into_iter().map(Yaml::from).collect()),
-            },
-        );
+        w.insert("permission".into(), permission);
         // `entity` (created/updated) or `data` (action events) is the payload; `metadata`
         // is the envelope the runtime decodes. An envelope with neither carries no payload.
         let payload = env
@@ -899,6 +878,11 @@ impl Cx<'_> {
         };
         w.insert("payload".into(), payload);
         Some(w)
+    }
+
+    /// The property `name` of interface `t` (or of one it extends).
+    fn prop(&self, t: &str, name: &str) -> Option<Prop> {
+        self.interface_props(t).into_iter().find(|p| p.name == name)
     }
 
     /// The properties of interface `name`, with those of the interfaces it extends (own first).
@@ -1032,31 +1016,35 @@ impl Cx<'_> {
         if !desc.is_empty() {
             s.insert("description".into(), desc.into());
         }
+        s.extend(self.properties(name, &props));
+        s
+    }
+
+    /// `properties`, `required` and `additionalProperties` of an object type with `props`
+    /// (`at`: where it stands, for messages). An index signature makes it open; no fields at
+    /// all, an open object kept as it came.
+    fn properties(&mut self, at: &str, props: &[Prop]) -> Mapping {
         let mut properties = Mapping::new();
         let mut required = Vec::new();
         let mut open = false;
-        for p in &props {
+        for p in props {
             if p.name == "[key: string]" {
                 open = true;
                 continue;
             }
-            let (schema, _) = self.schema(&format!("{name}.{}", p.name), &p.ty, &p.doc);
+            let (schema, _) = self.schema(&format!("{at}.{}", p.name), &p.ty, &p.doc);
             properties.insert(p.name.clone().into(), Yaml::Mapping(schema));
             if !p.optional {
                 required.push(Yaml::from(p.name.clone()));
             }
         }
-        if properties.is_empty() {
-            // An interface with no fields: an open object, kept as it came.
-            s.insert("additionalProperties".into(), true.into());
-            s.insert("properties".into(), Yaml::Mapping(Mapping::new()));
-            return s;
-        }
+        let mut s = Mapping::new();
         if !required.is_empty() {
             s.insert("required".into(), Yaml::Sequence(required));
         }
+        let empty = properties.is_empty();
         s.insert("properties".into(), Yaml::Mapping(properties));
-        if open {
+        if open || empty {
             s.insert("additionalProperties".into(), true.into());
         }
         s
@@ -1129,28 +1117,10 @@ impl Cx<'_> {
                 Yaml::Mapping(m) => m,
                 _ => unreachable!("a reference is a mapping"),
             },
+            // Inline object types: declared as they are, under the field.
             Ty::Object(props) => {
-                let i = Interface {
-                    extends: Vec::new(),
-                    props: props.clone(),
-                    doc: Doc::default(),
-                };
-                // Inline object types: declared as they are, under the field.
-                let mut s = Mapping::new();
-                s.insert("type".into(), "object".into());
-                let mut properties = Mapping::new();
-                let mut required = Vec::new();
-                for p in &i.props {
-                    let (ps, _) = self.schema(&format!("{at}.{}", p.name), &p.ty, &p.doc);
-                    properties.insert(p.name.clone().into(), Yaml::Mapping(ps));
-                    if !p.optional {
-                        required.push(Yaml::from(p.name.clone()));
-                    }
-                }
-                if !required.is_empty() {
-                    s.insert("required".into(), Yaml::Sequence(required));
-                }
-                s.insert("properties".into(), Yaml::Mapping(properties));
+                let mut s = single("type", "object");
+                s.extend(self.properties(at, props));
                 s
             }
             other => {
@@ -1227,6 +1197,14 @@ fn show(t: &Ty) -> String {
         Ty::Ref(n, a) if a.is_empty() => n.clone(),
         Ty::Ref(n, a) => format!("{n}<{}>", a.iter().map(show).collect::<Vec<_>>().join(", ")),
         other => format!("{other:?}"),
+    }
+}
+
+/// The interface or enum a (possibly nullable) type names.
+fn named(ty: &Ty) -> Option<String> {
+    match strip_null(ty).0 {
+        Ty::Ref(n, a) if a.is_empty() => Some(n),
+        _ => None,
     }
 }
 

@@ -83,14 +83,8 @@ impl JsMeta {
 pub fn parse(text: &str) -> Result<JsMeta, String> {
     let allocator = Allocator::default();
     let ret = Parser::new(&allocator, text, SourceType::cjs()).parse();
-    if ret.panicked || ret.diagnostics.has_errors() {
-        let first = ret
-            .diagnostics
-            .errors()
-            .next()
-            .map(|e| e.message.to_string())
-            .unwrap_or_else(|| "the parser gave up".to_owned());
-        return Err(format!("not JavaScript: {first}"));
+    if let Some(why) = super::ts::syntax_errors(text, &ret) {
+        return Err(format!("not JavaScript: {why}"));
     }
     let mut v = MetaVisitor {
         stack: Vec::new(),

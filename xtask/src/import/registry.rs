@@ -50,9 +50,8 @@ pub fn text(
     used: &BTreeMap<String, Vec<String>>,
 ) -> String {
     let mut permissions = Vec::new();
-    // Scope id -> (name, granted permissions, sources).
-    let mut scopes: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<String>)> =
-        BTreeMap::new();
+    // Scope id -> (name, granted permissions).
+    let mut scopes: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
     for (id, modules) in used {
         let mut modules = modules.clone();
         modules.sort();
@@ -90,16 +89,16 @@ pub fn text(
         }
         permissions.push(Yaml::Mapping(p));
         for (scope, name) in &f.scopes {
-            let e = scopes
+            scopes
                 .entry(scope.clone())
-                .or_insert_with(|| (name.clone(), BTreeSet::new(), BTreeSet::new()));
-            e.1.insert(id.clone());
-            e.2.extend(f.sources.iter().cloned());
+                .or_insert_with(|| (name.clone(), BTreeSet::new()))
+                .1
+                .insert(id.clone());
         }
     }
     let scopes: Vec<Yaml> = scopes
         .into_iter()
-        .map(|(id, (name, grants, _))| {
+        .map(|(id, (name, grants))| {
             let mut s = Mapping::new();
             s.insert("id".into(), id.into());
             s.insert("name".into(), name.into());

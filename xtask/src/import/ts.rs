@@ -123,28 +123,8 @@ pub fn parse(text: &str) -> Result<Decls, String> {
     let allocator = Allocator::default();
     let source_type = SourceType::d_ts();
     let ret = Parser::new(&allocator, text, source_type).parse();
-    if ret.panicked || ret.diagnostics.has_errors() {
-        let messages: Vec<String> = ret
-            .diagnostics
-            .errors()
-            .take(3)
-            .map(|e| {
-                let at = e
-                    .labels
-                    .first()
-                    .map(|l| line_of(text, l.offset()))
-                    .unwrap_or(0);
-                format!("line {at}: {}", e.message)
-            })
-            .collect();
-        return Err(format!(
-            "not a TypeScript declaration file: {}",
-            if messages.is_empty() {
-                "the parser gave up".to_owned()
-            } else {
-                messages.join("; ")
-            }
-        ));
+    if let Some(why) = syntax_errors(text, &ret) {
+        return Err(format!("not a TypeScript declaration file: {why}"));
     }
     let reader = Reader {
         text,
@@ -155,6 +135,32 @@ pub fn parse(text: &str) -> Result<Decls, String> {
         reader.statement(stmt, &mut decls);
     }
     Ok(decls)
+}
+
+/// The parser's first errors with their lines (`line 2: Unexpected token`), or `None` when the
+/// file parsed.
+pub fn syntax_errors(text: &str, ret: &oxc_parser::ParserReturn) -> Option<String> {
+    if !ret.panicked && !ret.diagnostics.has_errors() {
+        return None;
+    }
+    let messages: Vec<String> = ret
+        .diagnostics
+        .errors()
+        .take(3)
+        .map(|e| {
+            let at = e
+                .labels
+                .first()
+                .map(|l| line_of(text, l.offset()))
+                .unwrap_or(0);
+            format!("line {at}: {}", e.message)
+        })
+        .collect();
+    Some(if messages.is_empty() {
+        "the parser gave up".to_owned()
+    } else {
+        messages.join("; ")
+    })
 }
 
 /// The 1-based line of byte `offset`.
