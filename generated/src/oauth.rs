@@ -124,7 +124,7 @@ pub struct AppInstalled {
     /// The ID of the installed app.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// When the site was copied from another site that had the app installed, the app instance ID on that original site; empty or absent otherwise (Wix's standard field of this event).
+    /// When the site was copied from another site that had the app installed, the app instance ID on that original site; empty or absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_instance_id: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost

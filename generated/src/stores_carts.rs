@@ -161,7 +161,7 @@ pub mod operations {
     };
 }
 
-/// A coupon applied to a cart (contents not shown on the page). All fields Wix sends are kept.
+/// A coupon applied to a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedCoupon {
@@ -171,7 +171,7 @@ pub struct AppliedCoupon {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The customer's identity and contact details. The page names the object only; these fields are from Wix's later Abandoned Carts reference (not on the page). Other fields Wix sends are kept.
+/// The customer's identity and contact details. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BuyerInfo {
@@ -296,7 +296,7 @@ pub struct Cart {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A billing address of a cart (contents not shown on the page). All fields Wix sends are kept.
+/// A billing address of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartAddress {
@@ -306,7 +306,7 @@ pub struct CartAddress {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An ordered line item of a cart (contents not shown on the page). All fields Wix sends are kept.
+/// An ordered line item of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLineItem {
@@ -316,7 +316,7 @@ pub struct CartLineItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Shipping information of a cart (contents not shown on the page). All fields Wix sends are kept.
+/// Shipping information of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartShippingInfo {
@@ -372,7 +372,7 @@ impl<'de> Deserialize<'de> for CartStatus {
     }
 }
 
-/// Totals for a cart's line items (contents not shown on the page). All fields Wix sends are kept.
+/// Totals for a cart's line items. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartTotals {
@@ -382,7 +382,7 @@ pub struct CartTotals {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The store's pricing currency (contents not shown on the page). All fields Wix sends are kept.
+/// The store's pricing currency. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Currency {

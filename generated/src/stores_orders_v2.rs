@@ -718,10 +718,10 @@ pub mod query_orders_fields {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Activity {
-    /// Activity type, e.g. `ORDER_PLACED`, `ORDER_PAID`, `TRACKING_NUMBER_ADDED` (not on the page).
+    /// Activity type, e.g. `ORDER_PLACED`, `ORDER_PAID`, `TRACKING_NUMBER_ADDED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Time of the activity (not on the page).
+    /// Time of the activity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -737,28 +737,28 @@ pub struct Address {
     /// Addressee's full name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<FullName>,
-    /// Country code, e.g. `US` (not on the page).
+    /// Country code, e.g. `US`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// Subdivision code, e.g. a state or region (not on the page).
+    /// Subdivision code, e.g. a state or region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
-    /// City (not on the page).
+    /// City.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// ZIP or postal code (not on the page).
+    /// ZIP or postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
-    /// Phone number (not on the page).
+    /// Phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// Email address (not on the page).
+    /// Email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Address line 1 (not on the page).
+    /// Address line 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
-    /// Address line 2 (not on the page).
+    /// Address line 2.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -771,22 +771,22 @@ pub struct Address {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingInfo {
-    /// Payment method used, e.g. "PayPal" (not on the page).
+    /// Payment method used, e.g. "PayPal".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
-    /// Transaction ID from the payment provider (not on the page).
+    /// Transaction ID from the payment provider.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
-    /// Transaction ID from the payment provider (not on the page).
+    /// Transaction ID from the payment provider.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_provider_transaction_id: Option<String>,
-    /// Transaction ID from the payment gateway (not on the page).
+    /// Transaction ID from the payment gateway.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_transaction_id: Option<String>,
     /// Billing address; its `fullName` is filterable (see Query Orders).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    /// Time the order was paid (not on the page).
+    /// Time the order was paid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -802,22 +802,22 @@ pub struct BuyerInfo {
     /// Customer's Wix ID (a contact or member ID, per `identityType`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Customer type, e.g. `CONTACT` or `MEMBER` (not on the page).
+    /// Customer type, e.g. `CONTACT` or `MEMBER`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// Customer's identity type, e.g. `CONTACT` or `MEMBER` (not on the page).
+    /// Customer's identity type, e.g. `CONTACT` or `MEMBER`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
-    /// Customer's first name (not on the page).
+    /// Customer's first name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// Customer's last name (not on the page).
+    /// Customer's last name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// Customer's phone number (not on the page).
+    /// Customer's phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// Customer's email address (not on the page).
+    /// Customer's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -826,7 +826,7 @@ pub struct BuyerInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The sales channel of the order (not on the page). Other fields Wix sends are kept.
+/// The sales channel of the order. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelInfo {
@@ -854,12 +854,12 @@ pub struct CreateFulfillmentResponse {
     /// ID of the created fulfillment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The order, with the new fulfillment (not on the page; in Wix's later reference).
+    /// The order, with the new fulfillment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
-/// A custom field of the order (contents not shown on the page). All fields Wix sends are kept.
+/// A custom field of the order. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomField {
@@ -873,7 +873,7 @@ pub struct CustomField {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Discount {
-    /// Discount amount, as a decimal string (not on the page).
+    /// Discount amount, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -882,7 +882,7 @@ pub struct Discount {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Identity of whoever entered the order (not on the page). Other fields Wix sends are kept.
+/// Identity of whoever entered the order. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnteredBy {
@@ -898,7 +898,7 @@ pub struct EnteredBy {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A fulfillment: a subset of an order, with line items that are shipped together. The page names the object only; these fields are from Wix's later reference. Other fields Wix sends are kept.
+/// A fulfillment: a subset of an order, with line items that are shipped together. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fulfillment {
@@ -920,7 +920,7 @@ pub struct Fulfillment {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A line item of a fulfillment (not on the page). Other fields Wix sends are kept.
+/// A line item of a fulfillment. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FulfillmentLineItem {
@@ -936,7 +936,7 @@ pub struct FulfillmentLineItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A person's first and last name (not on the page). Other fields Wix sends are kept.
+/// A person's first and last name. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FullName {
@@ -960,7 +960,7 @@ pub struct GetOrderResponse {
     pub order: Order,
 }
 
-/// Invoice information (contents not shown on the page). All fields Wix sends are kept.
+/// Invoice information. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceInfo {
@@ -970,17 +970,17 @@ pub struct InvoiceInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An ordered line item. The page names `productId` and `name` (filterable); the other fields are from Wix's later reference. Other fields Wix sends are kept.
+/// An ordered line item. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LineItem {
-    /// Line item index (referenced by fulfillments; not on the page).
+    /// Line item index (referenced by fulfillments).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i32>,
-    /// Quantity ordered (not on the page).
+    /// Quantity ordered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
-    /// Price of one item, as a decimal string (not on the page).
+    /// Price of one item, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Line item name.
@@ -989,34 +989,34 @@ pub struct LineItem {
     /// ID of the catalog product of this line item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// Total price of the line item, as a decimal string (not on the page).
+    /// Total price of the line item, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price: Option<String>,
-    /// Line item type, e.g. `PHYSICAL` or `DIGITAL` (not on the page).
+    /// Line item type, e.g. `PHYSICAL` or `DIGITAL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type: Option<String>,
-    /// The product options chosen for this item (not on the page).
+    /// The product options chosen for this item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<serde_json::Value>>,
-    /// The customer's texts for the product's custom text fields (not on the page).
+    /// The customer's texts for the product's custom text fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text_fields: Option<Vec<serde_json::Value>>,
-    /// Weight of one item, as a decimal string (not on the page).
+    /// Weight of one item, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
-    /// Item SKU (stock keeping unit) (not on the page).
+    /// Item SKU (stock keeping unit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    /// Discount applied to the line item, as a decimal string (not on the page).
+    /// Discount applied to the line item, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<String>,
-    /// Tax applied to the line item, as a decimal string (not on the page).
+    /// Tax applied to the line item, as a decimal string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<String>,
-    /// Whether the price includes tax (not on the page).
+    /// Whether the price includes tax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
-    /// Line item price data (not on the page).
+    /// Line item price data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<PriceData>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -1025,7 +1025,7 @@ pub struct LineItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A Wix Stores order. The page lists the top-level fields; other fields Wix sends are kept.
+/// A Wix Stores order. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
@@ -1093,16 +1093,16 @@ pub struct Order {
     /// Order fulfillments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillments: Option<Vec<Fulfillment>>,
-    /// Language of the customer, e.g. `en` (not on the page).
+    /// Language of the customer, e.g. `en`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
-    /// The sales channel the order came from (not on the page).
+    /// The sales channel the order came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_info: Option<ChannelInfo>,
-    /// Identity of whoever entered the order (not on the page).
+    /// Identity of whoever entered the order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<EnteredBy>,
-    /// Time the order was last updated (not on the page).
+    /// Time the order was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -1158,7 +1158,7 @@ pub struct OrderEvent {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Order fulfillment status. The page lists NOT_FULFILLED, FULFILLED and CANCELED; Wix's later examples also show PARTIALLY_FULFILLED.
+/// Order fulfillment status.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OrderFulfillmentStatus {
     /// `NOT_FULFILLED`
@@ -1294,7 +1294,7 @@ pub struct PagingMetadata {
     pub offset: Option<i32>,
 }
 
-/// Pickup details of a pickup order (named in Wix's later reference; its contents are not shown there either). All fields Wix sends are kept.
+/// Pickup details of a pickup order. Its fields are not modelled: all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PickupDetails {
@@ -1304,7 +1304,7 @@ pub struct PickupDetails {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Price data of a line item or of shipping, as decimal strings (not on the page). Other fields Wix sends are kept.
+/// Price data of a line item or of shipping, as decimal strings. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceData {
@@ -1362,7 +1362,7 @@ pub struct QueryOrdersResponse {
     pub total_results: Option<i32>,
 }
 
-/// Shipment details of a shipping order (not on the page). Other fields Wix sends are kept.
+/// Shipment details of a shipping order. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShipmentDetails {
@@ -1391,19 +1391,19 @@ pub struct ShipmentDetails {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShippingInfo {
-    /// Delivery option name, e.g. "Express" (not on the page).
+    /// Delivery option name, e.g. "Express".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_option: Option<String>,
-    /// Estimated delivery time, as text, e.g. "Today" (not on the page).
+    /// Estimated delivery time, as text, e.g. "Today".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_delivery_time: Option<String>,
-    /// Shipping region name (not on the page).
+    /// Shipping region name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_region: Option<String>,
-    /// Shipment details, for shipping orders (not on the page).
+    /// Shipment details, for shipping orders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment_details: Option<ShipmentDetails>,
-    /// Pickup details, for pickup orders (not on the page).
+    /// Pickup details, for pickup orders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -1416,25 +1416,25 @@ pub struct ShippingInfo {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
-    /// Subtotal of all the line items, before shipping and tax (not on the page).
+    /// Subtotal of all the line items, before shipping and tax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<String>,
-    /// Total shipping price (not on the page).
+    /// Total shipping price.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<String>,
-    /// Total tax (not on the page).
+    /// Total tax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<String>,
-    /// Total calculated discount (not on the page).
+    /// Total calculated discount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<String>,
-    /// Total price charged (not on the page).
+    /// Total price charged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
-    /// Total weight of the order's items (not on the page).
+    /// Total weight of the order's items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
-    /// Total number of line items (not on the page).
+    /// Total number of line items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
@@ -1443,7 +1443,7 @@ pub struct Totals {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Tracking information of a shipment (not on the page). Other fields Wix sends are kept.
+/// Tracking information of a shipment. Other fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrackingInfo {
@@ -1471,11 +1471,11 @@ pub struct UpdateFulfillmentRequest {
     pub fulfillment_tracking_info: Option<TrackingInfo>,
 }
 
-/// Response of Update Fulfillment. The page says the response is an empty object; Wix's later reference returns the updated order.
+/// Response of Update Fulfillment: the updated order, when Wix sends it (it may be an empty object).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateFulfillmentResponse {
-    /// The updated order (not on the page).
+    /// The updated order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
