@@ -183,7 +183,8 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -194,25 +195,24 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn query<'f>(
         client: &'f Client,
         body: &'f QueryExtendedBookingRequest,
     ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-reader/v2/extended-booking/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/_api/bookings-reader/v2/extended-booking/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_stream<'a>(
         client: &'a Client,
         request: QueryExtendedBookingRequest,
@@ -253,25 +253,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_extended_bookings<'f>(
         client: &'f Client,
         body: &'f QueryExtendedBookingsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-reader/v2/extended-bookings/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_EXTENDED_BOOKINGS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_EXTENDED_BOOKINGS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/_api/bookings-reader/v2/extended-bookings/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_EXTENDED_BOOKINGS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_EXTENDED_BOOKINGS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_extended_bookings_stream<'a>(
         client: &'a Client,
         request: QueryExtendedBookingsRequest,
@@ -312,23 +311,21 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn count_extended_bookings<'f>(
         client: &'f Client,
         body: &'f CountExtendedBookingsRequest,
     ) -> rt::BoxFuture<'f, Result<CountExtendedBookingsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-reader/v2/extended-bookings/count".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::COUNT_EXTENDED_BOOKINGS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::COUNT_EXTENDED_BOOKINGS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/_api/bookings-reader/v2/extended-bookings/count".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::COUNT_EXTENDED_BOOKINGS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::COUNT_EXTENDED_BOOKINGS, body).map(Some),
+            )
+        }
     }
 }
 
@@ -411,79 +408,221 @@ pub mod operations {
 /// Physical address
 ///
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line, usually street and number, as free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Subdivision. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Zip/postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Free text providing more detailed address info. Usually contains Apt, Suite, and Floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// A string containing the full address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
     /// Free text to help find the address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// The `geocode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geocode: Option<AddressLocation>,
     /// Country full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Multi-level subdivisions from top to bottom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivisions: Option<Vec<Subdivision>>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.formatted_address.is_some())
+                    + usize::from(self.hint.is_some())
+                    + usize::from(self.geocode.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivisions.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("addressLine2", &self.address_line2)
+            .optional("formattedAddress", &self.formatted_address)
+            .optional("hint", &self.hint)
+            .optional("geocode", &self.geocode)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisions", &self.subdivisions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                "hint" => rt::object::nullable(&mut map, &mut out.hint),
+                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisions" => rt::object::nullable(&mut map, &mut out.subdivisions),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Possible allowed actions for a Booking
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllowedActions {
     /// Whether the customer is allowed to cancel the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel: Option<bool>,
     /// Whether the customer is allowed to reschedule the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule: Option<bool>,
     /// Deprecated.
     /// Whether the customer is entitled to a refund when canceling the booking.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund: Option<bool>,
 }
 
+impl Serialize for AllowedActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AllowedActions",
+                usize::from(self.cancel.is_some())
+                    + usize::from(self.reschedule.is_some())
+                    + usize::from(self.refund.is_some()),
+            )
+            .optional("cancel", &self.cancel)
+            .optional("reschedule", &self.reschedule)
+            .optional("refund", &self.refund)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowedActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AllowedActions {
+    const NAME: &'static str = "AllowedActions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
+                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
+                "refund" => rt::object::nullable(&mut map, &mut out.refund),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Attendance` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attendance {
     /// ID of the attendance object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AttendanceStatus>,
     /// Total number of participants who attended the session. Can
     /// be greater than `1` for bookings with multiple participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_attendees: Option<f64>,
+}
+
+impl Serialize for Attendance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Attendance",
+                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
+                    + usize::from(self.number_of_attendees.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("numberOfAttendees", &self.number_of_attendees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Attendance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Attendance {
+    const NAME: &'static str = "Attendance";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "numberOfAttendees" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_attendees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NOT_SET`: There is no available attendance information.
@@ -534,61 +673,149 @@ impl<'de> Deserialize<'de> for AttendanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `slot`, `schedule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedEntity {
     /// The `slot` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slot: Option<BookedSlot>,
     /// The `schedule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<BookedSchedule>,
     /// Session title at the time of booking. If there is no pre-existing session,
     /// for example for appointment-based services, Wix Bookings sets `title` to the service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// List of tags for the booking.
     ///
     /// - "INDIVIDUAL": For bookings of appointment-based services. Including when the appointment is for a group of participants.
     /// - "GROUP": For bookings of individual class sessions.
     /// - "COURSE": For course bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
+impl Serialize for BookedEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedEntity",
+                usize::from(self.slot.is_some()) + usize::from(self.schedule.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.tags.is_some()),
+            )
+            .optional("slot", &self.slot)
+            .optional("schedule", &self.schedule)
+            .optional("title", &self.title)
+            .optional("tags", &self.tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedEntity {
+    const NAME: &'static str = "BookedEntity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "slot" => rt::object::nullable(&mut map, &mut out.slot),
+                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookedSchedule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedSchedule {
     /// [Schedule ID](https://dev.wix.com/docs/rest/business-management/calendar/schedules-v3/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// Booked service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
     /// For example, `America/New_York` or `UTC`. This is the time zone in which the schedule was shown to the customer at the time of booking. Wix Bookings ensures that the schedule is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Start time of the first session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_session_start: Option<String>,
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_session_end: Option<String>,
 }
 
+impl Serialize for BookedSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedSchedule",
+                usize::from(self.schedule_id.is_some())
+                    + usize::from(self.service_id.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.timezone.is_some())
+                    + usize::from(self.first_session_start.is_some())
+                    + usize::from(self.last_session_end.is_some()),
+            )
+            .optional("scheduleId", &self.schedule_id)
+            .optional("serviceId", &self.service_id)
+            .optional("location", &self.location)
+            .optional("timezone", &self.timezone)
+            .optional("firstSessionStart", &self.first_session_start)
+            .optional("lastSessionEnd", &self.last_session_end)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedSchedule {
+    const NAME: &'static str = "BookedSchedule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
+                "firstSessionStart" => {
+                    rt::object::nullable(&mut map, &mut out.first_session_start)
+                }
+                "lastSessionEnd" => {
+                    rt::object::nullable(&mut map, &mut out.last_session_end)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookedSlot` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedSlot {
     /// Session ID. For class bookings, this is the ID of the existing session.
     /// For appointment bookings, this field is typically empty during booking creation and gets populated when the booking is confirmed.
@@ -597,40 +824,30 @@ pub struct BookedSlot {
     /// You can follow [these sample flows](https://dev.wix.com/docs/api-reference/business-solutions/bookings/end-to-end-booking-flows) for step-by-step guidance about determining availability and creating bookings.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Schedule ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// ID of the corresponding [event](https://dev.wix.com/docs/rest/business-management/calendar/events-v3/introduction).
     /// Available for both appointment and class bookings, not available for course bookings.
     /// For appointment-based services, Wix Bookings automatically populates `eventId` when the booking `status` changes to `CONFIRMED`.
     /// For class bookings, Wix Bookings automatically populates `eventId` upon booking creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The start time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
     /// For example, `America/New_York` or `UTC`. This is the time zone in which the slot was shown to the customer at the time of booking. Wix Bookings ensures that the slot is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// The `resource` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<BookedResource>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Information about how the customer has selected resources for the booking.
     /// Each resource type may have a different selection method.
     /// Check `resource` for resource details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_selections: Option<Vec<ResourceSelection>>,
     /// Whether the booked slot spans one or more full days.
     /// For class bookings, this value is synced from the linked calendar event.
@@ -639,10 +856,8 @@ pub struct BookedSlot {
     /// When `true`, `startDate` is set to `00:00:00` of the first day and `endDate` is set to `00:00:00` of the day after the last day (exclusive). Midnight boundaries are interpreted in the slot's `timezone`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_day: Option<bool>,
     /// The `durationUnitType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unit_type: Option<DurationUnitType>,
     /// Number of booked duration units. Populated only for bookings of [services](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/service-object) configured with a duration range.
     /// The meaning depends on `durationUnitType`:
@@ -650,31 +865,103 @@ pub struct BookedSlot {
     /// - `DAY`: Duration in days. For example, `3` for a 3-day booking.
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unit_count: Option<f64>,
+}
+
+impl Serialize for BookedSlot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedSlot",
+                usize::from(self.session_id.is_some())
+                    + usize::from(self.service_id.is_some())
+                    + usize::from(self.schedule_id.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.timezone.is_some())
+                    + usize::from(self.resource.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.resource_selections.is_some())
+                    + usize::from(self.all_day.is_some())
+                    + usize::from(self.duration_unit_type.is_some())
+                    + usize::from(self.duration_unit_count.is_some()),
+            )
+            .optional("sessionId", &self.session_id)
+            .optional("serviceId", &self.service_id)
+            .optional("scheduleId", &self.schedule_id)
+            .optional("eventId", &self.event_id)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("timezone", &self.timezone)
+            .optional("resource", &self.resource)
+            .optional("location", &self.location)
+            .optional("resourceSelections", &self.resource_selections)
+            .optional("allDay", &self.all_day)
+            .optional("durationUnitType", &self.duration_unit_type)
+            .optional("durationUnitCount", &self.duration_unit_count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedSlot {
+    const NAME: &'static str = "BookedSlot";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
+                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
+                "resource" => rt::object::nullable(&mut map, &mut out.resource),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "resourceSelections" => {
+                    rt::object::nullable(&mut map, &mut out.resource_selections)
+                }
+                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
+                "durationUnitType" => {
+                    rt::object::nullable(&mut map, &mut out.duration_unit_type)
+                }
+                "durationUnitCount" => {
+                    rt::object::nullable(&mut map, &mut out.duration_unit_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
 ///
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Booking {
     /// Total number of participants.
     /// When creating a booking, use this field only if the relevant service has fixed pricing and doesn't offer [variants and options](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_participants: Option<f64>,
     /// The `participantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_choices: Option<ParticipantChoices>,
     /// Booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `bookedEntity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_entity: Option<BookedEntity>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<ContactDetails>,
     /// Additional custom fields submitted with the booking form.
     /// Deprecated due to Bookings integrating with Wix Forms.
@@ -682,54 +969,39 @@ pub struct Booking {
     /// Read more about the [Bookings Forms integration](https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fields: Option<Vec<CustomFormField>>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BookingStatus>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// The `selectedPaymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_payment_option: Option<SelectedPaymentOption>,
     /// Date and time the booking was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// External user ID that you can provide.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
     /// Revision number to be used when updating, rescheduling, or cancelling the booking.
     /// Increments by 1 each time the booking is updated, rescheduled, or canceled. To prevent conflicting changes, the current revision must be specified when updating the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `createdBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<IdentificationData>,
     /// The start date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the start date of the slot. For a schedule, this is the start date of the first session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// The end date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the end date of the slot. For a schedule, this is the end date of the last session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Whether this booking overlaps with another confirmed booking. Returned
     /// only if set to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `multiServiceBookingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_info: Option<MultiServiceBookingInfo>,
     /// ID of the [form submission](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction)
     /// associated with this booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submission_id: Option<String>,
     /// ID of the [form](https://dev.wix.com/docs/rest/crm/forms/form-schemas/form-object)
     /// associated with this booking. The value depends on how the
@@ -739,10 +1011,8 @@ pub struct Booking {
     /// service.
     /// - For bookings created via Create Multi Service Booking, `formId` is set to
     /// `00000000-0000-0000-0000-000000000000` (the default booking form ID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_id: Option<String>,
     /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) associated with the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
     /// ID of the app that's associated with the booking.
     /// Inherited from the `appId` of the service associated with the booking.
@@ -753,7 +1023,6 @@ pub struct Booking {
     /// - Wix Meetings: `"6646a75c-2027-4f49-976c-58f3d713ed0f"`
     /// [Full list of apps created by Wix](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/platform/about-apps-created-by-wix).
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of the app that created the booking. This field is used for analytics, auditing, and tracking creation sources.
     /// This read-only field is automatically populated during booking creation by checking these sources in order:
@@ -761,7 +1030,6 @@ pub struct Booking {
     /// 2. The booking's `appId` field (inherited from the service's `appId`).
     /// 3. The Wix Bookings App ID (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) as the final fallback.
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_app_id: Option<String>,
     /// Whether the customer chooses to pay only the deposit amount upfront.
     ///
@@ -772,17 +1040,186 @@ pub struct Booking {
     ///
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `false`, this field must be `true`.
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_selected: Option<bool>,
 }
 
+impl Serialize for Booking {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Booking",
+                usize::from(self.total_participants.is_some())
+                    + usize::from(self.participants_choices.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.booked_entity.is_some())
+                    + usize::from(self.contact_details.is_some())
+                    + usize::from(self.additional_fields.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.selected_payment_option.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.external_user_id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.multi_service_booking_info.is_some())
+                    + usize::from(self.form_submission_id.is_some())
+                    + usize::from(self.form_id.is_some())
+                    + usize::from(self.booked_add_ons.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.created_by_app_id.is_some())
+                    + usize::from(self.deposit_selected.is_some()),
+            )
+            .optional("totalParticipants", &self.total_participants)
+            .optional("participantsChoices", &self.participants_choices)
+            .optional("id", &self.id)
+            .optional("bookedEntity", &self.booked_entity)
+            .optional("contactDetails", &self.contact_details)
+            .optional("additionalFields", &self.additional_fields)
+            .optional("status", &self.status)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("selectedPaymentOption", &self.selected_payment_option)
+            .optional("createdDate", &self.created_date)
+            .optional("externalUserId", &self.external_user_id)
+            .optional("revision", &self.revision)
+            .optional("createdBy", &self.created_by)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
+            .optional("formSubmissionId", &self.form_submission_id)
+            .optional("formId", &self.form_id)
+            .optional("bookedAddOns", &self.booked_add_ons)
+            .optional("appId", &self.app_id)
+            .optional("createdByAppId", &self.created_by_app_id)
+            .optional("depositSelected", &self.deposit_selected)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Booking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Booking {
+    const NAME: &'static str = "Booking";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.total_participants)
+                }
+                "participantsChoices" => {
+                    rt::object::nullable(&mut map, &mut out.participants_choices)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "bookedEntity" => rt::object::nullable(&mut map, &mut out.booked_entity),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                "additionalFields" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fields)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "selectedPaymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.selected_payment_option)
+                }
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "externalUserId" => {
+                    rt::object::nullable(&mut map, &mut out.external_user_id)
+                }
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "multiServiceBookingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
+                }
+                "formSubmissionId" => {
+                    rt::object::nullable(&mut map, &mut out.form_submission_id)
+                }
+                "formId" => rt::object::nullable(&mut map, &mut out.form_id),
+                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "createdByAppId" => {
+                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
+                }
+                "depositSelected" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_selected)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingFeeDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingFeeDetails {
     /// The `cancellationFeeStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_fee_status: Option<BookingFeeStatus>,
+}
+
+impl Serialize for BookingFeeDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingFeeDetails",
+                usize::from(self.cancellation_fee_status.is_some()),
+            )
+            .optional("cancellationFeeStatus", &self.cancellation_fee_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingFeeDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingFeeDetails {
+    const NAME: &'static str = "BookingFeeDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cancellationFeeStatus" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_fee_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNKNOWN_STATUS`: There is no information about the booking fee status.
@@ -833,40 +1270,111 @@ impl<'de> Deserialize<'de> for BookingFeeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `BookingPolicySettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingPolicySettings {
     /// Whether the booking has an active cancellation fee policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_fee_enabled: Option<bool>,
 }
 
+impl Serialize for BookingPolicySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingPolicySettings",
+                usize::from(self.cancellation_fee_enabled.is_some()),
+            )
+            .optional("cancellationFeeEnabled", &self.cancellation_fee_enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingPolicySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingPolicySettings {
+    const NAME: &'static str = "BookingPolicySettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cancellationFeeEnabled" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_fee_enabled)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonAddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAddressLocation {
     /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
 }
 
+impl Serialize for CommonAddressLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAddressLocation",
+                usize::from(self.latitude.is_some())
+                    + usize::from(self.longitude.is_some()),
+            )
+            .optional("latitude", &self.latitude)
+            .optional("longitude", &self.longitude)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAddressLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAddressLocation {
+    const NAME: &'static str = "CommonAddressLocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "latitude" => rt::object::nullable(&mut map, &mut out.latitude),
+                "longitude" => rt::object::nullable(&mut map, &mut out.longitude),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonQueryV2 {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<CommonPaging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object in the following format:
     /// `"filter" : {
@@ -874,67 +1382,196 @@ pub struct CommonQueryV2 {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for CommonQueryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonQueryV2",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonQueryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonQueryV2 {
+    const NAME: &'static str = "CommonQueryV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConferencingDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConferencingDetails {
     /// URL used by a guest to join the conference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_url: Option<String>,
     /// Conference password.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 
+impl Serialize for ConferencingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConferencingDetails",
+                usize::from(self.guest_url.is_some())
+                    + usize::from(self.password.is_some()),
+            )
+            .optional("guestUrl", &self.guest_url)
+            .optional("password", &self.password)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConferencingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConferencingDetails {
+    const NAME: &'static str = "ConferencingDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "guestUrl" => rt::object::nullable(&mut map, &mut out.guest_url),
+                "password" => rt::object::nullable(&mut map, &mut out.password),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactDetails {
     /// Contact ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Contact's first name. When populated from a standard booking form, this
     /// property corresponds to the `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Contact's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Contact's email. If no [contact](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/contact-object)
     /// with this email exist, a new contact is created.
     /// Used to validate coupon usage limitations per contact. If not specified,
     /// the coupon usage limitation will not be enforced. (Coupon usage limitation
     /// validation is not supported yet).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The `fullAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_address: Option<Address>,
     /// Contact's time zone.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Contact's country in [ISO 3166-1 alpha-2 code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     /// format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
+impl Serialize for ContactDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactDetails",
+                usize::from(self.contact_id.is_some())
+                    + usize::from(self.first_name.is_some())
+                    + usize::from(self.last_name.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.phone.is_some())
+                    + usize::from(self.full_address.is_some())
+                    + usize::from(self.time_zone.is_some())
+                    + usize::from(self.country_code.is_some()),
+            )
+            .optional("contactId", &self.contact_id)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .optional("fullAddress", &self.full_address)
+            .optional("timeZone", &self.time_zone)
+            .optional("countryCode", &self.country_code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactDetails {
+    const NAME: &'static str = "ContactDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "fullAddress" => rt::object::nullable(&mut map, &mut out.full_address),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountExtendedBookingsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountExtendedBookingsRequest {
     /// Filter object in the following format:
     /// `"filter" : {
@@ -942,119 +1579,409 @@ pub struct CountExtendedBookingsRequest {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
 }
 
+impl Serialize for CountExtendedBookingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountExtendedBookingsRequest",
+                usize::from(self.filter.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountExtendedBookingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountExtendedBookingsRequest {
+    const NAME: &'static str = "CountExtendedBookingsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountExtendedBookingsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountExtendedBookingsResponse {
     /// The number of bookings matching the specified filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for CountExtendedBookingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountExtendedBookingsResponse",
+                usize::from(self.count.is_some()),
+            )
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountExtendedBookingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountExtendedBookingsResponse {
+    const NAME: &'static str = "CountExtendedBookingsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomFormField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFormField {
     /// ID of the form field as defined in the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Value that was submitted for this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Form field's label at the time of submission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `valueType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<ValueType>,
 }
 
+impl Serialize for CustomFormField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomFormField",
+                usize::from(self.id.is_some()) + usize::from(self.value.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.value_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("value", &self.value)
+            .optional("label", &self.label)
+            .optional("valueType", &self.value_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomFormField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomFormField {
+    const NAME: &'static str = "CustomFormField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "valueType" => rt::object::nullable(&mut map, &mut out.value_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CyclePrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CyclePrice {
     /// Total amount charged for the billing cycle, including tax, shipping, and discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Three-letter currency code in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217) alphabetic format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
+impl Serialize for CyclePrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CyclePrice",
+                usize::from(self.amount.is_some()) + usize::from(self.currency.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CyclePrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CyclePrice {
+    const NAME: &'static str = "CyclePrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Duration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Duration {
     /// Duration of the service in minutes.
     /// Min: 1 minute, Max: 30 days, 23 hours, and 59 minutes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<f64>,
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Duration",
+                usize::from(self.minutes.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("minutes", &self.minutes)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Duration {
+    const NAME: &'static str = "Duration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Extended bookings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendedBooking {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `allowedActions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<AllowedActions>,
     /// The `attendance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendance: Option<Attendance>,
     /// The `conferencingDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conferencing_details: Option<ConferencingDetails>,
     /// The `bookingPolicySettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_policy_settings: Option<BookingPolicySettings>,
     /// The `bookingFeeDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_fee_details: Option<BookingFeeDetails>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// The `waiver` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<Waiver>,
     /// The `transactions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<OrderTransactions>,
     /// Information about the booking form submission.
     /// Available only when specified `withFormSubmissions` as `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submissions: Option<Vec<FormSubmission>>,
     /// The `subscriptionInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<SubscriptionInfo>,
 }
 
+impl Serialize for ExtendedBooking {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExtendedBooking",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.allowed_actions.is_some())
+                    + usize::from(self.attendance.is_some())
+                    + usize::from(self.conferencing_details.is_some())
+                    + usize::from(self.booking_policy_settings.is_some())
+                    + usize::from(self.booking_fee_details.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.waiver.is_some())
+                    + usize::from(self.transactions.is_some())
+                    + usize::from(self.form_submissions.is_some())
+                    + usize::from(self.subscription_info.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("allowedActions", &self.allowed_actions)
+            .optional("attendance", &self.attendance)
+            .optional("conferencingDetails", &self.conferencing_details)
+            .optional("bookingPolicySettings", &self.booking_policy_settings)
+            .optional("bookingFeeDetails", &self.booking_fee_details)
+            .optional("order", &self.order)
+            .optional("waiver", &self.waiver)
+            .optional("transactions", &self.transactions)
+            .optional("formSubmissions", &self.form_submissions)
+            .optional("subscriptionInfo", &self.subscription_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtendedBooking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ExtendedBooking {
+    const NAME: &'static str = "ExtendedBooking";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "allowedActions" => {
+                    rt::object::nullable(&mut map, &mut out.allowed_actions)
+                }
+                "attendance" => rt::object::nullable(&mut map, &mut out.attendance),
+                "conferencingDetails" => {
+                    rt::object::nullable(&mut map, &mut out.conferencing_details)
+                }
+                "bookingPolicySettings" => {
+                    rt::object::nullable(&mut map, &mut out.booking_policy_settings)
+                }
+                "bookingFeeDetails" => {
+                    rt::object::nullable(&mut map, &mut out.booking_fee_details)
+                }
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "waiver" => rt::object::nullable(&mut map, &mut out.waiver),
+                "transactions" => rt::object::nullable(&mut map, &mut out.transactions),
+                "formSubmissions" => {
+                    rt::object::nullable(&mut map, &mut out.form_submissions)
+                }
+                "subscriptionInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_info)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FormSubmission` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormSubmission {
     /// Label of form field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Key of the submission, and target of a form field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value of the submission, formatted as a string
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Id of the form field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
+}
+
+impl Serialize for FormSubmission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FormSubmission",
+                usize::from(self.label.is_some()) + usize::from(self.key.is_some())
+                    + usize::from(self.value.is_some())
+                    + usize::from(self.field_id.is_some()),
+            )
+            .optional("label", &self.label)
+            .optional("key", &self.key)
+            .optional("value", &self.value)
+            .optional("fieldId", &self.field_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FormSubmission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FormSubmission {
+    const NAME: &'static str = "FormSubmission";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "fieldId" => rt::object::nullable(&mut map, &mut out.field_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -1095,30 +2022,76 @@ impl<'de> Deserialize<'de> for Frequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Location` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// Business location ID. Available only for locations that are business locations,
     /// meaning the `location_type` is `"OWNER_BUSINESS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The full address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
     /// The full translated address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address_translated: Option<String>,
     /// The `locationType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<LocationType>,
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Location",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.formatted_address.is_some())
+                    + usize::from(self.formatted_address_translated.is_some())
+                    + usize::from(self.location_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("formattedAddress", &self.formatted_address)
+            .optional("formattedAddressTranslated", &self.formatted_address_translated)
+            .optional("locationType", &self.location_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Location {
+    const NAME: &'static str = "Location";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                "formattedAddressTranslated" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address_translated)
+                }
+                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -1174,98 +2147,321 @@ impl<'de> Deserialize<'de> for LocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `MembershipPaymentDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipPaymentDetails {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<MembershipName>,
     /// Membership expiration date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// The `credits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<MembershipPaymentCredits>,
 }
 
+impl Serialize for MembershipPaymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipPaymentDetails",
+                usize::from(self.name.is_some())
+                    + usize::from(self.expiration_date.is_some())
+                    + usize::from(self.credits.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("expirationDate", &self.expiration_date)
+            .optional("credits", &self.credits)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipPaymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipPaymentDetails {
+    const NAME: &'static str = "MembershipPaymentDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "expirationDate" => {
+                    rt::object::nullable(&mut map, &mut out.expiration_date)
+                }
+                "credits" => rt::object::nullable(&mut map, &mut out.credits),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Order` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Order {
     /// Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order number displayed in the site owner's dashboard (auto-generated).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatusEnumPaymentStatus>,
     /// The `totalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price: Option<Price>,
     /// The `bookingPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_price: Option<Price>,
     /// The `bookingPriceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_price_description: Option<PriceDescription>,
     /// The `balance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<Balance>,
     /// Currency used for the pricing of this order in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Order",
+                usize::from(self.id.is_some()) + usize::from(self.number.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.total_price.is_some())
+                    + usize::from(self.booking_price.is_some())
+                    + usize::from(self.booking_price_description.is_some())
+                    + usize::from(self.balance.is_some())
+                    + usize::from(self.currency.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("number", &self.number)
+            .optional("status", &self.status)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("totalPrice", &self.total_price)
+            .optional("bookingPrice", &self.booking_price)
+            .optional("bookingPriceDescription", &self.booking_price_description)
+            .optional("balance", &self.balance)
+            .optional("currency", &self.currency)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Order {
+    const NAME: &'static str = "Order";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
+                "bookingPrice" => rt::object::nullable(&mut map, &mut out.booking_price),
+                "bookingPriceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.booking_price_description)
+                }
+                "balance" => rt::object::nullable(&mut map, &mut out.balance),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderTransactions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderTransactions {
     /// The `chargedMembershipPaymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charged_membership_payment_details: Option<MembershipPaymentDetails>,
     /// Sum of refund transactions amounts made to the buyer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_sum_amounts: Option<String>,
 }
 
+impl Serialize for OrderTransactions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderTransactions",
+                usize::from(self.charged_membership_payment_details.is_some())
+                    + usize::from(self.refund_sum_amounts.is_some()),
+            )
+            .optional(
+                "chargedMembershipPaymentDetails",
+                &self.charged_membership_payment_details,
+            )
+            .optional("refundSumAmounts", &self.refund_sum_amounts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderTransactions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderTransactions {
+    const NAME: &'static str = "OrderTransactions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "chargedMembershipPaymentDetails" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.charged_membership_payment_details,
+                    )
+                }
+                "refundSumAmounts" => {
+                    rt::object::nullable(&mut map, &mut out.refund_sum_amounts)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Offset that was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Flag that indicates the server failed to calculate the `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
 }
 
+impl Serialize for PagingMetadataV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadataV2",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.too_many_to_count.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("tooManyToCount", &self.too_many_to_count)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadataV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadataV2 {
+    const NAME: &'static str = "PagingMetadataV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "tooManyToCount" => {
+                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
+                }
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ParticipantChoices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_choices: Option<Vec<ServiceChoices>>,
+}
+
+impl Serialize for ParticipantChoices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParticipantChoices",
+                usize::from(self.service_choices.is_some()),
+            )
+            .optional("serviceChoices", &self.service_choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParticipantChoices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParticipantChoices {
+    const NAME: &'static str = "ParticipantChoices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "serviceChoices" => {
+                    rt::object::nullable(&mut map, &mut out.service_choices)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Payment status.
@@ -1339,7 +2535,7 @@ impl<'de> Deserialize<'de> for PaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1421,21 +2617,18 @@ impl<'de> Deserialize<'de> for PaymentStatusEnumPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `QueryExtendedBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryExtendedBookingRequest {
     /// The `query` field.
     pub query: QueryV2,
     /// Whether information about which actions the customer can perform for the bookings is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_allowed_actions: Option<bool>,
     /// Whether information about the attendance for the bookings is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_attendance_info: Option<bool>,
     /// Filters the retrieved bookings by the booking ID that corresponds to the
     /// specified `sessionId`.
@@ -1448,39 +2641,133 @@ pub struct QueryExtendedBookingRequest {
     ///
     /// __Note__: Bookings for courses don't include a `sessionId`. For these
     /// bookings, you must use this field to filter by session ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
 }
 
+impl Serialize for QueryExtendedBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryExtendedBookingRequest",
+                1 + usize::from(self.with_booking_allowed_actions.is_some())
+                    + usize::from(self.with_booking_attendance_info.is_some())
+                    + usize::from(self.session_id.is_some()),
+            )
+            .field("query", &self.query)
+            .optional("withBookingAllowedActions", &self.with_booking_allowed_actions)
+            .optional("withBookingAttendanceInfo", &self.with_booking_attendance_info)
+            .optional("sessionId", &self.session_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryExtendedBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryExtendedBookingRequest {
+    const NAME: &'static str = "QueryExtendedBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::value(&mut map, &mut f0),
+                "withBookingAllowedActions" => rt::object::nullable(&mut map, &mut f1),
+                "withBookingAttendanceInfo" => rt::object::nullable(&mut map, &mut f2),
+                "sessionId" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    query: f0,
+                    with_booking_allowed_actions: f1,
+                    with_booking_attendance_info: f2,
+                    session_id: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
+        }
+    }
+}
+
 /// The `QueryExtendedBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryExtendedBookingResponse {
     /// Retrieved bookings.
     ///
     /// May include information about the attendance or actions the customer can
     /// perform, depending on your request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_bookings: Option<Vec<ExtendedBooking>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadataV2>,
 }
 
+impl Serialize for QueryExtendedBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryExtendedBookingResponse",
+                usize::from(self.extended_bookings.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("extendedBookings", &self.extended_bookings)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryExtendedBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryExtendedBookingResponse {
+    const NAME: &'static str = "QueryExtendedBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "extendedBookings" => {
+                    rt::object::nullable(&mut map, &mut out.extended_bookings)
+                }
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryExtendedBookingsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryExtendedBookingsRequest {
     /// The `query` field.
     pub query: CommonQueryV2,
     /// Whether to return information about the actions the customer can perform for the bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_allowed_actions: Option<bool>,
     /// Whether to return information about the attendance for the bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_attendance_info: Option<bool>,
     /// Whether to return information about the online conferencing details for the bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_conferencing_details: Option<bool>,
     /// Whether to retrieve information about booking policy settings.
     ///
@@ -1488,7 +2775,6 @@ pub struct QueryExtendedBookingsRequest {
     /// when passing `true`.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_policy_settings: Option<bool>,
     /// Whether to retrieve information about [booking fee](https://dev.wix.com/docs/api-reference/business-solutions/bookings/pricing/booking-fees/introduction)
     /// statuses.
@@ -1504,7 +2790,6 @@ pub struct QueryExtendedBookingsRequest {
     /// `true`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_booking_fee_details: Option<bool>,
     /// Whether to return information about the order from ecom.
     ///
@@ -1514,34 +2799,149 @@ pub struct QueryExtendedBookingsRequest {
     /// when passing `true`.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_ecom_order: Option<bool>,
 }
 
+impl Serialize for QueryExtendedBookingsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryExtendedBookingsRequest",
+                1 + usize::from(self.with_booking_allowed_actions.is_some())
+                    + usize::from(self.with_booking_attendance_info.is_some())
+                    + usize::from(self.with_booking_conferencing_details.is_some())
+                    + usize::from(self.with_booking_policy_settings.is_some())
+                    + usize::from(self.with_booking_fee_details.is_some())
+                    + usize::from(self.with_ecom_order.is_some()),
+            )
+            .field("query", &self.query)
+            .optional("withBookingAllowedActions", &self.with_booking_allowed_actions)
+            .optional("withBookingAttendanceInfo", &self.with_booking_attendance_info)
+            .optional(
+                "withBookingConferencingDetails",
+                &self.with_booking_conferencing_details,
+            )
+            .optional("withBookingPolicySettings", &self.with_booking_policy_settings)
+            .optional("withBookingFeeDetails", &self.with_booking_fee_details)
+            .optional("withEcomOrder", &self.with_ecom_order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryExtendedBookingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryExtendedBookingsRequest {
+    const NAME: &'static str = "QueryExtendedBookingsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::value(&mut map, &mut f0),
+                "withBookingAllowedActions" => rt::object::nullable(&mut map, &mut f1),
+                "withBookingAttendanceInfo" => rt::object::nullable(&mut map, &mut f2),
+                "withBookingConferencingDetails" => {
+                    rt::object::nullable(&mut map, &mut f3)
+                }
+                "withBookingPolicySettings" => rt::object::nullable(&mut map, &mut f4),
+                "withBookingFeeDetails" => rt::object::nullable(&mut map, &mut f5),
+                "withEcomOrder" => rt::object::nullable(&mut map, &mut f6),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    query: f0,
+                    with_booking_allowed_actions: f1,
+                    with_booking_attendance_info: f2,
+                    with_booking_conferencing_details: f3,
+                    with_booking_policy_settings: f4,
+                    with_booking_fee_details: f5,
+                    with_ecom_order: f6,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
+        }
+    }
+}
+
 /// The `QueryExtendedBookingsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryExtendedBookingsResponse {
     /// Retrieved bookings.
     ///
     /// May include information about the attendance or actions the customer can
     /// perform, depending on your request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_bookings: Option<Vec<ExtendedBooking>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadataV2>,
 }
 
+impl Serialize for QueryExtendedBookingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryExtendedBookingsResponse",
+                usize::from(self.extended_bookings.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("extendedBookings", &self.extended_bookings)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryExtendedBookingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryExtendedBookingsResponse {
+    const NAME: &'static str = "QueryExtendedBookingsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "extendedBookings" => {
+                    rt::object::nullable(&mut map, &mut out.extended_bookings)
+                }
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryV2 {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object in the following format:
     /// `"filter" : {
@@ -1549,74 +2949,246 @@ pub struct QueryV2 {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// Array of projected fields. A list of specific field names to return. If `fieldsets` are also specified, the union of `fieldsets` and `fields` is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<String>>,
 }
 
+impl Serialize for QueryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryV2",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.fieldsets.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("fields", &self.fields)
+            .optional("fieldsets", &self.fieldsets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryV2 {
+    const NAME: &'static str = "QueryV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoice {
     /// Value for one of the choices in the [`CustomServiceOption.choices`](https://example.com) list.
     /// Choices are specific values for an option the customer can choose to book. For example,
     /// the option `ageGroup` may have these choices: `child`, `student`, `adult`, and `senior`.
     /// Each choice may have a different price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// The `duration` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// The `dateTime` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time: Option<DateTimeRule>,
     /// The `participantRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_range: Option<ParticipantsRange>,
     /// ID of the corresponding option for the choice. For example, the choice `child`
     /// could correspond to the option `ageGroup`. In this case, `optionId` is the ID
     /// for the `ageGroup` option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
 }
 
+impl Serialize for ServiceChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceChoice",
+                usize::from(self.custom.is_some()) + usize::from(self.duration.is_some())
+                    + usize::from(self.date_time.is_some())
+                    + usize::from(self.participant_range.is_some())
+                    + usize::from(self.option_id.is_some())
+                    + usize::from(self.choice_id.is_some()),
+            )
+            .optional("custom", &self.custom)
+            .optional("duration", &self.duration)
+            .optional("dateTime", &self.date_time)
+            .optional("participantRange", &self.participant_range)
+            .optional("optionId", &self.option_id)
+            .optional("choiceId", &self.choice_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ServiceChoice {
+    const NAME: &'static str = "ServiceChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                "dateTime" => rt::object::nullable(&mut map, &mut out.date_time),
+                "participantRange" => {
+                    rt::object::nullable(&mut map, &mut out.participant_range)
+                }
+                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ServiceChoices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoices {
     /// Number of participants for this [variant](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,
     /// Service choices for these participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ServiceChoice>>,
 }
 
+impl Serialize for ServiceChoices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceChoices",
+                usize::from(self.number_of_participants.is_some())
+                    + usize::from(self.choices.is_some()),
+            )
+            .optional("numberOfParticipants", &self.number_of_participants)
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceChoices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ServiceChoices {
+    const NAME: &'static str = "ServiceChoices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "numberOfParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_participants)
+                }
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<CommonAddressLocation>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `Status` values.
@@ -1665,50 +3237,137 @@ impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Apartment number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apt: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.apt.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .optional("apt", &self.apt)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "apt" => rt::object::nullable(&mut map, &mut out.apt),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Information about a booking's subscription payment plan. Populated for course bookings with subscription pricing only.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionInfo {
     /// Number of billing cycles that have been successfully charged.
     /// For example, if 3 out of 12 monthly payments have been collected, `currentCycle` is `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_cycle: Option<f64>,
     /// Total number of billing cycles in the subscription.
     /// For customers who book after recurring billing starts, includes the remaining cycles only.
     /// This can be lower than the `totalPayments` configured in the service's subscription payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_cycles: Option<f64>,
     /// The `billingFrequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_frequency: Option<Frequency>,
     /// ID of the subscription in the Wix billing system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SubscriptionStatus>,
     /// The `cyclePrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_price: Option<CyclePrice>,
+}
+
+impl Serialize for SubscriptionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionInfo",
+                usize::from(self.current_cycle.is_some())
+                    + usize::from(self.total_cycles.is_some())
+                    + usize::from(self.billing_frequency.is_some())
+                    + usize::from(self.subscription_id.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.cycle_price.is_some()),
+            )
+            .optional("currentCycle", &self.current_cycle)
+            .optional("totalCycles", &self.total_cycles)
+            .optional("billingFrequency", &self.billing_frequency)
+            .optional("subscriptionId", &self.subscription_id)
+            .optional("status", &self.status)
+            .optional("cyclePrice", &self.cycle_price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionInfo {
+    const NAME: &'static str = "SubscriptionInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "currentCycle" => rt::object::nullable(&mut map, &mut out.current_cycle),
+                "totalCycles" => rt::object::nullable(&mut map, &mut out.total_cycles),
+                "billingFrequency" => {
+                    rt::object::nullable(&mut map, &mut out.billing_frequency)
+                }
+                "subscriptionId" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_id)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "cyclePrice" => rt::object::nullable(&mut map, &mut out.cycle_price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `DRAFT`: Subscription created but not yet paid for. Transitions to `PENDING` or `ACTIVE` after the first successful payment.
@@ -1774,7 +3433,7 @@ impl<'de> Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1826,24 +3485,67 @@ impl<'de> Deserialize<'de> for ValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Waiver` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Waiver {
     /// The ID of the waiver. This is a unique identifier for the waiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The ID of the waiver template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver_template_id: Option<String>,
     /// The ID of the contact associated with the waiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+impl Serialize for Waiver {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Waiver",
+                usize::from(self.id.is_some())
+                    + usize::from(self.waiver_template_id.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.status.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("waiverTemplateId", &self.waiver_template_id)
+            .optional("contactId", &self.contact_id)
+            .optional("status", &self.status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Waiver {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Waiver {
+    const NAME: &'static str = "Waiver";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "waiverTemplateId" => {
+                    rt::object::nullable(&mut map, &mut out.waiver_template_id)
+                }
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }

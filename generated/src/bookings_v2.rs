@@ -1250,7 +1250,8 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -1261,167 +1262,144 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn confirm_or_decline_booking<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f ConfirmOrDeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmOrDeclineBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/bookings/v2/confirmation/{}:confirmOrDecline", rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CONFIRM_OR_DECLINE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CONFIRM_OR_DECLINE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CONFIRM_OR_DECLINE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CONFIRM_OR_DECLINE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_confirm_or_decline_booking<'f>(
         client: &'f Client,
         body: &'f BulkConfirmOrDeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkConfirmOrDeclineBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/bookings/v2/bulk/bookings/confirmOrDecline".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CONFIRM_OR_DECLINE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_CONFIRM_OR_DECLINE_BOOKING,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/bookings/v2/bulk/bookings/confirmOrDecline".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CONFIRM_OR_DECLINE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CONFIRM_OR_DECLINE_BOOKING, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bookings_cancel_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         body: &'f V1CancelBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<V1CancelBookingAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/v1/anonymous-bookings/{}/cancel", rt::segment(token));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/v1/anonymous-bookings/{}/cancel", rt::segment(token)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BOOKINGS_CANCEL_BOOKING_ANONYMOUSLY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bookings_reschedule_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         body: &'f V1RescheduleBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<V1RescheduleBookingAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/v1/anonymous-bookings/{}/reschedule", rt::segment(token)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/v1/anonymous-bookings/{}/reschedule", rt::segment(token)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BOOKINGS_RESCHEDULE_BOOKING_ANONYMOUSLY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bookings_get_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         params: &'f BookingsGetBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/v1/anonymous-bookings/{}", rt::segment(token));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BOOKINGS_GET_BOOKING_ANONYMOUSLY,
-                    path,
-                    query,
-                    None,
-                )
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/v1/anonymous-bookings/{}", rt::segment(token)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::BOOKINGS_GET_BOOKING_ANONYMOUSLY,
+                path,
+                query,
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_service_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         params: &'f GetServiceAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/v1/anonymous-bookings/{}/service", rt::segment(token));
-            unsafe {
-                rt::call(client, &operations::GET_SERVICE_ANONYMOUSLY, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/v1/anonymous-bookings/{}/service", rt::segment(token)));
+        unsafe {
+            rt::call(client, &operations::GET_SERVICE_ANONYMOUSLY, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn get_anonymous_action_token<'f>(
         client: &'f Client,
         booking_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAnonymousActionTokenResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/v1/anonymous-bookings/{}/token", rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ANONYMOUS_ACTION_TOKEN,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/v1/anonymous-bookings/{}/token", rt::segment(booking_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_ANONYMOUS_ACTION_TOKEN,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_anonymous_action_token_for_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
@@ -1429,253 +1407,230 @@ mod calls {
         'f,
         Result<GetAnonymousActionTokenForMultiServiceBookingResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/v1/anonymous-multi-service-bookings/{}/token",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ANONYMOUS_ACTION_TOKEN_FOR_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_ANONYMOUS_ACTION_TOKEN_FOR_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_multi_service_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         params: &'f GetMultiServiceBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!(
-                "/v1/anonymous-multi-service-bookings/{}", rt::segment(token)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
-                    path,
-                    query,
-                    None,
-                )
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(
+            format!("/v1/anonymous-multi-service-bookings/{}", rt::segment(token)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                path,
+                query,
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn cancel_multi_service_booking_anonymously<'f>(
         client: &'f Client,
         token: &'f str,
         body: &'f CancelMultiServiceBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingAnonymouslyResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/v1/anonymous-multi-service-bookings/{}/cancel", rt::segment(token)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/v1/anonymous-multi-service-bookings/{}/cancel", rt::segment(token)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::CANCEL_MULTI_SERVICE_BOOKING_ANONYMOUSLY,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_multi_service_booking<'f>(
         client: &'f Client,
         body: &'f CreateMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-service/v2/multi_service_bookings".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_MULTI_SERVICE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/_api/bookings-service/v2/multi_service_bookings".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_MULTI_SERVICE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn reschedule_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f RescheduleMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<RescheduleMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/reschedule",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::RESCHEDULE_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::RESCHEDULE_MULTI_SERVICE_BOOKING,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::RESCHEDULE_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::RESCHEDULE_MULTI_SERVICE_BOOKING, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_multi_service_booking_availability<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f GetMultiServiceBookingAvailabilityRequest,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAvailabilityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/get_availability",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::GET_MULTI_SERVICE_BOOKING_AVAILABILITY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn cancel_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f CancelMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/cancel",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CANCEL_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CANCEL_MULTI_SERVICE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CANCEL_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CANCEL_MULTI_SERVICE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn mark_multi_service_booking_as_pending<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f MarkMultiServiceBookingAsPendingRequest,
     ) -> rt::BoxFuture<'f, Result<MarkMultiServiceBookingAsPendingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/mark_as_pending",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MARK_MULTI_SERVICE_BOOKING_AS_PENDING, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn confirm_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f ConfirmMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/confirm",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CONFIRM_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::CONFIRM_MULTI_SERVICE_BOOKING, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CONFIRM_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CONFIRM_MULTI_SERVICE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn decline_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
         body: &'f DeclineMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<DeclineMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}/decline",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DECLINE_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::DECLINE_MULTI_SERVICE_BOOKING, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::DECLINE_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::DECLINE_MULTI_SERVICE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_get_multi_service_booking_allowed_actions<'f>(
         client: &'f Client,
         body: &'f BulkGetMultiServiceBookingAllowedActionsRequest,
@@ -1683,74 +1638,69 @@ mod calls {
         'f,
         Result<BulkGetMultiServiceBookingAllowedActionsResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/bookings/multiServiceBookings/v2/bulk/multi_service_bookings/get_allowed_actions"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_GET_MULTI_SERVICE_BOOKING_ALLOWED_ACTIONS,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_multi_service_booking<'f>(
         client: &'f Client,
         multi_service_booking_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/multi_service_bookings/{}",
                 rt::segment(multi_service_booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_bookings_to_multi_service_booking<'f>(
         client: &'f Client,
         body: &'f AddBookingsToMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<AddBookingsToMultiServiceBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/_api/bookings-service/v2/multi_service_bookings/add_bookings_to_multi_service_booking"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_BOOKINGS_TO_MULTI_SERVICE_BOOKING, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_bookings_from_multi_service_booking<'f>(
         client: &'f Client,
         body: &'f RemoveBookingsFromMultiServiceBookingRequest,
@@ -1758,286 +1708,273 @@ mod calls {
         'f,
         Result<RemoveBookingsFromMultiServiceBookingResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/_api/bookings-service/v2/multi_service_bookings/remove_bookings_from_multi_service_booking"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::REMOVE_BOOKINGS_FROM_MULTI_SERVICE_BOOKING,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_booking<'f>(
         client: &'f Client,
         body: &'f CreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/_api/bookings-service/v2/bookings".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/_api/bookings-service/v2/bookings".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_booking<'f>(
         client: &'f Client,
         body: &'f BulkCreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/bookings/v2/bulk/bookings/create".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CREATE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/bookings/v2/bulk/bookings/create".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CREATE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn reschedule_booking<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f RescheduleBookingRequest,
     ) -> rt::BoxFuture<'f, Result<RescheduleBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/reschedule",
                 rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::RESCHEDULE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::RESCHEDULE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::RESCHEDULE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::RESCHEDULE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn confirm_booking<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f ConfirmBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/confirm", rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CONFIRM_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CONFIRM_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CONFIRM_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CONFIRM_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn set_booking_submission_id<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f SetBookingSubmissionIdRequest,
     ) -> rt::BoxFuture<'f, Result<SetBookingSubmissionIdResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/set-booking-submission-id",
                 rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SET_BOOKING_SUBMISSION_ID,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SET_BOOKING_SUBMISSION_ID, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::SET_BOOKING_SUBMISSION_ID,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SET_BOOKING_SUBMISSION_ID, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_extended_fields<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UpdateExtendedFieldsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateExtendedFieldsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/update_extended_fields",
                 rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_EXTENDED_FIELDS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_EXTENDED_FIELDS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_EXTENDED_FIELDS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_EXTENDED_FIELDS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn decline_booking<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f DeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<DeclineBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/decline", rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DECLINE_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::DECLINE_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::DECLINE_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::DECLINE_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn cancel_booking<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f CancelBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CancelBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/cancel", rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CANCEL_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CANCEL_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CANCEL_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CANCEL_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_cancel_booking<'f>(
         client: &'f Client,
         body: &'f BulkCancelBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCancelBookingResponse, Error>> {
-        Box::pin(async move {
-            let path = "/bookings/v2/bulk/bookings/cancel".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CANCEL_BOOKING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CANCEL_BOOKING, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/bookings/v2/bulk/bookings/cancel".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CANCEL_BOOKING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CANCEL_BOOKING, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_number_of_participants<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f UpdateNumberOfParticipantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateNumberOfParticipantsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/update_number_of_participants",
                 rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_NUMBER_OF_PARTICIPANTS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::UPDATE_NUMBER_OF_PARTICIPANTS, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_NUMBER_OF_PARTICIPANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_NUMBER_OF_PARTICIPANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_calculate_allowed_actions<'f>(
         client: &'f Client,
         body: &'f BulkCalculateAllowedActionsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCalculateAllowedActionsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/bookings/v2/bulk/bookings/calculate_allowed_actions".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CALCULATE_ALLOWED_ACTIONS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_CALCULATE_ALLOWED_ACTIONS, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/bookings/v2/bulk/bookings/calculate_allowed_actions".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CALCULATE_ALLOWED_ACTIONS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CALCULATE_ALLOWED_ACTIONS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn mark_booking_as_pending<'f>(
         client: &'f Client,
         booking_id: &'f str,
         body: &'f MarkBookingAsPendingRequest,
     ) -> rt::BoxFuture<'f, Result<MarkBookingAsPendingResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/_api/bookings-service/v2/bookings/{}/mark_booking_as_pending",
                 rt::segment(booking_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MARK_BOOKING_AS_PENDING,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::MARK_BOOKING_AS_PENDING, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MARK_BOOKING_AS_PENDING,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MARK_BOOKING_AS_PENDING, body).map(Some),
+            )
+        }
     }
 }
 
@@ -2591,64 +2528,232 @@ pub struct GetMultiServiceBookingAnonymouslyParams {
 }
 
 /// The `AddBookingsToMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddBookingsToMultiServiceBookingRequest {
     /// ID of the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// List of single-service booking IDs and their revision.
     pub bookings: Vec<BookingIdAndRevision>,
     /// Whether to return the single-service bookings that were added to the multi-service booking.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
+impl Serialize for AddBookingsToMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddBookingsToMultiServiceBookingRequest",
+                1 + usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.return_full_entity.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .field("bookings", &self.bookings)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddBookingsToMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddBookingsToMultiServiceBookingRequest {
+    const NAME: &'static str = "AddBookingsToMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => rt::object::nullable(&mut map, &mut f0),
+                "bookings" => rt::object::value(&mut map, &mut f1),
+                "returnFullEntity" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    multi_service_booking_id: f0,
+                    bookings: f1,
+                    return_full_entity: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "bookings")])),
+        }
+    }
+}
+
 /// The `AddBookingsToMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddBookingsToMultiServiceBookingResponse {
     /// Single-service bookings that were added to the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings: Option<Vec<BookingResult>>,
 }
 
+impl Serialize for AddBookingsToMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddBookingsToMultiServiceBookingResponse",
+                usize::from(self.bookings.is_some()),
+            )
+            .optional("bookings", &self.bookings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddBookingsToMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddBookingsToMultiServiceBookingResponse {
+    const NAME: &'static str = "AddBookingsToMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddOnDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddOnDetails {
     /// ID of the add-on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_on_id: Option<String>,
     /// Duration in minutes for add-ons that extend service time.
     /// Empty for [quantity-based add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction#terminology).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_in_minutes: Option<f64>,
 }
 
+impl Serialize for AddOnDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddOnDetails",
+                usize::from(self.add_on_id.is_some())
+                    + usize::from(self.duration_in_minutes.is_some()),
+            )
+            .optional("addOnId", &self.add_on_id)
+            .optional("durationInMinutes", &self.duration_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddOnDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddOnDetails {
+    const NAME: &'static str = "AddOnDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addOnId" => rt::object::nullable(&mut map, &mut out.add_on_id),
+                "durationInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.duration_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddOnGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddOnGroup {
     /// ID of the add-on group.
     /// Wix Bookings automatically populates this field when creating or updating an add-on group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the add-on group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Maximum number of different [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) from the group customers can add when booking the service.
     /// When empty, there's no upper limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_number_of_add_ons: Option<f64>,
     /// List of IDs of all [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) included in the group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_on_ids: Option<Vec<String>>,
     /// Description or instructional prompt of the add-on group that's displayed to customers when booking the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
+}
+
+impl Serialize for AddOnGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddOnGroup",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.max_number_of_add_ons.is_some())
+                    + usize::from(self.add_on_ids.is_some())
+                    + usize::from(self.prompt.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("maxNumberOfAddOns", &self.max_number_of_add_ons)
+            .optional("addOnIds", &self.add_on_ids)
+            .optional("prompt", &self.prompt)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddOnGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddOnGroup {
+    const NAME: &'static str = "AddOnGroup";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "maxNumberOfAddOns" => {
+                    rt::object::nullable(&mut map, &mut out.max_number_of_add_ons)
+                }
+                "addOnIds" => rt::object::nullable(&mut map, &mut out.add_on_ids),
+                "prompt" => rt::object::nullable(&mut map, &mut out.prompt),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ONLINE`: Customers are required to pay online for add-ons when the booking is paid for with a pricing plan.
@@ -2694,69 +2799,168 @@ impl<'de> Deserialize<'de> for AddOnPaymentOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Physical address
 ///
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line, usually street and number, as free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Subdivision. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Zip/postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Free text providing more detailed address info. Usually contains Apt, Suite, and Floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// A string containing the full address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
     /// Free text to help find the address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// The `geocode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geocode: Option<AddressLocation>,
     /// Country full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Multi-level subdivisions from top to bottom.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivisions: Option<Vec<Subdivision>>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.formatted_address.is_some())
+                    + usize::from(self.hint.is_some())
+                    + usize::from(self.geocode.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivisions.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("addressLine2", &self.address_line2)
+            .optional("formattedAddress", &self.formatted_address)
+            .optional("hint", &self.hint)
+            .optional("geocode", &self.geocode)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisions", &self.subdivisions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                "hint" => rt::object::nullable(&mut map, &mut out.hint),
+                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisions" => rt::object::nullable(&mut map, &mut out.subdivisions),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Possible actions allowed for the booking.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllowedActions {
     /// Whether canceling the booking is allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel: Option<bool>,
     /// Whether rescheduling the booking is allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule: Option<bool>,
 }
 
+impl Serialize for AllowedActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AllowedActions",
+                usize::from(self.cancel.is_some())
+                    + usize::from(self.reschedule.is_some()),
+            )
+            .optional("cancel", &self.cancel)
+            .optional("reschedule", &self.reschedule)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowedActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AllowedActions {
+    const NAME: &'static str = "AllowedActions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
+                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AvailabilityConstraints` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AvailabilityConstraints {
     /// Calculated list of all supported session durations for the service. For
     /// appointment-based services without varied pricing based on session length, it
@@ -2766,88 +2970,259 @@ pub struct AvailabilityConstraints {
     /// while ignoring `sessionDurations`.
     /// For courses and classes, it includes durations for all future
     /// recurring sessions but excludes durations for one-off or past recurring sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub durations: Option<Vec<V2Duration>>,
     /// List of supported session durations in minutes.
     ///
     /// - For appointment-based services, specify `sessionDurations` when creating a service.
     /// - For appointment-based services with varied pricing by session length, you must still specify `sessionDurations`, but the values are ignored. Actual durations are taken from the [service variants](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/service-options-and-variants/introduction).
     /// - For classes or courses, don't specify `sessionDurations` when creating a service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_durations: Option<Vec<f64>>,
     /// The number of minutes between the end of a session and the start of the next.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_between_sessions: Option<f64>,
     /// The `durationRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_range: Option<DurationRange>,
+}
+
+impl Serialize for AvailabilityConstraints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AvailabilityConstraints",
+                usize::from(self.durations.is_some())
+                    + usize::from(self.session_durations.is_some())
+                    + usize::from(self.time_between_sessions.is_some())
+                    + usize::from(self.duration_range.is_some()),
+            )
+            .optional("durations", &self.durations)
+            .optional("sessionDurations", &self.session_durations)
+            .optional("timeBetweenSessions", &self.time_between_sessions)
+            .optional("durationRange", &self.duration_range)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AvailabilityConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AvailabilityConstraints {
+    const NAME: &'static str = "AvailabilityConstraints";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "durations" => rt::object::nullable(&mut map, &mut out.durations),
+                "sessionDurations" => {
+                    rt::object::nullable(&mut map, &mut out.session_durations)
+                }
+                "timeBetweenSessions" => {
+                    rt::object::nullable(&mut map, &mut out.time_between_sessions)
+                }
+                "durationRange" => {
+                    rt::object::nullable(&mut map, &mut out.duration_range)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The policy for whether a session can be booked after the start of the schedule.
 /// This policy and `LimitLateBookingPolicy` cannot be enabled at the same time. So if this policy
 /// is enabled, the `LimitLateBookingPolicy` policy must be disabled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookAfterStartPolicy {
     /// Whether booking is allowed after the start of the schedule. When `true`,
     /// customers can book after the start of the schedule.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl Serialize for BookAfterStartPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookAfterStartPolicy",
+                usize::from(self.enabled.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookAfterStartPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookAfterStartPolicy {
+    const NAME: &'static str = "BookAfterStartPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `slot`, `schedule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedEntity {
     /// The `slot` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slot: Option<BookedSlot>,
     /// The `schedule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<BookedSchedule>,
     /// Session title at the time of booking. If there is no pre-existing session,
     /// for example for appointment-based services, Wix Bookings sets `title` to the service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// List of tags for the booking.
     ///
     /// - "INDIVIDUAL": For bookings of appointment-based services. Including when the appointment is for a group of participants.
     /// - "GROUP": For bookings of individual class sessions.
     /// - "COURSE": For course bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
+impl Serialize for BookedEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedEntity",
+                usize::from(self.slot.is_some()) + usize::from(self.schedule.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.tags.is_some()),
+            )
+            .optional("slot", &self.slot)
+            .optional("schedule", &self.schedule)
+            .optional("title", &self.title)
+            .optional("tags", &self.tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedEntity {
+    const NAME: &'static str = "BookedEntity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "slot" => rt::object::nullable(&mut map, &mut out.slot),
+                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookedSchedule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedSchedule {
     /// [Schedule ID](https://dev.wix.com/docs/rest/business-management/calendar/schedules-v3/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// Booked service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
     /// For example, `America/New_York` or `UTC`. This is the time zone in which the schedule was shown to the customer at the time of booking. Wix Bookings ensures that the schedule is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Start time of the first session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_session_start: Option<String>,
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_session_end: Option<String>,
 }
 
+impl Serialize for BookedSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedSchedule",
+                usize::from(self.schedule_id.is_some())
+                    + usize::from(self.service_id.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.timezone.is_some())
+                    + usize::from(self.first_session_start.is_some())
+                    + usize::from(self.last_session_end.is_some()),
+            )
+            .optional("scheduleId", &self.schedule_id)
+            .optional("serviceId", &self.service_id)
+            .optional("location", &self.location)
+            .optional("timezone", &self.timezone)
+            .optional("firstSessionStart", &self.first_session_start)
+            .optional("lastSessionEnd", &self.last_session_end)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedSchedule {
+    const NAME: &'static str = "BookedSchedule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
+                "firstSessionStart" => {
+                    rt::object::nullable(&mut map, &mut out.first_session_start)
+                }
+                "lastSessionEnd" => {
+                    rt::object::nullable(&mut map, &mut out.last_session_end)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookedSlot` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedSlot {
     /// Session ID. For class bookings, this is the ID of the existing session.
     /// For appointment bookings, this field is typically empty during booking creation and gets populated when the booking is confirmed.
@@ -2856,40 +3231,30 @@ pub struct BookedSlot {
     /// You can follow [these sample flows](https://dev.wix.com/docs/api-reference/business-solutions/bookings/end-to-end-booking-flows) for step-by-step guidance about determining availability and creating bookings.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Schedule ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// ID of the corresponding [event](https://dev.wix.com/docs/rest/business-management/calendar/events-v3/introduction).
     /// Available for both appointment and class bookings, not available for course bookings.
     /// For appointment-based services, Wix Bookings automatically populates `eventId` when the booking `status` changes to `CONFIRMED`.
     /// For class bookings, Wix Bookings automatically populates `eventId` upon booking creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The start time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database).
     /// For example, `America/New_York` or `UTC`. This is the time zone in which the slot was shown to the customer at the time of booking. Wix Bookings ensures that the slot is always displayed in this same time zone to the customer, including when they view or edit their booking in the future.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// The `resource` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<BookedResource>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// Information about how the customer has selected resources for the booking.
     /// Each resource type may have a different selection method.
     /// Check `resource` for resource details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_selections: Option<Vec<ResourceSelection>>,
     /// Whether the booked slot spans one or more full days.
     /// For class bookings, this value is synced from the linked calendar event.
@@ -2898,10 +3263,8 @@ pub struct BookedSlot {
     /// When `true`, `startDate` is set to `00:00:00` of the first day and `endDate` is set to `00:00:00` of the day after the last day (exclusive). Midnight boundaries are interpreted in the slot's `timezone`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_day: Option<bool>,
     /// The `durationUnitType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unit_type: Option<DurationUnitType>,
     /// Number of booked duration units. Populated only for bookings of [services](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/service-object) configured with a duration range.
     /// The meaning depends on `durationUnitType`:
@@ -2909,31 +3272,103 @@ pub struct BookedSlot {
     /// - `DAY`: Duration in days. For example, `3` for a 3-day booking.
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unit_count: Option<f64>,
+}
+
+impl Serialize for BookedSlot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedSlot",
+                usize::from(self.session_id.is_some())
+                    + usize::from(self.service_id.is_some())
+                    + usize::from(self.schedule_id.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.timezone.is_some())
+                    + usize::from(self.resource.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.resource_selections.is_some())
+                    + usize::from(self.all_day.is_some())
+                    + usize::from(self.duration_unit_type.is_some())
+                    + usize::from(self.duration_unit_count.is_some()),
+            )
+            .optional("sessionId", &self.session_id)
+            .optional("serviceId", &self.service_id)
+            .optional("scheduleId", &self.schedule_id)
+            .optional("eventId", &self.event_id)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("timezone", &self.timezone)
+            .optional("resource", &self.resource)
+            .optional("location", &self.location)
+            .optional("resourceSelections", &self.resource_selections)
+            .optional("allDay", &self.all_day)
+            .optional("durationUnitType", &self.duration_unit_type)
+            .optional("durationUnitCount", &self.duration_unit_count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookedSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookedSlot {
+    const NAME: &'static str = "BookedSlot";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
+                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
+                "resource" => rt::object::nullable(&mut map, &mut out.resource),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "resourceSelections" => {
+                    rt::object::nullable(&mut map, &mut out.resource_selections)
+                }
+                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
+                "durationUnitType" => {
+                    rt::object::nullable(&mut map, &mut out.duration_unit_type)
+                }
+                "durationUnitCount" => {
+                    rt::object::nullable(&mut map, &mut out.duration_unit_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
 ///
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Booking {
     /// Total number of participants.
     /// When creating a booking, use this field only if the relevant service has fixed pricing and doesn't offer [variants and options](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_participants: Option<f64>,
     /// The `participantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_choices: Option<ParticipantChoices>,
     /// Booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `bookedEntity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_entity: Option<BookedEntity>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<ContactDetails>,
     /// Additional custom fields submitted with the booking form.
     /// Deprecated due to Bookings integrating with Wix Forms.
@@ -2941,54 +3376,39 @@ pub struct Booking {
     /// Read more about the [Bookings Forms integration](https://dev.wix.com/docs/api-reference/business-solutions/bookings/wix-forms-integration).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fields: Option<Vec<CustomFormField>>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BookingStatus>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// The `selectedPaymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_payment_option: Option<SelectedPaymentOption>,
     /// Date and time the booking was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// External user ID that you can provide.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_user_id: Option<String>,
     /// Revision number to be used when updating, rescheduling, or cancelling the booking.
     /// Increments by 1 each time the booking is updated, rescheduled, or canceled. To prevent conflicting changes, the current revision must be specified when updating the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `createdBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<CommonIdentificationData>,
     /// The start date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the start date of the slot. For a schedule, this is the start date of the first session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// The end date of the booking in `YYYY-MM-DDThh:mm:ss.sssZ` format.
     /// For a slot, this is the end date of the slot. For a schedule, this is the end date of the last session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the booking was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Whether this booking overlaps with another confirmed booking. Returned
     /// only if set to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `multiServiceBookingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_info: Option<MultiServiceBookingInfo>,
     /// ID of the [form submission](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction)
     /// associated with this booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submission_id: Option<String>,
     /// ID of the [form](https://dev.wix.com/docs/rest/crm/forms/form-schemas/form-object)
     /// associated with this booking. The value depends on how the
@@ -2998,10 +3418,8 @@ pub struct Booking {
     /// service.
     /// - For bookings created via Create Multi Service Booking, `formId` is set to
     /// `00000000-0000-0000-0000-000000000000` (the default booking form ID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_id: Option<String>,
     /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) associated with the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
     /// ID of the app that's associated with the booking.
     /// Inherited from the `appId` of the service associated with the booking.
@@ -3012,7 +3430,6 @@ pub struct Booking {
     /// - Wix Meetings: `"6646a75c-2027-4f49-976c-58f3d713ed0f"`
     /// [Full list of apps created by Wix](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/platform/about-apps-created-by-wix).
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of the app that created the booking. This field is used for analytics, auditing, and tracking creation sources.
     /// This read-only field is automatically populated during booking creation by checking these sources in order:
@@ -3020,7 +3437,6 @@ pub struct Booking {
     /// 2. The booking's `appId` field (inherited from the service's `appId`).
     /// 3. The Wix Bookings App ID (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) as the final fallback.
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_app_id: Option<String>,
     /// Whether the customer chooses to pay only the deposit amount upfront.
     ///
@@ -3031,84 +3447,375 @@ pub struct Booking {
     ///
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `false`, this field must be `true`.
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_selected: Option<bool>,
 }
 
+impl Serialize for Booking {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Booking",
+                usize::from(self.total_participants.is_some())
+                    + usize::from(self.participants_choices.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.booked_entity.is_some())
+                    + usize::from(self.contact_details.is_some())
+                    + usize::from(self.additional_fields.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.selected_payment_option.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.external_user_id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.multi_service_booking_info.is_some())
+                    + usize::from(self.form_submission_id.is_some())
+                    + usize::from(self.form_id.is_some())
+                    + usize::from(self.booked_add_ons.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.created_by_app_id.is_some())
+                    + usize::from(self.deposit_selected.is_some()),
+            )
+            .optional("totalParticipants", &self.total_participants)
+            .optional("participantsChoices", &self.participants_choices)
+            .optional("id", &self.id)
+            .optional("bookedEntity", &self.booked_entity)
+            .optional("contactDetails", &self.contact_details)
+            .optional("additionalFields", &self.additional_fields)
+            .optional("status", &self.status)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("selectedPaymentOption", &self.selected_payment_option)
+            .optional("createdDate", &self.created_date)
+            .optional("externalUserId", &self.external_user_id)
+            .optional("revision", &self.revision)
+            .optional("createdBy", &self.created_by)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
+            .optional("formSubmissionId", &self.form_submission_id)
+            .optional("formId", &self.form_id)
+            .optional("bookedAddOns", &self.booked_add_ons)
+            .optional("appId", &self.app_id)
+            .optional("createdByAppId", &self.created_by_app_id)
+            .optional("depositSelected", &self.deposit_selected)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Booking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Booking {
+    const NAME: &'static str = "Booking";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.total_participants)
+                }
+                "participantsChoices" => {
+                    rt::object::nullable(&mut map, &mut out.participants_choices)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "bookedEntity" => rt::object::nullable(&mut map, &mut out.booked_entity),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                "additionalFields" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fields)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "selectedPaymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.selected_payment_option)
+                }
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "externalUserId" => {
+                    rt::object::nullable(&mut map, &mut out.external_user_id)
+                }
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "multiServiceBookingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
+                }
+                "formSubmissionId" => {
+                    rt::object::nullable(&mut map, &mut out.form_submission_id)
+                }
+                "formId" => rt::object::nullable(&mut map, &mut out.form_id),
+                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "createdByAppId" => {
+                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
+                }
+                "depositSelected" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_selected)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingCanceled` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingCanceled {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<BookingStatus>,
+}
+
+impl Serialize for BookingCanceled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingCanceled",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.initiated_by.is_some())
+                    + usize::from(self.previous_status.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("initiatedBy", &self.initiated_by)
+            .optional("previousStatus", &self.previous_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingCanceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingCanceled {
+    const NAME: &'static str = "BookingCanceled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                "previousStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BookingConfirmed` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingConfirmed {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
     /// The phone number is taken from `contactDetails.phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// Whether this booking overlaps with another existing confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<BookingStatus>,
     /// The `previousPaymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_payment_status: Option<PaymentStatus>,
 }
 
+impl Serialize for BookingConfirmed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingConfirmed",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.initiated_by.is_some())
+                    + usize::from(self.previous_status.is_some())
+                    + usize::from(self.previous_payment_status.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("initiatedBy", &self.initiated_by)
+            .optional("previousStatus", &self.previous_status)
+            .optional("previousPaymentStatus", &self.previous_payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingConfirmed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingConfirmed {
+    const NAME: &'static str = "BookingConfirmed";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "sendSmsReminder" => {
+                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                "previousStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_status)
+                }
+                "previousPaymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingDeclined` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingDeclined {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether this booking overlaps with another existing confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<BookingStatus>,
     /// The `previousPaymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_payment_status: Option<PaymentStatus>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+}
+
+impl Serialize for BookingDeclined {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingDeclined",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.initiated_by.is_some())
+                    + usize::from(self.previous_status.is_some())
+                    + usize::from(self.previous_payment_status.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("initiatedBy", &self.initiated_by)
+            .optional("previousStatus", &self.previous_status)
+            .optional("previousPaymentStatus", &self.previous_payment_status)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingDeclined {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingDeclined {
+    const NAME: &'static str = "BookingDeclined";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                "previousStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_status)
+                }
+                "previousPaymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Fee for a specific booking that's calculated according to the associated [booking policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction). Currently, only cancellation fees, including no-show fees, are supported.
@@ -3116,21 +3823,65 @@ pub struct BookingDeclined {
 /// Wix Bookings automatically applies the cancellation fee to the [eCommerce order](https://dev.wix.com/docs/rest/business-solutions/e-commerce/orders/introduction) if the customer cancels the booking themselves.
 /// Cancellation fees aren't automatically applied to an eCommerce order if the business owner cancels the booking in their dashboard on behalf of the customer.
 /// You can call [Apply Booking Fee to Order](https://dev.wix.com/docs/rest/business-solutions/bookings/pricing/booking-fees/apply-booking-fees-to-order) to manually apply booking fees to an eCommerce order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingFee {
     /// Booking fee ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the booking associated with the fee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// The `cancellationFee` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_fee: Option<CancellationFee>,
     /// The `policyDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_details: Option<PolicyDetails>,
+}
+
+impl Serialize for BookingFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingFee",
+                usize::from(self.id.is_some()) + usize::from(self.booking_id.is_some())
+                    + usize::from(self.cancellation_fee.is_some())
+                    + usize::from(self.policy_details.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("bookingId", &self.booking_id)
+            .optional("cancellationFee", &self.cancellation_fee)
+            .optional("policyDetails", &self.policy_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingFee {
+    const NAME: &'static str = "BookingFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "cancellationFee" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_fee)
+                }
+                "policyDetails" => {
+                    rt::object::nullable(&mut map, &mut out.policy_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNKNOWN_STATUS`: There is no eCommerce order associated with the booking.
@@ -3186,65 +3937,198 @@ impl<'de> Deserialize<'de> for BookingFeeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `BookingIdAndRevision` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingIdAndRevision {
     /// ID of the single-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be specified when managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+}
+
+impl Serialize for BookingIdAndRevision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingIdAndRevision",
+                usize::from(self.booking_id.is_some())
+                    + usize::from(self.revision.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingIdAndRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingIdAndRevision {
+    const NAME: &'static str = "BookingIdAndRevision";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingInfo {
     /// ID of the single-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be specified when managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
 }
 
+impl Serialize for BookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingInfo",
+                usize::from(self.booking_id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.payment_status.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .optional("paymentStatus", &self.payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingInfo {
+    const NAME: &'static str = "BookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingMarkedAsPending` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingMarkedAsPending {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
     /// The phone number is taken from `contactDetails.phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// Whether this booking overlaps with another existing confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<BookingStatus>,
     /// The `previousPaymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_payment_status: Option<PaymentStatus>,
+}
+
+impl Serialize for BookingMarkedAsPending {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingMarkedAsPending",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.initiated_by.is_some())
+                    + usize::from(self.previous_status.is_some())
+                    + usize::from(self.previous_payment_status.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("initiatedBy", &self.initiated_by)
+            .optional("previousStatus", &self.previous_status)
+            .optional("previousPaymentStatus", &self.previous_payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingMarkedAsPending {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingMarkedAsPending {
+    const NAME: &'static str = "BookingMarkedAsPending";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "sendSmsReminder" => {
+                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                "previousStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_status)
+                }
+                "previousPaymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// `BookingPolicy` is the main entity of `BookingPolicyService` and specifies a set of rules for booking a service
@@ -3271,337 +4155,1210 @@ pub struct BookingMarkedAsPending {
 /// can be found in the description of the corresponding object.
 ///
 /// Partial updates are supported on the main entity level, however in order to update a sub-policy the client needs to provide the whole sub-policy object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingPolicy {
     /// The ID to the policy for the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Date and time the policy was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the policy was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Name of the policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `customPolicyDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_policy_description: Option<PolicyDescription>,
     /// Whether the policy is the default for the meta site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The `limitEarlyBookingPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_early_booking_policy: Option<LimitEarlyBookingPolicy>,
     /// The `limitLateBookingPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_late_booking_policy: Option<LimitLateBookingPolicy>,
     /// The `bookAfterStartPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub book_after_start_policy: Option<BookAfterStartPolicy>,
     /// The `cancellationPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_policy: Option<CancellationPolicy>,
     /// The `reschedulePolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule_policy: Option<ReschedulePolicy>,
     /// The `waitlistPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waitlist_policy: Option<WaitlistPolicy>,
     /// The `participantsPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_policy: Option<ParticipantsPolicy>,
     /// The `resourcesPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources_policy: Option<ResourcesPolicy>,
     /// The `cancellationFeePolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_fee_policy: Option<CancellationFeePolicy>,
     /// The `saveCreditCardPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_credit_card_policy: Option<SaveCreditCardPolicy>,
 }
 
+impl Serialize for BookingPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingPolicy",
+                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.custom_policy_description.is_some())
+                    + usize::from(self.default.is_some())
+                    + usize::from(self.limit_early_booking_policy.is_some())
+                    + usize::from(self.limit_late_booking_policy.is_some())
+                    + usize::from(self.book_after_start_policy.is_some())
+                    + usize::from(self.cancellation_policy.is_some())
+                    + usize::from(self.reschedule_policy.is_some())
+                    + usize::from(self.waitlist_policy.is_some())
+                    + usize::from(self.participants_policy.is_some())
+                    + usize::from(self.resources_policy.is_some())
+                    + usize::from(self.cancellation_fee_policy.is_some())
+                    + usize::from(self.save_credit_card_policy.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("name", &self.name)
+            .optional("customPolicyDescription", &self.custom_policy_description)
+            .optional("default", &self.default)
+            .optional("limitEarlyBookingPolicy", &self.limit_early_booking_policy)
+            .optional("limitLateBookingPolicy", &self.limit_late_booking_policy)
+            .optional("bookAfterStartPolicy", &self.book_after_start_policy)
+            .optional("cancellationPolicy", &self.cancellation_policy)
+            .optional("reschedulePolicy", &self.reschedule_policy)
+            .optional("waitlistPolicy", &self.waitlist_policy)
+            .optional("participantsPolicy", &self.participants_policy)
+            .optional("resourcesPolicy", &self.resources_policy)
+            .optional("cancellationFeePolicy", &self.cancellation_fee_policy)
+            .optional("saveCreditCardPolicy", &self.save_credit_card_policy)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingPolicy {
+    const NAME: &'static str = "BookingPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "customPolicyDescription" => {
+                    rt::object::nullable(&mut map, &mut out.custom_policy_description)
+                }
+                "default" => rt::object::nullable(&mut map, &mut out.default),
+                "limitEarlyBookingPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.limit_early_booking_policy)
+                }
+                "limitLateBookingPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.limit_late_booking_policy)
+                }
+                "bookAfterStartPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.book_after_start_policy)
+                }
+                "cancellationPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_policy)
+                }
+                "reschedulePolicy" => {
+                    rt::object::nullable(&mut map, &mut out.reschedule_policy)
+                }
+                "waitlistPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.waitlist_policy)
+                }
+                "participantsPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.participants_policy)
+                }
+                "resourcesPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.resources_policy)
+                }
+                "cancellationFeePolicy" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_fee_policy)
+                }
+                "saveCreditCardPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.save_credit_card_policy)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingPolicySettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingPolicySettings {
     /// Booking policy settings for a given slot or schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_participants_per_booking: Option<f64>,
 }
 
+impl Serialize for BookingPolicySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingPolicySettings",
+                usize::from(self.max_participants_per_booking.is_some()),
+            )
+            .optional("maxParticipantsPerBooking", &self.max_participants_per_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingPolicySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingPolicySettings {
+    const NAME: &'static str = "BookingPolicySettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "maxParticipantsPerBooking" => {
+                    rt::object::nullable(&mut map, &mut out.max_participants_per_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingPolicyViolations` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingPolicyViolations {
     /// Booking policy violation: Too early to book this slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_early_to_book: Option<bool>,
     /// Booking policy violation: Too late to book this slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_late_to_book: Option<bool>,
     /// Booking policy violation: Online booking is disabled for this slot.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub book_online_disabled: Option<bool>,
 }
 
+impl Serialize for BookingPolicyViolations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingPolicyViolations",
+                usize::from(self.too_early_to_book.is_some())
+                    + usize::from(self.too_late_to_book.is_some())
+                    + usize::from(self.book_online_disabled.is_some()),
+            )
+            .optional("tooEarlyToBook", &self.too_early_to_book)
+            .optional("tooLateToBook", &self.too_late_to_book)
+            .optional("bookOnlineDisabled", &self.book_online_disabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingPolicyViolations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingPolicyViolations {
+    const NAME: &'static str = "BookingPolicyViolations";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "tooEarlyToBook" => {
+                    rt::object::nullable(&mut map, &mut out.too_early_to_book)
+                }
+                "tooLateToBook" => {
+                    rt::object::nullable(&mut map, &mut out.too_late_to_book)
+                }
+                "bookOnlineDisabled" => {
+                    rt::object::nullable(&mut map, &mut out.book_online_disabled)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingRescheduled {
     /// The previous total number of participants. Available only when the booking includes
     /// a single service variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_total_participants: Option<f64>,
     /// The `previousParticipantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_participants_choices: Option<ParticipantChoices>,
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_status: Option<BookingStatus>,
     /// The `previousBookedEntity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_booked_entity: Option<BookedEntity>,
     /// The previous start date of the booking.
     /// For a slot, this is the start date of the slot.
     /// For a schedule, this is the start date of the first session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_start_date: Option<wix_rest_runtime::Timestamp>,
     /// The previous end date of the booking.
     /// For a slot, this is the end date of the slot.
     /// For a schedule, this is the end date of the last session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_end_date: Option<wix_rest_runtime::Timestamp>,
     /// The add-ons that were associated with the booking before rescheduling.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_booked_add_ons: Option<Vec<BookedAddOn>>,
 }
 
+impl Serialize for BookingRescheduled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingRescheduled",
+                usize::from(self.previous_total_participants.is_some())
+                    + usize::from(self.previous_participants_choices.is_some())
+                    + usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.initiated_by.is_some())
+                    + usize::from(self.previous_status.is_some())
+                    + usize::from(self.previous_booked_entity.is_some())
+                    + usize::from(self.previous_start_date.is_some())
+                    + usize::from(self.previous_end_date.is_some())
+                    + usize::from(self.previous_booked_add_ons.is_some()),
+            )
+            .optional("previousTotalParticipants", &self.previous_total_participants)
+            .optional("previousParticipantsChoices", &self.previous_participants_choices)
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("initiatedBy", &self.initiated_by)
+            .optional("previousStatus", &self.previous_status)
+            .optional("previousBookedEntity", &self.previous_booked_entity)
+            .optional("previousStartDate", &self.previous_start_date)
+            .optional("previousEndDate", &self.previous_end_date)
+            .optional("previousBookedAddOns", &self.previous_booked_add_ons)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingRescheduled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingRescheduled {
+    const NAME: &'static str = "BookingRescheduled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "previousTotalParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.previous_total_participants)
+                }
+                "previousParticipantsChoices" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.previous_participants_choices,
+                    )
+                }
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                "previousStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_status)
+                }
+                "previousBookedEntity" => {
+                    rt::object::nullable(&mut map, &mut out.previous_booked_entity)
+                }
+                "previousStartDate" => {
+                    rt::object::nullable(&mut map, &mut out.previous_start_date)
+                }
+                "previousEndDate" => {
+                    rt::object::nullable(&mut map, &mut out.previous_end_date)
+                }
+                "previousBookedAddOns" => {
+                    rt::object::nullable(&mut map, &mut out.previous_booked_add_ons)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingResult {
     /// Single-service booking ID. Always present.
     /// This value is identical to `booking.id`, which is only returned when `returnFullEntity` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for BookingResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingResult",
+                usize::from(self.booking_id.is_some())
+                    + usize::from(self.booking.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingResult {
+    const NAME: &'static str = "BookingResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BookingsCancelList` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingsCancelList {
     /// Bookings to cancel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings_info: Option<Vec<CancelBookingInfo>>,
 }
 
+impl Serialize for BookingsCancelList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingsCancelList",
+                usize::from(self.bookings_info.is_some()),
+            )
+            .optional("bookingsInfo", &self.bookings_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingsCancelList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BookingsCancelList {
+    const NAME: &'static str = "BookingsCancelList";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingsInfo" => rt::object::nullable(&mut map, &mut out.bookings_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkBookingResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkBookingResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Booking>,
 }
 
+impl Serialize for BulkBookingResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkBookingResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkBookingResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkBookingResult {
+    const NAME: &'static str = "BulkBookingResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCalculateAllowedActionsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCalculateAllowedActionsRequest {
     /// List of booking IDs to calculate allowed actions for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_ids: Option<Vec<String>>,
 }
 
+impl Serialize for BulkCalculateAllowedActionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCalculateAllowedActionsRequest",
+                usize::from(self.booking_ids.is_some()),
+            )
+            .optional("bookingIds", &self.booking_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCalculateAllowedActionsRequest {
+    const NAME: &'static str = "BulkCalculateAllowedActionsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingIds" => rt::object::nullable(&mut map, &mut out.booking_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCalculateAllowedActionsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCalculateAllowedActionsResponse {
     /// Results for each booking in the request, containing the allowed actions or error information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+impl Serialize for BulkCalculateAllowedActionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCalculateAllowedActionsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCalculateAllowedActionsResponse {
+    const NAME: &'static str = "BulkCalculateAllowedActionsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BulkCalculateAllowedActionsResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCalculateAllowedActionsResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<AllowedActions>,
 }
 
+impl Serialize for BulkCalculateAllowedActionsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCalculateAllowedActionsResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCalculateAllowedActionsResult {
+    const NAME: &'static str = "BulkCalculateAllowedActionsResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `bookings`, `recurringCancellation` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCancelBookingRequest {
     /// The `bookings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings: Option<BookingsCancelList>,
     /// The `recurringCancellation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_cancellation: Option<RecurringCancelInfo>,
     /// Whether to return the full canceled Booking in each result.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
+impl Serialize for BulkCancelBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCancelBookingRequest",
+                usize::from(self.bookings.is_some())
+                    + usize::from(self.recurring_cancellation.is_some())
+                    + usize::from(self.return_full_entity.is_some()),
+            )
+            .optional("bookings", &self.bookings)
+            .optional("recurringCancellation", &self.recurring_cancellation)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCancelBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCancelBookingRequest {
+    const NAME: &'static str = "BulkCancelBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
+                "recurringCancellation" => {
+                    rt::object::nullable(&mut map, &mut out.recurring_cancellation)
+                }
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCancelBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCancelBookingResponse {
     /// List of individual Bulk Cancel Bookings results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkCancelBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCancelBookingResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCancelBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCancelBookingResponse {
+    const NAME: &'static str = "BulkCancelBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkConfirmOrDeclineBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkConfirmOrDeclineBookingRequest {
     /// Bookings to confirm or decline.
     pub details: Vec<BulkConfirmOrDeclineBookingRequestBookingDetails>,
     /// Whether to return the confirmed or declined booking objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
 }
 
+impl Serialize for BulkConfirmOrDeclineBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkConfirmOrDeclineBookingRequest",
+                1 + usize::from(self.return_entity.is_some()),
+            )
+            .field("details", &self.details)
+            .optional("returnEntity", &self.return_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkConfirmOrDeclineBookingRequest {
+    const NAME: &'static str = "BulkConfirmOrDeclineBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "details" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    details: f0,
+                    return_entity: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "details")])),
+        }
+    }
+}
+
 /// The `BulkConfirmOrDeclineBookingRequestBookingDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkConfirmOrDeclineBookingRequestBookingDetails {
     /// ID of the booking to confirm or decline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
 }
 
+impl Serialize for BulkConfirmOrDeclineBookingRequestBookingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkConfirmOrDeclineBookingRequestBookingDetails",
+                usize::from(self.booking_id.is_some())
+                    + usize::from(self.payment_status.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .optional("paymentStatus", &self.payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingRequestBookingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkConfirmOrDeclineBookingRequestBookingDetails {
+    const NAME: &'static str = "BulkConfirmOrDeclineBookingRequestBookingDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkConfirmOrDeclineBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkConfirmOrDeclineBookingResponse {
     /// List of confirmed or declined bookings, including metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkConfirmOrDeclineBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkConfirmOrDeclineBookingResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkConfirmOrDeclineBookingResponse {
+    const NAME: &'static str = "BulkConfirmOrDeclineBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCreateBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateBookingRequest {
     /// Bookings to create.
     ///
     /// Max: 40 bookings
     pub create_bookings_info: Vec<CreateBookingInfo>,
     /// Whether to return the created bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
+impl Serialize for BulkCreateBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateBookingRequest",
+                1 + usize::from(self.return_full_entity.is_some()),
+            )
+            .field("createBookingsInfo", &self.create_bookings_info)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateBookingRequest {
+    const NAME: &'static str = "BulkCreateBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "createBookingsInfo" => rt::object::value(&mut map, &mut f0),
+                "returnFullEntity" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    create_bookings_info: f0,
+                    return_full_entity: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "createBookingsInfo")])),
+        }
+    }
+}
+
 /// The `BulkCreateBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateBookingResponse {
     /// List of individual Bulk Create Bookings results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+impl Serialize for BulkCreateBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateBookingResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateBookingResponse {
+    const NAME: &'static str = "BulkCreateBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BulkGetMultiServiceBookingAllowedActionsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkGetMultiServiceBookingAllowedActionsRequest {
     /// IDs of the multi-service bookings to retrieve allowed actions for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_ids: Option<Vec<String>>,
 }
 
+impl Serialize for BulkGetMultiServiceBookingAllowedActionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkGetMultiServiceBookingAllowedActionsRequest",
+                usize::from(self.multi_service_booking_ids.is_some()),
+            )
+            .optional("multiServiceBookingIds", &self.multi_service_booking_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkGetMultiServiceBookingAllowedActionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkGetMultiServiceBookingAllowedActionsRequest {
+    const NAME: &'static str = "BulkGetMultiServiceBookingAllowedActionsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingIds" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_ids)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkGetMultiServiceBookingAllowedActionsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkGetMultiServiceBookingAllowedActionsResponse {
     /// Information about the multi-service bookings that were retrieved.
     /// Includes their ID, index in the bulk request and whether they were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkGetMultiServiceBookingAllowedActionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkGetMultiServiceBookingAllowedActionsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkGetMultiServiceBookingAllowedActionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkGetMultiServiceBookingAllowedActionsResponse {
+    const NAME: &'static str = "BulkGetMultiServiceBookingAllowedActionsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BusinessLocationOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessLocationOptions {
     /// ID of the business [location](https://dev.wix.com/docs/api-reference/business-management/locations/introduction).
     /// When setting a business location, specify only the location ID. Other location details are overwritten.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Business location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether this is the default location. There can only be a single default location per site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<CommonAddress>,
     /// Business location email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Business location phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
+impl Serialize for BusinessLocationOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BusinessLocationOptions",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.default.is_some())
+                    + usize::from(self.address.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.phone.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("default", &self.default)
+            .optional("address", &self.address)
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BusinessLocationOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BusinessLocationOptions {
+    const NAME: &'static str = "BusinessLocationOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "default" => rt::object::nullable(&mut map, &mut out.default),
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelBookingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelBookingFlowControlSettings {
     /// Whether the cancellation policy applies when canceling the booking.
     ///
     /// When passing `false`, you can only cancel a booking if the cancellation policy allows it.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_cancellation_policy: Option<bool>,
     /// Whether to issue a refund when canceling the booking.
     ///
@@ -3612,7 +5369,6 @@ pub struct CancelBookingFlowControlSettings {
     /// the booking flow control settings are set without refund.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_refund: Option<bool>,
     /// Whether to waive the cancellation fee when canceling the booking.
     ///
@@ -3620,55 +5376,144 @@ pub struct CancelBookingFlowControlSettings {
     /// - `false`: The customer must pay the cancellation fee that's defined in the service's [policy](https://dev.wix.com/docs/api-reference/business-solutions/bookings/policies/booking-policies/introduction).
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waive_cancellation_fee: Option<bool>,
 }
 
+impl Serialize for CancelBookingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelBookingFlowControlSettings",
+                usize::from(self.ignore_cancellation_policy.is_some())
+                    + usize::from(self.with_refund.is_some())
+                    + usize::from(self.waive_cancellation_fee.is_some()),
+            )
+            .optional("ignoreCancellationPolicy", &self.ignore_cancellation_policy)
+            .optional("withRefund", &self.with_refund)
+            .optional("waiveCancellationFee", &self.waive_cancellation_fee)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelBookingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelBookingFlowControlSettings {
+    const NAME: &'static str = "CancelBookingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ignoreCancellationPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.ignore_cancellation_policy)
+                }
+                "withRefund" => rt::object::nullable(&mut map, &mut out.with_refund),
+                "waiveCancellationFee" => {
+                    rt::object::nullable(&mut map, &mut out.waive_cancellation_fee)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelBookingInfo {
     /// ID of the booking to cancel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// Revision number, which increments by 1 each time the booking is updated.
     ///
     /// To prevent conflicting changes, the current revision must be specified when
     /// managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
     /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
     ///
     /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waive_charges: Option<bool>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
 }
 
+impl Serialize for CancelBookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelBookingInfo",
+                usize::from(self.booking_id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.waive_charges.is_some())
+                    + usize::from(self.participant_notification.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("waiveCharges", &self.waive_charges)
+            .optional("participantNotification", &self.participant_notification)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelBookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelBookingInfo {
+    const NAME: &'static str = "CancelBookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelBookingRequest {
     /// ID of the booking to cancel.
     pub booking_id: String,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
     /// Revision number, which increments by 1 each time the booking is updated.
     ///
     /// To prevent conflicting changes, the current revision must be specified when
     /// managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
     ///
@@ -3686,52 +5531,216 @@ pub struct CancelBookingRequest {
     /// - The order has no additional fees on the booking's line item.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waive_charges: Option<bool>,
 }
 
+impl Serialize for CancelBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelBookingRequest",
+                1 + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.waive_charges.is_some()),
+            )
+            .field("bookingId", &self.booking_id)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("revision", &self.revision)
+            .optional("waiveCharges", &self.waive_charges)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelBookingRequest {
+    const NAME: &'static str = "CancelBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f2),
+                "revision" => rt::object::nullable(&mut map, &mut f3),
+                "waiveCharges" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking_id: f0,
+                    participant_notification: f1,
+                    flow_control_settings: f2,
+                    revision: f3,
+                    waive_charges: f4,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
+        }
+    }
+}
+
 /// The `CancelBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for CancelBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelBookingResponse {
+    const NAME: &'static str = "CancelBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request for CancelMultiServiceBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelMultiServiceBookingAnonymouslyRequest {
     /// Anonymous token for the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
+impl Serialize for CancelMultiServiceBookingAnonymouslyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelMultiServiceBookingAnonymouslyRequest",
+                usize::from(self.token.is_some()),
+            )
+            .optional("token", &self.token)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelMultiServiceBookingAnonymouslyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelMultiServiceBookingAnonymouslyRequest {
+    const NAME: &'static str = "CancelMultiServiceBookingAnonymouslyRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "token" => rt::object::nullable(&mut map, &mut out.token),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response for CancelMultiServiceBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelMultiServiceBookingAnonymouslyResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for CancelMultiServiceBookingAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelMultiServiceBookingAnonymouslyResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelMultiServiceBookingAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelMultiServiceBookingAnonymouslyResponse {
+    const NAME: &'static str = "CancelMultiServiceBookingAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelMultiServiceBookingRequest {
     /// ID of the multi-service booking to cancel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
     /// Whether to return the canceled single-service bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
     /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
     ///
@@ -3749,74 +5758,244 @@ pub struct CancelMultiServiceBookingRequest {
     /// - The order has no additional fees on the booking's line item.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waive_charges: Option<bool>,
 }
 
+impl Serialize for CancelMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelMultiServiceBookingRequest",
+                usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.return_full_entity.is_some())
+                    + usize::from(self.waive_charges.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .optional("waiveCharges", &self.waive_charges)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelMultiServiceBookingRequest {
+    const NAME: &'static str = "CancelMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for CancelMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelMultiServiceBookingResponse {
+    const NAME: &'static str = "CancelMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancellationFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancellationFee {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Money>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BookingFeeStatus>,
     /// The `trigger` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
 }
 
+impl Serialize for CancellationFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancellationFee",
+                usize::from(self.price.is_some()) + usize::from(self.status.is_some())
+                    + usize::from(self.trigger.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("status", &self.status)
+            .optional("trigger", &self.trigger)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancellationFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancellationFee {
+    const NAME: &'static str = "CancellationFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "trigger" => rt::object::nullable(&mut map, &mut out.trigger),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancellationFeePolicy` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancellationFeePolicy {
     /// Whether canceling a booking will result in a cancellation fee
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Cancellation windows describing the time of cancellation and the fee to charge.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_windows: Option<Vec<CancellationWindow>>,
     /// Whether the cancellation fee should not be automatically collected when customer cancels the booking.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_collect_fee_enabled: Option<bool>,
 }
 
+impl Serialize for CancellationFeePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancellationFeePolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.cancellation_windows.is_some())
+                    + usize::from(self.auto_collect_fee_enabled.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("cancellationWindows", &self.cancellation_windows)
+            .optional("autoCollectFeeEnabled", &self.auto_collect_fee_enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancellationFeePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancellationFeePolicy {
+    const NAME: &'static str = "CancellationFeePolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "cancellationWindows" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_windows)
+                }
+                "autoCollectFeeEnabled" => {
+                    rt::object::nullable(&mut map, &mut out.auto_collect_fee_enabled)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy for canceling a booked session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancellationPolicy {
     /// Whether canceling a booking is allowed. When `true`, customers
     /// can cancel the booking.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether there is a limit on the latest cancellation time. When `true`,
     /// a time limit is enforced.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_latest_cancellation: Option<bool>,
     /// Minimum number of minutes before the start of the booked session that the booking can be canceled.
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_cancellation_in_minutes: Option<f64>,
     /// Whether this cancellation policy allows anonymous cancellations.
     ///
@@ -3828,278 +6007,989 @@ pub struct CancellationPolicy {
     /// so that customers aren't required to be site members to cancel their bookings.
     ///
     /// Default: `null` (treated as `true`)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_anonymous: Option<bool>,
 }
 
+impl Serialize for CancellationPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancellationPolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.limit_latest_cancellation.is_some())
+                    + usize::from(self.latest_cancellation_in_minutes.is_some())
+                    + usize::from(self.allow_anonymous.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("limitLatestCancellation", &self.limit_latest_cancellation)
+            .optional(
+                "latestCancellationInMinutes",
+                &self.latest_cancellation_in_minutes,
+            )
+            .optional("allowAnonymous", &self.allow_anonymous)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancellationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancellationPolicy {
+    const NAME: &'static str = "CancellationPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "limitLatestCancellation" => {
+                    rt::object::nullable(&mut map, &mut out.limit_latest_cancellation)
+                }
+                "latestCancellationInMinutes" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.latest_cancellation_in_minutes,
+                    )
+                }
+                "allowAnonymous" => {
+                    rt::object::nullable(&mut map, &mut out.allow_anonymous)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `amount`, `percentage` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancellationWindow {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommonMoney>,
     /// Percentage of the original price to be charged as a cancellation fee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<String>,
     /// The fee will be applied if the booked session starts within this start time in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_in_minutes: Option<f64>,
 }
 
+impl Serialize for CancellationWindow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancellationWindow",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some())
+                    + usize::from(self.start_in_minutes.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .optional("startInMinutes", &self.start_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancellationWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancellationWindow {
+    const NAME: &'static str = "CancellationWindow";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                "startInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.start_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Category` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Category name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Order of a category within a category list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<f64>,
 }
 
+impl Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Category",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.sort_order.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("sortOrder", &self.sort_order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Category {
+    const NAME: &'static str = "Category";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "sortOrder" => rt::object::nullable(&mut map, &mut out.sort_order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAddress {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<CommonStreetAddress>,
     /// The `addressLine` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// 2-letter country code in an [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Full address of the location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
 }
 
+impl Serialize for CommonAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAddress",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.formatted_address.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("formattedAddress", &self.formatted_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAddress {
+    const NAME: &'static str = "CommonAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonIdentificationData {
     /// ID of a site visitor that has not logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_visitor_id: Option<String>,
     /// ID of a site visitor that has logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// ID of a Wix user (site owner, contributor, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wix_user_id: Option<String>,
     /// ID of an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
+}
+
+impl Serialize for CommonIdentificationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonIdentificationData",
+                usize::from(self.anonymous_visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.wix_user_id.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.contact_id.is_some()),
+            )
+            .optional("anonymousVisitorId", &self.anonymous_visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("wixUserId", &self.wix_user_id)
+            .optional("appId", &self.app_id)
+            .optional("contactId", &self.contact_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonIdentificationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonIdentificationData {
+    const NAME: &'static str = "CommonIdentificationData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anonymousVisitorId" => {
+                    rt::object::nullable(&mut map, &mut out.anonymous_visitor_id)
+                }
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "wixUserId" => rt::object::nullable(&mut map, &mut out.wix_user_id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Money.
 /// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonMoney {
     /// Monetary amount. Decimal string with a period as a decimal separator. For example `25.05`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Currency code in [ISO 4217 format](https://en.wikipedia.org/wiki/ISO_4217). For example, `USD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Monetary amount. Decimal string in local format. For example, `1 000,30`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_value: Option<String>,
 }
 
+impl Serialize for CommonMoney {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonMoney",
+                usize::from(self.value.is_some()) + usize::from(self.currency.is_some())
+                    + usize::from(self.formatted_value.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("currency", &self.currency)
+            .optional("formattedValue", &self.formatted_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonMoney {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonMoney {
+    const NAME: &'static str = "CommonMoney";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "formattedValue" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_value)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Street address. Includes street name, number, and apartment number in separate fields.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonStreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Apartment number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apt: Option<String>,
 }
 
+impl Serialize for CommonStreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonStreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.apt.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .optional("apt", &self.apt)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonStreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonStreetAddress {
+    const NAME: &'static str = "CommonStreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "apt" => rt::object::nullable(&mut map, &mut out.apt),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Conferencing` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Conferencing {
     /// Whether a conference link is generated for the service's sessions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl Serialize for Conferencing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Conferencing",
+                usize::from(self.enabled.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Conferencing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Conferencing {
+    const NAME: &'static str = "Conferencing";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConfirmBookingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmBookingFlowControlSettings {
     /// Whether the availability is checked before confirming the booking.
     ///
     /// When specifying `false`, a booking is only updated with status `CONFIRMED`.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_availability_validation: Option<bool>,
 }
 
+impl Serialize for ConfirmBookingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmBookingFlowControlSettings",
+                usize::from(self.check_availability_validation.is_some()),
+            )
+            .optional("checkAvailabilityValidation", &self.check_availability_validation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmBookingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmBookingFlowControlSettings {
+    const NAME: &'static str = "ConfirmBookingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkAvailabilityValidation" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.check_availability_validation,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConfirmBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmBookingRequest {
     /// ID of the booking to confirm.
     pub booking_id: String,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be passed when
     /// updating the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the
     /// session starts. The phone number is taken from `contactDetails.phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
 }
 
+impl Serialize for ConfirmBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmBookingRequest",
+                1 + usize::from(self.revision.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .field("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmBookingRequest {
+    const NAME: &'static str = "ConfirmBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "revision" => rt::object::nullable(&mut map, &mut f1),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
+                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f3),
+                "paymentStatus" => rt::object::nullable(&mut map, &mut f4),
+                "doubleBooked" => rt::object::nullable(&mut map, &mut f5),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking_id: f0,
+                    revision: f1,
+                    participant_notification: f2,
+                    send_sms_reminder: f3,
+                    payment_status: f4,
+                    double_booked: f5,
+                    flow_control_settings: f6,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
+        }
+    }
+}
+
 /// The `ConfirmBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for ConfirmBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmBookingResponse {
+    const NAME: &'static str = "ConfirmBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConfirmMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmMultiServiceBookingRequest {
     /// ID of the multi-service booking to confirm its related bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// Information about the single-service bookings to confirm.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_bookings_info: Option<Vec<BookingInfo>>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
     /// Wix Bookings takes the phone number from `contactDetails.phone`.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// Whether to return the confirmed single-service bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
 }
 
+impl Serialize for ConfirmMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmMultiServiceBookingRequest",
+                usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.confirm_bookings_info.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.return_full_entity.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .optional("confirmBookingsInfo", &self.confirm_bookings_info)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmMultiServiceBookingRequest {
+    const NAME: &'static str = "ConfirmMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                "confirmBookingsInfo" => {
+                    rt::object::nullable(&mut map, &mut out.confirm_bookings_info)
+                }
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "sendSmsReminder" => {
+                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConfirmMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for ConfirmMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmMultiServiceBookingResponse {
+    const NAME: &'static str = "ConfirmMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ConfirmOrDeclineBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmOrDeclineBookingRequest {
     /// ID of the booking to confirm or decline.
     pub booking_id: String,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
 }
 
+impl Serialize for ConfirmOrDeclineBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmOrDeclineBookingRequest",
+                1 + usize::from(self.payment_status.is_some()),
+            )
+            .field("bookingId", &self.booking_id)
+            .optional("paymentStatus", &self.payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmOrDeclineBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmOrDeclineBookingRequest {
+    const NAME: &'static str = "ConfirmOrDeclineBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "paymentStatus" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking_id: f0,
+                    payment_status: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
+        }
+    }
+}
+
 /// The `ConfirmOrDeclineBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConfirmOrDeclineBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for ConfirmOrDeclineBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConfirmOrDeclineBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmOrDeclineBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConfirmOrDeclineBookingResponse {
+    const NAME: &'static str = "ConfirmOrDeclineBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactDetails {
     /// Contact ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Contact's first name. When populated from a standard booking form, this
     /// property corresponds to the `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Contact's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Contact's email. If no [contact](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/contact-object)
     /// with this email exist, a new contact is created.
     /// Used to validate coupon usage limitations per contact. If not specified,
     /// the coupon usage limitation will not be enforced. (Coupon usage limitation
     /// validation is not supported yet).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The `fullAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_address: Option<Address>,
     /// Contact's time zone.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Contact's country in [ISO 3166-1 alpha-2 code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     /// format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
+impl Serialize for ContactDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactDetails",
+                usize::from(self.contact_id.is_some())
+                    + usize::from(self.first_name.is_some())
+                    + usize::from(self.last_name.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.phone.is_some())
+                    + usize::from(self.full_address.is_some())
+                    + usize::from(self.time_zone.is_some())
+                    + usize::from(self.country_code.is_some()),
+            )
+            .optional("contactId", &self.contact_id)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .optional("fullAddress", &self.full_address)
+            .optional("timeZone", &self.time_zone)
+            .optional("countryCode", &self.country_code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactDetails {
+    const NAME: &'static str = "ContactDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "fullAddress" => rt::object::nullable(&mut map, &mut out.full_address),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateBookingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateBookingFlowControlSettings {
     /// Whether the availability is checked before creating the booking.
     ///
@@ -4112,7 +7002,6 @@ pub struct CreateBookingFlowControlSettings {
     /// - Testing or demonstration purposes.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_availability_validation: Option<bool>,
     /// Whether `PENDING` bookings are automatically set to `CONFIRMED` for
     /// services that normally require the owner's manual confirmation.
@@ -4120,7 +7009,6 @@ pub struct CreateBookingFlowControlSettings {
     /// Your app must have the `BOOKINGS.OVERRIDE_AVAILABILITY` permission
     /// when passing `true`.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_business_confirmation: Option<bool>,
     /// Whether customers can pay using a payment method that isn't supported
     /// for the service, but that's supported for other services.
@@ -4128,34 +7016,87 @@ pub struct CreateBookingFlowControlSettings {
     /// Your app must have the `BOOKINGS.MANAGE_PAYMENTS` permission when passing
     /// `true`.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_selected_payment_option_validation: Option<bool>,
     /// Whether Wix Bookings validates [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) when creating a booking.
     /// The calling [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) must have `BOOKINGS.MANAGE_ADDONS` permissions to specify `true`.
     /// This allows customers to choose an add-on that's not associated with the service or choose more than the maximum number of add-ons from a group.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_add_on_validation: Option<bool>,
 }
 
+impl Serialize for CreateBookingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateBookingFlowControlSettings",
+                usize::from(self.skip_availability_validation.is_some())
+                    + usize::from(self.skip_business_confirmation.is_some())
+                    + usize::from(self.skip_selected_payment_option_validation.is_some())
+                    + usize::from(self.skip_add_on_validation.is_some()),
+            )
+            .optional("skipAvailabilityValidation", &self.skip_availability_validation)
+            .optional("skipBusinessConfirmation", &self.skip_business_confirmation)
+            .optional(
+                "skipSelectedPaymentOptionValidation",
+                &self.skip_selected_payment_option_validation,
+            )
+            .optional("skipAddOnValidation", &self.skip_add_on_validation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateBookingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateBookingFlowControlSettings {
+    const NAME: &'static str = "CreateBookingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "skipAvailabilityValidation" => {
+                    rt::object::nullable(&mut map, &mut out.skip_availability_validation)
+                }
+                "skipBusinessConfirmation" => {
+                    rt::object::nullable(&mut map, &mut out.skip_business_confirmation)
+                }
+                "skipSelectedPaymentOptionValidation" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.skip_selected_payment_option_validation,
+                    )
+                }
+                "skipAddOnValidation" => {
+                    rt::object::nullable(&mut map, &mut out.skip_add_on_validation)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateBookingInfo {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the
     /// session starts. The phone number is taken from `contactDetails.phone`.
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
     /// Booking form data submitted by the customer during the booking process.
     /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
@@ -4165,26 +7106,78 @@ pub struct CreateBookingInfo {
     /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submission: Option<serde_json::Value>,
 }
 
+impl Serialize for CreateBookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateBookingInfo",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.form_submission.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("formSubmission", &self.form_submission)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateBookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateBookingInfo {
+    const NAME: &'static str = "CreateBookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "sendSmsReminder" => {
+                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "formSubmission" => {
+                    rt::object::nullable(&mut map, &mut out.form_submission)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateBookingRequest {
     /// The `booking` field.
     pub booking: Booking,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the
     /// session starts. The phone number is taken from `contactDetails.phone`.
     /// Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
     /// Booking form data submitted by the customer during the booking process.
     /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
@@ -4194,22 +7187,118 @@ pub struct CreateBookingRequest {
     /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submission: Option<serde_json::Value>,
 }
 
+impl Serialize for CreateBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateBookingRequest",
+                1 + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.form_submission.is_some()),
+            )
+            .field("booking", &self.booking)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("formSubmission", &self.form_submission)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateBookingRequest {
+    const NAME: &'static str = "CreateBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::value(&mut map, &mut f0),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
+                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f2),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
+                "formSubmission" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking: f0,
+                    participant_notification: f1,
+                    send_sms_reminder: f2,
+                    flow_control_settings: f3,
+                    form_submission: f4,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "booking")])),
+        }
+    }
+}
+
 /// The `CreateBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for CreateBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateBookingResponse {
+    const NAME: &'static str = "CreateBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMultiServiceBookingRequest {
     /// Between 2 to 8 new single-service booking specifications to create and combine in a multi-service booking.
     ///
@@ -4219,22 +7308,17 @@ pub struct CreateMultiServiceBookingRequest {
     /// For sequential bookings, ensure the timing allows services to be scheduled back-to-back.
     pub bookings: Vec<Booking>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
     /// Wix Bookings takes the phone number from `contactDetails.phone`.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CreateBookingFlowControlSettings>,
     /// Whether to return the created single-service bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
     /// The `multiServiceBookingType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_type: Option<MultiServiceBookingType>,
     /// Booking form data submitted by the customer during the booking process.
     /// Each key represents the name of the form submission field while the value is the data submitted by the customer for that field.
@@ -4244,75 +7328,335 @@ pub struct CreateMultiServiceBookingRequest {
     /// - __Custom and additional fields__: All other form field values are stored separately in the [form submissions object](https://dev.wix.com/docs/rest/crm/forms/form-submissions/introduction).
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_submission: Option<serde_json::Value>,
 }
 
+impl Serialize for CreateMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateMultiServiceBookingRequest",
+                1 + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.return_full_entity.is_some())
+                    + usize::from(self.multi_service_booking_type.is_some())
+                    + usize::from(self.form_submission.is_some()),
+            )
+            .field("bookings", &self.bookings)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .optional("multiServiceBookingType", &self.multi_service_booking_type)
+            .optional("formSubmission", &self.form_submission)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateMultiServiceBookingRequest {
+    const NAME: &'static str = "CreateMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookings" => rt::object::value(&mut map, &mut f0),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
+                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f2),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
+                "returnFullEntity" => rt::object::nullable(&mut map, &mut f4),
+                "multiServiceBookingType" => rt::object::nullable(&mut map, &mut f5),
+                "formSubmission" => rt::object::nullable(&mut map, &mut f6),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    bookings: f0,
+                    participant_notification: f1,
+                    send_sms_reminder: f2,
+                    flow_control_settings: f3,
+                    return_full_entity: f4,
+                    multi_service_booking_type: f5,
+                    form_submission: f6,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookings")])),
+        }
+    }
+}
+
 /// The `CreateMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for CreateMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateMultiServiceBookingResponse {
+    const NAME: &'static str = "CreateMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomFormField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFormField {
     /// ID of the form field as defined in the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Value that was submitted for this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Form field's label at the time of submission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `valueType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_type: Option<ValueType>,
 }
 
+impl Serialize for CustomFormField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomFormField",
+                usize::from(self.id.is_some()) + usize::from(self.value.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.value_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("value", &self.value)
+            .optional("label", &self.label)
+            .optional("valueType", &self.value_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomFormField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomFormField {
+    const NAME: &'static str = "CustomFormField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "valueType" => rt::object::nullable(&mut map, &mut out.value_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomLocationOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomLocationOptions {
     /// ID of the custom location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<CommonAddress>,
 }
 
+impl Serialize for CustomLocationOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomLocationOptions",
+                usize::from(self.id.is_some()) + usize::from(self.address.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("address", &self.address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomLocationOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomLocationOptions {
+    const NAME: &'static str = "CustomLocationOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomPayment` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomPayment {
     /// A custom description explaining to the customer how to pay for the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for CustomPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomPayment",
+                usize::from(self.description.is_some()),
+            )
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomPayment {
+    const NAME: &'static str = "CustomPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Daily duration configuration. Durations are specified in days.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DailyConfig {
     /// Minimum bookable duration in days. The customer can't book for less than this number of days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_duration_in_days: Option<f64>,
     /// Maximum bookable duration in days. The customer can't book for more than this number of days.
     ///
     /// Must be greater than or equal to `minDurationInDays`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_in_days: Option<f64>,
 }
 
+impl Serialize for DailyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DailyConfig",
+                usize::from(self.min_duration_in_days.is_some())
+                    + usize::from(self.max_duration_in_days.is_some()),
+            )
+            .optional("minDurationInDays", &self.min_duration_in_days)
+            .optional("maxDurationInDays", &self.max_duration_in_days)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DailyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DailyConfig {
+    const NAME: &'static str = "DailyConfig";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minDurationInDays" => {
+                    rt::object::nullable(&mut map, &mut out.min_duration_in_days)
+                }
+                "maxDurationInDays" => {
+                    rt::object::nullable(&mut map, &mut out.max_duration_in_days)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeclineBookingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeclineBookingFlowControlSettings {
     /// Whether a refund is expected when declining the booking.
     ///
@@ -4324,13 +7668,48 @@ pub struct DeclineBookingFlowControlSettings {
     /// the booking flow control settings are set without refund.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_refund: Option<bool>,
 }
 
+impl Serialize for DeclineBookingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeclineBookingFlowControlSettings",
+                usize::from(self.with_refund.is_some()),
+            )
+            .optional("withRefund", &self.with_refund)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclineBookingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeclineBookingFlowControlSettings {
+    const NAME: &'static str = "DeclineBookingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "withRefund" => rt::object::nullable(&mut map, &mut out.with_refund),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeclineBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeclineBookingRequest {
     /// ID of the booking to decline.
     pub booking_id: String,
@@ -4338,88 +7717,353 @@ pub struct DeclineBookingRequest {
     ///
     /// To prevent conflicting changes, the current revision must be specified when
     /// declining the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+}
+
+impl Serialize for DeclineBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeclineBookingRequest",
+                1 + usize::from(self.revision.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .field("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclineBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeclineBookingRequest {
+    const NAME: &'static str = "DeclineBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "revision" => rt::object::nullable(&mut map, &mut f1),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
+                "paymentStatus" => rt::object::nullable(&mut map, &mut f3),
+                "doubleBooked" => rt::object::nullable(&mut map, &mut f4),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f5),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking_id: f0,
+                    revision: f1,
+                    participant_notification: f2,
+                    payment_status: f3,
+                    double_booked: f4,
+                    flow_control_settings: f5,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
+        }
+    }
 }
 
 /// The `DeclineBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeclineBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for DeclineBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeclineBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclineBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeclineBookingResponse {
+    const NAME: &'static str = "DeclineBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeclineMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeclineMultiServiceBookingRequest {
     /// ID of the multi-service booking to decline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// Information about the single-service bookings to decline.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decline_bookings_info: Option<Vec<BookingInfo>>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// Whether to return the declined single-service bookings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
 }
 
+impl Serialize for DeclineMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeclineMultiServiceBookingRequest",
+                usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.decline_bookings_info.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.return_full_entity.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .optional("declineBookingsInfo", &self.decline_bookings_info)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclineMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeclineMultiServiceBookingRequest {
+    const NAME: &'static str = "DeclineMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                "declineBookingsInfo" => {
+                    rt::object::nullable(&mut map, &mut out.decline_bookings_info)
+                }
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeclineMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeclineMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for DeclineMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeclineMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeclineMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeclineMultiServiceBookingResponse {
+    const NAME: &'static str = "DeclineMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Estimated discount information for a service based on active eCommerce discounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountInfo {
     /// Name of the discount. For example, `Summer Sale - 20% Off`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_name: Option<String>,
     /// The `priceAfterDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_discount: Option<CommonMoney>,
 }
 
+impl Serialize for DiscountInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DiscountInfo",
+                usize::from(self.discount_name.is_some())
+                    + usize::from(self.price_after_discount.is_some()),
+            )
+            .optional("discountName", &self.discount_name)
+            .optional("priceAfterDiscount", &self.price_after_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DiscountInfo {
+    const NAME: &'static str = "DiscountInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "discountName" => rt::object::nullable(&mut map, &mut out.discount_name),
+                "priceAfterDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Duration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Duration {
     /// Duration of the service in minutes.
     /// Min: 1 minute, Max: 30 days, 23 hours, and 59 minutes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<f64>,
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Duration",
+                usize::from(self.minutes.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("minutes", &self.minutes)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Duration {
+    const NAME: &'static str = "Duration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Duration range configuration for a service. Defines the minimum and maximum
@@ -4429,18 +8073,57 @@ pub struct Duration {
 /// For daily services, durations are configured in days via `dayOptions`.
 ///
 /// At most one of `hourOptions`, `dayOptions` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DurationRange {
     /// The `hourOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hour_options: Option<HourlyConfig>,
     /// The `dayOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day_options: Option<DailyConfig>,
     /// The `unitType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_type: Option<UnitType>,
+}
+
+impl Serialize for DurationRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DurationRange",
+                usize::from(self.hour_options.is_some())
+                    + usize::from(self.day_options.is_some())
+                    + usize::from(self.unit_type.is_some()),
+            )
+            .optional("hourOptions", &self.hour_options)
+            .optional("dayOptions", &self.day_options)
+            .optional("unitType", &self.unit_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DurationRange {
+    const NAME: &'static str = "DurationRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hourOptions" => rt::object::nullable(&mut map, &mut out.hour_options),
+                "dayOptions" => rt::object::nullable(&mut map, &mut out.day_options),
+                "unitType" => rt::object::nullable(&mut map, &mut out.unit_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `CHECKOUT`: The first billing cycle is charged at checkout. Recurring billing continues from the `recurringStartDate`.
@@ -4486,38 +8169,109 @@ impl<'de> Deserialize<'de> for FirstChargeDateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `FixedPayment` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixedPayment {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<CommonMoney>,
     /// The `deposit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit: Option<CommonMoney>,
     /// Whether customers can choose to pay the full service price upfront instead of only the deposit.
     ///
     /// Used only when a `deposit` amount is set.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_upfront_payment_allowed: Option<bool>,
 }
 
+impl Serialize for FixedPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FixedPayment",
+                usize::from(self.price.is_some()) + usize::from(self.deposit.is_some())
+                    + usize::from(self.full_upfront_payment_allowed.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("deposit", &self.deposit)
+            .optional("fullUpfrontPaymentAllowed", &self.full_upfront_payment_allowed)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FixedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FixedPayment {
+    const NAME: &'static str = "FixedPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
+                "fullUpfrontPaymentAllowed" => {
+                    rt::object::nullable(&mut map, &mut out.full_upfront_payment_allowed)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Form` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
     /// ID of the form associated with the service.
     /// The form information that you submit when booking includes contact details, participants, and other form fields set up for the service.
     /// You can manage the service booking form fields using the Bookings Forms API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl Serialize for Form {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "Form", usize::from(self.id.is_some()))
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Form {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Form {
+    const NAME: &'static str = "Form";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -4558,196 +8312,673 @@ impl<'de> Deserialize<'de> for FrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Response for GetAnonymousActionTokenForMultiServiceBooking
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAnonymousActionTokenForMultiServiceBookingResponse {
     /// Encrypted, URL-safe token for anonymous access to the multi-service booking.
     /// Pass this token to the other multi-service methods in this API to retrieve or cancel the package without authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+
+impl Serialize for GetAnonymousActionTokenForMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAnonymousActionTokenForMultiServiceBookingResponse",
+                usize::from(self.token.is_some()),
+            )
+            .optional("token", &self.token)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAnonymousActionTokenForMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAnonymousActionTokenForMultiServiceBookingResponse {
+    const NAME: &'static str = "GetAnonymousActionTokenForMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "token" => rt::object::nullable(&mut map, &mut out.token),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Response for GetAnonymousActionToken
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAnonymousActionTokenResponse {
     /// Encrypted, URL-safe token for anonymous access to the booking.
     /// Pass this token to the other methods in this API to retrieve, cancel, or reschedule the booking without authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 
+impl Serialize for GetAnonymousActionTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAnonymousActionTokenResponse",
+                usize::from(self.token.is_some()),
+            )
+            .optional("token", &self.token)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAnonymousActionTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAnonymousActionTokenResponse {
+    const NAME: &'static str = "GetAnonymousActionTokenResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "token" => rt::object::nullable(&mut map, &mut out.token),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response for GetMultiServiceBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMultiServiceBookingAnonymouslyResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
     /// The `allowedAnonymousActions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
 }
 
+impl Serialize for GetMultiServiceBookingAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMultiServiceBookingAnonymouslyResponse",
+                usize::from(self.multi_service_booking.is_some())
+                    + usize::from(self.allowed_anonymous_actions.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .optional("allowedAnonymousActions", &self.allowed_anonymous_actions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMultiServiceBookingAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMultiServiceBookingAnonymouslyResponse {
+    const NAME: &'static str = "GetMultiServiceBookingAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                "allowedAnonymousActions" => {
+                    rt::object::nullable(&mut map, &mut out.allowed_anonymous_actions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetMultiServiceBookingAvailabilityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMultiServiceBookingAvailabilityRequest {
     /// ID of the multi-service booking to retrieve.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
 }
 
+impl Serialize for GetMultiServiceBookingAvailabilityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMultiServiceBookingAvailabilityRequest",
+                usize::from(self.multi_service_booking_id.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMultiServiceBookingAvailabilityRequest {
+    const NAME: &'static str = "GetMultiServiceBookingAvailabilityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetMultiServiceBookingAvailabilityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMultiServiceBookingAvailabilityResponse {
     /// Whether all contained single-service bookings are bookable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookable: Option<bool>,
     /// Total number of spots.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_capacity: Option<f64>,
     /// Number of open spots.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_capacity: Option<f64>,
     /// The `policyViolations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_violations: Option<BookingPolicyViolations>,
     /// The `policySettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_settings: Option<BookingPolicySettings>,
     /// Details of the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_info: Option<
         Vec<GetMultiServiceBookingAvailabilityResponseBookingInfo>,
     >,
 }
 
+impl Serialize for GetMultiServiceBookingAvailabilityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMultiServiceBookingAvailabilityResponse",
+                usize::from(self.bookable.is_some())
+                    + usize::from(self.total_capacity.is_some())
+                    + usize::from(self.remaining_capacity.is_some())
+                    + usize::from(self.policy_violations.is_some())
+                    + usize::from(self.policy_settings.is_some())
+                    + usize::from(self.multi_service_booking_info.is_some()),
+            )
+            .optional("bookable", &self.bookable)
+            .optional("totalCapacity", &self.total_capacity)
+            .optional("remainingCapacity", &self.remaining_capacity)
+            .optional("policyViolations", &self.policy_violations)
+            .optional("policySettings", &self.policy_settings)
+            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMultiServiceBookingAvailabilityResponse {
+    const NAME: &'static str = "GetMultiServiceBookingAvailabilityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookable" => rt::object::nullable(&mut map, &mut out.bookable),
+                "totalCapacity" => {
+                    rt::object::nullable(&mut map, &mut out.total_capacity)
+                }
+                "remainingCapacity" => {
+                    rt::object::nullable(&mut map, &mut out.remaining_capacity)
+                }
+                "policyViolations" => {
+                    rt::object::nullable(&mut map, &mut out.policy_violations)
+                }
+                "policySettings" => {
+                    rt::object::nullable(&mut map, &mut out.policy_settings)
+                }
+                "multiServiceBookingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetMultiServiceBookingAvailabilityResponseBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMultiServiceBookingAvailabilityResponseBookingInfo {
     /// Booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
 }
 
+impl Serialize for GetMultiServiceBookingAvailabilityResponseBookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMultiServiceBookingAvailabilityResponseBookingInfo",
+                usize::from(self.booking_id.is_some()),
+            )
+            .optional("bookingId", &self.booking_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityResponseBookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMultiServiceBookingAvailabilityResponseBookingInfo {
+    const NAME: &'static str = "GetMultiServiceBookingAvailabilityResponseBookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MultiServiceBookingMetadata>,
 }
 
+impl Serialize for GetMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMultiServiceBookingResponse {
+    const NAME: &'static str = "GetMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response for GetServiceAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetServiceAnonymouslyResponse {
     /// The `service` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
 }
 
+impl Serialize for GetServiceAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetServiceAnonymouslyResponse",
+                usize::from(self.service.is_some()),
+            )
+            .optional("service", &self.service)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetServiceAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetServiceAnonymouslyResponse {
+    const NAME: &'static str = "GetServiceAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "service" => rt::object::nullable(&mut map, &mut out.service),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Hourly duration configuration. Durations are specified in minutes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HourlyConfig {
     /// Minimum bookable duration in minutes. The customer can't book for less than this duration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_duration_in_minutes: Option<f64>,
     /// Maximum bookable duration in minutes. The customer can't book for more than this duration.
     ///
     /// Must be greater than or equal to `minDurationInMinutes`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_in_minutes: Option<f64>,
 }
 
+impl Serialize for HourlyConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HourlyConfig",
+                usize::from(self.min_duration_in_minutes.is_some())
+                    + usize::from(self.max_duration_in_minutes.is_some()),
+            )
+            .optional("minDurationInMinutes", &self.min_duration_in_minutes)
+            .optional("maxDurationInMinutes", &self.max_duration_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HourlyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HourlyConfig {
+    const NAME: &'static str = "HourlyConfig";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minDurationInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.min_duration_in_minutes)
+                }
+                "maxDurationInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.max_duration_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID. (e.g. "4b3901ffcb8d7ad81a613779d92c9702.jpg")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL. (similar to image.id e.g. "4b3901ffcb8d7ad81a613779d92c9702.jpg")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image file name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy for limiting early bookings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitEarlyBookingPolicy {
     /// Whether there is a limit on how early a customer
     /// can book. When `false`, there is no limit on the earliest
     /// booking time and customers can book in advance, as early as they like.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Maximum number of minutes before the start of the session that a booking can be made. This value must be greater
     /// than `latest_booking_in_minutes` in the `LimitLateBookingPolicy` policy.
     ///
     /// Default: 10080 minutes (7 days)
     /// Min: 1 minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub earliest_booking_in_minutes: Option<f64>,
+}
+
+impl Serialize for LimitEarlyBookingPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LimitEarlyBookingPolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.earliest_booking_in_minutes.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("earliestBookingInMinutes", &self.earliest_booking_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LimitEarlyBookingPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LimitEarlyBookingPolicy {
+    const NAME: &'static str = "LimitEarlyBookingPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "earliestBookingInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.earliest_booking_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The policy for limiting late bookings.
 ///
 /// This policy and the `BookAfterStartPolicy` policy cannot be enabled at the same time. So if this policy
 /// is enabled, `BookAfterStartPolicy` must be disabled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LimitLateBookingPolicy {
     /// Whether there is a limit on how late a customer
     /// can book. When `false`, there is no limit on the latest
     /// booking time and customers can book up to the last minute.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Minimum number of minutes before the start of the session that a booking can be made.
     /// For a schedule, this is relative to the start time of the next booked session, excluding past-booked sessions.
@@ -4755,30 +8986,117 @@ pub struct LimitLateBookingPolicy {
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_booking_in_minutes: Option<f64>,
 }
 
+impl Serialize for LimitLateBookingPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LimitLateBookingPolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.latest_booking_in_minutes.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("latestBookingInMinutes", &self.latest_booking_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LimitLateBookingPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LimitLateBookingPolicy {
+    const NAME: &'static str = "LimitLateBookingPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "latestBookingInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.latest_booking_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Location` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// Business location ID. Available only for locations that are business locations,
     /// meaning the `location_type` is `"OWNER_BUSINESS"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The full address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
     /// The full translated address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address_translated: Option<String>,
     /// The `locationType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<LocationType>,
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Location",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.formatted_address.is_some())
+                    + usize::from(self.formatted_address_translated.is_some())
+                    + usize::from(self.location_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("formattedAddress", &self.formatted_address)
+            .optional("formattedAddressTranslated", &self.formatted_address_translated)
+            .optional("locationType", &self.location_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Location {
+    const NAME: &'static str = "Location";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                "formattedAddressTranslated" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address_translated)
+                }
+                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -4834,7 +9152,7 @@ impl<'de> Deserialize<'de> for LocationLocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4891,7 +9209,7 @@ impl<'de> Deserialize<'de> for LocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4943,13 +9261,12 @@ impl<'de> Deserialize<'de> for LocationTypeEnumLocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `MarkBookingAsPendingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkBookingAsPendingFlowControlSettings {
     /// Whether to check for double booking conflicts when updating the status.
     ///
@@ -4959,7 +9276,6 @@ pub struct MarkBookingAsPendingFlowControlSettings {
     /// - `false`: No availability checking is performed.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_availability_validation: Option<bool>,
     /// Whether to allow marking any booking as pending, even if the service doesn't require manual approval.
     ///
@@ -4967,13 +9283,66 @@ pub struct MarkBookingAsPendingFlowControlSettings {
     /// - `false`: Only services that require manual approval can have their bookings marked as pending.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_pending_approval_service_validation: Option<bool>,
 }
 
+impl Serialize for MarkBookingAsPendingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkBookingAsPendingFlowControlSettings",
+                usize::from(self.check_availability_validation.is_some())
+                    + usize::from(
+                        self.skip_pending_approval_service_validation.is_some(),
+                    ),
+            )
+            .optional("checkAvailabilityValidation", &self.check_availability_validation)
+            .optional(
+                "skipPendingApprovalServiceValidation",
+                &self.skip_pending_approval_service_validation,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkBookingAsPendingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkBookingAsPendingFlowControlSettings {
+    const NAME: &'static str = "MarkBookingAsPendingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkAvailabilityValidation" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.check_availability_validation,
+                    )
+                }
+                "skipPendingApprovalServiceValidation" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.skip_pending_approval_service_validation,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MarkBookingAsPendingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkBookingAsPendingRequest {
     /// ID of the booking to mark as `PENDING`.
     pub booking_id: String,
@@ -4981,237 +9350,848 @@ pub struct MarkBookingAsPendingRequest {
     ///
     /// To prevent conflicting changes, the current revision must be specified when
     /// managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the
     /// session starts. The phone number is taken from `contactDetails.phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
 }
 
+impl Serialize for MarkBookingAsPendingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkBookingAsPendingRequest",
+                1 + usize::from(self.revision.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .field("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkBookingAsPendingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkBookingAsPendingRequest {
+    const NAME: &'static str = "MarkBookingAsPendingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "revision" => rt::object::nullable(&mut map, &mut f1),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
+                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f3),
+                "paymentStatus" => rt::object::nullable(&mut map, &mut f4),
+                "doubleBooked" => rt::object::nullable(&mut map, &mut f5),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    booking_id: f0,
+                    revision: f1,
+                    participant_notification: f2,
+                    send_sms_reminder: f3,
+                    payment_status: f4,
+                    double_booked: f5,
+                    flow_control_settings: f6,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
+        }
+    }
+}
+
 /// The `MarkBookingAsPendingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkBookingAsPendingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for MarkBookingAsPendingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkBookingAsPendingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkBookingAsPendingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkBookingAsPendingResponse {
+    const NAME: &'static str = "MarkBookingAsPendingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MarkMultiServiceBookingAsPendingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkMultiServiceBookingAsPendingRequest {
     /// ID of the multi-service booking to mark as `PENDING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// Information about the single-service bookings to mark as `PENDING`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_as_pending_bookings_info: Option<Vec<BookingInfo>>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// Whether to send an SMS reminder to the customer 24 hours before the session starts.
     /// Wix Bookings takes the phone number from `contactDetails.phone`.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_sms_reminder: Option<bool>,
     /// Whether this booking has a conflict with at least 1 other confirmed booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double_booked: Option<bool>,
     /// Whether to return the single-service bookings that were marked as `PENDING`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
 }
 
+impl Serialize for MarkMultiServiceBookingAsPendingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkMultiServiceBookingAsPendingRequest",
+                usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.mark_as_pending_bookings_info.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.send_sms_reminder.is_some())
+                    + usize::from(self.double_booked.is_some())
+                    + usize::from(self.return_full_entity.is_some())
+                    + usize::from(self.flow_control_settings.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .optional("markAsPendingBookingsInfo", &self.mark_as_pending_bookings_info)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("sendSmsReminder", &self.send_sms_reminder)
+            .optional("doubleBooked", &self.double_booked)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkMultiServiceBookingAsPendingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkMultiServiceBookingAsPendingRequest {
+    const NAME: &'static str = "MarkMultiServiceBookingAsPendingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                "markAsPendingBookingsInfo" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.mark_as_pending_bookings_info,
+                    )
+                }
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "sendSmsReminder" => {
+                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
+                }
+                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MarkMultiServiceBookingAsPendingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkMultiServiceBookingAsPendingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for MarkMultiServiceBookingAsPendingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkMultiServiceBookingAsPendingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkMultiServiceBookingAsPendingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkMultiServiceBookingAsPendingResponse {
+    const NAME: &'static str = "MarkMultiServiceBookingAsPendingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// Media items associated with the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MediaItem>>,
     /// The `mainMedia` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_media: Option<MediaItem>,
     /// The `coverMedia` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_media: Option<MediaItem>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.items.is_some())
+                    + usize::from(self.main_media.is_some())
+                    + usize::from(self.cover_media.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("mainMedia", &self.main_media)
+            .optional("coverMedia", &self.cover_media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
+                "coverMedia" => rt::object::nullable(&mut map, &mut out.cover_media),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItem {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
+}
+
+impl Serialize for MediaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItem",
+                usize::from(self.image.is_some()),
+            )
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaItem {
+    const NAME: &'static str = "MediaItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A multi-service booking combines multiple single-service bookings into a package.
 ///
 /// Currently, multi-service bookings support only sequential scheduling where services are scheduled back-to-back at the same location, with each single-service booking starting when the previous 1 ends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiServiceBooking {
     /// Multi-service booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The single-service bookings that make up the multi-service booking package.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings: Option<Vec<BookingResult>>,
 }
 
+impl Serialize for MultiServiceBooking {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MultiServiceBooking",
+                usize::from(self.id.is_some()) + usize::from(self.bookings.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("bookings", &self.bookings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MultiServiceBooking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MultiServiceBooking {
+    const NAME: &'static str = "MultiServiceBooking";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MultiServiceBookingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiServiceBookingMetadata {
     /// Total number of `CONFIRMED` and `PENDING` single-service bookings belonging to the multi-service booking.
     /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_number_of_scheduled_bookings: Option<f64>,
 }
 
+impl Serialize for MultiServiceBookingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MultiServiceBookingMetadata",
+                usize::from(self.total_number_of_scheduled_bookings.is_some()),
+            )
+            .optional(
+                "totalNumberOfScheduledBookings",
+                &self.total_number_of_scheduled_bookings,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MultiServiceBookingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MultiServiceBookingMetadata {
+    const NAME: &'static str = "MultiServiceBookingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalNumberOfScheduledBookings" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.total_number_of_scheduled_bookings,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumberOfParticipantsUpdated {
     /// The previous total number of participants. Available only when the booking includes
     /// a single service variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_total_participants: Option<f64>,
     /// The `previousParticipantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_participants_choices: Option<ParticipantChoices>,
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `initiatedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_by: Option<IdentificationData>,
 }
 
+impl Serialize for NumberOfParticipantsUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NumberOfParticipantsUpdated",
+                usize::from(self.previous_total_participants.is_some())
+                    + usize::from(self.previous_participants_choices.is_some())
+                    + usize::from(self.booking.is_some())
+                    + usize::from(self.initiated_by.is_some()),
+            )
+            .optional("previousTotalParticipants", &self.previous_total_participants)
+            .optional("previousParticipantsChoices", &self.previous_participants_choices)
+            .optional("booking", &self.booking)
+            .optional("initiatedBy", &self.initiated_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberOfParticipantsUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NumberOfParticipantsUpdated {
+    const NAME: &'static str = "NumberOfParticipantsUpdated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "previousTotalParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.previous_total_participants)
+                }
+                "previousParticipantsChoices" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.previous_participants_choices,
+                    )
+                }
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OnlineBooking` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineBooking {
     /// Whether the service can be booked online.
     /// When set to `true`, customers can book the service online. Configure the payment options via the `service.payment` property.
     /// When set to `false`, customers cannot book the service online, and the service can only be paid for in person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Booking the service requires approval by the Wix user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_manual_approval: Option<bool>,
     /// Multiple customers can request to book the same time slot. This is relevant when `requireManualApproval` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_requests: Option<bool>,
 }
 
+impl Serialize for OnlineBooking {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OnlineBooking",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.require_manual_approval.is_some())
+                    + usize::from(self.allow_multiple_requests.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("requireManualApproval", &self.require_manual_approval)
+            .optional("allowMultipleRequests", &self.allow_multiple_requests)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OnlineBooking {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OnlineBooking {
+    const NAME: &'static str = "OnlineBooking";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "requireManualApproval" => {
+                    rt::object::nullable(&mut map, &mut out.require_manual_approval)
+                }
+                "allowMultipleRequests" => {
+                    rt::object::nullable(&mut map, &mut out.allow_multiple_requests)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ParticipantChoices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_choices: Option<Vec<ServiceChoices>>,
 }
 
+impl Serialize for ParticipantChoices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParticipantChoices",
+                usize::from(self.service_choices.is_some()),
+            )
+            .optional("serviceChoices", &self.service_choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParticipantChoices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParticipantChoices {
+    const NAME: &'static str = "ParticipantChoices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "serviceChoices" => {
+                    rt::object::nullable(&mut map, &mut out.service_choices)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ParticipantNotification` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantNotification {
     /// Whether to send a message about the changes to the customer.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_participants: Option<bool>,
     /// Custom message to send to the participants about the changes to the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Information about the delivery channels used to send the notification.
     /// For example, `{"channels": "SMS" }`, `{"channels": "EMAIL" }`, or `{"channels": "EMAIL, SMS" }`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl Serialize for ParticipantNotification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParticipantNotification",
+                usize::from(self.notify_participants.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("notifyParticipants", &self.notify_participants)
+            .optional("message", &self.message)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParticipantNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParticipantNotification {
+    const NAME: &'static str = "ParticipantNotification";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "notifyParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.notify_participants)
+                }
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy for the maximum number of participants per booking.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantsPolicy {
     /// Maximum number of participants allowed.
     ///
     /// Default: 1 participant
     /// Min: 1 participant
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_participants_per_booking: Option<f64>,
 }
 
+impl Serialize for ParticipantsPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParticipantsPolicy",
+                usize::from(self.max_participants_per_booking.is_some()),
+            )
+            .optional("maxParticipantsPerBooking", &self.max_participants_per_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParticipantsPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParticipantsPolicy {
+    const NAME: &'static str = "ParticipantsPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "maxParticipantsPerBooking" => {
+                    rt::object::nullable(&mut map, &mut out.max_participants_per_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `fixed`, `custom`, `varied`, `subscription` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Payment {
     /// The `fixed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<FixedPayment>,
     /// The `custom` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomPayment>,
     /// The `varied` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub varied: Option<VariedPayment>,
     /// The `subscription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<SubscriptionPayment>,
     /// The `rateType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_type: Option<RateType>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<PaymentOptions>,
     /// IDs of pricing plans that can be used as payment for the service.
     /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_plan_ids: Option<Vec<String>>,
     /// The `addOnOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_on_option: Option<AddOnPaymentOptions>,
     /// The `discountInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_info: Option<DiscountInfo>,
+}
+
+impl Serialize for Payment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Payment",
+                usize::from(self.fixed.is_some()) + usize::from(self.custom.is_some())
+                    + usize::from(self.varied.is_some())
+                    + usize::from(self.subscription.is_some())
+                    + usize::from(self.rate_type.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.pricing_plan_ids.is_some())
+                    + usize::from(self.add_on_option.is_some())
+                    + usize::from(self.discount_info.is_some()),
+            )
+            .optional("fixed", &self.fixed)
+            .optional("custom", &self.custom)
+            .optional("varied", &self.varied)
+            .optional("subscription", &self.subscription)
+            .optional("rateType", &self.rate_type)
+            .optional("options", &self.options)
+            .optional("pricingPlanIds", &self.pricing_plan_ids)
+            .optional("addOnOption", &self.add_on_option)
+            .optional("discountInfo", &self.discount_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Payment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Payment {
+    const NAME: &'static str = "Payment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fixed" => rt::object::nullable(&mut map, &mut out.fixed),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "varied" => rt::object::nullable(&mut map, &mut out.varied),
+                "subscription" => rt::object::nullable(&mut map, &mut out.subscription),
+                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "pricingPlanIds" => {
+                    rt::object::nullable(&mut map, &mut out.pricing_plan_ids)
+                }
+                "addOnOption" => rt::object::nullable(&mut map, &mut out.add_on_option),
+                "discountInfo" => rt::object::nullable(&mut map, &mut out.discount_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The payment options a customer can use to pay for the service.
 /// For payments of type `FIXED` or `VARIED`, at least one of `online`, `inPerson`, or `pricingPlan` must be `true`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentOptions {
     /// Customers can pay for the service online.
     /// When `true`:
@@ -5220,10 +10200,8 @@ pub struct PaymentOptions {
     ///
     /// Required when: `rateType` is `SUBSCRIPTION`.
     /// Read more about [getting paid online](https://support.wix.com/en/article/wix-bookings-about-getting-paid-online).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online: Option<bool>,
     /// Customers can pay for the service in person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_person: Option<bool>,
     /// This service requires a deposit to be made online in order to book it.
     /// When `true`:
@@ -5231,12 +10209,56 @@ pub struct PaymentOptions {
     /// + A `deposit` must be specified.
     /// + `online` must be `true`.
     /// + `inPerson` must be `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit: Option<bool>,
     /// Whether customers can pay for the service using a pricing plan.
     /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_plan: Option<bool>,
+}
+
+impl Serialize for PaymentOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentOptions",
+                usize::from(self.online.is_some())
+                    + usize::from(self.in_person.is_some())
+                    + usize::from(self.deposit.is_some())
+                    + usize::from(self.pricing_plan.is_some()),
+            )
+            .optional("online", &self.online)
+            .optional("inPerson", &self.in_person)
+            .optional("deposit", &self.deposit)
+            .optional("pricingPlan", &self.pricing_plan)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentOptions {
+    const NAME: &'static str = "PaymentOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "online" => rt::object::nullable(&mut map, &mut out.online),
+                "inPerson" => rt::object::nullable(&mut map, &mut out.in_person),
+                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
+                "pricingPlan" => rt::object::nullable(&mut map, &mut out.pricing_plan),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Payment status.
@@ -5310,40 +10332,117 @@ impl<'de> Deserialize<'de> for PaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// A description of the policy to display to participants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyDescription {
     /// Whether the description should be displayed. If `true`, the description is displayed.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The description to display.
     ///
     /// Default: Empty
     /// Max length: 2500 characters
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for PolicyDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PolicyDescription",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PolicyDescription {
+    const NAME: &'static str = "PolicyDescription";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PolicyDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyDetails {
     /// ID of the booking policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Description of the booking policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Translated description of the booking policy according to the buyer language of the eCommerce order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_translated: Option<String>,
+}
+
+impl Serialize for PolicyDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PolicyDetails",
+                usize::from(self.id.is_some()) + usize::from(self.description.is_some())
+                    + usize::from(self.description_translated.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("description", &self.description)
+            .optional("descriptionTranslated", &self.description_translated)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PolicyDetails {
+    const NAME: &'static str = "PolicyDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "descriptionTranslated" => {
+                    rt::object::nullable(&mut map, &mut out.description_translated)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `FIXED`: The service has a fixed price.
@@ -5404,13 +10503,12 @@ impl<'de> Deserialize<'de> for RateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RecurringCancelInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurringCancelInfo {
     /// ID of the recurring booking group to cancel.
     /// All bookings sharing this ID will be resolved for cancellation.
@@ -5418,7 +10516,6 @@ pub struct RecurringCancelInfo {
     /// only the earliest 100 are canceled, and the response doesn't indicate that more
     /// remain. To cancel a larger series, call again with the same `recurringGroupId`
     /// until the call returns `RECURRING_GROUP_NOT_FOUND`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_group_id: Option<String>,
     /// Cancel bookings from the recurring group whose slot start time is at or after this cutoff.
     ///
@@ -5428,20 +10525,16 @@ pub struct RecurringCancelInfo {
     /// The value is interpreted in the time zone specified in `RecurringCancelInfo.timeZone`.
     ///
     /// If omitted, cancels all bookings in the series.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_start_date: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<CancelBookingFlowControlSettings>,
     /// Whether to waive charges and cancel the associated [Wix eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/introduction).
     ///
     /// This field only applies to bookings paid via [Wix eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction). It has no effect for bookings paid through a custom checkout.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waive_charges: Option<bool>,
     /// Time zone in which `cancellationStartDate` is interpreted, in
     /// [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database). For example,
@@ -5449,34 +10542,171 @@ pub struct RecurringCancelInfo {
     ///
     /// Required when `cancellationStartDate` is provided; ignored when it is omitted. Providing
     /// `cancellationStartDate` without `timeZone` fails with `MISSING_TIME_ZONE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
+impl Serialize for RecurringCancelInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RecurringCancelInfo",
+                usize::from(self.recurring_group_id.is_some())
+                    + usize::from(self.cancellation_start_date.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.waive_charges.is_some())
+                    + usize::from(self.time_zone.is_some()),
+            )
+            .optional("recurringGroupId", &self.recurring_group_id)
+            .optional("cancellationStartDate", &self.cancellation_start_date)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("waiveCharges", &self.waive_charges)
+            .optional("timeZone", &self.time_zone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurringCancelInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RecurringCancelInfo {
+    const NAME: &'static str = "RecurringCancelInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "recurringGroupId" => {
+                    rt::object::nullable(&mut map, &mut out.recurring_group_id)
+                }
+                "cancellationStartDate" => {
+                    rt::object::nullable(&mut map, &mut out.cancellation_start_date)
+                }
+                "participantNotification" => {
+                    rt::object::nullable(&mut map, &mut out.participant_notification)
+                }
+                "flowControlSettings" => {
+                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
+                }
+                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveBookingsFromMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveBookingsFromMultiServiceBookingRequest {
     /// ID of the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// List of single-service booking IDs and their revision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings: Option<Vec<BookingIdAndRevision>>,
     /// Whether to return the single-service bookings.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
+impl Serialize for RemoveBookingsFromMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveBookingsFromMultiServiceBookingRequest",
+                usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.bookings.is_some())
+                    + usize::from(self.return_full_entity.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .optional("bookings", &self.bookings)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveBookingsFromMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveBookingsFromMultiServiceBookingRequest {
+    const NAME: &'static str = "RemoveBookingsFromMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
+                }
+                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
+                "returnFullEntity" => {
+                    rt::object::nullable(&mut map, &mut out.return_full_entity)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveBookingsFromMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveBookingsFromMultiServiceBookingResponse {
     /// Single-service bookings that were removed from the multi-service booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings: Option<Vec<BookingResult>>,
+}
+
+impl Serialize for RemoveBookingsFromMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveBookingsFromMultiServiceBookingResponse",
+                usize::from(self.bookings.is_some()),
+            )
+            .optional("bookings", &self.bookings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveBookingsFromMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveBookingsFromMultiServiceBookingResponse {
+    const NAME: &'static str = "RemoveBookingsFromMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Additional fields supported by Get Service Anonymously.
@@ -5529,13 +10759,12 @@ impl<'de> Deserialize<'de> for RequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RescheduleBookingFlowControlSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleBookingFlowControlSettings {
     /// Whether the rescheduling policy applies when rescheduling the booking.
     ///
@@ -5544,49 +10773,93 @@ pub struct RescheduleBookingFlowControlSettings {
     /// When passing `true`, the rescheduling policy is ignored and external
     /// validation providers are also skipped.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_reschedule_policy: Option<bool>,
     /// Whether the availability is checked before rescheduling the booking.
     ///
     /// When passing `false`, a booking is only created when the slot or
     /// schedule is available.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_availability_validation: Option<bool>,
     /// Whether the rescheduled booking's status is automatically set to
     /// `CONFIRMED` for services that normally require the owner's manual
     /// confirmation.
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_business_confirmation: Option<bool>,
     /// Whether you can update the list of add-ons associated with the booking when rescheduling.
     /// The calling [identity](https://dev.wix.com/docs/build-apps/develop-your-app/access/about-identities) must have `BOOKINGS.MANAGE_ADDONS` permissions to specify `true`.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_add_on_changes: Option<bool>,
 }
 
+impl Serialize for RescheduleBookingFlowControlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleBookingFlowControlSettings",
+                usize::from(self.ignore_reschedule_policy.is_some())
+                    + usize::from(self.skip_availability_validation.is_some())
+                    + usize::from(self.skip_business_confirmation.is_some())
+                    + usize::from(self.allow_add_on_changes.is_some()),
+            )
+            .optional("ignoreReschedulePolicy", &self.ignore_reschedule_policy)
+            .optional("skipAvailabilityValidation", &self.skip_availability_validation)
+            .optional("skipBusinessConfirmation", &self.skip_business_confirmation)
+            .optional("allowAddOnChanges", &self.allow_add_on_changes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleBookingFlowControlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleBookingFlowControlSettings {
+    const NAME: &'static str = "RescheduleBookingFlowControlSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ignoreReschedulePolicy" => {
+                    rt::object::nullable(&mut map, &mut out.ignore_reschedule_policy)
+                }
+                "skipAvailabilityValidation" => {
+                    rt::object::nullable(&mut map, &mut out.skip_availability_validation)
+                }
+                "skipBusinessConfirmation" => {
+                    rt::object::nullable(&mut map, &mut out.skip_business_confirmation)
+                }
+                "allowAddOnChanges" => {
+                    rt::object::nullable(&mut map, &mut out.allow_add_on_changes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleBookingInfo {
     /// Total number of participants. Available only for services with [variants](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
     /// Specify when all participants book the same variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_participants: Option<f64>,
     /// The `participantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to reschedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_id: Option<String>,
     /// The `slot` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slot: Option<V2Slot>,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be specified when managing the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) added to the booking.
     ///
@@ -5594,20 +10867,72 @@ pub struct RescheduleBookingInfo {
     /// - The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
     /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
 }
 
+impl Serialize for RescheduleBookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleBookingInfo",
+                usize::from(self.total_participants.is_some())
+                    + usize::from(self.participants_choices.is_some())
+                    + usize::from(self.booking_id.is_some())
+                    + usize::from(self.slot.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.booked_add_ons.is_some()),
+            )
+            .optional("totalParticipants", &self.total_participants)
+            .optional("participantsChoices", &self.participants_choices)
+            .optional("bookingId", &self.booking_id)
+            .optional("slot", &self.slot)
+            .optional("revision", &self.revision)
+            .optional("bookedAddOns", &self.booked_add_ons)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleBookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleBookingInfo {
+    const NAME: &'static str = "RescheduleBookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.total_participants)
+                }
+                "participantsChoices" => {
+                    rt::object::nullable(&mut map, &mut out.participants_choices)
+                }
+                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
+                "slot" => rt::object::nullable(&mut map, &mut out.slot),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleBookingRequest {
     /// Total number of participants. Specify when all participants have booked the
     /// same service variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_participants: Option<f64>,
     /// The `participantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to reschedule.
     pub booking_id: String,
@@ -5616,13 +10941,10 @@ pub struct RescheduleBookingRequest {
     /// Revision number, which increments by 1 each time the booking is rescheduled.
     /// To prevent conflicting changes, the current revision must be passed when
     /// rescheduling the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
     /// List of [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) added to the booking.
     ///
@@ -5630,69 +10952,279 @@ pub struct RescheduleBookingRequest {
     /// - The booking must have been created with `flowControlSettings.allowAddOnChanges` set to `true`.
     /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
 }
 
+impl Serialize for RescheduleBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleBookingRequest",
+                2 + usize::from(self.total_participants.is_some())
+                    + usize::from(self.participants_choices.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.booked_add_ons.is_some()),
+            )
+            .optional("totalParticipants", &self.total_participants)
+            .optional("participantsChoices", &self.participants_choices)
+            .field("bookingId", &self.booking_id)
+            .field("slot", &self.slot)
+            .optional("revision", &self.revision)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("bookedAddOns", &self.booked_add_ons)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleBookingRequest {
+    const NAME: &'static str = "RescheduleBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalParticipants" => rt::object::nullable(&mut map, &mut f0),
+                "participantsChoices" => rt::object::nullable(&mut map, &mut f1),
+                "bookingId" => rt::object::value(&mut map, &mut f2),
+                "slot" => rt::object::value(&mut map, &mut f3),
+                "revision" => rt::object::nullable(&mut map, &mut f4),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f5),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
+                "bookedAddOns" => rt::object::nullable(&mut map, &mut f7),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f2, f3) {
+            (Some(f2), Some(f3)) => {
+                Ok(Self {
+                    total_participants: f0,
+                    participants_choices: f1,
+                    booking_id: f2,
+                    slot: f3,
+                    revision: f4,
+                    participant_notification: f5,
+                    flow_control_settings: f6,
+                    booked_add_ons: f7,
+                })
+            }
+            (f2, f3) => {
+                Err(
+                    rt::object::missing(
+                        &[(f2.is_none(), "bookingId"), (f3.is_none(), "slot")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `RescheduleBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleBookingResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for RescheduleBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleBookingResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleBookingResponse {
+    const NAME: &'static str = "RescheduleBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RescheduleMultiServiceBookingRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleMultiServiceBookingRequest {
     /// ID of the multi-service booking to reschedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking_id: Option<String>,
     /// Information about the single-service bookings to reschedule.
     pub reschedule_bookings_info: Vec<RescheduleBookingInfo>,
     /// The `participantNotification` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_notification: Option<ParticipantNotification>,
     /// The `flowControlSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
     /// Whether to return the rescheduled bookings entities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_full_entity: Option<bool>,
 }
 
+impl Serialize for RescheduleMultiServiceBookingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleMultiServiceBookingRequest",
+                1 + usize::from(self.multi_service_booking_id.is_some())
+                    + usize::from(self.participant_notification.is_some())
+                    + usize::from(self.flow_control_settings.is_some())
+                    + usize::from(self.return_full_entity.is_some()),
+            )
+            .optional("multiServiceBookingId", &self.multi_service_booking_id)
+            .field("rescheduleBookingsInfo", &self.reschedule_bookings_info)
+            .optional("participantNotification", &self.participant_notification)
+            .optional("flowControlSettings", &self.flow_control_settings)
+            .optional("returnFullEntity", &self.return_full_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleMultiServiceBookingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleMultiServiceBookingRequest {
+    const NAME: &'static str = "RescheduleMultiServiceBookingRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBookingId" => rt::object::nullable(&mut map, &mut f0),
+                "rescheduleBookingsInfo" => rt::object::value(&mut map, &mut f1),
+                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
+                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
+                "returnFullEntity" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    multi_service_booking_id: f0,
+                    reschedule_bookings_info: f1,
+                    participant_notification: f2,
+                    flow_control_settings: f3,
+                    return_full_entity: f4,
+                })
+            }
+            (f1,) => {
+                Err(rt::object::missing(&[(f1.is_none(), "rescheduleBookingsInfo")]))
+            }
+        }
+    }
+}
+
 /// The `RescheduleMultiServiceBookingResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RescheduleMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
 
+impl Serialize for RescheduleMultiServiceBookingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RescheduleMultiServiceBookingResponse",
+                usize::from(self.multi_service_booking.is_some()),
+            )
+            .optional("multiServiceBooking", &self.multi_service_booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RescheduleMultiServiceBookingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RescheduleMultiServiceBookingResponse {
+    const NAME: &'static str = "RescheduleMultiServiceBookingResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "multiServiceBooking" => {
+                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy for rescheduling a booked session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReschedulePolicy {
     /// Whether rescheduling a booking is allowed. When `true`, customers
     /// can reschedule the booking.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Whether there is a limit on the latest reschedule time. When `true`,
     /// a time limit is enforced.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_latest_reschedule: Option<bool>,
     /// Minimum number of minutes before the start of the booked session that the booking can be rescheduled.
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_reschedule_in_minutes: Option<f64>,
     /// Whether this reschedule policy allows anonymous rescheduling.
     ///
@@ -5704,17 +11236,103 @@ pub struct ReschedulePolicy {
     /// so that customers aren't required to be site members to reschedule their bookings.
     ///
     /// Default: `null` (treated as `true`)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_anonymous: Option<bool>,
 }
 
+impl Serialize for ReschedulePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ReschedulePolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.limit_latest_reschedule.is_some())
+                    + usize::from(self.latest_reschedule_in_minutes.is_some())
+                    + usize::from(self.allow_anonymous.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("limitLatestReschedule", &self.limit_latest_reschedule)
+            .optional("latestRescheduleInMinutes", &self.latest_reschedule_in_minutes)
+            .optional("allowAnonymous", &self.allow_anonymous)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReschedulePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ReschedulePolicy {
+    const NAME: &'static str = "ReschedulePolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "limitLatestReschedule" => {
+                    rt::object::nullable(&mut map, &mut out.limit_latest_reschedule)
+                }
+                "latestRescheduleInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.latest_reschedule_in_minutes)
+                }
+                "allowAnonymous" => {
+                    rt::object::nullable(&mut map, &mut out.allow_anonymous)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ResourceIds` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceIds {
     /// Values of the resource IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
+}
+
+impl Serialize for ResourceIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ResourceIds",
+                usize::from(self.values.is_some()),
+            )
+            .optional("values", &self.values)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResourceIds {
+    const NAME: &'static str = "ResourceIds";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "values" => rt::object::nullable(&mut map, &mut out.values),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ResourceTransparency` values.
@@ -5759,72 +11377,227 @@ impl<'de> Deserialize<'de> for ResourceTransparency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ResourceType` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceType {
     /// The type of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name of the resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for ResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ResourceType",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResourceType {
+    const NAME: &'static str = "ResourceType";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy regarding the allocation of resources (e.g. staff members).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourcesPolicy {
     /// `true` if this policy is enabled, `false` otherwise.
     /// When `false` then the client must always select a resource when booking an appointment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// `true`, if it is allowed to automatically assign a resource when booking an appointment,
     /// `false`, if the client must always select a resource.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_assign_allowed: Option<bool>,
 }
 
+impl Serialize for ResourcesPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ResourcesPolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.auto_assign_allowed.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("autoAssignAllowed", &self.auto_assign_allowed)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourcesPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResourcesPolicy {
+    const NAME: &'static str = "ResourcesPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "autoAssignAllowed" => {
+                    rt::object::nullable(&mut map, &mut out.auto_assign_allowed)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SaveCreditCardPolicy` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SaveCreditCardPolicy {
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl Serialize for SaveCreditCardPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SaveCreditCardPolicy",
+                usize::from(self.enabled.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SaveCreditCardPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SaveCreditCardPolicy {
+    const NAME: &'static str = "SaveCreditCardPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Schedule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schedule {
     /// ID of the [schedule](https://dev.wix.com/docs/api-reference/business-management/calendar/schedules-v3/introduction)
     /// to which the service's events belong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Start time of the first session in the schedule. For courses only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_session_start: Option<wix_rest_runtime::Timestamp>,
     /// End time of the last session in the schedule. For courses only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_session_end: Option<wix_rest_runtime::Timestamp>,
     /// The `availabilityConstraints` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_constraints: Option<AvailabilityConstraints>,
 }
 
+impl Serialize for Schedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Schedule",
+                usize::from(self.id.is_some())
+                    + usize::from(self.first_session_start.is_some())
+                    + usize::from(self.last_session_end.is_some())
+                    + usize::from(self.availability_constraints.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("firstSessionStart", &self.first_session_start)
+            .optional("lastSessionEnd", &self.last_session_end)
+            .optional("availabilityConstraints", &self.availability_constraints)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Schedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Schedule {
+    const NAME: &'static str = "Schedule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "firstSessionStart" => {
+                    rt::object::nullable(&mut map, &mut out.first_session_start)
+                }
+                "lastSessionEnd" => {
+                    rt::object::nullable(&mut map, &mut out.last_session_end)
+                }
+                "availabilityConstraints" => {
+                    rt::object::nullable(&mut map, &mut out.availability_constraints)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `service` object represents an offering that a business provides to its customers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Service {
     /// Service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the app associated with the service. You can't update `appId`.
     /// Services are displayed in Wix Bookings only if they are associated with the Wix Bookings appId or have no associated app ID.
@@ -5835,7 +11608,6 @@ pub struct Service {
     /// - Wix Meetings: `"6646a75c-2027-4f49-976c-58f3d713ed0f"`.<!-- [Scheduling Form Fields](https://dev.wix.com/docs/api-reference/business-solutions/bookings/about-scheduling-form-fields) services also use this app ID. Use `createdByAppId` to distinguish between Wix Meetings and Scheduling Form Fields services.-->
     /// [Full list of apps created by Wix](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/platform/about-apps-created-by-wix).
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of the app that created the service. This field is used for analytics, auditing, and tracking creation sources.
     /// This read-only field is automatically populated during service creation by checking these sources in order:
@@ -5843,55 +11615,38 @@ pub struct Service {
     /// 2. The service's `appId` field.
     /// 3. The Wix Bookings App ID (`13d21c63-b5ec-5912-8397-c3a5ddb27a97`) as the final fallback.
     /// <!-- TODO: Uncomment when Platform docs are published - Learn more about [app identity in the Bookings Platform](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings-platform/app-identity-in-the-bookings-platform). -->
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_app_id: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ServiceType>,
     /// Order of the service within a [category](https://dev.wix.com/docs/rest/business-solutions/bookings/services/categories-v1/category-object).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<f64>,
     /// Service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Service description. For example, `High-class hair styling, cuts, straightening and color`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Short service description, such as `Hair styling`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_line: Option<String>,
     /// Default maximum number of customers that can book the service. The service cannot be booked beyond this capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_capacity: Option<f64>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Whether the service is hidden from Wix Bookings pages and widgets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// The `form` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
     /// The `payment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<Payment>,
     /// The `onlineBooking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_booking: Option<OnlineBooking>,
     /// The `conferencing` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conferencing: Option<Conferencing>,
     /// The locations this service is offered at. Read more about [service locations](https://dev.wix.com/docs/rest/business-solutions/bookings/services/services-v2/about-service-locations).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<V2Location>>,
     /// The `bookingPolicy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_policy: Option<BookingPolicy>,
     /// The `schedule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// IDs of the [resources](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resources-v2/introduction) associated with the [staff members](https://dev.wix.com/docs/api-reference/business-solutions/bookings/staff-members/staff-members/introduction) providing the service.
     /// Note that these are the resource IDs, not the staff member IDs.
@@ -5902,52 +11657,38 @@ pub struct Service {
     /// Once all of a staff member's upcoming recurring sessions have ended, their ID is removed from this field.
     /// To retrieve the full list of staff for classes or courses, query the service's calendar events instead.
     /// Learn more about [retrieving staff for classes and courses](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/sample-flows#retrieve-staff-members-for-a-class-or-course).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_member_ids: Option<Vec<String>>,
     /// The `staffMemberDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_member_details: Option<StaffMemberDetails>,
     /// Information about which resources must be available so customers can book the service.
     /// For example, a meeting room or equipment.
     /// Some nested fields are only returned when specific conditional fields are requested:
     /// pass `RESOURCE_TYPE_DETAILS` to retrieve `resourceType.name`, and `RESOURCE_DETAILS` to retrieve `resourceDetails.resources`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_resources: Option<Vec<ServiceResource>>,
     /// A slug is the last part of the URL address that serves as a unique identifier of the service.
     /// The list of supported slugs includes past service names for backwards compatibility, and a custom slug if one was set by the business owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_slugs: Option<Vec<Slug>>,
     /// The `mainSlug` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_slug: Option<Slug>,
     /// The `urls` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<UrLs>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// The `seoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,
     /// Date and time the service was created in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the service was updated in `YYYY-MM-DDThh:mm:ss.sssZ` format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Revision number, which increments by 1 each time the service is updated. To
     /// prevent conflicting changes, the existing revision must be used when updating
     /// a service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Information about the [add-on groups](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-add-on-groups) associated with the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_on_groups: Option<Vec<AddOnGroup>>,
     /// Details about all [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) customers can choose when booking the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_on_details: Option<Vec<AddOnDetails>>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction)
     /// that serves as the primary resource for this appointment service. The primary resource type
@@ -5957,61 +11698,339 @@ pub struct Service {
     /// based on the rooms' schedules rather than staff schedules.
     ///
     /// Default: The staff resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_resource_type: Option<String>,
 }
 
+impl Serialize for Service {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Service",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
+                    + usize::from(self.created_by_app_id.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.sort_order.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.tag_line.is_some())
+                    + usize::from(self.default_capacity.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.hidden.is_some())
+                    + usize::from(self.category.is_some())
+                    + usize::from(self.form.is_some())
+                    + usize::from(self.payment.is_some())
+                    + usize::from(self.online_booking.is_some())
+                    + usize::from(self.conferencing.is_some())
+                    + usize::from(self.locations.is_some())
+                    + usize::from(self.booking_policy.is_some())
+                    + usize::from(self.schedule.is_some())
+                    + usize::from(self.staff_member_ids.is_some())
+                    + usize::from(self.staff_member_details.is_some())
+                    + usize::from(self.service_resources.is_some())
+                    + usize::from(self.supported_slugs.is_some())
+                    + usize::from(self.main_slug.is_some())
+                    + usize::from(self.urls.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.seo_data.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.add_on_groups.is_some())
+                    + usize::from(self.add_on_details.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.primary_resource_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .optional("createdByAppId", &self.created_by_app_id)
+            .optional("type", &self.r#type)
+            .optional("sortOrder", &self.sort_order)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("tagLine", &self.tag_line)
+            .optional("defaultCapacity", &self.default_capacity)
+            .optional("media", &self.media)
+            .optional("hidden", &self.hidden)
+            .optional("category", &self.category)
+            .optional("form", &self.form)
+            .optional("payment", &self.payment)
+            .optional("onlineBooking", &self.online_booking)
+            .optional("conferencing", &self.conferencing)
+            .optional("locations", &self.locations)
+            .optional("bookingPolicy", &self.booking_policy)
+            .optional("schedule", &self.schedule)
+            .optional("staffMemberIds", &self.staff_member_ids)
+            .optional("staffMemberDetails", &self.staff_member_details)
+            .optional("serviceResources", &self.service_resources)
+            .optional("supportedSlugs", &self.supported_slugs)
+            .optional("mainSlug", &self.main_slug)
+            .optional("urls", &self.urls)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("seoData", &self.seo_data)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("revision", &self.revision)
+            .optional("addOnGroups", &self.add_on_groups)
+            .optional("addOnDetails", &self.add_on_details)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("primaryResourceType", &self.primary_resource_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Service {
+    const NAME: &'static str = "Service";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "createdByAppId" => {
+                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
+                }
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "sortOrder" => rt::object::nullable(&mut map, &mut out.sort_order),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "tagLine" => rt::object::nullable(&mut map, &mut out.tag_line),
+                "defaultCapacity" => {
+                    rt::object::nullable(&mut map, &mut out.default_capacity)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "hidden" => rt::object::nullable(&mut map, &mut out.hidden),
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                "form" => rt::object::nullable(&mut map, &mut out.form),
+                "payment" => rt::object::nullable(&mut map, &mut out.payment),
+                "onlineBooking" => {
+                    rt::object::nullable(&mut map, &mut out.online_booking)
+                }
+                "conferencing" => rt::object::nullable(&mut map, &mut out.conferencing),
+                "locations" => rt::object::nullable(&mut map, &mut out.locations),
+                "bookingPolicy" => {
+                    rt::object::nullable(&mut map, &mut out.booking_policy)
+                }
+                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
+                "staffMemberIds" => {
+                    rt::object::nullable(&mut map, &mut out.staff_member_ids)
+                }
+                "staffMemberDetails" => {
+                    rt::object::nullable(&mut map, &mut out.staff_member_details)
+                }
+                "serviceResources" => {
+                    rt::object::nullable(&mut map, &mut out.service_resources)
+                }
+                "supportedSlugs" => {
+                    rt::object::nullable(&mut map, &mut out.supported_slugs)
+                }
+                "mainSlug" => rt::object::nullable(&mut map, &mut out.main_slug),
+                "urls" => rt::object::nullable(&mut map, &mut out.urls),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "addOnGroups" => rt::object::nullable(&mut map, &mut out.add_on_groups),
+                "addOnDetails" => rt::object::nullable(&mut map, &mut out.add_on_details),
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "primaryResourceType" => {
+                    rt::object::nullable(&mut map, &mut out.primary_resource_type)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoice {
     /// Value for one of the choices in the [`CustomServiceOption.choices`](https://example.com) list.
     /// Choices are specific values for an option the customer can choose to book. For example,
     /// the option `ageGroup` may have these choices: `child`, `student`, `adult`, and `senior`.
     /// Each choice may have a different price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// The `duration` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<Duration>,
     /// The `dateTime` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time: Option<DateTimeRule>,
     /// The `participantRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_range: Option<ParticipantsRange>,
     /// ID of the corresponding option for the choice. For example, the choice `child`
     /// could correspond to the option `ageGroup`. In this case, `optionId` is the ID
     /// for the `ageGroup` option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
 }
 
+impl Serialize for ServiceChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceChoice",
+                usize::from(self.custom.is_some()) + usize::from(self.duration.is_some())
+                    + usize::from(self.date_time.is_some())
+                    + usize::from(self.participant_range.is_some())
+                    + usize::from(self.option_id.is_some())
+                    + usize::from(self.choice_id.is_some()),
+            )
+            .optional("custom", &self.custom)
+            .optional("duration", &self.duration)
+            .optional("dateTime", &self.date_time)
+            .optional("participantRange", &self.participant_range)
+            .optional("optionId", &self.option_id)
+            .optional("choiceId", &self.choice_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ServiceChoice {
+    const NAME: &'static str = "ServiceChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                "dateTime" => rt::object::nullable(&mut map, &mut out.date_time),
+                "participantRange" => {
+                    rt::object::nullable(&mut map, &mut out.participant_range)
+                }
+                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ServiceChoices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoices {
     /// Number of participants for this [variant](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,
     /// Service choices for these participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ServiceChoice>>,
 }
 
+impl Serialize for ServiceChoices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceChoices",
+                usize::from(self.number_of_participants.is_some())
+                    + usize::from(self.choices.is_some()),
+            )
+            .optional("numberOfParticipants", &self.number_of_participants)
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceChoices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ServiceChoices {
+    const NAME: &'static str = "ServiceChoices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "numberOfParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_participants)
+                }
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `resourceIds` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceResource {
     /// The `resourceIds` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<ResourceIds>,
     /// The `resourceType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<ResourceType>,
+}
+
+impl Serialize for ServiceResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceResource",
+                usize::from(self.resource_ids.is_some())
+                    + usize::from(self.resource_type.is_some()),
+            )
+            .optional("resourceIds", &self.resource_ids)
+            .optional("resourceType", &self.resource_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ServiceResource {
+    const NAME: &'static str = "ServiceResource";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "resourceIds" => rt::object::nullable(&mut map, &mut out.resource_ids),
+                "resourceType" => rt::object::nullable(&mut map, &mut out.resource_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `APPOINTMENT`: Appointment-based service.
@@ -6062,13 +12081,12 @@ impl<'de> Deserialize<'de> for ServiceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `SetBookingSubmissionIdRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetBookingSubmissionIdRequest {
     /// ID of the booking to set `formSubmissionId` for.
     pub booking_id: String,
@@ -6076,132 +12094,479 @@ pub struct SetBookingSubmissionIdRequest {
     pub submission_id: String,
 }
 
+impl Serialize for SetBookingSubmissionIdRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "SetBookingSubmissionIdRequest", 2)
+            .field("bookingId", &self.booking_id)
+            .field("submissionId", &self.submission_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetBookingSubmissionIdRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetBookingSubmissionIdRequest {
+    const NAME: &'static str = "SetBookingSubmissionIdRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingId" => rt::object::value(&mut map, &mut f0),
+                "submissionId" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    booking_id: f0,
+                    submission_id: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "bookingId"), (f1.is_none(), "submissionId")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `SetBookingSubmissionIdResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetBookingSubmissionIdResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for SetBookingSubmissionIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetBookingSubmissionIdResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetBookingSubmissionIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetBookingSubmissionIdResponse {
+    const NAME: &'static str = "SetBookingSubmissionIdResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SlotLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlotLocation {
     /// Business Location ID. Present if the location is a business location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A string containing the full address of this location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_address: Option<String>,
     /// The `locationType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_type: Option<LocationLocationType>,
 }
 
+impl Serialize for SlotLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SlotLocation",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.formatted_address.is_some())
+                    + usize::from(self.location_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("formattedAddress", &self.formatted_address)
+            .optional("locationType", &self.location_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SlotLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SlotLocation {
+    const NAME: &'static str = "SlotLocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "formattedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_address)
+                }
+                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SlotSlotResource` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SlotSlotResource {
     /// Resource ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Resource name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `transparency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transparency: Option<ResourceTransparency>,
 }
 
+impl Serialize for SlotSlotResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SlotSlotResource",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.transparency.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("transparency", &self.transparency)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SlotSlotResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SlotSlotResource {
+    const NAME: &'static str = "SlotSlotResource";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "transparency" => rt::object::nullable(&mut map, &mut out.transparency),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Slug` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Slug {
     /// The unique part of service's URL that identifies the service's information page. For example, `service-1` in `https:/example.com/services/service-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the slug was generated or customized. If `true`, the slug was customized manually by the business owner. Otherwise, the slug was automatically generated from the service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// Date and time the slug was created. This is a system field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for Slug {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Slug",
+                usize::from(self.name.is_some()) + usize::from(self.custom.is_some())
+                    + usize::from(self.created_date.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("custom", &self.custom)
+            .optional("createdDate", &self.created_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Slug {
+    const NAME: &'static str = "Slug";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaffMediaItem {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
 }
 
+impl Serialize for StaffMediaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StaffMediaItem",
+                usize::from(self.image.is_some()),
+            )
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StaffMediaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StaffMediaItem {
+    const NAME: &'static str = "StaffMediaItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StaffMember` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaffMember {
     /// ID of the [resource](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resources-v2/introduction) associated with the staff member providing the service.
     /// Despite the field name, this is the resource ID, not the staff member ID.
     /// This value matches the staff member's `resourceId` from the [Staff Members API](https://dev.wix.com/docs/api-reference/business-solutions/bookings/staff-members/staff-members/introduction)
     /// and corresponds to the IDs in the service's `staffMemberIds` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_member_id: Option<String>,
     /// Name of the staff member
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `mainMedia` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_media: Option<StaffMediaItem>,
 }
 
+impl Serialize for StaffMember {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StaffMember",
+                usize::from(self.staff_member_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.main_media.is_some()),
+            )
+            .optional("staffMemberId", &self.staff_member_id)
+            .optional("name", &self.name)
+            .optional("mainMedia", &self.main_media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StaffMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StaffMember {
+    const NAME: &'static str = "StaffMember";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "staffMemberId" => {
+                    rt::object::nullable(&mut map, &mut out.staff_member_id)
+                }
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StaffMemberDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StaffMemberDetails {
     /// Staff members providing the service. For appointments only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_members: Option<Vec<StaffMember>>,
 }
 
+impl Serialize for StaffMemberDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StaffMemberDetails",
+                usize::from(self.staff_members.is_some()),
+            )
+            .optional("staffMembers", &self.staff_members)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StaffMemberDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StaffMemberDetails {
+    const NAME: &'static str = "StaffMemberDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "staffMembers" => rt::object::nullable(&mut map, &mut out.staff_members),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Apartment number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apt: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.apt.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .optional("apt", &self.apt)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "apt" => rt::object::nullable(&mut map, &mut out.apt),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SubscriptionPayment` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionPayment {
     /// The `amountPerBillingCycle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_per_billing_cycle: Option<CommonMoney>,
     /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<FrequencyType>,
     /// Total number of billing cycles in the subscription. For example, `12` for a 12-month subscription with monthly payments.
     /// Reflected as `totalCycles` in the booking's subscription info.
     ///
     /// Required when: `rateType` is `SUBSCRIPTION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_payments: Option<f64>,
     /// The `firstChargeDate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_charge_date: Option<FirstChargeDateType>,
     /// Date and time when recurring billing starts.
     ///
@@ -6212,20 +12577,117 @@ pub struct SubscriptionPayment {
     /// Customers who book after recurring billing starts are billed for the remaining billing cycles only.
     ///
     /// Required when: `rateType` is `SUBSCRIPTION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_start_date: Option<wix_rest_runtime::Timestamp>,
     /// The `enrollmentFeeAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_fee_amount: Option<CommonMoney>,
 }
 
+impl Serialize for SubscriptionPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionPayment",
+                usize::from(self.amount_per_billing_cycle.is_some())
+                    + usize::from(self.frequency.is_some())
+                    + usize::from(self.total_payments.is_some())
+                    + usize::from(self.first_charge_date.is_some())
+                    + usize::from(self.recurring_start_date.is_some())
+                    + usize::from(self.enrollment_fee_amount.is_some()),
+            )
+            .optional("amountPerBillingCycle", &self.amount_per_billing_cycle)
+            .optional("frequency", &self.frequency)
+            .optional("totalPayments", &self.total_payments)
+            .optional("firstChargeDate", &self.first_charge_date)
+            .optional("recurringStartDate", &self.recurring_start_date)
+            .optional("enrollmentFeeAmount", &self.enrollment_fee_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionPayment {
+    const NAME: &'static str = "SubscriptionPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amountPerBillingCycle" => {
+                    rt::object::nullable(&mut map, &mut out.amount_per_billing_cycle)
+                }
+                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
+                "totalPayments" => {
+                    rt::object::nullable(&mut map, &mut out.total_payments)
+                }
+                "firstChargeDate" => {
+                    rt::object::nullable(&mut map, &mut out.first_charge_date)
+                }
+                "recurringStartDate" => {
+                    rt::object::nullable(&mut map, &mut out.recurring_start_date)
+                }
+                "enrollmentFeeAmount" => {
+                    rt::object::nullable(&mut map, &mut out.enrollment_fee_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// `TaxableAddress` defines the taxable address used for the service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxableAddress {
     /// The `taxableAddressType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address_type: Option<TaxableAddressType>,
+}
+
+impl Serialize for TaxableAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxableAddress",
+                usize::from(self.taxable_address_type.is_some()),
+            )
+            .optional("taxableAddressType", &self.taxable_address_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxableAddress {
+    const NAME: &'static str = "TaxableAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAddressType" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address_type)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -6270,7 +12732,7 @@ impl<'de> Deserialize<'de> for TaxableAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6324,7 +12786,7 @@ impl<'de> Deserialize<'de> for Trigger {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6373,45 +12835,137 @@ impl<'de> Deserialize<'de> for UnitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `UpdateExtendedFieldsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateExtendedFieldsRequest {
     /// ID of the entity to update.
     pub id: String,
     /// Identifier for the app whose extended fields are being updated.
     pub namespace: String,
     /// Data to update. Structured according to the [schema](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields#json-schema-for-extended-fields) defined when the extended fields were configured.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_data: Option<serde_json::Value>,
+}
+
+impl Serialize for UpdateExtendedFieldsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateExtendedFieldsRequest",
+                2 + usize::from(self.namespace_data.is_some()),
+            )
+            .field("id", &self.id)
+            .field("namespace", &self.namespace)
+            .optional("namespaceData", &self.namespace_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateExtendedFieldsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateExtendedFieldsRequest {
+    const NAME: &'static str = "UpdateExtendedFieldsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "namespace" => rt::object::value(&mut map, &mut f1),
+                "namespaceData" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    id: f0,
+                    namespace: f1,
+                    namespace_data: f2,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "namespace")],
+                    ),
+                )
+            }
+        }
+    }
 }
 
 /// The `UpdateExtendedFieldsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateExtendedFieldsResponse {
     /// Updated namespace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Updated data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_data: Option<serde_json::Value>,
 }
 
+impl Serialize for UpdateExtendedFieldsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateExtendedFieldsResponse",
+                usize::from(self.namespace.is_some())
+                    + usize::from(self.namespace_data.is_some()),
+            )
+            .optional("namespace", &self.namespace)
+            .optional("namespaceData", &self.namespace_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateExtendedFieldsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateExtendedFieldsResponse {
+    const NAME: &'static str = "UpdateExtendedFieldsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
+                "namespaceData" => {
+                    rt::object::nullable(&mut map, &mut out.namespace_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNumberOfParticipantsRequest {
     /// Total number of participants. Specify when all participants have booked the
     /// same service variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_participants: Option<f64>,
     /// The `participantsChoices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to update the number of participants for.
     pub booking_id: String,
@@ -6419,81 +12973,361 @@ pub struct UpdateNumberOfParticipantsRequest {
     ///
     /// To prevent conflicting changes, the current revision must be specified
     /// when updating the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+}
+
+impl Serialize for UpdateNumberOfParticipantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateNumberOfParticipantsRequest",
+                1 + usize::from(self.total_participants.is_some())
+                    + usize::from(self.participants_choices.is_some())
+                    + usize::from(self.revision.is_some()),
+            )
+            .optional("totalParticipants", &self.total_participants)
+            .optional("participantsChoices", &self.participants_choices)
+            .field("bookingId", &self.booking_id)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateNumberOfParticipantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateNumberOfParticipantsRequest {
+    const NAME: &'static str = "UpdateNumberOfParticipantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalParticipants" => rt::object::nullable(&mut map, &mut f0),
+                "participantsChoices" => rt::object::nullable(&mut map, &mut f1),
+                "bookingId" => rt::object::value(&mut map, &mut f2),
+                "revision" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    total_participants: f0,
+                    participants_choices: f1,
+                    booking_id: f2,
+                    revision: f3,
+                })
+            }
+            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "bookingId")])),
+        }
+    }
 }
 
 /// The `UpdateNumberOfParticipantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNumberOfParticipantsResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
+}
+
+impl Serialize for UpdateNumberOfParticipantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateNumberOfParticipantsResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateNumberOfParticipantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateNumberOfParticipantsResponse {
+    const NAME: &'static str = "UpdateNumberOfParticipantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `UrLs` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UrLs {
     /// The `servicePage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_page: Option<PageUrlV2>,
     /// The `bookingPage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_page: Option<PageUrlV2>,
     /// The `calendarPage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar_page: Option<PageUrlV2>,
 }
 
+impl Serialize for UrLs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UrLs",
+                usize::from(self.service_page.is_some())
+                    + usize::from(self.booking_page.is_some())
+                    + usize::from(self.calendar_page.is_some()),
+            )
+            .optional("servicePage", &self.service_page)
+            .optional("bookingPage", &self.booking_page)
+            .optional("calendarPage", &self.calendar_page)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UrLs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UrLs {
+    const NAME: &'static str = "UrLs";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "servicePage" => rt::object::nullable(&mut map, &mut out.service_page),
+                "bookingPage" => rt::object::nullable(&mut map, &mut out.booking_page),
+                "calendarPage" => rt::object::nullable(&mut map, &mut out.calendar_page),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Allowed anonymous actions for a booking.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1AllowedAnonymousActions {
     /// Whether the booking can be canceled anonymously.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel: Option<bool>,
     /// Whether the booking can be rescheduled anonymously.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reschedule: Option<bool>,
 }
 
+impl Serialize for V1AllowedAnonymousActions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1AllowedAnonymousActions",
+                usize::from(self.cancel.is_some())
+                    + usize::from(self.reschedule.is_some()),
+            )
+            .optional("cancel", &self.cancel)
+            .optional("reschedule", &self.reschedule)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1AllowedAnonymousActions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1AllowedAnonymousActions {
+    const NAME: &'static str = "V1AllowedAnonymousActions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
+                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request for CancelBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1CancelBookingAnonymouslyRequest {
     /// Anonymous token for the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be passed when canceling the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
 }
 
+impl Serialize for V1CancelBookingAnonymouslyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1CancelBookingAnonymouslyRequest",
+                usize::from(self.token.is_some()) + usize::from(self.revision.is_some()),
+            )
+            .optional("token", &self.token)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1CancelBookingAnonymouslyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1CancelBookingAnonymouslyRequest {
+    const NAME: &'static str = "V1CancelBookingAnonymouslyRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "token" => rt::object::nullable(&mut map, &mut out.token),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response for CancelBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1CancelBookingAnonymouslyResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for V1CancelBookingAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1CancelBookingAnonymouslyResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1CancelBookingAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1CancelBookingAnonymouslyResponse {
+    const NAME: &'static str = "V1CancelBookingAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response for GetBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1GetBookingAnonymouslyResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
     /// The `allowedAnonymousActions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
     /// The `bookingFee` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_fee: Option<BookingFee>,
+}
+
+impl Serialize for V1GetBookingAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1GetBookingAnonymouslyResponse",
+                usize::from(self.booking.is_some())
+                    + usize::from(self.allowed_anonymous_actions.is_some())
+                    + usize::from(self.booking_fee.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .optional("allowedAnonymousActions", &self.allowed_anonymous_actions)
+            .optional("bookingFee", &self.booking_fee)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1GetBookingAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1GetBookingAnonymouslyResponse {
+    const NAME: &'static str = "V1GetBookingAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                "allowedAnonymousActions" => {
+                    rt::object::nullable(&mut map, &mut out.allowed_anonymous_actions)
+                }
+                "bookingFee" => rt::object::nullable(&mut map, &mut out.booking_fee),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Additional fields supported by Get Booking Anonymously.
@@ -6536,102 +13370,254 @@ impl<'de> Deserialize<'de> for V1RequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Request for RescheduleBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1RescheduleBookingAnonymouslyRequest {
     /// Anonymous token for the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `slot` field.
     pub slot: V2Slot,
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be passed when rescheduling the booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
 }
 
+impl Serialize for V1RescheduleBookingAnonymouslyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1RescheduleBookingAnonymouslyRequest",
+                1 + usize::from(self.token.is_some())
+                    + usize::from(self.revision.is_some()),
+            )
+            .optional("token", &self.token)
+            .field("slot", &self.slot)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1RescheduleBookingAnonymouslyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1RescheduleBookingAnonymouslyRequest {
+    const NAME: &'static str = "V1RescheduleBookingAnonymouslyRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "token" => rt::object::nullable(&mut map, &mut f0),
+                "slot" => rt::object::value(&mut map, &mut f1),
+                "revision" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    token: f0,
+                    slot: f1,
+                    revision: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "slot")])),
+        }
+    }
+}
+
 /// Response for RescheduleBookingAnonymously
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1RescheduleBookingAnonymouslyResponse {
     /// The `booking` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
 }
 
+impl Serialize for V1RescheduleBookingAnonymouslyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1RescheduleBookingAnonymouslyResponse",
+                usize::from(self.booking.is_some()),
+            )
+            .optional("booking", &self.booking)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1RescheduleBookingAnonymouslyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1RescheduleBookingAnonymouslyResponse {
+    const NAME: &'static str = "V1RescheduleBookingAnonymouslyResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "booking" => rt::object::nullable(&mut map, &mut out.booking),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V2Duration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V2Duration {
     /// The duration of the service in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<f64>,
 }
 
+impl Serialize for V2Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V2Duration",
+                usize::from(self.minutes.is_some()),
+            )
+            .optional("minutes", &self.minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V2Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V2Duration {
+    const NAME: &'static str = "V2Duration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `business`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V2Location {
     /// The `business` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<BusinessLocationOptions>,
     /// The `custom` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomLocationOptions>,
     /// Location ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationTypeEnumLocationType>,
     /// The `calculatedAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculated_address: Option<CommonAddress>,
 }
 
+impl Serialize for V2Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V2Location",
+                usize::from(self.business.is_some()) + usize::from(self.custom.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some())
+                    + usize::from(self.calculated_address.is_some()),
+            )
+            .optional("business", &self.business)
+            .optional("custom", &self.custom)
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .optional("calculatedAddress", &self.calculated_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V2Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V2Location {
+    const NAME: &'static str = "V2Location";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "business" => rt::object::nullable(&mut map, &mut out.business),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "calculatedAddress" => {
+                    rt::object::nullable(&mut map, &mut out.calculated_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V2Slot` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V2Slot {
     /// Identifier for the underlying session when the session is a single session or generated from a recurring session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Service identifier. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Schedule identifier. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// The start time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end time of this slot in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// The timezone according to which the slot is calculated and presented.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// The `resource` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<SlotSlotResource>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SlotLocation>,
     /// Calendar event ID - not supported.
     /// If not empty, on all write flows (create/update), it takes priority over `sessionId`.
     /// So if both `sessionId` and `eventId` are provided, the `sessionId` will be based on the `eventId`.
     /// Otherwise, if `eventId` is empty on write flow,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Information about how the customer has selected resources for the booking.
     /// Each resource type may have a different selection method.
     /// Check `resource` for resource details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_selections: Option<Vec<ResourceSelection>>,
     /// Whether the slot spans one or more full days.
     /// For class bookings, this value is derived from the linked calendar event.
@@ -6640,8 +13626,76 @@ pub struct V2Slot {
     /// When `true`, `startDate` is set to `00:00:00` of the first day and `endDate` is set to `00:00:00` of the day after the last day (exclusive). Midnight boundaries are interpreted in the slot's `timezone`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_day: Option<bool>,
+}
+
+impl Serialize for V2Slot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V2Slot",
+                usize::from(self.session_id.is_some())
+                    + usize::from(self.service_id.is_some())
+                    + usize::from(self.schedule_id.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.timezone.is_some())
+                    + usize::from(self.resource.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.resource_selections.is_some())
+                    + usize::from(self.all_day.is_some()),
+            )
+            .optional("sessionId", &self.session_id)
+            .optional("serviceId", &self.service_id)
+            .optional("scheduleId", &self.schedule_id)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("timezone", &self.timezone)
+            .optional("resource", &self.resource)
+            .optional("location", &self.location)
+            .optional("eventId", &self.event_id)
+            .optional("resourceSelections", &self.resource_selections)
+            .optional("allDay", &self.all_day)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V2Slot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V2Slot {
+    const NAME: &'static str = "V2Slot";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
+                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
+                "resource" => rt::object::nullable(&mut map, &mut out.resource),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "resourceSelections" => {
+                    rt::object::nullable(&mut map, &mut out.resource_selections)
+                }
+                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SHORT_TEXT`: Short text. This is the default value type.
@@ -6692,56 +13746,142 @@ impl<'de> Deserialize<'de> for ValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `VariedPayment` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariedPayment {
     /// The `defaultPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_price: Option<CommonMoney>,
     /// The `deposit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit: Option<CommonMoney>,
     /// The `minPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_price: Option<CommonMoney>,
     /// The `maxPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_price: Option<CommonMoney>,
     /// Whether customers can choose to pay the full service price upfront instead of only the deposit.
     ///
     /// Used only when a `deposit` amount is set.
     ///
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_upfront_payment_allowed: Option<bool>,
 }
 
+impl Serialize for VariedPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariedPayment",
+                usize::from(self.default_price.is_some())
+                    + usize::from(self.deposit.is_some())
+                    + usize::from(self.min_price.is_some())
+                    + usize::from(self.max_price.is_some())
+                    + usize::from(self.full_upfront_payment_allowed.is_some()),
+            )
+            .optional("defaultPrice", &self.default_price)
+            .optional("deposit", &self.deposit)
+            .optional("minPrice", &self.min_price)
+            .optional("maxPrice", &self.max_price)
+            .optional("fullUpfrontPaymentAllowed", &self.full_upfront_payment_allowed)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariedPayment {
+    const NAME: &'static str = "VariedPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "defaultPrice" => rt::object::nullable(&mut map, &mut out.default_price),
+                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
+                "minPrice" => rt::object::nullable(&mut map, &mut out.min_price),
+                "maxPrice" => rt::object::nullable(&mut map, &mut out.max_price),
+                "fullUpfrontPaymentAllowed" => {
+                    rt::object::nullable(&mut map, &mut out.full_upfront_payment_allowed)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The policy for the waitlist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WaitlistPolicy {
     /// Whether the session has a waitlist. If `true`, there is a waitlist.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of spots available in the waitlist.
     ///
     /// Default: 10 spots
     /// Min: 1 spot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<f64>,
     /// Amount of time a participant is given to book, once notified that a spot is available.
     ///
     /// Default: 10 minutes
     /// Min: 1 spot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_time_in_minutes: Option<f64>,
+}
+
+impl Serialize for WaitlistPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WaitlistPolicy",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.capacity.is_some())
+                    + usize::from(self.reservation_time_in_minutes.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("capacity", &self.capacity)
+            .optional("reservationTimeInMinutes", &self.reservation_time_in_minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WaitlistPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WaitlistPolicy {
+    const NAME: &'static str = "WaitlistPolicy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "capacity" => rt::object::nullable(&mut map, &mut out.capacity),
+                "reservationTimeInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.reservation_time_in_minutes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Bookings V2.
@@ -6800,6 +13940,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -530,7 +530,8 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -541,136 +542,129 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_category<'f>(
         client: &'f Client,
         body: &'f CreateCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_CATEGORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_CATEGORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         params: &'f GetCategoryParams,
     ) -> rt::BoxFuture<'f, Result<GetCategoryResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.tree_reference_app_namespace {
-                query.push(("treeReference.appNamespace", v.to_string()));
-            }
-            if let Some(v) = &params.tree_reference_tree_key {
-                query.push(("treeReference.treeKey", v.to_string()));
-            }
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/categories/v1/categories/{}", rt::segment(category_id));
-            unsafe { rt::call(client, &operations::GET_CATEGORY, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.tree_reference_app_namespace {
+            query.push(("treeReference.appNamespace", v.to_string()));
+        }
+        if let Some(v) = &params.tree_reference_tree_key {
+            query.push(("treeReference.treeKey", v.to_string()));
+        }
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/categories/v1/categories/{}", rt::segment(category_id)));
+        unsafe { rt::call(client, &operations::GET_CATEGORY, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn get_category_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
         params: &'f GetCategoryBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetCategoryBySlugResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.tree_reference_app_namespace {
-                query.push(("treeReference.appNamespace", v.to_string()));
-            }
-            if let Some(v) = &params.tree_reference_tree_key {
-                query.push(("treeReference.treeKey", v.to_string()));
-            }
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/categories/v1/categories/slug/{}", rt::segment(slug));
-            unsafe {
-                rt::call(client, &operations::GET_CATEGORY_BY_SLUG, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.tree_reference_app_namespace {
+            query.push(("treeReference.appNamespace", v.to_string()));
+        }
+        if let Some(v) = &params.tree_reference_tree_key {
+            query.push(("treeReference.treeKey", v.to_string()));
+        }
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/categories/v1/categories/slug/{}", rt::segment(slug)));
+        unsafe {
+            rt::call(client, &operations::GET_CATEGORY_BY_SLUG, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn update_category<'f>(
         client: &'f Client,
         body: &'f UpdateCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.category)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_CATEGORY,
-                    "category.id",
-                ))?;
-            let path = format!("/categories/v1/categories/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CATEGORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.category)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_CATEGORY,
+                        "category.id",
+                    )),
+            ])
+            .map(|[path_0]| {
+                format!("/categories/v1/categories/{}", rt::segment(& path_0))
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CATEGORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         params: &'f DeleteCategoryParams,
     ) -> rt::BoxFuture<'f, Result<DeleteCategoryResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.tree_reference_app_namespace {
-                query.push(("treeReference.appNamespace", v.to_string()));
-            }
-            if let Some(v) = &params.tree_reference_tree_key {
-                query.push(("treeReference.treeKey", v.to_string()));
-            }
-            let path = format!("/categories/v1/categories/{}", rt::segment(category_id));
-            unsafe { rt::call(client, &operations::DELETE_CATEGORY, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.tree_reference_app_namespace {
+            query.push(("treeReference.appNamespace", v.to_string()));
+        }
+        if let Some(v) = &params.tree_reference_tree_key {
+            query.push(("treeReference.treeKey", v.to_string()));
+        }
+        let path = Ok(format!("/categories/v1/categories/{}", rt::segment(category_id)));
+        unsafe { rt::call(client, &operations::DELETE_CATEGORY, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn query_categories<'f>(
         client: &'f Client,
         body: &'f QueryCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<QueryCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_categories_stream<'a>(
         client: &'a Client,
         request: QueryCategoriesRequest,
@@ -717,25 +711,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn search_categories<'f>(
         client: &'f Client,
         body: &'f SearchCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<SearchCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/search".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SEARCH_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SEARCH_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_categories_stream<'a>(
         client: &'a Client,
         request: SearchCategoriesRequest,
@@ -782,219 +775,196 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn count_categories<'f>(
         client: &'f Client,
         body: &'f CountCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<CountCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/count".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::COUNT_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::COUNT_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/count".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::COUNT_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::COUNT_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn move_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         body: &'f MoveCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<MoveCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/categories/v1/categories/{}/move", rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MOVE_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::MOVE_CATEGORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/categories/v1/categories/{}/move", rt::segment(category_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MOVE_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MOVE_CATEGORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_categories<'f>(
         client: &'f Client,
         body: &'f BulkUpdateCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/bulk/categories/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/bulk/categories/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_category_visibility<'f>(
         client: &'f Client,
         body: &'f UpdateCategoryVisibilityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCategoryVisibilityResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/visibility".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CATEGORY_VISIBILITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CATEGORY_VISIBILITY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/visibility".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CATEGORY_VISIBILITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CATEGORY_VISIBILITY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_show_categories<'f>(
         client: &'f Client,
         body: &'f BulkShowCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkShowCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/bulk/categories/show".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_SHOW_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_SHOW_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/bulk/categories/show".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_SHOW_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_SHOW_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_add_items_to_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         body: &'f BulkAddItemsToCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddItemsToCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/categories/v1/bulk/categories/{}/add-items", rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADD_ITEMS_TO_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_ADD_ITEMS_TO_CATEGORY, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADD_ITEMS_TO_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADD_ITEMS_TO_CATEGORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_add_item_to_categories<'f>(
         client: &'f Client,
         body: &'f BulkAddItemToCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddItemToCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/bulk/categories/add-item".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADD_ITEM_TO_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_ADD_ITEM_TO_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/bulk/categories/add-item".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADD_ITEM_TO_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADD_ITEM_TO_CATEGORIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_remove_items_from_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         body: &'f BulkRemoveItemsFromCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkRemoveItemsFromCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/categories/v1/bulk/categories/{}/remove-items",
                 rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_REMOVE_ITEMS_FROM_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_REMOVE_ITEMS_FROM_CATEGORY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_REMOVE_ITEMS_FROM_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_REMOVE_ITEMS_FROM_CATEGORY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_remove_item_from_categories<'f>(
         client: &'f Client,
         body: &'f BulkRemoveItemFromCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkRemoveItemFromCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/bulk/categories/remove-item".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_REMOVE_ITEM_FROM_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_REMOVE_ITEM_FROM_CATEGORIES,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/bulk/categories/remove-item".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_REMOVE_ITEM_FROM_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_REMOVE_ITEM_FROM_CATEGORIES, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_items_in_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         body: &'f ListItemsInCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<ListItemsInCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/categories/v1/categories/{}/list-items", rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_ITEMS_IN_CATEGORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LIST_ITEMS_IN_CATEGORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/categories/v1/categories/{}/list-items", rt::segment(category_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_ITEMS_IN_CATEGORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LIST_ITEMS_IN_CATEGORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_items_in_category_stream<'a>(
         client: &'a Client,
         category_id: &'a str,
@@ -1026,117 +996,109 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn list_categories_for_item<'f>(
         client: &'f Client,
         body: &'f ListCategoriesForItemRequest,
     ) -> rt::BoxFuture<'f, Result<ListCategoriesForItemResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/list-categories-for-item".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_CATEGORIES_FOR_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LIST_CATEGORIES_FOR_ITEM, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/list-categories-for-item".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_CATEGORIES_FOR_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LIST_CATEGORIES_FOR_ITEM, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_categories_for_items<'f>(
         client: &'f Client,
         body: &'f ListCategoriesForItemsRequest,
     ) -> rt::BoxFuture<'f, Result<ListCategoriesForItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/list-categories-for-items".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_CATEGORIES_FOR_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LIST_CATEGORIES_FOR_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/list-categories-for-items".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_CATEGORIES_FOR_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LIST_CATEGORIES_FOR_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_trees<'f>(
         client: &'f Client,
     ) -> rt::BoxFuture<'f, Result<ListTreesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/categories/list-trees".to_owned();
-            unsafe { rt::call(client, &operations::LIST_TREES, path, Vec::new(), None) }
-                .await
-        })
+        let path = Ok("/categories/v1/categories/list-trees".to_owned());
+        unsafe { rt::call(client, &operations::LIST_TREES, path, Vec::new(), Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn set_arranged_items<'f>(
         client: &'f Client,
         category_id: &'f str,
         body: &'f SetArrangedItemsRequest,
     ) -> rt::BoxFuture<'f, Result<SetArrangedItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/categories/v1/categories/{}/set-arranged-items",
                 rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SET_ARRANGED_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SET_ARRANGED_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::SET_ARRANGED_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SET_ARRANGED_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_arranged_items<'f>(
         client: &'f Client,
         category_id: &'f str,
         params: &'f GetArrangedItemsParams,
     ) -> rt::BoxFuture<'f, Result<GetArrangedItemsResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.tree_reference_app_namespace {
-                query.push(("treeReference.appNamespace", v.to_string()));
-            }
-            if let Some(v) = &params.tree_reference_tree_key {
-                query.push(("treeReference.treeKey", v.to_string()));
-            }
-            let path = format!(
+        let mut query = Vec::new();
+        if let Some(v) = &params.tree_reference_app_namespace {
+            query.push(("treeReference.appNamespace", v.to_string()));
+        }
+        if let Some(v) = &params.tree_reference_tree_key {
+            query.push(("treeReference.treeKey", v.to_string()));
+        }
+        let path = Ok(
+            format!(
                 "/categories/v1/categories/{}/arranged-items", rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(client, &operations::GET_ARRANGED_ITEMS, path, query, None)
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(client, &operations::GET_ARRANGED_ITEMS, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_set_item_categories<'f>(
         client: &'f Client,
         body: &'f BulkSetItemCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkSetItemCategoriesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/categories/v1/bulk/categories/set-item-categories".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_SET_ITEM_CATEGORIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_SET_ITEM_CATEGORIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/categories/v1/bulk/categories/set-item-categories".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_SET_ITEM_CATEGORIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_SET_ITEM_CATEGORIES, body).map(Some),
+            )
+        }
     }
 }
 
@@ -2167,231 +2129,616 @@ pub struct GetArrangedItemsParams {
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Aggregation {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueAggregation>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<RangeAggregation>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<ScalarAggregation>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<DateHistogramAggregation>,
     /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<NestedAggregation>,
     /// User-defined name of aggregation. Must be unique and will appear in aggregation results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
+impl Serialize for Aggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Aggregation",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.nested.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("nested", &self.nested)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Aggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Aggregation {
+    const NAME: &'static str = "Aggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "nested" => rt::object::nullable(&mut map, &mut out.nested),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Animation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Animation {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// The `entrance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrance: Option<EntranceAnimation>,
     /// The `loop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#loop: Option<LoopAnimation>,
     /// The `effect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_duration: Option<f64>,
 }
 
+impl Serialize for Animation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Animation",
+                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
+                    + usize::from(self.r#loop.is_some())
+                    + usize::from(self.effect.is_some())
+                    + usize::from(self.transition_duration.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("entrance", &self.entrance)
+            .optional("loop", &self.r#loop)
+            .optional("effect", &self.effect)
+            .optional("transitionDuration", &self.transition_duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Animation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Animation {
+    const NAME: &'static str = "Animation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
+                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
+                "effect" => rt::object::nullable(&mut map, &mut out.effect),
+                "transitionDuration" => {
+                    rt::object::nullable(&mut map, &mut out.transition_duration)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppEmbedData {
     /// The `bookingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_data: Option<BookingData>,
     /// The `eventData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_data: Option<EventData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AppType>,
     /// The ID of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The name of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Deprecated: Use `image` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_src: Option<String>,
     /// The URL for the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// Whether to hide the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title: Option<bool>,
     /// Whether to hide the price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<bool>,
     /// Whether to hide the description (Event and Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_description: Option<bool>,
     /// Whether to hide the date and time (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_date_time: Option<bool>,
     /// Whether to hide the location (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_location: Option<bool>,
     /// Whether to hide the duration (Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_duration: Option<bool>,
     /// Whether to hide the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_button: Option<bool>,
     /// Whether to hide the ribbon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_ribbon: Option<bool>,
     /// The `buttonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_styles: Option<ButtonStyles>,
     /// The `imageStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_styles: Option<ImageStyles>,
     /// The `ribbonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon_styles: Option<RibbonStyles>,
     /// The `cardStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_styles: Option<CardStyles>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `pricingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for AppEmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppEmbedData",
+                usize::from(self.booking_data.is_some())
+                    + usize::from(self.event_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.item_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.image_src.is_some())
+                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.hide_image.is_some())
+                    + usize::from(self.hide_title.is_some())
+                    + usize::from(self.hide_price.is_some())
+                    + usize::from(self.hide_description.is_some())
+                    + usize::from(self.hide_date_time.is_some())
+                    + usize::from(self.hide_location.is_some())
+                    + usize::from(self.hide_duration.is_some())
+                    + usize::from(self.hide_button.is_some())
+                    + usize::from(self.hide_ribbon.is_some())
+                    + usize::from(self.button_styles.is_some())
+                    + usize::from(self.image_styles.is_some())
+                    + usize::from(self.ribbon_styles.is_some())
+                    + usize::from(self.card_styles.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.pricing_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("bookingData", &self.booking_data)
+            .optional("eventData", &self.event_data)
+            .optional("type", &self.r#type)
+            .optional("itemId", &self.item_id)
+            .optional("name", &self.name)
+            .optional("imageSrc", &self.image_src)
+            .optional("url", &self.url)
+            .optional("image", &self.image)
+            .optional("hideImage", &self.hide_image)
+            .optional("hideTitle", &self.hide_title)
+            .optional("hidePrice", &self.hide_price)
+            .optional("hideDescription", &self.hide_description)
+            .optional("hideDateTime", &self.hide_date_time)
+            .optional("hideLocation", &self.hide_location)
+            .optional("hideDuration", &self.hide_duration)
+            .optional("hideButton", &self.hide_button)
+            .optional("hideRibbon", &self.hide_ribbon)
+            .optional("buttonStyles", &self.button_styles)
+            .optional("imageStyles", &self.image_styles)
+            .optional("ribbonStyles", &self.ribbon_styles)
+            .optional("cardStyles", &self.card_styles)
+            .optional("containerData", &self.container_data)
+            .optional("pricingData", &self.pricing_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppEmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppEmbedData {
+    const NAME: &'static str = "AppEmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
+                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
+                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
+                "hideDescription" => {
+                    rt::object::nullable(&mut map, &mut out.hide_description)
+                }
+                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
+                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
+                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
+                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
+                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
+                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
+                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
+                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
+                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `AudioData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `audio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<Media>,
     /// Sets whether the audio node's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `coverImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_image: Option<Media>,
     /// Track name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// An HTML version of the audio node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for AudioData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AudioData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.audio.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.cover_image.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.author_name.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("audio", &self.audio)
+            .optional("disableDownload", &self.disable_download)
+            .optional("coverImage", &self.cover_image)
+            .optional("name", &self.name)
+            .optional("authorName", &self.author_name)
+            .optional("html", &self.html)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AudioData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AudioData {
+    const NAME: &'static str = "AudioData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "audio" => rt::object::nullable(&mut map, &mut out.audio),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePositionPosition>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
 }
 
+impl Serialize for BackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.overlay.is_some())
+                    + usize::from(self.blur.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("overlay", &self.overlay)
+            .optional("blur", &self.blur)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BackgroundImage {
+    const NAME: &'static str = "BackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BlockquoteData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for BlockquoteData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BlockquoteData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockquoteData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BlockquoteData {
+    const NAME: &'static str = "BlockquoteData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Breadcrumb` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Breadcrumb {
     /// Ancestor category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// Ancestor category name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_name: Option<String>,
     /// Ancestor category slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_slug: Option<String>,
 }
 
+impl Serialize for Breadcrumb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Breadcrumb",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.category_name.is_some())
+                    + usize::from(self.category_slug.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("categoryName", &self.category_name)
+            .optional("categorySlug", &self.category_slug)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Breadcrumb {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Breadcrumb {
+    const NAME: &'static str = "Breadcrumb";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "categoryName" => rt::object::nullable(&mut map, &mut out.category_name),
+                "categorySlug" => rt::object::nullable(&mut map, &mut out.category_slug),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BreadcrumbsInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BreadcrumbsInfo {
     /// List of ancestor categories from the top-level category down to the parent of the current category. The current category isn't included in the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumbs: Option<Vec<Breadcrumb>>,
 }
 
+impl Serialize for BreadcrumbsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BreadcrumbsInfo",
+                usize::from(self.breadcrumbs.is_some()),
+            )
+            .optional("breadcrumbs", &self.breadcrumbs)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BreadcrumbsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BreadcrumbsInfo {
+    const NAME: &'static str = "BreadcrumbsInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "breadcrumbs" => rt::object::nullable(&mut map, &mut out.breadcrumbs),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAddItemToCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddItemToCategoriesRequest {
     /// The `item` field.
     pub item: ItemReference,
@@ -2401,21 +2748,117 @@ pub struct BulkAddItemToCategoriesRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for BulkAddItemToCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkAddItemToCategoriesRequest", 3)
+            .field("item", &self.item)
+            .field("categoryIds", &self.category_ids)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddItemToCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddItemToCategoriesRequest {
+    const NAME: &'static str = "BulkAddItemToCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::value(&mut map, &mut f0),
+                "categoryIds" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    item: f0,
+                    category_ids: f1,
+                    tree_reference: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "item"),
+                            (f1.is_none(), "categoryIds"),
+                            (f2.is_none(), "treeReference"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkAddItemToCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddItemToCategoriesResponse {
     /// Items added by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkAddItemToCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAddItemToCategoriesResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddItemToCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddItemToCategoriesResponse {
+    const NAME: &'static str = "BulkAddItemToCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAddItemsToCategoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddItemsToCategoryRequest {
     /// Category ID.
     pub category_id: String,
@@ -2425,51 +2868,254 @@ pub struct BulkAddItemsToCategoryRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for BulkAddItemsToCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkAddItemsToCategoryRequest", 3)
+            .field("categoryId", &self.category_id)
+            .field("items", &self.items)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddItemsToCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddItemsToCategoryRequest {
+    const NAME: &'static str = "BulkAddItemsToCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::value(&mut map, &mut f0),
+                "items" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    category_id: f0,
+                    items: f1,
+                    tree_reference: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "categoryId"),
+                            (f1.is_none(), "items"),
+                            (f2.is_none(), "treeReference"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkAddItemsToCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddItemsToCategoryResponse {
     /// List of items added to a category by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkItemsToCategoryResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkAddItemsToCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAddItemsToCategoryResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddItemsToCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddItemsToCategoryResponse {
+    const NAME: &'static str = "BulkAddItemsToCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCategoriesResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCategoriesResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
 
+impl Serialize for BulkCategoriesResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCategoriesResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.category.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCategoriesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCategoriesResult {
+    const NAME: &'static str = "BulkCategoriesResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkItemToCategoriesResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkItemToCategoriesResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkItemToCategoriesResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkItemToCategoriesResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkItemToCategoriesResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkItemToCategoriesResult {
+    const NAME: &'static str = "BulkItemToCategoriesResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkItemsToCategoryResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkItemsToCategoryResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemReferenceMetadata>,
 }
 
+impl Serialize for BulkItemsToCategoryResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkItemsToCategoryResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkItemsToCategoryResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkItemsToCategoryResult {
+    const NAME: &'static str = "BulkItemsToCategoryResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkRemoveItemFromCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveItemFromCategoriesRequest {
     /// The `item` field.
     pub item: ItemReference,
@@ -2479,21 +3125,121 @@ pub struct BulkRemoveItemFromCategoriesRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for BulkRemoveItemFromCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveItemFromCategoriesRequest",
+                3,
+            )
+            .field("item", &self.item)
+            .field("categoryIds", &self.category_ids)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveItemFromCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveItemFromCategoriesRequest {
+    const NAME: &'static str = "BulkRemoveItemFromCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::value(&mut map, &mut f0),
+                "categoryIds" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    item: f0,
+                    category_ids: f1,
+                    tree_reference: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "item"),
+                            (f1.is_none(), "categoryIds"),
+                            (f2.is_none(), "treeReference"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkRemoveItemFromCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveItemFromCategoriesResponse {
     /// Items removed by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkRemoveItemFromCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveItemFromCategoriesResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveItemFromCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveItemFromCategoriesResponse {
+    const NAME: &'static str = "BulkRemoveItemFromCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkRemoveItemsFromCategoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveItemsFromCategoryRequest {
     /// Category ID.
     pub category_id: String,
@@ -2503,49 +3249,248 @@ pub struct BulkRemoveItemsFromCategoryRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for BulkRemoveItemsFromCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveItemsFromCategoryRequest",
+                3,
+            )
+            .field("categoryId", &self.category_id)
+            .field("items", &self.items)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveItemsFromCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveItemsFromCategoryRequest {
+    const NAME: &'static str = "BulkRemoveItemsFromCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::value(&mut map, &mut f0),
+                "items" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    category_id: f0,
+                    items: f1,
+                    tree_reference: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "categoryId"),
+                            (f1.is_none(), "items"),
+                            (f2.is_none(), "treeReference"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkRemoveItemsFromCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveItemsFromCategoryResponse {
     /// Items removed by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkItemsToCategoryResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkRemoveItemsFromCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveItemsFromCategoryResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveItemsFromCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveItemsFromCategoryResponse {
+    const NAME: &'static str = "BulkRemoveItemsFromCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkSetItemCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkSetItemCategoriesRequest {
     /// The `item` field.
     pub item: ItemReference,
     /// List of category IDs to set for the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_ids: Option<Vec<String>>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for BulkSetItemCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkSetItemCategoriesRequest",
+                2 + usize::from(self.category_ids.is_some()),
+            )
+            .field("item", &self.item)
+            .optional("categoryIds", &self.category_ids)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkSetItemCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkSetItemCategoriesRequest {
+    const NAME: &'static str = "BulkSetItemCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::value(&mut map, &mut f0),
+                "categoryIds" => rt::object::nullable(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f2) {
+            (Some(f0), Some(f2)) => {
+                Ok(Self {
+                    item: f0,
+                    category_ids: f1,
+                    tree_reference: f2,
+                })
+            }
+            (f0, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "item"), (f2.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkSetItemCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkSetItemCategoriesResponse {
     /// Results for add operations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_results: Option<Vec<BulkItemToCategoriesResult>>,
     /// Results for remove operations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkSetItemCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkSetItemCategoriesResponse",
+                usize::from(self.add_results.is_some())
+                    + usize::from(self.remove_results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("addResults", &self.add_results)
+            .optional("removeResults", &self.remove_results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkSetItemCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkSetItemCategoriesResponse {
+    const NAME: &'static str = "BulkSetItemCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addResults" => rt::object::nullable(&mut map, &mut out.add_results),
+                "removeResults" => {
+                    rt::object::nullable(&mut map, &mut out.remove_results)
+                }
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkShowCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkShowCategoriesRequest {
     /// IDs of the categories to update.
     pub category_ids: Vec<String>,
@@ -2554,28 +3499,127 @@ pub struct BulkShowCategoriesRequest {
     /// Whether to return the category entity in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkShowCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkShowCategoriesRequest",
+                2 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("categoryIds", &self.category_ids)
+            .field("treeReference", &self.tree_reference)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkShowCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkShowCategoriesRequest {
+    const NAME: &'static str = "BulkShowCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryIds" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    category_ids: f0,
+                    tree_reference: f1,
+                    return_entity: f2,
+                    fields: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "categoryIds"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkShowCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkShowCategoriesResponse {
     /// Categories updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkCategoriesResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkShowCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkShowCategoriesResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkShowCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkShowCategoriesResponse {
+    const NAME: &'static str = "BulkShowCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateCategoriesRequest {
     /// List of categories to update.
     pub categories: Vec<MaskedCategory>,
@@ -2584,74 +3628,298 @@ pub struct BulkUpdateCategoriesRequest {
     /// Whether to return the full category entity in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkUpdateCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateCategoriesRequest",
+                2 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("categories", &self.categories)
+            .field("treeReference", &self.tree_reference)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateCategoriesRequest {
+    const NAME: &'static str = "BulkUpdateCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categories" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    categories: f0,
+                    tree_reference: f1,
+                    return_entity: f2,
+                    fields: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "categories"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `BulkUpdateCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateCategoriesResponse {
     /// Categories updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkCategoriesResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkUpdateCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateCategoriesResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateCategoriesResponse {
+    const NAME: &'static str = "BulkUpdateCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulletedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for BulletedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulletedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulletedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulletedListData {
+    const NAME: &'static str = "BulletedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ButtonData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonDataType>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<Styles>,
     /// The text to display on the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ButtonData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ButtonData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("type", &self.r#type)
+            .optional("styles", &self.styles)
+            .optional("text", &self.text)
+            .optional("link", &self.link)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ButtonData {
+    const NAME: &'static str = "ButtonData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CardData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CardData {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<BackgroundImage>,
+}
+
+impl Serialize for CardData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CardData",
+                usize::from(self.background.is_some())
+                    + usize::from(self.background_image.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("backgroundImage", &self.background_image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CardData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CardData {
+    const NAME: &'static str = "CardData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A category for organizing items into a hierarchical structure.
@@ -2659,37 +3927,28 @@ pub struct CardData {
 /// Categories can be nested to create a multi-level hierarchy. Each category belongs to a specific category tree, identified by its `treeReference`. Each Wix Stores site has one category tree.
 ///
 /// > **Note:** Currently, only Wix Stores Catalog (V3) categories are supported. Pass `appNamespace: "@wix/stores"` in the `treeReference` for all API calls.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the category is updated.
     /// To prevent conflicting changes, the current revision must be passed when updating.
     ///
     /// Ignored when creating a category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Date and time the category was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the category was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Category name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// Number of items directly assigned to this category. Doesn't include items in subcategories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_counter: Option<f64>,
     /// Plain-text category description.
     ///
     /// Returned only when you pass `"DESCRIPTION"` to the `fields` array.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the category is visible to site visitors.
     ///
@@ -2700,174 +3959,635 @@ pub struct Category {
     /// > 1. Hidden categories and their items are still accessible via API calls. For example, List Items In Category returns items even for hidden categories.
     /// > 2. The `visible` field can only be changed using the [Update Category Visibility](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/update-category-visibility) method.
     /// > 3. Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `breadcrumbsInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumbs_info: Option<BreadcrumbsInfo>,
     /// The `parentCategory` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category: Option<ParentCategory>,
     /// Category slug. A URL-friendly identifier used in the category page address.
     ///
     /// If not provided, the slug is autogenerated based on the category name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `seoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,
     /// The `richContentDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_content_description: Option<RichContent>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
     /// ID of the app responsible for managing items in this category.
     ///
     /// When set, only the specified app can add or remove items from this category. This is useful for third-party apps that want to create categories exclusively managed by their app, preventing site owners or other apps from modifying the category's items.
     ///
     /// You can get your app's ID from the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managing_app_id: Option<String>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
 }
 
+impl Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Category",
+                usize::from(self.id.is_some()) + usize::from(self.revision.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.item_counter.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.breadcrumbs_info.is_some())
+                    + usize::from(self.parent_category.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.seo_data.is_some())
+                    + usize::from(self.rich_content_description.is_some())
+                    + usize::from(self.tree_reference.is_some())
+                    + usize::from(self.managing_app_id.is_some())
+                    + usize::from(self.extended_fields.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("name", &self.name)
+            .optional("image", &self.image)
+            .optional("itemCounter", &self.item_counter)
+            .optional("description", &self.description)
+            .optional("visible", &self.visible)
+            .optional("breadcrumbsInfo", &self.breadcrumbs_info)
+            .optional("parentCategory", &self.parent_category)
+            .optional("slug", &self.slug)
+            .optional("seoData", &self.seo_data)
+            .optional("richContentDescription", &self.rich_content_description)
+            .optional("treeReference", &self.tree_reference)
+            .optional("managingAppId", &self.managing_app_id)
+            .optional("extendedFields", &self.extended_fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Category {
+    const NAME: &'static str = "Category";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "itemCounter" => rt::object::nullable(&mut map, &mut out.item_counter),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "breadcrumbsInfo" => {
+                    rt::object::nullable(&mut map, &mut out.breadcrumbs_info)
+                }
+                "parentCategory" => {
+                    rt::object::nullable(&mut map, &mut out.parent_category)
+                }
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
+                "richContentDescription" => {
+                    rt::object::nullable(&mut map, &mut out.rich_content_description)
+                }
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                "managingAppId" => {
+                    rt::object::nullable(&mut map, &mut out.managing_app_id)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for CategoryDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoryDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CategoryDeletedPayload {
+    const NAME: &'static str = "CategoryDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CategoryMoved` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryMoved {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// The `parentCategory` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category: Option<ParentCategory>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
 }
 
+impl Serialize for CategoryMoved {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CategoryMoved",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.parent_category.is_some())
+                    + usize::from(self.tree_reference.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("parentCategory", &self.parent_category)
+            .optional("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoryMoved {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CategoryMoved {
+    const NAME: &'static str = "CategoryMoved";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "parentCategory" => {
+                    rt::object::nullable(&mut map, &mut out.parent_category)
+                }
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CheckboxListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for CheckboxListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CheckboxListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckboxListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckboxListData {
+    const NAME: &'static str = "CheckboxListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CodeBlockData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeBlockData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for CodeBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CodeBlockData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CodeBlockData {
+    const NAME: &'static str = "CodeBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollapsibleListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollapsibleListData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// If `true`, only one item can be expanded at a time. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_only_one: Option<bool>,
     /// The `initialExpandedItems` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_expanded_items: Option<InitialExpandedItems>,
     /// The `direction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// If `true`, The collapsible item will appear in search results as an FAQ.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for CollapsibleListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollapsibleListData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.expand_only_one.is_some())
+                    + usize::from(self.initial_expanded_items.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.is_qapage_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("expandOnlyOne", &self.expand_only_one)
+            .optional("initialExpandedItems", &self.initial_expanded_items)
+            .optional("direction", &self.direction)
+            .optional("isQapageData", &self.is_qapage_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollapsibleListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollapsibleListData {
+    const NAME: &'static str = "CollapsibleListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "expandOnlyOne" => {
+                    rt::object::nullable(&mut map, &mut out.expand_only_one)
+                }
+                "initialExpandedItems" => {
+                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
+                }
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountCategoriesRequest {
     /// Filter object.
     ///
     /// Learn more about the [filter object structure](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// Whether to return categories with `visible: false` (hidden categories).
     ///
     /// Default: `false` - only visible categories are returned in the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_non_visible_categories: Option<bool>,
 }
 
+impl Serialize for CountCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountCategoriesRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.return_non_visible_categories.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .field("treeReference", &self.tree_reference)
+            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountCategoriesRequest {
+    const NAME: &'static str = "CountCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "search" => rt::object::nullable(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    filter: f0,
+                    search: f1,
+                    tree_reference: f2,
+                    return_non_visible_categories: f3,
+                })
+            }
+            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "treeReference")])),
+        }
+    }
+}
+
 /// The `CountCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountCategoriesResponse {
     /// Total count of categories which satisfy the given filter and/or search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for CountCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountCategoriesResponse",
+                usize::from(self.count.is_some()),
+            )
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountCategoriesResponse {
+    const NAME: &'static str = "CountCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateCategoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCategoryRequest {
     /// The `category` field.
     pub category: Category,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for CreateCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCategoryRequest",
+                2 + usize::from(self.fields.is_some()),
+            )
+            .field("category", &self.category)
+            .field("treeReference", &self.tree_reference)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCategoryRequest {
+    const NAME: &'static str = "CreateCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    category: f0,
+                    tree_reference: f1,
+                    fields: f2,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "category"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `CreateCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCategoryResponse {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
 
+impl Serialize for CreateCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCategoryResponse",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCategoryResponse {
+    const NAME: &'static str = "CreateCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorQuery {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object in the following format:
     /// `"filter" : {
@@ -2875,468 +4595,1383 @@ pub struct CursorQuery {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for CursorQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorQuery",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorQuery {
+    const NAME: &'static str = "CursorQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorSearch {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object for narrowing search results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Array of sort objects specifying result order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// Aggregations for grouping data into categories (facets) and providing summaries for each category.
     /// For example, use aggregations to categorize search results by service type, payment options, or locations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<Vec<Aggregation>>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
     /// Time zone in [IANA tz database format](https://en.wikipedia.org/wiki/Tz_database) or [ISO 8601 UTC offset format](https://en.wikipedia.org/wiki/ISO_8601#Time_offsets_from_UTC) for adjusting time fields in the specified filters and returned aggregation data. For example, `America/New_York`, `UTC`, or `+02:00`.
     ///
     /// Default: Time zone specified in the business [site properties](https://dev.wix.com/docs/api-reference/business-management/site-properties/properties/get-site-properties).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+
+impl Serialize for CursorSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorSearch",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.aggregations.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.time_zone.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("aggregations", &self.aggregations)
+            .optional("search", &self.search)
+            .optional("timeZone", &self.time_zone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorSearch {
+    const NAME: &'static str = "CursorSearch";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Adds appearence changes to text
 ///
 /// At most one of `anchorData`, `colorData`, `linkData`, `mentionData`, `fontSizeData`, `fontWeightValue`, `italicData`, `underlineData`, `spoilerData`, `strikethroughData`, `superscriptData`, `subscriptData`, `fontFamilyData`, `sketchData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decoration {
     /// The `anchorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor_data: Option<AnchorData>,
     /// The `colorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_data: Option<ColorData>,
     /// The `linkData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_data: Option<LinkData>,
     /// The `mentionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_data: Option<MentionData>,
     /// The `fontSizeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_weight_value: Option<f64>,
     /// Data for an italic decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub underline_data: Option<bool>,
     /// The `spoilerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spoiler_data: Option<SpoilerData>,
     /// Data for a strikethrough decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strikethrough_data: Option<bool>,
     /// Data for a superscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub superscript_data: Option<bool>,
     /// Data for a subscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscript_data: Option<bool>,
     /// The `fontFamilyData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_family_data: Option<FontFamilyData>,
     /// The `sketchData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DecorationType>,
 }
 
+impl Serialize for Decoration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Decoration",
+                usize::from(self.anchor_data.is_some())
+                    + usize::from(self.color_data.is_some())
+                    + usize::from(self.link_data.is_some())
+                    + usize::from(self.mention_data.is_some())
+                    + usize::from(self.font_size_data.is_some())
+                    + usize::from(self.font_weight_value.is_some())
+                    + usize::from(self.italic_data.is_some())
+                    + usize::from(self.underline_data.is_some())
+                    + usize::from(self.spoiler_data.is_some())
+                    + usize::from(self.strikethrough_data.is_some())
+                    + usize::from(self.superscript_data.is_some())
+                    + usize::from(self.subscript_data.is_some())
+                    + usize::from(self.font_family_data.is_some())
+                    + usize::from(self.sketch_data.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("anchorData", &self.anchor_data)
+            .optional("colorData", &self.color_data)
+            .optional("linkData", &self.link_data)
+            .optional("mentionData", &self.mention_data)
+            .optional("fontSizeData", &self.font_size_data)
+            .optional("fontWeightValue", &self.font_weight_value)
+            .optional("italicData", &self.italic_data)
+            .optional("underlineData", &self.underline_data)
+            .optional("spoilerData", &self.spoiler_data)
+            .optional("strikethroughData", &self.strikethrough_data)
+            .optional("superscriptData", &self.superscript_data)
+            .optional("subscriptData", &self.subscript_data)
+            .optional("fontFamilyData", &self.font_family_data)
+            .optional("sketchData", &self.sketch_data)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Decoration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Decoration {
+    const NAME: &'static str = "Decoration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
+                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
+                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
+                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
+                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
+                "fontWeightValue" => {
+                    rt::object::nullable(&mut map, &mut out.font_weight_value)
+                }
+                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
+                "underlineData" => {
+                    rt::object::nullable(&mut map, &mut out.underline_data)
+                }
+                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
+                "strikethroughData" => {
+                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
+                }
+                "superscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.superscript_data)
+                }
+                "subscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.subscript_data)
+                }
+                "fontFamilyData" => {
+                    rt::object::nullable(&mut map, &mut out.font_family_data)
+                }
+                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCategoryResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DeleteCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteCategoryResponse {
+    const NAME: &'static str = "DeleteCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Design` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Design {
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<PollDesign>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionDesign>,
 }
 
+impl Serialize for Design {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Design",
+                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
+            )
+            .optional("poll", &self.poll)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Design {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Design {
+    const NAME: &'static str = "Design";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_width_ratio: Option<Vec<f64>>,
     /// An array representing the height of each row in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_min_width: Option<Vec<f64>>,
 }
 
+impl Serialize for Dimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Dimensions",
+                usize::from(self.cols_width_ratio.is_some())
+                    + usize::from(self.rows_height.is_some())
+                    + usize::from(self.cols_min_width.is_some()),
+            )
+            .optional("colsWidthRatio", &self.cols_width_ratio)
+            .optional("rowsHeight", &self.rows_height)
+            .optional("colsMinWidth", &self.cols_min_width)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Dimensions {
+    const NAME: &'static str = "Dimensions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colsWidthRatio" => {
+                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
+                }
+                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
+                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DividerData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DividerData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `lineStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_style: Option<LineStyle>,
     /// The `width` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
     /// The `alignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<DividerDataAlignment>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for DividerData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DividerData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.line_style.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alignment.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("lineStyle", &self.line_style)
+            .optional("width", &self.width)
+            .optional("alignment", &self.alignment)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DividerData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DividerData {
+    const NAME: &'static str = "DividerData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DocumentStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentStyle {
     /// The `headerOne` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_one: Option<TextNodeStyle>,
     /// The `headerTwo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_two: Option<TextNodeStyle>,
     /// The `headerThree` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_three: Option<TextNodeStyle>,
     /// The `headerFour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_four: Option<TextNodeStyle>,
     /// The `headerFive` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_five: Option<TextNodeStyle>,
     /// The `headerSix` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_six: Option<TextNodeStyle>,
     /// The `paragraph` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<TextNodeStyle>,
     /// The `blockquote` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block: Option<TextNodeStyle>,
 }
 
+impl Serialize for DocumentStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DocumentStyle",
+                usize::from(self.header_one.is_some())
+                    + usize::from(self.header_two.is_some())
+                    + usize::from(self.header_three.is_some())
+                    + usize::from(self.header_four.is_some())
+                    + usize::from(self.header_five.is_some())
+                    + usize::from(self.header_six.is_some())
+                    + usize::from(self.paragraph.is_some())
+                    + usize::from(self.blockquote.is_some())
+                    + usize::from(self.code_block.is_some()),
+            )
+            .optional("headerOne", &self.header_one)
+            .optional("headerTwo", &self.header_two)
+            .optional("headerThree", &self.header_three)
+            .optional("headerFour", &self.header_four)
+            .optional("headerFive", &self.header_five)
+            .optional("headerSix", &self.header_six)
+            .optional("paragraph", &self.paragraph)
+            .optional("blockquote", &self.blockquote)
+            .optional("codeBlock", &self.code_block)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DocumentStyle {
+    const NAME: &'static str = "DocumentStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
+                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
+                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
+                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
+                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
+                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
+                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
+                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
+                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EmbedData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmbedData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `oembed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oembed: Option<Oembed>,
     /// Origin asset source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for EmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EmbedData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.oembed.is_some())
+                    + usize::from(self.src.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("oembed", &self.oembed)
+            .optional("src", &self.src)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EmbedData {
+    const NAME: &'static str = "EmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FileData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// File type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// The `pdfSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// File path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// File size in KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_in_kb: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for FileData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FileData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.size.is_some())
+                    + usize::from(self.pdf_settings.is_some())
+                    + usize::from(self.mime_type.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(self.size_in_kb.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("src", &self.src)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("size", &self.size)
+            .optional("pdfSettings", &self.pdf_settings)
+            .optional("mimeType", &self.mime_type)
+            .optional("path", &self.path)
+            .optional("sizeInKb", &self.size_in_kb)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FileData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FileData {
+    const NAME: &'static str = "FileData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "size" => rt::object::nullable(&mut map, &mut out.size),
+                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
+                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
+                "path" => rt::object::nullable(&mut map, &mut out.path),
+                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GalleryData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalleryData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The items in the gallery.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<GalleryOptions>,
     /// Sets whether the gallery's expand button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Sets whether the gallery's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for GalleryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GalleryData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.items.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("items", &self.items)
+            .optional("options", &self.options)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("disableDownload", &self.disable_download)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GalleryData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GalleryData {
+    const NAME: &'static str = "GalleryData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetArrangedItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetArrangedItemsResponse {
     /// List of arranged items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemReference>>,
 }
 
+impl Serialize for GetArrangedItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetArrangedItemsResponse",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetArrangedItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetArrangedItemsResponse {
+    const NAME: &'static str = "GetArrangedItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCategoryBySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCategoryBySlugResponse {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
+}
+
+impl Serialize for GetCategoryBySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCategoryBySlugResponse",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCategoryBySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCategoryBySlugResponse {
+    const NAME: &'static str = "GetCategoryBySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCategoryResponse {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
 
+impl Serialize for GetCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCategoryResponse",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCategoryResponse {
+    const NAME: &'static str = "GetCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GifData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GifData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `original` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<Gif>,
     /// The `downsized` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// The `gifType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_type: Option<GifType>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for GifData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GifData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.original.is_some())
+                    + usize::from(self.downsized.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.gif_type.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("original", &self.original)
+            .optional("downsized", &self.downsized)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("gifType", &self.gif_type)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GifData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GifData {
+    const NAME: &'static str = "GifData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `HeadingData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HeadingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HeadingData",
+                usize::from(self.level.is_some())
+                    + usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.rendered_level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("level", &self.level)
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("renderedLevel", &self.rendered_level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HeadingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HeadingData {
+    const NAME: &'static str = "HeadingData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "renderedLevel" => {
+                    rt::object::nullable(&mut map, &mut out.rendered_level)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HtmlData {
     /// The URL for the HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Whether this is an AdSense element. Use `source` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_adsense: Option<bool>,
     /// The WixelWidget ID for AI_WIDGET source nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<String>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// If container height is aligned with its content height. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_height: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HtmlData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HtmlData",
+                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
+                    + usize::from(self.is_adsense.is_some())
+                    + usize::from(self.widget_id.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.auto_height.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("html", &self.html)
+            .optional("isAdsense", &self.is_adsense)
+            .optional("widgetId", &self.widget_id)
+            .optional("containerData", &self.container_data)
+            .optional("source", &self.source)
+            .optional("autoHeight", &self.auto_height)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HtmlData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HtmlData {
+    const NAME: &'static str = "HtmlData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
+                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Sets whether the image expands to full screen when clicked. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Image's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Deprecated: use Caption node instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Sets whether the image's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Sets whether the image is decorative and does not need an explanation. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorative: Option<bool>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ImageDataStyles>,
     /// The `crop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop: Option<ImageDataCrop>,
     /// Optional shape mask applied to the visible crop. Supported values: CIRCLE, OVAL, STAR, PENTAGON, HEXAGON, TRIANGLE, HEART, RHOMBUS, FLUID, WINDOW.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_shape: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ImageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.caption.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.decorative.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.crop.is_some())
+                    + usize::from(self.crop_shape.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("image", &self.image)
+            .optional("link", &self.link)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("altText", &self.alt_text)
+            .optional("caption", &self.caption)
+            .optional("disableDownload", &self.disable_download)
+            .optional("decorative", &self.decorative)
+            .optional("styles", &self.styles)
+            .optional("crop", &self.crop)
+            .optional("cropShape", &self.crop_shape)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageData {
+    const NAME: &'static str = "ImageData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "caption" => rt::object::nullable(&mut map, &mut out.caption),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "crop" => rt::object::nullable(&mut map, &mut out.crop),
+                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageStyles {
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// The `imagePosition` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_position: Option<ImageStylesPosition>,
     /// The `aspectRatio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// The `resizing` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resizing: Option<Resizing>,
     /// Image border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
+}
+
+impl Serialize for ImageStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageStyles",
+                usize::from(self.hide_image.is_some())
+                    + usize::from(self.image_position.is_some())
+                    + usize::from(self.aspect_ratio.is_some())
+                    + usize::from(self.resizing.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("hideImage", &self.hide_image)
+            .optional("imagePosition", &self.image_position)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .optional("resizing", &self.resizing)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageStyles {
+    const NAME: &'static str = "ImageStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "imagePosition" => {
+                    rt::object::nullable(&mut map, &mut out.image_position)
+                }
+                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
+                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -3387,300 +6022,892 @@ impl<'de> Deserialize<'de> for ImageStylesPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ItemImage>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
     /// Item title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Item's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Item",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("title", &self.title)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Item {
+    const NAME: &'static str = "Item";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemAddedToCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemAddedToCategory {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// The `addedItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_item: Option<ItemReference>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
 }
 
+impl Serialize for ItemAddedToCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemAddedToCategory",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.added_item.is_some())
+                    + usize::from(self.tree_reference.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("addedItem", &self.added_item)
+            .optional("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemAddedToCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemAddedToCategory {
+    const NAME: &'static str = "ItemAddedToCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "addedItem" => rt::object::nullable(&mut map, &mut out.added_item),
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
 }
 
+impl Serialize for ItemImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemImage",
+                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemImage {
+    const NAME: &'static str = "ItemImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemReference` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemReference {
     /// ID of the item within the catalog.
     ///
     /// For Wix Stores, this is the product ID from the [Catalog V3 Products API](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_item_id: Option<String>,
     /// ID of the Wix app providing the catalog.
     ///
     /// Currently, only Wix Stores is supported. Use `"215238eb-22a5-4c36-9e7b-e7c08025e04e"` for all Wix Stores products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
 
+impl Serialize for ItemReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemReference",
+                usize::from(self.catalog_item_id.is_some())
+                    + usize::from(self.app_id.is_some()),
+            )
+            .optional("catalogItemId", &self.catalog_item_id)
+            .optional("appId", &self.app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemReference {
+    const NAME: &'static str = "ItemReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "catalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_item_id)
+                }
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemReferenceMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemReferenceMetadata {
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemReference>,
     /// Original index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the action was successful.
     /// When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemReferenceMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemReferenceMetadata",
+                usize::from(self.item.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("item", &self.item)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemReferenceMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemReferenceMetadata {
+    const NAME: &'static str = "ItemReferenceMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemRemovedFromCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemRemovedFromCategory {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// The `removedItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub removed_item: Option<ItemReference>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
+}
+
+impl Serialize for ItemRemovedFromCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemRemovedFromCategory",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.removed_item.is_some())
+                    + usize::from(self.tree_reference.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("removedItem", &self.removed_item)
+            .optional("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemRemovedFromCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemRemovedFromCategory {
+    const NAME: &'static str = "ItemRemovedFromCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "removedItem" => rt::object::nullable(&mut map, &mut out.removed_item),
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ItemsArrangedInCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemsArrangedInCategory {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
 }
 
+impl Serialize for ItemsArrangedInCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemsArrangedInCategory",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.tree_reference.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemsArrangedInCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemsArrangedInCategory {
+    const NAME: &'static str = "ItemsArrangedInCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutData {
     /// Deprecated: Use `background` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<LayoutDataBackgroundImage>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_color: Option<String>,
     /// The `backdropImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_top: Option<f64>,
     /// Backdrop bottom padding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_bottom: Option<f64>,
     /// Horizontal and vertical gap between columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// The `cellVerticalAlignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_breakpoint: Option<f64>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design_target: Option<DesignTarget>,
     /// The `banner` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banner: Option<Banner>,
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<LayoutDataBackground>,
     /// The `backdrop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop: Option<Backdrop>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `topDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom_divider: Option<SectionDivider>,
 }
 
+impl Serialize for LayoutData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutData",
+                usize::from(self.background_color.is_some())
+                    + usize::from(self.background_image.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.backdrop_color.is_some())
+                    + usize::from(self.backdrop_image.is_some())
+                    + usize::from(self.backdrop_padding_top.is_some())
+                    + usize::from(self.backdrop_padding_bottom.is_some())
+                    + usize::from(self.gap.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.cell_vertical_alignment.is_some())
+                    + usize::from(self.responsiveness_behaviour.is_some())
+                    + usize::from(self.responsiveness_breakpoint.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.design_target.is_some())
+                    + usize::from(self.banner.is_some())
+                    + usize::from(self.background.is_some())
+                    + usize::from(self.backdrop.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.top_divider.is_some())
+                    + usize::from(self.bottom_divider.is_some()),
+            )
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundImage", &self.background_image)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("backdropColor", &self.backdrop_color)
+            .optional("backdropImage", &self.backdrop_image)
+            .optional("backdropPaddingTop", &self.backdrop_padding_top)
+            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
+            .optional("gap", &self.gap)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
+            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
+            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
+            .optional("containerData", &self.container_data)
+            .optional("designTarget", &self.design_target)
+            .optional("banner", &self.banner)
+            .optional("background", &self.background)
+            .optional("backdrop", &self.backdrop)
+            .optional("animation", &self.animation)
+            .optional("topDivider", &self.top_divider)
+            .optional("bottomDivider", &self.bottom_divider)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutData {
+    const NAME: &'static str = "LayoutData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "backdropColor" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_color)
+                }
+                "backdropImage" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_image)
+                }
+                "backdropPaddingTop" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
+                }
+                "backdropPaddingBottom" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
+                }
+                "gap" => rt::object::nullable(&mut map, &mut out.gap),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "cellVerticalAlignment" => {
+                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
+                }
+                "responsivenessBehaviour" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
+                }
+                "responsivenessBreakpoint" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
+                }
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
+                "banner" => rt::object::nullable(&mut map, &mut out.banner),
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
+                "bottomDivider" => {
+                    rt::object::nullable(&mut map, &mut out.bottom_divider)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutDataBackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutDataBackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<LayoutDataBackground>,
 }
 
+impl Serialize for LayoutDataBackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutDataBackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.blur.is_some())
+                    + usize::from(self.overlay.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("blur", &self.blur)
+            .optional("overlay", &self.overlay)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutDataBackgroundImage {
+    const NAME: &'static str = "LayoutDataBackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `anchor` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     /// The absolute URL for the linked document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The target node's ID. Used for linking to another node in this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
     /// The `target` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// The `rel` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<String>,
 }
 
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Link",
+                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
+                    + usize::from(self.target.is_some())
+                    + usize::from(self.rel.is_some())
+                    + usize::from(self.custom_data.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("anchor", &self.anchor)
+            .optional("target", &self.target)
+            .optional("rel", &self.rel)
+            .optional("customData", &self.custom_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Link {
+    const NAME: &'static str = "Link";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
+                "target" => rt::object::nullable(&mut map, &mut out.target),
+                "rel" => rt::object::nullable(&mut map, &mut out.rel),
+                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LinkData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkData {
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+}
+
+impl Serialize for LinkData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkData",
+                usize::from(self.link.is_some()),
+            )
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkData {
+    const NAME: &'static str = "LinkData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `LinkPreviewData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkPreviewData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Preview title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Preview thumbnail URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Preview description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The preview content as HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for LinkPreviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkPreviewData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.thumbnail_url.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("link", &self.link)
+            .optional("title", &self.title)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("description", &self.description)
+            .optional("html", &self.html)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkPreviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkPreviewData {
+    const NAME: &'static str = "LinkPreviewData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListCategoriesForItemRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCategoriesForItemRequest {
     /// The `item` field.
     pub item: ItemReference,
@@ -3688,21 +6915,111 @@ pub struct ListCategoriesForItemRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for ListCategoriesForItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "ListCategoriesForItemRequest", 2)
+            .field("item", &self.item)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCategoriesForItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListCategoriesForItemRequest {
+    const NAME: &'static str = "ListCategoriesForItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    item: f0,
+                    tree_reference: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "item"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `ListCategoriesForItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCategoriesForItemResponse {
     /// IDs of categories that directly contain this item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_category_ids: Option<Vec<String>>,
     /// IDs of all categories containing this item, including direct categories and all their ancestor categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_category_ids: Option<Vec<String>>,
 }
 
+impl Serialize for ListCategoriesForItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListCategoriesForItemResponse",
+                usize::from(self.direct_category_ids.is_some())
+                    + usize::from(self.all_category_ids.is_some()),
+            )
+            .optional("directCategoryIds", &self.direct_category_ids)
+            .optional("allCategoryIds", &self.all_category_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCategoriesForItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListCategoriesForItemResponse {
+    const NAME: &'static str = "ListCategoriesForItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "directCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
+                }
+                "allCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.all_category_ids)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListCategoriesForItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCategoriesForItemsRequest {
     /// List of Item reference info.
     pub items: Vec<ItemReference>,
@@ -3710,33 +7027,155 @@ pub struct ListCategoriesForItemsRequest {
     pub tree_reference: TreeReference,
 }
 
+impl Serialize for ListCategoriesForItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "ListCategoriesForItemsRequest", 2)
+            .field("items", &self.items)
+            .field("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCategoriesForItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListCategoriesForItemsRequest {
+    const NAME: &'static str = "ListCategoriesForItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    items: f0,
+                    tree_reference: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "items"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `ListCategoriesForItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCategoriesForItemsResponse {
     /// Map of item references to lists of direct category IDs and all category IDs, including parent categories and direct ones.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories_for_items: Option<Vec<MapItemToCategories>>,
 }
 
+impl Serialize for ListCategoriesForItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListCategoriesForItemsResponse",
+                usize::from(self.categories_for_items.is_some()),
+            )
+            .optional("categoriesForItems", &self.categories_for_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCategoriesForItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListCategoriesForItemsResponse {
+    const NAME: &'static str = "ListCategoriesForItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoriesForItems" => {
+                    rt::object::nullable(&mut map, &mut out.categories_for_items)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListItemNodeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListItemNodeData {
     /// Checkbox list item state. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ListItemNodeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListItemNodeData",
+                usize::from(self.checked.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("checked", &self.checked)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListItemNodeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListItemNodeData {
+    const NAME: &'static str = "ListItemNodeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checked" => rt::object::nullable(&mut map, &mut out.checked),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListItemsInCategoryRequest {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Category ID.
     pub category_id: String,
@@ -3748,372 +7187,1202 @@ pub struct ListItemsInCategoryRequest {
     /// When `false`, all items are sorted by date added (newest first).
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_category_arrangement: Option<bool>,
     /// Whether to include items from subcategories.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_items_from_subcategories: Option<bool>,
 }
 
+impl Serialize for ListItemsInCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListItemsInCategoryRequest",
+                2 + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.use_category_arrangement.is_some())
+                    + usize::from(self.include_items_from_subcategories.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .field("categoryId", &self.category_id)
+            .field("treeReference", &self.tree_reference)
+            .optional("useCategoryArrangement", &self.use_category_arrangement)
+            .optional(
+                "includeItemsFromSubcategories",
+                &self.include_items_from_subcategories,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListItemsInCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListItemsInCategoryRequest {
+    const NAME: &'static str = "ListItemsInCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut f0),
+                "categoryId" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                "useCategoryArrangement" => rt::object::nullable(&mut map, &mut f3),
+                "includeItemsFromSubcategories" => {
+                    rt::object::nullable(&mut map, &mut f4)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1, f2) {
+            (Some(f1), Some(f2)) => {
+                Ok(Self {
+                    cursor_paging: f0,
+                    category_id: f1,
+                    tree_reference: f2,
+                    use_category_arrangement: f3,
+                    include_items_from_subcategories: f4,
+                })
+            }
+            (f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[(f1.is_none(), "categoryId"), (f2.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `ListItemsInCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListItemsInCategoryResponse {
     /// List of items in the category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemReference>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadataV2>,
 }
 
+impl Serialize for ListItemsInCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListItemsInCategoryResponse",
+                usize::from(self.items.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListItemsInCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListItemsInCategoryResponse {
+    const NAME: &'static str = "ListItemsInCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListTreesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTreesResponse {
     /// List of trees.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trees: Option<Vec<TreeReference>>,
 }
 
+impl Serialize for ListTreesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListTreesResponse",
+                usize::from(self.trees.is_some()),
+            )
+            .optional("trees", &self.trees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListTreesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListTreesResponse {
+    const NAME: &'static str = "ListTreesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trees" => rt::object::nullable(&mut map, &mut out.trees),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MapItemToCategories` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MapItemToCategories {
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemReference>,
     /// IDs of categories that directly contain this item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_category_ids: Option<Vec<String>>,
     /// IDs of ancestor categories of the item's direct categories. These categories indirectly contain the item through their subcategories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indirect_category_ids: Option<Vec<String>>,
 }
 
+impl Serialize for MapItemToCategories {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MapItemToCategories",
+                usize::from(self.item.is_some())
+                    + usize::from(self.direct_category_ids.is_some())
+                    + usize::from(self.indirect_category_ids.is_some()),
+            )
+            .optional("item", &self.item)
+            .optional("directCategoryIds", &self.direct_category_ids)
+            .optional("indirectCategoryIds", &self.indirect_category_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MapItemToCategories {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MapItemToCategories {
+    const NAME: &'static str = "MapItemToCategories";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                "directCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
+                }
+                "indirectCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.indirect_category_ids)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MaskedCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MaskedCategory {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
 
+impl Serialize for MaskedCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MaskedCategory",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MaskedCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MaskedCategory {
+    const NAME: &'static str = "MaskedCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Media height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.duration.is_some()),
+            )
+            .optional("src", &self.src)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("duration", &self.duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MoveCategoryRequest` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MoveCategoryRequest {
     /// ID of the category to move.
     pub category_id: String,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// ID of the target parent category. Leave empty or omit to move the category to the top level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category_id: Option<String>,
     /// The `position` field.
     pub position: Position,
     /// Required when passing `position: AFTER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub move_after_category_id: Option<String>,
 }
 
+impl Serialize for MoveCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MoveCategoryRequest",
+                3 + usize::from(self.parent_category_id.is_some())
+                    + usize::from(self.move_after_category_id.is_some()),
+            )
+            .field("categoryId", &self.category_id)
+            .field("treeReference", &self.tree_reference)
+            .optional("parentCategoryId", &self.parent_category_id)
+            .field("position", &self.position)
+            .optional("moveAfterCategoryId", &self.move_after_category_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MoveCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MoveCategoryRequest {
+    const NAME: &'static str = "MoveCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "parentCategoryId" => rt::object::nullable(&mut map, &mut f2),
+                "position" => rt::object::value(&mut map, &mut f3),
+                "moveAfterCategoryId" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f3) {
+            (Some(f0), Some(f1), Some(f3)) => {
+                Ok(Self {
+                    category_id: f0,
+                    tree_reference: f1,
+                    parent_category_id: f2,
+                    position: f3,
+                    move_after_category_id: f4,
+                })
+            }
+            (f0, f1, f3) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "categoryId"),
+                            (f1.is_none(), "treeReference"),
+                            (f3.is_none(), "position"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `MoveCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MoveCategoryResponse {
     /// Parent category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_category_id: Option<String>,
     /// List of category IDs in the new order of arrangement.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories_after_move: Option<Vec<String>>,
 }
 
+impl Serialize for MoveCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MoveCategoryResponse",
+                usize::from(self.parent_category_id.is_some())
+                    + usize::from(self.categories_after_move.is_some()),
+            )
+            .optional("parentCategoryId", &self.parent_category_id)
+            .optional("categoriesAfterMove", &self.categories_after_move)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MoveCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MoveCategoryResponse {
+    const NAME: &'static str = "MoveCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "parentCategoryId" => {
+                    rt::object::nullable(&mut map, &mut out.parent_category_id)
+                }
+                "categoriesAfterMove" => {
+                    rt::object::nullable(&mut map, &mut out.categories_after_move)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// The `buttonData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_data: Option<ButtonData>,
     /// The `codeBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block_data: Option<CodeBlockData>,
     /// The `dividerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divider_data: Option<DividerData>,
     /// The `fileData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<FileData>,
     /// The `galleryData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gallery_data: Option<GalleryData>,
     /// The `gifData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_data: Option<GifData>,
     /// The `headingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading_data: Option<HeadingData>,
     /// The `htmlData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_data: Option<HtmlData>,
     /// The `imageData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_data: Option<ImageData>,
     /// The `linkPreviewData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_data: Option<LinkPreviewData>,
     /// The `mapData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_data: Option<MapData>,
     /// The `paragraphData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_data: Option<ParagraphData>,
     /// The `pollData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_data: Option<PollData>,
     /// The `textData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_data: Option<TextData>,
     /// The `appEmbedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_embed_data: Option<AppEmbedData>,
     /// The `videoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_data: Option<VideoData>,
     /// The `embedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_data: Option<EmbedData>,
     /// The `collapsibleListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collapsible_list_data: Option<CollapsibleListData>,
     /// The `tableData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_data: Option<TableData>,
     /// The `tableCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_cell_data: Option<TableCellData>,
     /// Data for a custom external node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<serde_json::Value>,
     /// The `audioData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_data: Option<AudioData>,
     /// The `orderedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_list_data: Option<OrderedListData>,
     /// The `bulletedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulleted_list_data: Option<BulletedListData>,
     /// The `blockquoteData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote_data: Option<BlockquoteData>,
     /// The `captionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_data: Option<CaptionData>,
     /// The `layoutData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_data: Option<LayoutData>,
     /// The `layoutCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_cell_data: Option<LayoutCellData>,
     /// The `shapeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_data: Option<ShapeData>,
     /// The `cardData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<CardData>,
     /// The `tocData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toc_data: Option<TocData>,
     /// The `smartBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_data: Option<SmartBlockData>,
     /// The `smartBlockCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_cell_data: Option<SmartBlockCellData>,
     /// The `checkboxListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox_list_data: Option<CheckboxListData>,
     /// The `listItemData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_item_data: Option<ListItemNodeData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NodeType>,
     /// Node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A list of child nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<NodeStyle>,
 }
 
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Node",
+                usize::from(self.button_data.is_some())
+                    + usize::from(self.code_block_data.is_some())
+                    + usize::from(self.divider_data.is_some())
+                    + usize::from(self.file_data.is_some())
+                    + usize::from(self.gallery_data.is_some())
+                    + usize::from(self.gif_data.is_some())
+                    + usize::from(self.heading_data.is_some())
+                    + usize::from(self.html_data.is_some())
+                    + usize::from(self.image_data.is_some())
+                    + usize::from(self.link_preview_data.is_some())
+                    + usize::from(self.map_data.is_some())
+                    + usize::from(self.paragraph_data.is_some())
+                    + usize::from(self.poll_data.is_some())
+                    + usize::from(self.text_data.is_some())
+                    + usize::from(self.app_embed_data.is_some())
+                    + usize::from(self.video_data.is_some())
+                    + usize::from(self.embed_data.is_some())
+                    + usize::from(self.collapsible_list_data.is_some())
+                    + usize::from(self.table_data.is_some())
+                    + usize::from(self.table_cell_data.is_some())
+                    + usize::from(self.external_data.is_some())
+                    + usize::from(self.audio_data.is_some())
+                    + usize::from(self.ordered_list_data.is_some())
+                    + usize::from(self.bulleted_list_data.is_some())
+                    + usize::from(self.blockquote_data.is_some())
+                    + usize::from(self.caption_data.is_some())
+                    + usize::from(self.layout_data.is_some())
+                    + usize::from(self.layout_cell_data.is_some())
+                    + usize::from(self.shape_data.is_some())
+                    + usize::from(self.card_data.is_some())
+                    + usize::from(self.toc_data.is_some())
+                    + usize::from(self.smart_block_data.is_some())
+                    + usize::from(self.smart_block_cell_data.is_some())
+                    + usize::from(self.checkbox_list_data.is_some())
+                    + usize::from(self.list_item_data.is_some())
+                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.nodes.is_some())
+                    + usize::from(self.style.is_some()),
+            )
+            .optional("buttonData", &self.button_data)
+            .optional("codeBlockData", &self.code_block_data)
+            .optional("dividerData", &self.divider_data)
+            .optional("fileData", &self.file_data)
+            .optional("galleryData", &self.gallery_data)
+            .optional("gifData", &self.gif_data)
+            .optional("headingData", &self.heading_data)
+            .optional("htmlData", &self.html_data)
+            .optional("imageData", &self.image_data)
+            .optional("linkPreviewData", &self.link_preview_data)
+            .optional("mapData", &self.map_data)
+            .optional("paragraphData", &self.paragraph_data)
+            .optional("pollData", &self.poll_data)
+            .optional("textData", &self.text_data)
+            .optional("appEmbedData", &self.app_embed_data)
+            .optional("videoData", &self.video_data)
+            .optional("embedData", &self.embed_data)
+            .optional("collapsibleListData", &self.collapsible_list_data)
+            .optional("tableData", &self.table_data)
+            .optional("tableCellData", &self.table_cell_data)
+            .optional("externalData", &self.external_data)
+            .optional("audioData", &self.audio_data)
+            .optional("orderedListData", &self.ordered_list_data)
+            .optional("bulletedListData", &self.bulleted_list_data)
+            .optional("blockquoteData", &self.blockquote_data)
+            .optional("captionData", &self.caption_data)
+            .optional("layoutData", &self.layout_data)
+            .optional("layoutCellData", &self.layout_cell_data)
+            .optional("shapeData", &self.shape_data)
+            .optional("cardData", &self.card_data)
+            .optional("tocData", &self.toc_data)
+            .optional("smartBlockData", &self.smart_block_data)
+            .optional("smartBlockCellData", &self.smart_block_cell_data)
+            .optional("checkboxListData", &self.checkbox_list_data)
+            .optional("listItemData", &self.list_item_data)
+            .optional("type", &self.r#type)
+            .optional("id", &self.id)
+            .optional("nodes", &self.nodes)
+            .optional("style", &self.style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Node {
+    const NAME: &'static str = "Node";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
+                "codeBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.code_block_data)
+                }
+                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
+                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
+                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
+                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
+                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
+                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
+                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
+                "linkPreviewData" => {
+                    rt::object::nullable(&mut map, &mut out.link_preview_data)
+                }
+                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
+                "paragraphData" => {
+                    rt::object::nullable(&mut map, &mut out.paragraph_data)
+                }
+                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
+                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
+                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
+                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
+                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
+                "collapsibleListData" => {
+                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
+                }
+                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
+                "tableCellData" => {
+                    rt::object::nullable(&mut map, &mut out.table_cell_data)
+                }
+                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
+                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
+                "orderedListData" => {
+                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
+                }
+                "bulletedListData" => {
+                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
+                }
+                "blockquoteData" => {
+                    rt::object::nullable(&mut map, &mut out.blockquote_data)
+                }
+                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
+                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
+                "layoutCellData" => {
+                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
+                }
+                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
+                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
+                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
+                "smartBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_data)
+                }
+                "smartBlockCellData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
+                }
+                "checkboxListData" => {
+                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
+                }
+                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "style" => rt::object::nullable(&mut map, &mut out.style),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// List start number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for OrderedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.start.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("start", &self.start)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderedListData {
+    const NAME: &'static str = "OrderedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "start" => rt::object::nullable(&mut map, &mut out.start),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `PagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Offset that was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
 }
 
+impl Serialize for PagingMetadataV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadataV2",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadataV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadataV2 {
+    const NAME: &'static str = "PagingMetadataV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ParagraphData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParagraphData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Paragraph level
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ParagraphData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParagraphData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("level", &self.level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParagraphData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParagraphData {
+    const NAME: &'static str = "ParagraphData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ParentCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParentCategory {
     /// ID of the parent category.
     ///
     /// Leave empty or omit to create a top-level category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Position of this category among its sibling categories within the parent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<f64>,
 }
 
+impl Serialize for ParentCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParentCategory",
+                usize::from(self.id.is_some()) + usize::from(self.index.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("index", &self.index)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParentCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParentCategory {
+    const NAME: &'static str = "ParentCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "index" => rt::object::nullable(&mut map, &mut out.index),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Poll` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Poll {
     /// Poll ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Poll title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Poll creator ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// Voting options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<PollSettings>,
 }
 
+impl Serialize for Poll {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Poll",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.creator_id.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.settings.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("creatorId", &self.creator_id)
+            .optional("image", &self.image)
+            .optional("options", &self.options)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Poll {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Poll {
+    const NAME: &'static str = "Poll";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "settings" => rt::object::nullable(&mut map, &mut out.settings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<Poll>,
     /// The `layout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<PollDataLayout>,
     /// The `design` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design: Option<Design>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for PollData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.poll.is_some())
+                    + usize::from(self.layout.is_some())
+                    + usize::from(self.design.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("poll", &self.poll)
+            .optional("layout", &self.layout)
+            .optional("design", &self.design)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollData {
+    const NAME: &'static str = "PollData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "layout" => rt::object::nullable(&mut map, &mut out.layout),
+                "design" => rt::object::nullable(&mut map, &mut out.design),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollDesign` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesign {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
 }
 
+impl Serialize for PollDesign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesign",
+                usize::from(self.background.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesign {
+    const NAME: &'static str = "PollDesign";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesignBackground {
     /// The background color as a hexademical value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PollDesignBackgroundType>,
+}
+
+impl Serialize for PollDesignBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesignBackground",
+                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.gradient.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("image", &self.image)
+            .optional("gradient", &self.gradient)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesignBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesignBackground {
+    const NAME: &'static str = "PollDesignBackground";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `Position` values.
@@ -4162,39 +8431,132 @@ impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `QueryCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryCategoriesRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<CursorQuery>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// Whether to return non-visible categories.
     ///
     /// Default: `false` (only visible categories are returned)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_non_visible_categories: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for QueryCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryCategoriesRequest",
+                1 + usize::from(self.query.is_some())
+                    + usize::from(self.return_non_visible_categories.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .optional("query", &self.query)
+            .field("treeReference", &self.tree_reference)
+            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryCategoriesRequest {
+    const NAME: &'static str = "QueryCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    query: f0,
+                    tree_reference: f1,
+                    return_non_visible_categories: f2,
+                    fields: f3,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "treeReference")])),
+        }
+    }
+}
+
 /// The `QueryCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryCategoriesResponse {
     /// List of categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CursorPagingMetadata>,
+}
+
+impl Serialize for QueryCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryCategoriesResponse",
+                usize::from(self.categories.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("categories", &self.categories)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryCategoriesResponse {
+    const NAME: &'static str = "QueryCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categories" => rt::object::nullable(&mut map, &mut out.categories),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `RequestedFields` values.
@@ -4243,105 +8605,380 @@ impl<'de> Deserialize<'de> for RequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RichContent` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichContent {
     /// Node objects representing a rich content document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_style: Option<DocumentStyle>,
 }
 
+impl Serialize for RichContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RichContent",
+                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
+                    + usize::from(self.document_style.is_some()),
+            )
+            .optional("nodes", &self.nodes)
+            .optional("metadata", &self.metadata)
+            .optional("documentStyle", &self.document_style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RichContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RichContent {
+    const NAME: &'static str = "RichContent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "documentStyle" => {
+                    rt::object::nullable(&mut map, &mut out.document_style)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SearchCategoriesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchCategoriesRequest {
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<CursorSearch>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// Whether to return the categories with `visible` set to `false`.
     ///
     /// Default: `false`. Only visible categories are returned in the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_non_visible_categories: Option<bool>,
     /// Array of projected fields. A list of specific field names to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for SearchCategoriesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchCategoriesRequest",
+                1 + usize::from(self.search.is_some())
+                    + usize::from(self.return_non_visible_categories.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .optional("search", &self.search)
+            .field("treeReference", &self.tree_reference)
+            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchCategoriesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchCategoriesRequest {
+    const NAME: &'static str = "SearchCategoriesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    search: f0,
+                    tree_reference: f1,
+                    return_non_visible_categories: f2,
+                    fields: f3,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "treeReference")])),
+        }
+    }
+}
+
 /// The `SearchCategoriesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchCategoriesResponse {
     /// Retrieved categories that match the search criteria specified in the request.
     ///
     /// Each category includes all standard category information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CursorPagingMetadata>,
     /// The `aggregationData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<AggregationData>,
 }
 
+impl Serialize for SearchCategoriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchCategoriesResponse",
+                usize::from(self.categories.is_some())
+                    + usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.aggregation_data.is_some()),
+            )
+            .optional("categories", &self.categories)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("aggregationData", &self.aggregation_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchCategoriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchCategoriesResponse {
+    const NAME: &'static str = "SearchCategoriesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categories" => rt::object::nullable(&mut map, &mut out.categories),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "aggregationData" => {
+                    rt::object::nullable(&mut map, &mut out.aggregation_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SetArrangedItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetArrangedItemsRequest {
     /// Category ID.
     pub category_id: String,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// List of items in the desired order. The order in this array determines the display order when List Items In Category is called with `useCategoryArrangement: true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemReference>>,
+}
+
+impl Serialize for SetArrangedItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetArrangedItemsRequest",
+                2 + usize::from(self.items.is_some()),
+            )
+            .field("categoryId", &self.category_id)
+            .field("treeReference", &self.tree_reference)
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetArrangedItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetArrangedItemsRequest {
+    const NAME: &'static str = "SetArrangedItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "items" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    category_id: f0,
+                    tree_reference: f1,
+                    items: f2,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "categoryId"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
 }
 
 /// The `SetArrangedItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetArrangedItemsResponse {
     /// List of arranged items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemReference>>,
 }
 
+impl Serialize for SetArrangedItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetArrangedItemsResponse",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetArrangedItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetArrangedItemsResponse {
+    const NAME: &'static str = "SetArrangedItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShapeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShapeData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Media>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ShapeDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
+}
+
+impl Serialize for ShapeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShapeData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.shape.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("shape", &self.shape)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .optional("link", &self.link)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShapeData {
+    const NAME: &'static str = "ShapeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `SingleEntityOpsRequestedFields` values.
@@ -4390,130 +9027,357 @@ impl<'de> Deserialize<'de> for SingleEntityOpsRequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `SketchData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SketchData {
     /// The `variant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<Variant>,
     /// Annotation color. Defaults to the theme action color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animate: Option<bool>,
 }
 
+impl Serialize for SketchData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SketchData",
+                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.animate.is_some()),
+            )
+            .optional("variant", &self.variant)
+            .optional("color", &self.color)
+            .optional("animate", &self.animate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SketchData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SketchData {
+    const NAME: &'static str = "SketchData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variant" => rt::object::nullable(&mut map, &mut out.variant),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "animate" => rt::object::nullable(&mut map, &mut out.animate),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Data for a smart block cell node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockCellData {
     /// Optional label text for the cell (e.g., for stats variants).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Media>,
     /// Border color of the cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accent_color: Option<String>,
     /// Background color for background-based variants (SOLID_BOXES, SOLID_BOXES_ALTERNATING, SOLID_JOINED_BOXES).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_color: Option<String>,
 }
 
+impl Serialize for SmartBlockCellData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockCellData",
+                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.accent_color.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.shape_color.is_some()),
+            )
+            .optional("label", &self.label)
+            .optional("shape", &self.shape)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("type", &self.r#type)
+            .optional("accentColor", &self.accent_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("shapeColor", &self.shape_color)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockCellData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockCellData {
+    const NAME: &'static str = "SmartBlockCellData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Data for a smart block node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockData {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Layout orientation. HORIZONTAL or VERTICAL. Optional for variants with fixed orientation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<String>,
     /// The `columnSize` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_size: Option<ColumnSize>,
     /// Border color (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for SmartBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockData",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.orientation.is_some())
+                    + usize::from(self.column_size.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("orientation", &self.orientation)
+            .optional("columnSize", &self.column_size)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockData {
+    const NAME: &'static str = "SmartBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
+                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
 }
 
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TableData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `dimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Dimensions>,
     /// Deprecated: Use `rowHeader` and `columnHeader` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Sets whether the table's first row is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_header: Option<bool>,
     /// Sets whether the table's first column is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_spacing: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// Table's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for TableData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TableData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.dimensions.is_some())
+                    + usize::from(self.header.is_some())
+                    + usize::from(self.row_header.is_some())
+                    + usize::from(self.column_header.is_some())
+                    + usize::from(self.cell_spacing.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("dimensions", &self.dimensions)
+            .optional("header", &self.header)
+            .optional("rowHeader", &self.row_header)
+            .optional("columnHeader", &self.column_header)
+            .optional("cellSpacing", &self.cell_spacing)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("altText", &self.alt_text)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TableData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TableData {
+    const NAME: &'static str = "TableData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
+                "header" => rt::object::nullable(&mut map, &mut out.header),
+                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
+                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
+                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -4569,89 +9433,304 @@ impl<'de> Deserialize<'de> for Target {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TextData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextData {
     /// The text to apply decorations to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The decorations to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
+}
+
+impl Serialize for TextData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextData",
+                usize::from(self.text.is_some())
+                    + usize::from(self.decorations.is_some()),
+            )
+            .optional("text", &self.text)
+            .optional("decorations", &self.decorations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextData {
+    const NAME: &'static str = "TextData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `TextNodeStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextNodeStyle {
     /// The decorations to apply to the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
     /// The `nodeStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<String>,
 }
 
+impl Serialize for TextNodeStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextNodeStyle",
+                usize::from(self.decorations.is_some())
+                    + usize::from(self.node_style.is_some())
+                    + usize::from(self.line_height.is_some()),
+            )
+            .optional("decorations", &self.decorations)
+            .optional("nodeStyle", &self.node_style)
+            .optional("lineHeight", &self.line_height)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextNodeStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextNodeStyle {
+    const NAME: &'static str = "TextNodeStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
+                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TocData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub included_headings: Option<Vec<f64>>,
     /// The `listStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<f64>,
     /// Optional override for the vertical spacing between items in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_spacing: Option<f64>,
     /// Optional override for the text color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `indentation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<Indentation>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for TocData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TocData",
+                usize::from(self.included_headings.is_some())
+                    + usize::from(self.list_style.is_some())
+                    + usize::from(self.font_size.is_some())
+                    + usize::from(self.item_spacing.is_some())
+                    + usize::from(self.color.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("includedHeadings", &self.included_headings)
+            .optional("listStyle", &self.list_style)
+            .optional("fontSize", &self.font_size)
+            .optional("itemSpacing", &self.item_spacing)
+            .optional("color", &self.color)
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TocData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TocData {
+    const NAME: &'static str = "TocData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "includedHeadings" => {
+                    rt::object::nullable(&mut map, &mut out.included_headings)
+                }
+                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
+                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
+                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateCategoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCategoryRequest {
     /// The `category` field.
     pub category: Category,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for UpdateCategoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCategoryRequest",
+                2 + usize::from(self.fields.is_some()),
+            )
+            .field("category", &self.category)
+            .field("treeReference", &self.tree_reference)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCategoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCategoryRequest {
+    const NAME: &'static str = "UpdateCategoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::value(&mut map, &mut f0),
+                "treeReference" => rt::object::value(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    category: f0,
+                    tree_reference: f1,
+                    fields: f2,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "category"), (f1.is_none(), "treeReference")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `UpdateCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCategoryResponse {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
 
+impl Serialize for UpdateCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCategoryResponse",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCategoryResponse {
+    const NAME: &'static str = "UpdateCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateCategoryVisibilityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCategoryVisibilityRequest {
     /// Category ID.
     pub category_id: String,
@@ -4664,20 +9743,124 @@ pub struct UpdateCategoryVisibilityRequest {
     pub tree_reference: TreeReference,
     /// Latest revision of the category.
     /// To prevent conflicting changes, the current revision must be passed on update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for UpdateCategoryVisibilityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCategoryVisibilityRequest",
+                3 + usize::from(self.revision.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("categoryId", &self.category_id)
+            .field("visible", &self.visible)
+            .field("treeReference", &self.tree_reference)
+            .optional("revision", &self.revision)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCategoryVisibilityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCategoryVisibilityRequest {
+    const NAME: &'static str = "UpdateCategoryVisibilityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::value(&mut map, &mut f0),
+                "visible" => rt::object::value(&mut map, &mut f1),
+                "treeReference" => rt::object::value(&mut map, &mut f2),
+                "revision" => rt::object::nullable(&mut map, &mut f3),
+                "fields" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    category_id: f0,
+                    visible: f1,
+                    tree_reference: f2,
+                    revision: f3,
+                    fields: f4,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "categoryId"),
+                            (f1.is_none(), "visible"),
+                            (f2.is_none(), "treeReference"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `UpdateCategoryVisibilityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCategoryVisibilityResponse {
     /// The `category` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
+}
+
+impl Serialize for UpdateCategoryVisibilityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCategoryVisibilityResponse",
+                usize::from(self.category.is_some()),
+            )
+            .optional("category", &self.category)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCategoryVisibilityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCategoryVisibilityResponse {
+    const NAME: &'static str = "UpdateCategoryVisibilityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "category" => rt::object::nullable(&mut map, &mut out.category),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `Variant` values.
@@ -4738,62 +9921,187 @@ impl<'de> Deserialize<'de> for Variant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Video` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Video {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Media>,
+}
+
+impl Serialize for Video {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Video",
+                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("thumbnail", &self.thumbnail)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Video {
+    const NAME: &'static str = "Video";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `VideoData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Media>,
     /// Sets whether the video's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Video title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for VideoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.video.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("video", &self.video)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("disableDownload", &self.disable_download)
+            .optional("title", &self.title)
+            .optional("options", &self.options)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoData {
+    const NAME: &'static str = "VideoData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WixOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixOption {
     /// Option ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
+}
+
+impl Serialize for WixOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixOption",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.image.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixOption {
+    const NAME: &'static str = "WixOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Categories.
@@ -4849,6 +10157,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -30,72 +30,285 @@ use wix_rest_runtime::__private as rt;
     )
 )]
 /// The `AddressLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressLocation {
     /// Address latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Address longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections"
+    )
+)]
+impl Serialize for AddressLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddressLocation",
+                usize::from(self.latitude.is_some())
+                    + usize::from(self.longitude.is_some()),
+            )
+            .optional("latitude", &self.latitude)
+            .optional("longitude", &self.longitude)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections"
+    )
+)]
+impl<'de> Deserialize<'de> for AddressLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections"
+    )
+)]
+impl rt::object::Object for AddressLocation {
+    const NAME: &'static str = "AddressLocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "latitude" => rt::object::nullable(&mut map, &mut out.latitude),
+                "longitude" => rt::object::nullable(&mut map, &mut out.longitude),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `AggregationData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationData {
     /// Array of aggregation results, each containing the aggregation metadata and its calculated values for the specified search criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<AggregationResults>>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for AggregationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationData",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for AggregationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for AggregationData {
+    const NAME: &'static str = "AggregationData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResults {
     /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<ValueResults>,
     /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<RangeResults>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<AggregationResultsScalarResult>,
     /// The `groupedByValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grouped_by_value: Option<GroupByValueResults>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<DateHistogramResults>,
     /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<NestedResults>,
     /// User-defined name of aggregation as derived from search request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for AggregationResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResults",
+                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.grouped_by_value.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.nested.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("values", &self.values)
+            .optional("ranges", &self.ranges)
+            .optional("scalar", &self.scalar)
+            .optional("groupedByValue", &self.grouped_by_value)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("nested", &self.nested)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for AggregationResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for AggregationResults {
+    const NAME: &'static str = "AggregationResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "values" => rt::object::nullable(&mut map, &mut out.values),
+                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "groupedByValue" => {
+                    rt::object::nullable(&mut map, &mut out.grouped_by_value)
+                }
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "nested" => rt::object::nullable(&mut map, &mut out.nested),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `AggregationResultsScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsScalarResult {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ScalarType>,
     /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for AggregationResultsScalarResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsScalarResult",
+                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for AggregationResultsScalarResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for AggregationResultsScalarResult {
+    const NAME: &'static str = "AggregationResultsScalarResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -161,7 +374,7 @@ impl<'de> Deserialize<'de> for AggregationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -218,18 +431,56 @@ impl<'de> Deserialize<'de> for Alignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `AnchorData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AnchorData {
     /// The target node's ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for AnchorData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AnchorData",
+                usize::from(self.anchor.is_some()),
+            )
+            .optional("anchor", &self.anchor)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for AnchorData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for AnchorData {
+    const NAME: &'static str = "AnchorData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -283,7 +534,7 @@ impl<'de> Deserialize<'de> for AppType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -291,12 +542,56 @@ impl<'de> Deserialize<'de> for AppType {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `ApplicableLineItems` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplicableLineItems {
     /// Line items that the delivery solution is for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for ApplicableLineItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ApplicableLineItems",
+                usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for ApplicableLineItems {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for ApplicableLineItems {
+    const NAME: &'static str = "ApplicableLineItems";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -316,18 +611,105 @@ pub struct ApplicableLineItems {
     )
 )]
 /// The `ApplicationError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplicationError {
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Description of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Data related to the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for ApplicationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ApplicationError",
+                usize::from(self.code.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.data.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("description", &self.description)
+            .optional("data", &self.data)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for ApplicationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for ApplicationError {
+    const NAME: &'static str = "ApplicationError";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "data" => rt::object::nullable(&mut map, &mut out.data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -381,7 +763,7 @@ impl<'de> Deserialize<'de> for AppliedDiscountDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -433,7 +815,7 @@ impl<'de> Deserialize<'de> for AspectRatio {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -441,15 +823,63 @@ impl<'de> Deserialize<'de> for AspectRatio {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `AutoTaxFallbackCalculationDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutoTaxFallbackCalculationDetails {
     /// The `fallbackReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_reason: Option<FallbackReason>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for AutoTaxFallbackCalculationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AutoTaxFallbackCalculationDetails",
+                usize::from(self.fallback_reason.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("fallbackReason", &self.fallback_reason)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for AutoTaxFallbackCalculationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for AutoTaxFallbackCalculationDetails {
+    const NAME: &'static str = "AutoTaxFallbackCalculationDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fallbackReason" => {
+                    rt::object::nullable(&mut map, &mut out.fallback_reason)
+                }
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
@@ -505,24 +935,65 @@ impl<'de> Deserialize<'de> for AvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Backdrop styling (color or gradient)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Backdrop {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BackdropType>,
     /// Backdrop color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<Gradient>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Backdrop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Backdrop",
+                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.gradient.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("color", &self.color)
+            .optional("gradient", &self.gradient)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Backdrop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Backdrop {
+    const NAME: &'static str = "Backdrop";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -575,40 +1046,123 @@ impl<'de> Deserialize<'de> for BackdropType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Background styling (color or gradient)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Background {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BackgroundType>,
     /// Background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<Gradient>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Background {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Background",
+                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.gradient.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("color", &self.color)
+            .optional("gradient", &self.gradient)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Background {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Background {
+    const NAME: &'static str = "Background";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `BackgroundGradient` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BackgroundGradient {
     /// The gradient angle in degrees.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<f64>,
     /// The start color as a hexademical value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_color: Option<String>,
     /// The end color as a hexademical value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_color: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for BackgroundGradient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BackgroundGradient",
+                usize::from(self.angle.is_some())
+                    + usize::from(self.start_color.is_some())
+                    + usize::from(self.last_color.is_some()),
+            )
+            .optional("angle", &self.angle)
+            .optional("startColor", &self.start_color)
+            .optional("lastColor", &self.last_color)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for BackgroundGradient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for BackgroundGradient {
+    const NAME: &'static str = "BackgroundGradient";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "angle" => rt::object::nullable(&mut map, &mut out.angle),
+                "startColor" => rt::object::nullable(&mut map, &mut out.start_color),
+                "lastColor" => rt::object::nullable(&mut map, &mut out.last_color),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -661,36 +1215,117 @@ impl<'de> Deserialize<'de> for BackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 /// The `Balance` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Balance {
     /// Balance amount.
     ///
     /// A negative `amount` represents the amount to be refunded. This can happen due to overcharging or the order being modified after a payment has been made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl Serialize for Balance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Balance",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.formatted_amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("formattedAmount", &self.formatted_amount)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl<'de> Deserialize<'de> for Balance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl rt::object::Object for Balance {
+    const NAME: &'static str = "Balance";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "formattedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Banner` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Banner {
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<BannerPosition>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Banner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Banner",
+                usize::from(self.origin.is_some()) + usize::from(self.position.is_some()),
+            )
+            .optional("origin", &self.origin)
+            .optional("position", &self.position)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Banner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Banner {
+    const NAME: &'static str = "Banner";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -741,70 +1376,204 @@ impl<'de> Deserialize<'de> for BannerPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `BookedAddOn` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedAddOn {
     /// The ID of the add-on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The ID of the add-on group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The add-on duration in minutes at the time of booking.
     /// Populated for duration-based add-ons.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_in_minutes: Option<f64>,
     /// The quantity of booked add-ons.
     /// For duration-based add-ons, `quantity` is not applicable.
     /// If `quantity` is provided as `1` for a duration-based add-on, it will be accepted but the value will be cleared.
     /// If any other value is provided, an `INVALID_ARGUMENT` error will be returned with the message: "Invalid AddOn details: either duration or quantity must be set correctly".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Add-on `name` at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Add-on name translated to the language the customer used during booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_translated: Option<String>,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for BookedAddOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedAddOn",
+                usize::from(self.id.is_some()) + usize::from(self.group_id.is_some())
+                    + usize::from(self.duration_in_minutes.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.name_translated.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("groupId", &self.group_id)
+            .optional("durationInMinutes", &self.duration_in_minutes)
+            .optional("quantity", &self.quantity)
+            .optional("name", &self.name)
+            .optional("nameTranslated", &self.name_translated)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for BookedAddOn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for BookedAddOn {
+    const NAME: &'static str = "BookedAddOn";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "groupId" => rt::object::nullable(&mut map, &mut out.group_id),
+                "durationInMinutes" => {
+                    rt::object::nullable(&mut map, &mut out.duration_in_minutes)
+                }
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "nameTranslated" => {
+                    rt::object::nullable(&mut map, &mut out.name_translated)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `BookedResource` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookedResource {
     /// ID of the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Resource's name at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Resource's email at the time of booking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// ID of the schedule belonging to the booking's primary resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_id: Option<String>,
     /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction) associated with this resource.
     /// For example, `"1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"` for a staff member resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for BookedResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookedResource",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.schedule_id.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .optional("scheduleId", &self.schedule_id)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for BookedResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for BookedResource {
+    const NAME: &'static str = "BookedResource";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `BookingData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingData {
     /// Booking duration in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub durations: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for BookingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BookingData",
+                usize::from(self.durations.is_some()),
+            )
+            .optional("durations", &self.durations)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for BookingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for BookingData {
+    const NAME: &'static str = "BookingData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "durations" => rt::object::nullable(&mut map, &mut out.durations),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -877,63 +1646,188 @@ impl<'de> Deserialize<'de> for BookingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Border` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Border {
     /// Deprecated: Use `borderWidth` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Deprecated: Use `borderRadius` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Border {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Border",
+                usize::from(self.width.is_some()) + usize::from(self.radius.is_some()),
+            )
+            .optional("width", &self.width)
+            .optional("radius", &self.radius)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Border {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Border {
+    const NAME: &'static str = "Border";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "radius" => rt::object::nullable(&mut map, &mut out.radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `BorderColors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BorderColors {
     /// Left border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<String>,
     /// Right border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<String>,
     /// Top border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top: Option<String>,
     /// Bottom border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for BorderColors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BorderColors",
+                usize::from(self.left.is_some()) + usize::from(self.right.is_some())
+                    + usize::from(self.top.is_some())
+                    + usize::from(self.bottom.is_some()),
+            )
+            .optional("left", &self.left)
+            .optional("right", &self.right)
+            .optional("top", &self.top)
+            .optional("bottom", &self.bottom)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for BorderColors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for BorderColors {
+    const NAME: &'static str = "BorderColors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "left" => rt::object::nullable(&mut map, &mut out.left),
+                "right" => rt::object::nullable(&mut map, &mut out.right),
+                "top" => rt::object::nullable(&mut map, &mut out.top),
+                "bottom" => rt::object::nullable(&mut map, &mut out.bottom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `BorderWidths` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BorderWidths {
     /// Left border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<f64>,
     /// Right border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<f64>,
     /// Top border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top: Option<f64>,
     /// Bottom border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for BorderWidths {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BorderWidths",
+                usize::from(self.left.is_some()) + usize::from(self.right.is_some())
+                    + usize::from(self.top.is_some())
+                    + usize::from(self.bottom.is_some()),
+            )
+            .optional("left", &self.left)
+            .optional("right", &self.right)
+            .optional("top", &self.top)
+            .optional("bottom", &self.bottom)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for BorderWidths {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for BorderWidths {
+    const NAME: &'static str = "BorderWidths";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "left" => rt::object::nullable(&mut map, &mut out.left),
+                "right" => rt::object::nullable(&mut map, &mut out.right),
+                "top" => rt::object::nullable(&mut map, &mut out.top),
+                "bottom" => rt::object::nullable(&mut map, &mut out.bottom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -949,18 +1843,99 @@ pub struct BorderWidths {
     )
 )]
 /// The `BulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkActionMetadata {
     /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_successes: Option<f64>,
     /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_failures: Option<f64>,
     /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub undetailed_failures: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for BulkActionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkActionMetadata",
+                usize::from(self.total_successes.is_some())
+                    + usize::from(self.total_failures.is_some())
+                    + usize::from(self.undetailed_failures.is_some()),
+            )
+            .optional("totalSuccesses", &self.total_successes)
+            .optional("totalFailures", &self.total_failures)
+            .optional("undetailedFailures", &self.undetailed_failures)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for BulkActionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-order-fulfillments",
+        feature = "ecom-orders-v1",
+        feature = "members-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for BulkActionMetadata {
+    const NAME: &'static str = "BulkActionMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalSuccesses" => {
+                    rt::object::nullable(&mut map, &mut out.total_successes)
+                }
+                "totalFailures" => {
+                    rt::object::nullable(&mut map, &mut out.total_failures)
+                }
+                "undetailedFailures" => {
+                    rt::object::nullable(&mut map, &mut out.undetailed_failures)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1011,107 +1986,340 @@ impl<'de> Deserialize<'de> for ButtonDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ButtonStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonStyles {
     /// Text to display on the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Text color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
     /// Background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Border color as a hexadecimal value (hover state).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color_hover: Option<String>,
     /// Text color as a hexadecimal value (hover state).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color_hover: Option<String>,
     /// Background color as a hexadecimal value (hover state).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color_hover: Option<String>,
     /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_size: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ButtonStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ButtonStyles",
+                usize::from(self.button_text.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.text_color.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.border_color_hover.is_some())
+                    + usize::from(self.text_color_hover.is_some())
+                    + usize::from(self.background_color_hover.is_some())
+                    + usize::from(self.button_size.is_some()),
+            )
+            .optional("buttonText", &self.button_text)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("borderColor", &self.border_color)
+            .optional("textColor", &self.text_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("borderColorHover", &self.border_color_hover)
+            .optional("textColorHover", &self.text_color_hover)
+            .optional("backgroundColorHover", &self.background_color_hover)
+            .optional("buttonSize", &self.button_size)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ButtonStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ButtonStyles {
+    const NAME: &'static str = "ButtonStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buttonText" => rt::object::nullable(&mut map, &mut out.button_text),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "borderColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.border_color_hover)
+                }
+                "textColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.text_color_hover)
+                }
+                "backgroundColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.background_color_hover)
+                }
+                "buttonSize" => rt::object::nullable(&mut map, &mut out.button_size),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// At most one of `generalShippingCalculationError`, `carrierErrors`, `selectedShippingOptionError` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CalculationErrors {
     /// The `generalShippingCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub general_shipping_calculation_error: Option<Details>,
     /// The `carrierErrors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_errors: Option<CarrierErrors>,
     /// The `selectedShippingOptionError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_shipping_option_error: Option<Details>,
     /// The `taxCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_calculation_error: Option<Details>,
     /// The `couponCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_calculation_error: Option<Details>,
     /// The `giftCardCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_calculation_error: Option<Details>,
     /// Order validation errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_validation_errors: Option<Vec<ApplicationError>>,
     /// The `membershipError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_error: Option<Details>,
     /// The `discountsCalculationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts_calculation_error: Option<Details>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for CalculationErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CalculationErrors",
+                usize::from(self.general_shipping_calculation_error.is_some())
+                    + usize::from(self.carrier_errors.is_some())
+                    + usize::from(self.selected_shipping_option_error.is_some())
+                    + usize::from(self.tax_calculation_error.is_some())
+                    + usize::from(self.coupon_calculation_error.is_some())
+                    + usize::from(self.gift_card_calculation_error.is_some())
+                    + usize::from(self.order_validation_errors.is_some())
+                    + usize::from(self.membership_error.is_some())
+                    + usize::from(self.discounts_calculation_error.is_some()),
+            )
+            .optional(
+                "generalShippingCalculationError",
+                &self.general_shipping_calculation_error,
+            )
+            .optional("carrierErrors", &self.carrier_errors)
+            .optional(
+                "selectedShippingOptionError",
+                &self.selected_shipping_option_error,
+            )
+            .optional("taxCalculationError", &self.tax_calculation_error)
+            .optional("couponCalculationError", &self.coupon_calculation_error)
+            .optional("giftCardCalculationError", &self.gift_card_calculation_error)
+            .optional("orderValidationErrors", &self.order_validation_errors)
+            .optional("membershipError", &self.membership_error)
+            .optional("discountsCalculationError", &self.discounts_calculation_error)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for CalculationErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for CalculationErrors {
+    const NAME: &'static str = "CalculationErrors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "generalShippingCalculationError" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.general_shipping_calculation_error,
+                    )
+                }
+                "carrierErrors" => {
+                    rt::object::nullable(&mut map, &mut out.carrier_errors)
+                }
+                "selectedShippingOptionError" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.selected_shipping_option_error,
+                    )
+                }
+                "taxCalculationError" => {
+                    rt::object::nullable(&mut map, &mut out.tax_calculation_error)
+                }
+                "couponCalculationError" => {
+                    rt::object::nullable(&mut map, &mut out.coupon_calculation_error)
+                }
+                "giftCardCalculationError" => {
+                    rt::object::nullable(&mut map, &mut out.gift_card_calculation_error)
+                }
+                "orderValidationErrors" => {
+                    rt::object::nullable(&mut map, &mut out.order_validation_errors)
+                }
+                "membershipError" => {
+                    rt::object::nullable(&mut map, &mut out.membership_error)
+                }
+                "discountsCalculationError" => {
+                    rt::object::nullable(&mut map, &mut out.discounts_calculation_error)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `CaptionData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CaptionData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for CaptionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CaptionData",
+                usize::from(self.text_style.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for CaptionData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for CaptionData {
+    const NAME: &'static str = "CaptionData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Background styling (color or gradient)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CardDataBackground {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CardDataBackgroundType>,
     /// Background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<Gradient>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for CardDataBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CardDataBackground",
+                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.gradient.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("color", &self.color)
+            .optional("gradient", &self.gradient)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for CardDataBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for CardDataBackground {
+    const NAME: &'static str = "CardDataBackground";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1164,42 +2372,100 @@ impl<'de> Deserialize<'de> for CardDataBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `CardStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CardStyles {
     /// Card background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Card border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Card border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Card border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CardStylesType>,
     /// The `alignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<Alignment>,
     /// The `titlePriceLayout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_price_layout: Option<Layout>,
     /// Title text color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_color: Option<String>,
     /// Text color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for CardStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CardStyles",
+                usize::from(self.background_color.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.alignment.is_some())
+                    + usize::from(self.title_price_layout.is_some())
+                    + usize::from(self.title_color.is_some())
+                    + usize::from(self.text_color.is_some()),
+            )
+            .optional("backgroundColor", &self.background_color)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("type", &self.r#type)
+            .optional("alignment", &self.alignment)
+            .optional("titlePriceLayout", &self.title_price_layout)
+            .optional("titleColor", &self.title_color)
+            .optional("textColor", &self.text_color)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for CardStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for CardStyles {
+    const NAME: &'static str = "CardStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
+                "titlePriceLayout" => {
+                    rt::object::nullable(&mut map, &mut out.title_price_layout)
+                }
+                "titleColor" => rt::object::nullable(&mut map, &mut out.title_color),
+                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1250,7 +2516,7 @@ impl<'de> Deserialize<'de> for CardStylesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1258,42 +2524,177 @@ impl<'de> Deserialize<'de> for CardStylesType {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `Carrier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Carrier {
     /// The carrier app id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Unique code that acts as an ID for a shipping rate. For example, `"usps_std_overnight"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+impl Serialize for Carrier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Carrier",
+                usize::from(self.app_id.is_some()) + usize::from(self.code.is_some()),
+            )
+            .optional("appId", &self.app_id)
+            .optional("code", &self.code)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Carrier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Carrier {
+    const NAME: &'static str = "Carrier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `CarrierError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CarrierError {
     /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Details>,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+impl Serialize for CarrierError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CarrierError",
+                usize::from(self.carrier_id.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("carrierId", &self.carrier_id)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for CarrierError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for CarrierError {
+    const NAME: &'static str = "CarrierError";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `CarrierErrors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CarrierErrors {
     /// Carrier errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<CarrierError>>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for CarrierErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CarrierErrors",
+                usize::from(self.errors.is_some()),
+            )
+            .optional("errors", &self.errors)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for CarrierErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for CarrierErrors {
+    const NAME: &'static str = "CarrierErrors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "errors" => rt::object::nullable(&mut map, &mut out.errors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1306,11 +2707,9 @@ pub struct CarrierErrors {
     )
 )]
 /// Used for grouping line items. Sent when an item is added to a cart, checkout, or order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogReference {
     /// ID of the item within the catalog it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_item_id: Option<String>,
     /// ID of the app providing the catalog.
     ///
@@ -1320,7 +2719,6 @@ pub struct CatalogReference {
     /// + Wix Stores: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`
     /// + Wix Bookings: `"13d21c63-b5ec-5912-8397-c3a5ddb27a97"`
     /// + Wix Restaurants: `"9a5d83fd-8570-482e-81ab-cfa88942ee60"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Additional item details in `key:value` pairs.
     ///
@@ -1328,21 +2726,136 @@ pub struct CatalogReference {
     ///
     /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
     /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for CatalogReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CatalogReference",
+                usize::from(self.catalog_item_id.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.options.is_some()),
+            )
+            .optional("catalogItemId", &self.catalog_item_id)
+            .optional("appId", &self.app_id)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for CatalogReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for CatalogReference {
+    const NAME: &'static str = "CatalogReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "catalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_item_id)
+                }
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `CellStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CellStyle {
     /// The `verticalAlignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertical_alignment: Option<VerticalAlignment>,
     /// Cell background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for CellStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CellStyle",
+                usize::from(self.vertical_alignment.is_some())
+                    + usize::from(self.background_color.is_some()),
+            )
+            .optional("verticalAlignment", &self.vertical_alignment)
+            .optional("backgroundColor", &self.background_color)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for CellStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for CellStyle {
+    const NAME: &'static str = "CellStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "verticalAlignment" => {
+                    rt::object::nullable(&mut map, &mut out.vertical_alignment)
+                }
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1508,7 +3021,7 @@ impl<'de> Deserialize<'de> for ChannelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1522,55 +3035,202 @@ impl<'de> Deserialize<'de> for ChannelType {
     )
 )]
 /// The `Color` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Color {
     /// Description line color name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Description line color name translated into the buyer's language.
     ///
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
     /// HEX or RGB color code for display.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for Color {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Color",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some())
+                    + usize::from(self.code.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .optional("code", &self.code)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for Color {
+    const NAME: &'static str = "Color";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ColorData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ColorData {
     /// The text's background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
     /// The text's foreground color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreground: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ColorData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ColorData",
+                usize::from(self.background.is_some())
+                    + usize::from(self.foreground.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("foreground", &self.foreground)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ColorData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ColorData {
+    const NAME: &'static str = "ColorData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "foreground" => rt::object::nullable(&mut map, &mut out.foreground),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Colors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Colors {
     /// Deprecated: Use `textColor` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Deprecated: Use `borderColor` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border: Option<String>,
     /// Deprecated: Use `backgroundColor` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Colors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Colors",
+                usize::from(self.text.is_some()) + usize::from(self.border.is_some())
+                    + usize::from(self.background.is_some()),
+            )
+            .optional("text", &self.text)
+            .optional("border", &self.border)
+            .optional("background", &self.background)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Colors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Colors {
+    const NAME: &'static str = "Colors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "border" => rt::object::nullable(&mut map, &mut out.border),
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1633,24 +3293,63 @@ impl<'de> Deserialize<'de> for ColumnSize {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
 /// The `CommonCursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCursorPaging {
     /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Pointer to the next or previous page in the list of results.
     ///
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
     /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
+impl Serialize for CommonCursorPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonCursorPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("cursor", &self.cursor)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for CommonCursorPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
+impl rt::object::Object for CommonCursorPaging {
+    const NAME: &'static str = "CommonCursorPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1662,42 +3361,155 @@ pub struct CommonCursorPaging {
     )
 )]
 /// The `CommonCursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCursors {
     /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for CommonCursors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonCursors",
+                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
+            )
+            .optional("next", &self.next)
+            .optional("prev", &self.prev)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for CommonCursors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for CommonCursors {
+    const NAME: &'static str = "CommonCursors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "next" => rt::object::nullable(&mut map, &mut out.next),
+                "prev" => rt::object::nullable(&mut map, &mut out.prev),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `CommonImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonImage {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for CommonImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonImage",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for CommonImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for CommonImage {
+    const NAME: &'static str = "CommonImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1708,37 +3520,141 @@ pub struct CommonImage {
     )
 )]
 /// The `CommonPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonPaging {
     /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3"
+    )
+)]
+impl Serialize for CommonPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for CommonPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-abandoned-checkouts",
+        feature = "events-v3"
+    )
+)]
+impl rt::object::Object for CommonPaging {
+    const NAME: &'static str = "CommonPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 /// The `CommonPagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonPagingMetadataV2 {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Offset that was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Flag that indicates the server failed to calculate the `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<CommonCursors>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl Serialize for CommonPagingMetadataV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonPagingMetadataV2",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.too_many_to_count.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("tooManyToCount", &self.too_many_to_count)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl<'de> Deserialize<'de> for CommonPagingMetadataV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl rt::object::Object for CommonPagingMetadataV2 {
+    const NAME: &'static str = "CommonPagingMetadataV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "tooManyToCount" => {
+                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
+                }
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -1789,41 +3705,125 @@ impl<'de> Deserialize<'de> for CommonSortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 /// The `CommonSorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonSorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<CommonSortOrder>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl Serialize for CommonSorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonSorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl<'de> Deserialize<'de> for CommonSorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
+impl rt::object::Object for CommonSorting {
+    const NAME: &'static str = "CommonSorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
 /// At most one of `userId`, `memberId`, `visitorId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatedBy {
     /// User ID. When the order was created by a Wix user on behalf of a buyer.
     /// For example, via POS (point of service).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Member ID. When the order was created by a **logged in** site visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// Visitor ID. When the order was created by a site visitor that was **not** logged in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
     /// App ID. When the order was created by an external application or Wix service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
+}
+
+#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
+impl Serialize for CreatedBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreatedBy",
+                usize::from(self.user_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.visitor_id.is_some())
+                    + usize::from(self.app_id.is_some()),
+            )
+            .optional("userId", &self.user_id)
+            .optional("memberId", &self.member_id)
+            .optional("visitorId", &self.visitor_id)
+            .optional("appId", &self.app_id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
+impl<'de> Deserialize<'de> for CreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
+impl rt::object::Object for CreatedBy {
+    const NAME: &'static str = "CreatedBy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1874,7 +3874,7 @@ impl<'de> Deserialize<'de> for Crop {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1890,18 +3890,87 @@ impl<'de> Deserialize<'de> for Crop {
     )
 )]
 /// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPaging {
     /// Maximum number of items to return in the results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Pointer to the next or previous page in the list of results.
     ///
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
     /// Not relevant for the first request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for CursorPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("cursor", &self.cursor)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for CursorPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for CursorPaging {
+    const NAME: &'static str = "CursorPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1912,21 +3981,80 @@ pub struct CursorPaging {
     )
 )]
 /// The `CursorPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPagingMetadata {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
     /// Whether there are more pages to retrieve following the current page.
     ///
     /// + `true`: Another page of results can be retrieved.
     /// + `false`: This is the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-orders-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for CursorPagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorPagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
+                    + usize::from(self.has_next.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("cursors", &self.cursors)
+            .optional("hasNext", &self.has_next)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-orders-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for CursorPagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-orders-v1",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for CursorPagingMetadata {
+    const NAME: &'static str = "CursorPagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -1941,58 +4069,280 @@ pub struct CursorPagingMetadata {
     )
 )]
 /// The `Cursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cursors {
     /// Cursor string pointing to the next page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Cursor pointing to the previous page in the list of results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for Cursors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Cursors",
+                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
+            )
+            .optional("next", &self.next)
+            .optional("prev", &self.prev)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for Cursors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v1",
+        feature = "stores-collections",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for Cursors {
+    const NAME: &'static str = "Cursors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "next" => rt::object::nullable(&mut map, &mut out.next),
+                "prev" => rt::object::nullable(&mut map, &mut out.prev),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `DateHistogramAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateHistogramAggregation {
     /// The `interval` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for DateHistogramAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateHistogramAggregation",
+                usize::from(self.interval.is_some()),
+            )
+            .optional("interval", &self.interval)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for DateHistogramAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for DateHistogramAggregation {
+    const NAME: &'static str = "DateHistogramAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "interval" => rt::object::nullable(&mut map, &mut out.interval),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `DateHistogramResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateHistogramResult {
     /// Date in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Count of documents in the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for DateHistogramResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateHistogramResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for DateHistogramResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for DateHistogramResult {
+    const NAME: &'static str = "DateHistogramResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `DateHistogramResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateHistogramResults {
     /// Array of date histogram aggregation results, each containing a date bucket and its count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<DateHistogramResult>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for DateHistogramResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateHistogramResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for DateHistogramResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for DateHistogramResults {
+    const NAME: &'static str = "DateHistogramResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `DateTimeRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateTimeRule {
     /// Name of the date-time rule. For example, "Weekend mornings".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for DateTimeRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateTimeRule",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for DateTimeRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for DateTimeRule {
+    const NAME: &'static str = "DateTimeRule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2094,52 +4444,181 @@ impl<'de> Deserialize<'de> for DecorationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `DeleteCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCartResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for DeleteCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for DeleteCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for DeleteCartResponse {
+    const NAME: &'static str = "DeleteCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `DeliveryAllocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeliveryAllocation {
     /// The `deliveryCarrier` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_carrier: Option<Carrier>,
     /// The `deliveryRegion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_region: Option<Region>,
     /// The `applicableLineItems` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applicable_line_items: Option<ApplicableLineItems>,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+impl Serialize for DeliveryAllocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeliveryAllocation",
+                usize::from(self.delivery_carrier.is_some())
+                    + usize::from(self.delivery_region.is_some())
+                    + usize::from(self.applicable_line_items.is_some()),
+            )
+            .optional("deliveryCarrier", &self.delivery_carrier)
+            .optional("deliveryRegion", &self.delivery_region)
+            .optional("applicableLineItems", &self.applicable_line_items)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for DeliveryAllocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for DeliveryAllocation {
+    const NAME: &'static str = "DeliveryAllocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "deliveryCarrier" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_carrier)
+                }
+                "deliveryRegion" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_region)
+                }
+                "applicableLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.applicable_line_items)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `Description` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Description {
     /// Subscription option description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Translated subscription option description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Description {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Description",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Description {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Description {
+    const NAME: &'static str = "Description";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -2152,17 +4631,13 @@ pub struct Description {
     )
 )]
 /// At most one of `plainText`, `colorInfo` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DescriptionLine {
     /// The `plainText` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plain_text: Option<PlainTextValue>,
     /// The `colorInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_info: Option<Color>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<DescriptionLineName>,
 }
 
@@ -2175,18 +4650,152 @@ pub struct DescriptionLine {
         feature = "ecom-orders-v1"
     )
 )]
+impl Serialize for DescriptionLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DescriptionLine",
+                usize::from(self.plain_text.is_some())
+                    + usize::from(self.color_info.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("plainText", &self.plain_text)
+            .optional("colorInfo", &self.color_info)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for DescriptionLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for DescriptionLine {
+    const NAME: &'static str = "DescriptionLine";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "plainText" => rt::object::nullable(&mut map, &mut out.plain_text),
+                "colorInfo" => rt::object::nullable(&mut map, &mut out.color_info),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
 /// The `DescriptionLineName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DescriptionLineName {
     /// Description line name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Description line name translated into the buyer's language.
     ///
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for DescriptionLineName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DescriptionLineName",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for DescriptionLineName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for DescriptionLineName {
+    const NAME: &'static str = "DescriptionLineName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2237,7 +4846,7 @@ impl<'de> Deserialize<'de> for DesignTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2245,23 +4854,77 @@ impl<'de> Deserialize<'de> for DesignTarget {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// At most one of `applicationError`, `validationError`, `systemError` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Details {
     /// The `applicationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_error: Option<ApplicationError>,
     /// The `validationError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_error: Option<ValidationError>,
     /// The `systemError` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_error: Option<SystemError>,
     /// deprecated in API's - to enable migration from rendering arbitrary tracing to rest response
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracing: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Details",
+                usize::from(self.application_error.is_some())
+                    + usize::from(self.validation_error.is_some())
+                    + usize::from(self.system_error.is_some())
+                    + usize::from(self.tracing.is_some()),
+            )
+            .optional("applicationError", &self.application_error)
+            .optional("validationError", &self.validation_error)
+            .optional("systemError", &self.system_error)
+            .optional("tracing", &self.tracing)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Details {
+    const NAME: &'static str = "Details";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "applicationError" => {
+                    rt::object::nullable(&mut map, &mut out.application_error)
+                }
+                "validationError" => {
+                    rt::object::nullable(&mut map, &mut out.validation_error)
+                }
+                "systemError" => rt::object::nullable(&mut map, &mut out.system_error),
+                "tracing" => rt::object::nullable(&mut map, &mut out.tracing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
@@ -2336,7 +4999,7 @@ impl<'de> Deserialize<'de> for DimensionsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2388,7 +5051,7 @@ impl<'de> Deserialize<'de> for Direction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2400,15 +5063,73 @@ impl<'de> Deserialize<'de> for Direction {
     )
 )]
 /// The `DiscountRuleName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountRuleName {
     /// Original discount rule name (in site's default language).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-checkout",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for DiscountRuleName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DiscountRuleName",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-checkout",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for DiscountRuleName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-checkout",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for DiscountRuleName {
+    const NAME: &'static str = "DiscountRuleName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2464,33 +5185,82 @@ impl<'de> Deserialize<'de> for DividerDataAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `DividerDataStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DividerDataStyles {
     /// Divider color as a hexadecimal value. An alpha channel controls opacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `lineCap` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_cap: Option<LineCap>,
     /// Line thicknesses in pixels, ordered from first line to last line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_thickness: Option<Vec<f64>>,
     /// Visible dash length for dashed dividers, in pixels. The pattern is snapped to a whole number of dashes so that the first and last dash touch the divider's edges - narrower containers show fewer dashes at the same size.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dash_length: Option<f64>,
     /// Visible gap between dashes or dots, in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dash_gap: Option<f64>,
     /// Gap between divider lines in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_gap: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for DividerDataStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DividerDataStyles",
+                usize::from(self.color.is_some()) + usize::from(self.line_cap.is_some())
+                    + usize::from(self.line_thickness.is_some())
+                    + usize::from(self.dash_length.is_some())
+                    + usize::from(self.dash_gap.is_some())
+                    + usize::from(self.line_gap.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("lineCap", &self.line_cap)
+            .optional("lineThickness", &self.line_thickness)
+            .optional("dashLength", &self.dash_length)
+            .optional("dashGap", &self.dash_gap)
+            .optional("lineGap", &self.line_gap)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for DividerDataStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for DividerDataStyles {
+    const NAME: &'static str = "DividerDataStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "lineCap" => rt::object::nullable(&mut map, &mut out.line_cap),
+                "lineThickness" => {
+                    rt::object::nullable(&mut map, &mut out.line_thickness)
+                }
+                "dashLength" => rt::object::nullable(&mut map, &mut out.dash_length),
+                "dashGap" => rt::object::nullable(&mut map, &mut out.dash_gap),
+                "lineGap" => rt::object::nullable(&mut map, &mut out.line_gap),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -2541,43 +5311,128 @@ impl<'de> Deserialize<'de> for DurationUnitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `EntranceAnimation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntranceAnimation {
     /// The `effect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<EntranceEffect>,
     /// Effect duration in milliseconds. Each effect has its own default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Delay before the effect starts, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for EntranceAnimation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EntranceAnimation",
+                usize::from(self.effect.is_some()) + usize::from(self.duration.is_some())
+                    + usize::from(self.delay.is_some()),
+            )
+            .optional("effect", &self.effect)
+            .optional("duration", &self.duration)
+            .optional("delay", &self.delay)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for EntranceAnimation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for EntranceAnimation {
+    const NAME: &'static str = "EntranceAnimation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "effect" => rt::object::nullable(&mut map, &mut out.effect),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                "delay" => rt::object::nullable(&mut map, &mut out.delay),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `EntranceEffect` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntranceEffect {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<EntranceEffectType>,
     /// Direction the effect enters from. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, the diagonals with or without CENTER, corners, HORIZONTAL/VERTICAL, CLOCKWISE/COUNTER_CLOCKWISE).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Clip-path shape: ELLIPSE, CIRCLE, RECTANGLE, or DIAMOND (SHAPE).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easing: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for EntranceEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EntranceEffect",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.shape.is_some())
+                    + usize::from(self.easing.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("direction", &self.direction)
+            .optional("shape", &self.shape)
+            .optional("easing", &self.easing)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for EntranceEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for EntranceEffect {
+    const NAME: &'static str = "EntranceEffect";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "easing" => rt::object::nullable(&mut map, &mut out.easing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2708,21 +5563,61 @@ impl<'de> Deserialize<'de> for EntranceEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `EventData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventData {
     /// Event schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduling: Option<String>,
     /// Event location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for EventData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventData",
+                usize::from(self.scheduling.is_some())
+                    + usize::from(self.location.is_some()),
+            )
+            .optional("scheduling", &self.scheduling)
+            .optional("location", &self.location)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for EventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for EventData {
+    const NAME: &'static str = "EventData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "scheduling" => rt::object::nullable(&mut map, &mut out.scheduling),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -2739,8 +5634,7 @@ pub struct EventData {
     )
 )]
 /// The `ExtendedFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendedFields {
     /// Extended field data. Each key corresponds to the namespace of the app that created the extended fields.
     /// The value of each key is structured according to the schema defined when the extended fields were configured.
@@ -2748,8 +5642,83 @@ pub struct ExtendedFields {
     /// You can only access fields for which you have the appropriate permissions.
     ///
     /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for ExtendedFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExtendedFields",
+                usize::from(self.namespaces.is_some()),
+            )
+            .optional("namespaces", &self.namespaces)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for ExtendedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1",
+        feature = "stores-catalog-v3",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for ExtendedFields {
+    const NAME: &'static str = "ExtendedFields";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "namespaces" => rt::object::nullable(&mut map, &mut out.namespaces),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -2810,7 +5779,7 @@ impl<'de> Deserialize<'de> for FallbackReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2818,68 +5787,240 @@ impl<'de> Deserialize<'de> for FallbackReason {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `FieldViolation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldViolation {
     /// The `field` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `violatedRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violated_rule: Option<RuleType>,
     /// applicable when violated_rule=OTHER
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
     /// The `data` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for FieldViolation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FieldViolation",
+                usize::from(self.field.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.violated_rule.is_some())
+                    + usize::from(self.rule_name.is_some())
+                    + usize::from(self.data.is_some()),
+            )
+            .optional("field", &self.field)
+            .optional("description", &self.description)
+            .optional("violatedRule", &self.violated_rule)
+            .optional("ruleName", &self.rule_name)
+            .optional("data", &self.data)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for FieldViolation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for FieldViolation {
+    const NAME: &'static str = "FieldViolation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "field" => rt::object::nullable(&mut map, &mut out.field),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "violatedRule" => rt::object::nullable(&mut map, &mut out.violated_rule),
+                "ruleName" => rt::object::nullable(&mut map, &mut out.rule_name),
+                "data" => rt::object::nullable(&mut map, &mut out.data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// At most one of `url`, `custom`, `id` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileSource {
     /// The absolute URL for the file's source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Custom ID. Use `id` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// An ID that's resolved to a URL by a resolver function.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Indicates whether the file's source is private. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for FileSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FileSource",
+                usize::from(self.url.is_some()) + usize::from(self.custom.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.private.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("custom", &self.custom)
+            .optional("id", &self.id)
+            .optional("private", &self.private)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for FileSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for FileSource {
+    const NAME: &'static str = "FileSource";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "private" => rt::object::nullable(&mut map, &mut out.private),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `FontFamilyData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FontFamilyData {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for FontFamilyData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FontFamilyData",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for FontFamilyData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for FontFamilyData {
+    const NAME: &'static str = "FontFamilyData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `FontSizeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FontSizeData {
     /// The `unit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<FontType>,
     /// Font size value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for FontSizeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FontSizeData",
+                usize::from(self.unit.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("unit", &self.unit)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for FontSizeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for FontSizeData {
+    const NAME: &'static str = "FontSizeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "unit" => rt::object::nullable(&mut map, &mut out.unit),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2929,7 +6070,7 @@ impl<'de> Deserialize<'de> for FontType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2942,15 +6083,76 @@ impl<'de> Deserialize<'de> for FontType {
     )
 )]
 /// The `FreeTrialPeriod` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FreeTrialPeriod {
     /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<SubscriptionFrequency>,
     /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for FreeTrialPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FreeTrialPeriod",
+                usize::from(self.frequency.is_some())
+                    + usize::from(self.interval.is_some()),
+            )
+            .optional("frequency", &self.frequency)
+            .optional("interval", &self.interval)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for FreeTrialPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for FreeTrialPeriod {
+    const NAME: &'static str = "FreeTrialPeriod";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
+                "interval" => rt::object::nullable(&mut map, &mut out.interval),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -2963,78 +6165,282 @@ pub struct FreeTrialPeriod {
     )
 )]
 /// Full contact details for an address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FullAddressContactDetails {
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// The `vatId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_id: Option<VatId>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for FullAddressContactDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FullAddressContactDetails",
+                usize::from(self.first_name.is_some())
+                    + usize::from(self.last_name.is_some())
+                    + usize::from(self.phone.is_some())
+                    + usize::from(self.company.is_some())
+                    + usize::from(self.vat_id.is_some()),
+            )
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("phone", &self.phone)
+            .optional("company", &self.company)
+            .optional("vatId", &self.vat_id)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for FullAddressContactDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for FullAddressContactDetails {
+    const NAME: &'static str = "FullAddressContactDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "company" => rt::object::nullable(&mut map, &mut out.company),
+                "vatId" => rt::object::nullable(&mut map, &mut out.vat_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `GalleryOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalleryOptions {
     /// The `layout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<GalleryOptionsLayout>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemStyle>,
     /// The `thumbnails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Thumbnails>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for GalleryOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GalleryOptions",
+                usize::from(self.layout.is_some()) + usize::from(self.item.is_some())
+                    + usize::from(self.thumbnails.is_some()),
+            )
+            .optional("layout", &self.layout)
+            .optional("item", &self.item)
+            .optional("thumbnails", &self.thumbnails)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for GalleryOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for GalleryOptions {
+    const NAME: &'static str = "GalleryOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "layout" => rt::object::nullable(&mut map, &mut out.layout),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                "thumbnails" => rt::object::nullable(&mut map, &mut out.thumbnails),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `GalleryOptionsLayout` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalleryOptionsLayout {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LayoutType>,
     /// Sets whether horizontal scroll is enabled. Defaults to `true` unless the layout `type` is set to `GRID` or `COLLAGE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_scroll: Option<bool>,
     /// The `orientation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<Orientation>,
     /// The number of columns to display on full size screens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_columns: Option<f64>,
     /// The number of columns to display on mobile screens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_number_of_columns: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for GalleryOptionsLayout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GalleryOptionsLayout",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.horizontal_scroll.is_some())
+                    + usize::from(self.orientation.is_some())
+                    + usize::from(self.number_of_columns.is_some())
+                    + usize::from(self.mobile_number_of_columns.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("horizontalScroll", &self.horizontal_scroll)
+            .optional("orientation", &self.orientation)
+            .optional("numberOfColumns", &self.number_of_columns)
+            .optional("mobileNumberOfColumns", &self.mobile_number_of_columns)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for GalleryOptionsLayout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for GalleryOptionsLayout {
+    const NAME: &'static str = "GalleryOptionsLayout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "horizontalScroll" => {
+                    rt::object::nullable(&mut map, &mut out.horizontal_scroll)
+                }
+                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
+                "numberOfColumns" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_columns)
+                }
+                "mobileNumberOfColumns" => {
+                    rt::object::nullable(&mut map, &mut out.mobile_number_of_columns)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Gif` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Gif {
     /// GIF format URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif: Option<String>,
     /// MP4 format URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mp4: Option<String>,
     /// Thumbnail URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub still: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Gif {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Gif",
+                usize::from(self.gif.is_some()) + usize::from(self.mp4.is_some())
+                    + usize::from(self.still.is_some()),
+            )
+            .optional("gif", &self.gif)
+            .optional("mp4", &self.mp4)
+            .optional("still", &self.still)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Gif {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Gif {
+    const NAME: &'static str = "Gif";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "gif" => rt::object::nullable(&mut map, &mut out.gif),
+                "mp4" => rt::object::nullable(&mut map, &mut out.mp4),
+                "still" => rt::object::nullable(&mut map, &mut out.still),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3084,7 +6490,7 @@ impl<'de> Deserialize<'de> for GifType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3092,52 +6498,155 @@ impl<'de> Deserialize<'de> for GifType {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `GiftCard` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GiftCard {
     /// Gift Card ID.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Gift card obfuscated code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub obfuscated_code: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// App ID of the gift card provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// External ID in the gift card provider's system.
     /// Used for integration and tracking across different platforms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The `requestedAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_amount: Option<MultiCurrencyPrice>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for GiftCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GiftCard",
+                usize::from(self.id.is_some())
+                    + usize::from(self.obfuscated_code.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.requested_amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("obfuscatedCode", &self.obfuscated_code)
+            .optional("amount", &self.amount)
+            .optional("appId", &self.app_id)
+            .optional("externalId", &self.external_id)
+            .optional("requestedAmount", &self.requested_amount)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for GiftCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for GiftCard {
+    const NAME: &'static str = "GiftCard";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "obfuscatedCode" => {
+                    rt::object::nullable(&mut map, &mut out.obfuscated_code)
+                }
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                "requestedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.requested_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Gradient` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Gradient {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GradientType>,
     /// Color stops for the gradient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stops: Option<Vec<Stop>>,
     /// Angle in degrees for linear gradient (0-360).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub angle: Option<f64>,
     /// Horizontal center position for radial gradient (0-100).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_x: Option<f64>,
     /// Vertical center position for radial gradient (0-100).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_y: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Gradient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Gradient",
+                usize::from(self.r#type.is_some()) + usize::from(self.stops.is_some())
+                    + usize::from(self.angle.is_some())
+                    + usize::from(self.center_x.is_some())
+                    + usize::from(self.center_y.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("stops", &self.stops)
+            .optional("angle", &self.angle)
+            .optional("centerX", &self.center_x)
+            .optional("centerY", &self.center_y)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Gradient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Gradient {
+    const NAME: &'static str = "Gradient";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "stops" => rt::object::nullable(&mut map, &mut out.stops),
+                "angle" => rt::object::nullable(&mut map, &mut out.angle),
+                "centerX" => rt::object::nullable(&mut map, &mut out.center_x),
+                "centerY" => rt::object::nullable(&mut map, &mut out.center_y),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3190,108 +6699,393 @@ impl<'de> Deserialize<'de> for GradientType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `GroupByValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupByValueResults {
     /// Array of nested value aggregation results, each containing a field value and the associated nested aggregation data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<NestedValueAggregationResult>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for GroupByValueResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GroupByValueResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for GroupByValueResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for GroupByValueResults {
+    const NAME: &'static str = "GroupByValueResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 /// The `HeadersEntry` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadersEntry {
     /// The `key` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl Serialize for HeadersEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HeadersEntry",
+                usize::from(self.key.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("key", &self.key)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl<'de> Deserialize<'de> for HeadersEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl rt::object::Object for HeadersEntry {
+    const NAME: &'static str = "HeadersEntry";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Height` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Height {
     /// A custom height value in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Height {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Height",
+                usize::from(self.custom.is_some()),
+            )
+            .optional("custom", &self.custom)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Height {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Height {
+    const NAME: &'static str = "Height";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `HostSelectedMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostSelectedMembership {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the app providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// IDs of the line items this membership applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for HostSelectedMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HostSelectedMembership",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
+                    + usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for HostSelectedMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for HostSelectedMembership {
+    const NAME: &'static str = "HostSelectedMembership";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentificationData {
     /// ID of a site visitor that has not logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous_visitor_id: Option<String>,
     /// ID of a site visitor that has logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// ID of a Wix user (site owner, contributor, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wix_user_id: Option<String>,
     /// ID of an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for IdentificationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IdentificationData",
+                usize::from(self.anonymous_visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.wix_user_id.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.contact_id.is_some()),
+            )
+            .optional("anonymousVisitorId", &self.anonymous_visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("wixUserId", &self.wix_user_id)
+            .optional("appId", &self.app_id)
+            .optional("contactId", &self.contact_id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for IdentificationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for IdentificationData {
+    const NAME: &'static str = "IdentificationData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anonymousVisitorId" => {
+                    rt::object::nullable(&mut map, &mut out.anonymous_visitor_id)
+                }
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "wixUserId" => rt::object::nullable(&mut map, &mut out.wix_user_id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ImageDataCrop` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageDataCrop {
     /// Left edge of the crop, as a fraction (0-1) of the original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     /// Top edge of the crop, as a fraction (0-1) of the original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
     /// Visible width of the crop, as a fraction (0-1) of the original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Visible height of the crop, as a fraction (0-1) of the original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ImageDataCrop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageDataCrop",
+                usize::from(self.x.is_some()) + usize::from(self.y.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some()),
+            )
+            .optional("x", &self.x)
+            .optional("y", &self.y)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ImageDataCrop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ImageDataCrop {
+    const NAME: &'static str = "ImageDataCrop";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "x" => rt::object::nullable(&mut map, &mut out.x),
+                "y" => rt::object::nullable(&mut map, &mut out.y),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ImageDataStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageDataStyles {
     /// The `border` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border: Option<StylesBorder>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ImageDataStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageDataStyles",
+                usize::from(self.border.is_some()),
+            )
+            .optional("border", &self.border)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ImageDataStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ImageDataStyles {
+    const NAME: &'static str = "ImageDataStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "border" => rt::object::nullable(&mut map, &mut out.border),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3377,7 +7171,7 @@ impl<'de> Deserialize<'de> for ImagePosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3464,7 +7258,7 @@ impl<'de> Deserialize<'de> for ImagePositionPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3521,14 +7315,13 @@ impl<'de> Deserialize<'de> for ImageScalingScaling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `IncludeMissingValuesOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncludeMissingValuesOptions {
     /// Custom bucket name for missing values.
     ///
@@ -3536,8 +7329,47 @@ pub struct IncludeMissingValuesOptions {
     /// - string: `N/A`
     /// - int: `0`
     /// - bool: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_bucket: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for IncludeMissingValuesOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IncludeMissingValuesOptions",
+                usize::from(self.add_to_bucket.is_some()),
+            )
+            .optional("addToBucket", &self.add_to_bucket)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for IncludeMissingValuesOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for IncludeMissingValuesOptions {
+    const NAME: &'static str = "IncludeMissingValuesOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addToBucket" => rt::object::nullable(&mut map, &mut out.add_to_bucket),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3590,7 +7422,7 @@ impl<'de> Deserialize<'de> for Indentation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3647,7 +7479,7 @@ impl<'de> Deserialize<'de> for InitialExpandedItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3724,7 +7556,7 @@ impl<'de> Deserialize<'de> for Interval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3732,30 +7564,124 @@ impl<'de> Deserialize<'de> for Interval {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `InvalidMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidMembership {
     /// The `membership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<Membership>,
     /// Reason why this membership is invalid and cannot be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+impl Serialize for InvalidMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InvalidMembership",
+                usize::from(self.membership.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .optional("membership", &self.membership)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for InvalidMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for InvalidMembership {
+    const NAME: &'static str = "InvalidMembership";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "membership" => rt::object::nullable(&mut map, &mut out.membership),
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `ItemAvailabilityInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemAvailabilityInfo {
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ItemAvailabilityStatus>,
     /// Quantity available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_available: Option<f64>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for ItemAvailabilityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemAvailabilityInfo",
+                usize::from(self.status.is_some())
+                    + usize::from(self.quantity_available.is_some()),
+            )
+            .optional("status", &self.status)
+            .optional("quantityAvailable", &self.quantity_available)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for ItemAvailabilityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for ItemAvailabilityInfo {
+    const NAME: &'static str = "ItemAvailabilityInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "quantityAvailable" => {
+                    rt::object::nullable(&mut map, &mut out.quantity_available)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -3825,27 +7751,71 @@ impl<'de> Deserialize<'de> for ItemAvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ItemStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStyle {
     /// Desirable dimension for each item in pixels (behvaior changes according to gallery type)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_size: Option<f64>,
     /// Item ratio
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// The `crop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop: Option<Crop>,
     /// The spacing between items in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spacing: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ItemStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemStyle",
+                usize::from(self.target_size.is_some())
+                    + usize::from(self.ratio.is_some())
+                    + usize::from(self.crop.is_some())
+                    + usize::from(self.spacing.is_some()),
+            )
+            .optional("targetSize", &self.target_size)
+            .optional("ratio", &self.ratio)
+            .optional("crop", &self.crop)
+            .optional("spacing", &self.spacing)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ItemStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ItemStyle {
+    const NAME: &'static str = "ItemStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "targetSize" => rt::object::nullable(&mut map, &mut out.target_size),
+                "ratio" => rt::object::nullable(&mut map, &mut out.ratio),
+                "crop" => rt::object::nullable(&mut map, &mut out.crop),
+                "spacing" => rt::object::nullable(&mut map, &mut out.spacing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -3857,15 +7827,75 @@ pub struct ItemStyle {
     )
 )]
 /// At most one of `preset`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemType {
     /// The `preset` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<ItemTypePreset>,
     /// Custom item type. When none of the preset types are suitable, specifies the custom type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for ItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemType",
+                usize::from(self.preset.is_some()) + usize::from(self.custom.is_some()),
+            )
+            .optional("preset", &self.preset)
+            .optional("custom", &self.custom)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for ItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for ItemType {
+    const NAME: &'static str = "ItemType";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "preset" => rt::object::nullable(&mut map, &mut out.preset),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -3962,7 +7992,7 @@ impl<'de> Deserialize<'de> for ItemTypePreset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4064,7 +8094,7 @@ impl<'de> Deserialize<'de> for JurisdictionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4078,18 +8108,83 @@ impl<'de> Deserialize<'de> for JurisdictionType {
     )
 )]
 /// The `Keyword` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keyword {
     /// Keyword value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
     /// Whether the keyword is the main focus keyword.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
     /// The source that added the keyword terms to the SEO settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl Serialize for Keyword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Keyword",
+                usize::from(self.term.is_some()) + usize::from(self.is_main.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("term", &self.term)
+            .optional("isMain", &self.is_main)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for Keyword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl rt::object::Object for Keyword {
+    const NAME: &'static str = "Keyword";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "term" => rt::object::nullable(&mut map, &mut out.term),
+                "isMain" => rt::object::nullable(&mut map, &mut out.is_main),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4147,27 +8242,70 @@ impl<'de> Deserialize<'de> for LayerEffect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Layers effect - stacked semi-transparent copies of the divider shape
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layers {
     /// Total number of layers including the base shape (1-4). Absent or 1 disables the effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Vertical distance in pixels between the silhouettes of consecutive layers: each successive layer's silhouette is offset from the previous one by this amount. The divider's own `height` is unchanged. Defaults to 20.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_y: Option<f64>,
     /// The `layerEffect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer_effect: Option<LayerEffect>,
     /// Horizontal distance between consecutive layers in pixels. Defaults to 0. Only applies to shapes that support horizontal offset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_x: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Layers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Layers",
+                usize::from(self.count.is_some()) + usize::from(self.offset_y.is_some())
+                    + usize::from(self.layer_effect.is_some())
+                    + usize::from(self.offset_x.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offsetY", &self.offset_y)
+            .optional("layerEffect", &self.layer_effect)
+            .optional("offsetX", &self.offset_x)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Layers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Layers {
+    const NAME: &'static str = "Layers";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offsetY" => rt::object::nullable(&mut map, &mut out.offset_y),
+                "layerEffect" => rt::object::nullable(&mut map, &mut out.layer_effect),
+                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4218,34 +8356,113 @@ impl<'de> Deserialize<'de> for Layout {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `LayoutCellData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutCellData {
     /// Size of the cell in 12 columns grid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub col_span: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for LayoutCellData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutCellData",
+                usize::from(self.col_span.is_some()),
+            )
+            .optional("colSpan", &self.col_span)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for LayoutCellData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for LayoutCellData {
+    const NAME: &'static str = "LayoutCellData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colSpan" => rt::object::nullable(&mut map, &mut out.col_span),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Background styling (color or gradient)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutDataBackground {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LayoutDataBackgroundType>,
     /// Background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<Gradient>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for LayoutDataBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutDataBackground",
+                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.gradient.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("color", &self.color)
+            .optional("gradient", &self.gradient)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for LayoutDataBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for LayoutDataBackground {
+    const NAME: &'static str = "LayoutDataBackground";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4298,7 +8515,7 @@ impl<'de> Deserialize<'de> for LayoutDataBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4390,7 +8607,7 @@ impl<'de> Deserialize<'de> for LayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4442,7 +8659,7 @@ impl<'de> Deserialize<'de> for LineCap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4450,15 +8667,60 @@ impl<'de> Deserialize<'de> for LineCap {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `LineItemQuantityUpdate` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemQuantityUpdate {
     /// *Required.** Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// *Required.** New quantity. Number must be 1 or higher.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for LineItemQuantityUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemQuantityUpdate",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for LineItemQuantityUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for LineItemQuantityUpdate {
+    const NAME: &'static str = "LineItemQuantityUpdate";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4519,39 +8781,97 @@ impl<'de> Deserialize<'de> for LineStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `LinkPreviewDataStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkPreviewDataStyles {
     /// Background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Title color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title_color: Option<String>,
     /// Subtitle color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle_color: Option<String>,
     /// Link color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// The `thumbnailPosition` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_position: Option<StylesPosition>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for LinkPreviewDataStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkPreviewDataStyles",
+                usize::from(self.background_color.is_some())
+                    + usize::from(self.title_color.is_some())
+                    + usize::from(self.subtitle_color.is_some())
+                    + usize::from(self.link_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.thumbnail_position.is_some()),
+            )
+            .optional("backgroundColor", &self.background_color)
+            .optional("titleColor", &self.title_color)
+            .optional("subtitleColor", &self.subtitle_color)
+            .optional("linkColor", &self.link_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("borderColor", &self.border_color)
+            .optional("thumbnailPosition", &self.thumbnail_position)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for LinkPreviewDataStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for LinkPreviewDataStyles {
+    const NAME: &'static str = "LinkPreviewDataStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "titleColor" => rt::object::nullable(&mut map, &mut out.title_color),
+                "subtitleColor" => {
+                    rt::object::nullable(&mut map, &mut out.subtitle_color)
+                }
+                "linkColor" => rt::object::nullable(&mut map, &mut out.link_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "thumbnailPosition" => {
+                    rt::object::nullable(&mut map, &mut out.thumbnail_position)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4629,40 +8949,125 @@ impl<'de> Deserialize<'de> for ListStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `LoopAnimation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoopAnimation {
     /// The `effect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<LoopEffect>,
     /// Duration of a single iteration in milliseconds. Each effect has its own default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Pause between iterations in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iteration_delay: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for LoopAnimation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LoopAnimation",
+                usize::from(self.effect.is_some()) + usize::from(self.duration.is_some())
+                    + usize::from(self.iteration_delay.is_some()),
+            )
+            .optional("effect", &self.effect)
+            .optional("duration", &self.duration)
+            .optional("iterationDelay", &self.iteration_delay)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for LoopAnimation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for LoopAnimation {
+    const NAME: &'static str = "LoopAnimation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "effect" => rt::object::nullable(&mut map, &mut out.effect),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                "iterationDelay" => {
+                    rt::object::nullable(&mut map, &mut out.iteration_delay)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `LoopEffect` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoopEffect {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LoopEffectType>,
     /// Direction of the effect. Allowed values depend on the effect type (e.g. TOP/RIGHT/BOTTOM/LEFT, LEFT/RIGHT, HORIZONTAL/VERTICAL with or without CENTER, CLOCKWISE/COUNTER_CLOCKWISE).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easing: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for LoopEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LoopEffect",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.easing.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("direction", &self.direction)
+            .optional("easing", &self.easing)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for LoopEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for LoopEffect {
+    const NAME: &'static str = "LoopEffect";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "easing" => rt::object::nullable(&mut map, &mut out.easing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4768,7 +9173,7 @@ impl<'de> Deserialize<'de> for LoopEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4830,61 +9235,164 @@ impl<'de> Deserialize<'de> for ManualCalculationReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `MapData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MapData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `mapSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_settings: Option<MapSettings>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for MapData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MapData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.map_settings.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("mapSettings", &self.map_settings)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for MapData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for MapData {
+    const NAME: &'static str = "MapData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "mapSettings" => rt::object::nullable(&mut map, &mut out.map_settings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `MapSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MapSettings {
     /// The address to display on the map.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Sets whether the map is draggable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draggable: Option<bool>,
     /// Sets whether the location marker is visible.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub marker: Option<bool>,
     /// Sets whether street view control is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_view_control: Option<bool>,
     /// Sets whether zoom control is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_control: Option<bool>,
     /// Location latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// Location longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_name: Option<String>,
     /// Sets whether view mode control is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_mode_control: Option<bool>,
     /// Initial zoom value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_zoom: Option<f64>,
     /// The `mapType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_type: Option<MapType>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for MapSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MapSettings",
+                usize::from(self.address.is_some())
+                    + usize::from(self.draggable.is_some())
+                    + usize::from(self.marker.is_some())
+                    + usize::from(self.street_view_control.is_some())
+                    + usize::from(self.zoom_control.is_some())
+                    + usize::from(self.lat.is_some()) + usize::from(self.lng.is_some())
+                    + usize::from(self.location_name.is_some())
+                    + usize::from(self.view_mode_control.is_some())
+                    + usize::from(self.initial_zoom.is_some())
+                    + usize::from(self.map_type.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("draggable", &self.draggable)
+            .optional("marker", &self.marker)
+            .optional("streetViewControl", &self.street_view_control)
+            .optional("zoomControl", &self.zoom_control)
+            .optional("lat", &self.lat)
+            .optional("lng", &self.lng)
+            .optional("locationName", &self.location_name)
+            .optional("viewModeControl", &self.view_mode_control)
+            .optional("initialZoom", &self.initial_zoom)
+            .optional("mapType", &self.map_type)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for MapSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for MapSettings {
+    const NAME: &'static str = "MapSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "draggable" => rt::object::nullable(&mut map, &mut out.draggable),
+                "marker" => rt::object::nullable(&mut map, &mut out.marker),
+                "streetViewControl" => {
+                    rt::object::nullable(&mut map, &mut out.street_view_control)
+                }
+                "zoomControl" => rt::object::nullable(&mut map, &mut out.zoom_control),
+                "lat" => rt::object::nullable(&mut map, &mut out.lat),
+                "lng" => rt::object::nullable(&mut map, &mut out.lng),
+                "locationName" => rt::object::nullable(&mut map, &mut out.location_name),
+                "viewModeControl" => {
+                    rt::object::nullable(&mut map, &mut out.view_mode_control)
+                }
+                "initialZoom" => rt::object::nullable(&mut map, &mut out.initial_zoom),
+                "mapType" => rt::object::nullable(&mut map, &mut out.map_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4945,7 +9453,7 @@ impl<'de> Deserialize<'de> for MapType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5106,7 +9614,7 @@ impl<'de> Deserialize<'de> for MeasurementUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5177,78 +9685,224 @@ impl<'de> Deserialize<'de> for MediaItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 /// The `MediaItemUrlAndSize` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItemUrlAndSize {
     /// Media item URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Media item width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Media item height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Media format (mp4, png, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Alt text. This text will be shown in case the image is not available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl Serialize for MediaItemUrlAndSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItemUrlAndSize",
+                usize::from(self.url.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.format.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("format", &self.format)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl<'de> Deserialize<'de> for MediaItemUrlAndSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl rt::object::Object for MediaItemUrlAndSize {
+    const NAME: &'static str = "MediaItemUrlAndSize";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "format" => rt::object::nullable(&mut map, &mut out.format),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 /// The `MediaItemVideo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItemVideo {
     /// Data (URL, size) about each resolution for which this video is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<MediaItemUrlAndSize>>,
     /// ID of an image taken from the video. Used primarily for Wix Search indexing. For example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub still_frame_media_id: Option<String>,
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl Serialize for MediaItemVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItemVideo",
+                usize::from(self.files.is_some())
+                    + usize::from(self.still_frame_media_id.is_some()),
+            )
+            .optional("files", &self.files)
+            .optional("stillFrameMediaId", &self.still_frame_media_id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl<'de> Deserialize<'de> for MediaItemVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl rt::object::Object for MediaItemVideo {
+    const NAME: &'static str = "MediaItemVideo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "files" => rt::object::nullable(&mut map, &mut out.files),
+                "stillFrameMediaId" => {
+                    rt::object::nullable(&mut map, &mut out.still_frame_media_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `Membership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Membership {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the application providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<MembershipName>,
     /// Deprecated. Use `ExistingMembership.covered_line_items` to see which line items this membership covers.
     ///
     /// Only populated in the legacy `ListEligibleMemberships` flow, which still requires it. Empty on
     /// `ListMembershipsByIds`, a by-id lookup that receives no line items to report against.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
     /// The `credits` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<MembershipPaymentCredits>,
     /// Membership expiration date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// Deprecated. Use `offering_description`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<serde_json::Value>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Membership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Membership",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.line_item_ids.is_some())
+                    + usize::from(self.credits.is_some())
+                    + usize::from(self.expiration_date.is_some())
+                    + usize::from(self.additional_data.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .optional("name", &self.name)
+            .optional("lineItemIds", &self.line_item_ids)
+            .optional("credits", &self.credits)
+            .optional("expirationDate", &self.expiration_date)
+            .optional("additionalData", &self.additional_data)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Membership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Membership {
+    const NAME: &'static str = "Membership";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                "credits" => rt::object::nullable(&mut map, &mut out.credits),
+                "expirationDate" => {
+                    rt::object::nullable(&mut map, &mut out.expiration_date)
+                }
+                "additionalData" => {
+                    rt::object::nullable(&mut map, &mut out.additional_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -5261,15 +9915,79 @@ pub struct Membership {
     )
 )]
 /// The `MembershipName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipName {
     /// Membership name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Translated membership name. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for MembershipName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipName",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for MembershipName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for MembershipName {
+    const NAME: &'static str = "MembershipName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -5281,57 +9999,207 @@ pub struct MembershipName {
     )
 )]
 /// The `MembershipPaymentCredits` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipPaymentCredits {
     /// Membership's total amount of credits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Membership's remaining amount of credits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl Serialize for MembershipPaymentCredits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipPaymentCredits",
+                usize::from(self.total.is_some()) + usize::from(self.remaining.is_some()),
+            )
+            .optional("total", &self.total)
+            .optional("remaining", &self.remaining)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl<'de> Deserialize<'de> for MembershipPaymentCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl rt::object::Object for MembershipPaymentCredits {
+    const NAME: &'static str = "MembershipPaymentCredits";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "remaining" => rt::object::nullable(&mut map, &mut out.remaining),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `MentionData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MentionData {
     /// The mentioned user's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The version of the user's name that appears after the `@` character in the mention.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Mentioned user's ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The kind of entity the mention refers to. Any value is accepted, and it's usually used to mark a mention as a group mention (for example, `group`). When empty, the mention refers to a member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for MentionData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MentionData",
+                usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("slug", &self.slug)
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for MentionData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for MentionData {
+    const NAME: &'static str = "MentionData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Metadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metadata {
     /// Schema version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
     /// When the object was created.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// When the object was most recently updated.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Object ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Metadata",
+                usize::from(self.version.is_some())
+                    + usize::from(self.created_timestamp.is_some())
+                    + usize::from(self.updated_timestamp.is_some())
+                    + usize::from(self.id.is_some()),
+            )
+            .optional("version", &self.version)
+            .optional("createdTimestamp", &self.created_timestamp)
+            .optional("updatedTimestamp", &self.updated_timestamp)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Metadata {
+    const NAME: &'static str = "Metadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "version" => rt::object::nullable(&mut map, &mut out.version),
+                "createdTimestamp" => {
+                    rt::object::nullable(&mut map, &mut out.created_timestamp)
+                }
+                "updatedTimestamp" => {
+                    rt::object::nullable(&mut map, &mut out.updated_timestamp)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -5382,7 +10250,7 @@ impl<'de> Deserialize<'de> for MissingValues {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5464,25 +10332,68 @@ impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
 /// Money.
 /// Default format to use. Sufficiently compliant with majority of standards: w3c, ISO 4217, ISO 20022, ISO 8583:2003.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Money {
     /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, a single (-), to indicate that the amount is negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Currency code. Must be valid ISO 4217 currency code (e.g., USD).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Monetary amount. Decimal string in local format (e.g., 1 000,30). Optionally, a single (-), to indicate that the amount is negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_value: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Money",
+                usize::from(self.value.is_some()) + usize::from(self.currency.is_some())
+                    + usize::from(self.formatted_value.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("currency", &self.currency)
+            .optional("formattedValue", &self.formatted_value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
+impl rt::object::Object for Money {
+    const NAME: &'static str = "Money";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "formattedValue" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_value)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -5494,34 +10405,144 @@ pub struct Money {
     )
 )]
 /// The `MultiCurrencyPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiCurrencyPrice {
     /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Converted amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_amount: Option<String>,
     /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
     /// Converted amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_converted_amount: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl Serialize for MultiCurrencyPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MultiCurrencyPrice",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.converted_amount.is_some())
+                    + usize::from(self.formatted_amount.is_some())
+                    + usize::from(self.formatted_converted_amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("convertedAmount", &self.converted_amount)
+            .optional("formattedAmount", &self.formatted_amount)
+            .optional("formattedConvertedAmount", &self.formatted_converted_amount)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl<'de> Deserialize<'de> for MultiCurrencyPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart"
+    )
+)]
+impl rt::object::Object for MultiCurrencyPrice {
+    const NAME: &'static str = "MultiCurrencyPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "convertedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.converted_amount)
+                }
+                "formattedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_amount)
+                }
+                "formattedConvertedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_converted_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `MultiServiceBookingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiServiceBookingInfo {
     /// Multi-service booking ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MultiServiceBookingType>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for MultiServiceBookingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MultiServiceBookingInfo",
+                usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for MultiServiceBookingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for MultiServiceBookingInfo {
+    const NAME: &'static str = "MultiServiceBookingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -5580,7 +10601,7 @@ impl<'de> Deserialize<'de> for MultiServiceBookingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5639,7 +10660,7 @@ impl<'de> Deserialize<'de> for NameInLineItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5698,71 +10719,209 @@ impl<'de> Deserialize<'de> for NameInOther {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// Nested aggregation for multi-level faceted search. Allows exploring large amounts of data through multiple levels of categorization, where each subsequent aggregation is nested within the previous aggregation to create hierarchical data summaries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedAggregation {
     /// Flattened list of aggregations, where each next aggregation is nested within the previous 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_aggregations: Option<Vec<NestedAggregationItem>>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedAggregation",
+                usize::from(self.nested_aggregations.is_some()),
+            )
+            .optional("nestedAggregations", &self.nested_aggregations)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedAggregation {
+    const NAME: &'static str = "NestedAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nestedAggregations" => {
+                    rt::object::nullable(&mut map, &mut out.nested_aggregations)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedAggregationItem {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueAggregation>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<RangeAggregation>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<ScalarAggregation>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<DateHistogramAggregation>,
     /// User-defined name of aggregation. Must be unique and will appear in aggregation results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NestedAggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedAggregationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedAggregationItem",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedAggregationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedAggregationItem {
+    const NAME: &'static str = "NestedAggregationItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedAggregationResults {
     /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<ValueResults>,
     /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<RangeResults>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<AggregationResultsScalarResult>,
     /// User-defined name of aggregation, matches the one specified in request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedAggregationResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedAggregationResults",
+                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("values", &self.values)
+            .optional("ranges", &self.ranges)
+            .optional("scalar", &self.scalar)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedAggregationResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedAggregationResults {
+    const NAME: &'static str = "NestedAggregationResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "values" => rt::object::nullable(&mut map, &mut out.values),
+                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -5823,67 +10982,238 @@ impl<'de> Deserialize<'de> for NestedAggregationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultValue {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueResult>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<RangeResult>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<ScalarResult>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<ValueResult>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedResultValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultValue",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedResultValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedResultValue {
+    const NAME: &'static str = "NestedResultValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// Results of `NESTED` aggregation type in a flattened form.
 /// Aggregations in resulting array are keyed by requested aggregation `name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResults {
     /// Array of nested aggregation result groups, each containing multiple aggregation results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Results>>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedResults {
+    const NAME: &'static str = "NestedResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `NestedValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedValueAggregationResult {
     /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `nestedResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_results: Option<NestedAggregationResults>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for NestedValueAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedValueAggregationResult",
+                usize::from(self.value.is_some())
+                    + usize::from(self.nested_results.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("nestedResults", &self.nested_results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for NestedValueAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for NestedValueAggregationResult {
+    const NAME: &'static str = "NestedValueAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "nestedResults" => {
+                    rt::object::nullable(&mut map, &mut out.nested_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `NodeStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeStyle {
     /// The top padding value in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub padding_top: Option<String>,
     /// The bottom padding value in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub padding_bottom: Option<String>,
     /// The background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for NodeStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NodeStyle",
+                usize::from(self.padding_top.is_some())
+                    + usize::from(self.padding_bottom.is_some())
+                    + usize::from(self.background_color.is_some()),
+            )
+            .optional("paddingTop", &self.padding_top)
+            .optional("paddingBottom", &self.padding_bottom)
+            .optional("backgroundColor", &self.background_color)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for NodeStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for NodeStyle {
+    const NAME: &'static str = "NodeStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paddingTop" => rt::object::nullable(&mut map, &mut out.padding_top),
+                "paddingBottom" => {
+                    rt::object::nullable(&mut map, &mut out.padding_bottom)
+                }
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6081,80 +11411,224 @@ impl<'de> Deserialize<'de> for NodeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Oembed` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Oembed {
     /// The resource type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The width of the resource specified in the `url` property in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// The height of the resource specified in the `url` property in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Resource title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The source URL for the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// HTML for embedding a video player. The HTML should have no padding or margins.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The name of the author or owner of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// The URL for the author or owner of the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_url: Option<String>,
     /// The name of the resource provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
     /// The URL for the resource provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_url: Option<String>,
     /// The URL for a thumbnail image for the resource. If this property is defined, `thumbnailWidth` and `thumbnailHeight` must also be defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// The width of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailHeight` must also be defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_width: Option<String>,
     /// The height of the resource's thumbnail image. If this property is defined, `thumbnailUrl` and `thumbnailWidth`must also be defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_height: Option<String>,
     /// The URL for an embedded viedo.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
     /// The oEmbed version number.  This value must be `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Oembed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Oembed",
+                usize::from(self.r#type.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.title.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.author_name.is_some())
+                    + usize::from(self.author_url.is_some())
+                    + usize::from(self.provider_name.is_some())
+                    + usize::from(self.provider_url.is_some())
+                    + usize::from(self.thumbnail_url.is_some())
+                    + usize::from(self.thumbnail_width.is_some())
+                    + usize::from(self.thumbnail_height.is_some())
+                    + usize::from(self.video_url.is_some())
+                    + usize::from(self.version.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("title", &self.title)
+            .optional("url", &self.url)
+            .optional("html", &self.html)
+            .optional("authorName", &self.author_name)
+            .optional("authorUrl", &self.author_url)
+            .optional("providerName", &self.provider_name)
+            .optional("providerUrl", &self.provider_url)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("thumbnailWidth", &self.thumbnail_width)
+            .optional("thumbnailHeight", &self.thumbnail_height)
+            .optional("videoUrl", &self.video_url)
+            .optional("version", &self.version)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Oembed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Oembed {
+    const NAME: &'static str = "Oembed";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
+                "authorUrl" => rt::object::nullable(&mut map, &mut out.author_url),
+                "providerName" => rt::object::nullable(&mut map, &mut out.provider_name),
+                "providerUrl" => rt::object::nullable(&mut map, &mut out.provider_url),
+                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
+                "thumbnailWidth" => {
+                    rt::object::nullable(&mut map, &mut out.thumbnail_width)
+                }
+                "thumbnailHeight" => {
+                    rt::object::nullable(&mut map, &mut out.thumbnail_height)
+                }
+                "videoUrl" => rt::object::nullable(&mut map, &mut out.video_url),
+                "version" => rt::object::nullable(&mut map, &mut out.version),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `OptionDesign` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionDesign {
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for OptionDesign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionDesign",
+                usize::from(self.border_radius.is_some()),
+            )
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for OptionDesign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for OptionDesign {
+    const NAME: &'static str = "OptionDesign";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `OptionLayout` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionLayout {
     /// Sets whether to display option images. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_image: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for OptionLayout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionLayout",
+                usize::from(self.enable_image.is_some()),
+            )
+            .optional("enableImage", &self.enable_image)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for OptionLayout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for OptionLayout {
+    const NAME: &'static str = "OptionLayout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enableImage" => rt::object::nullable(&mut map, &mut out.enable_image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
@@ -6220,7 +11694,7 @@ impl<'de> Deserialize<'de> for OrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6272,7 +11746,7 @@ impl<'de> Deserialize<'de> for Orientation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6324,7 +11798,7 @@ impl<'de> Deserialize<'de> for Origin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6332,25 +11806,108 @@ impl<'de> Deserialize<'de> for Origin {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// General (other) violation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Other {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<NameInOther>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Other {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Other",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Other {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Other {
+    const NAME: &'static str = "Other";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
 /// The `PageUrl` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageUrl {
     /// The base URL. For premium sites, the base is the domain. For free sites, the base is the Wix site URL (for example, `https://mysite.wixsite.com/mysite`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
     /// The path to the page. For example, `/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+
+#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
+impl Serialize for PageUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PageUrl",
+                usize::from(self.base.is_some()) + usize::from(self.path.is_some()),
+            )
+            .optional("base", &self.base)
+            .optional("path", &self.path)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
+impl<'de> Deserialize<'de> for PageUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
+impl rt::object::Object for PageUrl {
+    const NAME: &'static str = "PageUrl";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "base" => rt::object::nullable(&mut map, &mut out.base),
+                "path" => rt::object::nullable(&mut map, &mut out.path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -6363,15 +11920,79 @@ pub struct PageUrl {
     )
 )]
 /// The `PageUrlV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageUrlV2 {
     /// The relative path for the page within the site. For example, `/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relative_path: Option<String>,
     /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl Serialize for PageUrlV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PageUrlV2",
+                usize::from(self.relative_path.is_some())
+                    + usize::from(self.url.is_some()),
+            )
+            .optional("relativePath", &self.relative_path)
+            .optional("url", &self.url)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for PageUrlV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl rt::object::Object for PageUrlV2 {
+    const NAME: &'static str = "PageUrlV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "relativePath" => rt::object::nullable(&mut map, &mut out.relative_path),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -6387,37 +12008,191 @@ pub struct PageUrlV2 {
     )
 )]
 /// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paging {
     /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "members-v1",
+        feature = "stores-abandoned-carts",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3",
+        feature = "stores-inventory-v1"
+    )
+)]
+impl Serialize for Paging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Paging",
+                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "members-v1",
+        feature = "stores-abandoned-carts",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3",
+        feature = "stores-inventory-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for Paging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "contacts-v4",
+        feature = "ecom-abandoned-checkouts",
+        feature = "members-v1",
+        feature = "stores-abandoned-carts",
+        feature = "stores-catalog-v1",
+        feature = "stores-inventory-items-v3",
+        feature = "stores-inventory-v1"
+    )
+)]
+impl rt::object::Object for Paging {
+    const NAME: &'static str = "Paging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `ParticipantsRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantsRange {
     /// Name of the participants range. For example, "Large group".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for ParticipantsRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParticipantsRange",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for ParticipantsRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for ParticipantsRange {
+    const NAME: &'static str = "ParticipantsRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `PaymentOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentOption {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<PaymentOptionType>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for PaymentOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentOption",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for PaymentOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for PaymentOption {
+    const NAME: &'static str = "PaymentOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -6529,40 +12304,127 @@ impl<'de> Deserialize<'de> for PaymentOptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PdfSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PdfSettings {
     /// The `viewMode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_mode: Option<ViewMode>,
     /// Sets whether the PDF download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Sets whether the PDF print button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_print: Option<bool>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PdfSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PdfSettings",
+                usize::from(self.view_mode.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.disable_print.is_some()),
+            )
+            .optional("viewMode", &self.view_mode)
+            .optional("disableDownload", &self.disable_download)
+            .optional("disablePrint", &self.disable_print)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PdfSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PdfSettings {
+    const NAME: &'static str = "PdfSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "viewMode" => rt::object::nullable(&mut map, &mut out.view_mode),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "disablePrint" => rt::object::nullable(&mut map, &mut out.disable_print),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Permissions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Permissions {
     /// The `view` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<ViewRole>,
     /// The `vote` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vote: Option<VoteRole>,
     /// Sets whether one voter can vote multiple times. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_votes: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Permissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Permissions",
+                usize::from(self.view.is_some()) + usize::from(self.vote.is_some())
+                    + usize::from(self.allow_multiple_votes.is_some()),
+            )
+            .optional("view", &self.view)
+            .optional("vote", &self.vote)
+            .optional("allowMultipleVotes", &self.allow_multiple_votes)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Permissions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Permissions {
+    const NAME: &'static str = "Permissions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "view" => rt::object::nullable(&mut map, &mut out.view),
+                "vote" => rt::object::nullable(&mut map, &mut out.vote),
+                "allowMultipleVotes" => {
+                    rt::object::nullable(&mut map, &mut out.allow_multiple_votes)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -6647,7 +12509,7 @@ impl<'de> Deserialize<'de> for PickupMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6699,7 +12561,7 @@ impl<'de> Deserialize<'de> for Placement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6713,87 +12575,320 @@ impl<'de> Deserialize<'de> for Placement {
     )
 )]
 /// The `PlainTextValue` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlainTextValue {
     /// Description line plain text value in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Description line plain text value translated into the buyer's language.
     ///
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for PlainTextValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlainTextValue",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for PlainTextValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for PlainTextValue {
+    const NAME: &'static str = "PlainTextValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 /// The `PlatformPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPaging {
     /// Number of items to load.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl Serialize for PlatformPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl<'de> Deserialize<'de> for PlatformPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl rt::object::Object for PlatformPaging {
+    const NAME: &'static str = "PlatformPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 /// The `PlatformPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPagingMetadata {
     /// The number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The offset which was requested. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The total number of items that match the query. Returned if offset paging was used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl Serialize for PlatformPagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformPagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl<'de> Deserialize<'de> for PlatformPagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
+impl rt::object::Object for PlatformPagingMetadata {
+    const NAME: &'static str = "PlatformPagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PlaybackOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlaybackOptions {
     /// Sets whether the media will automatically start playing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_play: Option<bool>,
     /// Sets whether media's will be looped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub play_in_loop: Option<bool>,
     /// Sets whether media's controls will be shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_controls: Option<bool>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PlaybackOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlaybackOptions",
+                usize::from(self.auto_play.is_some())
+                    + usize::from(self.play_in_loop.is_some())
+                    + usize::from(self.show_controls.is_some()),
+            )
+            .optional("autoPlay", &self.auto_play)
+            .optional("playInLoop", &self.play_in_loop)
+            .optional("showControls", &self.show_controls)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PlaybackOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PlaybackOptions {
+    const NAME: &'static str = "PlaybackOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "autoPlay" => rt::object::nullable(&mut map, &mut out.auto_play),
+                "playInLoop" => rt::object::nullable(&mut map, &mut out.play_in_loop),
+                "showControls" => rt::object::nullable(&mut map, &mut out.show_controls),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PluginContainerData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PluginContainerData {
     /// The `width` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<PluginContainerDataWidth>,
     /// The `alignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<PluginContainerDataAlignment>,
     /// The `spoiler` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spoiler: Option<Spoiler>,
     /// The `height` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<Height>,
     /// Sets whether text should wrap around this node when it's displayed. If `textWrap` is `false`, the node takes up the width of its container. Defaults to `true` for all node types except 'DIVIVDER' where it defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_wrap: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PluginContainerData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PluginContainerData",
+                usize::from(self.width.is_some()) + usize::from(self.alignment.is_some())
+                    + usize::from(self.spoiler.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.text_wrap.is_some()),
+            )
+            .optional("width", &self.width)
+            .optional("alignment", &self.alignment)
+            .optional("spoiler", &self.spoiler)
+            .optional("height", &self.height)
+            .optional("textWrap", &self.text_wrap)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PluginContainerData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PluginContainerData {
+    const NAME: &'static str = "PluginContainerData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
+                "spoiler" => rt::object::nullable(&mut map, &mut out.spoiler),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "textWrap" => rt::object::nullable(&mut map, &mut out.text_wrap),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6849,43 +12944,127 @@ impl<'de> Deserialize<'de> for PluginContainerDataAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// At most one of `size`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PluginContainerDataWidth {
     /// The `size` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<WidthType>,
     /// A custom width value in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PluginContainerDataWidth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PluginContainerDataWidth",
+                usize::from(self.size.is_some()) + usize::from(self.custom.is_some()),
+            )
+            .optional("size", &self.size)
+            .optional("custom", &self.custom)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PluginContainerDataWidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PluginContainerDataWidth {
+    const NAME: &'static str = "PluginContainerDataWidth";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "size" => rt::object::nullable(&mut map, &mut out.size),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PointerEffect` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointerEffect {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PointerEffectType>,
     /// Reacts away from the pointer instead of toward it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inverted: Option<bool>,
     /// One field, two value spaces (the effect type says which): the axis the movement is constrained to — HORIZONTAL, VERTICAL, or BOTH (AIRY, SCALE, SKEW, TRACK, TRACK_3D) — or the edge/center axis the node swivels around — TOP, BOTTOM, LEFT, RIGHT, CENTER_HORIZONTAL, or CENTER_VERTICAL (SWIVEL). Only the effects that expose one accept it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub axis: Option<String>,
     /// Whether the node grows or shrinks as the pointer nears: UP or DOWN (SCALE).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub easing: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PointerEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PointerEffect",
+                usize::from(self.r#type.is_some()) + usize::from(self.inverted.is_some())
+                    + usize::from(self.axis.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.easing.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("inverted", &self.inverted)
+            .optional("axis", &self.axis)
+            .optional("direction", &self.direction)
+            .optional("easing", &self.easing)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PointerEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PointerEffect {
+    const NAME: &'static str = "PointerEffect";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "inverted" => rt::object::nullable(&mut map, &mut out.inverted),
+                "axis" => rt::object::nullable(&mut map, &mut out.axis),
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "easing" => rt::object::nullable(&mut map, &mut out.easing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6971,7 +13150,7 @@ impl<'de> Deserialize<'de> for PointerEffectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -6979,28 +13158,112 @@ impl<'de> Deserialize<'de> for PointerEffectType {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `Policy` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Policy {
     /// Policy title - should be translated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Policy content - should be translated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Policy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Policy",
+                usize::from(self.title.is_some()) + usize::from(self.content.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("content", &self.content)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Policy {
+    const NAME: &'static str = "Policy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "content" => rt::object::nullable(&mut map, &mut out.content),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PollDataLayout` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDataLayout {
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<PollLayout>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionLayout>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PollDataLayout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDataLayout",
+                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
+            )
+            .optional("poll", &self.poll)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PollDataLayout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PollDataLayout {
+    const NAME: &'static str = "PollDataLayout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7056,24 +13319,66 @@ impl<'de> Deserialize<'de> for PollDesignBackgroundType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PollLayout` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollLayout {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PollLayoutType>,
     /// The `direction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<PollLayoutDirection>,
     /// Sets whether to display the main poll image. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_image: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PollLayout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollLayout",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.enable_image.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("direction", &self.direction)
+            .optional("enableImage", &self.enable_image)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PollLayout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PollLayout {
+    const NAME: &'static str = "PollLayout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "enableImage" => rt::object::nullable(&mut map, &mut out.enable_image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7124,7 +13429,7 @@ impl<'de> Deserialize<'de> for PollLayoutDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -7176,37 +13481,123 @@ impl<'de> Deserialize<'de> for PollLayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PollSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollSettings {
     /// The `permissions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Permissions>,
     /// Sets whether voters are displayed in the vote results. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_voters: Option<bool>,
     /// Sets whether the vote count is displayed. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_votes_count: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PollSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollSettings",
+                usize::from(self.permissions.is_some())
+                    + usize::from(self.show_voters.is_some())
+                    + usize::from(self.show_votes_count.is_some()),
+            )
+            .optional("permissions", &self.permissions)
+            .optional("showVoters", &self.show_voters)
+            .optional("showVotesCount", &self.show_votes_count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PollSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PollSettings {
+    const NAME: &'static str = "PollSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "permissions" => rt::object::nullable(&mut map, &mut out.permissions),
+                "showVoters" => rt::object::nullable(&mut map, &mut out.show_voters),
+                "showVotesCount" => {
+                    rt::object::nullable(&mut map, &mut out.show_votes_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 /// The `Price` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Price {
     /// Amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Price",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.formatted_amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("formattedAmount", &self.formatted_amount)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
+impl rt::object::Object for Price {
+    const NAME: &'static str = "Price";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "formattedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -7219,39 +13610,153 @@ pub struct Price {
     )
 )]
 /// The `PriceDescription` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceDescription {
     /// __Required.__ Price description in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Price description translated into the buyer's language.
     ///
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for PriceDescription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceDescription",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for PriceDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-reader-v2",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for PriceDescription {
+    const NAME: &'static str = "PriceDescription";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `PricingData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricingData {
     /// Minimum numeric price value as string (e.g., "10.99").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_from: Option<String>,
     /// Maximum numeric price value as string (e.g., "19.99").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_to: Option<String>,
     /// Numeric price value as string after discount application (e.g., "15.99").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_value: Option<String>,
     /// Currency of the value in ISO 4217 format (e.g., "USD", "EUR").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Pricing plan ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_plan_id: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for PricingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricingData",
+                usize::from(self.value_from.is_some())
+                    + usize::from(self.value_to.is_some())
+                    + usize::from(self.discounted_value.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.pricing_plan_id.is_some()),
+            )
+            .optional("valueFrom", &self.value_from)
+            .optional("valueTo", &self.value_to)
+            .optional("discountedValue", &self.discounted_value)
+            .optional("currency", &self.currency)
+            .optional("pricingPlanId", &self.pricing_plan_id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for PricingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for PricingData {
+    const NAME: &'static str = "PricingData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "valueFrom" => rt::object::nullable(&mut map, &mut out.value_from),
+                "valueTo" => rt::object::nullable(&mut map, &mut out.value_to),
+                "discountedValue" => {
+                    rt::object::nullable(&mut map, &mut out.discounted_value)
+                }
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "pricingPlanId" => {
+                    rt::object::nullable(&mut map, &mut out.pricing_plan_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -7264,157 +13769,634 @@ pub struct PricingData {
     )
 )]
 /// The `ProductName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductName {
     /// __Required.__ Item name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
     ///
     /// Min: 1 character.
     /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Item name translated into the buyer's language.
     ///
     /// Min: 1 character.
     /// Max: 400 characters.
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for ProductName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductName",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for ProductName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for ProductName {
+    const NAME: &'static str = "ProductName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `RangeAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeAggregation {
     /// List of range buckets defining the ranges for aggregation. During aggregation, each entity is placed in the first bucket where its value falls within the specified range bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<RangeBucket>>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for RangeAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeAggregation",
+                usize::from(self.buckets.is_some()),
+            )
+            .optional("buckets", &self.buckets)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for RangeAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for RangeAggregation {
+    const NAME: &'static str = "RangeAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buckets" => rt::object::nullable(&mut map, &mut out.buckets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `RangeAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeAggregationResult {
     /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
     /// Count of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for RangeAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeAggregationResult",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
+                    + usize::from(self.count.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for RangeAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for RangeAggregationResult {
+    const NAME: &'static str = "RangeAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `RangeBucket` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeBucket {
     /// Inclusive lower bound of the range. Required if `to` isn't specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range. Required if `from` isn't specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for RangeBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeBucket",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for RangeBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for RangeBucket {
+    const NAME: &'static str = "RangeBucket";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `RangeResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeResult {
     /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
     /// Count of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for RangeResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeResult",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
+                    + usize::from(self.count.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for RangeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for RangeResult {
+    const NAME: &'static str = "RangeResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `RangeResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeResults {
     /// Array of range aggregation results returned in the same order as requested, each containing range bounds and count of entities within that range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RangeAggregationResult>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for RangeResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for RangeResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for RangeResults {
+    const NAME: &'static str = "RangeResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 /// The `RawHttpResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawHttpResponse {
     /// The `body` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `statusCode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
     /// The `headers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<HeadersEntry>>,
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl Serialize for RawHttpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RawHttpResponse",
+                usize::from(self.body.is_some())
+                    + usize::from(self.status_code.is_some())
+                    + usize::from(self.headers.is_some()),
+            )
+            .optional("body", &self.body)
+            .optional("statusCode", &self.status_code)
+            .optional("headers", &self.headers)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl<'de> Deserialize<'de> for RawHttpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
+impl rt::object::Object for RawHttpResponse {
+    const NAME: &'static str = "RawHttpResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "body" => rt::object::nullable(&mut map, &mut out.body),
+                "statusCode" => rt::object::nullable(&mut map, &mut out.status_code),
+                "headers" => rt::object::nullable(&mut map, &mut out.headers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `Region` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Region {
     /// The delivery region id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The delivery region name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Region",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Region {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Region {
+    const NAME: &'static str = "Region";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Rel` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rel {
     /// Indicates to search engine crawlers not to follow the link. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nofollow: Option<bool>,
     /// Indicates to search engine crawlers that the link is a paid placement such as sponsored content or an advertisement. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sponsored: Option<bool>,
     /// Indicates that this link is user-generated content and isn't necessarily trusted or endorsed by the page’s author. For example, a link in a fourm post. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ugc: Option<bool>,
     /// Indicates that this link protect referral information from being passed to the target website.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub noreferrer: Option<bool>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Rel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Rel",
+                usize::from(self.nofollow.is_some())
+                    + usize::from(self.sponsored.is_some())
+                    + usize::from(self.ugc.is_some())
+                    + usize::from(self.noreferrer.is_some()),
+            )
+            .optional("nofollow", &self.nofollow)
+            .optional("sponsored", &self.sponsored)
+            .optional("ugc", &self.ugc)
+            .optional("noreferrer", &self.noreferrer)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Rel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Rel {
+    const NAME: &'static str = "Rel";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nofollow" => rt::object::nullable(&mut map, &mut out.nofollow),
+                "sponsored" => rt::object::nullable(&mut map, &mut out.sponsored),
+                "ugc" => rt::object::nullable(&mut map, &mut out.ugc),
+                "noreferrer" => rt::object::nullable(&mut map, &mut out.noreferrer),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 /// The `RemoveCouponRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveCouponRequest {
     /// Cart ID.
     pub id: String,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl Serialize for RemoveCouponRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveCouponRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl<'de> Deserialize<'de> for RemoveCouponRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl rt::object::Object for RemoveCouponRequest {
+    const NAME: &'static str = "RemoveCouponRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 /// The `RemoveLineItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveLineItemsRequest {
     /// Cart ID.
     pub id: String,
     /// Line item IDs to remove from cart.
     pub line_item_ids: Vec<String>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl Serialize for RemoveLineItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveLineItemsRequest", 2)
+            .field("id", &self.id)
+            .field("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl<'de> Deserialize<'de> for RemoveLineItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl rt::object::Object for RemoveLineItemsRequest {
+    const NAME: &'static str = "RemoveLineItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "lineItemIds" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_item_ids: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItemIds")],
+                    ),
+                )
+            }
+        }
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -7465,18 +14447,56 @@ impl<'de> Deserialize<'de> for RequestedGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// Gender a customer requested when narrowing "any available staff member" to a gender.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestedGenderValue {
     /// The `gender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<RequestedGender>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for RequestedGenderValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RequestedGenderValue",
+                usize::from(self.gender.is_some()),
+            )
+            .optional("gender", &self.gender)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for RequestedGenderValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for RequestedGenderValue {
+    const NAME: &'static str = "RequestedGenderValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "gender" => rt::object::nullable(&mut map, &mut out.gender),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7527,24 +14547,72 @@ impl<'de> Deserialize<'de> for Resizing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `ResourceSelection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceSelection {
     /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
     /// The `selectionMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selection_method: Option<SelectionMethod>,
     /// The `requestedGender` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_gender: Option<RequestedGenderValue>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for ResourceSelection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ResourceSelection",
+                usize::from(self.resource_type_id.is_some())
+                    + usize::from(self.selection_method.is_some())
+                    + usize::from(self.requested_gender.is_some()),
+            )
+            .optional("resourceTypeId", &self.resource_type_id)
+            .optional("selectionMethod", &self.selection_method)
+            .optional("requestedGender", &self.requested_gender)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for ResourceSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for ResourceSelection {
+    const NAME: &'static str = "ResourceSelection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "resourceTypeId" => {
+                    rt::object::nullable(&mut map, &mut out.resource_type_id)
+                }
+                "selectionMethod" => {
+                    rt::object::nullable(&mut map, &mut out.selection_method)
+                }
+                "requestedGender" => {
+                    rt::object::nullable(&mut map, &mut out.requested_gender)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7595,46 +14663,138 @@ impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `Results` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Results {
     /// Map of nested aggregation results, keyed by aggregation name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Results",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for Results {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for Results {
+    const NAME: &'static str = "Results";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `RibbonStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RibbonStyles {
     /// Text to display on the ribbon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon_text: Option<String>,
     /// Ribbon background color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Ribbon text color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
     /// Ribbon border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Ribbon border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Ribbon border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `ribbonPlacement` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon_placement: Option<Placement>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for RibbonStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RibbonStyles",
+                usize::from(self.ribbon_text.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.text_color.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.ribbon_placement.is_some()),
+            )
+            .optional("ribbonText", &self.ribbon_text)
+            .optional("backgroundColor", &self.background_color)
+            .optional("textColor", &self.text_color)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("ribbonPlacement", &self.ribbon_placement)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for RibbonStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for RibbonStyles {
+    const NAME: &'static str = "RibbonStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ribbonText" => rt::object::nullable(&mut map, &mut out.ribbon_text),
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "ribbonPlacement" => {
+                    rt::object::nullable(&mut map, &mut out.ribbon_placement)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -7770,28 +14930,104 @@ impl<'de> Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `ScalarAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScalarAggregation {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ScalarType>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ScalarAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ScalarAggregation",
+                usize::from(self.r#type.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ScalarAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ScalarAggregation {
+    const NAME: &'static str = "ScalarAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `ScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScalarResult {
     /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ScalarResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ScalarResult",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ScalarResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ScalarResult {
+    const NAME: &'static str = "ScalarResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -7847,7 +15083,7 @@ impl<'de> Deserialize<'de> for ScalarType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -7904,7 +15140,7 @@ impl<'de> Deserialize<'de> for Scaling {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -7916,46 +15152,154 @@ impl<'de> Deserialize<'de> for Scaling {
     )
 )]
 /// The `SearchDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchDetails {
     /// The `mode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// Search term or expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `parentCategory.index`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Whether to enable the search method to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fuzzy: Option<bool>,
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl Serialize for SearchDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchDetails",
+                usize::from(self.mode.is_some()) + usize::from(self.expression.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.fuzzy.is_some()),
+            )
+            .optional("mode", &self.mode)
+            .optional("expression", &self.expression)
+            .optional("fields", &self.fields)
+            .optional("fuzzy", &self.fuzzy)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for SearchDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "categories",
+        feature = "ecom-abandoned-checkouts",
+        feature = "stores-inventory-items-v3"
+    )
+)]
+impl rt::object::Object for SearchDetails {
+    const NAME: &'static str = "SearchDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mode" => rt::object::nullable(&mut map, &mut out.mode),
+                "expression" => rt::object::nullable(&mut map, &mut out.expression),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "fuzzy" => rt::object::nullable(&mut map, &mut out.fuzzy),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// Decorative shape divider at a layout edge
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SectionDivider {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Shape>,
     /// Divider fill color as a hexadecimal value (may include alpha).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Divider height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Horizontal offset in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_x: Option<f64>,
     /// Whether the shape is flipped horizontally.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flipped: Option<bool>,
     /// The `layers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<Layers>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for SectionDivider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SectionDivider",
+                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.offset_x.is_some())
+                    + usize::from(self.flipped.is_some())
+                    + usize::from(self.layers.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("color", &self.color)
+            .optional("height", &self.height)
+            .optional("offsetX", &self.offset_x)
+            .optional("flipped", &self.flipped)
+            .optional("layers", &self.layers)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for SectionDivider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for SectionDivider {
+    const NAME: &'static str = "SectionDivider";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
+                "flipped" => rt::object::nullable(&mut map, &mut out.flipped),
+                "layers" => rt::object::nullable(&mut map, &mut out.layers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -8027,21 +15371,60 @@ impl<'de> Deserialize<'de> for SelectedPaymentOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `SelectedShippingOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedShippingOption {
     /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Selected shipping option code. For example, "usps_std_overnight".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for SelectedShippingOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedShippingOption",
+                usize::from(self.carrier_id.is_some()) + usize::from(self.code.is_some()),
+            )
+            .optional("carrierId", &self.carrier_id)
+            .optional("code", &self.code)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for SelectedShippingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for SelectedShippingOption {
+    const NAME: &'static str = "SelectedShippingOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -8097,7 +15480,7 @@ impl<'de> Deserialize<'de> for SelectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8113,15 +15496,78 @@ impl<'de> Deserialize<'de> for SelectionMethod {
 /// The SEO schema object contains data about different types of meta tags. It makes sure that the information about your page is presented properly to search engines.
 /// The search engines use this information for ranking purposes, or to display snippets in the search results.
 /// This data will override other sources of tags (for example patterns) and will be included in the <head> section of the HTML document, while not being displayed on the page itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeoSchema {
     /// SEO tag information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Settings>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl Serialize for SeoSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SeoSchema",
+                usize::from(self.tags.is_some()) + usize::from(self.settings.is_some()),
+            )
+            .optional("tags", &self.tags)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for SeoSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl rt::object::Object for SeoSchema {
+    const NAME: &'static str = "SeoSchema";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                "settings" => rt::object::nullable(&mut map, &mut out.settings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -8133,16 +15579,81 @@ pub struct SeoSchema {
     )
 )]
 /// The `ServiceProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceProperties {
     /// Date and time the service is to be provided, in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// For example, the start time of a class.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_participants: Option<f64>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for ServiceProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ServiceProperties",
+                usize::from(self.scheduled_date.is_some())
+                    + usize::from(self.number_of_participants.is_some()),
+            )
+            .optional("scheduledDate", &self.scheduled_date)
+            .optional("numberOfParticipants", &self.number_of_participants)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for ServiceProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for ServiceProperties {
+    const NAME: &'static str = "ServiceProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "scheduledDate" => {
+                    rt::object::nullable(&mut map, &mut out.scheduled_date)
+                }
+                "numberOfParticipants" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_participants)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -8155,17 +15666,83 @@ pub struct ServiceProperties {
     )
 )]
 /// The `Settings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     /// Whether the [automatical redirect visits](https://support.wix.com/en/article/customizing-your-pages-seo-settings-in-the-seo-panel) from the old URL to the new one is enabled.
     ///
     /// Default: `false` (automatical redirect is enabled).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_auto_redirect: Option<bool>,
     /// User-selected keyword terms for a specific page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<Keyword>>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl Serialize for Settings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Settings",
+                usize::from(self.prevent_auto_redirect.is_some())
+                    + usize::from(self.keywords.is_some()),
+            )
+            .optional("preventAutoRedirect", &self.prevent_auto_redirect)
+            .optional("keywords", &self.keywords)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for Settings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl rt::object::Object for Settings {
+    const NAME: &'static str = "Settings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "preventAutoRedirect" => {
+                    rt::object::nullable(&mut map, &mut out.prevent_auto_redirect)
+                }
+                "keywords" => rt::object::nullable(&mut map, &mut out.keywords),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -8226,7 +15803,7 @@ impl<'de> Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8390,21 +15967,60 @@ impl<'de> Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `ShapeDataStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShapeDataStyles {
     /// Shape fill color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Map of original color keys to their new color values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub colors: Option<std::collections::BTreeMap<String, String>>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for ShapeDataStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShapeDataStyles",
+                usize::from(self.color.is_some()) + usize::from(self.colors.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("colors", &self.colors)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for ShapeDataStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for ShapeDataStyles {
+    const NAME: &'static str = "ShapeDataStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "colors" => rt::object::nullable(&mut map, &mut out.colors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8562,7 +16178,7 @@ impl<'de> Deserialize<'de> for SmartBlockDataType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8614,7 +16230,7 @@ impl<'de> Deserialize<'de> for SortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8725,7 +16341,7 @@ impl<'de> Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8777,7 +16393,7 @@ impl<'de> Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -8836,118 +16452,353 @@ impl<'de> Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Spoiler` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Spoiler {
     /// Sets whether the spoiler cover is enabled for this node. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The description displayed on top of the spoiler cover.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The text for the button used to remove the spoiler cover.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_text: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Spoiler {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Spoiler",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.button_text.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("description", &self.description)
+            .optional("buttonText", &self.button_text)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Spoiler {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Spoiler {
+    const NAME: &'static str = "Spoiler";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "buttonText" => rt::object::nullable(&mut map, &mut out.button_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `SpoilerData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpoilerData {
     /// Spoiler ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for SpoilerData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SpoilerData",
+                usize::from(self.id.is_some()),
+            )
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for SpoilerData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for SpoilerData {
+    const NAME: &'static str = "SpoilerData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// A single color stop in the gradient.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stop {
     /// Stop color as hex value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Stop position (0-1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Stop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Stop",
+                usize::from(self.color.is_some()) + usize::from(self.position.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("position", &self.position)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Stop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Stop {
+    const NAME: &'static str = "Stop";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Styles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Styles {
     /// The `border` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border: Option<Border>,
     /// The `colors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub colors: Option<Colors>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Deprecated: Use `borderWidth` for normal/hover states instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width_hover: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border color as a hexadecimal value (hover state).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color_hover: Option<String>,
     /// Text color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
     /// Text color as a hexadecimal value (hover state).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color_hover: Option<String>,
     /// Deprecated: Use `background` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Deprecated: Use `backgroundHover` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color_hover: Option<String>,
     /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_size: Option<String>,
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<Background>,
     /// The `backgroundHover` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_hover: Option<Background>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Styles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Styles",
+                usize::from(self.border.is_some()) + usize::from(self.colors.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_width_hover.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_color_hover.is_some())
+                    + usize::from(self.text_color.is_some())
+                    + usize::from(self.text_color_hover.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.background_color_hover.is_some())
+                    + usize::from(self.button_size.is_some())
+                    + usize::from(self.background.is_some())
+                    + usize::from(self.background_hover.is_some()),
+            )
+            .optional("border", &self.border)
+            .optional("colors", &self.colors)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderWidthHover", &self.border_width_hover)
+            .optional("borderRadius", &self.border_radius)
+            .optional("borderColor", &self.border_color)
+            .optional("borderColorHover", &self.border_color_hover)
+            .optional("textColor", &self.text_color)
+            .optional("textColorHover", &self.text_color_hover)
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundColorHover", &self.background_color_hover)
+            .optional("buttonSize", &self.button_size)
+            .optional("background", &self.background)
+            .optional("backgroundHover", &self.background_hover)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Styles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Styles {
+    const NAME: &'static str = "Styles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "border" => rt::object::nullable(&mut map, &mut out.border),
+                "colors" => rt::object::nullable(&mut map, &mut out.colors),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderWidthHover" => {
+                    rt::object::nullable(&mut map, &mut out.border_width_hover)
+                }
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.border_color_hover)
+                }
+                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
+                "textColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.text_color_hover)
+                }
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "backgroundColorHover" => {
+                    rt::object::nullable(&mut map, &mut out.background_color_hover)
+                }
+                "buttonSize" => rt::object::nullable(&mut map, &mut out.button_size),
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backgroundHover" => {
+                    rt::object::nullable(&mut map, &mut out.background_hover)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `StylesBorder` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StylesBorder {
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub radius: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for StylesBorder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StylesBorder",
+                usize::from(self.width.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.radius.is_some()),
+            )
+            .optional("width", &self.width)
+            .optional("color", &self.color)
+            .optional("radius", &self.radius)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for StylesBorder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for StylesBorder {
+    const NAME: &'static str = "StylesBorder";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "radius" => rt::object::nullable(&mut map, &mut out.radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9008,21 +16859,60 @@ impl<'de> Deserialize<'de> for StylesPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 /// The `Subdivision` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Subdivision {
     /// Subdivision code. Usually state, region, prefecture or province code, according to [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Subdivision full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl Serialize for Subdivision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Subdivision",
+                usize::from(self.code.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl<'de> Deserialize<'de> for Subdivision {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
+impl rt::object::Object for Subdivision {
+    const NAME: &'static str = "Subdivision";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9124,7 +17014,7 @@ impl<'de> Deserialize<'de> for SubscriptionFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -9132,18 +17022,68 @@ impl<'de> Deserialize<'de> for SubscriptionFrequency {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `SubscriptionOptionInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionOptionInfo {
     /// The `subscriptionSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_settings: Option<SubscriptionSettings>,
     /// The `title` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Title>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Description>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for SubscriptionOptionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionOptionInfo",
+                usize::from(self.subscription_settings.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("subscriptionSettings", &self.subscription_settings)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for SubscriptionOptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for SubscriptionOptionInfo {
+    const NAME: &'static str = "SubscriptionOptionInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subscriptionSettings" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_settings)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9155,64 +17095,229 @@ pub struct SubscriptionOptionInfo {
     )
 )]
 /// The `SubscriptionSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionSettings {
     /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<SubscriptionFrequency>,
     /// Interval of recurring payment.
     ///
     /// Default: `1`.
     /// If SubscriptionFrequency is Day the minimum interval is 7
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<f64>,
     /// Whether subscription is renewed automatically at the end of each period.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renewal: Option<bool>,
     /// Number of billing cycles before subscription ends. Ignored if `autoRenewal` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<f64>,
     /// Whether to allow the customer to cancel the subscription..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_customer_cancellation: Option<bool>,
     /// The `freeTrialPeriod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_trial_period: Option<FreeTrialPeriod>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for SubscriptionSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionSettings",
+                usize::from(self.frequency.is_some())
+                    + usize::from(self.interval.is_some())
+                    + usize::from(self.auto_renewal.is_some())
+                    + usize::from(self.billing_cycles.is_some())
+                    + usize::from(self.enable_customer_cancellation.is_some())
+                    + usize::from(self.free_trial_period.is_some()),
+            )
+            .optional("frequency", &self.frequency)
+            .optional("interval", &self.interval)
+            .optional("autoRenewal", &self.auto_renewal)
+            .optional("billingCycles", &self.billing_cycles)
+            .optional("enableCustomerCancellation", &self.enable_customer_cancellation)
+            .optional("freeTrialPeriod", &self.free_trial_period)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for SubscriptionSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for SubscriptionSettings {
+    const NAME: &'static str = "SubscriptionSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
+                "interval" => rt::object::nullable(&mut map, &mut out.interval),
+                "autoRenewal" => rt::object::nullable(&mut map, &mut out.auto_renewal),
+                "billingCycles" => {
+                    rt::object::nullable(&mut map, &mut out.billing_cycles)
+                }
+                "enableCustomerCancellation" => {
+                    rt::object::nullable(&mut map, &mut out.enable_customer_cancellation)
+                }
+                "freeTrialPeriod" => {
+                    rt::object::nullable(&mut map, &mut out.free_trial_period)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `SystemError` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SystemError {
     /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for SystemError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SystemError",
+                usize::from(self.error_code.is_some()),
+            )
+            .optional("errorCode", &self.error_code)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for SystemError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for SystemError {
+    const NAME: &'static str = "SystemError";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "errorCode" => rt::object::nullable(&mut map, &mut out.error_code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `TableCellData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableCellData {
     /// The `cellStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_style: Option<CellStyle>,
     /// The `borderColors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_colors: Option<BorderColors>,
     /// Defines how many columns the cell spans. Default: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub colspan: Option<f64>,
     /// Defines how many rows the cell spans. Default: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rowspan: Option<f64>,
     /// The `borderWidths` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_widths: Option<BorderWidths>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for TableCellData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TableCellData",
+                usize::from(self.cell_style.is_some())
+                    + usize::from(self.border_colors.is_some())
+                    + usize::from(self.colspan.is_some())
+                    + usize::from(self.rowspan.is_some())
+                    + usize::from(self.border_widths.is_some()),
+            )
+            .optional("cellStyle", &self.cell_style)
+            .optional("borderColors", &self.border_colors)
+            .optional("colspan", &self.colspan)
+            .optional("rowspan", &self.rowspan)
+            .optional("borderWidths", &self.border_widths)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for TableCellData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for TableCellData {
+    const NAME: &'static str = "TableCellData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cellStyle" => rt::object::nullable(&mut map, &mut out.cell_style),
+                "borderColors" => rt::object::nullable(&mut map, &mut out.border_colors),
+                "colspan" => rt::object::nullable(&mut map, &mut out.colspan),
+                "rowspan" => rt::object::nullable(&mut map, &mut out.rowspan),
+                "borderWidths" => rt::object::nullable(&mut map, &mut out.border_widths),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9225,8 +17330,7 @@ pub struct TableCellData {
     )
 )]
 /// The `Tag` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tag {
     /// SEO tag type.
     ///
@@ -9245,17 +17349,13 @@ pub struct Tag {
     /// tag is rejected with `TAG_TYPE_NOT_ALLOWED`, because `custom: true` routes the
     /// write through the site's Advanced/Custom Tags list. To write structured data,
     /// omit `custom` (or set it to `false`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// A `{"key": "value"}` pair object where each SEO tag property (`"name"`, `"content"`, `"rel"`, `"href"`) contains a value.
     /// For example: `{"name": "description", "content": "the description itself"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub props: Option<serde_json::Value>,
     /// SEO tag metadata. For example, `{"height": 300, "width": 240}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
     /// SEO tag inner content. For example, `<title> inner content </title>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<String>,
     /// Whether the tag is a [custom tag](https://support.wix.com/en/article/adding-additional-meta-tags-to-your-sites-pages) —
     /// i.e. an entry from the site's Advanced/Custom Tags list.
@@ -9283,36 +17383,195 @@ pub struct Tag {
     /// or Wix Studio pages, so even genuine Advanced/Custom Tags saved on those pages are missing from the
     /// response entirely — there, `false` means this API could not tell, not that no custom tag exists.
     /// Pass `seoData` explicitly to resolve against a known set of tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Tag",
+                usize::from(self.r#type.is_some()) + usize::from(self.props.is_some())
+                    + usize::from(self.meta.is_some())
+                    + usize::from(self.children.is_some())
+                    + usize::from(self.custom.is_some())
+                    + usize::from(self.disabled.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("props", &self.props)
+            .optional("meta", &self.meta)
+            .optional("children", &self.children)
+            .optional("custom", &self.custom)
+            .optional("disabled", &self.disabled)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl<'de> Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "bookings-v2",
+        feature = "categories",
+        feature = "events-v3",
+        feature = "stores-catalog-v1",
+        feature = "stores-catalog-v3"
+    )
+)]
+impl rt::object::Object for Tag {
+    const NAME: &'static str = "Tag";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "props" => rt::object::nullable(&mut map, &mut out.props),
+                "meta" => rt::object::nullable(&mut map, &mut out.meta),
+                "children" => rt::object::nullable(&mut map, &mut out.children),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                "disabled" => rt::object::nullable(&mut map, &mut out.disabled),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
 /// The `TagList` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TagList {
     /// List of tag IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
+}
+
+#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
+impl Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TagList",
+                usize::from(self.tag_ids.is_some()),
+            )
+            .optional("tagIds", &self.tag_ids)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for TagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
+impl rt::object::Object for TagList {
+    const NAME: &'static str = "TagList";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "tagIds" => rt::object::nullable(&mut map, &mut out.tag_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// Specific line item violation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetLineItem {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<NameInLineItem>,
     /// ID of the line item containing the violation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for TargetLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TargetLineItem",
+                usize::from(self.name.is_some()) + usize::from(self.id.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for TargetLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for TargetLineItem {
+    const NAME: &'static str = "TargetLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9320,52 +17579,163 @@ pub struct TargetLineItem {
 )]
 /// TaxBreakdown represents tax information for a line item.
 /// It holds the tax amount and the tax rate for each tax authority that apply on the line item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxBreakdown {
     /// The name of the jurisdiction to which this tax detail applies. For example, "New York" or "Quebec".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
     /// The `nonTaxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_taxable_amount: Option<MultiCurrencyPrice>,
     /// The rate at which this tax detail was calculated, e.g 0.1000 signifies 10% tax and 2.0000 signifies 200% tax. (Decimal value)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// The `taxAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<MultiCurrencyPrice>,
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<MultiCurrencyPrice>,
     /// The type of tax that was calculated. Depends on the jurisdiction's tax laws. For example, "Sales Tax", "Income Tax", "Value Added Tax", etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_type: Option<String>,
     /// The name of the tax against which this tax amount was calculated. For example, "NY State Sales Tax", "Quebec GST", etc.
     /// This name should be explicit enough to allow the merchant to understand what tax was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
     /// The `jurisdictionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction_type: Option<JurisdictionType>,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
+impl Serialize for TaxBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxBreakdown",
+                usize::from(self.jurisdiction.is_some())
+                    + usize::from(self.non_taxable_amount.is_some())
+                    + usize::from(self.rate.is_some())
+                    + usize::from(self.tax_amount.is_some())
+                    + usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.tax_type.is_some())
+                    + usize::from(self.tax_name.is_some())
+                    + usize::from(self.jurisdiction_type.is_some()),
+            )
+            .optional("jurisdiction", &self.jurisdiction)
+            .optional("nonTaxableAmount", &self.non_taxable_amount)
+            .optional("rate", &self.rate)
+            .optional("taxAmount", &self.tax_amount)
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("taxType", &self.tax_type)
+            .optional("taxName", &self.tax_name)
+            .optional("jurisdictionType", &self.jurisdiction_type)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for TaxBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for TaxBreakdown {
+    const NAME: &'static str = "TaxBreakdown";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
+                "nonTaxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.non_taxable_amount)
+                }
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
+                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
+                "jurisdictionType" => {
+                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
 /// The `TaxRateBreakdown` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxRateBreakdown {
     /// Name of tax against which the calculation was performed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Rate at which this tax detail was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// The `tax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<MultiCurrencyPrice>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for TaxRateBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxRateBreakdown",
+                usize::from(self.name.is_some()) + usize::from(self.rate.is_some())
+                    + usize::from(self.tax.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("rate", &self.rate)
+            .optional("tax", &self.tax)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for TaxRateBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for TaxRateBreakdown {
+    const NAME: &'static str = "TaxRateBreakdown";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9431,34 +17801,116 @@ impl<'de> Deserialize<'de> for TextAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `TextStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextStyle {
     /// The `textAlignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_alignment: Option<TextAlignment>,
     /// A CSS `line-height` value for the text expressed as a ratio relative to the font size. For example, if the font size is 20px, a `lineHeight` value of `'1.5'`` results in a line height of 30px.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<String>,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for TextStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextStyle",
+                usize::from(self.text_alignment.is_some())
+                    + usize::from(self.line_height.is_some()),
+            )
+            .optional("textAlignment", &self.text_alignment)
+            .optional("lineHeight", &self.line_height)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for TextStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for TextStyle {
+    const NAME: &'static str = "TextStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textAlignment" => {
+                    rt::object::nullable(&mut map, &mut out.text_alignment)
+                }
+                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 /// The `Thumbnails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Thumbnails {
     /// The `placement` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub placement: Option<ThumbnailsAlignment>,
     /// Spacing between thumbnails in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spacing: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl Serialize for Thumbnails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Thumbnails",
+                usize::from(self.placement.is_some())
+                    + usize::from(self.spacing.is_some()),
+            )
+            .optional("placement", &self.placement)
+            .optional("spacing", &self.spacing)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for Thumbnails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
+impl rt::object::Object for Thumbnails {
+    const NAME: &'static str = "Thumbnails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "placement" => rt::object::nullable(&mut map, &mut out.placement),
+                "spacing" => rt::object::nullable(&mut map, &mut out.spacing),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9524,7 +17976,7 @@ impl<'de> Deserialize<'de> for ThumbnailsAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -9532,17 +17984,63 @@ impl<'de> Deserialize<'de> for ThumbnailsAlignment {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `Title` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Title {
     /// Subscription option name in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Subscription option name translated into the buyer's language.
     ///
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for Title {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Title",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for Title {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for Title {
+    const NAME: &'static str = "Title";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9554,39 +18052,140 @@ pub struct Title {
     )
 )]
 /// The `TranslatableString` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TranslatableString {
     /// __Required.__ String in the site's default language as defined in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
     ///
     /// Min: 1 character.
     /// Max: 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// String translated into the buyer's language.
     ///
     /// Min: 1 character.
     /// Max: 400 characters.
     /// Default: Same as `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for TranslatableString {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TranslatableString",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for TranslatableString {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for TranslatableString {
+    const NAME: &'static str = "TranslatableString";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 /// The `TreeReference` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TreeReference {
     /// Namespace of the app whose catalog this category tree belongs to.
     ///
     /// Currently, only `"@wix/stores"` is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_namespace: Option<String>,
     /// Key to differentiate between multiple trees managed by the same app.
     ///
     /// For Wix Stores, pass `null` or omit this field, as each store has only one category tree.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_key: Option<String>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
+impl Serialize for TreeReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TreeReference",
+                usize::from(self.app_namespace.is_some())
+                    + usize::from(self.tree_key.is_some()),
+            )
+            .optional("appNamespace", &self.app_namespace)
+            .optional("treeKey", &self.tree_key)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
+impl<'de> Deserialize<'de> for TreeReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
+impl rt::object::Object for TreeReference {
+    const NAME: &'static str = "TreeReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appNamespace" => rt::object::nullable(&mut map, &mut out.app_namespace),
+                "treeKey" => rt::object::nullable(&mut map, &mut out.tree_key),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
@@ -9637,14 +18236,13 @@ impl<'de> Deserialize<'de> for Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 /// The `UpdateLineItemsQuantityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateLineItemsQuantityRequest {
     /// Cart ID.
     pub id: String,
@@ -9652,107 +18250,417 @@ pub struct UpdateLineItemsQuantityRequest {
     pub line_items: Vec<LineItemQuantityUpdate>,
 }
 
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl Serialize for UpdateLineItemsQuantityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateLineItemsQuantityRequest", 2)
+            .field("id", &self.id)
+            .field("lineItems", &self.line_items)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl<'de> Deserialize<'de> for UpdateLineItemsQuantityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
+impl rt::object::Object for UpdateLineItemsQuantityRequest {
+    const NAME: &'static str = "UpdateLineItemsQuantityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "lineItems" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_items: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItems")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// Coupon
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1Coupon {
     /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for V1Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1Coupon",
+                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("code", &self.code)
+            .optional("amount", &self.amount)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for V1Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for V1Coupon {
+    const NAME: &'static str = "V1Coupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `V1DiscountRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1DiscountRule {
     /// Discount rule ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<V1DiscountRuleName>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for V1DiscountRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1DiscountRule",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for V1DiscountRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for V1DiscountRule {
+    const NAME: &'static str = "V1DiscountRule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `V1DiscountRuleName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1DiscountRuleName {
     /// Original discount rule name (in site's default language).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for V1DiscountRuleName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1DiscountRuleName",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for V1DiscountRuleName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for V1DiscountRuleName {
+    const NAME: &'static str = "V1DiscountRuleName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `V1ItemModifier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1ItemModifier {
     /// Modifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The quantity of this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<TranslatableString>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<TranslatableString>,
     /// The price of the modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for V1ItemModifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1ItemModifier",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.details.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("label", &self.label)
+            .optional("details", &self.details)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for V1ItemModifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for V1ItemModifier {
+    const NAME: &'static str = "V1ItemModifier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 /// The `V1MerchantDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1MerchantDiscount {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl Serialize for V1MerchantDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1MerchantDiscount",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl<'de> Deserialize<'de> for V1MerchantDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
+impl rt::object::Object for V1MerchantDiscount {
+    const NAME: &'static str = "V1MerchantDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 /// The `V1ModifierGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1ModifierGroup {
     /// Modifier group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<V1ItemModifier>>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for V1ModifierGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1ModifierGroup",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.modifiers.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("modifiers", &self.modifiers)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for V1ModifierGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for V1ModifierGroup {
+    const NAME: &'static str = "V1ModifierGroup";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9788,74 +18696,288 @@ pub struct V1ModifierGroup {
 /// }
 /// ]
 /// }
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationError {
     /// The `fieldViolations` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_violations: Option<Vec<FieldViolation>>,
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValidationError",
+                usize::from(self.field_violations.is_some()),
+            )
+            .optional("fieldViolations", &self.field_violations)
+            .end()
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
+)]
+impl rt::object::Object for ValidationError {
+    const NAME: &'static str = "ValidationError";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldViolations" => {
+                    rt::object::nullable(&mut map, &mut out.field_violations)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// At most one of `includeOptions` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueAggregation {
     /// The `includeOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_options: Option<IncludeMissingValuesOptions>,
     /// The `sortType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_type: Option<SortType>,
     /// The `sortDirection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<SortDirection>,
     /// Number of aggregations to return.
     ///
     /// Min: `1`
     /// Max: `250`
     /// Default: `10`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// The `missingValues` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_values: Option<MissingValues>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ValueAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValueAggregation",
+                usize::from(self.include_options.is_some())
+                    + usize::from(self.sort_type.is_some())
+                    + usize::from(self.sort_direction.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.missing_values.is_some()),
+            )
+            .optional("includeOptions", &self.include_options)
+            .optional("sortType", &self.sort_type)
+            .optional("sortDirection", &self.sort_direction)
+            .optional("limit", &self.limit)
+            .optional("missingValues", &self.missing_values)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ValueAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ValueAggregation {
+    const NAME: &'static str = "ValueAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "includeOptions" => {
+                    rt::object::nullable(&mut map, &mut out.include_options)
+                }
+                "sortType" => rt::object::nullable(&mut map, &mut out.sort_type),
+                "sortDirection" => {
+                    rt::object::nullable(&mut map, &mut out.sort_direction)
+                }
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "missingValues" => {
+                    rt::object::nullable(&mut map, &mut out.missing_values)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `ValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueAggregationResult {
     /// Value of the field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Count of entities with this value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ValueAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValueAggregationResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ValueAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ValueAggregationResult {
+    const NAME: &'static str = "ValueAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `ValueResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueResult {
     /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Count of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ValueResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValueResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ValueResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ValueResult {
+    const NAME: &'static str = "ValueResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 /// The `ValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueResults {
     /// Array of value aggregation results, each containing a field value and the count of entities with that value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ValueAggregationResult>>,
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl Serialize for ValueResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValueResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl<'de> Deserialize<'de> for ValueResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
+impl rt::object::Object for ValueResults {
+    const NAME: &'static str = "ValueResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9868,15 +18990,78 @@ pub struct ValueResults {
     )
 )]
 /// The `VatId` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VatId {
     /// Customer's tax ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VatType>,
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl Serialize for VatId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VatId",
+                usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl<'de> Deserialize<'de> for VatId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "ecom-abandoned-checkouts",
+        feature = "ecom-cart",
+        feature = "ecom-checkout",
+        feature = "ecom-current-cart",
+        feature = "ecom-orders-v1"
+    )
+)]
+impl rt::object::Object for VatId {
+    const NAME: &'static str = "VatId";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(
@@ -9973,7 +19158,7 @@ impl<'de> Deserialize<'de> for VatType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10030,7 +19215,7 @@ impl<'de> Deserialize<'de> for VerticalAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10087,7 +19272,7 @@ impl<'de> Deserialize<'de> for VerticalAlignmentAlignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10144,7 +19329,7 @@ impl<'de> Deserialize<'de> for ViewMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10201,7 +19386,7 @@ impl<'de> Deserialize<'de> for ViewRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10253,7 +19438,7 @@ impl<'de> Deserialize<'de> for VoteRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10350,7 +19535,7 @@ impl<'de> Deserialize<'de> for WeightUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10407,7 +19592,7 @@ impl<'de> Deserialize<'de> for Width {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -10469,6 +19654,6 @@ impl<'de> Deserialize<'de> for WidthType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }

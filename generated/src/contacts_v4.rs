@@ -477,7 +477,8 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -488,172 +489,159 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_contact<'f>(
         client: &'f Client,
         body: &'f CreateContactRequest,
     ) -> rt::BoxFuture<'f, Result<CreateContactResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/contacts".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_CONTACT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_CONTACT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/contacts".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_CONTACT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_CONTACT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,
         body: &'f UpdateContactRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateContactResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/contacts/v4/contacts/{}", rt::segment(contact_id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CONTACT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CONTACT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/contacts/v4/contacts/{}", rt::segment(contact_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CONTACT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CONTACT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn merge_contacts<'f>(
         client: &'f Client,
         target_contact_id: &'f str,
         body: &'f MergeContactsRequest,
     ) -> rt::BoxFuture<'f, Result<MergeContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/contacts/v4/contacts/{}/merge", rt::segment(target_contact_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MERGE_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::MERGE_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/contacts/v4/contacts/{}/merge", rt::segment(target_contact_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MERGE_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MERGE_CONTACTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn preview_merge_contacts<'f>(
         client: &'f Client,
         target_contact_id: &'f str,
         body: &'f PreviewMergeContactsRequest,
     ) -> rt::BoxFuture<'f, Result<PreviewMergeContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/contacts/v4/contacts/{}/preview-merge", rt::segment(target_contact_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PREVIEW_MERGE_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::PREVIEW_MERGE_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::PREVIEW_MERGE_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::PREVIEW_MERGE_CONTACTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteContactResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/contacts/v4/contacts/{}", rt::segment(contact_id));
-            unsafe {
-                rt::call(client, &operations::DELETE_CONTACT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/contacts/v4/contacts/{}", rt::segment(contact_id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_CONTACT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn label_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,
         body: &'f LabelContactRequest,
     ) -> rt::BoxFuture<'f, Result<LabelContactResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/contacts/v4/contacts/{}/labels", rt::segment(contact_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LABEL_CONTACT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LABEL_CONTACT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/contacts/v4/contacts/{}/labels", rt::segment(contact_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::LABEL_CONTACT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LABEL_CONTACT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn unlabel_contact<'f>(
         client: &'f Client,
         contact_id: &'f str,
         params: &'f UnlabelContactParams,
     ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.label_keys.iter().flatten() {
-                query.push(("labelKeys", v.to_string()));
-            }
-            let path = format!(
-                "/contacts/v4/contacts/{}/labels", rt::segment(contact_id)
-            );
-            unsafe { rt::call(client, &operations::UNLABEL_CONTACT, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.label_keys.iter().flatten() {
+            query.push(("labelKeys", v.to_string()));
+        }
+        let path = Ok(
+            format!("/contacts/v4/contacts/{}/labels", rt::segment(contact_id)),
+        );
+        unsafe { rt::call(client, &operations::UNLABEL_CONTACT, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn list_contacts<'f>(
         client: &'f Client,
         params: &'f ListContactsParams,
     ) -> rt::BoxFuture<'f, Result<ListContactsResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.sort_field_name {
-                query.push(("sort.fieldName", v.to_string()));
-            }
-            if let Some(v) = &params.sort_order {
-                query.push(("sort.order", v.as_str().to_owned()));
-            }
-            if let Some(v) = &params.paging_limit {
-                query.push(("paging.limit", v.to_string()));
-            }
-            if let Some(v) = &params.paging_offset {
-                query.push(("paging.offset", v.to_string()));
-            }
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.to_string()));
-            }
-            for v in params.fieldsets.iter().flatten() {
-                query.push(("fieldsets", v.as_str().to_owned()));
-            }
-            let path = "/contacts/v4/contacts".to_owned();
-            unsafe { rt::call(client, &operations::LIST_CONTACTS, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.sort_field_name {
+            query.push(("sort.fieldName", v.to_string()));
+        }
+        if let Some(v) = &params.sort_order {
+            query.push(("sort.order", v.as_str().to_owned()));
+        }
+        if let Some(v) = &params.paging_limit {
+            query.push(("paging.limit", v.to_string()));
+        }
+        if let Some(v) = &params.paging_offset {
+            query.push(("paging.offset", v.to_string()));
+        }
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.to_string()));
+        }
+        for v in params.fieldsets.iter().flatten() {
+            query.push(("fieldsets", v.as_str().to_owned()));
+        }
+        let path = Ok("/contacts/v4/contacts".to_owned());
+        unsafe { rt::call(client, &operations::LIST_CONTACTS, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn list_contacts_stream<'a>(
         client: &'a Client,
         params: ListContactsParams,
@@ -677,25 +665,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_contacts<'f>(
         client: &'f Client,
         body: &'f QueryContactsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/contacts/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/contacts/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_CONTACTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_contacts_stream<'a>(
         client: &'a Client,
         request: QueryContactsRequest,
@@ -724,27 +711,26 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn list_facets<'f>(
         client: &'f Client,
         params: &'f ListFacetsParams,
     ) -> rt::BoxFuture<'f, Result<ListFacetsResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.paging_limit {
-                query.push(("paging.limit", v.to_string()));
-            }
-            if let Some(v) = &params.paging_offset {
-                query.push(("paging.offset", v.to_string()));
-            }
-            if let Some(v) = &params.language {
-                query.push(("language", v.to_string()));
-            }
-            let path = "/contacts/v4/contacts/facets".to_owned();
-            unsafe { rt::call(client, &operations::LIST_FACETS, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.paging_limit {
+            query.push(("paging.limit", v.to_string()));
+        }
+        if let Some(v) = &params.paging_offset {
+            query.push(("paging.offset", v.to_string()));
+        }
+        if let Some(v) = &params.language {
+            query.push(("language", v.to_string()));
+        }
+        let path = Ok("/contacts/v4/contacts/facets".to_owned());
+        unsafe { rt::call(client, &operations::LIST_FACETS, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn list_facets_stream<'a>(
         client: &'a Client,
         params: ListFacetsParams,
@@ -768,25 +754,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_facets<'f>(
         client: &'f Client,
         body: &'f QueryFacetsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryFacetsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/contacts/facets/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_FACETS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_FACETS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/contacts/facets/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_FACETS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_FACETS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_facets_stream<'a>(
         client: &'a Client,
         request: QueryFacetsRequest,
@@ -811,85 +796,73 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn bulk_delete_contacts<'f>(
         client: &'f Client,
         body: &'f BulkDeleteContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/bulk/contacts/delete".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/bulk/contacts/delete".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_CONTACTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_contacts<'f>(
         client: &'f Client,
         body: &'f BulkUpdateContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/bulk/contacts/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_CONTACTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/bulk/contacts/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_CONTACTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_label_and_unlabel_contacts<'f>(
         client: &'f Client,
         body: &'f BulkLabelAndUnlabelContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkLabelAndUnlabelContactsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/contacts/v4/bulk/contacts/add-remove-labels".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_LABEL_AND_UNLABEL_CONTACTS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_LABEL_AND_UNLABEL_CONTACTS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/contacts/v4/bulk/contacts/add-remove-labels".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_LABEL_AND_UNLABEL_CONTACTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_LABEL_AND_UNLABEL_CONTACTS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_contact<'f>(
         client: &'f Client,
         id: &'f str,
         params: &'f GetContactParams,
     ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.to_string()));
-            }
-            for v in params.fieldsets.iter().flatten() {
-                query.push(("fieldsets", v.as_str().to_owned()));
-            }
-            let path = format!("/contacts/v4/contacts/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_CONTACT, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.to_string()));
+        }
+        for v in params.fieldsets.iter().flatten() {
+            query.push(("fieldsets", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/contacts/v4/contacts/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_CONTACT, path, query, Ok(None)) }
     }
 }
 
@@ -1716,33 +1689,82 @@ pub struct GetContactParams {
 /// Physical address
 ///
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line, usually street and number, as free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// 2-letter country code in an
     /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in an
     /// [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Free text providing more detailed address information,
     /// such as apartment, suite, or floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.address_line2.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("addressLine2", &self.address_line2)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `AddressTag` values.
@@ -1799,13 +1821,12 @@ impl<'de> Deserialize<'de> for AddressTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `BulkDeleteContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteContactsRequest {
     /// Filter object.
     ///
@@ -1817,7 +1838,6 @@ pub struct BulkDeleteContactsRequest {
     ///
     /// Example:
     /// `{ "filter": { "info.name.last": "Smith" } }`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Plain text search for an exact match, up to 100 characters.
     ///
@@ -1827,23 +1847,95 @@ pub struct BulkDeleteContactsRequest {
     /// - `info.name.last`
     /// - `info.emails.email`
     /// - `info.phones.phone`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 }
 
+impl Serialize for BulkDeleteContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteContactsRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteContactsRequest {
+    const NAME: &'static str = "BulkDeleteContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteContactsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkDeleteContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteContactsResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteContactsResponse {
+    const NAME: &'static str = "BulkDeleteContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkLabelAndUnlabelContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkLabelAndUnlabelContactsRequest {
     /// Filter options.
     /// Labels will be removed from contacts that meet the `filter` and `search` criteria.
@@ -1851,7 +1943,6 @@ pub struct BulkLabelAndUnlabelContactsRequest {
     /// See
     /// [Field Support for Filtering, Sorting, and Searching](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
     /// for a list of supported filters and fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Plain text search for an exact match, up to 100 characters.
     /// Labels will be removed from contacts that meet the `filter` and `search` criteria.
@@ -1859,7 +1950,6 @@ pub struct BulkLabelAndUnlabelContactsRequest {
     /// See
     /// [Field Support for Filtering, Sorting, and Searching](https://dev.wix.com/docs/rest/crm/members-contacts/contacts/contacts/contact-v4/sort-filter-and-search)
     /// for a list of searchable fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// List of label keys to add to the contacts.
     ///
@@ -1868,26 +1958,107 @@ pub struct BulkLabelAndUnlabelContactsRequest {
     /// [Find or Create Label](https://dev.wix.com/api/rest/contacts/labels/find-or-create-label)
     /// or
     /// [List Labels](https://dev.wix.com/api/rest/contacts/labels/list-labels)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_keys_to_add: Option<Vec<String>>,
     /// List of label keys to remove from the contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_keys_to_remove: Option<Vec<String>>,
 }
 
+impl Serialize for BulkLabelAndUnlabelContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkLabelAndUnlabelContactsRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
+                    + usize::from(self.label_keys_to_add.is_some())
+                    + usize::from(self.label_keys_to_remove.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .optional("labelKeysToAdd", &self.label_keys_to_add)
+            .optional("labelKeysToRemove", &self.label_keys_to_remove)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkLabelAndUnlabelContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkLabelAndUnlabelContactsRequest {
+    const NAME: &'static str = "BulkLabelAndUnlabelContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "labelKeysToAdd" => {
+                    rt::object::nullable(&mut map, &mut out.label_keys_to_add)
+                }
+                "labelKeysToRemove" => {
+                    rt::object::nullable(&mut map, &mut out.label_keys_to_remove)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkLabelAndUnlabelContactsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkLabelAndUnlabelContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkLabelAndUnlabelContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkLabelAndUnlabelContactsResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkLabelAndUnlabelContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkLabelAndUnlabelContactsResponse {
+    const NAME: &'static str = "BulkLabelAndUnlabelContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateContactsRequest {
     /// Filter object.
     ///
@@ -1899,7 +2070,6 @@ pub struct BulkUpdateContactsRequest {
     ///
     /// Example:
     /// `{ "filter": { "info.name.last": "Smith" } }`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Plain text search for an exact match, up to 100 characters.
     ///
@@ -1909,71 +2079,235 @@ pub struct BulkUpdateContactsRequest {
     /// - `info.name.last`
     /// - `info.emails.email`
     /// - `info.phones.phone`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// The `info` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<ContactInfo>,
 }
 
+impl Serialize for BulkUpdateContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateContactsRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
+                    + usize::from(self.info.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .optional("info", &self.info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateContactsRequest {
+    const NAME: &'static str = "BulkUpdateContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "info" => rt::object::nullable(&mut map, &mut out.info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateContactsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkUpdateContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateContactsResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateContactsResponse {
+    const NAME: &'static str = "BulkUpdateContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Contact` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contact {
     /// Contact ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the contact is updated.
     /// To prevent conflicting changes,
     /// the existing `revision` must be specified when updating a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<f64>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ContactSource>,
     /// Date and time the contact was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the contact was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `lastActivity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity: Option<ContactActivity>,
     /// The `primaryInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_info: Option<PrimaryContactInfo>,
     /// The `info` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<ContactInfo>,
     /// The `primaryEmail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email: Option<PrimaryEmail>,
     /// The `primaryPhone` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone: Option<PrimaryPhone>,
 }
 
+impl Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Contact",
+                usize::from(self.id.is_some()) + usize::from(self.revision.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.last_activity.is_some())
+                    + usize::from(self.primary_info.is_some())
+                    + usize::from(self.info.is_some())
+                    + usize::from(self.primary_email.is_some())
+                    + usize::from(self.primary_phone.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("source", &self.source)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("lastActivity", &self.last_activity)
+            .optional("primaryInfo", &self.primary_info)
+            .optional("info", &self.info)
+            .optional("primaryEmail", &self.primary_email)
+            .optional("primaryPhone", &self.primary_phone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Contact {
+    const NAME: &'static str = "Contact";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "lastActivity" => rt::object::nullable(&mut map, &mut out.last_activity),
+                "primaryInfo" => rt::object::nullable(&mut map, &mut out.primary_info),
+                "info" => rt::object::nullable(&mut map, &mut out.info),
+                "primaryEmail" => rt::object::nullable(&mut map, &mut out.primary_email),
+                "primaryPhone" => rt::object::nullable(&mut map, &mut out.primary_phone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactActivity` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactActivity {
     /// Date and time of the last action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_date: Option<wix_rest_runtime::Timestamp>,
     /// The `activityType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ContactActivityType>,
+}
+
+impl Serialize for ContactActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactActivity",
+                usize::from(self.activity_date.is_some())
+                    + usize::from(self.activity_type.is_some()),
+            )
+            .optional("activityDate", &self.activity_date)
+            .optional("activityType", &self.activity_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactActivity {
+    const NAME: &'static str = "ContactActivity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "activityDate" => rt::object::nullable(&mut map, &mut out.activity_date),
+                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `GENERAL`: Visited the site.
@@ -2222,72 +2556,246 @@ impl<'de> Deserialize<'de> for ContactActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ContactAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactAddress {
     /// Street address ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tag` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<AddressTag>,
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
 }
 
+impl Serialize for ContactAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactAddress",
+                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
+                    + usize::from(self.address.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("tag", &self.tag)
+            .optional("address", &self.address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactAddress {
+    const NAME: &'static str = "ContactAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "tag" => rt::object::nullable(&mut map, &mut out.tag),
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactAddressesWrapper` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactAddressesWrapper {
     /// List of up to 50 addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ContactAddress>>,
 }
 
+impl Serialize for ContactAddressesWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactAddressesWrapper",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactAddressesWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactAddressesWrapper {
+    const NAME: &'static str = "ContactAddressesWrapper";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for ContactDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactDeletedPayload {
+    const NAME: &'static str = "ContactDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactEmail` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactEmail {
     /// Email ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tag` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<EmailTag>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Indicates whether this is the contact's primary email address.
     /// When changing `primary` to `true` for an email,
     /// the contact's other emails become `false`.
     /// Changing the primary email of a contact also affects the subscription status to marketing emails that are decided based on the primary email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 
+impl Serialize for ContactEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactEmail",
+                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.primary.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("tag", &self.tag)
+            .optional("email", &self.email)
+            .optional("primary", &self.primary)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactEmail {
+    const NAME: &'static str = "ContactEmail";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "tag" => rt::object::nullable(&mut map, &mut out.tag),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "primary" => rt::object::nullable(&mut map, &mut out.primary),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactEmailsWrapper` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactEmailsWrapper {
     /// List of up to 50 email addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ContactEmail>>,
+}
+
+impl Serialize for ContactEmailsWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactEmailsWrapper",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactEmailsWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactEmailsWrapper {
+    const NAME: &'static str = "ContactEmailsWrapper";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `BASIC`: name, primaryEmail, primaryPhone
@@ -2343,137 +2851,425 @@ impl<'de> Deserialize<'de> for ContactFieldSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ContactInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactInfo {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ContactName>,
     /// The `emails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<ContactEmailsWrapper>,
     /// The `phones` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<ContactPhonesWrapper>,
     /// The `addresses` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<ContactAddressesWrapper>,
     /// Contact's company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Contact's job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Birth date in `YYYY-MM-DD` format. For example, `2020-03-15`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
     /// Locale in
     /// [IETF BCP 47 language tag](https://en.wikipedia.org/wiki/IETF_language_tag) format.
     /// Typically, this is a lowercase 2-letter language code,
     /// followed by a hyphen, followed by an uppercase 2-letter country code.
     /// For example, `en-US` for U.S. English, and `de-DE` for Germany German.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `labelKeys` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_keys: Option<LabelsWrapper>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFieldsWrapper>,
     /// The `picture` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<ContactPicture>,
 }
 
+impl Serialize for ContactInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactInfo",
+                usize::from(self.name.is_some()) + usize::from(self.emails.is_some())
+                    + usize::from(self.phones.is_some())
+                    + usize::from(self.addresses.is_some())
+                    + usize::from(self.company.is_some())
+                    + usize::from(self.job_title.is_some())
+                    + usize::from(self.birthdate.is_some())
+                    + usize::from(self.locale.is_some())
+                    + usize::from(self.label_keys.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.picture.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("emails", &self.emails)
+            .optional("phones", &self.phones)
+            .optional("addresses", &self.addresses)
+            .optional("company", &self.company)
+            .optional("jobTitle", &self.job_title)
+            .optional("birthdate", &self.birthdate)
+            .optional("locale", &self.locale)
+            .optional("labelKeys", &self.label_keys)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("picture", &self.picture)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactInfo {
+    const NAME: &'static str = "ContactInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "emails" => rt::object::nullable(&mut map, &mut out.emails),
+                "phones" => rt::object::nullable(&mut map, &mut out.phones),
+                "addresses" => rt::object::nullable(&mut map, &mut out.addresses),
+                "company" => rt::object::nullable(&mut map, &mut out.company),
+                "jobTitle" => rt::object::nullable(&mut map, &mut out.job_title),
+                "birthdate" => rt::object::nullable(&mut map, &mut out.birthdate),
+                "locale" => rt::object::nullable(&mut map, &mut out.locale),
+                "labelKeys" => rt::object::nullable(&mut map, &mut out.label_keys),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "picture" => rt::object::nullable(&mut map, &mut out.picture),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactMerged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactMerged {
     /// ID of the contact the source contacts were merged into.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_contact_id: Option<String>,
     /// IDs of contacts that were merged into the target contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_contact_ids: Option<Vec<String>>,
     /// The `targetContact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_contact: Option<Contact>,
 }
 
+impl Serialize for ContactMerged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactMerged",
+                usize::from(self.target_contact_id.is_some())
+                    + usize::from(self.source_contact_ids.is_some())
+                    + usize::from(self.target_contact.is_some()),
+            )
+            .optional("targetContactId", &self.target_contact_id)
+            .optional("sourceContactIds", &self.source_contact_ids)
+            .optional("targetContact", &self.target_contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactMerged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactMerged {
+    const NAME: &'static str = "ContactMerged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "targetContactId" => {
+                    rt::object::nullable(&mut map, &mut out.target_contact_id)
+                }
+                "sourceContactIds" => {
+                    rt::object::nullable(&mut map, &mut out.source_contact_ids)
+                }
+                "targetContact" => {
+                    rt::object::nullable(&mut map, &mut out.target_contact)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactName {
     /// Contact's first name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// Contact's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
 }
 
+impl Serialize for ContactName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactName",
+                usize::from(self.first.is_some()) + usize::from(self.last.is_some()),
+            )
+            .optional("first", &self.first)
+            .optional("last", &self.last)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactName {
+    const NAME: &'static str = "ContactName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "first" => rt::object::nullable(&mut map, &mut out.first),
+                "last" => rt::object::nullable(&mut map, &mut out.last),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactPhone` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactPhone {
     /// Phone ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `tag` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<PhoneTag>,
     /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// [ITU E.164-formatted](https://www.itu.int/rec/T-REC-E.164/)
     /// phone number.
     /// Automatically generated using `phone` and `countryCode`, pending both values are valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e164_phone: Option<String>,
     /// Indicates whether this is the contact's primary phone number.
     /// When changing `primary` to `true` for a phone,
     /// the contact's `primary` field for other phones becomes `false`.
     /// Changing the primary phone number also affects the subscription status to SMS messages that are decided based on the primary phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 
+impl Serialize for ContactPhone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactPhone",
+                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
+                    + usize::from(self.country_code.is_some())
+                    + usize::from(self.phone.is_some())
+                    + usize::from(self.e164_phone.is_some())
+                    + usize::from(self.primary.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("tag", &self.tag)
+            .optional("countryCode", &self.country_code)
+            .optional("phone", &self.phone)
+            .optional("e164Phone", &self.e164_phone)
+            .optional("primary", &self.primary)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactPhone {
+    const NAME: &'static str = "ContactPhone";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "tag" => rt::object::nullable(&mut map, &mut out.tag),
+                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "e164Phone" => rt::object::nullable(&mut map, &mut out.e164_phone),
+                "primary" => rt::object::nullable(&mut map, &mut out.primary),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactPhonesWrapper` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactPhonesWrapper {
     /// List of up to 50 phone numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ContactPhone>>,
 }
 
+impl Serialize for ContactPhonesWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactPhonesWrapper",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactPhonesWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactPhonesWrapper {
+    const NAME: &'static str = "ContactPhonesWrapper";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// TEST contact picture description
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactPicture {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
 }
 
+impl Serialize for ContactPicture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactPicture",
+                usize::from(self.image.is_some()),
+            )
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactPicture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactPicture {
+    const NAME: &'static str = "ContactPicture";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ContactSource` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactSource {
     /// The `sourceType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<ContactSourceType>,
     /// App ID, if the contact was created by an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
+}
+
+impl Serialize for ContactSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactSource",
+                usize::from(self.source_type.is_some())
+                    + usize::from(self.app_id.is_some()),
+            )
+            .optional("sourceType", &self.source_type)
+            .optional("appId", &self.app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactSource {
+    const NAME: &'static str = "ContactSource";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sourceType" => rt::object::nullable(&mut map, &mut out.source_type),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ContactSourceType` values.
@@ -2586,39 +3382,90 @@ impl<'de> Deserialize<'de> for ContactSourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ContactsFacet` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactsFacet {
     /// The `facetType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facet_type: Option<ContactsFacetType>,
     /// Scope for facet keys.
     /// When a facet key exists in a namespace,
     /// each key is unique within that namespace.
     ///
     /// Currently, facets not created by Wix are in the `custom` namespace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Human-readable display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_display_name: Option<String>,
     /// Facet key, automatically generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facet_key: Option<String>,
     /// Human-readable name. Shown in the Wix UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facet_display_name: Option<String>,
     /// Number of contacts the facet applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Filter used to query contacts of this facet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_filter: Option<serde_json::Value>,
+}
+
+impl Serialize for ContactsFacet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ContactsFacet",
+                usize::from(self.facet_type.is_some())
+                    + usize::from(self.namespace.is_some())
+                    + usize::from(self.namespace_display_name.is_some())
+                    + usize::from(self.facet_key.is_some())
+                    + usize::from(self.facet_display_name.is_some())
+                    + usize::from(self.count.is_some())
+                    + usize::from(self.query_filter.is_some()),
+            )
+            .optional("facetType", &self.facet_type)
+            .optional("namespace", &self.namespace)
+            .optional("namespaceDisplayName", &self.namespace_display_name)
+            .optional("facetKey", &self.facet_key)
+            .optional("facetDisplayName", &self.facet_display_name)
+            .optional("count", &self.count)
+            .optional("queryFilter", &self.query_filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactsFacet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ContactsFacet {
+    const NAME: &'static str = "ContactsFacet";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "facetType" => rt::object::nullable(&mut map, &mut out.facet_type),
+                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
+                "namespaceDisplayName" => {
+                    rt::object::nullable(&mut map, &mut out.namespace_display_name)
+                }
+                "facetKey" => rt::object::nullable(&mut map, &mut out.facet_key),
+                "facetDisplayName" => {
+                    rt::object::nullable(&mut map, &mut out.facet_display_name)
+                }
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "queryFilter" => rt::object::nullable(&mut map, &mut out.query_filter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ContactsFacetType` values.
@@ -2679,13 +3526,12 @@ impl<'de> Deserialize<'de> for ContactsFacetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Contact creation options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateContactRequest {
     /// The `info` field.
     pub info: ContactInfo,
@@ -2699,27 +3545,135 @@ pub struct CreateContactRequest {
     /// if the email address is not given and the given phone number is used by another contact.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_duplicates: Option<bool>,
 }
 
+impl Serialize for CreateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateContactRequest",
+                1 + usize::from(self.allow_duplicates.is_some()),
+            )
+            .field("info", &self.info)
+            .optional("allowDuplicates", &self.allow_duplicates)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateContactRequest {
+    const NAME: &'static str = "CreateContactRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "info" => rt::object::value(&mut map, &mut f0),
+                "allowDuplicates" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    info: f0,
+                    allow_duplicates: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "info")])),
+        }
+    }
+}
+
 /// Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateContactResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
+impl Serialize for CreateContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateContactResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateContactResponse {
+    const NAME: &'static str = "CreateContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteContactResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteContactResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for DeleteContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteContactResponse {
+    const NAME: &'static str = "DeleteContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NOT_SET`: No status reported.
@@ -2780,7 +3734,7 @@ impl<'de> Deserialize<'de> for EmailDeliverabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2834,33 +3788,105 @@ impl<'de> Deserialize<'de> for EmailTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ExtendedFieldsWrapper` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendedFieldsWrapper {
     /// Contact's extended fields,
     /// where each key is the field key,
     /// and each value is the field's value for the contact.
     ///
     /// To view and manage extended fields, use the Extended Fields API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<serde_json::Value>,
 }
 
+impl Serialize for ExtendedFieldsWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExtendedFieldsWrapper",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExtendedFieldsWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ExtendedFieldsWrapper {
+    const NAME: &'static str = "ExtendedFieldsWrapper";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The requested contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetContactResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// The `responseType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<GetContactResponseType>,
+}
+
+impl Serialize for GetContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetContactResponse",
+                usize::from(self.contact.is_some())
+                    + usize::from(self.response_type.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .optional("responseType", &self.response_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetContactResponse {
+    const NAME: &'static str = "GetContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                "responseType" => rt::object::nullable(&mut map, &mut out.response_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `REGULAR`: The specified contact was returned.
@@ -2911,38 +3937,83 @@ impl<'de> Deserialize<'de> for GetContactResponseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
     /// This property is written by Wix when an image is uploaded to the Wix Media Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image source: Either a Media Manager URL or external URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Height of the original image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Width of the original image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image URL expiration date (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_expiration_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.url_expiration_date.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("urlExpirationDate", &self.url_expiration_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "urlExpirationDate" => {
+                    rt::object::nullable(&mut map, &mut out.url_expiration_date)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LabelContactRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabelContactRequest {
     /// ID of the contact to add labels to.
     pub contact_id: String,
@@ -2953,94 +4024,419 @@ pub struct LabelContactRequest {
     pub label_keys: Vec<String>,
 }
 
+impl Serialize for LabelContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "LabelContactRequest", 2)
+            .field("contactId", &self.contact_id)
+            .field("labelKeys", &self.label_keys)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LabelContactRequest {
+    const NAME: &'static str = "LabelContactRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contactId" => rt::object::value(&mut map, &mut f0),
+                "labelKeys" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    contact_id: f0,
+                    label_keys: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "contactId"), (f1.is_none(), "labelKeys")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Updated contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabelContactResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
+impl Serialize for LabelContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LabelContactResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LabelContactResponse {
+    const NAME: &'static str = "LabelContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LabelsWrapper` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabelsWrapper {
     /// List of contact label keys.
     ///
     /// Contact labels help categorize contacts. Label keys must exist to be added to the contact.
     /// Contact labels can be created or retrieved with Find or Create Label or List Labels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
 }
 
+impl Serialize for LabelsWrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LabelsWrapper",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LabelsWrapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LabelsWrapper {
+    const NAME: &'static str = "LabelsWrapper";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// List of contacts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListContactsResponse {
     /// List of contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
+}
+
+impl Serialize for ListContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListContactsResponse",
+                usize::from(self.contacts.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("contacts", &self.contacts)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListContactsResponse {
+    const NAME: &'static str = "ListContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contacts" => rt::object::nullable(&mut map, &mut out.contacts),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ListFacetsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFacetsResponse {
     /// List of facets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Vec<ContactsFacet>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for ListFacetsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListFacetsResponse",
+                usize::from(self.facets.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("facets", &self.facets)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListFacetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListFacetsResponse {
+    const NAME: &'static str = "ListFacetsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "facets" => rt::object::nullable(&mut map, &mut out.facets),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MergeContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MergeContactsRequest {
     /// Target contact ID.
     pub target_contact_id: String,
     /// Target contact revision number, which increments by 1 each time the contact is updated.
     /// To prevent conflicting changes,
     /// the target contact's current `revision` must be specified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_contact_revision: Option<f64>,
     /// IDs of up to 5 contacts to merge into the target contact.
     /// When you merge more than one source contact,
     /// the first source is given precedence, then the second, and so on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_contact_ids: Option<Vec<String>>,
 }
 
+impl Serialize for MergeContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MergeContactsRequest",
+                1 + usize::from(self.target_contact_revision.is_some())
+                    + usize::from(self.source_contact_ids.is_some()),
+            )
+            .field("targetContactId", &self.target_contact_id)
+            .optional("targetContactRevision", &self.target_contact_revision)
+            .optional("sourceContactIds", &self.source_contact_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MergeContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MergeContactsRequest {
+    const NAME: &'static str = "MergeContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "targetContactId" => rt::object::value(&mut map, &mut f0),
+                "targetContactRevision" => rt::object::nullable(&mut map, &mut f1),
+                "sourceContactIds" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    target_contact_id: f0,
+                    target_contact_revision: f1,
+                    source_contact_ids: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "targetContactId")])),
+        }
+    }
+}
+
 /// The `MergeContactsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MergeContactsResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
+impl Serialize for MergeContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MergeContactsResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MergeContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MergeContactsResponse {
+    const NAME: &'static str = "MergeContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// The number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The offset which was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The total number of items that match the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// A flag that indicates the server failed to calculate 'total' field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_many_to_count: Option<bool>,
+}
+
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.too_many_to_count.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("tooManyToCount", &self.too_many_to_count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "tooManyToCount" => {
+                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `PhoneTag` values.
@@ -3101,96 +4497,302 @@ impl<'de> Deserialize<'de> for PhoneTag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PreviewMergeContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreviewMergeContactsRequest {
     /// Target contact ID.
     pub target_contact_id: String,
     /// IDs of up to 5 contacts to merge into the target contact.
     /// When you merge more than one source contact,
     /// the first source is given precedence, then the second, and so on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_contact_ids: Option<Vec<String>>,
 }
 
+impl Serialize for PreviewMergeContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreviewMergeContactsRequest",
+                1 + usize::from(self.source_contact_ids.is_some()),
+            )
+            .field("targetContactId", &self.target_contact_id)
+            .optional("sourceContactIds", &self.source_contact_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreviewMergeContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreviewMergeContactsRequest {
+    const NAME: &'static str = "PreviewMergeContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "targetContactId" => rt::object::value(&mut map, &mut f0),
+                "sourceContactIds" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    target_contact_id: f0,
+                    source_contact_ids: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "targetContactId")])),
+        }
+    }
+}
+
 /// The `PreviewMergeContactsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreviewMergeContactsResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
+impl Serialize for PreviewMergeContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreviewMergeContactsResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreviewMergeContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreviewMergeContactsResponse {
+    const NAME: &'static str = "PreviewMergeContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PrimaryContactInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrimaryContactInfo {
     /// Primary email address.
     ///
     /// This property reflects the email address in `info.emails`
     /// where `primary` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Primary phone number.
     ///
     /// This property reflects the phone number in `info.phones`
     /// where `primary` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
+impl Serialize for PrimaryContactInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PrimaryContactInfo",
+                usize::from(self.email.is_some()) + usize::from(self.phone.is_some()),
+            )
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PrimaryContactInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PrimaryContactInfo {
+    const NAME: &'static str = "PrimaryContactInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PrimaryEmail` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrimaryEmail {
     /// Primary email address.
     ///
     /// This field reflects the email address in `info.emails`
     /// where `primary` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `subscriptionStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_status: Option<SubscriptionStatus>,
     /// The `deliverabilityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliverability_status: Option<EmailDeliverabilityStatus>,
 }
 
+impl Serialize for PrimaryEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PrimaryEmail",
+                usize::from(self.email.is_some())
+                    + usize::from(self.subscription_status.is_some())
+                    + usize::from(self.deliverability_status.is_some()),
+            )
+            .optional("email", &self.email)
+            .optional("subscriptionStatus", &self.subscription_status)
+            .optional("deliverabilityStatus", &self.deliverability_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PrimaryEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PrimaryEmail {
+    const NAME: &'static str = "PrimaryEmail";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "subscriptionStatus" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_status)
+                }
+                "deliverabilityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.deliverability_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PrimaryPhone` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrimaryPhone {
     /// Country code of the primary phone number in [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Phone number in [ITU E.164](https://www.itu.int/rec/T-REC-E.164/) format.
     /// Automatically generated using `phone` and `countryCode` when both values are valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub e164_phone: Option<String>,
     /// Formatted phone. Automatically generated using `phone` and `countryCode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_phone: Option<String>,
     /// The `subscriptionStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_status: Option<SubscriptionStatus>,
     /// Primary phone number.
     ///
     /// This field reflects the phone number in `info.phones`
     /// where `primary` is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
+impl Serialize for PrimaryPhone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PrimaryPhone",
+                usize::from(self.country_code.is_some())
+                    + usize::from(self.e164_phone.is_some())
+                    + usize::from(self.formatted_phone.is_some())
+                    + usize::from(self.subscription_status.is_some())
+                    + usize::from(self.phone.is_some()),
+            )
+            .optional("countryCode", &self.country_code)
+            .optional("e164Phone", &self.e164_phone)
+            .optional("formattedPhone", &self.formatted_phone)
+            .optional("subscriptionStatus", &self.subscription_status)
+            .optional("phone", &self.phone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PrimaryPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PrimaryPhone {
+    const NAME: &'static str = "PrimaryPhone";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
+                "e164Phone" => rt::object::nullable(&mut map, &mut out.e164_phone),
+                "formattedPhone" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_phone)
+                }
+                "subscriptionStatus" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_status)
+                }
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Query` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// Filter object.
     /// See [API Query Language](https://dev.wix.com/api/rest/getting-started/api-query-language)
@@ -3198,17 +4800,14 @@ pub struct Query {
     ///
     /// For a detailed list of supported filters, see
     /// [Supported Filters](https://dev.wix.com/api/rest/contacts/contacts/supported-filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sorting options.
     /// See [Sorting and Paging](https://dev.wix.com/api/rest/getting-started/pagination)
     /// for more information.
     ///
     /// Max: 1 sort object
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// List of projected fields to return.
     /// If both `fields` and `fieldsets` are sent in the request,
@@ -3220,7 +4819,6 @@ pub struct Query {
     /// `info.name`, `info.emails`, `info.phones`, `info.addresses`, `info.company`,
     /// `info.jobTitle`, `info.picture`, `info.birthdate`, `info.locale`,
     /// `info.labelKeys`, `info.locations`, `info.extendedFields`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Predefined sets of fields to return.
     /// If both `fields` and `fieldsets` are sent in the request,
@@ -3232,13 +4830,59 @@ pub struct Query {
     /// - `FULL`: Returns all fields.
     ///
     /// Default: If `fields` is omitted from the request, `FULL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<ContactFieldSet>>,
 }
 
+impl Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Query",
+                usize::from(self.filter.is_some()) + usize::from(self.sort.is_some())
+                    + usize::from(self.paging.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.fieldsets.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("paging", &self.paging)
+            .optional("fields", &self.fields)
+            .optional("fieldsets", &self.fieldsets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Query {
+    const NAME: &'static str = "Query";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryContactsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryContactsRequest {
     /// Plain text search for an exact match.
     ///
@@ -3246,81 +4890,307 @@ pub struct QueryContactsRequest {
     /// `info.name.first`, `info.name.last`, `info.emails.email`, `info.phones.phone`
     ///
     /// Max: 100 characters
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Query>,
 }
 
+impl Serialize for QueryContactsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryContactsRequest",
+                usize::from(self.search.is_some()) + usize::from(self.query.is_some()),
+            )
+            .optional("search", &self.search)
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryContactsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryContactsRequest {
+    const NAME: &'static str = "QueryContactsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// List of contacts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryContactsResponse {
     /// List of contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<Contact>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for QueryContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryContactsResponse",
+                usize::from(self.contacts.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("contacts", &self.contacts)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryContactsResponse {
+    const NAME: &'static str = "QueryContactsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contacts" => rt::object::nullable(&mut map, &mut out.contacts),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryFacetsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryFacetsRequest {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Language for localization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Filterable fields:
     /// - `'info.extendedFields.emailSubscriptions.effectiveEmail'` (`$exists`).
     /// - `'info.extendedFields.emailSubscriptions.subscriptionStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
     /// - `'info.extendedFields.emailSubscriptions.deliverabilityStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
 }
 
+impl Serialize for QueryFacetsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryFacetsRequest",
+                usize::from(self.paging.is_some()) + usize::from(self.language.is_some())
+                    + usize::from(self.filter.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("language", &self.language)
+            .optional("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryFacetsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryFacetsRequest {
+    const NAME: &'static str = "QueryFacetsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "language" => rt::object::nullable(&mut map, &mut out.language),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryFacetsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryFacetsResponse {
     /// List of facets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Vec<ContactsFacet>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for QueryFacetsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryFacetsResponse",
+                usize::from(self.facets.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("facets", &self.facets)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryFacetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryFacetsResponse {
+    const NAME: &'static str = "QueryFacetsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "facets" => rt::object::nullable(&mut map, &mut out.facets),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Field to sort by.
     ///
     /// Supported properties:
     /// `createdDate`, `lastActivity.activityDate`, `primaryInfo.email`, `info.name.first`, `info.name.last`, `info.company`,
     /// `info.jobTitle`, `info.birthdate`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
 }
 
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NO_SUBSCRIPTION_STATUS`: No status exists.
@@ -3381,29 +5251,62 @@ impl<'de> Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Updated contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnlabelContactResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
 }
 
+impl Serialize for UnlabelContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UnlabelContactResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnlabelContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UnlabelContactResponse {
+    const NAME: &'static str = "UnlabelContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateContactRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateContactRequest {
     /// ID of the contact to update.
     pub contact_id: String,
     /// Revision number.
     /// When updating, include the existing `revision`
     /// to prevent conflicting updates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<f64>,
     /// Controls whether the call will succeed
     /// if the new contact information contains an email or a phone number already used by another contact.
@@ -3415,19 +5318,116 @@ pub struct UpdateContactRequest {
     /// if the email address is not given and the given phone number is used by another contact.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_duplicates: Option<bool>,
     /// The `info` field.
     pub info: ContactInfo,
 }
 
+impl Serialize for UpdateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateContactRequest",
+                2 + usize::from(self.revision.is_some())
+                    + usize::from(self.allow_duplicates.is_some()),
+            )
+            .field("contactId", &self.contact_id)
+            .optional("revision", &self.revision)
+            .optional("allowDuplicates", &self.allow_duplicates)
+            .field("info", &self.info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateContactRequest {
+    const NAME: &'static str = "UpdateContactRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contactId" => rt::object::value(&mut map, &mut f0),
+                "revision" => rt::object::nullable(&mut map, &mut f1),
+                "allowDuplicates" => rt::object::nullable(&mut map, &mut f2),
+                "info" => rt::object::value(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f3) {
+            (Some(f0), Some(f3)) => {
+                Ok(Self {
+                    contact_id: f0,
+                    revision: f1,
+                    allow_duplicates: f2,
+                    info: f3,
+                })
+            }
+            (f0, f3) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "contactId"), (f3.is_none(), "info")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Updated contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateContactResponse {
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+}
+
+impl Serialize for UpdateContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateContactResponse",
+                usize::from(self.contact.is_some()),
+            )
+            .optional("contact", &self.contact)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateContactResponse {
+    const NAME: &'static str = "UpdateContactResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Contacts V4.
@@ -3465,6 +5465,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -123,7 +123,8 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -134,25 +135,24 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn query_data_items<'f>(
         client: &'f Client,
         body: &'f QueryDataItemsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryDataItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/wix-data/v2/items/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_DATA_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_DATA_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/wix-data/v2/items/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_DATA_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_DATA_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_data_items_stream<'a>(
         client: &'a Client,
         request: QueryDataItemsRequest,
@@ -199,42 +199,38 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn insert_data_item<'f>(
         client: &'f Client,
         body: &'f InsertDataItemRequest,
     ) -> rt::BoxFuture<'f, Result<InsertDataItemResponse, Error>> {
-        Box::pin(async move {
-            let path = "/wix-data/v2/items".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::INSERT_DATA_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::INSERT_DATA_ITEM, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/wix-data/v2/items".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::INSERT_DATA_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::INSERT_DATA_ITEM, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn save_data_item<'f>(
         client: &'f Client,
         body: &'f SaveDataItemRequest,
     ) -> rt::BoxFuture<'f, Result<SaveDataItemResponse, Error>> {
-        Box::pin(async move {
-            let path = "/wix-data/v2/items/save".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SAVE_DATA_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SAVE_DATA_ITEM, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/wix-data/v2/items/save".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SAVE_DATA_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SAVE_DATA_ITEM, body).map(Some),
+            )
+        }
     }
 }
 
@@ -283,66 +279,209 @@ pub mod operations {
 }
 
 /// Cursor paging of a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPaging {
     /// Number of items to return per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
+impl Serialize for CursorPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("cursor", &self.cursor)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorPaging {
+    const NAME: &'static str = "CursorPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorQuery {
     /// Filter in the Wix API query language, a JSON object such as `{"status": {"$eq": "active"}}`, on the collection's fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort order, applied in the order given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// Cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
 }
 
+impl Serialize for CursorQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorQuery",
+                usize::from(self.filter.is_some()) + usize::from(self.sort.is_some())
+                    + usize::from(self.cursor_paging.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("cursorPaging", &self.cursor_paging)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorQuery {
+    const NAME: &'static str = "CursorQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Cursors to the neighbouring pages of a response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cursors {
     /// Cursor to the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Cursor to the previous page; absent on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
 
+impl Serialize for Cursors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Cursors",
+                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
+            )
+            .optional("next", &self.next)
+            .optional("prev", &self.prev)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Cursors {
+    const NAME: &'static str = "Cursors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "next" => rt::object::nullable(&mut map, &mut out.next),
+                "prev" => rt::object::nullable(&mut map, &mut out.prev),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// An item of a CMS collection. Its fields are in `data`; fields of the item object itself that are not listed are kept as they came and sent back unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataItem {
     /// Item ID. Given on insert or save to choose the ID; generated by Wix when not given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the collection the item belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_id: Option<String>,
     /// The item's fields, a free-form JSON object whose shape is the collection's, e.g. `{"title": "Dr.", "first_name": "Jane"}`. Wix also keeps system fields here (such as `_id`, `_createdDate`, `_updatedDate`), rather than `createdDate`/`updatedDate` on the item object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("dataCollectionId", &self.data_collection_id)
+            .optional("data", &self.data)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DataItem {
+    const NAME: &'static str = "DataItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "dataCollectionId" => {
+                    rt::object::nullable(&mut map, &mut out.data_collection_id)
+                }
+                "data" => rt::object::nullable(&mut map, &mut out.data),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Insert Data Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsertDataItemRequest {
     /// ID of the collection to add the item to; the collection must exist.
     pub data_collection_id: String,
@@ -350,55 +489,262 @@ pub struct InsertDataItemRequest {
     pub data_item: DataItem,
 }
 
+impl Serialize for InsertDataItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "InsertDataItemRequest", 2)
+            .field("dataCollectionId", &self.data_collection_id)
+            .field("dataItem", &self.data_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InsertDataItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InsertDataItemRequest {
+    const NAME: &'static str = "InsertDataItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
+                "dataItem" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    data_collection_id: f0,
+                    data_item: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "dataCollectionId"), (f1.is_none(), "dataItem")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Response of Insert Data Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsertDataItemResponse {
     /// The added item.
     pub data_item: DataItem,
 }
 
+impl Serialize for InsertDataItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "InsertDataItemResponse", 1)
+            .field("dataItem", &self.data_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InsertDataItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InsertDataItemResponse {
+    const NAME: &'static str = "InsertDataItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataItem" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { data_item: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataItem")])),
+        }
+    }
+}
+
 /// Paging metadata of a cursor-paged response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// Cursors to the next and previous pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
     /// Whether there are more items after this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
 }
 
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
+                    + usize::from(self.has_next.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("cursors", &self.cursors)
+            .optional("hasNext", &self.has_next)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Query Data Items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryDataItemsRequest {
     /// ID of the collection to query.
     pub data_collection_id: String,
     /// Filter, sort and cursor paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<CursorQuery>,
 }
 
+impl Serialize for QueryDataItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryDataItemsRequest",
+                1 + usize::from(self.query.is_some()),
+            )
+            .field("dataCollectionId", &self.data_collection_id)
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryDataItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryDataItemsRequest {
+    const NAME: &'static str = "QueryDataItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
+                "query" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    data_collection_id: f0,
+                    query: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataCollectionId")])),
+        }
+    }
+}
+
 /// Response of Query Data Items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryDataItemsResponse {
     /// The items found.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_items: Option<Vec<DataItem>>,
     /// Paging metadata, with the cursor to the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for QueryDataItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryDataItemsResponse",
+                usize::from(self.data_items.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("dataItems", &self.data_items)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryDataItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryDataItemsResponse {
+    const NAME: &'static str = "QueryDataItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataItems" => rt::object::nullable(&mut map, &mut out.data_items),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Save Data Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SaveDataItemRequest {
     /// ID of the collection to save the item in; the collection must exist.
     pub data_collection_id: String,
@@ -406,12 +752,97 @@ pub struct SaveDataItemRequest {
     pub data_item: DataItem,
 }
 
+impl Serialize for SaveDataItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "SaveDataItemRequest", 2)
+            .field("dataCollectionId", &self.data_collection_id)
+            .field("dataItem", &self.data_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SaveDataItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SaveDataItemRequest {
+    const NAME: &'static str = "SaveDataItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
+                "dataItem" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    data_collection_id: f0,
+                    data_item: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "dataCollectionId"), (f1.is_none(), "dataItem")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Response of Save Data Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SaveDataItemResponse {
     /// The saved item.
     pub data_item: DataItem,
+}
+
+impl Serialize for SaveDataItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "SaveDataItemResponse", 1)
+            .field("dataItem", &self.data_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SaveDataItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SaveDataItemResponse {
+    const NAME: &'static str = "SaveDataItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dataItem" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { data_item: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataItem")])),
+        }
+    }
 }
 
 /// Sort order: ascending or descending.
@@ -456,18 +887,55 @@ impl<'de> Deserialize<'de> for SortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// One sort criterion.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// Sort order (`ASC` when not given).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }

@@ -208,7 +208,8 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -219,110 +220,97 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_abandoned_checkout<'f>(
         client: &'f Client,
         abandoned_checkout_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/abandoned-checkout/{}", rt::segment(abandoned_checkout_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ABANDONED_CHECKOUT,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/abandoned-checkout/{}", rt::segment(abandoned_checkout_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_ABANDONED_CHECKOUT,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_abandoned_checkout<'f>(
         client: &'f Client,
         abandoned_checkout_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteAbandonedCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/abandoned-checkout/{}", rt::segment(abandoned_checkout_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_ABANDONED_CHECKOUT,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/abandoned-checkout/{}", rt::segment(abandoned_checkout_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_ABANDONED_CHECKOUT,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_abandoned_checkouts<'f>(
         client: &'f Client,
         body: &'f BulkDeleteAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteAbandonedCheckoutsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/bulk/abandoned-checkout/delete".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_ABANDONED_CHECKOUTS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_DELETE_ABANDONED_CHECKOUTS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/bulk/abandoned-checkout/delete".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_ABANDONED_CHECKOUTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_ABANDONED_CHECKOUTS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_abandoned_checkouts<'f>(
         client: &'f Client,
         body: &'f QueryAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryAbandonedCheckoutsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/abandoned-checkout/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_ABANDONED_CHECKOUTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_ABANDONED_CHECKOUTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/abandoned-checkout/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_ABANDONED_CHECKOUTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_ABANDONED_CHECKOUTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_abandoned_checkouts<'f>(
         client: &'f Client,
         body: &'f SearchAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<SearchAbandonedCheckoutsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/abandoned-checkout/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_ABANDONED_CHECKOUTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_ABANDONED_CHECKOUTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/abandoned-checkout/search".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SEARCH_ABANDONED_CHECKOUTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SEARCH_ABANDONED_CHECKOUTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_abandoned_checkouts_stream<'a>(
         client: &'a Client,
         request: SearchAbandonedCheckoutsRequest,
@@ -364,77 +352,67 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn add_abandoned_checkout_activity<'f>(
         client: &'f Client,
         abandoned_checkout_id: &'f str,
         body: &'f AddAbandonedCheckoutActivityRequest,
     ) -> rt::BoxFuture<'f, Result<AddAbandonedCheckoutActivityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/abandoned-checkouts/{}/add-activity",
                 rt::segment(abandoned_checkout_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_ABANDONED_CHECKOUT_ACTIVITY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::ADD_ABANDONED_CHECKOUT_ACTIVITY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_ABANDONED_CHECKOUT_ACTIVITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_ABANDONED_CHECKOUT_ACTIVITY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_abandoned_checkout_analytics<'f>(
         client: &'f Client,
         body: &'f GetAbandonedCheckoutAnalyticsRequest,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCheckoutAnalyticsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/abandoned-checkout/get-analytics".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ABANDONED_CHECKOUT_ANALYTICS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::GET_ABANDONED_CHECKOUT_ANALYTICS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/abandoned-checkout/get-analytics".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_ABANDONED_CHECKOUT_ANALYTICS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::GET_ABANDONED_CHECKOUT_ANALYTICS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn redirect_to_checkout<'f>(
         client: &'f Client,
         abandoned_checkout_id: &'f str,
         params: &'f RedirectToCheckoutParams,
     ) -> rt::BoxFuture<'f, Result<RawHttpResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.metasite_id {
-                query.push(("metasiteId", v.to_string()));
-            }
-            let path = format!(
+        let mut query = Vec::new();
+        if let Some(v) = &params.metasite_id {
+            query.push(("metasiteId", v.to_string()));
+        }
+        let path = Ok(
+            format!(
                 "/ecom/v1/abandoned-checkout/{}/redirect-to-checkout",
                 rt::segment(abandoned_checkout_id)
-            );
-            unsafe {
-                rt::call(client, &operations::REDIRECT_TO_CHECKOUT, path, query, None)
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(client, &operations::REDIRECT_TO_CHECKOUT, path, query, Ok(None))
+        }
     }
 }
 
@@ -596,88 +574,242 @@ pub struct RedirectToCheckoutParams {
 }
 
 /// A checkout that was started but not completed. Use abandoned checkouts to track and recover potential sales through automated follow-ups.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AbandonedCheckout {
     /// Abandoned checkout ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Date and time the abandoned checkout was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the abandoned checkout was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The associated checkout ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<String>,
     /// The associated cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Language for communication with the buyer. Defaults to the site language.
     /// For a site that supports multiple languages, this is the language the buyer selected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<V1BuyerInfo>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<FullAddressContactDetails>,
     /// The store's currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Currency the buyer used in checkout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_currency: Option<String>,
     /// The `totalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price: Option<MultiCurrencyPrice>,
     /// List of all automation activities performed by [Wix Automations](https://dev.wix.com/docs/rest/business-management/automations/introduction) regarding the abandoned checkout.
     /// Wix Automations updates the `activities` field for each activity in the automation flow. Only relevant if the site owner set up
     /// [automations in the Dashboard](https://support.wix.com/en/article/wix-automations-creating-an-automation-with-the-new-builder#step-1-create-a-new-automation). Read more about `activities` in
     /// the Abandoned Checkouts introduction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<Vec<Activity>>,
     /// Date and time the abandoned checkout was recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_recovered_date: Option<wix_rest_runtime::Timestamp>,
     /// Checkout URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_url: Option<String>,
     /// The `subtotalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal_price: Option<MultiCurrencyPrice>,
     /// Line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Applied discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
 }
 
+impl Serialize for AbandonedCheckout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AbandonedCheckout",
+                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.checkout_id.is_some())
+                    + usize::from(self.cart_id.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.buyer_language.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.contact_details.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.conversion_currency.is_some())
+                    + usize::from(self.total_price.is_some())
+                    + usize::from(self.activities.is_some())
+                    + usize::from(self.checkout_recovered_date.is_some())
+                    + usize::from(self.checkout_url.is_some())
+                    + usize::from(self.subtotal_price.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.applied_discounts.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("checkoutId", &self.checkout_id)
+            .optional("cartId", &self.cart_id)
+            .optional("status", &self.status)
+            .optional("buyerLanguage", &self.buyer_language)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("contactDetails", &self.contact_details)
+            .optional("currency", &self.currency)
+            .optional("conversionCurrency", &self.conversion_currency)
+            .optional("totalPrice", &self.total_price)
+            .optional("activities", &self.activities)
+            .optional("checkoutRecoveredDate", &self.checkout_recovered_date)
+            .optional("checkoutUrl", &self.checkout_url)
+            .optional("subtotalPrice", &self.subtotal_price)
+            .optional("lineItems", &self.line_items)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AbandonedCheckout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AbandonedCheckout {
+    const NAME: &'static str = "AbandonedCheckout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
+                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "buyerLanguage" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language)
+                }
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "conversionCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.conversion_currency)
+                }
+                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
+                "activities" => rt::object::nullable(&mut map, &mut out.activities),
+                "checkoutRecoveredDate" => {
+                    rt::object::nullable(&mut map, &mut out.checkout_recovered_date)
+                }
+                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
+                "subtotalPrice" => {
+                    rt::object::nullable(&mut map, &mut out.subtotal_price)
+                }
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Triggered when an abandoned checkout is recovered (the customer completes the checkout).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AbandonedCheckoutRecovered {
     /// The `abandonedCheckout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
 
+impl Serialize for AbandonedCheckoutRecovered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AbandonedCheckoutRecovered",
+                usize::from(self.abandoned_checkout.is_some()),
+            )
+            .optional("abandonedCheckout", &self.abandoned_checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AbandonedCheckoutRecovered {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AbandonedCheckoutRecovered {
+    const NAME: &'static str = "AbandonedCheckoutRecovered";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckout" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Activity` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
     /// Date and time the automation activity was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ActivityType>,
+}
+
+impl Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Activity",
+                usize::from(self.created_date.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("createdDate", &self.created_date)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Activity {
+    const NAME: &'static str = "Activity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SCHEDULED`: Scheduled.
@@ -743,122 +875,460 @@ impl<'de> Deserialize<'de> for ActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AddAbandonedCheckoutActivityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddAbandonedCheckoutActivityRequest {
     /// Id of the abandoned checkout to update
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkout_id: Option<String>,
     /// The `activityType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityType>,
 }
 
+impl Serialize for AddAbandonedCheckoutActivityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddAbandonedCheckoutActivityRequest",
+                usize::from(self.abandoned_checkout_id.is_some())
+                    + usize::from(self.activity_type.is_some()),
+            )
+            .optional("abandonedCheckoutId", &self.abandoned_checkout_id)
+            .optional("activityType", &self.activity_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddAbandonedCheckoutActivityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddAbandonedCheckoutActivityRequest {
+    const NAME: &'static str = "AddAbandonedCheckoutActivityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckoutId" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkout_id)
+                }
+                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddAbandonedCheckoutActivityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddAbandonedCheckoutActivityResponse {
     /// The `abandonedCheckout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
 
+impl Serialize for AddAbandonedCheckoutActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddAbandonedCheckoutActivityResponse",
+                usize::from(self.abandoned_checkout.is_some()),
+            )
+            .optional("abandonedCheckout", &self.abandoned_checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddAbandonedCheckoutActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddAbandonedCheckoutActivityResponse {
+    const NAME: &'static str = "AddAbandonedCheckoutActivityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckout" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedDiscount {
     /// The `coupon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Coupon>,
     /// The `merchantDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_discount: Option<MerchantDiscount>,
     /// The `discountRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rule: Option<DiscountRule>,
     /// The `discountType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountType>,
     /// IDs of line items the discount applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
 }
 
+impl Serialize for AppliedDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppliedDiscount",
+                usize::from(self.coupon.is_some())
+                    + usize::from(self.merchant_discount.is_some())
+                    + usize::from(self.discount_rule.is_some())
+                    + usize::from(self.discount_type.is_some())
+                    + usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("coupon", &self.coupon)
+            .optional("merchantDiscount", &self.merchant_discount)
+            .optional("discountRule", &self.discount_rule)
+            .optional("discountType", &self.discount_type)
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedDiscount {
+    const NAME: &'static str = "AppliedDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
+                "merchantDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_discount)
+                }
+                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
+                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAbandonedCheckoutResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAbandonedCheckoutResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkAbandonedCheckoutResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAbandonedCheckoutResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAbandonedCheckoutResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAbandonedCheckoutResult {
+    const NAME: &'static str = "BulkAbandonedCheckoutResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteAbandonedCheckoutsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteAbandonedCheckoutsRequest {
     /// Abandoned checkout IDs to be deleted.
     pub abandoned_checkout_ids: Vec<String>,
 }
 
+impl Serialize for BulkDeleteAbandonedCheckoutsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteAbandonedCheckoutsRequest",
+                1,
+            )
+            .field("abandonedCheckoutIds", &self.abandoned_checkout_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteAbandonedCheckoutsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteAbandonedCheckoutsRequest {
+    const NAME: &'static str = "BulkDeleteAbandonedCheckoutsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckoutIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { abandoned_checkout_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "abandonedCheckoutIds")])),
+        }
+    }
+}
+
 /// The `BulkDeleteAbandonedCheckoutsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteAbandonedCheckoutsResponse {
     /// Results of the bulk delete operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkAbandonedCheckoutResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkDeleteAbandonedCheckoutsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteAbandonedCheckoutsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteAbandonedCheckoutsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteAbandonedCheckoutsResponse {
+    const NAME: &'static str = "BulkDeleteAbandonedCheckoutsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Coupon` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coupon {
     /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Coupon",
+                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("code", &self.code)
+            .optional("amount", &self.amount)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Coupon {
+    const NAME: &'static str = "Coupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteAbandonedCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteAbandonedCheckoutResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DeleteAbandonedCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAbandonedCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteAbandonedCheckoutResponse {
+    const NAME: &'static str = "DeleteAbandonedCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DiscountRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountRule {
     /// Discount rule ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for DiscountRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DiscountRule",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DiscountRule {
+    const NAME: &'static str = "DiscountRule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `DiscountType` values.
@@ -907,13 +1377,12 @@ impl<'de> Deserialize<'de> for DiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `GetAbandonedCheckoutAnalyticsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAbandonedCheckoutAnalyticsRequest {
     /// First day to include in the aggregation, inclusive, as a `YYYY-MM-DD` calendar date
     /// (e.g. `2022-06-01`) interpreted in the site's time zone.
@@ -929,7 +1398,6 @@ pub struct GetAbandonedCheckoutAnalyticsRequest {
     /// `statuses = [ABANDONED]` returns `0`, and a recoverable-only metric
     /// (`RECOVERABLE_VALUE`, `RECOVERABLE_CHECKOUT_COUNT`) combined with `statuses = [RECOVERED]`
     /// returns `0`. Leave `statuses` empty to compute each metric over its full population.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<Metric>>,
     /// Restricts the aggregation to abandoned checkouts currently in these recovery states
     /// (`ABANDONED`, `RECOVERED`). Leave empty to include checkouts regardless of status.
@@ -937,131 +1405,473 @@ pub struct GetAbandonedCheckoutAnalyticsRequest {
     /// This filter scopes the population that every requested metric is computed over. Pairing it
     /// with a metric for the opposite state yields `0` (e.g. `statuses = [ABANDONED]` with
     /// `RECOVERED_VALUE`); leave empty unless you intend to narrow all metrics to these states.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<Status>>,
+}
+
+impl Serialize for GetAbandonedCheckoutAnalyticsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAbandonedCheckoutAnalyticsRequest",
+                2 + usize::from(self.metrics.is_some())
+                    + usize::from(self.statuses.is_some()),
+            )
+            .field("startDate", &self.start_date)
+            .field("endDate", &self.end_date)
+            .optional("metrics", &self.metrics)
+            .optional("statuses", &self.statuses)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAbandonedCheckoutAnalyticsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAbandonedCheckoutAnalyticsRequest {
+    const NAME: &'static str = "GetAbandonedCheckoutAnalyticsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "startDate" => rt::object::value(&mut map, &mut f0),
+                "endDate" => rt::object::value(&mut map, &mut f1),
+                "metrics" => rt::object::nullable(&mut map, &mut f2),
+                "statuses" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    start_date: f0,
+                    end_date: f1,
+                    metrics: f2,
+                    statuses: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "startDate"), (f1.is_none(), "endDate")],
+                    ),
+                )
+            }
+        }
+    }
 }
 
 /// Site-level aggregate over the requested date range. Each field is populated only when its metric was
 /// requested in `metrics` (or `metrics` was left empty); metrics that were not requested are left unset.
 /// Monetary amounts are decimal strings (e.g. `"1250.90"`) denominated in `currency`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAbandonedCheckoutAnalyticsResponse {
     /// ISO-4217 code (e.g. `USD`) that every monetary amount in this response is expressed in; the site's currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Total value of recoverable checkouts that were abandoned but not yet recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable_value: Option<String>,
     /// Count of recoverable checkouts that were not recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable_checkout_count: Option<f64>,
     /// Average value of a recoverable checkout that was not yet recovered: total value of recoverable checkouts
     /// that were not yet recovered, divided by the count of recoverable checkouts that were not yet recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_recoverable_checkout_value: Option<String>,
     /// Total value of the checkouts that were later recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_value: Option<String>,
     /// Count of checkouts that were later recovered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_checkout_count: Option<f64>,
     /// Share of recoverable checkouts that were recovered, from `0` (none) to `1` (all).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_rate: Option<f64>,
 }
 
+impl Serialize for GetAbandonedCheckoutAnalyticsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAbandonedCheckoutAnalyticsResponse",
+                usize::from(self.currency.is_some())
+                    + usize::from(self.recoverable_value.is_some())
+                    + usize::from(self.recoverable_checkout_count.is_some())
+                    + usize::from(self.average_recoverable_checkout_value.is_some())
+                    + usize::from(self.recovered_value.is_some())
+                    + usize::from(self.recovered_checkout_count.is_some())
+                    + usize::from(self.recovery_rate.is_some()),
+            )
+            .optional("currency", &self.currency)
+            .optional("recoverableValue", &self.recoverable_value)
+            .optional("recoverableCheckoutCount", &self.recoverable_checkout_count)
+            .optional(
+                "averageRecoverableCheckoutValue",
+                &self.average_recoverable_checkout_value,
+            )
+            .optional("recoveredValue", &self.recovered_value)
+            .optional("recoveredCheckoutCount", &self.recovered_checkout_count)
+            .optional("recoveryRate", &self.recovery_rate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAbandonedCheckoutAnalyticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAbandonedCheckoutAnalyticsResponse {
+    const NAME: &'static str = "GetAbandonedCheckoutAnalyticsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "recoverableValue" => {
+                    rt::object::nullable(&mut map, &mut out.recoverable_value)
+                }
+                "recoverableCheckoutCount" => {
+                    rt::object::nullable(&mut map, &mut out.recoverable_checkout_count)
+                }
+                "averageRecoverableCheckoutValue" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.average_recoverable_checkout_value,
+                    )
+                }
+                "recoveredValue" => {
+                    rt::object::nullable(&mut map, &mut out.recovered_value)
+                }
+                "recoveredCheckoutCount" => {
+                    rt::object::nullable(&mut map, &mut out.recovered_checkout_count)
+                }
+                "recoveryRate" => rt::object::nullable(&mut map, &mut out.recovery_rate),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetAbandonedCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAbandonedCheckoutResponse {
     /// The `abandonedCheckout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
 
+impl Serialize for GetAbandonedCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAbandonedCheckoutResponse",
+                usize::from(self.abandoned_checkout.is_some()),
+            )
+            .optional("abandonedCheckout", &self.abandoned_checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAbandonedCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAbandonedCheckoutResponse {
+    const NAME: &'static str = "GetAbandonedCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckout" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Provided only whenever possible. For example, `itemId` can't be provided when item creation has failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action for this item was successful. When `false`, the `error` field is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<MultiCurrencyPrice>,
     /// Line item description lines. Used for displaying the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
 }
 
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItem",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.physical_properties.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("productName", &self.product_name)
+            .optional("price", &self.price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("image", &self.image)
+            .optional("physicalProperties", &self.physical_properties)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItem {
+    const NAME: &'static str = "LineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MerchantDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantDiscount {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
+}
+
+impl Serialize for MerchantDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MerchantDiscount",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MerchantDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MerchantDiscount {
+    const NAME: &'static str = "MerchantDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A metric that can be requested for computation. Each value maps to the identically named field
@@ -1130,158 +1940,519 @@ impl<'de> Deserialize<'de> for Metric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Offset that was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Flag that indicates the server failed to calculate the `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
 }
 
+impl Serialize for PagingMetadataV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadataV2",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.too_many_to_count.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("tooManyToCount", &self.too_many_to_count)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadataV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadataV2 {
+    const NAME: &'static str = "PagingMetadataV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "tooManyToCount" => {
+                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
+                }
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalProperties {
     /// Line item weight. Measurement unit matches the weight unit specified in `weightUnit` in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Stock-keeping unit. Learn more about [SKUs](https://www.wix.com/encyclopedia/definition/stock-keeping-unit-sku).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether this line item is shippable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shippable: Option<bool>,
 }
 
+impl Serialize for PhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PhysicalProperties",
+                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
+                    + usize::from(self.shippable.is_some()),
+            )
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("shippable", &self.shippable)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PhysicalProperties {
+    const NAME: &'static str = "PhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryAbandonedCheckoutsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryAbandonedCheckoutsRequest {
     /// The `query` field.
     pub query: QueryV2,
 }
 
+impl Serialize for QueryAbandonedCheckoutsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "QueryAbandonedCheckoutsRequest", 1)
+            .field("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryAbandonedCheckoutsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryAbandonedCheckoutsRequest {
+    const NAME: &'static str = "QueryAbandonedCheckoutsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { query: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
+        }
+    }
+}
+
 /// The `QueryAbandonedCheckoutsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryAbandonedCheckoutsResponse {
     /// __Deprecated.__ Use `abandonedCheckouts` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<AbandonedCheckout>>,
     /// List of abandoned checkouts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkouts: Option<Vec<AbandonedCheckout>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadataV2>,
 }
 
+impl Serialize for QueryAbandonedCheckoutsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryAbandonedCheckoutsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.abandoned_checkouts.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("abandonedCheckouts", &self.abandoned_checkouts)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryAbandonedCheckoutsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryAbandonedCheckoutsResponse {
+    const NAME: &'static str = "QueryAbandonedCheckoutsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "abandonedCheckouts" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkouts)
+                }
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryV2 {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// Array of projected fields. A list of specific field names to return. If `fieldsets` are also specified, the union of `fieldsets` and `fields` is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<String>>,
 }
 
+impl Serialize for QueryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryV2",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.fieldsets.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("fields", &self.fields)
+            .optional("fieldsets", &self.fieldsets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryV2 {
+    const NAME: &'static str = "QueryV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Search {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<CommonPaging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CommonCursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<CommonSorting>>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
 }
 
+impl Serialize for Search {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Search",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Search {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Search {
+    const NAME: &'static str = "Search";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SearchAbandonedCheckoutsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchAbandonedCheckoutsRequest {
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<Search>,
 }
 
+impl Serialize for SearchAbandonedCheckoutsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchAbandonedCheckoutsRequest",
+                usize::from(self.search.is_some()),
+            )
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchAbandonedCheckoutsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchAbandonedCheckoutsRequest {
+    const NAME: &'static str = "SearchAbandonedCheckoutsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SearchAbandonedCheckoutsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchAbandonedCheckoutsResponse {
     /// List of abandoned checkouts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_checkouts: Option<Vec<AbandonedCheckout>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonPagingMetadataV2>,
 }
 
+impl Serialize for SearchAbandonedCheckoutsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchAbandonedCheckoutsResponse",
+                usize::from(self.abandoned_checkouts.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("abandonedCheckouts", &self.abandoned_checkouts)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchAbandonedCheckoutsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchAbandonedCheckoutsResponse {
+    const NAME: &'static str = "SearchAbandonedCheckoutsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCheckouts" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_checkouts)
+                }
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<AddressLocation>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Status of the abandoned checkout.
@@ -1329,31 +2500,74 @@ impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Buyer information.
 ///
 /// At most one of `visitorId`, `memberId`, `userId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1BuyerInfo {
     /// Visitor ID (if the site visitor is **not** a site member).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
     /// Member ID (if the site visitor is a site member).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// User ID (if the site visitor is a site owner or collaborator).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Contact ID. For more information, see the Contacts API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Buyer email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl Serialize for V1BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1BuyerInfo",
+                usize::from(self.visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.email.is_some()),
+            )
+            .optional("visitorId", &self.visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("userId", &self.user_id)
+            .optional("contactId", &self.contact_id)
+            .optional("email", &self.email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1BuyerInfo {
+    const NAME: &'static str = "V1BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Ecom Abandoned Checkouts.
@@ -1390,6 +2604,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

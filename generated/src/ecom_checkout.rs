@@ -415,7 +415,8 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -426,332 +427,306 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_checkout<'f>(
         client: &'f Client,
         body: &'f CreateCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/checkouts".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_CHECKOUT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_CHECKOUT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/checkouts".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_CHECKOUT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_CHECKOUT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_checkout<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_CHECKOUT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::GET_CHECKOUT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn get_checkout_by_cart_id<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutByCartIdResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/by-cart-id/{}", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_CHECKOUT_BY_CART_ID,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/by-cart-id/{}", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_CHECKOUT_BY_CART_ID,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_wix_checkout_url<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetWixCheckoutUrlResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/wix-checkout-url", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_WIX_CHECKOUT_URL,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/wix-checkout-url", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_WIX_CHECKOUT_URL,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_checkout_url<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutUrlResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/{}/checkout-url", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_CHECKOUT_URL, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/{}/checkout-url", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::GET_CHECKOUT_URL, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn update_checkout<'f>(
         client: &'f Client,
         body: &'f UpdateCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.checkout)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_CHECKOUT,
-                    "checkout.id",
-                ))?;
-            let path = format!("/ecom/v1/checkouts/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CHECKOUT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CHECKOUT, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.checkout)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_CHECKOUT,
+                        "checkout.id",
+                    )),
+            ])
+            .map(|[path_0]| format!("/ecom/v1/checkouts/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CHECKOUT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CHECKOUT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_coupon<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveCouponRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveCouponResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/{}/remove-coupon", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_COUPON,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_COUPON, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/{}/remove-coupon", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_COUPON,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_COUPON, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_gift_card<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveGiftCardRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveGiftCardResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/remove-gift-card", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_GIFT_CARD,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_GIFT_CARD, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/remove-gift-card", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_GIFT_CARD,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_GIFT_CARD, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_override_checkout_url<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveOverrideCheckoutUrlRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveOverrideCheckoutUrlResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/checkouts/{}/remove-override-checkout-url", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_OVERRIDE_CHECKOUT_URL,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_OVERRIDE_CHECKOUT_URL, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_OVERRIDE_CHECKOUT_URL,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_OVERRIDE_CHECKOUT_URL, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_to_checkout<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f AddToCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<AddToCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/{}/add-to-checkout", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_TO_CHECKOUT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_TO_CHECKOUT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/{}/add-to-checkout", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_TO_CHECKOUT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_TO_CHECKOUT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_line_items<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveLineItemsRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveLineItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/remove-line-items", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_LINE_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_LINE_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/remove-line-items", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_LINE_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_LINE_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_order<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f CreateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/checkouts/{}/create-order", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_ORDER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/checkouts/{}/create-order", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_ORDER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_order_and_charge<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f CreateOrderAndChargeRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderAndChargeResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/create-order-and-charge", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_ORDER_AND_CHARGE,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_ORDER_AND_CHARGE, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/create-order-and-charge", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_ORDER_AND_CHARGE,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_ORDER_AND_CHARGE, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn mark_checkout_as_completed_and_redirect_to_url<'f>(
         client: &'f Client,
         params: &'f MarkCheckoutAsCompletedAndRedirectToUrlParams,
     ) -> rt::BoxFuture<'f, Result<RawHttpResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.token {
-                query.push(("token", v.to_string()));
-            }
-            let path = "/ecom/v1/checkouts/mark-checkout-as-completed-and-redirect-to-url"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MARK_CHECKOUT_AS_COMPLETED_AND_REDIRECT_TO_URL,
-                    path,
-                    query,
-                    None,
-                )
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.token {
+            query.push(("token", v.to_string()));
+        }
+        let path = Ok(
+            "/ecom/v1/checkouts/mark-checkout-as-completed-and-redirect-to-url"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MARK_CHECKOUT_AS_COMPLETED_AND_REDIRECT_TO_URL,
+                path,
+                query,
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn mark_checkout_as_completed<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f MarkCheckoutAsCompletedRequest,
     ) -> rt::BoxFuture<'f, Result<MarkCheckoutAsCompletedResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/mark-as-completed", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MARK_CHECKOUT_AS_COMPLETED,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::MARK_CHECKOUT_AS_COMPLETED, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/mark-as-completed", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::MARK_CHECKOUT_AS_COMPLETED,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MARK_CHECKOUT_AS_COMPLETED, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_line_items_quantity<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UpdateLineItemsQuantityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateLineItemsQuantityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/checkouts/{}/update-line-items-quantity", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_LINE_ITEMS_QUANTITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_LINE_ITEMS_QUANTITY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/checkouts/{}/update-line-items-quantity", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_LINE_ITEMS_QUANTITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_LINE_ITEMS_QUANTITY, body).map(Some),
+            )
+        }
     }
 }
 
@@ -1091,69 +1066,218 @@ pub struct MarkCheckoutAsCompletedAndRedirectToUrlParams {
 }
 
 /// The `AddToCheckoutRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddToCheckoutRequest {
     /// Checkout ID.
     pub id: String,
     /// Catalog line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Custom line items. Custom line items don't trigger the Catalog service plugin.
     ///
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_items: Option<Vec<CustomLineItem>>,
 }
 
+impl Serialize for AddToCheckoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddToCheckoutRequest",
+                1 + usize::from(self.line_items.is_some())
+                    + usize::from(self.custom_line_items.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("lineItems", &self.line_items)
+            .optional("customLineItems", &self.custom_line_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddToCheckoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddToCheckoutRequest {
+    const NAME: &'static str = "AddToCheckoutRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "lineItems" => rt::object::nullable(&mut map, &mut f1),
+                "customLineItems" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    line_items: f1,
+                    custom_line_items: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `AddToCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddToCheckoutResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for AddToCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddToCheckoutResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddToCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddToCheckoutResponse {
+    const NAME: &'static str = "AddToCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AdditionalFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalFee {
     /// Additional fee's unique code (or ID) for future processing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Additional fee's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// Provider's app id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_app_id: Option<String>,
     /// The `priceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_tax: Option<MultiCurrencyPrice>,
     /// The `priceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_tax: Option<MultiCurrencyPrice>,
     /// Optional - Line items associated with this additional fee.
     /// If no `lineItemIds` are provided, the fee will be associated with the whole cart/checkout/order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<AdditionalFeeSource>,
     /// The translated name of the additional fee. The translation language is determined by the `languages` field in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
+}
+
+impl Serialize for AdditionalFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalFee",
+                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.provider_app_id.is_some())
+                    + usize::from(self.price_before_tax.is_some())
+                    + usize::from(self.price_after_tax.is_some())
+                    + usize::from(self.line_item_ids.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.translated_name.is_some())
+                    + usize::from(self.taxable_address.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .optional("price", &self.price)
+            .optional("taxDetails", &self.tax_details)
+            .optional("providerAppId", &self.provider_app_id)
+            .optional("priceBeforeTax", &self.price_before_tax)
+            .optional("priceAfterTax", &self.price_after_tax)
+            .optional("lineItemIds", &self.line_item_ids)
+            .optional("source", &self.source)
+            .optional("translatedName", &self.translated_name)
+            .optional("taxableAddress", &self.taxable_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalFee {
+    const NAME: &'static str = "AdditionalFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "providerAppId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_app_id)
+                }
+                "priceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_tax)
+                }
+                "priceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_tax)
+                }
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "translatedName" => {
+                    rt::object::nullable(&mut map, &mut out.translated_name)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -1218,145 +1342,433 @@ impl<'de> Deserialize<'de> for AdditionalFeeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Physical address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line (usually street name and number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Free text providing more detailed address info. Usually contains apt, suite, floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The `geocode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geocode: Option<AddressLocation>,
     /// Country's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision_fullname: Option<String>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.geocode.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivision_fullname.is_some()),
+            )
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("addressLine2", &self.address_line2)
+            .optional("geocode", &self.geocode)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisionFullname", &self.subdivision_fullname)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisionFullname" => {
+                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Billing Info and shipping details
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressWithContact {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<FullAddressContactDetails>,
 }
 
+impl Serialize for AddressWithContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddressWithContact",
+                usize::from(self.address.is_some())
+                    + usize::from(self.contact_details.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("contactDetails", &self.contact_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressWithContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddressWithContact {
+    const NAME: &'static str = "AddressWithContact";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedDiscount {
     /// The `coupon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Coupon>,
     /// The `merchantDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_discount: Option<MerchantDiscount>,
     /// The `discountRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rule: Option<DiscountRule>,
     /// The `discountType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountType>,
     /// IDs of line items the discount applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
 }
 
+impl Serialize for AppliedDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppliedDiscount",
+                usize::from(self.coupon.is_some())
+                    + usize::from(self.merchant_discount.is_some())
+                    + usize::from(self.discount_rule.is_some())
+                    + usize::from(self.discount_type.is_some())
+                    + usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("coupon", &self.coupon)
+            .optional("merchantDiscount", &self.merchant_discount)
+            .optional("discountRule", &self.discount_rule)
+            .optional("discountType", &self.discount_type)
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedDiscount {
+    const NAME: &'static str = "AppliedDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
+                "merchantDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_discount)
+                }
+                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
+                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `visitorId`, `memberId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Visitor ID (if site visitor is **not** a member).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
     /// Member ID (if site visitor is a site member).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// Contact ID. Auto-created if one does not yet exist. For more information, see the Contacts API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Buyer email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BuyerInfo",
+                usize::from(self.visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.email.is_some()),
+            )
+            .optional("visitorId", &self.visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("contactId", &self.contact_id)
+            .optional("email", &self.email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CarrierServiceOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CarrierServiceOption {
     /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Shipping options offered by this carrier for this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_options: Option<Vec<ShippingOption>>,
 }
 
+impl Serialize for CarrierServiceOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CarrierServiceOption",
+                usize::from(self.carrier_id.is_some())
+                    + usize::from(self.shipping_options.is_some()),
+            )
+            .optional("carrierId", &self.carrier_id)
+            .optional("shippingOptions", &self.shipping_options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CarrierServiceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CarrierServiceOption {
+    const NAME: &'static str = "CarrierServiceOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "shippingOptions" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_options)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CatalogOverrideFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogOverrideFields {
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// Item price **after** discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Item price **before** discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<String>,
     /// Item description lines. Used when displaying the line item to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOption>,
     /// Only eligible for catalog items with `lineItem.paymentOption.value` type of `DEPOSIT_ONLINE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<String>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// ID of the app managing the inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_app_id: Option<String>,
+}
+
+impl Serialize for CatalogOverrideFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CatalogOverrideFields",
+                usize::from(self.product_name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.inventory_app_id.is_some()),
+            )
+            .optional("productName", &self.product_name)
+            .optional("price", &self.price)
+            .optional("fullPrice", &self.full_price)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("image", &self.image)
+            .optional("paymentOption", &self.payment_option)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("inventoryAppId", &self.inventory_app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CatalogOverrideFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CatalogOverrideFields {
+    const NAME: &'static str = "CatalogOverrideFields";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "inventoryAppId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_app_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ChargeType` values.
@@ -1401,199 +1813,435 @@ impl<'de> Deserialize<'de> for ChargeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// A checkout represents a cart that is in the process of being purchased. It holds calculated prices, tax, shipping, and buyer information needed to complete the purchase.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checkout {
     /// Checkout ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Line items.
     ///
     /// Max: 300 items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// The `billingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_info: Option<AddressWithContact>,
     /// The `shippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info: Option<ShippingInfo>,
     /// [Buyer note](https://support.wix.com/en/article/collecting-and-viewing-buyer-notes) left by the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// The currency [selected by the customer](https://support.wix.com/en/article/multicurrency-an-overview) during the purchase flow, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
     ///
     /// This reflects the customer’s preferred display currency and may differ from the site’s default currency.
     /// When no specific currency is selected by the customer, this matches the `currency` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_currency: Option<String>,
     /// The `priceSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_summary: Option<PriceSummary>,
     /// The `calculationErrors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_errors: Option<CalculationErrors>,
     /// The `giftCard` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCard>,
     /// Applied discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
     /// Custom fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomField>>,
     /// The `weightUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// The `taxSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_summary: Option<TaxSummary>,
     /// The site’s default currency, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format. This represents the base currency configured for the site and remains constant regardless of the customer’s currency selection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `channelType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<ChannelType>,
     /// Site language in which original values are shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_language: Option<String>,
     /// Language for communication with the buyer. Defaults to the site language.
     ///
     /// For a site that supports multiple languages, this is the language the buyer selected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
     /// Whether an order was successfully created from this checkout.
     ///
     /// For an order to be successful, it must be successfully paid for (unless the total is 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// Whether tax is included in line item prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
     /// The `createdBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<CreatedBy>,
     /// Date and time the checkout was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the checkout was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `payNow` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_now: Option<PriceSummary>,
     /// The `payLater` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_later: Option<PriceSummary>,
     /// The `membershipOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_options: Option<MembershipOptions>,
     /// Additional Fees.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<AdditionalFee>>,
     /// Cart ID that this checkout was created from. Empty if this checkout wasn't created from a cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
     /// List of validation violations raised by the [Validations service plugin](https://dev.wix.com/docs/rest/business-solutions/e-commerce/service-plugins/validations-integration-service-plugin/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violations: Option<Vec<Violation>>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Persistent ID that correlates between the various eCommerce elements: cart, checkout, and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_flow_id: Option<String>,
     /// The `customSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_settings: Option<CustomSettings>,
     /// The `customContentReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_content_reference: Option<CustomContentReference>,
     /// The `externalReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference: Option<ExternalReference>,
     /// The `payAfterFreeTrial` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_after_free_trial: Option<PriceSummary>,
     /// The business location ID associated with the checkout.
     ///
     /// To learn more, see the Locations API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location_id: Option<String>,
     /// The currency used for payment, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
     ///
     /// This is determined by the [customer's selected currency](https://support.wix.com/en/article/multicurrency-an-overview) and the site’s supported payment currencies.
     /// If the customer’s selected currency is supported for payment, this matches the `conversionCurrency` property. If not supported, this falls back to the `currency` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_currency: Option<String>,
     /// Tax exempt group ID to use for tax exemptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_exempt_group_id: Option<String>,
 }
 
+impl Serialize for Checkout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Checkout",
+                usize::from(self.id.is_some()) + usize::from(self.line_items.is_some())
+                    + usize::from(self.billing_info.is_some())
+                    + usize::from(self.shipping_info.is_some())
+                    + usize::from(self.buyer_note.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.conversion_currency.is_some())
+                    + usize::from(self.price_summary.is_some())
+                    + usize::from(self.calculation_errors.is_some())
+                    + usize::from(self.gift_card.is_some())
+                    + usize::from(self.applied_discounts.is_some())
+                    + usize::from(self.custom_fields.is_some())
+                    + usize::from(self.weight_unit.is_some())
+                    + usize::from(self.tax_summary.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.channel_type.is_some())
+                    + usize::from(self.site_language.is_some())
+                    + usize::from(self.buyer_language.is_some())
+                    + usize::from(self.completed.is_some())
+                    + usize::from(self.tax_included_in_price.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.pay_now.is_some())
+                    + usize::from(self.pay_later.is_some())
+                    + usize::from(self.membership_options.is_some())
+                    + usize::from(self.additional_fees.is_some())
+                    + usize::from(self.cart_id.is_some())
+                    + usize::from(self.violations.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.purchase_flow_id.is_some())
+                    + usize::from(self.custom_settings.is_some())
+                    + usize::from(self.custom_content_reference.is_some())
+                    + usize::from(self.external_reference.is_some())
+                    + usize::from(self.pay_after_free_trial.is_some())
+                    + usize::from(self.business_location_id.is_some())
+                    + usize::from(self.payment_currency.is_some())
+                    + usize::from(self.tax_exempt_group_id.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("lineItems", &self.line_items)
+            .optional("billingInfo", &self.billing_info)
+            .optional("shippingInfo", &self.shipping_info)
+            .optional("buyerNote", &self.buyer_note)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("conversionCurrency", &self.conversion_currency)
+            .optional("priceSummary", &self.price_summary)
+            .optional("calculationErrors", &self.calculation_errors)
+            .optional("giftCard", &self.gift_card)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .optional("customFields", &self.custom_fields)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("taxSummary", &self.tax_summary)
+            .optional("currency", &self.currency)
+            .optional("channelType", &self.channel_type)
+            .optional("siteLanguage", &self.site_language)
+            .optional("buyerLanguage", &self.buyer_language)
+            .optional("completed", &self.completed)
+            .optional("taxIncludedInPrice", &self.tax_included_in_price)
+            .optional("createdBy", &self.created_by)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("payNow", &self.pay_now)
+            .optional("payLater", &self.pay_later)
+            .optional("membershipOptions", &self.membership_options)
+            .optional("additionalFees", &self.additional_fees)
+            .optional("cartId", &self.cart_id)
+            .optional("violations", &self.violations)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("purchaseFlowId", &self.purchase_flow_id)
+            .optional("customSettings", &self.custom_settings)
+            .optional("customContentReference", &self.custom_content_reference)
+            .optional("externalReference", &self.external_reference)
+            .optional("payAfterFreeTrial", &self.pay_after_free_trial)
+            .optional("businessLocationId", &self.business_location_id)
+            .optional("paymentCurrency", &self.payment_currency)
+            .optional("taxExemptGroupId", &self.tax_exempt_group_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Checkout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Checkout {
+    const NAME: &'static str = "Checkout";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
+                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
+                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "conversionCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.conversion_currency)
+                }
+                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
+                "calculationErrors" => {
+                    rt::object::nullable(&mut map, &mut out.calculation_errors)
+                }
+                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "channelType" => rt::object::nullable(&mut map, &mut out.channel_type),
+                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
+                "buyerLanguage" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language)
+                }
+                "completed" => rt::object::nullable(&mut map, &mut out.completed),
+                "taxIncludedInPrice" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
+                }
+                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "payNow" => rt::object::nullable(&mut map, &mut out.pay_now),
+                "payLater" => rt::object::nullable(&mut map, &mut out.pay_later),
+                "membershipOptions" => {
+                    rt::object::nullable(&mut map, &mut out.membership_options)
+                }
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
+                "violations" => rt::object::nullable(&mut map, &mut out.violations),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "purchaseFlowId" => {
+                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
+                }
+                "customSettings" => {
+                    rt::object::nullable(&mut map, &mut out.custom_settings)
+                }
+                "customContentReference" => {
+                    rt::object::nullable(&mut map, &mut out.custom_content_reference)
+                }
+                "externalReference" => {
+                    rt::object::nullable(&mut map, &mut out.external_reference)
+                }
+                "payAfterFreeTrial" => {
+                    rt::object::nullable(&mut map, &mut out.pay_after_free_trial)
+                }
+                "businessLocationId" => {
+                    rt::object::nullable(&mut map, &mut out.business_location_id)
+                }
+                "paymentCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.payment_currency)
+                }
+                "taxExemptGroupId" => {
+                    rt::object::nullable(&mut map, &mut out.tax_exempt_group_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for CheckoutDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckoutDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckoutDeletedPayload {
+    const NAME: &'static str = "CheckoutDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Triggered when an order created from this checkout is successfully paid for or when a checkout is marked as completed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutMarkedAsCompleted {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for CheckoutMarkedAsCompleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CheckoutMarkedAsCompleted",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckoutMarkedAsCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckoutMarkedAsCompleted {
+    const NAME: &'static str = "CheckoutMarkedAsCompleted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Coupon
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coupon {
     /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Coupon",
+                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("code", &self.code)
+            .optional("amount", &self.amount)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Coupon {
+    const NAME: &'static str = "Coupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateCheckoutRequest` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateCheckoutRequest {
     /// The `checkoutInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_info: Option<Checkout>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// Catalog line items to add to the checkout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Custom line items to add to the checkout. Custom line items don't trigger the Catalog service plugin.
     ///
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_items: Option<Vec<CustomLineItem>>,
     /// The `channelType` field.
     pub channel_type: ChannelType,
@@ -1602,91 +2250,349 @@ pub struct CreateCheckoutRequest {
     /// The checkout can only hold 1 `giftCardCode` at a time. If an additional `giftCardCode` is added, it will override the existing `giftCardCode`.
     ///
     /// >**Note:** Gift cards are supported through the Wix UI, though the service plugin is not currently available. Learn more about [Wix Gift Cards](https://support.wix.com/en/article/setting-up-wix-gift-cards-9451439).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_code: Option<String>,
     /// `overrideCheckoutUrl` allows the flexibility to redirect customers to a customized checkout page.
     ///
     /// This field overrides the `checkoutUrl` in a cart or checkout. `checkoutUrl` is used in the Abandoned Checkout API
     /// to send customers back to their checkouts. By default, a `checkoutUrl` generates for a checkout and directs to a
     /// standard Wix checkout page. When `overrideCheckoutUrl` has a value, it will replace and set the value of `checkoutUrl`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_checkout_url: Option<String>,
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_redeem_amount: Option<String>,
 }
 
+impl Serialize for CreateCheckoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCheckoutRequest",
+                1 + usize::from(self.checkout_info.is_some())
+                    + usize::from(self.coupon_code.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.custom_line_items.is_some())
+                    + usize::from(self.gift_card_code.is_some())
+                    + usize::from(self.override_checkout_url.is_some())
+                    + usize::from(self.gift_card_redeem_amount.is_some()),
+            )
+            .optional("checkoutInfo", &self.checkout_info)
+            .optional("couponCode", &self.coupon_code)
+            .optional("lineItems", &self.line_items)
+            .optional("customLineItems", &self.custom_line_items)
+            .field("channelType", &self.channel_type)
+            .optional("giftCardCode", &self.gift_card_code)
+            .optional("overrideCheckoutUrl", &self.override_checkout_url)
+            .optional("giftCardRedeemAmount", &self.gift_card_redeem_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCheckoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCheckoutRequest {
+    const NAME: &'static str = "CreateCheckoutRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkoutInfo" => rt::object::nullable(&mut map, &mut f0),
+                "couponCode" => rt::object::nullable(&mut map, &mut f1),
+                "lineItems" => rt::object::nullable(&mut map, &mut f2),
+                "customLineItems" => rt::object::nullable(&mut map, &mut f3),
+                "channelType" => rt::object::value(&mut map, &mut f4),
+                "giftCardCode" => rt::object::nullable(&mut map, &mut f5),
+                "overrideCheckoutUrl" => rt::object::nullable(&mut map, &mut f6),
+                "giftCardRedeemAmount" => rt::object::nullable(&mut map, &mut f7),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f4,) {
+            (Some(f4),) => {
+                Ok(Self {
+                    checkout_info: f0,
+                    coupon_code: f1,
+                    line_items: f2,
+                    custom_line_items: f3,
+                    channel_type: f4,
+                    gift_card_code: f5,
+                    override_checkout_url: f6,
+                    gift_card_redeem_amount: f7,
+                })
+            }
+            (f4,) => Err(rt::object::missing(&[(f4.is_none(), "channelType")])),
+        }
+    }
+}
+
 /// The `CreateCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCheckoutResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for CreateCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCheckoutResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCheckoutResponse {
+    const NAME: &'static str = "CreateCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateOrderAndChargeRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderAndChargeRequest {
     /// Checkout ID.
     pub id: String,
     /// Payment token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_token: Option<String>,
     /// Whether the payment method should be saved on the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// Whether to authorize the payment and delay the capture.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_capture: Option<bool>,
 }
 
+impl Serialize for CreateOrderAndChargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderAndChargeRequest",
+                1 + usize::from(self.payment_token.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.delay_capture.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("paymentToken", &self.payment_token)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("delayCapture", &self.delay_capture)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderAndChargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderAndChargeRequest {
+    const NAME: &'static str = "CreateOrderAndChargeRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "paymentToken" => rt::object::nullable(&mut map, &mut f1),
+                "savePaymentMethod" => rt::object::nullable(&mut map, &mut f2),
+                "delayCapture" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    payment_token: f1,
+                    save_payment_method: f2,
+                    delay_capture: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderAndChargeResponse {
     /// ID of newly created order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// ID of newly created subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Payment response token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_response_token: Option<String>,
     /// The payment gateway is cashier.
     /// payment_gateway_order_id will be returned given that money was charged.
     /// In some cases, money will not be charged:
     /// If the total price is 0 - For example, could be a free item or a an item with 100% discount
     /// If the total price is not 0, but the payment is covered by alternative payment methods such as gift card
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_order_id: Option<String>,
 }
 
+impl Serialize for CreateOrderAndChargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderAndChargeResponse",
+                usize::from(self.order_id.is_some())
+                    + usize::from(self.subscription_id.is_some())
+                    + usize::from(self.payment_response_token.is_some())
+                    + usize::from(self.payment_gateway_order_id.is_some()),
+            )
+            .optional("orderId", &self.order_id)
+            .optional("subscriptionId", &self.subscription_id)
+            .optional("paymentResponseToken", &self.payment_response_token)
+            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderAndChargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderAndChargeResponse {
+    const NAME: &'static str = "CreateOrderAndChargeResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "subscriptionId" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_id)
+                }
+                "paymentResponseToken" => {
+                    rt::object::nullable(&mut map, &mut out.payment_response_token)
+                }
+                "paymentGatewayOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderRequest {
     /// Checkout ID.
     pub id: String,
     /// Whether the payment method should be saved on the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// Whether to authorize the payment and delay the capture.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_capture: Option<bool>,
 }
 
+impl Serialize for CreateOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderRequest",
+                1 + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.delay_capture.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("delayCapture", &self.delay_capture)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderRequest {
+    const NAME: &'static str = "CreateOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "savePaymentMethod" => rt::object::nullable(&mut map, &mut f1),
+                "delayCapture" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    save_payment_method: f1,
+                    delay_capture: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderResponse {
     /// ID of newly created order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// ID of newly created subscription. Learn more about your site's [Subscriptions](https://support.wix.com/en/article/wix-stores-managing-product-subscriptions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Payment gateway order ID.
     ///
@@ -1696,64 +2602,181 @@ pub struct CreateOrderResponse {
     /// In some cases, money cannot be charged:
     /// + When the total price (the `priceSummary.total.amount` field in the checkout/order objects) is `0`. For example, in the case of a free item or an item with a 100% discount.
     /// + If the total price is not `0`, but the payment is covered by alternative payment methods, such as a gift card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_order_id: Option<String>,
 }
 
+impl Serialize for CreateOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderResponse",
+                usize::from(self.order_id.is_some())
+                    + usize::from(self.subscription_id.is_some())
+                    + usize::from(self.payment_gateway_order_id.is_some()),
+            )
+            .optional("orderId", &self.order_id)
+            .optional("subscriptionId", &self.subscription_id)
+            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderResponse {
+    const NAME: &'static str = "CreateOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "subscriptionId" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_id)
+                }
+                "paymentGatewayOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomContentReference` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomContentReference {
     /// ID of the app providing the content.
     ///
     /// You can get your app's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// ID of the component within the app it belongs to.
     ///
     /// You can get your component's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_id: Option<String>,
 }
 
+impl Serialize for CustomContentReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomContentReference",
+                usize::from(self.app_id.is_some())
+                    + usize::from(self.component_id.is_some()),
+            )
+            .optional("appId", &self.app_id)
+            .optional("componentId", &self.component_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomContentReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomContentReference {
+    const NAME: &'static str = "CustomContentReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "componentId" => rt::object::nullable(&mut map, &mut out.component_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomField {
     /// Custom field value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Custom field title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Translated custom field title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_title: Option<String>,
 }
 
+impl Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomField",
+                usize::from(self.value.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.translated_title.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("title", &self.title)
+            .optional("translatedTitle", &self.translated_title)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomField {
+    const NAME: &'static str = "CustomField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "translatedTitle" => {
+                    rt::object::nullable(&mut map, &mut out.translated_title)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomLineItem {
     /// Custom line item quantity.
     ///
     /// Min: `1`
     /// Max: `100000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Custom line item price.
     ///
     /// Must be a number or a decimal without symbols.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// Custom line item description lines. Used for display purposes for the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Image>,
     /// Deprecated. Custom line item ID.
     ///
@@ -1761,143 +2784,404 @@ pub struct CustomLineItem {
     /// Learn more about [custom items with catalog reference](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/catalogs/catalog-and-custom-items#custom-item-with-catalog-reference).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Tax group ID for this custom line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<PageUrlV2>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// Item price **before** catalog-defined discount. Defaults to `price` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<String>,
     /// Item quantity available for purchase. Only return this if inventory is managed.
     /// Not returning this field means that the buyer can "infinitely" tick up the number of items in the cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_available: Option<f64>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `serviceProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_properties: Option<ServiceProperties>,
     /// In cases where `catalogReference.catalogItemId` is NOT the actual catalog item ID, this field will return the true item's ID.
     ///
     /// + For example, for Wix Bookings, `catalogReference.catalogItemId` is the booking ID. Therefore this value is set to the service ID.
     /// + In most cases, this field is the same as `catalogReference.catalogItemId`.
     /// + Used in membership validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_catalog_item_id: Option<String>,
     /// Partial payment for the given item to be paid upfront during the checkout.
     ///
     /// Eligible for catalog items with type `DEPOSIT_ONLINE`.
     /// When omitted, the item's price will not be split and is expected to be paid in a single installment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<String>,
     /// Delivery profile ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_profile_id: Option<String>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// Whether the price is not yet defined, and will be updated after the order is created.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_undetermined: Option<bool>,
     /// Whether the line item quantity is fixed and cannot be changed.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_quantity: Option<bool>,
     /// Item payment policy that requires customer consent to complete purchase. The payment policy will be displayed on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_required_payment_policy: Option<String>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// Policies to be displayed to the customer on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
     /// Whether the item can only be purchased by site members.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_only: Option<bool>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
 }
 
+impl Serialize for CustomLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomLineItem",
+                usize::from(self.quantity.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.media.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.quantity_available.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.service_properties.is_some())
+                    + usize::from(self.root_catalog_item_id.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.delivery_profile_id.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.price_undetermined.is_some())
+                    + usize::from(self.fixed_quantity.is_some())
+                    + usize::from(self.consent_required_payment_policy.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.members_only.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.modifier_groups.is_some()),
+            )
+            .optional("quantity", &self.quantity)
+            .optional("price", &self.price)
+            .optional("priceDescription", &self.price_description)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("media", &self.media)
+            .optional("id", &self.id)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("productName", &self.product_name)
+            .optional("url", &self.url)
+            .optional("itemType", &self.item_type)
+            .optional("fullPrice", &self.full_price)
+            .optional("quantityAvailable", &self.quantity_available)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("paymentOption", &self.payment_option)
+            .optional("serviceProperties", &self.service_properties)
+            .optional("rootCatalogItemId", &self.root_catalog_item_id)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("deliveryProfileId", &self.delivery_profile_id)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("priceUndetermined", &self.price_undetermined)
+            .optional("fixedQuantity", &self.fixed_quantity)
+            .optional(
+                "consentRequiredPaymentPolicy",
+                &self.consent_required_payment_policy,
+            )
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("policies", &self.policies)
+            .optional("membersOnly", &self.members_only)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("modifierGroups", &self.modifier_groups)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomLineItem {
+    const NAME: &'static str = "CustomLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "quantityAvailable" => {
+                    rt::object::nullable(&mut map, &mut out.quantity_available)
+                }
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "serviceProperties" => {
+                    rt::object::nullable(&mut map, &mut out.service_properties)
+                }
+                "rootCatalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "deliveryProfileId" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
+                }
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "priceUndetermined" => {
+                    rt::object::nullable(&mut map, &mut out.price_undetermined)
+                }
+                "fixedQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
+                }
+                "consentRequiredPaymentPolicy" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.consent_required_payment_policy,
+                    )
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "policies" => rt::object::nullable(&mut map, &mut out.policies),
+                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomSettings {
     /// Whether to restrict the option to add or remove a gift card on the checkout page.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_gift_card: Option<bool>,
     /// Whether to restrict the option to add or remove a coupon code on the checkout page.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_coupon_code: Option<bool>,
     /// Whether to disable policy agreement checkout in the checkout page
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_policy_agreement_checkbox: Option<bool>,
     /// Whether to disable manual payment option for this checkout.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_manual_payment: Option<bool>,
 }
 
+impl Serialize for CustomSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomSettings",
+                usize::from(self.lock_gift_card.is_some())
+                    + usize::from(self.lock_coupon_code.is_some())
+                    + usize::from(self.disabled_policy_agreement_checkbox.is_some())
+                    + usize::from(self.disabled_manual_payment.is_some()),
+            )
+            .optional("lockGiftCard", &self.lock_gift_card)
+            .optional("lockCouponCode", &self.lock_coupon_code)
+            .optional(
+                "disabledPolicyAgreementCheckbox",
+                &self.disabled_policy_agreement_checkbox,
+            )
+            .optional("disabledManualPayment", &self.disabled_manual_payment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomSettings {
+    const NAME: &'static str = "CustomSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lockGiftCard" => rt::object::nullable(&mut map, &mut out.lock_gift_card),
+                "lockCouponCode" => {
+                    rt::object::nullable(&mut map, &mut out.lock_coupon_code)
+                }
+                "disabledPolicyAgreementCheckbox" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.disabled_policy_agreement_checkbox,
+                    )
+                }
+                "disabledManualPayment" => {
+                    rt::object::nullable(&mut map, &mut out.disabled_manual_payment)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeliveryLogistics` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeliveryLogistics {
     /// Expected delivery time, in free text. For example, "3-5 business days".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_time: Option<String>,
     /// Instructions for caller, e.g for pickup: "Please deliver during opening hours, and please don't park in disabled parking spot".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// The `pickupDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
 }
 
+impl Serialize for DeliveryLogistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeliveryLogistics",
+                usize::from(self.delivery_time.is_some())
+                    + usize::from(self.instructions.is_some())
+                    + usize::from(self.pickup_details.is_some()),
+            )
+            .optional("deliveryTime", &self.delivery_time)
+            .optional("instructions", &self.instructions)
+            .optional("pickupDetails", &self.pickup_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryLogistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeliveryLogistics {
+    const NAME: &'static str = "DeliveryLogistics";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
+                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
+                "pickupDetails" => {
+                    rt::object::nullable(&mut map, &mut out.pickup_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DiscountRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountRule {
     /// Discount rule ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for DiscountRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DiscountRule",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DiscountRule {
+    const NAME: &'static str = "DiscountRule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `DiscountType` values.
@@ -1946,381 +3230,1193 @@ impl<'de> Deserialize<'de> for DiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ExternalReference` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalReference {
     /// ID of the app associated with the purchase flow.
     /// For example, the Wix Pay Links app ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Reference to an external resource ID. Used to link the purchase flow to a specific entity in an external system.
     /// For example, a Wix Pay Link ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
+impl Serialize for ExternalReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExternalReference",
+                usize::from(self.app_id.is_some())
+                    + usize::from(self.resource_id.is_some()),
+            )
+            .optional("appId", &self.app_id)
+            .optional("resourceId", &self.resource_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ExternalReference {
+    const NAME: &'static str = "ExternalReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "resourceId" => rt::object::nullable(&mut map, &mut out.resource_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCheckoutByCartIdResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCheckoutByCartIdResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
+}
+
+impl Serialize for GetCheckoutByCartIdResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCheckoutByCartIdResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCheckoutByCartIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCheckoutByCartIdResponse {
+    const NAME: &'static str = "GetCheckoutByCartIdResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCheckoutResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for GetCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCheckoutResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCheckoutResponse {
+    const NAME: &'static str = "GetCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCheckoutUrlResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCheckoutUrlResponse {
     /// Checkout URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_url: Option<String>,
+}
+
+impl Serialize for GetCheckoutUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCheckoutUrlResponse",
+                usize::from(self.checkout_url.is_some()),
+            )
+            .optional("checkoutUrl", &self.checkout_url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCheckoutUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCheckoutUrlResponse {
+    const NAME: &'static str = "GetCheckoutUrlResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetWixCheckoutUrlResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetWixCheckoutUrlResponse {
     /// Checkout URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_url: Option<String>,
 }
 
+impl Serialize for GetWixCheckoutUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetWixCheckoutUrlResponse",
+                usize::from(self.checkout_url.is_some()),
+            )
+            .optional("checkoutUrl", &self.checkout_url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetWixCheckoutUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetWixCheckoutUrlResponse {
+    const NAME: &'static str = "GetWixCheckoutUrlResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemModifier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemModifier {
     /// Modifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The quantity of this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<TranslatableString>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<TranslatableString>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for ItemModifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemModifier",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.details.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("label", &self.label)
+            .optional("details", &self.details)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemModifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemModifier {
+    const NAME: &'static str = "ItemModifier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemTaxFullDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemTaxFullDetails {
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<MultiCurrencyPrice>,
     /// Tax rate %, as a decimal point between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<MultiCurrencyPrice>,
     /// If breakdown exists, the sum of rates in the breakdown must equal `tax_rate`. Deprecated - use 'tax_breakdown' instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_breakdown: Option<Vec<TaxRateBreakdown>>,
     /// tax information for a line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
 }
 
+impl Serialize for ItemTaxFullDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemTaxFullDetails",
+                usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.tax_rate.is_some())
+                    + usize::from(self.total_tax.is_some())
+                    + usize::from(self.rate_breakdown.is_some())
+                    + usize::from(self.tax_breakdown.is_some()),
+            )
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("taxRate", &self.tax_rate)
+            .optional("totalTax", &self.total_tax)
+            .optional("rateBreakdown", &self.rate_breakdown)
+            .optional("taxBreakdown", &self.tax_breakdown)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemTaxFullDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemTaxFullDetails {
+    const NAME: &'static str = "ItemTaxFullDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                "rateBreakdown" => {
+                    rt::object::nullable(&mut map, &mut out.rate_breakdown)
+                }
+                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Item quantity.
     ///
     /// Min: `"1"`
     /// Max: `"100000"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<PageUrlV2>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `lineItemPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_price: Option<MultiCurrencyPrice>,
     /// The `fullPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<MultiCurrencyPrice>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<MultiCurrencyPrice>,
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<MultiCurrencyPrice>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<MultiCurrencyPrice>,
     /// Line item description lines. Used for display purposes for the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<CommonImage>,
     /// The `availability` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<ItemAvailabilityInfo>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// The `subscriptionOptionInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_option_info: Option<SubscriptionOptionInfo>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `serviceProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_properties: Option<ServiceProperties>,
     /// In cases where `catalogReference.catalogItemId` is NOT the actual catalog item ID, this field will return the true item's ID.
     /// + For example, for Wix Bookings, `catalogReference.catalogItemId` is the booking ID. Therefore this value is set to the service ID.
     /// + In most cases, this field has the same value as `catalogReference.catalogItemId`.
     /// + Used in membership validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_catalog_item_id: Option<String>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// The `depositAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<MultiCurrencyPrice>,
     /// Delivery profile ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_profile_id: Option<String>,
     /// Whether the line item is a custom line item. Custom line items don't trigger the Catalog service plugin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_item: Option<bool>,
     /// Item payment policy that requires customer consent to complete purchase. The payment policy will be displayed on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_required_payment_policy: Option<String>,
     /// The `catalogOverrideFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_override_fields: Option<CatalogOverrideFields>,
     /// Whether the price is not yet defined, and will be updated after the order is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_undetermined: Option<bool>,
     /// Whether the line item quantity is fixed and cannot be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_quantity: Option<bool>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Policies to be displayed to the customer on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
     /// Whether the item can only be purchased by site members.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_only: Option<bool>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<ModifierGroup>>,
     /// The `modifiersTotalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItem",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.url.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.line_item_price.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.discount.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.availability.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.subscription_option_info.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.service_properties.is_some())
+                    + usize::from(self.root_catalog_item_id.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.delivery_profile_id.is_some())
+                    + usize::from(self.custom_line_item.is_some())
+                    + usize::from(self.consent_required_payment_policy.is_some())
+                    + usize::from(self.catalog_override_fields.is_some())
+                    + usize::from(self.price_undetermined.is_some())
+                    + usize::from(self.fixed_quantity.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.members_only.is_some())
+                    + usize::from(self.modifier_groups.is_some())
+                    + usize::from(self.modifiers_total_price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("productName", &self.product_name)
+            .optional("url", &self.url)
+            .optional("price", &self.price)
+            .optional("lineItemPrice", &self.line_item_price)
+            .optional("fullPrice", &self.full_price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("taxDetails", &self.tax_details)
+            .optional("discount", &self.discount)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("media", &self.media)
+            .optional("availability", &self.availability)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("itemType", &self.item_type)
+            .optional("subscriptionOptionInfo", &self.subscription_option_info)
+            .optional("paymentOption", &self.payment_option)
+            .optional("serviceProperties", &self.service_properties)
+            .optional("rootCatalogItemId", &self.root_catalog_item_id)
+            .optional("priceDescription", &self.price_description)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("deliveryProfileId", &self.delivery_profile_id)
+            .optional("customLineItem", &self.custom_line_item)
+            .optional(
+                "consentRequiredPaymentPolicy",
+                &self.consent_required_payment_policy,
+            )
+            .optional("catalogOverrideFields", &self.catalog_override_fields)
+            .optional("priceUndetermined", &self.price_undetermined)
+            .optional("fixedQuantity", &self.fixed_quantity)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("policies", &self.policies)
+            .optional("membersOnly", &self.members_only)
+            .optional("modifierGroups", &self.modifier_groups)
+            .optional("modifiersTotalPrice", &self.modifiers_total_price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItem {
+    const NAME: &'static str = "LineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "lineItemPrice" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_price)
+                }
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "availability" => rt::object::nullable(&mut map, &mut out.availability),
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "subscriptionOptionInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_option_info)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "serviceProperties" => {
+                    rt::object::nullable(&mut map, &mut out.service_properties)
+                }
+                "rootCatalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
+                }
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "deliveryProfileId" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
+                }
+                "customLineItem" => {
+                    rt::object::nullable(&mut map, &mut out.custom_line_item)
+                }
+                "consentRequiredPaymentPolicy" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.consent_required_payment_policy,
+                    )
+                }
+                "catalogOverrideFields" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_override_fields)
+                }
+                "priceUndetermined" => {
+                    rt::object::nullable(&mut map, &mut out.price_undetermined)
+                }
+                "fixedQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "policies" => rt::object::nullable(&mut map, &mut out.policies),
+                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                "modifiersTotalPrice" => {
+                    rt::object::nullable(&mut map, &mut out.modifiers_total_price)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MarkCheckoutAsCompletedRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkCheckoutAsCompletedRequest {
     /// Checkout ID.
     pub id: String,
 }
 
+impl Serialize for MarkCheckoutAsCompletedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "MarkCheckoutAsCompletedRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkCheckoutAsCompletedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkCheckoutAsCompletedRequest {
+    const NAME: &'static str = "MarkCheckoutAsCompletedRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `MarkCheckoutAsCompletedResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkCheckoutAsCompletedResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for MarkCheckoutAsCompletedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkCheckoutAsCompletedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkCheckoutAsCompletedResponse {
+    const NAME: &'static str = "MarkCheckoutAsCompletedResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Reserved for internal use.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipOptions {
     /// Reserved for internal use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_memberships: Option<Vec<Membership>>,
     /// Reserved for internal use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_memberships: Option<Vec<InvalidMembership>>,
     /// The `selectedMemberships` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_memberships: Option<SelectedMemberships>,
 }
 
+impl Serialize for MembershipOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipOptions",
+                usize::from(self.eligible_memberships.is_some())
+                    + usize::from(self.invalid_memberships.is_some())
+                    + usize::from(self.selected_memberships.is_some()),
+            )
+            .optional("eligibleMemberships", &self.eligible_memberships)
+            .optional("invalidMemberships", &self.invalid_memberships)
+            .optional("selectedMemberships", &self.selected_memberships)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipOptions {
+    const NAME: &'static str = "MembershipOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eligibleMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.eligible_memberships)
+                }
+                "invalidMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.invalid_memberships)
+                }
+                "selectedMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.selected_memberships)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MerchantDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantDiscount {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
 }
 
+impl Serialize for MerchantDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MerchantDiscount",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MerchantDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MerchantDiscount {
+    const NAME: &'static str = "MerchantDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ModifierGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModifierGroup {
     /// Modifier group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<ItemModifier>>,
 }
 
+impl Serialize for ModifierGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ModifierGroup",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.modifiers.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("modifiers", &self.modifiers)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifierGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ModifierGroup {
+    const NAME: &'static str = "ModifierGroup";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OtherCharge` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OtherCharge {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChargeType>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
 }
 
+impl Serialize for OtherCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OtherCharge",
+                usize::from(self.r#type.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.details.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("price", &self.price)
+            .optional("details", &self.details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OtherCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OtherCharge {
+    const NAME: &'static str = "OtherCharge";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalProperties {
     /// Line item weight. Measurement unit matches the weight unit specified in `weightUnit` in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Stock-keeping unit. Learn more about [SKUs](https://www.wix.com/encyclopedia/definition/stock-keeping-unit-sku).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether this line item is shippable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shippable: Option<bool>,
 }
 
+impl Serialize for PhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PhysicalProperties",
+                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
+                    + usize::from(self.shippable.is_some()),
+            )
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("shippable", &self.shippable)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PhysicalProperties {
+    const NAME: &'static str = "PhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PickupDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupDetails {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// Whether the pickup address is that of a business - this may effect tax calculation.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location: Option<bool>,
     /// The `pickupMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_method: Option<PickupMethod>,
 }
 
+impl Serialize for PickupDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PickupDetails",
+                usize::from(self.address.is_some())
+                    + usize::from(self.business_location.is_some())
+                    + usize::from(self.pickup_method.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("businessLocation", &self.business_location)
+            .optional("pickupMethod", &self.pickup_method)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PickupDetails {
+    const NAME: &'static str = "PickupDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "businessLocation" => {
+                    rt::object::nullable(&mut map, &mut out.business_location)
+                }
+                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PriceSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceSummary {
     /// The `subtotal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<MultiCurrencyPrice>,
     /// The `shipping` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<MultiCurrencyPrice>,
     /// The `tax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<MultiCurrencyPrice>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<MultiCurrencyPrice>,
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<MultiCurrencyPrice>,
     /// The `additionalFees` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for PriceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceSummary",
+                usize::from(self.subtotal.is_some())
+                    + usize::from(self.shipping.is_some())
+                    + usize::from(self.tax.is_some())
+                    + usize::from(self.discount.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.additional_fees.is_some()),
+            )
+            .optional("subtotal", &self.subtotal)
+            .optional("shipping", &self.shipping)
+            .optional("tax", &self.tax)
+            .optional("discount", &self.discount)
+            .optional("total", &self.total)
+            .optional("additionalFees", &self.additional_fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceSummary {
+    const NAME: &'static str = "PriceSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
+                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -2376,287 +4472,1076 @@ impl<'de> Deserialize<'de> for RateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RemoveCouponResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveCouponResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for RemoveCouponResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveCouponResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveCouponResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveCouponResponse {
+    const NAME: &'static str = "RemoveCouponResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveGiftCardRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveGiftCardRequest {
     /// ID of the checkout to remove the gift card from.
     pub id: String,
 }
 
+impl Serialize for RemoveGiftCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveGiftCardRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveGiftCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveGiftCardRequest {
+    const NAME: &'static str = "RemoveGiftCardRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveGiftCardResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveGiftCardResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
+}
+
+impl Serialize for RemoveGiftCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveGiftCardResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveGiftCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveGiftCardResponse {
+    const NAME: &'static str = "RemoveGiftCardResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `RemoveLineItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveLineItemsResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for RemoveLineItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveLineItemsResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveLineItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveLineItemsResponse {
+    const NAME: &'static str = "RemoveLineItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveOverrideCheckoutUrlRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveOverrideCheckoutUrlRequest {
     /// ID of the checkout to remove the override checkout url from.
     pub id: String,
 }
 
+impl Serialize for RemoveOverrideCheckoutUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveOverrideCheckoutUrlRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveOverrideCheckoutUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveOverrideCheckoutUrlRequest {
+    const NAME: &'static str = "RemoveOverrideCheckoutUrlRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveOverrideCheckoutUrlResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveOverrideCheckoutUrlResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for RemoveOverrideCheckoutUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveOverrideCheckoutUrlResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveOverrideCheckoutUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveOverrideCheckoutUrlResponse {
+    const NAME: &'static str = "RemoveOverrideCheckoutUrlResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedCarrierServiceOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOption {
     /// Unique identifier of selected option. For example, "usps_std_overnight".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Title of the option, such as USPS Standard Overnight Delivery (in the requested locale).
     /// For example, "Standard" or "First-Class Package International".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `logistics` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistics: Option<DeliveryLogistics>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
     /// Were we able to find the requested shipping option, or otherwise we fallback to the default one (the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_shipping_option: Option<bool>,
     /// Other charges
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_charges: Option<Vec<SelectedCarrierServiceOptionOtherCharge>>,
     /// This carrier's unique ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Delivery solution allocations to different delivery carriers and delivery regions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
+}
+
+impl Serialize for SelectedCarrierServiceOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOption",
+                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.logistics.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.requested_shipping_option.is_some())
+                    + usize::from(self.other_charges.is_some())
+                    + usize::from(self.carrier_id.is_some())
+                    + usize::from(self.delivery_allocations.is_some())
+                    + usize::from(self.partial.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("title", &self.title)
+            .optional("logistics", &self.logistics)
+            .optional("cost", &self.cost)
+            .optional("requestedShippingOption", &self.requested_shipping_option)
+            .optional("otherCharges", &self.other_charges)
+            .optional("carrierId", &self.carrier_id)
+            .optional("deliveryAllocations", &self.delivery_allocations)
+            .optional("partial", &self.partial)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOption {
+    const NAME: &'static str = "SelectedCarrierServiceOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "requestedShippingOption" => {
+                    rt::object::nullable(&mut map, &mut out.requested_shipping_option)
+                }
+                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "deliveryAllocations" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
+                }
+                "partial" => rt::object::nullable(&mut map, &mut out.partial),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOptionOtherCharge {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChargeType>,
     /// Details of the charge, such as 'Full Coverage Insurance of up to 80% of value of shipment'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
 }
 
+impl Serialize for SelectedCarrierServiceOptionOtherCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOptionOtherCharge",
+                usize::from(self.r#type.is_some()) + usize::from(self.details.is_some())
+                    + usize::from(self.cost.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("details", &self.details)
+            .optional("cost", &self.cost)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionOtherCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOptionOtherCharge {
+    const NAME: &'static str = "SelectedCarrierServiceOptionOtherCharge";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedCarrierServiceOptionPrices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOptionPrices {
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<MultiCurrencyPrice>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<MultiCurrencyPrice>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for SelectedCarrierServiceOptionPrices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOptionPrices",
+                usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.total_discount.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("taxDetails", &self.tax_details)
+            .optional("totalDiscount", &self.total_discount)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionPrices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOptionPrices {
+    const NAME: &'static str = "SelectedCarrierServiceOptionPrices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `SelectedMembership` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedMembership {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the app providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// IDs of the line items this membership applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
 }
 
+impl Serialize for SelectedMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedMembership",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
+                    + usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedMembership {
+    const NAME: &'static str = "SelectedMembership";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedMemberships` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedMemberships {
     /// Selected memberships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memberships: Option<Vec<SelectedMembership>>,
 }
 
+impl Serialize for SelectedMemberships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedMemberships",
+                usize::from(self.memberships.is_some()),
+            )
+            .optional("memberships", &self.memberships)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedMemberships {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedMemberships {
+    const NAME: &'static str = "SelectedMemberships";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "memberships" => rt::object::nullable(&mut map, &mut out.memberships),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingInfo {
     /// The `shippingDestination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_destination: Option<AddressWithContact>,
     /// The `selectedCarrierServiceOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_carrier_service_option: Option<SelectedCarrierServiceOption>,
     /// The `region` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<ShippingRegion>,
     /// All carrier options for this shipping rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
 }
 
+impl Serialize for ShippingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingInfo",
+                usize::from(self.shipping_destination.is_some())
+                    + usize::from(self.selected_carrier_service_option.is_some())
+                    + usize::from(self.region.is_some())
+                    + usize::from(self.carrier_service_options.is_some()),
+            )
+            .optional("shippingDestination", &self.shipping_destination)
+            .optional(
+                "selectedCarrierServiceOption",
+                &self.selected_carrier_service_option,
+            )
+            .optional("region", &self.region)
+            .optional("carrierServiceOptions", &self.carrier_service_options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingInfo {
+    const NAME: &'static str = "ShippingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "shippingDestination" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_destination)
+                }
+                "selectedCarrierServiceOption" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.selected_carrier_service_option,
+                    )
+                }
+                "region" => rt::object::nullable(&mut map, &mut out.region),
+                "carrierServiceOptions" => {
+                    rt::object::nullable(&mut map, &mut out.carrier_service_options)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingOption {
     /// Unique code of provided shipping option like "usps_std_overnight".
     /// For legacy calculators this would be the UUID of the option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Title of the option, such as USPS Standard Overnight Delivery (in the requested locale).
     /// For example, "Standard" or "First-Class Package International".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `logistics` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistics: Option<DeliveryLogistics>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<ShippingPrice>,
     /// Delivery solution allocations to different delivery carriers and delivery regions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
 }
 
+impl Serialize for ShippingOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingOption",
+                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.logistics.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.delivery_allocations.is_some())
+                    + usize::from(self.partial.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("title", &self.title)
+            .optional("logistics", &self.logistics)
+            .optional("cost", &self.cost)
+            .optional("deliveryAllocations", &self.delivery_allocations)
+            .optional("partial", &self.partial)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingOption {
+    const NAME: &'static str = "ShippingOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "deliveryAllocations" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
+                }
+                "partial" => rt::object::nullable(&mut map, &mut out.partial),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingPrice {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_charges: Option<Vec<OtherCharge>>,
 }
 
+impl Serialize for ShippingPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingPrice",
+                usize::from(self.price.is_some())
+                    + usize::from(self.other_charges.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("otherCharges", &self.other_charges)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingPrice {
+    const NAME: &'static str = "ShippingPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingRegion` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingRegion {
     /// Shipping region ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Shipping region name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for ShippingRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingRegion",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingRegion {
+    const NAME: &'static str = "ShippingRegion";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `other`, `lineItem` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Target {
     /// The `other` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<Other>,
     /// The `lineItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item: Option<TargetLineItem>,
 }
 
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Target",
+                usize::from(self.other.is_some()) + usize::from(self.line_item.is_some()),
+            )
+            .optional("other", &self.other)
+            .optional("lineItem", &self.line_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Target {
+    const NAME: &'static str = "Target";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "other" => rt::object::nullable(&mut map, &mut out.other),
+                "lineItem" => rt::object::nullable(&mut map, &mut out.line_item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `manualRateReason`, `autoTaxFallbackDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxCalculationDetails {
     /// The `manualRateReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_rate_reason: Option<ManualCalculationReason>,
     /// The `autoTaxFallbackDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_tax_fallback_details: Option<AutoTaxFallbackCalculationDetails>,
     /// The `rateType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_type: Option<RateType>,
 }
 
+impl Serialize for TaxCalculationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxCalculationDetails",
+                usize::from(self.manual_rate_reason.is_some())
+                    + usize::from(self.auto_tax_fallback_details.is_some())
+                    + usize::from(self.rate_type.is_some()),
+            )
+            .optional("manualRateReason", &self.manual_rate_reason)
+            .optional("autoTaxFallbackDetails", &self.auto_tax_fallback_details)
+            .optional("rateType", &self.rate_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxCalculationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxCalculationDetails {
+    const NAME: &'static str = "TaxCalculationDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "manualRateReason" => {
+                    rt::object::nullable(&mut map, &mut out.manual_rate_reason)
+                }
+                "autoTaxFallbackDetails" => {
+                    rt::object::nullable(&mut map, &mut out.auto_tax_fallback_details)
+                }
+                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TaxSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxSummary {
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<MultiCurrencyPrice>,
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<MultiCurrencyPrice>,
     /// The `calculationDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_details: Option<TaxCalculationDetails>,
 }
 
+impl Serialize for TaxSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxSummary",
+                usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.total_tax.is_some())
+                    + usize::from(self.calculation_details.is_some()),
+            )
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("totalTax", &self.total_tax)
+            .optional("calculationDetails", &self.calculation_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxSummary {
+    const NAME: &'static str = "TaxSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                "calculationDetails" => {
+                    rt::object::nullable(&mut map, &mut out.calculation_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `addressType` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxableAddress {
     /// The `addressType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_type: Option<TaxableAddressType>,
+}
+
+impl Serialize for TaxableAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxableAddress",
+                usize::from(self.address_type.is_some()),
+            )
+            .optional("addressType", &self.address_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxableAddress {
+    const NAME: &'static str = "TaxableAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -2705,76 +5590,250 @@ impl<'de> Deserialize<'de> for TaxableAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `UpdateCheckoutRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCheckoutRequest {
     /// The `checkout` field.
     pub checkout: Checkout,
     /// Coupon code.
     ///
     /// The checkout can only hold 1 `couponCode` at a time. If an additional `couponCode` is added, it will override the existing `couponCode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// Gift card code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_code: Option<String>,
     /// `overrideCheckoutUrl` allows the flexibility to redirect customers to a customized checkout page.
     ///
     /// This field overrides the `checkoutUrl` in a cart or checkout. `checkoutUrl` is used in the Abandoned Checkout API
     /// to send customers back to their checkouts. By default, a `checkoutUrl` generates for a checkout and directs to a
     /// standard Wix checkout page. When `overrideCheckoutUrl` has a value, it will replace and set the value of `checkoutUrl`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_checkout_url: Option<String>,
     /// Catalog line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Custom line items. Custom line items don't trigger the Catalog service plugin.
     ///
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_items: Option<Vec<CustomLineItem>>,
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_redeem_amount: Option<String>,
 }
 
+impl Serialize for UpdateCheckoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCheckoutRequest",
+                1 + usize::from(self.coupon_code.is_some())
+                    + usize::from(self.gift_card_code.is_some())
+                    + usize::from(self.override_checkout_url.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.custom_line_items.is_some())
+                    + usize::from(self.gift_card_redeem_amount.is_some()),
+            )
+            .field("checkout", &self.checkout)
+            .optional("couponCode", &self.coupon_code)
+            .optional("giftCardCode", &self.gift_card_code)
+            .optional("overrideCheckoutUrl", &self.override_checkout_url)
+            .optional("lineItems", &self.line_items)
+            .optional("customLineItems", &self.custom_line_items)
+            .optional("giftCardRedeemAmount", &self.gift_card_redeem_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCheckoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCheckoutRequest {
+    const NAME: &'static str = "UpdateCheckoutRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::value(&mut map, &mut f0),
+                "couponCode" => rt::object::nullable(&mut map, &mut f1),
+                "giftCardCode" => rt::object::nullable(&mut map, &mut f2),
+                "overrideCheckoutUrl" => rt::object::nullable(&mut map, &mut f3),
+                "lineItems" => rt::object::nullable(&mut map, &mut f4),
+                "customLineItems" => rt::object::nullable(&mut map, &mut f5),
+                "giftCardRedeemAmount" => rt::object::nullable(&mut map, &mut f6),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    checkout: f0,
+                    coupon_code: f1,
+                    gift_card_code: f2,
+                    override_checkout_url: f3,
+                    line_items: f4,
+                    custom_line_items: f5,
+                    gift_card_redeem_amount: f6,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "checkout")])),
+        }
+    }
+}
+
 /// The `UpdateCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCheckoutResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
+}
+
+impl Serialize for UpdateCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCheckoutResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCheckoutResponse {
+    const NAME: &'static str = "UpdateCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateLineItemsQuantityResponse {
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<Checkout>,
 }
 
+impl Serialize for UpdateLineItemsQuantityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateLineItemsQuantityResponse",
+                usize::from(self.checkout.is_some()),
+            )
+            .optional("checkout", &self.checkout)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateLineItemsQuantityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateLineItemsQuantityResponse {
+    const NAME: &'static str = "UpdateLineItemsQuantityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Violation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Violation {
     /// The `severity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// The `target` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Violation",
+                usize::from(self.severity.is_some()) + usize::from(self.target.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("severity", &self.severity)
+            .optional("target", &self.target)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Violation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Violation {
+    const NAME: &'static str = "Violation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "severity" => rt::object::nullable(&mut map, &mut out.severity),
+                "target" => rt::object::nullable(&mut map, &mut out.target),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Ecom Checkout.
@@ -2809,6 +5868,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

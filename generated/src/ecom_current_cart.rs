@@ -280,7 +280,8 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -291,187 +292,153 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_current_cart<'f>(
         client: &'f Client,
     ) -> rt::BoxFuture<'f, Result<GetCurrentCartResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current".to_owned();
-            unsafe {
-                rt::call(client, &operations::GET_CURRENT_CART, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current".to_owned());
+        unsafe {
+            rt::call(client, &operations::GET_CURRENT_CART, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn update_current_cart<'f>(
         client: &'f Client,
         body: &'f UpdateCartRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCartResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CURRENT_CART, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CURRENT_CART,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CURRENT_CART, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_to_current_cart<'f>(
         client: &'f Client,
         body: &'f AddToCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<AddToCartResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/add-to-cart".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_TO_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_TO_CURRENT_CART, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/add-to-cart".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_TO_CURRENT_CART,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_TO_CURRENT_CART, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_line_items_from_current_cart<'f>(
         client: &'f Client,
         body: &'f RemoveLineItemsFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveLineItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/remove-line-items".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_LINE_ITEMS_FROM_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_LINE_ITEMS_FROM_CURRENT_CART,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/remove-line-items".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_LINE_ITEMS_FROM_CURRENT_CART,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_LINE_ITEMS_FROM_CURRENT_CART, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_checkout_from_current_cart<'f>(
         client: &'f Client,
         body: &'f CreateCheckoutFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCheckoutResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/create-checkout".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_CHECKOUT_FROM_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::CREATE_CHECKOUT_FROM_CURRENT_CART,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/create-checkout".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_CHECKOUT_FROM_CURRENT_CART,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_CHECKOUT_FROM_CURRENT_CART, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_coupon_from_current_cart<'f>(
         client: &'f Client,
         body: &'f RemoveCouponFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveCouponResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/remove-coupon".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_COUPON_FROM_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_COUPON_FROM_CURRENT_CART,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/remove-coupon".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_COUPON_FROM_CURRENT_CART,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_COUPON_FROM_CURRENT_CART, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_current_cart_line_item_quantity<'f>(
         client: &'f Client,
         body: &'f UpdateCurrentCartLineItemQuantityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateLineItemsQuantityResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/update-line-items-quantity".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CURRENT_CART_LINE_ITEM_QUANTITY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::UPDATE_CURRENT_CART_LINE_ITEM_QUANTITY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/update-line-items-quantity".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CURRENT_CART_LINE_ITEM_QUANTITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CURRENT_CART_LINE_ITEM_QUANTITY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn estimate_current_cart_totals<'f>(
         client: &'f Client,
         body: &'f EstimateCurrentCartTotalsRequest,
     ) -> rt::BoxFuture<'f, Result<EstimateTotalsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current/estimate-totals".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ESTIMATE_CURRENT_CART_TOTALS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ESTIMATE_CURRENT_CART_TOTALS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current/estimate-totals".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::ESTIMATE_CURRENT_CART_TOTALS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ESTIMATE_CURRENT_CART_TOTALS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_current_cart<'f>(
         client: &'f Client,
     ) -> rt::BoxFuture<'f, Result<DeleteCartResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/carts/current".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_CURRENT_CART,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/carts/current".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_CURRENT_CART,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 }
 
@@ -655,72 +622,214 @@ pub mod operations {
 }
 
 /// The `AddToCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddToCartResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for AddToCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddToCartResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddToCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddToCartResponse {
+    const NAME: &'static str = "AddToCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddToCurrentCartRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddToCurrentCartRequest {
     /// Catalog line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Custom line items. Custom line items don't trigger the Catalog service plugin.
     ///
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_items: Option<Vec<CustomLineItem>>,
     /// Business location ID.
     /// To update a cart's business location ID, use the UpdateCart method.
     /// Learn more about the [Locations API](https://dev.wix.com/docs/rest/business-management/locations/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location_id: Option<String>,
 }
 
+impl Serialize for AddToCurrentCartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddToCurrentCartRequest",
+                usize::from(self.line_items.is_some())
+                    + usize::from(self.custom_line_items.is_some())
+                    + usize::from(self.business_location_id.is_some()),
+            )
+            .optional("lineItems", &self.line_items)
+            .optional("customLineItems", &self.custom_line_items)
+            .optional("businessLocationId", &self.business_location_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddToCurrentCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddToCurrentCartRequest {
+    const NAME: &'static str = "AddToCurrentCartRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "customLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.custom_line_items)
+                }
+                "businessLocationId" => {
+                    rt::object::nullable(&mut map, &mut out.business_location_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AdditionalFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalFee {
     /// Additional fee's unique code (or ID) for future processing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Additional fee's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// Provider's app id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_app_id: Option<String>,
     /// The `priceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_tax: Option<MultiCurrencyPrice>,
     /// The `priceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_tax: Option<MultiCurrencyPrice>,
     /// Optional - Line items associated with this additional fee.
     /// If no `lineItemIds` are provided, the fee will be associated with the whole cart/checkout/order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<AdditionalFeeSource>,
     /// The translated name of the additional fee. The translation language is determined by the `languages` field in the [request envelope](https://dev.wix.com/docs/build-apps/develop-your-app/frameworks/self-hosting/supported-extensions/backend-extensions/add-self-hosted-service-plugin-extensions#request-envelope).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_name: Option<String>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
+}
+
+impl Serialize for AdditionalFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalFee",
+                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.provider_app_id.is_some())
+                    + usize::from(self.price_before_tax.is_some())
+                    + usize::from(self.price_after_tax.is_some())
+                    + usize::from(self.line_item_ids.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.translated_name.is_some())
+                    + usize::from(self.taxable_address.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .optional("price", &self.price)
+            .optional("taxDetails", &self.tax_details)
+            .optional("providerAppId", &self.provider_app_id)
+            .optional("priceBeforeTax", &self.price_before_tax)
+            .optional("priceAfterTax", &self.price_after_tax)
+            .optional("lineItemIds", &self.line_item_ids)
+            .optional("source", &self.source)
+            .optional("translatedName", &self.translated_name)
+            .optional("taxableAddress", &self.taxable_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalFee {
+    const NAME: &'static str = "AdditionalFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "providerAppId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_app_id)
+                }
+                "priceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_tax)
+                }
+                "priceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_tax)
+                }
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "translatedName" => {
+                    rt::object::nullable(&mut map, &mut out.translated_name)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -785,276 +894,774 @@ impl<'de> Deserialize<'de> for AdditionalFeeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Physical address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line (usually street name and number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Free text providing more detailed address info. Usually contains apt, suite, floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The `geocode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geocode: Option<AddressLocation>,
     /// Country's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision_fullname: Option<String>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.geocode.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivision_fullname.is_some()),
+            )
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("addressLine2", &self.address_line2)
+            .optional("geocode", &self.geocode)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisionFullname", &self.subdivision_fullname)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisionFullname" => {
+                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Billing Info and shipping details
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressWithContact {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<FullAddressContactDetails>,
 }
 
+impl Serialize for AddressWithContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddressWithContact",
+                usize::from(self.address.is_some())
+                    + usize::from(self.contact_details.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("contactDetails", &self.contact_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressWithContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddressWithContact {
+    const NAME: &'static str = "AddressWithContact";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedDiscount {
     /// The `coupon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<V1Coupon>,
     /// The `merchantDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_discount: Option<V1MerchantDiscount>,
     /// The `discountRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rule: Option<V1DiscountRule>,
     /// The `discountType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<AppliedDiscountDiscountType>,
     /// IDs of line items the discount applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
+}
+
+impl Serialize for AppliedDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppliedDiscount",
+                usize::from(self.coupon.is_some())
+                    + usize::from(self.merchant_discount.is_some())
+                    + usize::from(self.discount_rule.is_some())
+                    + usize::from(self.discount_type.is_some())
+                    + usize::from(self.line_item_ids.is_some()),
+            )
+            .optional("coupon", &self.coupon)
+            .optional("merchantDiscount", &self.merchant_discount)
+            .optional("discountRule", &self.discount_rule)
+            .optional("discountType", &self.discount_type)
+            .optional("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedDiscount {
+    const NAME: &'static str = "AppliedDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
+                "merchantDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_discount)
+                }
+                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
+                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Buyer Info
 ///
 /// At most one of `visitorId`, `memberId`, `userId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Visitor ID. If the buyer is **not** a site member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
     /// Member ID. If the buyer is a site member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// User ID. If the buyer, or cart owner, is a Wix user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Contact ID. For more information, see the Contacts API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Buyer email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BuyerInfo",
+                usize::from(self.visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.email.is_some()),
+            )
+            .optional("visitorId", &self.visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("userId", &self.user_id)
+            .optional("contactId", &self.contact_id)
+            .optional("email", &self.email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CalculatedLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CalculatedLineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// The `pricesBreakdown` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prices_breakdown: Option<LineItemPricesData>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
 }
 
+impl Serialize for CalculatedLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CalculatedLineItem",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.prices_breakdown.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.taxable_address.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("pricesBreakdown", &self.prices_breakdown)
+            .optional("paymentOption", &self.payment_option)
+            .optional("taxableAddress", &self.taxable_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CalculatedLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CalculatedLineItem {
+    const NAME: &'static str = "CalculatedLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "pricesBreakdown" => {
+                    rt::object::nullable(&mut map, &mut out.prices_breakdown)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CarrierServiceOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CarrierServiceOption {
     /// Carrier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Shipping options offered by this carrier for this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_options: Option<Vec<ShippingOption>>,
 }
 
+impl Serialize for CarrierServiceOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CarrierServiceOption",
+                usize::from(self.carrier_id.is_some())
+                    + usize::from(self.shipping_options.is_some()),
+            )
+            .optional("carrierId", &self.carrier_id)
+            .optional("shippingOptions", &self.shipping_options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CarrierServiceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CarrierServiceOption {
+    const NAME: &'static str = "CarrierServiceOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "shippingOptions" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_options)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// A shopping cart that holds items a buyer intends to purchase. Carts are converted to checkouts when the buyer proceeds to payment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cart {
     /// Cart ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// [Buyer note](https://support.wix.com/en/article/collecting-and-viewing-buyer-notes) left by the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// The site’s default currency, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format. This represents the base currency configured for the site and remains constant regardless of the customer’s currency selection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The currency [selected by the customer](https://support.wix.com/en/article/multicurrency-an-overview) during the purchase flow, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
     ///
     /// This reflects the customer’s preferred display currency and may differ from the site’s default currency.
     /// When no specific currency is selected by the customer, this matches the `currency` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_currency: Option<String>,
     /// Language for communication with the buyer. Defaults to the site language.
     ///
     /// For a site that supports multiple languages, this is the language the buyer selected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
     /// Site language in which original values are displayed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_language: Option<String>,
     /// Whether tax is included in line item prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_prices: Option<bool>,
     /// The `weightUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// ID of the checkout that originated from this cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<String>,
     /// Cart discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<CartDiscount>>,
     /// Date and time the cart was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the cart was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `contactInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_info: Option<AddressWithContact>,
     /// `overrideCheckoutUrl` allows the flexibility to redirect customers to a customized checkout page.
     ///
     /// This field overrides the `checkoutUrl` in a cart or checkout. `checkoutUrl` is used in the Abandoned Checkout API
     /// to send customers back to their checkouts. By default, a `checkoutUrl` generates for a checkout and directs to a
     /// standard Wix checkout page. When `overrideCheckoutUrl` has a value, it will replace and set the value of `checkoutUrl`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_checkout_url: Option<String>,
     /// Persistent ID that correlates between the various eCommerce elements: cart, checkout, and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_flow_id: Option<String>,
     /// The `selectedShippingOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_shipping_option: Option<SelectedShippingOption>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// The business location ID associated with the cart.
     ///
     /// To learn more, see the Locations API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location_id: Option<String>,
     /// The currency used for payment, in three-letter [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format.
     ///
     /// This is determined by the [customer's selected currency](https://support.wix.com/en/article/multicurrency-an-overview) and the site’s supported payment currencies.
     /// If the customer’s selected currency is supported for payment, this matches the `conversionCurrency` property. If not supported, this falls back to the `currency` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_currency: Option<String>,
     /// Revision number, which increments by 1 each time the Cart is updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
 }
 
+impl Serialize for Cart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Cart",
+                usize::from(self.id.is_some()) + usize::from(self.line_items.is_some())
+                    + usize::from(self.buyer_note.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.conversion_currency.is_some())
+                    + usize::from(self.buyer_language.is_some())
+                    + usize::from(self.site_language.is_some())
+                    + usize::from(self.tax_included_in_prices.is_some())
+                    + usize::from(self.weight_unit.is_some())
+                    + usize::from(self.checkout_id.is_some())
+                    + usize::from(self.applied_discounts.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.contact_info.is_some())
+                    + usize::from(self.override_checkout_url.is_some())
+                    + usize::from(self.purchase_flow_id.is_some())
+                    + usize::from(self.selected_shipping_option.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.business_location_id.is_some())
+                    + usize::from(self.payment_currency.is_some())
+                    + usize::from(self.revision.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("lineItems", &self.line_items)
+            .optional("buyerNote", &self.buyer_note)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("currency", &self.currency)
+            .optional("conversionCurrency", &self.conversion_currency)
+            .optional("buyerLanguage", &self.buyer_language)
+            .optional("siteLanguage", &self.site_language)
+            .optional("taxIncludedInPrices", &self.tax_included_in_prices)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("checkoutId", &self.checkout_id)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("contactInfo", &self.contact_info)
+            .optional("overrideCheckoutUrl", &self.override_checkout_url)
+            .optional("purchaseFlowId", &self.purchase_flow_id)
+            .optional("selectedShippingOption", &self.selected_shipping_option)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("businessLocationId", &self.business_location_id)
+            .optional("paymentCurrency", &self.payment_currency)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Cart {
+    const NAME: &'static str = "Cart";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "conversionCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.conversion_currency)
+                }
+                "buyerLanguage" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language)
+                }
+                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
+                "taxIncludedInPrices" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_prices)
+                }
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "contactInfo" => rt::object::nullable(&mut map, &mut out.contact_info),
+                "overrideCheckoutUrl" => {
+                    rt::object::nullable(&mut map, &mut out.override_checkout_url)
+                }
+                "purchaseFlowId" => {
+                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
+                }
+                "selectedShippingOption" => {
+                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "businessLocationId" => {
+                    rt::object::nullable(&mut map, &mut out.business_location_id)
+                }
+                "paymentCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.payment_currency)
+                }
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for CartDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartDeletedPayload {
+    const NAME: &'static str = "CartDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `coupon`, `merchantDiscount` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartDiscount {
     /// The `coupon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Coupon>,
     /// The `merchantDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_discount: Option<MerchantDiscount>,
 }
 
+impl Serialize for CartDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CartDiscount",
+                usize::from(self.coupon.is_some())
+                    + usize::from(self.merchant_discount.is_some()),
+            )
+            .optional("coupon", &self.coupon)
+            .optional("merchantDiscount", &self.merchant_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CartDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartDiscount {
+    const NAME: &'static str = "CartDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
+                "merchantDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CatalogOverrideFields` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogOverrideFields {
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// Item price **after** discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Item price **before** discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<String>,
     /// Item description lines. Used when displaying the line item to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOption>,
     /// Only eligible for catalog items with `lineItem.paymentOption.value` type of `DEPOSIT_ONLINE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<String>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// ID of the app managing the inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_app_id: Option<String>,
+}
+
+impl Serialize for CatalogOverrideFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CatalogOverrideFields",
+                usize::from(self.product_name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.inventory_app_id.is_some()),
+            )
+            .optional("productName", &self.product_name)
+            .optional("price", &self.price)
+            .optional("fullPrice", &self.full_price)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("image", &self.image)
+            .optional("paymentOption", &self.payment_option)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("inventoryAppId", &self.inventory_app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CatalogOverrideFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CatalogOverrideFields {
+    const NAME: &'static str = "CatalogOverrideFields";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "inventoryAppId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_app_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ChargeType` values.
@@ -1099,75 +1706,189 @@ impl<'de> Deserialize<'de> for ChargeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Coupon` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coupon {
     /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Coupon",
+                usize::from(self.id.is_some()) + usize::from(self.code.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("code", &self.code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Coupon {
+    const NAME: &'static str = "Coupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateCheckoutFromCurrentCartRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCheckoutFromCurrentCartRequest {
     /// The `channelType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<ChannelType>,
     /// The `shippingAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Address>,
     /// The `billingAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// The `selectedShippingOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_shipping_option: Option<SelectedShippingOption>,
     /// Required when setting billing or shipping address and user is not logged in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl Serialize for CreateCheckoutFromCurrentCartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCheckoutFromCurrentCartRequest",
+                usize::from(self.channel_type.is_some())
+                    + usize::from(self.shipping_address.is_some())
+                    + usize::from(self.billing_address.is_some())
+                    + usize::from(self.selected_shipping_option.is_some())
+                    + usize::from(self.email.is_some()),
+            )
+            .optional("channelType", &self.channel_type)
+            .optional("shippingAddress", &self.shipping_address)
+            .optional("billingAddress", &self.billing_address)
+            .optional("selectedShippingOption", &self.selected_shipping_option)
+            .optional("email", &self.email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCheckoutFromCurrentCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCheckoutFromCurrentCartRequest {
+    const NAME: &'static str = "CreateCheckoutFromCurrentCartRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "channelType" => rt::object::nullable(&mut map, &mut out.channel_type),
+                "shippingAddress" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_address)
+                }
+                "billingAddress" => {
+                    rt::object::nullable(&mut map, &mut out.billing_address)
+                }
+                "selectedShippingOption" => {
+                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
+                }
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateCheckoutResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCheckoutResponse {
     /// The newly created checkout's ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<String>,
 }
 
+impl Serialize for CreateCheckoutResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCheckoutResponse",
+                usize::from(self.checkout_id.is_some()),
+            )
+            .optional("checkoutId", &self.checkout_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCheckoutResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCheckoutResponse {
+    const NAME: &'static str = "CreateCheckoutResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomLineItem {
     /// Custom line item quantity.
     ///
     /// Min: `1`
     /// Max: `100000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Custom line item price.
     ///
     /// Must be a number or a decimal without symbols.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// Custom line item description lines. Used for display purposes for the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Image>,
     /// Deprecated. Custom line item ID.
     ///
@@ -1175,533 +1896,1501 @@ pub struct CustomLineItem {
     /// Learn more about [custom items with catalog reference](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/catalogs/catalog-and-custom-items#custom-item-with-catalog-reference).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Tax group ID for this custom line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<PageUrlV2>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// Item price **before** catalog-defined discount. Defaults to `price` when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<String>,
     /// Item quantity available for purchase. Only return this if inventory is managed.
     /// Not returning this field means that the buyer can "infinitely" tick up the number of items in the cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_available: Option<f64>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `serviceProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_properties: Option<ServiceProperties>,
     /// In cases where `catalogReference.catalogItemId` is NOT the actual catalog item ID, this field will return the true item's ID.
     ///
     /// + For example, for Wix Bookings, `catalogReference.catalogItemId` is the booking ID. Therefore this value is set to the service ID.
     /// + In most cases, this field is the same as `catalogReference.catalogItemId`.
     /// + Used in membership validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_catalog_item_id: Option<String>,
     /// Partial payment for the given item to be paid upfront during the checkout.
     ///
     /// Eligible for catalog items with type `DEPOSIT_ONLINE`.
     /// When omitted, the item's price will not be split and is expected to be paid in a single installment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<String>,
     /// Delivery profile ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_profile_id: Option<String>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// Whether the price is not yet defined, and will be updated after the order is created.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_undetermined: Option<bool>,
     /// Whether the line item quantity is fixed and cannot be changed.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_quantity: Option<bool>,
     /// Item payment policy that requires customer consent to complete purchase. The payment policy will be displayed on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_required_payment_policy: Option<String>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// Policies to be displayed to the customer on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
     /// Whether the item can only be purchased by site members.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_only: Option<bool>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
 }
 
+impl Serialize for CustomLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomLineItem",
+                usize::from(self.quantity.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.media.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.quantity_available.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.service_properties.is_some())
+                    + usize::from(self.root_catalog_item_id.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.delivery_profile_id.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.price_undetermined.is_some())
+                    + usize::from(self.fixed_quantity.is_some())
+                    + usize::from(self.consent_required_payment_policy.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.members_only.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.modifier_groups.is_some()),
+            )
+            .optional("quantity", &self.quantity)
+            .optional("price", &self.price)
+            .optional("priceDescription", &self.price_description)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("media", &self.media)
+            .optional("id", &self.id)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("productName", &self.product_name)
+            .optional("url", &self.url)
+            .optional("itemType", &self.item_type)
+            .optional("fullPrice", &self.full_price)
+            .optional("quantityAvailable", &self.quantity_available)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("paymentOption", &self.payment_option)
+            .optional("serviceProperties", &self.service_properties)
+            .optional("rootCatalogItemId", &self.root_catalog_item_id)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("deliveryProfileId", &self.delivery_profile_id)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("priceUndetermined", &self.price_undetermined)
+            .optional("fixedQuantity", &self.fixed_quantity)
+            .optional(
+                "consentRequiredPaymentPolicy",
+                &self.consent_required_payment_policy,
+            )
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("policies", &self.policies)
+            .optional("membersOnly", &self.members_only)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("modifierGroups", &self.modifier_groups)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomLineItem {
+    const NAME: &'static str = "CustomLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "quantityAvailable" => {
+                    rt::object::nullable(&mut map, &mut out.quantity_available)
+                }
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "serviceProperties" => {
+                    rt::object::nullable(&mut map, &mut out.service_properties)
+                }
+                "rootCatalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "deliveryProfileId" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
+                }
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "priceUndetermined" => {
+                    rt::object::nullable(&mut map, &mut out.price_undetermined)
+                }
+                "fixedQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
+                }
+                "consentRequiredPaymentPolicy" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.consent_required_payment_policy,
+                    )
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "policies" => rt::object::nullable(&mut map, &mut out.policies),
+                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeliveryLogistics` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeliveryLogistics {
     /// Expected delivery time, in free text. For example, "3-5 business days".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_time: Option<String>,
     /// Instructions for caller, e.g for pickup: "Please deliver during opening hours, and please don't park in disabled parking spot".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// The `pickupDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
 }
 
+impl Serialize for DeliveryLogistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeliveryLogistics",
+                usize::from(self.delivery_time.is_some())
+                    + usize::from(self.instructions.is_some())
+                    + usize::from(self.pickup_details.is_some()),
+            )
+            .optional("deliveryTime", &self.delivery_time)
+            .optional("instructions", &self.instructions)
+            .optional("pickupDetails", &self.pickup_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryLogistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeliveryLogistics {
+    const NAME: &'static str = "DeliveryLogistics";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
+                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
+                "pickupDetails" => {
+                    rt::object::nullable(&mut map, &mut out.pickup_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EstimateCurrentCartTotalsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EstimateCurrentCartTotalsRequest {
     /// The `selectedShippingOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_shipping_option: Option<SelectedShippingOption>,
     /// The `shippingAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Address>,
     /// The `billingAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// The `selectedMemberships` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_memberships: Option<SelectedMemberships>,
     /// Whether to calculate tax in the calculation request.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculate_tax: Option<bool>,
     /// Whether to calculate shipping in the calculation request.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculate_shipping: Option<bool>,
     /// Whether to calculate additional fees in the calculation request.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculate_additional_fees: Option<bool>,
 }
 
+impl Serialize for EstimateCurrentCartTotalsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EstimateCurrentCartTotalsRequest",
+                usize::from(self.selected_shipping_option.is_some())
+                    + usize::from(self.shipping_address.is_some())
+                    + usize::from(self.billing_address.is_some())
+                    + usize::from(self.selected_memberships.is_some())
+                    + usize::from(self.calculate_tax.is_some())
+                    + usize::from(self.calculate_shipping.is_some())
+                    + usize::from(self.calculate_additional_fees.is_some()),
+            )
+            .optional("selectedShippingOption", &self.selected_shipping_option)
+            .optional("shippingAddress", &self.shipping_address)
+            .optional("billingAddress", &self.billing_address)
+            .optional("selectedMemberships", &self.selected_memberships)
+            .optional("calculateTax", &self.calculate_tax)
+            .optional("calculateShipping", &self.calculate_shipping)
+            .optional("calculateAdditionalFees", &self.calculate_additional_fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EstimateCurrentCartTotalsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EstimateCurrentCartTotalsRequest {
+    const NAME: &'static str = "EstimateCurrentCartTotalsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "selectedShippingOption" => {
+                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
+                }
+                "shippingAddress" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_address)
+                }
+                "billingAddress" => {
+                    rt::object::nullable(&mut map, &mut out.billing_address)
+                }
+                "selectedMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.selected_memberships)
+                }
+                "calculateTax" => rt::object::nullable(&mut map, &mut out.calculate_tax),
+                "calculateShipping" => {
+                    rt::object::nullable(&mut map, &mut out.calculate_shipping)
+                }
+                "calculateAdditionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.calculate_additional_fees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EstimateTotalsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EstimateTotalsResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
     /// Calculated line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculated_line_items: Option<Vec<CalculatedLineItem>>,
     /// The `priceSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_summary: Option<PriceSummary>,
     /// The `giftCard` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCard>,
     /// The `taxSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_summary: Option<TaxSummary>,
     /// The `shippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info: Option<ShippingInformation>,
     /// Applied discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
     /// The `calculationErrors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_errors: Option<CalculationErrors>,
     /// The `weightUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// Currency used for pricing in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `payNow` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_now: Option<PriceSummary>,
     /// The `payLater` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_later: Option<PriceSummary>,
     /// The `membershipOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_options: Option<MembershipOptions>,
     /// Additional fees.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<AdditionalFee>>,
     /// List of validation violations raised by the [Validations service plugin](https://dev.wix.com/docs/rest/business-solutions/e-commerce/service-plugins/validations-integration-service-plugin/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violations: Option<Vec<Violation>>,
 }
 
+impl Serialize for EstimateTotalsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EstimateTotalsResponse",
+                usize::from(self.cart.is_some())
+                    + usize::from(self.calculated_line_items.is_some())
+                    + usize::from(self.price_summary.is_some())
+                    + usize::from(self.gift_card.is_some())
+                    + usize::from(self.tax_summary.is_some())
+                    + usize::from(self.shipping_info.is_some())
+                    + usize::from(self.applied_discounts.is_some())
+                    + usize::from(self.calculation_errors.is_some())
+                    + usize::from(self.weight_unit.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.pay_now.is_some())
+                    + usize::from(self.pay_later.is_some())
+                    + usize::from(self.membership_options.is_some())
+                    + usize::from(self.additional_fees.is_some())
+                    + usize::from(self.violations.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .optional("calculatedLineItems", &self.calculated_line_items)
+            .optional("priceSummary", &self.price_summary)
+            .optional("giftCard", &self.gift_card)
+            .optional("taxSummary", &self.tax_summary)
+            .optional("shippingInfo", &self.shipping_info)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .optional("calculationErrors", &self.calculation_errors)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("currency", &self.currency)
+            .optional("payNow", &self.pay_now)
+            .optional("payLater", &self.pay_later)
+            .optional("membershipOptions", &self.membership_options)
+            .optional("additionalFees", &self.additional_fees)
+            .optional("violations", &self.violations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EstimateTotalsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EstimateTotalsResponse {
+    const NAME: &'static str = "EstimateTotalsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                "calculatedLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.calculated_line_items)
+                }
+                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
+                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
+                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
+                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                "calculationErrors" => {
+                    rt::object::nullable(&mut map, &mut out.calculation_errors)
+                }
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "payNow" => rt::object::nullable(&mut map, &mut out.pay_now),
+                "payLater" => rt::object::nullable(&mut map, &mut out.pay_later),
+                "membershipOptions" => {
+                    rt::object::nullable(&mut map, &mut out.membership_options)
+                }
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                "violations" => rt::object::nullable(&mut map, &mut out.violations),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCurrentCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCurrentCartResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for GetCurrentCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCurrentCartResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCurrentCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCurrentCartResponse {
+    const NAME: &'static str = "GetCurrentCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename. Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemModifier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemModifier {
     /// Modifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The quantity of this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<TranslatableString>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<TranslatableString>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for ItemModifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemModifier",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.details.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("label", &self.label)
+            .optional("details", &self.details)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemModifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemModifier {
+    const NAME: &'static str = "ItemModifier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemTaxFullDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemTaxFullDetails {
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<MultiCurrencyPrice>,
     /// Tax rate %, as a decimal point between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<MultiCurrencyPrice>,
     /// If breakdown exists, the sum of rates in the breakdown must equal `tax_rate`. Deprecated - use 'tax_breakdown' instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_breakdown: Option<Vec<TaxRateBreakdown>>,
     /// tax information for a line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
 }
 
+impl Serialize for ItemTaxFullDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemTaxFullDetails",
+                usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.tax_rate.is_some())
+                    + usize::from(self.total_tax.is_some())
+                    + usize::from(self.rate_breakdown.is_some())
+                    + usize::from(self.tax_breakdown.is_some()),
+            )
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("taxRate", &self.tax_rate)
+            .optional("totalTax", &self.total_tax)
+            .optional("rateBreakdown", &self.rate_breakdown)
+            .optional("taxBreakdown", &self.tax_breakdown)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemTaxFullDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemTaxFullDetails {
+    const NAME: &'static str = "ItemTaxFullDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                "rateBreakdown" => {
+                    rt::object::nullable(&mut map, &mut out.rate_breakdown)
+                }
+                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<PageUrlV2>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `fullPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<MultiCurrencyPrice>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<MultiCurrencyPrice>,
     /// The `lineItemPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_price: Option<MultiCurrencyPrice>,
     /// Line item description lines. Used for displaying the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<CommonImage>,
     /// The `availability` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<ItemAvailabilityInfo>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// The `subscriptionOptionInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_option_info: Option<SubscriptionOptionInfo>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `serviceProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_properties: Option<ServiceProperties>,
     /// In cases where `catalogReference.catalogItemId` is NOT the actual catalog item ID, this field will return the true item's ID.
     /// + For example, for Wix Bookings, `catalogReference.catalogItemId` is the booking ID. Therefore this value is set to the service ID.
     /// + in most cases, this field is the same as `catalogReference.catalogItemId`.
     /// + Used in membership validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_catalog_item_id: Option<String>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// The `depositAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<MultiCurrencyPrice>,
     /// The `selectedMembership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_membership: Option<SelectedMembership>,
     /// Delivery profile ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_profile_id: Option<String>,
     /// Tax group ID for this line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// Whether the line item is a custom line item. Custom line items don't trigger the Catalog service plugin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_item: Option<bool>,
     /// Item payment policy that requires customer consent to complete purchase. The payment policy will be displayed on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_required_payment_policy: Option<String>,
     /// Whether the price is not yet defined, and will be updated after the order is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_undetermined: Option<bool>,
     /// Whether the line item quantity is fixed and cannot be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_quantity: Option<bool>,
     /// The `catalogOverrideFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_override_fields: Option<CatalogOverrideFields>,
     /// Whether to save the payment method on the order.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub save_payment_method: Option<bool>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Policies to be displayed to the customer on the checkout page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<Policy>>,
     /// Whether the item can only be purchased by site members.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_only: Option<bool>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<ModifierGroup>>,
     /// The `modifiersTotalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItem",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.url.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.line_item_price.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.availability.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.subscription_option_info.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.service_properties.is_some())
+                    + usize::from(self.root_catalog_item_id.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.selected_membership.is_some())
+                    + usize::from(self.delivery_profile_id.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.custom_line_item.is_some())
+                    + usize::from(self.consent_required_payment_policy.is_some())
+                    + usize::from(self.price_undetermined.is_some())
+                    + usize::from(self.fixed_quantity.is_some())
+                    + usize::from(self.catalog_override_fields.is_some())
+                    + usize::from(self.save_payment_method.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.policies.is_some())
+                    + usize::from(self.members_only.is_some())
+                    + usize::from(self.modifier_groups.is_some())
+                    + usize::from(self.modifiers_total_price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("productName", &self.product_name)
+            .optional("url", &self.url)
+            .optional("price", &self.price)
+            .optional("fullPrice", &self.full_price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("lineItemPrice", &self.line_item_price)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("image", &self.image)
+            .optional("availability", &self.availability)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("itemType", &self.item_type)
+            .optional("subscriptionOptionInfo", &self.subscription_option_info)
+            .optional("paymentOption", &self.payment_option)
+            .optional("serviceProperties", &self.service_properties)
+            .optional("rootCatalogItemId", &self.root_catalog_item_id)
+            .optional("priceDescription", &self.price_description)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("selectedMembership", &self.selected_membership)
+            .optional("deliveryProfileId", &self.delivery_profile_id)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("customLineItem", &self.custom_line_item)
+            .optional(
+                "consentRequiredPaymentPolicy",
+                &self.consent_required_payment_policy,
+            )
+            .optional("priceUndetermined", &self.price_undetermined)
+            .optional("fixedQuantity", &self.fixed_quantity)
+            .optional("catalogOverrideFields", &self.catalog_override_fields)
+            .optional("savePaymentMethod", &self.save_payment_method)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("policies", &self.policies)
+            .optional("membersOnly", &self.members_only)
+            .optional("modifierGroups", &self.modifier_groups)
+            .optional("modifiersTotalPrice", &self.modifiers_total_price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItem {
+    const NAME: &'static str = "LineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "lineItemPrice" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_price)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "availability" => rt::object::nullable(&mut map, &mut out.availability),
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "subscriptionOptionInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_option_info)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "serviceProperties" => {
+                    rt::object::nullable(&mut map, &mut out.service_properties)
+                }
+                "rootCatalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
+                }
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "selectedMembership" => {
+                    rt::object::nullable(&mut map, &mut out.selected_membership)
+                }
+                "deliveryProfileId" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
+                }
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "customLineItem" => {
+                    rt::object::nullable(&mut map, &mut out.custom_line_item)
+                }
+                "consentRequiredPaymentPolicy" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.consent_required_payment_policy,
+                    )
+                }
+                "priceUndetermined" => {
+                    rt::object::nullable(&mut map, &mut out.price_undetermined)
+                }
+                "fixedQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
+                }
+                "catalogOverrideFields" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_override_fields)
+                }
+                "savePaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.save_payment_method)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "policies" => rt::object::nullable(&mut map, &mut out.policies),
+                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                "modifiersTotalPrice" => {
+                    rt::object::nullable(&mut map, &mut out.modifiers_total_price)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemPricesData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemPricesData {
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<MultiCurrencyPrice>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<MultiCurrencyPrice>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<MultiCurrencyPrice>,
     /// The `lineItemPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_price: Option<MultiCurrencyPrice>,
     /// The `fullPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_price: Option<MultiCurrencyPrice>,
     /// The `modifiers` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<MultiCurrencyPrice>,
     /// The `depositAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for LineItemPricesData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemPricesData",
+                usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.total_discount.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.line_item_price.is_some())
+                    + usize::from(self.full_price.is_some())
+                    + usize::from(self.modifiers.is_some())
+                    + usize::from(self.deposit_amount.is_some()),
+            )
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("taxDetails", &self.tax_details)
+            .optional("totalDiscount", &self.total_discount)
+            .optional("price", &self.price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("lineItemPrice", &self.line_item_price)
+            .optional("fullPrice", &self.full_price)
+            .optional("modifiers", &self.modifiers)
+            .optional("depositAmount", &self.deposit_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemPricesData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemPricesData {
+    const NAME: &'static str = "LineItemPricesData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "lineItemPrice" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_price)
+                }
+                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MembershipOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipOptions {
     /// List of payment options that can be used.
     /// Populated by the legacy ListEligibleMemberships flow.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_memberships: Option<Vec<Membership>>,
     /// List of payment options that are owned by the member, but cannot be used due to reason provided.
     /// Populated by the legacy ListEligibleMemberships flow.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_memberships: Option<Vec<InvalidMembership>>,
     /// The selected membership payment options and which line items they apply to.
     /// Populated by the legacy ListEligibleMemberships flow.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_memberships: Option<Vec<HostSelectedMembership>>,
 }
 
+impl Serialize for MembershipOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipOptions",
+                usize::from(self.eligible_memberships.is_some())
+                    + usize::from(self.invalid_memberships.is_some())
+                    + usize::from(self.selected_memberships.is_some()),
+            )
+            .optional("eligibleMemberships", &self.eligible_memberships)
+            .optional("invalidMemberships", &self.invalid_memberships)
+            .optional("selectedMemberships", &self.selected_memberships)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipOptions {
+    const NAME: &'static str = "MembershipOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eligibleMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.eligible_memberships)
+                }
+                "invalidMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.invalid_memberships)
+                }
+                "selectedMemberships" => {
+                    rt::object::nullable(&mut map, &mut out.selected_memberships)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MerchantDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantDiscount {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<MultiCurrencyPrice>,
 }
 
+impl Serialize for MerchantDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MerchantDiscount",
+                usize::from(self.amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MerchantDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MerchantDiscount {
+    const NAME: &'static str = "MerchantDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ModifierGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModifierGroup {
     /// Modifier group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<ItemModifier>>,
 }
 
+impl Serialize for ModifierGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ModifierGroup",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.modifiers.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("modifiers", &self.modifiers)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifierGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ModifierGroup {
+    const NAME: &'static str = "ModifierGroup";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OtherCharge` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OtherCharge {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChargeType>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
 }
 
+impl Serialize for OtherCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OtherCharge",
+                usize::from(self.r#type.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.details.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("price", &self.price)
+            .optional("details", &self.details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OtherCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OtherCharge {
+    const NAME: &'static str = "OtherCharge";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalProperties {
     /// Line item weight. Measurement unit matches the weight unit specified in `weightUnit` in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Stock-keeping unit. Learn more about [SKUs](https://www.wix.com/encyclopedia/definition/stock-keeping-unit-sku).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether this line item is shippable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shippable: Option<bool>,
 }
 
+impl Serialize for PhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PhysicalProperties",
+                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
+                    + usize::from(self.shippable.is_some()),
+            )
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("shippable", &self.shippable)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PhysicalProperties {
+    const NAME: &'static str = "PhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PickupDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupDetails {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// Whether the pickup address is that of a business - this may effect tax calculation.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location: Option<bool>,
     /// The `pickupMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_method: Option<PickupMethod>,
 }
 
+impl Serialize for PickupDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PickupDetails",
+                usize::from(self.address.is_some())
+                    + usize::from(self.business_location.is_some())
+                    + usize::from(self.pickup_method.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("businessLocation", &self.business_location)
+            .optional("pickupMethod", &self.pickup_method)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PickupDetails {
+    const NAME: &'static str = "PickupDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "businessLocation" => {
+                    rt::object::nullable(&mut map, &mut out.business_location)
+                }
+                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PriceSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceSummary {
     /// The `subtotal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<MultiCurrencyPrice>,
     /// The `shipping` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<MultiCurrencyPrice>,
     /// The `tax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<MultiCurrencyPrice>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<MultiCurrencyPrice>,
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<MultiCurrencyPrice>,
     /// The `additionalFees` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for PriceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceSummary",
+                usize::from(self.subtotal.is_some())
+                    + usize::from(self.shipping.is_some())
+                    + usize::from(self.tax.is_some())
+                    + usize::from(self.discount.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.additional_fees.is_some()),
+            )
+            .optional("subtotal", &self.subtotal)
+            .optional("shipping", &self.shipping)
+            .optional("tax", &self.tax)
+            .optional("discount", &self.discount)
+            .optional("total", &self.total)
+            .optional("additionalFees", &self.additional_fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceSummary {
+    const NAME: &'static str = "PriceSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
+                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -1757,265 +3446,973 @@ impl<'de> Deserialize<'de> for RateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RemoveCouponFromCurrentCartRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveCouponFromCurrentCartRequest {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveCouponFromCurrentCartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveCouponFromCurrentCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveCouponFromCurrentCartRequest {
+    const NAME: &'static str = "RemoveCouponFromCurrentCartRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveCouponResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveCouponResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for RemoveCouponResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveCouponResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveCouponResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveCouponResponse {
+    const NAME: &'static str = "RemoveCouponResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveLineItemsFromCurrentCartRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveLineItemsFromCurrentCartRequest {
     /// Line item IDs to remove from cart.
     pub line_item_ids: Vec<String>,
 }
 
+impl Serialize for RemoveLineItemsFromCurrentCartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveLineItemsFromCurrentCartRequest",
+                1,
+            )
+            .field("lineItemIds", &self.line_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveLineItemsFromCurrentCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveLineItemsFromCurrentCartRequest {
+    const NAME: &'static str = "RemoveLineItemsFromCurrentCartRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { line_item_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "lineItemIds")])),
+        }
+    }
+}
+
 /// The `RemoveLineItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveLineItemsResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for RemoveLineItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveLineItemsResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveLineItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveLineItemsResponse {
+    const NAME: &'static str = "RemoveLineItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedCarrierServiceOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOption {
     /// Unique identifier of selected option. For example, "usps_std_overnight".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Title of the option, such as USPS Standard Overnight Delivery (in the requested locale).
     /// For example, "Standard" or "First-Class Package International".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `logistics` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistics: Option<DeliveryLogistics>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
     /// Were we able to find the requested shipping option, or otherwise we fallback to the default one (the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_shipping_option: Option<bool>,
     /// Other charges
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_charges: Option<Vec<SelectedCarrierServiceOptionOtherCharge>>,
     /// This carrier's unique ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Delivery solution allocations to different delivery carriers and delivery regions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
+}
+
+impl Serialize for SelectedCarrierServiceOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOption",
+                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.logistics.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.requested_shipping_option.is_some())
+                    + usize::from(self.other_charges.is_some())
+                    + usize::from(self.carrier_id.is_some())
+                    + usize::from(self.delivery_allocations.is_some())
+                    + usize::from(self.partial.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("title", &self.title)
+            .optional("logistics", &self.logistics)
+            .optional("cost", &self.cost)
+            .optional("requestedShippingOption", &self.requested_shipping_option)
+            .optional("otherCharges", &self.other_charges)
+            .optional("carrierId", &self.carrier_id)
+            .optional("deliveryAllocations", &self.delivery_allocations)
+            .optional("partial", &self.partial)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOption {
+    const NAME: &'static str = "SelectedCarrierServiceOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "requestedShippingOption" => {
+                    rt::object::nullable(&mut map, &mut out.requested_shipping_option)
+                }
+                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "deliveryAllocations" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
+                }
+                "partial" => rt::object::nullable(&mut map, &mut out.partial),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOptionOtherCharge {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChargeType>,
     /// Details of the charge, such as 'Full Coverage Insurance of up to 80% of value of shipment'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
 }
 
+impl Serialize for SelectedCarrierServiceOptionOtherCharge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOptionOtherCharge",
+                usize::from(self.r#type.is_some()) + usize::from(self.details.is_some())
+                    + usize::from(self.cost.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("details", &self.details)
+            .optional("cost", &self.cost)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionOtherCharge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOptionOtherCharge {
+    const NAME: &'static str = "SelectedCarrierServiceOptionOtherCharge";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedCarrierServiceOptionPrices` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedCarrierServiceOptionPrices {
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<MultiCurrencyPrice>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<MultiCurrencyPrice>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<MultiCurrencyPrice>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
+}
+
+impl Serialize for SelectedCarrierServiceOptionPrices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedCarrierServiceOptionPrices",
+                usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.total_discount.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("taxDetails", &self.tax_details)
+            .optional("totalDiscount", &self.total_discount)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionPrices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedCarrierServiceOptionPrices {
+    const NAME: &'static str = "SelectedCarrierServiceOptionPrices";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Selected Membership
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedMembership {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the app providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
 
+impl Serialize for SelectedMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedMembership",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedMembership {
+    const NAME: &'static str = "SelectedMembership";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SelectedMemberships` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectedMemberships {
     /// Selected memberships.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memberships: Option<Vec<HostSelectedMembership>>,
 }
 
+impl Serialize for SelectedMemberships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SelectedMemberships",
+                usize::from(self.memberships.is_some()),
+            )
+            .optional("memberships", &self.memberships)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectedMemberships {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SelectedMemberships {
+    const NAME: &'static str = "SelectedMemberships";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "memberships" => rt::object::nullable(&mut map, &mut out.memberships),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingInformation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingInformation {
     /// The `region` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<ShippingRegion>,
     /// The `selectedCarrierServiceOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_carrier_service_option: Option<SelectedCarrierServiceOption>,
     /// All shipping options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
 }
 
+impl Serialize for ShippingInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingInformation",
+                usize::from(self.region.is_some())
+                    + usize::from(self.selected_carrier_service_option.is_some())
+                    + usize::from(self.carrier_service_options.is_some()),
+            )
+            .optional("region", &self.region)
+            .optional(
+                "selectedCarrierServiceOption",
+                &self.selected_carrier_service_option,
+            )
+            .optional("carrierServiceOptions", &self.carrier_service_options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingInformation {
+    const NAME: &'static str = "ShippingInformation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "region" => rt::object::nullable(&mut map, &mut out.region),
+                "selectedCarrierServiceOption" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.selected_carrier_service_option,
+                    )
+                }
+                "carrierServiceOptions" => {
+                    rt::object::nullable(&mut map, &mut out.carrier_service_options)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingOption {
     /// Unique code of provided shipping option like "usps_std_overnight".
     /// For legacy calculators this would be the UUID of the option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Title of the option, such as USPS Standard Overnight Delivery (in the requested locale).
     /// For example, "Standard" or "First-Class Package International".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `logistics` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistics: Option<DeliveryLogistics>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<ShippingPrice>,
     /// Delivery solution allocations to different delivery carriers and delivery regions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<bool>,
 }
 
+impl Serialize for ShippingOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingOption",
+                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.logistics.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.delivery_allocations.is_some())
+                    + usize::from(self.partial.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("title", &self.title)
+            .optional("logistics", &self.logistics)
+            .optional("cost", &self.cost)
+            .optional("deliveryAllocations", &self.delivery_allocations)
+            .optional("partial", &self.partial)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingOption {
+    const NAME: &'static str = "ShippingOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "deliveryAllocations" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
+                }
+                "partial" => rt::object::nullable(&mut map, &mut out.partial),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingPrice {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<MultiCurrencyPrice>,
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_charges: Option<Vec<OtherCharge>>,
 }
 
+impl Serialize for ShippingPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingPrice",
+                usize::from(self.price.is_some())
+                    + usize::from(self.other_charges.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("otherCharges", &self.other_charges)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingPrice {
+    const NAME: &'static str = "ShippingPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingRegion` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingRegion {
     /// Shipping region ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Shipping region name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for ShippingRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingRegion",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingRegion {
+    const NAME: &'static str = "ShippingRegion";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `other`, `lineItem` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Target {
     /// The `other` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<Other>,
     /// The `lineItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item: Option<TargetLineItem>,
 }
 
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Target",
+                usize::from(self.other.is_some()) + usize::from(self.line_item.is_some()),
+            )
+            .optional("other", &self.other)
+            .optional("lineItem", &self.line_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Target {
+    const NAME: &'static str = "Target";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "other" => rt::object::nullable(&mut map, &mut out.other),
+                "lineItem" => rt::object::nullable(&mut map, &mut out.line_item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `manualRateReason`, `autoTaxFallbackDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxCalculationDetails {
     /// The `manualRateReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_rate_reason: Option<ManualCalculationReason>,
     /// The `autoTaxFallbackDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_tax_fallback_details: Option<AutoTaxFallbackCalculationDetails>,
     /// The `rateType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_type: Option<RateType>,
 }
 
+impl Serialize for TaxCalculationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxCalculationDetails",
+                usize::from(self.manual_rate_reason.is_some())
+                    + usize::from(self.auto_tax_fallback_details.is_some())
+                    + usize::from(self.rate_type.is_some()),
+            )
+            .optional("manualRateReason", &self.manual_rate_reason)
+            .optional("autoTaxFallbackDetails", &self.auto_tax_fallback_details)
+            .optional("rateType", &self.rate_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxCalculationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxCalculationDetails {
+    const NAME: &'static str = "TaxCalculationDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "manualRateReason" => {
+                    rt::object::nullable(&mut map, &mut out.manual_rate_reason)
+                }
+                "autoTaxFallbackDetails" => {
+                    rt::object::nullable(&mut map, &mut out.auto_tax_fallback_details)
+                }
+                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TaxSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxSummary {
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<MultiCurrencyPrice>,
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<MultiCurrencyPrice>,
     /// The `calculationDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_details: Option<TaxCalculationDetails>,
 }
 
+impl Serialize for TaxSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxSummary",
+                usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.total_tax.is_some())
+                    + usize::from(self.calculation_details.is_some()),
+            )
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("totalTax", &self.total_tax)
+            .optional("calculationDetails", &self.calculation_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxSummary {
+    const NAME: &'static str = "TaxSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                "calculationDetails" => {
+                    rt::object::nullable(&mut map, &mut out.calculation_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `addressType` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxableAddress {
     /// The `addressType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_type: Option<TaxableAddressType>,
+}
+
+impl Serialize for TaxableAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxableAddress",
+                usize::from(self.address_type.is_some()),
+            )
+            .optional("addressType", &self.address_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxableAddress {
+    const NAME: &'static str = "TaxableAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -2064,70 +4461,260 @@ impl<'de> Deserialize<'de> for TaxableAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `UpdateCartRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCartRequest {
     /// The `cartInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart_info: Option<Cart>,
     /// Coupon code. For more information, see the Coupons API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// Catalog line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Custom line items. Custom line items don't trigger the Catalog service plugin.
     ///
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_line_items: Option<Vec<CustomLineItem>>,
 }
 
+impl Serialize for UpdateCartRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCartRequest",
+                usize::from(self.cart_info.is_some())
+                    + usize::from(self.coupon_code.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.custom_line_items.is_some()),
+            )
+            .optional("cartInfo", &self.cart_info)
+            .optional("couponCode", &self.coupon_code)
+            .optional("lineItems", &self.line_items)
+            .optional("customLineItems", &self.custom_line_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCartRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCartRequest {
+    const NAME: &'static str = "UpdateCartRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cartInfo" => rt::object::nullable(&mut map, &mut out.cart_info),
+                "couponCode" => rt::object::nullable(&mut map, &mut out.coupon_code),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "customLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.custom_line_items)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCartResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for UpdateCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCartResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCartResponse {
+    const NAME: &'static str = "UpdateCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateCurrentCartLineItemQuantityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCurrentCartLineItemQuantityRequest {
     /// Line item IDs and their new quantity.
     pub line_items: Vec<LineItemQuantityUpdate>,
 }
 
+impl Serialize for UpdateCurrentCartLineItemQuantityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCurrentCartLineItemQuantityRequest",
+                1,
+            )
+            .field("lineItems", &self.line_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCurrentCartLineItemQuantityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCurrentCartLineItemQuantityRequest {
+    const NAME: &'static str = "UpdateCurrentCartLineItemQuantityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItems" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { line_items: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "lineItems")])),
+        }
+    }
+}
+
 /// The `UpdateLineItemsQuantityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateLineItemsQuantityResponse {
     /// The `cart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
 }
 
+impl Serialize for UpdateLineItemsQuantityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateLineItemsQuantityResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateLineItemsQuantityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateLineItemsQuantityResponse {
+    const NAME: &'static str = "UpdateLineItemsQuantityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Violation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Violation {
     /// The `severity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// The `target` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for Violation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Violation",
+                usize::from(self.severity.is_some()) + usize::from(self.target.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("severity", &self.severity)
+            .optional("target", &self.target)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Violation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Violation {
+    const NAME: &'static str = "Violation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "severity" => rt::object::nullable(&mut map, &mut out.severity),
+                "target" => rt::object::nullable(&mut map, &mut out.target),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Ecom Current Cart.
@@ -2157,6 +4744,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

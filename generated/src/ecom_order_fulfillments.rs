@@ -158,7 +158,8 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -169,138 +170,131 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn list_fulfillments_for_single_order<'f>(
         client: &'f Client,
         order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<ListFulfillmentsForSingleOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/fulfillments/orders/{}", rt::segment(order_id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_FULFILLMENTS_FOR_SINGLE_ORDER,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/fulfillments/orders/{}", rt::segment(order_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_FULFILLMENTS_FOR_SINGLE_ORDER,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_fulfillments_for_multiple_orders<'f>(
         client: &'f Client,
         body: &'f ListFulfillmentsForMultipleOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<ListFulfillmentsForMultipleOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/fulfillments/list-by-ids".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_FULFILLMENTS_FOR_MULTIPLE_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::LIST_FULFILLMENTS_FOR_MULTIPLE_ORDERS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/fulfillments/list-by-ids".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_FULFILLMENTS_FOR_MULTIPLE_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LIST_FULFILLMENTS_FOR_MULTIPLE_ORDERS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f CreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<CreateFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/fulfillments/orders/{}/create-fulfillment",
                 rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_FULFILLMENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_FULFILLMENT, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_FULFILLMENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_FULFILLMENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f UpdateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .and_then(|v| v.fulfillment.as_ref())
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_FULFILLMENT,
-                    "fulfillment.id",
-                ))?;
-            let path = format!(
-                "/ecom/v1/fulfillments/{}/orders/{}", rt::segment(& path_0),
-                rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_FULFILLMENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_FULFILLMENT, body)?),
+        let path = rt::path_fields([
+                Some(body)
+                    .and_then(|v| v.fulfillment.as_ref())
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_FULFILLMENT,
+                        "fulfillment.id",
+                    )),
+            ])
+            .map(|[path_0]| {
+                format!(
+                    "/ecom/v1/fulfillments/{}/orders/{}", rt::segment(& path_0),
+                    rt::segment(order_id)
                 )
-            }
-                .await
-        })
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_FULFILLMENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_FULFILLMENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_fulfillment<'f>(
         client: &'f Client,
         fulfillment_id: &'f str,
         order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/fulfillments/{}/orders/{}", rt::segment(fulfillment_id),
                 rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(client, &operations::DELETE_FULFILLMENT, path, Vec::new(), None)
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(client, &operations::DELETE_FULFILLMENT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_fulfillments<'f>(
         client: &'f Client,
         body: &'f BulkCreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/fulfillments/orders/bulk/create-fulfillments"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_FULFILLMENTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CREATE_FULFILLMENTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/ecom/v1/fulfillments/orders/bulk/create-fulfillments".to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_FULFILLMENTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CREATE_FULFILLMENTS, body).map(Some),
+            )
+        }
     }
 }
 
@@ -432,52 +426,207 @@ pub mod operations {
 }
 
 /// The `BulkCreateFulfillmentRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateFulfillmentRequest {
     /// List of order IDs and their associated fulfillments.
     pub orders_with_fulfillments: Vec<BulkCreateOrderWithFulfillments>,
 }
 
+impl Serialize for BulkCreateFulfillmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkCreateFulfillmentRequest", 1)
+            .field("ordersWithFulfillments", &self.orders_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateFulfillmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateFulfillmentRequest {
+    const NAME: &'static str = "BulkCreateFulfillmentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ordersWithFulfillments" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    orders_with_fulfillments: f0,
+                })
+            }
+            (f0,) => {
+                Err(rt::object::missing(&[(f0.is_none(), "ordersWithFulfillments")]))
+            }
+        }
+    }
+}
+
 /// The `BulkCreateFulfillmentResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateFulfillmentResponse {
     /// Items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkOrderFulfillmentsResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkCreateFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateFulfillmentResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateFulfillmentResponse {
+    const NAME: &'static str = "BulkCreateFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCreateOrderWithFulfillments` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateOrderWithFulfillments {
     /// Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Fulfillments associated with the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillments: Option<Vec<Fulfillment>>,
 }
 
+impl Serialize for BulkCreateOrderWithFulfillments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateOrderWithFulfillments",
+                usize::from(self.order_id.is_some())
+                    + usize::from(self.fulfillments.is_some()),
+            )
+            .optional("orderId", &self.order_id)
+            .optional("fulfillments", &self.fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateOrderWithFulfillments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateOrderWithFulfillments {
+    const NAME: &'static str = "BulkCreateOrderWithFulfillments";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkOrderFulfillmentsResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkOrderFulfillmentsResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `ordersWithFulfillments` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders_with_fulfillments: Option<OrderWithFulfillments>,
 }
 
+impl Serialize for BulkOrderFulfillmentsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkOrderFulfillmentsResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.orders_with_fulfillments.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("ordersWithFulfillments", &self.orders_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkOrderFulfillmentsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkOrderFulfillmentsResult {
+    const NAME: &'static str = "BulkOrderFulfillmentsResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "ordersWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.orders_with_fulfillments)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateFulfillmentRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFulfillmentRequest {
     /// Order ID.
     pub order_id: String,
@@ -485,56 +634,213 @@ pub struct CreateFulfillmentRequest {
     pub fulfillment: Fulfillment,
 }
 
+impl Serialize for CreateFulfillmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CreateFulfillmentRequest", 2)
+            .field("orderId", &self.order_id)
+            .field("fulfillment", &self.fulfillment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateFulfillmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateFulfillmentRequest {
+    const NAME: &'static str = "CreateFulfillmentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::value(&mut map, &mut f0),
+                "fulfillment" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    order_id: f0,
+                    fulfillment: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "orderId"), (f1.is_none(), "fulfillment")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `CreateFulfillmentResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFulfillmentResponse {
     /// The `orderWithFulfillments` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
     /// ID of created fulfillment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_id: Option<String>,
 }
 
+impl Serialize for CreateFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateFulfillmentResponse",
+                usize::from(self.order_with_fulfillments.is_some())
+                    + usize::from(self.fulfillment_id.is_some()),
+            )
+            .optional("orderWithFulfillments", &self.order_with_fulfillments)
+            .optional("fulfillmentId", &self.fulfillment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateFulfillmentResponse {
+    const NAME: &'static str = "CreateFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
+                }
+                "fulfillmentId" => {
+                    rt::object::nullable(&mut map, &mut out.fulfillment_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomFulfillmentInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFulfillmentInfo {
     /// Custom fulfillment info in key:value form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields_data: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl Serialize for CustomFulfillmentInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomFulfillmentInfo",
+                usize::from(self.fields_data.is_some()),
+            )
+            .optional("fieldsData", &self.fields_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomFulfillmentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomFulfillmentInfo {
+    const NAME: &'static str = "CustomFulfillmentInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldsData" => rt::object::nullable(&mut map, &mut out.fields_data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteFulfillmentResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteFulfillmentResponse {
     /// The `orderWithFulfillments` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
+}
+
+impl Serialize for DeleteFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteFulfillmentResponse",
+                usize::from(self.order_with_fulfillments.is_some()),
+            )
+            .optional("orderWithFulfillments", &self.order_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteFulfillmentResponse {
+    const NAME: &'static str = "DeleteFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// for now, this is a sub-object of Orders, so can refer to order line items by id.
 ///
 /// At most one of `trackingInfo`, `customInfo` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fulfillment {
     /// The `trackingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_info: Option<FulfillmentTrackingInfo>,
     /// The `customInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_info: Option<CustomFulfillmentInfo>,
     /// Fulfillment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fulfillment creation date and time in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Line items being fulfilled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<FulfillmentLineItem>>,
     /// The current status of the fulfillment process.
     ///
@@ -549,34 +855,121 @@ pub struct Fulfillment {
     /// Update the status manually or automatically depending on your fulfillment workflow.
     ///
     /// This field is informational. The order's `fulfillmentStatus` is primarily derived from the fulfilled line item quantities, not from this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fulfillment handling complete.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
 }
 
+impl Serialize for Fulfillment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Fulfillment",
+                usize::from(self.tracking_info.is_some())
+                    + usize::from(self.custom_info.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.completed.is_some()),
+            )
+            .optional("trackingInfo", &self.tracking_info)
+            .optional("customInfo", &self.custom_info)
+            .optional("id", &self.id)
+            .optional("createdDate", &self.created_date)
+            .optional("lineItems", &self.line_items)
+            .optional("status", &self.status)
+            .optional("completed", &self.completed)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Fulfillment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Fulfillment {
+    const NAME: &'static str = "Fulfillment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
+                "customInfo" => rt::object::nullable(&mut map, &mut out.custom_info),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "completed" => rt::object::nullable(&mut map, &mut out.completed),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FulfillmentLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentLineItem {
     /// Line item ID (mirrors the ID of the order line item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Line item quantity.
     ///
     /// * If this property isn't passed on creation, it defaults to the number of items not already linked to a fulfillment.
     /// * If the order does not have the requested quantity of line items available to add to this fulfillment, the fulfillment will not be created and an error is returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
 }
 
+impl Serialize for FulfillmentLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FulfillmentLineItem",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FulfillmentLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FulfillmentLineItem {
+    const NAME: &'static str = "FulfillmentLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FulfillmentTrackingInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentTrackingInfo {
     /// Shipping/delivery tracking number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// Shipping provider name. Can be either a predefined provider for automatic tracking link generation,
     /// or a custom provider name for manual tracking link management.
@@ -597,7 +990,6 @@ pub struct FulfillmentTrackingInfo {
     /// - Use any string value to identify your provider
     /// - You must manually provide the `trackingLink`
     /// - Useful for local carriers or specialized shipping services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_provider: Option<String>,
     /// URL where customers can track their shipment status.
     ///
@@ -610,84 +1002,406 @@ pub struct FulfillmentTrackingInfo {
     /// - Must be provided when creating the fulfillment
     /// - Should be a valid URL to the carrier's tracking page
     /// - Can include the tracking number as a parameter if needed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_link: Option<String>,
 }
 
+impl Serialize for FulfillmentTrackingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FulfillmentTrackingInfo",
+                usize::from(self.tracking_number.is_some())
+                    + usize::from(self.shipping_provider.is_some())
+                    + usize::from(self.tracking_link.is_some()),
+            )
+            .optional("trackingNumber", &self.tracking_number)
+            .optional("shippingProvider", &self.shipping_provider)
+            .optional("trackingLink", &self.tracking_link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FulfillmentTrackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FulfillmentTrackingInfo {
+    const NAME: &'static str = "FulfillmentTrackingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trackingNumber" => {
+                    rt::object::nullable(&mut map, &mut out.tracking_number)
+                }
+                "shippingProvider" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_provider)
+                }
+                "trackingLink" => rt::object::nullable(&mut map, &mut out.tracking_link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListFulfillmentsForMultipleOrdersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFulfillmentsForMultipleOrdersRequest {
     /// List of order IDs for which to retrieve fulfillments.
     pub order_ids: Vec<String>,
 }
 
+impl Serialize for ListFulfillmentsForMultipleOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListFulfillmentsForMultipleOrdersRequest",
+                1,
+            )
+            .field("orderIds", &self.order_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListFulfillmentsForMultipleOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListFulfillmentsForMultipleOrdersRequest {
+    const NAME: &'static str = "ListFulfillmentsForMultipleOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
+        }
+    }
+}
+
 /// The `ListFulfillmentsForMultipleOrdersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFulfillmentsForMultipleOrdersResponse {
     /// List of order IDs and their associated fulfillments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders_with_fulfillments: Option<Vec<OrderWithFulfillments>>,
 }
 
+impl Serialize for ListFulfillmentsForMultipleOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListFulfillmentsForMultipleOrdersResponse",
+                usize::from(self.orders_with_fulfillments.is_some()),
+            )
+            .optional("ordersWithFulfillments", &self.orders_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListFulfillmentsForMultipleOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListFulfillmentsForMultipleOrdersResponse {
+    const NAME: &'static str = "ListFulfillmentsForMultipleOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ordersWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.orders_with_fulfillments)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListFulfillmentsForSingleOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFulfillmentsForSingleOrderResponse {
     /// The `orderWithFulfillments` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
 }
 
+impl Serialize for ListFulfillmentsForSingleOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListFulfillmentsForSingleOrderResponse",
+                usize::from(self.order_with_fulfillments.is_some()),
+            )
+            .optional("orderWithFulfillments", &self.order_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListFulfillmentsForSingleOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListFulfillmentsForSingleOrderResponse {
+    const NAME: &'static str = "ListFulfillmentsForSingleOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// An order and its associated fulfillments. A fulfillment represents the shipment or delivery of order items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderWithFulfillments {
     /// Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Fulfillments associated with the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillments: Option<Vec<Fulfillment>>,
 }
 
+impl Serialize for OrderWithFulfillments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderWithFulfillments",
+                usize::from(self.order_id.is_some())
+                    + usize::from(self.fulfillments.is_some()),
+            )
+            .optional("orderId", &self.order_id)
+            .optional("fulfillments", &self.fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderWithFulfillments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderWithFulfillments {
+    const NAME: &'static str = "OrderWithFulfillments";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateFulfillmentRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFulfillmentRequest {
     /// Order ID.
     pub order_id: String,
     /// The `fulfillment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment: Option<Fulfillment>,
 }
 
+impl Serialize for UpdateFulfillmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateFulfillmentRequest",
+                1 + usize::from(self.fulfillment.is_some()),
+            )
+            .field("orderId", &self.order_id)
+            .optional("fulfillment", &self.fulfillment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateFulfillmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateFulfillmentRequest {
+    const NAME: &'static str = "UpdateFulfillmentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::value(&mut map, &mut f0),
+                "fulfillment" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    order_id: f0,
+                    fulfillment: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderId")])),
+        }
+    }
+}
+
 /// The `UpdateFulfillmentResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFulfillmentResponse {
     /// The `orderWithFulfillments` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
+}
+
+impl Serialize for UpdateFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateFulfillmentResponse",
+                usize::from(self.order_with_fulfillments.is_some()),
+            )
+            .optional("orderWithFulfillments", &self.order_with_fulfillments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateFulfillmentResponse {
+    const NAME: &'static str = "UpdateFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderWithFulfillments" => {
+                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Ecom Order Fulfillments.
@@ -709,6 +1423,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -644,7 +644,8 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -655,360 +656,339 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn import_order<'f>(
         client: &'f Client,
         body: &'f ImportOrderRequest,
     ) -> rt::BoxFuture<'f, Result<ImportOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders/import".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::IMPORT_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::IMPORT_ORDER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders/import".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::IMPORT_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::IMPORT_ORDER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn set_order_number_counter<'f>(
         client: &'f Client,
         body: &'f SetOrderNumberCounterRequest,
     ) -> rt::BoxFuture<'f, Result<SetOrderNumberCounterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders/import/set-order-number-counter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SET_ORDER_NUMBER_COUNTER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SET_ORDER_NUMBER_COUNTER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders/import/set-order-number-counter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SET_ORDER_NUMBER_COUNTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SET_ORDER_NUMBER_COUNTER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_imported_orders<'f>(
         client: &'f Client,
         body: &'f BulkDeleteImportedOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteImportedOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders/import/bulk-delete-imported-orders".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_IMPORTED_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_IMPORTED_ORDERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders/import/bulk-delete-imported-orders".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_IMPORTED_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_IMPORTED_ORDERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn prepare_payment_collection<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f PreparePaymentCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<PreparePaymentCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/prepare-payment-collection",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PREPARE_PAYMENT_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::PREPARE_PAYMENT_COLLECTION, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::PREPARE_PAYMENT_COLLECTION,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::PREPARE_PAYMENT_COLLECTION, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_payment_collectability_status<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetPaymentCollectabilityStatusResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/payment-collectability-status",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_PAYMENT_COLLECTABILITY_STATUS,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_PAYMENT_COLLECTABILITY_STATUS,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn record_manually_collected_payment<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f RecordManuallyCollectedPaymentRequest,
     ) -> rt::BoxFuture<'f, Result<RecordManuallyCollectedPaymentResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/manual-payment",
                 rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::RECORD_MANUALLY_COLLECTED_PAYMENT,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::RECORD_MANUALLY_COLLECTED_PAYMENT,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::RECORD_MANUALLY_COLLECTED_PAYMENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::RECORD_MANUALLY_COLLECTED_PAYMENT, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn payment_collection_mark_order_as_paid<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f MarkOrderAsPaidRequest,
     ) -> rt::BoxFuture<'f, Result<MarkOrderAsPaidResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/mark-as-paid",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::PAYMENT_COLLECTION_MARK_ORDER_AS_PAID, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn payment_collection_bulk_mark_orders_as_paid<'f>(
         client: &'f Client,
         body: &'f BulkMarkOrdersAsPaidRequest,
     ) -> rt::BoxFuture<'f, Result<BulkMarkOrdersAsPaidResponse, Error>> {
-        Box::pin(async move {
-            let path = "/v1/bulk/payments-collector/mark-as-paid".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/v1/bulk/payments-collector/mark-as-paid".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::PAYMENT_COLLECTION_BULK_MARK_ORDERS_AS_PAID,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_refundability_status<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetRefundabilityStatusResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/refundability",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_REFUNDABILITY_STATUS,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_REFUNDABILITY_STATUS,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn payment_collection_create_payment_gateway_order<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f CreatePaymentGatewayOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreatePaymentGatewayOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/create-payment-gateway-order",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::PAYMENT_COLLECTION_CREATE_PAYMENT_GATEWAY_ORDER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn charge_memberships<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f ChargeMembershipsRequest,
     ) -> rt::BoxFuture<'f, Result<ChargeMembershipsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/charge-membership",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CHARGE_MEMBERSHIPS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CHARGE_MEMBERSHIPS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CHARGE_MEMBERSHIPS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CHARGE_MEMBERSHIPS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn trigger_refund<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f TriggerRefundRequest,
     ) -> rt::BoxFuture<'f, Result<TriggerRefundResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/trigger-refund",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::TRIGGER_REFUND,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::TRIGGER_REFUND, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::TRIGGER_REFUND,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::TRIGGER_REFUND, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn void_authorized_payments<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f VoidAuthorizedPaymentsRequest,
     ) -> rt::BoxFuture<'f, Result<VoidAuthorizedPaymentsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/void-authorized-payments",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::VOID_AUTHORIZED_PAYMENTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::VOID_AUTHORIZED_PAYMENTS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::VOID_AUTHORIZED_PAYMENTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::VOID_AUTHORIZED_PAYMENTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn capture_authorized_payments<'f>(
         client: &'f Client,
         ecom_order_id: &'f str,
         body: &'f CaptureAuthorizedPaymentsRequest,
     ) -> rt::BoxFuture<'f, Result<CaptureAuthorizedPaymentsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/payments-collector/orders/{}/capture-authorized-payments",
                 rt::segment(ecom_order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CAPTURE_AUTHORIZED_PAYMENTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CAPTURE_AUTHORIZED_PAYMENTS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CAPTURE_AUTHORIZED_PAYMENTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CAPTURE_AUTHORIZED_PAYMENTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_order<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/orders/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_ORDER, path, Vec::new(), None) }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/orders/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_ORDER, path, Vec::new(), Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn search_orders<'f>(
         client: &'f Client,
         body: &'f SearchOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<SearchOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_ORDERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders/search".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SEARCH_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SEARCH_ORDERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_orders_stream<'a>(
         client: &'a Client,
         request: SearchOrdersRequest,
@@ -1053,259 +1033,246 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn create_order<'f>(
         client: &'f Client,
         body: &'f CreateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_ORDER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_ORDER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_order<'f>(
         client: &'f Client,
         body: &'f UpdateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.order)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_ORDER, "order.id"))?;
-            let path = format!("/ecom/v1/orders/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_ORDER, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.order)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(&operations::UPDATE_ORDER, "order.id")),
+            ])
+            .map(|[path_0]| format!("/ecom/v1/orders/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_ORDER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_orders<'f>(
         client: &'f Client,
         body: &'f BulkUpdateOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/bulk/orders/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_ORDERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/bulk/orders/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_ORDERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_order_line_item<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UpdateOrderLineItemRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderLineItemResponse, Error>> {
-        Box::pin(async move {
-            let path_1 = Some(body)
-                .map(|v| &v.line_item)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_ORDER_LINE_ITEM,
-                    "lineItem.id",
-                ))?;
-            let path = format!(
-                "/ecom/v1/orders/{}/line-item/{}", rt::segment(id), rt::segment(& path_1)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_ORDER_LINE_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_ORDER_LINE_ITEM, body)?),
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.line_item)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_ORDER_LINE_ITEM,
+                        "lineItem.id",
+                    )),
+            ])
+            .map(|[path_1]| {
+                format!(
+                    "/ecom/v1/orders/{}/line-item/{}", rt::segment(id), rt::segment(&
+                    path_1)
                 )
-            }
-                .await
-        })
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_ORDER_LINE_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_ORDER_LINE_ITEM, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_activity<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f AddActivityRequest,
     ) -> rt::BoxFuture<'f, Result<AddActivityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/orders/{}/activities", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_ACTIVITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_ACTIVITY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/orders/{}/activities", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_ACTIVITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_ACTIVITY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_activities<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f AddActivitiesRequest,
     ) -> rt::BoxFuture<'f, Result<AddActivitiesResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/orders/{}/activities/add", rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_ACTIVITIES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_ACTIVITIES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/orders/{}/activities/add", rt::segment(order_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_ACTIVITIES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_ACTIVITIES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_activity<'f>(
         client: &'f Client,
         id: &'f str,
         activity_id: &'f str,
         body: &'f UpdateActivityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateActivityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/orders/{}/activities/{}", rt::segment(id),
                 rt::segment(activity_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_ACTIVITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_ACTIVITY, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_ACTIVITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_ACTIVITY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_activity<'f>(
         client: &'f Client,
         id: &'f str,
         activity_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteActivityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/ecom/v1/orders/{}/activities/{}", rt::segment(id),
                 rt::segment(activity_id)
-            );
-            unsafe {
-                rt::call(client, &operations::DELETE_ACTIVITY, path, Vec::new(), None)
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(client, &operations::DELETE_ACTIVITY, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn cancel_order<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f CancelOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CancelOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/ecom/v1/orders/{}/cancel", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CANCEL_ORDER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CANCEL_ORDER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/ecom/v1/orders/{}/cancel", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::CANCEL_ORDER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CANCEL_ORDER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_order_status<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f UpdateOrderStatusRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderStatusResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/ecom/v1/orders/{}/update-status", rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_ORDER_STATUS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_ORDER_STATUS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/ecom/v1/orders/{}/update-status", rt::segment(order_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_ORDER_STATUS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_ORDER_STATUS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn aggregate_orders<'f>(
         client: &'f Client,
         body: &'f AggregateOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<AggregateOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/orders/aggregate".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::AGGREGATE_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::AGGREGATE_ORDERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/orders/aggregate".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::AGGREGATE_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::AGGREGATE_ORDERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_order_tags<'f>(
         client: &'f Client,
         body: &'f BulkUpdateOrderTagsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateOrderTagsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/ecom/v1/bulk/orders/update-tags".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_ORDER_TAGS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_ORDER_TAGS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/ecom/v1/bulk/orders/update-tags".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_ORDER_TAGS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_ORDER_TAGS, body).map(Some),
+            )
+        }
     }
 }
 
@@ -1810,83 +1777,196 @@ impl<'de> Deserialize<'de> for ActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `merchantComment`, `orderRefunded`, `draftOrderChangesApplied`, `savedPaymentMethod`, `authorizedPaymentCreated`, `authorizedPaymentCaptured`, `authorizedPaymentVoided`, `refundInitiated`, `paymentRefunded`, `paymentRefundFailed`, `refundedAsStoreCredit`, `paymentPending`, `paymentCanceled`, `paymentDeclined`, `receiptCreated`, `receiptSent`, `chargebackCreated`, `chargebackReversed` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
     /// The `merchantComment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_comment: Option<MerchantComment>,
     /// The `orderRefunded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_refunded: Option<OrderRefunded>,
     /// The `draftOrderChangesApplied` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_order_changes_applied: Option<DraftOrderChangesApplied>,
     /// The `savedPaymentMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_payment_method: Option<SavedPaymentMethod>,
     /// The `authorizedPaymentCreated` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_payment_created: Option<AuthorizedPaymentCreated>,
     /// The `authorizedPaymentCaptured` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_payment_captured: Option<AuthorizedPaymentCaptured>,
     /// The `authorizedPaymentVoided` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_payment_voided: Option<AuthorizedPaymentVoided>,
     /// The `refundInitiated` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_initiated: Option<RefundInitiated>,
     /// The `paymentRefunded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_refunded: Option<PaymentRefunded>,
     /// The `paymentRefundFailed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_refund_failed: Option<PaymentRefundFailed>,
     /// The `refundedAsStoreCredit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded_as_store_credit: Option<RefundedAsStoreCredit>,
     /// The `paymentPending` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_pending: Option<PaymentPending>,
     /// The `paymentCanceled` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_canceled: Option<PaymentCanceled>,
     /// The `paymentDeclined` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_declined: Option<PaymentDeclined>,
     /// The `receiptCreated` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_created: Option<ReceiptCreated>,
     /// The `receiptSent` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_sent: Option<ReceiptSent>,
     /// The `chargebackCreated` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback_created: Option<ChargebackCreated>,
     /// The `chargebackReversed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback_reversed: Option<ChargebackReversed>,
     /// Activity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Activity author's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_email: Option<String>,
     /// Activity creation date and time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ActivityType>,
     /// The `activityType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<OrderActivityTypeEnumActivityType>,
+}
+
+impl Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Activity",
+                usize::from(self.merchant_comment.is_some())
+                    + usize::from(self.order_refunded.is_some())
+                    + usize::from(self.draft_order_changes_applied.is_some())
+                    + usize::from(self.saved_payment_method.is_some())
+                    + usize::from(self.authorized_payment_created.is_some())
+                    + usize::from(self.authorized_payment_captured.is_some())
+                    + usize::from(self.authorized_payment_voided.is_some())
+                    + usize::from(self.refund_initiated.is_some())
+                    + usize::from(self.payment_refunded.is_some())
+                    + usize::from(self.payment_refund_failed.is_some())
+                    + usize::from(self.refunded_as_store_credit.is_some())
+                    + usize::from(self.payment_pending.is_some())
+                    + usize::from(self.payment_canceled.is_some())
+                    + usize::from(self.payment_declined.is_some())
+                    + usize::from(self.receipt_created.is_some())
+                    + usize::from(self.receipt_sent.is_some())
+                    + usize::from(self.chargeback_created.is_some())
+                    + usize::from(self.chargeback_reversed.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.author_email.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.activity_type.is_some()),
+            )
+            .optional("merchantComment", &self.merchant_comment)
+            .optional("orderRefunded", &self.order_refunded)
+            .optional("draftOrderChangesApplied", &self.draft_order_changes_applied)
+            .optional("savedPaymentMethod", &self.saved_payment_method)
+            .optional("authorizedPaymentCreated", &self.authorized_payment_created)
+            .optional("authorizedPaymentCaptured", &self.authorized_payment_captured)
+            .optional("authorizedPaymentVoided", &self.authorized_payment_voided)
+            .optional("refundInitiated", &self.refund_initiated)
+            .optional("paymentRefunded", &self.payment_refunded)
+            .optional("paymentRefundFailed", &self.payment_refund_failed)
+            .optional("refundedAsStoreCredit", &self.refunded_as_store_credit)
+            .optional("paymentPending", &self.payment_pending)
+            .optional("paymentCanceled", &self.payment_canceled)
+            .optional("paymentDeclined", &self.payment_declined)
+            .optional("receiptCreated", &self.receipt_created)
+            .optional("receiptSent", &self.receipt_sent)
+            .optional("chargebackCreated", &self.chargeback_created)
+            .optional("chargebackReversed", &self.chargeback_reversed)
+            .optional("id", &self.id)
+            .optional("authorEmail", &self.author_email)
+            .optional("createdDate", &self.created_date)
+            .optional("type", &self.r#type)
+            .optional("activityType", &self.activity_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Activity {
+    const NAME: &'static str = "Activity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "merchantComment" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_comment)
+                }
+                "orderRefunded" => {
+                    rt::object::nullable(&mut map, &mut out.order_refunded)
+                }
+                "draftOrderChangesApplied" => {
+                    rt::object::nullable(&mut map, &mut out.draft_order_changes_applied)
+                }
+                "savedPaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.saved_payment_method)
+                }
+                "authorizedPaymentCreated" => {
+                    rt::object::nullable(&mut map, &mut out.authorized_payment_created)
+                }
+                "authorizedPaymentCaptured" => {
+                    rt::object::nullable(&mut map, &mut out.authorized_payment_captured)
+                }
+                "authorizedPaymentVoided" => {
+                    rt::object::nullable(&mut map, &mut out.authorized_payment_voided)
+                }
+                "refundInitiated" => {
+                    rt::object::nullable(&mut map, &mut out.refund_initiated)
+                }
+                "paymentRefunded" => {
+                    rt::object::nullable(&mut map, &mut out.payment_refunded)
+                }
+                "paymentRefundFailed" => {
+                    rt::object::nullable(&mut map, &mut out.payment_refund_failed)
+                }
+                "refundedAsStoreCredit" => {
+                    rt::object::nullable(&mut map, &mut out.refunded_as_store_credit)
+                }
+                "paymentPending" => {
+                    rt::object::nullable(&mut map, &mut out.payment_pending)
+                }
+                "paymentCanceled" => {
+                    rt::object::nullable(&mut map, &mut out.payment_canceled)
+                }
+                "paymentDeclined" => {
+                    rt::object::nullable(&mut map, &mut out.payment_declined)
+                }
+                "receiptCreated" => {
+                    rt::object::nullable(&mut map, &mut out.receipt_created)
+                }
+                "receiptSent" => rt::object::nullable(&mut map, &mut out.receipt_sent),
+                "chargebackCreated" => {
+                    rt::object::nullable(&mut map, &mut out.chargeback_created)
+                }
+                "chargebackReversed" => {
+                    rt::object::nullable(&mut map, &mut out.chargeback_reversed)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "authorEmail" => rt::object::nullable(&mut map, &mut out.author_email),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ORDER_REFUNDED`: Order was refunded, either partially or fully.
@@ -2117,36 +2197,118 @@ impl<'de> Deserialize<'de> for ActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AddActivitiesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddActivitiesRequest {
     /// ID of the order to add activities to.
     pub order_id: String,
     /// Activities to add to the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_activities: Option<Vec<Activity>>,
 }
 
+impl Serialize for AddActivitiesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddActivitiesRequest",
+                1 + usize::from(self.order_activities.is_some()),
+            )
+            .field("orderId", &self.order_id)
+            .optional("orderActivities", &self.order_activities)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddActivitiesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddActivitiesRequest {
+    const NAME: &'static str = "AddActivitiesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::value(&mut map, &mut f0),
+                "orderActivities" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    order_id: f0,
+                    order_activities: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderId")])),
+        }
+    }
+}
+
 /// The `AddActivitiesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddActivitiesResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// IDs of the added activities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_ids: Option<Vec<String>>,
 }
 
+impl Serialize for AddActivitiesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddActivitiesResponse",
+                usize::from(self.order.is_some())
+                    + usize::from(self.activity_ids.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("activityIds", &self.activity_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddActivitiesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddActivitiesResponse {
+    const NAME: &'static str = "AddActivitiesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "activityIds" => rt::object::nullable(&mut map, &mut out.activity_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddActivityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddActivityRequest {
     /// Order ID.
     pub id: String,
@@ -2154,86 +2316,316 @@ pub struct AddActivityRequest {
     pub activity: PublicActivity,
 }
 
+impl Serialize for AddActivityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "AddActivityRequest", 2)
+            .field("id", &self.id)
+            .field("activity", &self.activity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddActivityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddActivityRequest {
+    const NAME: &'static str = "AddActivityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "activity" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, activity: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "activity")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `AddActivityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddActivityResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// ID of the added activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
 }
 
+impl Serialize for AddActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddActivityResponse",
+                usize::from(self.order.is_some())
+                    + usize::from(self.activity_id.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("activityId", &self.activity_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddActivityResponse {
+    const NAME: &'static str = "AddActivityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "activityId" => rt::object::nullable(&mut map, &mut out.activity_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AdditionalFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalFee {
     /// Additional fee's unique code for future processing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Name of additional fee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `taxInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_info: Option<LineItemTaxInfo>,
     /// SPI implementer's `appId`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_app_id: Option<String>,
     /// The `priceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_tax: Option<Price>,
     /// The `priceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_tax: Option<Price>,
     /// Additional fee's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Optional - Line items associated with this additional fee.
     /// If no `lineItemIds` are provided, the fee will be associated with the whole cart/checkout/order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<AdditionalFeeSource>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
 }
 
+impl Serialize for AdditionalFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalFee",
+                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.tax_info.is_some())
+                    + usize::from(self.provider_app_id.is_some())
+                    + usize::from(self.price_before_tax.is_some())
+                    + usize::from(self.price_after_tax.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.line_item_ids.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.taxable_address.is_some()),
+            )
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .optional("price", &self.price)
+            .optional("taxDetails", &self.tax_details)
+            .optional("taxInfo", &self.tax_info)
+            .optional("providerAppId", &self.provider_app_id)
+            .optional("priceBeforeTax", &self.price_before_tax)
+            .optional("priceAfterTax", &self.price_after_tax)
+            .optional("id", &self.id)
+            .optional("lineItemIds", &self.line_item_ids)
+            .optional("source", &self.source)
+            .optional("taxableAddress", &self.taxable_address)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalFee {
+    const NAME: &'static str = "AdditionalFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
+                "providerAppId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_app_id)
+                }
+                "priceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_tax)
+                }
+                "priceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_tax)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `editedAdditionalFee`, `additionalFeeRemoved` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalFeeDelta {
     /// The `editedAdditionalFee` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edited_additional_fee: Option<AdditionalFee>,
     /// The `additionalFeeRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fee_removed: Option<bool>,
     /// Additional fee id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fee_id: Option<String>,
 }
 
+impl Serialize for AdditionalFeeDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalFeeDelta",
+                usize::from(self.edited_additional_fee.is_some())
+                    + usize::from(self.additional_fee_removed.is_some())
+                    + usize::from(self.additional_fee_id.is_some()),
+            )
+            .optional("editedAdditionalFee", &self.edited_additional_fee)
+            .optional("additionalFeeRemoved", &self.additional_fee_removed)
+            .optional("additionalFeeId", &self.additional_fee_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFeeDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalFeeDelta {
+    const NAME: &'static str = "AdditionalFeeDelta";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "editedAdditionalFee" => {
+                    rt::object::nullable(&mut map, &mut out.edited_additional_fee)
+                }
+                "additionalFeeRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fee_removed)
+                }
+                "additionalFeeId" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fee_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AdditionalFeeRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalFeeRefund {
     /// Additional fee ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fee_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
+}
+
+impl Serialize for AdditionalFeeRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalFeeRefund",
+                usize::from(self.additional_fee_id.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("additionalFeeId", &self.additional_fee_id)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalFeeRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalFeeRefund {
+    const NAME: &'static str = "AdditionalFeeRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "additionalFeeId" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fee_id)
+                }
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin.
@@ -2294,154 +2686,473 @@ impl<'de> Deserialize<'de> for AdditionalFeeSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Physical address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line (usually street name and number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Free text providing more detailed address info. Usually contains apt, suite, floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The `geocode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geocode: Option<AddressLocation>,
     /// Country's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision_fullname: Option<String>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.geocode.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivision_fullname.is_some()),
+            )
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("addressLine2", &self.address_line2)
+            .optional("geocode", &self.geocode)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisionFullname", &self.subdivision_fullname)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisionFullname" => {
+                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Billing Info and shipping details
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressWithContact {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The `contactDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_details: Option<FullAddressContactDetails>,
 }
 
+impl Serialize for AddressWithContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddressWithContact",
+                usize::from(self.address.is_some())
+                    + usize::from(self.contact_details.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("contactDetails", &self.contact_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressWithContact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddressWithContact {
+    const NAME: &'static str = "AddressWithContact";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "contactDetails" => {
+                    rt::object::nullable(&mut map, &mut out.contact_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregateOrdersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregateOrdersRequest {
     /// Filter applied to original data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// This is an object defining aggregation itself
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation: Option<serde_json::Value>,
     /// Optional custom separator string that can be used to override default separator value '|'
     /// for hierarchical responses of multifaceted aggregation requests like:
     /// '{"aggregation": {"example_request_key": {"$count" : ["deliveryMethod", "shippingRegion"]}}}'
     /// with example response for default '|' separator like:
     /// '{"aggregates" :{"example_request_key": {"(Mail|Region 1)": 5, "(Pickup|Region 2)": 10}}}'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hierarchy_separator_override: Option<String>,
 }
 
+impl Serialize for AggregateOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregateOrdersRequest",
+                usize::from(self.filter.is_some())
+                    + usize::from(self.aggregation.is_some())
+                    + usize::from(self.hierarchy_separator_override.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("aggregation", &self.aggregation)
+            .optional("hierarchySeparatorOverride", &self.hierarchy_separator_override)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregateOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregateOrdersRequest {
+    const NAME: &'static str = "AggregateOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "aggregation" => rt::object::nullable(&mut map, &mut out.aggregation),
+                "hierarchySeparatorOverride" => {
+                    rt::object::nullable(&mut map, &mut out.hierarchy_separator_override)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregateOrdersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregateOrdersResponse {
     /// The `aggregates` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregates: Option<serde_json::Value>,
 }
 
+impl Serialize for AggregateOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregateOrdersResponse",
+                usize::from(self.aggregates.is_some()),
+            )
+            .optional("aggregates", &self.aggregates)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregateOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregateOrdersResponse {
+    const NAME: &'static str = "AggregateOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "aggregates" => rt::object::nullable(&mut map, &mut out.aggregates),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregatedRefundSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregatedRefundSummary {
     /// The `requestedRefund` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_refund: Option<Price>,
     /// The `pendingRefund` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_refund: Option<Price>,
     /// The `refunded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded: Option<Price>,
     /// The `failedRefundAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_refund_amount: Option<Price>,
     /// Whether at least one refund transaction is still in `"PENDING"` status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<bool>,
     /// The `breakdown` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<RefundItemsBreakdown>,
 }
 
+impl Serialize for AggregatedRefundSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregatedRefundSummary",
+                usize::from(self.requested_refund.is_some())
+                    + usize::from(self.pending_refund.is_some())
+                    + usize::from(self.refunded.is_some())
+                    + usize::from(self.failed_refund_amount.is_some())
+                    + usize::from(self.pending.is_some())
+                    + usize::from(self.breakdown.is_some()),
+            )
+            .optional("requestedRefund", &self.requested_refund)
+            .optional("pendingRefund", &self.pending_refund)
+            .optional("refunded", &self.refunded)
+            .optional("failedRefundAmount", &self.failed_refund_amount)
+            .optional("pending", &self.pending)
+            .optional("breakdown", &self.breakdown)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregatedRefundSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregatedRefundSummary {
+    const NAME: &'static str = "AggregatedRefundSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "requestedRefund" => {
+                    rt::object::nullable(&mut map, &mut out.requested_refund)
+                }
+                "pendingRefund" => {
+                    rt::object::nullable(&mut map, &mut out.pending_refund)
+                }
+                "refunded" => rt::object::nullable(&mut map, &mut out.refunded),
+                "failedRefundAmount" => {
+                    rt::object::nullable(&mut map, &mut out.failed_refund_amount)
+                }
+                "pending" => rt::object::nullable(&mut map, &mut out.pending),
+                "breakdown" => rt::object::nullable(&mut map, &mut out.breakdown),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedDiscount {
     /// The `coupon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<Coupon>,
     /// The `merchantDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_discount: Option<MerchantDiscount>,
     /// The `discountRule` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_rule: Option<DiscountRule>,
     /// The `discountType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_type: Option<DiscountType>,
     /// __Deprecated.__ Use `lineItemDiscounts` instead.
     ///
     /// IDs of line items the discount applies to.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_ids: Option<Vec<String>>,
     /// Discount ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Line items the discount applies to, including the discount amount for each.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
 }
 
+impl Serialize for AppliedDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppliedDiscount",
+                usize::from(self.coupon.is_some())
+                    + usize::from(self.merchant_discount.is_some())
+                    + usize::from(self.discount_rule.is_some())
+                    + usize::from(self.discount_type.is_some())
+                    + usize::from(self.line_item_ids.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.line_item_discounts.is_some()),
+            )
+            .optional("coupon", &self.coupon)
+            .optional("merchantDiscount", &self.merchant_discount)
+            .optional("discountRule", &self.discount_rule)
+            .optional("discountType", &self.discount_type)
+            .optional("lineItemIds", &self.line_item_ids)
+            .optional("id", &self.id)
+            .optional("lineItemDiscounts", &self.line_item_discounts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedDiscount {
+    const NAME: &'static str = "AppliedDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
+                "merchantDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_discount)
+                }
+                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
+                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
+                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "lineItemDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_discounts)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `editedDiscount`, `discountRemoved` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedDiscountDelta {
     /// The `editedDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edited_discount: Option<AppliedDiscount>,
     /// The `discountRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_removed: Option<bool>,
     /// Discount id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_id: Option<String>,
+}
+
+impl Serialize for AppliedDiscountDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppliedDiscountDelta",
+                usize::from(self.edited_discount.is_some())
+                    + usize::from(self.discount_removed.is_some())
+                    + usize::from(self.discount_id.is_some()),
+            )
+            .optional("editedDiscount", &self.edited_discount)
+            .optional("discountRemoved", &self.discount_removed)
+            .optional("discountId", &self.discount_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedDiscountDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedDiscountDelta {
+    const NAME: &'static str = "AppliedDiscountDelta";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "editedDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.edited_discount)
+                }
+                "discountRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.discount_removed)
+                }
+                "discountId" => rt::object::nullable(&mut map, &mut out.discount_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `AttributionSource` values.
@@ -2486,38 +3197,117 @@ impl<'de> Deserialize<'de> for AttributionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AuthorizationActionFailureDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizationActionFailureDetails {
     /// The `failureCode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
 }
 
+impl Serialize for AuthorizationActionFailureDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizationActionFailureDetails",
+                usize::from(self.failure_code.is_some()),
+            )
+            .optional("failureCode", &self.failure_code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationActionFailureDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizationActionFailureDetails {
+    const NAME: &'static str = "AuthorizationActionFailureDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "failureCode" => rt::object::nullable(&mut map, &mut out.failure_code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AuthorizationCapture` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizationCapture {
     /// Capture ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthorizationCaptureStatus>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Date and time the capture was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `failureDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_details: Option<AuthorizationActionFailureDetails>,
+}
+
+impl Serialize for AuthorizationCapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizationCapture",
+                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.failure_details.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("amount", &self.amount)
+            .optional("createdDate", &self.created_date)
+            .optional("failureDetails", &self.failure_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationCapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizationCapture {
+    const NAME: &'static str = "AuthorizationCapture";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "failureDetails" => {
+                    rt::object::nullable(&mut map, &mut out.failure_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `PENDING`: Capture operation still in progress.
@@ -2568,48 +3358,140 @@ impl<'de> Deserialize<'de> for AuthorizationCaptureStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AuthorizationDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizationDetails {
     /// Whether the authorized payment is of a delayed capture.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delayed_capture: Option<bool>,
     /// Date and time the payment was authorized in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_date: Option<wix_rest_runtime::Timestamp>,
     /// List of captures associated with payment
     /// In case of failed it can be replaced with new one with PENDING or SUCCESS statuses
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub captures: Option<Vec<AuthorizationCapture>>,
     /// The `void` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub void: Option<AuthorizationVoid>,
     /// The `scheduledAction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_action: Option<V1ScheduledAction>,
 }
 
+impl Serialize for AuthorizationDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizationDetails",
+                usize::from(self.delayed_capture.is_some())
+                    + usize::from(self.authorized_date.is_some())
+                    + usize::from(self.captures.is_some())
+                    + usize::from(self.void.is_some())
+                    + usize::from(self.scheduled_action.is_some()),
+            )
+            .optional("delayedCapture", &self.delayed_capture)
+            .optional("authorizedDate", &self.authorized_date)
+            .optional("captures", &self.captures)
+            .optional("void", &self.void)
+            .optional("scheduledAction", &self.scheduled_action)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizationDetails {
+    const NAME: &'static str = "AuthorizationDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "delayedCapture" => {
+                    rt::object::nullable(&mut map, &mut out.delayed_capture)
+                }
+                "authorizedDate" => {
+                    rt::object::nullable(&mut map, &mut out.authorized_date)
+                }
+                "captures" => rt::object::nullable(&mut map, &mut out.captures),
+                "void" => rt::object::nullable(&mut map, &mut out.void),
+                "scheduledAction" => {
+                    rt::object::nullable(&mut map, &mut out.scheduled_action)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AuthorizationVoid` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizationVoid {
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthorizationVoidStatus>,
     /// Date and time the void was initiated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_date: Option<wix_rest_runtime::Timestamp>,
     /// The `failureDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_details: Option<AuthorizationActionFailureDetails>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
+}
+
+impl Serialize for AuthorizationVoid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizationVoid",
+                usize::from(self.status.is_some())
+                    + usize::from(self.voided_date.is_some())
+                    + usize::from(self.failure_details.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .optional("status", &self.status)
+            .optional("voidedDate", &self.voided_date)
+            .optional("failureDetails", &self.failure_details)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationVoid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizationVoid {
+    const NAME: &'static str = "AuthorizationVoid";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "voidedDate" => rt::object::nullable(&mut map, &mut out.voided_date),
+                "failureDetails" => {
+                    rt::object::nullable(&mut map, &mut out.failure_details)
+                }
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `PENDING`: Void operation still in progress.
@@ -2660,262 +3542,972 @@ impl<'de> Deserialize<'de> for AuthorizationVoidStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AuthorizedPaymentCaptured` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizedPaymentCaptured {
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+}
+
+impl Serialize for AuthorizedPaymentCaptured {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizedPaymentCaptured",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizedPaymentCaptured {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizedPaymentCaptured {
+    const NAME: &'static str = "AuthorizedPaymentCaptured";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `AuthorizedPaymentCreated` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizedPaymentCreated {
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+}
+
+impl Serialize for AuthorizedPaymentCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizedPaymentCreated",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizedPaymentCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizedPaymentCreated {
+    const NAME: &'static str = "AuthorizedPaymentCreated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `AuthorizedPaymentVoided` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthorizedPaymentVoided {
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
 }
 
+impl Serialize for AuthorizedPaymentVoided {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AuthorizedPaymentVoided",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizedPaymentVoided {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AuthorizedPaymentVoided {
+    const NAME: &'static str = "AuthorizedPaymentVoided";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BalanceSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BalanceSummary {
     /// The `balance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<Balance>,
     /// The `paid` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<Price>,
     /// The `refunded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunded: Option<Price>,
     /// The `authorized` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized: Option<Price>,
     /// The `pendingRefund` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_refund: Option<Price>,
     /// The `pending` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<Price>,
     /// The `chargeback` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback: Option<Price>,
     /// The `chargebackReversal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback_reversal: Option<Price>,
     /// The `platformFees` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_fees: Option<Price>,
     /// The `totalMinusPlatformFees` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_minus_platform_fees: Option<Price>,
     /// The `cashRoundingAdjustment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_rounding_adjustment: Option<CashRounding>,
 }
 
+impl Serialize for BalanceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BalanceSummary",
+                usize::from(self.balance.is_some()) + usize::from(self.paid.is_some())
+                    + usize::from(self.refunded.is_some())
+                    + usize::from(self.authorized.is_some())
+                    + usize::from(self.pending_refund.is_some())
+                    + usize::from(self.pending.is_some())
+                    + usize::from(self.chargeback.is_some())
+                    + usize::from(self.chargeback_reversal.is_some())
+                    + usize::from(self.platform_fees.is_some())
+                    + usize::from(self.total_minus_platform_fees.is_some())
+                    + usize::from(self.cash_rounding_adjustment.is_some()),
+            )
+            .optional("balance", &self.balance)
+            .optional("paid", &self.paid)
+            .optional("refunded", &self.refunded)
+            .optional("authorized", &self.authorized)
+            .optional("pendingRefund", &self.pending_refund)
+            .optional("pending", &self.pending)
+            .optional("chargeback", &self.chargeback)
+            .optional("chargebackReversal", &self.chargeback_reversal)
+            .optional("platformFees", &self.platform_fees)
+            .optional("totalMinusPlatformFees", &self.total_minus_platform_fees)
+            .optional("cashRoundingAdjustment", &self.cash_rounding_adjustment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BalanceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BalanceSummary {
+    const NAME: &'static str = "BalanceSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "balance" => rt::object::nullable(&mut map, &mut out.balance),
+                "paid" => rt::object::nullable(&mut map, &mut out.paid),
+                "refunded" => rt::object::nullable(&mut map, &mut out.refunded),
+                "authorized" => rt::object::nullable(&mut map, &mut out.authorized),
+                "pendingRefund" => {
+                    rt::object::nullable(&mut map, &mut out.pending_refund)
+                }
+                "pending" => rt::object::nullable(&mut map, &mut out.pending),
+                "chargeback" => rt::object::nullable(&mut map, &mut out.chargeback),
+                "chargebackReversal" => {
+                    rt::object::nullable(&mut map, &mut out.chargeback_reversal)
+                }
+                "platformFees" => rt::object::nullable(&mut map, &mut out.platform_fees),
+                "totalMinusPlatformFees" => {
+                    rt::object::nullable(&mut map, &mut out.total_minus_platform_fees)
+                }
+                "cashRoundingAdjustment" => {
+                    rt::object::nullable(&mut map, &mut out.cash_rounding_adjustment)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteImportedOrdersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteImportedOrdersRequest {
     /// IDs of the orders to delete. Only orders created with Import Order can be deleted. An ID that doesn't belong to an imported order is reported as a failed item in the async job.
     pub order_ids: Vec<String>,
 }
 
+impl Serialize for BulkDeleteImportedOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkDeleteImportedOrdersRequest", 1)
+            .field("orderIds", &self.order_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteImportedOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteImportedOrdersRequest {
+    const NAME: &'static str = "BulkDeleteImportedOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
+        }
+    }
+}
+
 /// The `BulkDeleteImportedOrdersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteImportedOrdersResponse {
     /// Job ID for async operation tracking. Pass to [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/get-async-job) or [List Async Job Items](https://dev.wix.com/docs/rest/business-management/async-job/list-async-job-items) to retrieve details and metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkDeleteImportedOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteImportedOrdersResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteImportedOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteImportedOrdersResponse {
+    const NAME: &'static str = "BulkDeleteImportedOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkMarkOrdersAsPaidRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkMarkOrdersAsPaidRequest {
     /// IDs of orders to mark as paid.
     pub ecom_order_ids: Vec<String>,
 }
 
+impl Serialize for BulkMarkOrdersAsPaidRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkMarkOrdersAsPaidRequest", 1)
+            .field("ecomOrderIds", &self.ecom_order_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkMarkOrdersAsPaidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkMarkOrdersAsPaidRequest {
+    const NAME: &'static str = "BulkMarkOrdersAsPaidRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { ecom_order_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderIds")])),
+        }
+    }
+}
+
 /// The `BulkMarkOrdersAsPaidResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkMarkOrdersAsPaidResponse {
     /// Items updated by the bulk action.
     /// The Order entity within the results optimistically changes its payment status to paid, however this process is async.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkOrderResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkMarkOrdersAsPaidResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkMarkOrdersAsPaidResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkMarkOrdersAsPaidResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkMarkOrdersAsPaidResponse {
+    const NAME: &'static str = "BulkMarkOrdersAsPaidResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkOrderResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkOrderResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Order>,
 }
 
+impl Serialize for BulkOrderResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkOrderResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkOrderResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkOrderResult {
+    const NAME: &'static str = "BulkOrderResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateOrderTagsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateOrderTagsRequest {
     /// IDs of orders to update tags for.
     pub order_ids: Vec<String>,
     /// The `assignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_tags: Option<TagsTags>,
     /// The `unassignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unassign_tags: Option<TagsTags>,
 }
 
+impl Serialize for BulkUpdateOrderTagsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateOrderTagsRequest",
+                1 + usize::from(self.assign_tags.is_some())
+                    + usize::from(self.unassign_tags.is_some()),
+            )
+            .field("orderIds", &self.order_ids)
+            .optional("assignTags", &self.assign_tags)
+            .optional("unassignTags", &self.unassign_tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateOrderTagsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateOrderTagsRequest {
+    const NAME: &'static str = "BulkUpdateOrderTagsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderIds" => rt::object::value(&mut map, &mut f0),
+                "assignTags" => rt::object::nullable(&mut map, &mut f1),
+                "unassignTags" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    order_ids: f0,
+                    assign_tags: f1,
+                    unassign_tags: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
+        }
+    }
+}
+
 /// The `BulkUpdateOrderTagsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateOrderTagsResponse {
     /// The `results` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkUpdateOrderTagsResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkUpdateOrderTagsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateOrderTagsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateOrderTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateOrderTagsResponse {
+    const NAME: &'static str = "BulkUpdateOrderTagsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateOrderTagsResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateOrderTagsResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkUpdateOrderTagsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateOrderTagsResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateOrderTagsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateOrderTagsResult {
+    const NAME: &'static str = "BulkUpdateOrderTagsResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateOrdersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateOrdersRequest {
     /// Orders to update.
     pub orders: Vec<MaskedOrder>,
     /// Whether to return the full order entities.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
 }
 
+impl Serialize for BulkUpdateOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateOrdersRequest",
+                1 + usize::from(self.return_entity.is_some()),
+            )
+            .field("orders", &self.orders)
+            .optional("returnEntity", &self.return_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateOrdersRequest {
+    const NAME: &'static str = "BulkUpdateOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orders" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    orders: f0,
+                    return_entity: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orders")])),
+        }
+    }
+}
+
 /// The `BulkUpdateOrdersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateOrdersResponse {
     /// Bulk action results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkOrderResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+}
+
+impl Serialize for BulkUpdateOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateOrdersResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateOrdersResponse {
+    const NAME: &'static str = "BulkUpdateOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Buyer information.
 ///
 /// At most one of `visitorId`, `memberId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Visitor ID. Returned when the buyer isn't a logged-in site member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,
     /// Member ID. Returned when the buyer is a logged-in site member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
     /// Contact ID. Automatically created if one doesn't exist. For more information, see [Contacts API](https://dev.wix.com/docs/api-reference/crm/members-contacts/contacts/contacts/contact-v4/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// Buyer's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BuyerInfo",
+                usize::from(self.visitor_id.is_some())
+                    + usize::from(self.member_id.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.email.is_some()),
+            )
+            .optional("visitorId", &self.visitor_id)
+            .optional("memberId", &self.member_id)
+            .optional("contactId", &self.contact_id)
+            .optional("email", &self.email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
+                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelOrderRequest {
     /// Order ID.
     pub id: String,
     /// Whether to send an order canceled email to the buyer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_order_canceled_email: Option<bool>,
     /// Custom note to be added to the email (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
     /// Whether to restock all items in the order. This will only apply to products in the Wix Stores inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restock_all_items: Option<bool>,
 }
 
+impl Serialize for CancelOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelOrderRequest",
+                1 + usize::from(self.send_order_canceled_email.is_some())
+                    + usize::from(self.custom_message.is_some())
+                    + usize::from(self.restock_all_items.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("sendOrderCanceledEmail", &self.send_order_canceled_email)
+            .optional("customMessage", &self.custom_message)
+            .optional("restockAllItems", &self.restock_all_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelOrderRequest {
+    const NAME: &'static str = "CancelOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "sendOrderCanceledEmail" => rt::object::nullable(&mut map, &mut f1),
+                "customMessage" => rt::object::nullable(&mut map, &mut f2),
+                "restockAllItems" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    send_order_canceled_email: f1,
+                    custom_message: f2,
+                    restock_all_items: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `CancelOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelOrderResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for CancelOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelOrderResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelOrderResponse {
+    const NAME: &'static str = "CancelOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CaptureAuthorizedPaymentsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CaptureAuthorizedPaymentsRequest {
     /// Wix eCommerce order ID
     pub ecom_order_id: String,
@@ -2923,57 +4515,266 @@ pub struct CaptureAuthorizedPaymentsRequest {
     pub payments: Vec<PaymentCapture>,
 }
 
+impl Serialize for CaptureAuthorizedPaymentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CaptureAuthorizedPaymentsRequest", 2)
+            .field("ecomOrderId", &self.ecom_order_id)
+            .field("payments", &self.payments)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptureAuthorizedPaymentsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CaptureAuthorizedPaymentsRequest {
+    const NAME: &'static str = "CaptureAuthorizedPaymentsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "payments" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    payments: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "payments")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `CaptureAuthorizedPaymentsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CaptureAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_transactions: Option<OrderTransactions>,
 }
 
+impl Serialize for CaptureAuthorizedPaymentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CaptureAuthorizedPaymentsResponse",
+                usize::from(self.order_transactions.is_some()),
+            )
+            .optional("orderTransactions", &self.order_transactions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptureAuthorizedPaymentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CaptureAuthorizedPaymentsResponse {
+    const NAME: &'static str = "CaptureAuthorizedPaymentsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderTransactions" => {
+                    rt::object::nullable(&mut map, &mut out.order_transactions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CashRounding` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashRounding {
     /// Amount, can be negative or positive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
 }
 
+impl Serialize for CashRounding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CashRounding",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.formatted_amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("formattedAmount", &self.formatted_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CashRounding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CashRounding {
+    const NAME: &'static str = "CashRounding";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "formattedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CashRoundingDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashRoundingDetails {
     /// The `unroundedAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unrounded_amount: Option<Price>,
     /// The `roundingAdjustment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rounding_adjustment: Option<CashRounding>,
 }
 
+impl Serialize for CashRoundingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CashRoundingDetails",
+                usize::from(self.unrounded_amount.is_some())
+                    + usize::from(self.rounding_adjustment.is_some()),
+            )
+            .optional("unroundedAmount", &self.unrounded_amount)
+            .optional("roundingAdjustment", &self.rounding_adjustment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CashRoundingDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CashRoundingDetails {
+    const NAME: &'static str = "CashRoundingDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "unroundedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.unrounded_amount)
+                }
+                "roundingAdjustment" => {
+                    rt::object::nullable(&mut map, &mut out.rounding_adjustment)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ChannelInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelInfo {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ChannelType>,
     /// Reference to an order ID from an external system. Relevant when recording orders from external platforms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_order_id: Option<String>,
     /// URL to the order in the external system. Relevant when recording orders from external platforms.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_order_url: Option<String>,
 }
 
+impl Serialize for ChannelInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChannelInfo",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.external_order_id.is_some())
+                    + usize::from(self.external_order_url.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("externalOrderId", &self.external_order_id)
+            .optional("externalOrderUrl", &self.external_order_url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChannelInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChannelInfo {
+    const NAME: &'static str = "ChannelInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "externalOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.external_order_id)
+                }
+                "externalOrderUrl" => {
+                    rt::object::nullable(&mut map, &mut out.external_order_url)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ChargeMembershipsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeMembershipsRequest {
     /// Order ID.
     pub ecom_order_id: String,
@@ -2981,18 +4782,101 @@ pub struct ChargeMembershipsRequest {
     /// but a user which is using the membership on behalf of the a member
     pub member_id: String,
     /// List of items to be paid by memberships
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_charges: Option<Vec<MembershipChargeItem>>,
 }
 
+impl Serialize for ChargeMembershipsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChargeMembershipsRequest",
+                2 + usize::from(self.membership_charges.is_some()),
+            )
+            .field("ecomOrderId", &self.ecom_order_id)
+            .field("memberId", &self.member_id)
+            .optional("membershipCharges", &self.membership_charges)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargeMembershipsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChargeMembershipsRequest {
+    const NAME: &'static str = "ChargeMembershipsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "memberId" => rt::object::value(&mut map, &mut f1),
+                "membershipCharges" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    member_id: f1,
+                    membership_charges: f2,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "memberId")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `ChargeMembershipsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeMembershipsResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for ChargeMembershipsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargeMembershipsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChargeMembershipsResponse {
+    const NAME: &'static str = "ChargeMembershipsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `PASS_ON`: Platform fee passed on to buyer.  This type increases the order total, and is visible to the buyer and merchant as an additional fee.
@@ -3038,74 +4922,212 @@ impl<'de> Deserialize<'de> for ChargeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Chargeback` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Chargeback {
     /// Chargeback ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Date and time the chargeback was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the chargeback was updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The `reversalAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reversal_amount: Option<Price>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ChargebackStatus>,
     /// External chargeback ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
 
+impl Serialize for Chargeback {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Chargeback",
+                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.reversal_amount.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.external_id.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("amount", &self.amount)
+            .optional("reversalAmount", &self.reversal_amount)
+            .optional("status", &self.status)
+            .optional("externalId", &self.external_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Chargeback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Chargeback {
+    const NAME: &'static str = "Chargeback";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "reversalAmount" => {
+                    rt::object::nullable(&mut map, &mut out.reversal_amount)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ChargebackCreated` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargebackCreated {
     /// ID of the payment that received a chargeback.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Chargeback ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The `paymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<RegularPayment>,
 }
 
+impl Serialize for ChargebackCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChargebackCreated",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.chargeback_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.payment_details.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("chargebackId", &self.chargeback_id)
+            .optional("amount", &self.amount)
+            .optional("paymentDetails", &self.payment_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargebackCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChargebackCreated {
+    const NAME: &'static str = "ChargebackCreated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "chargebackId" => rt::object::nullable(&mut map, &mut out.chargeback_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "paymentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.payment_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ChargebackReversed` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargebackReversed {
     /// ID of the payment involved with the chargeback.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Chargeback ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargeback_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The `reversalAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reversal_amount: Option<Price>,
     /// The `paymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<RegularPayment>,
+}
+
+impl Serialize for ChargebackReversed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChargebackReversed",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.chargeback_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.reversal_amount.is_some())
+                    + usize::from(self.payment_details.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("chargebackId", &self.chargeback_id)
+            .optional("amount", &self.amount)
+            .optional("reversalAmount", &self.reversal_amount)
+            .optional("paymentDetails", &self.payment_details)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargebackReversed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChargebackReversed {
+    const NAME: &'static str = "ChargebackReversed";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "chargebackId" => rt::object::nullable(&mut map, &mut out.chargeback_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "reversalAmount" => {
+                    rt::object::nullable(&mut map, &mut out.reversal_amount)
+                }
+                "paymentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.payment_details)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `APPROVED`: Chargeback was approved.
@@ -3151,189 +5173,713 @@ impl<'de> Deserialize<'de> for ChargebackStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ChargedBy` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargedBy {
     /// ID - id of the user who initiated the payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Full name - name of the user who initiated the payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
 }
 
+impl Serialize for ChargedBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChargedBy",
+                usize::from(self.id.is_some()) + usize::from(self.full_name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("fullName", &self.full_name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChargedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChargedBy {
+    const NAME: &'static str = "ChargedBy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "fullName" => rt::object::nullable(&mut map, &mut out.full_name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `changedShippingInfo`, `shippingInfoRemoved` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommittedDiffs {
     /// The `changedShippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_shipping_info: Option<V1ShippingInformation>,
     /// Remove existing shipping info.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info_removed: Option<bool>,
     /// Added/updated/removed order line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItemDelta>>,
     /// Added/updated/removed discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<AppliedDiscountDelta>>,
     /// Added/updated/removed additional fee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<AdditionalFeeDelta>>,
 }
 
+impl Serialize for CommittedDiffs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommittedDiffs",
+                usize::from(self.changed_shipping_info.is_some())
+                    + usize::from(self.shipping_info_removed.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.applied_discounts.is_some())
+                    + usize::from(self.additional_fees.is_some()),
+            )
+            .optional("changedShippingInfo", &self.changed_shipping_info)
+            .optional("shippingInfoRemoved", &self.shipping_info_removed)
+            .optional("lineItems", &self.line_items)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .optional("additionalFees", &self.additional_fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommittedDiffs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommittedDiffs {
+    const NAME: &'static str = "CommittedDiffs";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "changedShippingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.changed_shipping_info)
+                }
+                "shippingInfoRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_info_removed)
+                }
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Coupon
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Coupon {
     /// Coupon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Coupon code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Coupon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for Coupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Coupon",
+                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Coupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Coupon {
+    const NAME: &'static str = "Coupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderRequest {
     /// The `order` field.
     pub order: Order,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<OrderCreationSettings>,
 }
 
+impl Serialize for CreateOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderRequest",
+                1 + usize::from(self.settings.is_some()),
+            )
+            .field("order", &self.order)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderRequest {
+    const NAME: &'static str = "CreateOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::value(&mut map, &mut f0),
+                "settings" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order: f0, settings: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
+        }
+    }
+}
+
 /// The `CreateOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateOrderResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for CreateOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateOrderResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateOrderResponse {
+    const NAME: &'static str = "CreateOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreatePaymentGatewayOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePaymentGatewayOrderRequest {
     /// Ecom order ID.
     pub ecom_order_id: String,
     /// The `chargedBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charged_by: Option<ChargedBy>,
 }
 
+impl Serialize for CreatePaymentGatewayOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreatePaymentGatewayOrderRequest",
+                1 + usize::from(self.charged_by.is_some()),
+            )
+            .field("ecomOrderId", &self.ecom_order_id)
+            .optional("chargedBy", &self.charged_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePaymentGatewayOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreatePaymentGatewayOrderRequest {
+    const NAME: &'static str = "CreatePaymentGatewayOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "chargedBy" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    charged_by: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderId")])),
+        }
+    }
+}
+
 /// The `CreatePaymentGatewayOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePaymentGatewayOrderResponse {
     /// ID of the order created in the payment gateway
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_order_id: Option<String>,
 }
 
+impl Serialize for CreatePaymentGatewayOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreatePaymentGatewayOrderResponse",
+                usize::from(self.payment_gateway_order_id.is_some()),
+            )
+            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePaymentGatewayOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreatePaymentGatewayOrderResponse {
+    const NAME: &'static str = "CreatePaymentGatewayOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentGatewayOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreditCardDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditCardDetails {
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+}
+
+impl Serialize for CreditCardDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreditCardDetails",
+                usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreditCardDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreditCardDetails {
+    const NAME: &'static str = "CreditCardDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CreditCardPaymentMethodDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditCardPaymentMethodDetails {
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
 }
 
+impl Serialize for CreditCardPaymentMethodDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreditCardPaymentMethodDetails",
+                usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreditCardPaymentMethodDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreditCardPaymentMethodDetails {
+    const NAME: &'static str = "CreditCardPaymentMethodDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CurrencyConversionDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CurrencyConversionDetails {
     /// Currency used for the pricing of this order, in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
     ///
     /// This currency is used to calculate the pricing before conversion to the buyer's payment currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_currency: Option<String>,
     /// The rate used for converting the original currency to the currency used for payment.
     ///
     /// Returned only when a single rate produced every amount on the order.
     /// This is the case for an order converted once at checkout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion_rate: Option<String>,
 }
 
+impl Serialize for CurrencyConversionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CurrencyConversionDetails",
+                usize::from(self.original_currency.is_some())
+                    + usize::from(self.conversion_rate.is_some()),
+            )
+            .optional("originalCurrency", &self.original_currency)
+            .optional("conversionRate", &self.conversion_rate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CurrencyConversionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CurrencyConversionDetails {
+    const NAME: &'static str = "CurrencyConversionDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "originalCurrency" => {
+                    rt::object::nullable(&mut map, &mut out.original_currency)
+                }
+                "conversionRate" => {
+                    rt::object::nullable(&mut map, &mut out.conversion_rate)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorSearch {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// List of sort objects.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for CursorSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorSearch",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorSearch {
+    const NAME: &'static str = "CursorSearch";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomActivity` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomActivity {
     /// ID of the app that created the custom activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Custom activity type. For example, `"Ticket number set"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Additional data in key-value form. For example, `{ "Ticket number": "123456" }`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl Serialize for CustomActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomActivity",
+                usize::from(self.app_id.is_some()) + usize::from(self.r#type.is_some())
+                    + usize::from(self.additional_data.is_some()),
+            )
+            .optional("appId", &self.app_id)
+            .optional("type", &self.r#type)
+            .optional("additionalData", &self.additional_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomActivity {
+    const NAME: &'static str = "CustomActivity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "additionalData" => {
+                    rt::object::nullable(&mut map, &mut out.additional_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomField {
     /// Custom field value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Custom field title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Translated custom field title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated_title: Option<String>,
+}
+
+impl Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomField",
+                usize::from(self.value.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.translated_title.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("title", &self.title)
+            .optional("translatedTitle", &self.translated_title)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomField {
+    const NAME: &'static str = "CustomField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "translatedTitle" => {
+                    rt::object::nullable(&mut map, &mut out.translated_title)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Decimal-quantity metadata for a line item.
@@ -3348,15 +5894,12 @@ pub struct CustomField {
 /// than from `lineItem.quantity`.
 ///
 /// At most one of `measurementUnit`, `otherUnit` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecimalQuantity {
     /// The `measurementUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub measurement_unit: Option<MeasurementUnit>,
     /// Free-form unit name for standard units not in the
     /// `measurementUnit` enum (e.g. "hour", "minute", "session").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_unit: Option<String>,
     /// The decimal quantity the buyer / merchant entered.
     ///
@@ -3364,70 +5907,281 @@ pub struct DecimalQuantity {
     /// rounding, no conversion to an integer.
     ///
     /// Examples: "2.75", "1.5", "0.75".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<TranslatableString>,
 }
 
+impl Serialize for DecimalQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DecimalQuantity",
+                usize::from(self.measurement_unit.is_some())
+                    + usize::from(self.other_unit.is_some())
+                    + usize::from(self.value.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("measurementUnit", &self.measurement_unit)
+            .optional("otherUnit", &self.other_unit)
+            .optional("value", &self.value)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecimalQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecimalQuantity {
+    const NAME: &'static str = "DecimalQuantity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "measurementUnit" => {
+                    rt::object::nullable(&mut map, &mut out.measurement_unit)
+                }
+                "otherUnit" => rt::object::nullable(&mut map, &mut out.other_unit),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DelayedCaptureSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DelayedCaptureSettings {
     /// The `scheduledAction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_action: Option<ScheduledAction>,
     /// The `delayDuration` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_duration: Option<Duration>,
 }
 
+impl Serialize for DelayedCaptureSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DelayedCaptureSettings",
+                usize::from(self.scheduled_action.is_some())
+                    + usize::from(self.delay_duration.is_some()),
+            )
+            .optional("scheduledAction", &self.scheduled_action)
+            .optional("delayDuration", &self.delay_duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DelayedCaptureSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DelayedCaptureSettings {
+    const NAME: &'static str = "DelayedCaptureSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "scheduledAction" => {
+                    rt::object::nullable(&mut map, &mut out.scheduled_action)
+                }
+                "delayDuration" => {
+                    rt::object::nullable(&mut map, &mut out.delay_duration)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteActivityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteActivityResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for DeleteActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteActivityResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteActivityResponse {
+    const NAME: &'static str = "DeleteActivityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `shippingDestination`, `pickupDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeliveryLogistics {
     /// The `shippingDestination` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_destination: Option<AddressWithContact>,
     /// The `pickupDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
     /// Expected delivery time in free text. For example, `"3-5 business days"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_time: Option<String>,
     /// Instructions for the carrier. For example, `"Please knock on the door. If unanswered, please call contact number."`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// Deprecated - Latest expected delivery date and time in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver_by_date: Option<wix_rest_runtime::Timestamp>,
     /// The `deliveryTimeSlot` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_time_slot: Option<DeliveryTimeSlot>,
 }
 
+impl Serialize for DeliveryLogistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeliveryLogistics",
+                usize::from(self.shipping_destination.is_some())
+                    + usize::from(self.pickup_details.is_some())
+                    + usize::from(self.delivery_time.is_some())
+                    + usize::from(self.instructions.is_some())
+                    + usize::from(self.deliver_by_date.is_some())
+                    + usize::from(self.delivery_time_slot.is_some()),
+            )
+            .optional("shippingDestination", &self.shipping_destination)
+            .optional("pickupDetails", &self.pickup_details)
+            .optional("deliveryTime", &self.delivery_time)
+            .optional("instructions", &self.instructions)
+            .optional("deliverByDate", &self.deliver_by_date)
+            .optional("deliveryTimeSlot", &self.delivery_time_slot)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryLogistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeliveryLogistics {
+    const NAME: &'static str = "DeliveryLogistics";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "shippingDestination" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_destination)
+                }
+                "pickupDetails" => {
+                    rt::object::nullable(&mut map, &mut out.pickup_details)
+                }
+                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
+                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
+                "deliverByDate" => {
+                    rt::object::nullable(&mut map, &mut out.deliver_by_date)
+                }
+                "deliveryTimeSlot" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_time_slot)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeliveryTimeSlot` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeliveryTimeSlot {
     /// Delivery slot starting time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<wix_rest_runtime::Timestamp>,
     /// Delivery slot ending time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<wix_rest_runtime::Timestamp>,
+}
+
+impl Serialize for DeliveryTimeSlot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeliveryTimeSlot",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeliveryTimeSlot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeliveryTimeSlot {
+    const NAME: &'static str = "DeliveryTimeSlot";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Type of selected payment option for catalog item
@@ -3475,23 +6229,63 @@ impl<'de> Deserialize<'de> for DeltaPaymentOptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `DigitalFile` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DigitalFile {
     /// ID of the secure file in media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// Link will exist after the digital links have been generated on the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Link expiration time and date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
+}
+
+impl Serialize for DigitalFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DigitalFile",
+                usize::from(self.file_id.is_some()) + usize::from(self.link.is_some())
+                    + usize::from(self.expiration_date.is_some()),
+            )
+            .optional("fileId", &self.file_id)
+            .optional("link", &self.link)
+            .optional("expirationDate", &self.expiration_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DigitalFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DigitalFile {
+    const NAME: &'static str = "DigitalFile";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fileId" => rt::object::nullable(&mut map, &mut out.file_id),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "expirationDate" => {
+                    rt::object::nullable(&mut map, &mut out.expiration_date)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Predefined reason for the discount.
@@ -3544,23 +6338,61 @@ impl<'de> Deserialize<'de> for DiscountReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `DiscountRule` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscountRule {
     /// Discount rule ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
+}
+
+impl Serialize for DiscountRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DiscountRule",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DiscountRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DiscountRule {
+    const NAME: &'static str = "DiscountRule";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Type of discount.
@@ -3613,56 +6445,196 @@ impl<'de> Deserialize<'de> for DiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `DraftOrderChangesApplied` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DraftOrderChangesApplied {
     /// Draft order id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_order_id: Option<String>,
     /// Reason for edit, given by user (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Changes applied to order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<OrderChange>>,
 }
 
+impl Serialize for DraftOrderChangesApplied {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DraftOrderChangesApplied",
+                usize::from(self.draft_order_id.is_some())
+                    + usize::from(self.reason.is_some())
+                    + usize::from(self.changes.is_some()),
+            )
+            .optional("draftOrderId", &self.draft_order_id)
+            .optional("reason", &self.reason)
+            .optional("changes", &self.changes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DraftOrderChangesApplied {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DraftOrderChangesApplied {
+    const NAME: &'static str = "DraftOrderChangesApplied";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "draftOrderId" => rt::object::nullable(&mut map, &mut out.draft_order_id),
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                "changes" => rt::object::nullable(&mut map, &mut out.changes),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DraftOrderCommitSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DraftOrderCommitSettings {
     /// If false, do not send notifications to buyer. Default is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications_to_buyer: Option<bool>,
     /// If false, do not send notifications to business. Default is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications_to_business: Option<bool>,
     /// If false, do not add activities to the order. Default is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_activities_to_order: Option<bool>,
     /// If false, do not send mails to custom fulfillers in case of a change of shippable items fulfilled by custom fulfillers. Default is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications_to_custom_fulfillers: Option<bool>,
     /// Inventory changes to be applied. Either to restock, or decrease.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_updates: Option<Vec<InventoryUpdateDetails>>,
 }
 
+impl Serialize for DraftOrderCommitSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DraftOrderCommitSettings",
+                usize::from(self.send_notifications_to_buyer.is_some())
+                    + usize::from(self.send_notifications_to_business.is_some())
+                    + usize::from(self.add_activities_to_order.is_some())
+                    + usize::from(self.send_notifications_to_custom_fulfillers.is_some())
+                    + usize::from(self.inventory_updates.is_some()),
+            )
+            .optional("sendNotificationsToBuyer", &self.send_notifications_to_buyer)
+            .optional(
+                "sendNotificationsToBusiness",
+                &self.send_notifications_to_business,
+            )
+            .optional("addActivitiesToOrder", &self.add_activities_to_order)
+            .optional(
+                "sendNotificationsToCustomFulfillers",
+                &self.send_notifications_to_custom_fulfillers,
+            )
+            .optional("inventoryUpdates", &self.inventory_updates)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DraftOrderCommitSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DraftOrderCommitSettings {
+    const NAME: &'static str = "DraftOrderCommitSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sendNotificationsToBuyer" => {
+                    rt::object::nullable(&mut map, &mut out.send_notifications_to_buyer)
+                }
+                "sendNotificationsToBusiness" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.send_notifications_to_business,
+                    )
+                }
+                "addActivitiesToOrder" => {
+                    rt::object::nullable(&mut map, &mut out.add_activities_to_order)
+                }
+                "sendNotificationsToCustomFulfillers" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.send_notifications_to_custom_fulfillers,
+                    )
+                }
+                "inventoryUpdates" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_updates)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Duration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Duration {
     /// Amount of units. For example, 30 MINUTES, 1 HOURS, 7 DAYS, etc
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The `unit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<DurationUnit>,
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Duration",
+                usize::from(self.count.is_some()) + usize::from(self.unit.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("unit", &self.unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Duration {
+    const NAME: &'static str = "Duration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "unit" => rt::object::nullable(&mut map, &mut out.unit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `DurationUnit` values.
@@ -3711,20 +6683,59 @@ impl<'de> Deserialize<'de> for DurationUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ExternalReceipt` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalReceipt {
     /// Receipt ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_id: Option<String>,
     /// Display number of receipt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_number: Option<String>,
+}
+
+impl Serialize for ExternalReceipt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExternalReceipt",
+                usize::from(self.receipt_id.is_some())
+                    + usize::from(self.display_number.is_some()),
+            )
+            .optional("receiptId", &self.receipt_id)
+            .optional("displayNumber", &self.display_number)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalReceipt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ExternalReceipt {
+    const NAME: &'static str = "ExternalReceipt";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "receiptId" => rt::object::nullable(&mut map, &mut out.receipt_id),
+                "displayNumber" => {
+                    rt::object::nullable(&mut map, &mut out.display_number)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NOT_FULFILLED`: None of the order items are fulfilled or the order was manually marked as unfulfilled.
@@ -3775,155 +6786,582 @@ impl<'de> Deserialize<'de> for FulfillmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Triggered when the fulfillment status of an order is updated
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentStatusUpdated {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// The `previousFulfillmentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_fulfillment_status: Option<FulfillmentStatus>,
     /// The `newFulfillmentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_fulfillment_status: Option<FulfillmentStatus>,
     /// the action that caused this update
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
 }
 
+impl Serialize for FulfillmentStatusUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FulfillmentStatusUpdated",
+                usize::from(self.order.is_some())
+                    + usize::from(self.previous_fulfillment_status.is_some())
+                    + usize::from(self.new_fulfillment_status.is_some())
+                    + usize::from(self.action.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("previousFulfillmentStatus", &self.previous_fulfillment_status)
+            .optional("newFulfillmentStatus", &self.new_fulfillment_status)
+            .optional("action", &self.action)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FulfillmentStatusUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FulfillmentStatusUpdated {
+    const NAME: &'static str = "FulfillmentStatusUpdated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "previousFulfillmentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_fulfillment_status)
+                }
+                "newFulfillmentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.new_fulfillment_status)
+                }
+                "action" => rt::object::nullable(&mut map, &mut out.action),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FutureMembershipDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FutureMembershipDetails {
     /// ID of the plan line item in the order from which the membership will be created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// ID of the benefit the future membership will grant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub benefit_id: Option<String>,
 }
 
+impl Serialize for FutureMembershipDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FutureMembershipDetails",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.benefit_id.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("benefitId", &self.benefit_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FutureMembershipDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FutureMembershipDetails {
+    const NAME: &'static str = "FutureMembershipDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "benefitId" => rt::object::nullable(&mut map, &mut out.benefit_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetOrderResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetOrderResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetOrderResponse {
+    const NAME: &'static str = "GetOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetPaymentCollectabilityStatusResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPaymentCollectabilityStatusResponse {
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentCollectabilityStatus>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for GetPaymentCollectabilityStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetPaymentCollectabilityStatusResponse",
+                usize::from(self.status.is_some()) + usize::from(self.amount.is_some()),
+            )
+            .optional("status", &self.status)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPaymentCollectabilityStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetPaymentCollectabilityStatusResponse {
+    const NAME: &'static str = "GetPaymentCollectabilityStatusResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetRefundabilityStatusResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRefundabilityStatusResponse {
     /// Refundability details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundabilities: Option<Vec<Refundability>>,
     /// Whether the order supports refunding per item.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundable_per_item: Option<bool>,
 }
 
+impl Serialize for GetRefundabilityStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetRefundabilityStatusResponse",
+                usize::from(self.refundabilities.is_some())
+                    + usize::from(self.refundable_per_item.is_some()),
+            )
+            .optional("refundabilities", &self.refundabilities)
+            .optional("refundablePerItem", &self.refundable_per_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetRefundabilityStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetRefundabilityStatusResponse {
+    const NAME: &'static str = "GetRefundabilityStatusResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "refundabilities" => {
+                    rt::object::nullable(&mut map, &mut out.refundabilities)
+                }
+                "refundablePerItem" => {
+                    rt::object::nullable(&mut map, &mut out.refundable_per_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GiftCardPaymentDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GiftCardPaymentDetails {
     /// Gift card payment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_payment_id: Option<String>,
     /// ID of the app that created the gift card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Whether the gift card is voided.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voided: Option<bool>,
     /// Gift card code with all but the last four characters masked. For example, `************QXY1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub obfuscated_code: Option<String>,
 }
 
+impl Serialize for GiftCardPaymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GiftCardPaymentDetails",
+                usize::from(self.gift_card_payment_id.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.voided.is_some())
+                    + usize::from(self.obfuscated_code.is_some()),
+            )
+            .optional("giftCardPaymentId", &self.gift_card_payment_id)
+            .optional("appId", &self.app_id)
+            .optional("voided", &self.voided)
+            .optional("obfuscatedCode", &self.obfuscated_code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GiftCardPaymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GiftCardPaymentDetails {
+    const NAME: &'static str = "GiftCardPaymentDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "giftCardPaymentId" => {
+                    rt::object::nullable(&mut map, &mut out.gift_card_payment_id)
+                }
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "voided" => rt::object::nullable(&mut map, &mut out.voided),
+                "obfuscatedCode" => {
+                    rt::object::nullable(&mut map, &mut out.obfuscated_code)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GiftCardPaymentRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GiftCardPaymentRefund {
     /// Gift card payment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card_payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for GiftCardPaymentRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GiftCardPaymentRefund",
+                usize::from(self.gift_card_payment_id.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("giftCardPaymentId", &self.gift_card_payment_id)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GiftCardPaymentRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GiftCardPaymentRefund {
+    const NAME: &'static str = "GiftCardPaymentRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "giftCardPaymentId" => {
+                    rt::object::nullable(&mut map, &mut out.gift_card_payment_id)
+                }
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImportOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportOrderRequest {
     /// The `order` field.
     pub order: Order,
 }
 
+impl Serialize for ImportOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "ImportOrderRequest", 1)
+            .field("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImportOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImportOrderRequest {
+    const NAME: &'static str = "ImportOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
+        }
+    }
+}
+
 /// The `ImportOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportOrderResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for ImportOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImportOrderResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImportOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImportOrderResponse {
+    const NAME: &'static str = "ImportOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Triggered when an imported order is deleted with Bulk Delete Imported Orders. Fires once per deleted order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportedOrderDeleted {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+}
+
+impl Serialize for ImportedOrderDeleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImportedOrderDeleted",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImportedOrderDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImportedOrderDeleted {
+    const NAME: &'static str = "ImportedOrderDeleted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `RESTOCK`: Restock inventory
@@ -3969,185 +7407,649 @@ impl<'de> Deserialize<'de> for InventoryAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `InventoryUpdateDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryUpdateDetails {
     /// The `actionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_type: Option<InventoryAction>,
     /// Order line item id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// The amount to be increased or restocked
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_change: Option<f64>,
 }
 
+impl Serialize for InventoryUpdateDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryUpdateDetails",
+                usize::from(self.action_type.is_some())
+                    + usize::from(self.line_item_id.is_some())
+                    + usize::from(self.quantity_change.is_some()),
+            )
+            .optional("actionType", &self.action_type)
+            .optional("lineItemId", &self.line_item_id)
+            .optional("quantityChange", &self.quantity_change)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryUpdateDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryUpdateDetails {
+    const NAME: &'static str = "InventoryUpdateDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "actionType" => rt::object::nullable(&mut map, &mut out.action_type),
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "quantityChange" => {
+                    rt::object::nullable(&mut map, &mut out.quantity_change)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemChangedDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemChangedDetails {
     /// The quantity before the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_before_change: Option<f64>,
     /// The `priceBeforeChange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_change: Option<Price>,
     /// The `priceDescriptionBeforeChange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description_before_change: Option<PriceDescription>,
 }
 
+impl Serialize for ItemChangedDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemChangedDetails",
+                usize::from(self.quantity_before_change.is_some())
+                    + usize::from(self.price_before_change.is_some())
+                    + usize::from(self.price_description_before_change.is_some()),
+            )
+            .optional("quantityBeforeChange", &self.quantity_before_change)
+            .optional("priceBeforeChange", &self.price_before_change)
+            .optional(
+                "priceDescriptionBeforeChange",
+                &self.price_description_before_change,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemChangedDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemChangedDetails {
+    const NAME: &'static str = "ItemChangedDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantityBeforeChange" => {
+                    rt::object::nullable(&mut map, &mut out.quantity_before_change)
+                }
+                "priceBeforeChange" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_change)
+                }
+                "priceDescriptionBeforeChange" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.price_description_before_change,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemModifier` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemModifier {
     /// Modifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The quantity of this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `label` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<TranslatableString>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<TranslatableString>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
 }
 
+impl Serialize for ItemModifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemModifier",
+                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.details.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("quantity", &self.quantity)
+            .optional("label", &self.label)
+            .optional("details", &self.details)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemModifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemModifier {
+    const NAME: &'static str = "ItemModifier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemTaxFullDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemTaxFullDetails {
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<Price>,
     /// Tax rate percentage, as a decimal numeral between 0 and 1. For example, `"0.13"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<Price>,
 }
 
+impl Serialize for ItemTaxFullDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemTaxFullDetails",
+                usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.tax_rate.is_some())
+                    + usize::from(self.total_tax.is_some()),
+            )
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("taxRate", &self.tax_rate)
+            .optional("totalTax", &self.total_tax)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemTaxFullDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemTaxFullDetails {
+    const NAME: &'static str = "ItemTaxFullDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemAmount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemAmount {
     /// Order line item id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ProductName>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for LineItemAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemAmount",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemAmount {
+    const NAME: &'static str = "LineItemAmount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemChanges` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemChanges {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ProductName>,
     /// The `quantity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<LineItemQuantityChange>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<LineItemPriceChange>,
 }
 
+impl Serialize for LineItemChanges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemChanges",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.price.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("quantity", &self.quantity)
+            .optional("price", &self.price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemChanges {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemChanges {
+    const NAME: &'static str = "LineItemChanges";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `lineItemAdded`, `changedDetails`, `lineItemRemoved` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemDelta {
     /// The `lineItemAdded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_added: Option<bool>,
     /// The `changedDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_details: Option<ItemChangedDetails>,
     /// The `lineItemRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_removed: Option<OrderLineItemChangedDetails>,
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
 }
 
+impl Serialize for LineItemDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemDelta",
+                usize::from(self.line_item_added.is_some())
+                    + usize::from(self.changed_details.is_some())
+                    + usize::from(self.line_item_removed.is_some())
+                    + usize::from(self.line_item_id.is_some()),
+            )
+            .optional("lineItemAdded", &self.line_item_added)
+            .optional("changedDetails", &self.changed_details)
+            .optional("lineItemRemoved", &self.line_item_removed)
+            .optional("lineItemId", &self.line_item_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemDelta {
+    const NAME: &'static str = "LineItemDelta";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemAdded" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_added)
+                }
+                "changedDetails" => {
+                    rt::object::nullable(&mut map, &mut out.changed_details)
+                }
+                "lineItemRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_removed)
+                }
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemDiscount {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<Price>,
 }
 
+impl Serialize for LineItemDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemDiscount",
+                usize::from(self.id.is_some())
+                    + usize::from(self.total_discount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("totalDiscount", &self.total_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemDiscount {
+    const NAME: &'static str = "LineItemDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemPriceChange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemPriceChange {
     /// The `originalPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_price: Option<Price>,
     /// The `newPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_price: Option<Price>,
 }
 
+impl Serialize for LineItemPriceChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemPriceChange",
+                usize::from(self.original_price.is_some())
+                    + usize::from(self.new_price.is_some()),
+            )
+            .optional("originalPrice", &self.original_price)
+            .optional("newPrice", &self.new_price)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemPriceChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemPriceChange {
+    const NAME: &'static str = "LineItemPriceChange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "originalPrice" => {
+                    rt::object::nullable(&mut map, &mut out.original_price)
+                }
+                "newPrice" => rt::object::nullable(&mut map, &mut out.new_price),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemQuantityChange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemQuantityChange {
     /// Item quantity before update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_quantity: Option<f64>,
     /// Item quantity after update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_quantity: Option<f64>,
     /// Difference between original and new quantity. Absolute value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<f64>,
     /// The `deltaType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delta_type: Option<LineItemQuantityChangeType>,
+}
+
+impl Serialize for LineItemQuantityChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemQuantityChange",
+                usize::from(self.original_quantity.is_some())
+                    + usize::from(self.new_quantity.is_some())
+                    + usize::from(self.diff.is_some())
+                    + usize::from(self.delta_type.is_some()),
+            )
+            .optional("originalQuantity", &self.original_quantity)
+            .optional("newQuantity", &self.new_quantity)
+            .optional("diff", &self.diff)
+            .optional("deltaType", &self.delta_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemQuantityChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemQuantityChange {
+    const NAME: &'static str = "LineItemQuantityChange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "originalQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.original_quantity)
+                }
+                "newQuantity" => rt::object::nullable(&mut map, &mut out.new_quantity),
+                "diff" => rt::object::nullable(&mut map, &mut out.diff),
+                "deltaType" => rt::object::nullable(&mut map, &mut out.delta_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `QUANTITY_INCREASED`: Quantity increased.
@@ -4193,172 +8095,550 @@ impl<'de> Deserialize<'de> for LineItemQuantityChangeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `LineItemRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemRefund {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// Refund quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
 }
 
+impl Serialize for LineItemRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemRefund",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemRefund {
+    const NAME: &'static str = "LineItemRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LineItemRefundSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemRefundSummary {
     /// ID of the refunded line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// The `totalRefundedAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_refunded_amount: Option<Price>,
+}
+
+impl Serialize for LineItemRefundSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemRefundSummary",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.total_refunded_amount.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("totalRefundedAmount", &self.total_refunded_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemRefundSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemRefundSummary {
+    const NAME: &'static str = "LineItemRefundSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "totalRefundedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.total_refunded_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// TaxBreakdown represents tax information for a line item.
 /// It holds the tax amount and the tax rate for each tax authority that apply on the line item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemTaxBreakdown {
     /// Jurisdiction that taxes were calculated for. For example, "New York", or "Quebec".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
     /// Tax rate used for this jurisdiction, as a decimal. For example, 10% tax is 0.1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// The `taxAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<Price>,
     /// The type of tax that was calculated. Depends on the jurisdiction's tax laws. For example, "Sales Tax", "Income Tax", "Value Added Tax", etc.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_type: Option<String>,
     /// The name of the tax against which this tax amount was calculated. For example, "NY State Sales Tax", "Quebec GST", etc.
     /// This name should be explicit enough to allow the merchant to understand what tax was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
     /// The `jurisdictionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction_type: Option<JurisdictionType>,
     /// The `nonTaxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_taxable_amount: Option<Price>,
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<Price>,
+}
+
+impl Serialize for LineItemTaxBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemTaxBreakdown",
+                usize::from(self.jurisdiction.is_some())
+                    + usize::from(self.rate.is_some())
+                    + usize::from(self.tax_amount.is_some())
+                    + usize::from(self.tax_type.is_some())
+                    + usize::from(self.tax_name.is_some())
+                    + usize::from(self.jurisdiction_type.is_some())
+                    + usize::from(self.non_taxable_amount.is_some())
+                    + usize::from(self.taxable_amount.is_some()),
+            )
+            .optional("jurisdiction", &self.jurisdiction)
+            .optional("rate", &self.rate)
+            .optional("taxAmount", &self.tax_amount)
+            .optional("taxType", &self.tax_type)
+            .optional("taxName", &self.tax_name)
+            .optional("jurisdictionType", &self.jurisdiction_type)
+            .optional("nonTaxableAmount", &self.non_taxable_amount)
+            .optional("taxableAmount", &self.taxable_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemTaxBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemTaxBreakdown {
+    const NAME: &'static str = "LineItemTaxBreakdown";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
+                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
+                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
+                "jurisdictionType" => {
+                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
+                }
+                "nonTaxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.non_taxable_amount)
+                }
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `LineItemTaxInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemTaxInfo {
     /// The `taxAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<Price>,
     /// The `taxableAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<Price>,
     /// Tax rate %, as a decimal point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
     /// Tax group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// Indicates whether the price already includes tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
     /// Tax information for a line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_breakdown: Option<Vec<LineItemTaxBreakdown>>,
 }
 
+impl Serialize for LineItemTaxInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LineItemTaxInfo",
+                usize::from(self.tax_amount.is_some())
+                    + usize::from(self.taxable_amount.is_some())
+                    + usize::from(self.tax_rate.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.tax_included_in_price.is_some())
+                    + usize::from(self.tax_breakdown.is_some()),
+            )
+            .optional("taxAmount", &self.tax_amount)
+            .optional("taxableAmount", &self.taxable_amount)
+            .optional("taxRate", &self.tax_rate)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("taxIncludedInPrice", &self.tax_included_in_price)
+            .optional("taxBreakdown", &self.tax_breakdown)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemTaxInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItemTaxInfo {
+    const NAME: &'static str = "LineItemTaxInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
+                "taxableAmount" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_amount)
+                }
+                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "taxIncludedInPrice" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
+                }
+                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Location` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// Location ID.
     /// Learn more about the [Wix Locations API](https://dev.wix.com/docs/rest/business-management/locations/introduction).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Location",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Location {
+    const NAME: &'static str = "Location";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LocationAndQuantity` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocationAndQuantity {
     /// Location id in the associated owner app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Location owner app, if not provided then the site business info locations will be used.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Quantity for specific location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Location name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for LocationAndQuantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LocationAndQuantity",
+                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("appId", &self.app_id)
+            .optional("quantity", &self.quantity)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationAndQuantity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LocationAndQuantity {
+    const NAME: &'static str = "LocationAndQuantity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ManagedAdditionalFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedAdditionalFee {
     /// Additional fee id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatedValue>,
     /// Line items additional fee applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_line_items: Option<Vec<LineItemAmount>>,
     /// The `totalAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Price>,
+}
+
+impl Serialize for ManagedAdditionalFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ManagedAdditionalFee",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.affected_line_items.is_some())
+                    + usize::from(self.total_amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("affectedLineItems", &self.affected_line_items)
+            .optional("totalAmount", &self.total_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedAdditionalFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ManagedAdditionalFee {
+    const NAME: &'static str = "ManagedAdditionalFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "affectedLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.affected_line_items)
+                }
+                "totalAmount" => rt::object::nullable(&mut map, &mut out.total_amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ManagedDiscount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedDiscount {
     /// Discount id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatedValue>,
     /// Line items discount applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_line_items: Option<Vec<LineItemAmount>>,
     /// The `totalAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Price>,
 }
 
+impl Serialize for ManagedDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ManagedDiscount",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.affected_line_items.is_some())
+                    + usize::from(self.total_amount.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("affectedLineItems", &self.affected_line_items)
+            .optional("totalAmount", &self.total_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ManagedDiscount {
+    const NAME: &'static str = "ManagedDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "affectedLineItems" => {
+                    rt::object::nullable(&mut map, &mut out.affected_line_items)
+                }
+                "totalAmount" => rt::object::nullable(&mut map, &mut out.total_amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ManagedLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedLineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<ProductName>,
     /// Added or removed item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl Serialize for ManagedLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ManagedLineItem",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ManagedLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ManagedLineItem {
+    const NAME: &'static str = "ManagedLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ManuallyRefundableReason` values.
@@ -4411,107 +8691,361 @@ impl<'de> Deserialize<'de> for ManuallyRefundableReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `MarkOrderAsPaidRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkOrderAsPaidRequest {
     /// Ecom order ID.
     pub ecom_order_id: String,
 }
 
+impl Serialize for MarkOrderAsPaidRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "MarkOrderAsPaidRequest", 1)
+            .field("ecomOrderId", &self.ecom_order_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkOrderAsPaidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkOrderAsPaidRequest {
+    const NAME: &'static str = "MarkOrderAsPaidRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { ecom_order_id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderId")])),
+        }
+    }
+}
+
 /// The `MarkOrderAsPaidResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkOrderAsPaidResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+}
+
+impl Serialize for MarkOrderAsPaidResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MarkOrderAsPaidResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MarkOrderAsPaidResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MarkOrderAsPaidResponse {
+    const NAME: &'static str = "MarkOrderAsPaidResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `MaskedOrder` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MaskedOrder {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for MaskedOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MaskedOrder",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MaskedOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MaskedOrder {
+    const NAME: &'static str = "MaskedOrder";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MembershipChargeItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipChargeItem {
     /// The id of used membership
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_id: Option<String>,
     /// ID of the application providing this payment option
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The `membershipName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_name: Option<MembershipName>,
     /// Additional data about this membership
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_additional_data: Option<serde_json::Value>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// The `serviceProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_properties: Option<ServiceProperties>,
     /// Usually would be the same as catalogReference.catalogItemId
     /// For cases when these are not the same, this field would return the actual id of the item in the catalog
     /// For example, for Wix bookings, catalogReference.catalogItemId is the booking id, and this value is being set to be the service id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_catalog_item_id: Option<String>,
     /// line item id of Checkout/Order line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
 }
 
+impl Serialize for MembershipChargeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipChargeItem",
+                usize::from(self.membership_id.is_some())
+                    + usize::from(self.app_id.is_some())
+                    + usize::from(self.membership_name.is_some())
+                    + usize::from(self.membership_additional_data.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.service_properties.is_some())
+                    + usize::from(self.root_catalog_item_id.is_some())
+                    + usize::from(self.line_item_id.is_some()),
+            )
+            .optional("membershipId", &self.membership_id)
+            .optional("appId", &self.app_id)
+            .optional("membershipName", &self.membership_name)
+            .optional("membershipAdditionalData", &self.membership_additional_data)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("serviceProperties", &self.service_properties)
+            .optional("rootCatalogItemId", &self.root_catalog_item_id)
+            .optional("lineItemId", &self.line_item_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipChargeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipChargeItem {
+    const NAME: &'static str = "MembershipChargeItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "membershipName" => {
+                    rt::object::nullable(&mut map, &mut out.membership_name)
+                }
+                "membershipAdditionalData" => {
+                    rt::object::nullable(&mut map, &mut out.membership_additional_data)
+                }
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "serviceProperties" => {
+                    rt::object::nullable(&mut map, &mut out.service_properties)
+                }
+                "rootCatalogItemId" => {
+                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
+                }
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MembershipPaymentDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipPaymentDetails {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_id: Option<String>,
     /// ID of the line item this membership applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MembershipPaymentStatus>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<MembershipName>,
     /// The transaction ID in the membership system. Can be used to void the transaction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
     /// Whether the membership is voided.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voided: Option<bool>,
     /// ID of the application providing this payment option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_app_id: Option<String>,
     /// The `futureMembership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub future_membership: Option<FutureMembershipDetails>,
 }
 
+impl Serialize for MembershipPaymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipPaymentDetails",
+                usize::from(self.membership_id.is_some())
+                    + usize::from(self.line_item_id.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.external_transaction_id.is_some())
+                    + usize::from(self.voided.is_some())
+                    + usize::from(self.provider_app_id.is_some())
+                    + usize::from(self.future_membership.is_some()),
+            )
+            .optional("membershipId", &self.membership_id)
+            .optional("lineItemId", &self.line_item_id)
+            .optional("status", &self.status)
+            .optional("name", &self.name)
+            .optional("externalTransactionId", &self.external_transaction_id)
+            .optional("voided", &self.voided)
+            .optional("providerAppId", &self.provider_app_id)
+            .optional("futureMembership", &self.future_membership)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipPaymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipPaymentDetails {
+    const NAME: &'static str = "MembershipPaymentDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "externalTransactionId" => {
+                    rt::object::nullable(&mut map, &mut out.external_transaction_id)
+                }
+                "voided" => rt::object::nullable(&mut map, &mut out.voided),
+                "providerAppId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_app_id)
+                }
+                "futureMembership" => {
+                    rt::object::nullable(&mut map, &mut out.future_membership)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MembershipPaymentRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipPaymentRefund {
     /// Membership ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_id: Option<String>,
+}
+
+impl Serialize for MembershipPaymentRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MembershipPaymentRefund",
+                usize::from(self.membership_id.is_some()),
+            )
+            .optional("membershipId", &self.membership_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MembershipPaymentRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MembershipPaymentRefund {
+    const NAME: &'static str = "MembershipPaymentRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `CHARGED`: Payment was charged.
@@ -4567,49 +9101,163 @@ impl<'de> Deserialize<'de> for MembershipPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Merchant added a comment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantComment {
     /// Merchant comment message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for MerchantComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MerchantComment",
+                usize::from(self.message.is_some()),
+            )
+            .optional("message", &self.message)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MerchantComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MerchantComment {
+    const NAME: &'static str = "MerchantComment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Discount applied manually by the merchant through the dashboard.
 ///
 /// At most one of `discountReason`, `description` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantDiscount {
     /// The `discountReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_reason: Option<DiscountReason>,
     /// Custom discount description as free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for MerchantDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MerchantDiscount",
+                usize::from(self.discount_reason.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("discountReason", &self.discount_reason)
+            .optional("description", &self.description)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MerchantDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MerchantDiscount {
+    const NAME: &'static str = "MerchantDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "discountReason" => {
+                    rt::object::nullable(&mut map, &mut out.discount_reason)
+                }
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ModifierGroup` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModifierGroup {
     /// Modifier group ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<ItemModifier>>,
+}
+
+impl Serialize for ModifierGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ModifierGroup",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.modifiers.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("modifiers", &self.modifiers)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifierGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ModifierGroup {
+    const NAME: &'static str = "ModifierGroup";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `NonRefundableReason` values.
@@ -4698,7 +9346,7 @@ impl<'de> Deserialize<'de> for NonRefundableReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4707,138 +9355,97 @@ impl<'de> Deserialize<'de> for NonRefundableReason {
 /// The order contains details about purchased items, buyer and recipient information, pricing, tax, shipping, fulfillment status, and payment status.
 ///
 /// To get the total sum of all discounts applied to an order, use `priceSummary.discount.amount`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Order {
     /// Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order number displayed in the site owner's dashboard.
     ///
     /// Auto-generated for orders created through the regular order flow. When importing an order, you can provide the original number to preserve it. See [Set Order Number Counter](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/set-order-number-counter) to control numbering of orders created after a migration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Date and time the order was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the order was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Order line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<OrderLineItem>>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// The `paymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatusEnumPaymentStatus>,
     /// The `fulfillmentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<FulfillmentStatus>,
     /// Language for communication with the buyer. Defaults to the site language.
     /// For a site that supports multiple languages, this is the language the buyer selected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
     /// The `weightUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// Currency used for the pricing of this order in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
     ///
     /// Default: The site's currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `currencyConversionDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_conversion_details: Option<CurrencyConversionDetails>,
     /// Whether tax is included in line item prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_prices: Option<bool>,
     /// Site language in which original values are shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_language: Option<String>,
     /// The `priceSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_summary: Option<PriceSummary>,
     /// The `billingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_info: Option<AddressWithContact>,
     /// The `shippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info: Option<V1ShippingInformation>,
     /// [Buyer note](https://support.wix.com/en/article/wix-stores-viewing-buyer-notes) left by the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
     /// Whether the order is archived. Archived orders are hidden from the main orders view in the dashboard, but remain retrievable through the API.
     ///
     /// To archive or unarchive an order, call [Update Order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/orders/update-order) and set `archived` to `true` or `false`.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The `taxSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_summary: Option<TaxSummary>,
     /// The `taxInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_info: Option<OrderTaxInfo>,
     /// Applied discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
     /// Order activities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<Vec<Activity>>,
     /// The `attributionSource` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_source: Option<AttributionSource>,
     /// The `createdBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<CreatedBy>,
     /// The `channelInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_info: Option<ChannelInfo>,
     /// Whether a human has seen the order. Set when an order is clicked on in the dashboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seen_by_a_human: Option<bool>,
     /// Checkout ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<String>,
     /// Custom fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<CustomField>>,
     /// The `balanceSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_summary: Option<BalanceSummary>,
     /// Additional fees applied to the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<AdditionalFee>>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Persistent ID that correlates between the various eCommerce elements: cart, checkout, and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_flow_id: Option<String>,
     /// The `recipientInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_info: Option<AddressWithContact>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// Date and time the order was originally purchased in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
     /// Used for migration from external systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchased_date: Option<wix_rest_runtime::Timestamp>,
     /// The `businessLocation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_location: Option<Location>,
     /// The `payAfterFreeTrial` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_after_free_trial: Option<PriceSummary>,
     /// The `platformFeeSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_fee_summary: Option<PlatformFeeSummary>,
     /// Whether the order was imported from an external system using the Order Import API.
     ///
@@ -4849,8 +9456,197 @@ pub struct Order {
     /// Set automatically at import time and cannot be changed afterwards.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<bool>,
+}
+
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Order",
+                usize::from(self.id.is_some()) + usize::from(self.number.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.payment_status.is_some())
+                    + usize::from(self.fulfillment_status.is_some())
+                    + usize::from(self.buyer_language.is_some())
+                    + usize::from(self.weight_unit.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.currency_conversion_details.is_some())
+                    + usize::from(self.tax_included_in_prices.is_some())
+                    + usize::from(self.site_language.is_some())
+                    + usize::from(self.price_summary.is_some())
+                    + usize::from(self.billing_info.is_some())
+                    + usize::from(self.shipping_info.is_some())
+                    + usize::from(self.buyer_note.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.archived.is_some())
+                    + usize::from(self.tax_summary.is_some())
+                    + usize::from(self.tax_info.is_some())
+                    + usize::from(self.applied_discounts.is_some())
+                    + usize::from(self.activities.is_some())
+                    + usize::from(self.attribution_source.is_some())
+                    + usize::from(self.created_by.is_some())
+                    + usize::from(self.channel_info.is_some())
+                    + usize::from(self.seen_by_a_human.is_some())
+                    + usize::from(self.checkout_id.is_some())
+                    + usize::from(self.custom_fields.is_some())
+                    + usize::from(self.balance_summary.is_some())
+                    + usize::from(self.additional_fees.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.purchase_flow_id.is_some())
+                    + usize::from(self.recipient_info.is_some())
+                    + usize::from(self.tags.is_some())
+                    + usize::from(self.purchased_date.is_some())
+                    + usize::from(self.business_location.is_some())
+                    + usize::from(self.pay_after_free_trial.is_some())
+                    + usize::from(self.platform_fee_summary.is_some())
+                    + usize::from(self.imported.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("number", &self.number)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("lineItems", &self.line_items)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("fulfillmentStatus", &self.fulfillment_status)
+            .optional("buyerLanguage", &self.buyer_language)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("currency", &self.currency)
+            .optional("currencyConversionDetails", &self.currency_conversion_details)
+            .optional("taxIncludedInPrices", &self.tax_included_in_prices)
+            .optional("siteLanguage", &self.site_language)
+            .optional("priceSummary", &self.price_summary)
+            .optional("billingInfo", &self.billing_info)
+            .optional("shippingInfo", &self.shipping_info)
+            .optional("buyerNote", &self.buyer_note)
+            .optional("status", &self.status)
+            .optional("archived", &self.archived)
+            .optional("taxSummary", &self.tax_summary)
+            .optional("taxInfo", &self.tax_info)
+            .optional("appliedDiscounts", &self.applied_discounts)
+            .optional("activities", &self.activities)
+            .optional("attributionSource", &self.attribution_source)
+            .optional("createdBy", &self.created_by)
+            .optional("channelInfo", &self.channel_info)
+            .optional("seenByAHuman", &self.seen_by_a_human)
+            .optional("checkoutId", &self.checkout_id)
+            .optional("customFields", &self.custom_fields)
+            .optional("balanceSummary", &self.balance_summary)
+            .optional("additionalFees", &self.additional_fees)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("purchaseFlowId", &self.purchase_flow_id)
+            .optional("recipientInfo", &self.recipient_info)
+            .optional("tags", &self.tags)
+            .optional("purchasedDate", &self.purchased_date)
+            .optional("businessLocation", &self.business_location)
+            .optional("payAfterFreeTrial", &self.pay_after_free_trial)
+            .optional("platformFeeSummary", &self.platform_fee_summary)
+            .optional("imported", &self.imported)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Order {
+    const NAME: &'static str = "Order";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "fulfillmentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
+                }
+                "buyerLanguage" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language)
+                }
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "currencyConversionDetails" => {
+                    rt::object::nullable(&mut map, &mut out.currency_conversion_details)
+                }
+                "taxIncludedInPrices" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_prices)
+                }
+                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
+                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
+                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
+                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
+                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "archived" => rt::object::nullable(&mut map, &mut out.archived),
+                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
+                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
+                "appliedDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.applied_discounts)
+                }
+                "activities" => rt::object::nullable(&mut map, &mut out.activities),
+                "attributionSource" => {
+                    rt::object::nullable(&mut map, &mut out.attribution_source)
+                }
+                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
+                "channelInfo" => rt::object::nullable(&mut map, &mut out.channel_info),
+                "seenByAHuman" => {
+                    rt::object::nullable(&mut map, &mut out.seen_by_a_human)
+                }
+                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
+                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
+                "balanceSummary" => {
+                    rt::object::nullable(&mut map, &mut out.balance_summary)
+                }
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "purchaseFlowId" => {
+                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
+                }
+                "recipientInfo" => {
+                    rt::object::nullable(&mut map, &mut out.recipient_info)
+                }
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                "purchasedDate" => {
+                    rt::object::nullable(&mut map, &mut out.purchased_date)
+                }
+                "businessLocation" => {
+                    rt::object::nullable(&mut map, &mut out.business_location)
+                }
+                "payAfterFreeTrial" => {
+                    rt::object::nullable(&mut map, &mut out.pay_after_free_trial)
+                }
+                "platformFeeSummary" => {
+                    rt::object::nullable(&mut map, &mut out.platform_fee_summary)
+                }
+                "imported" => rt::object::nullable(&mut map, &mut out.imported),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ORDER_PLACED`: New order was created and placed.
@@ -5076,7 +9872,7 @@ impl<'de> Deserialize<'de> for OrderActivityTypeEnumActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5128,462 +9924,1361 @@ impl<'de> Deserialize<'de> for OrderApprovalStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Triggered when the order status changes to approved
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderApproved {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+}
+
+impl Serialize for OrderApproved {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderApproved",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderApproved {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderApproved {
+    const NAME: &'static str = "OrderApproved";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `OrderCanceledEventOrderCanceled` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderCanceledEventOrderCanceled {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// Should restock all items on that order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restock_all_items: Option<bool>,
     /// Should send a confirmation mail to the customer
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_order_canceled_email: Option<bool>,
     /// Personal note added to the email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
 }
 
+impl Serialize for OrderCanceledEventOrderCanceled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderCanceledEventOrderCanceled",
+                usize::from(self.order.is_some())
+                    + usize::from(self.restock_all_items.is_some())
+                    + usize::from(self.send_order_canceled_email.is_some())
+                    + usize::from(self.custom_message.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("restockAllItems", &self.restock_all_items)
+            .optional("sendOrderCanceledEmail", &self.send_order_canceled_email)
+            .optional("customMessage", &self.custom_message)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderCanceledEventOrderCanceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderCanceledEventOrderCanceled {
+    const NAME: &'static str = "OrderCanceledEventOrderCanceled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "restockAllItems" => {
+                    rt::object::nullable(&mut map, &mut out.restock_all_items)
+                }
+                "sendOrderCanceledEmail" => {
+                    rt::object::nullable(&mut map, &mut out.send_order_canceled_email)
+                }
+                "customMessage" => {
+                    rt::object::nullable(&mut map, &mut out.custom_message)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `lineItemChanged`, `lineItemAdded`, `lineItemRemoved`, `discountAdded`, `discountRemoved`, `additionalFeeAdded`, `additionalFeeRemoved`, `totalPriceChanged`, `shippingInformationChanged` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderChange {
     /// The `lineItemChanged` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_changed: Option<LineItemChanges>,
     /// The `lineItemAdded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_added: Option<ManagedLineItem>,
     /// The `lineItemRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_removed: Option<ManagedLineItem>,
     /// The `discountAdded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_added: Option<ManagedDiscount>,
     /// The `discountRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_removed: Option<ManagedDiscount>,
     /// The `additionalFeeAdded` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fee_added: Option<ManagedAdditionalFee>,
     /// The `additionalFeeRemoved` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fee_removed: Option<ManagedAdditionalFee>,
     /// The `totalPriceChanged` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_changed: Option<TotalPriceChange>,
     /// The `shippingInformationChanged` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_information_changed: Option<ShippingInformationChange>,
 }
 
+impl Serialize for OrderChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderChange",
+                usize::from(self.line_item_changed.is_some())
+                    + usize::from(self.line_item_added.is_some())
+                    + usize::from(self.line_item_removed.is_some())
+                    + usize::from(self.discount_added.is_some())
+                    + usize::from(self.discount_removed.is_some())
+                    + usize::from(self.additional_fee_added.is_some())
+                    + usize::from(self.additional_fee_removed.is_some())
+                    + usize::from(self.total_price_changed.is_some())
+                    + usize::from(self.shipping_information_changed.is_some()),
+            )
+            .optional("lineItemChanged", &self.line_item_changed)
+            .optional("lineItemAdded", &self.line_item_added)
+            .optional("lineItemRemoved", &self.line_item_removed)
+            .optional("discountAdded", &self.discount_added)
+            .optional("discountRemoved", &self.discount_removed)
+            .optional("additionalFeeAdded", &self.additional_fee_added)
+            .optional("additionalFeeRemoved", &self.additional_fee_removed)
+            .optional("totalPriceChanged", &self.total_price_changed)
+            .optional("shippingInformationChanged", &self.shipping_information_changed)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderChange {
+    const NAME: &'static str = "OrderChange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemChanged" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_changed)
+                }
+                "lineItemAdded" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_added)
+                }
+                "lineItemRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_removed)
+                }
+                "discountAdded" => {
+                    rt::object::nullable(&mut map, &mut out.discount_added)
+                }
+                "discountRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.discount_removed)
+                }
+                "additionalFeeAdded" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fee_added)
+                }
+                "additionalFeeRemoved" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fee_removed)
+                }
+                "totalPriceChanged" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_changed)
+                }
+                "shippingInformationChanged" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_information_changed)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderCreateNotifications` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderCreateNotifications {
     /// Whether to send notification to the buyer.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notification_to_buyer: Option<bool>,
     /// Whether to send notifications to the business.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications_to_business: Option<bool>,
 }
 
+impl Serialize for OrderCreateNotifications {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderCreateNotifications",
+                usize::from(self.send_notification_to_buyer.is_some())
+                    + usize::from(self.send_notifications_to_business.is_some()),
+            )
+            .optional("sendNotificationToBuyer", &self.send_notification_to_buyer)
+            .optional(
+                "sendNotificationsToBusiness",
+                &self.send_notifications_to_business,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderCreateNotifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderCreateNotifications {
+    const NAME: &'static str = "OrderCreateNotifications";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "sendNotificationToBuyer" => {
+                    rt::object::nullable(&mut map, &mut out.send_notification_to_buyer)
+                }
+                "sendNotificationsToBusiness" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.send_notifications_to_business,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `editableByEveryone`, `editableByOwnerApps` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderCreationSettings {
     /// Whether any app with the required permissions can edit this order. Currently, setting this to `false` has no effect. Editing is restricted only when `editableByOwnerApps` is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable_by_everyone: Option<bool>,
     /// The `editableByOwnerApps` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable_by_owner_apps: Option<OwnerApps>,
     /// The `orderApprovalStrategy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_approval_strategy: Option<OrderApprovalStrategy>,
     /// The `notifications` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifications: Option<OrderCreateNotifications>,
 }
 
+impl Serialize for OrderCreationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderCreationSettings",
+                usize::from(self.editable_by_everyone.is_some())
+                    + usize::from(self.editable_by_owner_apps.is_some())
+                    + usize::from(self.order_approval_strategy.is_some())
+                    + usize::from(self.notifications.is_some()),
+            )
+            .optional("editableByEveryone", &self.editable_by_everyone)
+            .optional("editableByOwnerApps", &self.editable_by_owner_apps)
+            .optional("orderApprovalStrategy", &self.order_approval_strategy)
+            .optional("notifications", &self.notifications)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderCreationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderCreationSettings {
+    const NAME: &'static str = "OrderCreationSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "editableByEveryone" => {
+                    rt::object::nullable(&mut map, &mut out.editable_by_everyone)
+                }
+                "editableByOwnerApps" => {
+                    rt::object::nullable(&mut map, &mut out.editable_by_owner_apps)
+                }
+                "orderApprovalStrategy" => {
+                    rt::object::nullable(&mut map, &mut out.order_approval_strategy)
+                }
+                "notifications" => rt::object::nullable(&mut map, &mut out.notifications),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Triggered when order is edited by draftOrders
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderDeltasCommitted {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// Draft order Id representing this change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_order_id: Option<String>,
     /// The `changes` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<CommittedDiffs>,
     /// The `commitSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_settings: Option<DraftOrderCommitSettings>,
     /// Date and time when order deltas were committed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for OrderDeltasCommitted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderDeltasCommitted",
+                usize::from(self.order.is_some())
+                    + usize::from(self.draft_order_id.is_some())
+                    + usize::from(self.changes.is_some())
+                    + usize::from(self.commit_settings.is_some())
+                    + usize::from(self.commit_date.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("draftOrderId", &self.draft_order_id)
+            .optional("changes", &self.changes)
+            .optional("commitSettings", &self.commit_settings)
+            .optional("commitDate", &self.commit_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderDeltasCommitted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderDeltasCommitted {
+    const NAME: &'static str = "OrderDeltasCommitted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "draftOrderId" => rt::object::nullable(&mut map, &mut out.draft_order_id),
+                "changes" => rt::object::nullable(&mut map, &mut out.changes),
+                "commitSettings" => {
+                    rt::object::nullable(&mut map, &mut out.commit_settings)
+                }
+                "commitDate" => rt::object::nullable(&mut map, &mut out.commit_date),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Triggered when an order is imported with Import Order. Fires on both initial import and reimport (overwrite).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderImported {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for OrderImported {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderImported",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderImported {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderImported {
+    const NAME: &'static str = "OrderImported";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderLineItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderLineItem {
     /// Line item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// Line item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<Price>,
     /// Line item description lines. Used for display purposes for the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// Fulfiller ID. Field is empty when the line item is self-fulfilled.
     /// To get fulfillment information, pass the order ID to [List Fulfillments For Single Order](https://dev.wix.com/docs/rest/api-reference/wix-e-commerce/order-fulfillments/list-fulfillments-for-single-order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfiller_id: Option<String>,
     /// Number of items that were refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_quantity: Option<f64>,
     /// Number of items restocked.
     ///
     /// For a per-location breakdown, see `restockLocations`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restock_quantity: Option<f64>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<Price>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<Price>,
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<Price>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<PaymentOptionType>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `taxInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_info: Option<LineItemTaxInfo>,
     /// The `digitalFile` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_file: Option<DigitalFile>,
     /// The `subscriptionInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<SubscriptionInfo>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// The `depositAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deposit_amount: Option<Price>,
     /// Line item locations.
     ///
     /// The location's total quantity must not exceed the line item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<LocationAndQuantity>>,
     /// The `lineItemPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_price: Option<Price>,
     /// The `taxableAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_address: Option<TaxableAddress>,
     /// Whether the price is not yet defined, and will be updated after the order is created.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_undetermined: Option<bool>,
     /// Whether the line item quantity is fixed and cannot be changed.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_quantity: Option<bool>,
     /// The `decimalQuantity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decimal_quantity: Option<DecimalQuantity>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<ModifierGroup>>,
 }
 
+impl Serialize for OrderLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderLineItem",
+                usize::from(self.id.is_some()) + usize::from(self.product_name.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.total_discount.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.fulfiller_id.is_some())
+                    + usize::from(self.refund_quantity.is_some())
+                    + usize::from(self.restock_quantity.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.tax_info.is_some())
+                    + usize::from(self.digital_file.is_some())
+                    + usize::from(self.subscription_info.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.deposit_amount.is_some())
+                    + usize::from(self.locations.is_some())
+                    + usize::from(self.line_item_price.is_some())
+                    + usize::from(self.taxable_address.is_some())
+                    + usize::from(self.price_undetermined.is_some())
+                    + usize::from(self.fixed_quantity.is_some())
+                    + usize::from(self.decimal_quantity.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.modifier_groups.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("productName", &self.product_name)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("quantity", &self.quantity)
+            .optional("totalDiscount", &self.total_discount)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("image", &self.image)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("itemType", &self.item_type)
+            .optional("fulfillerId", &self.fulfiller_id)
+            .optional("refundQuantity", &self.refund_quantity)
+            .optional("restockQuantity", &self.restock_quantity)
+            .optional("price", &self.price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("paymentOption", &self.payment_option)
+            .optional("taxDetails", &self.tax_details)
+            .optional("taxInfo", &self.tax_info)
+            .optional("digitalFile", &self.digital_file)
+            .optional("subscriptionInfo", &self.subscription_info)
+            .optional("priceDescription", &self.price_description)
+            .optional("depositAmount", &self.deposit_amount)
+            .optional("locations", &self.locations)
+            .optional("lineItemPrice", &self.line_item_price)
+            .optional("taxableAddress", &self.taxable_address)
+            .optional("priceUndetermined", &self.price_undetermined)
+            .optional("fixedQuantity", &self.fixed_quantity)
+            .optional("decimalQuantity", &self.decimal_quantity)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("modifierGroups", &self.modifier_groups)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderLineItem {
+    const NAME: &'static str = "OrderLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
+                "refundQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.refund_quantity)
+                }
+                "restockQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.restock_quantity)
+                }
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
+                "digitalFile" => rt::object::nullable(&mut map, &mut out.digital_file),
+                "subscriptionInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_info)
+                }
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "depositAmount" => {
+                    rt::object::nullable(&mut map, &mut out.deposit_amount)
+                }
+                "locations" => rt::object::nullable(&mut map, &mut out.locations),
+                "lineItemPrice" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_price)
+                }
+                "taxableAddress" => {
+                    rt::object::nullable(&mut map, &mut out.taxable_address)
+                }
+                "priceUndetermined" => {
+                    rt::object::nullable(&mut map, &mut out.price_undetermined)
+                }
+                "fixedQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
+                }
+                "decimalQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.decimal_quantity)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderLineItemChangedDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderLineItemChangedDetails {
     /// The `productName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<ProductName>,
     /// The `catalogReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reference: Option<CatalogReference>,
     /// Line item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `totalDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_discount: Option<Price>,
     /// Line item description lines. Used for display purposes for the cart, checkout and order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description_lines: Option<Vec<DescriptionLine>>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// The `itemType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ItemType>,
     /// Fulfiller ID. Field is empty when the line item is self-fulfilled.
     /// To get fulfillment information, pass this order's ID to [List Fulfillments For Single Order](https://bo.wix.com/wix-docs/rest/ecommerce/order-fulfillments/list-fulfillments-for-single-order).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfiller_id: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
     /// The `priceBeforeDiscounts` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_before_discounts: Option<Price>,
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<Price>,
     /// The `paymentOption` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_option: Option<DeltaPaymentOptionType>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `priceDescription` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_description: Option<PriceDescription>,
     /// The `lineItemPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_price: Option<Price>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<Price>,
     /// Line item locations.
     ///
     /// The location's total quantity must not exceed the line item quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<LocationAndQuantity>>,
     /// The `subscriptionInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_info: Option<SubscriptionInfo>,
     /// Modifier groups that were added to the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_groups: Option<Vec<ModifierGroup>>,
 }
 
+impl Serialize for OrderLineItemChangedDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderLineItemChangedDetails",
+                usize::from(self.product_name.is_some())
+                    + usize::from(self.catalog_reference.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.total_discount.is_some())
+                    + usize::from(self.description_lines.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.physical_properties.is_some())
+                    + usize::from(self.item_type.is_some())
+                    + usize::from(self.fulfiller_id.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_before_discounts.is_some())
+                    + usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.payment_option.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.price_description.is_some())
+                    + usize::from(self.line_item_price.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.locations.is_some())
+                    + usize::from(self.subscription_info.is_some())
+                    + usize::from(self.modifier_groups.is_some()),
+            )
+            .optional("productName", &self.product_name)
+            .optional("catalogReference", &self.catalog_reference)
+            .optional("quantity", &self.quantity)
+            .optional("totalDiscount", &self.total_discount)
+            .optional("descriptionLines", &self.description_lines)
+            .optional("image", &self.image)
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("itemType", &self.item_type)
+            .optional("fulfillerId", &self.fulfiller_id)
+            .optional("price", &self.price)
+            .optional("priceBeforeDiscounts", &self.price_before_discounts)
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("paymentOption", &self.payment_option)
+            .optional("taxDetails", &self.tax_details)
+            .optional("priceDescription", &self.price_description)
+            .optional("lineItemPrice", &self.line_item_price)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("locations", &self.locations)
+            .optional("subscriptionInfo", &self.subscription_info)
+            .optional("modifierGroups", &self.modifier_groups)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderLineItemChangedDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderLineItemChangedDetails {
+    const NAME: &'static str = "OrderLineItemChangedDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "catalogReference" => {
+                    rt::object::nullable(&mut map, &mut out.catalog_reference)
+                }
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "totalDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.total_discount)
+                }
+                "descriptionLines" => {
+                    rt::object::nullable(&mut map, &mut out.description_lines)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
+                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceBeforeDiscounts" => {
+                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
+                }
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "paymentOption" => {
+                    rt::object::nullable(&mut map, &mut out.payment_option)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "priceDescription" => {
+                    rt::object::nullable(&mut map, &mut out.price_description)
+                }
+                "lineItemPrice" => {
+                    rt::object::nullable(&mut map, &mut out.line_item_price)
+                }
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "locations" => rt::object::nullable(&mut map, &mut out.locations),
+                "subscriptionInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_info)
+                }
+                "modifierGroups" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_groups)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderRefunded` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderRefunded {
     /// Whether order was refunded manually. For example, via payment provider or using cash.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<bool>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Reason for refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl Serialize for OrderRefunded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderRefunded",
+                usize::from(self.manual.is_some()) + usize::from(self.amount.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .optional("manual", &self.manual)
+            .optional("amount", &self.amount)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderRefunded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderRefunded {
+    const NAME: &'static str = "OrderRefunded";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "manual" => rt::object::nullable(&mut map, &mut out.manual),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
 /// Tax breakdown is the tax amount split to the tax authorities that applied on the line item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderTaxBreakdown {
     /// The name of the tax against which this tax amount was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_name: Option<String>,
     /// The type of tax that was calculated. Depends on the company's nexus settings as well as the jurisdiction's tax laws.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_type: Option<String>,
     /// The name of the jurisdiction in which this tax detail applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
     /// The `jurisdictionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction_type: Option<JurisdictionType>,
     /// The rate at which this tax detail was calculated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// The `aggregatedTaxAmount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregated_tax_amount: Option<Price>,
 }
 
+impl Serialize for OrderTaxBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderTaxBreakdown",
+                usize::from(self.tax_name.is_some())
+                    + usize::from(self.tax_type.is_some())
+                    + usize::from(self.jurisdiction.is_some())
+                    + usize::from(self.jurisdiction_type.is_some())
+                    + usize::from(self.rate.is_some())
+                    + usize::from(self.aggregated_tax_amount.is_some()),
+            )
+            .optional("taxName", &self.tax_name)
+            .optional("taxType", &self.tax_type)
+            .optional("jurisdiction", &self.jurisdiction)
+            .optional("jurisdictionType", &self.jurisdiction_type)
+            .optional("rate", &self.rate)
+            .optional("aggregatedTaxAmount", &self.aggregated_tax_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderTaxBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderTaxBreakdown {
+    const NAME: &'static str = "OrderTaxBreakdown";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
+                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
+                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
+                "jurisdictionType" => {
+                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
+                }
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                "aggregatedTaxAmount" => {
+                    rt::object::nullable(&mut map, &mut out.aggregated_tax_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderTaxInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderTaxInfo {
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<Price>,
     /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_breakdown: Option<Vec<OrderTaxBreakdown>>,
     /// Whether the order is exempt from tax calculations.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
+}
+
+impl Serialize for OrderTaxInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderTaxInfo",
+                usize::from(self.total_tax.is_some())
+                    + usize::from(self.tax_breakdown.is_some())
+                    + usize::from(self.tax_exempt.is_some()),
+            )
+            .optional("totalTax", &self.total_tax)
+            .optional("taxBreakdown", &self.tax_breakdown)
+            .optional("taxExempt", &self.tax_exempt)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderTaxInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderTaxInfo {
+    const NAME: &'static str = "OrderTaxInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
+                "taxExempt" => rt::object::nullable(&mut map, &mut out.tax_exempt),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A record of all payments and refunds associated with an order.
 ///
 /// Use order transactions to track payment status, add payment records, process refunds, and monitor chargebacks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderTransactions {
     /// Order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Record of payments made to the merchant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<Payment>>,
     /// Record of refunds made to the buyer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refunds: Option<Vec<Refund>>,
 }
 
+impl Serialize for OrderTransactions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderTransactions",
+                usize::from(self.order_id.is_some())
+                    + usize::from(self.payments.is_some())
+                    + usize::from(self.refunds.is_some()),
+            )
+            .optional("orderId", &self.order_id)
+            .optional("payments", &self.payments)
+            .optional("refunds", &self.refunds)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderTransactions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderTransactions {
+    const NAME: &'static str = "OrderTransactions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "payments" => rt::object::nullable(&mut map, &mut out.payments),
+                "refunds" => rt::object::nullable(&mut map, &mut out.refunds),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OwnerApps` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OwnerApps {
     /// IDs of the owning apps for this order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
 }
 
+impl Serialize for OwnerApps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OwnerApps",
+                usize::from(self.app_ids.is_some()),
+            )
+            .optional("appIds", &self.app_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnerApps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OwnerApps {
+    const NAME: &'static str = "OwnerApps";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appIds" => rt::object::nullable(&mut map, &mut out.app_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `regularPaymentDetails`, `giftcardPaymentDetails`, `membershipPaymentDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Payment {
     /// The `regularPaymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regular_payment_details: Option<RegularPaymentDetails>,
     /// The `giftcardPaymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub giftcard_payment_details: Option<GiftCardPaymentDetails>,
     /// The `membershipPaymentDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_payment_details: Option<MembershipPaymentDetails>,
     /// Payment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Date and time the payment was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the payment was last updated in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Whether refunds for this payment are disabled.
     /// + `true`: This payment is not refundable.
     /// + `false`: This payment may be refunded. However, this ultimately depends on the payment provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_disabled: Option<bool>,
     /// Whether receipt generation is allowed for this payment.
     /// + `true`: This payment supports receipt generation.
     /// + `false`: This payment doesn't support receipt generation, or a receipt was already generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_receipt_generation: Option<bool>,
     /// The `cashRounding` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash_rounding: Option<CashRoundingDetails>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentStatus>,
     /// ID linking this payment to the charge request that created it. Matches the `idempotencyKey` sent in the Charge Order request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_correlation_id: Option<String>,
 }
 
+impl Serialize for Payment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Payment",
+                usize::from(self.regular_payment_details.is_some())
+                    + usize::from(self.giftcard_payment_details.is_some())
+                    + usize::from(self.membership_payment_details.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.refund_disabled.is_some())
+                    + usize::from(self.support_receipt_generation.is_some())
+                    + usize::from(self.cash_rounding.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.charge_correlation_id.is_some()),
+            )
+            .optional("regularPaymentDetails", &self.regular_payment_details)
+            .optional("giftcardPaymentDetails", &self.giftcard_payment_details)
+            .optional("membershipPaymentDetails", &self.membership_payment_details)
+            .optional("id", &self.id)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("amount", &self.amount)
+            .optional("refundDisabled", &self.refund_disabled)
+            .optional("supportReceiptGeneration", &self.support_receipt_generation)
+            .optional("cashRounding", &self.cash_rounding)
+            .optional("status", &self.status)
+            .optional("chargeCorrelationId", &self.charge_correlation_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Payment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Payment {
+    const NAME: &'static str = "Payment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "regularPaymentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.regular_payment_details)
+                }
+                "giftcardPaymentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.giftcard_payment_details)
+                }
+                "membershipPaymentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.membership_payment_details)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "refundDisabled" => {
+                    rt::object::nullable(&mut map, &mut out.refund_disabled)
+                }
+                "supportReceiptGeneration" => {
+                    rt::object::nullable(&mut map, &mut out.support_receipt_generation)
+                }
+                "cashRounding" => rt::object::nullable(&mut map, &mut out.cash_rounding),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "chargeCorrelationId" => {
+                    rt::object::nullable(&mut map, &mut out.charge_correlation_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `regular` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentCanceled {
     /// The `regular` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
 }
 
+impl Serialize for PaymentCanceled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentCanceled",
+                usize::from(self.regular.is_some())
+                    + usize::from(self.payment_id.is_some()),
+            )
+            .optional("regular", &self.regular)
+            .optional("paymentId", &self.payment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentCanceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentCanceled {
+    const NAME: &'static str = "PaymentCanceled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "regular" => rt::object::nullable(&mut map, &mut out.regular),
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PaymentCapture` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentCapture {
     /// Payment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
+}
+
+impl Serialize for PaymentCapture {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentCapture",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentCapture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentCapture {
+    const NAME: &'static str = "PaymentCapture";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `PaymentCollectabilityStatus` values.
@@ -5700,88 +11395,322 @@ impl<'de> Deserialize<'de> for PaymentCollectabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `regular` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentDeclined {
     /// The `regular` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+}
+
+impl Serialize for PaymentDeclined {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentDeclined",
+                usize::from(self.regular.is_some())
+                    + usize::from(self.payment_id.is_some()),
+            )
+            .optional("regular", &self.regular)
+            .optional("paymentId", &self.payment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentDeclined {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentDeclined {
+    const NAME: &'static str = "PaymentDeclined";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "regular" => rt::object::nullable(&mut map, &mut out.regular),
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `PaymentMethodName` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentMethodName {
     /// Translated payment method name in buyer language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language_name: Option<String>,
     /// Translated payment method name in site owner language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_language_name: Option<String>,
     /// The `userDefinedName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_defined_name: Option<UserDefinedPaymentMethodName>,
 }
 
+impl Serialize for PaymentMethodName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentMethodName",
+                usize::from(self.buyer_language_name.is_some())
+                    + usize::from(self.site_language_name.is_some())
+                    + usize::from(self.user_defined_name.is_some()),
+            )
+            .optional("buyerLanguageName", &self.buyer_language_name)
+            .optional("siteLanguageName", &self.site_language_name)
+            .optional("userDefinedName", &self.user_defined_name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentMethodName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentMethodName {
+    const NAME: &'static str = "PaymentMethodName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buyerLanguageName" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language_name)
+                }
+                "siteLanguageName" => {
+                    rt::object::nullable(&mut map, &mut out.site_language_name)
+                }
+                "userDefinedName" => {
+                    rt::object::nullable(&mut map, &mut out.user_defined_name)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `regular` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentPending {
     /// The `regular` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
 }
 
+impl Serialize for PaymentPending {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentPending",
+                usize::from(self.regular.is_some())
+                    + usize::from(self.payment_id.is_some()),
+            )
+            .optional("regular", &self.regular)
+            .optional("paymentId", &self.payment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentPending {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentPending {
+    const NAME: &'static str = "PaymentPending";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "regular" => rt::object::nullable(&mut map, &mut out.regular),
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PaymentRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentRefund {
     /// Specific payment within the order to refund
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Whether refund is made externally and manually (on the payment provider's side)
     /// When false (default), the payment gateway will be called in order to make an actual refund, and then the payment will be marked as refunded.
     /// When true, the payment will only be *marked* as refunded, and no actual refund will be performed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_refund: Option<bool>,
 }
 
+impl Serialize for PaymentRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentRefund",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.external_refund.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .optional("externalRefund", &self.external_refund)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentRefund {
+    const NAME: &'static str = "PaymentRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "externalRefund" => {
+                    rt::object::nullable(&mut map, &mut out.external_refund)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PaymentRefundFailed` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentRefundFailed {
     /// Refund ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
     /// The `payment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<RefundedPayment>,
 }
 
+impl Serialize for PaymentRefundFailed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentRefundFailed",
+                usize::from(self.refund_id.is_some())
+                    + usize::from(self.payment.is_some()),
+            )
+            .optional("refundId", &self.refund_id)
+            .optional("payment", &self.payment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentRefundFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentRefundFailed {
+    const NAME: &'static str = "PaymentRefundFailed";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
+                "payment" => rt::object::nullable(&mut map, &mut out.payment),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PaymentRefunded` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentRefunded {
     /// Refund ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
     /// The `payment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment: Option<RefundedPayment>,
+}
+
+impl Serialize for PaymentRefunded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentRefunded",
+                usize::from(self.refund_id.is_some())
+                    + usize::from(self.payment.is_some()),
+            )
+            .optional("refundId", &self.refund_id)
+            .optional("payment", &self.payment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentRefunded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentRefunded {
+    const NAME: &'static str = "PaymentRefunded";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
+                "payment" => rt::object::nullable(&mut map, &mut out.payment),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `APPROVED`: Payment was charged successfully.
@@ -5862,7 +11791,7 @@ impl<'de> Deserialize<'de> for PaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5948,120 +11877,378 @@ impl<'de> Deserialize<'de> for PaymentStatusEnumPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Triggered when the payment status of an order is updated
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentStatusUpdated {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// The `previousPaymentStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_payment_status: Option<PaymentStatusEnumPaymentStatus>,
 }
 
+impl Serialize for PaymentStatusUpdated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PaymentStatusUpdated",
+                usize::from(self.order.is_some())
+                    + usize::from(self.previous_payment_status.is_some()),
+            )
+            .optional("order", &self.order)
+            .optional("previousPaymentStatus", &self.previous_payment_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PaymentStatusUpdated {
+    const NAME: &'static str = "PaymentStatusUpdated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "previousPaymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalProperties {
     /// Line item weight. Measurement unit matches the weight unit specified in `weightUnit` in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Stock-keeping unit. Learn more about [SKUs](https://www.wix.com/encyclopedia/definition/stock-keeping-unit-sku).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether this line item is shippable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shippable: Option<bool>,
 }
 
+impl Serialize for PhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PhysicalProperties",
+                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
+                    + usize::from(self.shippable.is_some()),
+            )
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("shippable", &self.shippable)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PhysicalProperties {
+    const NAME: &'static str = "PhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Physical address
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupAddress {
     /// Two-letter country code in [ISO-3166 alpha-2](https://www.iso.org/obp/ui/#search/code/) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://www.iso.org/standard/72483.html) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal or zip code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line (usually street name and number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Free text providing more detailed address info. Usually contains apt, suite, floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Country's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision_fullname: Option<String>,
 }
 
+impl Serialize for PickupAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PickupAddress",
+                usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.country_fullname.is_some())
+                    + usize::from(self.subdivision_fullname.is_some()),
+            )
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("addressLine2", &self.address_line2)
+            .optional("countryFullname", &self.country_fullname)
+            .optional("subdivisionFullname", &self.subdivision_fullname)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PickupAddress {
+    const NAME: &'static str = "PickupAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "countryFullname" => {
+                    rt::object::nullable(&mut map, &mut out.country_fullname)
+                }
+                "subdivisionFullname" => {
+                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PickupDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupDetails {
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<PickupAddress>,
     /// The `pickupMethod` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_method: Option<PickupMethod>,
 }
 
+impl Serialize for PickupDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PickupDetails",
+                usize::from(self.address.is_some())
+                    + usize::from(self.pickup_method.is_some()),
+            )
+            .optional("address", &self.address)
+            .optional("pickupMethod", &self.pickup_method)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PickupDetails {
+    const NAME: &'static str = "PickupDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PlatformFee` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformFee {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<TranslatableString>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// ID of the line item the platform fee applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// The `chargeType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<ChargeType>,
     /// Percentage rate charged as platform fee.
     /// The fee rate percentage expressed as a decimal fraction between 0 and 1. For example, `0.05` for 5%.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage_rate: Option<String>,
 }
 
+impl Serialize for PlatformFee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformFee",
+                usize::from(self.name.is_some()) + usize::from(self.amount.is_some())
+                    + usize::from(self.line_item_id.is_some())
+                    + usize::from(self.charge_type.is_some())
+                    + usize::from(self.percentage_rate.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("amount", &self.amount)
+            .optional("lineItemId", &self.line_item_id)
+            .optional("chargeType", &self.charge_type)
+            .optional("percentageRate", &self.percentage_rate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformFee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformFee {
+    const NAME: &'static str = "PlatformFee";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "chargeType" => rt::object::nullable(&mut map, &mut out.charge_type),
+                "percentageRate" => {
+                    rt::object::nullable(&mut map, &mut out.percentage_rate)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PlatformFeeSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformFeeSummary {
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Price>,
     /// The `totalPassOn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_pass_on: Option<Price>,
     /// The `totalAbsorbed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_absorbed: Option<Price>,
     /// Specific information about each platform fee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fees: Option<Vec<PlatformFee>>,
+}
+
+impl Serialize for PlatformFeeSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformFeeSummary",
+                usize::from(self.total.is_some())
+                    + usize::from(self.total_pass_on.is_some())
+                    + usize::from(self.total_absorbed.is_some())
+                    + usize::from(self.fees.is_some()),
+            )
+            .optional("total", &self.total)
+            .optional("totalPassOn", &self.total_pass_on)
+            .optional("totalAbsorbed", &self.total_absorbed)
+            .optional("fees", &self.fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformFeeSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformFeeSummary {
+    const NAME: &'static str = "PlatformFeeSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "totalPassOn" => rt::object::nullable(&mut map, &mut out.total_pass_on),
+                "totalAbsorbed" => {
+                    rt::object::nullable(&mut map, &mut out.total_absorbed)
+                }
+                "fees" => rt::object::nullable(&mut map, &mut out.fees),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Predefined payment method types for offline/manual payments.
@@ -6114,13 +12301,12 @@ impl<'de> Deserialize<'de> for PredefinedPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PreparePaymentCollectionRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreparePaymentCollectionRequest {
     /// Ecom order ID.
     pub ecom_order_id: String,
@@ -6129,62 +12315,252 @@ pub struct PreparePaymentCollectionRequest {
     /// Optional parameter. When present, payment collection will be performed using given payment gateway order.
     /// Existing payment gateway order will be updated with a new amount.
     /// When parameter is absent, new payment gateway order will be created and used for payment collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_order_id: Option<String>,
     /// Whether to delay capture of the payment.
     /// Default: false
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delayed_capture: Option<bool>,
     /// The `delayedCaptureSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delayed_capture_settings: Option<DelayedCaptureSettings>,
 }
 
+impl Serialize for PreparePaymentCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreparePaymentCollectionRequest",
+                2 + usize::from(self.payment_gateway_order_id.is_some())
+                    + usize::from(self.delayed_capture.is_some())
+                    + usize::from(self.delayed_capture_settings.is_some()),
+            )
+            .field("ecomOrderId", &self.ecom_order_id)
+            .field("amount", &self.amount)
+            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
+            .optional("delayedCapture", &self.delayed_capture)
+            .optional("delayedCaptureSettings", &self.delayed_capture_settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreparePaymentCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreparePaymentCollectionRequest {
+    const NAME: &'static str = "PreparePaymentCollectionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "amount" => rt::object::value(&mut map, &mut f1),
+                "paymentGatewayOrderId" => rt::object::nullable(&mut map, &mut f2),
+                "delayedCapture" => rt::object::nullable(&mut map, &mut f3),
+                "delayedCaptureSettings" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    amount: f1,
+                    payment_gateway_order_id: f2,
+                    delayed_capture: f3,
+                    delayed_capture_settings: f4,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "amount")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `PreparePaymentCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreparePaymentCollectionResponse {
     /// Payment gateway order id which is associated with given payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_order_id: Option<String>,
 }
 
+impl Serialize for PreparePaymentCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreparePaymentCollectionResponse",
+                usize::from(self.payment_gateway_order_id.is_some()),
+            )
+            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreparePaymentCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreparePaymentCollectionResponse {
+    const NAME: &'static str = "PreparePaymentCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentGatewayOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PriceSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceSummary {
     /// The `subtotal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<Price>,
     /// The `shipping` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Price>,
     /// The `tax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<Price>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Price>,
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Price>,
     /// The `totalAdditionalFees` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_additional_fees: Option<Price>,
 }
 
+impl Serialize for PriceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceSummary",
+                usize::from(self.subtotal.is_some())
+                    + usize::from(self.shipping.is_some())
+                    + usize::from(self.tax.is_some())
+                    + usize::from(self.discount.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.total_additional_fees.is_some()),
+            )
+            .optional("subtotal", &self.subtotal)
+            .optional("shipping", &self.shipping)
+            .optional("tax", &self.tax)
+            .optional("discount", &self.discount)
+            .optional("total", &self.total)
+            .optional("totalAdditionalFees", &self.total_additional_fees)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceSummary {
+    const NAME: &'static str = "PriceSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
+                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "totalAdditionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.total_additional_fees)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `customActivity`, `merchantComment` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublicActivity {
     /// The `customActivity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_activity: Option<CustomActivity>,
     /// The `merchantComment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchant_comment: Option<MerchantComment>,
+}
+
+impl Serialize for PublicActivity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PublicActivity",
+                usize::from(self.custom_activity.is_some())
+                    + usize::from(self.merchant_comment.is_some()),
+            )
+            .optional("customActivity", &self.custom_activity)
+            .optional("merchantComment", &self.merchant_comment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PublicActivity {
+    const NAME: &'static str = "PublicActivity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "customActivity" => {
+                    rt::object::nullable(&mut map, &mut out.custom_activity)
+                }
+                "merchantComment" => {
+                    rt::object::nullable(&mut map, &mut out.merchant_comment)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Reason the authorization was voided.
@@ -6232,43 +12608,124 @@ impl<'de> Deserialize<'de> for Reason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReceiptCreated {
     /// The `wixReceipt` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wix_receipt: Option<WixReceipt>,
     /// The `externalReceipt` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_receipt: Option<ExternalReceipt>,
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+}
+
+impl Serialize for ReceiptCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ReceiptCreated",
+                usize::from(self.wix_receipt.is_some())
+                    + usize::from(self.external_receipt.is_some())
+                    + usize::from(self.payment_id.is_some()),
+            )
+            .optional("wixReceipt", &self.wix_receipt)
+            .optional("externalReceipt", &self.external_receipt)
+            .optional("paymentId", &self.payment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReceiptCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ReceiptCreated {
+    const NAME: &'static str = "ReceiptCreated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "wixReceipt" => rt::object::nullable(&mut map, &mut out.wix_receipt),
+                "externalReceipt" => {
+                    rt::object::nullable(&mut map, &mut out.external_receipt)
+                }
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReceiptSent {
     /// The `wixReceipt` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wix_receipt: Option<WixReceipt>,
     /// The `externalReceipt` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_receipt: Option<ExternalReceipt>,
     /// Payment ID of payment associated with this activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
 }
 
+impl Serialize for ReceiptSent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ReceiptSent",
+                usize::from(self.wix_receipt.is_some())
+                    + usize::from(self.external_receipt.is_some())
+                    + usize::from(self.payment_id.is_some()),
+            )
+            .optional("wixReceipt", &self.wix_receipt)
+            .optional("externalReceipt", &self.external_receipt)
+            .optional("paymentId", &self.payment_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReceiptSent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ReceiptSent {
+    const NAME: &'static str = "ReceiptSent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "wixReceipt" => rt::object::nullable(&mut map, &mut out.wix_receipt),
+                "externalReceipt" => {
+                    rt::object::nullable(&mut map, &mut out.external_receipt)
+                }
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RecordManuallyCollectedPaymentRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecordManuallyCollectedPaymentRequest {
     /// Order ID.
     pub order_id: String,
@@ -6276,116 +12733,442 @@ pub struct RecordManuallyCollectedPaymentRequest {
     pub amount: Price,
 }
 
+impl Serialize for RecordManuallyCollectedPaymentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RecordManuallyCollectedPaymentRequest",
+                2,
+            )
+            .field("orderId", &self.order_id)
+            .field("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordManuallyCollectedPaymentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RecordManuallyCollectedPaymentRequest {
+    const NAME: &'static str = "RecordManuallyCollectedPaymentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::value(&mut map, &mut f0),
+                "amount" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { order_id: f0, amount: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "orderId"), (f1.is_none(), "amount")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `RecordManuallyCollectedPaymentResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecordManuallyCollectedPaymentResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RecordManuallyCollectedPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordManuallyCollectedPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RecordManuallyCollectedPaymentResponse {
+    const NAME: &'static str = "RecordManuallyCollectedPaymentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Refund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Refund {
     /// Refund ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// List of transactions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<RefundTransaction>>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<RefundDetails>,
     /// Date and time the refund was created in [ISO-8601](https://en.wikipedia.org/wiki/ISO_8601#Combined_date_and_time_representations) format. Defaults to current time when not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `summary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<AggregatedRefundSummary>,
     /// ID of the app that initiated this refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requesting_service_app_id: Option<String>,
 }
 
+impl Serialize for Refund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Refund",
+                usize::from(self.id.is_some()) + usize::from(self.transactions.is_some())
+                    + usize::from(self.details.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.summary.is_some())
+                    + usize::from(self.requesting_service_app_id.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("transactions", &self.transactions)
+            .optional("details", &self.details)
+            .optional("createdDate", &self.created_date)
+            .optional("summary", &self.summary)
+            .optional("requestingServiceAppId", &self.requesting_service_app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Refund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Refund {
+    const NAME: &'static str = "Refund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "transactions" => rt::object::nullable(&mut map, &mut out.transactions),
+                "details" => rt::object::nullable(&mut map, &mut out.details),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "summary" => rt::object::nullable(&mut map, &mut out.summary),
+                "requestingServiceAppId" => {
+                    rt::object::nullable(&mut map, &mut out.requesting_service_app_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Business model of a refund request
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundDetails {
     /// Order line item IDs and quantities that were refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<RefundItem>>,
     /// Whether the shipping fee was also refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_included: Option<bool>,
     /// Reason for the refund, provided by customer (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Line items that were refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItemRefund>>,
     /// Additional fees that were refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_fees: Option<Vec<AdditionalFeeRefund>>,
     /// The `shipping` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ShippingRefund>,
 }
 
+impl Serialize for RefundDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundDetails",
+                usize::from(self.items.is_some())
+                    + usize::from(self.shipping_included.is_some())
+                    + usize::from(self.reason.is_some())
+                    + usize::from(self.line_items.is_some())
+                    + usize::from(self.additional_fees.is_some())
+                    + usize::from(self.shipping.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("shippingIncluded", &self.shipping_included)
+            .optional("reason", &self.reason)
+            .optional("lineItems", &self.line_items)
+            .optional("additionalFees", &self.additional_fees)
+            .optional("shipping", &self.shipping)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundDetails {
+    const NAME: &'static str = "RefundDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "shippingIncluded" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_included)
+                }
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "additionalFees" => {
+                    rt::object::nullable(&mut map, &mut out.additional_fees)
+                }
+                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RefundInitiated` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundInitiated {
     /// Refund ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Details about the payments being refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<RefundedPayment>>,
     /// Reason for refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+impl Serialize for RefundInitiated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundInitiated",
+                usize::from(self.refund_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.payments.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .optional("refundId", &self.refund_id)
+            .optional("amount", &self.amount)
+            .optional("payments", &self.payments)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundInitiated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundInitiated {
+    const NAME: &'static str = "RefundInitiated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "payments" => rt::object::nullable(&mut map, &mut out.payments),
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RefundItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundItem {
     /// Line item ID the refunded line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// Line item quantity refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
 }
 
+impl Serialize for RefundItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundItem",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundItem {
+    const NAME: &'static str = "RefundItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RefundItemsBreakdown` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundItemsBreakdown {
     /// Refunded line items and the amount refunded for each.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItemRefundSummary>>,
 }
 
+impl Serialize for RefundItemsBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundItemsBreakdown",
+                usize::from(self.line_items.is_some()),
+            )
+            .optional("lineItems", &self.line_items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundItemsBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundItemsBreakdown {
+    const NAME: &'static str = "RefundItemsBreakdown";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RefundSideEffects` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundSideEffects {
     /// The `restockInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restock_info: Option<RestockInfo>,
     /// Whether to send a refund confirmation email to the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_order_refunded_email: Option<bool>,
     /// Custom message added to the refund confirmation email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
+}
+
+impl Serialize for RefundSideEffects {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundSideEffects",
+                usize::from(self.restock_info.is_some())
+                    + usize::from(self.send_order_refunded_email.is_some())
+                    + usize::from(self.custom_message.is_some()),
+            )
+            .optional("restockInfo", &self.restock_info)
+            .optional("sendOrderRefundedEmail", &self.send_order_refunded_email)
+            .optional("customMessage", &self.custom_message)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundSideEffects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundSideEffects {
+    const NAME: &'static str = "RefundSideEffects";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "restockInfo" => rt::object::nullable(&mut map, &mut out.restock_info),
+                "sendOrderRefundedEmail" => {
+                    rt::object::nullable(&mut map, &mut out.send_order_refunded_email)
+                }
+                "customMessage" => {
+                    rt::object::nullable(&mut map, &mut out.custom_message)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Refund transaction status.
@@ -6448,71 +13231,214 @@ impl<'de> Deserialize<'de> for RefundStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RefundStatusInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundStatusInfo {
     /// Reason code for the refund's current status.
     ///
     /// Learn more about [reason codes](https://dev.wix.com/docs/rest/business-management/payments/service-plugins/payment-service-provider-service-plugin/reason-codes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_reason_code: Option<String>,
     /// Free text explanation of current refund status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for RefundStatusInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundStatusInfo",
+                usize::from(self.payment_gateway_reason_code.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("paymentGatewayReasonCode", &self.payment_gateway_reason_code)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundStatusInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundStatusInfo {
+    const NAME: &'static str = "RefundStatusInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentGatewayReasonCode" => {
+                    rt::object::nullable(&mut map, &mut out.payment_gateway_reason_code)
+                }
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RefundTransaction` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundTransaction {
     /// ID of the payment associated with this refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The `refundStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_status: Option<RefundStatus>,
     /// The `refundStatusInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_status_info: Option<RefundStatusInfo>,
     /// Payment gateway's refund ID.
     /// This field is only returned when the value of `external_refund` is `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_refund_id: Option<String>,
     /// ID of the refund in the payment provider's system. For example, at PayPal, Square, Stripe, etc. Not returned for external refunds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_refund_id: Option<String>,
     /// Whether refund was made externally and manually on the payment provider's side.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_refund: Option<bool>,
 }
 
+impl Serialize for RefundTransaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundTransaction",
+                usize::from(self.payment_id.is_some())
+                    + usize::from(self.amount.is_some())
+                    + usize::from(self.refund_status.is_some())
+                    + usize::from(self.refund_status_info.is_some())
+                    + usize::from(self.gateway_refund_id.is_some())
+                    + usize::from(self.provider_refund_id.is_some())
+                    + usize::from(self.external_refund.is_some()),
+            )
+            .optional("paymentId", &self.payment_id)
+            .optional("amount", &self.amount)
+            .optional("refundStatus", &self.refund_status)
+            .optional("refundStatusInfo", &self.refund_status_info)
+            .optional("gatewayRefundId", &self.gateway_refund_id)
+            .optional("providerRefundId", &self.provider_refund_id)
+            .optional("externalRefund", &self.external_refund)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundTransaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundTransaction {
+    const NAME: &'static str = "RefundTransaction";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "refundStatus" => rt::object::nullable(&mut map, &mut out.refund_status),
+                "refundStatusInfo" => {
+                    rt::object::nullable(&mut map, &mut out.refund_status_info)
+                }
+                "gatewayRefundId" => {
+                    rt::object::nullable(&mut map, &mut out.gateway_refund_id)
+                }
+                "providerRefundId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_refund_id)
+                }
+                "externalRefund" => {
+                    rt::object::nullable(&mut map, &mut out.external_refund)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `nonRefundableReason`, `manuallyRefundableReason` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Refundability {
     /// The `nonRefundableReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_refundable_reason: Option<NonRefundableReason>,
     /// The `manuallyRefundableReason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_refundable_reason: Option<ManuallyRefundableReason>,
     /// Payment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `refundabilityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundability_status: Option<RefundableStatus>,
     /// Link to payment provider dashboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_link: Option<String>,
+}
+
+impl Serialize for Refundability {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Refundability",
+                usize::from(self.non_refundable_reason.is_some())
+                    + usize::from(self.manually_refundable_reason.is_some())
+                    + usize::from(self.payment_id.is_some())
+                    + usize::from(self.refundability_status.is_some())
+                    + usize::from(self.provider_link.is_some()),
+            )
+            .optional("nonRefundableReason", &self.non_refundable_reason)
+            .optional("manuallyRefundableReason", &self.manually_refundable_reason)
+            .optional("paymentId", &self.payment_id)
+            .optional("refundabilityStatus", &self.refundability_status)
+            .optional("providerLink", &self.provider_link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Refundability {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Refundability {
+    const NAME: &'static str = "Refundability";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nonRefundableReason" => {
+                    rt::object::nullable(&mut map, &mut out.non_refundable_reason)
+                }
+                "manuallyRefundableReason" => {
+                    rt::object::nullable(&mut map, &mut out.manually_refundable_reason)
+                }
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "refundabilityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.refundability_status)
+                }
+                "providerLink" => rt::object::nullable(&mut map, &mut out.provider_link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `RefundableStatus` values.
@@ -6561,68 +13487,184 @@ impl<'de> Deserialize<'de> for RefundableStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RefundedAsStoreCredit` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundedAsStoreCredit {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// Reason for refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+impl Serialize for RefundedAsStoreCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundedAsStoreCredit",
+                usize::from(self.amount.is_some()) + usize::from(self.reason.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundedAsStoreCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundedAsStoreCredit {
+    const NAME: &'static str = "RefundedAsStoreCredit";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `regular`, `giftCard`, `membership` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefundedPayment {
     /// The `regular` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regular: Option<RegularPaymentRefund>,
     /// The `giftCard` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardPaymentRefund>,
     /// The `membership` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<MembershipPaymentRefund>,
     /// Payment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Whether refund was made externally and manually on the payment provider's side.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_refund: Option<bool>,
 }
 
-/// At most one of `creditCardDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RegularPayment {
-    /// The `creditCardDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credit_card_details: Option<CreditCardDetails>,
-    /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<Price>,
+impl Serialize for RefundedPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RefundedPayment",
+                usize::from(self.regular.is_some())
+                    + usize::from(self.gift_card.is_some())
+                    + usize::from(self.membership.is_some())
+                    + usize::from(self.payment_id.is_some())
+                    + usize::from(self.external_refund.is_some()),
+            )
+            .optional("regular", &self.regular)
+            .optional("giftCard", &self.gift_card)
+            .optional("membership", &self.membership)
+            .optional("paymentId", &self.payment_id)
+            .optional("externalRefund", &self.external_refund)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundedPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RefundedPayment {
+    const NAME: &'static str = "RefundedPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "regular" => rt::object::nullable(&mut map, &mut out.regular),
+                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
+                "membership" => rt::object::nullable(&mut map, &mut out.membership),
+                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
+                "externalRefund" => {
+                    rt::object::nullable(&mut map, &mut out.external_refund)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// At most one of `creditCardDetails` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegularPayment {
+    /// The `creditCardDetails` field.
+    pub credit_card_details: Option<CreditCardDetails>,
+    /// The `amount` field.
+    pub amount: Option<Price>,
+}
+
+impl Serialize for RegularPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RegularPayment",
+                usize::from(self.credit_card_details.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("creditCardDetails", &self.credit_card_details)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RegularPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RegularPayment {
+    const NAME: &'static str = "RegularPayment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "creditCardDetails" => {
+                    rt::object::nullable(&mut map, &mut out.credit_card_details)
+                }
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+/// At most one of `creditCardDetails` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegularPaymentDetails {
     /// The `creditCardDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_card_details: Option<CreditCardPaymentMethodDetails>,
     /// Wix Payments order ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_order_id: Option<String>,
     /// Payment gateway's transaction ID.
     /// This field is only returned when the value of `offline_payment` is `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_transaction_id: Option<String>,
     /// Payment method.
     /// Deprecated. Use `paymentMethodName.buyerLanguageName` instead.
@@ -6630,71 +13672,264 @@ pub struct RegularPaymentDetails {
     /// + `CreditCard`, `Alipay`, `AstropayCash`, `AstropayDBT`, `AstropayMBT`, `Bitcoin`, `BitPay`, `Cash`, `ConvenienceStore`, `EPay`, `Fake`, `Giropay`, `IDeal`, `InPerson`, `Klarna`, `MercadoPago`, `Netpay`, `NordeaSolo`, `Offline`, `PagSeguro`, `PayEasy`, `PayPal`, `Paysafecard`, `Paysafecash`, `PointOfSale`, `Poli`, `Privat24`, `Przelewy24`, `RapidTransfer`, `Sepa`, `Skrill`, `Sofort`, `Trustly`, `Neteller`, `Unionpay`, `UniPay`, `Yandex`
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Transaction ID in the payment provider's system. For example, at PayPal, Square, Stripe, etc. Not returned for offline payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_transaction_id: Option<String>,
     /// Whether the payment was made offline. For example, when using cash or when marked as paid in the Business Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offline_payment: Option<bool>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStatus>,
     /// Whether there is a payment agreement that allows for future charges.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saved_payment_method: Option<bool>,
     /// The `authorizationDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_details: Option<AuthorizationDetails>,
     /// Record of chargebacks made by the buyer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chargebacks: Option<Vec<Chargeback>>,
     /// The `platformFee` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_fee: Option<Price>,
     /// The `paymentMethodName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_name: Option<PaymentMethodName>,
 }
 
+impl Serialize for RegularPaymentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RegularPaymentDetails",
+                usize::from(self.credit_card_details.is_some())
+                    + usize::from(self.payment_order_id.is_some())
+                    + usize::from(self.gateway_transaction_id.is_some())
+                    + usize::from(self.payment_method.is_some())
+                    + usize::from(self.provider_transaction_id.is_some())
+                    + usize::from(self.offline_payment.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.saved_payment_method.is_some())
+                    + usize::from(self.authorization_details.is_some())
+                    + usize::from(self.chargebacks.is_some())
+                    + usize::from(self.platform_fee.is_some())
+                    + usize::from(self.payment_method_name.is_some()),
+            )
+            .optional("creditCardDetails", &self.credit_card_details)
+            .optional("paymentOrderId", &self.payment_order_id)
+            .optional("gatewayTransactionId", &self.gateway_transaction_id)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("providerTransactionId", &self.provider_transaction_id)
+            .optional("offlinePayment", &self.offline_payment)
+            .optional("status", &self.status)
+            .optional("savedPaymentMethod", &self.saved_payment_method)
+            .optional("authorizationDetails", &self.authorization_details)
+            .optional("chargebacks", &self.chargebacks)
+            .optional("platformFee", &self.platform_fee)
+            .optional("paymentMethodName", &self.payment_method_name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RegularPaymentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RegularPaymentDetails {
+    const NAME: &'static str = "RegularPaymentDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "creditCardDetails" => {
+                    rt::object::nullable(&mut map, &mut out.credit_card_details)
+                }
+                "paymentOrderId" => {
+                    rt::object::nullable(&mut map, &mut out.payment_order_id)
+                }
+                "gatewayTransactionId" => {
+                    rt::object::nullable(&mut map, &mut out.gateway_transaction_id)
+                }
+                "paymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.payment_method)
+                }
+                "providerTransactionId" => {
+                    rt::object::nullable(&mut map, &mut out.provider_transaction_id)
+                }
+                "offlinePayment" => {
+                    rt::object::nullable(&mut map, &mut out.offline_payment)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "savedPaymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.saved_payment_method)
+                }
+                "authorizationDetails" => {
+                    rt::object::nullable(&mut map, &mut out.authorization_details)
+                }
+                "chargebacks" => rt::object::nullable(&mut map, &mut out.chargebacks),
+                "platformFee" => rt::object::nullable(&mut map, &mut out.platform_fee),
+                "paymentMethodName" => {
+                    rt::object::nullable(&mut map, &mut out.payment_method_name)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RegularPaymentRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegularPaymentRefund {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
     /// The last 4 digits of the card number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
 }
 
+impl Serialize for RegularPaymentRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RegularPaymentRefund",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.last_four_digits.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("lastFourDigits", &self.last_four_digits)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RegularPaymentRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RegularPaymentRefund {
+    const NAME: &'static str = "RegularPaymentRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "lastFourDigits" => {
+                    rt::object::nullable(&mut map, &mut out.last_four_digits)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RestockInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RestockInfo {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RestockType>,
     /// Restocked line items and quantities. Only relevant for `{"type": "SOME_ITEMS"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<RestockItem>>,
 }
 
+impl Serialize for RestockInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RestockInfo",
+                usize::from(self.r#type.is_some()) + usize::from(self.items.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RestockInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RestockInfo {
+    const NAME: &'static str = "RestockInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RestockItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RestockItem {
     /// ID of the line item being restocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<String>,
     /// Line item quantity being restocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl Serialize for RestockItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RestockItem",
+                usize::from(self.line_item_id.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("lineItemId", &self.line_item_id)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RestockItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RestockItem {
+    const NAME: &'static str = "RestockItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `RestockType` values.
@@ -6743,20 +13978,57 @@ impl<'de> Deserialize<'de> for RestockType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Payment method is saved for order
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SavedPaymentMethod {
     /// Payment method name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Payment method description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for SavedPaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SavedPaymentMethod",
+                usize::from(self.name.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SavedPaymentMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SavedPaymentMethod {
+    const NAME: &'static str = "SavedPaymentMethod";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VOID`: Whether payment will be auto-voided when duration passes
@@ -6802,175 +14074,661 @@ impl<'de> Deserialize<'de> for ScheduledAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `SearchOrdersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchOrdersRequest {
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<CursorSearch>,
 }
 
+impl Serialize for SearchOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchOrdersRequest",
+                usize::from(self.search.is_some()),
+            )
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchOrdersRequest {
+    const NAME: &'static str = "SearchOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SearchOrdersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchOrdersResponse {
     /// List of orders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CursorPagingMetadata>,
 }
 
+impl Serialize for SearchOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchOrdersResponse",
+                usize::from(self.orders.is_some()) + usize::from(self.metadata.is_some()),
+            )
+            .optional("orders", &self.orders)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchOrdersResponse {
+    const NAME: &'static str = "SearchOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orders" => rt::object::nullable(&mut map, &mut out.orders),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SetOrderNumberCounterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetOrderNumberCounterRequest {
     /// Starting number for orders created after this call. The next order gets this number, and each subsequent order increments by 1.
     pub counter: String,
     /// Whether to allow setting a counter lower than the current value. A lower counter can result in duplicate order numbers.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_lower_counter: Option<bool>,
 }
 
+impl Serialize for SetOrderNumberCounterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetOrderNumberCounterRequest",
+                1 + usize::from(self.allow_lower_counter.is_some()),
+            )
+            .field("counter", &self.counter)
+            .optional("allowLowerCounter", &self.allow_lower_counter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetOrderNumberCounterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetOrderNumberCounterRequest {
+    const NAME: &'static str = "SetOrderNumberCounterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "counter" => rt::object::value(&mut map, &mut f0),
+                "allowLowerCounter" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    counter: f0,
+                    allow_lower_counter: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "counter")])),
+        }
+    }
+}
+
 /// The `SetOrderNumberCounterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetOrderNumberCounterResponse {
     /// Order number counter before the update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_counter: Option<String>,
     /// Order number counter after the update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_counter: Option<String>,
 }
 
+impl Serialize for SetOrderNumberCounterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetOrderNumberCounterResponse",
+                usize::from(self.old_counter.is_some())
+                    + usize::from(self.new_counter.is_some()),
+            )
+            .optional("oldCounter", &self.old_counter)
+            .optional("newCounter", &self.new_counter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetOrderNumberCounterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetOrderNumberCounterResponse {
+    const NAME: &'static str = "SetOrderNumberCounterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "oldCounter" => rt::object::nullable(&mut map, &mut out.old_counter),
+                "newCounter" => rt::object::nullable(&mut map, &mut out.new_counter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingInformation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingInformation {
     /// The `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Price>,
     /// Order’s shipping title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_title: Option<String>,
 }
 
+impl Serialize for ShippingInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingInformation",
+                usize::from(self.total.is_some())
+                    + usize::from(self.shipping_title.is_some()),
+            )
+            .optional("total", &self.total)
+            .optional("shippingTitle", &self.shipping_title)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingInformation {
+    const NAME: &'static str = "ShippingInformation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "shippingTitle" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_title)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingInformationChange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingInformationChange {
     /// The `originalShippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_shipping_info: Option<ShippingInformation>,
     /// The `newShippingInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_shipping_info: Option<ShippingInformation>,
 }
 
+impl Serialize for ShippingInformationChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingInformationChange",
+                usize::from(self.original_shipping_info.is_some())
+                    + usize::from(self.new_shipping_info.is_some()),
+            )
+            .optional("originalShippingInfo", &self.original_shipping_info)
+            .optional("newShippingInfo", &self.new_shipping_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingInformationChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingInformationChange {
+    const NAME: &'static str = "ShippingInformationChange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "originalShippingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.original_shipping_info)
+                }
+                "newShippingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.new_shipping_info)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingPrice {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
     /// The `totalPriceBeforeTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_before_tax: Option<Price>,
     /// The `totalPriceAfterTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price_after_tax: Option<Price>,
     /// The `taxDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_details: Option<ItemTaxFullDetails>,
     /// The `taxInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_info: Option<LineItemTaxInfo>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Price>,
 }
 
+impl Serialize for ShippingPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingPrice",
+                usize::from(self.price.is_some())
+                    + usize::from(self.total_price_before_tax.is_some())
+                    + usize::from(self.total_price_after_tax.is_some())
+                    + usize::from(self.tax_details.is_some())
+                    + usize::from(self.tax_info.is_some())
+                    + usize::from(self.discount.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
+            .optional("totalPriceAfterTax", &self.total_price_after_tax)
+            .optional("taxDetails", &self.tax_details)
+            .optional("taxInfo", &self.tax_info)
+            .optional("discount", &self.discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingPrice {
+    const NAME: &'static str = "ShippingPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "totalPriceBeforeTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
+                }
+                "totalPriceAfterTax" => {
+                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
+                }
+                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
+                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingRefund` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingRefund {
     /// The `amount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Price>,
 }
 
+impl Serialize for ShippingRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingRefund",
+                usize::from(self.amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingRefund {
+    const NAME: &'static str = "ShippingRefund";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShippingRegion` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingRegion {
     /// Name of shipping region. For example, `"Metropolitan London"`, or `"Outer Melbourne suburbs"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for ShippingRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShippingRegion",
+                usize::from(self.name.is_some()),
+            )
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingRegion {
+    const NAME: &'static str = "ShippingRegion";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<AddressLocation>,
 }
 
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SubscriptionInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionInfo {
     /// Subscription ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Subscription cycle. For example, if this order is for the 3rd cycle of a subscription, value will be `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_number: Option<f64>,
     /// Subscription option title. For example, `"Monthly coffee Subscription"`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_option_title: Option<String>,
     /// Subscription option description. For example, `"1kg of selected coffee, once a month"`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_option_description: Option<String>,
     /// The `subscriptionSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_settings: Option<SubscriptionSettings>,
     /// Description of the charges that will be applied for subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges_description: Option<String>,
+}
+
+impl Serialize for SubscriptionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionInfo",
+                usize::from(self.id.is_some()) + usize::from(self.cycle_number.is_some())
+                    + usize::from(self.subscription_option_title.is_some())
+                    + usize::from(self.subscription_option_description.is_some())
+                    + usize::from(self.subscription_settings.is_some())
+                    + usize::from(self.charges_description.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("cycleNumber", &self.cycle_number)
+            .optional("subscriptionOptionTitle", &self.subscription_option_title)
+            .optional(
+                "subscriptionOptionDescription",
+                &self.subscription_option_description,
+            )
+            .optional("subscriptionSettings", &self.subscription_settings)
+            .optional("chargesDescription", &self.charges_description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionInfo {
+    const NAME: &'static str = "SubscriptionInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "cycleNumber" => rt::object::nullable(&mut map, &mut out.cycle_number),
+                "subscriptionOptionTitle" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_option_title)
+                }
+                "subscriptionOptionDescription" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.subscription_option_description,
+                    )
+                }
+                "subscriptionSettings" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_settings)
+                }
+                "chargesDescription" => {
+                    rt::object::nullable(&mut map, &mut out.charges_description)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Common object for tags.
@@ -6994,24 +14752,96 @@ pub struct SubscriptionInfo {
 /// }
 /// }
 /// }
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tags {
     /// The `privateTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_tags: Option<TagList>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagList>,
 }
 
+impl Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Tags",
+                usize::from(self.private_tags.is_some())
+                    + usize::from(self.tags.is_some()),
+            )
+            .optional("privateTags", &self.private_tags)
+            .optional("tags", &self.tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Tags {
+    const NAME: &'static str = "Tags";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TagsTagList` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TagsTagList {
     /// List of tag IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
+}
+
+impl Serialize for TagsTagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TagsTagList",
+                usize::from(self.tag_ids.is_some()),
+            )
+            .optional("tagIds", &self.tag_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TagsTagList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TagsTagList {
+    const NAME: &'static str = "TagsTagList";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "tagIds" => rt::object::nullable(&mut map, &mut out.tag_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Common object for tags.
@@ -7034,33 +14864,140 @@ pub struct TagsTagList {
 /// }
 /// }
 /// }
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TagsTags {
     /// The `privateTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_tags: Option<TagsTagList>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<TagsTagList>,
 }
 
+impl Serialize for TagsTags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TagsTags",
+                usize::from(self.private_tags.is_some())
+                    + usize::from(self.tags.is_some()),
+            )
+            .optional("privateTags", &self.private_tags)
+            .optional("tags", &self.tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TagsTags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TagsTags {
+    const NAME: &'static str = "TagsTags";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TaxSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxSummary {
     /// The `totalTax` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_tax: Option<Price>,
 }
 
+impl Serialize for TaxSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxSummary",
+                usize::from(self.total_tax.is_some()),
+            )
+            .optional("totalTax", &self.total_tax)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxSummary {
+    const NAME: &'static str = "TaxSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `addressType` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxableAddress {
     /// The `addressType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_type: Option<TaxableAddressType>,
+}
+
+impl Serialize for TaxableAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxableAddress",
+                usize::from(self.address_type.is_some()),
+            )
+            .optional("addressType", &self.address_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxableAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxableAddress {
+    const NAME: &'static str = "TaxableAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -7109,20 +15046,59 @@ impl<'de> Deserialize<'de> for TaxableAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TotalPriceChange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalPriceChange {
     /// The `originalTotal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_total: Option<Price>,
     /// The `newTotal` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_total: Option<Price>,
+}
+
+impl Serialize for TotalPriceChange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TotalPriceChange",
+                usize::from(self.original_total.is_some())
+                    + usize::from(self.new_total.is_some()),
+            )
+            .optional("originalTotal", &self.original_total)
+            .optional("newTotal", &self.new_total)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TotalPriceChange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TotalPriceChange {
+    const NAME: &'static str = "TotalPriceChange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "originalTotal" => {
+                    rt::object::nullable(&mut map, &mut out.original_total)
+                }
+                "newTotal" => rt::object::nullable(&mut map, &mut out.new_total),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `TransactionStatus` values.
@@ -7199,56 +15175,195 @@ impl<'de> Deserialize<'de> for TransactionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TranslatedValue` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TranslatedValue {
     /// Value in site default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
     /// Translated value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub translated: Option<String>,
 }
 
+impl Serialize for TranslatedValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TranslatedValue",
+                usize::from(self.original.is_some())
+                    + usize::from(self.translated.is_some()),
+            )
+            .optional("original", &self.original)
+            .optional("translated", &self.translated)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TranslatedValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TranslatedValue {
+    const NAME: &'static str = "TranslatedValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "translated" => rt::object::nullable(&mut map, &mut out.translated),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TriggerRefundRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TriggerRefundRequest {
     /// The order this refund related to
     pub ecom_order_id: String,
     /// Refund operations information
     pub payments: Vec<PaymentRefund>,
     /// The `details` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<RefundDetails>,
     /// The `sideEffects` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub side_effects: Option<RefundSideEffects>,
 }
 
+impl Serialize for TriggerRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TriggerRefundRequest",
+                2 + usize::from(self.details.is_some())
+                    + usize::from(self.side_effects.is_some()),
+            )
+            .field("ecomOrderId", &self.ecom_order_id)
+            .field("payments", &self.payments)
+            .optional("details", &self.details)
+            .optional("sideEffects", &self.side_effects)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TriggerRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TriggerRefundRequest {
+    const NAME: &'static str = "TriggerRefundRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "payments" => rt::object::value(&mut map, &mut f1),
+                "details" => rt::object::nullable(&mut map, &mut f2),
+                "sideEffects" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    payments: f1,
+                    details: f2,
+                    side_effects: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "payments")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `TriggerRefundResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TriggerRefundResponse {
     /// The `orderTransactions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_transactions: Option<OrderTransactions>,
     /// Created refund ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
     /// Payment ID's that the refund execution had failed for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_payment_ids: Option<Vec<ItemMetadata>>,
 }
 
+impl Serialize for TriggerRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TriggerRefundResponse",
+                usize::from(self.order_transactions.is_some())
+                    + usize::from(self.refund_id.is_some())
+                    + usize::from(self.failed_payment_ids.is_some()),
+            )
+            .optional("orderTransactions", &self.order_transactions)
+            .optional("refundId", &self.refund_id)
+            .optional("failedPaymentIds", &self.failed_payment_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TriggerRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TriggerRefundResponse {
+    const NAME: &'static str = "TriggerRefundResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderTransactions" => {
+                    rt::object::nullable(&mut map, &mut out.order_transactions)
+                }
+                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
+                "failedPaymentIds" => {
+                    rt::object::nullable(&mut map, &mut out.failed_payment_ids)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateActivityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateActivityRequest {
     /// Order ID.
     pub id: String,
@@ -7258,18 +15373,110 @@ pub struct UpdateActivityRequest {
     pub activity: PublicActivity,
 }
 
+impl Serialize for UpdateActivityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateActivityRequest", 3)
+            .field("id", &self.id)
+            .field("activityId", &self.activity_id)
+            .field("activity", &self.activity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateActivityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateActivityRequest {
+    const NAME: &'static str = "UpdateActivityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "activityId" => rt::object::value(&mut map, &mut f1),
+                "activity" => rt::object::value(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    id: f0,
+                    activity_id: f1,
+                    activity: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f1.is_none(), "activityId"),
+                            (f2.is_none(), "activity"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `UpdateActivityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateActivityResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for UpdateActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateActivityResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateActivityResponse {
+    const NAME: &'static str = "UpdateActivityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateOrderLineItemRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrderLineItemRequest {
     /// Order ID
     pub id: String,
@@ -7277,35 +15484,184 @@ pub struct UpdateOrderLineItemRequest {
     pub line_item: OrderLineItem,
 }
 
+impl Serialize for UpdateOrderLineItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateOrderLineItemRequest", 2)
+            .field("id", &self.id)
+            .field("lineItem", &self.line_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderLineItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderLineItemRequest {
+    const NAME: &'static str = "UpdateOrderLineItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "lineItem" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_item: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItem")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `UpdateOrderLineItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrderLineItemResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for UpdateOrderLineItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateOrderLineItemResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderLineItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderLineItemResponse {
+    const NAME: &'static str = "UpdateOrderLineItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateOrderRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrderRequest {
     /// The `order` field.
     pub order: Order,
 }
 
+impl Serialize for UpdateOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateOrderRequest", 1)
+            .field("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderRequest {
+    const NAME: &'static str = "UpdateOrderRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
+        }
+    }
+}
+
 /// The `UpdateOrderResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrderResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for UpdateOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateOrderResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderResponse {
+    const NAME: &'static str = "UpdateOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateOrderStatusRequest` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateOrderStatusRequest {
     /// Order ID.
     pub order_id: String,
@@ -7313,72 +15669,271 @@ pub struct UpdateOrderStatusRequest {
     pub status: OrderStatus,
 }
 
+impl Serialize for UpdateOrderStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateOrderStatusRequest", 2)
+            .field("orderId", &self.order_id)
+            .field("status", &self.status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderStatusRequest {
+    const NAME: &'static str = "UpdateOrderStatusRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::value(&mut map, &mut f0),
+                "status" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { order_id: f0, status: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "orderId"), (f1.is_none(), "status")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `UpdateOrderStatusResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrderStatusResponse {
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+}
+
+impl Serialize for UpdateOrderStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateOrderStatusResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateOrderStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateOrderStatusResponse {
+    const NAME: &'static str = "UpdateOrderStatusResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// User-defined payment method name.
 /// Allows specifying either a predefined type or a custom name.
 ///
 /// At most one of `predefined`, `custom` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserDefinedPaymentMethodName {
     /// The `predefined` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub predefined: Option<PredefinedPaymentMethod>,
     /// Custom payment method name provided by user.
     ///
     /// For example, `"Wire transfer"`, `"Money order"`, `"Venmo"` or any other custom name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
 }
 
+impl Serialize for UserDefinedPaymentMethodName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UserDefinedPaymentMethodName",
+                usize::from(self.predefined.is_some())
+                    + usize::from(self.custom.is_some()),
+            )
+            .optional("predefined", &self.predefined)
+            .optional("custom", &self.custom)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UserDefinedPaymentMethodName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UserDefinedPaymentMethodName {
+    const NAME: &'static str = "UserDefinedPaymentMethodName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "predefined" => rt::object::nullable(&mut map, &mut out.predefined),
+                "custom" => rt::object::nullable(&mut map, &mut out.custom),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V1ScheduledAction` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1ScheduledAction {
     /// The `actionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_type: Option<ActionType>,
     /// The date and time of the action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for V1ScheduledAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1ScheduledAction",
+                usize::from(self.action_type.is_some())
+                    + usize::from(self.execution_date.is_some()),
+            )
+            .optional("actionType", &self.action_type)
+            .optional("executionDate", &self.execution_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1ScheduledAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1ScheduledAction {
+    const NAME: &'static str = "V1ScheduledAction";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "actionType" => rt::object::nullable(&mut map, &mut out.action_type),
+                "executionDate" => {
+                    rt::object::nullable(&mut map, &mut out.execution_date)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V1ShippingInformation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1ShippingInformation {
     /// App Def Id of external provider which was a source of shipping info
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_id: Option<String>,
     /// Unique code (or ID) of selected shipping option. For example, `"usps_std_overnight"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Shipping option title.
     /// For example, `"USPS Standard Overnight Delivery"`, `"Standard"` or `"First-Class Package International"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `logistics` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistics: Option<DeliveryLogistics>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<ShippingPrice>,
     /// The `region` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<ShippingRegion>,
 }
 
+impl Serialize for V1ShippingInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1ShippingInformation",
+                usize::from(self.carrier_id.is_some()) + usize::from(self.code.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.logistics.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.region.is_some()),
+            )
+            .optional("carrierId", &self.carrier_id)
+            .optional("code", &self.code)
+            .optional("title", &self.title)
+            .optional("logistics", &self.logistics)
+            .optional("cost", &self.cost)
+            .optional("region", &self.region)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1ShippingInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1ShippingInformation {
+    const NAME: &'static str = "V1ShippingInformation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
+                "code" => rt::object::nullable(&mut map, &mut out.code),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "region" => rt::object::nullable(&mut map, &mut out.region),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VoidAuthorizedPaymentsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VoidAuthorizedPaymentsRequest {
     /// Wix eCommerce order ID
     pub ecom_order_id: String,
@@ -7386,25 +15941,151 @@ pub struct VoidAuthorizedPaymentsRequest {
     pub payment_ids: Vec<String>,
 }
 
+impl Serialize for VoidAuthorizedPaymentsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "VoidAuthorizedPaymentsRequest", 2)
+            .field("ecomOrderId", &self.ecom_order_id)
+            .field("paymentIds", &self.payment_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VoidAuthorizedPaymentsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VoidAuthorizedPaymentsRequest {
+    const NAME: &'static str = "VoidAuthorizedPaymentsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
+                "paymentIds" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    ecom_order_id: f0,
+                    payment_ids: f1,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "paymentIds")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `VoidAuthorizedPaymentsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VoidAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_transactions: Option<OrderTransactions>,
 }
 
+impl Serialize for VoidAuthorizedPaymentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VoidAuthorizedPaymentsResponse",
+                usize::from(self.order_transactions.is_some()),
+            )
+            .optional("orderTransactions", &self.order_transactions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VoidAuthorizedPaymentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VoidAuthorizedPaymentsResponse {
+    const NAME: &'static str = "VoidAuthorizedPaymentsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderTransactions" => {
+                    rt::object::nullable(&mut map, &mut out.order_transactions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WixReceipt` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixReceipt {
     /// Receipt ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_id: Option<String>,
     /// Display number of receipt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_number: Option<String>,
+}
+
+impl Serialize for WixReceipt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixReceipt",
+                usize::from(self.receipt_id.is_some())
+                    + usize::from(self.display_number.is_some()),
+            )
+            .optional("receiptId", &self.receipt_id)
+            .optional("displayNumber", &self.display_number)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixReceipt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixReceipt {
+    const NAME: &'static str = "WixReceipt";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "receiptId" => rt::object::nullable(&mut map, &mut out.receipt_id),
+                "displayNumber" => {
+                    rt::object::nullable(&mut map, &mut out.display_number)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of eCommerce Orders V1.
@@ -7470,6 +16151,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -334,7 +334,8 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -345,179 +346,164 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_event<'f>(
         client: &'f Client,
         body: &'f CreateEventRequest,
     ) -> rt::BoxFuture<'f, Result<CreateEventResponse, Error>> {
-        Box::pin(async move {
-            let path = "/events/v3/events".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_EVENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_EVENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/events/v3/events".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_EVENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_EVENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn clone_event<'f>(
         client: &'f Client,
         event_id: &'f str,
         body: &'f CloneEventRequest,
     ) -> rt::BoxFuture<'f, Result<CloneEventResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/events/v3/events/{}/clone", rt::segment(event_id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CLONE_EVENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CLONE_EVENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/events/v3/events/{}/clone", rt::segment(event_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::CLONE_EVENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CLONE_EVENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_event<'f>(
         client: &'f Client,
         body: &'f UpdateEventRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateEventResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .and_then(|v| v.event.as_ref())
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_EVENT, "event.id"))?;
-            let path = format!("/events/v3/events/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_EVENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_EVENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .and_then(|v| v.event.as_ref())
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(&operations::UPDATE_EVENT, "event.id")),
+            ])
+            .map(|[path_0]| format!("/events/v3/events/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_EVENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_EVENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn publish_draft_event<'f>(
         client: &'f Client,
         event_id: &'f str,
         body: &'f PublishDraftEventRequest,
     ) -> rt::BoxFuture<'f, Result<PublishDraftEventResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/events/v3/events/{}/publish", rt::segment(event_id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::PUBLISH_DRAFT_EVENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::PUBLISH_DRAFT_EVENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/events/v3/events/{}/publish", rt::segment(event_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::PUBLISH_DRAFT_EVENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::PUBLISH_DRAFT_EVENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn cancel_event<'f>(
         client: &'f Client,
         event_id: &'f str,
         body: &'f CancelEventRequest,
     ) -> rt::BoxFuture<'f, Result<CancelEventResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/events/v3/events/{}/cancel", rt::segment(event_id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CANCEL_EVENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CANCEL_EVENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/events/v3/events/{}/cancel", rt::segment(event_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::CANCEL_EVENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CANCEL_EVENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_cancel_events_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkCancelEventsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCancelEventsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/events/v3/bulk/events/cancel-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CANCEL_EVENTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CANCEL_EVENTS_BY_FILTER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/events/v3/bulk/events/cancel-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CANCEL_EVENTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CANCEL_EVENTS_BY_FILTER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_event<'f>(
         client: &'f Client,
         event_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteEventResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/events/v3/events/{}", rt::segment(event_id));
-            unsafe {
-                rt::call(client, &operations::DELETE_EVENT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/events/v3/events/{}", rt::segment(event_id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_EVENT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_events_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkDeleteEventsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteEventsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/events/v3/bulk/events/delete-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_EVENTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_EVENTS_BY_FILTER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/events/v3/bulk/events/delete-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_EVENTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_EVENTS_BY_FILTER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_events<'f>(
         client: &'f Client,
         body: &'f QueryEventsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryEventsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/events/v3/events/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_EVENTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_EVENTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/events/v3/events/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_EVENTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_EVENTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_events_stream<'a>(
         client: &'a Client,
         request: QueryEventsRequest,
@@ -546,51 +532,48 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn count_events_by_status<'f>(
         client: &'f Client,
         body: &'f CountEventsByStatusRequest,
     ) -> rt::BoxFuture<'f, Result<CountEventsByStatusResponse, Error>> {
-        Box::pin(async move {
-            let path = "/events/v3/events/count-by-status".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::COUNT_EVENTS_BY_STATUS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::COUNT_EVENTS_BY_STATUS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/events/v3/events/count-by-status".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::COUNT_EVENTS_BY_STATUS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::COUNT_EVENTS_BY_STATUS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_events_by_category<'f>(
         client: &'f Client,
         category_id: &'f str,
         params: &'f ListEventsByCategoryParams,
     ) -> rt::BoxFuture<'f, Result<ListEventsByCategoryResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.paging_limit {
-                query.push(("paging.limit", v.to_string()));
-            }
-            if let Some(v) = &params.paging_offset {
-                query.push(("paging.offset", v.to_string()));
-            }
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!(
-                "/events/v3/events/category/{}", rt::segment(category_id)
-            );
-            unsafe {
-                rt::call(client, &operations::LIST_EVENTS_BY_CATEGORY, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.paging_limit {
+            query.push(("paging.limit", v.to_string()));
+        }
+        if let Some(v) = &params.paging_offset {
+            query.push(("paging.offset", v.to_string()));
+        }
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(
+            format!("/events/v3/events/category/{}", rt::segment(category_id)),
+        );
+        unsafe {
+            rt::call(client, &operations::LIST_EVENTS_BY_CATEGORY, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn list_events_by_category_stream<'a>(
         client: &'a Client,
         category_id: &'a str,
@@ -616,37 +599,34 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn get_event<'f>(
         client: &'f Client,
         event_id: &'f str,
         params: &'f GetEventParams,
     ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/events/v3/events/{}", rt::segment(event_id));
-            unsafe { rt::call(client, &operations::GET_EVENT, path, query, None) }.await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/events/v3/events/{}", rt::segment(event_id)));
+        unsafe { rt::call(client, &operations::GET_EVENT, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn get_event_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
         params: &'f GetEventBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/events/v3/events/slug/{}", rt::segment(slug));
-            unsafe {
-                rt::call(client, &operations::GET_EVENT_BY_SLUG, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/events/v3/events/slug/{}", rt::segment(slug)));
+        unsafe {
+            rt::call(client, &operations::GET_EVENT_BY_SLUG, path, query, Ok(None))
+        }
     }
 }
 
@@ -1378,70 +1358,200 @@ impl<'de> Deserialize<'de> for ActorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Physical address
 ///
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Primary address information (street and building number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// 2-letter country code in [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2#Officially_assigned_code_elements) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Zip or postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Secondary address information (suite or apartment number and room number).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.postal_code.is_some())
+                    + usize::from(self.address_line2.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("postalCode", &self.postal_code)
+            .optional("addressLine2", &self.address_line2)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AgendaSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AgendaSettings {
     /// Whether the schedule is enabled for the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `pageUrl` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_url: Option<PageUrl>,
 }
 
+impl Serialize for AgendaSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AgendaSettings",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.page_url.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("pageUrl", &self.page_url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AgendaSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AgendaSettings {
+    const NAME: &'static str = "AgendaSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "pageUrl" => rt::object::nullable(&mut map, &mut out.page_url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Animation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Animation {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AnimationType>,
     /// The `entrance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrance: Option<EntranceAnimation>,
     /// The `loop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#loop: Option<LoopAnimation>,
     /// The `effect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_duration: Option<f64>,
+}
+
+impl Serialize for Animation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Animation",
+                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
+                    + usize::from(self.r#loop.is_some())
+                    + usize::from(self.effect.is_some())
+                    + usize::from(self.transition_duration.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("entrance", &self.entrance)
+            .optional("loop", &self.r#loop)
+            .optional("effect", &self.effect)
+            .optional("transitionDuration", &self.transition_duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Animation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Animation {
+    const NAME: &'static str = "Animation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
+                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
+                "effect" => rt::object::nullable(&mut map, &mut out.effect),
+                "transitionDuration" => {
+                    rt::object::nullable(&mut map, &mut out.transition_duration)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VIEW`: Animations that play while the node is in view.
@@ -1487,407 +1597,1318 @@ impl<'de> Deserialize<'de> for AnimationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppEmbedData {
     /// The `bookingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_data: Option<BookingData>,
     /// The `eventData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_data: Option<EventData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AppType>,
     /// The ID of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The name of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Deprecated: Use `image` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_src: Option<String>,
     /// The URL for the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// Whether to hide the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title: Option<bool>,
     /// Whether to hide the price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<bool>,
     /// Whether to hide the description (Event and Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_description: Option<bool>,
     /// Whether to hide the date and time (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_date_time: Option<bool>,
     /// Whether to hide the location (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_location: Option<bool>,
     /// Whether to hide the duration (Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_duration: Option<bool>,
     /// Whether to hide the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_button: Option<bool>,
     /// Whether to hide the ribbon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_ribbon: Option<bool>,
     /// The `buttonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_styles: Option<ButtonStyles>,
     /// The `imageStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_styles: Option<ImageStyles>,
     /// The `ribbonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon_styles: Option<RibbonStyles>,
     /// The `cardStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_styles: Option<CardStyles>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `pricingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for AppEmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppEmbedData",
+                usize::from(self.booking_data.is_some())
+                    + usize::from(self.event_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.item_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.image_src.is_some())
+                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.hide_image.is_some())
+                    + usize::from(self.hide_title.is_some())
+                    + usize::from(self.hide_price.is_some())
+                    + usize::from(self.hide_description.is_some())
+                    + usize::from(self.hide_date_time.is_some())
+                    + usize::from(self.hide_location.is_some())
+                    + usize::from(self.hide_duration.is_some())
+                    + usize::from(self.hide_button.is_some())
+                    + usize::from(self.hide_ribbon.is_some())
+                    + usize::from(self.button_styles.is_some())
+                    + usize::from(self.image_styles.is_some())
+                    + usize::from(self.ribbon_styles.is_some())
+                    + usize::from(self.card_styles.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.pricing_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("bookingData", &self.booking_data)
+            .optional("eventData", &self.event_data)
+            .optional("type", &self.r#type)
+            .optional("itemId", &self.item_id)
+            .optional("name", &self.name)
+            .optional("imageSrc", &self.image_src)
+            .optional("url", &self.url)
+            .optional("image", &self.image)
+            .optional("hideImage", &self.hide_image)
+            .optional("hideTitle", &self.hide_title)
+            .optional("hidePrice", &self.hide_price)
+            .optional("hideDescription", &self.hide_description)
+            .optional("hideDateTime", &self.hide_date_time)
+            .optional("hideLocation", &self.hide_location)
+            .optional("hideDuration", &self.hide_duration)
+            .optional("hideButton", &self.hide_button)
+            .optional("hideRibbon", &self.hide_ribbon)
+            .optional("buttonStyles", &self.button_styles)
+            .optional("imageStyles", &self.image_styles)
+            .optional("ribbonStyles", &self.ribbon_styles)
+            .optional("cardStyles", &self.card_styles)
+            .optional("containerData", &self.container_data)
+            .optional("pricingData", &self.pricing_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppEmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppEmbedData {
+    const NAME: &'static str = "AppEmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
+                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
+                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
+                "hideDescription" => {
+                    rt::object::nullable(&mut map, &mut out.hide_description)
+                }
+                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
+                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
+                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
+                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
+                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
+                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
+                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
+                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
+                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `AudioData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `audio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<Media>,
     /// Sets whether the audio node's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `coverImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_image: Option<Media>,
     /// Track name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// An HTML version of the audio node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for AudioData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AudioData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.audio.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.cover_image.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.author_name.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("audio", &self.audio)
+            .optional("disableDownload", &self.disable_download)
+            .optional("coverImage", &self.cover_image)
+            .optional("name", &self.name)
+            .optional("authorName", &self.author_name)
+            .optional("html", &self.html)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AudioData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AudioData {
+    const NAME: &'static str = "AudioData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "audio" => rt::object::nullable(&mut map, &mut out.audio),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePositionPosition>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
 }
 
+impl Serialize for BackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.overlay.is_some())
+                    + usize::from(self.blur.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("overlay", &self.overlay)
+            .optional("blur", &self.blur)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BackgroundImage {
+    const NAME: &'static str = "BackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BlockquoteData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for BlockquoteData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BlockquoteData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockquoteData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BlockquoteData {
+    const NAME: &'static str = "BlockquoteData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BulkCancelEventsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCancelEventsByFilterRequest {
     /// The `filter` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CommonQueryV2>,
+}
+
+impl Serialize for BulkCancelEventsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCancelEventsByFilterRequest",
+                usize::from(self.filter.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCancelEventsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCancelEventsByFilterRequest {
+    const NAME: &'static str = "BulkCancelEventsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BulkCancelEventsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCancelEventsByFilterResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for BulkCancelEventsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCancelEventsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCancelEventsByFilterResponse {
+    const NAME: &'static str = "BulkCancelEventsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `BulkDeleteEventsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteEventsByFilterRequest {
     /// The `filter` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<CommonQueryV2>,
 }
 
+impl Serialize for BulkDeleteEventsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteEventsByFilterRequest",
+                usize::from(self.filter.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteEventsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteEventsByFilterRequest {
+    const NAME: &'static str = "BulkDeleteEventsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteEventsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteEventsByFilterResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for BulkDeleteEventsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteEventsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteEventsByFilterResponse {
+    const NAME: &'static str = "BulkDeleteEventsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulletedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for BulletedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulletedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulletedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulletedListData {
+    const NAME: &'static str = "BulletedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ButtonData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonDataType>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<Styles>,
     /// The text to display on the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ButtonData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ButtonData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("type", &self.r#type)
+            .optional("styles", &self.styles)
+            .optional("text", &self.text)
+            .optional("link", &self.link)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ButtonData {
+    const NAME: &'static str = "ButtonData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CalendarUrls` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CalendarUrls {
     /// "Add to Google Calendar" URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<String>,
     /// "Download ICS calendar file" URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ics: Option<String>,
 }
 
+impl Serialize for CalendarUrls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CalendarUrls",
+                usize::from(self.google.is_some()) + usize::from(self.ics.is_some()),
+            )
+            .optional("google", &self.google)
+            .optional("ics", &self.ics)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CalendarUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CalendarUrls {
+    const NAME: &'static str = "CalendarUrls";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "google" => rt::object::nullable(&mut map, &mut out.google),
+                "ics" => rt::object::nullable(&mut map, &mut out.ics),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CancelEventRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelEventRequest {
     /// Event ID.
     pub event_id: String,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for CancelEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelEventRequest",
+                1 + usize::from(self.fields.is_some()),
+            )
+            .field("eventId", &self.event_id)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelEventRequest {
+    const NAME: &'static str = "CancelEventRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eventId" => rt::object::value(&mut map, &mut f0),
+                "fields" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { event_id: f0, fields: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
+        }
+    }
+}
+
 /// The `CancelEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
 }
 
+impl Serialize for CancelEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CancelEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CancelEventResponse {
+    const NAME: &'static str = "CancelEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Who cancelled the event and when. Returned only for cancelled events; carries PII.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cancellation {
     /// When the event was cancelled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_date: Option<wix_rest_runtime::Timestamp>,
     /// The `actorType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_type: Option<ActorType>,
     /// Display name of the canceller. Set only for user cancellations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_name: Option<String>,
     /// Email of the canceller. Set only for user cancellations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_email: Option<String>,
 }
 
+impl Serialize for Cancellation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Cancellation",
+                usize::from(self.canceled_date.is_some())
+                    + usize::from(self.actor_type.is_some())
+                    + usize::from(self.actor_name.is_some())
+                    + usize::from(self.actor_email.is_some()),
+            )
+            .optional("canceledDate", &self.canceled_date)
+            .optional("actorType", &self.actor_type)
+            .optional("actorName", &self.actor_name)
+            .optional("actorEmail", &self.actor_email)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cancellation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Cancellation {
+    const NAME: &'static str = "Cancellation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "canceledDate" => rt::object::nullable(&mut map, &mut out.canceled_date),
+                "actorType" => rt::object::nullable(&mut map, &mut out.actor_type),
+                "actorName" => rt::object::nullable(&mut map, &mut out.actor_name),
+                "actorEmail" => rt::object::nullable(&mut map, &mut out.actor_email),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CardData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CardData {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<BackgroundImage>,
 }
 
+impl Serialize for CardData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CardData",
+                usize::from(self.background.is_some())
+                    + usize::from(self.background_image.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("backgroundImage", &self.background_image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CardData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CardData {
+    const NAME: &'static str = "CardData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CheckboxListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for CheckboxListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CheckboxListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckboxListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckboxListData {
+    const NAME: &'static str = "CheckboxListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CheckoutFormMessages` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutFormMessages {
     /// Main form title for response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Submit form call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_action_label: Option<String>,
     /// The `confirmation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<ResponseConfirmation>,
 }
 
+impl Serialize for CheckoutFormMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CheckoutFormMessages",
+                usize::from(self.title.is_some())
+                    + usize::from(self.submit_action_label.is_some())
+                    + usize::from(self.confirmation.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("submitActionLabel", &self.submit_action_label)
+            .optional("confirmation", &self.confirmation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckoutFormMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckoutFormMessages {
+    const NAME: &'static str = "CheckoutFormMessages";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "submitActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.submit_action_label)
+                }
+                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CloneEventRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloneEventRequest {
     /// Event ID.
     pub event_id: String,
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
     /// Whether to clone the event as a draft.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for CloneEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CloneEventRequest",
+                1 + usize::from(self.event.is_some()) + usize::from(self.draft.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("eventId", &self.event_id)
+            .optional("event", &self.event)
+            .optional("draft", &self.draft)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CloneEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CloneEventRequest {
+    const NAME: &'static str = "CloneEventRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eventId" => rt::object::value(&mut map, &mut f0),
+                "event" => rt::object::nullable(&mut map, &mut f1),
+                "draft" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    event_id: f0,
+                    event: f1,
+                    draft: f2,
+                    fields: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
+        }
+    }
+}
+
 /// The `CloneEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloneEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
 }
 
+impl Serialize for CloneEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CloneEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CloneEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CloneEventResponse {
+    const NAME: &'static str = "CloneEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CodeBlockData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeBlockData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for CodeBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CodeBlockData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CodeBlockData {
+    const NAME: &'static str = "CodeBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollapsibleListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollapsibleListData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// If `true`, only one item can be expanded at a time. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_only_one: Option<bool>,
     /// The `initialExpandedItems` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_expanded_items: Option<InitialExpandedItems>,
     /// The `direction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// If `true`, The collapsible item will appear in search results as an FAQ.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for CollapsibleListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollapsibleListData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.expand_only_one.is_some())
+                    + usize::from(self.initial_expanded_items.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.is_qapage_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("expandOnlyOne", &self.expand_only_one)
+            .optional("initialExpandedItems", &self.initial_expanded_items)
+            .optional("direction", &self.direction)
+            .optional("isQapageData", &self.is_qapage_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollapsibleListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollapsibleListData {
+    const NAME: &'static str = "CollapsibleListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "expandOnlyOne" => {
+                    rt::object::nullable(&mut map, &mut out.expand_only_one)
+                }
+                "initialExpandedItems" => {
+                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
+                }
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonQueryV2 {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<CommonPaging>,
     /// Filter object in the following format:
     /// `"filter" : {
     /// "fieldName1": "value1",
     /// "fieldName2":{"$operator":"value2"}
     /// }`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<CommonSorting>>,
+}
+
+impl Serialize for CommonQueryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonQueryV2",
+                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonQueryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonQueryV2 {
+    const NAME: &'static str = "CommonQueryV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `MEETING`: Guests can do some actions during the conference, for example talk, turn on their camera and show their screen.
@@ -1933,518 +2954,1592 @@ impl<'de> Deserialize<'de> for ConferenceTypeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `CountEventsByStatusRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountEventsByStatusRequest {
     /// Filter object in the following format: <br/> `"filter" : { "fieldName1": "value1" }`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Parameters to count events by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facet: Option<Vec<String>>,
     /// Whether draft events should be returned in the response. <br>
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
 }
 
+impl Serialize for CountEventsByStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountEventsByStatusRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.facet.is_some())
+                    + usize::from(self.include_drafts.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("facet", &self.facet)
+            .optional("includeDrafts", &self.include_drafts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountEventsByStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountEventsByStatusRequest {
+    const NAME: &'static str = "CountEventsByStatusRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "facet" => rt::object::nullable(&mut map, &mut out.facet),
+                "includeDrafts" => {
+                    rt::object::nullable(&mut map, &mut out.include_drafts)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountEventsByStatusResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountEventsByStatusResponse {
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// Filter facets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<std::collections::BTreeMap<String, FacetCounts>>,
 }
 
+impl Serialize for CountEventsByStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountEventsByStatusResponse",
+                usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.facets.is_some()),
+            )
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("facets", &self.facets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountEventsByStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountEventsByStatusResponse {
+    const NAME: &'static str = "CountEventsByStatusResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "facets" => rt::object::nullable(&mut map, &mut out.facets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateEventRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEventRequest {
     /// The `event` field.
     pub event: WixEvent,
     /// Whether to create the event as a draft.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for CreateEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateEventRequest",
+                1 + usize::from(self.draft.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("event", &self.event)
+            .optional("draft", &self.draft)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateEventRequest {
+    const NAME: &'static str = "CreateEventRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::value(&mut map, &mut f0),
+                "draft" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    event: f0,
+                    draft: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "event")])),
+        }
+    }
+}
+
 /// The `CreateEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
 }
 
+impl Serialize for CreateEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateEventResponse {
+    const NAME: &'static str = "CreateEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DateAndTimeSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateAndTimeSettings {
     /// Whether the event date and time are TBD.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_tbd: Option<bool>,
     /// Message that is displayed when time and date is TBD.
     ///
     /// **Note:** This field is only used when the `dateAndTimeTbd` field value is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_tbd_message: Option<String>,
     /// Event start date.
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Event end date.
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
     ///
     /// **Note:** This field is only returned when the `dateAndTimeTbd` field value is `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
     /// Whether the end date is hidden in the formatted date and time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_end_date: Option<bool>,
     /// Whether the time zone is displayed in the formatted schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_time_zone: Option<bool>,
     /// The `recurrenceStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence_status: Option<RecurrenceStatusStatus>,
     /// The `recurringEvents` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_events: Option<Recurrences>,
     /// The `formatted` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted: Option<Formatted>,
+}
+
+impl Serialize for DateAndTimeSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateAndTimeSettings",
+                usize::from(self.date_and_time_tbd.is_some())
+                    + usize::from(self.date_and_time_tbd_message.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.time_zone_id.is_some())
+                    + usize::from(self.hide_end_date.is_some())
+                    + usize::from(self.show_time_zone.is_some())
+                    + usize::from(self.recurrence_status.is_some())
+                    + usize::from(self.recurring_events.is_some())
+                    + usize::from(self.formatted.is_some()),
+            )
+            .optional("dateAndTimeTbd", &self.date_and_time_tbd)
+            .optional("dateAndTimeTbdMessage", &self.date_and_time_tbd_message)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("timeZoneId", &self.time_zone_id)
+            .optional("hideEndDate", &self.hide_end_date)
+            .optional("showTimeZone", &self.show_time_zone)
+            .optional("recurrenceStatus", &self.recurrence_status)
+            .optional("recurringEvents", &self.recurring_events)
+            .optional("formatted", &self.formatted)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DateAndTimeSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DateAndTimeSettings {
+    const NAME: &'static str = "DateAndTimeSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dateAndTimeTbd" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_tbd)
+                }
+                "dateAndTimeTbdMessage" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_tbd_message)
+                }
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "timeZoneId" => rt::object::nullable(&mut map, &mut out.time_zone_id),
+                "hideEndDate" => rt::object::nullable(&mut map, &mut out.hide_end_date),
+                "showTimeZone" => rt::object::nullable(&mut map, &mut out.show_time_zone),
+                "recurrenceStatus" => {
+                    rt::object::nullable(&mut map, &mut out.recurrence_status)
+                }
+                "recurringEvents" => {
+                    rt::object::nullable(&mut map, &mut out.recurring_events)
+                }
+                "formatted" => rt::object::nullable(&mut map, &mut out.formatted),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Adds appearence changes to text
 ///
 /// At most one of `anchorData`, `colorData`, `linkData`, `mentionData`, `fontSizeData`, `fontWeightValue`, `italicData`, `underlineData`, `spoilerData`, `strikethroughData`, `superscriptData`, `subscriptData`, `fontFamilyData`, `sketchData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decoration {
     /// The `anchorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor_data: Option<AnchorData>,
     /// The `colorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_data: Option<ColorData>,
     /// The `linkData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_data: Option<LinkData>,
     /// The `mentionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_data: Option<MentionData>,
     /// The `fontSizeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_weight_value: Option<f64>,
     /// Data for an italic decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub underline_data: Option<bool>,
     /// The `spoilerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spoiler_data: Option<SpoilerData>,
     /// Data for a strikethrough decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strikethrough_data: Option<bool>,
     /// Data for a superscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub superscript_data: Option<bool>,
     /// Data for a subscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscript_data: Option<bool>,
     /// The `fontFamilyData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_family_data: Option<FontFamilyData>,
     /// The `sketchData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DecorationType>,
 }
 
+impl Serialize for Decoration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Decoration",
+                usize::from(self.anchor_data.is_some())
+                    + usize::from(self.color_data.is_some())
+                    + usize::from(self.link_data.is_some())
+                    + usize::from(self.mention_data.is_some())
+                    + usize::from(self.font_size_data.is_some())
+                    + usize::from(self.font_weight_value.is_some())
+                    + usize::from(self.italic_data.is_some())
+                    + usize::from(self.underline_data.is_some())
+                    + usize::from(self.spoiler_data.is_some())
+                    + usize::from(self.strikethrough_data.is_some())
+                    + usize::from(self.superscript_data.is_some())
+                    + usize::from(self.subscript_data.is_some())
+                    + usize::from(self.font_family_data.is_some())
+                    + usize::from(self.sketch_data.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("anchorData", &self.anchor_data)
+            .optional("colorData", &self.color_data)
+            .optional("linkData", &self.link_data)
+            .optional("mentionData", &self.mention_data)
+            .optional("fontSizeData", &self.font_size_data)
+            .optional("fontWeightValue", &self.font_weight_value)
+            .optional("italicData", &self.italic_data)
+            .optional("underlineData", &self.underline_data)
+            .optional("spoilerData", &self.spoiler_data)
+            .optional("strikethroughData", &self.strikethrough_data)
+            .optional("superscriptData", &self.superscript_data)
+            .optional("subscriptData", &self.subscript_data)
+            .optional("fontFamilyData", &self.font_family_data)
+            .optional("sketchData", &self.sketch_data)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Decoration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Decoration {
+    const NAME: &'static str = "Decoration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
+                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
+                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
+                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
+                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
+                "fontWeightValue" => {
+                    rt::object::nullable(&mut map, &mut out.font_weight_value)
+                }
+                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
+                "underlineData" => {
+                    rt::object::nullable(&mut map, &mut out.underline_data)
+                }
+                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
+                "strikethroughData" => {
+                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
+                }
+                "superscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.superscript_data)
+                }
+                "subscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.subscript_data)
+                }
+                "fontFamilyData" => {
+                    rt::object::nullable(&mut map, &mut out.font_family_data)
+                }
+                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteEventResponse {
     /// Deleted event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
+}
+
+impl Serialize for DeleteEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteEventResponse",
+                usize::from(self.event_id.is_some()),
+            )
+            .optional("eventId", &self.event_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteEventResponse {
+    const NAME: &'static str = "DeleteEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `Design` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Design {
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<PollDesign>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionDesign>,
 }
 
+impl Serialize for Design {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Design",
+                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
+            )
+            .optional("poll", &self.poll)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Design {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Design {
+    const NAME: &'static str = "Design";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_width_ratio: Option<Vec<f64>>,
     /// An array representing the height of each row in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_min_width: Option<Vec<f64>>,
 }
 
+impl Serialize for Dimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Dimensions",
+                usize::from(self.cols_width_ratio.is_some())
+                    + usize::from(self.rows_height.is_some())
+                    + usize::from(self.cols_min_width.is_some()),
+            )
+            .optional("colsWidthRatio", &self.cols_width_ratio)
+            .optional("rowsHeight", &self.rows_height)
+            .optional("colsMinWidth", &self.cols_min_width)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Dimensions {
+    const NAME: &'static str = "Dimensions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colsWidthRatio" => {
+                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
+                }
+                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
+                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DividerData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DividerData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `lineStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_style: Option<LineStyle>,
     /// The `width` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
     /// The `alignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<DividerDataAlignment>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for DividerData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DividerData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.line_style.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alignment.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("lineStyle", &self.line_style)
+            .optional("width", &self.width)
+            .optional("alignment", &self.alignment)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DividerData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DividerData {
+    const NAME: &'static str = "DividerData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DocumentStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentStyle {
     /// The `headerOne` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_one: Option<TextNodeStyle>,
     /// The `headerTwo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_two: Option<TextNodeStyle>,
     /// The `headerThree` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_three: Option<TextNodeStyle>,
     /// The `headerFour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_four: Option<TextNodeStyle>,
     /// The `headerFive` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_five: Option<TextNodeStyle>,
     /// The `headerSix` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_six: Option<TextNodeStyle>,
     /// The `paragraph` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<TextNodeStyle>,
     /// The `blockquote` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block: Option<TextNodeStyle>,
 }
 
+impl Serialize for DocumentStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DocumentStyle",
+                usize::from(self.header_one.is_some())
+                    + usize::from(self.header_two.is_some())
+                    + usize::from(self.header_three.is_some())
+                    + usize::from(self.header_four.is_some())
+                    + usize::from(self.header_five.is_some())
+                    + usize::from(self.header_six.is_some())
+                    + usize::from(self.paragraph.is_some())
+                    + usize::from(self.blockquote.is_some())
+                    + usize::from(self.code_block.is_some()),
+            )
+            .optional("headerOne", &self.header_one)
+            .optional("headerTwo", &self.header_two)
+            .optional("headerThree", &self.header_three)
+            .optional("headerFour", &self.header_four)
+            .optional("headerFive", &self.header_five)
+            .optional("headerSix", &self.header_six)
+            .optional("paragraph", &self.paragraph)
+            .optional("blockquote", &self.blockquote)
+            .optional("codeBlock", &self.code_block)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DocumentStyle {
+    const NAME: &'static str = "DocumentStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
+                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
+                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
+                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
+                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
+                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
+                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
+                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
+                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EmbedData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmbedData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `oembed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oembed: Option<Oembed>,
     /// Origin asset source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for EmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EmbedData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.oembed.is_some())
+                    + usize::from(self.src.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("oembed", &self.oembed)
+            .optional("src", &self.src)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EmbedData {
+    const NAME: &'static str = "EmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventCanceled` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventCanceled {
     /// Event cancellation timestamp in ISO UTC format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// ID of the user who created the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_guests: Option<bool>,
 }
 
+impl Serialize for EventCanceled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventCanceled",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.has_guests.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("title", &self.title)
+            .optional("userId", &self.user_id)
+            .optional("hasGuests", &self.has_guests)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventCanceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventCanceled {
+    const NAME: &'static str = "EventCanceled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventCloned` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventCloned {
     /// Event creation timestamp in ISO UTC format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The `dateAndTimeSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_settings: Option<DateAndTimeSettings>,
     /// Event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// ID of the user who created the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Instance ID. Indicates the original app instance from which current event was derived from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_from_instance_id: Option<String>,
     /// Event ID. Indicates the original event from which current event was derived from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_from_event_id: Option<String>,
     /// Map of copied ticket definitions from the original event. <br>
     /// Key represents ticket definition ID in the original event. <br>
     /// Value represents ticket definition ID in the newly event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_definitions: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl Serialize for EventCloned {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventCloned",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.date_and_time_settings.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.derived_from_instance_id.is_some())
+                    + usize::from(self.derived_from_event_id.is_some())
+                    + usize::from(self.ticket_definitions.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("location", &self.location)
+            .optional("dateAndTimeSettings", &self.date_and_time_settings)
+            .optional("title", &self.title)
+            .optional("userId", &self.user_id)
+            .optional("status", &self.status)
+            .optional("derivedFromInstanceId", &self.derived_from_instance_id)
+            .optional("derivedFromEventId", &self.derived_from_event_id)
+            .optional("ticketDefinitions", &self.ticket_definitions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventCloned {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventCloned {
+    const NAME: &'static str = "EventCloned";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "dateAndTimeSettings" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "derivedFromInstanceId" => {
+                    rt::object::nullable(&mut map, &mut out.derived_from_instance_id)
+                }
+                "derivedFromEventId" => {
+                    rt::object::nullable(&mut map, &mut out.derived_from_event_id)
+                }
+                "ticketDefinitions" => {
+                    rt::object::nullable(&mut map, &mut out.ticket_definitions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for EventDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventDeletedPayload {
+    const NAME: &'static str = "EventDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventDisplaySettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventDisplaySettings {
     /// Whether event details button is hidden. Only available for events with no registration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_event_details_button: Option<bool>,
     /// Disables event details page visibility. If event has an external registration configured visitors will be redirected from this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_event_details_page: Option<bool>,
 }
 
+impl Serialize for EventDisplaySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventDisplaySettings",
+                usize::from(self.hide_event_details_button.is_some())
+                    + usize::from(self.hide_event_details_page.is_some()),
+            )
+            .optional("hideEventDetailsButton", &self.hide_event_details_button)
+            .optional("hideEventDetailsPage", &self.hide_event_details_page)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventDisplaySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventDisplaySettings {
+    const NAME: &'static str = "EventDisplaySettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hideEventDetailsButton" => {
+                    rt::object::nullable(&mut map, &mut out.hide_event_details_button)
+                }
+                "hideEventDetailsPage" => {
+                    rt::object::nullable(&mut map, &mut out.hide_event_details_page)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventEnded` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventEnded {
     /// Event end timestamp in ISO UTC format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_guests: Option<bool>,
+}
+
+impl Serialize for EventEnded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventEnded",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.has_guests.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("hasGuests", &self.has_guests)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventEnded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventEnded {
+    const NAME: &'static str = "EventEnded";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `EventPublished` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventPublished {
     /// Event publishing timestamp in ISO UTC format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Event ID. Indicates the original event from which the current event was derived from.
     /// Can be used to track the original event and add missing information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_from_event_id: Option<String>,
     /// Event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Short description that appears under the event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The `dateAndTimeSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_settings: Option<DateAndTimeSettings>,
     /// The `eventPageUrl` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_page_url: Option<PageUrl>,
     /// The `registration` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration: Option<Registration>,
 }
 
+impl Serialize for EventPublished {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventPublished",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.derived_from_event_id.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.short_description.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.date_and_time_settings.is_some())
+                    + usize::from(self.event_page_url.is_some())
+                    + usize::from(self.registration.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("status", &self.status)
+            .optional("derivedFromEventId", &self.derived_from_event_id)
+            .optional("title", &self.title)
+            .optional("shortDescription", &self.short_description)
+            .optional("location", &self.location)
+            .optional("dateAndTimeSettings", &self.date_and_time_settings)
+            .optional("eventPageUrl", &self.event_page_url)
+            .optional("registration", &self.registration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventPublished {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventPublished {
+    const NAME: &'static str = "EventPublished";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "derivedFromEventId" => {
+                    rt::object::nullable(&mut map, &mut out.derived_from_event_id)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "shortDescription" => {
+                    rt::object::nullable(&mut map, &mut out.short_description)
+                }
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "dateAndTimeSettings" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
+                }
+                "eventPageUrl" => rt::object::nullable(&mut map, &mut out.event_page_url),
+                "registration" => rt::object::nullable(&mut map, &mut out.registration),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventReminder` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventReminder {
     /// Reminder timestamp in ISO UTC format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The `dateAndTimeSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_settings: Option<DateAndTimeSettings>,
     /// Event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// ID of the user who created the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `startsIn` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_in: Option<TimeDuration>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_guests: Option<bool>,
+}
+
+impl Serialize for EventReminder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventReminder",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.location.is_some())
+                    + usize::from(self.date_and_time_settings.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.starts_in.is_some())
+                    + usize::from(self.has_guests.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("location", &self.location)
+            .optional("dateAndTimeSettings", &self.date_and_time_settings)
+            .optional("title", &self.title)
+            .optional("userId", &self.user_id)
+            .optional("startsIn", &self.starts_in)
+            .optional("hasGuests", &self.has_guests)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventReminder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventReminder {
+    const NAME: &'static str = "EventReminder";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "dateAndTimeSettings" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "startsIn" => rt::object::nullable(&mut map, &mut out.starts_in),
+                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `EventStarted` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventStarted {
     /// Event schedule configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_guests: Option<bool>,
 }
 
+impl Serialize for EventStarted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventStarted",
+                usize::from(self.timestamp.is_some())
+                    + usize::from(self.event_id.is_some())
+                    + usize::from(self.has_guests.is_some()),
+            )
+            .optional("timestamp", &self.timestamp)
+            .optional("eventId", &self.event_id)
+            .optional("hasGuests", &self.has_guests)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventStarted {
+    const NAME: &'static str = "EventStarted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
+                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EventsMoney` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventsMoney {
     /// *Deprecated:** Use `value` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// 3-letter currency code in [ISO-4217 alphabetic](https://en.wikipedia.org/wiki/ISO_4217#Active_codes) format. For example, `USD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, starts with a single (-), to indicate that the amount is negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
+impl Serialize for EventsMoney {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EventsMoney",
+                usize::from(self.amount.is_some()) + usize::from(self.currency.is_some())
+                    + usize::from(self.value.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EventsMoney {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EventsMoney {
+    const NAME: &'static str = "EventsMoney";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ExternalRegistration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalRegistration {
     /// External event registration URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+impl Serialize for ExternalRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ExternalRegistration",
+                usize::from(self.url.is_some()),
+            )
+            .optional("url", &self.url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ExternalRegistration {
+    const NAME: &'static str = "ExternalRegistration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FacetCounts` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FacetCounts {
     /// Facet counts aggregated per value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<std::collections::BTreeMap<String, f64>>,
 }
 
+impl Serialize for FacetCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FacetCounts",
+                usize::from(self.counts.is_some()),
+            )
+            .optional("counts", &self.counts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FacetCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FacetCounts {
+    const NAME: &'static str = "FacetCounts";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "counts" => rt::object::nullable(&mut map, &mut out.counts),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FileData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// File type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// The `pdfSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// File path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// File size in KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_in_kb: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for FileData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FileData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.size.is_some())
+                    + usize::from(self.pdf_settings.is_some())
+                    + usize::from(self.mime_type.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(self.size_in_kb.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("src", &self.src)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("size", &self.size)
+            .optional("pdfSettings", &self.pdf_settings)
+            .optional("mimeType", &self.mime_type)
+            .optional("path", &self.path)
+            .optional("sizeInKb", &self.size_in_kb)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FileData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FileData {
+    const NAME: &'static str = "FileData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "size" => rt::object::nullable(&mut map, &mut out.size),
+                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
+                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
+                "path" => rt::object::nullable(&mut map, &mut out.path),
+                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The form defines which elements are displayed to a site visitor during the registration process (RSVP or checkout).
@@ -2457,135 +4552,466 @@ pub struct FileData {
 /// - Last Name
 ///
 /// By default, name and email controls are always required and are pinned to the top of the form.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form {
     /// Nested fields as an ordered list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub controls: Option<Vec<InputControl>>,
     /// The `messages` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<FormMessages>,
+}
+
+impl Serialize for Form {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Form",
+                usize::from(self.controls.is_some())
+                    + usize::from(self.messages.is_some()),
+            )
+            .optional("controls", &self.controls)
+            .optional("messages", &self.messages)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Form {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Form {
+    const NAME: &'static str = "Form";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "controls" => rt::object::nullable(&mut map, &mut out.controls),
+                "messages" => rt::object::nullable(&mut map, &mut out.messages),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Defines form messages shown in UI before, during, and after registration flow.
 /// It enables configuration of form titles, response labels, "thank you" messages, and call-to-action texts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormMessages {
     /// The `rsvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rsvp: Option<RsvpFormMessages>,
     /// The `checkout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout: Option<CheckoutFormMessages>,
     /// The `registrationClosed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_closed: Option<RegistrationClosedMessages>,
     /// The `ticketsUnavailable` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tickets_unavailable: Option<TicketsUnavailableMessages>,
 }
 
+impl Serialize for FormMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FormMessages",
+                usize::from(self.rsvp.is_some()) + usize::from(self.checkout.is_some())
+                    + usize::from(self.registration_closed.is_some())
+                    + usize::from(self.tickets_unavailable.is_some()),
+            )
+            .optional("rsvp", &self.rsvp)
+            .optional("checkout", &self.checkout)
+            .optional("registrationClosed", &self.registration_closed)
+            .optional("ticketsUnavailable", &self.tickets_unavailable)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FormMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FormMessages {
+    const NAME: &'static str = "FormMessages";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "rsvp" => rt::object::nullable(&mut map, &mut out.rsvp),
+                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
+                "registrationClosed" => {
+                    rt::object::nullable(&mut map, &mut out.registration_closed)
+                }
+                "ticketsUnavailable" => {
+                    rt::object::nullable(&mut map, &mut out.tickets_unavailable)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Formatted` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Formatted {
     /// Formatted date and time representation. <br>
     /// Example of formatting when an event lasts multiple days and is in the UTC time zone: `September 1, 2015 at 10:20 AM – September 5, 2015 at 12:14 PM`. <br>
     /// Example of formatting when an event lasts 1 day and is in the GMT+2 time zone: `February 1, 2018, 12:10 – 2:50 PM GMT+2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time: Option<String>,
     /// Formatted start date of the event. Empty for TBD schedules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Formatted start time of the event. Empty for TBD schedules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Formatted end date of the event. Empty for TBD schedules or when the end date is hidden.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Formatted end time of the event. Empty for TBD schedules or when the end date is hidden.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
+impl Serialize for Formatted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Formatted",
+                usize::from(self.date_and_time.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.start_time.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.end_time.is_some()),
+            )
+            .optional("dateAndTime", &self.date_and_time)
+            .optional("startDate", &self.start_date)
+            .optional("startTime", &self.start_time)
+            .optional("endDate", &self.end_date)
+            .optional("endTime", &self.end_time)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Formatted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Formatted {
+    const NAME: &'static str = "Formatted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "dateAndTime" => rt::object::nullable(&mut map, &mut out.date_and_time),
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "startTime" => rt::object::nullable(&mut map, &mut out.start_time),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "endTime" => rt::object::nullable(&mut map, &mut out.end_time),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GalleryData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalleryData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The items in the gallery.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<GalleryOptions>,
     /// Sets whether the gallery's expand button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Sets whether the gallery's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for GalleryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GalleryData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.items.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("items", &self.items)
+            .optional("options", &self.options)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("disableDownload", &self.disable_download)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GalleryData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GalleryData {
+    const NAME: &'static str = "GalleryData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetEventBySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetEventBySlugResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
+}
+
+impl Serialize for GetEventBySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetEventBySlugResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetEventBySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetEventBySlugResponse {
+    const NAME: &'static str = "GetEventBySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
 }
 
+impl Serialize for GetEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetEventResponse {
+    const NAME: &'static str = "GetEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GifData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GifData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `original` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<Gif>,
     /// The `downsized` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// The `gifType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_type: Option<GifType>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for GifData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GifData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.original.is_some())
+                    + usize::from(self.downsized.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.gif_type.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("original", &self.original)
+            .optional("downsized", &self.downsized)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("gifType", &self.gif_type)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GifData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GifData {
+    const NAME: &'static str = "GifData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GuestListSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestListSettings {
     /// Whether the guest list is displayed publicly to all guests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub displayed_publicly: Option<bool>,
+}
+
+impl Serialize for GuestListSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GuestListSettings",
+                usize::from(self.displayed_publicly.is_some()),
+            )
+            .optional("displayedPublicly", &self.displayed_publicly)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GuestListSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GuestListSettings {
+    const NAME: &'static str = "GuestListSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "displayedPublicly" => {
+                    rt::object::nullable(&mut map, &mut out.displayed_publicly)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VISITOR_OR_MEMBER`: All site visitors can RSVP to the event.
@@ -2631,157 +5057,406 @@ impl<'de> Deserialize<'de> for GuestTypeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `HeadingData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HeadingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HeadingData",
+                usize::from(self.level.is_some())
+                    + usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.rendered_level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("level", &self.level)
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("renderedLevel", &self.rendered_level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HeadingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HeadingData {
+    const NAME: &'static str = "HeadingData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "renderedLevel" => {
+                    rt::object::nullable(&mut map, &mut out.rendered_level)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HtmlData {
     /// The URL for the HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Whether this is an AdSense element. Use `source` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_adsense: Option<bool>,
     /// The WixelWidget ID for AI_WIDGET source nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<String>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// If container height is aligned with its content height. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_height: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HtmlData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HtmlData",
+                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
+                    + usize::from(self.is_adsense.is_some())
+                    + usize::from(self.widget_id.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.auto_height.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("html", &self.html)
+            .optional("isAdsense", &self.is_adsense)
+            .optional("widgetId", &self.widget_id)
+            .optional("containerData", &self.container_data)
+            .optional("source", &self.source)
+            .optional("autoHeight", &self.auto_height)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HtmlData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HtmlData {
+    const NAME: &'static str = "HtmlData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
+                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
     ///
     /// **Note:** You have to define height for the image to appear.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
     ///
     /// **Note:** You have to define width for the image to appear.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Sets whether the image expands to full screen when clicked. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Image's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Deprecated: use Caption node instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Sets whether the image's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Sets whether the image is decorative and does not need an explanation. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorative: Option<bool>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ImageDataStyles>,
     /// The `crop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop: Option<ImageDataCrop>,
     /// Optional shape mask applied to the visible crop. Supported values: CIRCLE, OVAL, STAR, PENTAGON, HEXAGON, TRIANGLE, HEART, RHOMBUS, FLUID, WINDOW.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_shape: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ImageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.caption.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.decorative.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.crop.is_some())
+                    + usize::from(self.crop_shape.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("image", &self.image)
+            .optional("link", &self.link)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("altText", &self.alt_text)
+            .optional("caption", &self.caption)
+            .optional("disableDownload", &self.disable_download)
+            .optional("decorative", &self.decorative)
+            .optional("styles", &self.styles)
+            .optional("crop", &self.crop)
+            .optional("cropShape", &self.crop_shape)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageData {
+    const NAME: &'static str = "ImageData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "caption" => rt::object::nullable(&mut map, &mut out.caption),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "crop" => rt::object::nullable(&mut map, &mut out.crop),
+                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageStyles {
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// The `imagePosition` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_position: Option<Position>,
     /// The `aspectRatio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// The `resizing` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resizing: Option<Resizing>,
     /// Image border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
+}
+
+impl Serialize for ImageStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageStyles",
+                usize::from(self.hide_image.is_some())
+                    + usize::from(self.image_position.is_some())
+                    + usize::from(self.aspect_ratio.is_some())
+                    + usize::from(self.resizing.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("hideImage", &self.hide_image)
+            .optional("imagePosition", &self.image_position)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .optional("resizing", &self.resizing)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageStyles {
+    const NAME: &'static str = "ImageStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "imagePosition" => {
+                    rt::object::nullable(&mut map, &mut out.image_position)
+                }
+                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
+                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `RSVP`: Guests register by RSVPing to the event.
@@ -2827,86 +5502,192 @@ impl<'de> Deserialize<'de> for InitialRegistrationTypeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Child inputs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Input {
     /// Field name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// *Deprecated:** Use `controls.inputs.type.TEXT_ARRAY`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub array: Option<bool>,
     /// Main field label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Additional labels for multi-valued fields such as address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_labels: Option<std::collections::BTreeMap<String, String>>,
     /// Predefined choice options for fields, such as dropdown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
     /// Whether field is mandatory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
     /// Maximum number of accepted characters (relevant for text fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ValueType>,
     /// The maximum number of accepted values for array input.
     ///
     /// **Note:** Only applicable for `TEXT_ARRAY` input fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_size: Option<f64>,
     /// The `defaultOptionSelection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_option_selection: Option<OptionSelection>,
     /// Additional labels for multi-valued fields, such as address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<Label>>,
+}
+
+impl Serialize for Input {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Input",
+                usize::from(self.name.is_some()) + usize::from(self.array.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.additional_labels.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.mandatory.is_some())
+                    + usize::from(self.max_length.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.max_size.is_some())
+                    + usize::from(self.default_option_selection.is_some())
+                    + usize::from(self.labels.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("array", &self.array)
+            .optional("label", &self.label)
+            .optional("additionalLabels", &self.additional_labels)
+            .optional("options", &self.options)
+            .optional("mandatory", &self.mandatory)
+            .optional("maxLength", &self.max_length)
+            .optional("type", &self.r#type)
+            .optional("maxSize", &self.max_size)
+            .optional("defaultOptionSelection", &self.default_option_selection)
+            .optional("labels", &self.labels)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Input {
+    const NAME: &'static str = "Input";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "array" => rt::object::nullable(&mut map, &mut out.array),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "additionalLabels" => {
+                    rt::object::nullable(&mut map, &mut out.additional_labels)
+                }
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
+                "maxLength" => rt::object::nullable(&mut map, &mut out.max_length),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "maxSize" => rt::object::nullable(&mut map, &mut out.max_size),
+                "defaultOptionSelection" => {
+                    rt::object::nullable(&mut map, &mut out.default_option_selection)
+                }
+                "labels" => rt::object::nullable(&mut map, &mut out.labels),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A block of nested fields.
 /// Used to aggregate similar inputs like First Name and Last Name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InputControl {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<InputControlType>,
     /// Whether the control is mandatory (such as `name` & `email`). When `true`, only the label can be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
     /// Deprecated: Use `id` or `_id`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Child inputs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inputs: Option<Vec<Input>>,
     /// *Deprecated:** Use `controls.inputs.label`.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Field controls are sorted by this value in ascending order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_index: Option<f64>,
     /// Unique control ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the input control is deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
+}
+
+impl Serialize for InputControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InputControl",
+                usize::from(self.r#type.is_some()) + usize::from(self.system.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.inputs.is_some())
+                    + usize::from(self.label.is_some())
+                    + usize::from(self.order_index.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.deleted.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("system", &self.system)
+            .optional("name", &self.name)
+            .optional("inputs", &self.inputs)
+            .optional("label", &self.label)
+            .optional("orderIndex", &self.order_index)
+            .optional("id", &self.id)
+            .optional("deleted", &self.deleted)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InputControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InputControl {
+    const NAME: &'static str = "InputControl";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "system" => rt::object::nullable(&mut map, &mut out.system),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "inputs" => rt::object::nullable(&mut map, &mut out.inputs),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "orderIndex" => rt::object::nullable(&mut map, &mut out.order_index),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "deleted" => rt::object::nullable(&mut map, &mut out.deleted),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `INPUT`: Single text value field.
@@ -2992,254 +5773,753 @@ impl<'de> Deserialize<'de> for InputControlType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ItemImage>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
     /// Item title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Item's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Item",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("title", &self.title)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Item {
+    const NAME: &'static str = "Item";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
 }
 
+impl Serialize for ItemImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemImage",
+                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemImage {
+    const NAME: &'static str = "ItemImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Label` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Label {
     /// Field name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Field label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Label",
+                usize::from(self.name.is_some()) + usize::from(self.label.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("label", &self.label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Label {
+    const NAME: &'static str = "Label";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutData {
     /// Deprecated: Use `background` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<LayoutDataBackgroundImage>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_color: Option<String>,
     /// The `backdropImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_top: Option<f64>,
     /// Backdrop bottom padding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_bottom: Option<f64>,
     /// Horizontal and vertical gap between columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// The `cellVerticalAlignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_breakpoint: Option<f64>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design_target: Option<DesignTarget>,
     /// The `banner` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banner: Option<Banner>,
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<LayoutDataBackground>,
     /// The `backdrop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop: Option<Backdrop>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `topDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom_divider: Option<SectionDivider>,
 }
 
+impl Serialize for LayoutData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutData",
+                usize::from(self.background_color.is_some())
+                    + usize::from(self.background_image.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.backdrop_color.is_some())
+                    + usize::from(self.backdrop_image.is_some())
+                    + usize::from(self.backdrop_padding_top.is_some())
+                    + usize::from(self.backdrop_padding_bottom.is_some())
+                    + usize::from(self.gap.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.cell_vertical_alignment.is_some())
+                    + usize::from(self.responsiveness_behaviour.is_some())
+                    + usize::from(self.responsiveness_breakpoint.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.design_target.is_some())
+                    + usize::from(self.banner.is_some())
+                    + usize::from(self.background.is_some())
+                    + usize::from(self.backdrop.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.top_divider.is_some())
+                    + usize::from(self.bottom_divider.is_some()),
+            )
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundImage", &self.background_image)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("backdropColor", &self.backdrop_color)
+            .optional("backdropImage", &self.backdrop_image)
+            .optional("backdropPaddingTop", &self.backdrop_padding_top)
+            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
+            .optional("gap", &self.gap)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
+            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
+            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
+            .optional("containerData", &self.container_data)
+            .optional("designTarget", &self.design_target)
+            .optional("banner", &self.banner)
+            .optional("background", &self.background)
+            .optional("backdrop", &self.backdrop)
+            .optional("animation", &self.animation)
+            .optional("topDivider", &self.top_divider)
+            .optional("bottomDivider", &self.bottom_divider)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutData {
+    const NAME: &'static str = "LayoutData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "backdropColor" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_color)
+                }
+                "backdropImage" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_image)
+                }
+                "backdropPaddingTop" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
+                }
+                "backdropPaddingBottom" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
+                }
+                "gap" => rt::object::nullable(&mut map, &mut out.gap),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "cellVerticalAlignment" => {
+                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
+                }
+                "responsivenessBehaviour" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
+                }
+                "responsivenessBreakpoint" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
+                }
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
+                "banner" => rt::object::nullable(&mut map, &mut out.banner),
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
+                "bottomDivider" => {
+                    rt::object::nullable(&mut map, &mut out.bottom_divider)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutDataBackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutDataBackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<LayoutDataBackground>,
 }
 
+impl Serialize for LayoutDataBackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutDataBackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.blur.is_some())
+                    + usize::from(self.overlay.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("blur", &self.blur)
+            .optional("overlay", &self.overlay)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutDataBackgroundImage {
+    const NAME: &'static str = "LayoutDataBackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `anchor` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     /// The absolute URL for the linked document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The target node's ID. Used for linking to another node in this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
     /// The `target` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// The `rel` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<String>,
 }
 
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Link",
+                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
+                    + usize::from(self.target.is_some())
+                    + usize::from(self.rel.is_some())
+                    + usize::from(self.custom_data.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("anchor", &self.anchor)
+            .optional("target", &self.target)
+            .optional("rel", &self.rel)
+            .optional("customData", &self.custom_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Link {
+    const NAME: &'static str = "Link";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
+                "target" => rt::object::nullable(&mut map, &mut out.target),
+                "rel" => rt::object::nullable(&mut map, &mut out.rel),
+                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LinkData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkData {
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+}
+
+impl Serialize for LinkData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkData",
+                usize::from(self.link.is_some()),
+            )
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkData {
+    const NAME: &'static str = "LinkData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `LinkPreviewData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkPreviewData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Preview title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Preview thumbnail URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Preview description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The preview content as HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for LinkPreviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkPreviewData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.thumbnail_url.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("link", &self.link)
+            .optional("title", &self.title)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("description", &self.description)
+            .optional("html", &self.html)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkPreviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkPreviewData {
+    const NAME: &'static str = "LinkPreviewData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ListEventsByCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEventsByCategoryResponse {
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// List of events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WixEvent>>,
 }
 
+impl Serialize for ListEventsByCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListEventsByCategoryResponse",
+                usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.events.is_some()),
+            )
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("events", &self.events)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListEventsByCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListEventsByCategoryResponse {
+    const NAME: &'static str = "ListEventsByCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "events" => rt::object::nullable(&mut map, &mut out.events),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListItemNodeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListItemNodeData {
     /// Checkbox list item state. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ListItemNodeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListItemNodeData",
+                usize::from(self.checked.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("checked", &self.checked)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListItemNodeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListItemNodeData {
+    const NAME: &'static str = "ListItemNodeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checked" => rt::object::nullable(&mut map, &mut out.checked),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Location` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// Location name. This value is displayed instead of the address when the location is defined as TBD by setting the `locationTbd` property to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LocationType>,
     /// The `address` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// Whether the event location is TBD.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_tbd: Option<bool>,
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Location",
+                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some())
+                    + usize::from(self.address.is_some())
+                    + usize::from(self.location_tbd.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("address", &self.address)
+            .optional("locationTbd", &self.location_tbd)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Location {
+    const NAME: &'static str = "Location";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "locationTbd" => rt::object::nullable(&mut map, &mut out.location_tbd),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VENUE`: Event is on-site at a specific physical location.
@@ -3285,345 +6565,970 @@ impl<'de> Deserialize<'de> for LocationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Media height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.duration.is_some()),
+            )
+            .optional("src", &self.src)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("duration", &self.duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// A set of messages shown during registration with negative response
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Negative {
     /// Main form title for negative response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `confirmation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<RsvpFormMessagesNegativeResponseConfirmation>,
 }
 
+impl Serialize for Negative {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Negative",
+                usize::from(self.title.is_some())
+                    + usize::from(self.confirmation.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("confirmation", &self.confirmation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Negative {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Negative {
+    const NAME: &'static str = "Negative";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// The `buttonData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_data: Option<ButtonData>,
     /// The `codeBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block_data: Option<CodeBlockData>,
     /// The `dividerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divider_data: Option<DividerData>,
     /// The `fileData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<FileData>,
     /// The `galleryData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gallery_data: Option<GalleryData>,
     /// The `gifData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_data: Option<GifData>,
     /// The `headingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading_data: Option<HeadingData>,
     /// The `htmlData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_data: Option<HtmlData>,
     /// The `imageData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_data: Option<ImageData>,
     /// The `linkPreviewData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_data: Option<LinkPreviewData>,
     /// The `mapData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_data: Option<MapData>,
     /// The `paragraphData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_data: Option<ParagraphData>,
     /// The `pollData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_data: Option<PollData>,
     /// The `textData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_data: Option<TextData>,
     /// The `appEmbedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_embed_data: Option<AppEmbedData>,
     /// The `videoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_data: Option<VideoData>,
     /// The `embedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_data: Option<EmbedData>,
     /// The `collapsibleListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collapsible_list_data: Option<CollapsibleListData>,
     /// The `tableData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_data: Option<TableData>,
     /// The `tableCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_cell_data: Option<TableCellData>,
     /// Data for a custom external node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<serde_json::Value>,
     /// The `audioData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_data: Option<AudioData>,
     /// The `orderedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_list_data: Option<OrderedListData>,
     /// The `bulletedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulleted_list_data: Option<BulletedListData>,
     /// The `blockquoteData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote_data: Option<BlockquoteData>,
     /// The `captionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_data: Option<CaptionData>,
     /// The `layoutData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_data: Option<LayoutData>,
     /// The `layoutCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_cell_data: Option<LayoutCellData>,
     /// The `shapeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_data: Option<ShapeData>,
     /// The `cardData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<CardData>,
     /// The `tocData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toc_data: Option<TocData>,
     /// The `smartBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_data: Option<SmartBlockData>,
     /// The `smartBlockCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_cell_data: Option<SmartBlockCellData>,
     /// The `checkboxListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox_list_data: Option<CheckboxListData>,
     /// The `listItemData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_item_data: Option<ListItemNodeData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NodeType>,
     /// Node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A list of child nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<NodeStyle>,
 }
 
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Node",
+                usize::from(self.button_data.is_some())
+                    + usize::from(self.code_block_data.is_some())
+                    + usize::from(self.divider_data.is_some())
+                    + usize::from(self.file_data.is_some())
+                    + usize::from(self.gallery_data.is_some())
+                    + usize::from(self.gif_data.is_some())
+                    + usize::from(self.heading_data.is_some())
+                    + usize::from(self.html_data.is_some())
+                    + usize::from(self.image_data.is_some())
+                    + usize::from(self.link_preview_data.is_some())
+                    + usize::from(self.map_data.is_some())
+                    + usize::from(self.paragraph_data.is_some())
+                    + usize::from(self.poll_data.is_some())
+                    + usize::from(self.text_data.is_some())
+                    + usize::from(self.app_embed_data.is_some())
+                    + usize::from(self.video_data.is_some())
+                    + usize::from(self.embed_data.is_some())
+                    + usize::from(self.collapsible_list_data.is_some())
+                    + usize::from(self.table_data.is_some())
+                    + usize::from(self.table_cell_data.is_some())
+                    + usize::from(self.external_data.is_some())
+                    + usize::from(self.audio_data.is_some())
+                    + usize::from(self.ordered_list_data.is_some())
+                    + usize::from(self.bulleted_list_data.is_some())
+                    + usize::from(self.blockquote_data.is_some())
+                    + usize::from(self.caption_data.is_some())
+                    + usize::from(self.layout_data.is_some())
+                    + usize::from(self.layout_cell_data.is_some())
+                    + usize::from(self.shape_data.is_some())
+                    + usize::from(self.card_data.is_some())
+                    + usize::from(self.toc_data.is_some())
+                    + usize::from(self.smart_block_data.is_some())
+                    + usize::from(self.smart_block_cell_data.is_some())
+                    + usize::from(self.checkbox_list_data.is_some())
+                    + usize::from(self.list_item_data.is_some())
+                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.nodes.is_some())
+                    + usize::from(self.style.is_some()),
+            )
+            .optional("buttonData", &self.button_data)
+            .optional("codeBlockData", &self.code_block_data)
+            .optional("dividerData", &self.divider_data)
+            .optional("fileData", &self.file_data)
+            .optional("galleryData", &self.gallery_data)
+            .optional("gifData", &self.gif_data)
+            .optional("headingData", &self.heading_data)
+            .optional("htmlData", &self.html_data)
+            .optional("imageData", &self.image_data)
+            .optional("linkPreviewData", &self.link_preview_data)
+            .optional("mapData", &self.map_data)
+            .optional("paragraphData", &self.paragraph_data)
+            .optional("pollData", &self.poll_data)
+            .optional("textData", &self.text_data)
+            .optional("appEmbedData", &self.app_embed_data)
+            .optional("videoData", &self.video_data)
+            .optional("embedData", &self.embed_data)
+            .optional("collapsibleListData", &self.collapsible_list_data)
+            .optional("tableData", &self.table_data)
+            .optional("tableCellData", &self.table_cell_data)
+            .optional("externalData", &self.external_data)
+            .optional("audioData", &self.audio_data)
+            .optional("orderedListData", &self.ordered_list_data)
+            .optional("bulletedListData", &self.bulleted_list_data)
+            .optional("blockquoteData", &self.blockquote_data)
+            .optional("captionData", &self.caption_data)
+            .optional("layoutData", &self.layout_data)
+            .optional("layoutCellData", &self.layout_cell_data)
+            .optional("shapeData", &self.shape_data)
+            .optional("cardData", &self.card_data)
+            .optional("tocData", &self.toc_data)
+            .optional("smartBlockData", &self.smart_block_data)
+            .optional("smartBlockCellData", &self.smart_block_cell_data)
+            .optional("checkboxListData", &self.checkbox_list_data)
+            .optional("listItemData", &self.list_item_data)
+            .optional("type", &self.r#type)
+            .optional("id", &self.id)
+            .optional("nodes", &self.nodes)
+            .optional("style", &self.style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Node {
+    const NAME: &'static str = "Node";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
+                "codeBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.code_block_data)
+                }
+                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
+                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
+                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
+                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
+                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
+                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
+                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
+                "linkPreviewData" => {
+                    rt::object::nullable(&mut map, &mut out.link_preview_data)
+                }
+                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
+                "paragraphData" => {
+                    rt::object::nullable(&mut map, &mut out.paragraph_data)
+                }
+                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
+                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
+                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
+                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
+                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
+                "collapsibleListData" => {
+                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
+                }
+                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
+                "tableCellData" => {
+                    rt::object::nullable(&mut map, &mut out.table_cell_data)
+                }
+                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
+                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
+                "orderedListData" => {
+                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
+                }
+                "bulletedListData" => {
+                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
+                }
+                "blockquoteData" => {
+                    rt::object::nullable(&mut map, &mut out.blockquote_data)
+                }
+                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
+                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
+                "layoutCellData" => {
+                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
+                }
+                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
+                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
+                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
+                "smartBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_data)
+                }
+                "smartBlockCellData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
+                }
+                "checkboxListData" => {
+                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
+                }
+                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "style" => rt::object::nullable(&mut map, &mut out.style),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Occurrence` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Occurrence {
     /// Event start date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Event end date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<wix_rest_runtime::Timestamp>,
     /// Event time zone ID in the [TZ database](https://www.iana.org/time-zones) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone_id: Option<String>,
     /// Whether the time zone is displayed in a formatted schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_time_zone: Option<bool>,
 }
 
+impl Serialize for Occurrence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Occurrence",
+                usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.time_zone_id.is_some())
+                    + usize::from(self.show_time_zone.is_some()),
+            )
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("timeZoneId", &self.time_zone_id)
+            .optional("showTimeZone", &self.show_time_zone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Occurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Occurrence {
+    const NAME: &'static str = "Occurrence";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                "timeZoneId" => rt::object::nullable(&mut map, &mut out.time_zone_id),
+                "showTimeZone" => rt::object::nullable(&mut map, &mut out.show_time_zone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OnlineConferencing` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineConferencing {
     /// Whether online conferencing is enabled. Not applicable for events where date and time are TBD. When enabled, links to join the conference are generated and provided to guests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Conference host ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ConferenceTypeType>,
     /// The `session` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<OnlineConferencingSession>,
 }
 
+impl Serialize for OnlineConferencing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OnlineConferencing",
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.provider_id.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.session.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("providerId", &self.provider_id)
+            .optional("type", &self.r#type)
+            .optional("session", &self.session)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OnlineConferencing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OnlineConferencing {
+    const NAME: &'static str = "OnlineConferencing";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "providerId" => rt::object::nullable(&mut map, &mut out.provider_id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "session" => rt::object::nullable(&mut map, &mut out.session),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OnlineConferencingSession` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnlineConferencingSession {
     /// Link for the event host to start the online conference session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_link: Option<String>,
     /// Link for guests to join the online conference session.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_link: Option<String>,
     /// Password required to join the online conferencing session (when relevant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Whether the session was created successfully on the event host side.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_created: Option<bool>,
     /// Unique session ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+
+impl Serialize for OnlineConferencingSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OnlineConferencingSession",
+                usize::from(self.host_link.is_some())
+                    + usize::from(self.guest_link.is_some())
+                    + usize::from(self.password.is_some())
+                    + usize::from(self.session_created.is_some())
+                    + usize::from(self.session_id.is_some()),
+            )
+            .optional("hostLink", &self.host_link)
+            .optional("guestLink", &self.guest_link)
+            .optional("password", &self.password)
+            .optional("sessionCreated", &self.session_created)
+            .optional("sessionId", &self.session_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OnlineConferencingSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OnlineConferencingSession {
+    const NAME: &'static str = "OnlineConferencingSession";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hostLink" => rt::object::nullable(&mut map, &mut out.host_link),
+                "guestLink" => rt::object::nullable(&mut map, &mut out.guest_link),
+                "password" => rt::object::nullable(&mut map, &mut out.password),
+                "sessionCreated" => {
+                    rt::object::nullable(&mut map, &mut out.session_created)
+                }
+                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Describes initially selected option when an input has multiple choices.
 /// Defaults to first (0th) option if not configured.
 ///
 /// At most one of `optionIndex`, `placeholderText` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionSelection {
     /// 0-based index from predefined `controls.inputs.options` which is initial selection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_index: Option<f64>,
     /// Placeholder hint describing expected choices, such as "Please select".
     /// Considered an empty choice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder_text: Option<String>,
 }
 
+impl Serialize for OptionSelection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionSelection",
+                usize::from(self.option_index.is_some())
+                    + usize::from(self.placeholder_text.is_some()),
+            )
+            .optional("optionIndex", &self.option_index)
+            .optional("placeholderText", &self.placeholder_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionSelection {
+    const NAME: &'static str = "OptionSelection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionIndex" => rt::object::nullable(&mut map, &mut out.option_index),
+                "placeholderText" => {
+                    rt::object::nullable(&mut map, &mut out.placeholder_text)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// List start number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for OrderedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.start.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("start", &self.start)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderedListData {
+    const NAME: &'static str = "OrderedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "start" => rt::object::nullable(&mut map, &mut out.start),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ParagraphData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParagraphData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Paragraph level
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for ParagraphData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParagraphData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("level", &self.level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParagraphData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParagraphData {
+    const NAME: &'static str = "ParagraphData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `Poll` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Poll {
     /// Poll ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Poll title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Poll creator ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// Voting options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<PollSettings>,
 }
 
+impl Serialize for Poll {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Poll",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.creator_id.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.settings.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("creatorId", &self.creator_id)
+            .optional("image", &self.image)
+            .optional("options", &self.options)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Poll {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Poll {
+    const NAME: &'static str = "Poll";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "settings" => rt::object::nullable(&mut map, &mut out.settings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<Poll>,
     /// The `layout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<PollDataLayout>,
     /// The `design` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design: Option<Design>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for PollData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.poll.is_some())
+                    + usize::from(self.layout.is_some())
+                    + usize::from(self.design.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("poll", &self.poll)
+            .optional("layout", &self.layout)
+            .optional("design", &self.design)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollData {
+    const NAME: &'static str = "PollData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "layout" => rt::object::nullable(&mut map, &mut out.layout),
+                "design" => rt::object::nullable(&mut map, &mut out.design),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollDesign` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesign {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
 }
 
+impl Serialize for PollDesign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesign",
+                usize::from(self.background.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesign {
+    const NAME: &'static str = "PollDesign";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesignBackground {
     /// The background color as a hexademical value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PollDesignBackgroundType>,
+}
+
+impl Serialize for PollDesignBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesignBackground",
+                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.gradient.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("image", &self.image)
+            .optional("gradient", &self.gradient)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesignBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesignBackground {
+    const NAME: &'static str = "PollDesignBackground";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -3674,68 +7579,260 @@ impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Set of messages shown during registration when RSVP response is positive.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Positive {
     /// Main form title for positive response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `confirmation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<RsvpFormMessagesPositiveResponseConfirmation>,
 }
 
+impl Serialize for Positive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Positive",
+                usize::from(self.title.is_some())
+                    + usize::from(self.confirmation.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("confirmation", &self.confirmation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Positive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Positive {
+    const NAME: &'static str = "Positive";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PublishDraftEventRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublishDraftEventRequest {
     /// Event ID.
     pub event_id: String,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
+}
+
+impl Serialize for PublishDraftEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PublishDraftEventRequest",
+                1 + usize::from(self.fields.is_some()),
+            )
+            .field("eventId", &self.event_id)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PublishDraftEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PublishDraftEventRequest {
+    const NAME: &'static str = "PublishDraftEventRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "eventId" => rt::object::value(&mut map, &mut f0),
+                "fields" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { event_id: f0, fields: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
+        }
+    }
 }
 
 /// The `PublishDraftEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublishDraftEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
 }
 
+impl Serialize for PublishDraftEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PublishDraftEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PublishDraftEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PublishDraftEventResponse {
+    const NAME: &'static str = "PublishDraftEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryEventsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryEventsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<CommonQueryV2>,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
     /// Whether draft events should be returned in the response. <br>
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_drafts: Option<bool>,
 }
 
+impl Serialize for QueryEventsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryEventsRequest",
+                usize::from(self.query.is_some()) + usize::from(self.fields.is_some())
+                    + usize::from(self.include_drafts.is_some()),
+            )
+            .optional("query", &self.query)
+            .optional("fields", &self.fields)
+            .optional("includeDrafts", &self.include_drafts)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryEventsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryEventsRequest {
+    const NAME: &'static str = "QueryEventsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "includeDrafts" => {
+                    rt::object::nullable(&mut map, &mut out.include_drafts)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryEventsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryEventsResponse {
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// List of events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WixEvent>>,
+}
+
+impl Serialize for QueryEventsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryEventsResponse",
+                usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.events.is_some()),
+            )
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("events", &self.events)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryEventsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryEventsResponse {
+    const NAME: &'static str = "QueryEventsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "events" => rt::object::nullable(&mut map, &mut out.events),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ONE_TIME`: Event happens only once and can last multiple days.
@@ -3796,13 +7893,12 @@ impl<'de> Deserialize<'de> for RecurrenceStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Recurrences` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recurrences {
     /// Individual event dates for recurring events.
     ///
@@ -3813,58 +7909,193 @@ pub struct Recurrences {
     /// - All occurrences in the series share the same `categoryId`, which allows you to identify all events in the recurring series.
     /// - To retrieve all events in a recurring series, query events by `recurringEvents.categoryId`.
     /// - Each event in the series can be independently updated or deleted using its individual event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub individual_event_dates: Option<Vec<Occurrence>>,
     /// Recurring event category ID.
     ///
     /// This read-only field is automatically generated and shared by all events in a recurring series. Use this ID to query and retrieve all occurrences of a recurring event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
 }
 
+impl Serialize for Recurrences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Recurrences",
+                usize::from(self.individual_event_dates.is_some())
+                    + usize::from(self.category_id.is_some()),
+            )
+            .optional("individualEventDates", &self.individual_event_dates)
+            .optional("categoryId", &self.category_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Recurrences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Recurrences {
+    const NAME: &'static str = "Recurrences";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "individualEventDates" => {
+                    rt::object::nullable(&mut map, &mut out.individual_event_dates)
+                }
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Registration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Registration {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RegistrationTypeType>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RegistrationStatusStatus>,
     /// The `rsvp` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rsvp: Option<RsvpRegistration>,
     /// The `tickets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tickets: Option<TicketsRegistration>,
     /// The `external` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalRegistration>,
     /// The `allowedGuestTypes` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_guest_types: Option<GuestTypeType>,
     /// The `initialType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_type: Option<InitialRegistrationTypeType>,
     /// Whether the registration is paused.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_paused: Option<bool>,
     /// Whether the registration is disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_disabled: Option<bool>,
 }
 
+impl Serialize for Registration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Registration",
+                usize::from(self.r#type.is_some()) + usize::from(self.status.is_some())
+                    + usize::from(self.rsvp.is_some())
+                    + usize::from(self.tickets.is_some())
+                    + usize::from(self.external.is_some())
+                    + usize::from(self.allowed_guest_types.is_some())
+                    + usize::from(self.initial_type.is_some())
+                    + usize::from(self.registration_paused.is_some())
+                    + usize::from(self.registration_disabled.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("status", &self.status)
+            .optional("rsvp", &self.rsvp)
+            .optional("tickets", &self.tickets)
+            .optional("external", &self.external)
+            .optional("allowedGuestTypes", &self.allowed_guest_types)
+            .optional("initialType", &self.initial_type)
+            .optional("registrationPaused", &self.registration_paused)
+            .optional("registrationDisabled", &self.registration_disabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Registration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Registration {
+    const NAME: &'static str = "Registration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "rsvp" => rt::object::nullable(&mut map, &mut out.rsvp),
+                "tickets" => rt::object::nullable(&mut map, &mut out.tickets),
+                "external" => rt::object::nullable(&mut map, &mut out.external),
+                "allowedGuestTypes" => {
+                    rt::object::nullable(&mut map, &mut out.allowed_guest_types)
+                }
+                "initialType" => rt::object::nullable(&mut map, &mut out.initial_type),
+                "registrationPaused" => {
+                    rt::object::nullable(&mut map, &mut out.registration_paused)
+                }
+                "registrationDisabled" => {
+                    rt::object::nullable(&mut map, &mut out.registration_disabled)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RegistrationClosedMessages` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegistrationClosedMessages {
     /// Message shown when event registration is closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// "Explore other events" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explore_events_action_label: Option<String>,
+}
+
+impl Serialize for RegistrationClosedMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RegistrationClosedMessages",
+                usize::from(self.message.is_some())
+                    + usize::from(self.explore_events_action_label.is_some()),
+            )
+            .optional("message", &self.message)
+            .optional("exploreEventsActionLabel", &self.explore_events_action_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistrationClosedMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RegistrationClosedMessages {
+    const NAME: &'static str = "RegistrationClosedMessages";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "exploreEventsActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.explore_events_action_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNKNOWN_REGISTRATION_STATUS`: Registration status isn't applicable.
@@ -3940,7 +8171,7 @@ impl<'de> Deserialize<'de> for RegistrationStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -3997,7 +8228,7 @@ impl<'de> Deserialize<'de> for RegistrationTypeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4089,29 +8320,77 @@ impl<'de> Deserialize<'de> for RequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Confirmation messages shown after checkout.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseConfirmation {
     /// Confirmation message title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Confirmation message text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// "Download tickets" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_tickets_label: Option<String>,
     /// "Add to calendar" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_calendar_label: Option<String>,
     /// "Share event" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_event_label: Option<String>,
+}
+
+impl Serialize for ResponseConfirmation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ResponseConfirmation",
+                usize::from(self.title.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.download_tickets_label.is_some())
+                    + usize::from(self.add_to_calendar_label.is_some())
+                    + usize::from(self.share_event_label.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("message", &self.message)
+            .optional("downloadTicketsLabel", &self.download_tickets_label)
+            .optional("addToCalendarLabel", &self.add_to_calendar_label)
+            .optional("shareEventLabel", &self.share_event_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseConfirmation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResponseConfirmation {
+    const NAME: &'static str = "ResponseConfirmation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "downloadTicketsLabel" => {
+                    rt::object::nullable(&mut map, &mut out.download_tickets_label)
+                }
+                "addToCalendarLabel" => {
+                    rt::object::nullable(&mut map, &mut out.add_to_calendar_label)
+                }
+                "shareEventLabel" => {
+                    rt::object::nullable(&mut map, &mut out.share_event_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `YES_ONLY`: Only a **Yes** answer is available to select when RSVP'ing to an event.
@@ -4157,230 +8436,721 @@ impl<'de> Deserialize<'de> for ResponseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RichContent` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichContent {
     /// Node objects representing a rich content document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_style: Option<DocumentStyle>,
 }
 
+impl Serialize for RichContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RichContent",
+                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
+                    + usize::from(self.document_style.is_some()),
+            )
+            .optional("nodes", &self.nodes)
+            .optional("metadata", &self.metadata)
+            .optional("documentStyle", &self.document_style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RichContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RichContent {
+    const NAME: &'static str = "RichContent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "documentStyle" => {
+                    rt::object::nullable(&mut map, &mut out.document_style)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RsvpFormMessages` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RsvpFormMessages {
     /// Label text indicating RSVP's `status` is `"YES"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rsvp_yes_option: Option<String>,
     /// Label text indicating RSVP's `status` is `"NO"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rsvp_no_option: Option<String>,
     /// The `positiveMessages` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_messages: Option<Positive>,
     /// The `waitlistMessages` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waitlist_messages: Option<Positive>,
     /// The `negativeMessages` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_messages: Option<Negative>,
     /// "Submit form" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_action_label: Option<String>,
 }
 
-/// Confirmation messages shown after registration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RsvpFormMessagesNegativeResponseConfirmation {
-    /// Confirmation message title.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// "Share event" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub share_action_label: Option<String>,
+impl Serialize for RsvpFormMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RsvpFormMessages",
+                usize::from(self.rsvp_yes_option.is_some())
+                    + usize::from(self.rsvp_no_option.is_some())
+                    + usize::from(self.positive_messages.is_some())
+                    + usize::from(self.waitlist_messages.is_some())
+                    + usize::from(self.negative_messages.is_some())
+                    + usize::from(self.submit_action_label.is_some()),
+            )
+            .optional("rsvpYesOption", &self.rsvp_yes_option)
+            .optional("rsvpNoOption", &self.rsvp_no_option)
+            .optional("positiveMessages", &self.positive_messages)
+            .optional("waitlistMessages", &self.waitlist_messages)
+            .optional("negativeMessages", &self.negative_messages)
+            .optional("submitActionLabel", &self.submit_action_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RsvpFormMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RsvpFormMessages {
+    const NAME: &'static str = "RsvpFormMessages";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "rsvpYesOption" => {
+                    rt::object::nullable(&mut map, &mut out.rsvp_yes_option)
+                }
+                "rsvpNoOption" => rt::object::nullable(&mut map, &mut out.rsvp_no_option),
+                "positiveMessages" => {
+                    rt::object::nullable(&mut map, &mut out.positive_messages)
+                }
+                "waitlistMessages" => {
+                    rt::object::nullable(&mut map, &mut out.waitlist_messages)
+                }
+                "negativeMessages" => {
+                    rt::object::nullable(&mut map, &mut out.negative_messages)
+                }
+                "submitActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.submit_action_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Confirmation messages shown after registration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RsvpFormMessagesNegativeResponseConfirmation {
+    /// Confirmation message title.
+    pub title: Option<String>,
+    /// "Share event" call-to-action label text.
+    pub share_action_label: Option<String>,
+}
+
+impl Serialize for RsvpFormMessagesNegativeResponseConfirmation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RsvpFormMessagesNegativeResponseConfirmation",
+                usize::from(self.title.is_some())
+                    + usize::from(self.share_action_label.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("shareActionLabel", &self.share_action_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RsvpFormMessagesNegativeResponseConfirmation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RsvpFormMessagesNegativeResponseConfirmation {
+    const NAME: &'static str = "RsvpFormMessagesNegativeResponseConfirmation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "shareActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.share_action_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+/// Confirmation messages shown after registration.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RsvpFormMessagesPositiveResponseConfirmation {
     /// Confirmation message title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Confirmation message text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// "Add to calendar" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_calendar_action_label: Option<String>,
     /// "Share event" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub share_action_label: Option<String>,
+}
+
+impl Serialize for RsvpFormMessagesPositiveResponseConfirmation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RsvpFormMessagesPositiveResponseConfirmation",
+                usize::from(self.title.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.add_to_calendar_action_label.is_some())
+                    + usize::from(self.share_action_label.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("message", &self.message)
+            .optional("addToCalendarActionLabel", &self.add_to_calendar_action_label)
+            .optional("shareActionLabel", &self.share_action_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RsvpFormMessagesPositiveResponseConfirmation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RsvpFormMessagesPositiveResponseConfirmation {
+    const NAME: &'static str = "RsvpFormMessagesPositiveResponseConfirmation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "addToCalendarActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.add_to_calendar_action_label)
+                }
+                "shareActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.share_action_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `RsvpRegistration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RsvpRegistration {
     /// The `responseType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<ResponseType>,
     /// How many guests can RSVP to an event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Whether a waitlist is opened when the total guest limit is reached. If `true`, guests can RSVP to an event and are automatically added to the waitlist with the `IN_WAITLIST` status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waitlist_enabled: Option<bool>,
     /// Registration start date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Registration end date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for RsvpRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RsvpRegistration",
+                usize::from(self.response_type.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.waitlist_enabled.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.end_date.is_some()),
+            )
+            .optional("responseType", &self.response_type)
+            .optional("limit", &self.limit)
+            .optional("waitlistEnabled", &self.waitlist_enabled)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RsvpRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RsvpRegistration {
+    const NAME: &'static str = "RsvpRegistration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "responseType" => rt::object::nullable(&mut map, &mut out.response_type),
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "waitlistEnabled" => {
+                    rt::object::nullable(&mut map, &mut out.waitlist_enabled)
+                }
+                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
+                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Rsvps` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rsvps {
     /// Total number of RSVPs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<f64>,
     /// Number of RSVPs with status `YES`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub yes_count: Option<f64>,
     /// Number of RSVPs with status `NO`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_count: Option<f64>,
     /// Number of RSVPs in a waitlist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waitlist_count: Option<f64>,
 }
 
+impl Serialize for Rsvps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Rsvps",
+                usize::from(self.total_count.is_some())
+                    + usize::from(self.yes_count.is_some())
+                    + usize::from(self.no_count.is_some())
+                    + usize::from(self.waitlist_count.is_some()),
+            )
+            .optional("totalCount", &self.total_count)
+            .optional("yesCount", &self.yes_count)
+            .optional("noCount", &self.no_count)
+            .optional("waitlistCount", &self.waitlist_count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Rsvps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Rsvps {
+    const NAME: &'static str = "Rsvps";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalCount" => rt::object::nullable(&mut map, &mut out.total_count),
+                "yesCount" => rt::object::nullable(&mut map, &mut out.yes_count),
+                "noCount" => rt::object::nullable(&mut map, &mut out.no_count),
+                "waitlistCount" => {
+                    rt::object::nullable(&mut map, &mut out.waitlist_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SeoSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeoSettings {
     /// URL slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `advancedSeoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_seo_data: Option<SeoSchema>,
     /// Whether the slug is hidden from the SEO sitemap.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
 }
 
+impl Serialize for SeoSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SeoSettings",
+                usize::from(self.slug.is_some())
+                    + usize::from(self.advanced_seo_data.is_some())
+                    + usize::from(self.hidden.is_some()),
+            )
+            .optional("slug", &self.slug)
+            .optional("advancedSeoData", &self.advanced_seo_data)
+            .optional("hidden", &self.hidden)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SeoSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SeoSettings {
+    const NAME: &'static str = "SeoSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "advancedSeoData" => {
+                    rt::object::nullable(&mut map, &mut out.advanced_seo_data)
+                }
+                "hidden" => rt::object::nullable(&mut map, &mut out.hidden),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShapeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShapeData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Media>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ShapeDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for ShapeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShapeData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.shape.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("shape", &self.shape)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .optional("link", &self.link)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShapeData {
+    const NAME: &'static str = "ShapeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SketchData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SketchData {
     /// The `variant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<Variant>,
     /// Annotation color. Defaults to the theme action color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animate: Option<bool>,
 }
 
+impl Serialize for SketchData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SketchData",
+                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.animate.is_some()),
+            )
+            .optional("variant", &self.variant)
+            .optional("color", &self.color)
+            .optional("animate", &self.animate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SketchData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SketchData {
+    const NAME: &'static str = "SketchData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variant" => rt::object::nullable(&mut map, &mut out.variant),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "animate" => rt::object::nullable(&mut map, &mut out.animate),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Data for a smart block cell node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockCellData {
     /// Optional label text for the cell (e.g., for stats variants).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<Media>,
     /// Border color of the cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accent_color: Option<String>,
     /// Background color for background-based variants (SOLID_BOXES, SOLID_BOXES_ALTERNATING, SOLID_JOINED_BOXES).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_color: Option<String>,
 }
 
+impl Serialize for SmartBlockCellData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockCellData",
+                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.accent_color.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.shape_color.is_some()),
+            )
+            .optional("label", &self.label)
+            .optional("shape", &self.shape)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("type", &self.r#type)
+            .optional("accentColor", &self.accent_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("shapeColor", &self.shape_color)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockCellData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockCellData {
+    const NAME: &'static str = "SmartBlockCellData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Data for a smart block node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockData {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Layout orientation. HORIZONTAL or VERTICAL. Optional for variants with fixed orientation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<String>,
     /// The `columnSize` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_size: Option<ColumnSize>,
     /// Border color (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for SmartBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockData",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.orientation.is_some())
+                    + usize::from(self.column_size.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("orientation", &self.orientation)
+            .optional("columnSize", &self.column_size)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockData {
+    const NAME: &'static str = "SmartBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
+                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UPCOMING`: Event is published and scheduled to start.
@@ -4441,70 +9211,197 @@ impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Summaries` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summaries {
     /// The `rsvps` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rsvps: Option<Rsvps>,
     /// The `tickets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tickets: Option<Tickets>,
     /// The `cancellation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<Cancellation>,
 }
 
+impl Serialize for Summaries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Summaries",
+                usize::from(self.rsvps.is_some()) + usize::from(self.tickets.is_some())
+                    + usize::from(self.cancellation.is_some()),
+            )
+            .optional("rsvps", &self.rsvps)
+            .optional("tickets", &self.tickets)
+            .optional("cancellation", &self.cancellation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Summaries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Summaries {
+    const NAME: &'static str = "Summaries";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "rsvps" => rt::object::nullable(&mut map, &mut out.rsvps),
+                "tickets" => rt::object::nullable(&mut map, &mut out.tickets),
+                "cancellation" => rt::object::nullable(&mut map, &mut out.cancellation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TableData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `dimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Dimensions>,
     /// Deprecated: Use `rowHeader` and `columnHeader` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Sets whether the table's first row is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_header: Option<bool>,
     /// Sets whether the table's first column is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_spacing: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// Table's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for TableData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TableData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.dimensions.is_some())
+                    + usize::from(self.header.is_some())
+                    + usize::from(self.row_header.is_some())
+                    + usize::from(self.column_header.is_some())
+                    + usize::from(self.cell_spacing.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("dimensions", &self.dimensions)
+            .optional("header", &self.header)
+            .optional("rowHeader", &self.row_header)
+            .optional("columnHeader", &self.column_header)
+            .optional("cellSpacing", &self.cell_spacing)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("altText", &self.alt_text)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TableData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TableData {
+    const NAME: &'static str = "TableData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
+                "header" => rt::object::nullable(&mut map, &mut out.header),
+                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
+                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
+                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -4560,26 +9457,68 @@ impl<'de> Deserialize<'de> for Target {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TaxSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxSettings {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TaxType>,
     /// Tax name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tax rate. For example, `21.55`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// Apply tax to donations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_to_donations: Option<bool>,
+}
+
+impl Serialize for TaxSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TaxSettings",
+                usize::from(self.r#type.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.rate.is_some())
+                    + usize::from(self.applied_to_donations.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("name", &self.name)
+            .optional("rate", &self.rate)
+            .optional("appliedToDonations", &self.applied_to_donations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaxSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TaxSettings {
+    const NAME: &'static str = "TaxSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                "appliedToDonations" => {
+                    rt::object::nullable(&mut map, &mut out.applied_to_donations)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Tax application settings.
@@ -4627,163 +9566,542 @@ impl<'de> Deserialize<'de> for TaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TextData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextData {
     /// The text to apply decorations to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The decorations to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
+}
+
+impl Serialize for TextData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextData",
+                usize::from(self.text.is_some())
+                    + usize::from(self.decorations.is_some()),
+            )
+            .optional("text", &self.text)
+            .optional("decorations", &self.decorations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextData {
+    const NAME: &'static str = "TextData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `TextNodeStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextNodeStyle {
     /// The decorations to apply to the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
     /// The `nodeStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<String>,
 }
 
+impl Serialize for TextNodeStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextNodeStyle",
+                usize::from(self.decorations.is_some())
+                    + usize::from(self.node_style.is_some())
+                    + usize::from(self.line_height.is_some()),
+            )
+            .optional("decorations", &self.decorations)
+            .optional("nodeStyle", &self.node_style)
+            .optional("lineHeight", &self.line_height)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextNodeStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextNodeStyle {
+    const NAME: &'static str = "TextNodeStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
+                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Tickets` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tickets {
     /// Number of sold tickets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tickets_sold: Option<f64>,
     /// The `revenue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<EventsMoney>,
     /// Whether the currency is locked and can't be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_locked: Option<bool>,
     /// Number of orders placed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_orders: Option<f64>,
     /// The `totalSales` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_sales: Option<EventsMoney>,
 }
 
+impl Serialize for Tickets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Tickets",
+                usize::from(self.tickets_sold.is_some())
+                    + usize::from(self.revenue.is_some())
+                    + usize::from(self.currency_locked.is_some())
+                    + usize::from(self.total_orders.is_some())
+                    + usize::from(self.total_sales.is_some()),
+            )
+            .optional("ticketsSold", &self.tickets_sold)
+            .optional("revenue", &self.revenue)
+            .optional("currencyLocked", &self.currency_locked)
+            .optional("totalOrders", &self.total_orders)
+            .optional("totalSales", &self.total_sales)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tickets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Tickets {
+    const NAME: &'static str = "Tickets";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ticketsSold" => rt::object::nullable(&mut map, &mut out.tickets_sold),
+                "revenue" => rt::object::nullable(&mut map, &mut out.revenue),
+                "currencyLocked" => {
+                    rt::object::nullable(&mut map, &mut out.currency_locked)
+                }
+                "totalOrders" => rt::object::nullable(&mut map, &mut out.total_orders),
+                "totalSales" => rt::object::nullable(&mut map, &mut out.total_sales),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TicketsRegistration` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TicketsRegistration {
     /// Whether the registration form must be filled out separately for each ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guests_assigned_separately: Option<bool>,
     /// Ticket limit per order. <br>
     /// Default: 20 tickets.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_limit_per_order: Option<f64>,
     /// Ticket price currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `lowestPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lowest_price: Option<Money>,
     /// The `highestPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub highest_price: Option<Money>,
     /// Whether all tickets are sold for the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sold_out: Option<bool>,
     /// The `taxSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_settings: Option<TaxSettings>,
     /// Reservation duration in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservation_duration_in_minutes: Option<f64>,
 }
 
+impl Serialize for TicketsRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TicketsRegistration",
+                usize::from(self.guests_assigned_separately.is_some())
+                    + usize::from(self.ticket_limit_per_order.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.lowest_price.is_some())
+                    + usize::from(self.highest_price.is_some())
+                    + usize::from(self.sold_out.is_some())
+                    + usize::from(self.tax_settings.is_some())
+                    + usize::from(self.reservation_duration_in_minutes.is_some()),
+            )
+            .optional("guestsAssignedSeparately", &self.guests_assigned_separately)
+            .optional("ticketLimitPerOrder", &self.ticket_limit_per_order)
+            .optional("currency", &self.currency)
+            .optional("lowestPrice", &self.lowest_price)
+            .optional("highestPrice", &self.highest_price)
+            .optional("soldOut", &self.sold_out)
+            .optional("taxSettings", &self.tax_settings)
+            .optional(
+                "reservationDurationInMinutes",
+                &self.reservation_duration_in_minutes,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TicketsRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TicketsRegistration {
+    const NAME: &'static str = "TicketsRegistration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "guestsAssignedSeparately" => {
+                    rt::object::nullable(&mut map, &mut out.guests_assigned_separately)
+                }
+                "ticketLimitPerOrder" => {
+                    rt::object::nullable(&mut map, &mut out.ticket_limit_per_order)
+                }
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "lowestPrice" => rt::object::nullable(&mut map, &mut out.lowest_price),
+                "highestPrice" => rt::object::nullable(&mut map, &mut out.highest_price),
+                "soldOut" => rt::object::nullable(&mut map, &mut out.sold_out),
+                "taxSettings" => rt::object::nullable(&mut map, &mut out.tax_settings),
+                "reservationDurationInMinutes" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.reservation_duration_in_minutes,
+                    )
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TicketsUnavailableMessages` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TicketsUnavailableMessages {
     /// Message shown when event tickets are unavailable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// "Explore other events" call-to-action label text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explore_events_action_label: Option<String>,
+}
+
+impl Serialize for TicketsUnavailableMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TicketsUnavailableMessages",
+                usize::from(self.message.is_some())
+                    + usize::from(self.explore_events_action_label.is_some()),
+            )
+            .optional("message", &self.message)
+            .optional("exploreEventsActionLabel", &self.explore_events_action_label)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TicketsUnavailableMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TicketsUnavailableMessages {
+    const NAME: &'static str = "TicketsUnavailableMessages";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "exploreEventsActionLabel" => {
+                    rt::object::nullable(&mut map, &mut out.explore_events_action_label)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A coarse-grained representation of time duration divided into whole constituting components of days, hours, and minutes.
 /// For example, 25.5 hours duration is represented as `{ days: 1, hours: 1, minutes: 30 }`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimeDuration {
     /// Number of days.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<f64>,
     /// Number of hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<f64>,
     /// Number of minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<f64>,
 }
 
+impl Serialize for TimeDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TimeDuration",
+                usize::from(self.days.is_some()) + usize::from(self.hours.is_some())
+                    + usize::from(self.minutes.is_some()),
+            )
+            .optional("days", &self.days)
+            .optional("hours", &self.hours)
+            .optional("minutes", &self.minutes)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TimeDuration {
+    const NAME: &'static str = "TimeDuration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "days" => rt::object::nullable(&mut map, &mut out.days),
+                "hours" => rt::object::nullable(&mut map, &mut out.hours),
+                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TocData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub included_headings: Option<Vec<f64>>,
     /// The `listStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<f64>,
     /// Optional override for the vertical spacing between items in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_spacing: Option<f64>,
     /// Optional override for the text color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `indentation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<Indentation>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for TocData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TocData",
+                usize::from(self.included_headings.is_some())
+                    + usize::from(self.list_style.is_some())
+                    + usize::from(self.font_size.is_some())
+                    + usize::from(self.item_spacing.is_some())
+                    + usize::from(self.color.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("includedHeadings", &self.included_headings)
+            .optional("listStyle", &self.list_style)
+            .optional("fontSize", &self.font_size)
+            .optional("itemSpacing", &self.item_spacing)
+            .optional("color", &self.color)
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TocData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TocData {
+    const NAME: &'static str = "TocData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "includedHeadings" => {
+                    rt::object::nullable(&mut map, &mut out.included_headings)
+                }
+                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
+                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
+                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateEventRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEventRequest {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
     /// Predefined sets of fields to return.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for UpdateEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateEventRequest",
+                usize::from(self.event.is_some()) + usize::from(self.fields.is_some()),
+            )
+            .optional("event", &self.event)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateEventRequest {
+    const NAME: &'static str = "UpdateEventRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateEventResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEventResponse {
     /// The `event` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<WixEvent>,
+}
+
+impl Serialize for UpdateEventResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateEventResponse",
+                usize::from(self.event.is_some()),
+            )
+            .optional("event", &self.event)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateEventResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateEventResponse {
+    const NAME: &'static str = "UpdateEventResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "event" => rt::object::nullable(&mut map, &mut out.event),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ValueType` values.
@@ -4840,7 +10158,7 @@ impl<'de> Deserialize<'de> for ValueType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4902,154 +10220,379 @@ impl<'de> Deserialize<'de> for Variant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Video` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Video {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Media>,
 }
 
+impl Serialize for Video {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Video",
+                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("thumbnail", &self.thumbnail)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Video {
+    const NAME: &'static str = "Video";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VideoData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Media>,
     /// Sets whether the video's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Video title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for VideoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.video.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("video", &self.video)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("disableDownload", &self.disable_download)
+            .optional("title", &self.title)
+            .optional("options", &self.options)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoData {
+    const NAME: &'static str = "VideoData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// An Event is a structured record of a scheduled gathering, including its title, location, date and time, registration settings, status, and related URLs.
 ///
 /// You can use it to model and display event details, configure how guests register, and manage visibility and calendars across the site or app.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixEvent {
     /// Event ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `location` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The `dateAndTimeSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_and_time_settings: Option<DateAndTimeSettings>,
     /// Event title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Short description that appears under the event title.
     /// **Note:** This field is returned only when the `DETAILS` fieldset is included in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
     /// Detailed description of an event.
     ///
     /// This field is deprecated.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detailed_description: Option<String>,
     /// The `mainImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_image: Option<Image>,
     /// Unique identifier of the event page. The naming is the same as the event title written in kebab case. For example, if your event title is "Leather Crafting 101", then the slug is "leather-crafting-101".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Date and time when the event was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the event was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The `registration` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub registration: Option<Registration>,
     /// The `calendarUrls` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar_urls: Option<CalendarUrls>,
     /// The `eventPageUrl` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_page_url: Option<PageUrl>,
     /// The `form` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
     /// The `summaries` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Summaries>,
     /// Instance ID of the site where the event is hosted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `guestListSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_list_settings: Option<GuestListSettings>,
     /// ID of the user who created the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `onlineConferencing` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub online_conferencing: Option<OnlineConferencing>,
     /// The `seoSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_settings: Option<SeoSettings>,
     /// Legacy contacts label key. <br>
     /// **Note:** Populated only on events created before the migration to Contacts V5; new events aren't assigned a contacts label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_label: Option<String>,
     /// The `agendaSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agenda_settings: Option<AgendaSettings>,
     /// The `eventDisplaySettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_display_settings: Option<EventDisplaySettings>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<RichContent>,
     /// Event publish timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for WixEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixEvent",
+                usize::from(self.id.is_some()) + usize::from(self.location.is_some())
+                    + usize::from(self.date_and_time_settings.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.short_description.is_some())
+                    + usize::from(self.detailed_description.is_some())
+                    + usize::from(self.main_image.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.registration.is_some())
+                    + usize::from(self.calendar_urls.is_some())
+                    + usize::from(self.event_page_url.is_some())
+                    + usize::from(self.form.is_some())
+                    + usize::from(self.summaries.is_some())
+                    + usize::from(self.instance_id.is_some())
+                    + usize::from(self.guest_list_settings.is_some())
+                    + usize::from(self.user_id.is_some())
+                    + usize::from(self.online_conferencing.is_some())
+                    + usize::from(self.seo_settings.is_some())
+                    + usize::from(self.contact_label.is_some())
+                    + usize::from(self.agenda_settings.is_some())
+                    + usize::from(self.event_display_settings.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.published_date.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("location", &self.location)
+            .optional("dateAndTimeSettings", &self.date_and_time_settings)
+            .optional("title", &self.title)
+            .optional("shortDescription", &self.short_description)
+            .optional("detailedDescription", &self.detailed_description)
+            .optional("mainImage", &self.main_image)
+            .optional("slug", &self.slug)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("status", &self.status)
+            .optional("registration", &self.registration)
+            .optional("calendarUrls", &self.calendar_urls)
+            .optional("eventPageUrl", &self.event_page_url)
+            .optional("form", &self.form)
+            .optional("summaries", &self.summaries)
+            .optional("instanceId", &self.instance_id)
+            .optional("guestListSettings", &self.guest_list_settings)
+            .optional("userId", &self.user_id)
+            .optional("onlineConferencing", &self.online_conferencing)
+            .optional("seoSettings", &self.seo_settings)
+            .optional("contactLabel", &self.contact_label)
+            .optional("agendaSettings", &self.agenda_settings)
+            .optional("eventDisplaySettings", &self.event_display_settings)
+            .optional("description", &self.description)
+            .optional("publishedDate", &self.published_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixEvent {
+    const NAME: &'static str = "WixEvent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "location" => rt::object::nullable(&mut map, &mut out.location),
+                "dateAndTimeSettings" => {
+                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "shortDescription" => {
+                    rt::object::nullable(&mut map, &mut out.short_description)
+                }
+                "detailedDescription" => {
+                    rt::object::nullable(&mut map, &mut out.detailed_description)
+                }
+                "mainImage" => rt::object::nullable(&mut map, &mut out.main_image),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "registration" => rt::object::nullable(&mut map, &mut out.registration),
+                "calendarUrls" => rt::object::nullable(&mut map, &mut out.calendar_urls),
+                "eventPageUrl" => rt::object::nullable(&mut map, &mut out.event_page_url),
+                "form" => rt::object::nullable(&mut map, &mut out.form),
+                "summaries" => rt::object::nullable(&mut map, &mut out.summaries),
+                "instanceId" => rt::object::nullable(&mut map, &mut out.instance_id),
+                "guestListSettings" => {
+                    rt::object::nullable(&mut map, &mut out.guest_list_settings)
+                }
+                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
+                "onlineConferencing" => {
+                    rt::object::nullable(&mut map, &mut out.online_conferencing)
+                }
+                "seoSettings" => rt::object::nullable(&mut map, &mut out.seo_settings),
+                "contactLabel" => rt::object::nullable(&mut map, &mut out.contact_label),
+                "agendaSettings" => {
+                    rt::object::nullable(&mut map, &mut out.agenda_settings)
+                }
+                "eventDisplaySettings" => {
+                    rt::object::nullable(&mut map, &mut out.event_display_settings)
+                }
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "publishedDate" => {
+                    rt::object::nullable(&mut map, &mut out.published_date)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WixOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixOption {
     /// Option ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Media>,
+}
+
+impl Serialize for WixOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixOption",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.image.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixOption {
+    const NAME: &'static str = "WixOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Events V3.
@@ -5115,6 +10658,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -623,7 +623,8 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -634,459 +635,412 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn update_current_member_slug<'f>(
         client: &'f Client,
         body: &'f UpdateMySlugRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMySlugResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/my/slug".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_CURRENT_MEMBER_SLUG,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_CURRENT_MEMBER_SLUG, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/my/slug".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_CURRENT_MEMBER_SLUG,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_CURRENT_MEMBER_SLUG, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_member_slug<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UpdateMemberSlugRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMemberSlugResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/slug", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_MEMBER_SLUG,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_MEMBER_SLUG, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/slug", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_MEMBER_SLUG,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_MEMBER_SLUG, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn join_community<'f>(
         client: &'f Client,
         body: &'f JoinCommunityRequest,
     ) -> rt::BoxFuture<'f, Result<JoinCommunityResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/join-community".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::JOIN_COMMUNITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::JOIN_COMMUNITY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/join-community".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::JOIN_COMMUNITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::JOIN_COMMUNITY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn leave_community<'f>(
         client: &'f Client,
         body: &'f LeaveCommunityRequest,
     ) -> rt::BoxFuture<'f, Result<LeaveCommunityResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/leave-community".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LEAVE_COMMUNITY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LEAVE_COMMUNITY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/leave-community".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::LEAVE_COMMUNITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LEAVE_COMMUNITY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_current_member<'f>(
         client: &'f Client,
         params: &'f GetCurrentMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fieldsets.iter().flatten() {
-                query.push(("fieldsets", v.as_str().to_owned()));
-            }
-            let path = "/members/v1/members/my".to_owned();
-            unsafe {
-                rt::call(client, &operations::GET_CURRENT_MEMBER, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fieldsets.iter().flatten() {
+            query.push(("fieldsets", v.as_str().to_owned()));
+        }
+        let path = Ok("/members/v1/members/my".to_owned());
+        unsafe {
+            rt::call(client, &operations::GET_CURRENT_MEMBER, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn get_member<'f>(
         client: &'f Client,
         id: &'f str,
         params: &'f GetMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fieldsets.iter().flatten() {
-                query.push(("fieldsets", v.as_str().to_owned()));
-            }
-            let path = format!("/members/v1/members/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_MEMBER, path, query, None) }.await
-        })
+        let mut query = Vec::new();
+        for v in params.fieldsets.iter().flatten() {
+            query.push(("fieldsets", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/members/v1/members/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_MEMBER, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn list_members<'f>(
         client: &'f Client,
         params: &'f ListMembersParams,
     ) -> rt::BoxFuture<'f, Result<ListMembersResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.paging_limit {
-                query.push(("paging.limit", v.to_string()));
-            }
-            if let Some(v) = &params.paging_offset {
-                query.push(("paging.offset", v.to_string()));
-            }
-            for v in params.fieldsets.iter().flatten() {
-                query.push(("fieldsets", v.as_str().to_owned()));
-            }
-            let path = "/members/v1/members".to_owned();
-            unsafe { rt::call(client, &operations::LIST_MEMBERS, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.paging_limit {
+            query.push(("paging.limit", v.to_string()));
+        }
+        if let Some(v) = &params.paging_offset {
+            query.push(("paging.offset", v.to_string()));
+        }
+        for v in params.fieldsets.iter().flatten() {
+            query.push(("fieldsets", v.as_str().to_owned()));
+        }
+        let path = Ok("/members/v1/members".to_owned());
+        unsafe { rt::call(client, &operations::LIST_MEMBERS, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn query_members<'f>(
         client: &'f Client,
         body: &'f QueryMembersRequest,
     ) -> rt::BoxFuture<'f, Result<QueryMembersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_MEMBERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_MEMBERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_MEMBERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_MEMBERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn mute_member<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f MuteMemberRequest,
     ) -> rt::BoxFuture<'f, Result<MuteMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/mute", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::MUTE_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::MUTE_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/mute", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::MUTE_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::MUTE_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn unmute_member<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UnmuteMemberRequest,
     ) -> rt::BoxFuture<'f, Result<UnmuteMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/unmute", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UNMUTE_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UNMUTE_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/unmute", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UNMUTE_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UNMUTE_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn approve_member<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f ApproveMemberRequest,
     ) -> rt::BoxFuture<'f, Result<ApproveMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/approve", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::APPROVE_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::APPROVE_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/approve", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::APPROVE_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::APPROVE_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn block_member<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f BlockMemberRequest,
     ) -> rt::BoxFuture<'f, Result<BlockMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/block", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BLOCK_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BLOCK_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/block", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::BLOCK_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BLOCK_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn disconnect_member<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f DisconnectMemberRequest,
     ) -> rt::BoxFuture<'f, Result<DisconnectMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/disconnect", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DISCONNECT_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::DISCONNECT_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/disconnect", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::DISCONNECT_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::DISCONNECT_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_member<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::DELETE_MEMBER, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_MEMBER, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn delete_my_member<'f>(
         client: &'f Client,
         params: &'f DeleteMyMemberParams,
     ) -> rt::BoxFuture<'f, Result<DeleteMyMemberResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.content_assignee_id {
-                query.push(("contentAssigneeId", v.to_string()));
-            }
-            let path = "/members/v1/members/my".to_owned();
-            unsafe { rt::call(client, &operations::DELETE_MY_MEMBER, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.content_assignee_id {
+            query.push(("contentAssigneeId", v.to_string()));
+        }
+        let path = Ok("/members/v1/members/my".to_owned());
+        unsafe { rt::call(client, &operations::DELETE_MY_MEMBER, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_members<'f>(
         client: &'f Client,
         body: &'f BulkDeleteMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/bulk/delete".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_MEMBERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_MEMBERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/bulk/delete".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_MEMBERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_MEMBERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_members_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkDeleteMembersByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/bulk/delete-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_MEMBERS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_DELETE_MEMBERS_BY_FILTER, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/bulk/delete-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_MEMBERS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_MEMBERS_BY_FILTER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_approve_members<'f>(
         client: &'f Client,
         body: &'f BulkApproveMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkApproveMembersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/bulk/approve-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_APPROVE_MEMBERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_APPROVE_MEMBERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/bulk/approve-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_APPROVE_MEMBERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_APPROVE_MEMBERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_block_members<'f>(
         client: &'f Client,
         body: &'f BulkBlockMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkBlockMembersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members/bulk/block-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_BLOCK_MEMBERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_BLOCK_MEMBERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members/bulk/block-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_BLOCK_MEMBERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_BLOCK_MEMBERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_member<'f>(
         client: &'f Client,
         body: &'f CreateMemberRequest,
     ) -> rt::BoxFuture<'f, Result<CreateMemberResponse, Error>> {
-        Box::pin(async move {
-            let path = "/members/v1/members".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/members/v1/members".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_member<'f>(
         client: &'f Client,
         body: &'f UpdateMemberRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMemberResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .and_then(|v| v.member.as_ref())
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_MEMBER, "member.id"))?;
-            let path = format!("/members/v1/members/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_MEMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_MEMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .and_then(|v| v.member.as_ref())
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(&operations::UPDATE_MEMBER, "member.id")),
+            ])
+            .map(|[path_0]| format!("/members/v1/members/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_MEMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_MEMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_member_phones<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberPhonesResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/phones", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_MEMBER_PHONES,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/phones", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_MEMBER_PHONES,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_member_emails<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberEmailsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/emails", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_MEMBER_EMAILS,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/emails", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_MEMBER_EMAILS,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_member_addresses<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberAddressesResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/members/v1/members/{}/addresses", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_MEMBER_ADDRESSES,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/members/v1/members/{}/addresses", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_MEMBER_ADDRESSES,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 }
 
@@ -1671,500 +1625,1927 @@ impl<'de> Deserialize<'de> for ActivityStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Street address.
 ///
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The `streetAddress` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<StreetAddress>,
     /// Main address line, usually street and number, as free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line: Option<String>,
     /// Street address ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Free text providing more detailed address information,
     /// such as apartment, suite, or floor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// City name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Code for a subdivision (such as state, prefecture, or province) in an
     /// [ISO 3166-2](https://en.wikipedia.org/wiki/ISO_3166-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// 2-letter country code in an
     /// [ISO-3166 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 }
 
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Address",
+                usize::from(self.street_address.is_some())
+                    + usize::from(self.address_line.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.address_line2.is_some())
+                    + usize::from(self.city.is_some())
+                    + usize::from(self.subdivision.is_some())
+                    + usize::from(self.country.is_some())
+                    + usize::from(self.postal_code.is_some()),
+            )
+            .optional("streetAddress", &self.street_address)
+            .optional("addressLine", &self.address_line)
+            .optional("id", &self.id)
+            .optional("addressLine2", &self.address_line2)
+            .optional("city", &self.city)
+            .optional("subdivision", &self.subdivision)
+            .optional("country", &self.country)
+            .optional("postalCode", &self.postal_code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "streetAddress" => {
+                    rt::object::nullable(&mut map, &mut out.street_address)
+                }
+                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ApproveMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApproveMemberRequest {
     /// ID of the member to approve.
     pub id: String,
 }
 
+impl Serialize for ApproveMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "ApproveMemberRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ApproveMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ApproveMemberRequest {
+    const NAME: &'static str = "ApproveMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `ApproveMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApproveMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for ApproveMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ApproveMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ApproveMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ApproveMemberResponse {
+    const NAME: &'static str = "ApproveMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BlockMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockMemberRequest {
     /// ID of a member to block.
     pub id: String,
 }
 
+impl Serialize for BlockMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BlockMemberRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BlockMemberRequest {
+    const NAME: &'static str = "BlockMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `BlockMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for BlockMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BlockMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BlockMemberResponse {
+    const NAME: &'static str = "BlockMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkApproveMembersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkApproveMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
 }
 
+impl Serialize for BulkApproveMembersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkApproveMembersRequest", 1)
+            .field("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkApproveMembersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkApproveMembersRequest {
+    const NAME: &'static str = "BulkApproveMembersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { filter: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
+        }
+    }
+}
+
 /// The `BulkApproveMembersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkApproveMembersResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkApproveMembersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkApproveMembersResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkApproveMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkApproveMembersResponse {
+    const NAME: &'static str = "BulkApproveMembersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkBlockMembersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkBlockMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
 }
 
+impl Serialize for BulkBlockMembersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkBlockMembersRequest", 1)
+            .field("filter", &self.filter)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkBlockMembersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkBlockMembersRequest {
+    const NAME: &'static str = "BulkBlockMembersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { filter: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
+        }
+    }
+}
+
 /// The `BulkBlockMembersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkBlockMembersResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkBlockMembersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkBlockMembersResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkBlockMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkBlockMembersResponse {
+    const NAME: &'static str = "BulkBlockMembersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteMembersByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteMembersByFilterRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
     /// ID of a member receiving the deleted member's content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_assignee_id: Option<String>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<Search>,
 }
 
+impl Serialize for BulkDeleteMembersByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteMembersByFilterRequest",
+                1 + usize::from(self.content_assignee_id.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .field("filter", &self.filter)
+            .optional("contentAssigneeId", &self.content_assignee_id)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteMembersByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteMembersByFilterRequest {
+    const NAME: &'static str = "BulkDeleteMembersByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::value(&mut map, &mut f0),
+                "contentAssigneeId" => rt::object::nullable(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    filter: f0,
+                    content_assignee_id: f1,
+                    search: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
+        }
+    }
+}
+
 /// The `BulkDeleteMembersByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteMembersByFilterResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkDeleteMembersByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteMembersByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteMembersByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteMembersByFilterResponse {
+    const NAME: &'static str = "BulkDeleteMembersByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteMembersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteMembersRequest {
     /// IDs of members to be deleted.
     pub member_ids: Vec<String>,
 }
 
+impl Serialize for BulkDeleteMembersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkDeleteMembersRequest", 1)
+            .field("memberIds", &self.member_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteMembersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteMembersRequest {
+    const NAME: &'static str = "BulkDeleteMembersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "memberIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { member_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "memberIds")])),
+        }
+    }
+}
+
 /// The `BulkDeleteMembersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteMembersResponse {
     /// Result.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkMemberResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkDeleteMembersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteMembersResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteMembersResponse {
+    const NAME: &'static str = "BulkDeleteMembersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkMemberResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkMemberResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkMemberResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkMemberResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkMemberResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkMemberResult {
+    const NAME: &'static str = "BulkMemberResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Contact info associated with the member.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Contact {
     /// Contact's first name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Contact's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// List of phone numbers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<String>>,
     /// List of email addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// List of street addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     /// Contact's birthdate, formatted as `"YYYY-MM-DD"`.
     ///
     /// Example: `"2020-03-15"` for March 15, 2020.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birthdate: Option<String>,
     /// Contact's company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Contact's job title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Custom fields,
     /// where each key is the field key,
     /// and each value is the field's value for the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, CustomField>>,
 }
 
+impl Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Contact",
+                usize::from(self.first_name.is_some())
+                    + usize::from(self.last_name.is_some())
+                    + usize::from(self.phones.is_some())
+                    + usize::from(self.emails.is_some())
+                    + usize::from(self.addresses.is_some())
+                    + usize::from(self.birthdate.is_some())
+                    + usize::from(self.company.is_some())
+                    + usize::from(self.job_title.is_some())
+                    + usize::from(self.custom_fields.is_some()),
+            )
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("phones", &self.phones)
+            .optional("emails", &self.emails)
+            .optional("addresses", &self.addresses)
+            .optional("birthdate", &self.birthdate)
+            .optional("company", &self.company)
+            .optional("jobTitle", &self.job_title)
+            .optional("customFields", &self.custom_fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Contact {
+    const NAME: &'static str = "Contact";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                "phones" => rt::object::nullable(&mut map, &mut out.phones),
+                "emails" => rt::object::nullable(&mut map, &mut out.emails),
+                "addresses" => rt::object::nullable(&mut map, &mut out.addresses),
+                "birthdate" => rt::object::nullable(&mut map, &mut out.birthdate),
+                "company" => rt::object::nullable(&mut map, &mut out.company),
+                "jobTitle" => rt::object::nullable(&mut map, &mut out.job_title),
+                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMemberRequest {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for CreateMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateMemberRequest",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateMemberRequest {
+    const NAME: &'static str = "CreateMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CreateMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for CreateMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateMemberResponse {
+    const NAME: &'static str = "CreateMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CustomField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomField {
     /// Custom field name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Custom field value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
 }
 
+impl Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomField",
+                usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomField {
+    const NAME: &'static str = "CustomField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteMemberAddressesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMemberAddressesResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for DeleteMemberAddressesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteMemberAddressesResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMemberAddressesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteMemberAddressesResponse {
+    const NAME: &'static str = "DeleteMemberAddressesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DeleteMemberEmailsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMemberEmailsResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for DeleteMemberEmailsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteMemberEmailsResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMemberEmailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteMemberEmailsResponse {
+    const NAME: &'static str = "DeleteMemberEmailsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DeleteMemberPhonesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMemberPhonesResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for DeleteMemberPhonesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DeleteMemberPhonesResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMemberPhonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteMemberPhonesResponse {
+    const NAME: &'static str = "DeleteMemberPhonesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMemberResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for DeleteMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteMemberResponse {
+    const NAME: &'static str = "DeleteMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DeleteMyMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMyMemberResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DeleteMyMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteMyMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteMyMemberResponse {
+    const NAME: &'static str = "DeleteMyMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DisconnectMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisconnectMemberRequest {
     /// ID of a member to disconnect.
     pub id: String,
 }
 
+impl Serialize for DisconnectMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "DisconnectMemberRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DisconnectMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DisconnectMemberRequest {
+    const NAME: &'static str = "DisconnectMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `DisconnectMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisconnectMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for DisconnectMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DisconnectMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DisconnectMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DisconnectMemberResponse {
+    const NAME: &'static str = "DisconnectMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for GetMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMemberResponse {
+    const NAME: &'static str = "GetMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Member profile.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetMyMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for GetMyMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetMyMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetMyMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetMyMemberResponse {
+    const NAME: &'static str = "GetMyMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// Wix Media image ID,
     /// set when the member selects an image from Wix Media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// X-axis offset.
     ///
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_x: Option<f64>,
     /// Y-axis offset.
     ///
     /// Default: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset_y: Option<f64>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.offset_x.is_some())
+                    + usize::from(self.offset_y.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("offsetX", &self.offset_x)
+            .optional("offsetY", &self.offset_y)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
+                "offsetY" => rt::object::nullable(&mut map, &mut out.offset_y),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `JoinCommunityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinCommunityRequest {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for JoinCommunityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for JoinCommunityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for JoinCommunityRequest {
+    const NAME: &'static str = "JoinCommunityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Member profile.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinCommunityResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for JoinCommunityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "JoinCommunityResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for JoinCommunityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for JoinCommunityResponse {
+    const NAME: &'static str = "JoinCommunityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `LeaveCommunityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaveCommunityRequest {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for LeaveCommunityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for LeaveCommunityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LeaveCommunityRequest {
+    const NAME: &'static str = "LeaveCommunityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Member profile.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaveCommunityResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for LeaveCommunityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LeaveCommunityResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LeaveCommunityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LeaveCommunityResponse {
+    const NAME: &'static str = "LeaveCommunityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListMembersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMembersResponse {
     /// List of members.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
+}
+
+impl Serialize for ListMembersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListMembersResponse",
+                usize::from(self.members.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("members", &self.members)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListMembersResponse {
+    const NAME: &'static str = "ListMembersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "members" => rt::object::nullable(&mut map, &mut out.members),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A registered user of a Wix site who can log in, access member-only content, and participate in site activities.
 /// Members have profiles, contact information, and can interact with site features such as forums, blogs, and community features.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Member {
     /// Member ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Email used by a member to log in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_email: Option<String>,
     /// Whether the email used by a member has been verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_email_verified: Option<bool>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Contact ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
     /// The `contact` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     /// The `profile` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<Profile>,
     /// The `privacyStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_status: Option<PrivacyStatusStatus>,
     /// The `activityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_status: Option<ActivityStatusStatus>,
     /// Date and time when the member was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the member was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the member last logged in to the site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Member",
+                usize::from(self.id.is_some()) + usize::from(self.login_email.is_some())
+                    + usize::from(self.login_email_verified.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.contact_id.is_some())
+                    + usize::from(self.contact.is_some())
+                    + usize::from(self.profile.is_some())
+                    + usize::from(self.privacy_status.is_some())
+                    + usize::from(self.activity_status.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.last_login_date.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("loginEmail", &self.login_email)
+            .optional("loginEmailVerified", &self.login_email_verified)
+            .optional("status", &self.status)
+            .optional("contactId", &self.contact_id)
+            .optional("contact", &self.contact)
+            .optional("profile", &self.profile)
+            .optional("privacyStatus", &self.privacy_status)
+            .optional("activityStatus", &self.activity_status)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("lastLoginDate", &self.last_login_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Member {
+    const NAME: &'static str = "Member";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "loginEmail" => rt::object::nullable(&mut map, &mut out.login_email),
+                "loginEmailVerified" => {
+                    rt::object::nullable(&mut map, &mut out.login_email_verified)
+                }
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
+                "contact" => rt::object::nullable(&mut map, &mut out.contact),
+                "profile" => rt::object::nullable(&mut map, &mut out.profile),
+                "privacyStatus" => {
+                    rt::object::nullable(&mut map, &mut out.privacy_status)
+                }
+                "activityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.activity_status)
+                }
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "lastLoginDate" => {
+                    rt::object::nullable(&mut map, &mut out.last_login_date)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Kept as it came: the event carries no entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MemberDeletedPayload {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for MemberDeletedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for MemberDeletedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MemberDeletedPayload {
+    const NAME: &'static str = "MemberDeletedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MuteMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MuteMemberRequest {
     /// ID of the member to mute.
     pub id: String,
 }
 
+impl Serialize for MuteMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "MuteMemberRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MuteMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MuteMemberRequest {
+    const NAME: &'static str = "MuteMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `MuteMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MuteMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for MuteMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MuteMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MuteMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MuteMemberResponse {
+    const NAME: &'static str = "MuteMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Offset that was requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// Total number of items that match the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Flag that indicates the server failed to calculate the `total` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub too_many_to_count: Option<bool>,
+}
+
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.too_many_to_count.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("offset", &self.offset)
+            .optional("total", &self.total)
+            .optional("tooManyToCount", &self.too_many_to_count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "tooManyToCount" => {
+                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -2215,83 +3596,236 @@ impl<'de> Deserialize<'de> for PrivacyStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Member Profile
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Profile {
     /// Name that identifies the member to other members.
     /// Displayed on the member's profile page
     /// and interactions in the forum or blog.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Slug that determines the member's profile page URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `photo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Image>,
     /// The `cover` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover: Option<Image>,
     /// Member title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
+impl Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Profile",
+                usize::from(self.nickname.is_some()) + usize::from(self.slug.is_some())
+                    + usize::from(self.photo.is_some())
+                    + usize::from(self.cover.is_some())
+                    + usize::from(self.title.is_some()),
+            )
+            .optional("nickname", &self.nickname)
+            .optional("slug", &self.slug)
+            .optional("photo", &self.photo)
+            .optional("cover", &self.cover)
+            .optional("title", &self.title)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Profile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Profile {
+    const NAME: &'static str = "Profile";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nickname" => rt::object::nullable(&mut map, &mut out.nickname),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "photo" => rt::object::nullable(&mut map, &mut out.photo),
+                "cover" => rt::object::nullable(&mut map, &mut out.cover),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Query` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Sort the results
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sorting: Option<Vec<Sorting>>,
 }
 
+impl Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Query",
+                usize::from(self.filter.is_some()) + usize::from(self.paging.is_some())
+                    + usize::from(self.sorting.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("paging", &self.paging)
+            .optional("sorting", &self.sorting)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Query {
+    const NAME: &'static str = "Query";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "sorting" => rt::object::nullable(&mut map, &mut out.sorting),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryMembersRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryMembersRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Query>,
     /// Predefined sets of fields to return.
     ///
     /// Default: `"PUBLIC"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fieldsets: Option<Vec<Set>>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<Search>,
 }
 
+impl Serialize for QueryMembersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryMembersRequest",
+                usize::from(self.query.is_some()) + usize::from(self.fieldsets.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("query", &self.query)
+            .optional("fieldsets", &self.fieldsets)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryMembersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryMembersRequest {
+    const NAME: &'static str = "QueryMembersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryMembersResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryMembersResponse {
     /// List of members that met the query filter criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for QueryMembersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryMembersResponse",
+                usize::from(self.members.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("members", &self.members)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryMembersResponse {
+    const NAME: &'static str = "QueryMembersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "members" => rt::object::nullable(&mut map, &mut out.members),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Free text to match in searchable fields
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Search {
     /// Search term or expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Currently supported fields for search:
     ///
@@ -2303,8 +3837,47 @@ pub struct Search {
     /// - `profile.slug`
     ///
     /// Default: `profile.nickname`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
+}
+
+impl Serialize for Search {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Search",
+                usize::from(self.expression.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .optional("expression", &self.expression)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Search {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Search {
+    const NAME: &'static str = "Search";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "expression" => rt::object::nullable(&mut map, &mut out.expression),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `PUBLIC`: Includes `id`, `contactId`, `createdDate`, `updatedDate` and the `profile` object. `status`, `privacyStatus`, and `activityStatus` are returned as `UNKNOWN`.
@@ -2355,23 +3928,62 @@ impl<'de> Deserialize<'de> for Set {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<AddressLocation>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -2432,60 +4044,235 @@ impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `StreetAddress` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreetAddress {
     /// Street number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Street name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for StreetAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StreetAddress",
+                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("number", &self.number)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StreetAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StreetAddress {
+    const NAME: &'static str = "StreetAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "number" => rt::object::nullable(&mut map, &mut out.number),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UnmuteMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnmuteMemberRequest {
     /// ID of the member to unmute.
     pub id: String,
 }
 
+impl Serialize for UnmuteMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UnmuteMemberRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnmuteMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UnmuteMemberRequest {
+    const NAME: &'static str = "UnmuteMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `UnmuteMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnmuteMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for UnmuteMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UnmuteMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnmuteMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UnmuteMemberResponse {
+    const NAME: &'static str = "UnmuteMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `UpdateMemberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMemberRequest {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for UpdateMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateMemberRequest",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMemberRequest {
+    const NAME: &'static str = "UpdateMemberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `UpdateMemberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMemberResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for UpdateMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateMemberResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMemberResponse {
+    const NAME: &'static str = "UpdateMemberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateMemberSlugRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMemberSlugRequest {
     /// Member ID.
     pub id: String,
@@ -2493,30 +4280,176 @@ pub struct UpdateMemberSlugRequest {
     pub slug: String,
 }
 
+impl Serialize for UpdateMemberSlugRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateMemberSlugRequest", 2)
+            .field("id", &self.id)
+            .field("slug", &self.slug)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMemberSlugRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMemberSlugRequest {
+    const NAME: &'static str = "UpdateMemberSlugRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "slug" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, slug: f1 }),
+            (f0, f1) => {
+                Err(rt::object::missing(&[(f0.is_none(), "id"), (f1.is_none(), "slug")]))
+            }
+        }
+    }
+}
+
 /// The `UpdateMemberSlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMemberSlugResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
 }
 
+impl Serialize for UpdateMemberSlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateMemberSlugResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMemberSlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMemberSlugResponse {
+    const NAME: &'static str = "UpdateMemberSlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateMySlugRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMySlugRequest {
     /// New slug.
     pub slug: String,
 }
 
+impl Serialize for UpdateMySlugRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateMySlugRequest", 1)
+            .field("slug", &self.slug)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMySlugRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMySlugRequest {
+    const NAME: &'static str = "UpdateMySlugRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "slug" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { slug: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "slug")])),
+        }
+    }
+}
+
 /// The `UpdateMySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateMySlugResponse {
     /// The `member` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+}
+
+impl Serialize for UpdateMySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateMySlugResponse",
+                usize::from(self.member.is_some()),
+            )
+            .optional("member", &self.member)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateMySlugResponse {
+    const NAME: &'static str = "UpdateMySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "member" => rt::object::nullable(&mut map, &mut out.member),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Members V1.
@@ -2550,6 +4483,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -68,7 +68,8 @@ impl<'a, S: ScopeSet> Oauth<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -79,23 +80,21 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_access_token<'f>(
         client: &'f Client,
         body: &'f CreateAccessTokenRequest,
     ) -> rt::BoxFuture<'f, Result<CreateAccessTokenResponse, Error>> {
-        Box::pin(async move {
-            let path = "/oauth2/token".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_ACCESS_TOKEN,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_ACCESS_TOKEN, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/oauth2/token".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_ACCESS_TOKEN,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_ACCESS_TOKEN, body).map(Some),
+            )
+        }
     }
 }
 
@@ -118,52 +117,192 @@ pub mod operations {
 }
 
 /// Payload of the App Installed webhook. The site's app instance ID is not in the payload but in the webhook's envelope (`instanceId`). Modelled in part: fields that are not listed are kept as they came.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppInstalled {
     /// The ID of the installed app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// When the site was copied from another site that had the app installed, the app instance ID on that original site; empty or absent otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_instance_id: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for AppInstalled {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("appId", &self.app_id)
+            .optional("originInstanceId", &self.origin_instance_id)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppInstalled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppInstalled {
+    const NAME: &'static str = "AppInstalled";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                "originInstanceId" => {
+                    rt::object::nullable(&mut map, &mut out.origin_instance_id)
+                }
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Create Access Token (snake_case on the wire).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateAccessTokenRequest {
     /// The OAuth grant type, `client_credentials`.
-    #[serde(rename = "grant_type")]
     pub grant_type: GrantType,
     /// The app ID (from the app dashboard's OAuth page).
-    #[serde(rename = "client_id")]
     pub client_id: String,
     /// The app secret (from the app dashboard's OAuth page). A secret; do not log it.
-    #[serde(rename = "client_secret")]
     pub client_secret: wix_rest_runtime::Secret,
     /// The app instance ID of the site to get a token for (the `instanceId` of the App Installed webhook).
-    #[serde(rename = "instance_id")]
     pub instance_id: String,
 }
 
+impl Serialize for CreateAccessTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CreateAccessTokenRequest", 4)
+            .field("grant_type", &self.grant_type)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("instance_id", &self.instance_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateAccessTokenRequest {
+    const NAME: &'static str = "CreateAccessTokenRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "grant_type" => rt::object::value(&mut map, &mut f0),
+                "client_id" => rt::object::value(&mut map, &mut f1),
+                "client_secret" => rt::object::value(&mut map, &mut f2),
+                "instance_id" => rt::object::value(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f2, f3) {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(Self {
+                    grant_type: f0,
+                    client_id: f1,
+                    client_secret: f2,
+                    instance_id: f3,
+                })
+            }
+            (f0, f1, f2, f3) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "grant_type"),
+                            (f1.is_none(), "client_id"),
+                            (f2.is_none(), "client_secret"),
+                            (f3.is_none(), "instance_id"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// Response of Create Access Token (snake_case on the wire).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateAccessTokenResponse {
     /// The access token, sent as is in the `Authorization` header (no `Bearer` prefix). A secret; do not log it.
-    #[serde(rename = "access_token")]
     pub access_token: wix_rest_runtime::Secret,
     /// The token type.
-    #[serde(rename = "token_type", skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Seconds until the token expires (14400, 4 hours).
-    #[serde(rename = "expires_in", skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
+}
+
+impl Serialize for CreateAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateAccessTokenResponse",
+                1 + usize::from(self.token_type.is_some())
+                    + usize::from(self.expires_in.is_some()),
+            )
+            .field("access_token", &self.access_token)
+            .optional("token_type", &self.token_type)
+            .optional("expires_in", &self.expires_in)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateAccessTokenResponse {
+    const NAME: &'static str = "CreateAccessTokenResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "access_token" => rt::object::value(&mut map, &mut f0),
+                "token_type" => rt::object::nullable(&mut map, &mut f1),
+                "expires_in" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    access_token: f0,
+                    token_type: f1,
+                    expires_in: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "access_token")])),
+        }
+    }
 }
 
 /// The OAuth grant type. Installed apps use `client_credentials`; a value not listed here is kept as is.
@@ -204,7 +343,7 @@ impl<'de> Deserialize<'de> for GrantType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -225,6 +364,7 @@ impl Event {
     pub const EVENT_TYPES: &'static [&'static str] = &["AppInstalled"];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

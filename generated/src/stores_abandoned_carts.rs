@@ -92,7 +92,8 @@ impl<'a, S: ScopeSet> StoresAbandonedCarts<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -103,38 +104,35 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_abandoned_cart<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCartResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/v1/abandonedCarts/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_ABANDONED_CART, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/v1/abandonedCarts/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::GET_ABANDONED_CART, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn query_abandoned_carts<'f>(
         client: &'f Client,
         body: &'f QueryAbandonedCartsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryAbandonedCartsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/v1/abandonedCarts/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_ABANDONED_CARTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_ABANDONED_CARTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/v1/abandonedCarts/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_ABANDONED_CARTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_ABANDONED_CARTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_abandoned_carts_stream<'a>(
         client: &'a Client,
         request: QueryAbandonedCartsRequest,
@@ -198,45 +196,130 @@ pub mod operations {
 }
 
 /// The `AbandonedCart` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AbandonedCart {
     /// Original cart ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Time the cart was abandoned
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// Cart total including currency symbol
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
     /// History activities
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<Vec<Activity>>,
 }
 
+impl Serialize for AbandonedCart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AbandonedCart",
+                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
+                    + usize::from(self.abandon_time.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.total.is_some())
+                    + usize::from(self.activities.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("abandonTime", &self.abandon_time)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("total", &self.total)
+            .optional("activities", &self.activities)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AbandonedCart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AbandonedCart {
+    const NAME: &'static str = "AbandonedCart";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "abandonTime" => rt::object::nullable(&mut map, &mut out.abandon_time),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "activities" => rt::object::nullable(&mut map, &mut out.activities),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Activity` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
     /// The `activityType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type: Option<ActivityType>,
     /// Comment added to Log item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Log item occurrence timestamp
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The `customData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<CustomData>,
+}
+
+impl Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Activity",
+                usize::from(self.activity_type.is_some())
+                    + usize::from(self.message.is_some())
+                    + usize::from(self.timestamp.is_some())
+                    + usize::from(self.custom_data.is_some()),
+            )
+            .optional("activityType", &self.activity_type)
+            .optional("message", &self.message)
+            .optional("timestamp", &self.timestamp)
+            .optional("customData", &self.custom_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Activity {
+    const NAME: &'static str = "Activity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ActivityType` values.
@@ -301,101 +384,314 @@ impl<'de> Deserialize<'de> for ActivityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `BuyerInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Wix customer ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `identityType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<Identity>,
     /// Customer's email address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer's phone number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Customer's first name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Customer's last name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BuyerInfo",
+                usize::from(self.id.is_some())
+                    + usize::from(self.identity_type.is_some())
+                    + usize::from(self.email.is_some())
+                    + usize::from(self.phone.is_some())
+                    + usize::from(self.first_name.is_some())
+                    + usize::from(self.last_name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("identityType", &self.identity_type)
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CartAbandonedEvent` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartAbandonedEvent {
     /// The `cartId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
     /// Time the cart was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandon_time: Option<wix_rest_runtime::Timestamp>,
     /// The `buyerInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// Amount of items in cart
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_count: Option<f64>,
     /// Coupon ID (if relevant)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon_id: Option<String>,
     /// The `totals` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<Totals>,
     /// Checkout URL - checkout with the abandoned cart details
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_url: Option<String>,
 }
 
+impl Serialize for CartAbandonedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CartAbandonedEvent",
+                usize::from(self.cart_id.is_some())
+                    + usize::from(self.creation_time.is_some())
+                    + usize::from(self.abandon_time.is_some())
+                    + usize::from(self.buyer_info.is_some())
+                    + usize::from(self.items_count.is_some())
+                    + usize::from(self.coupon_id.is_some())
+                    + usize::from(self.totals.is_some())
+                    + usize::from(self.checkout_url.is_some()),
+            )
+            .optional("cartId", &self.cart_id)
+            .optional("creationTime", &self.creation_time)
+            .optional("abandonTime", &self.abandon_time)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("itemsCount", &self.items_count)
+            .optional("couponId", &self.coupon_id)
+            .optional("totals", &self.totals)
+            .optional("checkoutUrl", &self.checkout_url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CartAbandonedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartAbandonedEvent {
+    const NAME: &'static str = "CartAbandonedEvent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
+                "creationTime" => rt::object::nullable(&mut map, &mut out.creation_time),
+                "abandonTime" => rt::object::nullable(&mut map, &mut out.abandon_time),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "itemsCount" => rt::object::nullable(&mut map, &mut out.items_count),
+                "couponId" => rt::object::nullable(&mut map, &mut out.coupon_id),
+                "totals" => rt::object::nullable(&mut map, &mut out.totals),
+                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CartRecoveredEvent` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartRecoveredEvent {
     /// The `cartId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
     /// Time the cart was recovered
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_time: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for CartRecoveredEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CartRecoveredEvent",
+                usize::from(self.cart_id.is_some())
+                    + usize::from(self.recovered_time.is_some())
+                    + usize::from(self.creation_time.is_some())
+                    + usize::from(self.abandoned_time.is_some()),
+            )
+            .optional("cartId", &self.cart_id)
+            .optional("recoveredTime", &self.recovered_time)
+            .optional("creationTime", &self.creation_time)
+            .optional("abandonedTime", &self.abandoned_time)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CartRecoveredEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartRecoveredEvent {
+    const NAME: &'static str = "CartRecoveredEvent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
+                "recoveredTime" => {
+                    rt::object::nullable(&mut map, &mut out.recovered_time)
+                }
+                "creationTime" => rt::object::nullable(&mut map, &mut out.creation_time),
+                "abandonedTime" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_time)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomData {
     /// Activity unique namespace
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Custom json field for any desired data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_value: Option<serde_json::Value>,
 }
 
+impl Serialize for CustomData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomData",
+                usize::from(self.namespace.is_some())
+                    + usize::from(self.custom_value.is_some()),
+            )
+            .optional("namespace", &self.namespace)
+            .optional("customValue", &self.custom_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomData {
+    const NAME: &'static str = "CustomData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
+                "customValue" => rt::object::nullable(&mut map, &mut out.custom_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetAbandonedCartResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAbandonedCartResponse {
     /// The `abandonedCart` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_cart: Option<AbandonedCart>,
+}
+
+impl Serialize for GetAbandonedCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAbandonedCartResponse",
+                usize::from(self.abandoned_cart.is_some()),
+            )
+            .optional("abandonedCart", &self.abandoned_cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAbandonedCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAbandonedCartResponse {
+    const NAME: &'static str = "GetAbandonedCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCart" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_cart)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ADMIN`: Customer is the site owner
@@ -451,44 +747,156 @@ impl<'de> Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Query` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// A filter string, for more information see the intro section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort string, for more information see the intro section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
 }
 
+impl Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Query",
+                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Query {
+    const NAME: &'static str = "Query";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryAbandonedCartsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryAbandonedCartsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Query>,
 }
 
+impl Serialize for QueryAbandonedCartsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryAbandonedCartsRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryAbandonedCartsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryAbandonedCartsRequest {
+    const NAME: &'static str = "QueryAbandonedCartsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryAbandonedCartsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryAbandonedCartsResponse {
     /// Abandoned carts list
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abandoned_carts: Option<Vec<AbandonedCart>>,
     /// Total number of carts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<f64>,
+}
+
+impl Serialize for QueryAbandonedCartsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryAbandonedCartsResponse",
+                usize::from(self.abandoned_carts.is_some())
+                    + usize::from(self.total_results.is_some()),
+            )
+            .optional("abandonedCarts", &self.abandoned_carts)
+            .optional("totalResults", &self.total_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryAbandonedCartsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryAbandonedCartsResponse {
+    const NAME: &'static str = "QueryAbandonedCartsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "abandonedCarts" => {
+                    rt::object::nullable(&mut map, &mut out.abandoned_carts)
+                }
+                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `Status` values.
@@ -533,23 +941,63 @@ impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Totals` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Totals {
     /// Subtotal of all line items in cart, without shipping and taxes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<f64>,
     /// Total cart price
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
     /// Formatted total cart price includes currency symbol
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_total: Option<String>,
+}
+
+impl Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Totals",
+                usize::from(self.subtotal.is_some()) + usize::from(self.total.is_some())
+                    + usize::from(self.formatted_total.is_some()),
+            )
+            .optional("subtotal", &self.subtotal)
+            .optional("total", &self.total)
+            .optional("formattedTotal", &self.formatted_total)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Totals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Totals {
+    const NAME: &'static str = "Totals";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "formattedTotal" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_total)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Stores Abandoned Carts.
@@ -594,6 +1042,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

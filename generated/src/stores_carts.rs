@@ -78,7 +78,8 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -89,36 +90,32 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_cart<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/_api/cart-server/v1/carts/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_CART, path, Vec::new(), None) }
-                .await
-        })
+        let path = Ok(format!("/_api/cart-server/v1/carts/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_CART, path, Vec::new(), Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn get_cart_checkout_url<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartCheckoutUrlResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/_api/cart-server/v1/carts/{}/checkoutUrl", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_CART_CHECKOUT_URL,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/_api/cart-server/v1/carts/{}/checkoutUrl", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_CART_CHECKOUT_URL,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 }
 
@@ -162,41 +159,102 @@ pub mod operations {
 }
 
 /// A coupon applied to a cart. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedCoupon {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for AppliedCoupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliedCoupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppliedCoupon {
+    const NAME: &'static str = "AppliedCoupon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The customer's identity and contact details. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Customer's Wix ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Customer's identity type: ADMIN (the site owner), MEMBER (logged in), VISITOR (not logged in) or CONTACT (a contact was created for the customer).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<BuyerInfoIdentityType>,
     /// Customer's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Customer's first name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Customer's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("identityType", &self.identity_type)
+            .optional("email", &self.email)
+            .optional("phone", &self.phone)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Customer's identity type: ADMIN (the site owner), MEMBER (logged in), VISITOR (not logged in) or CONTACT (a contact was created for the customer).
@@ -249,81 +307,203 @@ impl<'de> Deserialize<'de> for BuyerInfoIdentityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// A customer's cart. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cart {
     /// Cart ID, generated from the customer's identity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Cart status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CartStatus>,
     /// Ordered line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<CartLineItem>>,
     /// Customer's billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<CartAddress>,
     /// Cart shipping information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info: Option<CartShippingInfo>,
     /// Weight unit used in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// Message from the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// The customer's Wix identity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// Currency used for pricing in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Coupon applied to the cart.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_coupon: Option<AppliedCoupon>,
     /// Totals for the cart's line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<CartTotals>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Cart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("lineItems", &self.line_items)
+            .optional("billingAddress", &self.billing_address)
+            .optional("shippingInfo", &self.shipping_info)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("buyerNote", &self.buyer_note)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("currency", &self.currency)
+            .optional("appliedCoupon", &self.applied_coupon)
+            .optional("totals", &self.totals)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Cart {
+    const NAME: &'static str = "Cart";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "status" => rt::object::nullable(&mut map, &mut out.status),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "billingAddress" => {
+                    rt::object::nullable(&mut map, &mut out.billing_address)
+                }
+                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "appliedCoupon" => {
+                    rt::object::nullable(&mut map, &mut out.applied_coupon)
+                }
+                "totals" => rt::object::nullable(&mut map, &mut out.totals),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A billing address of a cart. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartAddress {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for CartAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartAddress {
+    const NAME: &'static str = "CartAddress";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// An ordered line item of a cart. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartLineItem {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for CartLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartLineItem {
+    const NAME: &'static str = "CartLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Shipping information of a cart. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartShippingInfo {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for CartShippingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartShippingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartShippingInfo {
+    const NAME: &'static str = "CartShippingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// Cart status.
@@ -368,46 +548,168 @@ impl<'de> Deserialize<'de> for CartStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Totals for a cart's line items. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartTotals {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for CartTotals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartTotals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CartTotals {
+    const NAME: &'static str = "CartTotals";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The store's pricing currency. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Currency {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Currency {
+    const NAME: &'static str = "Currency";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response of Get Cart Checkout Url.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCartCheckoutUrlResponse {
     /// The cart's checkout URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+impl Serialize for GetCartCheckoutUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCartCheckoutUrlResponse",
+                usize::from(self.url.is_some()),
+            )
+            .optional("url", &self.url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCartCheckoutUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCartCheckoutUrlResponse {
+    const NAME: &'static str = "GetCartCheckoutUrlResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response of Get Cart.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCartResponse {
     /// Cart details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
+}
+
+impl Serialize for GetCartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCartResponse",
+                usize::from(self.cart.is_some()),
+            )
+            .optional("cart", &self.cart)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCartResponse {
+    const NAME: &'static str = "GetCartResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cart" => rt::object::nullable(&mut map, &mut out.cart),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Weight unit used in the store.
@@ -456,6 +758,6 @@ impl<'de> Deserialize<'de> for WeightUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }

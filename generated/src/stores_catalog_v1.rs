@@ -530,7 +530,8 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -541,417 +542,374 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_product<'f>(
         client: &'f Client,
         body: &'f CreateProductRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/products".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_PRODUCT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v1/products".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_PRODUCT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_PRODUCT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_product<'f>(
         client: &'f Client,
         body: &'f UpdateProductRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.product)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
-            let path = format!("/stores/v1/products/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_PRODUCT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.product)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_PRODUCT,
+                        "product.id",
+                    )),
+            ])
+            .map(|[path_0]| format!("/stores/v1/products/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_PRODUCT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_PRODUCT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_product<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteProductResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn update_product_variants<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f UpdateVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/variants", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_PRODUCT_VARIANTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_PRODUCT_VARIANTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/variants", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_PRODUCT_VARIANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_PRODUCT_VARIANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn reset_all_product_variant_data<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f ResetAllVariantDataRequest,
     ) -> rt::BoxFuture<'f, Result<ResetAllVariantDataResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::RESET_ALL_PRODUCT_VARIANT_DATA,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::RESET_ALL_PRODUCT_VARIANT_DATA, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v1/products/{}/variants/resetToDefault", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::RESET_ALL_PRODUCT_VARIANT_DATA,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::RESET_ALL_PRODUCT_VARIANT_DATA, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_products_to_collection<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f AddProductsToCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductsToCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/collections/{}/productIds", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_PRODUCTS_TO_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/collections/{}/productIds", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_PRODUCTS_TO_COLLECTION,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_PRODUCTS_TO_COLLECTION, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_products_from_collection<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductsFromCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductsFromCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v1/collections/{}/productIds/delete", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v1/collections/{}/productIds/delete", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_PRODUCTS_FROM_COLLECTION,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_PRODUCTS_FROM_COLLECTION, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_product_media<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f AddProductMediaRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductMediaResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/media", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_PRODUCT_MEDIA,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/media", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_PRODUCT_MEDIA,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_PRODUCT_MEDIA, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_product_media<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductMediaRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductMediaResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/media/delete", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_PRODUCT_MEDIA,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_PRODUCT_MEDIA, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/media/delete", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_PRODUCT_MEDIA,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_PRODUCT_MEDIA, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn add_product_media_to_choices<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f AddProductMediaToChoicesRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductMediaToChoicesResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/choices/media", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::ADD_PRODUCT_MEDIA_TO_CHOICES, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/choices/media", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::ADD_PRODUCT_MEDIA_TO_CHOICES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::ADD_PRODUCT_MEDIA_TO_CHOICES, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_product_media_from_choices<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductMediaFromChoicesRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductMediaFromChoicesResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v1/products/{}/choices/media/delete", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v1/products/{}/choices/media/delete", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_PRODUCT_MEDIA_FROM_CHOICES, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_product_options<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteProductOptionsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/options", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_PRODUCT_OPTIONS,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/options", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_PRODUCT_OPTIONS,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn remove_brand<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductBrandRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductBrandResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/remove-brand", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_BRAND,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_BRAND, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/remove-brand", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_BRAND,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_BRAND, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_collection<'f>(
         client: &'f Client,
         body: &'f CreateCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/collections".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_COLLECTION, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v1/collections".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_COLLECTION,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_COLLECTION, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_collection<'f>(
         client: &'f Client,
         body: &'f UpdateCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.collection)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_COLLECTION,
-                    "collection.id",
-                ))?;
-            let path = format!("/stores/v1/collections/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_COLLECTION,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_COLLECTION, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.collection)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_COLLECTION,
+                        "collection.id",
+                    )),
+            ])
+            .map(|[path_0]| format!("/stores/v1/collections/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_COLLECTION,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_COLLECTION, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_collection<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/collections/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::DELETE_COLLECTION, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/collections/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_COLLECTION, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn remove_ribbon<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f RemoveProductRibbonRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductRibbonResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v1/products/{}/remove-ribbon", rt::segment(id));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::REMOVE_RIBBON,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::REMOVE_RIBBON, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v1/products/{}/remove-ribbon", rt::segment(id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::REMOVE_RIBBON,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::REMOVE_RIBBON, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_products_property<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/bulk/products/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCTS_PROPERTY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_UPDATE_PRODUCTS_PROPERTY, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v1/bulk/products/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCTS_PROPERTY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCTS_PROPERTY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_adjust_product_property<'f>(
         client: &'f Client,
         body: &'f BulkAdjustProductPropertiesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAdjustProductPropertiesResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v1/bulk/products/adjust-properties".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADJUST_PRODUCT_PROPERTY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_ADJUST_PRODUCT_PROPERTY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v1/bulk/products/adjust-properties".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADJUST_PRODUCT_PROPERTY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADJUST_PRODUCT_PROPERTY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_products<'f>(
         client: &'f Client,
         body: &'f QueryProductsPlatformizedRequest,
     ) -> rt::BoxFuture<'f, Result<QueryProductsPlatformizedResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores-reader/v1/products/query-platformized".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores-reader/v1/products/query-platformized".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_products_stream<'a>(
         client: &'a Client,
         request: QueryProductsPlatformizedRequest,
@@ -991,93 +949,84 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn get_product<'f>(
         client: &'f Client,
         id: &'f str,
         params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.include_merchant_specific_data {
-                query.push(("includeMerchantSpecificData", v.to_string()));
-            }
-            let path = format!("/stores-reader/v1/products/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.include_merchant_specific_data {
+            query.push(("includeMerchantSpecificData", v.to_string()));
+        }
+        let path = Ok(format!("/stores-reader/v1/products/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn get_collection_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores-reader/v1/collections/slug/{}", rt::segment(slug)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_COLLECTION_BY_SLUG,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores-reader/v1/collections/slug/{}", rt::segment(slug)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_COLLECTION_BY_SLUG,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_product_options_availability<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f ProductOptionsAvailabilityRequest,
     ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/stores-reader/v1/products/{}/productOptionsAvailability",
                 rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_PRODUCT_OPTIONS_AVAILABILITY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::GET_PRODUCT_OPTIONS_AVAILABILITY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_PRODUCT_OPTIONS_AVAILABILITY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::GET_PRODUCT_OPTIONS_AVAILABILITY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_product_variants<'f>(
         client: &'f Client,
         id: &'f str,
         body: &'f QueryProductVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryProductVariantsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores-reader/v1/products/{}/variants/query", rt::segment(id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PRODUCT_VARIANTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PRODUCT_VARIANTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores-reader/v1/products/{}/variants/query", rt::segment(id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_PRODUCT_VARIANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_PRODUCT_VARIANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_product_variants_stream<'a>(
         client: &'a Client,
         id: &'a str,
@@ -1103,25 +1052,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_store_variants<'f>(
         client: &'f Client,
         body: &'f QueryStoreVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryStoreVariantsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores-reader/v1/variants/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_STORE_VARIANTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_STORE_VARIANTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores-reader/v1/variants/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_STORE_VARIANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_STORE_VARIANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_store_variants_stream<'a>(
         client: &'a Client,
         request: QueryStoreVariantsRequest,
@@ -1161,17 +1109,15 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn get_store_variant<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetStoreVariantResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores-reader/v1/variants/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_STORE_VARIANT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/stores-reader/v1/variants/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::GET_STORE_VARIANT, path, Vec::new(), Ok(None))
+        }
     }
 }
 
@@ -2139,379 +2085,1450 @@ pub struct GetProductParams {
 }
 
 /// The `AddProductMediaRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaRequest {
     /// Product ID.
     pub id: String,
     /// Sources of media items already uploaded to the Wix site.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaDataForWrite>>,
 }
 
+impl Serialize for AddProductMediaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddProductMediaRequest",
+                1 + usize::from(self.media.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("media", &self.media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductMediaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductMediaRequest {
+    const NAME: &'static str = "AddProductMediaRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "media" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `AddProductMediaResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for AddProductMediaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductMediaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductMediaResponse {
+    const NAME: &'static str = "AddProductMediaResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddProductMediaToChoicesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaToChoicesRequest {
     /// Product ID.
     pub id: String,
     /// Product media items and the choices to add the media to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaAssignmentToChoice>>,
 }
 
+impl Serialize for AddProductMediaToChoicesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddProductMediaToChoicesRequest",
+                1 + usize::from(self.media.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("media", &self.media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductMediaToChoicesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductMediaToChoicesRequest {
+    const NAME: &'static str = "AddProductMediaToChoicesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "media" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `AddProductMediaToChoicesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaToChoicesResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for AddProductMediaToChoicesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductMediaToChoicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductMediaToChoicesResponse {
+    const NAME: &'static str = "AddProductMediaToChoicesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AddProductsToCollectionRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductsToCollectionRequest {
     /// Collection ID.
     pub id: String,
     /// IDs of the products to add to the collection, separated by commas.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_ids: Option<Vec<String>>,
 }
 
+impl Serialize for AddProductsToCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AddProductsToCollectionRequest",
+                1 + usize::from(self.product_ids.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("productIds", &self.product_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductsToCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductsToCollectionRequest {
+    const NAME: &'static str = "AddProductsToCollectionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "productIds" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, product_ids: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `AddProductsToCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductsToCollectionResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for AddProductsToCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for AddProductsToCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AddProductsToCollectionResponse {
+    const NAME: &'static str = "AddProductsToCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AdditionalInfoSection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdditionalInfoSection {
     /// Product info section title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Product info section description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for AdditionalInfoSection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdditionalInfoSection",
+                usize::from(self.title.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalInfoSection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdditionalInfoSection {
+    const NAME: &'static str = "AdditionalInfoSection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `price`, `cost`, `weight` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdjustValue {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PropertyAdjustmentData>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<PropertyAdjustmentData>,
     /// The `weight` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<PropertyAdjustmentData>,
 }
 
+impl Serialize for AdjustValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdjustValue",
+                usize::from(self.price.is_some()) + usize::from(self.cost.is_some())
+                    + usize::from(self.weight.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("cost", &self.cost)
+            .optional("weight", &self.weight)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdjustValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdjustValue {
+    const NAME: &'static str = "AdjustValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAdjustProductPropertiesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAdjustProductPropertiesRequest {
     /// Product IDs.
     pub ids: Vec<String>,
     /// The `adjust` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjust: Option<AdjustValue>,
 }
 
+impl Serialize for BulkAdjustProductPropertiesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAdjustProductPropertiesRequest",
+                1 + usize::from(self.adjust.is_some()),
+            )
+            .field("ids", &self.ids)
+            .optional("adjust", &self.adjust)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAdjustProductPropertiesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAdjustProductPropertiesRequest {
+    const NAME: &'static str = "BulkAdjustProductPropertiesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ids" => rt::object::value(&mut map, &mut f0),
+                "adjust" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { ids: f0, adjust: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ids")])),
+        }
+    }
+}
+
 /// The `BulkAdjustProductPropertiesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAdjustProductPropertiesResponse {
     /// Bulk action results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkAdjustProductPropertiesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAdjustProductPropertiesResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAdjustProductPropertiesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAdjustProductPropertiesResponse {
+    const NAME: &'static str = "BulkAdjustProductPropertiesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkProductResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkProductResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkProductResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkProductResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkProductResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkProductResult {
+    const NAME: &'static str = "BulkProductResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsRequest {
     /// Product IDs.
     pub ids: Vec<String>,
     /// The `set` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set: Option<SetValue>,
 }
 
+impl Serialize for BulkUpdateProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsRequest",
+                1 + usize::from(self.set.is_some()),
+            )
+            .field("ids", &self.ids)
+            .optional("set", &self.set)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsRequest {
+    const NAME: &'static str = "BulkUpdateProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "ids" => rt::object::value(&mut map, &mut f0),
+                "set" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { ids: f0, set: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ids")])),
+        }
+    }
+}
+
 /// The `BulkUpdateProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsResponse {
     /// Bulk action results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkUpdateProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsResponse {
+    const NAME: &'static str = "BulkUpdateProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Choice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Choice {
     /// Choice value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Choice description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Based on the customer’s choices, which (if any) variants that include the selected choices are in stock
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Based on the customer’s choices, which (if any) variants that include the selected choices are visible
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
+}
+
+impl Serialize for Choice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Choice",
+                usize::from(self.value.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.visible.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("description", &self.description)
+            .optional("media", &self.media)
+            .optional("inStock", &self.in_stock)
+            .optional("visible", &self.visible)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Choice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Choice {
+    const NAME: &'static str = "Choice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `Collection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Collection {
     /// Collection ID (generated automatically by the catalog).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Collection name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Number of products in the collection. Read only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_products: Option<f64>,
     /// Collection description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Collection slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
+}
+
+impl Serialize for Collection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Collection",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.number_of_products.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.visible.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("media", &self.media)
+            .optional("numberOfProducts", &self.number_of_products)
+            .optional("description", &self.description)
+            .optional("slug", &self.slug)
+            .optional("visible", &self.visible)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Collection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Collection {
+    const NAME: &'static str = "Collection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "numberOfProducts" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_products)
+                }
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollectionChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollectionChanged {
     /// Collection ID (generated automatically by the catalog).
-    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<String>,
     /// List of collection fields that were changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
+}
+
+impl Serialize for CollectionChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollectionChanged",
+                usize::from(self.collection_id.is_some())
+                    + usize::from(self.changed_fields.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("collection_Id", &self.collection_id)
+            .optional("changedFields", &self.changed_fields)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollectionChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollectionChanged {
+    const NAME: &'static str = "CollectionChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
+                "changedFields" => {
+                    rt::object::nullable(&mut map, &mut out.changed_fields)
+                }
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollectionCreated` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollectionCreated {
     /// Collection ID (generated automatically by the catalog).
-    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<String>,
     /// Collection name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Collection slug
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Collection visible status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
+}
+
+impl Serialize for CollectionCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollectionCreated",
+                usize::from(self.collection_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("collection_Id", &self.collection_id)
+            .optional("name", &self.name)
+            .optional("media", &self.media)
+            .optional("slug", &self.slug)
+            .optional("visible", &self.visible)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollectionCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollectionCreated {
+    const NAME: &'static str = "CollectionCreated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollectionDeleted` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollectionDeleted {
     /// ID of the collection that was deleted.
-    #[serde(rename = "collection_Id", skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<String>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
 }
 
+impl Serialize for CollectionDeleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollectionDeleted",
+                usize::from(self.collection_id.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("collection_Id", &self.collection_id)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollectionDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollectionDeleted {
+    const NAME: &'static str = "CollectionDeleted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CostAndProfitData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CostAndProfitData {
     /// Item cost.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_cost: Option<f64>,
     /// Item cost formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_item_cost: Option<String>,
     /// Profit. Calculated by reducing `cost` from `discounted_price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profit: Option<f64>,
     /// Profit formatted with currency symbol.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_profit: Option<String>,
     /// Profit Margin. Calculated by dividing `profit` by `discounted_price`.
     /// The result is rounded to 4 decimal places.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profit_margin: Option<f64>,
 }
 
+impl Serialize for CostAndProfitData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CostAndProfitData",
+                usize::from(self.item_cost.is_some())
+                    + usize::from(self.formatted_item_cost.is_some())
+                    + usize::from(self.profit.is_some())
+                    + usize::from(self.formatted_profit.is_some())
+                    + usize::from(self.profit_margin.is_some()),
+            )
+            .optional("itemCost", &self.item_cost)
+            .optional("formattedItemCost", &self.formatted_item_cost)
+            .optional("profit", &self.profit)
+            .optional("formattedProfit", &self.formatted_profit)
+            .optional("profitMargin", &self.profit_margin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CostAndProfitData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CostAndProfitData {
+    const NAME: &'static str = "CostAndProfitData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemCost" => rt::object::nullable(&mut map, &mut out.item_cost),
+                "formattedItemCost" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_item_cost)
+                }
+                "profit" => rt::object::nullable(&mut map, &mut out.profit),
+                "formattedProfit" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_profit)
+                }
+                "profitMargin" => rt::object::nullable(&mut map, &mut out.profit_margin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateCollectionRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
 }
 
+impl Serialize for CreateCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CreateCollectionRequest", 1)
+            .field("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCollectionRequest {
+    const NAME: &'static str = "CreateCollectionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { collection: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "collection")])),
+        }
+    }
+}
+
 /// The `CreateCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCollectionResponse {
     /// The `collection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Collection>,
 }
 
+impl Serialize for CreateCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateCollectionResponse",
+                usize::from(self.collection.is_some()),
+            )
+            .optional("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateCollectionResponse {
+    const NAME: &'static str = "CreateCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::nullable(&mut map, &mut out.collection),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateProductRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductRequest {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
+}
+
+impl Serialize for CreateProductRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductRequest",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductRequest {
+    const NAME: &'static str = "CreateProductRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CreateProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
 }
 
+impl Serialize for CreateProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductResponse {
+    const NAME: &'static str = "CreateProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CustomTextField` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomTextField {
     /// Text box title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Text box input max length
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<f64>,
     /// Whether this text box is mandatory
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
 }
 
+impl Serialize for CustomTextField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CustomTextField",
+                usize::from(self.title.is_some())
+                    + usize::from(self.max_length.is_some())
+                    + usize::from(self.mandatory.is_some()),
+            )
+            .optional("title", &self.title)
+            .optional("maxLength", &self.max_length)
+            .optional("mandatory", &self.mandatory)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomTextField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomTextField {
+    const NAME: &'static str = "CustomTextField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "maxLength" => rt::object::nullable(&mut map, &mut out.max_length),
+                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCollectionResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for DeleteCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteCollectionResponse {
+    const NAME: &'static str = "DeleteCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DeleteProductOptionsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteProductOptionsResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for DeleteProductOptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteProductOptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteProductOptionsResponse {
+    const NAME: &'static str = "DeleteProductOptionsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DeleteProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteProductResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DeleteProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteProductResponse {
+    const NAME: &'static str = "DeleteProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// Length. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<String>,
     /// Width. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<String>,
     /// Height. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
     /// The `unit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<DimensionsUnit>,
 }
 
+impl Serialize for Dimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Dimensions",
+                usize::from(self.length.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.unit.is_some()),
+            )
+            .optional("length", &self.length)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("unit", &self.unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Dimensions {
+    const NAME: &'static str = "Dimensions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "length" => rt::object::nullable(&mut map, &mut out.length),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "unit" => rt::object::nullable(&mut map, &mut out.unit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Discount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Discount {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountType>,
     /// Discount value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Discount",
+                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Discount {
+    const NAME: &'static str = "Discount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NONE`: No discount
@@ -2566,74 +3583,264 @@ impl<'de> Deserialize<'de> for DiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `FormattedPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormattedPrice {
     /// Product price formatted with the currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Discounted product price formatted with the currency (if no discounted price is set, the product formatted price is returned)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<String>,
     /// Price per unit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<String>,
 }
 
+impl Serialize for FormattedPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FormattedPrice",
+                usize::from(self.price.is_some())
+                    + usize::from(self.discounted_price.is_some())
+                    + usize::from(self.price_per_unit.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("discountedPrice", &self.discounted_price)
+            .optional("pricePerUnit", &self.price_per_unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FormattedPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FormattedPrice {
+    const NAME: &'static str = "FormattedPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "discountedPrice" => {
+                    rt::object::nullable(&mut map, &mut out.discounted_price)
+                }
+                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCollectionBySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Collection>,
 }
 
+impl Serialize for GetCollectionBySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCollectionBySlugResponse",
+                usize::from(self.collection.is_some()),
+            )
+            .optional("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCollectionBySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCollectionBySlugResponse {
+    const NAME: &'static str = "GetCollectionBySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::nullable(&mut map, &mut out.collection),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
 }
 
+impl Serialize for GetProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetProductResponse {
+    const NAME: &'static str = "GetProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetStoreVariantResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetStoreVariantResponse {
     /// The `variant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<StoreVariant>,
 }
 
+impl Serialize for GetStoreVariantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetStoreVariantResponse",
+                usize::from(self.variant.is_some()),
+            )
+            .optional("variant", &self.variant)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetStoreVariantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetStoreVariantResponse {
+    const NAME: &'static str = "GetStoreVariantResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variant" => rt::object::nullable(&mut map, &mut out.variant),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `IN_STOCK`: In stock
@@ -2684,116 +3891,388 @@ impl<'de> Deserialize<'de> for InventoryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// The `mainMedia` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_media: Option<MediaItem>,
     /// Media (images, videos etc) associated with this product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MediaItem>>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.main_media.is_some())
+                    + usize::from(self.items.is_some()),
+            )
+            .optional("mainMedia", &self.main_media)
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MediaAssignmentToChoice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaAssignmentToChoice {
     /// Option name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
     /// Choice name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
     /// Media IDs (available via the Query Product endpoint).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
 }
 
+impl Serialize for MediaAssignmentToChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaAssignmentToChoice",
+                usize::from(self.option.is_some()) + usize::from(self.choice.is_some())
+                    + usize::from(self.media_ids.is_some()),
+            )
+            .optional("option", &self.option)
+            .optional("choice", &self.choice)
+            .optional("mediaIds", &self.media_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaAssignmentToChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaAssignmentToChoice {
+    const NAME: &'static str = "MediaAssignmentToChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "option" => rt::object::nullable(&mut map, &mut out.option),
+                "choice" => rt::object::nullable(&mut map, &mut out.choice),
+                "mediaIds" => rt::object::nullable(&mut map, &mut out.media_ids),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `mediaId`, `url` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaDataForWrite {
     /// Media ID. For media items previously saved in Wix Media, the media ID is returned in the Query Product response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// Media external URL (for new media items).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `choice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<OptionAndChoice>,
 }
 
+impl Serialize for MediaDataForWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaDataForWrite",
+                usize::from(self.media_id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.choice.is_some()),
+            )
+            .optional("mediaId", &self.media_id)
+            .optional("url", &self.url)
+            .optional("choice", &self.choice)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaDataForWrite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaDataForWrite {
+    const NAME: &'static str = "MediaDataForWrite";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mediaId" => rt::object::nullable(&mut map, &mut out.media_id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "choice" => rt::object::nullable(&mut map, &mut out.choice),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItem {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<MediaItemUrlAndSize>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<MediaItemVideo>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<MediaItemUrlAndSize>,
     /// The `mediaType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<MediaItemType>,
     /// Media item title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl Serialize for MediaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItem",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.media_type.is_some())
+                    + usize::from(self.title.is_some()) + usize::from(self.id.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("mediaType", &self.media_type)
+            .optional("title", &self.title)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaItem {
+    const NAME: &'static str = "MediaItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `NumericPropertyRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumericPropertyRange {
     /// Minimum value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f64>,
     /// Maximum value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f64>,
 }
 
+impl Serialize for NumericPropertyRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NumericPropertyRange",
+                usize::from(self.min_value.is_some())
+                    + usize::from(self.max_value.is_some()),
+            )
+            .optional("minValue", &self.min_value)
+            .optional("maxValue", &self.max_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NumericPropertyRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NumericPropertyRange {
+    const NAME: &'static str = "NumericPropertyRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
+                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OptionAndChoice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionAndChoice {
     /// Option to add the media to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option: Option<String>,
     /// Choice to add the media to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+}
+
+impl Serialize for OptionAndChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionAndChoice",
+                usize::from(self.option.is_some()) + usize::from(self.choice.is_some()),
+            )
+            .optional("option", &self.option)
+            .optional("choice", &self.choice)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionAndChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionAndChoice {
+    const NAME: &'static str = "OptionAndChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "option" => rt::object::nullable(&mut map, &mut out.option),
+                "choice" => rt::object::nullable(&mut map, &mut out.choice),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `unspecified_option_type`: Unspecified option type.
@@ -2844,29 +4323,63 @@ impl<'de> Deserialize<'de> for OptionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Amount of items to load per page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<f64>,
     /// Number of items to skip in the display (relevant for all pages after the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
 }
 
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PercentageData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PercentageData {
     /// If `true`, result will be rounded to the nearest whole number.
     /// If `false`, result will be rounded to 2 places after the decimal point.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub round_to_int: Option<bool>,
     /// Percentage value, as a whole number (integer) between `-100` and `1000`.
     ///
@@ -2874,109 +4387,350 @@ pub struct PercentageData {
     /// + Pass `100` to increase value by 100% (multiply original value by 2).
     /// + Pass `1000` to increase value by 1000% (multiply original value by 10).
     /// + Pass `-50` to decrease value by 50% (original value is halved).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
 }
 
+impl Serialize for PercentageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PercentageData",
+                usize::from(self.round_to_int.is_some())
+                    + usize::from(self.rate.is_some()),
+            )
+            .optional("roundToInt", &self.round_to_int)
+            .optional("rate", &self.rate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PercentageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PercentageData {
+    const NAME: &'static str = "PercentageData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "roundToInt" => rt::object::nullable(&mut map, &mut out.round_to_int),
+                "rate" => rt::object::nullable(&mut map, &mut out.rate),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformMedia {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoV2>,
 }
 
+impl Serialize for PlatformMedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformMedia",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformMedia {
+    const NAME: &'static str = "PlatformMedia";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformQuery {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<PlatformPaging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for PlatformQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformQuery",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformQuery {
+    const NAME: &'static str = "PlatformQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PreorderInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreorderInfo {
     /// Whether the item is available for preorder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// A message the buyer will see when the item is out of stock and preorder is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
 }
 
+impl Serialize for PreorderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreorderInfo",
+                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.limit.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("message", &self.message)
+            .optional("limit", &self.limit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreorderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreorderInfo {
+    const NAME: &'static str = "PreorderInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PriceData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceData {
     /// Product price currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Product price
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Discounted product price (if no discounted price is set, the product price is returned)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<f64>,
     /// The `formatted` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted: Option<FormattedPrice>,
     /// Price per unit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<f64>,
 }
 
+impl Serialize for PriceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceData",
+                usize::from(self.currency.is_some()) + usize::from(self.price.is_some())
+                    + usize::from(self.discounted_price.is_some())
+                    + usize::from(self.formatted.is_some())
+                    + usize::from(self.price_per_unit.is_some()),
+            )
+            .optional("currency", &self.currency)
+            .optional("price", &self.price)
+            .optional("discountedPrice", &self.discounted_price)
+            .optional("formatted", &self.formatted)
+            .optional("pricePerUnit", &self.price_per_unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceData {
+    const NAME: &'static str = "PriceData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "discountedPrice" => {
+                    rt::object::nullable(&mut map, &mut out.discounted_price)
+                }
+                "formatted" => rt::object::nullable(&mut map, &mut out.formatted),
+                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PricePerUnitData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricePerUnitData {
     /// Total quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_quantity: Option<f64>,
     /// The `totalMeasurementUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_measurement_unit: Option<MeasurementUnit>,
     /// Base quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_quantity: Option<f64>,
     /// The `baseMeasurementUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_measurement_unit: Option<MeasurementUnit>,
 }
 
+impl Serialize for PricePerUnitData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricePerUnitData",
+                usize::from(self.total_quantity.is_some())
+                    + usize::from(self.total_measurement_unit.is_some())
+                    + usize::from(self.base_quantity.is_some())
+                    + usize::from(self.base_measurement_unit.is_some()),
+            )
+            .optional("totalQuantity", &self.total_quantity)
+            .optional("totalMeasurementUnit", &self.total_measurement_unit)
+            .optional("baseQuantity", &self.base_quantity)
+            .optional("baseMeasurementUnit", &self.base_measurement_unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PricePerUnitData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PricePerUnitData {
+    const NAME: &'static str = "PricePerUnitData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.total_quantity)
+                }
+                "totalMeasurementUnit" => {
+                    rt::object::nullable(&mut map, &mut out.total_measurement_unit)
+                }
+                "baseQuantity" => rt::object::nullable(&mut map, &mut out.base_quantity),
+                "baseMeasurementUnit" => {
+                    rt::object::nullable(&mut map, &mut out.base_measurement_unit)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Product` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Product {
     /// Product ID (generated automatically by the catalog).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Product name.
     ///
     /// Min: 1 character
     /// Max: 80 characters
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A friendly URL name (generated automatically by the catalog when a product is created), can be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Whether the product is visible to site visitors.
     ///
@@ -2989,219 +4743,619 @@ pub struct Product {
     /// While `includeHiddenProducts` is `false`, the response excludes hidden products and
     /// contains no flag or notice indicating that products were filtered out. `totalResults`
     /// counts the visible products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `productType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ProductType>,
     /// Product description. Accepts [rich text](https://dev.wix.com/api/rest/wix-stores/rich-text).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Stock keeping unit. If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled, SKUs will be set per variant, and this field will be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Product weight. If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled, weight will be set per variant, and this field will be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// The `weightRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_range: Option<NumericPropertyRange>,
     /// The `productDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_dimensions: Option<Dimensions>,
     /// The `stock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<Stock>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceData>,
     /// The `priceData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<PriceData>,
     /// The `convertedPriceData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_price_data: Option<PriceData>,
     /// The `priceRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_range: Option<NumericPropertyRange>,
     /// The `costAndProfitData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_and_profit_data: Option<CostAndProfitData>,
     /// The `costRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_range: Option<NumericPropertyRange>,
     /// The `pricePerUnitData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit_data: Option<PricePerUnitData>,
     /// Additional text that the store owner can assign to the product (e.g. shipping details, refund policy, etc.).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_info_sections: Option<Vec<AdditionalInfoSection>>,
     /// Deprecated (use `ribbon` instead).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbons: Option<Vec<Ribbon>>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Text box for the customer to add a message to their order (e.g., customization request). Currently writable only from the UI.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text_fields: Option<Vec<CustomTextField>>,
     /// Whether variants are being managed for this product - enables unique SKU, price and weight per variant. Also affects inventory data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_variants: Option<bool>,
     /// Options for this product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_options: Option<Vec<ProductOption>>,
     /// The `productPageUrl` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_page_url: Option<PageUrl>,
     /// Product's unique numeric ID (assigned in ascending order).
     /// Primarily used for sorting and filtering when crawling all products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric_id: Option<String>,
     /// Inventory item ID - ID referencing the inventory system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Discount>,
     /// A list of all collection IDs that this product is included in (writable via the Catalog > Collection APIs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_ids: Option<Vec<String>>,
     /// Product variants, will be provided if the request was sent with the `includeVariants: true`.
     ///
     /// Max: 1,000 variants
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
     /// Date and time the product was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the product was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `seoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,
     /// Product ribbon. Used to highlight relevant information about a product. For example, "Sale", "New Arrival", "Sold Out".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon: Option<String>,
     /// Product brand. Including a brand name can help improve site and product [visibility on search engines](https://support.wix.com/en/article/adding-brand-names-to-boost-product-page-seo-in-wix-stores).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+}
+
+impl Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Product",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.product_type.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.weight_range.is_some())
+                    + usize::from(self.product_dimensions.is_some())
+                    + usize::from(self.package_dimensions.is_some())
+                    + usize::from(self.stock.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_data.is_some())
+                    + usize::from(self.converted_price_data.is_some())
+                    + usize::from(self.price_range.is_some())
+                    + usize::from(self.cost_and_profit_data.is_some())
+                    + usize::from(self.cost_range.is_some())
+                    + usize::from(self.price_per_unit_data.is_some())
+                    + usize::from(self.additional_info_sections.is_some())
+                    + usize::from(self.ribbons.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.custom_text_fields.is_some())
+                    + usize::from(self.manage_variants.is_some())
+                    + usize::from(self.product_options.is_some())
+                    + usize::from(self.product_page_url.is_some())
+                    + usize::from(self.numeric_id.is_some())
+                    + usize::from(self.inventory_item_id.is_some())
+                    + usize::from(self.discount.is_some())
+                    + usize::from(self.collection_ids.is_some())
+                    + usize::from(self.variants.is_some())
+                    + usize::from(self.last_updated.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.seo_data.is_some())
+                    + usize::from(self.ribbon.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("slug", &self.slug)
+            .optional("visible", &self.visible)
+            .optional("productType", &self.product_type)
+            .optional("description", &self.description)
+            .optional("sku", &self.sku)
+            .optional("weight", &self.weight)
+            .optional("weightRange", &self.weight_range)
+            .optional("productDimensions", &self.product_dimensions)
+            .optional("packageDimensions", &self.package_dimensions)
+            .optional("stock", &self.stock)
+            .optional("price", &self.price)
+            .optional("priceData", &self.price_data)
+            .optional("convertedPriceData", &self.converted_price_data)
+            .optional("priceRange", &self.price_range)
+            .optional("costAndProfitData", &self.cost_and_profit_data)
+            .optional("costRange", &self.cost_range)
+            .optional("pricePerUnitData", &self.price_per_unit_data)
+            .optional("additionalInfoSections", &self.additional_info_sections)
+            .optional("ribbons", &self.ribbons)
+            .optional("media", &self.media)
+            .optional("customTextFields", &self.custom_text_fields)
+            .optional("manageVariants", &self.manage_variants)
+            .optional("productOptions", &self.product_options)
+            .optional("productPageUrl", &self.product_page_url)
+            .optional("numericId", &self.numeric_id)
+            .optional("inventoryItemId", &self.inventory_item_id)
+            .optional("discount", &self.discount)
+            .optional("collectionIds", &self.collection_ids)
+            .optional("variants", &self.variants)
+            .optional("lastUpdated", &self.last_updated)
+            .optional("createdDate", &self.created_date)
+            .optional("seoData", &self.seo_data)
+            .optional("ribbon", &self.ribbon)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Product {
+    const NAME: &'static str = "Product";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "weightRange" => rt::object::nullable(&mut map, &mut out.weight_range),
+                "productDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.product_dimensions)
+                }
+                "packageDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.package_dimensions)
+                }
+                "stock" => rt::object::nullable(&mut map, &mut out.stock),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
+                "convertedPriceData" => {
+                    rt::object::nullable(&mut map, &mut out.converted_price_data)
+                }
+                "priceRange" => rt::object::nullable(&mut map, &mut out.price_range),
+                "costAndProfitData" => {
+                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
+                }
+                "costRange" => rt::object::nullable(&mut map, &mut out.cost_range),
+                "pricePerUnitData" => {
+                    rt::object::nullable(&mut map, &mut out.price_per_unit_data)
+                }
+                "additionalInfoSections" => {
+                    rt::object::nullable(&mut map, &mut out.additional_info_sections)
+                }
+                "ribbons" => rt::object::nullable(&mut map, &mut out.ribbons),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "customTextFields" => {
+                    rt::object::nullable(&mut map, &mut out.custom_text_fields)
+                }
+                "manageVariants" => {
+                    rt::object::nullable(&mut map, &mut out.manage_variants)
+                }
+                "productOptions" => {
+                    rt::object::nullable(&mut map, &mut out.product_options)
+                }
+                "productPageUrl" => {
+                    rt::object::nullable(&mut map, &mut out.product_page_url)
+                }
+                "numericId" => rt::object::nullable(&mut map, &mut out.numeric_id),
+                "inventoryItemId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
+                }
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "collectionIds" => {
+                    rt::object::nullable(&mut map, &mut out.collection_ids)
+                }
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
+                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ProductChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductChanged {
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// List of product fields that were changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
+}
+
+impl Serialize for ProductChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductChanged",
+                usize::from(self.product_id.is_some())
+                    + usize::from(self.changed_fields.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("productId", &self.product_id)
+            .optional("changedFields", &self.changed_fields)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductChanged {
+    const NAME: &'static str = "ProductChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "changedFields" => {
+                    rt::object::nullable(&mut map, &mut out.changed_fields)
+                }
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ProductCreated` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductCreated {
     /// Product ID (generated automatically by the catalog).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceData>,
     /// Whether the product is visible to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Product stock keeping unit (SKU). If variants are being managed, this will be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The `productPageUrl` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_page_url: Option<PageUrl>,
     /// Product brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// The `costAndProfitData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_and_profit_data: Option<CostAndProfitData>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
     /// Event slug. A human readable identifier of the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
 
+impl Serialize for ProductCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductCreated",
+                usize::from(self.product_id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.media.is_some()) + usize::from(self.sku.is_some())
+                    + usize::from(self.product_page_url.is_some())
+                    + usize::from(self.brand.is_some())
+                    + usize::from(self.cost_and_profit_data.is_some())
+                    + usize::from(self.originated_from_version.is_some())
+                    + usize::from(self.slug.is_some()),
+            )
+            .optional("productId", &self.product_id)
+            .optional("name", &self.name)
+            .optional("price", &self.price)
+            .optional("visible", &self.visible)
+            .optional("media", &self.media)
+            .optional("sku", &self.sku)
+            .optional("productPageUrl", &self.product_page_url)
+            .optional("brand", &self.brand)
+            .optional("costAndProfitData", &self.cost_and_profit_data)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .optional("slug", &self.slug)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductCreated {
+    const NAME: &'static str = "ProductCreated";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "productPageUrl" => {
+                    rt::object::nullable(&mut map, &mut out.product_page_url)
+                }
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                "costAndProfitData" => {
+                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
+                }
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ProductDeleted` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductDeleted {
     /// ID of the product that was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
 }
 
+impl Serialize for ProductDeleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductDeleted",
+                usize::from(self.product_id.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("productId", &self.product_id)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductDeleted {
+    const NAME: &'static str = "ProductDeleted";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ProductOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductOption {
     /// The `optionType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_type: Option<OptionType>,
     /// Option name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Choices available for this option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<Choice>>,
 }
 
+impl Serialize for ProductOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductOption",
+                usize::from(self.option_type.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.choices.is_some()),
+            )
+            .optional("optionType", &self.option_type)
+            .optional("name", &self.name)
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductOption {
+    const NAME: &'static str = "ProductOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionType" => rt::object::nullable(&mut map, &mut out.option_type),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ProductOptionsAvailabilityRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductOptionsAvailabilityRequest {
     /// Requested product ID.
     pub id: String,
     /// Array containing the selected options. For example, `{"color": "Blue", "size": "Large"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl Serialize for ProductOptionsAvailabilityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductOptionsAvailabilityRequest",
+                1 + usize::from(self.options.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductOptionsAvailabilityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductOptionsAvailabilityRequest {
+    const NAME: &'static str = "ProductOptionsAvailabilityRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "options" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, options: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `ProductOptionsAvailabilityResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductOptionsAvailabilityResponse {
     /// The `selectedVariant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_variant: Option<VariantData>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Options information (color, size, etc.) for this product, with the inventory and visibility fields updated based on the provided choices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_options: Option<Vec<ProductOption>>,
     /// Whether all the selected choices result in a visible, in-stock variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_purchase: Option<bool>,
+}
+
+impl Serialize for ProductOptionsAvailabilityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductOptionsAvailabilityResponse",
+                usize::from(self.selected_variant.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.product_options.is_some())
+                    + usize::from(self.available_for_purchase.is_some()),
+            )
+            .optional("selectedVariant", &self.selected_variant)
+            .optional("media", &self.media)
+            .optional("productOptions", &self.product_options)
+            .optional("availableForPurchase", &self.available_for_purchase)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductOptionsAvailabilityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductOptionsAvailabilityResponse {
+    const NAME: &'static str = "ProductOptionsAvailabilityResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "selectedVariant" => {
+                    rt::object::nullable(&mut map, &mut out.selected_variant)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "productOptions" => {
+                    rt::object::nullable(&mut map, &mut out.product_options)
+                }
+                "availableForPurchase" => {
+                    rt::object::nullable(&mut map, &mut out.available_for_purchase)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `ProductType` values.
@@ -3250,181 +5404,717 @@ impl<'de> Deserialize<'de> for ProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `percentage`, `amount` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertyAdjustmentData {
     /// The `percentage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<PercentageData>,
     /// Adjust by amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
 }
 
+impl Serialize for PropertyAdjustmentData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PropertyAdjustmentData",
+                usize::from(self.percentage.is_some())
+                    + usize::from(self.amount.is_some()),
+            )
+            .optional("percentage", &self.percentage)
+            .optional("amount", &self.amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PropertyAdjustmentData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PropertyAdjustmentData {
+    const NAME: &'static str = "PropertyAdjustmentData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryProductVariantsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryProductVariantsRequest {
     /// Requested product ID.
     pub id: String,
     /// The specific choices available or chosen from within a selection (e.g., choosing the red Selection triggers the red Choice).
     /// You may specify all the relevant choices for a specific variant, or only some of the options, which will return all corresponding variants (not relevant when passing variant IDs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
     /// List of variant IDs (not relevant when passing choices).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_ids: Option<Vec<String>>,
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Whether merchant specific data should be included in the response. Requires permissions to manage products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_merchant_specific_data: Option<bool>,
 }
 
+impl Serialize for QueryProductVariantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryProductVariantsRequest",
+                1 + usize::from(self.choices.is_some())
+                    + usize::from(self.variant_ids.is_some())
+                    + usize::from(self.paging.is_some())
+                    + usize::from(self.include_merchant_specific_data.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("choices", &self.choices)
+            .optional("variantIds", &self.variant_ids)
+            .optional("paging", &self.paging)
+            .optional(
+                "includeMerchantSpecificData",
+                &self.include_merchant_specific_data,
+            )
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryProductVariantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryProductVariantsRequest {
+    const NAME: &'static str = "QueryProductVariantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "choices" => rt::object::nullable(&mut map, &mut f1),
+                "variantIds" => rt::object::nullable(&mut map, &mut f2),
+                "paging" => rt::object::nullable(&mut map, &mut f3),
+                "includeMerchantSpecificData" => rt::object::nullable(&mut map, &mut f4),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    choices: f1,
+                    variant_ids: f2,
+                    paging: f3,
+                    include_merchant_specific_data: f4,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `QueryProductVariantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryProductVariantsResponse {
     /// List of variants based on the specified filters and sorting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
     /// The `totalResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<f64>,
 }
 
+impl Serialize for QueryProductVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryProductVariantsResponse",
+                usize::from(self.variants.is_some())
+                    + usize::from(self.metadata.is_some())
+                    + usize::from(self.total_results.is_some()),
+            )
+            .optional("variants", &self.variants)
+            .optional("metadata", &self.metadata)
+            .optional("totalResults", &self.total_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryProductVariantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryProductVariantsResponse {
+    const NAME: &'static str = "QueryProductVariantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryProductsPlatformizedRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryProductsPlatformizedRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<PlatformQuery>,
+}
+
+impl Serialize for QueryProductsPlatformizedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryProductsPlatformizedRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryProductsPlatformizedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryProductsPlatformizedRequest {
+    const NAME: &'static str = "QueryProductsPlatformizedRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `QueryProductsPlatformizedResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryProductsPlatformizedResponse {
     /// The `products` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Product>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PlatformPagingMetadata>,
+}
+
+impl Serialize for QueryProductsPlatformizedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryProductsPlatformizedResponse",
+                usize::from(self.products.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("products", &self.products)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryProductsPlatformizedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryProductsPlatformizedResponse {
+    const NAME: &'static str = "QueryProductsPlatformizedResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::nullable(&mut map, &mut out.products),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `QueryStoreVariantsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryStoreVariantsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<PlatformQuery>,
 }
 
+impl Serialize for QueryStoreVariantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryStoreVariantsRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryStoreVariantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryStoreVariantsRequest {
+    const NAME: &'static str = "QueryStoreVariantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryStoreVariantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryStoreVariantsResponse {
     /// List of variants based on the specified filters and sorting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<StoreVariant>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PlatformPagingMetadata>,
 }
 
+impl Serialize for QueryStoreVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryStoreVariantsResponse",
+                usize::from(self.variants.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("variants", &self.variants)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryStoreVariantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryStoreVariantsResponse {
+    const NAME: &'static str = "QueryStoreVariantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveProductBrandRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductBrandRequest {
     /// Product ID.
     pub id: String,
 }
 
+impl Serialize for RemoveProductBrandRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveProductBrandRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductBrandRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductBrandRequest {
+    const NAME: &'static str = "RemoveProductBrandRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveProductBrandResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductBrandResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveProductBrandResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductBrandResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductBrandResponse {
+    const NAME: &'static str = "RemoveProductBrandResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveProductMediaFromChoicesRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaFromChoicesRequest {
     /// Product ID from whose choices to remove media items.
     pub id: String,
     /// Media to remove from choices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaAssignmentToChoice>>,
 }
 
+impl Serialize for RemoveProductMediaFromChoicesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveProductMediaFromChoicesRequest",
+                1 + usize::from(self.media.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("media", &self.media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductMediaFromChoicesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductMediaFromChoicesRequest {
+    const NAME: &'static str = "RemoveProductMediaFromChoicesRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "media" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveProductMediaFromChoicesResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaFromChoicesResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveProductMediaFromChoicesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductMediaFromChoicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductMediaFromChoicesResponse {
+    const NAME: &'static str = "RemoveProductMediaFromChoicesResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveProductMediaRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaRequest {
     /// Product ID.
     pub id: String,
     /// List of media IDs to remove. Pass an empty array to delete all media items for the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_ids: Option<Vec<String>>,
 }
 
+impl Serialize for RemoveProductMediaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveProductMediaRequest",
+                1 + usize::from(self.media_ids.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("mediaIds", &self.media_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductMediaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductMediaRequest {
+    const NAME: &'static str = "RemoveProductMediaRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "mediaIds" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, media_ids: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveProductMediaResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveProductMediaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductMediaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductMediaResponse {
+    const NAME: &'static str = "RemoveProductMediaResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveProductRibbonRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductRibbonRequest {
     /// Product ID.
     pub id: String,
 }
 
+impl Serialize for RemoveProductRibbonRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "RemoveProductRibbonRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductRibbonRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductRibbonRequest {
+    const NAME: &'static str = "RemoveProductRibbonRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `RemoveProductRibbonResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductRibbonResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveProductRibbonResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductRibbonResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductRibbonResponse {
+    const NAME: &'static str = "RemoveProductRibbonResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RemoveProductsFromCollectionRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductsFromCollectionRequest {
     /// Collection ID.
     pub id: String,
@@ -3432,364 +6122,1272 @@ pub struct RemoveProductsFromCollectionRequest {
     pub product_ids: Vec<String>,
 }
 
+impl Serialize for RemoveProductsFromCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RemoveProductsFromCollectionRequest",
+                2,
+            )
+            .field("id", &self.id)
+            .field("productIds", &self.product_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductsFromCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductsFromCollectionRequest {
+    const NAME: &'static str = "RemoveProductsFromCollectionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "productIds" => rt::object::value(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, product_ids: f1 }),
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "id"), (f1.is_none(), "productIds")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `RemoveProductsFromCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductsFromCollectionResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for RemoveProductsFromCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveProductsFromCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RemoveProductsFromCollectionResponse {
+    const NAME: &'static str = "RemoveProductsFromCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ResetAllVariantDataRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResetAllVariantDataRequest {
     /// Product ID.
     pub id: String,
 }
 
+impl Serialize for ResetAllVariantDataRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "ResetAllVariantDataRequest", 1)
+            .field("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResetAllVariantDataRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResetAllVariantDataRequest {
+    const NAME: &'static str = "ResetAllVariantDataRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `ResetAllVariantDataResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResetAllVariantDataResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for ResetAllVariantDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ResetAllVariantDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ResetAllVariantDataResponse {
+    const NAME: &'static str = "ResetAllVariantDataResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Ribbon` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ribbon {
     /// Ribbon text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
+impl Serialize for Ribbon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Ribbon",
+                usize::from(self.text.is_some()),
+            )
+            .optional("text", &self.text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Ribbon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Ribbon {
+    const NAME: &'static str = "Ribbon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `price`, `cost`, `weight`, `ribbon`, `brand` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SetValue {
     /// Set product price.
     /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
     /// variant prices will be calculated according to the set product price.
     /// If variant price is negative after setting new price, the update will fail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Set product cost of goods.
     /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
     /// cost of goods will be set per variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
     /// Set product weight.
     /// If [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is enabled,
     /// weight will be set per variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Set product ribbon. Pass empty string to remove existing ribbon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon: Option<String>,
     /// Set product brand. Pass empty string to remove existing brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
 }
 
+impl Serialize for SetValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SetValue",
+                usize::from(self.price.is_some()) + usize::from(self.cost.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.ribbon.is_some())
+                    + usize::from(self.brand.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("cost", &self.cost)
+            .optional("weight", &self.weight)
+            .optional("ribbon", &self.ribbon)
+            .optional("brand", &self.brand)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SetValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SetValue {
+    const NAME: &'static str = "SetValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<AddressLocation>,
 }
 
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Stock` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stock {
     /// Whether inventory is being tracked
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_inventory: Option<bool>,
     /// Quantity currently left in inventory
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Whether the product is currently in stock (relevant only when tracking manually)
     /// Deprecated (use `inventoryStatus` instead)
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// The `inventoryStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_status: Option<InventoryStatus>,
 }
 
+impl Serialize for Stock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Stock",
+                usize::from(self.track_inventory.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.inventory_status.is_some()),
+            )
+            .optional("trackInventory", &self.track_inventory)
+            .optional("quantity", &self.quantity)
+            .optional("inStock", &self.in_stock)
+            .optional("inventoryStatus", &self.inventory_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Stock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Stock {
+    const NAME: &'static str = "Stock";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trackInventory" => {
+                    rt::object::nullable(&mut map, &mut out.track_inventory)
+                }
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "inventoryStatus" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `StoreVariant` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoreVariant {
     /// Store variant ID. Comprised of the `productId` and the `variantId`, separated by a hyphen: {productId}.{variantId}.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Variant name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_name: Option<String>,
     /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Whether the variant is managed or represents a product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_variant: Option<bool>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The `stock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<VariantStock>,
     /// The selected options of this variant. For example, `{"Color": "Blue", "Size": "Large"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
     /// Collections that include this variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_ids: Option<Vec<String>>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<PlatformMedia>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
 }
 
+impl Serialize for StoreVariant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "StoreVariant",
+                usize::from(self.id.is_some()) + usize::from(self.variant_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.variant_name.is_some())
+                    + usize::from(self.product_name.is_some())
+                    + usize::from(self.managed_variant.is_some())
+                    + usize::from(self.sku.is_some()) + usize::from(self.stock.is_some())
+                    + usize::from(self.choices.is_some())
+                    + usize::from(self.collection_ids.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.preorder_info.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("variantId", &self.variant_id)
+            .optional("productId", &self.product_id)
+            .optional("variantName", &self.variant_name)
+            .optional("productName", &self.product_name)
+            .optional("managedVariant", &self.managed_variant)
+            .optional("sku", &self.sku)
+            .optional("stock", &self.stock)
+            .optional("choices", &self.choices)
+            .optional("collectionIds", &self.collection_ids)
+            .optional("media", &self.media)
+            .optional("preorderInfo", &self.preorder_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoreVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for StoreVariant {
+    const NAME: &'static str = "StoreVariant";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
+                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
+                "managedVariant" => {
+                    rt::object::nullable(&mut map, &mut out.managed_variant)
+                }
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "stock" => rt::object::nullable(&mut map, &mut out.stock),
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                "collectionIds" => {
+                    rt::object::nullable(&mut map, &mut out.collection_ids)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateCollectionRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
 }
 
+impl Serialize for UpdateCollectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateCollectionRequest", 1)
+            .field("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCollectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCollectionRequest {
+    const NAME: &'static str = "UpdateCollectionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { collection: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "collection")])),
+        }
+    }
+}
+
 /// The `UpdateCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateCollectionResponse {
     /// The `collection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Collection>,
 }
 
+impl Serialize for UpdateCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateCollectionResponse",
+                usize::from(self.collection.is_some()),
+            )
+            .optional("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateCollectionResponse {
+    const NAME: &'static str = "UpdateCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::nullable(&mut map, &mut out.collection),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateProductRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductRequest {
     /// The `product` field.
     pub product: Product,
 }
 
+impl Serialize for UpdateProductRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateProductRequest", 1)
+            .field("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductRequest {
+    const NAME: &'static str = "UpdateProductRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { product: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `UpdateProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
 }
 
+impl Serialize for UpdateProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductResponse {
+    const NAME: &'static str = "UpdateProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateVariantsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVariantsRequest {
     /// ID of the product with managed variants.
     pub id: String,
     /// Variant info to update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantOverride>>,
 }
 
+impl Serialize for UpdateVariantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateVariantsRequest",
+                1 + usize::from(self.variants.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("variants", &self.variants)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateVariantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateVariantsRequest {
+    const NAME: &'static str = "UpdateVariantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "variants" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { id: f0, variants: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `UpdateVariantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVariantsResponse {
     /// List of the product's variants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
 }
 
+impl Serialize for UpdateVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateVariantsResponse",
+                usize::from(self.variants.is_some()),
+            )
+            .optional("variants", &self.variants)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateVariantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateVariantsResponse {
+    const NAME: &'static str = "UpdateVariantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Variant` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variant {
     /// Requested Variant ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Specific choices within a selection, as option-choice key-value pairs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
     /// The `variant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<VariantDataWithNoStock>,
     /// The `stock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stock: Option<VariantStock>,
 }
 
+impl Serialize for Variant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Variant",
+                usize::from(self.id.is_some()) + usize::from(self.choices.is_some())
+                    + usize::from(self.variant.is_some())
+                    + usize::from(self.stock.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("choices", &self.choices)
+            .optional("variant", &self.variant)
+            .optional("stock", &self.stock)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Variant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Variant {
+    const NAME: &'static str = "Variant";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                "variant" => rt::object::nullable(&mut map, &mut out.variant),
+                "stock" => rt::object::nullable(&mut map, &mut out.stock),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantChanged {
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// The `choices` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
     /// List of variant fields that were changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
+}
+
+impl Serialize for VariantChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantChanged",
+                usize::from(self.variant_id.is_some())
+                    + usize::from(self.choices.is_some())
+                    + usize::from(self.changed_fields.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("variantId", &self.variant_id)
+            .optional("choices", &self.choices)
+            .optional("changedFields", &self.changed_fields)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantChanged {
+    const NAME: &'static str = "VariantChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                "changedFields" => {
+                    rt::object::nullable(&mut map, &mut out.changed_fields)
+                }
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `VariantData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantData {
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceData>,
     /// The `convertedPriceData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_price_data: Option<PriceData>,
     /// Variant weight.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Quantity currently in inventory (relevant only when tracking by inventory).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Whether the product is currently in stock (relevant only when tracking manually).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Whether the variant is visible to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `productDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_dimensions: Option<Dimensions>,
+}
+
+impl Serialize for VariantData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantData",
+                usize::from(self.price.is_some())
+                    + usize::from(self.converted_price_data.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.product_dimensions.is_some())
+                    + usize::from(self.package_dimensions.is_some()),
+            )
+            .optional("price", &self.price)
+            .optional("convertedPriceData", &self.converted_price_data)
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("quantity", &self.quantity)
+            .optional("inStock", &self.in_stock)
+            .optional("visible", &self.visible)
+            .optional("productDimensions", &self.product_dimensions)
+            .optional("packageDimensions", &self.package_dimensions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantData {
+    const NAME: &'static str = "VariantData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "convertedPriceData" => {
+                    rt::object::nullable(&mut map, &mut out.converted_price_data)
+                }
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "productDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.product_dimensions)
+                }
+                "packageDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.package_dimensions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `VariantDataWithNoStock` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantDataWithNoStock {
     /// The `priceData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<PriceData>,
     /// The `convertedPriceData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_price_data: Option<PriceData>,
     /// The `costAndProfitData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_and_profit_data: Option<CostAndProfitData>,
     /// Variant weight.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether the variant is visible to customers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `productDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_dimensions: Option<Dimensions>,
+}
+
+impl Serialize for VariantDataWithNoStock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantDataWithNoStock",
+                usize::from(self.price_data.is_some())
+                    + usize::from(self.converted_price_data.is_some())
+                    + usize::from(self.cost_and_profit_data.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.product_dimensions.is_some())
+                    + usize::from(self.package_dimensions.is_some()),
+            )
+            .optional("priceData", &self.price_data)
+            .optional("convertedPriceData", &self.converted_price_data)
+            .optional("costAndProfitData", &self.cost_and_profit_data)
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("visible", &self.visible)
+            .optional("productDimensions", &self.product_dimensions)
+            .optional("packageDimensions", &self.package_dimensions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantDataWithNoStock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantDataWithNoStock {
+    const NAME: &'static str = "VariantDataWithNoStock";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
+                "convertedPriceData" => {
+                    rt::object::nullable(&mut map, &mut out.converted_price_data)
+                }
+                "costAndProfitData" => {
+                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
+                }
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "productDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.product_dimensions)
+                }
+                "packageDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.package_dimensions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `VariantOverride` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantOverride {
     /// The specific choices available or chosen from within a selection (e.g., choosing the red Selection triggers the red Choice). You may specify all the relevant choices for a specific variant, or only some of the options, which will return all corresponding variants (Not relevant when passing variant IDs)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<std::collections::BTreeMap<String, String>>,
     /// List of variant IDs
     /// (Not relevant when passing choices)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_ids: Option<Vec<String>>,
     /// Variant price
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Variant cost of goods
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
     /// Variant weight
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Variant SKU (stock keeping unit)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Whether the variant is visible to  customers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `productDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_dimensions: Option<Dimensions>,
 }
 
+impl Serialize for VariantOverride {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantOverride",
+                usize::from(self.choices.is_some())
+                    + usize::from(self.variant_ids.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.cost.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.product_dimensions.is_some())
+                    + usize::from(self.package_dimensions.is_some()),
+            )
+            .optional("choices", &self.choices)
+            .optional("variantIds", &self.variant_ids)
+            .optional("price", &self.price)
+            .optional("cost", &self.cost)
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("visible", &self.visible)
+            .optional("productDimensions", &self.product_dimensions)
+            .optional("packageDimensions", &self.package_dimensions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantOverride {
+    const NAME: &'static str = "VariantOverride";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                "variantIds" => rt::object::nullable(&mut map, &mut out.variant_ids),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "productDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.product_dimensions)
+                }
+                "packageDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.package_dimensions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantStock` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantStock {
     /// Whether inventory is being tracked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_quantity: Option<bool>,
     /// Quantity currently left in inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Whether the product is currently in stock (relevant only when tracking manually).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
 }
 
+impl Serialize for VariantStock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantStock",
+                usize::from(self.track_quantity.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.in_stock.is_some()),
+            )
+            .optional("trackQuantity", &self.track_quantity)
+            .optional("quantity", &self.quantity)
+            .optional("inStock", &self.in_stock)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantStock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantStock {
+    const NAME: &'static str = "VariantStock";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trackQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.track_quantity)
+                }
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantsChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantsChanged {
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// List of variants that were changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantChanged>>,
     /// The `originatedFromVersion` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from_version: Option<Version>,
+}
+
+impl Serialize for VariantsChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantsChanged",
+                usize::from(self.product_id.is_some())
+                    + usize::from(self.variants.is_some())
+                    + usize::from(self.originated_from_version.is_some()),
+            )
+            .optional("productId", &self.product_id)
+            .optional("variants", &self.variants)
+            .optional("originatedFromVersion", &self.originated_from_version)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantsChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantsChanged {
+    const NAME: &'static str = "VariantsChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "originatedFromVersion" => {
+                    rt::object::nullable(&mut map, &mut out.originated_from_version)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `V1_CATALOG`: Version 1 of the catalog.
@@ -3840,41 +7438,119 @@ impl<'de> Deserialize<'de> for Version {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `VideoResolution` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoResolution {
     /// Video URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Video height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Video width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Video format for example, mp4, hls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 }
 
+impl Serialize for VideoResolution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoResolution",
+                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.format.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("format", &self.format)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoResolution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoResolution {
+    const NAME: &'static str = "VideoResolution";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "format" => rt::object::nullable(&mut map, &mut out.format),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VideoV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoV2 {
     /// WixMedia ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Available resolutions for the video, starting with the optimal resolution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<Vec<VideoResolution>>,
     /// Video filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+impl Serialize for VideoV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoV2",
+                usize::from(self.id.is_some()) + usize::from(self.resolutions.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("resolutions", &self.resolutions)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoV2 {
+    const NAME: &'static str = "VideoV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "resolutions" => rt::object::nullable(&mut map, &mut out.resolutions),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Stores Catalog V1.
@@ -3924,6 +7600,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

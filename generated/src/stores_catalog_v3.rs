@@ -723,7 +723,8 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -734,314 +735,278 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_product<'f>(
         client: &'f Client,
         body: &'f CreateProductRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_PRODUCT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_PRODUCT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/products".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_PRODUCT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_PRODUCT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn create_product_with_inventory<'f>(
         client: &'f Client,
         body: &'f CreateProductWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductWithInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products-with-inventory".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_PRODUCT_WITH_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::CREATE_PRODUCT_WITH_INVENTORY, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/products-with-inventory".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_PRODUCT_WITH_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_PRODUCT_WITH_INVENTORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_product<'f>(
         client: &'f Client,
         body: &'f UpdateProductRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.product)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_PRODUCT, "product.id"))?;
-            let path = format!("/stores/v3/products/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_PRODUCT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_PRODUCT, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.product)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_PRODUCT,
+                        "product.id",
+                    )),
+            ])
+            .map(|[path_0]| format!("/stores/v3/products/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_PRODUCT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_PRODUCT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_product_with_inventory<'f>(
         client: &'f Client,
         body: &'f UpdateProductWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductWithInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.product)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_PRODUCT_WITH_INVENTORY,
-                    "product.id",
-                ))?;
-            let path = format!(
-                "/stores/v3/products-with-inventory/{}", rt::segment(& path_0)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_PRODUCT_WITH_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::UPDATE_PRODUCT_WITH_INVENTORY, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.product)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_PRODUCT_WITH_INVENTORY,
+                        "product.id",
+                    )),
+            ])
+            .map(|[path_0]| {
+                format!("/stores/v3/products-with-inventory/{}", rt::segment(& path_0))
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_PRODUCT_WITH_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_PRODUCT_WITH_INVENTORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_products<'f>(
         client: &'f Client,
         body: &'f BulkCreateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/create".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CREATE_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/create".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CREATE_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_products_with_inventory<'f>(
         client: &'f Client,
         body: &'f BulkCreateProductsWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateProductsWithInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products-with-inventory/create".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products-with-inventory/create".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CREATE_PRODUCTS_WITH_INVENTORY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_products<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_products_with_inventory<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductsWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsWithInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products-with-inventory/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products-with-inventory/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCTS_WITH_INVENTORY, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_products_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkUpdateProductsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/update-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_UPDATE_PRODUCTS_BY_FILTER, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/update-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCTS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_product<'f>(
         client: &'f Client,
         product_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<V3DeleteProductResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v3/products/{}", rt::segment(product_id));
-            unsafe {
-                rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/stores/v3/products/{}", rt::segment(product_id)));
+        unsafe {
+            rt::call(client, &operations::DELETE_PRODUCT, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_products<'f>(
         client: &'f Client,
         body: &'f V3BulkDeleteProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/delete".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/delete".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_products_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkDeleteProductsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/delete-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_PRODUCTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_DELETE_PRODUCTS_BY_FILTER, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/delete-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_PRODUCTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_PRODUCTS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_product<'f>(
         client: &'f Client,
         product_id: &'f str,
         params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/stores/v3/products/{}", rt::segment(product_id));
-            unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, None) }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/stores/v3/products/{}", rt::segment(product_id)));
+        unsafe { rt::call(client, &operations::GET_PRODUCT, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn get_product_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
         params: &'f GetProductBySlugParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            for v in params.fields.iter().flatten() {
-                query.push(("fields", v.as_str().to_owned()));
-            }
-            let path = format!("/stores/v3/products/slug/{}", rt::segment(slug));
-            unsafe {
-                rt::call(client, &operations::GET_PRODUCT_BY_SLUG, path, query, None)
-            }
-                .await
-        })
+        let mut query = Vec::new();
+        for v in params.fields.iter().flatten() {
+            query.push(("fields", v.as_str().to_owned()));
+        }
+        let path = Ok(format!("/stores/v3/products/slug/{}", rt::segment(slug)));
+        unsafe {
+            rt::call(client, &operations::GET_PRODUCT_BY_SLUG, path, query, Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn search_products<'f>(
         client: &'f Client,
         body: &'f V3SearchProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3SearchProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/products/search".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SEARCH_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SEARCH_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_products_stream<'a>(
         client: &'a Client,
         request: V3SearchProductsRequest,
@@ -1086,25 +1051,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_products<'f>(
         client: &'f Client,
         body: &'f V3QueryProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3QueryProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/products/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_products_stream<'a>(
         client: &'a Client,
         request: V3QueryProductsRequest,
@@ -1149,73 +1113,60 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn count_products<'f>(
         client: &'f Client,
         body: &'f V3CountProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3CountProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/products/count".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::COUNT_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::COUNT_PRODUCTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/products/count".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::COUNT_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::COUNT_PRODUCTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_product_variants_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkUpdateProductVariantsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductVariantsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/update-variants-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/update-variants-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCT_VARIANTS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_adjust_product_variants_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkAdjustProductVariantsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkAdjustProductVariantsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/adjust-variants-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/adjust-variants-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADJUST_PRODUCT_VARIANTS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_add_info_sections_to_products_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkAddInfoSectionsToProductsByFilterRequest,
@@ -1223,50 +1174,41 @@ mod calls {
         'f,
         Result<V3BulkAddInfoSectionsToProductsByFilterResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/add-info-sections-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/add-info-sections-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS_BY_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_add_info_sections_to_products<'f>(
         client: &'f Client,
         body: &'f V3BulkAddInfoSectionsToProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkAddInfoSectionsToProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/add-info-sections".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/add-info-sections".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADD_INFO_SECTIONS_TO_PRODUCTS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_remove_info_sections_from_products_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkRemoveInfoSectionsFromProductsByFilterRequest,
@@ -1274,75 +1216,64 @@ mod calls {
         'f,
         Result<V3BulkRemoveInfoSectionsFromProductsByFilterResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/remove-info-sections-by-filter"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/products/remove-info-sections-by-filter".to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS_BY_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_remove_info_sections_from_products<'f>(
         client: &'f Client,
         body: &'f V3BulkRemoveInfoSectionsFromProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkRemoveInfoSectionsFromProductsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/remove-info-sections".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/remove-info-sections".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_REMOVE_INFO_SECTIONS_FROM_PRODUCTS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_add_products_to_categories_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkAddProductsToCategoriesByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddProductsToCategoriesByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/add-to-categories-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/add-to-categories-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_ADD_PRODUCTS_TO_CATEGORIES_BY_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_remove_products_from_categories_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkRemoveProductsFromCategoriesByFilterRequest,
@@ -1350,86 +1281,73 @@ mod calls {
         'f,
         Result<BulkRemoveProductsFromCategoriesByFilterResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/remove-from-categories-by-filter"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/products/remove-from-categories-by-filter".to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_REMOVE_PRODUCTS_FROM_CATEGORIES_BY_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_all_products_category<'f>(
         client: &'f Client,
     ) -> rt::BoxFuture<'f, Result<GetAllProductsCategoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/all-products-category".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_ALL_PRODUCTS_CATEGORY,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/all-products-category".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_ALL_PRODUCTS_CATEGORY,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_product_tags<'f>(
         client: &'f Client,
         body: &'f V3BulkUpdateProductTagsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/update-tags".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCT_TAGS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_PRODUCT_TAGS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/update-tags".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCT_TAGS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCT_TAGS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_product_tags_by_filter<'f>(
         client: &'f Client,
         body: &'f V3BulkUpdateProductTagsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/products/update-tags-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/products/update-tags-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_PRODUCT_TAGS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 }
 
@@ -2390,48 +2308,138 @@ pub mod query_products_fields {
 }
 
 /// At most one of `values`, `ranges`, `scalar`, `groupedByValue`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationDataAggregationResults {
     /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<AggregationResultsValueResults>,
     /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<AggregationResultsRangeResults>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<AggregationDataAggregationResultsScalarResult>,
     /// The `groupedByValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grouped_by_value: Option<AggregationResultsGroupByValueResults>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<AggregationResultsDateHistogramResults>,
     /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<AggregationResultsNestedResults>,
     /// Aggregation name, returned in `aggregations.results.name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WixCommonAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
+impl Serialize for AggregationDataAggregationResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationDataAggregationResults",
+                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.grouped_by_value.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.nested.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("values", &self.values)
+            .optional("ranges", &self.ranges)
+            .optional("scalar", &self.scalar)
+            .optional("groupedByValue", &self.grouped_by_value)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("nested", &self.nested)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationDataAggregationResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationDataAggregationResults {
+    const NAME: &'static str = "AggregationDataAggregationResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "values" => rt::object::nullable(&mut map, &mut out.values),
+                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "groupedByValue" => {
+                    rt::object::nullable(&mut map, &mut out.grouped_by_value)
+                }
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "nested" => rt::object::nullable(&mut map, &mut out.nested),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationDataAggregationResultsScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationDataAggregationResultsScalarResult {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WixCommonScalarType>,
     /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+}
+
+impl Serialize for AggregationDataAggregationResultsScalarResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationDataAggregationResultsScalarResult",
+                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationDataAggregationResultsScalarResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationDataAggregationResultsScalarResult {
+    const NAME: &'static str = "AggregationDataAggregationResultsScalarResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `YEAR`: Yearly interval
@@ -2502,35 +2510,83 @@ impl<'de> Deserialize<'de> for AggregationDateHistogramAggregationInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationNestedAggregationNestedAggregationItem {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<CommonAggregationValueAggregation>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<CommonAggregationRangeAggregation>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<CommonAggregationScalarAggregation>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<CommonAggregationDateHistogramAggregation>,
     /// Unique, caller-defined aggregation name, returned in `aggregations.results`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AggregationNestedAggregationNestedAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
+}
+
+impl Serialize for AggregationNestedAggregationNestedAggregationItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationNestedAggregationNestedAggregationItem",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationNestedAggregationNestedAggregationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationNestedAggregationNestedAggregationItem {
+    const NAME: &'static str = "AggregationNestedAggregationNestedAggregationItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -2586,98 +2642,388 @@ impl<'de> Deserialize<'de> for AggregationNestedAggregationNestedAggregationType
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `AggregationRangeAggregationRangeBucket` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationRangeAggregationRangeBucket {
     /// Inclusive lower bound of the range. Required if `to` is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range. Required if `from` is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
 }
 
+impl Serialize for AggregationRangeAggregationRangeBucket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationRangeAggregationRangeBucket",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationRangeAggregationRangeBucket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationRangeAggregationRangeBucket {
+    const NAME: &'static str = "AggregationRangeAggregationRangeBucket";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationResultsDateHistogramResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsDateHistogramResults {
     /// List of date histogram aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<DateHistogramResultsDateHistogramResult>>,
 }
 
+impl Serialize for AggregationResultsDateHistogramResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsDateHistogramResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsDateHistogramResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsDateHistogramResults {
+    const NAME: &'static str = "AggregationResultsDateHistogramResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationResultsGroupByValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsGroupByValueResults {
     /// List of value aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<GroupByValueResultsNestedValueAggregationResult>>,
 }
 
+impl Serialize for AggregationResultsGroupByValueResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsGroupByValueResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsGroupByValueResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsGroupByValueResults {
+    const NAME: &'static str = "AggregationResultsGroupByValueResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsNestedAggregationResults {
     /// The `values` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<AggregationResultsValueResults>,
     /// The `ranges` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<AggregationResultsRangeResults>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<AggregationDataAggregationResultsScalarResult>,
     /// Unique, caller-defined aggregation name, identifiable by the requested aggregation `name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WixCommonAggregationType>,
     /// Field which the data was aggregated by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
+impl Serialize for AggregationResultsNestedAggregationResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsNestedAggregationResults",
+                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("values", &self.values)
+            .optional("ranges", &self.ranges)
+            .optional("scalar", &self.scalar)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsNestedAggregationResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsNestedAggregationResults {
+    const NAME: &'static str = "AggregationResultsNestedAggregationResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "values" => rt::object::nullable(&mut map, &mut out.values),
+                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Results of `NESTED` aggregation type in a flattened array, identifiable by the requested aggregation `name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsNestedResults {
     /// List of nested aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<NestedResultsResults>>,
 }
 
+impl Serialize for AggregationResultsNestedResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsNestedResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsNestedResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsNestedResults {
+    const NAME: &'static str = "AggregationResultsNestedResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationResultsRangeResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsRangeResults {
     /// List of ranges returned in same order as requested.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RangeResultsRangeAggregationResult>>,
 }
 
+impl Serialize for AggregationResultsRangeResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsRangeResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsRangeResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsRangeResults {
+    const NAME: &'static str = "AggregationResultsRangeResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationResultsValueResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationResultsValueResults {
     /// List of value aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ValueResultsValueAggregationResult>>,
 }
 
+impl Serialize for AggregationResultsValueResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationResultsValueResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationResultsValueResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationResultsValueResults {
+    const NAME: &'static str = "AggregationResultsValueResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `AggregationValueAggregationIncludeMissingValuesOptions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AggregationValueAggregationIncludeMissingValuesOptions {
     /// Specify a custom name for the bucket containing the missing values. Defaults are `"N/A"` for strings, `0` for integers, and `false` for booleans.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_bucket: Option<String>,
+}
+
+impl Serialize for AggregationValueAggregationIncludeMissingValuesOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AggregationValueAggregationIncludeMissingValuesOptions",
+                usize::from(self.add_to_bucket.is_some()),
+            )
+            .optional("addToBucket", &self.add_to_bucket)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AggregationValueAggregationIncludeMissingValuesOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AggregationValueAggregationIncludeMissingValuesOptions {
+    const NAME: &'static str = "AggregationValueAggregationIncludeMissingValuesOptions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "addToBucket" => rt::object::nullable(&mut map, &mut out.add_to_bucket),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `EXCLUDE`: Exclude missing values from the aggregation results.
@@ -2723,7 +3069,7 @@ impl<'de> Deserialize<'de> for AggregationValueAggregationMissingValues {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2770,7 +3116,7 @@ impl<'de> Deserialize<'de> for AggregationValueAggregationSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -2817,226 +3163,647 @@ impl<'de> Deserialize<'de> for AggregationValueAggregationSortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `Animation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Animation {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<Type>,
     /// The `entrance` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrance: Option<EntranceAnimation>,
     /// The `loop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#loop: Option<LoopAnimation>,
     /// The `effect` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transition_duration: Option<f64>,
 }
 
+impl Serialize for Animation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Animation",
+                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
+                    + usize::from(self.r#loop.is_some())
+                    + usize::from(self.effect.is_some())
+                    + usize::from(self.transition_duration.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("entrance", &self.entrance)
+            .optional("loop", &self.r#loop)
+            .optional("effect", &self.effect)
+            .optional("transitionDuration", &self.transition_duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Animation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Animation {
+    const NAME: &'static str = "Animation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
+                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
+                "effect" => rt::object::nullable(&mut map, &mut out.effect),
+                "transitionDuration" => {
+                    rt::object::nullable(&mut map, &mut out.transition_duration)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppEmbedData {
     /// The `bookingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub booking_data: Option<BookingData>,
     /// The `eventData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_data: Option<EventData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AppType>,
     /// The ID of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The name of the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Deprecated: Use `image` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_src: Option<String>,
     /// The URL for the embedded content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<V1Media>,
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// Whether to hide the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_title: Option<bool>,
     /// Whether to hide the price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_price: Option<bool>,
     /// Whether to hide the description (Event and Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_description: Option<bool>,
     /// Whether to hide the date and time (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_date_time: Option<bool>,
     /// Whether to hide the location (Event).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_location: Option<bool>,
     /// Whether to hide the duration (Booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_duration: Option<bool>,
     /// Whether to hide the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_button: Option<bool>,
     /// Whether to hide the ribbon.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_ribbon: Option<bool>,
     /// The `buttonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_styles: Option<ButtonStyles>,
     /// The `imageStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_styles: Option<ImageStyles>,
     /// The `ribbonStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon_styles: Option<RibbonStyles>,
     /// The `cardStyles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_styles: Option<CardStyles>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `pricingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for AppEmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AppEmbedData",
+                usize::from(self.booking_data.is_some())
+                    + usize::from(self.event_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.item_id.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.image_src.is_some())
+                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.hide_image.is_some())
+                    + usize::from(self.hide_title.is_some())
+                    + usize::from(self.hide_price.is_some())
+                    + usize::from(self.hide_description.is_some())
+                    + usize::from(self.hide_date_time.is_some())
+                    + usize::from(self.hide_location.is_some())
+                    + usize::from(self.hide_duration.is_some())
+                    + usize::from(self.hide_button.is_some())
+                    + usize::from(self.hide_ribbon.is_some())
+                    + usize::from(self.button_styles.is_some())
+                    + usize::from(self.image_styles.is_some())
+                    + usize::from(self.ribbon_styles.is_some())
+                    + usize::from(self.card_styles.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.pricing_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("bookingData", &self.booking_data)
+            .optional("eventData", &self.event_data)
+            .optional("type", &self.r#type)
+            .optional("itemId", &self.item_id)
+            .optional("name", &self.name)
+            .optional("imageSrc", &self.image_src)
+            .optional("url", &self.url)
+            .optional("image", &self.image)
+            .optional("hideImage", &self.hide_image)
+            .optional("hideTitle", &self.hide_title)
+            .optional("hidePrice", &self.hide_price)
+            .optional("hideDescription", &self.hide_description)
+            .optional("hideDateTime", &self.hide_date_time)
+            .optional("hideLocation", &self.hide_location)
+            .optional("hideDuration", &self.hide_duration)
+            .optional("hideButton", &self.hide_button)
+            .optional("hideRibbon", &self.hide_ribbon)
+            .optional("buttonStyles", &self.button_styles)
+            .optional("imageStyles", &self.image_styles)
+            .optional("ribbonStyles", &self.ribbon_styles)
+            .optional("cardStyles", &self.card_styles)
+            .optional("containerData", &self.container_data)
+            .optional("pricingData", &self.pricing_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AppEmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AppEmbedData {
+    const NAME: &'static str = "AppEmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
+                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
+                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
+                "hideDescription" => {
+                    rt::object::nullable(&mut map, &mut out.hide_description)
+                }
+                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
+                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
+                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
+                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
+                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
+                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
+                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
+                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
+                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `AudioData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AudioData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `audio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<V1Media>,
     /// Sets whether the audio node's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `coverImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_image: Option<V1Media>,
     /// Track name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// An HTML version of the audio node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for AudioData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AudioData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.audio.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.cover_image.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.author_name.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("audio", &self.audio)
+            .optional("disableDownload", &self.disable_download)
+            .optional("coverImage", &self.cover_image)
+            .optional("name", &self.name)
+            .optional("authorName", &self.author_name)
+            .optional("html", &self.html)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AudioData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AudioData {
+    const NAME: &'static str = "AudioData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "audio" => rt::object::nullable(&mut map, &mut out.audio),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<V1Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePositionPosition>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
 }
 
+impl Serialize for BackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.overlay.is_some())
+                    + usize::from(self.blur.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("overlay", &self.overlay)
+            .optional("blur", &self.blur)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BackgroundImage {
+    const NAME: &'static str = "BackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BlockquoteData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for BlockquoteData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BlockquoteData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockquoteData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BlockquoteData {
+    const NAME: &'static str = "BlockquoteData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BreadCrumb` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BreadCrumb {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// Category name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_name: Option<String>,
     /// Category slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_slug: Option<String>,
 }
 
+impl Serialize for BreadCrumb {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BreadCrumb",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.category_name.is_some())
+                    + usize::from(self.category_slug.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("categoryName", &self.category_name)
+            .optional("categorySlug", &self.category_slug)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BreadCrumb {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BreadCrumb {
+    const NAME: &'static str = "BreadCrumb";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "categoryName" => rt::object::nullable(&mut map, &mut out.category_name),
+                "categorySlug" => rt::object::nullable(&mut map, &mut out.category_slug),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BreadcrumbsInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BreadcrumbsInfo {
     /// Breadcrumbs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumbs: Option<Vec<BreadCrumb>>,
 }
 
+impl Serialize for BreadcrumbsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BreadcrumbsInfo",
+                usize::from(self.breadcrumbs.is_some()),
+            )
+            .optional("breadcrumbs", &self.breadcrumbs)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BreadcrumbsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BreadcrumbsInfo {
+    const NAME: &'static str = "BreadcrumbsInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "breadcrumbs" => rt::object::nullable(&mut map, &mut out.breadcrumbs),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAddProductsToCategoriesByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddProductsToCategoriesByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// IDs of the categories to which products will be added.
     pub category_ids: Vec<String>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for BulkAddProductsToCategoriesByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAddProductsToCategoriesByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("categoryIds", &self.category_ids)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddProductsToCategoriesByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddProductsToCategoriesByFilterRequest {
+    const NAME: &'static str = "BulkAddProductsToCategoriesByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "categoryIds" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    category_ids: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "categoryIds")])),
+        }
+    }
+}
+
 /// The `BulkAddProductsToCategoriesByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAddProductsToCategoriesByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
+}
+
+impl Serialize for BulkAddProductsToCategoriesByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAddProductsToCategoriesByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAddProductsToCategoriesByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAddProductsToCategoriesByFilterResponse {
+    const NAME: &'static str = "BulkAddProductsToCategoriesByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `NO_ROUNDING`: Calculated prices will be saved without rounding to keep max possible precision. It's still good idea to round numbers before displaying them. Example: input $3.5555 -> saved value $3.5555
@@ -3087,305 +3854,1222 @@ impl<'de> Deserialize<'de> for BulkAdjustProductVariantsByFilterRequestRoundingS
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `BulkCreateProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateProductsRequest {
     /// List of products to create.
     pub products: Vec<V3Product>,
     /// Whether to return the full product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkCreateProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateProductsRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateProductsRequest {
+    const NAME: &'static str = "BulkCreateProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    products: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
+        }
+    }
+}
+
 /// The `BulkCreateProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateProductsResponse {
     /// Products created by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for BulkCreateProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateProductsResponse {
+    const NAME: &'static str = "BulkCreateProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCreateProductsWithInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateProductsWithInventoryRequest {
     /// List of products to create with inventory.
     pub products: Vec<ProductWithInventory>,
     /// Whether to return the full product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkCreateProductsWithInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateProductsWithInventoryRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateProductsWithInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateProductsWithInventoryRequest {
+    const NAME: &'static str = "BulkCreateProductsWithInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    products: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
+        }
+    }
+}
+
 /// The `BulkCreateProductsWithInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateProductsWithInventoryResponse {
     /// The `productResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_results: Option<BulkProductResults>,
     /// The `inventoryResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
 
+impl Serialize for BulkCreateProductsWithInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateProductsWithInventoryResponse",
+                usize::from(self.product_results.is_some())
+                    + usize::from(self.inventory_results.is_some()),
+            )
+            .optional("productResults", &self.product_results)
+            .optional("inventoryResults", &self.inventory_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateProductsWithInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateProductsWithInventoryResponse {
+    const NAME: &'static str = "BulkCreateProductsWithInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productResults" => {
+                    rt::object::nullable(&mut map, &mut out.product_results)
+                }
+                "inventoryResults" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteProductsResponseBulkProductResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteProductsResponseBulkProductResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<WixCommonItemMetadata>,
 }
 
+impl Serialize for BulkDeleteProductsResponseBulkProductResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteProductsResponseBulkProductResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteProductsResponseBulkProductResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteProductsResponseBulkProductResult {
+    const NAME: &'static str = "BulkDeleteProductsResponseBulkProductResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkInventoryItemResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkInventoryItemResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<InventoryItem>,
 }
 
+impl Serialize for BulkInventoryItemResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkInventoryItemResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkInventoryItemResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkInventoryItemResult {
+    const NAME: &'static str = "BulkInventoryItemResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkInventoryItemResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkInventoryItemResults {
     /// Inventories modified by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for BulkInventoryItemResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkInventoryItemResults",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkInventoryItemResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkInventoryItemResults {
+    const NAME: &'static str = "BulkInventoryItemResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkProductResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkProductResults {
     /// Products modified by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for BulkProductResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkProductResults",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkProductResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkProductResults {
+    const NAME: &'static str = "BulkProductResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkRemoveProductsFromCategoriesByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveProductsFromCategoriesByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// IDs of the categories from which products will be removed.
     pub category_ids: Vec<String>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for BulkRemoveProductsFromCategoriesByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveProductsFromCategoriesByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("categoryIds", &self.category_ids)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveProductsFromCategoriesByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveProductsFromCategoriesByFilterRequest {
+    const NAME: &'static str = "BulkRemoveProductsFromCategoriesByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "categoryIds" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    category_ids: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "categoryIds")])),
+        }
+    }
+}
+
 /// The `BulkRemoveProductsFromCategoriesByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkRemoveProductsFromCategoriesByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkRemoveProductsFromCategoriesByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkRemoveProductsFromCategoriesByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkRemoveProductsFromCategoriesByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkRemoveProductsFromCategoriesByFilterResponse {
+    const NAME: &'static str = "BulkRemoveProductsFromCategoriesByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateProductTagsResponseBulkUpdateProductTagsResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<WixCommonItemMetadata>,
 }
 
+impl Serialize for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductTagsResponseBulkUpdateProductTagsResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
+    const NAME: &'static str = "BulkUpdateProductTagsResponseBulkUpdateProductTagsResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateProductVariantsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductVariantsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `variant` field.
     pub variant: Variant,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for BulkUpdateProductVariantsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductVariantsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("variant", &self.variant)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductVariantsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductVariantsByFilterRequest {
+    const NAME: &'static str = "BulkUpdateProductVariantsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "variant" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    variant: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "variant")])),
+        }
+    }
+}
+
 /// The `BulkUpdateProductVariantsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductVariantsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkUpdateProductVariantsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductVariantsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductVariantsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductVariantsByFilterResponse {
+    const NAME: &'static str = "BulkUpdateProductVariantsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsRequest {
     /// List of products to update.
     pub products: Vec<V3MaskedProduct>,
     /// Whether to return the full product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkUpdateProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsRequest {
+    const NAME: &'static str = "BulkUpdateProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    products: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
+        }
+    }
+}
+
 /// The `BulkUpdateProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsResponse {
     /// Products updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for BulkUpdateProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsResponse {
+    const NAME: &'static str = "BulkUpdateProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateProductsWithInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsWithInventoryRequest {
     /// List of products to update.
     pub products: Vec<MaskedProductWithInventory>,
     /// Whether to return the full product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for BulkUpdateProductsWithInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsWithInventoryRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsWithInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsWithInventoryRequest {
+    const NAME: &'static str = "BulkUpdateProductsWithInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    products: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
+        }
+    }
+}
+
 /// The `BulkUpdateProductsWithInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateProductsWithInventoryResponse {
     /// The `productResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_results: Option<BulkProductResults>,
     /// The `inventoryResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
 
+impl Serialize for BulkUpdateProductsWithInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateProductsWithInventoryResponse",
+                usize::from(self.product_results.is_some())
+                    + usize::from(self.inventory_results.is_some()),
+            )
+            .optional("productResults", &self.product_results)
+            .optional("inventoryResults", &self.inventory_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateProductsWithInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateProductsWithInventoryResponse {
+    const NAME: &'static str = "BulkUpdateProductsWithInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productResults" => {
+                    rt::object::nullable(&mut map, &mut out.product_results)
+                }
+                "inventoryResults" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulletedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for BulletedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulletedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulletedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulletedListData {
+    const NAME: &'static str = "BulletedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ButtonData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ButtonData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ButtonDataType>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<Styles>,
     /// The text to display on the button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for ButtonData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ButtonData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("type", &self.r#type)
+            .optional("styles", &self.styles)
+            .optional("text", &self.text)
+            .optional("link", &self.link)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ButtonData {
+    const NAME: &'static str = "ButtonData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CardData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CardData {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<BackgroundImage>,
 }
 
+impl Serialize for CardData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CardData",
+                usize::from(self.background.is_some())
+                    + usize::from(self.background_image.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("backgroundImage", &self.background_image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CardData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CardData {
+    const NAME: &'static str = "CardData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CatalogV3BulkProductResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CatalogV3BulkProductResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<WixCommonItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<V3Product>,
 }
 
+impl Serialize for CatalogV3BulkProductResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CatalogV3BulkProductResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CatalogV3BulkProductResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CatalogV3BulkProductResult {
+    const NAME: &'static str = "CatalogV3BulkProductResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CheckboxListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for CheckboxListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CheckboxListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckboxListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CheckboxListData {
+    const NAME: &'static str = "CheckboxListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `CHOICE_TEXT`: Text choice.
@@ -3431,205 +5115,721 @@ impl<'de> Deserialize<'de> for ChoiceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ChoicesSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChoicesSettings {
     /// List of available choices for the option.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ConnectedOptionChoice>>,
 }
 
+impl Serialize for ChoicesSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChoicesSettings",
+                usize::from(self.choices.is_some()),
+            )
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChoicesSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChoicesSettings {
+    const NAME: &'static str = "ChoicesSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CodeBlockData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CodeBlockData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for CodeBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CodeBlockData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CodeBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CodeBlockData {
+    const NAME: &'static str = "CodeBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `CollapsibleListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollapsibleListData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// If `true`, only one item can be expanded at a time. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_only_one: Option<bool>,
     /// The `initialExpandedItems` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_expanded_items: Option<InitialExpandedItems>,
     /// The `direction` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// If `true`, The collapsible item will appear in search results as an FAQ.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for CollapsibleListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CollapsibleListData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.expand_only_one.is_some())
+                    + usize::from(self.initial_expanded_items.is_some())
+                    + usize::from(self.direction.is_some())
+                    + usize::from(self.is_qapage_data.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("expandOnlyOne", &self.expand_only_one)
+            .optional("initialExpandedItems", &self.initial_expanded_items)
+            .optional("direction", &self.direction)
+            .optional("isQapageData", &self.is_qapage_data)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CollapsibleListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CollapsibleListData {
+    const NAME: &'static str = "CollapsibleListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "expandOnlyOne" => {
+                    rt::object::nullable(&mut map, &mut out.expand_only_one)
+                }
+                "initialExpandedItems" => {
+                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
+                }
+                "direction" => rt::object::nullable(&mut map, &mut out.direction),
+                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonAggregationData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationData {
     /// List of the aggregated data results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<AggregationDataAggregationResults>>,
 }
 
+impl Serialize for CommonAggregationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationData",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationData {
+    const NAME: &'static str = "CommonAggregationData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonAggregationDateHistogramAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationDateHistogramAggregation {
     /// The `interval` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<AggregationDateHistogramAggregationInterval>,
 }
 
+impl Serialize for CommonAggregationDateHistogramAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationDateHistogramAggregation",
+                usize::from(self.interval.is_some()),
+            )
+            .optional("interval", &self.interval)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationDateHistogramAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationDateHistogramAggregation {
+    const NAME: &'static str = "CommonAggregationDateHistogramAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "interval" => rt::object::nullable(&mut map, &mut out.interval),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Nested aggregation expressed through a list of aggregation where each next aggregation is nested within previous one
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationNestedAggregation {
     /// Flattened list of aggregations, where each next aggregation is nested within previous one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_aggregations: Option<
         Vec<AggregationNestedAggregationNestedAggregationItem>,
     >,
 }
 
+impl Serialize for CommonAggregationNestedAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationNestedAggregation",
+                usize::from(self.nested_aggregations.is_some()),
+            )
+            .optional("nestedAggregations", &self.nested_aggregations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationNestedAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationNestedAggregation {
+    const NAME: &'static str = "CommonAggregationNestedAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nestedAggregations" => {
+                    rt::object::nullable(&mut map, &mut out.nested_aggregations)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonAggregationRangeAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationRangeAggregation {
     /// List of range buckets. During aggregation each entity is placed in the first bucket its value falls into, based on the provided range bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<AggregationRangeAggregationRangeBucket>>,
 }
 
+impl Serialize for CommonAggregationRangeAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationRangeAggregation",
+                usize::from(self.buckets.is_some()),
+            )
+            .optional("buckets", &self.buckets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationRangeAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationRangeAggregation {
+    const NAME: &'static str = "CommonAggregationRangeAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buckets" => rt::object::nullable(&mut map, &mut out.buckets),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonAggregationScalarAggregation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationScalarAggregation {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WixCommonScalarType>,
 }
 
+impl Serialize for CommonAggregationScalarAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationScalarAggregation",
+                usize::from(self.r#type.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationScalarAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationScalarAggregation {
+    const NAME: &'static str = "CommonAggregationScalarAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `includeOptions` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonAggregationValueAggregation {
     /// The `includeOptions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_options: Option<AggregationValueAggregationIncludeMissingValuesOptions>,
     /// The `sortType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_type: Option<AggregationValueAggregationSortType>,
     /// The `sortDirection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<AggregationValueAggregationSortDirection>,
     /// Number of aggregation results to return.
     /// Min: `1`
     /// Max: `250`
     /// Default: `10`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// The `missingValues` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_values: Option<AggregationValueAggregationMissingValues>,
 }
 
+impl Serialize for CommonAggregationValueAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonAggregationValueAggregation",
+                usize::from(self.include_options.is_some())
+                    + usize::from(self.sort_type.is_some())
+                    + usize::from(self.sort_direction.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.missing_values.is_some()),
+            )
+            .optional("includeOptions", &self.include_options)
+            .optional("sortType", &self.sort_type)
+            .optional("sortDirection", &self.sort_direction)
+            .optional("limit", &self.limit)
+            .optional("missingValues", &self.missing_values)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonAggregationValueAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonAggregationValueAggregation {
+    const NAME: &'static str = "CommonAggregationValueAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "includeOptions" => {
+                    rt::object::nullable(&mut map, &mut out.include_options)
+                }
+                "sortType" => rt::object::nullable(&mut map, &mut out.sort_type),
+                "sortDirection" => {
+                    rt::object::nullable(&mut map, &mut out.sort_direction)
+                }
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "missingValues" => {
+                    rt::object::nullable(&mut map, &mut out.missing_values)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonBulkActionMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonBulkActionMetadata {
     /// Number of items that were successfully processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_successes: Option<f64>,
     /// Number of items that couldn't be processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_failures: Option<f64>,
     /// Number of failures without details because detailed failure threshold was exceeded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub undetailed_failures: Option<f64>,
 }
 
+impl Serialize for CommonBulkActionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonBulkActionMetadata",
+                usize::from(self.total_successes.is_some())
+                    + usize::from(self.total_failures.is_some())
+                    + usize::from(self.undetailed_failures.is_some()),
+            )
+            .optional("totalSuccesses", &self.total_successes)
+            .optional("totalFailures", &self.total_failures)
+            .optional("undetailedFailures", &self.undetailed_failures)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonBulkActionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonBulkActionMetadata {
+    const NAME: &'static str = "CommonBulkActionMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "totalSuccesses" => {
+                    rt::object::nullable(&mut map, &mut out.total_successes)
+                }
+                "totalFailures" => {
+                    rt::object::nullable(&mut map, &mut out.total_failures)
+                }
+                "undetailedFailures" => {
+                    rt::object::nullable(&mut map, &mut out.undetailed_failures)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CommonCursorPagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCursorPagingMetadata {
     /// Number of items returned in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<CommonCursors>,
     /// Whether there are more pages to retrieve following the current page.
     ///
     /// + `true`: Another page of results can be retrieved.
     /// + `false`: This is the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
 }
 
-/// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursorQuery {
-    /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor_paging: Option<CommonCursorPaging>,
-    /// Filter object.
-    ///
-    /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Sort object.
-    ///
-    /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<Vec<WixCommonSorting>>,
+impl Serialize for CommonCursorPagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonCursorPagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
+                    + usize::from(self.has_next.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("cursors", &self.cursors)
+            .optional("hasNext", &self.has_next)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonCursorPagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonCursorPagingMetadata {
+    const NAME: &'static str = "CommonCursorPagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonCursorSearch {
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommonCursorQuery {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CommonCursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<WixCommonSorting>>,
+}
+
+impl Serialize for CommonCursorQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonCursorQuery",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonCursorQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonCursorQuery {
+    const NAME: &'static str = "CommonCursorQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+/// At most one of `cursorPaging` is set (a oneOf group).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommonCursorSearch {
+    /// The `cursorPaging` field.
+    pub cursor_paging: Option<CommonCursorPaging>,
+    /// Filter object.
+    ///
+    /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
+    pub filter: Option<serde_json::Value>,
+    /// Sort object.
+    ///
+    /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
     pub sort: Option<Vec<WixCommonSorting>>,
     /// Logical groupings of data into facets, with summaries for each facet. For example, use aggregations to allow site visitors to narrow down their search results by selecting specific categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<Vec<WixCommonAggregation>>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
     /// Time zone to adjust date-time-based filters and aggregations, in ISO 8601 (including offsets) or IANA time zone database (including time zone IDs) format.
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+
+impl Serialize for CommonCursorSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CommonCursorSearch",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.aggregations.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.time_zone.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("aggregations", &self.aggregations)
+            .optional("search", &self.search)
+            .optional("timeZone", &self.time_zone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CommonCursorSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CommonCursorSearch {
+    const NAME: &'static str = "CommonCursorSearch";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `OR`: Any of the search terms must be present
@@ -3675,113 +5875,262 @@ impl<'de> Deserialize<'de> for CommonSearchDetailsMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `freeTextSettings`, `choicesSettings` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedModifier {
     /// The `freeTextSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_text_settings: Option<FreeTextSettings>,
     /// The `choicesSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices_settings: Option<ModifierChoicesSettings>,
     /// ID of a customization with `customizationType: MODIFIER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Modifier title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `modifierRenderType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifier_render_type: Option<ModifierRenderType>,
     /// Legacy value for whether customer input is required for this modifier.
     ///
     /// Deprecated. Replaced by `mandatory`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_be_removed_mandatory: Option<bool>,
     /// A read-only identifier generated from the modifier name.
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Whether customer input is required for this modifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
 }
 
+impl Serialize for ConnectedModifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConnectedModifier",
+                usize::from(self.free_text_settings.is_some())
+                    + usize::from(self.choices_settings.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.modifier_render_type.is_some())
+                    + usize::from(self.to_be_removed_mandatory.is_some())
+                    + usize::from(self.key.is_some())
+                    + usize::from(self.mandatory.is_some()),
+            )
+            .optional("freeTextSettings", &self.free_text_settings)
+            .optional("choicesSettings", &self.choices_settings)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("modifierRenderType", &self.modifier_render_type)
+            .optional("toBeRemovedMandatory", &self.to_be_removed_mandatory)
+            .optional("key", &self.key)
+            .optional("mandatory", &self.mandatory)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectedModifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConnectedModifier {
+    const NAME: &'static str = "ConnectedModifier";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "freeTextSettings" => {
+                    rt::object::nullable(&mut map, &mut out.free_text_settings)
+                }
+                "choicesSettings" => {
+                    rt::object::nullable(&mut map, &mut out.choices_settings)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "modifierRenderType" => {
+                    rt::object::nullable(&mut map, &mut out.modifier_render_type)
+                }
+                "toBeRemovedMandatory" => {
+                    rt::object::nullable(&mut map, &mut out.to_be_removed_mandatory)
+                }
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `colorCode` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedModifierChoice {
     /// Color code in HEX format, [as described by MDN](https://developer.mozilla.org/en-US/docs/Web/CSS/hex-color).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_code: Option<String>,
     /// Choice ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
     /// Product media.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_media: Option<Vec<ProductMedia>>,
     /// The `choiceType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_type: Option<ChoiceType>,
     /// A read-only identifier generated from the choice name.
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Choice name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Added price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_price: Option<String>,
     /// The `displayImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_image: Option<Image>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<MediaReferences>,
 }
 
+impl Serialize for ConnectedModifierChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConnectedModifierChoice",
+                usize::from(self.color_code.is_some())
+                    + usize::from(self.choice_id.is_some())
+                    + usize::from(self.linked_media.is_some())
+                    + usize::from(self.choice_type.is_some())
+                    + usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.added_price.is_some())
+                    + usize::from(self.display_image.is_some())
+                    + usize::from(self.media.is_some()),
+            )
+            .optional("colorCode", &self.color_code)
+            .optional("choiceId", &self.choice_id)
+            .optional("linkedMedia", &self.linked_media)
+            .optional("choiceType", &self.choice_type)
+            .optional("key", &self.key)
+            .optional("name", &self.name)
+            .optional("addedPrice", &self.added_price)
+            .optional("displayImage", &self.display_image)
+            .optional("media", &self.media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectedModifierChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConnectedModifierChoice {
+    const NAME: &'static str = "ConnectedModifierChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colorCode" => rt::object::nullable(&mut map, &mut out.color_code),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                "linkedMedia" => rt::object::nullable(&mut map, &mut out.linked_media),
+                "choiceType" => rt::object::nullable(&mut map, &mut out.choice_type),
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "addedPrice" => rt::object::nullable(&mut map, &mut out.added_price),
+                "displayImage" => rt::object::nullable(&mut map, &mut out.display_image),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `choicesSettings` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedOption {
     /// The `choicesSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices_settings: Option<ChoicesSettings>,
     /// ID of a customization with `customizationType: PRODUCT_OPTION`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `optionRenderType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_render_type: Option<ProductOptionRenderType>,
     /// A read-only identifier generated from the option name.
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
+impl Serialize for ConnectedOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConnectedOption",
+                usize::from(self.choices_settings.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.option_render_type.is_some())
+                    + usize::from(self.key.is_some()),
+            )
+            .optional("choicesSettings", &self.choices_settings)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("optionRenderType", &self.option_render_type)
+            .optional("key", &self.key)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectedOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConnectedOption {
+    const NAME: &'static str = "ConnectedOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "choicesSettings" => {
+                    rt::object::nullable(&mut map, &mut out.choices_settings)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "optionRenderType" => {
+                    rt::object::nullable(&mut map, &mut out.option_render_type)
+                }
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `colorCode` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedOptionChoice {
     /// Single color code in HEX format, [as described by MDN](https://developer.mozilla.org/en-US/docs/Web/CSS/hex-color). For example, `#FF0000` for red.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_code: Option<String>,
     /// Choice ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
     /// Product media to display when this choice is selected.
     ///
@@ -3790,178 +6139,585 @@ pub struct ConnectedOptionChoice {
     /// For example, if `Color: Red` has images 1, 2, 3 and `Material: Silk` has images 2, 3, 5, then only images 2 and 3 are shown when both are selected.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_media: Option<Vec<ProductMedia>>,
     /// The `choiceType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_type: Option<ChoiceType>,
     /// A read-only identifier generated from the choice name.
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Choice name. For text choices, this field also contains the choice value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether at least one variant with this choice is in stock in the default location of the store.
     ///
     /// For example, a product with Color and Size options has these variants: [Blue, Small] which is out of stock and [Red, Large] which is in stock. For choice Blue, this field is `false`. For choice Red, this field is `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Whether at least one variant with this choice is visible.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `displayImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_image: Option<Image>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<MediaReferences>,
 }
 
+impl Serialize for ConnectedOptionChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ConnectedOptionChoice",
+                usize::from(self.color_code.is_some())
+                    + usize::from(self.choice_id.is_some())
+                    + usize::from(self.linked_media.is_some())
+                    + usize::from(self.choice_type.is_some())
+                    + usize::from(self.key.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.display_image.is_some())
+                    + usize::from(self.media.is_some()),
+            )
+            .optional("colorCode", &self.color_code)
+            .optional("choiceId", &self.choice_id)
+            .optional("linkedMedia", &self.linked_media)
+            .optional("choiceType", &self.choice_type)
+            .optional("key", &self.key)
+            .optional("name", &self.name)
+            .optional("inStock", &self.in_stock)
+            .optional("visible", &self.visible)
+            .optional("displayImage", &self.display_image)
+            .optional("media", &self.media)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ConnectedOptionChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ConnectedOptionChoice {
+    const NAME: &'static str = "ConnectedOptionChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colorCode" => rt::object::nullable(&mut map, &mut out.color_code),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                "linkedMedia" => rt::object::nullable(&mut map, &mut out.linked_media),
+                "choiceType" => rt::object::nullable(&mut map, &mut out.choice_type),
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "displayImage" => rt::object::nullable(&mut map, &mut out.display_image),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateProductRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductRequest {
     /// The `product` field.
     pub product: V3Product,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for CreateProductRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductRequest",
+                1 + usize::from(self.fields.is_some()),
+            )
+            .field("product", &self.product)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductRequest {
+    const NAME: &'static str = "CreateProductRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::value(&mut map, &mut f0),
+                "fields" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { product: f0, fields: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `CreateProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
 }
 
+impl Serialize for CreateProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductResponse {
+    const NAME: &'static str = "CreateProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateProductWithInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductWithInventoryRequest {
     /// The `product` field.
     pub product: ProductWithInventory,
     /// Whether to return inventory entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for CreateProductWithInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductWithInventoryRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("product", &self.product)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductWithInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductWithInventoryRequest {
+    const NAME: &'static str = "CreateProductWithInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    product: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `CreateProductWithInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateProductWithInventoryResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
     /// The `inventoryResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
 
+impl Serialize for CreateProductWithInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateProductWithInventoryResponse",
+                usize::from(self.product.is_some())
+                    + usize::from(self.inventory_results.is_some()),
+            )
+            .optional("product", &self.product)
+            .optional("inventoryResults", &self.inventory_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProductWithInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateProductWithInventoryResponse {
+    const NAME: &'static str = "CreateProductWithInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                "inventoryResults" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DateHistogramResultsDateHistogramResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateHistogramResultsDateHistogramResult {
     /// Date in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of entities in the bucket.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
+}
+
+impl Serialize for DateHistogramResultsDateHistogramResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DateHistogramResultsDateHistogramResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DateHistogramResultsDateHistogramResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DateHistogramResultsDateHistogramResult {
+    const NAME: &'static str = "DateHistogramResultsDateHistogramResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Adds appearence changes to text
 ///
 /// At most one of `anchorData`, `colorData`, `linkData`, `mentionData`, `fontSizeData`, `fontWeightValue`, `italicData`, `underlineData`, `spoilerData`, `strikethroughData`, `superscriptData`, `subscriptData`, `fontFamilyData`, `sketchData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decoration {
     /// The `anchorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor_data: Option<AnchorData>,
     /// The `colorData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_data: Option<ColorData>,
     /// The `linkData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_data: Option<LinkData>,
     /// The `mentionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_data: Option<MentionData>,
     /// The `fontSizeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_weight_value: Option<f64>,
     /// Data for an italic decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub underline_data: Option<bool>,
     /// The `spoilerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spoiler_data: Option<SpoilerData>,
     /// Data for a strikethrough decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strikethrough_data: Option<bool>,
     /// Data for a superscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub superscript_data: Option<bool>,
     /// Data for a subscript decoration. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscript_data: Option<bool>,
     /// The `fontFamilyData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_family_data: Option<FontFamilyData>,
     /// The `sketchData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DecorationType>,
 }
 
+impl Serialize for Decoration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Decoration",
+                usize::from(self.anchor_data.is_some())
+                    + usize::from(self.color_data.is_some())
+                    + usize::from(self.link_data.is_some())
+                    + usize::from(self.mention_data.is_some())
+                    + usize::from(self.font_size_data.is_some())
+                    + usize::from(self.font_weight_value.is_some())
+                    + usize::from(self.italic_data.is_some())
+                    + usize::from(self.underline_data.is_some())
+                    + usize::from(self.spoiler_data.is_some())
+                    + usize::from(self.strikethrough_data.is_some())
+                    + usize::from(self.superscript_data.is_some())
+                    + usize::from(self.subscript_data.is_some())
+                    + usize::from(self.font_family_data.is_some())
+                    + usize::from(self.sketch_data.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("anchorData", &self.anchor_data)
+            .optional("colorData", &self.color_data)
+            .optional("linkData", &self.link_data)
+            .optional("mentionData", &self.mention_data)
+            .optional("fontSizeData", &self.font_size_data)
+            .optional("fontWeightValue", &self.font_weight_value)
+            .optional("italicData", &self.italic_data)
+            .optional("underlineData", &self.underline_data)
+            .optional("spoilerData", &self.spoiler_data)
+            .optional("strikethroughData", &self.strikethrough_data)
+            .optional("superscriptData", &self.superscript_data)
+            .optional("subscriptData", &self.subscript_data)
+            .optional("fontFamilyData", &self.font_family_data)
+            .optional("sketchData", &self.sketch_data)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Decoration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Decoration {
+    const NAME: &'static str = "Decoration";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
+                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
+                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
+                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
+                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
+                "fontWeightValue" => {
+                    rt::object::nullable(&mut map, &mut out.font_weight_value)
+                }
+                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
+                "underlineData" => {
+                    rt::object::nullable(&mut map, &mut out.underline_data)
+                }
+                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
+                "strikethroughData" => {
+                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
+                }
+                "superscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.superscript_data)
+                }
+                "subscriptData" => {
+                    rt::object::nullable(&mut map, &mut out.subscript_data)
+                }
+                "fontFamilyData" => {
+                    rt::object::nullable(&mut map, &mut out.font_family_data)
+                }
+                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Design` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Design {
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<PollDesign>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionDesign>,
 }
 
+impl Serialize for Design {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Design",
+                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
+            )
+            .optional("poll", &self.poll)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Design {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Design {
+    const NAME: &'static str = "Design";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// Length. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<String>,
     /// Width. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<String>,
     /// Height. Measurement unit is handled at the system level (metric/imperial).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<String>,
     /// The `unit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<DimensionsUnit>,
+}
+
+impl Serialize for Dimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Dimensions",
+                usize::from(self.length.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.unit.is_some()),
+            )
+            .optional("length", &self.length)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("unit", &self.unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Dimensions {
+    const NAME: &'static str = "Dimensions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "length" => rt::object::nullable(&mut map, &mut out.length),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "unit" => rt::object::nullable(&mut map, &mut out.unit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `AMOUNT`: Discount by a specific amount.
@@ -4007,121 +6763,316 @@ impl<'de> Deserialize<'de> for DiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `DividerData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DividerData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `lineStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_style: Option<LineStyle>,
     /// The `width` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<Width>,
     /// The `alignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<DividerDataAlignment>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for DividerData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DividerData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.line_style.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alignment.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("lineStyle", &self.line_style)
+            .optional("width", &self.width)
+            .optional("alignment", &self.alignment)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DividerData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DividerData {
+    const NAME: &'static str = "DividerData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DocumentStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentStyle {
     /// The `headerOne` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_one: Option<TextNodeStyle>,
     /// The `headerTwo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_two: Option<TextNodeStyle>,
     /// The `headerThree` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_three: Option<TextNodeStyle>,
     /// The `headerFour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_four: Option<TextNodeStyle>,
     /// The `headerFive` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_five: Option<TextNodeStyle>,
     /// The `headerSix` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_six: Option<TextNodeStyle>,
     /// The `paragraph` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<TextNodeStyle>,
     /// The `blockquote` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block: Option<TextNodeStyle>,
 }
 
+impl Serialize for DocumentStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DocumentStyle",
+                usize::from(self.header_one.is_some())
+                    + usize::from(self.header_two.is_some())
+                    + usize::from(self.header_three.is_some())
+                    + usize::from(self.header_four.is_some())
+                    + usize::from(self.header_five.is_some())
+                    + usize::from(self.header_six.is_some())
+                    + usize::from(self.paragraph.is_some())
+                    + usize::from(self.blockquote.is_some())
+                    + usize::from(self.code_block.is_some()),
+            )
+            .optional("headerOne", &self.header_one)
+            .optional("headerTwo", &self.header_two)
+            .optional("headerThree", &self.header_three)
+            .optional("headerFour", &self.header_four)
+            .optional("headerFive", &self.header_five)
+            .optional("headerSix", &self.header_six)
+            .optional("paragraph", &self.paragraph)
+            .optional("blockquote", &self.blockquote)
+            .optional("codeBlock", &self.code_block)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DocumentStyle {
+    const NAME: &'static str = "DocumentStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
+                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
+                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
+                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
+                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
+                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
+                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
+                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
+                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `EmbedData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmbedData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `oembed` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oembed: Option<Oembed>,
     /// Origin asset source.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for EmbedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "EmbedData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.oembed.is_some())
+                    + usize::from(self.src.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("oembed", &self.oembed)
+            .optional("src", &self.src)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EmbedData {
+    const NAME: &'static str = "EmbedData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FileData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// File name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// File type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// The `pdfSettings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// File path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// File size in KB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_in_kb: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for FileData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FileData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.size.is_some())
+                    + usize::from(self.pdf_settings.is_some())
+                    + usize::from(self.mime_type.is_some())
+                    + usize::from(self.path.is_some())
+                    + usize::from(self.size_in_kb.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("src", &self.src)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("size", &self.size)
+            .optional("pdfSettings", &self.pdf_settings)
+            .optional("mimeType", &self.mime_type)
+            .optional("path", &self.path)
+            .optional("sizeInKb", &self.size_in_kb)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FileData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FileData {
+    const NAME: &'static str = "FileData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "size" => rt::object::nullable(&mut map, &mut out.size),
+                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
+                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
+                "path" => rt::object::nullable(&mut map, &mut out.path),
+                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `UNSPECIFIED`: Unspecified file type.
@@ -4192,309 +7143,910 @@ impl<'de> Deserialize<'de> for FileType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `FixedMonetaryAmount` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixedMonetaryAmount {
     /// Monetary amount. For example, `"3.99"`, or `"-4.99"` for a negative amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Formatted monetary amount. For example, `"$3.99"`.
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_amount: Option<String>,
 }
 
+impl Serialize for FixedMonetaryAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FixedMonetaryAmount",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.formatted_amount.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("formattedAmount", &self.formatted_amount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FixedMonetaryAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FixedMonetaryAmount {
+    const NAME: &'static str = "FixedMonetaryAmount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "formattedAmount" => {
+                    rt::object::nullable(&mut map, &mut out.formatted_amount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `FreeTextSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FreeTextSettings {
     /// Minimum number of characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_char_count: Option<f64>,
     /// Maximum number of characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_char_count: Option<f64>,
     /// Default amount to be added to the product's price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_added_price: Option<String>,
     /// Title of the text to be input by the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A read-only identifier generated from the title.
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
+impl Serialize for FreeTextSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "FreeTextSettings",
+                usize::from(self.min_char_count.is_some())
+                    + usize::from(self.max_char_count.is_some())
+                    + usize::from(self.default_added_price.is_some())
+                    + usize::from(self.title.is_some()) + usize::from(self.key.is_some()),
+            )
+            .optional("minCharCount", &self.min_char_count)
+            .optional("maxCharCount", &self.max_char_count)
+            .optional("defaultAddedPrice", &self.default_added_price)
+            .optional("title", &self.title)
+            .optional("key", &self.key)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FreeTextSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FreeTextSettings {
+    const NAME: &'static str = "FreeTextSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minCharCount" => rt::object::nullable(&mut map, &mut out.min_char_count),
+                "maxCharCount" => rt::object::nullable(&mut map, &mut out.max_char_count),
+                "defaultAddedPrice" => {
+                    rt::object::nullable(&mut map, &mut out.default_added_price)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "key" => rt::object::nullable(&mut map, &mut out.key),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GalleryData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalleryData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The items in the gallery.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<GalleryOptions>,
     /// Sets whether the gallery's expand button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Sets whether the gallery's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for GalleryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GalleryData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.items.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("items", &self.items)
+            .optional("options", &self.options)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("disableDownload", &self.disable_download)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GalleryData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GalleryData {
+    const NAME: &'static str = "GalleryData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetAllProductsCategoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAllProductsCategoryResponse {
     /// ID of the "All Products" category automatically assigned to all products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// The `treeReference` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tree_reference: Option<TreeReference>,
 }
 
+impl Serialize for GetAllProductsCategoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetAllProductsCategoryResponse",
+                usize::from(self.category_id.is_some())
+                    + usize::from(self.tree_reference.is_some()),
+            )
+            .optional("categoryId", &self.category_id)
+            .optional("treeReference", &self.tree_reference)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAllProductsCategoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetAllProductsCategoryResponse {
+    const NAME: &'static str = "GetAllProductsCategoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
+                "treeReference" => {
+                    rt::object::nullable(&mut map, &mut out.tree_reference)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GifData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GifData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `original` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<Gif>,
     /// The `downsized` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// The `gifType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_type: Option<GifType>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for GifData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GifData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.original.is_some())
+                    + usize::from(self.downsized.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.gif_type.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("original", &self.original)
+            .optional("downsized", &self.downsized)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("gifType", &self.gif_type)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GifData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GifData {
+    const NAME: &'static str = "GifData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "original" => rt::object::nullable(&mut map, &mut out.original),
+                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GroupByValueResultsNestedValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupByValueResultsNestedValueAggregationResult {
     /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The `nestedResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_results: Option<AggregationResultsNestedAggregationResults>,
 }
 
+impl Serialize for GroupByValueResultsNestedValueAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GroupByValueResultsNestedValueAggregationResult",
+                usize::from(self.value.is_some())
+                    + usize::from(self.nested_results.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("nestedResults", &self.nested_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupByValueResultsNestedValueAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GroupByValueResultsNestedValueAggregationResult {
+    const NAME: &'static str = "GroupByValueResultsNestedValueAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "nestedResults" => {
+                    rt::object::nullable(&mut map, &mut out.nested_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `HeadingData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rendered_level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HeadingData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HeadingData",
+                usize::from(self.level.is_some())
+                    + usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.rendered_level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("level", &self.level)
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("renderedLevel", &self.rendered_level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HeadingData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HeadingData {
+    const NAME: &'static str = "HeadingData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "renderedLevel" => {
+                    rt::object::nullable(&mut map, &mut out.rendered_level)
+                }
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HtmlData {
     /// The URL for the HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The HTML code for the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// Whether this is an AdSense element. Use `source` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_adsense: Option<bool>,
     /// The WixelWidget ID for AI_WIDGET source nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<String>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `source` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// If container height is aligned with its content height. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_height: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for HtmlData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "HtmlData",
+                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
+                    + usize::from(self.is_adsense.is_some())
+                    + usize::from(self.widget_id.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.source.is_some())
+                    + usize::from(self.auto_height.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("html", &self.html)
+            .optional("isAdsense", &self.is_adsense)
+            .optional("widgetId", &self.widget_id)
+            .optional("containerData", &self.container_data)
+            .optional("source", &self.source)
+            .optional("autoHeight", &self.auto_height)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for HtmlData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for HtmlData {
+    const NAME: &'static str = "HtmlData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
+                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "source" => rt::object::nullable(&mut map, &mut out.source),
+                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Image` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
     /// WixMedia image ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Original image height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Original image width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Image filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Image",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Image {
+    const NAME: &'static str = "Image";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<V1Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Sets whether the image expands to full screen when clicked. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_expand: Option<bool>,
     /// Image's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Deprecated: use Caption node instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// Sets whether the image's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Sets whether the image is decorative and does not need an explanation. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorative: Option<bool>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ImageDataStyles>,
     /// The `crop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop: Option<ImageDataCrop>,
     /// Optional shape mask applied to the visible crop. Supported values: CIRCLE, OVAL, STAR, PENTAGON, HEXAGON, TRIANGLE, HEART, RHOMBUS, FLUID, WINDOW.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_shape: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ImageData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.disable_expand.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.caption.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.decorative.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.crop.is_some())
+                    + usize::from(self.crop_shape.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("image", &self.image)
+            .optional("link", &self.link)
+            .optional("disableExpand", &self.disable_expand)
+            .optional("altText", &self.alt_text)
+            .optional("caption", &self.caption)
+            .optional("disableDownload", &self.disable_download)
+            .optional("decorative", &self.decorative)
+            .optional("styles", &self.styles)
+            .optional("crop", &self.crop)
+            .optional("cropShape", &self.crop_shape)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageData {
+    const NAME: &'static str = "ImageData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "disableExpand" => {
+                    rt::object::nullable(&mut map, &mut out.disable_expand)
+                }
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "caption" => rt::object::nullable(&mut map, &mut out.caption),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "crop" => rt::object::nullable(&mut map, &mut out.crop),
+                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ImageStyles` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImageStyles {
     /// Whether to hide the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_image: Option<bool>,
     /// The `imagePosition` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_position: Option<Position>,
     /// The `aspectRatio` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<AspectRatio>,
     /// The `resizing` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resizing: Option<Resizing>,
     /// Image border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
 }
 
+impl Serialize for ImageStyles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ImageStyles",
+                usize::from(self.hide_image.is_some())
+                    + usize::from(self.image_position.is_some())
+                    + usize::from(self.aspect_ratio.is_some())
+                    + usize::from(self.resizing.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("hideImage", &self.hide_image)
+            .optional("imagePosition", &self.image_position)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .optional("resizing", &self.resizing)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ImageStyles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ImageStyles {
+    const NAME: &'static str = "ImageStyles";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
+                "imagePosition" => {
+                    rt::object::nullable(&mut map, &mut out.image_position)
+                }
+                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
+                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InfoSection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InfoSection {
     /// Info section ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Info section unique name.
     /// > **Note:** Returned only when you pass `"INFO_SECTION"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
     /// Info section title.
     /// > **Note:** Returned only when you pass `"INFO_SECTION"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<RichContent>,
     /// Info section description in HTML.
     ///
     /// When provided on create/update, this string must be a valid HTML. It will then be converted to rich content.
     /// `plainDescription` is ignored when value is also passed to the `description` field.
     /// > **Note:** Returned only when you pass `"INFO_SECTION_PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plain_description: Option<String>,
 }
 
+impl Serialize for InfoSection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InfoSection",
+                usize::from(self.id.is_some()) + usize::from(self.unique_name.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.plain_description.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("uniqueName", &self.unique_name)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("plainDescription", &self.plain_description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InfoSection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InfoSection {
+    const NAME: &'static str = "InfoSection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "uniqueName" => rt::object::nullable(&mut map, &mut out.unique_name),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "plainDescription" => {
+                    rt::object::nullable(&mut map, &mut out.plain_description)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Inventory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Inventory {
     /// The `availabilityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_status: Option<InventoryAvailabilityStatus>,
     /// The `preorderStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_status: Option<PreorderStatus>,
     /// The `preorderAvailability` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_availability: Option<ProductPreorderAvailability>,
+}
+
+impl Serialize for Inventory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Inventory",
+                usize::from(self.availability_status.is_some())
+                    + usize::from(self.preorder_status.is_some())
+                    + usize::from(self.preorder_availability.is_some()),
+            )
+            .optional("availabilityStatus", &self.availability_status)
+            .optional("preorderStatus", &self.preorder_status)
+            .optional("preorderAvailability", &self.preorder_availability)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Inventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Inventory {
+    const NAME: &'static str = "Inventory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "availabilityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.availability_status)
+                }
+                "preorderStatus" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_status)
+                }
+                "preorderAvailability" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_availability)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `IN_STOCK`: All variants are in stock and available for purchase.
@@ -4545,7 +8097,7 @@ impl<'de> Deserialize<'de> for InventoryAvailabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -4555,8 +8107,7 @@ impl<'de> Deserialize<'de> for InventoryAvailabilityStatus {
 /// The combination of `variantId` and `locationId` is unique — you can't have two inventory items for the same variant at the same location.
 ///
 /// At most one of `inStock`, `quantity` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItem {
     /// Indicates that inventory is tracked by status rather than quantity.
     ///
@@ -4565,7 +8116,6 @@ pub struct InventoryItem {
     /// This tracking method is useful for made-to-order products or items with unlimited inventory.
     ///
     /// When using this tracking method, `trackQuantity` is `false` and preorder limits aren't supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Indicates that inventory is tracked by quantity.
     ///
@@ -4574,341 +8124,1025 @@ pub struct InventoryItem {
     ///
     /// When using this tracking method, `trackQuantity` is `true`.
     /// Quantity can be negative when inventory is decremented for an order that has already been paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the inventory item is updated.
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the inventory item.
     ///
     /// Ignored when creating an inventory item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Date and time the inventory item was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the inventory item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Stores location ID. If not specified when creating an inventory item, the store's default location is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Whether the quantity is being tracked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_quantity: Option<bool>,
     /// The `availabilityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_status: Option<AvailabilityStatus>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
 }
 
+impl Serialize for InventoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItem",
+                usize::from(self.in_stock.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.variant_id.is_some())
+                    + usize::from(self.location_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.track_quantity.is_some())
+                    + usize::from(self.availability_status.is_some())
+                    + usize::from(self.preorder_info.is_some())
+                    + usize::from(self.product.is_some())
+                    + usize::from(self.extended_fields.is_some()),
+            )
+            .optional("inStock", &self.in_stock)
+            .optional("quantity", &self.quantity)
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("variantId", &self.variant_id)
+            .optional("locationId", &self.location_id)
+            .optional("productId", &self.product_id)
+            .optional("trackQuantity", &self.track_quantity)
+            .optional("availabilityStatus", &self.availability_status)
+            .optional("preorderInfo", &self.preorder_info)
+            .optional("product", &self.product)
+            .optional("extendedFields", &self.extended_fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItem {
+    const NAME: &'static str = "InventoryItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "trackQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.track_quantity)
+                }
+                "availabilityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.availability_status)
+                }
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `inStock`, `quantity` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItemComposite {
     /// Tracking method - in stock.
     ///
     /// When set to `true`, the item is available for sale without a quantity limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Tracking method - quantity left in inventory.
     ///
     /// Quantity can be negative when decrementing inventory for an order that has already been paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Inventory item ID.
     /// If you want to update existing inventory item you must provide id,
     /// otherwise new inventory item with different id will be created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Inventory item revision.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
 }
 
+impl Serialize for InventoryItemComposite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItemComposite",
+                usize::from(self.in_stock.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.preorder_info.is_some()),
+            )
+            .optional("inStock", &self.in_stock)
+            .optional("quantity", &self.quantity)
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("preorderInfo", &self.preorder_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItemComposite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItemComposite {
+    const NAME: &'static str = "InventoryItemComposite";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryStatus` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryStatus {
     /// Whether the variant is in stock.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Whether preorder is enabled for this variant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_enabled: Option<bool>,
 }
 
+impl Serialize for InventoryStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryStatus",
+                usize::from(self.in_stock.is_some())
+                    + usize::from(self.preorder_enabled.is_some()),
+            )
+            .optional("inStock", &self.in_stock)
+            .optional("preorderEnabled", &self.preorder_enabled)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryStatus {
+    const NAME: &'static str = "InventoryStatus";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "preorderEnabled" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_enabled)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ItemImage>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
     /// Item title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Item's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Item",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("title", &self.title)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Item {
+    const NAME: &'static str = "Item";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<V1Media>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
 }
 
+impl Serialize for ItemImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemImage",
+                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemImage {
+    const NAME: &'static str = "ItemImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutData {
     /// Deprecated: Use `background` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// The `backgroundImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image: Option<LayoutDataBackgroundImage>,
     /// Border color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_color: Option<String>,
     /// The `backdropImage` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_top: Option<f64>,
     /// Backdrop bottom padding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop_padding_bottom: Option<f64>,
     /// Horizontal and vertical gap between columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// The `cellVerticalAlignment` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsiveness_breakpoint: Option<f64>,
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design_target: Option<DesignTarget>,
     /// The `banner` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banner: Option<Banner>,
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<LayoutDataBackground>,
     /// The `backdrop` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backdrop: Option<Backdrop>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `topDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bottom_divider: Option<SectionDivider>,
 }
 
+impl Serialize for LayoutData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutData",
+                usize::from(self.background_color.is_some())
+                    + usize::from(self.background_image.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.backdrop_color.is_some())
+                    + usize::from(self.backdrop_image.is_some())
+                    + usize::from(self.backdrop_padding_top.is_some())
+                    + usize::from(self.backdrop_padding_bottom.is_some())
+                    + usize::from(self.gap.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.cell_vertical_alignment.is_some())
+                    + usize::from(self.responsiveness_behaviour.is_some())
+                    + usize::from(self.responsiveness_breakpoint.is_some())
+                    + usize::from(self.container_data.is_some())
+                    + usize::from(self.design_target.is_some())
+                    + usize::from(self.banner.is_some())
+                    + usize::from(self.background.is_some())
+                    + usize::from(self.backdrop.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.top_divider.is_some())
+                    + usize::from(self.bottom_divider.is_some()),
+            )
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundImage", &self.background_image)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("backdropColor", &self.backdrop_color)
+            .optional("backdropImage", &self.backdrop_image)
+            .optional("backdropPaddingTop", &self.backdrop_padding_top)
+            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
+            .optional("gap", &self.gap)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
+            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
+            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
+            .optional("containerData", &self.container_data)
+            .optional("designTarget", &self.design_target)
+            .optional("banner", &self.banner)
+            .optional("background", &self.background)
+            .optional("backdrop", &self.backdrop)
+            .optional("animation", &self.animation)
+            .optional("topDivider", &self.top_divider)
+            .optional("bottomDivider", &self.bottom_divider)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutData {
+    const NAME: &'static str = "LayoutData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "backgroundImage" => {
+                    rt::object::nullable(&mut map, &mut out.background_image)
+                }
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "backdropColor" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_color)
+                }
+                "backdropImage" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_image)
+                }
+                "backdropPaddingTop" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
+                }
+                "backdropPaddingBottom" => {
+                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
+                }
+                "gap" => rt::object::nullable(&mut map, &mut out.gap),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "cellVerticalAlignment" => {
+                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
+                }
+                "responsivenessBehaviour" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
+                }
+                "responsivenessBreakpoint" => {
+                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
+                }
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
+                "banner" => rt::object::nullable(&mut map, &mut out.banner),
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
+                "bottomDivider" => {
+                    rt::object::nullable(&mut map, &mut out.bottom_divider)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LayoutDataBackgroundImage` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutDataBackgroundImage {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<V1Media>,
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The `scaling` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blur: Option<f64>,
     /// The `overlay` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overlay: Option<LayoutDataBackground>,
 }
 
+impl Serialize for LayoutDataBackgroundImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LayoutDataBackgroundImage",
+                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
+                    + usize::from(self.scaling.is_some())
+                    + usize::from(self.position.is_some())
+                    + usize::from(self.blur.is_some())
+                    + usize::from(self.overlay.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("opacity", &self.opacity)
+            .optional("scaling", &self.scaling)
+            .optional("position", &self.position)
+            .optional("blur", &self.blur)
+            .optional("overlay", &self.overlay)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LayoutDataBackgroundImage {
+    const NAME: &'static str = "LayoutDataBackgroundImage";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
+                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
+                "position" => rt::object::nullable(&mut map, &mut out.position),
+                "blur" => rt::object::nullable(&mut map, &mut out.blur),
+                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `url`, `anchor` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     /// The absolute URL for the linked document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The target node's ID. Used for linking to another node in this object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
     /// The `target` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// The `rel` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_data: Option<String>,
 }
 
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Link",
+                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
+                    + usize::from(self.target.is_some())
+                    + usize::from(self.rel.is_some())
+                    + usize::from(self.custom_data.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("anchor", &self.anchor)
+            .optional("target", &self.target)
+            .optional("rel", &self.rel)
+            .optional("customData", &self.custom_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Link {
+    const NAME: &'static str = "Link";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
+                "target" => rt::object::nullable(&mut map, &mut out.target),
+                "rel" => rt::object::nullable(&mut map, &mut out.rel),
+                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `LinkData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkData {
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+}
+
+impl Serialize for LinkData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkData",
+                usize::from(self.link.is_some()),
+            )
+            .optional("link", &self.link)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkData {
+    const NAME: &'static str = "LinkData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `LinkPreviewData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkPreviewData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Preview title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Preview thumbnail URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Preview description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The preview content as HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for LinkPreviewData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "LinkPreviewData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.thumbnail_url.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.html.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("link", &self.link)
+            .optional("title", &self.title)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("description", &self.description)
+            .optional("html", &self.html)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkPreviewData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LinkPreviewData {
+    const NAME: &'static str = "LinkPreviewData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "html" => rt::object::nullable(&mut map, &mut out.html),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ListItemNodeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListItemNodeData {
     /// Checkbox list item state. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for ListItemNodeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListItemNodeData",
+                usize::from(self.checked.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("checked", &self.checked)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListItemNodeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListItemNodeData {
+    const NAME: &'static str = "ListItemNodeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "checked" => rt::object::nullable(&mut map, &mut out.checked),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MaskedProductWithInventory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MaskedProductWithInventory {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<ProductWithInventory>,
 }
 
+impl Serialize for MaskedProductWithInventory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MaskedProductWithInventory",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MaskedProductWithInventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MaskedProductWithInventory {
+    const NAME: &'static str = "MaskedProductWithInventory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// The `main` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main: Option<ProductMedia>,
     /// The `itemsInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_info: Option<MediaItemsInfo>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.main.is_some()) + usize::from(self.items_info.is_some()),
+            )
+            .optional("main", &self.main)
+            .optional("itemsInfo", &self.items_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "main" => rt::object::nullable(&mut map, &mut out.main),
+                "itemsInfo" => rt::object::nullable(&mut map, &mut out.items_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MediaItemsInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItemsInfo {
     /// All media items associated with this product.
     ///
     /// The first item in the array is automatically set as the product's main media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ProductMedia>>,
+}
+
+impl Serialize for MediaItemsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItemsInfo",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaItemsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaItemsInfo {
+    const NAME: &'static str = "MediaItemsInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A reference to a product media item.
@@ -4916,25 +9150,96 @@ pub struct MediaItemsInfo {
 /// When reading, this message will return the media ID of the associated media item.
 ///
 /// At most one of `mediaId`, `url` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaReference {
     /// Media ID from the Wix Media Manager. Will always be returned on read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_id: Option<String>,
     /// External media URL. Can be used only on write.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+impl Serialize for MediaReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaReference",
+                usize::from(self.media_id.is_some()) + usize::from(self.url.is_some()),
+            )
+            .optional("mediaId", &self.media_id)
+            .optional("url", &self.url)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaReference {
+    const NAME: &'static str = "MediaReference";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mediaId" => rt::object::nullable(&mut map, &mut out.media_id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// A list of references to product media items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaReferences {
     /// References to media items from the product's media list.
     /// Each reference points to a media item by its ID or URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MediaReference>>,
+}
+
+impl Serialize for MediaReferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaReferences",
+                usize::from(self.items.is_some()),
+            )
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaReferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaReferences {
+    const NAME: &'static str = "MediaReferences";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `IMAGE`: Image media type.
@@ -4980,17 +9285,52 @@ impl<'de> Deserialize<'de> for MediaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `ModifierChoicesSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModifierChoicesSettings {
     /// List of modifier choices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ConnectedModifierChoice>>,
+}
+
+impl Serialize for ModifierChoicesSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ModifierChoicesSettings",
+                usize::from(self.choices.is_some()),
+            )
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifierChoicesSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ModifierChoicesSettings {
+    const NAME: &'static str = "ModifierChoicesSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `FREE_TEXT`: Free text.
@@ -5041,382 +9381,1161 @@ impl<'de> Deserialize<'de> for ModifierRenderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultsNestedResultValue {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<NestedResultsValueResult>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<NestedResultsRangeResult>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<NestedResultsScalarResult>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<NestedResultsValueResult>,
 }
 
+impl Serialize for NestedResultsNestedResultValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultsNestedResultValue",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedResultsNestedResultValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NestedResultsNestedResultValue {
+    const NAME: &'static str = "NestedResultsNestedResultValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `NestedResultsRangeResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultsRangeResult {
     /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
     /// Number of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for NestedResultsRangeResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultsRangeResult",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
+                    + usize::from(self.count.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedResultsRangeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NestedResultsRangeResult {
+    const NAME: &'static str = "NestedResultsRangeResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `NestedResultsResults` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultsResults {
     /// List of nested aggregations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<
         std::collections::BTreeMap<String, NestedResultsNestedResultValue>,
     >,
 }
 
+impl Serialize for NestedResultsResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultsResults",
+                usize::from(self.results.is_some()),
+            )
+            .optional("results", &self.results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedResultsResults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NestedResultsResults {
+    const NAME: &'static str = "NestedResultsResults";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `NestedResultsScalarResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultsScalarResult {
     /// Value of the scalar aggregation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
+impl Serialize for NestedResultsScalarResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultsScalarResult",
+                usize::from(self.value.is_some()),
+            )
+            .optional("value", &self.value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedResultsScalarResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NestedResultsScalarResult {
+    const NAME: &'static str = "NestedResultsScalarResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `NestedResultsValueResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NestedResultsValueResult {
     /// Value of the field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for NestedResultsValueResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "NestedResultsValueResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedResultsValueResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for NestedResultsValueResult {
+    const NAME: &'static str = "NestedResultsValueResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// The `buttonData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button_data: Option<ButtonData>,
     /// The `codeBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_block_data: Option<CodeBlockData>,
     /// The `dividerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub divider_data: Option<DividerData>,
     /// The `fileData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_data: Option<FileData>,
     /// The `galleryData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gallery_data: Option<GalleryData>,
     /// The `gifData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gif_data: Option<GifData>,
     /// The `headingData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub heading_data: Option<HeadingData>,
     /// The `htmlData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub html_data: Option<HtmlData>,
     /// The `imageData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_data: Option<ImageData>,
     /// The `linkPreviewData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_preview_data: Option<LinkPreviewData>,
     /// The `mapData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_data: Option<MapData>,
     /// The `paragraphData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_data: Option<ParagraphData>,
     /// The `pollData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_data: Option<PollData>,
     /// The `textData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_data: Option<TextData>,
     /// The `appEmbedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_embed_data: Option<AppEmbedData>,
     /// The `videoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_data: Option<VideoData>,
     /// The `embedData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embed_data: Option<EmbedData>,
     /// The `collapsibleListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collapsible_list_data: Option<CollapsibleListData>,
     /// The `tableData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_data: Option<TableData>,
     /// The `tableCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub table_cell_data: Option<TableCellData>,
     /// Data for a custom external node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<serde_json::Value>,
     /// The `audioData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_data: Option<AudioData>,
     /// The `orderedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_list_data: Option<OrderedListData>,
     /// The `bulletedListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulleted_list_data: Option<BulletedListData>,
     /// The `blockquoteData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blockquote_data: Option<BlockquoteData>,
     /// The `captionData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption_data: Option<CaptionData>,
     /// The `layoutData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_data: Option<LayoutData>,
     /// The `layoutCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout_cell_data: Option<LayoutCellData>,
     /// The `shapeData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_data: Option<ShapeData>,
     /// The `cardData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<CardData>,
     /// The `tocData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toc_data: Option<TocData>,
     /// The `smartBlockData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_data: Option<SmartBlockData>,
     /// The `smartBlockCellData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_block_cell_data: Option<SmartBlockCellData>,
     /// The `checkboxListData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox_list_data: Option<CheckboxListData>,
     /// The `listItemData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_item_data: Option<ListItemNodeData>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NodeType>,
     /// Node ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A list of child nodes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<NodeStyle>,
 }
 
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Node",
+                usize::from(self.button_data.is_some())
+                    + usize::from(self.code_block_data.is_some())
+                    + usize::from(self.divider_data.is_some())
+                    + usize::from(self.file_data.is_some())
+                    + usize::from(self.gallery_data.is_some())
+                    + usize::from(self.gif_data.is_some())
+                    + usize::from(self.heading_data.is_some())
+                    + usize::from(self.html_data.is_some())
+                    + usize::from(self.image_data.is_some())
+                    + usize::from(self.link_preview_data.is_some())
+                    + usize::from(self.map_data.is_some())
+                    + usize::from(self.paragraph_data.is_some())
+                    + usize::from(self.poll_data.is_some())
+                    + usize::from(self.text_data.is_some())
+                    + usize::from(self.app_embed_data.is_some())
+                    + usize::from(self.video_data.is_some())
+                    + usize::from(self.embed_data.is_some())
+                    + usize::from(self.collapsible_list_data.is_some())
+                    + usize::from(self.table_data.is_some())
+                    + usize::from(self.table_cell_data.is_some())
+                    + usize::from(self.external_data.is_some())
+                    + usize::from(self.audio_data.is_some())
+                    + usize::from(self.ordered_list_data.is_some())
+                    + usize::from(self.bulleted_list_data.is_some())
+                    + usize::from(self.blockquote_data.is_some())
+                    + usize::from(self.caption_data.is_some())
+                    + usize::from(self.layout_data.is_some())
+                    + usize::from(self.layout_cell_data.is_some())
+                    + usize::from(self.shape_data.is_some())
+                    + usize::from(self.card_data.is_some())
+                    + usize::from(self.toc_data.is_some())
+                    + usize::from(self.smart_block_data.is_some())
+                    + usize::from(self.smart_block_cell_data.is_some())
+                    + usize::from(self.checkbox_list_data.is_some())
+                    + usize::from(self.list_item_data.is_some())
+                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
+                    + usize::from(self.nodes.is_some())
+                    + usize::from(self.style.is_some()),
+            )
+            .optional("buttonData", &self.button_data)
+            .optional("codeBlockData", &self.code_block_data)
+            .optional("dividerData", &self.divider_data)
+            .optional("fileData", &self.file_data)
+            .optional("galleryData", &self.gallery_data)
+            .optional("gifData", &self.gif_data)
+            .optional("headingData", &self.heading_data)
+            .optional("htmlData", &self.html_data)
+            .optional("imageData", &self.image_data)
+            .optional("linkPreviewData", &self.link_preview_data)
+            .optional("mapData", &self.map_data)
+            .optional("paragraphData", &self.paragraph_data)
+            .optional("pollData", &self.poll_data)
+            .optional("textData", &self.text_data)
+            .optional("appEmbedData", &self.app_embed_data)
+            .optional("videoData", &self.video_data)
+            .optional("embedData", &self.embed_data)
+            .optional("collapsibleListData", &self.collapsible_list_data)
+            .optional("tableData", &self.table_data)
+            .optional("tableCellData", &self.table_cell_data)
+            .optional("externalData", &self.external_data)
+            .optional("audioData", &self.audio_data)
+            .optional("orderedListData", &self.ordered_list_data)
+            .optional("bulletedListData", &self.bulleted_list_data)
+            .optional("blockquoteData", &self.blockquote_data)
+            .optional("captionData", &self.caption_data)
+            .optional("layoutData", &self.layout_data)
+            .optional("layoutCellData", &self.layout_cell_data)
+            .optional("shapeData", &self.shape_data)
+            .optional("cardData", &self.card_data)
+            .optional("tocData", &self.toc_data)
+            .optional("smartBlockData", &self.smart_block_data)
+            .optional("smartBlockCellData", &self.smart_block_cell_data)
+            .optional("checkboxListData", &self.checkbox_list_data)
+            .optional("listItemData", &self.list_item_data)
+            .optional("type", &self.r#type)
+            .optional("id", &self.id)
+            .optional("nodes", &self.nodes)
+            .optional("style", &self.style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Node {
+    const NAME: &'static str = "Node";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
+                "codeBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.code_block_data)
+                }
+                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
+                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
+                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
+                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
+                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
+                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
+                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
+                "linkPreviewData" => {
+                    rt::object::nullable(&mut map, &mut out.link_preview_data)
+                }
+                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
+                "paragraphData" => {
+                    rt::object::nullable(&mut map, &mut out.paragraph_data)
+                }
+                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
+                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
+                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
+                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
+                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
+                "collapsibleListData" => {
+                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
+                }
+                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
+                "tableCellData" => {
+                    rt::object::nullable(&mut map, &mut out.table_cell_data)
+                }
+                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
+                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
+                "orderedListData" => {
+                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
+                }
+                "bulletedListData" => {
+                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
+                }
+                "blockquoteData" => {
+                    rt::object::nullable(&mut map, &mut out.blockquote_data)
+                }
+                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
+                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
+                "layoutCellData" => {
+                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
+                }
+                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
+                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
+                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
+                "smartBlockData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_data)
+                }
+                "smartBlockCellData" => {
+                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
+                }
+                "checkboxListData" => {
+                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
+                }
+                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "style" => rt::object::nullable(&mut map, &mut out.style),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OptionChoice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionChoice {
     /// The `optionChoiceIds` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_choice_ids: Option<OptionChoiceIds>,
     /// The `optionChoiceNames` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_choice_names: Option<OptionChoiceNames>,
 }
 
+impl Serialize for OptionChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionChoice",
+                usize::from(self.option_choice_ids.is_some())
+                    + usize::from(self.option_choice_names.is_some()),
+            )
+            .optional("optionChoiceIds", &self.option_choice_ids)
+            .optional("optionChoiceNames", &self.option_choice_names)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionChoice {
+    const NAME: &'static str = "OptionChoice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionChoiceIds" => {
+                    rt::object::nullable(&mut map, &mut out.option_choice_ids)
+                }
+                "optionChoiceNames" => {
+                    rt::object::nullable(&mut map, &mut out.option_choice_names)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OptionChoiceIds` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionChoiceIds {
     /// Option ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
     /// Choice ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
 }
 
+impl Serialize for OptionChoiceIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionChoiceIds",
+                usize::from(self.option_id.is_some())
+                    + usize::from(self.choice_id.is_some()),
+            )
+            .optional("optionId", &self.option_id)
+            .optional("choiceId", &self.choice_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionChoiceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionChoiceIds {
+    const NAME: &'static str = "OptionChoiceIds";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OptionChoiceNames` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionChoiceNames {
     /// Option name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_name: Option<String>,
     /// Choice name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_name: Option<String>,
     /// The `renderType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_type: Option<ProductOptionRenderType>,
 }
 
+impl Serialize for OptionChoiceNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionChoiceNames",
+                usize::from(self.option_name.is_some())
+                    + usize::from(self.choice_name.is_some())
+                    + usize::from(self.render_type.is_some()),
+            )
+            .optional("optionName", &self.option_name)
+            .optional("choiceName", &self.choice_name)
+            .optional("renderType", &self.render_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionChoiceNames {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionChoiceNames {
+    const NAME: &'static str = "OptionChoiceNames";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionName" => rt::object::nullable(&mut map, &mut out.option_name),
+                "choiceName" => rt::object::nullable(&mut map, &mut out.choice_name),
+                "renderType" => rt::object::nullable(&mut map, &mut out.render_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OptionChoiceReferences` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionChoiceReferences {
     /// The `optionChoiceIds` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_choice_ids: Option<V3OptionChoiceIds>,
     /// The `optionChoiceNames` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_choice_names: Option<V3OptionChoiceNames>,
 }
 
+impl Serialize for OptionChoiceReferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OptionChoiceReferences",
+                usize::from(self.option_choice_ids.is_some())
+                    + usize::from(self.option_choice_names.is_some()),
+            )
+            .optional("optionChoiceIds", &self.option_choice_ids)
+            .optional("optionChoiceNames", &self.option_choice_names)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionChoiceReferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OptionChoiceReferences {
+    const NAME: &'static str = "OptionChoiceReferences";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionChoiceIds" => {
+                    rt::object::nullable(&mut map, &mut out.option_choice_ids)
+                }
+                "optionChoiceNames" => {
+                    rt::object::nullable(&mut map, &mut out.option_choice_names)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `OrderedListData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Offset level from 0-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
     /// List start number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for OrderedListData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "OrderedListData",
+                usize::from(self.indentation.is_some())
+                    + usize::from(self.offset.is_some())
+                    + usize::from(self.start.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("indentation", &self.indentation)
+            .optional("offset", &self.offset)
+            .optional("start", &self.start)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderedListData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderedListData {
+    const NAME: &'static str = "OrderedListData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                "start" => rt::object::nullable(&mut map, &mut out.start),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `ParagraphData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParagraphData {
     /// The `textStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<f64>,
     /// Paragraph level
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
+}
+
+impl Serialize for ParagraphData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ParagraphData",
+                usize::from(self.text_style.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.level.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("textStyle", &self.text_style)
+            .optional("indentation", &self.indentation)
+            .optional("level", &self.level)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParagraphData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ParagraphData {
+    const NAME: &'static str = "ParagraphData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "level" => rt::object::nullable(&mut map, &mut out.level),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `PhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalProperties {
     /// The `pricePerUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<PricePerUnitSettings>,
     /// Fulfiller ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfiller_id: Option<String>,
     /// The `shippingWeightRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_weight_range: Option<WeightRange>,
     /// The `pricePerUnitRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit_range: Option<PricePerUnitRange>,
     /// The `weightMeasurementUnitInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_measurement_unit_info: Option<WeightMeasurementUnitInfo>,
     /// Delivery profile ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_profile_id: Option<String>,
 }
 
+impl Serialize for PhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PhysicalProperties",
+                usize::from(self.price_per_unit.is_some())
+                    + usize::from(self.fulfiller_id.is_some())
+                    + usize::from(self.shipping_weight_range.is_some())
+                    + usize::from(self.price_per_unit_range.is_some())
+                    + usize::from(self.weight_measurement_unit_info.is_some())
+                    + usize::from(self.delivery_profile_id.is_some()),
+            )
+            .optional("pricePerUnit", &self.price_per_unit)
+            .optional("fulfillerId", &self.fulfiller_id)
+            .optional("shippingWeightRange", &self.shipping_weight_range)
+            .optional("pricePerUnitRange", &self.price_per_unit_range)
+            .optional("weightMeasurementUnitInfo", &self.weight_measurement_unit_info)
+            .optional("deliveryProfileId", &self.delivery_profile_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PhysicalProperties {
+    const NAME: &'static str = "PhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
+                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
+                "shippingWeightRange" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_weight_range)
+                }
+                "pricePerUnitRange" => {
+                    rt::object::nullable(&mut map, &mut out.price_per_unit_range)
+                }
+                "weightMeasurementUnitInfo" => {
+                    rt::object::nullable(&mut map, &mut out.weight_measurement_unit_info)
+                }
+                "deliveryProfileId" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Poll` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Poll {
     /// Poll ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Poll title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Poll creator ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<V1Media>,
     /// Voting options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<PollSettings>,
 }
 
+impl Serialize for Poll {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Poll",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.creator_id.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.settings.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("creatorId", &self.creator_id)
+            .optional("image", &self.image)
+            .optional("options", &self.options)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Poll {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Poll {
+    const NAME: &'static str = "Poll";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "settings" => rt::object::nullable(&mut map, &mut out.settings),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `poll` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub poll: Option<Poll>,
     /// The `layout` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<PollDataLayout>,
     /// The `design` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design: Option<Design>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for PollData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.poll.is_some())
+                    + usize::from(self.layout.is_some())
+                    + usize::from(self.design.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("poll", &self.poll)
+            .optional("layout", &self.layout)
+            .optional("design", &self.design)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollData {
+    const NAME: &'static str = "PollData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "poll" => rt::object::nullable(&mut map, &mut out.poll),
+                "layout" => rt::object::nullable(&mut map, &mut out.layout),
+                "design" => rt::object::nullable(&mut map, &mut out.design),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PollDesign` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesign {
     /// The `background` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
 }
 
+impl Serialize for PollDesign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesign",
+                usize::from(self.background.is_some())
+                    + usize::from(self.border_radius.is_some()),
+            )
+            .optional("background", &self.background)
+            .optional("borderRadius", &self.border_radius)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesign {
+    const NAME: &'static str = "PollDesign";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "background" => rt::object::nullable(&mut map, &mut out.background),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PollDesignBackground {
     /// The background color as a hexademical value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<V1Media>,
     /// The `gradient` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PollDesignBackgroundType>,
+}
+
+impl Serialize for PollDesignBackground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PollDesignBackground",
+                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.gradient.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("color", &self.color)
+            .optional("image", &self.image)
+            .optional("gradient", &self.gradient)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PollDesignBackground {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PollDesignBackground {
+    const NAME: &'static str = "PollDesignBackground";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -5467,41 +10586,83 @@ impl<'de> Deserialize<'de> for Position {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PreorderInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreorderInfo {
     /// Whether preorder is enabled for this inventory item.
     ///
     /// > **Note:** Preorder can't be enabled for digital products or products with subscriptions.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Message displayed to customers when the item is out of stock and preorder is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Maximum number of items that can be preordered after stock reaches zero.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
     ///
     /// Default: `100000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Number of times this item has been preordered.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<f64>,
     /// Remaining quantity available for preorder.
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl Serialize for PreorderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreorderInfo",
+                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.counter.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("message", &self.message)
+            .optional("limit", &self.limit)
+            .optional("counter", &self.counter)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreorderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreorderInfo {
+    const NAME: &'static str = "PreorderInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "counter" => rt::object::nullable(&mut map, &mut out.counter),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `ENABLED`: All variants are enabled for preorder.
@@ -5552,173 +10713,576 @@ impl<'de> Deserialize<'de> for PreorderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `PriceInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceInfo {
     /// The `actualPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_price: Option<FixedMonetaryAmount>,
     /// The `compareAtPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_at_price: Option<FixedMonetaryAmount>,
     /// The `priceAfterDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+impl Serialize for PriceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceInfo",
+                usize::from(self.actual_price.is_some())
+                    + usize::from(self.compare_at_price.is_some())
+                    + usize::from(self.price_after_discount.is_some()),
+            )
+            .optional("actualPrice", &self.actual_price)
+            .optional("compareAtPrice", &self.compare_at_price)
+            .optional("priceAfterDiscount", &self.price_after_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceInfo {
+    const NAME: &'static str = "PriceInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "actualPrice" => rt::object::nullable(&mut map, &mut out.actual_price),
+                "compareAtPrice" => {
+                    rt::object::nullable(&mut map, &mut out.compare_at_price)
+                }
+                "priceAfterDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `PricePerUnit` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricePerUnit {
     /// The `settings` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<PricePerUnitSettings>,
     /// Calculated value of price per unit. Takes into account `pricePerUnit` settings of parent product, of this variant, and discounted price of variant.
     /// For example if discounted price is 2$, product's price per unit setting is 1 Kg, variant price per unit setting is 0.5 Kg then this value is 4$ (means variant weight is 0.5 Kg and it costs 2$ but we want to show price per 1 Kg so we show 4$).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Price per unit description.
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `priceAfterDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
 
+impl Serialize for PricePerUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricePerUnit",
+                usize::from(self.settings.is_some()) + usize::from(self.value.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.price_after_discount.is_some()),
+            )
+            .optional("settings", &self.settings)
+            .optional("value", &self.value)
+            .optional("description", &self.description)
+            .optional("priceAfterDiscount", &self.price_after_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PricePerUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PricePerUnit {
+    const NAME: &'static str = "PricePerUnit";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "settings" => rt::object::nullable(&mut map, &mut out.settings),
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "priceAfterDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PricePerUnitRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricePerUnitRange {
     /// The `minValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<PricePerUnitRangePricePerUnit>,
     /// The `maxValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<PricePerUnitRangePricePerUnit>,
 }
 
+impl Serialize for PricePerUnitRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricePerUnitRange",
+                usize::from(self.min_value.is_some())
+                    + usize::from(self.max_value.is_some()),
+            )
+            .optional("minValue", &self.min_value)
+            .optional("maxValue", &self.max_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PricePerUnitRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PricePerUnitRange {
+    const NAME: &'static str = "PricePerUnitRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
+                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PricePerUnitRangePricePerUnit` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricePerUnitRangePricePerUnit {
     /// Calculated value of price per unit. Takes into account pricePerUnit settings of product and variants and price of variants.
     /// For example if discounted price is 2$, product's price per unit setting is 1 Kg, variant price per unit setting is 0.5 Kg then this value is 4$ (means variant weight is 0.5 Kg and it costs 2$ but we want to show price per 1 Kg so we show 4$).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Price per unit info in the format of variant specific data / product setting, for example €4.00 / 1 Kg.
     /// > **Note:** This field is returned by the API only when you pass `fields: "CURRENCY"` in a request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for PricePerUnitRangePricePerUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricePerUnitRangePricePerUnit",
+                usize::from(self.value.is_some())
+                    + usize::from(self.description.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PricePerUnitRangePricePerUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PricePerUnitRangePricePerUnit {
+    const NAME: &'static str = "PricePerUnitRangePricePerUnit";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PricePerUnitSettings` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PricePerUnitSettings {
     /// Quantity.
     /// For example, to define price per per 100 grams, set this field to `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The `measurementUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub measurement_unit: Option<MeasurementUnit>,
 }
 
+impl Serialize for PricePerUnitSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PricePerUnitSettings",
+                usize::from(self.quantity.is_some())
+                    + usize::from(self.measurement_unit.is_some()),
+            )
+            .optional("quantity", &self.quantity)
+            .optional("measurementUnit", &self.measurement_unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PricePerUnitSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PricePerUnitSettings {
+    const NAME: &'static str = "PricePerUnitSettings";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "measurementUnit" => {
+                    rt::object::nullable(&mut map, &mut out.measurement_unit)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PriceRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceRange {
     /// The `minValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<FixedMonetaryAmount>,
     /// The `maxValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<FixedMonetaryAmount>,
 }
 
+impl Serialize for PriceRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PriceRange",
+                usize::from(self.min_value.is_some())
+                    + usize::from(self.max_value.is_some()),
+            )
+            .optional("minValue", &self.min_value)
+            .optional("maxValue", &self.max_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceRange {
+    const NAME: &'static str = "PriceRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
+                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Product` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Product {
     /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of category IDs that this product is included in directly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_category_ids: Option<Vec<String>>,
     /// Variant name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_name: Option<String>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_sku: Option<String>,
     /// Whether the variant is visible in the store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_visible: Option<bool>,
 }
 
+impl Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Product",
+                usize::from(self.name.is_some())
+                    + usize::from(self.direct_category_ids.is_some())
+                    + usize::from(self.variant_name.is_some())
+                    + usize::from(self.variant_sku.is_some())
+                    + usize::from(self.variant_visible.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("directCategoryIds", &self.direct_category_ids)
+            .optional("variantName", &self.variant_name)
+            .optional("variantSku", &self.variant_sku)
+            .optional("variantVisible", &self.variant_visible)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Product {
+    const NAME: &'static str = "Product";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "directCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
+                }
+                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
+                "variantSku" => rt::object::nullable(&mut map, &mut out.variant_sku),
+                "variantVisible" => {
+                    rt::object::nullable(&mut map, &mut out.variant_visible)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ProductCategoriesInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductCategoriesInfo {
     /// A list of categories related to the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<ProductCategory>>,
 }
 
+impl Serialize for ProductCategoriesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductCategoriesInfo",
+                usize::from(self.categories.is_some()),
+            )
+            .optional("categories", &self.categories)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductCategoriesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductCategoriesInfo {
+    const NAME: &'static str = "ProductCategoriesInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "categories" => rt::object::nullable(&mut map, &mut out.categories),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ProductCategory` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductCategory {
     /// Category ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index location of the product within the category, used for sorting products in a specific category. You can manually arrange up to 100 products per category. For detailed instructions, refer to the [Add and arrange products in a category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/sample-use-cases-and-flows#add-and-arrange-products-in-a-category) sample flow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<f64>,
+}
+
+impl Serialize for ProductCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductCategory",
+                usize::from(self.id.is_some()) + usize::from(self.index.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("index", &self.index)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductCategory {
+    const NAME: &'static str = "ProductCategory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "index" => rt::object::nullable(&mut map, &mut out.index),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// At most one of `id`, `url` is set (a oneOf group).
 ///
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductMedia {
     /// Set media by ID of an existing file in Wix Media Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Set media using an external media URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoV2>,
     /// Image alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Media display name.
     ///
     /// Overrides the default media name. Can be passed only when the media is set by a URL in this item's `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The `mediaType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<MediaType>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<Thumbnail>,
     /// ID used to upload media to Wix Media Manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
+}
+
+impl Serialize for ProductMedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductMedia",
+                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.video.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.display_name.is_some())
+                    + usize::from(self.media_type.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.upload_id.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("url", &self.url)
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("altText", &self.alt_text)
+            .optional("displayName", &self.display_name)
+            .optional("mediaType", &self.media_type)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("uploadId", &self.upload_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductMedia {
+    const NAME: &'static str = "ProductMedia";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "displayName" => rt::object::nullable(&mut map, &mut out.display_name),
+                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "uploadId" => rt::object::nullable(&mut map, &mut out.upload_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `TEXT_CHOICES`: Text choices.
@@ -5764,7 +11328,7 @@ impl<'de> Deserialize<'de> for ProductOptionRenderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5816,7 +11380,7 @@ impl<'de> Deserialize<'de> for ProductPreorderAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -5863,87 +11427,70 @@ impl<'de> Deserialize<'de> for ProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// At most one of `physicalProperties` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductWithInventory {
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the product is updated.
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the product.
     ///
     /// Ignored when creating a product with inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Product name. Translatable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Product slug.
     ///
     /// If not provided, the slug is autogenerated based on the product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Product description in HTML.
     ///
     /// + When provided on create/update, this string must be valid HTML. It's then converted to rich content.
     /// + `plainDescription` is ignored when a value is also passed to the `description` field.
     /// > **Note:** Returned only when you pass `"PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plain_description: Option<String>,
     /// Whether the product is visible to site visitors.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Whether the product is visible in POS (point of sale).
     ///
     /// Default: `true`
     /// > **Note:** Always `false` for `productType: DIGITAL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_in_pos: Option<bool>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `seoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,
     /// [Tax group ID](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/extensions/tax/tax-groups/introduction). Used to apply specific tax rates to products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// Product options, such as "Size" or "Color". Options define the ways a product can vary.
     ///
     /// When you provide options, you must also provide the corresponding variants. Each variant must have exactly one choice for each option. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
     ///
     /// Options are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define options inline and new customization entities are created automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ConnectedOption>>,
     /// Product modifiers. Collect additional information from customers without creating variants.
     ///
     /// Unlike options, modifiers don't affect inventory or create additional variants. Use them for things like gift messages or engraving text. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
     ///
     /// Modifiers are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define modifiers inline and new customization entities are created automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<ConnectedModifier>>,
     /// The `brand` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<V3Brand>,
     /// Product info section.
     ///
     /// + Pass `infoSection.uniqueName`, `infoSection.title`, and `infoSection.description` to add a new info section while creating a product.
     /// + Pass an existing info section's `id` or `uniqueName` to assign that info section to the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_sections: Option<Vec<InfoSection>>,
     /// The `ribbon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon: Option<Ribbon>,
     /// Additional [ribbons](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/ribbons-v3/introduction) displayed on the product, beyond the primary `ribbon`.
     ///
@@ -5956,58 +11503,244 @@ pub struct ProductWithInventory {
     /// A ribbon can be assigned to a product at most once: the same ribbon can't appear more than once in `additionalRibbons`, and a ribbon set as `ribbon` can't also appear in `additionalRibbons`.
     ///
     /// Supports up to 4 additional ribbons per product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_ribbons: Option<Vec<Ribbon>>,
     /// The ID of the product's primary direct category, which defines the product's breadcrumbs path. For example, if the product's main category is "T-Shirts" (which is a subcategory of "Clothing"), the breadcrumbs path will be "Clothing > T-Shirts".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_category_id: Option<String>,
     /// The `productType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ProductType>,
     /// A unique human-friendly identifier for the product.
     ///
     /// Unlike the auto-generated `id`, the handle can be set when creating a product. This is useful when re-importing products from other systems, as it provides a stable identifier across platforms. If not provided during creation, one is automatically generated. Can't be changed after creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     /// The `variantsInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants_info: Option<V3VariantsInfo>,
     /// The `subscriptionDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_details: Option<SubscriptionDetails>,
     /// The `purchaseEligibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_eligibility: Option<PurchaseEligibility>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
 }
 
+impl Serialize for ProductWithInventory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ProductWithInventory",
+                usize::from(self.physical_properties.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
+                    + usize::from(self.plain_description.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.visible_in_pos.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.seo_data.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.modifiers.is_some())
+                    + usize::from(self.brand.is_some())
+                    + usize::from(self.info_sections.is_some())
+                    + usize::from(self.ribbon.is_some())
+                    + usize::from(self.additional_ribbons.is_some())
+                    + usize::from(self.main_category_id.is_some())
+                    + usize::from(self.product_type.is_some())
+                    + usize::from(self.handle.is_some())
+                    + usize::from(self.variants_info.is_some())
+                    + usize::from(self.subscription_details.is_some())
+                    + usize::from(self.purchase_eligibility.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.tags.is_some()),
+            )
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("name", &self.name)
+            .optional("slug", &self.slug)
+            .optional("plainDescription", &self.plain_description)
+            .optional("visible", &self.visible)
+            .optional("visibleInPos", &self.visible_in_pos)
+            .optional("media", &self.media)
+            .optional("seoData", &self.seo_data)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("options", &self.options)
+            .optional("modifiers", &self.modifiers)
+            .optional("brand", &self.brand)
+            .optional("infoSections", &self.info_sections)
+            .optional("ribbon", &self.ribbon)
+            .optional("additionalRibbons", &self.additional_ribbons)
+            .optional("mainCategoryId", &self.main_category_id)
+            .optional("productType", &self.product_type)
+            .optional("handle", &self.handle)
+            .optional("variantsInfo", &self.variants_info)
+            .optional("subscriptionDetails", &self.subscription_details)
+            .optional("purchaseEligibility", &self.purchase_eligibility)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("tags", &self.tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProductWithInventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ProductWithInventory {
+    const NAME: &'static str = "ProductWithInventory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "plainDescription" => {
+                    rt::object::nullable(&mut map, &mut out.plain_description)
+                }
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "visibleInPos" => rt::object::nullable(&mut map, &mut out.visible_in_pos),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                "infoSections" => rt::object::nullable(&mut map, &mut out.info_sections),
+                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
+                "additionalRibbons" => {
+                    rt::object::nullable(&mut map, &mut out.additional_ribbons)
+                }
+                "mainCategoryId" => {
+                    rt::object::nullable(&mut map, &mut out.main_category_id)
+                }
+                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
+                "handle" => rt::object::nullable(&mut map, &mut out.handle),
+                "variantsInfo" => rt::object::nullable(&mut map, &mut out.variants_info),
+                "subscriptionDetails" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_details)
+                }
+                "purchaseEligibility" => {
+                    rt::object::nullable(&mut map, &mut out.purchase_eligibility)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PurchaseEligibility` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PurchaseEligibility {
     /// The `userCriteria` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_criteria: Option<UserCriteria>,
 }
 
+impl Serialize for PurchaseEligibility {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PurchaseEligibility",
+                usize::from(self.user_criteria.is_some()),
+            )
+            .optional("userCriteria", &self.user_criteria)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PurchaseEligibility {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PurchaseEligibility {
+    const NAME: &'static str = "PurchaseEligibility";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "userCriteria" => rt::object::nullable(&mut map, &mut out.user_criteria),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RangeResultsRangeAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RangeResultsRangeAggregationResult {
     /// Inclusive lower bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<f64>,
     /// Exclusive upper bound of the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<f64>,
     /// Total number of entities in this range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
+}
+
+impl Serialize for RangeResultsRangeAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RangeResultsRangeAggregationResult",
+                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
+                    + usize::from(self.count.is_some()),
+            )
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RangeResultsRangeAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RangeResultsRangeAggregationResult {
+    const NAME: &'static str = "RangeResultsRangeAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "from" => rt::object::nullable(&mut map, &mut out.from),
+                "to" => rt::object::nullable(&mut map, &mut out.to),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -6143,93 +11876,294 @@ impl<'de> Deserialize<'de> for RequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `RevenueDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevenueDetails {
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<FixedMonetaryAmount>,
     /// The `profit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profit: Option<FixedMonetaryAmount>,
     /// Profit Margin. Calculated by dividing `profit` by `discountedPrice`.
     /// The result is rounded to 4 decimal places.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profit_margin: Option<f64>,
 }
 
+impl Serialize for RevenueDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RevenueDetails",
+                usize::from(self.cost.is_some()) + usize::from(self.profit.is_some())
+                    + usize::from(self.profit_margin.is_some()),
+            )
+            .optional("cost", &self.cost)
+            .optional("profit", &self.profit)
+            .optional("profitMargin", &self.profit_margin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RevenueDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RevenueDetails {
+    const NAME: &'static str = "RevenueDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "profit" => rt::object::nullable(&mut map, &mut out.profit),
+                "profitMargin" => rt::object::nullable(&mut map, &mut out.profit_margin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Ribbon` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ribbon {
     /// Ribbon ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Ribbon name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for Ribbon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Ribbon",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Ribbon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Ribbon {
+    const NAME: &'static str = "Ribbon";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `RichContent` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RichContent {
     /// Node objects representing a rich content document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_style: Option<DocumentStyle>,
 }
 
+impl Serialize for RichContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "RichContent",
+                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
+                    + usize::from(self.document_style.is_some()),
+            )
+            .optional("nodes", &self.nodes)
+            .optional("metadata", &self.metadata)
+            .optional("documentStyle", &self.document_style)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RichContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for RichContent {
+    const NAME: &'static str = "RichContent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "documentStyle" => {
+                    rt::object::nullable(&mut map, &mut out.document_style)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SecuredMedia` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecuredMedia {
     /// Media ID in media manager.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Original file name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Original file size.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_size: Option<String>,
     /// The `fileType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<FileType>,
 }
 
+impl Serialize for SecuredMedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SecuredMedia",
+                usize::from(self.id.is_some()) + usize::from(self.file_name.is_some())
+                    + usize::from(self.file_size.is_some())
+                    + usize::from(self.file_type.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("fileName", &self.file_name)
+            .optional("fileSize", &self.file_size)
+            .optional("fileType", &self.file_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SecuredMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SecuredMedia {
+    const NAME: &'static str = "SecuredMedia";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "fileName" => rt::object::nullable(&mut map, &mut out.file_name),
+                "fileSize" => rt::object::nullable(&mut map, &mut out.file_size),
+                "fileType" => rt::object::nullable(&mut map, &mut out.file_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ShapeData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShapeData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<V1Media>,
     /// The `styles` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<ShapeDataStyles>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
     /// The `link` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
+}
+
+impl Serialize for ShapeData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ShapeData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.shape.is_some())
+                    + usize::from(self.styles.is_some())
+                    + usize::from(self.animation.is_some())
+                    + usize::from(self.link.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("shape", &self.shape)
+            .optional("styles", &self.styles)
+            .optional("animation", &self.animation)
+            .optional("link", &self.link)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapeData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShapeData {
+    const NAME: &'static str = "ShapeData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "styles" => rt::object::nullable(&mut map, &mut out.styles),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                "link" => rt::object::nullable(&mut map, &mut out.link),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -6360,23 +12294,61 @@ impl<'de> Deserialize<'de> for SingleEntityOpsRequestedFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `SketchData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SketchData {
     /// The `variant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<SketchDataVariant>,
     /// Annotation color. Defaults to the theme action color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animate: Option<bool>,
+}
+
+impl Serialize for SketchData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SketchData",
+                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
+                    + usize::from(self.animate.is_some()),
+            )
+            .optional("variant", &self.variant)
+            .optional("color", &self.color)
+            .optional("animate", &self.animate)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SketchData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SketchData {
+    const NAME: &'static str = "SketchData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variant" => rt::object::nullable(&mut map, &mut out.variant),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "animate" => rt::object::nullable(&mut map, &mut out.animate),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `SketchDataVariant` values.
@@ -6437,225 +12409,671 @@ impl<'de> Deserialize<'de> for SketchDataVariant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Data for a smart block cell node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockCellData {
     /// Optional label text for the cell (e.g., for stats variants).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `shape` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape: Option<V1Media>,
     /// Border color of the cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accent_color: Option<String>,
     /// Background color for background-based variants (SOLID_BOXES, SOLID_BOXES_ALTERNATING, SOLID_JOINED_BOXES).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shape_color: Option<String>,
 }
 
+impl Serialize for SmartBlockCellData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockCellData",
+                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.accent_color.is_some())
+                    + usize::from(self.background_color.is_some())
+                    + usize::from(self.shape_color.is_some()),
+            )
+            .optional("label", &self.label)
+            .optional("shape", &self.shape)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("type", &self.r#type)
+            .optional("accentColor", &self.accent_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("shapeColor", &self.shape_color)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockCellData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockCellData {
+    const NAME: &'static str = "SmartBlockCellData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "label" => rt::object::nullable(&mut map, &mut out.label),
+                "shape" => rt::object::nullable(&mut map, &mut out.shape),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
+                "backgroundColor" => {
+                    rt::object::nullable(&mut map, &mut out.background_color)
+                }
+                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Data for a smart block node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SmartBlockData {
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmartBlockDataType>,
     /// Layout orientation. HORIZONTAL or VERTICAL. Optional for variants with fixed orientation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<String>,
     /// The `columnSize` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_size: Option<ColumnSize>,
     /// Border color (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_width: Option<f64>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_radius: Option<f64>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for SmartBlockData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SmartBlockData",
+                usize::from(self.r#type.is_some())
+                    + usize::from(self.orientation.is_some())
+                    + usize::from(self.column_size.is_some())
+                    + usize::from(self.border_color.is_some())
+                    + usize::from(self.border_width.is_some())
+                    + usize::from(self.border_radius.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("type", &self.r#type)
+            .optional("orientation", &self.orientation)
+            .optional("columnSize", &self.column_size)
+            .optional("borderColor", &self.border_color)
+            .optional("borderWidth", &self.border_width)
+            .optional("borderRadius", &self.border_radius)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SmartBlockData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SmartBlockData {
+    const NAME: &'static str = "SmartBlockData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
+                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
+                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
+                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
+                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `autoRenewal`, `billingCycles` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Subscription {
     /// Whether subscription is renewed automatically at the end of each period. Cannot be `false`, instead set `billingCycles`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_renewal: Option<bool>,
     /// Number of billing cycles before subscription ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_cycles: Option<f64>,
     /// Subscription ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Subscription title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Subscription description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the subscription is visible to site visitors.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// The `frequency` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<SubscriptionFrequency>,
     /// Interval of recurring payment. Default: `1`. For example, if `frequency: MONTH`, `billingCycles: 3` and `interval: 2`; payment will be made every 2 months for a total of 6 months.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<f64>,
     /// The `discount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<SubscriptionDiscount>,
 }
 
+impl Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Subscription",
+                usize::from(self.auto_renewal.is_some())
+                    + usize::from(self.billing_cycles.is_some())
+                    + usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.frequency.is_some())
+                    + usize::from(self.interval.is_some())
+                    + usize::from(self.discount.is_some()),
+            )
+            .optional("autoRenewal", &self.auto_renewal)
+            .optional("billingCycles", &self.billing_cycles)
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("description", &self.description)
+            .optional("visible", &self.visible)
+            .optional("frequency", &self.frequency)
+            .optional("interval", &self.interval)
+            .optional("discount", &self.discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Subscription {
+    const NAME: &'static str = "Subscription";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "autoRenewal" => rt::object::nullable(&mut map, &mut out.auto_renewal),
+                "billingCycles" => {
+                    rt::object::nullable(&mut map, &mut out.billing_cycles)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
+                "interval" => rt::object::nullable(&mut map, &mut out.interval),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SubscriptionDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionDetails {
     /// Subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<Subscription>>,
     /// Whether to allow one-time purchases in addition to subscription-based purchases.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_one_time_purchases: Option<bool>,
 }
 
+impl Serialize for SubscriptionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionDetails",
+                usize::from(self.subscriptions.is_some())
+                    + usize::from(self.allow_one_time_purchases.is_some()),
+            )
+            .optional("subscriptions", &self.subscriptions)
+            .optional("allowOneTimePurchases", &self.allow_one_time_purchases)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionDetails {
+    const NAME: &'static str = "SubscriptionDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subscriptions" => rt::object::nullable(&mut map, &mut out.subscriptions),
+                "allowOneTimePurchases" => {
+                    rt::object::nullable(&mut map, &mut out.allow_one_time_purchases)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `amountOff`, `percentOff` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionDiscount {
     /// Fixed amount subtracted from the variant price when calculating subscription prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<String>,
     /// Percentage subtracted from the variant price when calculating subscription prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DiscountType>,
 }
 
+impl Serialize for SubscriptionDiscount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionDiscount",
+                usize::from(self.amount_off.is_some())
+                    + usize::from(self.percent_off.is_some())
+                    + usize::from(self.r#type.is_some()),
+            )
+            .optional("amountOff", &self.amount_off)
+            .optional("percentOff", &self.percent_off)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionDiscount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionDiscount {
+    const NAME: &'static str = "SubscriptionDiscount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amountOff" => rt::object::nullable(&mut map, &mut out.amount_off),
+                "percentOff" => rt::object::nullable(&mut map, &mut out.percent_off),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SubscriptionPrice` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionPrice {
     /// Subscription ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<FixedMonetaryAmount>,
     /// The `pricePerUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<SubscriptionPricePerUnit>,
     /// The `priceAfterDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_discount: Option<FixedMonetaryAmount>,
+}
+
+impl Serialize for SubscriptionPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionPrice",
+                usize::from(self.subscription_id.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.price_per_unit.is_some())
+                    + usize::from(self.price_after_discount.is_some()),
+            )
+            .optional("subscriptionId", &self.subscription_id)
+            .optional("price", &self.price)
+            .optional("pricePerUnit", &self.price_per_unit)
+            .optional("priceAfterDiscount", &self.price_after_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionPrice {
+    const NAME: &'static str = "SubscriptionPrice";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subscriptionId" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_id)
+                }
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
+                "priceAfterDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `SubscriptionPricePerUnit` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionPricePerUnit {
     /// Calculated value of price per unit. Takes into account `pricePerUnit` settings of parent product, `pricePerUnit` settings of this variant, and the variant subscription price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Price per unit description.
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `priceAfterDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
 
+impl Serialize for SubscriptionPricePerUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionPricePerUnit",
+                usize::from(self.value.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.price_after_discount.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("description", &self.description)
+            .optional("priceAfterDiscount", &self.price_after_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionPricePerUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionPricePerUnit {
+    const NAME: &'static str = "SubscriptionPricePerUnit";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "priceAfterDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.price_after_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SubscriptionPricesInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionPricesInfo {
     /// Subscription prices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_prices: Option<Vec<SubscriptionPrice>>,
 }
 
+impl Serialize for SubscriptionPricesInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SubscriptionPricesInfo",
+                usize::from(self.subscription_prices.is_some()),
+            )
+            .optional("subscriptionPrices", &self.subscription_prices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionPricesInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SubscriptionPricesInfo {
+    const NAME: &'static str = "SubscriptionPricesInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subscriptionPrices" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_prices)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TableData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `dimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<TableDataDimensions>,
     /// Deprecated: Use `rowHeader` and `columnHeader` instead.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Sets whether the table's first row is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_header: Option<bool>,
     /// Sets whether the table's first column is a header. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_spacing: Option<f64>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_padding: Option<Vec<f64>>,
     /// Table's alternative text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for TableData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TableData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.dimensions.is_some())
+                    + usize::from(self.header.is_some())
+                    + usize::from(self.row_header.is_some())
+                    + usize::from(self.column_header.is_some())
+                    + usize::from(self.cell_spacing.is_some())
+                    + usize::from(self.cell_padding.is_some())
+                    + usize::from(self.alt_text.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("dimensions", &self.dimensions)
+            .optional("header", &self.header)
+            .optional("rowHeader", &self.row_header)
+            .optional("columnHeader", &self.column_header)
+            .optional("cellSpacing", &self.cell_spacing)
+            .optional("cellPadding", &self.cell_padding)
+            .optional("altText", &self.alt_text)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TableData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TableData {
+    const NAME: &'static str = "TableData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
+                "header" => rt::object::nullable(&mut map, &mut out.header),
+                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
+                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
+                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
+                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TableDataDimensions` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableDataDimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_width_ratio: Option<Vec<f64>>,
     /// An array representing the height of each row in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols_min_width: Option<Vec<f64>>,
+}
+
+impl Serialize for TableDataDimensions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TableDataDimensions",
+                usize::from(self.cols_width_ratio.is_some())
+                    + usize::from(self.rows_height.is_some())
+                    + usize::from(self.cols_min_width.is_some()),
+            )
+            .optional("colsWidthRatio", &self.cols_width_ratio)
+            .optional("rowsHeight", &self.rows_height)
+            .optional("colsMinWidth", &self.cols_min_width)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TableDataDimensions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TableDataDimensions {
+    const NAME: &'static str = "TableDataDimensions";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "colsWidthRatio" => {
+                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
+                }
+                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
+                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Common object for tags.
@@ -6679,15 +13097,52 @@ pub struct TableDataDimensions {
 /// }
 /// }
 /// }
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tags {
     /// The `privateTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_tags: Option<TagList>,
     /// The `publicTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_tags: Option<TagList>,
+}
+
+impl Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Tags",
+                usize::from(self.private_tags.is_some())
+                    + usize::from(self.public_tags.is_some()),
+            )
+            .optional("privateTags", &self.private_tags)
+            .optional("publicTags", &self.public_tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Tags {
+    const NAME: &'static str = "Tags";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
+                "publicTags" => rt::object::nullable(&mut map, &mut out.public_tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -6743,128 +13198,458 @@ impl<'de> Deserialize<'de> for Target {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `TextData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextData {
     /// The text to apply decorations to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The decorations to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
+}
+
+impl Serialize for TextData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextData",
+                usize::from(self.text.is_some())
+                    + usize::from(self.decorations.is_some()),
+            )
+            .optional("text", &self.text)
+            .optional("decorations", &self.decorations)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextData {
+    const NAME: &'static str = "TextData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "text" => rt::object::nullable(&mut map, &mut out.text),
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `TextNodeStyle` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextNodeStyle {
     /// The decorations to apply to the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decorations: Option<Vec<Decoration>>,
     /// The `nodeStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_height: Option<String>,
 }
 
+impl Serialize for TextNodeStyle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TextNodeStyle",
+                usize::from(self.decorations.is_some())
+                    + usize::from(self.node_style.is_some())
+                    + usize::from(self.line_height.is_some()),
+            )
+            .optional("decorations", &self.decorations)
+            .optional("nodeStyle", &self.node_style)
+            .optional("lineHeight", &self.line_height)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TextNodeStyle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TextNodeStyle {
+    const NAME: &'static str = "TextNodeStyle";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
+                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
+                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Thumbnail` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Thumbnail {
     /// Thumbnail url.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Thumbnail height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Thumbnail width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Thumbnail alt text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
 }
 
+impl Serialize for Thumbnail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Thumbnail",
+                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.alt_text.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("altText", &self.alt_text)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Thumbnail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Thumbnail {
+    const NAME: &'static str = "Thumbnail";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `TocData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub included_headings: Option<Vec<f64>>,
     /// The `listStyle` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub font_size: Option<f64>,
     /// Optional override for the vertical spacing between items in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_spacing: Option<f64>,
     /// Optional override for the text color.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The `indentation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub indentation: Option<Indentation>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for TocData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "TocData",
+                usize::from(self.included_headings.is_some())
+                    + usize::from(self.list_style.is_some())
+                    + usize::from(self.font_size.is_some())
+                    + usize::from(self.item_spacing.is_some())
+                    + usize::from(self.color.is_some())
+                    + usize::from(self.indentation.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("includedHeadings", &self.included_headings)
+            .optional("listStyle", &self.list_style)
+            .optional("fontSize", &self.font_size)
+            .optional("itemSpacing", &self.item_spacing)
+            .optional("color", &self.color)
+            .optional("indentation", &self.indentation)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TocData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TocData {
+    const NAME: &'static str = "TocData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "includedHeadings" => {
+                    rt::object::nullable(&mut map, &mut out.included_headings)
+                }
+                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
+                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
+                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
+                "color" => rt::object::nullable(&mut map, &mut out.color),
+                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateProductRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductRequest {
     /// The `product` field.
     pub product: V3Product,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for UpdateProductRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateProductRequest",
+                1 + usize::from(self.fields.is_some()),
+            )
+            .field("product", &self.product)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductRequest {
+    const NAME: &'static str = "UpdateProductRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::value(&mut map, &mut f0),
+                "fields" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { product: f0, fields: f1 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `UpdateProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
 }
 
+impl Serialize for UpdateProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductResponse {
+    const NAME: &'static str = "UpdateProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateProductWithInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductWithInventoryRequest {
     /// The `product` field.
     pub product: ProductWithInventory,
     /// Whether to return the full inventory entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
 
+impl Serialize for UpdateProductWithInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateProductWithInventoryRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("product", &self.product)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductWithInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductWithInventoryRequest {
+    const NAME: &'static str = "UpdateProductWithInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "fields" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    product: f0,
+                    return_entity: f1,
+                    fields: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `UpdateProductWithInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateProductWithInventoryResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
     /// The `inventoryResults` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_results: Option<BulkInventoryItemResults>,
+}
+
+impl Serialize for UpdateProductWithInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateProductWithInventoryResponse",
+                usize::from(self.product.is_some())
+                    + usize::from(self.inventory_results.is_some()),
+            )
+            .optional("product", &self.product)
+            .optional("inventoryResults", &self.inventory_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProductWithInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateProductWithInventoryResponse {
+    const NAME: &'static str = "UpdateProductWithInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                "inventoryResults" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_results)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `MEMBERS_ONLY`: Product is available only to members.
@@ -6905,80 +13690,277 @@ impl<'de> Deserialize<'de> for UserCriteria {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `V1Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1Media {
     /// The `src` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Media height in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
 
+impl Serialize for V1Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V1Media",
+                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
+                    + usize::from(self.height.is_some())
+                    + usize::from(self.duration.is_some()),
+            )
+            .optional("src", &self.src)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("duration", &self.duration)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V1Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V1Media {
+    const NAME: &'static str = "V1Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "src" => rt::object::nullable(&mut map, &mut out.src),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "duration" => rt::object::nullable(&mut map, &mut out.duration),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `amount`, `percentage` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3AdjustValue {
     /// A decimal value to increase or reduce from the original value, can be negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// The percentage value to increase or reduce from the current value, can be negative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
 }
 
+impl Serialize for V3AdjustValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3AdjustValue",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3AdjustValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3AdjustValue {
+    const NAME: &'static str = "V3AdjustValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3Brand` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3Brand {
     /// Brand ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Brand name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+impl Serialize for V3Brand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3Brand",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3Brand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3Brand {
+    const NAME: &'static str = "V3Brand";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkAddInfoSectionsToProductsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAddInfoSectionsToProductsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// IDs of the info sections to add.
     pub info_section_ids: Vec<String>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for V3BulkAddInfoSectionsToProductsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAddInfoSectionsToProductsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("infoSectionIds", &self.info_section_ids)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAddInfoSectionsToProductsByFilterRequest {
+    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    info_section_ids: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "infoSectionIds")])),
+        }
+    }
+}
+
 /// The `V3BulkAddInfoSectionsToProductsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAddInfoSectionsToProductsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkAddInfoSectionsToProductsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAddInfoSectionsToProductsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAddInfoSectionsToProductsByFilterResponse {
+    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkAddInfoSectionsToProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAddInfoSectionsToProductsRequest {
     /// List of product IDs and revisions.
     pub products: Vec<V3ProductIdWithRevision>,
@@ -6987,134 +13969,548 @@ pub struct V3BulkAddInfoSectionsToProductsRequest {
     /// Whether to return the full updated product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for V3BulkAddInfoSectionsToProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAddInfoSectionsToProductsRequest",
+                2 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .field("infoSectionIds", &self.info_section_ids)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAddInfoSectionsToProductsRequest {
+    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    products: f0,
+                    info_section_ids: f1,
+                    return_entity: f2,
+                    fields: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "products"), (f1.is_none(), "infoSectionIds")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `V3BulkAddInfoSectionsToProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAddInfoSectionsToProductsResponse {
     /// Products updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for V3BulkAddInfoSectionsToProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAddInfoSectionsToProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAddInfoSectionsToProductsResponse {
+    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkAdjustProductVariantsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAdjustProductVariantsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `cost` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<V3AdjustValue>,
     /// The `rounding` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rounding: Option<BulkAdjustProductVariantsByFilterRequestRoundingStrategy>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
     /// The `actualPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_price: Option<V3AdjustValue>,
     /// The `compareAtPrice` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_at_price: Option<V3AdjustValue>,
     /// The `compareAtPriceDiscount` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_at_price_discount: Option<V3UnsignedAdjustValue>,
 }
 
+impl Serialize for V3BulkAdjustProductVariantsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAdjustProductVariantsByFilterRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.cost.is_some())
+                    + usize::from(self.rounding.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.actual_price.is_some())
+                    + usize::from(self.compare_at_price.is_some())
+                    + usize::from(self.compare_at_price_discount.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("cost", &self.cost)
+            .optional("rounding", &self.rounding)
+            .optional("search", &self.search)
+            .optional("actualPrice", &self.actual_price)
+            .optional("compareAtPrice", &self.compare_at_price)
+            .optional("compareAtPriceDiscount", &self.compare_at_price_discount)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAdjustProductVariantsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAdjustProductVariantsByFilterRequest {
+    const NAME: &'static str = "V3BulkAdjustProductVariantsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "cost" => rt::object::nullable(&mut map, &mut out.cost),
+                "rounding" => rt::object::nullable(&mut map, &mut out.rounding),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "actualPrice" => rt::object::nullable(&mut map, &mut out.actual_price),
+                "compareAtPrice" => {
+                    rt::object::nullable(&mut map, &mut out.compare_at_price)
+                }
+                "compareAtPriceDiscount" => {
+                    rt::object::nullable(&mut map, &mut out.compare_at_price_discount)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkAdjustProductVariantsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkAdjustProductVariantsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkAdjustProductVariantsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkAdjustProductVariantsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkAdjustProductVariantsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkAdjustProductVariantsByFilterResponse {
+    const NAME: &'static str = "V3BulkAdjustProductVariantsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkDeleteProductsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkDeleteProductsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for V3BulkDeleteProductsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkDeleteProductsByFilterRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkDeleteProductsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkDeleteProductsByFilterRequest {
+    const NAME: &'static str = "V3BulkDeleteProductsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkDeleteProductsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkDeleteProductsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkDeleteProductsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkDeleteProductsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkDeleteProductsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkDeleteProductsByFilterResponse {
+    const NAME: &'static str = "V3BulkDeleteProductsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkDeleteProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkDeleteProductsRequest {
     /// IDs of products to delete.
     pub product_ids: Vec<String>,
 }
 
+impl Serialize for V3BulkDeleteProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "V3BulkDeleteProductsRequest", 1)
+            .field("productIds", &self.product_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkDeleteProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkDeleteProductsRequest {
+    const NAME: &'static str = "V3BulkDeleteProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { product_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "productIds")])),
+        }
+    }
+}
+
 /// The `V3BulkDeleteProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkDeleteProductsResponse {
     /// Products deleted by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkDeleteProductsResponseBulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for V3BulkDeleteProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkDeleteProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkDeleteProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkDeleteProductsResponse {
+    const NAME: &'static str = "V3BulkDeleteProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// IDs of info sections to remove.
     pub info_section_ids: Vec<String>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkRemoveInfoSectionsFromProductsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("infoSectionIds", &self.info_section_ids)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
+    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    info_section_ids: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "infoSectionIds")])),
+        }
+    }
+}
+
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkRemoveInfoSectionsFromProductsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
+    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkRemoveInfoSectionsFromProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkRemoveInfoSectionsFromProductsRequest {
     /// List of product IDs and revisions.
     pub products: Vec<V3ProductIdWithRevision>,
@@ -7123,190 +14519,820 @@ pub struct V3BulkRemoveInfoSectionsFromProductsRequest {
     /// Whether to return the full updated product entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for V3BulkRemoveInfoSectionsFromProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkRemoveInfoSectionsFromProductsRequest",
+                2 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.fields.is_some()),
+            )
+            .field("products", &self.products)
+            .field("infoSectionIds", &self.info_section_ids)
+            .optional("returnEntity", &self.return_entity)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsRequest {
+    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::value(&mut map, &mut f0),
+                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "fields" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    products: f0,
+                    info_section_ids: f1,
+                    return_entity: f2,
+                    fields: f3,
+                })
+            }
+            (f0, f1) => {
+                Err(
+                    rt::object::missing(
+                        &[(f0.is_none(), "products"), (f1.is_none(), "infoSectionIds")],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// The `V3BulkRemoveInfoSectionsFromProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkRemoveInfoSectionsFromProductsResponse {
     /// Products updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for V3BulkRemoveInfoSectionsFromProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkRemoveInfoSectionsFromProductsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsResponse {
+    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkUpdateProductTagsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductTagsByFilterRequest {
     /// Filter object. See [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language) for more information.
     ///
     /// Specify an empty object `{}` to update all products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `assignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_tags: Option<Tags>,
     /// The `unassignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unassign_tags: Option<Tags>,
 }
 
+impl Serialize for V3BulkUpdateProductTagsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductTagsByFilterRequest",
+                usize::from(self.filter.is_some())
+                    + usize::from(self.assign_tags.is_some())
+                    + usize::from(self.unassign_tags.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("assignTags", &self.assign_tags)
+            .optional("unassignTags", &self.unassign_tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductTagsByFilterRequest {
+    const NAME: &'static str = "V3BulkUpdateProductTagsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "assignTags" => rt::object::nullable(&mut map, &mut out.assign_tags),
+                "unassignTags" => rt::object::nullable(&mut map, &mut out.unassign_tags),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkUpdateProductTagsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductTagsByFilterResponse {
     /// Job ID. Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/get-async-job) to retrieve the status of the asynchronous operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkUpdateProductTagsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductTagsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductTagsByFilterResponse {
+    const NAME: &'static str = "V3BulkUpdateProductTagsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkUpdateProductTagsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductTagsRequest {
     /// IDs of the products to update.
     pub product_ids: Vec<String>,
     /// The `assignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_tags: Option<Tags>,
     /// The `unassignTags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unassign_tags: Option<Tags>,
 }
 
+impl Serialize for V3BulkUpdateProductTagsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductTagsRequest",
+                1 + usize::from(self.assign_tags.is_some())
+                    + usize::from(self.unassign_tags.is_some()),
+            )
+            .field("productIds", &self.product_ids)
+            .optional("assignTags", &self.assign_tags)
+            .optional("unassignTags", &self.unassign_tags)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductTagsRequest {
+    const NAME: &'static str = "V3BulkUpdateProductTagsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productIds" => rt::object::value(&mut map, &mut f0),
+                "assignTags" => rt::object::nullable(&mut map, &mut f1),
+                "unassignTags" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    product_ids: f0,
+                    assign_tags: f1,
+                    unassign_tags: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "productIds")])),
+        }
+    }
+}
+
 /// The `V3BulkUpdateProductTagsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductTagsResponse {
     /// Result of the update for each product specified in the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkUpdateProductTagsResponseBulkUpdateProductTagsResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
 
+impl Serialize for V3BulkUpdateProductTagsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductTagsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductTagsResponse {
+    const NAME: &'static str = "V3BulkUpdateProductTagsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkUpdateProductsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `product` field.
     pub product: V3Product,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
 }
 
+impl Serialize for V3BulkUpdateProductsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("product", &self.product)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductsByFilterRequest {
+    const NAME: &'static str = "V3BulkUpdateProductsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "product" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    product: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "product")])),
+        }
+    }
+}
+
 /// The `V3BulkUpdateProductsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkUpdateProductsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for V3BulkUpdateProductsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkUpdateProductsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkUpdateProductsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkUpdateProductsByFilterResponse {
+    const NAME: &'static str = "V3BulkUpdateProductsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3CountProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3CountProductsRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<WixCommonSearchDetails>,
     /// Whether to return non-visible products (`visible:false`). Your app must have the 'Product v3 read admin' (`SCOPE.STORES.PRODUCT_READ_ADMIN`) permission scope.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_non_visible_products: Option<bool>,
 }
 
+impl Serialize for V3CountProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3CountProductsRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
+                    + usize::from(self.return_non_visible_products.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .optional("returnNonVisibleProducts", &self.return_non_visible_products)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3CountProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3CountProductsRequest {
+    const NAME: &'static str = "V3CountProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "returnNonVisibleProducts" => {
+                    rt::object::nullable(&mut map, &mut out.return_non_visible_products)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3CountProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3CountProductsResponse {
     /// Total number of products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for V3CountProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3CountProductsResponse",
+                usize::from(self.count.is_some()),
+            )
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3CountProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3CountProductsResponse {
+    const NAME: &'static str = "V3CountProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3DeleteProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3DeleteProductResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for V3DeleteProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for V3DeleteProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3DeleteProductResponse {
+    const NAME: &'static str = "V3DeleteProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3GetProductBySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3GetProductBySlugResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
+}
+
+impl Serialize for V3GetProductBySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3GetProductBySlugResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3GetProductBySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3GetProductBySlugResponse {
+    const NAME: &'static str = "V3GetProductBySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `V3GetProductResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3GetProductResponse {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
+}
+
+impl Serialize for V3GetProductResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3GetProductResponse",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3GetProductResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3GetProductResponse {
+    const NAME: &'static str = "V3GetProductResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `V3MaskedProduct` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3MaskedProduct {
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<V3Product>,
 }
 
+impl Serialize for V3MaskedProduct {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3MaskedProduct",
+                usize::from(self.product.is_some()),
+            )
+            .optional("product", &self.product)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3MaskedProduct {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3MaskedProduct {
+    const NAME: &'static str = "V3MaskedProduct";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3OptionChoiceIds` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3OptionChoiceIds {
     /// Option ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_id: Option<String>,
     /// Choice ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_id: Option<String>,
 }
 
+impl Serialize for V3OptionChoiceIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3OptionChoiceIds",
+                usize::from(self.option_id.is_some())
+                    + usize::from(self.choice_id.is_some()),
+            )
+            .optional("optionId", &self.option_id)
+            .optional("choiceId", &self.choice_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3OptionChoiceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3OptionChoiceIds {
+    const NAME: &'static str = "V3OptionChoiceIds";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
+                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3OptionChoiceNames` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3OptionChoiceNames {
     /// Option name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub option_name: Option<String>,
     /// Choice name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_name: Option<String>,
     /// The `renderType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_type: Option<ProductOptionRenderType>,
+}
+
+impl Serialize for V3OptionChoiceNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3OptionChoiceNames",
+                usize::from(self.option_name.is_some())
+                    + usize::from(self.choice_name.is_some())
+                    + usize::from(self.render_type.is_some()),
+            )
+            .optional("optionName", &self.option_name)
+            .optional("choiceName", &self.choice_name)
+            .optional("renderType", &self.render_type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3OptionChoiceNames {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3OptionChoiceNames {
+    const NAME: &'static str = "V3OptionChoiceNames";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "optionName" => rt::object::nullable(&mut map, &mut out.option_name),
+                "choiceName" => rt::object::nullable(&mut map, &mut out.choice_name),
+                "renderType" => rt::object::nullable(&mut map, &mut out.render_type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A product in a Wix Stores catalog.
@@ -7316,48 +15342,37 @@ pub struct V3OptionChoiceNames {
 /// Products can be associated with brands and ribbons, enhanced with info sections and extended fields, and organized into categories.
 ///
 /// At most one of `physicalProperties` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3Product {
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<PhysicalProperties>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the product is updated.
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the product.
     ///
     /// Ignored when creating a product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Date and time the product was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the product was updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Product name. Translatable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Product slug. A URL-friendly identifier used in the product page address.
     ///
     /// If not provided, the slug is autogenerated based on the product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `url` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<PageUrlV2>,
     /// The `description` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<RichContent>,
     /// Product description in HTML.
     ///
     /// + When provided on create/update, this string must be valid HTML. It's then converted to rich content.
     /// + `plainDescription` is ignored when a value is also passed to the `description` field.
     /// > **Note:** Returned only when you pass `"PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plain_description: Option<String>,
     /// Whether the product is visible to site visitors.
     ///
@@ -7366,92 +15381,69 @@ pub struct V3Product {
     /// > **Note:** For products without options, updating this field automatically
     /// > updates the default variant's visibility to match.
     /// > For products with options, the product and variant visibility values are independent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Whether the product is visible in POS (point of sale).
     ///
     /// Default: `true`
     /// > **Note:** Always `false` for `productType: DIGITAL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_in_pos: Option<bool>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// The `seoData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seo_data: Option<SeoSchema>,
     /// [Tax group ID](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/extensions/tax/tax-groups/introduction). Used to apply specific tax rates to products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_group_id: Option<String>,
     /// Product options, such as "Size" or "Color". Options define the ways a product can vary.
     ///
     /// When you provide options, you must also provide the corresponding variants. Each variant must have exactly one choice for each option. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
     ///
     /// Options are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define options inline and new customization entities are created automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<ConnectedOption>>,
     /// Product modifiers. Collect additional information from customers without creating variants.
     ///
     /// Unlike options, modifiers don't affect inventory or create additional variants. Use them for things like gift messages or engraving text. For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
     ///
     /// Modifiers are stored as reusable [customization](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/customizations-v3/introduction) entities. Pass an existing customization's ID to reuse it, or define modifiers inline and new customization entities are created automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<ConnectedModifier>>,
     /// The `brand` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<V3Brand>,
     /// Product [info section](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction).
     ///
     /// + Pass `infoSection.uniqueName`, `infoSection.title`, and `infoSection.description` to add a new info section while creating a product.
     /// + Pass an existing info section's `id` or `uniqueName` to assign that info section to the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_sections: Option<Vec<InfoSection>>,
     /// The `ribbon` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ribbon: Option<Ribbon>,
     /// The `directCategoriesInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_categories_info: Option<ProductCategoriesInfo>,
     /// The `allCategoriesInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_categories_info: Option<ProductCategoriesInfo>,
     /// The ID of the product's primary direct [category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/categories/introduction), which defines the product's breadcrumbs path. For example, if the product's main category is "T-Shirts" (which is a subcategory of "Clothing"), the breadcrumbs path will be "Clothing > T-Shirts".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_category_id: Option<String>,
     /// The `costRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_range: Option<PriceRange>,
     /// The `inventory` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Inventory>,
     /// The `productType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ProductType>,
     /// A unique human-friendly identifier for the product.
     ///
     /// Unlike the auto-generated `id`, the handle can be set when creating a product. This is useful when re-importing products from other systems, as it provides a stable identifier across platforms. If not provided during creation, one is automatically generated. Can't be changed after creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     /// Currency used for the pricing of this product, in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
     ///
     /// Defaults to the currency defined in the site settings, unless specified in the request's `x-wix-currency` header.
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `breadcrumbsInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breadcrumbs_info: Option<BreadcrumbsInfo>,
     /// The `actualPriceRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_price_range: Option<PriceRange>,
     /// The `compareAtPriceRange` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compare_at_price_range: Option<PriceRange>,
     /// The `variantsInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants_info: Option<VariantsInfo>,
     /// The `purchaseEligibility` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_eligibility: Option<PurchaseEligibility>,
     /// Additional [ribbons](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/ribbons-v3/introduction) displayed on the product, beyond the primary `ribbon`.
     ///
@@ -7464,134 +15456,597 @@ pub struct V3Product {
     /// A ribbon can be assigned to a product at most once: the same ribbon can't appear more than once in `additionalRibbons`, and a ribbon set as `ribbon` can't also appear in `additionalRibbons`.
     ///
     /// Supports up to 4 additional ribbons per product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_ribbons: Option<Vec<Ribbon>>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
     /// The `subscriptionDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_details: Option<SubscriptionDetails>,
     /// The `variantSummary` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_summary: Option<VariantSummary>,
 }
 
+impl Serialize for V3Product {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3Product",
+                usize::from(self.physical_properties.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.plain_description.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.visible_in_pos.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.seo_data.is_some())
+                    + usize::from(self.tax_group_id.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.modifiers.is_some())
+                    + usize::from(self.brand.is_some())
+                    + usize::from(self.info_sections.is_some())
+                    + usize::from(self.ribbon.is_some())
+                    + usize::from(self.direct_categories_info.is_some())
+                    + usize::from(self.all_categories_info.is_some())
+                    + usize::from(self.main_category_id.is_some())
+                    + usize::from(self.cost_range.is_some())
+                    + usize::from(self.inventory.is_some())
+                    + usize::from(self.product_type.is_some())
+                    + usize::from(self.handle.is_some())
+                    + usize::from(self.currency.is_some())
+                    + usize::from(self.breadcrumbs_info.is_some())
+                    + usize::from(self.actual_price_range.is_some())
+                    + usize::from(self.compare_at_price_range.is_some())
+                    + usize::from(self.variants_info.is_some())
+                    + usize::from(self.purchase_eligibility.is_some())
+                    + usize::from(self.additional_ribbons.is_some())
+                    + usize::from(self.extended_fields.is_some())
+                    + usize::from(self.tags.is_some())
+                    + usize::from(self.subscription_details.is_some())
+                    + usize::from(self.variant_summary.is_some()),
+            )
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("name", &self.name)
+            .optional("slug", &self.slug)
+            .optional("url", &self.url)
+            .optional("description", &self.description)
+            .optional("plainDescription", &self.plain_description)
+            .optional("visible", &self.visible)
+            .optional("visibleInPos", &self.visible_in_pos)
+            .optional("media", &self.media)
+            .optional("seoData", &self.seo_data)
+            .optional("taxGroupId", &self.tax_group_id)
+            .optional("options", &self.options)
+            .optional("modifiers", &self.modifiers)
+            .optional("brand", &self.brand)
+            .optional("infoSections", &self.info_sections)
+            .optional("ribbon", &self.ribbon)
+            .optional("directCategoriesInfo", &self.direct_categories_info)
+            .optional("allCategoriesInfo", &self.all_categories_info)
+            .optional("mainCategoryId", &self.main_category_id)
+            .optional("costRange", &self.cost_range)
+            .optional("inventory", &self.inventory)
+            .optional("productType", &self.product_type)
+            .optional("handle", &self.handle)
+            .optional("currency", &self.currency)
+            .optional("breadcrumbsInfo", &self.breadcrumbs_info)
+            .optional("actualPriceRange", &self.actual_price_range)
+            .optional("compareAtPriceRange", &self.compare_at_price_range)
+            .optional("variantsInfo", &self.variants_info)
+            .optional("purchaseEligibility", &self.purchase_eligibility)
+            .optional("additionalRibbons", &self.additional_ribbons)
+            .optional("extendedFields", &self.extended_fields)
+            .optional("tags", &self.tags)
+            .optional("subscriptionDetails", &self.subscription_details)
+            .optional("variantSummary", &self.variant_summary)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3Product {
+    const NAME: &'static str = "V3Product";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "plainDescription" => {
+                    rt::object::nullable(&mut map, &mut out.plain_description)
+                }
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "visibleInPos" => rt::object::nullable(&mut map, &mut out.visible_in_pos),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
+                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
+                "brand" => rt::object::nullable(&mut map, &mut out.brand),
+                "infoSections" => rt::object::nullable(&mut map, &mut out.info_sections),
+                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
+                "directCategoriesInfo" => {
+                    rt::object::nullable(&mut map, &mut out.direct_categories_info)
+                }
+                "allCategoriesInfo" => {
+                    rt::object::nullable(&mut map, &mut out.all_categories_info)
+                }
+                "mainCategoryId" => {
+                    rt::object::nullable(&mut map, &mut out.main_category_id)
+                }
+                "costRange" => rt::object::nullable(&mut map, &mut out.cost_range),
+                "inventory" => rt::object::nullable(&mut map, &mut out.inventory),
+                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
+                "handle" => rt::object::nullable(&mut map, &mut out.handle),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "breadcrumbsInfo" => {
+                    rt::object::nullable(&mut map, &mut out.breadcrumbs_info)
+                }
+                "actualPriceRange" => {
+                    rt::object::nullable(&mut map, &mut out.actual_price_range)
+                }
+                "compareAtPriceRange" => {
+                    rt::object::nullable(&mut map, &mut out.compare_at_price_range)
+                }
+                "variantsInfo" => rt::object::nullable(&mut map, &mut out.variants_info),
+                "purchaseEligibility" => {
+                    rt::object::nullable(&mut map, &mut out.purchase_eligibility)
+                }
+                "additionalRibbons" => {
+                    rt::object::nullable(&mut map, &mut out.additional_ribbons)
+                }
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                "tags" => rt::object::nullable(&mut map, &mut out.tags),
+                "subscriptionDetails" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_details)
+                }
+                "variantSummary" => {
+                    rt::object::nullable(&mut map, &mut out.variant_summary)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3ProductIdWithRevision` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3ProductIdWithRevision {
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Revision number, which increments by 1 each time the product is updated.
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
 }
 
+impl Serialize for V3ProductIdWithRevision {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3ProductIdWithRevision",
+                usize::from(self.product_id.is_some())
+                    + usize::from(self.revision.is_some()),
+            )
+            .optional("productId", &self.product_id)
+            .optional("revision", &self.revision)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3ProductIdWithRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3ProductIdWithRevision {
+    const NAME: &'static str = "V3ProductIdWithRevision";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3QueryProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3QueryProductsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<CommonCursorQuery>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
+}
+
+impl Serialize for V3QueryProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3QueryProductsRequest",
+                usize::from(self.query.is_some()) + usize::from(self.fields.is_some()),
+            )
+            .optional("query", &self.query)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3QueryProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3QueryProductsRequest {
+    const NAME: &'static str = "V3QueryProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `V3QueryProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3QueryProductsResponse {
     /// List of products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<V3Product>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonCursorPagingMetadata>,
+}
+
+impl Serialize for V3QueryProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3QueryProductsResponse",
+                usize::from(self.products.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("products", &self.products)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3QueryProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3QueryProductsResponse {
+    const NAME: &'static str = "V3QueryProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::nullable(&mut map, &mut out.products),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `V3SearchProductsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3SearchProductsRequest {
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<CommonCursorSearch>,
     /// Fields to include in the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<RequestedFields>>,
 }
 
+impl Serialize for V3SearchProductsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3SearchProductsRequest",
+                usize::from(self.search.is_some()) + usize::from(self.fields.is_some()),
+            )
+            .optional("search", &self.search)
+            .optional("fields", &self.fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3SearchProductsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3SearchProductsRequest {
+    const NAME: &'static str = "V3SearchProductsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3SearchProductsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3SearchProductsResponse {
     /// List of products.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<V3Product>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CommonCursorPagingMetadata>,
     /// The `aggregationData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<CommonAggregationData>,
 }
 
+impl Serialize for V3SearchProductsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3SearchProductsResponse",
+                usize::from(self.products.is_some())
+                    + usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.aggregation_data.is_some()),
+            )
+            .optional("products", &self.products)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("aggregationData", &self.aggregation_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3SearchProductsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3SearchProductsResponse {
+    const NAME: &'static str = "V3SearchProductsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "products" => rt::object::nullable(&mut map, &mut out.products),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "aggregationData" => {
+                    rt::object::nullable(&mut map, &mut out.aggregation_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `amount`, `percentage` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3UnsignedAdjustValue {
     /// A decimal value to reduce from the original value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// The percentage value to reduce from the original value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
 }
 
+impl Serialize for V3UnsignedAdjustValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3UnsignedAdjustValue",
+                usize::from(self.amount.is_some())
+                    + usize::from(self.percentage.is_some()),
+            )
+            .optional("amount", &self.amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3UnsignedAdjustValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3UnsignedAdjustValue {
+    const NAME: &'static str = "V3UnsignedAdjustValue";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "amount" => rt::object::nullable(&mut map, &mut out.amount),
+                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3VariantsInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3VariantsInfo {
     /// List of related variants.
     /// Partial update of variants is not supported so on update you must pass all data for all of them.
     /// If you want to update existing variant you must provide `id`, otherwise new variant with different id will be created which might break some integrations that rely on variant ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantWithInventory>>,
 }
 
+impl Serialize for V3VariantsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3VariantsInfo",
+                usize::from(self.variants.is_some()),
+            )
+            .optional("variants", &self.variants)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3VariantsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3VariantsInfo {
+    const NAME: &'static str = "V3VariantsInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ValueResultsValueAggregationResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValueResultsValueAggregationResult {
     /// Value of the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Number of entities with this value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for ValueResultsValueAggregationResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ValueResultsValueAggregationResult",
+                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueResultsValueAggregationResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ValueResultsValueAggregationResult {
+    const NAME: &'static str = "ValueResultsValueAggregationResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variant {
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<VariantPhysicalProperties>,
     /// The `digitalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_properties: Option<VariantDigitalProperties>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the variant is visible to site visitors.
     ///
@@ -7600,246 +16055,821 @@ pub struct Variant {
     /// > **Note:** For products without options, updating this field automatically
     /// > updates the product's visibility to match.
     /// > For products with options, the product and variant visibility values are independent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Variant barcode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// List of choices that define this variant. Each variant must have exactly one choice for each product option.
     ///
     /// Use `optionChoiceNames` in all requests where this field is required. For products without options, this array is empty, representing a single "default variant".
     ///
     /// For more information, see [About Product Options and Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/about-product-options-and-variants).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<OptionChoice>>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceInfo>,
     /// The `revenueDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_details: Option<RevenueDetails>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<ProductMedia>,
     /// The `subscriptionPricesInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_prices_info: Option<SubscriptionPricesInfo>,
     /// The `inventoryStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_status: Option<InventoryStatus>,
 }
 
+impl Serialize for Variant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Variant",
+                usize::from(self.physical_properties.is_some())
+                    + usize::from(self.digital_properties.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.barcode.is_some())
+                    + usize::from(self.choices.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.revenue_details.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.subscription_prices_info.is_some())
+                    + usize::from(self.inventory_status.is_some()),
+            )
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("digitalProperties", &self.digital_properties)
+            .optional("id", &self.id)
+            .optional("visible", &self.visible)
+            .optional("sku", &self.sku)
+            .optional("barcode", &self.barcode)
+            .optional("choices", &self.choices)
+            .optional("price", &self.price)
+            .optional("revenueDetails", &self.revenue_details)
+            .optional("media", &self.media)
+            .optional("subscriptionPricesInfo", &self.subscription_prices_info)
+            .optional("inventoryStatus", &self.inventory_status)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Variant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Variant {
+    const NAME: &'static str = "Variant";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "digitalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.digital_properties)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "barcode" => rt::object::nullable(&mut map, &mut out.barcode),
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "revenueDetails" => {
+                    rt::object::nullable(&mut map, &mut out.revenue_details)
+                }
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "subscriptionPricesInfo" => {
+                    rt::object::nullable(&mut map, &mut out.subscription_prices_info)
+                }
+                "inventoryStatus" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_status)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantDigitalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantDigitalProperties {
     /// The `digitalFile` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_file: Option<SecuredMedia>,
 }
 
+impl Serialize for VariantDigitalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantDigitalProperties",
+                usize::from(self.digital_file.is_some()),
+            )
+            .optional("digitalFile", &self.digital_file)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantDigitalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantDigitalProperties {
+    const NAME: &'static str = "VariantDigitalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "digitalFile" => rt::object::nullable(&mut map, &mut out.digital_file),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantPhysicalProperties` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantPhysicalProperties {
     /// Variant shipping weight.
     /// product.physicalProperties.shipping_weight_range values are taken from here.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// The `pricePerUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<PricePerUnit>,
     /// The `productDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub package_dimensions: Option<Dimensions>,
 }
 
+impl Serialize for VariantPhysicalProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantPhysicalProperties",
+                usize::from(self.weight.is_some())
+                    + usize::from(self.price_per_unit.is_some())
+                    + usize::from(self.product_dimensions.is_some())
+                    + usize::from(self.package_dimensions.is_some()),
+            )
+            .optional("weight", &self.weight)
+            .optional("pricePerUnit", &self.price_per_unit)
+            .optional("productDimensions", &self.product_dimensions)
+            .optional("packageDimensions", &self.package_dimensions)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantPhysicalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantPhysicalProperties {
+    const NAME: &'static str = "VariantPhysicalProperties";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
+                "productDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.product_dimensions)
+                }
+                "packageDimensions" => {
+                    rt::object::nullable(&mut map, &mut out.package_dimensions)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantSummary` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantSummary {
     /// The total number of variants for the product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_count: Option<f64>,
     /// The `minPriceVariant` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_price_variant: Option<Variant>,
 }
 
+impl Serialize for VariantSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantSummary",
+                usize::from(self.variant_count.is_some())
+                    + usize::from(self.min_price_variant.is_some()),
+            )
+            .optional("variantCount", &self.variant_count)
+            .optional("minPriceVariant", &self.min_price_variant)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantSummary {
+    const NAME: &'static str = "VariantSummary";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variantCount" => rt::object::nullable(&mut map, &mut out.variant_count),
+                "minPriceVariant" => {
+                    rt::object::nullable(&mut map, &mut out.min_price_variant)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantWithInventory {
     /// The `physicalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub physical_properties: Option<VariantPhysicalProperties>,
     /// The `digitalProperties` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digital_properties: Option<VariantDigitalProperties>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the variant is visible to site visitors.
     ///
     /// Default: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Variant barcode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// The `price` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceInfo>,
     /// The `revenueDetails` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_details: Option<RevenueDetails>,
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItemComposite>,
     /// List of choices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<OptionChoiceReferences>>,
 }
 
+impl Serialize for VariantWithInventory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantWithInventory",
+                usize::from(self.physical_properties.is_some())
+                    + usize::from(self.digital_properties.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.visible.is_some())
+                    + usize::from(self.sku.is_some())
+                    + usize::from(self.barcode.is_some())
+                    + usize::from(self.price.is_some())
+                    + usize::from(self.revenue_details.is_some())
+                    + usize::from(self.inventory_item.is_some())
+                    + usize::from(self.choices.is_some()),
+            )
+            .optional("physicalProperties", &self.physical_properties)
+            .optional("digitalProperties", &self.digital_properties)
+            .optional("id", &self.id)
+            .optional("visible", &self.visible)
+            .optional("sku", &self.sku)
+            .optional("barcode", &self.barcode)
+            .optional("price", &self.price)
+            .optional("revenueDetails", &self.revenue_details)
+            .optional("inventoryItem", &self.inventory_item)
+            .optional("choices", &self.choices)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantWithInventory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantWithInventory {
+    const NAME: &'static str = "VariantWithInventory";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "physicalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.physical_properties)
+                }
+                "digitalProperties" => {
+                    rt::object::nullable(&mut map, &mut out.digital_properties)
+                }
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "barcode" => rt::object::nullable(&mut map, &mut out.barcode),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "revenueDetails" => {
+                    rt::object::nullable(&mut map, &mut out.revenue_details)
+                }
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                "choices" => rt::object::nullable(&mut map, &mut out.choices),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VariantsInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantsInfo {
     /// List of related variants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<Variant>>,
 }
 
+impl Serialize for VariantsInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VariantsInfo",
+                usize::from(self.variants.is_some()),
+            )
+            .optional("variants", &self.variants)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VariantsInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VariantsInfo {
+    const NAME: &'static str = "VariantsInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Video` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Video {
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<V1Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<V1Media>,
+}
+
+impl Serialize for Video {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Video",
+                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
+            )
+            .optional("media", &self.media)
+            .optional("thumbnail", &self.thumbnail)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Video {
+    const NAME: &'static str = "Video";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `VideoData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoData {
     /// The `containerData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_data: Option<PluginContainerData>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<V1Media>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<V1Media>,
     /// Sets whether the video's download button is disabled. Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_download: Option<bool>,
     /// Video title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `options` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<Animation>,
 }
 
+impl Serialize for VideoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoData",
+                usize::from(self.container_data.is_some())
+                    + usize::from(self.video.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.disable_download.is_some())
+                    + usize::from(self.title.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.animation.is_some()),
+            )
+            .optional("containerData", &self.container_data)
+            .optional("video", &self.video)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("disableDownload", &self.disable_download)
+            .optional("title", &self.title)
+            .optional("options", &self.options)
+            .optional("animation", &self.animation)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoData {
+    const NAME: &'static str = "VideoData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "containerData" => {
+                    rt::object::nullable(&mut map, &mut out.container_data)
+                }
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "disableDownload" => {
+                    rt::object::nullable(&mut map, &mut out.disable_download)
+                }
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "animation" => rt::object::nullable(&mut map, &mut out.animation),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VideoResolution` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoResolution {
     /// Video URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Video height.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// Video width.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// Video format for example, mp4, hls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 }
 
+impl Serialize for VideoResolution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoResolution",
+                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
+                    + usize::from(self.width.is_some())
+                    + usize::from(self.format.is_some()),
+            )
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .optional("format", &self.format)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoResolution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoResolution {
+    const NAME: &'static str = "VideoResolution";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "url" => rt::object::nullable(&mut map, &mut out.url),
+                "height" => rt::object::nullable(&mut map, &mut out.height),
+                "width" => rt::object::nullable(&mut map, &mut out.width),
+                "format" => rt::object::nullable(&mut map, &mut out.format),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `VideoV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VideoV2 {
     /// WixMedia ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Available resolutions for the video, starting with the optimal resolution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<Vec<VideoResolution>>,
     /// Video filename.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl Serialize for VideoV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "VideoV2",
+                usize::from(self.id.is_some()) + usize::from(self.resolutions.is_some())
+                    + usize::from(self.filename.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("resolutions", &self.resolutions)
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for VideoV2 {
+    const NAME: &'static str = "VideoV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "resolutions" => rt::object::nullable(&mut map, &mut out.resolutions),
+                "filename" => rt::object::nullable(&mut map, &mut out.filename),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WeightMeasurementUnitInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WeightMeasurementUnitInfo {
     /// The `weightMeasurementUnit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_measurement_unit: Option<WeightUnit>,
 }
 
+impl Serialize for WeightMeasurementUnitInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WeightMeasurementUnitInfo",
+                usize::from(self.weight_measurement_unit.is_some()),
+            )
+            .optional("weightMeasurementUnit", &self.weight_measurement_unit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WeightMeasurementUnitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WeightMeasurementUnitInfo {
+    const NAME: &'static str = "WeightMeasurementUnitInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "weightMeasurementUnit" => {
+                    rt::object::nullable(&mut map, &mut out.weight_measurement_unit)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WeightRange` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WeightRange {
     /// Minimum weight across all variants associated with this product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f64>,
     /// Maximum weight across all variants associated with this product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f64>,
 }
 
+impl Serialize for WeightRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WeightRange",
+                usize::from(self.min_value.is_some())
+                    + usize::from(self.max_value.is_some()),
+            )
+            .optional("minValue", &self.min_value)
+            .optional("maxValue", &self.max_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WeightRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WeightRange {
+    const NAME: &'static str = "WeightRange";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
+                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixCommonAggregation {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<CommonAggregationValueAggregation>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<CommonAggregationRangeAggregation>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<CommonAggregationScalarAggregation>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<CommonAggregationDateHistogramAggregation>,
     /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<CommonAggregationNestedAggregation>,
     /// Aggregation name, returned in `aggregations.results.name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WixCommonAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
+}
+
+impl Serialize for WixCommonAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixCommonAggregation",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.nested.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("nested", &self.nested)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixCommonAggregation {
+    const NAME: &'static str = "WixCommonAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "nested" => rt::object::nullable(&mut map, &mut out.nested),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -7900,26 +16930,69 @@ impl<'de> Deserialize<'de> for WixCommonAggregationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `WixCommonItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixCommonItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
+}
+
+impl Serialize for WixCommonItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixCommonItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixCommonItemMetadata {
+    const NAME: &'static str = "WixCommonItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// - `COUNT_DISTINCT`: Total number of distinct values.
@@ -7970,26 +17043,66 @@ impl<'de> Deserialize<'de> for WixCommonScalarType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `WixCommonSearchDetails` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixCommonSearchDetails {
     /// The `mode` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<CommonSearchDetailsMode>,
     /// Search term or expression
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Fields to search in. If the array is empty, all searchable fields are searched. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Whether to enable the search function to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fuzzy: Option<bool>,
+}
+
+impl Serialize for WixCommonSearchDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixCommonSearchDetails",
+                usize::from(self.mode.is_some()) + usize::from(self.expression.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.fuzzy.is_some()),
+            )
+            .optional("mode", &self.mode)
+            .optional("expression", &self.expression)
+            .optional("fields", &self.fields)
+            .optional("fuzzy", &self.fuzzy)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonSearchDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixCommonSearchDetails {
+    const NAME: &'static str = "WixCommonSearchDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mode" => rt::object::nullable(&mut map, &mut out.mode),
+                "expression" => rt::object::nullable(&mut map, &mut out.expression),
+                "fields" => rt::object::nullable(&mut map, &mut out.fields),
+                "fuzzy" => rt::object::nullable(&mut map, &mut out.fuzzy),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `WixCommonSortOrder` values.
@@ -8034,19 +17147,16 @@ impl<'de> Deserialize<'de> for WixCommonSortOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `WixCommonSorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixCommonSorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<WixCommonSortOrder>,
     /// When `field_name` is a property of repeated field that is marked as `MATCH_ITEMS` and sort should be done by
     /// a specific element from a collection, filter can/should be provided to ensure correct sort value is picked.
@@ -8057,23 +17167,105 @@ pub struct WixCommonSorting {
     /// Given we have document like {"id": "1", "nestedField": [{"price": 10, "region": "EU"}, {"price": 20, "region": "US"}]}
     /// and `nestedField` is marked as `MATCH_ITEMS`, to ensure that sorting is done by correct region, filter should be
     /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub select_items_by: Option<Vec<serde_json::Value>>,
 }
 
+impl Serialize for WixCommonSorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixCommonSorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.select_items_by.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("selectItemsBy", &self.select_items_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixCommonSorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixCommonSorting {
+    const NAME: &'static str = "WixCommonSorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "selectItemsBy" => {
+                    rt::object::nullable(&mut map, &mut out.select_items_by)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `WixOption` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WixOption {
     /// Option ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Option title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<V1Media>,
+}
+
+impl Serialize for WixOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "WixOption",
+                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
+                    + usize::from(self.image.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("title", &self.title)
+            .optional("image", &self.image)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WixOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for WixOption {
+    const NAME: &'static str = "WixOption";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Stores Catalog V3.
@@ -8103,6 +17295,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

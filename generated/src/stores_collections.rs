@@ -116,7 +116,8 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -127,25 +128,24 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn query_collections<'f>(
         client: &'f Client,
         body: &'f QueryCollectionsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/v2/collections/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_COLLECTIONS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_COLLECTIONS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/v2/collections/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_COLLECTIONS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_COLLECTIONS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_collections_stream<'a>(
         client: &'a Client,
         request: QueryCollectionsRequest,
@@ -187,36 +187,32 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn get_collection<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/v2/collections/{}", rt::segment(id));
-            unsafe {
-                rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(format!("/v2/collections/{}", rt::segment(id)));
+        unsafe {
+            rt::call(client, &operations::GET_COLLECTION, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn get_collection_by_slug<'f>(
         client: &'f Client,
         slug: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/v2/collections/slug/{}", rt::segment(slug));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_COLLECTION_BY_SLUG,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(format!("/v2/collections/slug/{}", rt::segment(slug)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_COLLECTION_BY_SLUG,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 }
 
@@ -396,136 +392,486 @@ pub mod query_collections_fields {
 }
 
 /// The `Collection` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Collection {
     /// Collection ID (generated automatically by the catalog).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Collection name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `media` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Media>,
     /// Number of products in the collection. Read only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_products: Option<f64>,
     /// Collection description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Collection slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
 }
 
+impl Serialize for Collection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Collection",
+                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.media.is_some())
+                    + usize::from(self.number_of_products.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.slug.is_some())
+                    + usize::from(self.visible.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("media", &self.media)
+            .optional("numberOfProducts", &self.number_of_products)
+            .optional("description", &self.description)
+            .optional("slug", &self.slug)
+            .optional("visible", &self.visible)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Collection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Collection {
+    const NAME: &'static str = "Collection";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "media" => rt::object::nullable(&mut map, &mut out.media),
+                "numberOfProducts" => {
+                    rt::object::nullable(&mut map, &mut out.number_of_products)
+                }
+                "description" => rt::object::nullable(&mut map, &mut out.description),
+                "slug" => rt::object::nullable(&mut map, &mut out.slug),
+                "visible" => rt::object::nullable(&mut map, &mut out.visible),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetCollectionBySlugResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Collection>,
+}
+
+impl Serialize for GetCollectionBySlugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCollectionBySlugResponse",
+                usize::from(self.collection.is_some()),
+            )
+            .optional("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCollectionBySlugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCollectionBySlugResponse {
+    const NAME: &'static str = "GetCollectionBySlugResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::nullable(&mut map, &mut out.collection),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `GetCollectionResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCollectionResponse {
     /// The `collection` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection: Option<Collection>,
 }
 
+impl Serialize for GetCollectionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetCollectionResponse",
+                usize::from(self.collection.is_some()),
+            )
+            .optional("collection", &self.collection)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetCollectionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetCollectionResponse {
+    const NAME: &'static str = "GetCollectionResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collection" => rt::object::nullable(&mut map, &mut out.collection),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Media` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Media {
     /// The `mainMedia` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub main_media: Option<MediaItem>,
     /// Media (images, videos etc) associated with this product.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MediaItem>>,
 }
 
+impl Serialize for Media {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Media",
+                usize::from(self.main_media.is_some())
+                    + usize::from(self.items.is_some()),
+            )
+            .optional("mainMedia", &self.main_media)
+            .optional("items", &self.items)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Media {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Media {
+    const NAME: &'static str = "Media";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `image`, `video` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItem {
     /// The `image` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<MediaItemUrlAndSize>,
     /// The `video` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<MediaItemVideo>,
     /// The `thumbnail` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<MediaItemUrlAndSize>,
     /// The `mediaType` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<MediaItemType>,
     /// Media item title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl Serialize for MediaItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MediaItem",
+                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
+                    + usize::from(self.thumbnail.is_some())
+                    + usize::from(self.media_type.is_some())
+                    + usize::from(self.title.is_some()) + usize::from(self.id.is_some()),
+            )
+            .optional("image", &self.image)
+            .optional("video", &self.video)
+            .optional("thumbnail", &self.thumbnail)
+            .optional("mediaType", &self.media_type)
+            .optional("title", &self.title)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MediaItem {
+    const NAME: &'static str = "MediaItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "image" => rt::object::nullable(&mut map, &mut out.image),
+                "video" => rt::object::nullable(&mut map, &mut out.video),
+                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
+                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
+                "title" => rt::object::nullable(&mut map, &mut out.title),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformQuery {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<PlatformPaging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for PlatformQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformQuery",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformQuery {
+    const NAME: &'static str = "PlatformQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryCollectionsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryCollectionsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<PlatformQuery>,
 }
 
+impl Serialize for QueryCollectionsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryCollectionsRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryCollectionsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryCollectionsRequest {
+    const NAME: &'static str = "QueryCollectionsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryCollectionsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryCollectionsResponse {
     /// The `collections` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collections: Option<Vec<Collection>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PlatformPagingMetadata>,
 }
 
+impl Serialize for QueryCollectionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryCollectionsResponse",
+                usize::from(self.collections.is_some())
+                    + usize::from(self.metadata.is_some()),
+            )
+            .optional("collections", &self.collections)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryCollectionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryCollectionsResponse {
+    const NAME: &'static str = "QueryCollectionsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "collections" => rt::object::nullable(&mut map, &mut out.collections),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
     /// The `origin` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<AddressLocation>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some())
+                    + usize::from(self.origin.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .optional("origin", &self.origin)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                "origin" => rt::object::nullable(&mut map, &mut out.origin),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }

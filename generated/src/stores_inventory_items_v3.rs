@@ -463,7 +463,8 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -474,231 +475,206 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn create_inventory_item<'f>(
         client: &'f Client,
         body: &'f CreateInventoryItemRequest,
     ) -> rt::BoxFuture<'f, Result<CreateInventoryItemResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/inventory-items".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_INVENTORY_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_INVENTORY_ITEM, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/inventory-items".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_INVENTORY_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_INVENTORY_ITEM, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkCreateInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/create".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_CREATE_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/create".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_CREATE_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_inventory_item<'f>(
         client: &'f Client,
         inventory_item_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetInventoryItemResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v3/inventory-items/{}", rt::segment(inventory_item_id)
-            );
-            unsafe {
-                rt::call(client, &operations::GET_INVENTORY_ITEM, path, Vec::new(), None)
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v3/inventory-items/{}", rt::segment(inventory_item_id)),
+        );
+        unsafe {
+            rt::call(client, &operations::GET_INVENTORY_ITEM, path, Vec::new(), Ok(None))
+        }
     }
 
+    #[inline]
     pub(super) fn update_inventory_item<'f>(
         client: &'f Client,
         body: &'f UpdateInventoryItemRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateInventoryItemResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.inventory_item)
-                .and_then(|v| v.id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_INVENTORY_ITEM,
-                    "inventoryItem.id",
-                ))?;
-            let path = format!("/stores/v3/inventory-items/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_INVENTORY_ITEM,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_INVENTORY_ITEM, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.inventory_item)
+                    .and_then(|v| v.id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_INVENTORY_ITEM,
+                        "inventoryItem.id",
+                    )),
+            ])
+            .map(|[path_0]| {
+                format!("/stores/v3/inventory-items/{}", rt::segment(& path_0))
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_INVENTORY_ITEM,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_INVENTORY_ITEM, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkUpdateInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/update".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPDATE_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/update".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_upsert_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkUpsertInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpsertInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/upsert".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPSERT_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_UPSERT_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/upsert".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPSERT_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPSERT_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_update_inventory_items_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkUpdateInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateInventoryItemsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/update-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_UPDATE_INVENTORY_ITEMS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_UPDATE_INVENTORY_ITEMS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/update-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_UPDATE_INVENTORY_ITEMS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_UPDATE_INVENTORY_ITEMS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn delete_inventory_item<'f>(
         client: &'f Client,
         inventory_item_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteInventoryItemResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v3/inventory-items/{}", rt::segment(inventory_item_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DELETE_INVENTORY_ITEM,
-                    path,
-                    Vec::new(),
-                    None,
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v3/inventory-items/{}", rt::segment(inventory_item_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::DELETE_INVENTORY_ITEM,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkDeleteInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/delete".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::BULK_DELETE_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/delete".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_delete_inventory_items_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkDeleteInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteInventoryItemsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/delete-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DELETE_INVENTORY_ITEMS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_DELETE_INVENTORY_ITEMS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/delete-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DELETE_INVENTORY_ITEMS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DELETE_INVENTORY_ITEMS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_inventory_items<'f>(
         client: &'f Client,
         body: &'f QueryInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/inventory-items/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/inventory-items/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_inventory_items_stream<'a>(
         client: &'a Client,
         request: QueryInventoryItemsRequest,
@@ -740,25 +716,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn search_inventory_items<'f>(
         client: &'f Client,
         body: &'f SearchInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<SearchInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/inventory-items/search".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::SEARCH_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::SEARCH_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/inventory-items/search".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::SEARCH_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::SEARCH_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn search_inventory_items_stream<'a>(
         client: &'a Client,
         request: SearchInventoryItemsRequest,
@@ -805,67 +780,60 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn count_inventory_items<'f>(
         client: &'f Client,
         body: &'f CountInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<CountInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/inventory-items/count".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::COUNT_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::COUNT_INVENTORY_ITEMS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/inventory-items/count".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::COUNT_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::COUNT_INVENTORY_ITEMS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_decrement_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkDecrementInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDecrementInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/decrement".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DECREMENT_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_DECREMENT_INVENTORY_ITEMS, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/decrement".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DECREMENT_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_DECREMENT_INVENTORY_ITEMS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_increment_inventory_items<'f>(
         client: &'f Client,
         body: &'f BulkIncrementInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkIncrementInventoryItemsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/increment".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_INCREMENT_INVENTORY_ITEMS,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(&operations::BULK_INCREMENT_INVENTORY_ITEMS, body)?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/increment".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_INCREMENT_INVENTORY_ITEMS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_INCREMENT_INVENTORY_ITEMS, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_decrement_inventory_items_by_variant_and_location<'f>(
         client: &'f Client,
         body: &'f BulkDecrementInventoryItemsByVariantAndLocationRequest,
@@ -873,27 +841,26 @@ mod calls {
         'f,
         Result<BulkDecrementInventoryItemsByVariantAndLocationResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/decrement-by-variant-and-location"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_DECREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_DECREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/inventory-items/decrement-by-variant-and-location"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_DECREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_DECREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_increment_inventory_items_by_variant_and_location<'f>(
         client: &'f Client,
         body: &'f BulkIncrementInventoryItemsByVariantAndLocationRequest,
@@ -901,27 +868,26 @@ mod calls {
         'f,
         Result<BulkIncrementInventoryItemsByVariantAndLocationResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/increment-by-variant-and-location"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_INCREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_INCREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/inventory-items/increment-by-variant-and-location"
+                .to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_INCREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_INCREMENT_INVENTORY_ITEMS_BY_VARIANT_AND_LOCATION,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_set_or_adjust_inventory_items_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkSetOrAdjustInventoryItemsByFilterRequest,
@@ -929,51 +895,43 @@ mod calls {
         'f,
         Result<BulkSetOrAdjustInventoryItemsByFilterResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/set-or-adjust-by-filter"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_SET_OR_ADJUST_INVENTORY_ITEMS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_SET_OR_ADJUST_INVENTORY_ITEMS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/inventory-items/set-or-adjust-by-filter".to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_SET_OR_ADJUST_INVENTORY_ITEMS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_SET_OR_ADJUST_INVENTORY_ITEMS_BY_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_adjust_inventory_items_by_filter<'f>(
         client: &'f Client,
         body: &'f BulkAdjustInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAdjustInventoryItemsByFilterResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/adjust-by-filter".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_ADJUST_INVENTORY_ITEMS_BY_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_ADJUST_INVENTORY_ITEMS_BY_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v3/bulk/inventory-items/adjust-by-filter".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_ADJUST_INVENTORY_ITEMS_BY_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::BULK_ADJUST_INVENTORY_ITEMS_BY_FILTER, body)
+                    .map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn bulk_create_inventory_items_by_variant_filter<'f>(
         client: &'f Client,
         body: &'f BulkCreateInventoryItemsByVariantFilterRequest,
@@ -981,25 +939,22 @@ mod calls {
         'f,
         Result<BulkCreateInventoryItemsByVariantFilterResponse, Error>,
     > {
-        Box::pin(async move {
-            let path = "/stores/v3/bulk/inventory-items/create-by-variant-filter"
-                .to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::BULK_CREATE_INVENTORY_ITEMS_BY_VARIANT_FILTER,
-                    path,
-                    Vec::new(),
-                    Some(
-                        rt::json_body(
-                            &operations::BULK_CREATE_INVENTORY_ITEMS_BY_VARIANT_FILTER,
-                            body,
-                        )?,
-                    ),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            "/stores/v3/bulk/inventory-items/create-by-variant-filter".to_owned(),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::BULK_CREATE_INVENTORY_ITEMS_BY_VARIANT_FILTER,
+                path,
+                Vec::new(),
+                rt::json_body(
+                        &operations::BULK_CREATE_INVENTORY_ITEMS_BY_VARIANT_FILTER,
+                        body,
+                    )
+                    .map(Some),
+            )
+        }
     }
 }
 
@@ -2038,54 +1993,142 @@ pub mod query_inventory_items_fields {
 }
 
 /// At most one of `incrementBy`, `decrementBy` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdjustInventoryAction {
     /// Amount to increment by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_by: Option<f64>,
     /// Amount to decrement by.
     /// Quantity can be reduced until it reaches zero but not below. Attempting to further decrease an already negative inventory will fail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decrement_by: Option<f64>,
 }
 
+impl Serialize for AdjustInventoryAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "AdjustInventoryAction",
+                usize::from(self.increment_by.is_some())
+                    + usize::from(self.decrement_by.is_some()),
+            )
+            .optional("incrementBy", &self.increment_by)
+            .optional("decrementBy", &self.decrement_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AdjustInventoryAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for AdjustInventoryAction {
+    const NAME: &'static str = "AdjustInventoryAction";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
+                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Aggregation {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueAggregation>,
     /// The `range` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<RangeAggregation>,
     /// The `scalar` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<ScalarAggregation>,
     /// The `dateHistogram` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_histogram: Option<DateHistogramAggregation>,
     /// The `nested` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<NestedAggregation>,
     /// Aggregation name, returned in `aggregations.results.name`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `type` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
     /// The `groupBy` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_by: Option<GroupByAggregation>,
 }
 
+impl Serialize for Aggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Aggregation",
+                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
+                    + usize::from(self.scalar.is_some())
+                    + usize::from(self.date_histogram.is_some())
+                    + usize::from(self.nested.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.r#type.is_some())
+                    + usize::from(self.field_path.is_some())
+                    + usize::from(self.group_by.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("range", &self.range)
+            .optional("scalar", &self.scalar)
+            .optional("dateHistogram", &self.date_histogram)
+            .optional("nested", &self.nested)
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .optional("fieldPath", &self.field_path)
+            .optional("groupBy", &self.group_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Aggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Aggregation {
+    const NAME: &'static str = "Aggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "range" => rt::object::nullable(&mut map, &mut out.range),
+                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
+                "dateHistogram" => {
+                    rt::object::nullable(&mut map, &mut out.date_histogram)
+                }
+                "nested" => rt::object::nullable(&mut map, &mut out.nested),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                "groupBy" => rt::object::nullable(&mut map, &mut out.group_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkAdjustInventoryItemsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAdjustInventoryItemsByFilterRequest {
     /// Filter object in the following format:
     /// `"filter" : {
@@ -2093,153 +2136,602 @@ pub struct BulkAdjustInventoryItemsByFilterRequest {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `adjustment` field.
     pub adjustment: AdjustInventoryAction,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
     /// If set to `true`, will set track method to track quantity. Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_quantity: Option<bool>,
 }
 
+impl Serialize for BulkAdjustInventoryItemsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAdjustInventoryItemsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.track_quantity.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("adjustment", &self.adjustment)
+            .optional("search", &self.search)
+            .optional("trackQuantity", &self.track_quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAdjustInventoryItemsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAdjustInventoryItemsByFilterRequest {
+    const NAME: &'static str = "BulkAdjustInventoryItemsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "adjustment" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                "trackQuantity" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    adjustment: f1,
+                    search: f2,
+                    track_quantity: f3,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "adjustment")])),
+        }
+    }
+}
+
 /// The `BulkAdjustInventoryItemsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkAdjustInventoryItemsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkAdjustInventoryItemsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkAdjustInventoryItemsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkAdjustInventoryItemsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkAdjustInventoryItemsByFilterResponse {
+    const NAME: &'static str = "BulkAdjustInventoryItemsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCreateInventoryItemsByVariantFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateInventoryItemsByVariantFilterRequest {
     /// Filter for variants. See [API Query Language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language)
     /// for WQL syntax and [Search Variants](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/product-variants-reader/search-variants)
     /// for available filter fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
     /// Target location ID where inventory items will be created.
     pub location_id: String,
     /// The `inventoryCreationData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_creation_data: Option<InventoryCreationData>,
 }
 
+impl Serialize for BulkCreateInventoryItemsByVariantFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateInventoryItemsByVariantFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.inventory_creation_data.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .field("locationId", &self.location_id)
+            .optional("inventoryCreationData", &self.inventory_creation_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateInventoryItemsByVariantFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateInventoryItemsByVariantFilterRequest {
+    const NAME: &'static str = "BulkCreateInventoryItemsByVariantFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "search" => rt::object::nullable(&mut map, &mut f1),
+                "locationId" => rt::object::value(&mut map, &mut f2),
+                "inventoryCreationData" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f2,) {
+            (Some(f2),) => {
+                Ok(Self {
+                    filter: f0,
+                    search: f1,
+                    location_id: f2,
+                    inventory_creation_data: f3,
+                })
+            }
+            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "locationId")])),
+        }
+    }
+}
+
 /// The `BulkCreateInventoryItemsByVariantFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateInventoryItemsByVariantFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkCreateInventoryItemsByVariantFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateInventoryItemsByVariantFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateInventoryItemsByVariantFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateInventoryItemsByVariantFilterResponse {
+    const NAME: &'static str = "BulkCreateInventoryItemsByVariantFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkCreateInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateInventoryItemsRequest {
     /// Inventory items to create.
     pub inventory_items: Vec<InventoryItem>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
 }
 
+impl Serialize for BulkCreateInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateInventoryItemsRequest",
+                1 + usize::from(self.return_entity.is_some()),
+            )
+            .field("inventoryItems", &self.inventory_items)
+            .optional("returnEntity", &self.return_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateInventoryItemsRequest {
+    const NAME: &'static str = "BulkCreateInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    inventory_items: f0,
+                    return_entity: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
+        }
+    }
+}
+
 /// The `BulkCreateInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCreateInventoryItemsResponse {
     /// Inventory items created by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkCreateInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkCreateInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkCreateInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkCreateInventoryItemsResponse {
+    const NAME: &'static str = "BulkCreateInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDecrementInventoryItemsByVariantAndLocationRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDecrementInventoryItemsByVariantAndLocationRequest {
     /// Variant and location IDs, as well as decrement data.
     pub decrement_data: Vec<DecrementDataByVariantAndLocation>,
     /// Whether to allow negative inventory following this decrement action.
     ///
     /// Default: `false` (negative inventory is not allowed)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_inventory: Option<bool>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for BulkDecrementInventoryItemsByVariantAndLocationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDecrementInventoryItemsByVariantAndLocationRequest",
+                1 + usize::from(self.restrict_inventory.is_some())
+                    + usize::from(self.return_entity.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .field("decrementData", &self.decrement_data)
+            .optional("restrictInventory", &self.restrict_inventory)
+            .optional("returnEntity", &self.return_entity)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsByVariantAndLocationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDecrementInventoryItemsByVariantAndLocationRequest {
+    const NAME: &'static str = "BulkDecrementInventoryItemsByVariantAndLocationRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decrementData" => rt::object::value(&mut map, &mut f0),
+                "restrictInventory" => rt::object::nullable(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "reason" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    decrement_data: f0,
+                    restrict_inventory: f1,
+                    return_entity: f2,
+                    reason: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "decrementData")])),
+        }
+    }
+}
+
 /// The `BulkDecrementInventoryItemsByVariantAndLocationResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDecrementInventoryItemsByVariantAndLocationResponse {
     /// Inventory items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkDecrementInventoryItemsByVariantAndLocationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDecrementInventoryItemsByVariantAndLocationResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsByVariantAndLocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDecrementInventoryItemsByVariantAndLocationResponse {
+    const NAME: &'static str = "BulkDecrementInventoryItemsByVariantAndLocationResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDecrementInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDecrementInventoryItemsRequest {
     /// Inventory item IDs and decrement data.
     pub decrement_data: Vec<DecrementDataById>,
     /// Whether inventory is restricted from going below zero.
     ///
     /// Default: `true` - inventory does not go below zero.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_inventory: Option<bool>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for BulkDecrementInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDecrementInventoryItemsRequest",
+                1 + usize::from(self.restrict_inventory.is_some())
+                    + usize::from(self.return_entity.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .field("decrementData", &self.decrement_data)
+            .optional("restrictInventory", &self.restrict_inventory)
+            .optional("returnEntity", &self.return_entity)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDecrementInventoryItemsRequest {
+    const NAME: &'static str = "BulkDecrementInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decrementData" => rt::object::value(&mut map, &mut f0),
+                "restrictInventory" => rt::object::nullable(&mut map, &mut f1),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
+                "reason" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    decrement_data: f0,
+                    restrict_inventory: f1,
+                    return_entity: f2,
+                    reason: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "decrementData")])),
+        }
+    }
+}
+
 /// The `BulkDecrementInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDecrementInventoryItemsResponse {
     /// Inventory items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkDecrementInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDecrementInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDecrementInventoryItemsResponse {
+    const NAME: &'static str = "BulkDecrementInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteInventoryItemsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteInventoryItemsByFilterRequest {
     /// Filter object in the following format:
     /// `"filter" : {
@@ -2247,112 +2739,470 @@ pub struct BulkDeleteInventoryItemsByFilterRequest {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
 }
 
+impl Serialize for BulkDeleteInventoryItemsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteInventoryItemsByFilterRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteInventoryItemsByFilterRequest {
+    const NAME: &'static str = "BulkDeleteInventoryItemsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteInventoryItemsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteInventoryItemsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkDeleteInventoryItemsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteInventoryItemsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteInventoryItemsByFilterResponse {
+    const NAME: &'static str = "BulkDeleteInventoryItemsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkDeleteInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteInventoryItemsRequest {
     /// IDs of inventory items to delete.
     pub inventory_item_ids: Vec<String>,
 }
 
+impl Serialize for BulkDeleteInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "BulkDeleteInventoryItemsRequest", 1)
+            .field("inventoryItemIds", &self.inventory_item_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteInventoryItemsRequest {
+    const NAME: &'static str = "BulkDeleteInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItemIds" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { inventory_item_ids: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItemIds")])),
+        }
+    }
+}
+
 /// The `BulkDeleteInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteInventoryItemsResponse {
     /// Inventory items deleted by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkDeleteInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkDeleteInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkDeleteInventoryItemsResponse {
+    const NAME: &'static str = "BulkDeleteInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkIncrementInventoryItemsByVariantAndLocationRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkIncrementInventoryItemsByVariantAndLocationRequest {
     /// Variant and location IDs, as well as increment data.
     pub increment_data: Vec<IncrementDataByVariantAndLocation>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for BulkIncrementInventoryItemsByVariantAndLocationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkIncrementInventoryItemsByVariantAndLocationRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .field("incrementData", &self.increment_data)
+            .optional("returnEntity", &self.return_entity)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsByVariantAndLocationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkIncrementInventoryItemsByVariantAndLocationRequest {
+    const NAME: &'static str = "BulkIncrementInventoryItemsByVariantAndLocationRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "incrementData" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "reason" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    increment_data: f0,
+                    return_entity: f1,
+                    reason: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "incrementData")])),
+        }
+    }
+}
+
 /// The `BulkIncrementInventoryItemsByVariantAndLocationResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkIncrementInventoryItemsByVariantAndLocationResponse {
     /// Inventory items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkIncrementInventoryItemsByVariantAndLocationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkIncrementInventoryItemsByVariantAndLocationResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsByVariantAndLocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkIncrementInventoryItemsByVariantAndLocationResponse {
+    const NAME: &'static str = "BulkIncrementInventoryItemsByVariantAndLocationResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkIncrementInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkIncrementInventoryItemsRequest {
     /// Inventory item IDs and increment data.
     pub increment_data: Vec<IncrementDataById>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for BulkIncrementInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkIncrementInventoryItemsRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .field("incrementData", &self.increment_data)
+            .optional("returnEntity", &self.return_entity)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkIncrementInventoryItemsRequest {
+    const NAME: &'static str = "BulkIncrementInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "incrementData" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "reason" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    increment_data: f0,
+                    return_entity: f1,
+                    reason: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "incrementData")])),
+        }
+    }
+}
+
 /// The `BulkIncrementInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkIncrementInventoryItemsResponse {
     /// Inventory items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkIncrementInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkIncrementInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkIncrementInventoryItemsResponse {
+    const NAME: &'static str = "BulkIncrementInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkInventoryItemResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkInventoryItemResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
 }
 
+impl Serialize for BulkInventoryItemResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkInventoryItemResult",
+                usize::from(self.item_metadata.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkInventoryItemResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkInventoryItemResult {
+    const NAME: &'static str = "BulkInventoryItemResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkSetOrAdjustInventoryItemsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     /// Filter object in the following format:
     /// `"filter" : {
@@ -2360,293 +3210,1165 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     /// "fieldName2":{"$operator":"value2"}
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `adjustedInventoryAction` field.
     pub adjusted_inventory_action: AdjustInventoryAction,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
 }
 
+impl Serialize for BulkSetOrAdjustInventoryItemsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkSetOrAdjustInventoryItemsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("adjustedInventoryAction", &self.adjusted_inventory_action)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkSetOrAdjustInventoryItemsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkSetOrAdjustInventoryItemsByFilterRequest {
+    const NAME: &'static str = "BulkSetOrAdjustInventoryItemsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "adjustedInventoryAction" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    adjusted_inventory_action: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => {
+                Err(rt::object::missing(&[(f1.is_none(), "adjustedInventoryAction")]))
+            }
+        }
+    }
+}
+
 /// The `BulkSetOrAdjustInventoryItemsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkSetOrAdjustInventoryItemsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkSetOrAdjustInventoryItemsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkSetOrAdjustInventoryItemsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkSetOrAdjustInventoryItemsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkSetOrAdjustInventoryItemsByFilterResponse {
+    const NAME: &'static str = "BulkSetOrAdjustInventoryItemsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateInventoryItemsByFilterRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateInventoryItemsByFilterRequest {
     /// Filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItem,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
 }
 
+impl Serialize for BulkUpdateInventoryItemsByFilterRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateInventoryItemsByFilterRequest",
+                1 + usize::from(self.filter.is_some())
+                    + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .field("inventoryItem", &self.inventory_item)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsByFilterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateInventoryItemsByFilterRequest {
+    const NAME: &'static str = "BulkUpdateInventoryItemsByFilterRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut f0),
+                "inventoryItem" => rt::object::value(&mut map, &mut f1),
+                "search" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f1,) {
+            (Some(f1),) => {
+                Ok(Self {
+                    filter: f0,
+                    inventory_item: f1,
+                    search: f2,
+                })
+            }
+            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "inventoryItem")])),
+        }
+    }
+}
+
 /// The `BulkUpdateInventoryItemsByFilterResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateInventoryItemsByFilterResponse {
     /// Job ID.
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
+impl Serialize for BulkUpdateInventoryItemsByFilterResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateInventoryItemsByFilterResponse",
+                usize::from(self.job_id.is_some()),
+            )
+            .optional("jobId", &self.job_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsByFilterResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateInventoryItemsByFilterResponse {
+    const NAME: &'static str = "BulkUpdateInventoryItemsByFilterResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpdateInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateInventoryItemsRequest {
     /// Inventory items to update.
     pub inventory_items: Vec<MaskedInventoryItem>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for BulkUpdateInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateInventoryItemsRequest",
+                1 + usize::from(self.return_entity.is_some())
+                    + usize::from(self.reason.is_some()),
+            )
+            .field("inventoryItems", &self.inventory_items)
+            .optional("returnEntity", &self.return_entity)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateInventoryItemsRequest {
+    const NAME: &'static str = "BulkUpdateInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                "reason" => rt::object::nullable(&mut map, &mut f2),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    inventory_items: f0,
+                    return_entity: f1,
+                    reason: f2,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
+        }
+    }
+}
+
 /// The `BulkUpdateInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpdateInventoryItemsResponse {
     /// Inventory items updated by bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkUpdateInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpdateInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpdateInventoryItemsResponse {
+    const NAME: &'static str = "BulkUpdateInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpsertInventoryItemResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpsertInventoryItemResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<InventoryItem>,
 }
 
+impl Serialize for BulkUpsertInventoryItemResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpsertInventoryItemResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpsertInventoryItemResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpsertInventoryItemResult {
+    const NAME: &'static str = "BulkUpsertInventoryItemResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `BulkUpsertInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpsertInventoryItemsRequest {
     /// Inventory items to create or update.
     pub inventory_items: Vec<MaskedInventoryItem>,
     /// Whether to return the full inventory item entities in the response.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_entity: Option<bool>,
 }
 
+impl Serialize for BulkUpsertInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpsertInventoryItemsRequest",
+                1 + usize::from(self.return_entity.is_some()),
+            )
+            .field("inventoryItems", &self.inventory_items)
+            .optional("returnEntity", &self.return_entity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpsertInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpsertInventoryItemsRequest {
+    const NAME: &'static str = "BulkUpsertInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => rt::object::value(&mut map, &mut f0),
+                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    inventory_items: f0,
+                    return_entity: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
+        }
+    }
+}
+
 /// The `BulkUpsertInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkUpsertInventoryItemsResponse {
     /// Inventory items created or updated by the bulk action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BulkUpsertInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
 
+impl Serialize for BulkUpsertInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "BulkUpsertInventoryItemsResponse",
+                usize::from(self.results.is_some())
+                    + usize::from(self.bulk_action_metadata.is_some()),
+            )
+            .optional("results", &self.results)
+            .optional("bulkActionMetadata", &self.bulk_action_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for BulkUpsertInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BulkUpsertInventoryItemsResponse {
+    const NAME: &'static str = "BulkUpsertInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "results" => rt::object::nullable(&mut map, &mut out.results),
+                "bulkActionMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountInventoryItemsRequest {
     /// Filter object. Learn more about [API query language](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language).
     ///
     /// Supported filter fields and limitations are the same as for [Search Inventory Items](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/inventory-items-v3/search-inventory-items).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
 }
 
+impl Serialize for CountInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountInventoryItemsRequest",
+                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
+            )
+            .optional("filter", &self.filter)
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountInventoryItemsRequest {
+    const NAME: &'static str = "CountInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CountInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountInventoryItemsResponse {
     /// Total number of inventory items which satisfy the given filter and/or search.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
 }
 
+impl Serialize for CountInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CountInventoryItemsResponse",
+                usize::from(self.count.is_some()),
+            )
+            .optional("count", &self.count)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CountInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CountInventoryItemsResponse {
+    const NAME: &'static str = "CountInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `CreateInventoryItemRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateInventoryItemRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItem,
 }
 
+impl Serialize for CreateInventoryItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CreateInventoryItemRequest", 1)
+            .field("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateInventoryItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateInventoryItemRequest {
+    const NAME: &'static str = "CreateInventoryItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { inventory_item: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
+        }
+    }
+}
+
 /// The `CreateInventoryItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateInventoryItemResponse {
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItem>,
 }
 
+impl Serialize for CreateInventoryItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateInventoryItemResponse",
+                usize::from(self.inventory_item.is_some()),
+            )
+            .optional("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateInventoryItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateInventoryItemResponse {
+    const NAME: &'static str = "CreateInventoryItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorSearch {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// List of sort objects.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
     /// Logical groupings of data into facets, with summaries for each facet. For example, use aggregations to allow site visitors to narrow down their search results by selecting specific categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregations: Option<Vec<Aggregation>>,
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchDetails>,
     /// Time zone to adjust date-time-based filters and aggregations, in ISO 8601 (including offsets) or IANA time zone database (including time zone IDs) format.
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
 }
 
+impl Serialize for CursorSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorSearch",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some())
+                    + usize::from(self.aggregations.is_some())
+                    + usize::from(self.search.is_some())
+                    + usize::from(self.time_zone.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .optional("aggregations", &self.aggregations)
+            .optional("search", &self.search)
+            .optional("timeZone", &self.time_zone)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorSearch {
+    const NAME: &'static str = "CursorSearch";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DecrementDataById` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementDataById {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
     /// Amount to decrement by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decrement_by: Option<f64>,
     /// Whether the request to decrement the inventory item's quantity was made as part of a purchase that includes preorder items.
     ///
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_request: Option<bool>,
+}
+
+impl Serialize for DecrementDataById {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DecrementDataById",
+                usize::from(self.inventory_item_id.is_some())
+                    + usize::from(self.decrement_by.is_some())
+                    + usize::from(self.preorder_request.is_some()),
+            )
+            .optional("inventoryItemId", &self.inventory_item_id)
+            .optional("decrementBy", &self.decrement_by)
+            .optional("preorderRequest", &self.preorder_request)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecrementDataById {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecrementDataById {
+    const NAME: &'static str = "DecrementDataById";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItemId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
+                }
+                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
+                "preorderRequest" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_request)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `DecrementDataByVariantAndLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementDataByVariantAndLocation {
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Location ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Amount to decrement by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decrement_by: Option<f64>,
     /// Whether the request to decrement the inventory item's quantity was made as part of a purchase that includes preorder items.
     ///
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_request: Option<bool>,
 }
 
+impl Serialize for DecrementDataByVariantAndLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DecrementDataByVariantAndLocation",
+                usize::from(self.variant_id.is_some())
+                    + usize::from(self.location_id.is_some())
+                    + usize::from(self.decrement_by.is_some())
+                    + usize::from(self.preorder_request.is_some()),
+            )
+            .optional("variantId", &self.variant_id)
+            .optional("locationId", &self.location_id)
+            .optional("decrementBy", &self.decrement_by)
+            .optional("preorderRequest", &self.preorder_request)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecrementDataByVariantAndLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecrementDataByVariantAndLocation {
+    const NAME: &'static str = "DecrementDataByVariantAndLocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
+                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
+                "preorderRequest" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_request)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DeleteInventoryItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteInventoryItemResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DeleteInventoryItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteInventoryItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DeleteInventoryItemResponse {
+    const NAME: &'static str = "DeleteInventoryItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetInventoryItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetInventoryItemResponse {
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItem>,
 }
 
+impl Serialize for GetInventoryItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetInventoryItemResponse",
+                usize::from(self.inventory_item.is_some()),
+            )
+            .optional("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetInventoryItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetInventoryItemResponse {
+    const NAME: &'static str = "GetInventoryItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `value` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupByAggregation {
     /// The `value` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueAggregation>,
     /// Unique, caller-defined aggregation name, returned in `aggregations.results`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Field to aggregate by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
 }
 
+impl Serialize for GroupByAggregation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GroupByAggregation",
+                usize::from(self.value.is_some()) + usize::from(self.name.is_some())
+                    + usize::from(self.field_path.is_some()),
+            )
+            .optional("value", &self.value)
+            .optional("name", &self.name)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupByAggregation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GroupByAggregation {
+    const NAME: &'static str = "GroupByAggregation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `IncrementDataById` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementDataById {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
     /// Amount to increment by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_by: Option<f64>,
+}
+
+impl Serialize for IncrementDataById {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IncrementDataById",
+                usize::from(self.inventory_item_id.is_some())
+                    + usize::from(self.increment_by.is_some()),
+            )
+            .optional("inventoryItemId", &self.inventory_item_id)
+            .optional("incrementBy", &self.increment_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IncrementDataById {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for IncrementDataById {
+    const NAME: &'static str = "IncrementDataById";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItemId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
+                }
+                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The `IncrementDataByVariantAndLocation` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementDataByVariantAndLocation {
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Location ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Amount to increment by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_by: Option<f64>,
 }
 
+impl Serialize for IncrementDataByVariantAndLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IncrementDataByVariantAndLocation",
+                usize::from(self.variant_id.is_some())
+                    + usize::from(self.location_id.is_some())
+                    + usize::from(self.increment_by.is_some()),
+            )
+            .optional("variantId", &self.variant_id)
+            .optional("locationId", &self.location_id)
+            .optional("incrementBy", &self.increment_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IncrementDataByVariantAndLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for IncrementDataByVariantAndLocation {
+    const NAME: &'static str = "IncrementDataByVariantAndLocation";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
+                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryCreationData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryCreationData {
     /// Default quantity for created inventory items.
     /// Items will be created with quantity tracking enabled and this initial quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl Serialize for InventoryCreationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryCreationData",
+                usize::from(self.quantity.is_some()),
+            )
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryCreationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryCreationData {
+    const NAME: &'static str = "InventoryCreationData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Inventory Item.
@@ -2655,8 +4377,7 @@ pub struct InventoryCreationData {
 /// The combination of `variantId` and `locationId` is unique — you can't have two inventory items for the same variant at the same location.
 ///
 /// At most one of `inStock`, `quantity` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItem {
     /// Indicates that inventory is tracked by status rather than quantity.
     ///
@@ -2665,7 +4386,6 @@ pub struct InventoryItem {
     /// This tracking method is useful for made-to-order products or items with unlimited inventory.
     ///
     /// When using this tracking method, `trackQuantity` is `false` and preorder limits aren't supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Indicates that inventory is tracked by quantity.
     ///
@@ -2674,210 +4394,677 @@ pub struct InventoryItem {
     ///
     /// When using this tracking method, `trackQuantity` is `true`.
     /// Quantity can be negative when inventory is decremented for an order that has already been paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the inventory item is updated.
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the inventory item.
     ///
     /// Ignored when creating an inventory item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// Date and time the inventory item was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time the inventory item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Stores location ID. If not specified when creating an inventory item, the store's default location is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Whether the quantity is being tracked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_quantity: Option<bool>,
     /// The `availabilityStatus` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_status: Option<AvailabilityStatus>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
     /// The `product` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Product>,
     /// The `extendedFields` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_fields: Option<ExtendedFields>,
 }
 
+impl Serialize for InventoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItem",
+                usize::from(self.in_stock.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.id.is_some())
+                    + usize::from(self.revision.is_some())
+                    + usize::from(self.created_date.is_some())
+                    + usize::from(self.updated_date.is_some())
+                    + usize::from(self.variant_id.is_some())
+                    + usize::from(self.location_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.track_quantity.is_some())
+                    + usize::from(self.availability_status.is_some())
+                    + usize::from(self.preorder_info.is_some())
+                    + usize::from(self.product.is_some())
+                    + usize::from(self.extended_fields.is_some()),
+            )
+            .optional("inStock", &self.in_stock)
+            .optional("quantity", &self.quantity)
+            .optional("id", &self.id)
+            .optional("revision", &self.revision)
+            .optional("createdDate", &self.created_date)
+            .optional("updatedDate", &self.updated_date)
+            .optional("variantId", &self.variant_id)
+            .optional("locationId", &self.location_id)
+            .optional("productId", &self.product_id)
+            .optional("trackQuantity", &self.track_quantity)
+            .optional("availabilityStatus", &self.availability_status)
+            .optional("preorderInfo", &self.preorder_info)
+            .optional("product", &self.product)
+            .optional("extendedFields", &self.extended_fields)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItem {
+    const NAME: &'static str = "InventoryItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "revision" => rt::object::nullable(&mut map, &mut out.revision),
+                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "trackQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.track_quantity)
+                }
+                "availabilityStatus" => {
+                    rt::object::nullable(&mut map, &mut out.availability_status)
+                }
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                "product" => rt::object::nullable(&mut map, &mut out.product),
+                "extendedFields" => {
+                    rt::object::nullable(&mut map, &mut out.extended_fields)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Report when Inventory item stock status changed from in stock to out of stock and the opposite.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItemStockStatusUpdatedEvent {
     /// Inventory item new status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
 }
 
+impl Serialize for InventoryItemStockStatusUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItemStockStatusUpdatedEvent",
+                usize::from(self.in_stock.is_some()),
+            )
+            .optional("inStock", &self.in_stock)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItemStockStatusUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItemStockStatusUpdatedEvent {
+    const NAME: &'static str = "InventoryItemStockStatusUpdatedEvent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryItemUpdatedWithReason` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItemUpdatedWithReason {
     /// The `currentEntity` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_entity: Option<InventoryItem>,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
     /// ID of the app that updated this inventory item.
     ///
     /// When Wix Stores updates an inventory item, value will always be: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
 
+impl Serialize for InventoryItemUpdatedWithReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItemUpdatedWithReason",
+                usize::from(self.current_entity.is_some())
+                    + usize::from(self.reason.is_some())
+                    + usize::from(self.app_id.is_some()),
+            )
+            .optional("currentEntity", &self.current_entity)
+            .optional("reason", &self.reason)
+            .optional("appId", &self.app_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItemUpdatedWithReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItemUpdatedWithReason {
+    const NAME: &'static str = "InventoryItemUpdatedWithReason";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "currentEntity" => {
+                    rt::object::nullable(&mut map, &mut out.current_entity)
+                }
+                "reason" => rt::object::nullable(&mut map, &mut out.reason),
+                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ItemMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_index: Option<f64>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `error` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ApplicationError>,
 }
 
+impl Serialize for ItemMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ItemMetadata",
+                usize::from(self.id.is_some())
+                    + usize::from(self.original_index.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.error.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("originalIndex", &self.original_index)
+            .optional("success", &self.success)
+            .optional("error", &self.error)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ItemMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ItemMetadata {
+    const NAME: &'static str = "ItemMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "originalIndex" => {
+                    rt::object::nullable(&mut map, &mut out.original_index)
+                }
+                "success" => rt::object::nullable(&mut map, &mut out.success),
+                "error" => rt::object::nullable(&mut map, &mut out.error),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `MaskedInventoryItem` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MaskedInventoryItem {
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItem>,
 }
 
+impl Serialize for MaskedInventoryItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "MaskedInventoryItem",
+                usize::from(self.inventory_item.is_some()),
+            )
+            .optional("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MaskedInventoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for MaskedInventoryItem {
+    const NAME: &'static str = "MaskedInventoryItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PlatformPagingMetadataV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPagingMetadataV2 {
     /// The number of items returned in this response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<CommonCursors>,
 }
 
+impl Serialize for PlatformPagingMetadataV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PlatformPagingMetadataV2",
+                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformPagingMetadataV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PlatformPagingMetadataV2 {
+    const NAME: &'static str = "PlatformPagingMetadataV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PreorderInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreorderInfo {
     /// Whether preorder is enabled for this inventory item.
     ///
     /// > **Note:** Preorder can't be enabled for digital products or products with subscriptions.
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Message displayed to customers when the item is out of stock and preorder is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Maximum number of items that can be preordered after stock reaches zero.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
     ///
     /// Default: `100000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
     /// Number of times this item has been preordered.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<f64>,
     /// Remaining quantity available for preorder.
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
 }
 
+impl Serialize for PreorderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreorderInfo",
+                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.counter.is_some())
+                    + usize::from(self.quantity.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("message", &self.message)
+            .optional("limit", &self.limit)
+            .optional("counter", &self.counter)
+            .optional("quantity", &self.quantity)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreorderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreorderInfo {
+    const NAME: &'static str = "PreorderInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "counter" => rt::object::nullable(&mut map, &mut out.counter),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Product` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Product {
     /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// List of category IDs that this product is included in directly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_category_ids: Option<Vec<String>>,
     /// Variant name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_name: Option<String>,
     /// Variant SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_sku: Option<String>,
     /// Whether the variant is visible in the store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_visible: Option<bool>,
 }
 
+impl Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Product",
+                usize::from(self.name.is_some())
+                    + usize::from(self.direct_category_ids.is_some())
+                    + usize::from(self.variant_name.is_some())
+                    + usize::from(self.variant_sku.is_some())
+                    + usize::from(self.variant_visible.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("directCategoryIds", &self.direct_category_ids)
+            .optional("variantName", &self.variant_name)
+            .optional("variantSku", &self.variant_sku)
+            .optional("variantVisible", &self.variant_visible)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Product {
+    const NAME: &'static str = "Product";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "directCategoryIds" => {
+                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
+                }
+                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
+                "variantSku" => rt::object::nullable(&mut map, &mut out.variant_sku),
+                "variantVisible" => {
+                    rt::object::nullable(&mut map, &mut out.variant_visible)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryInventoryItemsRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<QueryV2>,
 }
 
+impl Serialize for QueryInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryInventoryItemsRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryInventoryItemsRequest {
+    const NAME: &'static str = "QueryInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryInventoryItemsResponse {
     /// List of inventory items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_items: Option<Vec<InventoryItem>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PlatformPagingMetadataV2>,
 }
 
+impl Serialize for QueryInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryInventoryItemsResponse",
+                usize::from(self.inventory_items.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("inventoryItems", &self.inventory_items)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryInventoryItemsResponse {
+    const NAME: &'static str = "QueryInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_items)
+                }
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryV2 {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// Filter object.
     ///
     /// Learn more about [filtering](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#filters).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// Sort object.
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
+}
+
+impl Serialize for QueryV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryV2",
+                usize::from(self.paging.is_some())
+                    + usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryV2 {
+    const NAME: &'static str = "QueryV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The reason for the inventory change.
@@ -2926,76 +5113,313 @@ impl<'de> Deserialize<'de> for ReasonType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `SearchInventoryItemsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchInventoryItemsRequest {
     /// The `search` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<CursorSearch>,
 }
 
+impl Serialize for SearchInventoryItemsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchInventoryItemsRequest",
+                usize::from(self.search.is_some()),
+            )
+            .optional("search", &self.search)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchInventoryItemsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchInventoryItemsRequest {
+    const NAME: &'static str = "SearchInventoryItemsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "search" => rt::object::nullable(&mut map, &mut out.search),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `SearchInventoryItemsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchInventoryItemsResponse {
     /// List of inventory items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_items: Option<Vec<InventoryItem>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<CursorPagingMetadata>,
     /// The `aggregationData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregation_data: Option<AggregationData>,
 }
 
+impl Serialize for SearchInventoryItemsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "SearchInventoryItemsResponse",
+                usize::from(self.inventory_items.is_some())
+                    + usize::from(self.paging_metadata.is_some())
+                    + usize::from(self.aggregation_data.is_some()),
+            )
+            .optional("inventoryItems", &self.inventory_items)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .optional("aggregationData", &self.aggregation_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchInventoryItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for SearchInventoryItemsResponse {
+    const NAME: &'static str = "SearchInventoryItemsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_items)
+                }
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                "aggregationData" => {
+                    rt::object::nullable(&mut map, &mut out.aggregation_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// Name of the field to sort by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
 }
 
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateInventoryItemRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateInventoryItemRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItem,
     /// The `reason` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<ReasonType>,
 }
 
+impl Serialize for UpdateInventoryItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateInventoryItemRequest",
+                1 + usize::from(self.reason.is_some()),
+            )
+            .field("inventoryItem", &self.inventory_item)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInventoryItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateInventoryItemRequest {
+    const NAME: &'static str = "UpdateInventoryItemRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => rt::object::value(&mut map, &mut f0),
+                "reason" => rt::object::nullable(&mut map, &mut f1),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    inventory_item: f0,
+                    reason: f1,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
+        }
+    }
+}
+
 /// The `UpdateInventoryItemResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateInventoryItemResponse {
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItem>,
 }
 
+impl Serialize for UpdateInventoryItemResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateInventoryItemResponse",
+                usize::from(self.inventory_item.is_some()),
+            )
+            .optional("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInventoryItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateInventoryItemResponse {
+    const NAME: &'static str = "UpdateInventoryItemResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `V3BulkInventoryItemResult` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3BulkInventoryItemResult {
     /// The `itemMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<InventoryItem>,
+}
+
+impl Serialize for V3BulkInventoryItemResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "V3BulkInventoryItemResult",
+                usize::from(self.item_metadata.is_some())
+                    + usize::from(self.item.is_some()),
+            )
+            .optional("itemMetadata", &self.item_metadata)
+            .optional("item", &self.item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for V3BulkInventoryItemResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for V3BulkInventoryItemResult {
+    const NAME: &'static str = "V3BulkInventoryItemResult";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
+                "item" => rt::object::nullable(&mut map, &mut out.item),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Stores Inventory Items V3.
@@ -3039,6 +5463,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

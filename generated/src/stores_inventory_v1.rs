@@ -145,7 +145,8 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -156,115 +157,110 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn update_inventory_variants<'f>(
         client: &'f Client,
         body: &'f UpdateInventoryVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateInventoryVariantsResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .map(|v| &v.inventory_item)
-                .and_then(|v| v.product_id.as_ref())
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(
-                    &operations::UPDATE_INVENTORY_VARIANTS,
-                    "inventoryItem.productId",
-                ))?;
-            let path = format!(
-                "/stores/v2/inventoryItems/product/{}", rt::segment(& path_0)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_INVENTORY_VARIANTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_INVENTORY_VARIANTS, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .map(|v| &v.inventory_item)
+                    .and_then(|v| v.product_id.as_ref())
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(
+                        &operations::UPDATE_INVENTORY_VARIANTS,
+                        "inventoryItem.productId",
+                    )),
+            ])
+            .map(|[path_0]| {
+                format!("/stores/v2/inventoryItems/product/{}", rt::segment(& path_0))
+            });
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_INVENTORY_VARIANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_INVENTORY_VARIANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn decrement_inventory<'f>(
         client: &'f Client,
         body: &'f DecrementInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<DecrementInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v2/inventoryItems/decrement".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::DECREMENT_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::DECREMENT_INVENTORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v2/inventoryItems/decrement".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::DECREMENT_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::DECREMENT_INVENTORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn increment_inventory<'f>(
         client: &'f Client,
         body: &'f IncrementInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<IncrementInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v2/inventoryItems/increment".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::INCREMENT_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::INCREMENT_INVENTORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v2/inventoryItems/increment".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::INCREMENT_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::INCREMENT_INVENTORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn get_inventory_variants<'f>(
         client: &'f Client,
         inventory_id: &'f str,
         body: &'f GetInventoryVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<GetInventoryVariantsResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/stores-reader/v2/inventoryItems/{}/getVariants",
                 rt::segment(inventory_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::GET_INVENTORY_VARIANTS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::GET_INVENTORY_VARIANTS, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::GET_INVENTORY_VARIANTS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::GET_INVENTORY_VARIANTS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_inventory<'f>(
         client: &'f Client,
         body: &'f QueryInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<QueryInventoryResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores-reader/v2/inventoryItems/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_INVENTORY,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_INVENTORY, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores-reader/v2/inventoryItems/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_INVENTORY,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_INVENTORY, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_inventory_stream<'a>(
         client: &'a Client,
         request: QueryInventoryRequest,
@@ -394,335 +390,1157 @@ pub mod operations {
 }
 
 /// The `ChangedInventoryVariant` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChangedInventoryVariant {
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `oldValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_value: Option<ChangedInventoryVariantData>,
     /// The `newValue` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_value: Option<ChangedInventoryVariantData>,
 }
 
+impl Serialize for ChangedInventoryVariant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChangedInventoryVariant",
+                usize::from(self.id.is_some()) + usize::from(self.old_value.is_some())
+                    + usize::from(self.new_value.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("oldValue", &self.old_value)
+            .optional("newValue", &self.new_value)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChangedInventoryVariant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChangedInventoryVariant {
+    const NAME: &'static str = "ChangedInventoryVariant";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "oldValue" => rt::object::nullable(&mut map, &mut out.old_value),
+                "newValue" => rt::object::nullable(&mut map, &mut out.new_value),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ChangedInventoryVariantData` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChangedInventoryVariantData {
     /// Inventory variant quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Whether the product variant is in stock.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_preorder: Option<bool>,
 }
 
+impl Serialize for ChangedInventoryVariantData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChangedInventoryVariantData",
+                usize::from(self.quantity.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.available_for_preorder.is_some()),
+            )
+            .optional("quantity", &self.quantity)
+            .optional("inStock", &self.in_stock)
+            .optional("availableForPreorder", &self.available_for_preorder)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChangedInventoryVariantData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChangedInventoryVariantData {
+    const NAME: &'static str = "ChangedInventoryVariantData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "availableForPreorder" => {
+                    rt::object::nullable(&mut map, &mut out.available_for_preorder)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementData {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_id: Option<String>,
     /// Deprecated: use productId.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Number to decrement inventory by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decrement_by: Option<f64>,
     /// Whether the request to decrement the item's inventory was made as part of a purchase that includes preorder items.
     /// If true and the item is available for preorder, we allow negative inventory.
     /// If false and the item is not available for preorder, we allow regular buy flow (no negative inventory).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_request: Option<bool>,
 }
 
+impl Serialize for DecrementData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DecrementData",
+                usize::from(self.inventory_id.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.variant_id.is_some())
+                    + usize::from(self.decrement_by.is_some())
+                    + usize::from(self.preorder_request.is_some()),
+            )
+            .optional("inventoryId", &self.inventory_id)
+            .optional("externalId", &self.external_id)
+            .optional("productId", &self.product_id)
+            .optional("variantId", &self.variant_id)
+            .optional("decrementBy", &self.decrement_by)
+            .optional("preorderRequest", &self.preorder_request)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecrementData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecrementData {
+    const NAME: &'static str = "DecrementData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryId" => rt::object::nullable(&mut map, &mut out.inventory_id),
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
+                "preorderRequest" => {
+                    rt::object::nullable(&mut map, &mut out.preorder_request)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DecrementInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementInventoryRequest {
     /// The `decrementData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decrement_data: Option<Vec<DecrementData>>,
 }
 
+impl Serialize for DecrementInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "DecrementInventoryRequest",
+                usize::from(self.decrement_data.is_some()),
+            )
+            .optional("decrementData", &self.decrement_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DecrementInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecrementInventoryRequest {
+    const NAME: &'static str = "DecrementInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "decrementData" => {
+                    rt::object::nullable(&mut map, &mut out.decrement_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `DecrementInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementInventoryResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for DecrementInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for DecrementInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for DecrementInventoryResponse {
+    const NAME: &'static str = "DecrementInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetInventoryVariantsRequest {
     /// Inventory item ID.
     pub inventory_id: String,
     /// Deprecated (use productID instead).
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Variant IDs to query for this inventory item (optional).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_ids: Option<Vec<String>>,
 }
 
+impl Serialize for GetInventoryVariantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetInventoryVariantsRequest",
+                1 + usize::from(self.external_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.variant_ids.is_some()),
+            )
+            .field("inventoryId", &self.inventory_id)
+            .optional("externalId", &self.external_id)
+            .optional("productId", &self.product_id)
+            .optional("variantIds", &self.variant_ids)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetInventoryVariantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetInventoryVariantsRequest {
+    const NAME: &'static str = "GetInventoryVariantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryId" => rt::object::value(&mut map, &mut f0),
+                "externalId" => rt::object::nullable(&mut map, &mut f1),
+                "productId" => rt::object::nullable(&mut map, &mut f2),
+                "variantIds" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    inventory_id: f0,
+                    external_id: f1,
+                    product_id: f2,
+                    variant_ids: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryId")])),
+        }
+    }
+}
+
 /// The `GetInventoryVariantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetInventoryVariantsResponse {
     /// The `inventoryItem` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item: Option<InventoryItemV2>,
 }
 
+impl Serialize for GetInventoryVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "GetInventoryVariantsResponse",
+                usize::from(self.inventory_item.is_some()),
+            )
+            .optional("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetInventoryVariantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetInventoryVariantsResponse {
+    const NAME: &'static str = "GetInventoryVariantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// At most one of `inventoryId`, `productId` is set (a oneOf group).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementData {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Number to increment inventory by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_by: Option<f64>,
 }
 
+impl Serialize for IncrementData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IncrementData",
+                usize::from(self.inventory_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.variant_id.is_some())
+                    + usize::from(self.increment_by.is_some()),
+            )
+            .optional("inventoryId", &self.inventory_id)
+            .optional("productId", &self.product_id)
+            .optional("variantId", &self.variant_id)
+            .optional("incrementBy", &self.increment_by)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IncrementData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for IncrementData {
+    const NAME: &'static str = "IncrementData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryId" => rt::object::nullable(&mut map, &mut out.inventory_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `IncrementInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementInventoryRequest {
     /// The `incrementData` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increment_data: Option<Vec<IncrementData>>,
 }
 
+impl Serialize for IncrementInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "IncrementInventoryRequest",
+                usize::from(self.increment_data.is_some()),
+            )
+            .optional("incrementData", &self.increment_data)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IncrementInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for IncrementInventoryRequest {
+    const NAME: &'static str = "IncrementInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "incrementData" => {
+                    rt::object::nullable(&mut map, &mut out.increment_data)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `IncrementInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementInventoryResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for IncrementInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for IncrementInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for IncrementInventoryResponse {
+    const NAME: &'static str = "IncrementInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryItemChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItemChanged {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
     /// Deprecated: use productId.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Whether inventory is being tracked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_inventory: Option<bool>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
     /// Field mask of updated fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mask: Option<Vec<String>>,
     /// Date and time the inventory item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for InventoryItemChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItemChanged",
+                usize::from(self.inventory_item_id.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.track_inventory.is_some())
+                    + usize::from(self.preorder_info.is_some())
+                    + usize::from(self.field_mask.is_some())
+                    + usize::from(self.updated_date.is_some()),
+            )
+            .optional("inventoryItemId", &self.inventory_item_id)
+            .optional("externalId", &self.external_id)
+            .optional("productId", &self.product_id)
+            .optional("trackInventory", &self.track_inventory)
+            .optional("preorderInfo", &self.preorder_info)
+            .optional("fieldMask", &self.field_mask)
+            .optional("updatedDate", &self.updated_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItemChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItemChanged {
+    const NAME: &'static str = "InventoryItemChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItemId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
+                }
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "trackInventory" => {
+                    rt::object::nullable(&mut map, &mut out.track_inventory)
+                }
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                "fieldMask" => rt::object::nullable(&mut map, &mut out.field_mask),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryItemV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryItemV2 {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Deprecated: use productId.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Whether quantity is being tracked. This applies to the entire product, not to individual variants.
     /// Every call to `UpdateInventoryVariants` must explicitly set this field. If it is omitted, it is treated
     /// as `false` and overwrites the product's current tracking setting for ALL variants, not just the ones
     /// included in this request's `variants` list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_quantity: Option<bool>,
     /// Variants associated with this inventory item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<InventoryVariantV2>>,
     /// Last updated timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// Inventory’s unique numeric ID (assigned in ascending order).
     /// Primarily for sorting and filtering when crawling all inventories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numeric_id: Option<String>,
     /// The `preorderInfo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preorder_info: Option<PreorderInfo>,
 }
 
+impl Serialize for InventoryItemV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryItemV2",
+                usize::from(self.id.is_some()) + usize::from(self.external_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.track_quantity.is_some())
+                    + usize::from(self.variants.is_some())
+                    + usize::from(self.last_updated.is_some())
+                    + usize::from(self.numeric_id.is_some())
+                    + usize::from(self.preorder_info.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("externalId", &self.external_id)
+            .optional("productId", &self.product_id)
+            .optional("trackQuantity", &self.track_quantity)
+            .optional("variants", &self.variants)
+            .optional("lastUpdated", &self.last_updated)
+            .optional("numericId", &self.numeric_id)
+            .optional("preorderInfo", &self.preorder_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryItemV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryItemV2 {
+    const NAME: &'static str = "InventoryItemV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "trackQuantity" => {
+                    rt::object::nullable(&mut map, &mut out.track_quantity)
+                }
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
+                "numericId" => rt::object::nullable(&mut map, &mut out.numeric_id),
+                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryVariantV2` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryVariantV2 {
     /// Variant ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
     /// Whether the product is listed as in stock.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
     /// Quantity currently left in inventory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_for_preorder: Option<bool>,
 }
 
+impl Serialize for InventoryVariantV2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryVariantV2",
+                usize::from(self.variant_id.is_some())
+                    + usize::from(self.in_stock.is_some())
+                    + usize::from(self.quantity.is_some())
+                    + usize::from(self.available_for_preorder.is_some()),
+            )
+            .optional("variantId", &self.variant_id)
+            .optional("inStock", &self.in_stock)
+            .optional("quantity", &self.quantity)
+            .optional("availableForPreorder", &self.available_for_preorder)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryVariantV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryVariantV2 {
+    const NAME: &'static str = "InventoryVariantV2";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
+                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "availableForPreorder" => {
+                    rt::object::nullable(&mut map, &mut out.available_for_preorder)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `InventoryVariantsChanged` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InventoryVariantsChanged {
     /// Inventory item ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_item_id: Option<String>,
     /// Deprecated: use productId.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Product ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Information about changed variants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<ChangedInventoryVariant>>,
     /// Date and time the inventory variant item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for InventoryVariantsChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "InventoryVariantsChanged",
+                usize::from(self.inventory_item_id.is_some())
+                    + usize::from(self.external_id.is_some())
+                    + usize::from(self.product_id.is_some())
+                    + usize::from(self.variants.is_some())
+                    + usize::from(self.updated_date.is_some()),
+            )
+            .optional("inventoryItemId", &self.inventory_item_id)
+            .optional("externalId", &self.external_id)
+            .optional("productId", &self.product_id)
+            .optional("variants", &self.variants)
+            .optional("updatedDate", &self.updated_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for InventoryVariantsChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InventoryVariantsChanged {
+    const NAME: &'static str = "InventoryVariantsChanged";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItemId" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
+                }
+                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "variants" => rt::object::nullable(&mut map, &mut out.variants),
+                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Amount of items to load per page
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<f64>,
     /// Number of items to skip in the display (relevant for all pages after the first)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<f64>,
 }
 
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PreorderInfo` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreorderInfo {
     /// Whether the item is available for preorder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// A message the buyer will see when the item is out of stock and preorder is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
 }
 
+impl Serialize for PreorderInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PreorderInfo",
+                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
+                    + usize::from(self.limit.is_some()),
+            )
+            .optional("enabled", &self.enabled)
+            .optional("message", &self.message)
+            .optional("limit", &self.limit)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PreorderInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PreorderInfo {
+    const NAME: &'static str = "PreorderInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
+                "message" => rt::object::nullable(&mut map, &mut out.message),
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Query` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Filter string
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort string
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
 }
 
+impl Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Query",
+                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Query {
+    const NAME: &'static str = "Query";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryInventoryRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryInventoryRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Query>,
 }
 
+impl Serialize for QueryInventoryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryInventoryRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryInventoryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryInventoryRequest {
+    const NAME: &'static str = "QueryInventoryRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryInventoryResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryInventoryResponse {
     /// Inventory items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory_items: Option<Vec<InventoryItemV2>>,
     /// The `metadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
     /// Number of total results.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<f64>,
 }
 
+impl Serialize for QueryInventoryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryInventoryResponse",
+                usize::from(self.inventory_items.is_some())
+                    + usize::from(self.metadata.is_some())
+                    + usize::from(self.total_results.is_some()),
+            )
+            .optional("inventoryItems", &self.inventory_items)
+            .optional("metadata", &self.metadata)
+            .optional("totalResults", &self.total_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryInventoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryInventoryResponse {
+    const NAME: &'static str = "QueryInventoryResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItems" => {
+                    rt::object::nullable(&mut map, &mut out.inventory_items)
+                }
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `UpdateInventoryVariantsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateInventoryVariantsRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItemV2,
 }
 
+impl Serialize for UpdateInventoryVariantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "UpdateInventoryVariantsRequest", 1)
+            .field("inventoryItem", &self.inventory_item)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInventoryVariantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateInventoryVariantsRequest {
+    const NAME: &'static str = "UpdateInventoryVariantsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "inventoryItem" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { inventory_item: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
+        }
+    }
+}
+
 /// The `UpdateInventoryVariantsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateInventoryVariantsResponse {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for UpdateInventoryVariantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateInventoryVariantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateInventoryVariantsResponse {
+    const NAME: &'static str = "UpdateInventoryVariantsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Stores Inventory V1.
@@ -747,6 +1565,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {

@@ -165,7 +165,8 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -176,36 +177,33 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_order<'f>(
         client: &'f Client,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetOrderResponse, Error>> {
-        Box::pin(async move {
-            let path = format!("/stores/v2/orders/{}", rt::segment(id));
-            unsafe { rt::call(client, &operations::GET_ORDER, path, Vec::new(), None) }
-                .await
-        })
+        let path = Ok(format!("/stores/v2/orders/{}", rt::segment(id)));
+        unsafe { rt::call(client, &operations::GET_ORDER, path, Vec::new(), Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn query_orders<'f>(
         client: &'f Client,
         body: &'f QueryOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<QueryOrdersResponse, Error>> {
-        Box::pin(async move {
-            let path = "/stores/v2/orders/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_ORDERS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_ORDERS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/stores/v2/orders/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_ORDERS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_ORDERS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_orders_stream<'a>(
         client: &'a Client,
         request: QueryOrdersRequest,
@@ -238,6 +236,7 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn query_orders_crawl<'a>(
         client: &'a Client,
         request: QueryOrdersRequest,
@@ -271,50 +270,48 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn create_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,
         body: &'f CreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<CreateFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
-                "/stores/v2/orders/{}/fulfillments", rt::segment(order_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::CREATE_FULFILLMENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::CREATE_FULFILLMENT, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok(
+            format!("/stores/v2/orders/{}/fulfillments", rt::segment(order_id)),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::CREATE_FULFILLMENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::CREATE_FULFILLMENT, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn update_fulfillment<'f>(
         client: &'f Client,
         order_id: &'f str,
         fulfillment_id: &'f str,
         body: &'f UpdateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateFulfillmentResponse, Error>> {
-        Box::pin(async move {
-            let path = format!(
+        let path = Ok(
+            format!(
                 "/stores/v2/orders/{}/fulfillments/{}", rt::segment(order_id),
                 rt::segment(fulfillment_id)
-            );
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_FULFILLMENT,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_FULFILLMENT, body)?),
-                )
-            }
-                .await
-        })
+            ),
+        );
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_FULFILLMENT,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_FULFILLMENT, body).map(Some),
+            )
+        }
     }
 }
 
@@ -715,447 +712,1094 @@ pub mod query_orders_fields {
 }
 
 /// One entry of the order's history log. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Activity {
     /// Activity type, e.g. `ORDER_PLACED`, `ORDER_PAID`, `TRACKING_NUMBER_ADDED`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Time of the activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("type", &self.r#type)
+            .optional("timestamp", &self.timestamp)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Activity {
+    const NAME: &'static str = "Activity";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A billing or shipping address. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// Addressee's full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<FullName>,
     /// Country code, e.g. `US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Subdivision code, e.g. a state or region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subdivision: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// ZIP or postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Address line 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Address line 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("fullName", &self.full_name)
+            .optional("country", &self.country)
+            .optional("subdivision", &self.subdivision)
+            .optional("city", &self.city)
+            .optional("zipCode", &self.zip_code)
+            .optional("phone", &self.phone)
+            .optional("email", &self.email)
+            .optional("addressLine1", &self.address_line1)
+            .optional("addressLine2", &self.address_line2)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Address {
+    const NAME: &'static str = "Address";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fullName" => rt::object::nullable(&mut map, &mut out.full_name),
+                "country" => rt::object::nullable(&mut map, &mut out.country),
+                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
+                "city" => rt::object::nullable(&mut map, &mut out.city),
+                "zipCode" => rt::object::nullable(&mut map, &mut out.zip_code),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                "addressLine1" => rt::object::nullable(&mut map, &mut out.address_line1),
+                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Order billing information. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BillingInfo {
     /// Payment method used, e.g. "PayPal".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Transaction ID from the payment provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
     /// Transaction ID from the payment provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_provider_transaction_id: Option<String>,
     /// Transaction ID from the payment gateway.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_gateway_transaction_id: Option<String>,
     /// Billing address; its `fullName` is filterable (see Query Orders).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// Time the order was paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for BillingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("externalTransactionId", &self.external_transaction_id)
+            .optional(
+                "paymentProviderTransactionId",
+                &self.payment_provider_transaction_id,
+            )
+            .optional(
+                "paymentGatewayTransactionId",
+                &self.payment_gateway_transaction_id,
+            )
+            .optional("address", &self.address)
+            .optional("paidDate", &self.paid_date)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for BillingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BillingInfo {
+    const NAME: &'static str = "BillingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paymentMethod" => {
+                    rt::object::nullable(&mut map, &mut out.payment_method)
+                }
+                "externalTransactionId" => {
+                    rt::object::nullable(&mut map, &mut out.external_transaction_id)
+                }
+                "paymentProviderTransactionId" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.payment_provider_transaction_id,
+                    )
+                }
+                "paymentGatewayTransactionId" => {
+                    rt::object::nullable(
+                        &mut map,
+                        &mut out.payment_gateway_transaction_id,
+                    )
+                }
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "paidDate" => rt::object::nullable(&mut map, &mut out.paid_date),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Customer information. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BuyerInfo {
     /// Customer's Wix ID (a contact or member ID, per `identityType`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Customer type, e.g. `CONTACT` or `MEMBER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Customer's identity type, e.g. `CONTACT` or `MEMBER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
     /// Customer's first name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Customer's last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Customer's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Customer's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for BuyerInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .optional("identityType", &self.identity_type)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("phone", &self.phone)
+            .optional("email", &self.email)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for BuyerInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for BuyerInfo {
+    const NAME: &'static str = "BuyerInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                "phone" => rt::object::nullable(&mut map, &mut out.phone),
+                "email" => rt::object::nullable(&mut map, &mut out.email),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// The sales channel of the order. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChannelInfo {
     /// Channel type, e.g. `WEB` or `POS`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for ChannelInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("type", &self.r#type)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ChannelInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChannelInfo {
+    const NAME: &'static str = "ChannelInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Create Fulfillment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFulfillmentRequest {
     /// The fulfillment to create: its `lineItems` (by index and quantity) and `trackingInfo`.
     pub fulfillment: Fulfillment,
 }
 
+impl Serialize for CreateFulfillmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "CreateFulfillmentRequest", 1)
+            .field("fulfillment", &self.fulfillment)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateFulfillmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateFulfillmentRequest {
+    const NAME: &'static str = "CreateFulfillmentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fulfillment" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { fulfillment: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "fulfillment")])),
+        }
+    }
+}
+
 /// Response of Create Fulfillment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateFulfillmentResponse {
     /// ID of the created fulfillment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The order, with the new fulfillment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
 }
 
+impl Serialize for CreateFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CreateFulfillmentResponse",
+                usize::from(self.id.is_some()) + usize::from(self.order.is_some()),
+            )
+            .optional("id", &self.id)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CreateFulfillmentResponse {
+    const NAME: &'static str = "CreateFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// A custom field of the order. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomField {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CustomField {
+    const NAME: &'static str = "CustomField";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// The discount applied to the order. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Discount {
     /// Discount amount, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("value", &self.value)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Discount {
+    const NAME: &'static str = "Discount";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "value" => rt::object::nullable(&mut map, &mut out.value),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Identity of whoever entered the order. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnteredBy {
     /// Identity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identity type, e.g. `USER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_type: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for EnteredBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("identityType", &self.identity_type)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for EnteredBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for EnteredBy {
+    const NAME: &'static str = "EnteredBy";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A fulfillment: a subset of an order, with line items that are shipped together. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fulfillment {
     /// Fulfillment ID (generated).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fulfillment creation date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// The line items being fulfilled, by index, with quantities.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<FulfillmentLineItem>>,
     /// Tracking information of the fulfillment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_info: Option<TrackingInfo>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Fulfillment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("dateCreated", &self.date_created)
+            .optional("lineItems", &self.line_items)
+            .optional("trackingInfo", &self.tracking_info)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fulfillment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Fulfillment {
+    const NAME: &'static str = "Fulfillment";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A line item of a fulfillment. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FulfillmentLineItem {
     /// Index of the order's line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i32>,
     /// Quantity of the line item fulfilled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for FulfillmentLineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("index", &self.index)
+            .optional("quantity", &self.quantity)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for FulfillmentLineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FulfillmentLineItem {
+    const NAME: &'static str = "FulfillmentLineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "index" => rt::object::nullable(&mut map, &mut out.index),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A person's first and last name. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FullName {
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for FullName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for FullName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for FullName {
+    const NAME: &'static str = "FullName";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
+                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response of Get Order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetOrderResponse {
     /// The requested order.
     pub order: Order,
 }
 
+impl Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "GetOrderResponse", 1)
+            .field("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetOrderResponse {
+    const NAME: &'static str = "GetOrderResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { order: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
+        }
+    }
+}
+
 /// Invoice information. Its fields are not modelled; all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceInfo {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for InvoiceInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for InvoiceInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for InvoiceInfo {
+    const NAME: &'static str = "InvoiceInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// An ordered line item. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
     /// Line item index (referenced by fulfillments).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i32>,
     /// Quantity ordered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// Price of one item, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Line item name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the catalog product of this line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Total price of the line item, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price: Option<String>,
     /// Line item type, e.g. `PHYSICAL` or `DIGITAL`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type: Option<String>,
     /// The product options chosen for this item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<serde_json::Value>>,
     /// The customer's texts for the product's custom text fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_text_fields: Option<Vec<serde_json::Value>>,
     /// Weight of one item, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
     /// Item SKU (stock keeping unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Discount applied to the line item, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<String>,
     /// Tax applied to the line item, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<String>,
     /// Whether the price includes tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
     /// Line item price data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<PriceData>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for LineItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("index", &self.index)
+            .optional("quantity", &self.quantity)
+            .optional("price", &self.price)
+            .optional("name", &self.name)
+            .optional("productId", &self.product_id)
+            .optional("totalPrice", &self.total_price)
+            .optional("lineItemType", &self.line_item_type)
+            .optional("options", &self.options)
+            .optional("customTextFields", &self.custom_text_fields)
+            .optional("weight", &self.weight)
+            .optional("sku", &self.sku)
+            .optional("discount", &self.discount)
+            .optional("tax", &self.tax)
+            .optional("taxIncludedInPrice", &self.tax_included_in_price)
+            .optional("priceData", &self.price_data)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LineItem {
+    const NAME: &'static str = "LineItem";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "index" => rt::object::nullable(&mut map, &mut out.index),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
+                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
+                "lineItemType" => rt::object::nullable(&mut map, &mut out.line_item_type),
+                "options" => rt::object::nullable(&mut map, &mut out.options),
+                "customTextFields" => {
+                    rt::object::nullable(&mut map, &mut out.custom_text_fields)
+                }
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "sku" => rt::object::nullable(&mut map, &mut out.sku),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "taxIncludedInPrice" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
+                }
+                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A Wix Stores order. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Order {
     /// Order ID (auto-generated upon order creation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Order number displayed in the owner's store (auto-generated), ascending; the crawl key of Query Orders.
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number: Option<i64>,
     /// Order creation date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// Whether the order was read by the store owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// Order archive status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Order payment status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<OrderPaymentStatus>,
     /// Order fulfillment status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<OrderFulfillmentStatus>,
     /// Line items ordered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<LineItem>>,
     /// Invoice information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_info: Option<InvoiceInfo>,
     /// Order shipping information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_info: Option<ShippingInfo>,
     /// Order history log containing changes that were made to the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activities: Option<Vec<Activity>>,
     /// Custom field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<CustomField>,
     /// Weight unit used in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// Message from the customer (e.g. a customization request).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_note: Option<String>,
     /// Order billing information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_info: Option<BillingInfo>,
     /// Customer information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// Currency used for pricing in this store, e.g. `USD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Applied discount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<Discount>,
     /// Totals for the order's line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<Totals>,
     /// Order fulfillments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillments: Option<Vec<Fulfillment>>,
     /// Language of the customer, e.g. `en`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_language: Option<String>,
     /// The sales channel the order came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_info: Option<ChannelInfo>,
     /// Identity of whoever entered the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<EnteredBy>,
     /// Time the order was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<wix_rest_runtime::Timestamp>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("id", &self.id)
+            .optional("number", &self.number)
+            .optional("dateCreated", &self.date_created)
+            .optional("read", &self.read)
+            .optional("archived", &self.archived)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("fulfillmentStatus", &self.fulfillment_status)
+            .optional("lineItems", &self.line_items)
+            .optional("invoiceInfo", &self.invoice_info)
+            .optional("shippingInfo", &self.shipping_info)
+            .optional("activities", &self.activities)
+            .optional("customField", &self.custom_field)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("buyerNote", &self.buyer_note)
+            .optional("billingInfo", &self.billing_info)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("currency", &self.currency)
+            .optional("discount", &self.discount)
+            .optional("totals", &self.totals)
+            .optional("fulfillments", &self.fulfillments)
+            .optional("buyerLanguage", &self.buyer_language)
+            .optional("channelInfo", &self.channel_info)
+            .optional("enteredBy", &self.entered_by)
+            .optional("lastUpdated", &self.last_updated)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Order {
+    const NAME: &'static str = "Order";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::nullable(&mut map, &mut out.id),
+                "number" => rt::object::nullable_int64(&mut map, &mut out.number),
+                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
+                "read" => rt::object::nullable(&mut map, &mut out.read),
+                "archived" => rt::object::nullable(&mut map, &mut out.archived),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "fulfillmentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
+                }
+                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
+                "invoiceInfo" => rt::object::nullable(&mut map, &mut out.invoice_info),
+                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
+                "activities" => rt::object::nullable(&mut map, &mut out.activities),
+                "customField" => rt::object::nullable(&mut map, &mut out.custom_field),
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
+                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "totals" => rt::object::nullable(&mut map, &mut out.totals),
+                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
+                "buyerLanguage" => {
+                    rt::object::nullable(&mut map, &mut out.buyer_language)
+                }
+                "channelInfo" => rt::object::nullable(&mut map, &mut out.channel_info),
+                "enteredBy" => rt::object::nullable(&mut map, &mut out.entered_by),
+                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Payload of the Order Event webhook. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderEvent {
     /// Order ID (auto-generated upon order creation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Order number displayed in the owner's store (auto-generated).
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number: Option<i64>,
     /// Whether the order was read by the store owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
     /// Order payment status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<OrderPaymentStatus>,
     /// Order archive status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Weight unit used in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_unit: Option<WeightUnit>,
     /// Order creation date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_created: Option<wix_rest_runtime::Timestamp>,
     /// Customer information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_info: Option<BuyerInfo>,
     /// Currency used for pricing in this store.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Totals for the order's line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<Totals>,
     /// Order fulfillment status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_status: Option<OrderFulfillmentStatus>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for OrderEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("orderId", &self.order_id)
+            .optional("number", &self.number)
+            .optional("read", &self.read)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("archived", &self.archived)
+            .optional("weightUnit", &self.weight_unit)
+            .optional("dateCreated", &self.date_created)
+            .optional("buyerInfo", &self.buyer_info)
+            .optional("currency", &self.currency)
+            .optional("totals", &self.totals)
+            .optional("fulfillmentStatus", &self.fulfillment_status)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for OrderEvent {
+    const NAME: &'static str = "OrderEvent";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
+                "number" => rt::object::nullable_int64(&mut map, &mut out.number),
+                "read" => rt::object::nullable(&mut map, &mut out.read),
+                "paymentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.payment_status)
+                }
+                "archived" => rt::object::nullable(&mut map, &mut out.archived),
+                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
+                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
+                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
+                "currency" => rt::object::nullable(&mut map, &mut out.currency),
+                "totals" => rt::object::nullable(&mut map, &mut out.totals),
+                "fulfillmentStatus" => {
+                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
+                }
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Order fulfillment status.
@@ -1208,7 +1852,7 @@ impl<'de> Deserialize<'de> for OrderFulfillmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -1266,218 +1910,683 @@ impl<'de> Deserialize<'de> for OrderPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// Offset paging.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paging {
     /// Number of items per response (at most 100).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Number of items to skip.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
+}
+
+impl Serialize for Paging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Paging",
+                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Paging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Paging {
+    const NAME: &'static str = "Paging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Paging metadata of a query response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// The page size used (the requested or default limit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<i32>,
     /// Number of items skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
 }
 
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("items", &self.items)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "items" => rt::object::nullable(&mut map, &mut out.items),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Pickup details of a pickup order. Its fields are not modelled: all fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupDetails {
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for PickupDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for PickupDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PickupDetails {
+    const NAME: &'static str = "PickupDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
+        }
+        Ok(out)
+    }
 }
 
 /// Price data of a line item or of shipping, as decimal strings. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PriceData {
     /// Price of one item (or of shipping).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Total price (price times quantity), for line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_price: Option<String>,
     /// Whether the price includes tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included_in_price: Option<bool>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for PriceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("price", &self.price)
+            .optional("totalPrice", &self.total_price)
+            .optional("taxIncludedInPrice", &self.tax_included_in_price)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PriceData {
+    const NAME: &'static str = "PriceData";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "price" => rt::object::nullable(&mut map, &mut out.price),
+                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
+                "taxIncludedInPrice" => {
+                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
+                }
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Paging, filtering and sorting of a query. `filter` and `sort` are JSON documents sent as strings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     /// Offset paging.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Filter as a JSON string, e.g. "{\"paymentStatus\": \"PAID\"}".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// Sort order as a JSON string, e.g. "[{\"dateCreated\": \"asc\"}]".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
 }
 
+impl Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Query",
+                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Query {
+    const NAME: &'static str = "Query";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Query Orders.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryOrdersRequest {
     /// Paging, filtering and sorting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<Query>,
 }
 
+impl Serialize for QueryOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryOrdersRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryOrdersRequest {
+    const NAME: &'static str = "QueryOrdersRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response of Query Orders.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryOrdersResponse {
     /// The orders that answered the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<Vec<Order>>,
     /// Paging metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PagingMetadata>,
     /// Total number of orders matching the query.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i32>,
 }
 
+impl Serialize for QueryOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryOrdersResponse",
+                usize::from(self.orders.is_some()) + usize::from(self.metadata.is_some())
+                    + usize::from(self.total_results.is_some()),
+            )
+            .optional("orders", &self.orders)
+            .optional("metadata", &self.metadata)
+            .optional("totalResults", &self.total_results)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryOrdersResponse {
+    const NAME: &'static str = "QueryOrdersResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "orders" => rt::object::nullable(&mut map, &mut out.orders),
+                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
+                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Shipment details of a shipping order. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShipmentDetails {
     /// Shipping address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// Tracking information of the shipment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_info: Option<TrackingInfo>,
     /// Discount applied to shipping, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<String>,
     /// Shipping tax, as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<String>,
     /// Shipping price data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_data: Option<PriceData>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for ShipmentDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("address", &self.address)
+            .optional("trackingInfo", &self.tracking_info)
+            .optional("discount", &self.discount)
+            .optional("tax", &self.tax)
+            .optional("priceData", &self.price_data)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShipmentDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShipmentDetails {
+    const NAME: &'static str = "ShipmentDetails";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "address" => rt::object::nullable(&mut map, &mut out.address),
+                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Order shipping information. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingInfo {
     /// Delivery option name, e.g. "Express".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_option: Option<String>,
     /// Estimated delivery time, as text, e.g. "Today".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_delivery_time: Option<String>,
     /// Shipping region name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_region: Option<String>,
     /// Shipment details, for shipping orders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipment_details: Option<ShipmentDetails>,
     /// Pickup details, for pickup orders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pickup_details: Option<PickupDetails>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for ShippingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("deliveryOption", &self.delivery_option)
+            .optional("estimatedDeliveryTime", &self.estimated_delivery_time)
+            .optional("shippingRegion", &self.shipping_region)
+            .optional("shipmentDetails", &self.shipment_details)
+            .optional("pickupDetails", &self.pickup_details)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ShippingInfo {
+    const NAME: &'static str = "ShippingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "deliveryOption" => {
+                    rt::object::nullable(&mut map, &mut out.delivery_option)
+                }
+                "estimatedDeliveryTime" => {
+                    rt::object::nullable(&mut map, &mut out.estimated_delivery_time)
+                }
+                "shippingRegion" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_region)
+                }
+                "shipmentDetails" => {
+                    rt::object::nullable(&mut map, &mut out.shipment_details)
+                }
+                "pickupDetails" => {
+                    rt::object::nullable(&mut map, &mut out.pickup_details)
+                }
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Totals for the order's line items, as decimal strings (e.g. "15"). Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Totals {
     /// Subtotal of all the line items, before shipping and tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<String>,
     /// Total shipping price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<String>,
     /// Total tax.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<String>,
     /// Total calculated discount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<String>,
     /// Total price charged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<String>,
     /// Total weight of the order's items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
     /// Total number of line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("subtotal", &self.subtotal)
+            .optional("shipping", &self.shipping)
+            .optional("tax", &self.tax)
+            .optional("discount", &self.discount)
+            .optional("total", &self.total)
+            .optional("weight", &self.weight)
+            .optional("quantity", &self.quantity)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Totals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Totals {
+    const NAME: &'static str = "Totals";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
+                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
+                "tax" => rt::object::nullable(&mut map, &mut out.tax),
+                "discount" => rt::object::nullable(&mut map, &mut out.discount),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                "weight" => rt::object::nullable(&mut map, &mut out.weight),
+                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Tracking information of a shipment. Other fields Wix sends are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrackingInfo {
     /// Tracking number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// Shipping provider, e.g. `fedex`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_provider: Option<String>,
     /// Tracking link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_link: Option<String>,
     /// The fields these bindings do not know, kept as sent so that nothing is lost
     /// when the value is sent back.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Serialize for TrackingInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::MapWriter::new(serializer)
+            .optional("trackingNumber", &self.tracking_number)
+            .optional("shippingProvider", &self.shipping_provider)
+            .optional("trackingLink", &self.tracking_link)
+            .end_with(&self.unknown_fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for TrackingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for TrackingInfo {
+    const NAME: &'static str = "TrackingInfo";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "trackingNumber" => {
+                    rt::object::nullable(&mut map, &mut out.tracking_number)
+                }
+                "shippingProvider" => {
+                    rt::object::nullable(&mut map, &mut out.shipping_provider)
+                }
+                "trackingLink" => rt::object::nullable(&mut map, &mut out.tracking_link),
+                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Request body of Update Fulfillment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFulfillmentRequest {
     /// The updated tracking information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_tracking_info: Option<TrackingInfo>,
 }
 
+impl Serialize for UpdateFulfillmentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateFulfillmentRequest",
+                usize::from(self.fulfillment_tracking_info.is_some()),
+            )
+            .optional("fulfillmentTrackingInfo", &self.fulfillment_tracking_info)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateFulfillmentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateFulfillmentRequest {
+    const NAME: &'static str = "UpdateFulfillmentRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fulfillmentTrackingInfo" => {
+                    rt::object::nullable(&mut map, &mut out.fulfillment_tracking_info)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// Response of Update Fulfillment: the updated order, when Wix sends it (it may be an empty object).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFulfillmentResponse {
     /// The updated order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+}
+
+impl Serialize for UpdateFulfillmentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdateFulfillmentResponse",
+                usize::from(self.order.is_some()),
+            )
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateFulfillmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdateFulfillmentResponse {
+    const NAME: &'static str = "UpdateFulfillmentResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Weight unit used in the store.
@@ -1526,6 +2635,6 @@ impl<'de> Deserialize<'de> for WeightUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }

@@ -140,3 +140,50 @@ async fn the_cursor_stream_sends_the_query_with_the_first_page_only() {
         ]
     );
 }
+
+/// Generated structs write their own serde impls (not derived): the JSON is the derive's.
+#[test]
+fn generated_structs_read_and_write_json_as_the_derive_does() {
+    use wix_rest_pets_fixture::pets_v1::Pet;
+    let pet: Pet = serde_json::from_value(json!({
+        "id": "p1", "number": "42", "age": null, "tags": ["a"], "brandNew": {"x": [1]},
+        "parent": {"id": "p0", "number": 7}, "oldName": "Rex",
+    }))
+    .unwrap();
+    assert_eq!(pet.number, Some(42));
+    assert_eq!(pet.age, None);
+    assert_eq!(pet.parent.as_ref().unwrap().number, Some(7));
+    // Written back: required fields always, optional ones only when set, by their wire names;
+    // the unknown field is dropped (`Pet` is not an open object).
+    assert_eq!(
+        serde_json::to_value(&pet).unwrap(),
+        json!({"id": "p1", "number": 42, "tags": ["a"], "parent": {"id": "p0", "number": 7}, "oldName": "Rex"})
+    );
+    let from_str = |s: &str| serde_json::from_str::<Pet>(s).map_err(|e| e.to_string());
+    assert_eq!(
+        from_str(r#"{"number": 1}"#).unwrap_err(),
+        "missing field `id` at line 1 column 13"
+    );
+    let err = from_str(r#"{"id": "a", "age": "x"}"#).unwrap_err();
+    assert!(
+        err.starts_with(r#"invalid type: string "x", expected i32"#),
+        "{err}"
+    );
+    let err = from_str("[]").unwrap_err();
+    assert!(
+        err.starts_with("invalid type: sequence, expected struct Pet"),
+        "{err}"
+    );
+    let err = from_str(r#"{"id": "a", "number": "4x"}"#).unwrap_err();
+    assert!(err.contains(r#"found the string "4x""#), "{err}");
+    // A key sent twice keeps its last value, as JavaScript's `JSON.parse` does.
+    assert_eq!(from_str(r#"{"id": "a", "id": "b"}"#).unwrap().id, "b");
+
+    // An open object keeps what it does not know and sends it back.
+    use wix_rest::oauth::AppInstalled;
+    let wire = json!({"appId": "a-1", "originInstanceId": "", "extra": [1], "more": {"x": null}});
+    let app: AppInstalled = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(app.app_id.as_deref(), Some("a-1"));
+    assert_eq!(app.unknown_fields.len(), 2);
+    assert_eq!(serde_json::to_value(&app).unwrap(), wire);
+}

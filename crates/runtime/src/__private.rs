@@ -14,6 +14,8 @@ pub use crate::paging::BoxStream;
 pub use crate::query;
 pub use futures_core::Stream;
 
+pub mod object;
+
 /// A boxed, `Send` future: what generated methods return.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 pub use serde;
@@ -215,7 +217,10 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
     }
 }
 
-/// Sends a request and decodes its response.
+/// Sends a request and decodes its response. The path and the body come as the results of
+/// building them: an error there (a path field missing from the body, a body that does not
+/// encode) is the future's output, and nothing is sent. Generated methods build both before the
+/// call, so that their own code has no `async` block: one future per method, written here.
 ///
 /// # Safety
 ///
@@ -223,15 +228,53 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
 /// set of the handle the call comes from, that the declared scopes grant `op.requires`
 /// (generated methods do, in their `where` clause). `op` must be the metadata of the endpoint
 /// `path` names. This is the same contract as [`Client::request_unchecked`](crate::Client::request_unchecked).
-pub async unsafe fn call<T: DeserializeOwned>(
-    client: &crate::Client,
+pub unsafe fn call<'f, T: DeserializeOwned + 'f>(
+    client: &'f crate::Client,
     op: &'static Operation,
-    path: String,
+    path: Result<String, Error>,
     query: Vec<(&'static str, String)>,
-    body: Option<Vec<u8>>,
-) -> Result<T, Error> {
-    let response = client.execute(op, path, query, body).await?;
-    decode(op, &response.body, response.request_id)
+    body: Result<Option<Vec<u8>>, Error>,
+) -> BoxFuture<'f, Result<T, Error>> {
+    Box::pin(async move {
+        let response = client.execute(op, path?, query, body?).await?;
+        decode(op, &response.body, response.request_id)
+    })
+}
+
+/// [`call`] for a method whose response has no content: whatever body comes back is checked to
+/// be JSON and dropped.
+///
+/// # Safety
+///
+/// As for [`call`].
+pub unsafe fn call_no_content<'f>(
+    client: &'f crate::Client,
+    op: &'static Operation,
+    path: Result<String, Error>,
+    query: Vec<(&'static str, String)>,
+    body: Result<Option<Vec<u8>>, Error>,
+) -> BoxFuture<'f, Result<(), Error>> {
+    Box::pin(async move {
+        let response = client.execute(op, path?, query, body?).await?;
+        decode::<serde::de::IgnoredAny>(op, &response.body, response.request_id).map(drop)
+    })
+}
+
+/// The path fields read from a request body, or the first one's error.
+pub fn path_fields<const N: usize>(
+    fields: [Result<String, Error>; N],
+) -> Result<[String; N], Error> {
+    let mut first_error = None;
+    let values = fields.map(|field| {
+        field.unwrap_or_else(|error| {
+            first_error.get_or_insert(error);
+            String::new()
+        })
+    });
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(values),
+    }
 }
 
 /// 64-bit integers: Wix documents them as integers but often sends them as strings
@@ -269,56 +312,32 @@ pub mod int64 {
         }
     }
 
-    struct OptionalInt64;
+    /// An `i64` as Wix sends it, number or string: what a generated `visit_map` reads an int64
+    /// field as (`Option<Wire>` for an optional one: absent or `null` is `None`).
+    pub struct Wire(pub i64);
 
-    impl<'de> Visitor<'de> for OptionalInt64 {
-        type Value = Option<i64>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a 64-bit integer, as a number or a string, or null")
+    impl<'de> Deserialize<'de> for Wire {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(Int64).map(Wire)
         }
-
-        fn visit_none<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Option<i64>, D::Error> {
-            required(deserializer).map(Some)
-        }
-    }
-
-    /// For a required `i64` field.
-    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
-        deserializer.deserialize_any(Int64)
-    }
-
-    /// For an optional `i64` field (use with `#[serde(default)]`).
-    pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-        deserializer.deserialize_option(OptionalInt64)
     }
 
     #[cfg(test)]
     mod tests {
         use serde::Deserialize;
 
-        #[derive(Debug, Deserialize)]
+        use super::Wire;
+
+        #[derive(Deserialize)]
         struct Ints {
-            #[serde(deserialize_with = "super::required")]
-            a: i64,
-            #[serde(default, deserialize_with = "super::optional")]
-            b: Option<i64>,
+            a: Wire,
+            #[serde(default)]
+            b: Option<Wire>,
         }
 
         fn ints(json: &str) -> Result<(i64, Option<i64>), String> {
             serde_json::from_str::<Ints>(json)
-                .map(|i| (i.a, i.b))
+                .map(|i| (i.a.0, i.b.map(|b| b.0)))
                 .map_err(|e| e.to_string())
         }
 
@@ -344,11 +363,6 @@ pub mod int64 {
             assert!(ints(r#"{"a": 1, "b": [1]}"#).is_err());
         }
     }
-}
-
-/// Reads a string, for the `Deserialize` impls of generated string enums.
-pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    String::deserialize(deserializer)
 }
 
 pub use crate::paging::{

@@ -7,9 +7,9 @@ async fn delete(client: &Client) {
     let _: wix_rest::Result<serde_json::Value> = wix_rest_runtime::__private::call(
         client,
         &operations::DELETE_PRODUCT,
-        "/stores/v1/products/p1".to_owned(),
+        Ok("/stores/v1/products/p1".to_owned()),
         Vec::new(),
-        None,
+        Ok(None),
     )
     .await;
 }

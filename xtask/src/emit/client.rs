@@ -108,7 +108,8 @@ pub(super) fn module_rs(
         }
 
         /// The requests themselves, free of the scope set: each is compiled once, whatever the
-        /// number of scope sets an app declares.
+        /// number of scope sets an app declares. They are `#[inline]`: a request and the
+        /// decoding of its response are compiled in the app that calls them, not in this crate.
         ///
         /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
         /// function is called only by the method of the same name on the module client (or by a
@@ -307,6 +308,8 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     let mut params = Vec::new();
     let mut args: Vec<TokenStream> = Vec::new();
     let mut prelude = Vec::new();
+    let mut body_parts = Vec::new();
+    let mut body_vars = Vec::new();
     let mut format_str = String::new();
     let mut format_args = Vec::new();
     for part in &m.path_parts {
@@ -322,18 +325,25 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             PathPart::Body { dotted, steps } => {
                 let var = format_ident!("path_{}", format_args.len());
                 let expr = optional_read(quote!(body), steps, true);
-                prelude.push(quote! {
-                    let #var = #expr.map(ToString::to_string).ok_or_else(|| rt::missing(#op, #dotted))?;
+                body_parts.push(quote! {
+                    #expr.map(ToString::to_string).ok_or_else(|| rt::missing(#op, #dotted))
                 });
+                body_vars.push(var.clone());
                 format_str.push_str("{}");
                 format_args.push(quote!(rt::segment(&#var)));
             }
         }
     }
-    let path_expr = if format_args.is_empty() {
+    let format = if format_args.is_empty() {
         quote!(#format_str.to_owned())
     } else {
         quote!(format!(#format_str, #(#format_args),*))
+    };
+    // The path, or the error of a path field missing from the body (returned when awaited).
+    let path_expr = if body_parts.is_empty() {
+        quote!(Ok(#format))
+    } else {
+        quote!(rt::path_fields([#(#body_parts),*]).map(|[#(#body_vars),*]| #format))
     };
 
     let query_expr = match &m.params_type {
@@ -383,7 +393,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             let t = ty_tokens(ty);
             params.push(quote!(body: &'f #t));
             args.push(quote!(body));
-            quote!(Some(rt::json_body(#op, body)?))
+            quote!(rt::json_body(#op, body).map(Some))
         }
         // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
         None if matches!(
@@ -391,21 +401,21 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
         ) =>
         {
-            quote!(Some(b"{}".to_vec()))
+            quote!(Ok(Some(b"{}".to_vec())))
         }
-        None => quote!(None),
+        None => quote!(Ok(None)),
     };
     let (ret, call) = match &m.response {
         Some(ty) => {
             let t = ty_tokens(ty);
             (
                 t,
-                quote!(unsafe { rt::call(client, #op, path, #query_expr, #body_expr) }.await),
+                quote!(unsafe { rt::call(client, #op, path, #query_expr, #body_expr) }),
             )
         }
         None => (
             quote!(()),
-            quote!(unsafe { rt::call::<serde::de::IgnoredAny>(client, #op, path, #query_expr, #body_expr) }.await.map(drop)),
+            quote!(unsafe { rt::call_no_content(client, #op, path, #query_expr, #body_expr) }),
         ),
     };
     let bound = bound(m);
@@ -422,12 +432,11 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
         .tokens(),
     );
     out.calls.push(quote! {
+        #[inline]
         pub(super) fn #name<'f>(client: &'f Client, #(#params),*) -> rt::BoxFuture<'f, Result<#ret, Error>> {
-            Box::pin(async move {
-                #(#prelude)*
-                let path = #path_expr;
-                #call
-            })
+            #(#prelude)*
+            let path = #path_expr;
+            #call
         }
     });
 

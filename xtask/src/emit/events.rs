@@ -98,6 +98,7 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
             pub const EVENT_TYPES: &'static [&'static str] = &[#(#all_types),*];
 
             /// Types a verified webhook, when its event type belongs to this module.
+            #[inline]
             pub fn from_raw(raw: &wix_rest_runtime::webhook::RawEvent) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
                 Some(match raw.event_type.as_str() {
                     #(#arms)*

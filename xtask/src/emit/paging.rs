@@ -169,6 +169,7 @@ fn push_stream(
     args.push(request_arg);
     let ret = quote!(rt::BoxStream<'a, Result<#item_ty, Error>>);
     out.calls.push(quote! {
+        #[inline]
         pub(super) fn #name<'a>(client: &'a Client, #(#params),*) -> #ret {
             #body
         }

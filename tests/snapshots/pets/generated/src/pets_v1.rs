@@ -157,7 +157,8 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
-/// number of scope sets an app declares.
+/// number of scope sets an app declares. They are `#[inline]`: a request and the
+/// decoding of its response are compiled in the app that calls them, not in this crate.
 ///
 /// SAFETY (of every `unsafe { rt::call(..) }` below): this module is private, and each
 /// function is called only by the method of the same name on the module client (or by a
@@ -168,68 +169,66 @@ mod calls {
     use super::*;
     use wix_rest_runtime::Client;
 
+    #[inline]
     pub(super) fn get_pet<'f>(
         client: &'f Client,
         pet_id: &'f str,
         params: &'f GetPetParams,
     ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
-        Box::pin(async move {
-            let mut query = Vec::new();
-            if let Some(v) = &params.fields {
-                query.push(("fields", v.to_string()));
-            }
-            {
-                let v = &params.include_owner;
-                query.push(("includeOwner", v.to_string()));
-            }
-            let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-            unsafe { rt::call(client, &operations::GET_PET, path, query, None) }.await
-        })
+        let mut query = Vec::new();
+        if let Some(v) = &params.fields {
+            query.push(("fields", v.to_string()));
+        }
+        {
+            let v = &params.include_owner;
+            query.push(("includeOwner", v.to_string()));
+        }
+        let path = Ok(format!("/pets/v1/pets/{}", rt::segment(pet_id)));
+        unsafe { rt::call(client, &operations::GET_PET, path, query, Ok(None)) }
     }
 
+    #[inline]
     pub(super) fn update_pet<'f>(
         client: &'f Client,
         body: &'f UpdatePetRequest,
     ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
-        Box::pin(async move {
-            let path_0 = Some(body)
-                .and_then(|v| v.pet.as_ref())
-                .map(|v| &v.id)
-                .map(ToString::to_string)
-                .ok_or_else(|| rt::missing(&operations::UPDATE_PET, "pet.id"))?;
-            let path = format!("/pets/v1/pets/{}", rt::segment(& path_0));
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::UPDATE_PET,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::UPDATE_PET, body)?),
-                )
-            }
-                .await
-        })
+        let path = rt::path_fields([
+                Some(body)
+                    .and_then(|v| v.pet.as_ref())
+                    .map(|v| &v.id)
+                    .map(ToString::to_string)
+                    .ok_or_else(|| rt::missing(&operations::UPDATE_PET, "pet.id")),
+            ])
+            .map(|[path_0]| format!("/pets/v1/pets/{}", rt::segment(& path_0)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPDATE_PET,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::UPDATE_PET, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_pets<'f>(
         client: &'f Client,
         body: &'f QueryPetsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryPetsResponse, Error>> {
-        Box::pin(async move {
-            let path = "/pets/v1/pets/query".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::QUERY_PETS,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::QUERY_PETS, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/pets/v1/pets/query".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::QUERY_PETS,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::QUERY_PETS, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn query_pets_stream<'a>(
         client: &'a Client,
         request: QueryPetsRequest,
@@ -270,25 +269,24 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn list_pets_by_number<'f>(
         client: &'f Client,
         body: &'f ListPetsByNumberRequest,
     ) -> rt::BoxFuture<'f, Result<ListPetsByNumberResponse, Error>> {
-        Box::pin(async move {
-            let path = "/pets/v1/pets/list".to_owned();
-            unsafe {
-                rt::call(
-                    client,
-                    &operations::LIST_PETS_BY_NUMBER,
-                    path,
-                    Vec::new(),
-                    Some(rt::json_body(&operations::LIST_PETS_BY_NUMBER, body)?),
-                )
-            }
-                .await
-        })
+        let path = Ok("/pets/v1/pets/list".to_owned());
+        unsafe {
+            rt::call(
+                client,
+                &operations::LIST_PETS_BY_NUMBER,
+                path,
+                Vec::new(),
+                rt::json_body(&operations::LIST_PETS_BY_NUMBER, body).map(Some),
+            )
+        }
     }
 
+    #[inline]
     pub(super) fn list_pets_by_number_stream<'a>(
         client: &'a Client,
         request: ListPetsByNumberRequest,
@@ -321,6 +319,7 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn list_pets_by_number_crawl<'a>(
         client: &'a Client,
         request: ListPetsByNumberRequest,
@@ -354,20 +353,21 @@ mod calls {
         )
     }
 
+    #[inline]
     pub(super) fn delete_pet<'f>(
         client: &'f Client,
         pet_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
-        Box::pin(async move {
-            let path = format!("/pets/v1/pets/{}", rt::segment(pet_id));
-            unsafe {
-                rt::call::<
-                    serde::de::IgnoredAny,
-                >(client, &operations::DELETE_PET, path, Vec::new(), None)
-            }
-                .await
-                .map(drop)
-        })
+        let path = Ok(format!("/pets/v1/pets/{}", rt::segment(pet_id)));
+        unsafe {
+            rt::call_no_content(
+                client,
+                &operations::DELETE_PET,
+                path,
+                Vec::new(),
+                Ok(None),
+            )
+        }
     }
 }
 
@@ -599,136 +599,499 @@ pub mod query_pets_fields {
 }
 
 /// The `Chip` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Chip {
     /// The `code` field.
     pub code: String,
 }
 
+impl Serialize for Chip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "Chip", 1)
+            .field("code", &self.code)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Chip {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Chip {
+    const NAME: &'static str = "Chip";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "code" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { code: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "code")])),
+        }
+    }
+}
+
 /// A collar with the chip's fields merged in (`allOf`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChippedCollar {
     /// The `id` field.
     pub id: String,
     /// The `size` field.
     pub size: i32,
     /// The `serial` field.
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serial: Option<i64>,
     /// Required, but may be null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The `lastSeen` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<wix_rest_runtime::Timestamp>,
     /// The `chip` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chip: Option<Chip>,
     /// The `photo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
     /// The `ip` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// The `code` field.
     pub code: String,
     /// The `vet` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vet: Option<String>,
 }
 
+impl Serialize for ChippedCollar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ChippedCollar",
+                3 + usize::from(self.serial.is_some()) + usize::from(self.tag.is_some())
+                    + usize::from(self.last_seen.is_some())
+                    + usize::from(self.chip.is_some())
+                    + usize::from(self.photo.is_some()) + usize::from(self.ip.is_some())
+                    + usize::from(self.vet.is_some()),
+            )
+            .field("id", &self.id)
+            .field("size", &self.size)
+            .optional("serial", &self.serial)
+            .optional("tag", &self.tag)
+            .optional("lastSeen", &self.last_seen)
+            .optional("chip", &self.chip)
+            .optional("photo", &self.photo)
+            .optional("ip", &self.ip)
+            .field("code", &self.code)
+            .optional("vet", &self.vet)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChippedCollar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ChippedCollar {
+    const NAME: &'static str = "ChippedCollar";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "size" => rt::object::value(&mut map, &mut f1),
+                "serial" => rt::object::nullable_int64(&mut map, &mut f2),
+                "tag" => rt::object::nullable(&mut map, &mut f3),
+                "lastSeen" => rt::object::nullable(&mut map, &mut f4),
+                "chip" => rt::object::nullable(&mut map, &mut f5),
+                "photo" => rt::object::nullable(&mut map, &mut f6),
+                "ip" => rt::object::nullable(&mut map, &mut f7),
+                "code" => rt::object::value(&mut map, &mut f8),
+                "vet" => rt::object::nullable(&mut map, &mut f9),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1, f8) {
+            (Some(f0), Some(f1), Some(f8)) => {
+                Ok(Self {
+                    id: f0,
+                    size: f1,
+                    serial: f2,
+                    tag: f3,
+                    last_seen: f4,
+                    chip: f5,
+                    photo: f6,
+                    ip: f7,
+                    code: f8,
+                    vet: f9,
+                })
+            }
+            (f0, f1, f8) => {
+                Err(
+                    rt::object::missing(
+                        &[
+                            (f0.is_none(), "id"),
+                            (f1.is_none(), "size"),
+                            (f8.is_none(), "code"),
+                        ],
+                    ),
+                )
+            }
+        }
+    }
+}
+
 /// A pet's collar.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Collar {
     /// The `id` field.
     pub id: String,
     /// The `size` field.
     pub size: i32,
     /// The `serial` field.
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serial: Option<i64>,
     /// Required, but may be null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// The `lastSeen` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<wix_rest_runtime::Timestamp>,
     /// The `chip` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chip: Option<Chip>,
     /// The `photo` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<String>,
     /// The `ip` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
 
+impl Serialize for Collar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Collar",
+                2 + usize::from(self.serial.is_some()) + usize::from(self.tag.is_some())
+                    + usize::from(self.last_seen.is_some())
+                    + usize::from(self.chip.is_some())
+                    + usize::from(self.photo.is_some()) + usize::from(self.ip.is_some()),
+            )
+            .field("id", &self.id)
+            .field("size", &self.size)
+            .optional("serial", &self.serial)
+            .optional("tag", &self.tag)
+            .optional("lastSeen", &self.last_seen)
+            .optional("chip", &self.chip)
+            .optional("photo", &self.photo)
+            .optional("ip", &self.ip)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Collar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Collar {
+    const NAME: &'static str = "Collar";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "size" => rt::object::value(&mut map, &mut f1),
+                "serial" => rt::object::nullable_int64(&mut map, &mut f2),
+                "tag" => rt::object::nullable(&mut map, &mut f3),
+                "lastSeen" => rt::object::nullable(&mut map, &mut f4),
+                "chip" => rt::object::nullable(&mut map, &mut f5),
+                "photo" => rt::object::nullable(&mut map, &mut f6),
+                "ip" => rt::object::nullable(&mut map, &mut f7),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    id: f0,
+                    size: f1,
+                    serial: f2,
+                    tag: f3,
+                    last_seen: f4,
+                    chip: f5,
+                    photo: f6,
+                    ip: f7,
+                })
+            }
+            (f0, f1) => {
+                Err(rt::object::missing(&[(f0.is_none(), "id"), (f1.is_none(), "size")]))
+            }
+        }
+    }
+}
+
 /// The `CursorPaging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPaging {
     /// The `limit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// The `cursor` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
+impl Serialize for CursorPaging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "CursorPaging",
+                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("cursor", &self.cursor)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CursorPaging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for CursorPaging {
+    const NAME: &'static str = "CursorPaging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `GetPetResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPetResponse {
     /// The `pet` field.
     pub pet: Pet,
 }
 
+impl Serialize for GetPetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "GetPetResponse", 1)
+            .field("pet", &self.pet)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetPetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for GetPetResponse {
+    const NAME: &'static str = "GetPetResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pet" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { pet: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "pet")])),
+        }
+    }
+}
+
 /// The `ListPetsByNumberRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPetsByNumberRequest {
     /// The `query` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<ListPetsByNumberRequestQuery>,
 }
 
+impl Serialize for ListPetsByNumberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListPetsByNumberRequest",
+                usize::from(self.query.is_some()),
+            )
+            .optional("query", &self.query)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPetsByNumberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListPetsByNumberRequest {
+    const NAME: &'static str = "ListPetsByNumberRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "query" => rt::object::nullable(&mut map, &mut out.query),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListPetsByNumberRequestQuery` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPetsByNumberRequestQuery {
     /// The `paging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The `filter` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// The `sort` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
 }
 
+impl Serialize for ListPetsByNumberRequestQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListPetsByNumberRequestQuery",
+                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("paging", &self.paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPetsByNumberRequestQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListPetsByNumberRequestQuery {
+    const NAME: &'static str = "ListPetsByNumberRequestQuery";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "paging" => rt::object::nullable(&mut map, &mut out.paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `ListPetsByNumberResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPetsByNumberResponse {
     /// The `pets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
     /// How many pets match.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
+}
+
+impl Serialize for ListPetsByNumberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ListPetsByNumberResponse",
+                usize::from(self.pets.is_some()) + usize::from(self.total.is_some()),
+            )
+            .optional("pets", &self.pets)
+            .optional("total", &self.total)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ListPetsByNumberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ListPetsByNumberResponse {
+    const NAME: &'static str = "ListPetsByNumberResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pets" => rt::object::nullable(&mut map, &mut out.pets),
+                "total" => rt::object::nullable(&mut map, &mut out.total),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// Where a pet is (a `oneOf` tagged by `kind`).
@@ -744,106 +1107,366 @@ pub enum Location {
 }
 
 /// The `LocationHome` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocationHome {
     /// The `room` field.
     pub room: String,
 }
 
+impl Serialize for LocationHome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "LocationHome", 1)
+            .field("room", &self.room)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LocationHome {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for LocationHome {
+    const NAME: &'static str = "LocationHome";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "room" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { room: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "room")])),
+        }
+    }
+}
+
 /// The `Paging` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paging {
     /// The `limit` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// The `offset` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
 }
 
+impl Serialize for Paging {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Paging",
+                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
+            )
+            .optional("limit", &self.limit)
+            .optional("offset", &self.offset)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Paging {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Paging {
+    const NAME: &'static str = "Paging";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "limit" => rt::object::nullable(&mut map, &mut out.limit),
+                "offset" => rt::object::nullable(&mut map, &mut out.offset),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadata` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// The `count` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// The `hasNext` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_next: Option<bool>,
     /// The `cursors` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<PagingMetadataCursors>,
 }
 
+impl Serialize for PagingMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadata",
+                usize::from(self.count.is_some()) + usize::from(self.has_next.is_some())
+                    + usize::from(self.cursors.is_some()),
+            )
+            .optional("count", &self.count)
+            .optional("hasNext", &self.has_next)
+            .optional("cursors", &self.cursors)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadata {
+    const NAME: &'static str = "PagingMetadata";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "count" => rt::object::nullable(&mut map, &mut out.count),
+                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
+                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `PagingMetadataCursors` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataCursors {
     /// The `next` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// The `prev` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
 
+impl Serialize for PagingMetadataCursors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PagingMetadataCursors",
+                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
+            )
+            .optional("next", &self.next)
+            .optional("prev", &self.prev)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PagingMetadataCursors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PagingMetadataCursors {
+    const NAME: &'static str = "PagingMetadataCursors";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "next" => rt::object::nullable(&mut map, &mut out.next),
+                "prev" => rt::object::nullable(&mut map, &mut out.prev),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// A pet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pet {
     /// The pet's ID.
     pub id: String,
     /// A sequence number.
-    #[serde(
-        default,
-        deserialize_with = "rt::int64::optional",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number: Option<i64>,
     /// Age in years.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i32>,
     /// The `weight` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
     /// What kind of pet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<PetKind>,
     /// The `tags` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `attributes` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<std::collections::BTreeMap<String, String>>,
     /// Anything at all.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Value>,
     /// The pet's parent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Pet>>,
     /// The `owner` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<PetOwner>,
     /// The `oldName` field.
     ///
     /// Deprecated by Wix.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
     /// The `createdDate` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
 
+impl Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Pet",
+                1 + usize::from(self.number.is_some()) + usize::from(self.age.is_some())
+                    + usize::from(self.weight.is_some())
+                    + usize::from(self.kind.is_some()) + usize::from(self.tags.is_some())
+                    + usize::from(self.attributes.is_some())
+                    + usize::from(self.extra.is_some())
+                    + usize::from(self.parent.is_some())
+                    + usize::from(self.owner.is_some())
+                    + usize::from(self.old_name.is_some())
+                    + usize::from(self.created_date.is_some()),
+            )
+            .field("id", &self.id)
+            .optional("number", &self.number)
+            .optional("age", &self.age)
+            .optional("weight", &self.weight)
+            .optional("kind", &self.kind)
+            .optional("tags", &self.tags)
+            .optional("attributes", &self.attributes)
+            .optional("extra", &self.extra)
+            .optional("parent", &self.parent)
+            .optional("owner", &self.owner)
+            .optional("oldName", &self.old_name)
+            .optional("createdDate", &self.created_date)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Pet {
+    const NAME: &'static str = "Pet";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "id" => rt::object::value(&mut map, &mut f0),
+                "number" => rt::object::nullable_int64(&mut map, &mut f1),
+                "age" => rt::object::nullable(&mut map, &mut f2),
+                "weight" => rt::object::nullable(&mut map, &mut f3),
+                "kind" => rt::object::nullable(&mut map, &mut f4),
+                "tags" => rt::object::nullable(&mut map, &mut f5),
+                "attributes" => rt::object::nullable(&mut map, &mut f6),
+                "extra" => rt::object::nullable(&mut map, &mut f7),
+                "parent" => rt::object::nullable(&mut map, &mut f8),
+                "owner" => rt::object::nullable(&mut map, &mut f9),
+                "oldName" => rt::object::nullable(&mut map, &mut f10),
+                "createdDate" => rt::object::nullable(&mut map, &mut f11),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    id: f0,
+                    number: f1,
+                    age: f2,
+                    weight: f3,
+                    kind: f4,
+                    tags: f5,
+                    attributes: f6,
+                    extra: f7,
+                    parent: f8,
+                    owner: f9,
+                    old_name: f10,
+                    created_date: f11,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
+        }
+    }
+}
+
 /// The `PetAdoptedPayload` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PetAdoptedPayload {
     /// The `petId` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pet_id: Option<String>,
+}
+
+impl Serialize for PetAdoptedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PetAdoptedPayload",
+                usize::from(self.pet_id.is_some()),
+            )
+            .optional("petId", &self.pet_id)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PetAdoptedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PetAdoptedPayload {
+    const NAME: &'static str = "PetAdoptedPayload";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "petId" => rt::object::nullable(&mut map, &mut out.pet_id),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// What kind of pet.
@@ -896,7 +1519,7 @@ impl<'de> Deserialize<'de> for PetKind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
@@ -913,62 +1536,248 @@ pub enum PetOrName {
 }
 
 /// The `PetOrNameNamed` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PetOrNameNamed {
     /// The `named` field.
     pub named: String,
 }
 
+impl Serialize for PetOrNameNamed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(serializer, "PetOrNameNamed", 1)
+            .field("named", &self.named)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PetOrNameNamed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PetOrNameNamed {
+    const NAME: &'static str = "PetOrNameNamed";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "named" => rt::object::value(&mut map, &mut f0),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => Ok(Self { named: f0 }),
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "named")])),
+        }
+    }
+}
+
 /// The `PetOwner` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PetOwner {
     /// The `name` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A field named like a keyword.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
+impl Serialize for PetOwner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "PetOwner",
+                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
+            )
+            .optional("name", &self.name)
+            .optional("type", &self.r#type)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PetOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for PetOwner {
+    const NAME: &'static str = "PetOwner";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::nullable(&mut map, &mut out.name),
+                "type" => rt::object::nullable(&mut map, &mut out.r#type),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryPetsRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryPetsRequest {
     /// The `cursorPaging` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor_paging: Option<CursorPaging>,
     /// A filter object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
     /// The `sort` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<Sorting>>,
 }
 
+impl Serialize for QueryPetsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryPetsRequest",
+                usize::from(self.cursor_paging.is_some())
+                    + usize::from(self.filter.is_some())
+                    + usize::from(self.sort.is_some()),
+            )
+            .optional("cursorPaging", &self.cursor_paging)
+            .optional("filter", &self.filter)
+            .optional("sort", &self.sort)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryPetsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryPetsRequest {
+    const NAME: &'static str = "QueryPetsRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
+                "filter" => rt::object::nullable(&mut map, &mut out.filter),
+                "sort" => rt::object::nullable(&mut map, &mut out.sort),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `QueryPetsResponse` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryPetsResponse {
     /// The `pets` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<Pet>>,
     /// The `pagingMetadata` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging_metadata: Option<PagingMetadata>,
 }
 
+impl Serialize for QueryPetsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "QueryPetsResponse",
+                usize::from(self.pets.is_some())
+                    + usize::from(self.paging_metadata.is_some()),
+            )
+            .optional("pets", &self.pets)
+            .optional("pagingMetadata", &self.paging_metadata)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QueryPetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for QueryPetsResponse {
+    const NAME: &'static str = "QueryPetsResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pets" => rt::object::nullable(&mut map, &mut out.pets),
+                "pagingMetadata" => {
+                    rt::object::nullable(&mut map, &mut out.paging_metadata)
+                }
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
 /// The `Sorting` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sorting {
     /// The `fieldName` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// The `order` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<SortingOrder>,
+}
+
+impl Serialize for Sorting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "Sorting",
+                usize::from(self.field_name.is_some())
+                    + usize::from(self.order.is_some()),
+            )
+            .optional("fieldName", &self.field_name)
+            .optional("order", &self.order)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sorting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for Sorting {
+    const NAME: &'static str = "Sorting";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
+                "order" => rt::object::nullable(&mut map, &mut out.order),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// One of the `SortingOrder` values.
@@ -1013,17 +1822,52 @@ impl<'de> Deserialize<'de> for SortingOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::string(deserializer).map(|s| Self::from(s.as_str()))
+        rt::object::string(deserializer).map(|s| Self::from(&*s))
     }
 }
 
 /// The `UpdatePetRequest` object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePetRequest {
     /// The `pet` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pet: Option<Pet>,
+}
+
+impl Serialize for UpdatePetRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UpdatePetRequest",
+                usize::from(self.pet.is_some()),
+            )
+            .optional("pet", &self.pet)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdatePetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UpdatePetRequest {
+    const NAME: &'static str = "UpdatePetRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "pet" => rt::object::nullable(&mut map, &mut out.pet),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
 }
 
 /// A webhook event of Pets V1.
@@ -1048,6 +1892,7 @@ impl Event {
     ];
 
     /// Types a verified webhook, when its event type belongs to this module.
+    #[inline]
     pub fn from_raw(
         raw: &wix_rest_runtime::webhook::RawEvent,
     ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
