@@ -642,6 +642,7 @@ pub enum AttendanceStatus {
 
 impl AttendanceStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotSet => "NOT_SET",
@@ -653,6 +654,7 @@ impl AttendanceStatus {
 }
 
 impl From<&str> for AttendanceStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_SET" => Self::NotSet,
@@ -1239,6 +1241,7 @@ pub enum BookingFeeStatus {
 
 impl BookingFeeStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownStatus => "UNKNOWN_STATUS",
@@ -1250,6 +1253,7 @@ impl BookingFeeStatus {
 }
 
 impl From<&str> for BookingFeeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_STATUS" => Self::UnknownStatus,
@@ -1995,6 +1999,7 @@ pub enum Frequency {
 
 impl Frequency {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Monthly => "MONTHLY",
@@ -2004,6 +2009,7 @@ impl Frequency {
 }
 
 impl From<&str> for Frequency {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONTHLY" => Self::Monthly,
@@ -2114,6 +2120,7 @@ pub enum LocationType {
 
 impl LocationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -2126,6 +2133,7 @@ impl LocationType {
 }
 
 impl From<&str> for LocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -2496,6 +2504,7 @@ pub enum PaymentStatus {
 
 impl PaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -2511,6 +2520,7 @@ impl PaymentStatus {
 }
 
 impl From<&str> for PaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -2574,6 +2584,7 @@ pub enum PaymentStatusEnumPaymentStatus {
 
 impl PaymentStatusEnumPaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotPaid => "NOT_PAID",
@@ -2591,6 +2602,7 @@ impl PaymentStatusEnumPaymentStatus {
 }
 
 impl From<&str> for PaymentStatusEnumPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_PAID" => Self::NotPaid,
@@ -3206,6 +3218,7 @@ pub enum Status {
 
 impl Status {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -3217,6 +3230,7 @@ impl Status {
 }
 
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -3396,6 +3410,7 @@ pub enum SubscriptionStatus {
 
 impl SubscriptionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "DRAFT",
@@ -3410,6 +3425,7 @@ impl SubscriptionStatus {
 }
 
 impl From<&str> for SubscriptionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DRAFT" => Self::Draft,
@@ -3454,6 +3470,7 @@ pub enum ValueType {
 
 impl ValueType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ShortText => "SHORT_TEXT",
@@ -3465,6 +3482,7 @@ impl ValueType {
 }
 
 impl From<&str> for ValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SHORT_TEXT" => Self::ShortText,

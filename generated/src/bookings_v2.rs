@@ -2770,6 +2770,7 @@ pub enum AddOnPaymentOptions {
 
 impl AddOnPaymentOptions {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Online => "ONLINE",
@@ -2780,6 +2781,7 @@ impl AddOnPaymentOptions {
 }
 
 impl From<&str> for AddOnPaymentOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ONLINE" => Self::Online,
@@ -3904,6 +3906,7 @@ pub enum BookingFeeStatus {
 
 impl BookingFeeStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownStatus => "UNKNOWN_STATUS",
@@ -3916,6 +3919,7 @@ impl BookingFeeStatus {
 }
 
 impl From<&str> for BookingFeeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_STATUS" => Self::UnknownStatus,
@@ -8140,6 +8144,7 @@ pub enum FirstChargeDateType {
 
 impl FirstChargeDateType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Checkout => "CHECKOUT",
@@ -8150,6 +8155,7 @@ impl FirstChargeDateType {
 }
 
 impl From<&str> for FirstChargeDateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CHECKOUT" => Self::Checkout,
@@ -8285,6 +8291,7 @@ pub enum FrequencyType {
 
 impl FrequencyType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Monthly => "MONTHLY",
@@ -8294,6 +8301,7 @@ impl FrequencyType {
 }
 
 impl From<&str> for FrequencyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONTHLY" => Self::Monthly,
@@ -9119,6 +9127,7 @@ pub enum LocationLocationType {
 
 impl LocationLocationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -9131,6 +9140,7 @@ impl LocationLocationType {
 }
 
 impl From<&str> for LocationLocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -9176,6 +9186,7 @@ pub enum LocationType {
 
 impl LocationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -9188,6 +9199,7 @@ impl LocationType {
 }
 
 impl From<&str> for LocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -9230,6 +9242,7 @@ pub enum LocationTypeEnumLocationType {
 
 impl LocationTypeEnumLocationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "CUSTOM",
@@ -9241,6 +9254,7 @@ impl LocationTypeEnumLocationType {
 }
 
 impl From<&str> for LocationTypeEnumLocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CUSTOM" => Self::Custom,
@@ -10293,6 +10307,7 @@ pub enum PaymentStatus {
 
 impl PaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -10308,6 +10323,7 @@ impl PaymentStatus {
 }
 
 impl From<&str> for PaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -10468,6 +10484,7 @@ pub enum RateType {
 
 impl RateType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed => "FIXED",
@@ -10481,6 +10498,7 @@ impl RateType {
 }
 
 impl From<&str> for RateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FIXED" => Self::Fixed,
@@ -10728,6 +10746,7 @@ pub enum RequestedFields {
 
 impl RequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StaffMemberDetails => "STAFF_MEMBER_DETAILS",
@@ -10739,6 +10758,7 @@ impl RequestedFields {
 }
 
 impl From<&str> for RequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STAFF_MEMBER_DETAILS" => Self::StaffMemberDetails,
@@ -11348,6 +11368,7 @@ pub enum ResourceTransparency {
 
 impl ResourceTransparency {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Opaque => "OPAQUE",
@@ -11358,6 +11379,7 @@ impl ResourceTransparency {
 }
 
 impl From<&str> for ResourceTransparency {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OPAQUE" => Self::Opaque,
@@ -12050,6 +12072,7 @@ pub enum ServiceType {
 
 impl ServiceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Appointment => "APPOINTMENT",
@@ -12061,6 +12084,7 @@ impl ServiceType {
 }
 
 impl From<&str> for ServiceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "APPOINTMENT" => Self::Appointment,
@@ -12703,6 +12727,7 @@ pub enum TaxableAddressType {
 
 impl TaxableAddressType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "BUSINESS",
@@ -12713,6 +12738,7 @@ impl TaxableAddressType {
 }
 
 impl From<&str> for TaxableAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUSINESS" => Self::Business,
@@ -12755,6 +12781,7 @@ pub enum Trigger {
 
 impl Trigger {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownTrigger => "UNKNOWN_TRIGGER",
@@ -12766,6 +12793,7 @@ impl Trigger {
 }
 
 impl From<&str> for Trigger {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_TRIGGER" => Self::UnknownTrigger,
@@ -12806,6 +12834,7 @@ pub enum UnitType {
 
 impl UnitType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hour => "HOUR",
@@ -12816,6 +12845,7 @@ impl UnitType {
 }
 
 impl From<&str> for UnitType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HOUR" => Self::Hour,
@@ -13343,6 +13373,7 @@ pub enum V1RequestedFields {
 
 impl V1RequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BookingFees => "BOOKING_FEES",
@@ -13352,6 +13383,7 @@ impl V1RequestedFields {
 }
 
 impl From<&str> for V1RequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BOOKING_FEES" => Self::BookingFees,
@@ -13715,6 +13747,7 @@ pub enum ValueType {
 
 impl ValueType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ShortText => "SHORT_TEXT",
@@ -13726,6 +13759,7 @@ impl ValueType {
 }
 
 impl From<&str> for ValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SHORT_TEXT" => Self::ShortText,

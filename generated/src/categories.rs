@@ -5991,6 +5991,7 @@ pub enum ImageStylesPosition {
 
 impl ImageStylesPosition {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -6002,6 +6003,7 @@ impl ImageStylesPosition {
 }
 
 impl From<&str> for ImageStylesPosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -8400,6 +8402,7 @@ pub enum Position {
 
 impl Position {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::First => "FIRST",
@@ -8411,6 +8414,7 @@ impl Position {
 }
 
 impl From<&str> for Position {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FIRST" => Self::First,
@@ -8574,6 +8578,7 @@ pub enum RequestedFields {
 
 impl RequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BreadcrumbsInfo => "BREADCRUMBS_INFO",
@@ -8585,6 +8590,7 @@ impl RequestedFields {
 }
 
 impl From<&str> for RequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BREADCRUMBS_INFO" => Self::BreadcrumbsInfo,
@@ -8996,6 +9002,7 @@ pub enum SingleEntityOpsRequestedFields {
 
 impl SingleEntityOpsRequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BreadcrumbsInfo => "BREADCRUMBS_INFO",
@@ -9007,6 +9014,7 @@ impl SingleEntityOpsRequestedFields {
 }
 
 impl From<&str> for SingleEntityOpsRequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BREADCRUMBS_INFO" => Self::BreadcrumbsInfo,
@@ -9400,6 +9408,7 @@ pub enum Target {
 
 impl Target {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfValue => "SELF",
@@ -9412,6 +9421,7 @@ impl Target {
 }
 
 impl From<&str> for Target {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SELF" => Self::SelfValue,
@@ -9884,6 +9894,7 @@ pub enum Variant {
 
 impl Variant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Underline => "UNDERLINE",
@@ -9898,6 +9909,7 @@ impl Variant {
 }
 
 impl From<&str> for Variant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDERLINE" => Self::Underline,

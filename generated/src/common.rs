@@ -336,6 +336,7 @@ pub enum AggregationType {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl AggregationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value => "VALUE",
@@ -350,6 +351,7 @@ impl AggregationType {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for AggregationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALUE" => Self::Value,
@@ -397,6 +399,7 @@ pub enum Alignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Alignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -409,6 +412,7 @@ impl Alignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Alignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -500,6 +504,7 @@ pub enum AppType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl AppType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Product => "PRODUCT",
@@ -512,6 +517,7 @@ impl AppType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for AppType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRODUCT" => Self::Product,
@@ -729,6 +735,7 @@ pub enum AppliedDiscountDiscountType {
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl AppliedDiscountDiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "GLOBAL",
@@ -741,6 +748,7 @@ impl AppliedDiscountDiscountType {
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 impl From<&str> for AppliedDiscountDiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GLOBAL" => Self::Global,
@@ -783,6 +791,7 @@ pub enum AspectRatio {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl AspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Square => "SQUARE",
@@ -794,6 +803,7 @@ impl AspectRatio {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for AspectRatio {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SQUARE" => Self::Square,
@@ -901,6 +911,7 @@ pub enum AvailabilityStatus {
 #[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl AvailabilityStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutOfStock => "OUT_OF_STOCK",
@@ -913,6 +924,7 @@ impl AvailabilityStatus {
 
 #[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
 impl From<&str> for AvailabilityStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUT_OF_STOCK" => Self::OutOfStock,
@@ -1014,6 +1026,7 @@ pub enum BackdropType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BackdropType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Color => "COLOR",
@@ -1025,6 +1038,7 @@ impl BackdropType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BackdropType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR" => Self::Color,
@@ -1183,6 +1197,7 @@ pub enum BackgroundType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BackgroundType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Color => "COLOR",
@@ -1194,6 +1209,7 @@ impl BackgroundType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BackgroundType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR" => Self::Color,
@@ -1344,6 +1360,7 @@ pub enum BannerPosition {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl BannerPosition {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "TOP",
@@ -1355,6 +1372,7 @@ impl BannerPosition {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for BannerPosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOP" => Self::Top,
@@ -1606,6 +1624,7 @@ pub enum BookingStatus {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl BookingStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "CREATED",
@@ -1621,6 +1640,7 @@ impl BookingStatus {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for BookingStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATED" => Self::Created,
@@ -1954,6 +1974,7 @@ pub enum ButtonDataType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ButtonDataType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Link => "LINK",
@@ -1965,6 +1986,7 @@ impl ButtonDataType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ButtonDataType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LINK" => Self::Link,
@@ -2340,6 +2362,7 @@ pub enum CardDataBackgroundType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl CardDataBackgroundType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Color => "COLOR",
@@ -2351,6 +2374,7 @@ impl CardDataBackgroundType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for CardDataBackgroundType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR" => Self::Color,
@@ -2484,6 +2508,7 @@ pub enum CardStylesType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl CardStylesType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Contained => "CONTAINED",
@@ -2495,6 +2520,7 @@ impl CardStylesType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for CardStylesType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONTAINED" => Self::Contained,
@@ -2936,6 +2962,7 @@ pub enum ChannelType {
 )]
 impl ChannelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -2970,6 +2997,7 @@ impl ChannelType {
     )
 )]
 impl From<&str> for ChannelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -3257,6 +3285,7 @@ pub enum ColumnSize {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ColumnSize {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Small => "SMALL",
@@ -3270,6 +3299,7 @@ impl ColumnSize {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ColumnSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SMALL" => Self::Small,
@@ -3673,6 +3703,7 @@ pub enum CommonSortOrder {
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl CommonSortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -3684,6 +3715,7 @@ impl CommonSortOrder {
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 impl From<&str> for CommonSortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -3842,6 +3874,7 @@ pub enum Crop {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Crop {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fill => "FILL",
@@ -3853,6 +3886,7 @@ impl Crop {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Crop {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FILL" => Self::Fill,
@@ -4386,6 +4420,7 @@ pub enum DecorationType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DecorationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bold => "BOLD",
@@ -4410,6 +4445,7 @@ impl DecorationType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DecorationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BOLD" => Self::Bold,
@@ -4814,6 +4850,7 @@ pub enum DesignTarget {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DesignTarget {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Layout => "LAYOUT",
@@ -4825,6 +4862,7 @@ impl DesignTarget {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DesignTarget {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LAYOUT" => Self::Layout,
@@ -4957,6 +4995,7 @@ pub enum DimensionsUnit {
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl DimensionsUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownDimensionsUnit => "UNKNOWN_DIMENSIONS_UNIT",
@@ -4973,6 +5012,7 @@ impl DimensionsUnit {
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
 impl From<&str> for DimensionsUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_DIMENSIONS_UNIT" => Self::UnknownDimensionsUnit,
@@ -5019,6 +5059,7 @@ pub enum Direction {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Direction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ltr => "LTR",
@@ -5030,6 +5071,7 @@ impl Direction {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Direction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LTR" => Self::Ltr,
@@ -5151,6 +5193,7 @@ pub enum DividerDataAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl DividerDataAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Center => "CENTER",
@@ -5163,6 +5206,7 @@ impl DividerDataAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for DividerDataAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTER" => Self::Center,
@@ -5279,6 +5323,7 @@ pub enum DurationUnitType {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl DurationUnitType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hour => "HOUR",
@@ -5290,6 +5335,7 @@ impl DurationUnitType {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for DurationUnitType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HOUR" => Self::Hour,
@@ -5499,6 +5545,7 @@ pub enum EntranceEffectType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl EntranceEffectType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fade => "FADE",
@@ -5526,6 +5573,7 @@ impl EntranceEffectType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for EntranceEffectType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FADE" => Self::Fade,
@@ -5741,6 +5789,7 @@ pub enum FallbackReason {
 )]
 impl FallbackReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoTaxFailed => "AUTO_TAX_FAILED",
@@ -5754,6 +5803,7 @@ impl FallbackReason {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for FallbackReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO_TAX_FAILED" => Self::AutoTaxFailed,
@@ -6038,6 +6088,7 @@ pub enum FontType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl FontType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Px => "PX",
@@ -6049,6 +6100,7 @@ impl FontType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for FontType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PX" => Self::Px,
@@ -6458,6 +6510,7 @@ pub enum GifType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl GifType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "NORMAL",
@@ -6469,6 +6522,7 @@ impl GifType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for GifType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NORMAL" => Self::Normal,
@@ -6667,6 +6721,7 @@ pub enum GradientType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl GradientType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Linear => "LINEAR",
@@ -6678,6 +6733,7 @@ impl GradientType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for GradientType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LINEAR" => Self::Linear,
@@ -7125,6 +7181,7 @@ pub enum ImagePosition {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImagePosition {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Center => "CENTER",
@@ -7143,6 +7200,7 @@ impl ImagePosition {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImagePosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTER" => Self::Center,
@@ -7212,6 +7270,7 @@ pub enum ImagePositionPosition {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImagePositionPosition {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Center => "CENTER",
@@ -7230,6 +7289,7 @@ impl ImagePositionPosition {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImagePositionPosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTER" => Self::Center,
@@ -7281,6 +7341,7 @@ pub enum ImageScalingScaling {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ImageScalingScaling {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "AUTO",
@@ -7293,6 +7354,7 @@ impl ImageScalingScaling {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ImageScalingScaling {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO" => Self::Auto,
@@ -7390,6 +7452,7 @@ pub enum Indentation {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Indentation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Nested => "NESTED",
@@ -7401,6 +7464,7 @@ impl Indentation {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Indentation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NESTED" => Self::Nested,
@@ -7445,6 +7509,7 @@ pub enum InitialExpandedItems {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl InitialExpandedItems {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::First => "FIRST",
@@ -7457,6 +7522,7 @@ impl InitialExpandedItems {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for InitialExpandedItems {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FIRST" => Self::First,
@@ -7514,6 +7580,7 @@ pub enum Interval {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl Interval {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "YEAR",
@@ -7530,6 +7597,7 @@ impl Interval {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for Interval {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "YEAR" => Self::Year,
@@ -7709,6 +7777,7 @@ pub enum ItemAvailabilityStatus {
 )]
 impl ItemAvailabilityStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "AVAILABLE",
@@ -7724,6 +7793,7 @@ impl ItemAvailabilityStatus {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for ItemAvailabilityStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AVAILABLE" => Self::Available,
@@ -7933,6 +8003,7 @@ pub enum ItemTypePreset {
 )]
 impl ItemTypePreset {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unrecognised => "UNRECOGNISED",
@@ -7954,6 +8025,7 @@ impl ItemTypePreset {
     )
 )]
 impl From<&str> for ItemTypePreset {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNRECOGNISED" => Self::Unrecognised,
@@ -8033,6 +8105,7 @@ pub enum JurisdictionType {
 )]
 impl JurisdictionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -8055,6 +8128,7 @@ impl JurisdictionType {
     )
 )]
 impl From<&str> for JurisdictionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -8208,6 +8282,7 @@ pub enum LayerEffect {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayerEffect {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Center => "CENTER",
@@ -8220,6 +8295,7 @@ impl LayerEffect {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayerEffect {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTER" => Self::Center,
@@ -8324,6 +8400,7 @@ pub enum Layout {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Layout {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Stacked => "STACKED",
@@ -8335,6 +8412,7 @@ impl Layout {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Layout {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STACKED" => Self::Stacked,
@@ -8483,6 +8561,7 @@ pub enum LayoutDataBackgroundType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayoutDataBackgroundType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Color => "COLOR",
@@ -8494,6 +8573,7 @@ impl LayoutDataBackgroundType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayoutDataBackgroundType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR" => Self::Color,
@@ -8559,6 +8639,7 @@ pub enum LayoutType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LayoutType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Collage => "COLLAGE",
@@ -8578,6 +8659,7 @@ impl LayoutType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LayoutType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLLAGE" => Self::Collage,
@@ -8627,6 +8709,7 @@ pub enum LineCap {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LineCap {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Square => "SQUARE",
@@ -8638,6 +8721,7 @@ impl LineCap {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LineCap {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SQUARE" => Self::Square,
@@ -8745,6 +8829,7 @@ pub enum LineStyle {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LineStyle {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Single => "SINGLE",
@@ -8758,6 +8843,7 @@ impl LineStyle {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LineStyle {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SINGLE" => Self::Single,
@@ -8907,6 +8993,7 @@ pub enum ListStyle {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ListStyle {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Plain => "PLAIN",
@@ -8923,6 +9010,7 @@ impl ListStyle {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ListStyle {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PLAIN" => Self::Plain,
@@ -9119,6 +9207,7 @@ pub enum LoopEffectType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl LoopEffectType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bounce => "BOUNCE",
@@ -9141,6 +9230,7 @@ impl LoopEffectType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for LoopEffectType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BOUNCE" => Self::Bounce,
@@ -9197,6 +9287,7 @@ pub enum ManualCalculationReason {
 )]
 impl ManualCalculationReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GlobalSettingToManual => "GLOBAL_SETTING_TO_MANUAL",
@@ -9210,6 +9301,7 @@ impl ManualCalculationReason {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for ManualCalculationReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GLOBAL_SETTING_TO_MANUAL" => Self::GlobalSettingToManual,
@@ -9417,6 +9509,7 @@ pub enum MapType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl MapType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Roadmap => "ROADMAP",
@@ -9430,6 +9523,7 @@ impl MapType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for MapType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROADMAP" => Self::Roadmap,
@@ -9524,6 +9618,7 @@ pub enum MeasurementUnit {
 )]
 impl MeasurementUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -9561,6 +9656,7 @@ impl MeasurementUnit {
     )
 )]
 impl From<&str> for MeasurementUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -9645,6 +9741,7 @@ pub enum MediaItemType {
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl MediaItemType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedMediaItemType => "unspecified_media_item_type",
@@ -9660,6 +9757,7 @@ impl MediaItemType {
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 impl From<&str> for MediaItemType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unspecified_media_item_type" => Self::UnspecifiedMediaItemType,
@@ -10218,6 +10316,7 @@ pub enum MissingValues {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl MissingValues {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "EXCLUDE",
@@ -10229,6 +10328,7 @@ impl MissingValues {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for MissingValues {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EXCLUDE" => Self::Exclude,
@@ -10282,6 +10382,7 @@ pub enum Mode {
 )]
 impl Mode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Or => "OR",
@@ -10299,6 +10400,7 @@ impl Mode {
     )
 )]
 impl From<&str> for Mode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OR" => Self::Or,
@@ -10567,6 +10669,7 @@ pub enum MultiServiceBookingType {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl MultiServiceBookingType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SequentialBookings => "SEQUENTIAL_BOOKINGS",
@@ -10579,6 +10682,7 @@ impl MultiServiceBookingType {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for MultiServiceBookingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SEQUENTIAL_BOOKINGS" => Self::SequentialBookings,
@@ -10624,6 +10728,7 @@ pub enum NameInLineItem {
 )]
 impl NameInLineItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LineItemDefault => "LINE_ITEM_DEFAULT",
@@ -10636,6 +10741,7 @@ impl NameInLineItem {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for NameInLineItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LINE_ITEM_DEFAULT" => Self::LineItemDefault,
@@ -10683,6 +10789,7 @@ pub enum NameInOther {
 )]
 impl NameInOther {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OtherDefault => "OTHER_DEFAULT",
@@ -10695,6 +10802,7 @@ impl NameInOther {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for NameInOther {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OTHER_DEFAULT" => Self::OtherDefault,
@@ -10946,6 +11054,7 @@ pub enum NestedAggregationType {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl NestedAggregationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value => "VALUE",
@@ -10959,6 +11068,7 @@ impl NestedAggregationType {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for NestedAggregationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALUE" => Self::Value,
@@ -11305,6 +11415,7 @@ pub enum NodeType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl NodeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "PARAGRAPH",
@@ -11353,6 +11464,7 @@ impl NodeType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for NodeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PARAGRAPH" => Self::Paragraph,
@@ -11656,6 +11768,7 @@ pub enum OrderStatus {
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl OrderStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initialized => "INITIALIZED",
@@ -11670,6 +11783,7 @@ impl OrderStatus {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 impl From<&str> for OrderStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INITIALIZED" => Self::Initialized,
@@ -11714,6 +11828,7 @@ pub enum Orientation {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Orientation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rows => "ROWS",
@@ -11725,6 +11840,7 @@ impl Orientation {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Orientation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROWS" => Self::Rows,
@@ -11766,6 +11882,7 @@ pub enum Origin {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Origin {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "IMAGE",
@@ -11777,6 +11894,7 @@ impl Origin {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Origin {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMAGE" => Self::Image,
@@ -12239,6 +12357,7 @@ pub enum PaymentOptionType {
 )]
 impl PaymentOptionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullPaymentOnline => "FULL_PAYMENT_ONLINE",
@@ -12263,6 +12382,7 @@ impl PaymentOptionType {
     )
 )]
 impl From<&str> for PaymentOptionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FULL_PAYMENT_ONLINE" => Self::FullPaymentOnline,
@@ -12456,6 +12576,7 @@ pub enum PickupMethod {
 )]
 impl PickupMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StorePickup => "STORE_PICKUP",
@@ -12474,6 +12595,7 @@ impl PickupMethod {
     )
 )]
 impl From<&str> for PickupMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STORE_PICKUP" => Self::StorePickup,
@@ -12529,6 +12651,7 @@ pub enum Placement {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Placement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "IMAGE",
@@ -12540,6 +12663,7 @@ impl Placement {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Placement {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMAGE" => Self::Image,
@@ -12910,6 +13034,7 @@ pub enum PluginContainerDataAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PluginContainerDataAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Center => "CENTER",
@@ -12922,6 +13047,7 @@ impl PluginContainerDataAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PluginContainerDataAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CENTER" => Self::Center,
@@ -13104,6 +13230,7 @@ pub enum PointerEffectType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PointerEffectType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Airy => "AIRY",
@@ -13122,6 +13249,7 @@ impl PointerEffectType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PointerEffectType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AIRY" => Self::Airy,
@@ -13285,6 +13413,7 @@ pub enum PollDesignBackgroundType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollDesignBackgroundType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Color => "COLOR",
@@ -13297,6 +13426,7 @@ impl PollDesignBackgroundType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollDesignBackgroundType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR" => Self::Color,
@@ -13397,6 +13527,7 @@ pub enum PollLayoutDirection {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollLayoutDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ltr => "LTR",
@@ -13408,6 +13539,7 @@ impl PollLayoutDirection {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollLayoutDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LTR" => Self::Ltr,
@@ -13449,6 +13581,7 @@ pub enum PollLayoutType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl PollLayoutType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::List => "LIST",
@@ -13460,6 +13593,7 @@ impl PollLayoutType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for PollLayoutType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LIST" => Self::List,
@@ -14415,6 +14549,7 @@ pub enum RequestedGender {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl RequestedGender {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyMale => "ANY_MALE",
@@ -14426,6 +14561,7 @@ impl RequestedGender {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for RequestedGender {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ANY_MALE" => Self::AnyMale,
@@ -14515,6 +14651,7 @@ pub enum Resizing {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Resizing {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fill => "FILL",
@@ -14526,6 +14663,7 @@ impl Resizing {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Resizing {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FILL" => Self::Fill,
@@ -14631,6 +14769,7 @@ pub enum ResponsivenessBehaviour {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ResponsivenessBehaviour {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Stack => "STACK",
@@ -14642,6 +14781,7 @@ impl ResponsivenessBehaviour {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ResponsivenessBehaviour {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STACK" => Self::Stack,
@@ -14854,6 +14994,7 @@ pub enum RuleType {
 )]
 impl RuleType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Validation => "VALIDATION",
@@ -14886,6 +15027,7 @@ impl RuleType {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for RuleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALIDATION" => Self::Validation,
@@ -15049,6 +15191,7 @@ pub enum ScalarType {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl ScalarType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CountDistinct => "COUNT_DISTINCT",
@@ -15061,6 +15204,7 @@ impl ScalarType {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for ScalarType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT_DISTINCT" => Self::CountDistinct,
@@ -15106,6 +15250,7 @@ pub enum Scaling {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Scaling {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "AUTO",
@@ -15118,6 +15263,7 @@ impl Scaling {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Scaling {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO" => Self::Auto,
@@ -15333,6 +15479,7 @@ pub enum SelectedPaymentOption {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl SelectedPaymentOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -15347,6 +15494,7 @@ impl SelectedPaymentOption {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for SelectedPaymentOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -15446,6 +15594,7 @@ pub enum SelectionMethod {
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl SelectionMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SpecificResource => "SPECIFIC_RESOURCE",
@@ -15458,6 +15607,7 @@ impl SelectionMethod {
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 impl From<&str> for SelectionMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPECIFIC_RESOURCE" => Self::SpecificResource,
@@ -15765,6 +15915,7 @@ pub enum Severity {
 )]
 impl Severity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Warning => "WARNING",
@@ -15778,6 +15929,7 @@ impl Severity {
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 impl From<&str> for Severity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WARNING" => Self::Warning,
@@ -15891,6 +16043,7 @@ pub enum Shape {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Shape {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ellipse => "ELLIPSE",
@@ -15924,6 +16077,7 @@ impl Shape {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Shape {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ELLIPSE" => Self::Ellipse,
@@ -16104,6 +16258,7 @@ pub enum SmartBlockDataType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl SmartBlockDataType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SolidBoxes => "SOLID_BOXES",
@@ -16136,6 +16291,7 @@ impl SmartBlockDataType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for SmartBlockDataType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SOLID_BOXES" => Self::SolidBoxes,
@@ -16198,6 +16354,7 @@ pub enum SortDirection {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl SortDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Desc => "DESC",
@@ -16209,6 +16366,7 @@ impl SortDirection {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for SortDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DESC" => Self::Desc,
@@ -16273,6 +16431,7 @@ pub enum SortOrder {
 )]
 impl SortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -16296,6 +16455,7 @@ impl SortOrder {
     )
 )]
 impl From<&str> for SortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -16361,6 +16521,7 @@ pub enum SortType {
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl SortType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Count => "COUNT",
@@ -16372,6 +16533,7 @@ impl SortType {
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 impl From<&str> for SortType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT" => Self::Count,
@@ -16416,6 +16578,7 @@ pub enum Source {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Source {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Html => "HTML",
@@ -16429,6 +16592,7 @@ impl Source {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Source {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HTML" => Self::Html,
@@ -16823,6 +16987,7 @@ pub enum StylesPosition {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl StylesPosition {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -16836,6 +17001,7 @@ impl StylesPosition {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for StylesPosition {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -16952,6 +17118,7 @@ pub enum SubscriptionFrequency {
 )]
 impl SubscriptionFrequency {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -16974,6 +17141,7 @@ impl SubscriptionFrequency {
     )
 )]
 impl From<&str> for SubscriptionFrequency {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -17763,6 +17931,7 @@ pub enum TextAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl TextAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "AUTO",
@@ -17777,6 +17946,7 @@ impl TextAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for TextAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO" => Self::Auto,
@@ -17938,6 +18108,7 @@ pub enum ThumbnailsAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ThumbnailsAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "TOP",
@@ -17952,6 +18123,7 @@ impl ThumbnailsAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ThumbnailsAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOP" => Self::Top,
@@ -18204,6 +18376,7 @@ pub enum Type {
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl Type {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::View => "VIEW",
@@ -18215,6 +18388,7 @@ impl Type {
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 impl From<&str> for Type {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VIEW" => Self::View,
@@ -19100,6 +19274,7 @@ pub enum VatType {
 )]
 impl VatType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -19120,6 +19295,7 @@ impl VatType {
     )
 )]
 impl From<&str> for VatType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -19181,6 +19357,7 @@ pub enum VerticalAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VerticalAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "TOP",
@@ -19193,6 +19370,7 @@ impl VerticalAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VerticalAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOP" => Self::Top,
@@ -19238,6 +19416,7 @@ pub enum VerticalAlignmentAlignment {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VerticalAlignmentAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "TOP",
@@ -19250,6 +19429,7 @@ impl VerticalAlignmentAlignment {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VerticalAlignmentAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOP" => Self::Top,
@@ -19295,6 +19475,7 @@ pub enum ViewMode {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ViewMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -19307,6 +19488,7 @@ impl ViewMode {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ViewMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -19352,6 +19534,7 @@ pub enum ViewRole {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl ViewRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creator => "CREATOR",
@@ -19364,6 +19547,7 @@ impl ViewRole {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for ViewRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATOR" => Self::Creator,
@@ -19406,6 +19590,7 @@ pub enum VoteRole {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl VoteRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SiteMembers => "SITE_MEMBERS",
@@ -19417,6 +19602,7 @@ impl VoteRole {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for VoteRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SITE_MEMBERS" => Self::SiteMembers,
@@ -19477,6 +19663,7 @@ pub enum WeightUnit {
 )]
 impl WeightUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
@@ -19497,6 +19684,7 @@ impl WeightUnit {
     )
 )]
 impl From<&str> for WeightUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,
@@ -19558,6 +19746,7 @@ pub enum Width {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl Width {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Large => "LARGE",
@@ -19570,6 +19759,7 @@ impl Width {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for Width {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LARGE" => Self::Large,
@@ -19618,6 +19808,7 @@ pub enum WidthType {
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl WidthType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Content => "CONTENT",
@@ -19631,6 +19822,7 @@ impl WidthType {
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 impl From<&str> for WidthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONTENT" => Self::Content,

@@ -1786,6 +1786,7 @@ pub enum AddressTag {
 
 impl AddressTag {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Untagged => "UNTAGGED",
@@ -1799,6 +1800,7 @@ impl AddressTag {
 }
 
 impl From<&str> for AddressTag {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNTAGGED" => Self::Untagged,
@@ -2441,6 +2443,7 @@ pub enum ContactActivityType {
 
 impl ContactActivityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::General => "GENERAL",
@@ -2494,6 +2497,7 @@ impl ContactActivityType {
 }
 
 impl From<&str> for ContactActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GENERAL" => Self::General,
@@ -2818,6 +2822,7 @@ pub enum ContactFieldSet {
 
 impl ContactFieldSet {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Basic => "BASIC",
@@ -2830,6 +2835,7 @@ impl ContactFieldSet {
 }
 
 impl From<&str> for ContactFieldSet {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BASIC" => Self::Basic,
@@ -3319,6 +3325,7 @@ pub enum ContactSourceType {
 
 impl ContactSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Other => "OTHER",
@@ -3346,6 +3353,7 @@ impl ContactSourceType {
 }
 
 impl From<&str> for ContactSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OTHER" => Self::Other,
@@ -3489,6 +3497,7 @@ pub enum ContactsFacetType {
 
 impl ContactsFacetType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -3503,6 +3512,7 @@ impl ContactsFacetType {
 }
 
 impl From<&str> for ContactsFacetType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,
@@ -3699,6 +3709,7 @@ pub enum EmailDeliverabilityStatus {
 
 impl EmailDeliverabilityStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotSet => "NOT_SET",
@@ -3712,6 +3723,7 @@ impl EmailDeliverabilityStatus {
 }
 
 impl From<&str> for EmailDeliverabilityStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_SET" => Self::NotSet,
@@ -3755,6 +3767,7 @@ pub enum EmailTag {
 
 impl EmailTag {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Untagged => "UNTAGGED",
@@ -3767,6 +3780,7 @@ impl EmailTag {
 }
 
 impl From<&str> for EmailTag {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNTAGGED" => Self::Untagged,
@@ -3906,6 +3920,7 @@ pub enum GetContactResponseType {
 
 impl GetContactResponseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "REGULAR",
@@ -3917,6 +3932,7 @@ impl GetContactResponseType {
 }
 
 impl From<&str> for GetContactResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REGULAR" => Self::Regular,
@@ -4460,6 +4476,7 @@ pub enum PhoneTag {
 
 impl PhoneTag {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Untagged => "UNTAGGED",
@@ -4474,6 +4491,7 @@ impl PhoneTag {
 }
 
 impl From<&str> for PhoneTag {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNTAGGED" => Self::Untagged,
@@ -5216,6 +5234,7 @@ pub enum SubscriptionStatus {
 
 impl SubscriptionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoSubscriptionStatus => "NO_SUBSCRIPTION_STATUS",
@@ -5229,6 +5248,7 @@ impl SubscriptionStatus {
 }
 
 impl From<&str> for SubscriptionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_SUBSCRIPTION_STATUS" => Self::NoSubscriptionStatus,

@@ -858,6 +858,7 @@ pub enum SortOrder {
 
 impl SortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -868,6 +869,7 @@ impl SortOrder {
 }
 
 impl From<&str> for SortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,

@@ -838,6 +838,7 @@ pub enum ActivityType {
 
 impl ActivityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -852,6 +853,7 @@ impl ActivityType {
 }
 
 impl From<&str> for ActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -1346,6 +1348,7 @@ pub enum DiscountType {
 
 impl DiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "GLOBAL",
@@ -1357,6 +1360,7 @@ impl DiscountType {
 }
 
 impl From<&str> for DiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GLOBAL" => Self::Global,
@@ -1903,6 +1907,7 @@ pub enum Metric {
 
 impl Metric {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RecoverableValue => "RECOVERABLE_VALUE",
@@ -1917,6 +1922,7 @@ impl Metric {
 }
 
 impl From<&str> for Metric {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RECOVERABLE_VALUE" => Self::RecoverableValue,
@@ -2471,6 +2477,7 @@ pub enum Status {
 
 impl Status {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Abandoned => "ABANDONED",
@@ -2481,6 +2488,7 @@ impl Status {
 }
 
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ABANDONED" => Self::Abandoned,

@@ -1023,6 +1023,7 @@ pub enum AdditionalFeeSource {
 
 impl AdditionalFeeSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownAdditionalFeeSource => "UNKNOWN_ADDITIONAL_FEE_SOURCE",
@@ -1037,6 +1038,7 @@ impl AdditionalFeeSource {
 }
 
 impl From<&str> for AdditionalFeeSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_ADDITIONAL_FEE_SOURCE" => Self::UnknownAdditionalFeeSource,
@@ -1843,6 +1845,7 @@ pub enum ChargeType {
 
 impl ChargeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HandlingFee => "HANDLING_FEE",
@@ -1853,6 +1856,7 @@ impl ChargeType {
 }
 
 impl From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HANDLING_FEE" => Self::HandlingFee,
@@ -3759,6 +3763,7 @@ pub enum RateType {
 
 impl RateType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoTaxCollected => "NO_TAX_COLLECTED",
@@ -3771,6 +3776,7 @@ impl RateType {
 }
 
 impl From<&str> for RateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_TAX_COLLECTED" => Self::NoTaxCollected,
@@ -4780,6 +4786,7 @@ pub enum TaxableAddressType {
 
 impl TaxableAddressType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "BUSINESS",
@@ -4791,6 +4798,7 @@ impl TaxableAddressType {
 }
 
 impl From<&str> for TaxableAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUSINESS" => Self::Business,

@@ -1305,6 +1305,7 @@ pub enum AdditionalFeeSource {
 
 impl AdditionalFeeSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownAdditionalFeeSource => "UNKNOWN_ADDITIONAL_FEE_SOURCE",
@@ -1319,6 +1320,7 @@ impl AdditionalFeeSource {
 }
 
 impl From<&str> for AdditionalFeeSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_ADDITIONAL_FEE_SOURCE" => Self::UnknownAdditionalFeeSource,
@@ -1784,6 +1786,7 @@ pub enum ChargeType {
 
 impl ChargeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HandlingFee => "HANDLING_FEE",
@@ -1794,6 +1797,7 @@ impl ChargeType {
 }
 
 impl From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HANDLING_FEE" => Self::HandlingFee,
@@ -3199,6 +3203,7 @@ pub enum DiscountType {
 
 impl DiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "GLOBAL",
@@ -3210,6 +3215,7 @@ impl DiscountType {
 }
 
 impl From<&str> for DiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GLOBAL" => Self::Global,
@@ -4439,6 +4445,7 @@ pub enum RateType {
 
 impl RateType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoTaxCollected => "NO_TAX_COLLECTED",
@@ -4451,6 +4458,7 @@ impl RateType {
 }
 
 impl From<&str> for RateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_TAX_COLLECTED" => Self::NoTaxCollected,
@@ -5559,6 +5567,7 @@ pub enum TaxableAddressType {
 
 impl TaxableAddressType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "BUSINESS",
@@ -5570,6 +5579,7 @@ impl TaxableAddressType {
 }
 
 impl From<&str> for TaxableAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUSINESS" => Self::Business,

@@ -857,6 +857,7 @@ pub enum AdditionalFeeSource {
 
 impl AdditionalFeeSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownAdditionalFeeSource => "UNKNOWN_ADDITIONAL_FEE_SOURCE",
@@ -871,6 +872,7 @@ impl AdditionalFeeSource {
 }
 
 impl From<&str> for AdditionalFeeSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_ADDITIONAL_FEE_SOURCE" => Self::UnknownAdditionalFeeSource,
@@ -1677,6 +1679,7 @@ pub enum ChargeType {
 
 impl ChargeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HandlingFee => "HANDLING_FEE",
@@ -1687,6 +1690,7 @@ impl ChargeType {
 }
 
 impl From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HANDLING_FEE" => Self::HandlingFee,
@@ -3413,6 +3417,7 @@ pub enum RateType {
 
 impl RateType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoTaxCollected => "NO_TAX_COLLECTED",
@@ -3425,6 +3430,7 @@ impl RateType {
 }
 
 impl From<&str> for RateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_TAX_COLLECTED" => Self::NoTaxCollected,
@@ -4430,6 +4436,7 @@ pub enum TaxableAddressType {
 
 impl TaxableAddressType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "BUSINESS",
@@ -4441,6 +4448,7 @@ impl TaxableAddressType {
 }
 
 impl From<&str> for TaxableAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUSINESS" => Self::Business,

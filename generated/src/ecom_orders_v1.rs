@@ -1748,6 +1748,7 @@ pub enum ActionType {
 
 impl ActionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Void => "VOID",
@@ -1758,6 +1759,7 @@ impl ActionType {
 }
 
 impl From<&str> for ActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VOID" => Self::Void,
@@ -2094,6 +2096,7 @@ pub enum ActivityType {
 
 impl ActivityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrderRefunded => "ORDER_REFUNDED",
@@ -2141,6 +2144,7 @@ impl ActivityType {
 }
 
 impl From<&str> for ActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORDER_REFUNDED" => Self::OrderRefunded,
@@ -2651,6 +2655,7 @@ pub enum AdditionalFeeSource {
 
 impl AdditionalFeeSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServicePlugin => "SERVICE_PLUGIN",
@@ -2664,6 +2669,7 @@ impl AdditionalFeeSource {
 }
 
 impl From<&str> for AdditionalFeeSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVICE_PLUGIN" => Self::ServicePlugin,
@@ -3168,6 +3174,7 @@ pub enum AttributionSource {
 
 impl AttributionSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -3178,6 +3185,7 @@ impl AttributionSource {
 }
 
 impl From<&str> for AttributionSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -3327,6 +3335,7 @@ pub enum AuthorizationCaptureStatus {
 
 impl AuthorizationCaptureStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -3338,6 +3347,7 @@ impl AuthorizationCaptureStatus {
 }
 
 impl From<&str> for AuthorizationCaptureStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -3511,6 +3521,7 @@ pub enum AuthorizationVoidStatus {
 
 impl AuthorizationVoidStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -3522,6 +3533,7 @@ impl AuthorizationVoidStatus {
 }
 
 impl From<&str> for AuthorizationVoidStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -4893,6 +4905,7 @@ pub enum ChargeType {
 
 impl ChargeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PassOn => "PASS_ON",
@@ -4903,6 +4916,7 @@ impl ChargeType {
 }
 
 impl From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PASS_ON" => Self::PassOn,
@@ -5144,6 +5158,7 @@ pub enum ChargebackStatus {
 
 impl ChargebackStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approved => "APPROVED",
@@ -5154,6 +5169,7 @@ impl ChargebackStatus {
 }
 
 impl From<&str> for ChargebackStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "APPROVED" => Self::Approved,
@@ -6200,6 +6216,7 @@ pub enum DeltaPaymentOptionType {
 
 impl DeltaPaymentOptionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullPaymentOffline => "FULL_PAYMENT_OFFLINE",
@@ -6210,6 +6227,7 @@ impl DeltaPaymentOptionType {
 }
 
 impl From<&str> for DeltaPaymentOptionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FULL_PAYMENT_OFFLINE" => Self::FullPaymentOffline,
@@ -6307,6 +6325,7 @@ pub enum DiscountReason {
 
 impl DiscountReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -6318,6 +6337,7 @@ impl DiscountReason {
 }
 
 impl From<&str> for DiscountReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -6414,6 +6434,7 @@ pub enum DiscountType {
 
 impl DiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "GLOBAL",
@@ -6425,6 +6446,7 @@ impl DiscountType {
 }
 
 impl From<&str> for DiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GLOBAL" => Self::Global,
@@ -6652,6 +6674,7 @@ pub enum DurationUnit {
 
 impl DurationUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Minutes => "MINUTES",
@@ -6663,6 +6686,7 @@ impl DurationUnit {
 }
 
 impl From<&str> for DurationUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MINUTES" => Self::Minutes,
@@ -6755,6 +6779,7 @@ pub enum FulfillmentStatus {
 
 impl FulfillmentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotFulfilled => "NOT_FULFILLED",
@@ -6766,6 +6791,7 @@ impl FulfillmentStatus {
 }
 
 impl From<&str> for FulfillmentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_FULFILLED" => Self::NotFulfilled,
@@ -7378,6 +7404,7 @@ pub enum InventoryAction {
 
 impl InventoryAction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Restock => "RESTOCK",
@@ -7388,6 +7415,7 @@ impl InventoryAction {
 }
 
 impl From<&str> for InventoryAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESTOCK" => Self::Restock,
@@ -8066,6 +8094,7 @@ pub enum LineItemQuantityChangeType {
 
 impl LineItemQuantityChangeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QuantityIncreased => "QUANTITY_INCREASED",
@@ -8076,6 +8105,7 @@ impl LineItemQuantityChangeType {
 }
 
 impl From<&str> for LineItemQuantityChangeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "QUANTITY_INCREASED" => Self::QuantityIncreased,
@@ -8658,6 +8688,7 @@ pub enum ManuallyRefundableReason {
 
 impl ManuallyRefundableReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Expired => "EXPIRED",
@@ -8670,6 +8701,7 @@ impl ManuallyRefundableReason {
 }
 
 impl From<&str> for ManuallyRefundableReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EXPIRED" => Self::Expired,
@@ -9068,6 +9100,7 @@ pub enum MembershipPaymentStatus {
 
 impl MembershipPaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Charged => "CHARGED",
@@ -9080,6 +9113,7 @@ impl MembershipPaymentStatus {
 }
 
 impl From<&str> for MembershipPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CHARGED" => Self::Charged,
@@ -9295,6 +9329,7 @@ pub enum NonRefundableReason {
 
 impl NonRefundableReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -9316,6 +9351,7 @@ impl NonRefundableReason {
 }
 
 impl From<&str> for NonRefundableReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -9771,6 +9807,7 @@ pub enum OrderActivityTypeEnumActivityType {
 
 impl OrderActivityTypeEnumActivityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrderPlaced => "ORDER_PLACED",
@@ -9817,6 +9854,7 @@ impl OrderActivityTypeEnumActivityType {
 }
 
 impl From<&str> for OrderActivityTypeEnumActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORDER_PLACED" => Self::OrderPlaced,
@@ -9893,6 +9931,7 @@ pub enum OrderApprovalStrategy {
 
 impl OrderApprovalStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
@@ -9904,6 +9943,7 @@ impl OrderApprovalStrategy {
 }
 
 impl From<&str> for OrderApprovalStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DEFAULT" => Self::Default,
@@ -11316,6 +11356,7 @@ pub enum PaymentCollectabilityStatus {
 
 impl PaymentCollectabilityStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -11351,6 +11392,7 @@ impl PaymentCollectabilityStatus {
 }
 
 impl From<&str> for PaymentCollectabilityStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,
@@ -11748,6 +11790,7 @@ pub enum PaymentStatus {
 
 impl PaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approved => "APPROVED",
@@ -11765,6 +11808,7 @@ impl PaymentStatus {
 }
 
 impl From<&str> for PaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "APPROVED" => Self::Approved,
@@ -11832,6 +11876,7 @@ pub enum PaymentStatusEnumPaymentStatus {
 
 impl PaymentStatusEnumPaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -11850,6 +11895,7 @@ impl PaymentStatusEnumPaymentStatus {
 }
 
 impl From<&str> for PaymentStatusEnumPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -12270,6 +12316,7 @@ pub enum PredefinedPaymentMethod {
 
 impl PredefinedPaymentMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cash => "CASH",
@@ -12281,6 +12328,7 @@ impl PredefinedPaymentMethod {
 }
 
 impl From<&str> for PredefinedPaymentMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CASH" => Self::Cash,
@@ -12579,6 +12627,7 @@ pub enum Reason {
 
 impl Reason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "MANUAL",
@@ -12589,6 +12638,7 @@ impl Reason {
 }
 
 impl From<&str> for Reason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MANUAL" => Self::Manual,
@@ -13196,6 +13246,7 @@ pub enum RefundStatus {
 
 impl RefundStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -13209,6 +13260,7 @@ impl RefundStatus {
 }
 
 impl From<&str> for RefundStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -13456,6 +13508,7 @@ pub enum RefundableStatus {
 
 impl RefundableStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotRefundable => "NOT_REFUNDABLE",
@@ -13467,6 +13520,7 @@ impl RefundableStatus {
 }
 
 impl From<&str> for RefundableStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_REFUNDABLE" => Self::NotRefundable,
@@ -13947,6 +14001,7 @@ pub enum RestockType {
 
 impl RestockType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoItems => "NO_ITEMS",
@@ -13958,6 +14013,7 @@ impl RestockType {
 }
 
 impl From<&str> for RestockType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_ITEMS" => Self::NoItems,
@@ -14045,6 +14101,7 @@ pub enum ScheduledAction {
 
 impl ScheduledAction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Void => "VOID",
@@ -14055,6 +14112,7 @@ impl ScheduledAction {
 }
 
 impl From<&str> for ScheduledAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VOID" => Self::Void,
@@ -15015,6 +15073,7 @@ pub enum TaxableAddressType {
 
 impl TaxableAddressType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "BUSINESS",
@@ -15026,6 +15085,7 @@ impl TaxableAddressType {
 }
 
 impl From<&str> for TaxableAddressType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUSINESS" => Self::Business,
@@ -15130,6 +15190,7 @@ pub enum TransactionStatus {
 
 impl TransactionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -15148,6 +15209,7 @@ impl TransactionStatus {
 }
 
 impl From<&str> for TransactionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,

@@ -1327,6 +1327,7 @@ pub enum ActorType {
 
 impl ActorType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -1338,6 +1339,7 @@ impl ActorType {
 }
 
 impl From<&str> for ActorType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -1568,6 +1570,7 @@ pub enum AnimationType {
 
 impl AnimationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::View => "VIEW",
@@ -1578,6 +1581,7 @@ impl AnimationType {
 }
 
 impl From<&str> for AnimationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VIEW" => Self::View,
@@ -2925,6 +2929,7 @@ pub enum ConferenceTypeType {
 
 impl ConferenceTypeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Meeting => "MEETING",
@@ -2935,6 +2940,7 @@ impl ConferenceTypeType {
 }
 
 impl From<&str> for ConferenceTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MEETING" => Self::Meeting,
@@ -5028,6 +5034,7 @@ pub enum GuestTypeType {
 
 impl GuestTypeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VisitorOrMember => "VISITOR_OR_MEMBER",
@@ -5038,6 +5045,7 @@ impl GuestTypeType {
 }
 
 impl From<&str> for GuestTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VISITOR_OR_MEMBER" => Self::VisitorOrMember,
@@ -5473,6 +5481,7 @@ pub enum InitialRegistrationTypeType {
 
 impl InitialRegistrationTypeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsvp => "RSVP",
@@ -5483,6 +5492,7 @@ impl InitialRegistrationTypeType {
 }
 
 impl From<&str> for InitialRegistrationTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RSVP" => Self::Rsvp,
@@ -5728,6 +5738,7 @@ pub enum InputControlType {
 
 impl InputControlType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Input => "INPUT",
@@ -5746,6 +5757,7 @@ impl InputControlType {
 }
 
 impl From<&str> for InputControlType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INPUT" => Self::Input,
@@ -6536,6 +6548,7 @@ pub enum LocationType {
 
 impl LocationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Venue => "VENUE",
@@ -6546,6 +6559,7 @@ impl LocationType {
 }
 
 impl From<&str> for LocationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VENUE" => Self::Venue,
@@ -7548,6 +7562,7 @@ pub enum Position {
 
 impl Position {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -7559,6 +7574,7 @@ impl Position {
 }
 
 impl From<&str> for Position {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -7858,6 +7874,7 @@ pub enum RecurrenceStatusStatus {
 
 impl RecurrenceStatusStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OneTime => "ONE_TIME",
@@ -7871,6 +7888,7 @@ impl RecurrenceStatusStatus {
 }
 
 impl From<&str> for RecurrenceStatusStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ONE_TIME" => Self::OneTime,
@@ -8130,6 +8148,7 @@ pub enum RegistrationStatusStatus {
 
 impl RegistrationStatusStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownRegistrationStatus => "UNKNOWN_REGISTRATION_STATUS",
@@ -8146,6 +8165,7 @@ impl RegistrationStatusStatus {
 }
 
 impl From<&str> for RegistrationStatusStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN_REGISTRATION_STATUS" => Self::UnknownRegistrationStatus,
@@ -8195,6 +8215,7 @@ pub enum RegistrationTypeType {
 
 impl RegistrationTypeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsvp => "RSVP",
@@ -8207,6 +8228,7 @@ impl RegistrationTypeType {
 }
 
 impl From<&str> for RegistrationTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RSVP" => Self::Rsvp,
@@ -8273,6 +8295,7 @@ pub enum RequestedFields {
 
 impl RequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Details => "DETAILS",
@@ -8292,6 +8315,7 @@ impl RequestedFields {
 }
 
 impl From<&str> for RequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DETAILS" => Self::Details,
@@ -8407,6 +8431,7 @@ pub enum ResponseType {
 
 impl ResponseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::YesOnly => "YES_ONLY",
@@ -8417,6 +8442,7 @@ impl ResponseType {
 }
 
 impl From<&str> for ResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "YES_ONLY" => Self::YesOnly,
@@ -9176,6 +9202,7 @@ pub enum Status {
 
 impl Status {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Upcoming => "UPCOMING",
@@ -9189,6 +9216,7 @@ impl Status {
 }
 
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UPCOMING" => Self::Upcoming,
@@ -9424,6 +9452,7 @@ pub enum Target {
 
 impl Target {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfValue => "SELF",
@@ -9436,6 +9465,7 @@ impl Target {
 }
 
 impl From<&str> for Target {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SELF" => Self::SelfValue,
@@ -9537,6 +9567,7 @@ pub enum TaxType {
 
 impl TaxType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IncludedInPrice => "INCLUDED_IN_PRICE",
@@ -9547,6 +9578,7 @@ impl TaxType {
 }
 
 impl From<&str> for TaxType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INCLUDED_IN_PRICE" => Self::IncludedInPrice,
@@ -10123,6 +10155,7 @@ pub enum ValueType {
 
 impl ValueType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "TEXT",
@@ -10136,6 +10169,7 @@ impl ValueType {
 }
 
 impl From<&str> for ValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEXT" => Self::Text,
@@ -10183,6 +10217,7 @@ pub enum Variant {
 
 impl Variant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Underline => "UNDERLINE",
@@ -10197,6 +10232,7 @@ impl Variant {
 }
 
 impl From<&str> for Variant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDERLINE" => Self::Underline,

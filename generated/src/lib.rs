@@ -218,6 +218,7 @@ pub mod events {
 
     impl Event {
         /// Types a verified webhook by its event type.
+        #[inline]
         pub fn from_raw(raw: &RawEvent) -> Result<Event, WebhookError> {
             #[cfg(feature = "bookings-v2")]
             if let Some(event) = crate::bookings_v2::Event::from_raw(raw) {

@@ -1594,6 +1594,7 @@ pub enum ActivityStatusStatus {
 
 impl ActivityStatusStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -1605,6 +1606,7 @@ impl ActivityStatusStatus {
 }
 
 impl From<&str> for ActivityStatusStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,
@@ -3565,6 +3567,7 @@ pub enum PrivacyStatusStatus {
 
 impl PrivacyStatusStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -3576,6 +3579,7 @@ impl PrivacyStatusStatus {
 }
 
 impl From<&str> for PrivacyStatusStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,
@@ -3897,6 +3901,7 @@ pub enum Set {
 
 impl Set {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Public => "PUBLIC",
@@ -3908,6 +3913,7 @@ impl Set {
 }
 
 impl From<&str> for Set {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PUBLIC" => Self::Public,
@@ -4009,6 +4015,7 @@ pub enum Status {
 
 impl Status {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownValue => "UNKNOWN",
@@ -4022,6 +4029,7 @@ impl Status {
 }
 
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::UnknownValue,

@@ -316,6 +316,7 @@ pub enum GrantType {
 
 impl GrantType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientCredentials => "client_credentials",
@@ -325,6 +326,7 @@ impl GrantType {
 }
 
 impl From<&str> for GrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "client_credentials" => Self::ClientCredentials,

@@ -345,6 +345,7 @@ pub enum ActivityType {
 
 impl ActivityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnrecognizedType => "UNRECOGNIZED_TYPE",
@@ -360,6 +361,7 @@ impl ActivityType {
 }
 
 impl From<&str> for ActivityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNRECOGNIZED_TYPE" => Self::UnrecognizedType,
@@ -714,6 +716,7 @@ pub enum Identity {
 
 impl Identity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "ADMIN",
@@ -726,6 +729,7 @@ impl Identity {
 }
 
 impl From<&str> for Identity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ADMIN" => Self::Admin,
@@ -912,6 +916,7 @@ pub enum Status {
 
 impl Status {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Abandoned => "ABANDONED",
@@ -922,6 +927,7 @@ impl Status {
 }
 
 impl From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ABANDONED" => Self::Abandoned,

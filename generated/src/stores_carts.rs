@@ -274,6 +274,7 @@ pub enum BuyerInfoIdentityType {
 
 impl BuyerInfoIdentityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "ADMIN",
@@ -286,6 +287,7 @@ impl BuyerInfoIdentityType {
 }
 
 impl From<&str> for BuyerInfoIdentityType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ADMIN" => Self::Admin,
@@ -519,6 +521,7 @@ pub enum CartStatus {
 
 impl CartStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Incomplete => "INCOMPLETE",
@@ -529,6 +532,7 @@ impl CartStatus {
 }
 
 impl From<&str> for CartStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INCOMPLETE" => Self::Incomplete,
@@ -727,6 +731,7 @@ pub enum WeightUnit {
 
 impl WeightUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
@@ -738,6 +743,7 @@ impl WeightUnit {
 }
 
 impl From<&str> for WeightUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,

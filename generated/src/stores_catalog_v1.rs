@@ -3550,6 +3550,7 @@ pub enum DiscountType {
 
 impl DiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Undefined => "UNDEFINED",
@@ -3562,6 +3563,7 @@ impl DiscountType {
 }
 
 impl From<&str> for DiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -3860,6 +3862,7 @@ pub enum InventoryStatus {
 
 impl InventoryStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InStock => "IN_STOCK",
@@ -3871,6 +3874,7 @@ impl InventoryStatus {
 }
 
 impl From<&str> for InventoryStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_STOCK" => Self::InStock,
@@ -4292,6 +4296,7 @@ pub enum OptionType {
 
 impl OptionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedOptionType => "unspecified_option_type",
@@ -4303,6 +4308,7 @@ impl OptionType {
 }
 
 impl From<&str> for OptionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unspecified_option_type" => Self::UnspecifiedOptionType,
@@ -5373,6 +5379,7 @@ pub enum ProductType {
 
 impl ProductType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedProductType => "unspecified_product_type",
@@ -5384,6 +5391,7 @@ impl ProductType {
 }
 
 impl From<&str> for ProductType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unspecified_product_type" => Self::UnspecifiedProductType,
@@ -7407,6 +7415,7 @@ pub enum Version {
 
 impl Version {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1Catalog => "V1_CATALOG",
@@ -7418,6 +7427,7 @@ impl Version {
 }
 
 impl From<&str> for Version {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "V1_CATALOG" => Self::V1Catalog,

@@ -2471,6 +2471,7 @@ pub enum AggregationDateHistogramAggregationInterval {
 
 impl AggregationDateHistogramAggregationInterval {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "YEAR",
@@ -2486,6 +2487,7 @@ impl AggregationDateHistogramAggregationInterval {
 }
 
 impl From<&str> for AggregationDateHistogramAggregationInterval {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "YEAR" => Self::Year,
@@ -2609,6 +2611,7 @@ pub enum AggregationNestedAggregationNestedAggregationType {
 
 impl AggregationNestedAggregationNestedAggregationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value => "VALUE",
@@ -2621,6 +2624,7 @@ impl AggregationNestedAggregationNestedAggregationType {
 }
 
 impl From<&str> for AggregationNestedAggregationNestedAggregationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALUE" => Self::Value,
@@ -3040,6 +3044,7 @@ pub enum AggregationValueAggregationMissingValues {
 
 impl AggregationValueAggregationMissingValues {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "EXCLUDE",
@@ -3050,6 +3055,7 @@ impl AggregationValueAggregationMissingValues {
 }
 
 impl From<&str> for AggregationValueAggregationMissingValues {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EXCLUDE" => Self::Exclude,
@@ -3087,6 +3093,7 @@ pub enum AggregationValueAggregationSortDirection {
 
 impl AggregationValueAggregationSortDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Desc => "DESC",
@@ -3097,6 +3104,7 @@ impl AggregationValueAggregationSortDirection {
 }
 
 impl From<&str> for AggregationValueAggregationSortDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DESC" => Self::Desc,
@@ -3134,6 +3142,7 @@ pub enum AggregationValueAggregationSortType {
 
 impl AggregationValueAggregationSortType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Count => "COUNT",
@@ -3144,6 +3153,7 @@ impl AggregationValueAggregationSortType {
 }
 
 impl From<&str> for AggregationValueAggregationSortType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT" => Self::Count,
@@ -3823,6 +3833,7 @@ pub enum BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
 
 impl BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoRounding => "NO_ROUNDING",
@@ -3834,6 +3845,7 @@ impl BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
 }
 
 impl From<&str> for BulkAdjustProductVariantsByFilterRequestRoundingStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NO_ROUNDING" => Self::NoRounding,
@@ -5086,6 +5098,7 @@ pub enum ChoiceType {
 
 impl ChoiceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ChoiceText => "CHOICE_TEXT",
@@ -5096,6 +5109,7 @@ impl ChoiceType {
 }
 
 impl From<&str> for ChoiceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CHOICE_TEXT" => Self::ChoiceText,
@@ -5846,6 +5860,7 @@ pub enum CommonSearchDetailsMode {
 
 impl CommonSearchDetailsMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Or => "OR",
@@ -5856,6 +5871,7 @@ impl CommonSearchDetailsMode {
 }
 
 impl From<&str> for CommonSearchDetailsMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OR" => Self::Or,
@@ -6734,6 +6750,7 @@ pub enum DiscountType {
 
 impl DiscountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Amount => "AMOUNT",
@@ -6744,6 +6761,7 @@ impl DiscountType {
 }
 
 impl From<&str> for DiscountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AMOUNT" => Self::Amount,
@@ -7104,6 +7122,7 @@ pub enum FileType {
 
 impl FileType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unspecified => "UNSPECIFIED",
@@ -7119,6 +7138,7 @@ impl FileType {
 }
 
 impl From<&str> for FileType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED" => Self::Unspecified,
@@ -8066,6 +8086,7 @@ pub enum InventoryAvailabilityStatus {
 
 impl InventoryAvailabilityStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InStock => "IN_STOCK",
@@ -8077,6 +8098,7 @@ impl InventoryAvailabilityStatus {
 }
 
 impl From<&str> for InventoryAvailabilityStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IN_STOCK" => Self::InStock,
@@ -9256,6 +9278,7 @@ pub enum MediaType {
 
 impl MediaType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "IMAGE",
@@ -9266,6 +9289,7 @@ impl MediaType {
 }
 
 impl From<&str> for MediaType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMAGE" => Self::Image,
@@ -9350,6 +9374,7 @@ pub enum ModifierRenderType {
 
 impl ModifierRenderType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FreeText => "FREE_TEXT",
@@ -9361,6 +9386,7 @@ impl ModifierRenderType {
 }
 
 impl From<&str> for ModifierRenderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FREE_TEXT" => Self::FreeText,
@@ -10555,6 +10581,7 @@ pub enum Position {
 
 impl Position {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -10566,6 +10593,7 @@ impl Position {
 }
 
 impl From<&str> for Position {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -10682,6 +10710,7 @@ pub enum PreorderStatus {
 
 impl PreorderStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -10693,6 +10722,7 @@ impl PreorderStatus {
 }
 
 impl From<&str> for PreorderStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENABLED" => Self::Enabled,
@@ -11299,6 +11329,7 @@ pub enum ProductOptionRenderType {
 
 impl ProductOptionRenderType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextChoices => "TEXT_CHOICES",
@@ -11309,6 +11340,7 @@ impl ProductOptionRenderType {
 }
 
 impl From<&str> for ProductOptionRenderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEXT_CHOICES" => Self::TextChoices,
@@ -11349,6 +11381,7 @@ pub enum ProductPreorderAvailability {
 
 impl ProductPreorderAvailability {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllVariants => "ALL_VARIANTS",
@@ -11360,6 +11393,7 @@ impl ProductPreorderAvailability {
 }
 
 impl From<&str> for ProductPreorderAvailability {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALL_VARIANTS" => Self::AllVariants,
@@ -11398,6 +11432,7 @@ pub enum ProductType {
 
 impl ProductType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Physical => "PHYSICAL",
@@ -11408,6 +11443,7 @@ impl ProductType {
 }
 
 impl From<&str> for ProductType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PHYSICAL" => Self::Physical,
@@ -11811,6 +11847,7 @@ pub enum RequestedFields {
 
 impl RequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Url => "URL",
@@ -11839,6 +11876,7 @@ impl RequestedFields {
 }
 
 impl From<&str> for RequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL" => Self::Url,
@@ -12231,6 +12269,7 @@ pub enum SingleEntityOpsRequestedFields {
 
 impl SingleEntityOpsRequestedFields {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Url => "URL",
@@ -12258,6 +12297,7 @@ impl SingleEntityOpsRequestedFields {
 }
 
 impl From<&str> for SingleEntityOpsRequestedFields {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL" => Self::Url,
@@ -12372,6 +12412,7 @@ pub enum SketchDataVariant {
 
 impl SketchDataVariant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Underline => "UNDERLINE",
@@ -12386,6 +12427,7 @@ impl SketchDataVariant {
 }
 
 impl From<&str> for SketchDataVariant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNDERLINE" => Self::Underline,
@@ -13165,6 +13207,7 @@ pub enum Target {
 
 impl Target {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfValue => "SELF",
@@ -13177,6 +13220,7 @@ impl Target {
 }
 
 impl From<&str> for Target {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SELF" => Self::SelfValue,
@@ -13663,6 +13707,7 @@ pub enum UserCriteria {
 
 impl UserCriteria {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MembersOnly => "MEMBERS_ONLY",
@@ -13672,6 +13717,7 @@ impl UserCriteria {
 }
 
 impl From<&str> for UserCriteria {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MEMBERS_ONLY" => Self::MembersOnly,
@@ -16895,6 +16941,7 @@ pub enum WixCommonAggregationType {
 
 impl WixCommonAggregationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value => "VALUE",
@@ -16908,6 +16955,7 @@ impl WixCommonAggregationType {
 }
 
 impl From<&str> for WixCommonAggregationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALUE" => Self::Value,
@@ -17012,6 +17060,7 @@ pub enum WixCommonScalarType {
 
 impl WixCommonScalarType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CountDistinct => "COUNT_DISTINCT",
@@ -17023,6 +17072,7 @@ impl WixCommonScalarType {
 }
 
 impl From<&str> for WixCommonScalarType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT_DISTINCT" => Self::CountDistinct,
@@ -17118,6 +17168,7 @@ pub enum WixCommonSortOrder {
 
 impl WixCommonSortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -17128,6 +17179,7 @@ impl WixCommonSortOrder {
 }
 
 impl From<&str> for WixCommonSortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,

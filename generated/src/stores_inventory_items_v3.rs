@@ -5082,6 +5082,7 @@ pub enum ReasonType {
 
 impl ReasonType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Order => "ORDER",
@@ -5093,6 +5094,7 @@ impl ReasonType {
 }
 
 impl From<&str> for ReasonType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORDER" => Self::Order,

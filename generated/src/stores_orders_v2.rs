@@ -1819,6 +1819,7 @@ pub enum OrderFulfillmentStatus {
 
 impl OrderFulfillmentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotFulfilled => "NOT_FULFILLED",
@@ -1831,6 +1832,7 @@ impl OrderFulfillmentStatus {
 }
 
 impl From<&str> for OrderFulfillmentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NOT_FULFILLED" => Self::NotFulfilled,
@@ -1875,6 +1877,7 @@ pub enum OrderPaymentStatus {
 
 impl OrderPaymentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedPaymentStatus => "UNSPECIFIED_PAYMENT_STATUS",
@@ -1888,6 +1891,7 @@ impl OrderPaymentStatus {
 }
 
 impl From<&str> for OrderPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED_PAYMENT_STATUS" => Self::UnspecifiedPaymentStatus,
@@ -2604,6 +2608,7 @@ pub enum WeightUnit {
 
 impl WeightUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnspecifiedWeightUnit => "UNSPECIFIED_WEIGHT_UNIT",
@@ -2615,6 +2620,7 @@ impl WeightUnit {
 }
 
 impl From<&str> for WeightUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNSPECIFIED_WEIGHT_UNIT" => Self::UnspecifiedWeightUnit,

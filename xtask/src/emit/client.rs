@@ -56,7 +56,7 @@ pub(super) fn module_rs(
         method(module, m, &mut out);
     }
     out.items
-        .extend(module.types.iter().map(|t| type_def(t, &defaults)));
+        .extend(module.types.iter().flat_map(|t| type_def(t, &defaults)));
     out.items.push(events_tokens(module));
     let ModuleOut {
         client: methods,
@@ -194,19 +194,16 @@ fn shared_module_rs(
         "{}\n\n{}\n\nEach type is compiled with the features of the modules that use it.\n\nGenerated from `{}`.",
         module.title, module.docs, module.source
     ));
-    let items = module.types.iter().map(|t| {
+    let mut items = TokenStream::new();
+    for t in &module.types {
         let features: Vec<&String> = users.get(&t.name).into_iter().flatten().collect();
         // Every item of the type (its definition and its impls) under the same `cfg`.
-        let mut file: syn::File =
-            syn::parse2(type_def(t, defaults)).expect("a type definition parses");
-        for item in &mut file.items {
-            if let Some(attrs) = item_attrs(item) {
-                let cfg: syn::Attribute = syn::parse_quote!(#[cfg(any(#(feature = #features),*))]);
-                attrs.insert(0, cfg);
-            }
+        let cfg = quote!(#[cfg(any(#(feature = #features),*))]);
+        for item in type_def(t, defaults) {
+            items.extend(cfg.clone());
+            items.extend(item);
         }
-        quote!(#file)
-    });
+    }
     quote! {
         #module_docs
 
@@ -215,22 +212,7 @@ fn shared_module_rs(
         #[allow(unused_imports)]
         use wix_rest_runtime::__private as rt;
 
-        #(#items)*
-    }
-}
-
-/// The attributes of an item that can carry a `cfg`.
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Struct(i) => Some(&mut i.attrs),
-        syn::Item::Enum(i) => Some(&mut i.attrs),
-        syn::Item::Impl(i) => Some(&mut i.attrs),
-        syn::Item::Type(i) => Some(&mut i.attrs),
-        syn::Item::Const(i) => Some(&mut i.attrs),
-        syn::Item::Fn(i) => Some(&mut i.attrs),
-        syn::Item::Mod(i) => Some(&mut i.attrs),
-        syn::Item::Use(i) => Some(&mut i.attrs),
-        _ => None,
+        #items
     }
 }
 

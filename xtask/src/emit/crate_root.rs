@@ -114,6 +114,7 @@ pub(super) fn lib_rs(spec: &Spec) -> TokenStream {
 
             impl Event {
                 /// Types a verified webhook by its event type.
+                #[inline]
                 pub fn from_raw(raw: &RawEvent) -> Result<Event, WebhookError> {
                     #(#tries)*
                     Ok(Event::Unknown { event_type: raw.event_type.clone() })

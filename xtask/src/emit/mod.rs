@@ -138,9 +138,10 @@ fn header(source: &str) -> String {
 
 /// A Rust file: the header, then the tokens formatted by prettyplease.
 fn rust_file(source: &str, tokens: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(tokens.clone()) {
+    // Not cloned for the message: a shared token stream would be copied as it is parsed.
+    let file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
-        Err(e) => panic!("generated code for {source} does not parse: {e}\n{tokens}"),
+        Err(e) => panic!("generated code for {source} does not parse: {e}"),
     };
     // Formatted by prettyplease; rustfmt is told to leave it so (`cargo fmt` must not fight codegen).
     format!(

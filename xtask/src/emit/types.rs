@@ -63,7 +63,9 @@ pub(super) fn ty_tokens(ty: &Ty) -> TokenStream {
     }
 }
 
-pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStream {
+/// A type's items (its definition, then its impls), one token stream each: the shared module
+/// puts a `cfg` on each.
+pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     match &def.kind {
@@ -89,14 +91,14 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStrea
                 Some(t) => quote!(#[serde(tag = #t)]),
                 None => quote!(#[serde(untagged)]),
             };
-            quote! {
+            vec![quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                 #how
                 pub enum #name {
                     #(#variants)*
                 }
-            }
+            }]
         }
         TypeKind::Enum { values } => {
             let variants = values.iter().map(|v| {
@@ -114,17 +116,20 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStrea
                 let wire = &v.wire;
                 quote!(#wire => Self::#var,)
             });
-            quote! {
-                #doc
-                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-                pub enum #name {
-                    #(#variants)*
-                    /// A value these bindings do not know yet, kept as sent.
-                    Unknown(String),
-                }
-
+            vec![
+                quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                    pub enum #name {
+                        #(#variants)*
+                        /// A value these bindings do not know yet, kept as sent.
+                        Unknown(String),
+                    }
+                },
+                quote! {
                 impl #name {
                     /// The value as it is sent on the wire.
+                    #[inline]
                     pub fn as_str(&self) -> &str {
                         match self {
                             #(#to_str)*
@@ -132,8 +137,10 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStrea
                         }
                     }
                 }
-
+                },
+                quote! {
                 impl From<&str> for #name {
+                    #[inline]
                     fn from(value: &str) -> Self {
                         match value {
                             #(#from_str)*
@@ -141,19 +148,22 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> TokenStrea
                         }
                     }
                 }
-
+                },
+                quote! {
                 impl Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
-
+                },
+                quote! {
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         rt::object::string(deserializer).map(|s| Self::from(&*s))
                     }
                 }
-            }
+                },
+            ]
         }
     }
 }
@@ -167,7 +177,7 @@ fn struct_def(
     fields: &[Field],
     open: bool,
     defaults: &BTreeSet<String>,
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let name_str = &def.name;
     let doc = docs(&def.docs);
@@ -202,34 +212,39 @@ fn struct_def(
     let derive_default = default.then(|| quote!(Default,));
     let serialize = serialize_body(name_str, fields, open);
     let visit = visit_map_body(fields, open, default);
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #derive_default PartialEq)]
-        pub struct #name {
-            #(#field_defs)*
-            #unknown_field
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #serialize
+    vec![
+        quote! {
+            #doc
+            #[derive(Clone, Debug, #derive_default PartialEq)]
+            pub struct #name {
+                #(#field_defs)*
+                #unknown_field
             }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::object::deserialize(deserializer)
+        },
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    #serialize
+                }
             }
-        }
-
-        impl rt::object::Object for #name {
-            const NAME: &'static str = #name_str;
-
-            fn visit_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #visit
+        },
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    rt::object::deserialize(deserializer)
+                }
             }
-        }
-    }
+        },
+        quote! {
+            impl rt::object::Object for #name {
+                const NAME: &'static str = #name_str;
+
+                fn visit_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                    #visit
+                }
+            }
+        },
+    ]
 }
 
 /// `Serialize::serialize` of a struct: required fields always, optional ones when set, then the

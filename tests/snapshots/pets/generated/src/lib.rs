@@ -82,6 +82,7 @@ pub mod events {
 
     impl Event {
         /// Types a verified webhook by its event type.
+        #[inline]
         pub fn from_raw(raw: &RawEvent) -> Result<Event, WebhookError> {
             #[cfg(feature = "pets-v1")]
             if let Some(event) = crate::pets_v1::Event::from_raw(raw) {

@@ -1486,6 +1486,7 @@ pub enum PetKind {
 
 impl PetKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cat => "cat",
@@ -1498,6 +1499,7 @@ impl PetKind {
 }
 
 impl From<&str> for PetKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cat" => Self::Cat,
@@ -1793,6 +1795,7 @@ pub enum SortingOrder {
 
 impl SortingOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -1803,6 +1806,7 @@ impl SortingOrder {
 }
 
 impl From<&str> for SortingOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
