@@ -187,3 +187,70 @@ fn generated_structs_read_and_write_json_as_the_derive_does() {
     assert_eq!(app.unknown_fields.len(), 2);
     assert_eq!(serde_json::to_value(&app).unwrap(), wire);
 }
+
+/// A scope set that also writes, for the methods that send bodies.
+struct Manager;
+
+// SAFETY: `PETS_MANAGE` grants `PETS.WRITE` and includes `PETS_READ` in the fixture's registry;
+// those are the two permissions implemented below.
+unsafe impl ScopeSet for Manager {
+    const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_MANAGE];
+}
+
+// SAFETY: as above.
+unsafe impl permissions::PetsRead for Manager {}
+
+// SAFETY: as above.
+unsafe impl permissions::PetsWrite for Manager {}
+
+fn header<'r>(request: &'r Recorded, name: &str) -> Option<&'r str> {
+    request
+        .headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn form_and_binary_bodies_are_sent_with_their_content_types() {
+    use wix_rest_pets_fixture::pets_v1::ApplyForAdoptionRequest;
+    let server = TestServer::start(|request: &Recorded, _| {
+        if request.path.ends_with("/photo") {
+            Reply::json(&json!({"size": request.body.len()}))
+        } else {
+            Reply::json(&json!({}))
+        }
+    })
+    .await;
+    let client = client_for(&server);
+    let pets = PetsV1::new(&Manager::open(&client));
+
+    let form = ApplyForAdoptionRequest {
+        name: "Ann & Bo".to_owned(),
+        age: Some(34),
+        has_garden: Some(true),
+        other_pets: Some(vec!["cat".to_owned(), "fish/1".to_owned()]),
+    };
+    pets.apply_for_adoption("p1", &form).await.unwrap();
+    let photo: Vec<u8> = (0..=255).collect();
+    let uploaded = pets.upload_pet_photo("p1", &photo).await.unwrap();
+    assert_eq!(uploaded.size, Some(256));
+
+    let requests = server.requests();
+    let (form_request, photo_request) = (&requests[0], &requests[1]);
+    assert_eq!(
+        header(form_request, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    // The object's fields as pairs, a list as the key once per value (serde_json's key order).
+    assert_eq!(
+        String::from_utf8_lossy(&form_request.body),
+        "age=34&hasGarden=true&name=Ann+%26+Bo&otherPets=cat&otherPets=fish%2F1"
+    );
+    assert_eq!(
+        header(photo_request, "content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(photo_request.method, "PUT");
+    assert_eq!(photo_request.body, photo);
+}

@@ -171,7 +171,7 @@ fn every_module_survives_export_then_import() {
 }
 
 /// The third-party fixture (`$ref`, enums, oneOf tagged and untagged, allOf, nullable, formats,
-/// OAuth scopes) imports to the exact committed spec and registry, and that spec generates.
+/// OAuth scopes, form and binary request bodies) imports to the exact committed spec and registry, and that spec generates.
 #[test]
 fn third_party_fixture_imports_to_the_committed_spec() {
     let dir = root().join("tests/fixtures/openapi");
@@ -212,7 +212,29 @@ fn third_party_fixture_imports_to_the_committed_spec() {
     ];
     let spec = xtask::load(&set).unwrap_or_else(|d| panic!("{}", xtask::diag::render(&d)));
     let zoo = &spec.modules[0];
-    assert_eq!(zoo.methods.len(), 3);
+    let operations: usize = doc
+        .paths
+        .paths
+        .values()
+        .filter_map(|p| p.as_item())
+        .map(|p| p.iter().count())
+        .sum();
+    assert_eq!(zoo.methods.len(), operations);
+    // Form and binary request bodies keep their encodings.
+    let encoding = |name: &str| {
+        zoo.methods
+            .iter()
+            .find(|m| m.rust_name == name)
+            .map(|m| m.request_encoding)
+    };
+    assert_eq!(
+        encoding("keeper_login"),
+        Some(xtask::model::BodyEncoding::Form)
+    );
+    assert_eq!(
+        encoding("keeper_badge_upload"),
+        Some(xtask::model::BodyEncoding::Binary)
+    );
     assert_eq!(
         zoo.methods[0].access.requirements()[0].permission,
         "ZOO.ZOO_READ"

@@ -3,7 +3,7 @@
 //! keyword is adding a row.
 
 use crate::diag::one_of;
-use crate::model::{Envelope, HttpMethod, Operator, QueryEncoding};
+use crate::model::{BodyEncoding, Envelope, HttpMethod, Operator, QueryEncoding};
 
 /// The spellings of one keyword enum.
 pub struct Keywords<T: 'static> {
@@ -107,6 +107,16 @@ pub const QUERY_ENCODINGS: Keywords<QueryEncoding> = Keywords {
         ("object", QueryEncoding::Object),
     ],
     note: " (`json_string`: the filter and sort are sent as JSON strings, as in Stores V1)",
+};
+
+/// `request_encoding:` of a method.
+pub const BODY_ENCODINGS: Keywords<BodyEncoding> = Keywords {
+    table: &[
+        ("json", BodyEncoding::Json),
+        ("form", BodyEncoding::Form),
+        ("binary", BodyEncoding::Binary),
+    ],
+    note: " (`form`: an object's fields as `application/x-www-form-urlencoded`; `binary`: `type: string, format: binary` sent as `application/octet-stream`)",
 };
 
 /// `envelope:` of a webhook.

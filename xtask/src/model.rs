@@ -130,6 +130,8 @@ pub struct Method {
     /// What the method requires: usually one permission.
     pub access: Access,
     pub request: Option<Ty>,
+    /// How the request body is sent.
+    pub request_encoding: BodyEncoding,
     pub response: Option<Ty>,
     pub retry_safe: bool,
     pub paging: Option<Paging>,
@@ -337,6 +339,28 @@ pub struct QueryCaps {
     /// Steps from the request body to the sort field.
     pub sort: Vec<Step>,
     pub fields: Vec<QueryField>,
+}
+
+/// How a request body is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`: the request type as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the request object's fields as form pairs.
+    Form,
+    /// `application/octet-stream`: the bytes as given (`type: string, format: binary`).
+    Binary,
+}
+
+impl BodyEncoding {
+    /// The content type the body is sent with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            BodyEncoding::Json => "application/json",
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Binary => "application/octet-stream",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -68,6 +68,8 @@ pub struct RawMethod {
     #[serde(default)]
     pub params: Vec<RawParam>,
     pub request: Option<RawSchema>,
+    /// How the request body is sent: `json` (the default), `form` or `binary`.
+    pub request_encoding: Option<String>,
     pub response: Option<RawSchema>,
     pub retry_safe: Option<bool>,
     pub paging: Option<RawPaging>,
@@ -261,6 +263,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "permission",
     "params",
     "request",
+    "request_encoding",
     "response",
     "retry_safe",
     "paging",

@@ -7,7 +7,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub use crate::client::RawResponse;
+pub use crate::client::{Body, RawResponse};
 use crate::error::Error;
 use crate::operation::Operation;
 pub use crate::paging::BoxStream;
@@ -33,15 +33,73 @@ pub fn segment(value: &str) -> impl fmt::Display + '_ {
     utf8_percent_encode(value, SEGMENT)
 }
 
-/// Encodes a request body.
-pub fn json_body<T: Serialize + ?Sized>(
-    op: &'static Operation,
-    body: &T,
-) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|source| Error::Encode {
+/// Encodes a JSON request body.
+pub fn json_body<T: Serialize + ?Sized>(op: &'static Operation, body: &T) -> Result<Body, Error> {
+    serde_json::to_vec(body)
+        .map(Body::json)
+        .map_err(|source| Error::Encode {
+            method: op.name,
+            source,
+        })
+}
+
+/// The `{}` body Wix's examples send to a POST, PUT or PATCH method without parameters.
+pub fn empty_json_body() -> Body {
+    Body::json(b"{}".to_vec())
+}
+
+/// Encodes an `application/x-www-form-urlencoded` request body: the fields of the object
+/// `body` serializes to, as pairs (a list as the key once per value, `null` left out). A field
+/// that is an object, or a list holding one, cannot be a form value: an [`Error::Encode`] names it.
+pub fn form_body<T: Serialize + ?Sized>(op: &'static Operation, body: &T) -> Result<Body, Error> {
+    use serde_json::Value;
+    let error = |message: String| Error::Encode {
+        method: op.name,
+        source: <serde_json::Error as serde::ser::Error>::custom(message),
+    };
+    let value = serde_json::to_value(body).map_err(|source| Error::Encode {
         method: op.name,
         source,
+    })?;
+    let Value::Object(fields) = value else {
+        return Err(error("a form body is an object of fields".to_owned()));
+    };
+    fn scalar(value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null | Value::Array(_) | Value::Object(_) => None,
+        }
+    }
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &fields {
+        let values = match value {
+            Value::Null => continue,
+            Value::Array(items) => items.iter().filter(|v| !v.is_null()).collect(),
+            one => vec![one],
+        };
+        for value in values {
+            let text = scalar(value).ok_or_else(|| {
+                error(format!(
+                    "the form field `{key}` holds an object or a nested list; a form carries strings, numbers and booleans"
+                ))
+            })?;
+            form.append_pair(key, &text);
+        }
+    }
+    Ok(Body {
+        bytes: form.finish().into_bytes().into(),
+        content_type: "application/x-www-form-urlencoded",
     })
+}
+
+/// An `application/octet-stream` request body: the bytes as given.
+pub fn binary_body(bytes: &[u8]) -> Body {
+    Body {
+        bytes: bytes.to_vec().into(),
+        content_type: "application/octet-stream",
+    }
 }
 
 /// Decodes a response body; an error names the method and the JSON path that failed.
@@ -233,7 +291,7 @@ pub unsafe fn call<'f, T: DeserializeOwned + 'f>(
     op: &'static Operation,
     path: Result<String, Error>,
     query: Vec<(&'static str, String)>,
-    body: Result<Option<Vec<u8>>, Error>,
+    body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<T, Error>> {
     Box::pin(async move {
         let response = client.execute(op, path?, query, body?).await?;
@@ -252,7 +310,7 @@ pub unsafe fn call_no_content<'f>(
     op: &'static Operation,
     path: Result<String, Error>,
     query: Vec<(&'static str, String)>,
-    body: Result<Option<Vec<u8>>, Error>,
+    body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<(), Error>> {
     Box::pin(async move {
         let response = client.execute(op, path?, query, body?).await?;
@@ -450,6 +508,24 @@ mod tests {
         scopes: &[],
         retry_safe: true,
     };
+
+    #[test]
+    fn form_bodies_carry_scalars_and_lists_of_scalars() {
+        let body = form_body(
+            &OP,
+            &serde_json::json!({"b": [1, null, true], "a": "x y", "n": null}),
+        )
+        .unwrap();
+        assert_eq!(body.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(&body.bytes[..], b"a=x+y&b=1&b=true");
+        let err = form_body(&OP, &serde_json::json!({"a": {"b": 1}})).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the form field `a` holds an object"),
+            "{err}"
+        );
+        assert!(form_body(&OP, &serde_json::json!([1])).is_err());
+    }
 
     #[test]
     fn decode_names_the_method_and_the_path() {

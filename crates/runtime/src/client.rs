@@ -257,6 +257,25 @@ impl ClientBuilder {
     }
 }
 
+/// A request body: its bytes and the content type they are sent with. Made by `__private`'s
+/// `json_body`, `form_body` and `binary_body`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Body {
+    pub(crate) bytes: Bytes,
+    pub(crate) content_type: &'static str,
+}
+
+impl Body {
+    /// A JSON body.
+    pub(crate) fn json(bytes: Vec<u8>) -> Body {
+        Body {
+            bytes: Bytes::from(bytes),
+            content_type: "application/json",
+        }
+    }
+}
+
 /// A successful response: its body and request id.
 #[doc(hidden)]
 pub struct RawResponse {
@@ -339,7 +358,7 @@ impl Client {
         query: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
     ) -> Result<T, Error> {
-        let response = self.execute(op, path, query, body).await?;
+        let response = self.execute(op, path, query, body.map(Body::json)).await?;
         crate::__private::decode(op, &response.body, response.request_id)
     }
 
@@ -352,7 +371,7 @@ impl Client {
         op: &'static Operation,
         path: String,
         query: Vec<(&'static str, String)>,
-        body: Option<Vec<u8>>,
+        body: Option<Body>,
     ) -> Result<RawResponse, Error> {
         let span = tracing::debug_span!(
             "wix",
@@ -365,8 +384,6 @@ impl Client {
         // A deadline too far to represent is no deadline.
         let deadline = start.checked_add(self.inner.retry.deadline);
         let url = self.url(op, &path);
-        // Owned once; every attempt sends a reference-counted view of it, never a copy.
-        let body = body.map(Bytes::from);
         self.run(op, &url, &query, body.as_ref(), start, deadline)
             .instrument(span)
             .await
@@ -378,7 +395,7 @@ impl Client {
         op: &'static Operation,
         url: &str,
         query: &[(&'static str, String)],
-        body: Option<&Bytes>,
+        body: Option<&Body>,
         start: Instant,
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Error> {
@@ -431,7 +448,7 @@ impl Client {
         attempt: u32,
         url: &str,
         query: &[(&'static str, String)],
-        body: Option<&Bytes>,
+        body: Option<&Body>,
         deadline: Option<Instant>,
     ) -> Result<RawResponse, Failed> {
         // A method that needs no permission (the token endpoint) is sent without credentials.
@@ -474,8 +491,8 @@ impl Client {
             url.query_pairs_mut().extend_pairs(query);
         }
         let mut headers = authorized.map(|a| a.headers).unwrap_or_default();
-        if body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(body) = body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
         }
         let hooks = &self.inner.hooks;
         if !hooks.is_empty() {
@@ -489,7 +506,8 @@ impl Client {
         let mut request = reqwest::Request::new(op.http_method.to_reqwest(), url);
         *request.headers_mut() = headers;
         if let Some(body) = body {
-            *request.body_mut() = Some(body.clone().into());
+            // Every attempt sends a reference-counted view of the bytes, never a copy.
+            *request.body_mut() = Some(body.bytes.clone().into());
         }
         // The attempt's timeout, cut to the time left before the deadline.
         let now = Instant::now();
@@ -543,7 +561,7 @@ impl Client {
     ) -> crate::__private::BoxFuture<'_, Result<Vec<u8>, Error>> {
         Box::pin(async move {
             let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path);
-            let body = Bytes::from(body);
+            let body = Body::json(body);
             let response = self
                 .run(
                     &OAUTH_TOKEN,

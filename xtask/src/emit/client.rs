@@ -271,8 +271,12 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     let op = quote!(&operations::#op_name);
     let scopes = m.access.scopes();
     let requirement = access_doc(&m.access);
+    let encoding = match m.request_encoding {
+        BodyEncoding::Json => String::new(),
+        other => format!(" · body sent as `{}`", other.content_type()),
+    };
     let mut doc = docs(&format!(
-        "{}\n\n`{} {}` · Wix: *{}*\n\n{requirement}",
+        "{}\n\n`{} {}` · Wix: *{}*{encoding}\n\n{requirement}",
         m.docs,
         m.http.as_str(),
         m.path,
@@ -371,11 +375,19 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     };
 
     let body_expr = match &m.request {
+        Some(_) if m.request_encoding == BodyEncoding::Binary => {
+            params.push(quote!(body: &'f [u8]));
+            args.push(quote!(body));
+            quote!(Ok(Some(rt::binary_body(body))))
+        }
         Some(ty) => {
             let t = ty_tokens(ty);
             params.push(quote!(body: &'f #t));
             args.push(quote!(body));
-            quote!(rt::json_body(#op, body).map(Some))
+            match m.request_encoding {
+                BodyEncoding::Form => quote!(rt::form_body(#op, body).map(Some)),
+                _ => quote!(rt::json_body(#op, body).map(Some)),
+            }
         }
         // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
         None if matches!(
@@ -383,7 +395,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
         ) =>
         {
-            quote!(Ok(Some(b"{}".to_vec())))
+            quote!(Ok(Some(rt::empty_json_body())))
         }
         None => quote!(Ok(None)),
     };

@@ -7,7 +7,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::path::{self, Part};
 use super::{ModuleLowering, rust_ident};
-use crate::keyword::{HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
+use crate::keyword::{BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
 use crate::model::*;
 use crate::raw;
 use crate::yaml_pos::{Anchor, YamlPath};
@@ -37,6 +37,7 @@ impl ModuleLowering<'_, '_> {
             .request
             .as_ref()
             .map(|s| self.lower_schema(s, &path.key("request"), &format!("{method_type}Request")));
+        let request_encoding = self.request_encoding(rm, request.as_ref(), path);
         let response = rm.response.as_ref().map(|s| {
             self.lower_schema(s, &path.key("response"), &format!("{method_type}Response"))
         });
@@ -231,9 +232,62 @@ impl ModuleLowering<'_, '_> {
             params_type,
             access,
             request,
+            request_encoding,
             response,
             paging,
             query,
         })
+    }
+
+    /// How the request body is sent (`request_encoding:`, JSON by default): a form body is an
+    /// object, a binary one is `type: string, format: binary`.
+    fn request_encoding(
+        &mut self,
+        rm: &raw::RawMethod,
+        request: Option<&Ty>,
+        path: &YamlPath,
+    ) -> BodyEncoding {
+        let Some(word) = &rm.request_encoding else {
+            return BodyEncoding::Json;
+        };
+        let epath = path.key("request_encoding");
+        let encoding = match BODY_ENCODINGS.parse(word) {
+            Ok(encoding) => encoding,
+            Err(hint) => {
+                self.report.error(
+                    &epath,
+                    Anchor::Value,
+                    format!("unknown request encoding `{word}` in method `{}`", rm.name),
+                    Some(hint),
+                );
+                return BodyEncoding::Json;
+            }
+        };
+        let binary_schema = rm.request.as_ref().is_some_and(|s| {
+            s.ty.as_deref() == Some("string") && s.format.as_deref() == Some("binary")
+        });
+        let problem = match (encoding, request) {
+            (_, None) => Some("the method has no `request` to encode"),
+            (BodyEncoding::Form, Some(Ty::Named(_))) => None,
+            (BodyEncoding::Form, Some(_)) => {
+                Some("a form body is an object: its fields are the form's pairs")
+            }
+            (BodyEncoding::Binary, Some(_)) if !binary_schema => {
+                Some("a binary body is `{ type: string, format: binary }`")
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            self.report.error(
+                &epath,
+                Anchor::Value,
+                format!(
+                    "method `{}` cannot send a `{word}` body: {problem}",
+                    rm.name
+                ),
+                None,
+            );
+        }
+        encoding
     }
 }

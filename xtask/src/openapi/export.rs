@@ -265,8 +265,10 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             required: true,
             ..RequestBody::default()
         };
-        body.content
-            .insert("application/json".to_owned(), media(request, &m.type_name)?);
+        body.content.insert(
+            method.request_encoding.content_type().to_owned(),
+            media(request, &m.type_name)?,
+        );
         op.request_body = Some(ReferenceOr::Item(body));
     }
     let mut ok = Response {

@@ -467,15 +467,26 @@ fn method(
             ReferenceOr::Reference { .. } => cx
                 .errors
                 .push(unsupported(&bptr, "a request body `$ref`".to_owned())),
-            ReferenceOr::Item(b) => match json_schema(&b.content) {
-                Ok(Some((ct, s))) => {
-                    let v = cx.convert(s, &format!("{bptr}/content/{}/schema", escape(ct)), 0);
+            ReferenceOr::Item(b) => match request_schema(&b.content) {
+                Ok(Some((ct, encoding, schema))) => {
+                    let v = match schema {
+                        Some(s) => {
+                            cx.convert(s, &format!("{bptr}/content/{}/schema", escape(ct)), 0)
+                        }
+                        // Bytes without a schema are bytes.
+                        None => binary_schema(),
+                    };
                     m.insert("request".into(), Yaml::Mapping(v));
+                    if let Some(word) = encoding {
+                        m.insert("request_encoding".into(), word.into());
+                    }
                 }
                 Ok(None) => {}
                 Err(ct) => cx.errors.push(unsupported(
                     &format!("{bptr}/content/{}", escape(&ct)),
-                    format!("a `{ct}` request body; only `application/json` bodies are supported"),
+                    format!(
+                        "a `{ct}` request body; `application/json`, `application/x-www-form-urlencoded` and `application/octet-stream` bodies are supported"
+                    ),
                 )),
             },
         }
@@ -516,6 +527,38 @@ fn method(
             m.insert(key.into(), serde_yaml::to_value(v).expect("JSON is YAML"));
         }
     }
+    m
+}
+
+/// A request body's content type, its `request_encoding` (`None` for JSON) and schema: JSON
+/// first, then a form, then bytes (`application/octet-stream` is always
+/// `{ type: string, format: binary }`); `Ok(None)` for no content; `Err(type)` otherwise.
+#[allow(clippy::type_complexity)]
+fn request_schema(
+    content: &openapiv3::Content,
+) -> Result<Option<(&str, Option<&'static str>, Option<&ReferenceOr<Schema>>)>, String> {
+    if let Ok(json) = json_schema(content) {
+        return Ok(json.map(|(ct, s)| (ct, None, Some(s))));
+    }
+    for (ct, media) in content {
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        if essence == "application/x-www-form-urlencoded"
+            && let Some(s) = &media.schema
+        {
+            return Ok(Some((ct.as_str(), Some("form"), Some(s))));
+        }
+        if essence == "application/octet-stream" {
+            return Ok(Some((ct.as_str(), Some("binary"), None)));
+        }
+    }
+    Err(content.keys().next().cloned().unwrap_or_default())
+}
+
+/// `{ type: string, format: binary }`.
+fn binary_schema() -> serde_yaml::Mapping {
+    let mut m = serde_yaml::Mapping::new();
+    m.insert("type".into(), "string".into());
+    m.insert("format".into(), "binary".into());
     m
 }
 

@@ -154,6 +154,40 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
     {
         calls::delete_pet(self.wix.client(), pet_id)
     }
+
+    /// Applies for a pet's adoption with a form.
+    ///
+    /// `POST /pets/v1/adoptions/{petId}/apply` · Wix: *Apply For Adoption* · body sent as `application/x-www-form-urlencoded`
+    ///
+    /// Requires the permission `PETS.WRITE`, granted by any of: `SCOPE.PETS.MANAGE` (Manage Pets).
+    pub fn apply_for_adoption<'f>(
+        self,
+        pet_id: &'f str,
+        body: &'f ApplyForAdoptionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsWrite,
+    {
+        calls::apply_for_adoption(self.wix.client(), pet_id, body)
+    }
+
+    /// Uploads a pet's photo as raw bytes.
+    ///
+    /// `PUT /pets/v1/pets/{petId}/photo` · Wix: *Upload Pet Photo* · body sent as `application/octet-stream`
+    ///
+    /// Requires the permission `PETS.WRITE`, granted by any of: `SCOPE.PETS.MANAGE` (Manage Pets).
+    pub fn upload_pet_photo<'f>(
+        self,
+        pet_id: &'f str,
+        body: &'f [u8],
+    ) -> rt::BoxFuture<'f, Result<UploadPetPhotoResponse, Error>>
+    where
+        'a: 'f,
+        S: crate::permissions::PetsWrite,
+    {
+        calls::upload_pet_photo(self.wix.client(), pet_id, body)
+    }
 }
 
 /// The requests themselves, free of the scope set: each is compiled once, whatever the
@@ -369,6 +403,42 @@ mod calls {
             )
         }
     }
+
+    #[inline]
+    pub(super) fn apply_for_adoption<'f>(
+        client: &'f Client,
+        pet_id: &'f str,
+        body: &'f ApplyForAdoptionRequest,
+    ) -> rt::BoxFuture<'f, Result<(), Error>> {
+        let path = Ok(format!("/pets/v1/adoptions/{}/apply", rt::segment(pet_id)));
+        unsafe {
+            rt::call_no_content(
+                client,
+                &operations::APPLY_FOR_ADOPTION,
+                path,
+                Vec::new(),
+                rt::form_body(&operations::APPLY_FOR_ADOPTION, body).map(Some),
+            )
+        }
+    }
+
+    #[inline]
+    pub(super) fn upload_pet_photo<'f>(
+        client: &'f Client,
+        pet_id: &'f str,
+        body: &'f [u8],
+    ) -> rt::BoxFuture<'f, Result<UploadPetPhotoResponse, Error>> {
+        let path = Ok(format!("/pets/v1/pets/{}/photo", rt::segment(pet_id)));
+        unsafe {
+            rt::call(
+                client,
+                &operations::UPLOAD_PET_PHOTO,
+                path,
+                Vec::new(),
+                Ok(Some(rt::binary_body(body))),
+            )
+        }
+    }
 }
 
 /// The metadata of each method: path, permission, the scopes that grant it, retry safety.
@@ -435,6 +505,32 @@ pub mod operations {
         http_method: HttpMethod::Delete,
         host: "https://pets.example.com",
         path: "/pets/v1/pets/{petId}",
+        requires: Requires::All(&["PETS.WRITE"]),
+        scopes: &[&crate::scopes::PETS_MANAGE],
+        retry_safe: false,
+    };
+
+    /// [`PetsV1::apply_for_adoption`](super::PetsV1::apply_for_adoption): `POST /pets/v1/adoptions/{petId}/apply`.
+    pub static APPLY_FOR_ADOPTION: Operation = Operation {
+        module: "pets-v1",
+        name: "apply_for_adoption",
+        wix_name: "Apply For Adoption",
+        http_method: HttpMethod::Post,
+        host: "https://pets.example.com",
+        path: "/pets/v1/adoptions/{petId}/apply",
+        requires: Requires::All(&["PETS.WRITE"]),
+        scopes: &[&crate::scopes::PETS_MANAGE],
+        retry_safe: false,
+    };
+
+    /// [`PetsV1::upload_pet_photo`](super::PetsV1::upload_pet_photo): `PUT /pets/v1/pets/{petId}/photo`.
+    pub static UPLOAD_PET_PHOTO: Operation = Operation {
+        module: "pets-v1",
+        name: "upload_pet_photo",
+        wix_name: "Upload Pet Photo",
+        http_method: HttpMethod::Put,
+        host: "https://pets.example.com",
+        path: "/pets/v1/pets/{petId}/photo",
         requires: Requires::All(&["PETS.WRITE"]),
         scopes: &[&crate::scopes::PETS_MANAGE],
         retry_safe: false,
@@ -596,6 +692,77 @@ pub mod query_pets_fields {
     }
 
     impl rt::query::ops::Eq for ShelterId {}
+}
+
+/// The `ApplyForAdoptionRequest` object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApplyForAdoptionRequest {
+    /// The `name` field.
+    pub name: String,
+    /// The `age` field.
+    pub age: Option<i32>,
+    /// The `hasGarden` field.
+    pub has_garden: Option<bool>,
+    /// The `otherPets` field.
+    pub other_pets: Option<Vec<String>>,
+}
+
+impl Serialize for ApplyForAdoptionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "ApplyForAdoptionRequest",
+                1 + usize::from(self.age.is_some())
+                    + usize::from(self.has_garden.is_some())
+                    + usize::from(self.other_pets.is_some()),
+            )
+            .field("name", &self.name)
+            .optional("age", &self.age)
+            .optional("hasGarden", &self.has_garden)
+            .optional("otherPets", &self.other_pets)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplyForAdoptionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for ApplyForAdoptionRequest {
+    const NAME: &'static str = "ApplyForAdoptionRequest";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "name" => rt::object::value(&mut map, &mut f0),
+                "age" => rt::object::nullable(&mut map, &mut f1),
+                "hasGarden" => rt::object::nullable(&mut map, &mut f2),
+                "otherPets" => rt::object::nullable(&mut map, &mut f3),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        match (f0,) {
+            (Some(f0),) => {
+                Ok(Self {
+                    name: f0,
+                    age: f1,
+                    has_garden: f2,
+                    other_pets: f3,
+                })
+            }
+            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "name")])),
+        }
+    }
 }
 
 /// The `Chip` object.
@@ -1867,6 +2034,50 @@ impl rt::object::Object for UpdatePetRequest {
         while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
             match &*key {
                 "pet" => rt::object::nullable(&mut map, &mut out.pet),
+                _ => rt::object::skip(&mut map),
+            }?;
+        }
+        Ok(out)
+    }
+}
+
+/// The `UploadPetPhotoResponse` object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UploadPetPhotoResponse {
+    /// The bytes received.
+    pub size: Option<i32>,
+}
+
+impl Serialize for UploadPetPhotoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::object::StructWriter::new(
+                serializer,
+                "UploadPetPhotoResponse",
+                usize::from(self.size.is_some()),
+            )
+            .optional("size", &self.size)
+            .end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UploadPetPhotoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::object::deserialize(deserializer)
+    }
+}
+
+impl rt::object::Object for UploadPetPhotoResponse {
+    const NAME: &'static str = "UploadPetPhotoResponse";
+
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut out = Self::default();
+        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
+            match &*key {
+                "size" => rt::object::nullable(&mut map, &mut out.size),
                 _ => rt::object::skip(&mut map),
             }?;
         }
